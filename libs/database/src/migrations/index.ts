@@ -1,0 +1,9 @@
+import type { MigrationInterface } from 'typeorm';
+
+type MigrationClass = new () => MigrationInterface;
+
+/**
+ * Every migration of the project, in order. Each lib owns its migration files; they are
+ * registered here so one command (and start-up, under an advisory lock) runs them all.
+ */
+export const ALL_MIGRATIONS: MigrationClass[] = [];

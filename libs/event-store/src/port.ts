@@ -1,0 +1,145 @@
+/**
+ * The event store port. Pure types and small pure helpers: no Nest, no I/O.
+ *
+ * Revisions are 0-based (the first event of a stream has revision 0), as in EventStoreDB.
+ * A global position is a lexicographically ordered pair (commit, prepare):
+ *  - PostgreSQL adapter: commit = the appending transaction id (xid8), prepare = the row's sequence number;
+ *  - EventStoreDB adapter: the `$all` commit and prepare positions.
+ * Catch-up readers keep the last position they handled as their checkpoint.
+ */
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export type ExpectedVersion = 'no_stream' | 'any' | bigint;
+
+export interface GlobalPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export const START: GlobalPosition = Object.freeze({ commit: -1n, prepare: -1n });
+
+/** Opaque ids only: never a name or another personal identifier. */
+export interface EventMetadata {
+  readonly correlationId: string;
+  readonly causationId?: string;
+  readonly userId: string;
+  readonly organisationId: string;
+}
+
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  /** uuid; re-sending the same ids with the same exact expected version is idempotent. */
+  readonly id: string;
+  readonly type: Type;
+  readonly schemaVersion: number;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+  /** When it happened in the world (may be in the past). */
+  readonly occurredAt: Date;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = unknown>
+  extends NewEvent<Type, Data> {
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly position: GlobalPosition;
+  /** When the store recorded it. */
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  readonly nextRevision: bigint;
+  /** Global position of the last appended event. */
+  readonly position: GlobalPosition;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive upper bound on the revision. */
+  readonly toRevision?: bigint;
+  /** Only events recorded at or before this instant ("the case as the system knew it then"). */
+  readonly recordedUntil?: Date;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive lower bound: events strictly after this position. */
+  readonly from: GlobalPosition;
+  readonly batchSize: number;
+  /** Only these event types (all when omitted). */
+  readonly types?: readonly string[];
+}
+
+export interface ReadAllBatch {
+  readonly events: readonly RecordedEvent[];
+  /**
+   * Position to continue from. May be past the last event returned when the store knows that
+   * nothing can appear before it (used to advance checkpoints over filtered-out events).
+   */
+  readonly next: GlobalPosition;
+  /** True when the batch reached what is currently readable (caught up). */
+  readonly isEnd: boolean;
+}
+
+export interface SubscribeOptions {
+  readonly from: GlobalPosition;
+  readonly batchSize?: number;
+  readonly types?: readonly string[];
+}
+
+/** Called with each batch in order; the next batch is not delivered before the promise settles. */
+export type BatchHandler = (batch: ReadAllBatch) => Promise<void>;
+
+export interface Subscription {
+  /** Stops delivery; resolves once no handler call is running. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription stops; rejects with the error that stopped it. */
+  readonly done: Promise<void>;
+}
+
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  /** Events of one stream in revision order; an empty array for a stream that does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** One batch of all events after `from`, in global order. */
+  readAll(options: ReadAllOptions): Promise<ReadAllBatch>;
+  /** Catch-up from a checkpoint, then live. */
+  subscribeToAll(options: SubscribeOptions, handler: BatchHandler): Subscription;
+  /** The position a reader would reach now (for lag). START when empty. */
+  headPosition(): Promise<GlobalPosition>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedVersionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`Wrong expected version on stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+export function comparePositions(a: GlobalPosition, b: GlobalPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+/** Positions travel over HTTP (X-Min-Position) as "commit.prepare". */
+export function formatPosition(p: GlobalPosition): string {
+  return `${p.commit}.${p.prepare}`;
+}
+
+export function parsePosition(text: string): GlobalPosition | undefined {
+  const m = /^(-1|\d{1,20})\.(-1|\d{1,20})$/.exec(text.trim());
+  if (!m) return undefined;
+  return { commit: BigInt(m[1]), prepare: BigInt(m[2]) };
+}

