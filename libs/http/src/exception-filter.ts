@@ -1,0 +1,106 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { EventStoreUnavailableError, WrongExpectedVersionError } from '@remedy/event-store';
+import type { Problem } from './problem';
+
+/** Errors whose name/shape mean "the database or another dependency is unreachable". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300', // too_many_connections
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof EventStoreUnavailableError) return true;
+  const e = error as { code?: unknown; message?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Connection refused/i.test(e.message)) return true;
+  return e.cause !== undefined && e.cause !== error && isUnavailable(e.cause);
+}
+
+/** A domain refusal: an error carrying the rule it enforces. */
+export function domainRule(error: unknown): string | undefined {
+  const e = error as { rule?: unknown; name?: unknown } | null;
+  if (e && typeof e === 'object' && typeof e.rule === 'string' && e.name === 'DomainError') return e.rule;
+  return undefined;
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    if (typeof body === 'object' && body !== null && 'message' in body) {
+      const b = body as Record<string, unknown>;
+      const message = Array.isArray(b.message) ? b.message.join('; ') : String(b.message);
+      return { ...(b as object), statusCode: status, error: String(b.error ?? error.name), message } as Problem;
+    }
+    return { statusCode: status, error: error.name, message: String(body) };
+  }
+  if (error instanceof WrongExpectedVersionError) {
+    return {
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'The resource was changed by someone else; reload it and try again',
+    };
+  }
+  const rule = domainRule(error);
+  if (rule) {
+    return {
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      rule,
+      message: (error as Error).message,
+    };
+  }
+  if (isUnavailable(error)) {
+    return { statusCode: 503, error: 'Service Unavailable', message: 'A dependency is unavailable; try again shortly' };
+  }
+  // Fastify's own client errors (bad JSON, body too large, bad content type) carry a 4xx statusCode.
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { statusCode: status, error: 'Bad Request', message: clientErrorMessage(error as { code?: string }, status) };
+  }
+  return { statusCode: 500, error: 'Internal Server Error', message: 'Unexpected error' };
+}
+
+function clientErrorMessage(error: { code?: string }, status: number): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Invalid input: body (malformed JSON)';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'Invalid input: body (too large)';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Invalid input: content-type (unsupported media type)';
+    default:
+      return status === 413 ? 'Invalid input: body (too large)' : 'Invalid request';
+  }
+}
+
+@Catch()
+export class ProblemExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const problem = toProblem(exception);
+    if (problem.statusCode >= 500) {
+      // Log the error class and code only: messages of driver errors may quote submitted values.
+      const e = exception as { name?: string; code?: string };
+      this.logger.error(`${problem.statusCode} ${e?.name ?? 'Error'}${e?.code ? ` (${e.code})` : ''}`);
+    }
+    void reply.status(problem.statusCode).header('content-type', 'application/json; charset=utf-8').send(problem);
+  }
+}

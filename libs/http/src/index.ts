@@ -1,0 +1,5 @@
+export * from './problem';
+export * from './validation';
+export * from './exception-filter';
+export * from './read-your-writes';
+export * from './http-app';

@@ -1,0 +1,133 @@
+import {
+  createPostgresBackend,
+  Job,
+  Processor,
+  Queue,
+  QueueOptions,
+  withBackend,
+  Worker,
+  WorkerOptions,
+} from 'bullmq';
+
+/**
+ * Where BullMQ keeps its queues: Redis (the fast path, one-server and national deployments) or
+ * BullMQ's PostgreSQL backend (zero-setup: no Redis needed). Chosen by configuration alone.
+ */
+export type QueueBackend =
+  | { readonly kind: 'redis'; readonly url: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export function queueBackendFor(env: { REDIS_URL?: string; DATABASE_URL?: string }): QueueBackend {
+  if (env.REDIS_URL) return { kind: 'redis', url: env.REDIS_URL };
+  if (env.DATABASE_URL) return { kind: 'postgres', url: env.DATABASE_URL };
+  throw new Error('Queue backend: neither REDIS_URL nor DATABASE_URL is set');
+}
+
+/**
+ * Worker settings, stated once (see README "Queues"): a job whose worker dies is detected as
+* stalled after at most `stalledInterval` and retried; after `maxStalledCount` stalls it fails
+ * rather than looping. Handlers must be idempotent (job ids derive from the work they do;
+ * BullMQ refuses ":" in custom ids, so ids join their parts with "-").
+ */
+export const WORKER_DEFAULTS = {
+  lockDuration: 30_000,
+  stalledInterval: 15_000,
+  maxStalledCount: 2,
+  concurrency: 4,
+} as const;
+
+export const JOB_DEFAULTS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+type AnyQueue = Queue<any, any, string, any, any, string, any, any>;
+type AnyWorker = Worker<any, any, string, any, any, any>;
+
+function redisConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    // BullMQ requires this for workers' blocking connections.
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: false,
+  };
+}
+
+export interface QueueKit {
+  readonly backend: QueueBackend['kind'];
+  queue<Data = unknown>(name: string, options?: Partial<QueueOptions<any>>): Queue<Data>;
+  worker<Data = unknown, Result = unknown>(
+    name: string,
+    processor: Processor<Data, Result>,
+    options?: Partial<WorkerOptions<any>>,
+  ): Worker<Data, Result>;
+  /** Closes every queue and worker this kit created (workers first, letting active jobs finish). */
+  close(): Promise<void>;
+}
+
+export function createQueueKit(backend: QueueBackend, options: { prefix?: string } = {}): QueueKit {
+  const queues: AnyQueue[] = [];
+  const workers: AnyWorker[] = [];
+  const prefix = options.prefix ?? 'remedy';
+
+  if (backend.kind === 'redis') {
+    const connection = redisConnection(backend.url);
+    return {
+      backend: 'redis',
+      queue(name, opts) {
+        const q = new Queue(name, {
+          prefix,
+          defaultJobOptions: JOB_DEFAULTS,
+          ...opts,
+          connection: { ...connection, enableOfflineQueue: false },
+        });
+        queues.push(q as AnyQueue);
+        return q as never;
+      },
+      worker(name, processor, opts) {
+        const w = new Worker(name, processor as Processor, {
+          prefix,
+          ...WORKER_DEFAULTS,
+          ...opts,
+          connection: { ...connection, enableOfflineQueue: true },
+        });
+        workers.push(w as AnyWorker);
+        return w as never;
+      },
+      close: () => closeAll(workers, queues),
+    };
+  }
+
+  // `prefix` becomes the PostgreSQL schema of BullMQ's tables; migrate creates them once.
+  const pg = withBackend(createPostgresBackend);
+  const connection = { connectionString: backend.url, schema: `bullmq_${prefix}`, migrate: true, max: 4 };
+  return {
+    backend: 'postgres',
+    queue(name, opts) {
+      const q = new pg.Queue(name, { defaultJobOptions: JOB_DEFAULTS, ...opts, connection } as never);
+      queues.push(q as AnyQueue);
+      return q as never;
+    },
+    worker(name, processor, opts) {
+      const w = new pg.Worker(name, processor as Processor, { ...WORKER_DEFAULTS, ...opts, connection } as never);
+      workers.push(w as AnyWorker);
+      return w as never;
+    },
+    close: () => closeAll(workers, queues),
+  };
+}
+
+async function closeAll(workers: AnyWorker[], queues: AnyQueue[]): Promise<void> {
+  await Promise.allSettled(workers.splice(0).map((w) => w.close()));
+  await Promise.allSettled(queues.splice(0).map((q) => q.close()));
+}
+
+export type { Job };
