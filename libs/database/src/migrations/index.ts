@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { CreateProjectionCheckpoints1795359884328 } from './1795359884328-CreateProjectionCheckpoints';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -6,4 +7,6 @@ type MigrationClass = new () => MigrationInterface;
  * Every migration of the project, in order. Each lib owns its migration files; they are
  * registered here so one command (and start-up, under an advisory lock) runs them all.
  */
-export const ALL_MIGRATIONS: MigrationClass[] = [];
+export const ALL_MIGRATIONS: MigrationClass[] = [
+  CreateProjectionCheckpoints1795359884328,
+];
