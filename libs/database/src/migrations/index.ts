@@ -1,5 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateProjectionCheckpoints1795359884328 } from './1795359884328-CreateProjectionCheckpoints';
+import { CreateCaseDataKeys1795359982728 } from './1795359982728-CreateCaseDataKeys';
+import { CreateEventStore1795359976475 } from './1795359976475-CreateEventStore';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -9,4 +11,6 @@ type MigrationClass = new () => MigrationInterface;
  */
 export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateProjectionCheckpoints1795359884328,
+  CreateCaseDataKeys1795359982728,
+  CreateEventStore1795359976475,
 ];
