@@ -11,6 +11,6 @@ type MigrationClass = new () => MigrationInterface;
  */
 export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateProjectionCheckpoints1795359884328,
-  CreateCaseDataKeys1795359982728,
   CreateEventStore1795359976475,
+  CreateCaseDataKeys1795359982728,
 ];
