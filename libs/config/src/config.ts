@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { LogLevel, SETTING_KEYS, SETTINGS, SettingKey } from './settings';
+
+/** Where each part of the system lives, derived from the configuration alone. */
+export interface Deployment {
+  readonly eventStore: 'postgres' | 'eventstoredb';
+  readonly queue: 'postgres' | 'redis';
+  readonly database: 'embedded' | 'external';
+}
+
+/** The typed configuration every process reads. Built by `loadConfig`, never by hand. */
+export interface RemedyConfig {
+  /** Absent only in the supervisor before it starts the embedded PostgreSQL. */
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly eventStoreConnectionString: string | undefined;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  readonly projectionReadyMaxLagSeconds: number;
+  readonly readYourWritesTimeoutMs: number;
+  readonly jurisdictionTimeZone: string;
+  readonly minReflectionDays: number;
+  readonly deployment: Deployment;
+}
+
+export interface LoadConfigOptions {
+  /** api, worker and cli need a database (default true); the supervisor can provide one. */
+  readonly requireDatabase?: boolean;
+}
+
+export interface ConfigProblem {
+  readonly key: SettingKey;
+  readonly message: string;
+}
+
+/** Thrown at start-up. `message` names every bad or missing setting at once, never a secret value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`Invalid configuration: ${problems.map((p) => p.message).join('; ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+type ParsedSettings = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['schema']> };
+
+const isBlank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+function describeProblem(key: SettingKey, raw: string | undefined): string {
+  const spec = SETTINGS[key];
+  if (isBlank(raw)) return `${key} is required (${spec.describe})`;
+  const secret = 'secret' in spec && spec.secret;
+  const got = secret ? '' : ` (got '${String(raw).slice(0, 80)}')`;
+  return `${key} must be ${spec.describe}${got}`;
+}
+
+/** Validates and types the settings. Returns the parsed values per key, or every problem found. */
+export function parseSettings(
+  env: Env,
+  options: LoadConfigOptions = {},
+): { ok: true; settings: ParsedSettings } | { ok: false; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const settings: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const raw = env[key];
+    const result = SETTINGS[key].schema.safeParse(raw);
+    if (result.success) settings[key] = result.data;
+    else problems.push({ key, message: describeProblem(key, raw) });
+  }
+  if (
+    (options.requireDatabase ?? true) &&
+    settings.DATABASE_URL === undefined &&
+    !problems.some((p) => p.key === 'DATABASE_URL')
+  ) {
+    problems.push({ key: 'DATABASE_URL', message: describeProblem('DATABASE_URL', undefined) });
+  }
+  return problems.length > 0
+    ? { ok: false, problems }
+    : { ok: true, settings: settings as ParsedSettings };
+}
+
+export function deploymentOf(s: {
+  EVENTSTORE_CONNECTION_STRING?: string;
+  REDIS_URL?: string;
+  REMEDY_EMBEDDED_DATABASE?: boolean;
+  DATABASE_URL?: string;
+}): Deployment {
+  return {
+    eventStore: s.EVENTSTORE_CONNECTION_STRING ? 'eventstoredb' : 'postgres',
+    queue: s.REDIS_URL ? 'redis' : 'postgres',
+    database: s.REMEDY_EMBEDDED_DATABASE || !s.DATABASE_URL ? 'embedded' : 'external',
+  };
+}
+
+/**
+ * Reads the configuration from an environment (default `process.env`), usable outside Nest
+ * (supervisor, CLI, scripts). Throws one ConfigError naming every problem.
+ */
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): RemedyConfig {
+  const parsed = parseSettings(env, options);
+  if (!parsed.ok) throw new ConfigError(parsed.problems);
+  const s = parsed.settings;
+  return Object.freeze({
+    databaseUrl: s.DATABASE_URL,
+    redisUrl: s.REDIS_URL,
+    eventStoreConnectionString: s.EVENTSTORE_CONNECTION_STRING,
+    dataDir: s.REMEDY_DATA_DIR,
+    port: s.PORT,
+    logLevel: s.LOG_LEVEL,
+    projectionReadyMaxLagSeconds: s.PROJECTION_READY_MAX_LAG_SECONDS,
+    readYourWritesTimeoutMs: s.READ_YOUR_WRITES_TIMEOUT_MS,
+    jurisdictionTimeZone: s.REMEDY_JURISDICTION_TIMEZONE,
+    minReflectionDays: s.REMEDY_MIN_REFLECTION_DAYS,
+    deployment: Object.freeze(deploymentOf(s)),
+  });
+}
+
+/** `postgres://user:secret@host:5432/db` → `postgres://user:***@host:5432/db` (nothing else shown). */
+export function redactUrl(url: string | undefined): string {
+  if (!url) return '(unset)';
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return '(unparseable)';
+  }
+}
+
+/** One line saying what this process chose, without secrets: host and port only. */
+export function describeDeployment(config: RemedyConfig): string {
+  // scheme://[user:password@]host[:port][,host[:port]...][/path][?query] -> the host list only
+  const where = (url: string | undefined) => {
+    const hosts = url?.match(/^[a-z+]+:\/\/(?:[^@/?]*@)?([^/?]+)/i)?.[1];
+    return hosts ? ` at ${hosts}` : '';
+  };
+  const d = config.deployment;
+  const db =
+    d.database === 'embedded'
+      ? 'embedded PostgreSQL'
+      : `external PostgreSQL${where(config.databaseUrl)}`;
+  const events =
+    d.eventStore === 'eventstoredb'
+      ? `EventStoreDB${where(config.eventStoreConnectionString)}`
+      : 'PostgreSQL';
+  const queue =
+    d.queue === 'redis' ? `BullMQ on Redis${where(config.redisUrl)}` : 'BullMQ on PostgreSQL';
+  return `database: ${db}; events: ${events}; queues: ${queue}; data dir: ${config.dataDir}; jurisdiction time zone: ${config.jurisdictionTimeZone}`;
+}
+
+/** Logs what was chosen (one line, no secrets). `log` defaults to console.log. */
+export function logDeployment(
+  config: RemedyConfig,
+  log: (line: string) => void = (line) => console.log(line),
+  processName = 'remedy',
+): void {
+  log(`[${processName}] ${describeDeployment(config)}`);
+}

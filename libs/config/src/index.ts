@@ -1,0 +1,5 @@
+export * from './config';
+export * from './config.module';
+export { SETTINGS, SETTING_KEYS, LOG_LEVELS, isValidTimeZone } from './settings';
+export type { LogLevel, SettingKey, SettingSpec } from './settings';
+export { repoRoot } from './repo-root';

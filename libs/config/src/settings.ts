@@ -1,0 +1,135 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './repo-root';
+
+/**
+ * Every setting a Remedy process reads from its environment, in one table.
+ * To add a setting: add an entry here (schema + `describe`, which completes the sentence
+ * "<KEY> must be ..."), then a field in `RemedyConfig` (config.ts). Blank values count as unset.
+ * `secret: true` keeps the value out of error messages and logs.
+ */
+export interface SettingSpec<T extends z.ZodType = z.ZodType> {
+  readonly schema: T;
+  readonly describe: string;
+  readonly secret?: boolean;
+  /** Documentation only (README configuration table). */
+  readonly doc: string;
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(blankToUndefined, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess((v) => blankToUndefined(v) ?? fallback, schema);
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const urlWithProtocols = (...protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const u = new URL(v);
+        return protocols.includes(u.protocol) && u.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    });
+
+const eventStoreConnectionString = z
+  .string()
+  .trim()
+  // @eventstore/db-client 6.x accepts exactly these two schemes.
+  .regex(/^esdb(\+discover)?:\/\/[^\s]+$/);
+
+export const isValidTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const SETTINGS = {
+  DATABASE_URL: {
+    schema: optional(urlWithProtocols('postgres:', 'postgresql:')),
+    describe: 'a postgres:// URL',
+    secret: true,
+    doc: 'PostgreSQL for everything (read models, queues on the PostgreSQL backend, events unless EventStoreDB). Required for api/worker/cli; when unset, `npm start` runs an embedded PostgreSQL.',
+  },
+  REDIS_URL: {
+    schema: optional(urlWithProtocols('redis:', 'rediss:')),
+    describe: 'a redis:// or rediss:// URL',
+    secret: true,
+    doc: 'Set: BullMQ queues on Redis (recommended in production). Unset: BullMQ on its PostgreSQL backend.',
+  },
+  EVENTSTORE_CONNECTION_STRING: {
+    schema: optional(eventStoreConnectionString),
+    describe: 'an esdb:// or esdb+discover:// connection string',
+    secret: true,
+    doc: 'Set: events in EventStoreDB/KurrentDB. Unset: events in PostgreSQL.',
+  },
+  REMEDY_DATA_DIR: {
+    schema: withDefault(
+      z
+        .string()
+        .trim()
+        .transform((v) => (isAbsolute(v) ? v : resolve(v))),
+      resolve(repoRoot(), '.remedy-data'),
+    ),
+    describe: 'a directory path',
+    doc: 'Local state: embedded PostgreSQL data, generated keys (`keys/`). Default `<repo>/.remedy-data`.',
+  },
+  PORT: {
+    schema: withDefault(integer(1, 65535), '3000'),
+    describe: 'an integer 1-65535',
+    doc: 'HTTP port of the API. Default 3000.',
+  },
+  LOG_LEVEL: {
+    schema: withDefault(z.enum(LOG_LEVELS), 'info'),
+    describe: `one of ${LOG_LEVELS.join(', ')}`,
+    doc: 'pino log level. Default info.',
+  },
+  PROJECTION_READY_MAX_LAG_SECONDS: {
+    schema: withDefault(integer(1, 86_400), '30'),
+    describe: 'an integer 1-86400 (seconds)',
+    doc: '`GET /health/ready` fails when a projection lags the event store by more than this. Default 30.',
+  },
+  READ_YOUR_WRITES_TIMEOUT_MS: {
+    schema: withDefault(integer(0, 2000), '2000'),
+    describe: 'an integer 0-2000 (milliseconds)',
+    doc: "How long a read waits for the read model to reach the caller's last write. Default and maximum 2000.",
+  },
+  REMEDY_JURISDICTION_TIMEZONE: {
+    schema: withDefault(z.string().trim().refine(isValidTimeZone), 'UTC'),
+    describe: 'an IANA time zone such as Europe/Vienna',
+    doc: 'Time zone in which deadlines (calendar dates) are computed. Default UTC.',
+  },
+  REMEDY_MIN_REFLECTION_DAYS: {
+    schema: withDefault(integer(30, 3650), '30'),
+    describe: 'an integer of at least 30 (CETS 197 art. 13) and at most 3650',
+    doc: 'Minimum recovery and reflection period in days. A jurisdiction may set more, never less than 30. Default 30.',
+  },
+  REMEDY_EMBEDDED_DATABASE: {
+    schema: withDefault(
+      z.enum(['true', 'false']).transform((v) => v === 'true'),
+      'false',
+    ),
+    describe: "'true' or 'false'",
+    doc: 'Set by the supervisor for its children when it runs the embedded PostgreSQL; do not set by hand.',
+  },
+} satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
