@@ -1,0 +1,195 @@
+import type { Pool, PoolClient } from 'pg';
+import { CASE_KEY_DESTROYED_CHANNEL, CaseDataKeyRepository } from './data-key-repository';
+import { canonicalCaseId, decryptWithDataKey, encryptWithDataKey, generateDataKey, parseCiphertext } from './envelope';
+import { DecryptionError, PersonalDataErasedError } from './errors';
+import { TtlLruCache } from './key-cache';
+import type { KeyManagementService } from './kms';
+
+export interface CaseCipherOptions {
+  readonly pool: Pool;
+  readonly kms: KeyManagementService;
+  /** Unwrapped data keys kept in memory (default 10,000). */
+  readonly cacheMaxEntries?: number;
+  /** How long an unwrapped key stays cached (default 60 s). Bounds how long a key destroyed elsewhere
+   * stays usable here when the destroy notification (LISTEN/NOTIFY) is not received. */
+  readonly cacheTtlMs?: number;
+  readonly now?: () => number;
+}
+
+export interface RotationReport {
+  readonly keyId: string;
+  readonly keyVersion: number;
+  readonly rewrapped: number;
+  /** Opaque ids of cases whose wrapped key could not be unwrapped (corrupt or foreign); left untouched. */
+  readonly failed: string[];
+}
+
+interface CachedKey {
+  readonly key: Buffer;
+  readonly dataKeyVersion: number;
+}
+
+const DATA_KEY_VERSION = 1;
+
+/**
+ * Envelope encryption of a case's personal data: one data key per case, created lazily on
+ * first encryption, stored wrapped by the KMS master key in `case_data_keys`, unwrapped keys
+ * cached in memory (bounded, with TTL). Destroying the key crypto-shreds every ciphertext of
+ * the case: decryption then fails with PersonalDataErasedError.
+ */
+export class CaseCipher {
+  private readonly repository: CaseDataKeyRepository;
+  private readonly cache: TtlLruCache<string, CachedKey>;
+  private readonly pending = new Map<string, Promise<CachedKey>>();
+  private listener: PoolClient | undefined;
+  /** Bumped on every destroy seen, so a key loaded while a destroy ran is not cached. */
+  private destroyEpoch = 0;
+
+  constructor(private readonly options: CaseCipherOptions) {
+    this.repository = new CaseDataKeyRepository(options.pool);
+    this.cache = new TtlLruCache(options.cacheMaxEntries ?? 10_000, options.cacheTtlMs ?? 60_000, options.now);
+  }
+
+  /** Encrypts a UTF-8 string or bytes for a case; creates the case's data key if needed. */
+  async encryptForCase(caseId: string, plaintext: string | Buffer): Promise<string> {
+    const id = canonicalCaseId(caseId);
+    const { key, dataKeyVersion } = await this.keyFor(id, 'encrypt');
+    return encryptWithDataKey(key, id, plaintext, dataKeyVersion);
+  }
+
+  /** Decrypts to a UTF-8 string. */
+  async decryptForCase(caseId: string, ciphertext: string): Promise<string> {
+    return (await this.decryptBytesForCase(caseId, ciphertext)).toString('utf8');
+  }
+
+  async decryptBytesForCase(caseId: string, ciphertext: string): Promise<Buffer> {
+    const id = canonicalCaseId(caseId);
+    const parsed = parseCiphertext(ciphertext);
+    const { key, dataKeyVersion } = await this.keyFor(id, 'decrypt');
+    if (parsed.dataKeyVersion !== dataKeyVersion) throw new DecryptionError('authentication_failed');
+    return decryptWithDataKey(key, id, ciphertext);
+  }
+
+  /** Encrypts any JSON-serialisable value. */
+  async encryptJsonForCase(caseId: string, value: unknown): Promise<string> {
+    const json = JSON.stringify(value);
+    if (json === undefined) throw new TypeError('value is not JSON-serialisable');
+    return this.encryptForCase(caseId, json);
+  }
+
+  async decryptJsonForCase<T = unknown>(caseId: string, ciphertext: string): Promise<T> {
+    return JSON.parse(await this.decryptForCase(caseId, ciphertext)) as T;
+  }
+
+  /**
+   * Crypto-shredding: erases the case's wrapped data key (keeping a tombstone so the erasure
+   * is reported as such and no new key is ever created for the case) and drops it from this
+   * process's cache; other processes listening drop theirs on the notification. Idempotent;
+   * returns false when the key had already been destroyed.
+   */
+  async destroyCaseKey(caseId: string): Promise<boolean> {
+    const id = canonicalCaseId(caseId);
+    this.forget(id);
+    const destroyed = await this.repository.destroy(id);
+    this.forget(id);
+    return destroyed;
+  }
+
+  /**
+   * Re-wraps every live data key under the KMS's current master key version (after creating
+   * a new version when `newVersion` is true and the KMS supports it). Ciphertexts and events
+   * are untouched: only `case_data_keys` changes.
+   */
+  async rotateMasterKey(options: { newVersion?: boolean; batchSize?: number } = {}): Promise<RotationReport> {
+    const { kms } = this.options;
+    if (options.newVersion) {
+      if (!kms.createKeyVersion) throw new Error('this KMS cannot create master key versions');
+      await kms.createKeyVersion();
+    }
+    const keyVersion = await kms.currentKeyVersion();
+    const { rewrapped, failed } = await this.repository.rewrapAll(
+      { keyId: kms.keyId, keyVersion },
+      async (caseId, wrapped) => {
+        const dataKey = await kms.unwrapKey(wrapped, { caseId });
+        return kms.wrapKey(dataKey, { caseId });
+      },
+      options.batchSize,
+    );
+    return { keyId: kms.keyId, keyVersion, rewrapped, failed };
+  }
+
+  /** Live data keys per master key version. */
+  masterKeyUsage(): Promise<Array<{ keyId: string; keyVersion: number; count: number }>> {
+    return this.repository.countByMasterKeyVersion();
+  }
+
+  /**
+   * Listens for keys destroyed by other processes (PostgreSQL LISTEN on a dedicated
+   * connection) and drops them from the cache at once. Optional: without it, the TTL bounds
+   * how long a destroyed key stays usable in this process.
+   */
+  async listenForDestroyedKeys(): Promise<void> {
+    if (this.listener) return;
+    const client = await this.options.pool.connect();
+    client.on('notification', (msg) => {
+      if (msg.channel === CASE_KEY_DESTROYED_CHANNEL && msg.payload) this.forget(msg.payload);
+    });
+    client.on('error', () => {
+      // Connection lost: fall back to the TTL; the pool discards the broken client.
+      this.destroyEpoch++;
+      this.cache.clear();
+      this.listener = undefined;
+    });
+    await client.query(`LISTEN ${CASE_KEY_DESTROYED_CHANNEL}`);
+    this.listener = client;
+  }
+
+  /** Stops listening and forgets every cached key. */
+  async close(): Promise<void> {
+    this.cache.clear();
+    const client = this.listener;
+    this.listener = undefined;
+    if (client) {
+      await client.query(`UNLISTEN ${CASE_KEY_DESTROYED_CHANNEL}`).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  private keyFor(caseId: string, purpose: 'encrypt' | 'decrypt'): Promise<CachedKey> {
+    const cached = this.cache.get(caseId);
+    if (cached) return Promise.resolve(cached);
+    const inFlight = this.pending.get(`${purpose}:${caseId}`);
+    if (inFlight) return inFlight;
+    const loading = this.loadKey(caseId, purpose).finally(() => this.pending.delete(`${purpose}:${caseId}`));
+    this.pending.set(`${purpose}:${caseId}`, loading);
+    return loading;
+  }
+
+  private async loadKey(caseId: string, purpose: 'encrypt' | 'decrypt'): Promise<CachedKey> {
+    const { kms } = this.options;
+    const epoch = this.destroyEpoch;
+    let stored = await this.repository.find(caseId);
+    if (!stored && purpose === 'encrypt') {
+      const key = generateDataKey();
+      const wrapped = await kms.wrapKey(key, { caseId });
+      if (await this.repository.insertIfAbsent(caseId, DATA_KEY_VERSION, wrapped)) {
+        return this.remember(caseId, { key, dataKeyVersion: DATA_KEY_VERSION }, epoch);
+      }
+      stored = await this.repository.find(caseId); // another process created it first
+    }
+    if (!stored) throw new DecryptionError('no_data_key');
+    if (stored.state === 'destroyed') throw new PersonalDataErasedError(caseId);
+    const key = await kms.unwrapKey(stored.wrapped, { caseId });
+    return this.remember(caseId, { key, dataKeyVersion: stored.dataKeyVersion }, epoch);
+  }
+
+  private remember(caseId: string, entry: CachedKey, epoch: number): CachedKey {
+    if (epoch === this.destroyEpoch) this.cache.set(caseId, entry);
+    return entry;
+  }
+
+  private forget(caseId: string): void {
+    this.destroyEpoch++;
+    this.cache.delete(caseId);
+  }
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadLocalKeys } from './crypto-config';
+import { KeyMaterialError } from './errors';
+import { readOrCreateSecretFile } from './key-files';
+import { LocalKeyManagementService } from './kms';
+
+describe('locally generated key files', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'remedy-keys-'));
+  });
+  afterEach(async () => rm(dir, { recursive: true, force: true }));
+
+  it('given no key file, when many loaders start together, then one key is created (mode 0600) and all agree', async () => {
+    const path = join(dir, 'keys', 'some.key');
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => readOrCreateSecretFile(path, () => randomBytes(32))),
+    );
+    for (const r of results) expect(r.equals(results[0]!)).toBe(true);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, 'keys'))).toEqual(['some.key']); // no temporary files left
+  });
+
+  it('given a key file readable by others, when loaded, then it is refused', async () => {
+    const path = join(dir, 'open.key');
+    await writeFile(path, 'x');
+    await chmod(path, 0o644);
+    await expect(readOrCreateSecretFile(path, () => randomBytes(32))).rejects.toThrow(KeyMaterialError);
+  });
+
+  it('creates master.key and blind-index.key on first start, different keys, and reuses them afterwards', async () => {
+    const first = await loadLocalKeys({ dataDir: dir });
+    const second = await loadLocalKeys({ dataDir: dir });
+    expect((await readdir(join(dir, 'keys'))).sort()).toEqual(['blind-index.key', 'master.key']);
+    const person = { organisationId: '6f1c7c1e-6a57-4c8e-9d65-1f2c1d6c3b10', name: 'Ana', birthDate: '2001-02-03' };
+    expect(second.blindIndexer.index(person)).toBe(first.blindIndexer.index(person));
+    const caseId = '0b7f3a52-1f7e-4a55-9a4c-3d4f6c1d2e90';
+    const wrapped = await first.kms.wrapKey(randomBytes(32), { caseId });
+    expect((await second.kms.unwrapKey(wrapped, { caseId })).length).toBe(32);
+  });
+
+  it('refuses a blind index key equal to a master key', async () => {
+    const key = randomBytes(32).toString('base64');
+    await expect(loadLocalKeys({ dataDir: dir, masterKey: key, blindIndexKey: key })).rejects.toThrow(/differ/);
+  });
+
+  it('given two rotations racing, then they agree on the same new master key version', async () => {
+    const [a, b] = await Promise.all([LocalKeyManagementService.load({ dataDir: dir }), LocalKeyManagementService.load({ dataDir: dir })]);
+    const versions = await Promise.all([a.createKeyVersion(), b.createKeyVersion()]);
+    expect(versions).toEqual([2, 2]);
+    const caseId = '0b7f3a52-1f7e-4a55-9a4c-3d4f6c1d2e90';
+    const wrapped = await a.wrapKey(randomBytes(32), { caseId });
+    expect(wrapped.keyVersion).toBe(2);
+    expect((await b.unwrapKey(wrapped, { caseId })).length).toBe(32);
+  });
+});
