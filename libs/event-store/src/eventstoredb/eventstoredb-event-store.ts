@@ -2,7 +2,8 @@
  * The EventStore port over EventStoreDB (gRPC, `@eventstore/db-client` 6.x).
  * All value mapping lives in ./mapping (pure, unit-tested); this file only talks to the client.
  *
- * Unverified against a live server until the contract suite runs with EVENTSTORE_CONNECTION_STRING.
+ * Unverified against a live server until the contract suite runs with EVENTSTORE_CONNECTION_STRING
+ * (see eventstoredb.contract.spec.ts).
  */
 import {
   BACKWARDS,
@@ -15,11 +16,13 @@ import type {
   AllStreamResolvedEvent,
   AllStreamSubscription,
   ReadPosition,
+  ReadRevision,
 } from '@eventstore/db-client';
 import {
   comparePositions,
   EventStoreUnavailableError,
   START,
+  WrongExpectedVersionError,
   type AppendResult,
   type BatchHandler,
   type EventStore,
@@ -54,21 +57,22 @@ import {
 export interface EventStoreDbOptions {
   /** e.g. `esdb://localhost:2113?tls=false` (EVENTSTORE_CONNECTION_STRING). */
   readonly connectionString: string;
-  /** Subscription batch size when the subscriber gives none. */
-  readonly defaultBatchSize?: number;
+  /** Batch size of subscriptions that do not give one. Default 500. */
+  readonly subscriptionBatchSize?: number;
+  /** How long a subscription keeps re-subscribing while EventStoreDB is unreachable. Default 60 s. */
+  readonly subscriptionRetryMs?: number;
 }
 
 const HEAD_SCAN_PAGE = 64;
 
+/** EventStoreDB adapter of the EventStore port (libs/event-store/src/port.ts). */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
-  private readonly defaultBatchSize: number;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<EsdbSubscription>();
   private closed = false;
 
-  constructor(options: EventStoreDbOptions) {
+  constructor(private readonly options: EventStoreDbOptions) {
     this.client = EventStoreDBClient.connectionString(options.connectionString);
-    this.defaultBatchSize = options.defaultBatchSize ?? 256;
   }
 
   async append(
@@ -77,23 +81,20 @@ export class EventStoreDbEventStore implements EventStore {
     expected: ExpectedVersion,
   ): Promise<AppendResult> {
     this.assertOpen();
-    if (events.length === 0) throw new RangeError('append needs at least one event');
+    const expectedRevision = toExpectedRevision(expected);
+    if (events.length === 0) return this.appendNothing(streamId, expected);
     const data = events.map(toEventData);
     try {
-      const result = await this.client.appendToStream(streamId, data, {
-        expectedRevision: toExpectedRevision(expected),
-      });
+      const result = await this.client.appendToStream(streamId, data, { expectedRevision });
       const mapped = toAppendResult(result);
       if (mapped) return mapped;
-      // The server acknowledged without a position (an idempotent re-send): take the last event's.
-      const [last] = await this.readEvents(streamId, {
-        direction: BACKWARDS,
-        fromRevision: END,
-        maxCount: 1,
-      });
+      // Acknowledged without a position (an idempotent re-send): the position of that event.
+      const [last] = await this.readEvents(streamId, FORWARDS, result.nextExpectedRevision, 1);
       if (!last)
-        throw new Error(`Append to stream ${streamId} acknowledged but the stream is empty`);
-      return { nextRevision: result.nextExpectedRevision, position: last.position };
+        throw new Error(
+          `Append to stream ${streamId} acknowledged but its last event is not readable`,
+        );
+      return { nextRevision: last.revision, position: last.position };
     } catch (error) {
       throw translateError(error, { streamId, expected });
     }
@@ -102,11 +103,8 @@ export class EventStoreDbEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     if (options.toRevision !== undefined && options.toRevision < 0n) return [];
-    const events = await this.readEvents(streamId, {
-      direction: FORWARDS,
-      fromRevision: ES_START,
-      ...(options.toRevision !== undefined ? { maxCount: options.toRevision + 1n } : {}),
-    });
+    const maxCount = options.toRevision !== undefined ? options.toRevision + 1n : undefined;
+    const events = await this.readEvents(streamId, FORWARDS, ES_START, maxCount);
     return events.filter((e) => recordedBy(e, options.recordedUntil));
   }
 
@@ -134,25 +132,30 @@ export class EventStoreDbEventStore implements EventStore {
 
   subscribeToAll(options: SubscribeOptions, handler: BatchHandler): Subscription {
     this.assertOpen();
-    const subscription = runSubscription(
+    const batchSize = options.batchSize ?? this.options.subscriptionBatchSize ?? 500;
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    const sub = new EsdbSubscription(
       this.client,
-      this.headPosition.bind(this),
+      () => this.headPosition(),
       {
         from: options.from,
-        batchSize: options.batchSize ?? this.defaultBatchSize,
+        batchSize,
         types: options.types,
+        retryMs: this.options.subscriptionRetryMs ?? 60_000,
       },
       handler,
+      () => this.subscriptions.delete(sub),
     );
-    this.subscriptions.add(subscription);
-    void subscription.done.then(
-      () => this.subscriptions.delete(subscription),
-      () => this.subscriptions.delete(subscription),
-    );
-    return subscription;
+    this.subscriptions.add(sub);
+    sub.start();
+    return sub;
   }
 
-  /** The position of the last non-system event in `$all` (START when there is none). */
+  /**
+   * The position of the last non-system event in `$all` (START when there is none): a reader
+   * that has handled it is caught up, whatever EventStoreDB wrote for itself after it.
+   */
   async headPosition(): Promise<GlobalPosition> {
     this.assertOpen();
     let from: ReadPosition = END;
@@ -160,11 +163,12 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       for (;;) {
         const page: { type: string; position: GlobalPosition }[] = [];
-        for await (const resolved of this.client.readAll({
+        const read = this.client.readAll({
           direction: BACKWARDS,
           fromPosition: from,
           maxCount: HEAD_SCAN_PAGE,
-        })) {
+        });
+        for await (const resolved of read) {
           if (resolved.event)
             page.push({
               type: resolved.event.type,
@@ -172,10 +176,9 @@ export class EventStoreDbEventStore implements EventStore {
             });
         }
         // Whether a backwards read includes the record at `from` or not, each record is looked at once.
+        const below = bound;
         const fresh =
-          bound === undefined
-            ? page
-            : page.filter((r) => comparePositions(r.position, bound as GlobalPosition) < 0);
+          below === undefined ? page : page.filter((r) => comparePositions(r.position, below) < 0);
         const found = fresh.find((r) => !isSystemEventType(r.type));
         if (found) return found.position;
         if (page.length < HEAD_SCAN_PAGE || fresh.length === 0) return START;
@@ -195,21 +198,38 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('The EventStoreDB event store is closed');
+    if (this.closed) throw new Error('The event store is closed');
+  }
+
+  /** An empty append writes nothing; it still checks the expected version, like the other adapters. */
+  private async appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {
+    const [last] = await this.readEvents(streamId, BACKWARDS, END, 1);
+    const actual = last?.revision;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream'
+        ? actual === undefined
+        : actual !== undefined && actual === expected);
+    if (!ok) throw new WrongExpectedVersionError(streamId, expected, actual ?? 'no_stream');
+    return last
+      ? { nextRevision: last.revision, position: last.position }
+      : { nextRevision: -1n, position: START };
   }
 
   private async readEvents(
     streamId: string,
-    options: {
-      direction: typeof FORWARDS | typeof BACKWARDS;
-      fromRevision: typeof ES_START | typeof END;
-      maxCount?: bigint | number;
-    },
+    direction: typeof FORWARDS | typeof BACKWARDS,
+    fromRevision: ReadRevision,
+    maxCount?: bigint | number,
   ): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId, options))
-        events.push(toRecordedEvent(resolved));
+      const read = this.client.readStream(streamId, {
+        direction,
+        fromRevision,
+        ...(maxCount !== undefined ? { maxCount } : {}),
+      });
+      for await (const resolved of read) events.push(toRecordedEvent(resolved));
     } catch (error) {
       if (isStreamNotFound(error)) return [];
       throw translateError(error, { streamId });
@@ -218,117 +238,204 @@ export class EventStoreDbEventStore implements EventStore {
   }
 }
 
+/** Marks an error thrown by the batch handler, so that it is never taken for the store being unavailable. */
+class HandlerFailure {
+  constructor(readonly error: unknown) {}
+}
+
+interface EsdbSubscriptionOptions {
+  readonly from: GlobalPosition;
+  readonly batchSize: number;
+  readonly types?: readonly string[];
+  readonly retryMs: number;
+}
+
 /**
- * Catch-up then live over `subscribeToAll`. Records are pulled from the client's readable buffer
- * (its high-water mark is the batch size, so gRPC flow control holds the server back while a
- * handler runs); each batch is handed over only after the previous handler call settled.
+ * Catch-up then live over `subscribeToAll({ fromPosition, filter })`.
+ * Records are pulled from the client's readable buffer, whose high-water mark is the batch size,
+ * so gRPC flow control holds the server back while a handler runs; a batch is handed over only
+ * after the previous handler call settled. While EventStoreDB is unreachable the subscription
+ * re-subscribes from the last delivered position for up to `retryMs`, then fails.
  */
-function runSubscription(
-  client: EventStoreDBClient,
-  headPosition: () => Promise<GlobalPosition>,
-  options: { from: GlobalPosition; batchSize: number; types?: readonly string[] },
-  handler: BatchHandler,
-): Subscription {
-  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
-    throw new RangeError(`batchSize must be a positive integer, got ${options.batchSize}`);
+class EsdbSubscription implements Subscription {
+  readonly done: Promise<void>;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private resolveDone!: () => void;
+  private rejectDone!: (error: unknown) => void;
+  /** Position of the last record handed over (or passed by a filter checkpoint). */
+  private last: GlobalPosition;
+  private deliveredEnd = false;
+  private headAtStart: GlobalPosition | undefined;
+
+  constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly headPosition: () => Promise<GlobalPosition>,
+    private readonly options: EsdbSubscriptionOptions,
+    private readonly handler: BatchHandler,
+    private readonly onFinished: () => void,
+  ) {
+    this.last = options.from;
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // `done` may legitimately never be awaited by a caller that only uses stop().
+    this.done.catch(() => undefined);
   }
-  let stopping = false;
-  let failure: unknown;
-  let ended = false;
-  let caughtUp = false;
-  let headAtStart: GlobalPosition | undefined;
-  let checkpoint: GlobalPosition | undefined;
-  let wake: (() => void) | undefined;
-  const signal = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
 
-  const stream: AllStreamSubscription = client.subscribeToAll(
-    {
-      fromPosition: toReadPosition(options.from),
-      filter: subscriptionFilter(options.types, (_sub, position) => {
-        checkpoint = maxPosition(fromEsPosition(position), checkpoint);
-        signal();
-      }),
-    },
-    { highWaterMark: options.batchSize },
-  );
-  stream.on('readable', signal);
-  stream.on('end', () => {
-    ended = true;
-    signal();
-  });
-  stream.on('error', (error: Error) => {
-    failure ??= error;
-    signal();
-  });
-  stream.on('caughtUp', () => {
-    caughtUp = true;
-    signal();
-  });
-  stream.on('fellBehind', () => {
-    caughtUp = false;
-  });
-  // Servers before 23.10 send no caught-up message: reaching the head seen at start counts too.
-  headPosition().then(
-    (head) => {
-      headAtStart = head;
-      signal();
-    },
-    () => undefined,
-  );
+  start(): void {
+    // Servers before 23.10 send no caught-up message: reaching the head seen at start counts too.
+    this.headPosition().then(
+      (head) => {
+        this.headAtStart = head;
+        this.signal();
+      },
+      () => undefined,
+    );
+    this.run().then(
+      () => {
+        this.onFinished();
+        this.resolveDone();
+      },
+      (error: unknown) => {
+        this.onFinished();
+        this.rejectDone(error);
+      },
+    );
+  }
 
-  const done = (async () => {
-    let last = options.from;
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.signal();
+    await this.done.catch(() => undefined);
+  }
+
+  private signal(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let failingSince: number | undefined;
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        await this.consume(() => {
+          failingSince = undefined;
+          backoff = 100;
+        });
+        return;
+      } catch (error) {
+        if (error instanceof HandlerFailure) throw error.error; // the handler's own failure stops it
+        const translated = translateError(error);
+        if (this.stopped) return;
+        if (!(translated instanceof EventStoreUnavailableError)) throw translated;
+        failingSince ??= Date.now();
+        if (Date.now() - failingSince > this.options.retryMs) throw translated;
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 2_000);
+      }
+    }
+  }
+
+  /** One server subscription from `this.last`, until stopped (returns) or failed (throws). */
+  private async consume(onRecord: () => void): Promise<void> {
+    let failure: unknown;
+    let ended = false;
+    let caughtUp = false;
+    let checkpoint: GlobalPosition | undefined;
+    const stream: AllStreamSubscription = this.client.subscribeToAll(
+      {
+        fromPosition: toReadPosition(this.last),
+        filter: subscriptionFilter(this.options.types, (_sub, position) => {
+          checkpoint = maxPosition(fromEsPosition(position), checkpoint);
+          this.signal();
+        }),
+      },
+      { highWaterMark: this.options.batchSize },
+    );
+    const signal = () => this.signal();
+    stream.on('readable', signal);
+    stream.on('end', () => {
+      ended = true;
+      this.signal();
+    });
+    stream.on('error', (error: Error) => {
+      failure ??= error;
+      this.signal();
+    });
+    stream.on('caughtUp', () => {
+      caughtUp = true;
+      this.signal();
+    });
+    stream.on('fellBehind', () => {
+      caughtUp = false;
+    });
     try {
-      while (!stopping) {
-        if (failure !== undefined) throw translateError(failure);
+      while (!this.stopped) {
         const raw: AllStreamResolvedEvent[] = [];
         let item: AllStreamResolvedEvent | null;
         while (
-          raw.length < options.batchSize &&
+          raw.length < this.options.batchSize &&
           (item = stream.read() as AllStreamResolvedEvent | null) !== null
-        )
+        ) {
           raw.push(item);
+        }
+        if (raw.length) onRecord();
+        if (raw.length === 0 && failure !== undefined) throw failure;
         const drained = stream.readableLength === 0;
-        const batch = assembleSubscriptionBatch(raw, {
-          last,
+        const assembled = assembleSubscriptionBatch(raw, {
+          last: this.last,
           checkpoint: drained ? checkpoint : undefined,
-          types: options.types,
+          types: this.options.types,
           isEnd: false,
         });
+        const next = assembled?.next ?? this.last;
+        const head = this.headAtStart;
+        const isEnd =
+          drained && (caughtUp || (head !== undefined && comparePositions(next, head) >= 0));
+        const batch: ReadAllBatch | undefined = assembled
+          ? { ...assembled, isEnd }
+          : isEnd && !this.deliveredEnd
+            ? { events: [], next, isEnd: true }
+            : undefined;
         if (batch) {
-          const reachedHead =
-            headAtStart !== undefined && comparePositions(batch.next, headAtStart) >= 0;
-          last = batch.next;
-          await handler({ ...batch, isEnd: drained && (caughtUp || reachedHead) });
+          try {
+            await this.handler(batch);
+          } catch (error) {
+            throw new HandlerFailure(error);
+          }
+          this.last = batch.next;
+          this.deliveredEnd ||= batch.isEnd;
           continue;
         }
         if (ended)
           throw new EventStoreUnavailableError('The EventStoreDB subscription ended unexpectedly');
         await new Promise<void>((resolve) => {
-          wake = resolve;
+          this.wake = resolve;
         });
       }
     } finally {
+      stream.off('readable', signal);
       await stream.unsubscribe().catch(() => undefined);
       stream.destroy();
     }
-  })();
-  done.catch(() => undefined); // the caller observes `done`; never an unhandled rejection
+  }
 
-  return {
-    done,
-    async stop(): Promise<void> {
-      stopping = true;
-      signal();
-      await done.catch(() => undefined);
-    },
-  };
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
 }
 
-export function createEventStoreDbEventStore(connectionString: string): EventStoreDbEventStore {
-  return new EventStoreDbEventStore({ connectionString });
+/** Creates an EventStoreDB event store (see EventStoreDbOptions). */
+export function createEventStoreDbEventStore(options: EventStoreDbOptions): EventStoreDbEventStore {
+  return new EventStoreDbEventStore(options);
 }
