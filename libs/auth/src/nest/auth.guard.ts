@@ -1,0 +1,60 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthError } from '../errors';
+import type { TokenVerifier } from '../verifier';
+import { IS_PUBLIC_KEY, type RequestWithActor } from './decorators';
+
+export const TOKEN_VERIFIER = Symbol('remedy:TokenVerifier');
+
+interface HttpRequestLike extends RequestWithActor {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+interface ReplyLike {
+  header?: (name: string, value: string) => unknown; // Fastify
+  setHeader?: (name: string, value: string) => unknown; // Express / node
+}
+
+/**
+ * Global guard (registered as APP_GUARD by AuthModule): every route needs a valid bearer
+ * token unless marked @Public(). Sets `request.actor`. Refusals are 401 with
+ * `WWW-Authenticate: Bearer error="invalid_token"` and a reason that carries no token content.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    if (context.getType() !== 'http') return false; // no other transport is authenticated yet: deny
+
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequestLike>();
+    try {
+      request.actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+      return true;
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      const reply = http.getResponse<ReplyLike>();
+      const challenge = error.kind === 'missing' ? 'Bearer realm="remedy-api"' : 'Bearer realm="remedy-api", error="invalid_token"';
+      if (typeof reply.header === 'function') reply.header('WWW-Authenticate', challenge);
+      else if (typeof reply.setHeader === 'function') reply.setHeader('WWW-Authenticate', challenge);
+      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: error.message, reason: error.kind });
+    }
+  }
+}
+
+/** `Authorization: Bearer <token>` (scheme case-insensitive, one header only). */
+export function bearerToken(header: string | string[] | undefined): string {
+  if (typeof header !== 'string') throw new AuthError('missing');
+  const m = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header);
+  if (!m) throw new AuthError(header.trim() === '' ? 'missing' : 'malformed');
+  return m[1]!;
+}
