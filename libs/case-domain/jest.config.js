@@ -1,0 +1,14 @@
+/**
+ * Jest for the pure case domain only: the repo's transform, without the global setup (no database is
+ * needed). Used by `npx jest -c libs/case-domain/jest.config.js` and by StrykerJS (stryker.conf.json).
+ */
+const base = require('../../jest.config.js');
+
+const { globalSetup: _setup, globalTeardown: _teardown, ...rest } = base;
+
+module.exports = {
+  ...rest,
+  rootDir: '../..',
+  testMatch: ['<rootDir>/libs/case-domain/src/**/*.spec.ts'],
+  maxWorkers: 1,
+};
