@@ -1,0 +1,183 @@
+/**
+ * `npm start`: one command for the whole system.
+ *
+ * DATABASE_URL set   → migrate once, then run the API and the worker as child processes.
+ * DATABASE_URL unset → zero-setup: own an embedded PostgreSQL in REMEDY_DATA_DIR/postgres,
+ *                      create the `remedy` database, migrate, then run the API and the worker.
+ *
+ * If a child dies, the supervisor says so and stops everything with a non-zero exit (no restart
+ * loop). SIGINT/SIGTERM (Ctrl-C) are forwarded to the children; PostgreSQL stops last.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, loadConfig, logDeployment, RemedyConfig } from '@remedy/config';
+import { runMigrations } from '@remedy/database';
+import { lockDataDir } from './data-dir-lock';
+import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
+
+const log = (line: string) => process.stdout.write(`[supervisor] ${line}\n`);
+const CHILD_STOP_TIMEOUT_MS = 20_000;
+
+interface Child {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function entryPoints() {
+  const fromHere = (rel: string) => resolve(__dirname, rel);
+  return {
+    // Overridable for the supervisor's own tests (test/zero-setup), which run stand-ins.
+    api: process.env.REMEDY_API_ENTRY || fromHere('../../api/src/main.js'),
+    worker: process.env.REMEDY_WORKER_ENTRY || fromHere('../../worker/src/main.js'),
+    guard: fromHere('./child-guard.js'),
+  };
+}
+
+function startChild(name: string, entry: string, guard: string, env: NodeJS.ProcessEnv): Child {
+  const child = spawn(process.execPath, ['--enable-source-maps', '--require', guard, entry], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    // Its own process group: a terminal's Ctrl-C reaches the supervisor, which decides the order.
+    detached: true,
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
+    child.once('exit', (code, signal) => res({ code, signal }));
+    child.once('error', (err) => {
+      log(`${name} could not start: ${err.message}`);
+      res({ code: 1, signal: null });
+    });
+  });
+  log(`${name} started (pid ${child.pid})`);
+  return { name, process: child, exited };
+}
+
+async function stopChild(child: Child, signal: NodeJS.Signals): Promise<void> {
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill(signal);
+  const timeout = new Promise<'timeout'>((res) =>
+    setTimeout(() => res('timeout'), CHILD_STOP_TIMEOUT_MS).unref(),
+  );
+  if ((await Promise.race([child.exited, timeout])) === 'timeout') {
+    log(`${child.name} did not stop within ${CHILD_STOP_TIMEOUT_MS / 1000} s: killing it`);
+    child.process.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
+async function main(): Promise<number> {
+  let config: RemedyConfig;
+  try {
+    config = loadConfig(process.env, { requireDatabase: false });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      log(e.message);
+      return 78; // EX_CONFIG
+    }
+    throw e;
+  }
+
+  // Signals may arrive at any point, including while PostgreSQL starts.
+  let stopSignal: NodeJS.Signals | undefined;
+  let wake: () => void = () => undefined;
+  const stopRequested = new Promise<void>((res) => (wake = res));
+  const children: Child[] = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) {
+      log(`${signal} again: killing the children now`);
+      for (const c of children) c.process.kill('SIGKILL');
+      return;
+    }
+    stopSignal = signal;
+    log(`${signal} received: stopping`);
+    wake();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  const entries = entryPoints();
+  for (const [name, file] of Object.entries({
+    api: entries.api,
+    worker: entries.worker,
+    guard: entries.guard,
+  })) {
+    if (!existsSync(file)) {
+      log(`${name} entry point ${file} not found: run \`npm run build\` first`);
+      return 1;
+    }
+  }
+
+  logDeployment(config, (line) => process.stdout.write(`${line}\n`), 'supervisor');
+  mkdirSync(config.dataDir, { recursive: true });
+
+  let db: EmbeddedDatabase | undefined;
+  let lock: { release(): void } | undefined;
+  let exitCode = 0;
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      lock = lockDataDir(config.dataDir);
+      const started = Date.now();
+      db = await startEmbeddedDatabase(config.dataDir, log);
+      databaseUrl = db.url;
+      log(
+        `embedded PostgreSQL ready on 127.0.0.1:${db.port} in ${Date.now() - started} ms (data in ${config.dataDir}/postgres)`,
+      );
+    } else {
+      log('using the external PostgreSQL from DATABASE_URL');
+    }
+    if (stopSignal) return 0;
+
+    const report = await runMigrations(databaseUrl);
+    log(
+      report.applied.length
+        ? `migrations applied: ${report.applied.join(', ')}`
+        : 'schema up to date',
+    );
+    if (stopSignal) return 0;
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REMEDY_DATA_DIR: config.dataDir,
+      REMEDY_EMBEDDED_DATABASE: db ? 'true' : 'false',
+    };
+    delete env.REMEDY_API_ENTRY;
+    delete env.REMEDY_WORKER_ENTRY;
+    children.push(startChild('api', entries.api, entries.guard, env));
+    children.push(startChild('worker', entries.worker, entries.guard, env));
+
+    const firstExit = Promise.race(
+      children.map((c) => c.exited.then((how) => ({ child: c, how }))),
+    );
+    const outcome = await Promise.race([firstExit, stopRequested.then(() => undefined)]);
+    if (outcome && !stopSignal) {
+      const { child, how } = outcome;
+      log(
+        `${child.name} exited unexpectedly (${how.signal ? `signal ${how.signal}` : `code ${how.code}`}): stopping everything`,
+      );
+      exitCode = 1;
+    }
+    await Promise.all(children.map((c) => stopChild(c, stopSignal ?? 'SIGTERM')));
+    log('children stopped');
+    return exitCode;
+  } finally {
+    if (db) {
+      await db.stop().then(
+        () => log('embedded PostgreSQL stopped'),
+        (e: Error) => log(`stopping the embedded PostgreSQL failed: ${e.message}`),
+      );
+    }
+    lock?.release();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    log(`failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  },
+);
