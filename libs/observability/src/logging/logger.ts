@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
+import { PERSONAL_FIELD_SET, REDACTED, redactPaths, scrubPersonalFields } from './redaction';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
+
+export type LogLevel = Level | 'silent';
+
+export interface LoggerConfig {
+  /** Minimum level; default `info`. */
+  readonly level?: LogLevel;
+  /** Human-readable output through `pino-pretty` when that package is installed (dev only). */
+  readonly pretty?: boolean;
+  /** Where the JSON lines go; default stdout. Tests pass a stream to capture them. */
+  readonly destination?: DestinationStream;
+  /** Bound to every line as `app` (e.g. `api`, `worker`). */
+  readonly app?: string;
+}
+
+/** The acting user, as the auth guard attaches it to the request (`request.actor`). */
+export interface RequestActor {
+  readonly userId: string;
+  readonly organisationId: string;
+  readonly roles?: readonly string[];
+}
+
+/**
+ * The pino options every logger of this project uses: level, redaction of credentials, bodies and
+ * personal fields (see `redaction.ts`), ISO timestamps.
+ */
+export function loggerOptions(config: Pick<LoggerConfig, 'level' | 'app'> = {}): LoggerOptions {
+  return {
+    level: config.level ?? 'info',
+    redact: { paths: redactPaths(), censor: REDACTED },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    ...(config.app ? { base: { app: config.app } } : {}),
+    formatters: {
+      log: (object) => scrubPersonalFields(object, PERSONAL_FIELD_SET),
+    },
+  };
+}
+
+function prettyTransport(pretty: boolean | undefined): LoggerOptions['transport'] | undefined {
+  if (!pretty) return undefined;
+  try {
+    require.resolve('pino-pretty');
+  } catch {
+    return undefined; // not installed: plain JSON lines
+  }
+  return { target: 'pino-pretty', options: { colorize: true, singleLine: true } };
+}
+
+/**
+ * A plain pino logger with the project's redaction, for code outside Nest (supervisor, scripts,
+ * the CLI). Nest apps use {@link ObservabilityLoggerModule} instead.
+ */
+export function createLogger(config: LoggerConfig = {}): Logger {
+  const options = loggerOptions(config);
+  const transport = config.destination ? undefined : prettyTransport(config.pretty);
+  if (transport) return pino({ ...options, transport });
+  return config.destination ? pino(options, config.destination) : pino(options);
+}
+
+/** Set by the request-context hook: the raw Node request → its Fastify request. */
+export const FASTIFY_REQUEST = Symbol.for('remedy.observability.fastifyRequest');
+
+interface RawRequest extends IncomingMessage {
+  originalUrl?: string;
+  actor?: unknown;
+  [FASTIFY_REQUEST]?: { actor?: unknown; routeOptions?: { url?: string } };
+}
+
+const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The actor's opaque ids, when the request carries a well-formed actor. */
+export function actorOf(request: { actor?: unknown } | undefined): Pick<RequestActor, 'userId' | 'organisationId'> | undefined {
+  const actor = request?.actor as Partial<RequestActor> | undefined;
+  if (!actor || typeof actor !== 'object') return undefined;
+  const { userId, organisationId } = actor;
+  if (typeof userId !== 'string' || !OPAQUE_ID.test(userId)) return undefined;
+  return typeof organisationId === 'string' && OPAQUE_ID.test(organisationId)
+    ? { userId, organisationId }
+    : { userId, organisationId: 'unknown' };
+}
+
+function pathOnly(url: string | undefined): string {
+  if (!url) return '';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/**
+ * Fields added to the "request completed" line: the route template (never the raw URL's ids
+ * beyond the path) and the acting user's and organisation's ids when the auth guard set them.
+ */
+function requestProps(req: RawRequest): Record<string, string> {
+  const fastifyRequest = req[FASTIFY_REQUEST];
+  const props: Record<string, string> = {};
+  const route = fastifyRequest?.routeOptions?.url;
+  if (route) props.route = route;
+  const actor = actorOf(fastifyRequest) ?? actorOf(req);
+  if (actor) {
+    props.userId = actor.userId;
+    props.organisationId = actor.organisationId;
+  }
+  return props;
+}
+
+export interface HttpLoggingConfig extends LoggerConfig {
+  /** Paths (exact, without query) whose requests are not logged; default `['/metrics']`. */
+  readonly ignorePaths?: readonly string[];
+}
+
+/**
+ * The `pino-http` options: one line per request ("request completed") with method, path (query
+ * stripped), status, response time, request id, route template, user and organisation ids; no
+ * headers, no body, no query, no client address. Logs made while handling a request carry its
+ * `requestId`.
+ */
+export function httpLoggerOptions(config: HttpLoggingConfig = {}): PinoHttpOptions<RawRequest, ServerResponse> {
+  const ignored = new Set(config.ignorePaths ?? ['/metrics']);
+  const transport = config.destination ? undefined : prettyTransport(config.pretty);
+  return {
+    ...loggerOptions(config),
+    ...(transport ? { transport } : {}),
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    // Fastify assigns `request.id` itself (see the request-context hook); this serves other adapters.
+    genReqId: (req, res) => {
+      const id = requestIdFor(req.headers);
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    customProps: (req) => requestProps(req),
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    autoLogging: { ignore: (req) => ignored.has(pathOnly(req.originalUrl ?? req.url)) },
+    serializers: {
+      req: (req: { method?: string; raw?: RawRequest; url?: string }) => ({
+        method: req.method,
+        url: pathOnly(req.raw?.originalUrl ?? req.raw?.url ?? req.url),
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
