@@ -32,7 +32,9 @@ export class CreateEventStore1795359976475 implements MigrationInterface {
         CONSTRAINT events_event_id_key UNIQUE (event_id),
         CONSTRAINT events_stream_revision_key UNIQUE (stream_id, stream_revision)
       )`);
-    await q.query(`CREATE INDEX events_global_order_idx ON events (transaction_id, global_position)`);
+    await q.query(
+      `CREATE INDEX events_global_order_idx ON events (transaction_id, global_position)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

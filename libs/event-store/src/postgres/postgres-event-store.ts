@@ -1,0 +1,602 @@
+import { Client, Pool, type PoolConfig, type QueryConfig, type QueryResultRow } from 'pg';
+import {
+  AppendResult,
+  BatchHandler,
+  comparePositions,
+  EventStore,
+  EventStoreUnavailableError,
+  ExpectedVersion,
+  GlobalPosition,
+  NewEvent,
+  ReadAllBatch,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  START,
+  SubscribeOptions,
+  Subscription,
+  WrongExpectedVersionError,
+} from '../port';
+import { mapPgError, pgConstraint, pgErrorCode } from './errors';
+import {
+  AppendMode,
+  appendManySql,
+  appendOneSql,
+  CONFLICT_SQL,
+  DEFAULT_NOTIFY_CHANNEL,
+  EVENT_ID_CONSTRAINT,
+  HEAD_POSITION_SQL,
+  READ_STREAM_SQL,
+  readAllSql,
+  REVISION_CONSTRAINT,
+  STREAM_HEAD_SQL,
+} from './sql';
+
+/**
+ * How subscriptions learn about new events once caught up:
+ * - 'poll': re-read every `pollIntervalMs` while idle, immediately while batches are full;
+ * - 'notify': every append sends NOTIFY (which takes a database-wide lock at commit), and one
+ *   LISTEN connection per store wakes the subscriptions; a slow fallback poll covers events that
+ *   were not yet readable when the notification came (an older transaction still running).
+ * Every process writing to one database should use the same mode (a 'poll' writer does not notify).
+ */
+export type LiveDelivery = 'poll' | 'notify';
+
+/** Measured by bench/event-store/live-delivery.ts: see the report in that file. */
+export const DEFAULT_LIVE_DELIVERY: LiveDelivery = 'poll';
+
+export interface PostgresEventStoreOptions {
+  /** Either a connection string (the store owns and closes its pool)... */
+  readonly connectionString?: string;
+  /**
+   * ...or an existing pool (not closed by `close()`). Its connections should have
+   * `idle_in_transaction_session_timeout` set: see `eventStorePoolConfig`.
+   */
+  readonly pool?: Pool;
+  /** Pool size when the store creates the pool. Default 10. */
+  readonly poolSize?: number;
+  readonly liveDelivery?: LiveDelivery;
+  /** Idle re-read interval of subscriptions in 'poll' mode. Default 10 ms. */
+  readonly pollIntervalMs?: number;
+  /** Safety re-read interval of idle subscriptions in 'notify' mode. Default 250 ms. */
+  readonly notifyFallbackPollMs?: number;
+  /**
+   * A transaction left open longer than this is ended by the server, so that it cannot hold
+   * back every catch-up reader. Default 10 s.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
+  /** Give up connecting after this long (EventStoreUnavailableError). Default 5 s. */
+  readonly connectionTimeoutMs?: number;
+  /** Batch size of subscriptions that do not give one. Default 500. */
+  readonly subscriptionBatchSize?: number;
+  /** How long a subscription keeps retrying while PostgreSQL is unreachable. Default 60 s. */
+  readonly subscriptionRetryMs?: number;
+  /** NOTIFY channel ('notify' mode). */
+  readonly notifyChannel?: string;
+}
+
+/** Pool settings of the event store: pool size, connect timeout, idle-in-transaction timeout. */
+export function eventStorePoolConfig(
+  connectionString: string,
+  options: Pick<
+    PostgresEventStoreOptions,
+    'poolSize' | 'idleInTransactionTimeoutMs' | 'connectionTimeoutMs'
+  > = {},
+): PoolConfig {
+  const idle = Math.max(0, Math.floor(options.idleInTransactionTimeoutMs ?? 10_000));
+  return {
+    connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    options: `-c idle_in_transaction_session_timeout=${idle}`,
+    application_name: 'remedy-event-store',
+  };
+}
+
+/** PostgreSQL adapter of the EventStore port (libs/event-store/src/port.ts). */
+export class PostgresEventStore implements EventStore {
+  /** The pool used by the store (exposed for health checks and tests). */
+  readonly pool: Pool;
+  readonly liveDelivery: LiveDelivery;
+  private readonly ownsPool: boolean;
+  private readonly notifyChannel: string;
+  private readonly writeChannel: string | undefined;
+  private readonly subscriptions = new Set<PgSubscription>();
+  private notifier: Notifier | undefined;
+  private closed = false;
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    if (options.pool) {
+      this.pool = options.pool;
+      this.ownsPool = false;
+    } else if (options.connectionString) {
+      this.pool = new Pool(eventStorePoolConfig(options.connectionString, options));
+      this.ownsPool = true;
+      // An idle client losing its connection must not crash the process; the next query reports it.
+      this.pool.on('error', () => undefined);
+    } else {
+      throw new Error('PostgresEventStore needs a connectionString or a pool');
+    }
+    this.liveDelivery = options.liveDelivery ?? DEFAULT_LIVE_DELIVERY;
+    this.notifyChannel = options.notifyChannel ?? DEFAULT_NOTIFY_CHANNEL;
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.notifyChannel))
+      throw new Error('notifyChannel must be a plain identifier');
+    this.writeChannel = this.liveDelivery === 'notify' ? this.notifyChannel : undefined;
+  }
+
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    if (events.length === 0) return this.appendNothing(streamId, expected);
+    const mode: AppendMode =
+      expected === 'no_stream' ? 'no_stream' : expected === 'any' ? 'any' : 'exact';
+    if (mode === 'exact' && (expected as bigint) < 0n) {
+      throw new RangeError(
+        'An exact expected revision is 0 or more (use no_stream for a new stream)',
+      );
+    }
+    const query = this.appendQuery(streamId, events, mode, expected);
+    for (let attempt = 1; ; attempt++) {
+      let rows: AppendRow[];
+      try {
+        rows = (await this.pool.query<AppendRow>(query)).rows;
+      } catch (err) {
+        if (pgErrorCode(err) !== '23505') throw mapPgError(err);
+        // A concurrent writer took the revision: 'any' simply tries again on the new head.
+        if (mode === 'any' && pgConstraint(err) === REVISION_CONSTRAINT && attempt < 100) continue;
+        if (pgConstraint(err) !== REVISION_CONSTRAINT && pgConstraint(err) !== EVENT_ID_CONSTRAINT)
+          throw err;
+        return this.resolveConflict(streamId, events, expected);
+      }
+      if (rows.length === 0) return this.resolveConflict(streamId, events, expected);
+      let last = rows[0];
+      for (const r of rows) if (BigInt(r.stream_revision) > BigInt(last.stream_revision)) last = r;
+      return {
+        nextRevision: BigInt(last.stream_revision),
+        position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) },
+      };
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const rows = await this.query<EventRow>({
+      name: 'remedy_es_read_stream',
+      text: READ_STREAM_SQL,
+      values: [
+        streamId,
+        options.toRevision === undefined ? null : options.toRevision.toString(),
+        options.recordedUntil ?? null,
+      ],
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions): Promise<ReadAllBatch> {
+    this.assertOpen();
+    const batchSize = Math.floor(options.batchSize);
+    if (!(batchSize > 0)) throw new RangeError('batchSize must be a positive integer');
+    const from = options.from;
+    const filtered = options.types !== undefined;
+    const afterCommit = from.commit < 0n ? 0n : from.commit;
+    const afterPrepare = from.commit < 0n ? -1n : from.prepare;
+    const values: unknown[] = [afterCommit.toString(), afterPrepare.toString(), batchSize];
+    if (filtered) values.push(options.types);
+    const rows = await this.query<EventRow & { xmin: string }>({
+      name: filtered ? 'remedy_es_read_all_types' : 'remedy_es_read_all',
+      text: readAllSql(filtered),
+      values,
+    });
+    const events = rows.filter((r) => r.global_position !== null).map(toRecordedEvent);
+    if (events.length === batchSize) {
+      return { events, next: events[events.length - 1].position, isEnd: false };
+    }
+    // Everything readable was read: no event can appear below the oldest running transaction.
+    const horizon: GlobalPosition = { commit: BigInt(rows[0].xmin), prepare: -1n };
+    return { events, next: comparePositions(horizon, from) > 0 ? horizon : from, isEnd: true };
+  }
+
+  subscribeToAll(options: SubscribeOptions, handler: BatchHandler): Subscription {
+    this.assertOpen();
+    const sub = new PgSubscription(this, options, handler, () => this.subscriptions.delete(sub));
+    this.subscriptions.add(sub);
+    sub.start();
+    return sub;
+  }
+
+  async headPosition(): Promise<GlobalPosition> {
+    this.assertOpen();
+    const rows = await this.query<{ transaction_id: string; global_position: string }>({
+      name: 'remedy_es_head',
+      text: HEAD_POSITION_SQL,
+    });
+    if (rows.length === 0) return START;
+    return { commit: BigInt(rows[0].transaction_id), prepare: BigInt(rows[0].global_position) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.notifier?.close();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  // ---- internals shared with subscriptions ----
+
+  /** @internal */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** @internal */
+  get subscriptionSettings() {
+    return {
+      batchSize: this.options.subscriptionBatchSize ?? 500,
+      pollIntervalMs: this.options.pollIntervalMs ?? 10,
+      fallbackPollMs: this.options.notifyFallbackPollMs ?? 250,
+      retryMs: this.options.subscriptionRetryMs ?? 60_000,
+    };
+  }
+
+  /** @internal The LISTEN connection ('notify' mode), opened on first use. */
+  getNotifier(): Notifier | undefined {
+    if (this.liveDelivery !== 'notify' || this.closed) return undefined;
+    this.notifier ??= new Notifier(
+      this.options.connectionString ?? undefined,
+      this.pool,
+      this.notifyChannel,
+      this.options.connectionTimeoutMs ?? 5_000,
+    );
+    return this.notifier;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The event store is closed');
+  }
+
+  private async query<R extends QueryResultRow>(config: QueryConfig): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(config)).rows;
+    } catch (err) {
+      throw mapPgError(err);
+    }
+  }
+
+  private appendQuery(
+    streamId: string,
+    events: readonly NewEvent[],
+    mode: AppendMode,
+    expected: ExpectedVersion,
+  ): QueryConfig {
+    const notify = this.writeChannel ? '_n' : '';
+    let values: unknown[];
+    let text: string;
+    let name: string;
+    if (events.length === 1) {
+      const e = events[0];
+      values = [
+        streamId,
+        e.id,
+        e.type,
+        e.schemaVersion,
+        JSON.stringify(e.data),
+        JSON.stringify(e.metadata),
+        e.occurredAt,
+      ];
+      text = appendOneSql(mode, this.writeChannel);
+      name = `remedy_es_append1_${mode}${notify}`;
+    } else {
+      values = [
+        streamId,
+        events.map((e) => e.id),
+        events.map((e) => e.type),
+        events.map((e) => e.schemaVersion),
+        events.map((e) => JSON.stringify(e.data)),
+        events.map((e) => JSON.stringify(e.metadata)),
+        events.map((e) => e.occurredAt),
+      ];
+      text = appendManySql(mode, this.writeChannel);
+      name = `remedy_es_appendn_${mode}${notify}`;
+    }
+    if (mode === 'exact') values.push((expected as bigint).toString());
+    return { name, text, values };
+  }
+
+  /**
+   * The append did not happen: either it already happened (same ids at the same place: return
+   * the original result) or the stream is not where the writer expected.
+   */
+  private async resolveConflict(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
+    const rows = await this.query<ConflictRow>({
+      name: 'remedy_es_conflict',
+      text: CONFLICT_SQL,
+      values: [streamId, events.map((e) => e.id)],
+    });
+    const head = rows.find((r) => r.event_id === null);
+    const actual: bigint | 'no_stream' =
+      head?.actual === null || head?.actual === undefined ? 'no_stream' : BigInt(head.actual);
+    const byId = new Map(
+      rows.filter((r) => r.event_id !== null).map((r) => [r.event_id!.toLowerCase(), r]),
+    );
+    const found = events.map((e) => byId.get(e.id.toLowerCase()));
+    if (found.every((r) => r !== undefined && r.stream_id === streamId)) {
+      const first = BigInt(found[0]!.stream_revision!);
+      const expectedFirst =
+        expected === 'no_stream' ? 0n : expected === 'any' ? first : expected + 1n;
+      const inPlace = found.every(
+        (r, i) => BigInt(r!.stream_revision!) === expectedFirst + BigInt(i),
+      );
+      if (inPlace) {
+        const last = found[found.length - 1]!;
+        return {
+          nextRevision: BigInt(last.stream_revision!),
+          position: {
+            commit: BigInt(last.transaction_id!),
+            prepare: BigInt(last.global_position!),
+          },
+        };
+      }
+    }
+    throw new WrongExpectedVersionError(streamId, expected, actual);
+  }
+
+  private async appendNothing(streamId: string, expected: ExpectedVersion): Promise<AppendResult> {
+    const rows = await this.query<AppendRow>({
+      name: 'remedy_es_stream_head',
+      text: STREAM_HEAD_SQL,
+      values: [streamId],
+    });
+    const actual = rows.length ? BigInt(rows[0].stream_revision) : undefined;
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream'
+        ? actual === undefined
+        : actual !== undefined && actual === expected);
+    if (!ok) throw new WrongExpectedVersionError(streamId, expected, actual ?? 'no_stream');
+    if (actual === undefined) return { nextRevision: -1n, position: START };
+    return {
+      nextRevision: actual,
+      position: {
+        commit: BigInt(rows[0].transaction_id),
+        prepare: BigInt(rows[0].global_position),
+      },
+    };
+  }
+}
+
+interface AppendRow {
+  stream_revision: string;
+  transaction_id: string;
+  global_position: string;
+}
+
+interface ConflictRow {
+  event_id: string | null;
+  stream_id: string | null;
+  stream_revision: string | null;
+  transaction_id: string | null;
+  global_position: string | null;
+  actual: string | null;
+}
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: RecordedEvent['metadata'];
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+function toRecordedEvent(r: EventRow): RecordedEvent {
+  return {
+    id: r.event_id,
+    type: r.event_type,
+    schemaVersion: r.schema_version,
+    data: r.data,
+    metadata: r.metadata,
+    occurredAt: r.occurred_at,
+    streamId: r.stream_id,
+    revision: BigInt(r.stream_revision),
+    position: { commit: BigInt(r.transaction_id), prepare: BigInt(r.global_position) },
+    recordedAt: r.recorded_at,
+  };
+}
+
+/** A LISTEN connection that wakes waiting subscriptions; reconnects after failures. */
+class Notifier {
+  /** Bumped on every notification (and reconnection), so a reader can tell it missed one. */
+  generation = 0;
+  private waiters = new Set<() => void>();
+  private client: Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly connectionString: string | undefined,
+    private readonly pool: Pool,
+    private readonly channel: string,
+    private readonly connectionTimeoutMs: number,
+  ) {
+    this.ensureConnected();
+  }
+
+  /** Resolves on the next notification, or after `timeoutMs`. */
+  wait(timeoutMs: number, signal: { cancel?: () => void }): Promise<void> {
+    this.ensureConnected();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      signal.cancel = done;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    for (const w of [...this.waiters]) w();
+    await this.connecting?.catch(() => undefined);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private wakeAll(): void {
+    this.generation++;
+    for (const w of [...this.waiters]) w();
+  }
+
+  private ensureConnected(): void {
+    if (this.closed || this.client || this.connecting || this.retryTimer) return;
+    const config = this.connectionString
+      ? { connectionString: this.connectionString }
+      : { ...(this.pool as unknown as { options: PoolConfig }).options };
+    const client = new Client({ ...config, connectionTimeoutMillis: this.connectionTimeoutMs });
+    const fail = () => {
+      if (this.client === client) this.client = undefined;
+      client.end().catch(() => undefined);
+      if (this.closed) return;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.ensureConnected();
+      }, 1_000);
+    };
+    client.on('error', fail);
+    client.on('notification', () => this.wakeAll());
+    this.connecting = (async () => {
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${this.channel}`);
+        if (this.closed) {
+          await client.end();
+          return;
+        }
+        this.client = client;
+        client.on('end', () => {
+          if (this.client === client) fail();
+        });
+        this.wakeAll(); // events may have been appended while not listening
+      } catch {
+        fail();
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
+  }
+}
+
+class PgSubscription implements Subscription {
+  readonly done: Promise<void>;
+  private stopped = false;
+  private wakeUp: (() => void) | undefined;
+  private resolveDone!: () => void;
+  private rejectDone!: (err: unknown) => void;
+
+  constructor(
+    private readonly store: PostgresEventStore,
+    private readonly options: SubscribeOptions,
+    private readonly handler: BatchHandler,
+    private readonly onFinished: () => void,
+  ) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // `done` may legitimately never be awaited by a caller that only uses stop().
+    this.done.catch(() => undefined);
+  }
+
+  start(): void {
+    this.run().then(
+      () => {
+        this.onFinished();
+        this.resolveDone();
+      },
+      (err: unknown) => {
+        this.onFinished();
+        this.rejectDone(err);
+      },
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeUp?.();
+    await this.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const settings = this.store.subscriptionSettings;
+    const batchSize = this.options.batchSize ?? settings.batchSize;
+    let from = this.options.from;
+    let deliveredEnd = false;
+    let failingSince: number | undefined;
+    let backoff = 50;
+    while (!this.stopped) {
+      const notifier = this.store.getNotifier();
+      const generation = notifier?.generation ?? 0;
+      let batch: ReadAllBatch;
+      try {
+        batch = await this.store.readAll({ from, batchSize, types: this.options.types });
+        failingSince = undefined;
+        backoff = 50;
+      } catch (err) {
+        if (this.stopped || this.store.isClosed) return;
+        if (!(err instanceof EventStoreUnavailableError)) throw err;
+        failingSince ??= Date.now();
+        if (Date.now() - failingSince > settings.retryMs) throw err;
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 2_000);
+        continue;
+      }
+      if (this.stopped) return;
+      if (batch.events.length > 0 || (batch.isEnd && !deliveredEnd)) {
+        await this.handler(batch);
+        deliveredEnd = batch.isEnd;
+      }
+      from = batch.next;
+      if (!batch.isEnd || this.stopped) continue;
+      if (notifier) {
+        if (notifier.generation !== generation) continue; // something arrived while reading
+        const signal: { cancel?: () => void } = {};
+        this.wakeUp = () => signal.cancel?.();
+        await notifier.wait(settings.fallbackPollMs, signal);
+      } else {
+        await this.sleep(settings.pollIntervalMs);
+      }
+      this.wakeUp = undefined;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** Creates a PostgreSQL event store (see PostgresEventStoreOptions). */
+export function createPostgresEventStore(options: PostgresEventStoreOptions): PostgresEventStore {
+  return new PostgresEventStore(options);
+}

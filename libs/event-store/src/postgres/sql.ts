@@ -1,0 +1,119 @@
+/**
+ * SQL of the PostgreSQL event store. Every append is one statement (one round trip): the
+ * expected-version check lives in the statement, and the unique indexes settle races.
+ *
+ * Global order: rows are read in (transaction_id, global_position) order, and only rows whose
+ * transaction id is below the oldest running transaction of the cluster (pg_snapshot_xmin), so
+ * a transaction that commits after a later one is never skipped by a catch-up reader.
+ */
+
+export type AppendMode = 'no_stream' | 'any' | 'exact';
+
+export const EVENTS_TABLE = 'events';
+export const REVISION_CONSTRAINT = 'events_stream_revision_key';
+export const EVENT_ID_CONSTRAINT = 'events_event_id_key';
+export const DEFAULT_NOTIFY_CHANNEL = 'remedy_events';
+
+const COLUMNS =
+  'stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, occurred_at';
+const RETURNING = 'stream_revision, transaction_id, global_position';
+
+/** Revision of the first new event, as SQL. `$1` is the stream id; `$rev` the expected revision. */
+function firstRevision(mode: AppendMode, rev: string): string {
+  switch (mode) {
+    case 'no_stream':
+      return '0';
+    case 'exact':
+      return `(${rev}::bigint + 1)`;
+    case 'any':
+      return `(SELECT COALESCE(max(stream_revision), -1) + 1 FROM ${EVENTS_TABLE} WHERE stream_id = $1::text)`;
+  }
+}
+
+function guard(mode: AppendMode, rev: string): string {
+  return mode === 'exact'
+    ? `WHERE EXISTS (SELECT 1 FROM ${EVENTS_TABLE} WHERE stream_id = $1::text AND stream_revision = ${rev}::bigint)`
+    : '';
+}
+
+function returning(notifyChannel: string | undefined): string {
+  // NOTIFY is sent on commit; identical notifications of one transaction are collapsed.
+  return notifyChannel
+    ? `RETURNING ${RETURNING}, pg_notify('${notifyChannel}', '')`
+    : `RETURNING ${RETURNING}`;
+}
+
+/**
+ * One event: $1 stream, $2 id, $3 type, $4 schema version, $5 data, $6 metadata, $7 occurred at,
+ * [$8 expected revision (exact mode)].
+ */
+export function appendOneSql(mode: AppendMode, notifyChannel: string | undefined): string {
+  return `INSERT INTO ${EVENTS_TABLE} (${COLUMNS})
+SELECT $1::text, ${firstRevision(mode, '$8')}, $2::uuid, $3::text, $4::int, $5::jsonb, $6::jsonb, $7::timestamptz
+${guard(mode, '$8')}
+${returning(notifyChannel)}`;
+}
+
+/**
+ * Several events: $1 stream, $2 ids, $3 types, $4 schema versions, $5 data, $6 metadata,
+ * $7 occurred at (arrays, in stream order), [$8 expected revision (exact mode)].
+ */
+export function appendManySql(mode: AppendMode, notifyChannel: string | undefined): string {
+  return `INSERT INTO ${EVENTS_TABLE} (${COLUMNS})
+SELECT $1::text, ${firstRevision(mode, '$8')} + e.ord - 1, e.id, e.type, e.sv, e.data, e.meta, e.occ
+FROM unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+  WITH ORDINALITY AS e(id, type, sv, data, meta, occ, ord)
+${guard(mode, '$8')}
+ORDER BY e.ord
+${returning(notifyChannel)}`;
+}
+
+/** After a failed append: where the given ids are, and the stream's last revision. */
+export const CONFLICT_SQL = `
+SELECT event_id::text AS event_id, stream_id, stream_revision, transaction_id, global_position, NULL::bigint AS actual
+  FROM ${EVENTS_TABLE} WHERE event_id = ANY($2::uuid[])
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, (SELECT max(stream_revision) FROM ${EVENTS_TABLE} WHERE stream_id = $1::text)`;
+
+/** The stream's last event (for an append of zero events). */
+export const STREAM_HEAD_SQL = `
+SELECT stream_revision, transaction_id, global_position FROM ${EVENTS_TABLE}
+ WHERE stream_id = $1::text ORDER BY stream_revision DESC LIMIT 1`;
+
+const EVENT_COLUMNS =
+  'global_position, transaction_id, stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, occurred_at, recorded_at';
+
+/**
+ * $1 stream, $2 max revision (inclusive) or null, $3 recorded until (inclusive, millisecond
+ * precision like a JavaScript Date) or null.
+ */
+export const READ_STREAM_SQL = `
+SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+ WHERE stream_id = $1::text
+   AND ($2::bigint IS NULL OR stream_revision <= $2::bigint)
+   AND ($3::timestamptz IS NULL OR recorded_at < $3::timestamptz + interval '1 millisecond')
+ ORDER BY stream_revision`;
+
+/**
+ * $1 after commit (xid8), $2 after prepare, $3 limit, [$4 types]. Always returns at least one
+ * row (the snapshot's xmin), with null event columns when nothing is readable.
+ */
+export function readAllSql(filtered: boolean): string {
+  return `
+SELECT s.xmin::text AS xmin, e.*
+  FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) s
+  LEFT JOIN LATERAL (
+    SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
+     WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+       AND transaction_id < s.xmin
+       ${filtered ? 'AND event_type = ANY($4::text[])' : ''}
+     ORDER BY transaction_id, global_position
+     LIMIT $3::int
+  ) e ON true
+ ORDER BY e.transaction_id, e.global_position`;
+}
+
+export const HEAD_POSITION_SQL = `
+SELECT transaction_id, global_position FROM ${EVENTS_TABLE}
+ WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
