@@ -40,8 +40,10 @@ import {
   assembleReadAllBatch,
   assembleSubscriptionBatch,
   fromEsPosition,
+  isResendElsewhere,
   isStreamNotFound,
   isSystemEventType,
+  lastAppendedRevision,
   maxPosition,
   readAllRequestCount,
   recordedBy,
@@ -64,6 +66,8 @@ export interface EventStoreDbOptions {
 }
 
 const HEAD_SCAN_PAGE = 64;
+/** How many of a stream's latest events an exact-revision append checks for re-sent ids. */
+const RESEND_WINDOW = 64;
 
 /** EventStoreDB adapter of the EventStore port (libs/event-store/src/port.ts). */
 export class EventStoreDbEventStore implements EventStore {
@@ -84,17 +88,32 @@ export class EventStoreDbEventStore implements EventStore {
     const expectedRevision = toExpectedRevision(expected);
     if (events.length === 0) return this.appendNothing(streamId, expected);
     const data = events.map(toEventData);
+    const newIds = events.map((e) => e.id);
     try {
+      if (typeof expected === 'bigint') {
+        const latest = await this.readEvents(streamId, BACKWARDS, END, RESEND_WINDOW);
+        if (isResendElsewhere(latest, newIds, expected)) {
+          throw new WrongExpectedVersionError(
+            streamId,
+            expected,
+            latest.length ? latest[0].revision : 'no_stream',
+          );
+        }
+      }
       const result = await this.client.appendToStream(streamId, data, { expectedRevision });
-      const mapped = toAppendResult(result);
-      if (mapped) return mapped;
-      // Acknowledged without a position (an idempotent re-send): the position of that event.
-      const [last] = await this.readEvents(streamId, FORWARDS, result.nextExpectedRevision, 1);
-      if (!last)
-        throw new Error(
-          `Append to stream ${streamId} acknowledged but its last event is not readable`,
-        );
-      return { nextRevision: last.revision, position: last.position };
+      // The position is read back from the last event itself, so that it is exactly the `$all`
+      // position subscribers and readAll report for it (and idempotent re-sends, which the server
+      // acknowledges without a position, get the original one).
+      const revision = lastAppendedRevision(expected, events.length, result.nextExpectedRevision);
+      const [last] = await this.readEvents(streamId, FORWARDS, revision, 1);
+      if (last && last.id.toLowerCase() === newIds[newIds.length - 1].toLowerCase()) {
+        return { nextRevision: last.revision, position: last.position };
+      }
+      const reported = toAppendResult(result);
+      if (reported) return reported;
+      throw new Error(
+        `Append to stream ${streamId} acknowledged but its last event is not where expected`,
+      );
     } catch (error) {
       throw translateError(error, { streamId, expected });
     }

@@ -25,8 +25,10 @@ import {
   decodeMetadata,
   encodeMetadata,
   fromEsPosition,
+  isResendElsewhere,
   isStreamNotFound,
   isWanted,
+  lastAppendedRevision,
   MalformedEventError,
   readAllRequestCount,
   recordedBy,
@@ -135,6 +137,40 @@ describe('position mapping', () => {
 
   it('given an append result without a position, when mapped, then it is undefined (the adapter looks it up)', () => {
     expect(toAppendResult({ success: true, nextExpectedRevision: 4n })).toBeUndefined();
+  });
+});
+
+describe('append bookkeeping', () => {
+  it('given no_stream or an exact revision, when locating the last appended event, then it follows from the request', () => {
+    expect(lastAppendedRevision('no_stream', 3, 99n)).toBe(2n);
+    expect(lastAppendedRevision(4n, 2, 99n)).toBe(6n);
+  });
+
+  it('given any, when locating the last appended event, then it is the revision the server reports', () => {
+    expect(lastAppendedRevision('any', 2, 7n)).toBe(7n);
+  });
+
+  it('given the new ids already in the stream right after the expected revision, when checked, then it is a plain re-send', () => {
+    const existing = [
+      { id: 'B', revision: 3n },
+      { id: 'a', revision: 2n },
+      { id: 'x', revision: 1n },
+    ];
+    expect(isResendElsewhere(existing, ['A', 'b'], 1n)).toBe(false);
+  });
+
+  it('given a new id already in the stream at another revision, when checked, then it is refused', () => {
+    const existing = [
+      { id: 'b', revision: 1n },
+      { id: 'a', revision: 0n },
+    ];
+    expect(isResendElsewhere(existing, ['a', 'b'], 1n)).toBe(true);
+    expect(isResendElsewhere(existing, ['new', 'b'], 5n)).toBe(true);
+  });
+
+  it('given ids not in the stream, when checked, then nothing is refused', () => {
+    expect(isResendElsewhere([{ id: 'a', revision: 0n }], ['c', 'd'], 0n)).toBe(false);
+    expect(isResendElsewhere([], ['c'], 0n)).toBe(false);
   });
 });
 

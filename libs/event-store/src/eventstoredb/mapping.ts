@@ -80,6 +80,38 @@ export function toAppendResult(result: EsAppendResult): AppendResult | undefined
   return { nextRevision: result.nextExpectedRevision, position: fromEsPosition(result.position) };
 }
 
+/**
+ * Revision of the last event of a successful append. For 'no_stream' and an exact revision it
+ * follows from the request (so an idempotent re-send gives the original answer whatever the
+ * server reports); for 'any' it is what the server reports.
+ */
+export function lastAppendedRevision(
+  expected: ExpectedVersion,
+  count: number,
+  reported: bigint,
+): bigint {
+  if (expected === 'no_stream') return BigInt(count - 1);
+  if (expected === 'any') return reported;
+  return expected + BigInt(count);
+}
+
+/**
+ * EventStoreDB only recognises a re-send at the same place (same ids right after the same
+ * expected revision). Given the stream's latest events, true when one of the new ids is already
+ * in the stream somewhere else: appending would record the same event twice.
+ */
+export function isResendElsewhere(
+  existing: readonly { id: string; revision: bigint }[],
+  newIds: readonly string[],
+  expected: bigint,
+): boolean {
+  const at = new Map(existing.map((e) => [e.id.toLowerCase(), e.revision]));
+  return newIds.some((id, i) => {
+    const revision = at.get(id.toLowerCase());
+    return revision !== undefined && revision !== expected + 1n + BigInt(i);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Event metadata: our schemaVersion / occurredAt / who, in the EventStoreDB event metadata.
 // $correlationId and $causationId follow EventStoreDB's own convention (used by $by_correlation_id).

@@ -1,0 +1,6 @@
+export {
+  EventStoreDbEventStore,
+  createEventStoreDbEventStore,
+  type EventStoreDbOptions,
+} from './eventstoredb-event-store';
+export { MalformedEventError } from './mapping';
