@@ -1,0 +1,74 @@
+import { Pool } from 'pg';
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
+import { CliContext } from '../cli-context';
+
+async function withCipher<T>(cli: CliContext, work: (cipher: CaseCipher, kms: LocalKeyManagementService) => Promise<T>): Promise<T> {
+  const masterKey = cli.env.REMEDY_MASTER_KEY;
+  const kms = await LocalKeyManagementService.load({
+    dataDir: cli.settings().dataDir,
+    ...(masterKey ? { masterKey } : {}),
+  });
+  const pool = new Pool({ connectionString: cli.databaseUrl(), max: 2 });
+  try {
+    return await work(new CaseCipher({ pool, kms }), kms);
+  } finally {
+    await pool.end();
+  }
+}
+
+@SubCommand({
+  name: 'rotate-master',
+  description:
+    'Create a new master key version (key files) and re-wrap every case data key under it; ' +
+    'with REMEDY_MASTER_KEY, re-wrap under its highest version. Events and ciphertexts are not touched.',
+})
+export class KeysRotateMasterCommand extends CommandRunner {
+  constructor(private readonly cli: CliContext) {
+    super();
+  }
+
+  @Option({ flags: '--rewrap-only', description: 'do not create a new version; finish re-wrapping under the current one' })
+  parseRewrapOnly(): boolean {
+    return true;
+  }
+
+  async run(_args: string[], options: { rewrapOnly?: boolean } = {}): Promise<void> {
+    await withCipher(this.cli, async (cipher) => {
+      const fromEnv = Boolean(this.cli.env.REMEDY_MASTER_KEY);
+      const report = await cipher.rotateMasterKey({ newVersion: !fromEnv && !options.rewrapOnly });
+      this.cli.out(`master key ${report.keyId} v${report.keyVersion}: re-wrapped ${report.rewrapped} data keys`);
+      if (report.failed.length > 0) {
+        process.exitCode = 1;
+        this.cli.out(`${report.failed.length} data keys could not be unwrapped and were left as they were (case ids):`);
+        for (const id of report.failed) this.cli.out(`  ${id}`);
+      }
+      for (const usage of await cipher.masterKeyUsage()) {
+        this.cli.info(`  ${usage.keyId} v${usage.keyVersion}: ${usage.count} data keys`);
+      }
+    });
+  }
+}
+
+@SubCommand({ name: 'status', description: 'How many case data keys each master key version wraps' })
+export class KeysStatusCommand extends CommandRunner {
+  constructor(private readonly cli: CliContext) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    await withCipher(this.cli, async (cipher, kms) => {
+      this.cli.out(`current master key: ${kms.keyId} v${await kms.currentKeyVersion()} (available: ${kms.keyVersions().join(', ')})`);
+      for (const usage of await cipher.masterKeyUsage()) {
+        this.cli.out(`${usage.keyId} v${usage.keyVersion}: ${usage.count} data keys`);
+      }
+    });
+  }
+}
+
+@Command({ name: 'keys', description: 'Personal-data encryption keys', subCommands: [KeysRotateMasterCommand, KeysStatusCommand] })
+export class KeysCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
