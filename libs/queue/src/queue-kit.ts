@@ -1,3 +1,5 @@
+import IORedis from 'ioredis';
+import { Pool } from 'pg';
 import {
   createPostgresBackend,
   Job,
@@ -69,6 +71,8 @@ export interface QueueKit {
     processor: Processor<Data, Result>,
     options?: Partial<WorkerOptions<any>>,
   ): Worker<Data, Result>;
+  /** Resolves when the backend answers; rejects when it is down. */
+  ping(): Promise<void>;
   /** Closes every queue and worker this kit created (workers first, letting active jobs finish). */
   close(): Promise<void>;
 }
@@ -80,8 +84,13 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
 
   if (backend.kind === 'redis') {
     const connection = redisConnection(backend.url);
+    let probe: IORedis | undefined;
     return {
       backend: 'redis',
+      async ping() {
+        probe ??= new IORedis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+        await probe.ping();
+      },
       queue(name, opts) {
         const q = new Queue(name, {
           prefix,
@@ -102,15 +111,23 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
         workers.push(w as AnyWorker);
         return w as never;
       },
-      close: () => closeAll(workers, queues),
+      close: async () => {
+        await closeAll(workers, queues);
+        probe?.disconnect();
+      },
     };
   }
 
   // `prefix` becomes the PostgreSQL schema of BullMQ's tables; migrate creates them once.
   const pg = withBackend(createPostgresBackend);
   const connection = { connectionString: backend.url, schema: `bullmq_${prefix}`, migrate: true, max: 4 };
+  let probe: Pool | undefined;
   return {
     backend: 'postgres',
+    async ping() {
+      probe ??= new Pool({ connectionString: backend.url, max: 1, connectionTimeoutMillis: 2_000 });
+      await probe.query('SELECT 1');
+    },
     queue(name, opts) {
       const q = new pg.Queue(name, { defaultJobOptions: JOB_DEFAULTS, ...opts, connection } as never);
       queues.push(q as AnyQueue);
@@ -121,7 +138,10 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
       workers.push(w as AnyWorker);
       return w as never;
     },
-    close: () => closeAll(workers, queues),
+    close: async () => {
+      await closeAll(workers, queues);
+      await probe?.end();
+    },
   };
 }
 

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuthModule, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
+import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
+import { ReadYourWritesInterceptor } from '@remedy/http';
+import { PlatformModule } from '@remedy/platform';
+import { HealthController } from './health/health.controller';
+import { API_PROJECTIONS } from './projections';
+
+/** The HTTP process: a thin composition of the libs' modules. */
+@Module({
+  imports: [
+    PlatformModule.forRoot({ projections: API_PROJECTIONS, runProjections: false }),
+    AuthModule.forRootAsync({
+      inject: [REMEDY_CONFIG],
+      useFactory: async (config: RemedyConfig) =>
+        new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir: config.dataDir })]),
+    }),
+    CqrsModule.forRoot(),
+  ],
+  controllers: [HealthController],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],
+})
+export class ApiModule {}

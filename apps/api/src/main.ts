@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { loadConfig, ConfigError } from '@remedy/config';
+import { createHttpApp } from '@remedy/http';
+import { ApiModule } from './api.module';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await createHttpApp(ApiModule);
+  await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
+  console.log(JSON.stringify({ level: 'info', msg: 'api listening', port: config.port, deployment: config.deployment }));
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

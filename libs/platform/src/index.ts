@@ -1,0 +1,4 @@
+export * from './tokens';
+export * from './event-store.provider';
+export * from './health.service';
+export * from './platform.module';
