@@ -1,0 +1,48 @@
+import { addDays, calendarDateIn, daysBetween, isCalendarDate, isInstant, yearOf } from './calendar';
+
+describe('calendar dates', () => {
+  it.each(['2026-01-31', '2024-02-29', '2000-02-29', '1999-12-31'])('accepts the real date %s', (d) => {
+    expect(isCalendarDate(d)).toBe(true);
+  });
+  it.each(['2026-02-29', '1900-02-29', '2026-13-01', '2026-04-31', '2026-1-01', '26-01-01', '2026-01-01T00:00:00Z', ' 2026-01-01', 20260101, undefined])(
+    'rejects %s',
+    (d) => {
+      expect(isCalendarDate(d)).toBe(false);
+    },
+  );
+
+  it('adds days across month, year and leap-day boundaries', () => {
+    expect(addDays('2026-01-31', 1)).toBe('2026-02-01');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2026-03-28', 29)).toBe('2026-04-26');
+  });
+
+  it('counts whole days between dates, across a daylight-saving change', () => {
+    expect(daysBetween('2026-03-28', '2026-03-30')).toBe(2);
+    expect(daysBetween('2026-03-30', '2026-03-28')).toBe(-2);
+    expect(daysBetween('2026-01-01', '2027-01-01')).toBe(365);
+  });
+
+  it('gives the calendar date of an instant in the jurisdiction time zone', () => {
+    const lateEvening = new Date('2026-06-14T22:30:00Z');
+    expect(calendarDateIn(lateEvening, 'Europe/Vienna')).toBe('2026-06-15');
+    expect(calendarDateIn(lateEvening, 'UTC')).toBe('2026-06-14');
+    expect(calendarDateIn(lateEvening, 'America/New_York')).toBe('2026-06-14');
+    expect(calendarDateIn(new Date('2026-01-05T03:00:00Z'), 'Pacific/Auckland')).toBe('2026-01-05');
+  });
+
+  it('reads the year of a date', () => {
+    expect(yearOf('2026-06-15')).toBe(2026);
+  });
+
+  it('recognises ISO 8601 instants', () => {
+    expect(isInstant('2026-06-15T10:00:00Z')).toBe(true);
+    expect(isInstant('2026-06-15T10:00:00+02:00')).toBe(true);
+    expect(isInstant('2026-06-15')).toBe(false);
+    expect(isInstant('2026-06-15Tnonsense')).toBe(false);
+    expect(isInstant('x2026-06-15T10:00:00Z')).toBe(false);
+    expect(isInstant(1)).toBe(false);
+  });
+});
