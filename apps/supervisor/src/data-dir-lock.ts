@@ -26,6 +26,7 @@ export function lockDataDir(dataDir: string): { release(): void } {
       if (pid !== process.pid && isAlive(pid) && /node/.test(commandLine(pid) ?? '')) {
         throw new Error(
           `another supervisor (pid ${pid}) is running with REMEDY_DATA_DIR=${dataDir}`,
+          { cause: e },
         );
       }
       unlinkSync(file); // stale: its supervisor is gone

