@@ -6,12 +6,12 @@ import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
 import { PlatformModule } from '@remedy/platform';
 import { HealthController } from './health/health.controller';
-import { API_PROJECTIONS } from './projections';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
 
 /** The HTTP process: a thin composition of the libs' modules. */
 @Module({
   imports: [
-    PlatformModule.forRoot({ projections: API_PROJECTIONS, runProjections: false }),
+    PlatformModule.forRoot({ projections: ALL_PROJECTIONS, runProjections: false }),
     AuthModule.forRootAsync({
       inject: [REMEDY_CONFIG],
       useFactory: async (config: RemedyConfig) =>
