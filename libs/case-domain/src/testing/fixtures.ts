@@ -121,8 +121,8 @@ export const transfer = (actor: Actor = supervisor, toOrganisationId = OTHER_ORG
  * Runs commands through decide/evolve from an empty case and returns the events, failing loudly when one
  * is refused: a readable way to build a `given` history that the domain itself would have produced.
  */
-export const history = (commands: readonly CaseCommand[], now: Date = NOW): CaseEvent[] => {
-  const events: CaseEvent[] = [];
+export const history = (commands: readonly CaseCommand[], now: Date = NOW, given: readonly CaseEvent[] = []): CaseEvent[] => {
+  const events: CaseEvent[] = [...given];
   for (const command of commands) {
     const decision = decide(command, evolveAll(events), now, policy);
     if (!decision.ok) throw new Error(`history: ${command.type} rejected by ${decision.error.rule}: ${decision.error.message}`);
@@ -130,6 +130,10 @@ export const history = (commands: readonly CaseCommand[], now: Date = NOW): Case
   }
   return events;
 };
+
+/** The given history followed by the events of more commands. */
+export const extend = (given: readonly CaseEvent[], commands: readonly CaseCommand[], now: Date = NOW): CaseEvent[] =>
+  history(commands, now, given);
 
 /** An open case of an adult, presumed victim, with consent to assistance. */
 export const openAdultCase = (): CaseEvent[] => history([openCase(), identify(), consent('assistance')]);
