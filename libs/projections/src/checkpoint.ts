@@ -1,0 +1,210 @@
+import type { QueryRunner } from 'typeorm';
+import {
+  comparePositions,
+  formatPosition,
+  GlobalPosition,
+  parsePosition,
+  ReadAllBatch,
+  RecordedEvent,
+  START,
+} from '@remedy/event-store';
+import type { ProjectionDefinition } from './projection';
+
+/** Table created by the CreateProjectionCheckpoints migration. */
+export const CHECKPOINT_TABLE = 'projection_checkpoints';
+/** NOTIFY channel: payload `<projection> <commit>.<prepare>`, sent by every checkpoint transaction. */
+export const CHECKPOINT_CHANNEL = 'remedy_projection_checkpoint';
+/** NOTIFY channel: payload `yield <projection>`, sent by a rebuild asking the running runner to step aside. */
+export const CONTROL_CHANNEL = 'remedy_projection_control';
+
+const LOCK_PREFIX = 'remedy.projection:';
+
+/** Thrown when the stored checkpoint is not the one the runner expected (someone else wrote it). */
+export class CheckpointMovedError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly expected: GlobalPosition,
+    readonly actual: GlobalPosition | undefined,
+  ) {
+    super(
+      `Checkpoint of projection ${projection} moved under the runner: expected ${formatPosition(expected)}, found ${
+        actual ? formatPosition(actual) : 'none'
+      }`,
+    );
+    this.name = 'CheckpointMovedError';
+  }
+}
+
+/** A projection's `apply` or `clear` failed; the batch and its checkpoint were rolled back. */
+export class ProjectionHandlerError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly from: GlobalPosition,
+    cause: unknown,
+  ) {
+    super(
+      `Projection ${projection} failed on the batch after ${formatPosition(from)}: ${
+        cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)
+      }`,
+      { cause },
+    );
+    this.name = 'ProjectionHandlerError';
+  }
+}
+
+export function positionFromRow(commit: string | number, prepare: string | number): GlobalPosition {
+  return { commit: BigInt(commit), prepare: BigInt(prepare) };
+}
+
+export function parseCheckpointNotification(
+  payload: string | undefined,
+): { projection: string; position: GlobalPosition } | undefined {
+  if (!payload) return undefined;
+  const space = payload.indexOf(' ');
+  if (space < 0) return undefined;
+  const position = parsePosition(payload.slice(space + 1));
+  return position ? { projection: payload.slice(0, space), position } : undefined;
+}
+
+/** Session-level advisory lock for one projection (one runner or rebuild at a time). */
+export async function tryLockProjection(qr: QueryRunner, name: string): Promise<boolean> {
+  const rows = await qr.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok', [
+    LOCK_PREFIX + name,
+  ]);
+  return rows[0].ok === true;
+}
+
+/** Waits for the lock (bounded by lock_timeout; throws on timeout). */
+export async function lockProjection(
+  qr: QueryRunner,
+  name: string,
+  timeoutMs: number,
+): Promise<void> {
+  await qr.query(`SET lock_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
+  try {
+    await qr.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [LOCK_PREFIX + name]);
+  } catch (err) {
+    if ((err as { code?: string }).code === '55P03') {
+      throw new Error(
+        `Projection ${name} is locked by another process (timed out after ${timeoutMs} ms)`,
+        { cause: err },
+      );
+    }
+    throw err;
+  } finally {
+    await qr.query('SET lock_timeout = 0').catch(() => undefined);
+  }
+}
+
+export async function unlockProjection(qr: QueryRunner, name: string): Promise<void> {
+  await qr.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [LOCK_PREFIX + name]);
+}
+
+/** Reads the checkpoint, creating it at START the first time. */
+export async function ensureCheckpoint(qr: QueryRunner, name: string): Promise<GlobalPosition> {
+  await qr.query(
+    `INSERT INTO ${CHECKPOINT_TABLE} (projection, position_commit, position_prepare) VALUES ($1, -1, -1)
+     ON CONFLICT (projection) DO NOTHING`,
+    [name],
+  );
+  const rows = await qr.query(
+    `SELECT position_commit, position_prepare FROM ${CHECKPOINT_TABLE} WHERE projection = $1`,
+    [name],
+  );
+  return positionFromRow(rows[0].position_commit, rows[0].position_prepare);
+}
+
+async function storeCheckpoint(
+  qr: QueryRunner,
+  name: string,
+  position: GlobalPosition,
+): Promise<void> {
+  await qr.query(
+    `INSERT INTO ${CHECKPOINT_TABLE} (projection, position_commit, position_prepare, updated_at)
+     VALUES ($1, $2, $3, now())
+     ON CONFLICT (projection) DO UPDATE
+       SET position_commit = EXCLUDED.position_commit, position_prepare = EXCLUDED.position_prepare,
+           updated_at = EXCLUDED.updated_at`,
+    [name, position.commit.toString(), position.prepare.toString()],
+  );
+  // Delivered on commit only, in commit order: waiters never see a checkpoint that rolled back.
+  await qr.query('SELECT pg_notify($1, $2)', [
+    CHECKPOINT_CHANNEL,
+    `${name} ${formatPosition(position)}`,
+  ]);
+}
+
+/** Events of the batch this projection must apply: its types, strictly after the checkpoint. */
+export function eventsFor(
+  projection: ProjectionDefinition,
+  batch: ReadAllBatch,
+  checkpoint: GlobalPosition,
+): RecordedEvent[] {
+  const types = new Set(projection.eventTypes);
+  return batch.events.filter(
+    (e) => types.has(e.type) && comparePositions(e.position, checkpoint) > 0,
+  );
+}
+
+/**
+ * Applies one batch and stores `batch.next` as the checkpoint in ONE transaction on `qr` (the
+ * connection that holds the projection's advisory lock, so no one can write without it).
+ * The stored checkpoint must still be `checkpoint` (compare-and-set). Returns the new
+ * checkpoint; on failure rolls everything back and throws.
+ */
+export async function applyBatchAtomically(
+  qr: QueryRunner,
+  projection: ProjectionDefinition,
+  checkpoint: GlobalPosition,
+  batch: ReadAllBatch,
+): Promise<{ checkpoint: GlobalPosition; applied: number }> {
+  const events = eventsFor(projection, batch, checkpoint);
+  const next = comparePositions(batch.next, checkpoint) > 0 ? batch.next : checkpoint;
+  if (events.length === 0 && next === checkpoint) return { checkpoint, applied: 0 };
+  await qr.startTransaction('READ COMMITTED');
+  try {
+    const rows = await qr.query(
+      `SELECT position_commit, position_prepare FROM ${CHECKPOINT_TABLE} WHERE projection = $1 FOR UPDATE`,
+      [projection.name],
+    );
+    const stored = rows.length
+      ? positionFromRow(rows[0].position_commit, rows[0].position_prepare)
+      : undefined;
+    if (!stored || comparePositions(stored, checkpoint) !== 0) {
+      throw new CheckpointMovedError(projection.name, checkpoint, stored);
+    }
+    if (events.length > 0) {
+      try {
+        await projection.apply(events, qr.manager);
+      } catch (err) {
+        throw new ProjectionHandlerError(projection.name, checkpoint, err);
+      }
+    }
+    await storeCheckpoint(qr, projection.name, next);
+    await qr.commitTransaction();
+    return { checkpoint: next, applied: events.length };
+  } catch (err) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Clears the projection's rows and resets its checkpoint to START, in one transaction. */
+export async function clearAtomically(
+  qr: QueryRunner,
+  projection: ProjectionDefinition,
+): Promise<void> {
+  await qr.startTransaction('READ COMMITTED');
+  try {
+    try {
+      await projection.clear(qr.manager);
+    } catch (err) {
+      throw new ProjectionHandlerError(projection.name, START, err);
+    }
+    await storeCheckpoint(qr, projection.name, START);
+    await qr.commitTransaction();
+  } catch (err) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,24 @@
+export { defineProjection, projectionEntities } from './projection';
+export type { ProjectionDefinition } from './projection';
+export {
+  CHECKPOINT_CHANNEL,
+  CHECKPOINT_TABLE,
+  CheckpointMovedError,
+  CONTROL_CHANNEL,
+  ProjectionHandlerError,
+} from './checkpoint';
+export { ProjectionRunner } from './runner';
+export type {
+  ProjectionLogger,
+  ProjectionRunnerOptions,
+  RunnerState,
+  RunnerStatus,
+} from './runner';
+export { clearProjection, formatRebuildProgress, rebuildProjection } from './rebuild';
+export type { RebuildOptions, RebuildProgress, RebuildReport } from './rebuild';
+export { CheckpointWaiter, MAX_WAIT_MS, readCheckpoints, waitForProjection } from './wait';
+export type { CheckpointSource } from './wait';
+export { projectionStatus } from './status';
+export type { ProjectionLag } from './status';
+export { PROJECTIONS, ProjectionRunners, ProjectionsModule } from './projections.module';
+export type { ProjectionsModuleOptions, RunnerSettings } from './projections.module';

@@ -1,0 +1,319 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import {
+  comparePositions,
+  EventStore,
+  formatPosition,
+  GlobalPosition,
+  ReadAllBatch,
+  Subscription,
+} from '@remedy/event-store';
+import {
+  applyBatchAtomically,
+  CONTROL_CHANNEL,
+  ensureCheckpoint,
+  tryLockProjection,
+} from './checkpoint';
+import type { ProjectionDefinition } from './projection';
+
+/** Structured logging hook (pino-like). Messages and fields carry opaque ids and positions only. */
+export interface ProjectionLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+const consoleErrors: ProjectionLogger = {
+  info: () => undefined,
+  error: (message, fields) =>
+    console.error(JSON.stringify({ level: 'error', msg: message, ...fields })),
+};
+
+export interface ProjectionRunnerOptions {
+  /** TypeORM DataSource on the read-model database (holds `projection_checkpoints`). */
+  readonly dataSource: DataSource;
+  readonly eventStore: EventStore;
+  readonly projection: ProjectionDefinition;
+  /** Events per batch when the projection does not say; default 500. */
+  readonly batchSize?: number;
+  /** How often a runner that does not hold the projection's lock tries again; default 1000 ms. */
+  readonly lockRetryMs?: number;
+  /** Backoff after a failure: initialMs doubling up to maxMs (with jitter); defaults 1000 / 60000. */
+  readonly retry?: { readonly initialMs?: number; readonly maxMs?: number };
+  /**
+   * While no event of its types arrives for this long, the runner asks the store whether the
+   * readable horizon moved past other events and, if so, stores it as the checkpoint (so that
+   * read-your-writes waits for unrelated events are answered). Default 250 ms; 0 disables.
+   */
+  readonly idleAdvanceMs?: number;
+  /** Errors go to console.error as JSON when omitted. */
+  readonly logger?: ProjectionLogger;
+}
+
+export type RunnerState = 'stopped' | 'waiting_for_lock' | 'running' | 'backing_off';
+
+export interface RunnerStatus {
+  readonly projection: string;
+  readonly state: RunnerState;
+  /** Last checkpoint this runner read or stored (undefined before it held the lock). */
+  readonly checkpoint?: GlobalPosition;
+  /** Events applied by this runner since it was created. */
+  readonly appliedEvents: number;
+  readonly batches: number;
+  /** Failures since the last successful batch (0 when healthy). */
+  readonly consecutiveFailures: number;
+  readonly lastError?: string;
+  readonly lastErrorAt?: Date;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+type Outcome = 'stop' | 'yield' | 'ended';
+
+/**
+ * Runs one projection: takes its advisory lock (one runner per projection across all processes;
+ * others wait, retrying every `lockRetryMs`), reads its checkpoint, subscribes to all events of
+ * its types from there, and applies each batch in one transaction that also stores the
+ * checkpoint, on the very connection that holds the lock (so a runner that lost its connection,
+ * and with it the lock, cannot write). A failing batch rolls back, stops the subscription, and
+ * is retried after an exponential backoff; `status()` shows the error. A rebuild asks the
+ * runner to step aside (NOTIFY on `remedy_projection_control`); it takes the lock back after.
+ */
+export class ProjectionRunner {
+  private readonly projection: ProjectionDefinition;
+  private readonly batchSize: number;
+  private readonly lockRetryMs: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly logger: ProjectionLogger;
+  private readonly idleAdvanceMs: number;
+
+  private loop?: Promise<void>;
+  private stopping = false;
+  private stopSignal = deferred<'stop'>();
+  private state: RunnerState = 'stopped';
+  private checkpoint?: GlobalPosition;
+  private appliedEvents = 0;
+  private batches = 0;
+  private failures = 0;
+  private lastError?: string;
+  private lastErrorAt?: Date;
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    this.projection = options.projection;
+    this.batchSize = options.projection.batchSize ?? options.batchSize ?? 500;
+    this.lockRetryMs = options.lockRetryMs ?? 1000;
+    this.retryInitialMs = options.retry?.initialMs ?? 1000;
+    this.retryMaxMs = options.retry?.maxMs ?? 60_000;
+    this.logger = options.logger ?? consoleErrors;
+    this.idleAdvanceMs = options.idleAdvanceMs ?? 250;
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  /** Starts the background loop (idempotent). */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.stopSignal = deferred();
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight (its checkpoint is stored with it), releases the lock, resolves. */
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.stopping = true;
+    this.stopSignal.resolve('stop');
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  status(): RunnerStatus {
+    return {
+      projection: this.projection.name,
+      state: this.state,
+      checkpoint: this.checkpoint,
+      appliedEvents: this.appliedEvents,
+      batches: this.batches,
+      consecutiveFailures: this.failures,
+      lastError: this.lastError,
+      lastErrorAt: this.lastErrorAt,
+    };
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        // After stepping aside for a rebuild, let it take the lock first.
+        if ((await this.session()) === 'yield') await this.sleepUnlessStopped(this.lockRetryMs);
+      } catch (err) {
+        this.failures += 1;
+        this.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        this.lastErrorAt = new Date();
+        const base = Math.min(
+          this.retryMaxMs,
+          this.retryInitialMs * 2 ** Math.min(30, this.failures - 1),
+        );
+        const delayMs = Math.round(base * (0.75 + Math.random() * 0.25));
+        this.logger.error('projection stopped by an error; retrying after backoff', {
+          projection: this.projection.name,
+          checkpoint: this.checkpoint ? formatPosition(this.checkpoint) : undefined,
+          error: this.lastError,
+          consecutiveFailures: this.failures,
+          retryInMs: delayMs,
+        });
+        this.state = 'backing_off';
+        await this.sleepUnlessStopped(delayMs);
+      }
+    }
+    this.state = 'stopped';
+  }
+
+  /** Resolves true when stopped during the sleep. */
+  private async sleepUnlessStopped(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const slept = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+    const result = await Promise.race([slept, this.stopSignal.promise.then(() => true)]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  /** One lock tenure: returns on stop or yield, throws on failure. Always releases the lock. */
+  private async session(): Promise<Outcome | 'failed'> {
+    const { dataSource, eventStore } = this.options;
+    const name = this.projection.name;
+    const qr: QueryRunner = dataSource.createQueryRunner();
+    let locked = false;
+    let client:
+      | { on(e: string, f: (m: any) => void): void; off(e: string, f: (m: any) => void): void }
+      | undefined;
+    const yieldSignal = deferred<'yield'>();
+    const onNotification = (msg: { channel: string; payload?: string }) => {
+      if (msg.channel === CONTROL_CHANNEL && msg.payload === `yield ${name}`)
+        yieldSignal.resolve('yield');
+    };
+    try {
+      client = await qr.connect();
+      this.state = 'waiting_for_lock';
+      while (!(locked = await tryLockProjection(qr, name))) {
+        if (await this.sleepUnlessStopped(this.lockRetryMs)) return 'stop';
+      }
+      client!.on('notification', onNotification);
+      await qr.query(`LISTEN ${CONTROL_CHANNEL}`);
+      let checkpoint = await ensureCheckpoint(qr, name);
+      this.checkpoint = checkpoint;
+      this.state = 'running';
+      this.logger.info('projection running', {
+        projection: name,
+        checkpoint: formatPosition(checkpoint),
+      });
+
+      const failed = deferred<'failed'>();
+      let failure: unknown;
+      let lastBatchAt = performance.now();
+      // Batches and idle advances share the connection: one at a time, in order.
+      let queue: Promise<unknown> = Promise.resolve();
+      const serially = <T>(work: () => Promise<T>): Promise<T> => {
+        const run = queue.then(work);
+        queue = run.catch(() => undefined);
+        return run;
+      };
+      const apply = (batch: ReadAllBatch) =>
+        serially(async () => {
+          try {
+            const result = await applyBatchAtomically(qr, this.projection, checkpoint, batch);
+            checkpoint = result.checkpoint;
+            this.checkpoint = checkpoint;
+            if (result.applied > 0) {
+              this.appliedEvents += result.applied;
+              this.batches += 1;
+            }
+            this.failures = 0;
+            lastBatchAt = performance.now();
+          } catch (err) {
+            failure ??= err;
+            failed.resolve('failed');
+            throw err;
+          }
+        });
+      const subscription: Subscription = eventStore.subscribeToAll(
+        { from: checkpoint, batchSize: this.batchSize, types: this.projection.eventTypes },
+        apply,
+      );
+      // While no event of its types arrives, move the checkpoint past the others, so that a
+      // read-your-writes wait for an unrelated event is answered (at most every idleAdvanceMs).
+      let advancing = false;
+      const idleTimer =
+        this.idleAdvanceMs > 0
+          ? setInterval(
+              () => {
+                if (advancing || performance.now() - lastBatchAt < this.idleAdvanceMs) return;
+                advancing = true;
+                const from = checkpoint;
+                eventStore
+                  .readAll({ from, batchSize: 1, types: this.projection.eventTypes })
+                  .then(async (batch) => {
+                    if (
+                      batch.events.length === 0 &&
+                      batch.isEnd &&
+                      comparePositions(batch.next, from) > 0
+                    ) {
+                      await apply(batch);
+                    }
+                  })
+                  .catch((err: unknown) => {
+                    failure ??= err;
+                    failed.resolve('failed');
+                  })
+                  .finally(() => {
+                    advancing = false;
+                    lastBatchAt = performance.now();
+                  });
+              },
+              Math.max(10, Math.floor(this.idleAdvanceMs / 2)),
+            )
+          : undefined;
+      const outcome: Outcome | 'failed' = await Promise.race([
+        subscription.done.then(
+          () => 'ended' as const,
+          () => 'failed' as const,
+        ),
+        failed.promise,
+        this.stopSignal.promise,
+        yieldSignal.promise,
+      ]);
+      clearInterval(idleTimer);
+      if (outcome !== 'ended') await subscription.stop();
+      await queue; // an idle advance in flight
+      // Rejects with the batch error when a batch failed (or failed while stopping).
+      await subscription.done;
+      if (failure !== undefined) throw failure;
+      if (outcome === 'ended' && !this.stopping) {
+        throw new Error(`Projection ${name}: the event subscription ended unexpectedly`);
+      }
+      if (outcome === 'yield') {
+        this.logger.info('projection yielding its lock to a rebuild', { projection: name });
+        this.state = 'waiting_for_lock';
+      }
+      return outcome;
+    } finally {
+      client?.off('notification', onNotification);
+      if (locked) {
+        // Connection-level state must not leak into the pool. If the connection is gone, so is
+        // the session and with it the lock.
+        await qr.query(`UNLISTEN ${CONTROL_CHANNEL}`).catch(() => undefined);
+        await qr.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      }
+      await qr.release().catch(() => undefined);
+    }
+  }
+}
