@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
+import type { ProjectionDefinition } from '@remedy/projections';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
 
 /**
  * What commands share: the configuration (read from the environment once, lazily, so that
@@ -17,6 +19,8 @@ export class CliContext {
     process.stderr.write(`${line}\n`);
   };
   env: NodeJS.ProcessEnv = process.env;
+  /** The registered projections (`projection list|rebuild`). */
+  projections: readonly ProjectionDefinition[] = ALL_PROJECTIONS;
 
   settings(): RemedyConfig {
     this.config ??= loadConfig(this.env, { requireDatabase: false });

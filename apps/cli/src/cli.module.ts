@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CliContext } from './cli-context';
 import { KeysCommand, KeysRotateMasterCommand, KeysStatusCommand } from './commands/keys.command';
 import { MigrateCommand } from './commands/migrate.command';
+import { ProjectionCommand, ProjectionListCommand, ProjectionRebuildCommand } from './commands/projection.command';
 import { TokenCommand, TokenMintCommand } from './commands/token.command';
 
 @Module({
@@ -13,6 +14,9 @@ import { TokenCommand, TokenMintCommand } from './commands/token.command';
     KeysCommand,
     KeysRotateMasterCommand,
     KeysStatusCommand,
+    ProjectionCommand,
+    ProjectionListCommand,
+    ProjectionRebuildCommand,
   ],
 })
 export class CliModule {}

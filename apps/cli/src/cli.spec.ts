@@ -7,6 +7,9 @@ import { Pool } from 'pg';
 import { LocalTokenIssuer } from '@remedy/auth';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import type { ProjectionDefinition } from '@remedy/projections';
+import { appendMany, counterProjection, expectedCounters, readCounters } from '../../../test/projections/support/counter-projection';
+import { createCounterTable, openDataSource, openStore, waitReadable } from '../../../test/projections/support/harness';
 import { CliContext } from './cli-context';
 import { CliModule } from './cli.module';
 
@@ -17,7 +20,11 @@ interface CliRun {
 }
 
 /** Runs one command in-process, exactly as `remedy <args>` would parse it. */
-async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  projections?: readonly ProjectionDefinition[],
+): Promise<CliRun> {
   const run: CliRun = { out: [], info: [], errors: [] };
   const app = await CommandFactory.createWithoutRunning(CliModule, {
     logger: false,
@@ -29,6 +36,7 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   cli.env = env;
   cli.out = (line) => run.out.push(line);
   cli.info = (line) => run.info.push(line);
+  if (projections) cli.projections = projections;
   try {
     await app.get(CommandRunnerService).run(['node', 'remedy', ...args]);
   } finally {
@@ -125,6 +133,38 @@ describe('admin CLI', () => {
         expect(status.out).toEqual(['current master key: local v2 (available: 1, 2)', 'local v2: 3 data keys']);
       } finally {
         await pool.end();
+      }
+    });
+
+    it('projection list and projection rebuild <name> replay the events into the read model', async () => {
+      const env = { DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir };
+      const projection = counterProjection({ name: 'cli.counters', table: 'cli_counters' });
+      const ds = await openDataSource(db.url, [projection]);
+      const store = openStore(db.url);
+      try {
+        await createCounterTable(ds, 'cli_counters');
+        const last = await appendMany(store, 50, 5, 'cli-counter');
+        await waitReadable(store, last!);
+
+        const before = await runCli(['projection', 'list'], env, [projection]);
+        expect(before.errors).toEqual([]);
+        expect(before.out).toEqual([expect.stringMatching(/^cli\.counters: at never run, 40 events behind/)]);
+
+        const rebuilt = await runCli(['projection', 'rebuild', 'cli.counters', '--batch-size', '7'], env, [projection]);
+        expect(rebuilt.errors).toEqual([]);
+        expect(rebuilt.out).toEqual([expect.stringMatching(/^cli\.counters: 40 events in \d+ batches, .*\(done in/)]);
+        const expected = await expectedCounters(ds.manager);
+        expect(await readCounters(ds.manager, 'cli_counters')).toEqual(expected);
+        expect(expected.length).toBe(4); // the fifth stream only holds CounterNoted events
+
+        const after = await runCli(['projection', 'list'], env, [projection]);
+        expect(after.out).toEqual([expect.stringMatching(/^cli\.counters: at \S+, 0 events behind$/)]);
+
+        const unknown = await runCli(['projection', 'rebuild', 'nope'], env, [projection]);
+        expect(unknown.errors.map((e) => e.message)).toEqual(['Unknown projection "nope" (registered: cli.counters)']);
+      } finally {
+        await store.close();
+        await ds.destroy();
       }
     });
 

@@ -1,0 +1,103 @@
+import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { DataSource, type EntitySchema } from 'typeorm';
+import { formatPosition } from '@remedy/event-store';
+import { createEventStore } from '@remedy/platform';
+import { formatRebuildProgress, projectionEntities, projectionStatus, rebuildProjection } from '@remedy/projections';
+import { CliContext, CliUsageError } from '../cli-context';
+
+async function withDataSource<T>(cli: CliContext, work: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = new DataSource({
+    type: 'postgres',
+    url: cli.databaseUrl(),
+    entities: projectionEntities(cli.projections) as EntitySchema[],
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: 2 },
+  });
+  await ds.initialize();
+  try {
+    return await work(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+@SubCommand({ name: 'list', description: 'Every projection with its checkpoint and how far behind it is' })
+export class ProjectionListCommand extends CommandRunner {
+  constructor(private readonly cli: CliContext) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    if (this.cli.projections.length === 0) {
+      this.cli.out('No projections are registered');
+      return;
+    }
+    await withDataSource(this.cli, async (ds) => {
+      for (const lag of await projectionStatus(ds, this.cli.projections)) {
+        const at = lag.checkpoint ? formatPosition(lag.checkpoint) : 'never run';
+        const behind =
+          lag.eventsBehind === undefined
+            ? ''
+            : `, ${lag.eventsBehind}${lag.eventsBehindCapped ? '+' : ''} events behind` +
+              (lag.secondsBehind ? ` (${lag.secondsBehind.toFixed(1)} s of recorded time)` : '');
+        this.cli.out(`${lag.projection}: at ${at}${behind}`);
+      }
+    });
+  }
+}
+
+@SubCommand({
+  name: 'rebuild',
+  arguments: '<name>',
+  description: 'Clear a projection and replay every event into it (its runner steps aside meanwhile)',
+})
+export class ProjectionRebuildCommand extends CommandRunner {
+  constructor(private readonly cli: CliContext) {
+    super();
+  }
+
+  @Option({ flags: '--batch-size <n>', description: 'events per read and per transaction (default 1000)' })
+  parseBatchSize(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new CliUsageError('--batch-size must be 1..100000');
+    return n;
+  }
+
+  async run([name]: string[], options: { batchSize?: number } = {}): Promise<void> {
+    const projection = this.cli.projections.find((p) => p.name === name);
+    if (!projection) {
+      const known = this.cli.projections.map((p) => p.name).join(', ') || 'none';
+      throw new CliUsageError(`Unknown projection "${name}" (registered: ${known})`);
+    }
+    const eventStore = createEventStore(this.cli.settings());
+    try {
+      await withDataSource(this.cli, async (dataSource) => {
+        const report = await rebuildProjection({
+          dataSource,
+          eventStore,
+          projection,
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          onProgress: (p) => {
+            if (!p.done) this.cli.info(formatRebuildProgress(p));
+          },
+        });
+        this.cli.out(formatRebuildProgress(report));
+      });
+    } finally {
+      await eventStore.close();
+    }
+  }
+}
+
+@Command({
+  name: 'projection',
+  description: 'Read-model projections',
+  subCommands: [ProjectionListCommand, ProjectionRebuildCommand],
+})
+export class ProjectionCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
