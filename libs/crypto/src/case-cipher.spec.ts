@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -205,7 +205,7 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
       expect((await ring.unwrapKey(wrapped, { caseId })).length).toBe(32);
       await expect(ring.createKeyVersion()).rejects.toThrow(/REMEDY_MASTER_KEY/);
       await expect(LocalKeyManagementService.load({ dataDir: dir, masterKey: 'short' })).rejects.toThrow(/32 bytes/);
-      await expect(require('node:fs/promises').readdir(dir)).resolves.toEqual([]);
+      await expect(readdir(dir)).resolves.toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -213,6 +213,5 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
 });
 
 async function masterKeyFile(dataDir: string, name: string): Promise<Buffer> {
-  const { readFile } = await import('node:fs/promises');
   return Buffer.from((await readFile(join(dataDir, 'keys', name), 'utf8')).trim(), 'base64');
 }
