@@ -2,7 +2,11 @@ import { Module } from '@nestjs/common';
 import { CliContext } from './cli-context';
 import { KeysCommand, KeysRotateMasterCommand, KeysStatusCommand } from './commands/keys.command';
 import { MigrateCommand } from './commands/migrate.command';
-import { ProjectionCommand, ProjectionListCommand, ProjectionRebuildCommand } from './commands/projection.command';
+import {
+  ProjectionCommand,
+  ProjectionListCommand,
+  ProjectionRebuildCommand,
+} from './commands/projection.command';
 import { TokenCommand, TokenMintCommand } from './commands/token.command';
 
 @Module({

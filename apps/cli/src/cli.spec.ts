@@ -8,8 +8,18 @@ import { LocalTokenIssuer } from '@remedy/auth';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { ProjectionDefinition } from '@remedy/projections';
-import { appendMany, counterProjection, expectedCounters, readCounters } from '../../../test/projections/support/counter-projection';
-import { createCounterTable, openDataSource, openStore, waitReadable } from '../../../test/projections/support/harness';
+import {
+  appendMany,
+  counterProjection,
+  expectedCounters,
+  readCounters,
+} from '../../../test/projections/support/counter-projection';
+import {
+  createCounterTable,
+  openDataSource,
+  openStore,
+  waitReadable,
+} from '../../../test/projections/support/harness';
 import { CliContext } from './cli-context';
 import { CliModule } from './cli.module';
 
@@ -56,7 +66,18 @@ describe('admin CLI', () => {
     it('prints a token of the local issuer that verifies to the given actor', async () => {
       const [user, org] = [randomUUID(), randomUUID()];
       const run = await runCli(
-        ['token', 'mint', '--user', user, '--org', org, '--roles', 'caseworker,supervisor', '--expires', '2h'],
+        [
+          'token',
+          'mint',
+          '--user',
+          user,
+          '--org',
+          org,
+          '--roles',
+          'caseworker,supervisor',
+          '--expires',
+          '2h',
+        ],
         { REMEDY_DATA_DIR: dataDir },
       );
       expect(run.errors).toEqual([]);
@@ -72,9 +93,12 @@ describe('admin CLI', () => {
     });
 
     it('defaults to 8 hours', async () => {
-      const run = await runCli(['token', 'mint', '--user', randomUUID(), '--org', randomUUID(), '--roles', 'admin'], {
-        REMEDY_DATA_DIR: dataDir,
-      });
+      const run = await runCli(
+        ['token', 'mint', '--user', randomUUID(), '--org', randomUUID(), '--roles', 'admin'],
+        {
+          REMEDY_DATA_DIR: dataDir,
+        },
+      );
       const claims = JSON.parse(Buffer.from(run.out[0]!.split('.')[1]!, 'base64url').toString());
       expect(claims.exp - claims.iat).toBe(8 * 3600);
     });
@@ -83,7 +107,16 @@ describe('admin CLI', () => {
       for (const args of [
         ['--user', randomUUID(), '--org', randomUUID(), '--roles', 'caseworker,root'],
         ['--user', 'ana@example.org', '--org', randomUUID(), '--roles', 'caseworker'],
-        ['--user', randomUUID(), '--org', randomUUID(), '--roles', 'caseworker', '--expires', '30d'],
+        [
+          '--user',
+          randomUUID(),
+          '--org',
+          randomUUID(),
+          '--roles',
+          'caseworker',
+          '--expires',
+          '30d',
+        ],
       ]) {
         const run = await runCli(['token', 'mint', ...args], { REMEDY_DATA_DIR: dataDir });
         expect(run.out).toEqual([]);
@@ -116,21 +149,37 @@ describe('admin CLI', () => {
         const kms = await LocalKeyManagementService.load({ dataDir });
         const cipher = new CaseCipher({ pool, kms });
         const cases = [randomUUID(), randomUUID(), randomUUID()];
-        const cts = await Promise.all(cases.map((id) => cipher.encryptForCase(id, 'personal data')));
+        const cts = await Promise.all(
+          cases.map((id) => cipher.encryptForCase(id, 'personal data')),
+        );
 
-        const run = await runCli(['keys', 'rotate-master'], { DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir });
+        const run = await runCli(['keys', 'rotate-master'], {
+          DATABASE_URL: db.url,
+          REMEDY_DATA_DIR: dataDir,
+        });
         expect(run.errors).toEqual([]);
         expect(run.out).toEqual(['master key local v2: re-wrapped 3 data keys']);
 
-        const { rows } = await pool.query('SELECT DISTINCT master_key_version AS v FROM case_data_keys');
-        expect(rows).toEqual([{ v: 2 }]);
-        const fresh = new CaseCipher({ pool, kms: await LocalKeyManagementService.load({ dataDir }) });
-        await expect(Promise.all(cases.map((id, i) => fresh.decryptForCase(id, cts[i]!)))).resolves.toEqual(
-          cases.map(() => 'personal data'),
+        const { rows } = await pool.query(
+          'SELECT DISTINCT master_key_version AS v FROM case_data_keys',
         );
+        expect(rows).toEqual([{ v: 2 }]);
+        const fresh = new CaseCipher({
+          pool,
+          kms: await LocalKeyManagementService.load({ dataDir }),
+        });
+        await expect(
+          Promise.all(cases.map((id, i) => fresh.decryptForCase(id, cts[i]!))),
+        ).resolves.toEqual(cases.map(() => 'personal data'));
 
-        const status = await runCli(['keys', 'status'], { DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir });
-        expect(status.out).toEqual(['current master key: local v2 (available: 1, 2)', 'local v2: 3 data keys']);
+        const status = await runCli(['keys', 'status'], {
+          DATABASE_URL: db.url,
+          REMEDY_DATA_DIR: dataDir,
+        });
+        expect(status.out).toEqual([
+          'current master key: local v2 (available: 1, 2)',
+          'local v2: 3 data keys',
+        ]);
       } finally {
         await pool.end();
       }
@@ -148,20 +197,32 @@ describe('admin CLI', () => {
 
         const before = await runCli(['projection', 'list'], env, [projection]);
         expect(before.errors).toEqual([]);
-        expect(before.out).toEqual([expect.stringMatching(/^cli\.counters: at never run, 40 events behind/)]);
+        expect(before.out).toEqual([
+          expect.stringMatching(/^cli\.counters: at never run, 40 events behind/),
+        ]);
 
-        const rebuilt = await runCli(['projection', 'rebuild', 'cli.counters', '--batch-size', '7'], env, [projection]);
+        const rebuilt = await runCli(
+          ['projection', 'rebuild', 'cli.counters', '--batch-size', '7'],
+          env,
+          [projection],
+        );
         expect(rebuilt.errors).toEqual([]);
-        expect(rebuilt.out).toEqual([expect.stringMatching(/^cli\.counters: 40 events in \d+ batches, .*\(done in/)]);
+        expect(rebuilt.out).toEqual([
+          expect.stringMatching(/^cli\.counters: 40 events in \d+ batches, .*\(done in/),
+        ]);
         const expected = await expectedCounters(ds.manager);
         expect(await readCounters(ds.manager, 'cli_counters')).toEqual(expected);
         expect(expected.length).toBe(4); // the fifth stream only holds CounterNoted events
 
         const after = await runCli(['projection', 'list'], env, [projection]);
-        expect(after.out).toEqual([expect.stringMatching(/^cli\.counters: at \S+, 0 events behind$/)]);
+        expect(after.out).toEqual([
+          expect.stringMatching(/^cli\.counters: at \S+, 0 events behind$/),
+        ]);
 
         const unknown = await runCli(['projection', 'rebuild', 'nope'], env, [projection]);
-        expect(unknown.errors.map((e) => e.message)).toEqual(['Unknown projection "nope" (registered: cli.counters)']);
+        expect(unknown.errors.map((e) => e.message)).toEqual([
+          'Unknown projection "nope" (registered: cli.counters)',
+        ]);
       } finally {
         await store.close();
         await ds.destroy();
@@ -170,7 +231,9 @@ describe('admin CLI', () => {
 
     it('refuses database commands without DATABASE_URL', async () => {
       const run = await runCli(['migrate'], { REMEDY_DATA_DIR: dataDir });
-      expect(run.errors.map((e) => e.message)).toEqual(['DATABASE_URL is required for this command']);
+      expect(run.errors.map((e) => e.message)).toEqual([
+        'DATABASE_URL is required for this command',
+      ]);
     });
   });
 });

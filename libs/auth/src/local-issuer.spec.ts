@@ -10,7 +10,11 @@ import { IssuerVerifierList } from './verifier';
 describe('local token issuer (Ed25519 JWT)', () => {
   let dataDir: string;
   let issuer: LocalTokenIssuer;
-  const actor = { userId: randomUUID(), organisationId: randomUUID(), roles: ['caseworker', 'supervisor'] as const };
+  const actor = {
+    userId: randomUUID(),
+    organisationId: randomUUID(),
+    roles: ['caseworker', 'supervisor'] as const,
+  };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'remedy-auth-'));
@@ -19,10 +23,15 @@ describe('local token issuer (Ed25519 JWT)', () => {
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
   const signingKey = async () => {
-    const jwk = JSON.parse(await readFile(join(dataDir, 'keys', 'jwt-signing-key.json'), 'utf8')) as JWK;
+    const jwk = JSON.parse(
+      await readFile(join(dataDir, 'keys', 'jwt-signing-key.json'), 'utf8'),
+    ) as JWK;
     return { key: await importJWK(jwk, 'EdDSA'), kid: jwk.kid! };
   };
-  const rejection = async (token: string, verifier: { verify(t: string): Promise<unknown> } = issuer) => {
+  const rejection = async (
+    token: string,
+    verifier: { verify(t: string): Promise<unknown> } = issuer,
+  ) => {
     const error = await verifier.verify(token).then(
       () => undefined,
       (e: unknown) => e,
@@ -33,10 +42,21 @@ describe('local token issuer (Ed25519 JWT)', () => {
 
   it('given an actor, when a token is minted and verified, then the same actor comes back', async () => {
     const token = await issuer.mintToken({ ...actor, roles: [...actor.roles], expiresIn: '8h' });
-    await expect(issuer.verifyToken(token)).resolves.toEqual({ ...actor, roles: ['caseworker', 'supervisor'] });
-    const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p!, 'base64url').toString()));
+    await expect(issuer.verifyToken(token)).resolves.toEqual({
+      ...actor,
+      roles: ['caseworker', 'supervisor'],
+    });
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p!, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'EdDSA', typ: 'JWT', kid: expect.any(String) });
-    expect(payload).toMatchObject({ iss: LOCAL_ISSUER, aud: API_AUDIENCE, sub: actor.userId, org: actor.organisationId });
+    expect(payload).toMatchObject({
+      iss: LOCAL_ISSUER,
+      aud: API_AUDIENCE,
+      sub: actor.userId,
+      org: actor.organisationId,
+    });
     expect(payload.exp - payload.iat).toBe(8 * 3600);
   });
 
@@ -53,9 +73,12 @@ describe('local token issuer (Ed25519 JWT)', () => {
   it('given several processes starting together on an empty data dir, then they share one signing key', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'remedy-auth-race-'));
     try {
-      const issuers = await Promise.all(Array.from({ length: 6 }, () => LocalTokenIssuer.load({ dataDir: dir })));
+      const issuers = await Promise.all(
+        Array.from({ length: 6 }, () => LocalTokenIssuer.load({ dataDir: dir })),
+      );
       const token = await issuers[0]!.mintToken({ ...actor, roles: ['caseworker'] });
-      for (const i of issuers) await expect(i.verify(token)).resolves.toMatchObject({ userId: actor.userId });
+      for (const i of issuers)
+        await expect(i.verify(token)).resolves.toMatchObject({ userId: actor.userId });
       expect(await readdir(join(dir, 'keys'))).toEqual(['jwt-signing-key.json']);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -63,21 +86,34 @@ describe('local token issuer (Ed25519 JWT)', () => {
   });
 
   it('rejects an expired token', async () => {
-    const past = await LocalTokenIssuer.load({ dataDir, now: () => new Date(Date.now() - 2 * 3600_000) });
-    expect(await rejection(await past.mintToken({ ...actor, roles: ['caseworker'], expiresIn: '1h' }))).toBe('expired');
+    const past = await LocalTokenIssuer.load({
+      dataDir,
+      now: () => new Date(Date.now() - 2 * 3600_000),
+    });
+    expect(
+      await rejection(await past.mintToken({ ...actor, roles: ['caseworker'], expiresIn: '1h' })),
+    ).toBe('expired');
   });
 
   it('rejects a token signed by another key, and a token whose claims were altered', async () => {
     const otherDir = await mkdtemp(join(tmpdir(), 'remedy-auth-other-'));
     try {
       const other = await LocalTokenIssuer.load({ dataDir: otherDir });
-      expect(await rejection(await other.mintToken({ ...actor, roles: ['admin'] }))).toBe('bad_signature');
+      expect(await rejection(await other.mintToken({ ...actor, roles: ['admin'] }))).toBe(
+        'bad_signature',
+      );
     } finally {
       await rm(otherDir, { recursive: true, force: true });
     }
-    const [h, p, s] = (await issuer.mintToken({ ...actor, roles: ['caseworker'] })).split('.') as [string, string, string];
+    const [h, p, s] = (await issuer.mintToken({ ...actor, roles: ['caseworker'] })).split('.') as [
+      string,
+      string,
+      string,
+    ];
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString(
+      'base64url',
+    );
     expect(await rejection(`${h}.${forged}.${s}`)).toBe('bad_signature');
   });
 
@@ -97,11 +133,19 @@ describe('local token issuer (Ed25519 JWT)', () => {
     // Through the issuer list, an unknown issuer is refused before any key is chosen.
     const list = new IssuerVerifierList([issuer]);
     expect(await rejection(await sign('evil-issuer', API_AUDIENCE), list)).toBe('wrong_issuer');
-    await expect(list.verify(await sign(LOCAL_ISSUER, API_AUDIENCE))).resolves.toMatchObject({ userId: actor.userId });
+    await expect(list.verify(await sign(LOCAL_ISSUER, API_AUDIENCE))).resolves.toMatchObject({
+      userId: actor.userId,
+    });
   });
 
   it('rejects unsigned tokens (alg: none), in every spelling', async () => {
-    const claims = { sub: actor.userId, org: actor.organisationId, roles: ['admin'], iss: LOCAL_ISSUER, aud: API_AUDIENCE };
+    const claims = {
+      sub: actor.userId,
+      org: actor.organisationId,
+      roles: ['admin'],
+      iss: LOCAL_ISSUER,
+      aud: API_AUDIENCE,
+    };
     const unsecured = new UnsecuredJWT(claims).setIssuedAt().setExpirationTime('1h').encode();
     expect(await rejection(unsecured)).toBe('unsigned');
     const body = unsecured.split('.')[1]!;
@@ -148,24 +192,46 @@ describe('local token issuer (Ed25519 JWT)', () => {
       if (nbf) jwt.setNotBefore(nbf);
       return jwt.sign(key);
     };
-    expect(await rejection(await sign({ org: actor.organisationId, roles: ['superuser'] }))).toBe('invalid_claims');
-    expect(await rejection(await sign({ org: actor.organisationId, roles: [] }))).toBe('invalid_claims');
-    expect(await rejection(await sign({ org: 'Helping Hands NGO', roles: ['admin'] }))).toBe('invalid_claims');
-    expect(await rejection(await sign({ org: actor.organisationId, roles: ['admin'] }, 'ana@example.org'))).toBe('invalid_claims');
-    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
-    expect(await rejection(await sign({ org: actor.organisationId, roles: ['admin'] }, actor.userId, inAnHour))).toBe(
-      'not_yet_valid',
+    expect(await rejection(await sign({ org: actor.organisationId, roles: ['superuser'] }))).toBe(
+      'invalid_claims',
     );
+    expect(await rejection(await sign({ org: actor.organisationId, roles: [] }))).toBe(
+      'invalid_claims',
+    );
+    expect(await rejection(await sign({ org: 'Helping Hands NGO', roles: ['admin'] }))).toBe(
+      'invalid_claims',
+    );
+    expect(
+      await rejection(
+        await sign({ org: actor.organisationId, roles: ['admin'] }, 'ana@example.org'),
+      ),
+    ).toBe('invalid_claims');
+    const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+    expect(
+      await rejection(
+        await sign({ org: actor.organisationId, roles: ['admin'] }, actor.userId, inAnHour),
+      ),
+    ).toBe('not_yet_valid');
   });
 
   it('mints only for opaque ids, known roles and bounded lifetimes', async () => {
-    await expect(issuer.mintToken({ ...actor, userId: 'ana@example.org', roles: ['caseworker'] })).rejects.toThrow(TypeError);
-    await expect(issuer.mintToken({ ...actor, roles: ['root' as never] })).rejects.toThrow(TypeError);
+    await expect(
+      issuer.mintToken({ ...actor, userId: 'ana@example.org', roles: ['caseworker'] }),
+    ).rejects.toThrow(TypeError);
+    await expect(issuer.mintToken({ ...actor, roles: ['root' as never] })).rejects.toThrow(
+      TypeError,
+    );
     await expect(issuer.mintToken({ ...actor, roles: [] })).rejects.toThrow(TypeError);
-    await expect(issuer.mintToken({ ...actor, roles: ['admin'], expiresIn: '30d' })).rejects.toThrow(/at most/);
-    expect([parseDuration('90'), parseDuration('15m'), parseDuration('8h'), parseDuration('1d'), parseDuration(60)]).toEqual([
-      90, 900, 28800, 86400, 60,
-    ]);
+    await expect(
+      issuer.mintToken({ ...actor, roles: ['admin'], expiresIn: '30d' }),
+    ).rejects.toThrow(/at most/);
+    expect([
+      parseDuration('90'),
+      parseDuration('15m'),
+      parseDuration('8h'),
+      parseDuration('1d'),
+      parseDuration(60),
+    ]).toEqual([90, 900, 28800, 86400, 60]);
     expect(() => parseDuration('8 hours')).toThrow(TypeError);
     expect(() => parseDuration(0)).toThrow(TypeError);
   });

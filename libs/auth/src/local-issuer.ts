@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import {
+  calculateJwkThumbprint,
+  type CryptoKey,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  SignJWT,
+} from 'jose';
 import { keysDir, readOrCreateSecretFile } from '@remedy/crypto';
 import { type Actor, isOpaqueId, isRole, type Role } from './actor';
 import { JwtIssuerVerifier, type IssuerVerifier } from './verifier';
@@ -48,17 +56,25 @@ export class LocalTokenIssuer implements IssuerVerifier {
       key: publicKey,
       algorithms: [ALGORITHM],
       typ: 'JWT',
-      ...(options.clockToleranceSeconds !== undefined ? { clockToleranceSeconds: options.clockToleranceSeconds } : {}),
+      ...(options.clockToleranceSeconds !== undefined
+        ? { clockToleranceSeconds: options.clockToleranceSeconds }
+        : {}),
     });
   }
 
   static async load(options: LocalIssuerOptions): Promise<LocalTokenIssuer> {
-    const file = await readOrCreateSecretFile(join(keysDir(options.dataDir), SIGNING_KEY_FILE), async () => {
-      const { privateKey } = await generateKeyPair(ALGORITHM, { crv: 'Ed25519', extractable: true });
-      const jwk = await exportJWK(privateKey);
-      const kid = await calculateJwkThumbprint(jwk);
-      return Buffer.from(`${JSON.stringify({ ...jwk, kid, alg: ALGORITHM, use: 'sig' })}\n`);
-    });
+    const file = await readOrCreateSecretFile(
+      join(keysDir(options.dataDir), SIGNING_KEY_FILE),
+      async () => {
+        const { privateKey } = await generateKeyPair(ALGORITHM, {
+          crv: 'Ed25519',
+          extractable: true,
+        });
+        const jwk = await exportJWK(privateKey);
+        const kid = await calculateJwkThumbprint(jwk);
+        return Buffer.from(`${JSON.stringify({ ...jwk, kid, alg: ALGORITHM, use: 'sig' })}\n`);
+      },
+    );
     let jwk: JWK;
     try {
       jwk = JSON.parse(file.toString('utf8')) as JWK;
@@ -72,7 +88,12 @@ export class LocalTokenIssuer implements IssuerVerifier {
     const kid = jwk.kid ?? (await calculateJwkThumbprint(publicPart));
     const privateKey = (await importJWK(jwk, ALGORITHM)) as CryptoKey;
     const publicKey = (await importJWK(publicPart, ALGORITHM)) as CryptoKey;
-    return new LocalTokenIssuer(privateKey, { ...publicPart, kid, alg: ALGORITHM, use: 'sig' }, publicKey, options);
+    return new LocalTokenIssuer(
+      privateKey,
+      { ...publicPart, kid, alg: ALGORITHM, use: 'sig' },
+      publicKey,
+      options,
+    );
   }
 
   /** Signs a token for an actor; throws TypeError on ids that are not uuids, unknown roles or a bad lifetime. */
@@ -80,7 +101,8 @@ export class LocalTokenIssuer implements IssuerVerifier {
     if (!isOpaqueId(input.userId)) throw new TypeError('userId must be a uuid');
     if (!isOpaqueId(input.organisationId)) throw new TypeError('organisationId must be a uuid');
     const roles = [...new Set(input.roles)];
-    if (roles.length === 0 || !roles.every(isRole)) throw new TypeError('roles must be a non-empty list of known roles');
+    if (roles.length === 0 || !roles.every(isRole))
+      throw new TypeError('roles must be a non-empty list of known roles');
     const lifetime = parseDuration(input.expiresIn ?? '8h');
     const max = this.options.maxLifetimeSeconds ?? 24 * 3600;
     if (lifetime > max) throw new TypeError(`expiresIn must be at most ${max} seconds`);
@@ -114,12 +136,14 @@ export class LocalTokenIssuer implements IssuerVerifier {
 /** `90`, `90s`, `15m`, `8h`, `1d` → seconds. */
 export function parseDuration(value: number | string): number {
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value <= 0) throw new TypeError('expiresIn must be a positive number of seconds');
+    if (!Number.isInteger(value) || value <= 0)
+      throw new TypeError('expiresIn must be a positive number of seconds');
     return value;
   }
   const m = /^\s*(\d{1,7})\s*(s|m|h|d)?\s*$/.exec(value);
   if (!m) throw new TypeError('expiresIn must look like 900, 15m, 8h or 1d');
-  const n = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  const n =
+    Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
   if (n <= 0) throw new TypeError('expiresIn must be positive');
   return n;
 }

@@ -1,4 +1,12 @@
-import { type CryptoKey, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  type CryptoKey,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { type Actor, isOpaqueId, isRole } from './actor';
 import { AuthError } from './errors';
 
@@ -34,7 +42,10 @@ export class JwtIssuerVerifier implements IssuerVerifier {
   readonly issuer: string;
 
   constructor(private readonly options: JwtIssuerVerifierOptions) {
-    if (options.algorithms.some((a) => a.toLowerCase() === 'none') || options.algorithms.length === 0) {
+    if (
+      options.algorithms.some((a) => a.toLowerCase() === 'none') ||
+      options.algorithms.length === 0
+    ) {
       throw new Error('a verifier needs signature algorithms, never "none"');
     }
     this.issuer = options.issuer;
@@ -54,7 +65,9 @@ export class JwtIssuerVerifier implements IssuerVerifier {
       };
       const key = this.options.key;
       ({ payload } =
-        typeof key === 'function' ? await jwtVerify(token, key, verifyOptions) : await jwtVerify(token, key, verifyOptions));
+        typeof key === 'function'
+          ? await jwtVerify(token, key, verifyOptions)
+          : await jwtVerify(token, key, verifyOptions));
     } catch (error) {
       throw toAuthError(error);
     }
@@ -72,7 +85,8 @@ export class IssuerVerifierList implements TokenVerifier {
   constructor(verifiers: readonly IssuerVerifier[]) {
     if (verifiers.length === 0) throw new Error('at least one token verifier is needed');
     this.byIssuer = new Map(verifiers.map((v) => [v.issuer, v]));
-    if (this.byIssuer.size !== verifiers.length) throw new Error('two verifiers for the same issuer');
+    if (this.byIssuer.size !== verifiers.length)
+      throw new Error('two verifiers for the same issuer');
   }
 
   async verify(token: string): Promise<Actor> {
@@ -93,13 +107,21 @@ export class IssuerVerifierList implements TokenVerifier {
 export function defaultActor(claims: JWTPayload): Actor {
   const { sub, org, roles } = claims as JWTPayload & { org?: unknown; roles?: unknown };
   if (!isOpaqueId(sub) || !isOpaqueId(org)) throw new AuthError('invalid_claims');
-  if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) throw new AuthError('invalid_claims');
-  return { userId: sub.toLowerCase(), organisationId: org.toLowerCase(), roles: [...new Set(roles)] };
+  if (!Array.isArray(roles) || roles.length === 0 || !roles.every(isRole))
+    throw new AuthError('invalid_claims');
+  return {
+    userId: sub.toLowerCase(),
+    organisationId: org.toLowerCase(),
+    roles: [...new Set(roles)],
+  };
 }
 
 function assertWellFormed(token: string): void {
   if (typeof token !== 'string' || token.length === 0) throw new AuthError('missing');
-  if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(token)) {
+  if (
+    token.length > MAX_TOKEN_LENGTH ||
+    !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(token)
+  ) {
     throw new AuthError('malformed');
   }
   let alg: unknown;
@@ -118,7 +140,8 @@ export function toAuthError(error: unknown): unknown {
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'iss') return new AuthError('wrong_issuer');
     if (error.claim === 'aud') return new AuthError('wrong_audience');
-    if (error.claim === 'nbf' || (error.claim === 'iat' && error.reason === 'check_failed')) return new AuthError('not_yet_valid');
+    if (error.claim === 'nbf' || (error.claim === 'iat' && error.reason === 'check_failed'))
+      return new AuthError('not_yet_valid');
     return new AuthError('invalid_claims');
   }
   if (

@@ -21,8 +21,27 @@ export interface BlindIndexInput {
 
 /** Letters NFKD does not decompose into a base letter plus marks. */
 const FOLD: Record<string, string> = {
-  ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', đ: 'd', Đ: 'd', ð: 'd', Ð: 'd',
-  ł: 'l', Ł: 'l', þ: 'th', Þ: 'th', ı: 'i', ħ: 'h', Ħ: 'h', ŧ: 't', Ŧ: 't',
+  ß: 'ss',
+  ẞ: 'ss',
+  æ: 'ae',
+  Æ: 'ae',
+  œ: 'oe',
+  Œ: 'oe',
+  ø: 'o',
+  Ø: 'o',
+  đ: 'd',
+  Đ: 'd',
+  ð: 'd',
+  Ð: 'd',
+  ł: 'l',
+  Ł: 'l',
+  þ: 'th',
+  Þ: 'th',
+  ı: 'i',
+  ħ: 'h',
+  Ħ: 'h',
+  ŧ: 't',
+  Ŧ: 't',
 };
 const FOLD_PATTERN = new RegExp(`[${Object.keys(FOLD).join('')}]`, 'gu');
 
@@ -64,14 +83,16 @@ export class BlindIndexer {
   }
 
   constructor(key: Buffer) {
-    if (!Buffer.isBuffer(key) || key.length !== 32) throw new KeyMaterialError('blind index key must be 32 bytes');
+    if (!Buffer.isBuffer(key) || key.length !== 32)
+      throw new KeyMaterialError('blind index key must be 32 bytes');
     this.key = Buffer.from(key);
   }
 
   /** `bi1.<base64url HMAC-SHA256>`; throws on an empty name or an invalid date. */
   index(input: BlindIndexInput): string {
     const organisationId = input.organisationId?.toLowerCase();
-    if (!organisationId || !/^[0-9a-f-]{36}$/.test(organisationId)) throw new TypeError('organisationId must be a uuid');
+    if (!organisationId || !/^[0-9a-f-]{36}$/.test(organisationId))
+      throw new TypeError('organisationId must be a uuid');
     const name = normaliseName(input.name ?? '');
     if (name === '') throw new TypeError('name is empty after normalisation');
     const birthDate = normaliseBirthDate(input.birthDate);
@@ -105,8 +126,9 @@ export async function loadBlindIndexer(options: BlindIndexKeyOptions): Promise<B
   if (options.blindIndexKey !== undefined && options.blindIndexKey.trim() !== '') {
     return new BlindIndexer(decodeKey256(options.blindIndexKey, 'REMEDY_BLIND_INDEX_KEY'));
   }
-  const content = await readOrCreateSecretFile(join(keysDir(options.dataDir), 'blind-index.key'), () =>
-    Buffer.from(`${randomBytes(32).toString('base64')}\n`),
+  const content = await readOrCreateSecretFile(
+    join(keysDir(options.dataDir), 'blind-index.key'),
+    () => Buffer.from(`${randomBytes(32).toString('base64')}\n`),
   );
   return new BlindIndexer(decodeKey256(content.toString('utf8'), 'blind index key file'));
 }

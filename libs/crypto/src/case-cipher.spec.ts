@@ -31,21 +31,34 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
 
   const rawRow = async (caseId: string) =>
     (await pool.query('SELECT * FROM case_data_keys WHERE case_id = $1', [caseId])).rows[0] as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
 
   it('given a new case, when personal data is encrypted, then a wrapped key is created lazily and the data round-trips', async () => {
     const caseId = randomUUID();
     expect(await rawRow(caseId)).toBeUndefined();
-    const ct = await cipher.encryptJsonForCase(caseId, { names: ['Ana Núñez'], phone: '+34 600 000 000' });
+    const ct = await cipher.encryptJsonForCase(caseId, {
+      names: ['Ana Núñez'],
+      phone: '+34 600 000 000',
+    });
     const row = await rawRow(caseId);
-    expect(row).toMatchObject({ master_key_id: 'local', master_key_version: 1, data_key_version: 1, destroyed_at: null });
+    expect(row).toMatchObject({
+      master_key_id: 'local',
+      master_key_version: 1,
+      data_key_version: 1,
+      destroyed_at: null,
+    });
     expect((row!.wrapped_key as Buffer).length).toBe(60);
     expect(ct).not.toContain('Ana');
-    expect(await cipher.decryptJsonForCase(caseId, ct)).toEqual({ names: ['Ana Núñez'], phone: '+34 600 000 000' });
+    expect(await cipher.decryptJsonForCase(caseId, ct)).toEqual({
+      names: ['Ana Núñez'],
+      phone: '+34 600 000 000',
+    });
     // A fresh cipher (no cache) unwraps the stored key.
     const cold = new CaseCipher({ pool, kms });
-    expect(await cold.decryptJsonForCase(caseId, ct)).toEqual({ names: ['Ana Núñez'], phone: '+34 600 000 000' });
+    expect(await cold.decryptJsonForCase(caseId, ct)).toEqual({
+      names: ['Ana Núñez'],
+      phone: '+34 600 000 000',
+    });
   });
 
   it('given a ciphertext moved to another case, when decrypted there, then it fails', async () => {
@@ -53,7 +66,9 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
     const ct = await cipher.encryptForCase(a, 'note about the person');
     await cipher.encryptForCase(b, 'b has a key too');
     await expect(cipher.decryptForCase(b, ct)).rejects.toThrow(DecryptionError);
-    await expect(cipher.decryptForCase(randomUUID(), ct)).rejects.toMatchObject({ reason: 'no_data_key' });
+    await expect(cipher.decryptForCase(randomUUID(), ct)).rejects.toMatchObject({
+      reason: 'no_data_key',
+    });
   });
 
   it('given a tampered ciphertext, when decrypted, then it fails', async () => {
@@ -91,8 +106,12 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
     expect(error).toBeInstanceOf(PersonalDataErasedError);
     expect((error as PersonalDataErasedError).message).not.toMatch(/Ana|1990/);
     // Nor from a process that never saw the key, nor for new data.
-    await expect(new CaseCipher({ pool, kms }).decryptForCase(caseId, ct)).rejects.toThrow(PersonalDataErasedError);
-    await expect(cipher.encryptForCase(caseId, 'new data')).rejects.toThrow(PersonalDataErasedError);
+    await expect(new CaseCipher({ pool, kms }).decryptForCase(caseId, ct)).rejects.toThrow(
+      PersonalDataErasedError,
+    );
+    await expect(cipher.encryptForCase(caseId, 'new data')).rejects.toThrow(
+      PersonalDataErasedError,
+    );
 
     const row = await rawRow(caseId);
     expect(row).toMatchObject({ wrapped_key: null, master_key_id: null, master_key_version: null });
@@ -127,17 +146,33 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
   });
 
   it('given two processes creating the same case key concurrently, then both end with one key', async () => {
-    const pools = [new Pool({ connectionString: db.url, max: 2 }), new Pool({ connectionString: db.url, max: 2 })];
+    const pools = [
+      new Pool({ connectionString: db.url, max: 2 }),
+      new Pool({ connectionString: db.url, max: 2 }),
+    ];
     try {
       for (let round = 0; round < 10; round++) {
         const caseId = randomUUID();
         const ciphers = pools.map((p) => new CaseCipher({ pool: p, kms }));
-        const cts = await Promise.all(ciphers.flatMap((c, i) => [c.encryptForCase(caseId, `p${i}a`), c.encryptForCase(caseId, `p${i}b`)]));
+        const cts = await Promise.all(
+          ciphers.flatMap((c, i) => [
+            c.encryptForCase(caseId, `p${i}a`),
+            c.encryptForCase(caseId, `p${i}b`),
+          ]),
+        );
         // Every process decrypts every other's ciphertexts, cold and warm.
         for (const c of [...ciphers, new CaseCipher({ pool, kms })]) {
-          expect(await Promise.all(cts.map((ct) => c.decryptForCase(caseId, ct)))).toEqual(['p0a', 'p0b', 'p1a', 'p1b']);
+          expect(await Promise.all(cts.map((ct) => c.decryptForCase(caseId, ct)))).toEqual([
+            'p0a',
+            'p0b',
+            'p1a',
+            'p1b',
+          ]);
         }
-        const { rows } = await pool.query('SELECT count(*)::int AS n FROM case_data_keys WHERE case_id = $1', [caseId]);
+        const { rows } = await pool.query(
+          'SELECT count(*)::int AS n FROM case_data_keys WHERE case_id = $1',
+          [caseId],
+        );
         expect(rows[0].n).toBe(1);
       }
     } finally {
@@ -147,14 +182,22 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
 
   it('given a master key rotation, then every data key is re-wrapped under the new version and old ciphertexts still decrypt', async () => {
     const cases = Array.from({ length: 25 }, () => randomUUID());
-    const cts = await Promise.all(cases.map((id) => cipher.encryptForCase(id, `data of ${id.slice(0, 4)}`)));
+    const cts = await Promise.all(
+      cases.map((id) => cipher.encryptForCase(id, `data of ${id.slice(0, 4)}`)),
+    );
     const erased = randomUUID();
     await cipher.encryptForCase(erased, 'to be erased');
     await cipher.destroyCaseKey(erased);
     const corrupt = randomUUID();
     await cipher.encryptForCase(corrupt, 'its wrapped key gets damaged');
-    await pool.query("UPDATE case_data_keys SET wrapped_key = overlay(wrapped_key placing '\\x00'::bytea from 20) WHERE case_id = $1", [corrupt]);
-    const before = await pool.query('SELECT case_id, wrapped_key FROM case_data_keys WHERE case_id = ANY($1)', [cases]);
+    await pool.query(
+      "UPDATE case_data_keys SET wrapped_key = overlay(wrapped_key placing '\\x00'::bytea from 20) WHERE case_id = $1",
+      [corrupt],
+    );
+    const before = await pool.query(
+      'SELECT case_id, wrapped_key FROM case_data_keys WHERE case_id = ANY($1)',
+      [cases],
+    );
 
     const report = await cipher.rotateMasterKey({ newVersion: true, batchSize: 7 });
     expect(report.keyVersion).toBe(2);
@@ -166,7 +209,10 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
     ]);
     await pool.query('DELETE FROM case_data_keys WHERE case_id = $1', [corrupt]);
 
-    const after = await pool.query('SELECT case_id, wrapped_key, master_key_version FROM case_data_keys WHERE case_id = ANY($1)', [cases]);
+    const after = await pool.query(
+      'SELECT case_id, wrapped_key, master_key_version FROM case_data_keys WHERE case_id = ANY($1)',
+      [cases],
+    );
     for (const row of after.rows) {
       expect(row.master_key_version).toBe(2);
       const old = before.rows.find((r) => r.case_id === row.case_id)!;
@@ -178,7 +224,9 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
     // A process that only has version 2 of the master key decrypts the old ciphertexts.
     const v2 = await LocalKeyManagementService.load({ dataDir });
     expect(v2.keyVersions()).toEqual([1, 2]);
-    const onlyV2 = LocalKeyManagementService.fromKeys(new Map([[2, await masterKeyFile(dataDir, 'master.v2.key')]]));
+    const onlyV2 = LocalKeyManagementService.fromKeys(
+      new Map([[2, await masterKeyFile(dataDir, 'master.v2.key')]]),
+    );
     const fresh = new CaseCipher({ pool, kms: onlyV2 });
     expect(await Promise.all(cases.map((id, i) => fresh.decryptForCase(id, cts[i]!)))).toEqual(
       cases.map((id) => `data of ${id.slice(0, 4)}`),
@@ -198,13 +246,18 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
       const k2 = randomBytes(32).toString('base64');
       const single = await LocalKeyManagementService.load({ dataDir: dir, masterKey: k1 });
       expect(single.keyVersions()).toEqual([1]);
-      const ring = await LocalKeyManagementService.load({ dataDir: dir, masterKey: `1:${k1}, 2:${k2}` });
+      const ring = await LocalKeyManagementService.load({
+        dataDir: dir,
+        masterKey: `1:${k1}, 2:${k2}`,
+      });
       expect(await ring.currentKeyVersion()).toBe(2);
       const caseId = randomUUID();
       const wrapped = await single.wrapKey(randomBytes(32), { caseId });
       expect((await ring.unwrapKey(wrapped, { caseId })).length).toBe(32);
       await expect(ring.createKeyVersion()).rejects.toThrow(/REMEDY_MASTER_KEY/);
-      await expect(LocalKeyManagementService.load({ dataDir: dir, masterKey: 'short' })).rejects.toThrow(/32 bytes/);
+      await expect(
+        LocalKeyManagementService.load({ dataDir: dir, masterKey: 'short' }),
+      ).rejects.toThrow(/32 bytes/);
       await expect(readdir(dir)).resolves.toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });

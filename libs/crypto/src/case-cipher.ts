@@ -1,6 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { CASE_KEY_DESTROYED_CHANNEL, CaseDataKeyRepository } from './data-key-repository';
-import { canonicalCaseId, decryptWithDataKey, encryptWithDataKey, generateDataKey, parseCiphertext } from './envelope';
+import {
+  canonicalCaseId,
+  decryptWithDataKey,
+  encryptWithDataKey,
+  generateDataKey,
+  parseCiphertext,
+} from './envelope';
 import { DecryptionError, PersonalDataErasedError } from './errors';
 import { TtlLruCache } from './key-cache';
 import type { KeyManagementService } from './kms';
@@ -47,7 +53,11 @@ export class CaseCipher {
 
   constructor(private readonly options: CaseCipherOptions) {
     this.repository = new CaseDataKeyRepository(options.pool);
-    this.cache = new TtlLruCache(options.cacheMaxEntries ?? 10_000, options.cacheTtlMs ?? 60_000, options.now);
+    this.cache = new TtlLruCache(
+      options.cacheMaxEntries ?? 10_000,
+      options.cacheTtlMs ?? 60_000,
+      options.now,
+    );
   }
 
   /** Encrypts a UTF-8 string or bytes for a case; creates the case's data key if needed. */
@@ -66,7 +76,8 @@ export class CaseCipher {
     const id = canonicalCaseId(caseId);
     const parsed = parseCiphertext(ciphertext);
     const { key, dataKeyVersion } = await this.keyFor(id, 'decrypt');
-    if (parsed.dataKeyVersion !== dataKeyVersion) throw new DecryptionError('authentication_failed');
+    if (parsed.dataKeyVersion !== dataKeyVersion)
+      throw new DecryptionError('authentication_failed');
     return decryptWithDataKey(key, id, ciphertext);
   }
 
@@ -100,7 +111,9 @@ export class CaseCipher {
    * a new version when `newVersion` is true and the KMS supports it). Ciphertexts and events
    * are untouched: only `case_data_keys` changes.
    */
-  async rotateMasterKey(options: { newVersion?: boolean; batchSize?: number } = {}): Promise<RotationReport> {
+  async rotateMasterKey(
+    options: { newVersion?: boolean; batchSize?: number } = {},
+  ): Promise<RotationReport> {
     const { kms } = this.options;
     if (options.newVersion) {
       if (!kms.createKeyVersion) throw new Error('this KMS cannot create master key versions');
@@ -160,7 +173,9 @@ export class CaseCipher {
     if (cached) return Promise.resolve(cached);
     const inFlight = this.pending.get(`${purpose}:${caseId}`);
     if (inFlight) return inFlight;
-    const loading = this.loadKey(caseId, purpose).finally(() => this.pending.delete(`${purpose}:${caseId}`));
+    const loading = this.loadKey(caseId, purpose).finally(() =>
+      this.pending.delete(`${purpose}:${caseId}`),
+    );
     this.pending.set(`${purpose}:${caseId}`, loading);
     return loading;
   }

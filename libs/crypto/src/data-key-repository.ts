@@ -5,7 +5,12 @@ import type { WrappedKey } from './kms';
 export const CASE_KEY_DESTROYED_CHANNEL = 'remedy_case_key_destroyed';
 
 export type StoredDataKey =
-  | { readonly state: 'active'; readonly caseId: string; readonly dataKeyVersion: number; readonly wrapped: WrappedKey }
+  | {
+      readonly state: 'active';
+      readonly caseId: string;
+      readonly dataKeyVersion: number;
+      readonly wrapped: WrappedKey;
+    }
   | { readonly state: 'destroyed'; readonly caseId: string; readonly destroyedAt: Date };
 
 interface Row {
@@ -17,7 +22,8 @@ interface Row {
   destroyed_at: Date | null;
 }
 
-const COLUMNS = 'case_id, data_key_version, wrapped_key, master_key_id, master_key_version, destroyed_at';
+const COLUMNS =
+  'case_id, data_key_version, wrapped_key, master_key_id, master_key_version, destroyed_at';
 
 /**
  * `case_data_keys`: one wrapped data key per case. Destroying a key erases the wrapped key
@@ -28,12 +34,19 @@ export class CaseDataKeyRepository {
   constructor(private readonly pool: Pool) {}
 
   async find(caseId: string): Promise<StoredDataKey | undefined> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM case_data_keys WHERE case_id = $1`, [caseId]);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${COLUMNS} FROM case_data_keys WHERE case_id = $1`,
+      [caseId],
+    );
     return rows[0] ? toStored(rows[0]) : undefined;
   }
 
   /** Race-safe: inserts unless a row (key or tombstone) exists; true when this call inserted. */
-  async insertIfAbsent(caseId: string, dataKeyVersion: number, wrapped: WrappedKey): Promise<boolean> {
+  async insertIfAbsent(
+    caseId: string,
+    dataKeyVersion: number,
+    wrapped: WrappedKey,
+  ): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `INSERT INTO case_data_keys (case_id, data_key_version, wrapped_key, master_key_id, master_key_version)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id) DO NOTHING`,
@@ -120,12 +133,22 @@ export class CaseDataKeyRepository {
   }
 
   /** How many live data keys each master key version wraps (to know when an old one can go). */
-  async countByMasterKeyVersion(): Promise<Array<{ keyId: string; keyVersion: number; count: number }>> {
-    const { rows } = await this.pool.query<{ master_key_id: string; master_key_version: number; n: number }>(
+  async countByMasterKeyVersion(): Promise<
+    Array<{ keyId: string; keyVersion: number; count: number }>
+  > {
+    const { rows } = await this.pool.query<{
+      master_key_id: string;
+      master_key_version: number;
+      n: number;
+    }>(
       `SELECT master_key_id, master_key_version, count(*)::int AS n FROM case_data_keys
         WHERE wrapped_key IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
     );
-    return rows.map((r) => ({ keyId: r.master_key_id, keyVersion: r.master_key_version, count: r.n }));
+    return rows.map((r) => ({
+      keyId: r.master_key_id,
+      keyVersion: r.master_key_version,
+      count: r.n,
+    }));
   }
 
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -145,13 +168,26 @@ export class CaseDataKeyRepository {
 }
 
 function toStored(row: Row): StoredDataKey {
-  if (row.destroyed_at !== null || row.wrapped_key === null || row.master_key_id === null || row.master_key_version === null) {
-    return { state: 'destroyed', caseId: row.case_id, destroyedAt: row.destroyed_at ?? new Date(0) };
+  if (
+    row.destroyed_at !== null ||
+    row.wrapped_key === null ||
+    row.master_key_id === null ||
+    row.master_key_version === null
+  ) {
+    return {
+      state: 'destroyed',
+      caseId: row.case_id,
+      destroyedAt: row.destroyed_at ?? new Date(0),
+    };
   }
   return {
     state: 'active',
     caseId: row.case_id,
     dataKeyVersion: row.data_key_version,
-    wrapped: { keyId: row.master_key_id, keyVersion: row.master_key_version, wrapped: row.wrapped_key },
+    wrapped: {
+      keyId: row.master_key_id,
+      keyVersion: row.master_key_version,
+      wrapped: row.wrapped_key,
+    },
   };
 }

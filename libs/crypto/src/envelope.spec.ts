@@ -65,7 +65,13 @@ describe('envelope encryption of one value (AES-256-GCM, case id as associated d
   });
 
   it('rejects malformed and unknown-version strings without echoing them', () => {
-    for (const bad of ['', 'v1.1.a.b', 'v2.1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AA', 'v1.1.!!.??.$$', 'v1.0.a.b.c']) {
+    for (const bad of [
+      '',
+      'v1.1.a.b',
+      'v2.1.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA.AA',
+      'v1.1.!!.??.$$',
+      'v1.0.a.b.c',
+    ]) {
       try {
         decryptWithDataKey(key, caseId, bad);
         throw new Error('should have failed');

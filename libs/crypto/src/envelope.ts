@@ -32,7 +32,10 @@ export function canonicalCaseId(caseId: string): string {
 }
 
 export function associatedData(caseId: string, dataKeyVersion: number): Buffer {
-  return Buffer.from(`remedy/${CIPHERTEXT_VERSION}/case/${canonicalCaseId(caseId)}/dk/${dataKeyVersion}`, 'utf8');
+  return Buffer.from(
+    `remedy/${CIPHERTEXT_VERSION}/case/${canonicalCaseId(caseId)}/dk/${dataKeyVersion}`,
+    'utf8',
+  );
 }
 
 export function generateDataKey(): Buffer {
@@ -58,7 +61,9 @@ export function encryptWithDataKey(
 export function decryptWithDataKey(dataKey: Buffer, caseId: string, value: string): Buffer {
   assertKey(dataKey);
   const parsed = parseCiphertext(value);
-  const decipher = createDecipheriv('aes-256-gcm', dataKey, parsed.iv, { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, parsed.iv, {
+    authTagLength: TAG_BYTES,
+  });
   decipher.setAAD(associatedData(caseId, parsed.dataKeyVersion));
   decipher.setAuthTag(parsed.tag);
   try {
@@ -76,8 +81,14 @@ export function parseCiphertext(value: string): ParsedCiphertext {
   const [version, keyVersion, iv, tag, ct] = parts as [string, string, string, string, string];
   if (version !== CIPHERTEXT_VERSION) throw new DecryptionError('unsupported_version');
   if (!/^[1-9][0-9]{0,8}$/.test(keyVersion)) throw new DecryptionError('malformed');
-  const parsed = { dataKeyVersion: Number(keyVersion), iv: unb64(iv), tag: unb64(tag), ciphertext: unb64(ct) };
-  if (parsed.iv.length !== IV_BYTES || parsed.tag.length !== TAG_BYTES) throw new DecryptionError('malformed');
+  const parsed = {
+    dataKeyVersion: Number(keyVersion),
+    iv: unb64(iv),
+    tag: unb64(tag),
+    ciphertext: unb64(ct),
+  };
+  if (parsed.iv.length !== IV_BYTES || parsed.tag.length !== TAG_BYTES)
+    throw new DecryptionError('malformed');
   return parsed;
 }
 
@@ -93,7 +104,8 @@ export function isCiphertext(value: unknown): value is string {
 }
 
 function assertKey(key: Buffer): void {
-  if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) throw new TypeError('data key must be 32 bytes');
+  if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES)
+    throw new TypeError('data key must be 32 bytes');
 }
 
 function b64(data: Buffer): string {

@@ -19,7 +19,9 @@ export class PersonalDataErasedError extends Error {
 export class DecryptionError extends Error {
   override readonly name = 'DecryptionError';
   readonly code = 'DECRYPTION_FAILED';
-  constructor(readonly reason: 'malformed' | 'unsupported_version' | 'authentication_failed' | 'no_data_key') {
+  constructor(
+    readonly reason: 'malformed' | 'unsupported_version' | 'authentication_failed' | 'no_data_key',
+  ) {
     super(`Ciphertext could not be decrypted (${reason})`);
   }
 }

@@ -11,7 +11,8 @@ export class TtlLruCache<K, V> {
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 0) throw new RangeError('maxEntries must be a non-negative integer');
+    if (!Number.isInteger(maxEntries) || maxEntries < 0)
+      throw new RangeError('maxEntries must be a non-negative integer');
     if (!(ttlMs >= 0)) throw new RangeError('ttlMs must be >= 0');
   }
 

@@ -28,14 +28,20 @@ describe('locally generated key files', () => {
     const path = join(dir, 'open.key');
     await writeFile(path, 'x');
     await chmod(path, 0o644);
-    await expect(readOrCreateSecretFile(path, () => randomBytes(32))).rejects.toThrow(KeyMaterialError);
+    await expect(readOrCreateSecretFile(path, () => randomBytes(32))).rejects.toThrow(
+      KeyMaterialError,
+    );
   });
 
   it('creates master.key and blind-index.key on first start, different keys, and reuses them afterwards', async () => {
     const first = await loadLocalKeys({ dataDir: dir });
     const second = await loadLocalKeys({ dataDir: dir });
     expect((await readdir(join(dir, 'keys'))).sort()).toEqual(['blind-index.key', 'master.key']);
-    const person = { organisationId: '6f1c7c1e-6a57-4c8e-9d65-1f2c1d6c3b10', name: 'Ana', birthDate: '2001-02-03' };
+    const person = {
+      organisationId: '6f1c7c1e-6a57-4c8e-9d65-1f2c1d6c3b10',
+      name: 'Ana',
+      birthDate: '2001-02-03',
+    };
     expect(second.blindIndexer.index(person)).toBe(first.blindIndexer.index(person));
     const caseId = '0b7f3a52-1f7e-4a55-9a4c-3d4f6c1d2e90';
     const wrapped = await first.kms.wrapKey(randomBytes(32), { caseId });
@@ -44,11 +50,16 @@ describe('locally generated key files', () => {
 
   it('refuses a blind index key equal to a master key', async () => {
     const key = randomBytes(32).toString('base64');
-    await expect(loadLocalKeys({ dataDir: dir, masterKey: key, blindIndexKey: key })).rejects.toThrow(/differ/);
+    await expect(
+      loadLocalKeys({ dataDir: dir, masterKey: key, blindIndexKey: key }),
+    ).rejects.toThrow(/differ/);
   });
 
   it('given two rotations racing, then they agree on the same new master key version', async () => {
-    const [a, b] = await Promise.all([LocalKeyManagementService.load({ dataDir: dir }), LocalKeyManagementService.load({ dataDir: dir })]);
+    const [a, b] = await Promise.all([
+      LocalKeyManagementService.load({ dataDir: dir }),
+      LocalKeyManagementService.load({ dataDir: dir }),
+    ]);
     const versions = await Promise.all([a.createKeyVersion(), b.createKeyVersion()]);
     expect(versions).toEqual([2, 2]);
     const caseId = '0b7f3a52-1f7e-4a55-9a4c-3d4f6c1d2e90';

@@ -17,7 +17,10 @@ export function keysDir(dataDir: string): string {
  *
  * Refuses a file that group or others can read (like ssh does with private keys).
  */
-export async function readOrCreateSecretFile(path: string, generate: () => Buffer | Promise<Buffer>): Promise<Buffer> {
+export async function readOrCreateSecretFile(
+  path: string,
+  generate: () => Buffer | Promise<Buffer>,
+): Promise<Buffer> {
   const existing = await readSecretFile(path);
   if (existing) return existing;
 

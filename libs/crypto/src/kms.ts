@@ -67,7 +67,9 @@ export class LocalKeyManagementService implements KeyManagementService {
       return new LocalKeyManagementService(parseKeyRing(options.masterKey), undefined);
     }
     const dir = keysDir(options.dataDir);
-    await readOrCreateSecretFile(join(dir, 'master.key'), () => Buffer.from(`${randomBytes(32).toString('base64')}\n`));
+    await readOrCreateSecretFile(join(dir, 'master.key'), () =>
+      Buffer.from(`${randomBytes(32).toString('base64')}\n`),
+    );
     const kms = new LocalKeyManagementService(new Map(), options.dataDir);
     await kms.reloadFiles();
     return kms;
@@ -76,7 +78,8 @@ export class LocalKeyManagementService implements KeyManagementService {
   /** For tests and embedding: a key ring given directly. */
   static fromKeys(keys: ReadonlyMap<number, Buffer>): LocalKeyManagementService {
     for (const [v, k] of keys) {
-      if (!Number.isInteger(v) || v < 1 || k.length !== 32) throw new KeyMaterialError('invalid master key ring');
+      if (!Number.isInteger(v) || v < 1 || k.length !== 32)
+        throw new KeyMaterialError('invalid master key ring');
     }
     if (keys.size === 0) throw new KeyMaterialError('empty master key ring');
     return new LocalKeyManagementService(new Map(keys), undefined);
@@ -99,20 +102,28 @@ export class LocalKeyManagementService implements KeyManagementService {
   async wrapKey(dataKey: Buffer, context: WrapContext): Promise<WrappedKey> {
     const keyVersion = await this.currentKeyVersion();
     const iv = randomBytes(WRAP_IV);
-    const cipher = createCipheriv('aes-256-gcm', this.master(keyVersion), iv, { authTagLength: WRAP_TAG });
+    const cipher = createCipheriv('aes-256-gcm', this.master(keyVersion), iv, {
+      authTagLength: WRAP_TAG,
+    });
     cipher.setAAD(this.aad(keyVersion, context));
     const ct = Buffer.concat([cipher.update(dataKey), cipher.final()]);
     return { keyId: this.keyId, keyVersion, wrapped: Buffer.concat([iv, cipher.getAuthTag(), ct]) };
   }
 
   async unwrapKey(wrapped: WrappedKey, context: WrapContext): Promise<Buffer> {
-    if (wrapped.keyId !== this.keyId) throw new KeyMaterialError(`data key wrapped by another KMS (${wrapped.keyId})`);
+    if (wrapped.keyId !== this.keyId)
+      throw new KeyMaterialError(`data key wrapped by another KMS (${wrapped.keyId})`);
     if (!this.ring.has(wrapped.keyVersion) && this.dataDir) await this.reloadFiles();
     const buf = wrapped.wrapped;
     if (buf.length <= WRAP_IV + WRAP_TAG) throw new DecryptionError('malformed');
-    const decipher = createDecipheriv('aes-256-gcm', this.master(wrapped.keyVersion), buf.subarray(0, WRAP_IV), {
-      authTagLength: WRAP_TAG,
-    });
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      this.master(wrapped.keyVersion),
+      buf.subarray(0, WRAP_IV),
+      {
+        authTagLength: WRAP_TAG,
+      },
+    );
     decipher.setAAD(this.aad(wrapped.keyVersion, context));
     decipher.setAuthTag(buf.subarray(WRAP_IV, WRAP_IV + WRAP_TAG));
     try {
@@ -129,7 +140,9 @@ export class LocalKeyManagementService implements KeyManagementService {
    */
   async createKeyVersion(): Promise<number> {
     if (!this.dataDir) {
-      throw new KeyMaterialError('REMEDY_MASTER_KEY is set: add a new version (e.g. "1:<old>,2:<new>") and restart');
+      throw new KeyMaterialError(
+        'REMEDY_MASTER_KEY is set: add a new version (e.g. "1:<old>,2:<new>") and restart',
+      );
     }
     await this.reloadFiles();
     const next = (await this.currentKeyVersion()) + 1;
@@ -148,7 +161,8 @@ export class LocalKeyManagementService implements KeyManagementService {
       if (!m) continue;
       const version = m[1] ? Number(m[1]) : 1;
       const content = await readSecretFile(join(dir, name));
-      if (content) this.ring.set(version, decodeKey256(content.toString('utf8'), `master key file ${name}`));
+      if (content)
+        this.ring.set(version, decodeKey256(content.toString('utf8'), `master key file ${name}`));
     }
     if (this.ring.size === 0) throw new KeyMaterialError('no master key found');
   }
@@ -160,22 +174,32 @@ export class LocalKeyManagementService implements KeyManagementService {
   }
 
   private aad(version: number, context: WrapContext): Buffer {
-    return Buffer.from(`remedy/dek/v1/${this.keyId}/${version}/case/${context.caseId.toLowerCase()}`, 'utf8');
+    return Buffer.from(
+      `remedy/dek/v1/${this.keyId}/${version}/case/${context.caseId.toLowerCase()}`,
+      'utf8',
+    );
   }
 }
 
 function parseKeyRing(value: string): Map<number, Buffer> {
   const ring = new Map<number, Buffer>();
-  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.length === 1 && !entries[0]!.includes(':')) {
     ring.set(1, decodeKey256(entries[0]!, 'REMEDY_MASTER_KEY'));
     return ring;
   }
   for (const entry of entries) {
     const m = /^([1-9][0-9]{0,8}):(.+)$/.exec(entry);
-    if (!m) throw new KeyMaterialError('REMEDY_MASTER_KEY must be a base64 key or "1:<base64>,2:<base64>"');
+    if (!m)
+      throw new KeyMaterialError(
+        'REMEDY_MASTER_KEY must be a base64 key or "1:<base64>,2:<base64>"',
+      );
     const version = Number(m[1]);
-    if (ring.has(version)) throw new KeyMaterialError(`REMEDY_MASTER_KEY lists version ${version} twice`);
+    if (ring.has(version))
+      throw new KeyMaterialError(`REMEDY_MASTER_KEY lists version ${version} twice`);
     ring.set(version, decodeKey256(m[2]!, `REMEDY_MASTER_KEY version ${version}`));
   }
   return ring;

@@ -3,7 +3,10 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { CliContext } from '../cli-context';
 
-async function withCipher<T>(cli: CliContext, work: (cipher: CaseCipher, kms: LocalKeyManagementService) => Promise<T>): Promise<T> {
+async function withCipher<T>(
+  cli: CliContext,
+  work: (cipher: CaseCipher, kms: LocalKeyManagementService) => Promise<T>,
+): Promise<T> {
   const masterKey = cli.env.REMEDY_MASTER_KEY;
   const kms = await LocalKeyManagementService.load({
     dataDir: cli.settings().dataDir,
@@ -28,7 +31,10 @@ export class KeysRotateMasterCommand extends CommandRunner {
     super();
   }
 
-  @Option({ flags: '--rewrap-only', description: 'do not create a new version; finish re-wrapping under the current one' })
+  @Option({
+    flags: '--rewrap-only',
+    description: 'do not create a new version; finish re-wrapping under the current one',
+  })
   parseRewrapOnly(): boolean {
     return true;
   }
@@ -37,10 +43,14 @@ export class KeysRotateMasterCommand extends CommandRunner {
     await withCipher(this.cli, async (cipher) => {
       const fromEnv = Boolean(this.cli.env.REMEDY_MASTER_KEY);
       const report = await cipher.rotateMasterKey({ newVersion: !fromEnv && !options.rewrapOnly });
-      this.cli.out(`master key ${report.keyId} v${report.keyVersion}: re-wrapped ${report.rewrapped} data keys`);
+      this.cli.out(
+        `master key ${report.keyId} v${report.keyVersion}: re-wrapped ${report.rewrapped} data keys`,
+      );
       if (report.failed.length > 0) {
         process.exitCode = 1;
-        this.cli.out(`${report.failed.length} data keys could not be unwrapped and were left as they were (case ids):`);
+        this.cli.out(
+          `${report.failed.length} data keys could not be unwrapped and were left as they were (case ids):`,
+        );
         for (const id of report.failed) this.cli.out(`  ${id}`);
       }
       for (const usage of await cipher.masterKeyUsage()) {
@@ -50,7 +60,10 @@ export class KeysRotateMasterCommand extends CommandRunner {
   }
 }
 
-@SubCommand({ name: 'status', description: 'How many case data keys each master key version wraps' })
+@SubCommand({
+  name: 'status',
+  description: 'How many case data keys each master key version wraps',
+})
 export class KeysStatusCommand extends CommandRunner {
   constructor(private readonly cli: CliContext) {
     super();
@@ -58,7 +71,9 @@ export class KeysStatusCommand extends CommandRunner {
 
   async run(): Promise<void> {
     await withCipher(this.cli, async (cipher, kms) => {
-      this.cli.out(`current master key: ${kms.keyId} v${await kms.currentKeyVersion()} (available: ${kms.keyVersions().join(', ')})`);
+      this.cli.out(
+        `current master key: ${kms.keyId} v${await kms.currentKeyVersion()} (available: ${kms.keyVersions().join(', ')})`,
+      );
       for (const usage of await cipher.masterKeyUsage()) {
         this.cli.out(`${usage.keyId} v${usage.keyVersion}: ${usage.count} data keys`);
       }
@@ -66,7 +81,11 @@ export class KeysStatusCommand extends CommandRunner {
   }
 }
 
-@Command({ name: 'keys', description: 'Personal-data encryption keys', subCommands: [KeysRotateMasterCommand, KeysStatusCommand] })
+@Command({
+  name: 'keys',
+  description: 'Personal-data encryption keys',
+  subCommands: [KeysRotateMasterCommand, KeysStatusCommand],
+})
 export class KeysCommand extends CommandRunner {
   async run(): Promise<void> {
     this.command.help();

@@ -2,7 +2,10 @@ import { Command, CommandRunner } from 'nest-commander';
 import { runMigrations } from '@remedy/database';
 import { CliContext } from '../cli-context';
 
-@Command({ name: 'migrate', description: 'Apply pending database migrations (DATABASE_URL), under an advisory lock' })
+@Command({
+  name: 'migrate',
+  description: 'Apply pending database migrations (DATABASE_URL), under an advisory lock',
+})
 export class MigrateCommand extends CommandRunner {
   constructor(private readonly cli: CliContext) {
     super();

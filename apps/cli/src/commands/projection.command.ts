@@ -2,10 +2,18 @@ import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
 import { DataSource, type EntitySchema } from 'typeorm';
 import { formatPosition } from '@remedy/event-store';
 import { createEventStore } from '@remedy/platform';
-import { formatRebuildProgress, projectionEntities, projectionStatus, rebuildProjection } from '@remedy/projections';
+import {
+  formatRebuildProgress,
+  projectionEntities,
+  projectionStatus,
+  rebuildProjection,
+} from '@remedy/projections';
 import { CliContext, CliUsageError } from '../cli-context';
 
-async function withDataSource<T>(cli: CliContext, work: (ds: DataSource) => Promise<T>): Promise<T> {
+async function withDataSource<T>(
+  cli: CliContext,
+  work: (ds: DataSource) => Promise<T>,
+): Promise<T> {
   const ds = new DataSource({
     type: 'postgres',
     url: cli.databaseUrl(),
@@ -23,7 +31,10 @@ async function withDataSource<T>(cli: CliContext, work: (ds: DataSource) => Prom
   }
 }
 
-@SubCommand({ name: 'list', description: 'Every projection with its checkpoint and how far behind it is' })
+@SubCommand({
+  name: 'list',
+  description: 'Every projection with its checkpoint and how far behind it is',
+})
 export class ProjectionListCommand extends CommandRunner {
   constructor(private readonly cli: CliContext) {
     super();
@@ -51,17 +62,22 @@ export class ProjectionListCommand extends CommandRunner {
 @SubCommand({
   name: 'rebuild',
   arguments: '<name>',
-  description: 'Clear a projection and replay every event into it (its runner steps aside meanwhile)',
+  description:
+    'Clear a projection and replay every event into it (its runner steps aside meanwhile)',
 })
 export class ProjectionRebuildCommand extends CommandRunner {
   constructor(private readonly cli: CliContext) {
     super();
   }
 
-  @Option({ flags: '--batch-size <n>', description: 'events per read and per transaction (default 1000)' })
+  @Option({
+    flags: '--batch-size <n>',
+    description: 'events per read and per transaction (default 1000)',
+  })
   parseBatchSize(value: string): number {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new CliUsageError('--batch-size must be 1..100000');
+    if (!Number.isInteger(n) || n < 1 || n > 100_000)
+      throw new CliUsageError('--batch-size must be 1..100000');
     return n;
   }
 

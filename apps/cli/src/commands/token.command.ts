@@ -11,7 +11,8 @@ export interface TokenMintOptions {
 
 @SubCommand({
   name: 'mint',
-  description: 'Print a bearer token of the local issuer (remedy-local) for a user of an organisation',
+  description:
+    'Print a bearer token of the local issuer (remedy-local) for a user of an organisation',
 })
 export class TokenMintCommand extends CommandRunner {
   constructor(private readonly cli: CliContext) {
@@ -28,7 +29,11 @@ export class TokenMintCommand extends CommandRunner {
     return value.trim();
   }
 
-  @Option({ flags: '--roles <roles>', description: `comma-separated: ${ROLES.join(', ')}`, required: true })
+  @Option({
+    flags: '--roles <roles>',
+    description: `comma-separated: ${ROLES.join(', ')}`,
+    required: true,
+  })
   parseRoles(value: string): Role[] {
     const roles = value
       .split(',')
@@ -41,7 +46,10 @@ export class TokenMintCommand extends CommandRunner {
     return roles as Role[];
   }
 
-  @Option({ flags: '--expires <duration>', description: 'lifetime: 900, 15m, 8h, 1d (default 8h, at most 24h)' })
+  @Option({
+    flags: '--expires <duration>',
+    description: 'lifetime: 900, 15m, 8h, 1d (default 8h, at most 24h)',
+  })
   parseExpires(value: string): string {
     return value.trim();
   }
@@ -67,7 +75,11 @@ export class TokenMintCommand extends CommandRunner {
   }
 }
 
-@Command({ name: 'token', description: 'Bearer tokens of the local issuer', subCommands: [TokenMintCommand] })
+@Command({
+  name: 'token',
+  description: 'Bearer tokens of the local issuer',
+  subCommands: [TokenMintCommand],
+})
 export class TokenCommand extends CommandRunner {
   async run(): Promise<void> {
     this.command.help();

@@ -40,19 +40,26 @@ describe('AuthGuard on Fastify (global, bearer JWT, @Public routes open)', () =>
   let dataDir: string;
   let issuer: LocalTokenIssuer;
   let app: NestFastifyApplication;
-  const actor = { userId: randomUUID(), organisationId: randomUUID(), roles: ['caseworker'] as const };
+  const actor = {
+    userId: randomUUID(),
+    organisationId: randomUUID(),
+    roles: ['caseworker'] as const,
+  };
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'remedy-guard-'));
     const moduleRef = await Test.createTestingModule({
       imports: [
         AuthModule.forRootAsync({
-          useFactory: async () => new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir })]),
+          useFactory: async () =>
+            new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir })]),
         }),
       ],
       controllers: [ProbeController, OpenController],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
     app.useGlobalFilters(new ProblemExceptionFilter());
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -87,7 +94,9 @@ describe('AuthGuard on Fastify (global, bearer JWT, @Public routes open)', () =>
 
   it('given a bad token of any kind, then 401 naming the reason, never the token', async () => {
     const valid = await issuer.mintToken({ ...actor, roles: [...actor.roles] });
-    const expired = await (await LocalTokenIssuer.load({ dataDir, now: () => new Date(Date.now() - 3 * 3600_000) })).mintToken({
+    const expired = await (
+      await LocalTokenIssuer.load({ dataDir, now: () => new Date(Date.now() - 3 * 3600_000) })
+    ).mintToken({
       ...actor,
       roles: ['caseworker'],
       expiresIn: '1h',
@@ -103,7 +112,10 @@ describe('AuthGuard on Fastify (global, bearer JWT, @Public routes open)', () =>
     ];
     for (const [authorization, reason] of cases) {
       const res = await get('/me', authorization);
-      expect({ status: res.statusCode, reason: res.json().reason }).toEqual({ status: 401, reason });
+      expect({ status: res.statusCode, reason: res.json().reason }).toEqual({
+        status: 401,
+        reason,
+      });
       expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
       expect(res.body).not.toContain(valid.split('.')[1]!.slice(0, 16));
     }

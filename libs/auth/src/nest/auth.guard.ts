@@ -1,4 +1,10 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthError } from '../errors';
 import type { TokenVerifier } from '../verifier';
@@ -43,10 +49,19 @@ export class AuthGuard implements CanActivate {
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       const reply = http.getResponse<ReplyLike>();
-      const challenge = error.kind === 'missing' ? 'Bearer realm="remedy-api"' : 'Bearer realm="remedy-api", error="invalid_token"';
+      const challenge =
+        error.kind === 'missing'
+          ? 'Bearer realm="remedy-api"'
+          : 'Bearer realm="remedy-api", error="invalid_token"';
       if (typeof reply.header === 'function') reply.header('WWW-Authenticate', challenge);
-      else if (typeof reply.setHeader === 'function') reply.setHeader('WWW-Authenticate', challenge);
-      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: error.message, reason: error.kind });
+      else if (typeof reply.setHeader === 'function')
+        reply.setHeader('WWW-Authenticate', challenge);
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: error.message,
+        reason: error.kind,
+      });
     }
   }
 }

@@ -1,4 +1,9 @@
-import { type DynamicModule, type InjectionToken, type ModuleMetadata, Module } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  Module,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { TokenVerifier } from '../verifier';
 import { AuthGuard, TOKEN_VERIFIER } from './auth.guard';
@@ -21,7 +26,10 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      providers: [{ provide: TOKEN_VERIFIER, useValue: options.verifier }, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: [
+        { provide: TOKEN_VERIFIER, useValue: options.verifier },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
       exports: [TOKEN_VERIFIER],
     };
   }

@@ -1,4 +1,9 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import {
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { Actor } from '../actor';
 
 export const IS_PUBLIC_KEY = 'remedy:auth:public';
