@@ -1,3 +1,30 @@
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+/**
+ * ESM-only packages (`"type": "module"`) that Jest must compile to CommonJS (STACK-NOTES.md:
+ * NestJS 12 and several of its dependencies ship ESM only; Node 20 + Jest cannot load them as is).
+ * Found by scanning node_modules once per run, so a new ESM dependency needs no edit here.
+ */
+function esmPackages() {
+  const root = join(__dirname, 'node_modules');
+  const names = [];
+  const isEsm = (dir) => {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type === 'module';
+    } catch {
+      return false;
+    }
+  };
+  for (const entry of readdirSync(root)) {
+    if (entry.startsWith('.')) continue;
+    if (entry.startsWith('@')) {
+      for (const sub of readdirSync(join(root, entry))) if (isEsm(join(root, entry, sub))) names.push(`${entry}/${sub}`);
+    } else if (isEsm(join(root, entry))) names.push(entry);
+  }
+  return names.map((n) => n.replace(/[.+]/g, '\\$&'));
+}
+
 /** @type {import('jest').Config} */
 const swc = [
   '@swc/jest',
@@ -16,7 +43,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|jose)/)'],
+  transformIgnorePatterns: [`/node_modules/(?!(${['@nestjs', ...esmPackages()].join('|')})/)`],
   moduleNameMapper: { '^@remedy/([^/]+)(.*)$': '<rootDir>/libs/$1/src$2' },
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
