@@ -67,9 +67,12 @@ async function stopChild(child: Child, signal: NodeJS.Signals): Promise<void> {
 }
 
 async function main(): Promise<number> {
+  // `--migrate-only`: apply pending migrations to DATABASE_URL and exit (docker compose's
+  // one-shot `migrate` service, deployments that start api and worker separately).
+  const migrateOnly = process.argv.includes('--migrate-only');
   let config: RemedyConfig;
   try {
-    config = loadConfig(process.env, { requireDatabase: false });
+    config = loadConfig(process.env, { requireDatabase: migrateOnly });
   } catch (e) {
     if (e instanceof ConfigError) {
       log(e.message);
@@ -78,18 +81,34 @@ async function main(): Promise<number> {
     throw e;
   }
 
+  if (migrateOnly) {
+    logDeployment(config, (line) => process.stdout.write(`${line}\n`), 'supervisor');
+    const report = await runMigrations(config.databaseUrl!);
+    log(
+      report.applied.length
+        ? `migrations applied: ${report.applied.join(', ')}`
+        : 'schema up to date',
+    );
+    return 0;
+  }
+
   // Signals may arrive at any point, including while PostgreSQL starts.
   let stopSignal: NodeJS.Signals | undefined;
+  let stopSignalAt = 0;
   let wake: () => void = () => undefined;
   const stopRequested = new Promise<void>((res) => (wake = res));
   const children: Child[] = [];
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopSignal) {
+      // Ctrl-C under `npm start` arrives twice at once (terminal + npm forwarding it): only a
+      // second Ctrl-C pressed later means "force".
+      if (Date.now() - stopSignalAt < 2000) return;
       log(`${signal} again: killing the children now`);
       for (const c of children) c.process.kill('SIGKILL');
       return;
     }
     stopSignal = signal;
+    stopSignalAt = Date.now();
     log(`${signal} received: stopping`);
     wake();
   };
