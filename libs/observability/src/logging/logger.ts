@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
-import { PERSONAL_FIELD_SET, REDACTED, redactPaths, scrubPersonalFields } from './redaction';
+import { PERSONAL_FIELD_SET, PERSONAL_KEY_PATTERN, REDACTED, redactPaths, scrubPersonalFields } from './redaction';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 
 export type LogLevel = Level | 'silent';
@@ -37,7 +37,25 @@ export function loggerOptions(config: Pick<LoggerConfig, 'level' | 'app'> = {}):
     formatters: {
       log: (object) => scrubPersonalFields(object, PERSONAL_FIELD_SET),
     },
+    onChild: scrubChildBindings,
   };
+}
+
+const { chindingsSym } = pino.symbols;
+
+/**
+ * pino applies no formatter to a child's bindings (`logger.child({...})`), so they are scrubbed
+ * here, after the child is made: only when the serialized bindings hold a personal key at all.
+ */
+function scrubChildBindings(child: Logger): void {
+  const serialized = (child as unknown as Record<symbol, string>)[chindingsSym];
+  if (!PERSONAL_KEY_PATTERN.test(serialized)) return;
+  // The whole serialized bindings (`,"pid":1,...`), base fields included (`bindings()` drops pid/hostname).
+  const bindings = JSON.parse(`{${serialized.slice(1)}}`) as Record<string, unknown>;
+  const scrubbed = scrubPersonalFields(bindings, PERSONAL_FIELD_SET);
+  if (scrubbed === bindings) return;
+  (child as unknown as Record<symbol, string>)[chindingsSym] = '';
+  child.setBindings(scrubbed);
 }
 
 function prettyTransport(pretty: boolean | undefined): LoggerOptions['transport'] | undefined {

@@ -200,13 +200,25 @@ describe('createLogger (non-Nest code)', () => {
     logger.child({ binding: { nested: personal } }).info({ headers: { authorization: 'Bearer MARKER_T', cookie: 'MARKER_C' } }, 'child');
     logger.info({ body: { anything: 'MARKER_BODY' } }, 'body');
     logger.debug({ count: 3 }, 'debug kept');
+    class PersonDto {
+      constructor(
+        readonly givenName: string,
+        readonly address: { city: string },
+        readonly citizenship: string,
+      ) {}
+    }
+    const cyclic: Record<string, unknown> = { holder: new PersonDto('MARKER_DTO_NAME', { city: 'MARKER_DTO_CITY' }, 'FR') };
+    cyclic.self = cyclic;
+    logger.warn({ dto: new PersonDto('MARKER_DTO2', { city: 'MARKER_DTO3' }, 'NG'), cyclic }, 'class instances and cycles');
 
     const text = out.text();
     expect(text).not.toContain('MARKER');
     const lines = out.lines();
-    expect(lines.map((l) => l.msg)).toEqual(['top level', 'nested', 'child', 'body', 'debug kept']);
+    expect(lines.map((l) => l.msg)).toEqual(['top level', 'nested', 'child', 'body', 'debug kept', 'class instances and cycles']);
     expect(lines[0]).toMatchObject({ caseId: 'c-1', name: '[REDACTED]', personal: '[REDACTED]' });
     expect(lines[4]).toMatchObject({ count: 3 });
+    expect(lines[2]).toMatchObject({ pid: process.pid, binding: { nested: { name: '[REDACTED]' } }, headers: { authorization: '[REDACTED]' } });
+    expect(lines[5]).toMatchObject({ dto: { givenName: '[REDACTED]', address: '[REDACTED]', citizenship: 'NG' } });
   });
 
   it('honours the level', () => {
