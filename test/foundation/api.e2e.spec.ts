@@ -11,6 +11,7 @@ import { AuthModule, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
 import { EVENT_STORE, EventStore, formatPosition } from '@remedy/event-store';
 import { configureHttpApp, ReadsProjections, ReadYourWritesInterceptor } from '@remedy/http';
 import { PlatformModule } from '@remedy/platform';
+import { HealthController } from '../../apps/api/src/health/health.controller';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
 import { COUNTED, counterProjection, counterTableSql } from '../projections/support/counter-projection';
@@ -66,7 +67,6 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
     })
     class TestApiModule {}
 
-    const { HealthController } = await import('../../apps/api/src/health/health.controller');
     const moduleRef = await Test.createTestingModule({
       imports: [TestApiModule],
       controllers: [HealthController],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { configureHttpApp } from '@remedy/http';
+import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
 
@@ -25,7 +26,8 @@ describe('every route of the API requires identity, except the public list', () 
     delete process.env.REDIS_URL;
     delete process.env.EVENTSTORE_CONNECTION_STRING;
     // Imported only now: ConfigModule validates the environment when the module is declared.
-    const { ApiModule } = await import('../../apps/api/src/api.module');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ApiModule } = require('../../apps/api/src/api.module') as { ApiModule: typeof ApiModuleClass };
     const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
     const adapter = new FastifyAdapter();
     routes = collectRoutes(adapter);

@@ -6,6 +6,7 @@ import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
 import { PlatformModule } from '@remedy/platform';
 import { HealthController } from './health/health.controller';
+import { SessionController } from './session/session.controller';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 
 /** The HTTP process: a thin composition of the libs' modules. */
@@ -19,7 +20,7 @@ import { ALL_PROJECTIONS } from '@remedy/read-models';
     }),
     CqrsModule.forRoot(),
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, SessionController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],
 })
 export class ApiModule {}

@@ -1,0 +1,15 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor } from '@remedy/auth';
+
+@ApiTags('session')
+@ApiBearerAuth()
+@Controller('session')
+export class SessionController {
+  /** Who the token says you are: opaque ids and roles. */
+  @Get()
+  @ApiOkResponse({ description: 'The acting user, organisation and roles' })
+  whoAmI(@CurrentActor() actor: Actor): Actor {
+    return actor;
+  }
+}
