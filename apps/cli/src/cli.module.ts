@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CliContext } from './cli-context';
-import { KeysCommand, KeysRotateMasterCommand, KeysStatusCommand } from './commands/keys.command';
+import {
+  KeysCommand,
+  KeysRetireMasterCommand,
+  KeysRotateMasterCommand,
+  KeysStatusCommand,
+} from './commands/keys.command';
 import { MigrateCommand } from './commands/migrate.command';
 import {
   ProjectionCommand,
@@ -17,6 +22,7 @@ import { TokenCommand, TokenMintCommand } from './commands/token.command';
     TokenMintCommand,
     KeysCommand,
     KeysRotateMasterCommand,
+    KeysRetireMasterCommand,
     KeysStatusCommand,
     ProjectionCommand,
     ProjectionListCommand,

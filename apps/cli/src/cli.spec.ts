@@ -180,6 +180,25 @@ describe('admin CLI', () => {
           'current master key: local v2 (available: 1, 2)',
           'local v2: 3 data keys',
         ]);
+
+        const retired = await runCli(['keys', 'retire-master', '1'], {
+          DATABASE_URL: db.url,
+          REMEDY_DATA_DIR: dataDir,
+        });
+        expect(retired.errors).toEqual([]);
+        expect(retired.out).toEqual(['master key local v1 retired']);
+        const current = await runCli(['keys', 'retire-master', '2'], {
+          DATABASE_URL: db.url,
+          REMEDY_DATA_DIR: dataDir,
+        });
+        expect(current.errors.map((e) => e.message)).toEqual([
+          'the current master key version cannot be retired; rotate first',
+        ]);
+        const afterRetire = new CaseCipher({
+          pool,
+          kms: await LocalKeyManagementService.load({ dataDir }),
+        });
+        await expect(afterRetire.decryptForCase(cases[0]!, cts[0]!)).resolves.toBe('personal data');
       } finally {
         await pool.end();
       }

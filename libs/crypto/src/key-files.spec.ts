@@ -67,4 +67,28 @@ describe('locally generated key files', () => {
     expect(wrapped.keyVersion).toBe(2);
     expect((await b.unwrapKey(wrapped, { caseId })).length).toBe(32);
   });
+
+  it('given a rotation by another process, then a running KMS picks up the new version at its next refresh', async () => {
+    const running = await LocalKeyManagementService.load({ dataDir: dir, refreshIntervalMs: 0 });
+    const operator = await LocalKeyManagementService.load({ dataDir: dir });
+    expect(await running.currentKeyVersion()).toBe(1);
+    await operator.createKeyVersion();
+    const caseId = '0b7f3a52-1f7e-4a55-9a4c-3d4f6c1d2e90';
+    expect((await running.wrapKey(randomBytes(32), { caseId })).keyVersion).toBe(2);
+  });
+
+  it('retires an old master key version for good, never the current one', async () => {
+    const kms = await LocalKeyManagementService.load({ dataDir: dir });
+    const caseId = '0b7f3a52-1f7e-4a55-9a4c-3d4f6c1d2e90';
+    const underV1 = await kms.wrapKey(randomBytes(32), { caseId });
+    await expect(kms.retireKeyVersion(1)).rejects.toThrow(/current/);
+    await kms.createKeyVersion();
+    await kms.retireKeyVersion(1);
+    expect(await readdir(join(dir, 'keys'))).toEqual(['master.v2.key']);
+    // A restart does not bring version 1 back, and what it wrapped is gone for good.
+    const restarted = await LocalKeyManagementService.load({ dataDir: dir });
+    expect(restarted.keyVersions()).toEqual([2]);
+    await expect(restarted.unwrapKey(underV1, { caseId })).rejects.toThrow(/not available/);
+    await expect(restarted.retireKeyVersion(7)).rejects.toThrow(/does not exist/);
+  });
 });

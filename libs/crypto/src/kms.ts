@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DecryptionError, KeyMaterialError } from './errors';
 import { decodeKey256, keysDir, readOrCreateSecretFile, readSecretFile } from './key-files';
@@ -47,6 +47,11 @@ export interface LocalKmsOptions {
    * whose highest version is current. When set, no key file is read or created.
    */
   readonly masterKey?: string;
+  /**
+   * Key files only: how often the key files are re-read (default 60 s), so a running process
+   * starts wrapping under a version created by `keys rotate-master`, and forgets a retired one.
+   */
+  readonly refreshIntervalMs?: number;
 }
 
 /**
@@ -57,20 +62,34 @@ export interface LocalKmsOptions {
 export class LocalKeyManagementService implements KeyManagementService {
   readonly keyId = 'local';
 
+  private lastLoadedAt = 0;
+
   private constructor(
-    private readonly ring: Map<number, Buffer>,
+    private ring: Map<number, Buffer>,
     private readonly dataDir: string | undefined,
+    private readonly refreshMs: number,
   ) {}
 
   static async load(options: LocalKmsOptions): Promise<LocalKeyManagementService> {
     if (options.masterKey !== undefined && options.masterKey.trim() !== '') {
-      return new LocalKeyManagementService(parseKeyRing(options.masterKey), undefined);
+      return new LocalKeyManagementService(parseKeyRing(options.masterKey), undefined, 0);
     }
     const dir = keysDir(options.dataDir);
-    await readOrCreateSecretFile(join(dir, 'master.key'), () =>
-      Buffer.from(`${randomBytes(32).toString('base64')}\n`),
+    const existing = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [] as string[];
+      throw e;
+    });
+    if (!existing.some((name) => MASTER_FILE.test(name))) {
+      // First start: create version 1 (atomic; processes starting together agree on one key).
+      await readOrCreateSecretFile(join(dir, 'master.key'), () =>
+        Buffer.from(`${randomBytes(32).toString('base64')}\n`),
+      );
+    }
+    const kms = new LocalKeyManagementService(
+      new Map(),
+      options.dataDir,
+      options.refreshIntervalMs ?? 60_000,
     );
-    const kms = new LocalKeyManagementService(new Map(), options.dataDir);
     await kms.reloadFiles();
     return kms;
   }
@@ -82,10 +101,11 @@ export class LocalKeyManagementService implements KeyManagementService {
         throw new KeyMaterialError('invalid master key ring');
     }
     if (keys.size === 0) throw new KeyMaterialError('empty master key ring');
-    return new LocalKeyManagementService(new Map(keys), undefined);
+    return new LocalKeyManagementService(new Map(keys), undefined, 0);
   }
 
   async currentKeyVersion(): Promise<number> {
+    if (this.dataDir && Date.now() - this.lastLoadedAt > this.refreshMs) await this.reloadFiles();
     return Math.max(...this.ring.keys());
   }
 
@@ -153,18 +173,43 @@ export class LocalKeyManagementService implements KeyManagementService {
     return next;
   }
 
+  /**
+   * Key files only: deletes a master key version that no data key needs any more (the caller
+   * checks that, e.g. `keys retire-master`). Every copy of a data key wrapped under it, in
+   * backups, WAL or dead tuples, becomes undecryptable: the end of crypto-shredding.
+   */
+  async retireKeyVersion(version: number): Promise<void> {
+    if (!this.dataDir) {
+      throw new KeyMaterialError(
+        'REMEDY_MASTER_KEY is set: remove the version from it and restart every process',
+      );
+    }
+    await this.reloadFiles();
+    if (!this.ring.has(version))
+      throw new KeyMaterialError(`master key version ${version} does not exist`);
+    if (version === (await this.currentKeyVersion())) {
+      throw new KeyMaterialError('the current master key version cannot be retired; rotate first');
+    }
+    const name = version === 1 ? 'master.key' : `master.v${version}.key`;
+    await unlink(join(keysDir(this.dataDir), name));
+    await this.reloadFiles();
+  }
+
   private async reloadFiles(): Promise<void> {
     if (!this.dataDir) return;
     const dir = keysDir(this.dataDir);
+    const ring = new Map<number, Buffer>();
     for (const name of await readdir(dir)) {
       const m = MASTER_FILE.exec(name);
       if (!m) continue;
       const version = m[1] ? Number(m[1]) : 1;
       const content = await readSecretFile(join(dir, name));
       if (content)
-        this.ring.set(version, decodeKey256(content.toString('utf8'), `master key file ${name}`));
+        ring.set(version, decodeKey256(content.toString('utf8'), `master key file ${name}`));
     }
-    if (this.ring.size === 0) throw new KeyMaterialError('no master key found');
+    if (ring.size === 0) throw new KeyMaterialError('no master key found');
+    this.ring = ring;
+    this.lastLoadedAt = Date.now();
   }
 
   private master(version: number): Buffer {

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
-import { CliContext } from '../cli-context';
+import { CaseCipher, KeyMaterialError, LocalKeyManagementService } from '@remedy/crypto';
+import { CliContext, CliUsageError } from '../cli-context';
 
 async function withCipher<T>(
   cli: CliContext,
@@ -61,6 +61,56 @@ export class KeysRotateMasterCommand extends CommandRunner {
 }
 
 @SubCommand({
+  name: 'retire-master',
+  arguments: '<version>',
+  description:
+    'Delete an old master key version (key files) once no case data key is wrapped under it, ' +
+    'so copies of wrapped keys in backups can no longer be unwrapped. Rotate first, and let running ' +
+    'processes pick up the new version (they re-read key files every minute).',
+})
+export class KeysRetireMasterCommand extends CommandRunner {
+  constructor(private readonly cli: CliContext) {
+    super();
+  }
+
+  async run([versionArg]: string[]): Promise<void> {
+    const version = Number(versionArg);
+    if (!Number.isInteger(version) || version < 1) {
+      throw new CliUsageError('<version> must be a positive integer');
+    }
+    if (this.cli.env.REMEDY_MASTER_KEY) {
+      throw new CliUsageError(
+        'REMEDY_MASTER_KEY is set: remove the version from it and restart every process',
+      );
+    }
+    await withCipher(this.cli, async (cipher, kms) => {
+      if (version === (await kms.currentKeyVersion())) {
+        throw new CliUsageError('the current master key version cannot be retired; rotate first');
+      }
+      // Catch data keys wrapped under an old version by a process that had not seen the rotation yet.
+      const report = await cipher.rotateMasterKey();
+      if (report.rewrapped > 0)
+        this.cli.info(`re-wrapped ${report.rewrapped} more data keys first`);
+      const stillUsed = (await cipher.masterKeyUsage()).find(
+        (u) => u.keyId === kms.keyId && u.keyVersion === version,
+      );
+      if (stillUsed) {
+        throw new CliUsageError(
+          `master key v${version} still wraps ${stillUsed.count} data keys; not retired`,
+        );
+      }
+      try {
+        await kms.retireKeyVersion(version);
+      } catch (error) {
+        if (error instanceof KeyMaterialError) throw new CliUsageError(error.message);
+        throw error;
+      }
+      this.cli.out(`master key ${kms.keyId} v${version} retired`);
+    });
+  }
+}
+
+@SubCommand({
   name: 'status',
   description: 'How many case data keys each master key version wraps',
 })
@@ -84,7 +134,7 @@ export class KeysStatusCommand extends CommandRunner {
 @Command({
   name: 'keys',
   description: 'Personal-data encryption keys',
-  subCommands: [KeysRotateMasterCommand, KeysStatusCommand],
+  subCommands: [KeysRotateMasterCommand, KeysRetireMasterCommand, KeysStatusCommand],
 })
 export class KeysCommand extends CommandRunner {
   async run(): Promise<void> {
