@@ -31,7 +31,11 @@ class CasesController {
 async function serve(variant: Variant): Promise<void> {
   const imports: DynamicModule[] = [];
   if (variant !== 'bare') {
-    imports.push(ObservabilityLoggerModule.forRoot({ destination: pino.destination({ dest: '/dev/null', sync: false }) }));
+    imports.push(
+      ObservabilityLoggerModule.forRoot({
+        destination: pino.destination({ dest: '/dev/null', sync: false }),
+      }),
+    );
   }
   if (variant === 'logging+metrics') imports.push(MetricsModule.forRoot({ app: 'bench' }));
   @Module({ imports, controllers: [CasesController] })
@@ -46,8 +50,12 @@ async function serve(variant: Variant): Promise<void> {
 }
 
 async function measure(variant: Variant, seconds: number): Promise<string> {
-  const child: ChildProcess = fork(__filename, ['--serve', variant], { execArgv: process.execArgv });
-  const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
+  const child: ChildProcess = fork(__filename, ['--serve', variant], {
+    execArgv: process.execArgv,
+  });
+  const url = await new Promise<string>((resolve) =>
+    child.once('message', (m: { url: string }) => resolve(m.url)),
+  );
   try {
     const path = `/cases/${randomUUID()}`;
     await autocannon({ url: url + path, connections: 10, duration: 1 }); // warm-up
@@ -60,7 +68,10 @@ async function measure(variant: Variant, seconds: number): Promise<string> {
 
 function loggerLinesPerSecond(): string {
   const logger = createLogger({ destination: { write: () => undefined } });
-  const entry = { caseId: randomUUID(), event: { type: 'NoteAdded', data: { note: 'free text', author: { name: 'x' } } } };
+  const entry = {
+    caseId: randomUUID(),
+    event: { type: 'NoteAdded', data: { note: 'free text', author: { name: 'x' } } },
+  };
   const n = 200_000;
   const start = process.hrtime.bigint();
   for (let i = 0; i < n; i++) logger.info(entry, 'note added');
@@ -75,7 +86,8 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[3] ?? 2);
   // Interleaved rounds, so that load from other processes spreads over the variants.
   for (let round = 1; round <= rounds; round++) {
-    for (const variant of VARIANTS) console.log(`round ${round}  ${await measure(variant, seconds)}`);
+    for (const variant of VARIANTS)
+      console.log(`round ${round}  ${await measure(variant, seconds)}`);
   }
   console.log(loggerLinesPerSecond());
 }

@@ -6,7 +6,13 @@ import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { type Actor, AuthModule, CurrentActor, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
+import {
+  type Actor,
+  AuthModule,
+  CurrentActor,
+  IssuerVerifierList,
+  LocalTokenIssuer,
+} from '@remedy/auth';
 import { ProblemExceptionFilter } from '@remedy/http';
 import { MetricsModule, ObservabilityLoggerModule } from './index';
 
@@ -58,31 +64,52 @@ describe('logging and metrics behind the real auth guard', () => {
   });
 
   it('serves /metrics without a token, logs the verified actor, never the token, and counts the 401', async () => {
-    const actor = { userId: randomUUID(), organisationId: randomUUID(), roles: ['caseworker' as const] };
+    const actor = {
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['caseworker' as const],
+    };
     const token = await issuer.mintToken(actor);
 
-    expect((await fetch(`${baseUrl}/me`, { headers: { 'x-request-id': 'anon-1' } })).status).toBe(401);
-    const me = await fetch(`${baseUrl}/me`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': 'auth-1' } });
+    expect((await fetch(`${baseUrl}/me`, { headers: { 'x-request-id': 'anon-1' } })).status).toBe(
+      401,
+    );
+    const me = await fetch(`${baseUrl}/me`, {
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'auth-1' },
+    });
     expect(me.status).toBe(200);
     const scrape = await fetch(`${baseUrl}/metrics`);
     expect(scrape.status).toBe(200);
     const metrics = await scrape.text();
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const entries = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const completed = (id: string) => entries.find((e) => e.requestId === id && e.msg === 'request completed');
+    const entries = lines
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const completed = (id: string) =>
+      entries.find((e) => e.requestId === id && e.msg === 'request completed');
     expect(completed('auth-1')).toMatchObject({
       userId: actor.userId,
       organisationId: actor.organisationId,
       route: '/me',
       res: { statusCode: 200 },
     });
-    expect(completed('anon-1')).toMatchObject({ level: 40, route: '/me', res: { statusCode: 401 } });
+    expect(completed('anon-1')).toMatchObject({
+      level: 40,
+      route: '/me',
+      res: { statusCode: 401 },
+    });
     expect(completed('anon-1')).not.toHaveProperty('userId');
     expect(lines.join('')).not.toContain(token.split('.')[1]!);
 
-    expect(metrics).toMatch(/^remedy_http_requests_total\{method="GET",route="\/me",status_code="401",app="api"\} 1$/m);
-    expect(metrics).toMatch(/^remedy_http_requests_total\{method="GET",route="\/me",status_code="200",app="api"\} 1$/m);
+    expect(metrics).toMatch(
+      /^remedy_http_requests_total\{method="GET",route="\/me",status_code="401",app="api"\} 1$/m,
+    );
+    expect(metrics).toMatch(
+      /^remedy_http_requests_total\{method="GET",route="\/me",status_code="200",app="api"\} 1$/m,
+    );
     expect(metrics).not.toContain(actor.userId);
   });
 });

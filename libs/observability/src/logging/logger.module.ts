@@ -54,7 +54,8 @@ class RequestContextInstaller implements OnModuleInit {
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
-    if (adapter?.getType() === 'fastify') installRequestContext(adapter.getInstance<FastifyInstance>());
+    if (adapter?.getType() === 'fastify')
+      installRequestContext(adapter.getInstance<FastifyInstance>());
   }
 }
 
@@ -83,7 +84,9 @@ export class ActorLogInterceptor implements NestInterceptor {
 
 export interface ObservabilityLoggerAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   readonly inject?: unknown[];
-  readonly useFactory: (...args: any[]) => ObservabilityLoggerOptions | Promise<ObservabilityLoggerOptions>;
+  readonly useFactory: (
+    ...args: any[]
+  ) => ObservabilityLoggerOptions | Promise<ObservabilityLoggerOptions>;
 }
 
 /**
@@ -106,7 +109,8 @@ export class ObservabilityLoggerModule {
       LoggerModule.forRootAsync({
         imports: options.imports,
         inject: options.inject as never,
-        useFactory: async (...args: unknown[]) => loggerModuleParams(await options.useFactory(...args)),
+        useFactory: async (...args: unknown[]) =>
+          loggerModuleParams(await options.useFactory(...args)),
       }),
     );
   }
@@ -116,7 +120,10 @@ export class ObservabilityLoggerModule {
       module: ObservabilityLoggerModule,
       global: true,
       imports: [loggerModule],
-      providers: [RequestContextInstaller, { provide: APP_INTERCEPTOR, useClass: ActorLogInterceptor }],
+      providers: [
+        RequestContextInstaller,
+        { provide: APP_INTERCEPTOR, useClass: ActorLogInterceptor },
+      ],
       exports: [loggerModule],
     };
   }

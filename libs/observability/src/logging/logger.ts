@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
-import { PERSONAL_FIELD_SET, PERSONAL_KEY_PATTERN, REDACTED, redactPaths, scrubPersonalFields } from './redaction';
+import {
+  PERSONAL_FIELD_SET,
+  PERSONAL_KEY_PATTERN,
+  REDACTED,
+  redactPaths,
+  scrubPersonalFields,
+} from './redaction';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 
 export type LogLevel = Level | 'silent';
@@ -91,7 +97,9 @@ interface RawRequest extends IncomingMessage {
 const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The actor's opaque ids, when the request carries a well-formed actor. */
-export function actorOf(request: { actor?: unknown } | undefined): Pick<RequestActor, 'userId' | 'organisationId'> | undefined {
+export function actorOf(
+  request: { actor?: unknown } | undefined,
+): Pick<RequestActor, 'userId' | 'organisationId'> | undefined {
   const actor = request?.actor as Partial<RequestActor> | undefined;
   if (!actor || typeof actor !== 'object') return undefined;
   const { userId, organisationId } = actor;
@@ -125,7 +133,7 @@ function requestProps(req: RawRequest): Record<string, string> {
 }
 
 export interface HttpLoggingConfig extends LoggerConfig {
-  /** Paths (exact, without query) whose requests are not logged; default `['/metrics']`. */
+  /** Paths (exact, without query) whose requests are not logged; default `/metrics`, `/health`, `/health/ready`. */
   readonly ignorePaths?: readonly string[];
 }
 
@@ -135,8 +143,10 @@ export interface HttpLoggingConfig extends LoggerConfig {
  * headers, no body, no query, no client address. Logs made while handling a request carry its
  * `requestId`.
  */
-export function httpLoggerOptions(config: HttpLoggingConfig = {}): PinoHttpOptions<RawRequest, ServerResponse> {
-  const ignored = new Set(config.ignorePaths ?? ['/metrics']);
+export function httpLoggerOptions(
+  config: HttpLoggingConfig = {},
+): PinoHttpOptions<RawRequest, ServerResponse> {
+  const ignored = new Set(config.ignorePaths ?? ['/metrics', '/health', '/health/ready']);
   const transport = config.destination ? undefined : prettyTransport(config.pretty);
   return {
     ...loggerOptions(config),
@@ -150,7 +160,8 @@ export function httpLoggerOptions(config: HttpLoggingConfig = {}): PinoHttpOptio
       return id;
     },
     customProps: (req) => requestProps(req),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     autoLogging: { ignore: (req) => ignored.has(pathOnly(req.originalUrl ?? req.url)) },
     serializers: {
       req: (req: { method?: string; raw?: RawRequest; url?: string }) => ({

@@ -47,7 +47,9 @@ const ORG_ID = '5a1c3b9e-2f4d-4c6b-8e7a-9d0f1b2c3d4e';
 @Injectable()
 class FakeAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string>; actor?: unknown }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string>; actor?: unknown }>();
     if (request.headers['x-test-anonymous'] === undefined) {
       request.actor = { userId: USER_ID, organisationId: ORG_ID, roles: ['caseworker'] };
     }
@@ -63,10 +65,18 @@ class CasesController {
   }
 
   @Post(':caseId/notes')
-  addNote(@Param('caseId') caseId: string, @Body() body: Record<string, unknown>, @Query() query: Record<string, string>) {
+  addNote(
+    @Param('caseId') caseId: string,
+    @Body() body: Record<string, unknown>,
+    @Query() query: Record<string, string>,
+  ) {
     // Careless logging of personal data, at several depths: must come out redacted.
     this.logger.info(
-      { caseId, person: { name: body.name, reachableAt: [{ phone: body.phone }] }, deep: { a: { b: { c: { d: { note: body.note } } } } } },
+      {
+        caseId,
+        person: { name: body.name, reachableAt: [{ phone: body.phone }] },
+        deep: { a: { b: { c: { d: { note: body.note } } } } },
+      },
       'note added',
     );
     this.logger.info({ query: { email: query.email } }, 'query seen');
@@ -83,21 +93,34 @@ class CasesController {
 const capture = captureStream();
 
 @Module({
-  imports: [ObservabilityLoggerModule.forRoot({ level: 'info', destination: capture.stream, app: 'test' })],
+  imports: [
+    ObservabilityLoggerModule.forRoot({ level: 'info', destination: capture.stream, app: 'test' }),
+  ],
   controllers: [CasesController],
   providers: [{ provide: APP_GUARD, useClass: FakeAuthGuard }],
 })
 class TestAppModule {}
 
-
 describe('structured request logs with redaction (Nest on Fastify)', () => {
   let app: NestFastifyApplication;
   let baseUrl: string;
-  const request = (method: string, url: string, headers: Record<string, string> = {}, payload?: unknown) =>
-    fetch(baseUrl + url, { method, headers, body: payload === undefined ? undefined : JSON.stringify(payload) });
+  const request = (
+    method: string,
+    url: string,
+    headers: Record<string, string> = {},
+    payload?: unknown,
+  ) =>
+    fetch(baseUrl + url, {
+      method,
+      headers,
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+    });
 
   beforeAll(async () => {
-    app = await NestFactory.create<NestFastifyApplication>(TestAppModule, new FastifyAdapter(), { bufferLogs: true, abortOnError: false });
+    app = await NestFactory.create<NestFastifyApplication>(TestAppModule, new FastifyAdapter(), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
     app.useLogger(app.get(Logger));
     app.useGlobalFilters(new ProblemExceptionFilter());
     await app.listen(0, '127.0.0.1');
@@ -151,7 +174,9 @@ describe('structured request logs with redaction (Nest on Fastify)', () => {
       person: { name: '[REDACTED]', reachableAt: [{ phone: '[REDACTED]' }] },
       deep: { a: { b: { c: { d: { note: '[REDACTED]' } } } } },
     });
-    expect(lines.find((l) => l.msg === 'query seen')).toMatchObject({ query: { email: '[REDACTED]' } });
+    expect(lines.find((l) => l.msg === 'query seen')).toMatchObject({
+      query: { email: '[REDACTED]' },
+    });
     expect(capture.text()).toContain('through the Nest logger');
     expect(capture.text()).toContain('"email":"[REDACTED]"');
 
@@ -162,21 +187,30 @@ describe('structured request logs with redaction (Nest on Fastify)', () => {
   });
 
   it('replaces an unsafe incoming request id with a uuid and echoes it, on errors and 404s too', async () => {
-    const bad = await request('GET', '/cases/not-a-uuid', { 'x-request-id': 'Jane Doe <jane@example.org>' });
+    const bad = await request('GET', '/cases/not-a-uuid', {
+      'x-request-id': 'Jane Doe <jane@example.org>',
+    });
     expect(bad.status).toBe(400);
     await flush();
     const id = bad.headers.get('x-request-id')!;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(capture.text()).not.toContain('jane@example.org');
     const line = capture.lines().find((l) => l.requestId === id && l.msg === 'request completed');
-    expect(line).toMatchObject({ level: 40, route: '/cases/:caseId', res: { statusCode: 400 }, userId: USER_ID });
+    expect(line).toMatchObject({
+      level: 40,
+      route: '/cases/:caseId',
+      res: { statusCode: 400 },
+      userId: USER_ID,
+    });
 
     const missing = await request('GET', '/nowhere?token=MARKER_404', { 'x-test-anonymous': '1' });
     expect(missing.status).toBe(404);
     await flush();
     const missingId = missing.headers.get('x-request-id')!;
     expect(missingId).toMatch(/^[0-9a-f-]{36}$/);
-    const missingLine = capture.lines().find((l) => l.requestId === missingId && l.msg === 'request completed');
+    const missingLine = capture
+      .lines()
+      .find((l) => l.requestId === missingId && l.msg === 'request completed');
     expect(missingLine).toMatchObject({ req: { url: '/nowhere' }, res: { statusCode: 404 } });
     expect(missingLine).not.toHaveProperty('userId');
     expect(capture.text()).not.toContain('MARKER_404');
@@ -196,8 +230,13 @@ describe('createLogger (non-Nest code)', () => {
     const logger = createLogger({ level: 'debug', destination: out.stream });
     const personal = Object.fromEntries(PERSONAL_FIELDS.map((f) => [f, `MARKER_${f}`]));
     logger.info({ ...personal, caseId: 'c-1' }, 'top level');
-    logger.info({ a: personal, b: { c: { d: { e: { f: { g: personal } } } } }, list: [[{ x: [personal] }]] }, 'nested');
-    logger.child({ binding: { nested: personal } }).info({ headers: { authorization: 'Bearer MARKER_T', cookie: 'MARKER_C' } }, 'child');
+    logger.info(
+      { a: personal, b: { c: { d: { e: { f: { g: personal } } } } }, list: [[{ x: [personal] }]] },
+      'nested',
+    );
+    logger
+      .child({ binding: { nested: personal } })
+      .info({ headers: { authorization: 'Bearer MARKER_T', cookie: 'MARKER_C' } }, 'child');
     logger.info({ body: { anything: 'MARKER_BODY' } }, 'body');
     logger.debug({ count: 3 }, 'debug kept');
     class PersonDto {
@@ -207,18 +246,36 @@ describe('createLogger (non-Nest code)', () => {
         readonly citizenship: string,
       ) {}
     }
-    const cyclic: Record<string, unknown> = { holder: new PersonDto('MARKER_DTO_NAME', { city: 'MARKER_DTO_CITY' }, 'FR') };
+    const cyclic: Record<string, unknown> = {
+      holder: new PersonDto('MARKER_DTO_NAME', { city: 'MARKER_DTO_CITY' }, 'FR'),
+    };
     cyclic.self = cyclic;
-    logger.warn({ dto: new PersonDto('MARKER_DTO2', { city: 'MARKER_DTO3' }, 'NG'), cyclic }, 'class instances and cycles');
+    logger.warn(
+      { dto: new PersonDto('MARKER_DTO2', { city: 'MARKER_DTO3' }, 'NG'), cyclic },
+      'class instances and cycles',
+    );
 
     const text = out.text();
     expect(text).not.toContain('MARKER');
     const lines = out.lines();
-    expect(lines.map((l) => l.msg)).toEqual(['top level', 'nested', 'child', 'body', 'debug kept', 'class instances and cycles']);
+    expect(lines.map((l) => l.msg)).toEqual([
+      'top level',
+      'nested',
+      'child',
+      'body',
+      'debug kept',
+      'class instances and cycles',
+    ]);
     expect(lines[0]).toMatchObject({ caseId: 'c-1', name: '[REDACTED]', personal: '[REDACTED]' });
     expect(lines[4]).toMatchObject({ count: 3 });
-    expect(lines[2]).toMatchObject({ pid: process.pid, binding: { nested: { name: '[REDACTED]' } }, headers: { authorization: '[REDACTED]' } });
-    expect(lines[5]).toMatchObject({ dto: { givenName: '[REDACTED]', address: '[REDACTED]', citizenship: 'NG' } });
+    expect(lines[2]).toMatchObject({
+      pid: process.pid,
+      binding: { nested: { name: '[REDACTED]' } },
+      headers: { authorization: '[REDACTED]' },
+    });
+    expect(lines[5]).toMatchObject({
+      dto: { givenName: '[REDACTED]', address: '[REDACTED]', citizenship: 'NG' },
+    });
   });
 
   it('honours the level', () => {
@@ -232,7 +289,9 @@ describe('createLogger (non-Nest code)', () => {
 
 describe('request ids', () => {
   it('reuses a safe token and replaces anything else with a uuid', () => {
-    expect(requestIdFor({ 'x-request-id': '6f1c2d3e-aaaa-bbbb-cccc-1234567890ab' })).toBe('6f1c2d3e-aaaa-bbbb-cccc-1234567890ab');
+    expect(requestIdFor({ 'x-request-id': '6f1c2d3e-aaaa-bbbb-cccc-1234567890ab' })).toBe(
+      '6f1c2d3e-aaaa-bbbb-cccc-1234567890ab',
+    );
     expect(requestIdFor({ 'x-request-id': 'a'.repeat(129) })).toMatch(/^[0-9a-f-]{36}$/);
     expect(requestIdFor({ 'x-request-id': ['a', 'b'] })).toMatch(/^[0-9a-f-]{36}$/);
     expect(requestIdFor({})).toMatch(/^[0-9a-f-]{36}$/);

@@ -71,7 +71,10 @@ export const REDACTED = '[REDACTED]';
 export const PERSONAL_KEY_PATTERN = new RegExp(`"(?:${PERSONAL_FIELDS.join('|')})":`);
 
 /** The pino `redact.paths` for {@link SECRET_PATHS} and {@link PERSONAL_FIELDS}. */
-export function redactPaths(fields: readonly string[] = PERSONAL_FIELDS, depth = WILDCARD_DEPTH): string[] {
+export function redactPaths(
+  fields: readonly string[] = PERSONAL_FIELDS,
+  depth = WILDCARD_DEPTH,
+): string[] {
   const paths = [...SECRET_PATHS];
   for (const field of fields) {
     for (let level = 0; level <= depth; level++) paths.push('*.'.repeat(level) + field);
@@ -109,7 +112,10 @@ function isWalkable(value: unknown): value is Record<string, unknown> | unknown[
  * back as a plain object with its own enumerable fields). Returns the input itself when nothing
  * needed redacting (no copy on the common path). Cycles are cut.
  */
-export function scrubPersonalFields<T>(value: T, fields: ReadonlySet<string> = PERSONAL_FIELD_SET): T {
+export function scrubPersonalFields<T>(
+  value: T,
+  fields: ReadonlySet<string> = PERSONAL_FIELD_SET,
+): T {
   return scrub(value, fields, new Set());
 }
 
@@ -134,7 +140,8 @@ function scrub<T>(value: T, fields: ReadonlySet<string>, ancestors: Set<object>)
     let copy: Record<string, unknown> | undefined;
     for (const key of Object.keys(value)) {
       const current = value[key];
-      const next = fields.has(key) && current !== undefined ? REDACTED : scrub(current, fields, ancestors);
+      const next =
+        fields.has(key) && current !== undefined ? REDACTED : scrub(current, fields, ancestors);
       if (next !== current) {
         copy ??= { ...value };
         copy[key] = next;

@@ -14,7 +14,9 @@ export function isSafeRequestId(value: unknown): value is string {
  * threads through), else a new uuid. Anything else in the header (spaces, quotes, an overlong
  * value) is ignored, never logged.
  */
-export function requestIdFor(headers: Readonly<Record<string, string | string[] | undefined>>): string {
+export function requestIdFor(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): string {
   const incoming = headers[REQUEST_ID_HEADER];
   return isSafeRequestId(incoming) ? incoming : randomUUID();
 }

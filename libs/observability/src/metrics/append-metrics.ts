@@ -19,7 +19,10 @@ function failureReason(error: unknown): AppendFailureReason {
  *
  *   { provide: EVENT_STORE, inject: [METRICS, ...], useFactory: (metrics, ...) => withAppendMetrics(store, metrics) }
  */
-export function withAppendMetrics(store: EventStore, metrics: Pick<Metrics, 'recordAppend' | 'recordAppendFailure'>): EventStore {
+export function withAppendMetrics(
+  store: EventStore,
+  metrics: Pick<Metrics, 'recordAppend' | 'recordAppendFailure'>,
+): EventStore {
   return {
     async append(streamId, events, expected) {
       try {

@@ -49,11 +49,19 @@ const instrumented = new WeakSet<object>();
  * Counts every response Fastify sends (handlers, guards' 401/403, filters' 4xx/5xx, 404s of
  * unmatched routes, body-parser errors) with its route template, in an `onResponse` hook.
  */
-export function instrumentFastify(fastify: FastifyInstance, metrics: Pick<Metrics, 'recordHttpRequest'>): void {
+export function instrumentFastify(
+  fastify: FastifyInstance,
+  metrics: Pick<Metrics, 'recordHttpRequest'>,
+): void {
   if (instrumented.has(fastify)) return;
   instrumented.add(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.recordHttpRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    metrics.recordHttpRequest(
+      request.method,
+      request.routeOptions.url,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 }
@@ -67,7 +75,8 @@ class HttpMetricsInstaller implements OnModuleInit {
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
-    if (adapter?.getType() === 'fastify') instrumentFastify(adapter.getInstance<FastifyInstance>(), this.metrics);
+    if (adapter?.getType() === 'fastify')
+      instrumentFastify(adapter.getInstance<FastifyInstance>(), this.metrics);
   }
 }
 
@@ -82,7 +91,10 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus metrics (text exposition format)', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Prometheus metrics (text exposition format)',
+    schema: { type: 'string' },
+  })
   scrape(): Promise<string> {
     return this.metrics.scrape();
   }
@@ -138,7 +150,10 @@ export class MetricsModule {
     });
   }
 
-  private static build(imports: NonNullable<ModuleMetadata['imports']>, optionsProvider: object): DynamicModule {
+  private static build(
+    imports: NonNullable<ModuleMetadata['imports']>,
+    optionsProvider: object,
+  ): DynamicModule {
     return {
       module: MetricsModule,
       global: true,

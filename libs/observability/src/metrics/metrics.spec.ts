@@ -12,11 +12,7 @@ import {
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { IS_PUBLIC_KEY } from '@remedy/auth';
-import {
-  PostgresEventStore,
-  WrongExpectedVersionError,
-  type NewEvent,
-} from '@remedy/event-store';
+import { PostgresEventStore, WrongExpectedVersionError, type NewEvent } from '@remedy/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { withAppendMetrics } from './append-metrics';
 import { createMetrics, type Metrics, type ProjectionStatus, type QueueDepth } from './metrics';
@@ -37,19 +33,23 @@ function parseExposition(text: string): Series[] {
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m) throw new Error(`Unparsable exposition line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g)) labels[pair[1]] = pair[2];
+    for (const pair of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="([^"]*)"/g))
+      labels[pair[1]] = pair[2];
     series.push({ name: m[1], labels, value: Number(m[3]) });
   }
   return series;
 }
 
 function find(series: Series[], name: string, labels: Record<string, string>): Series[] {
-  return series.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  return series.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 }
 
 function value(series: Series[], name: string, labels: Record<string, string>): number | undefined {
   const found = find(series, name, labels);
-  if (found.length > 1) throw new Error(`${found.length} series match ${name} ${JSON.stringify(labels)}`);
+  if (found.length > 1)
+    throw new Error(`${found.length} series match ${name} ${JSON.stringify(labels)}`);
   return found[0]?.value;
 }
 
@@ -141,11 +141,33 @@ describe('MetricsModule on Fastify', () => {
     const ok = { method: 'GET', route: '/cases/:caseId', app: 'test' };
     expect(value(series, 'remedy_http_requests_total', { ...ok, status_code: '200' })).toBe(2);
     expect(value(series, 'remedy_http_requests_total', { ...ok, status_code: '400' })).toBe(1);
-    expect(value(series, 'remedy_http_requests_total', { method: 'GET', route: '/admin', status_code: '403' })).toBe(1);
-    expect(value(series, 'remedy_http_requests_total', { method: 'GET', route: 'unmatched', status_code: '404' })).toBe(1);
-    expect(value(series, 'remedy_http_request_duration_seconds_count', { ...ok, status_code: '200' })).toBe(2);
-    expect(value(series, 'remedy_http_request_duration_seconds_bucket', { ...ok, status_code: '200', le: '+Inf' })).toBe(2);
-    expect(value(series, 'remedy_http_request_duration_seconds_sum', { ...ok, status_code: '200' })).toBeGreaterThan(0);
+    expect(
+      value(series, 'remedy_http_requests_total', {
+        method: 'GET',
+        route: '/admin',
+        status_code: '403',
+      }),
+    ).toBe(1);
+    expect(
+      value(series, 'remedy_http_requests_total', {
+        method: 'GET',
+        route: 'unmatched',
+        status_code: '404',
+      }),
+    ).toBe(1);
+    expect(
+      value(series, 'remedy_http_request_duration_seconds_count', { ...ok, status_code: '200' }),
+    ).toBe(2);
+    expect(
+      value(series, 'remedy_http_request_duration_seconds_bucket', {
+        ...ok,
+        status_code: '200',
+        le: '+Inf',
+      }),
+    ).toBe(2);
+    expect(
+      value(series, 'remedy_http_request_duration_seconds_sum', { ...ok, status_code: '200' }),
+    ).toBeGreaterThan(0);
 
     // No raw URLs, ids or query strings in any label.
     for (const id of ids) expect(text).not.toContain(id);
@@ -165,7 +187,9 @@ describe('MetricsModule on Fastify', () => {
     expect(value(series, 'remedy_projection_lag_events', { projection: 'case_list' })).toBe(42);
     expect(value(series, 'remedy_projection_lag_seconds', { projection: 'case_list' })).toBe(3.5);
     expect(value(series, 'remedy_projection_lag_events', { projection: 'statistics' })).toBe(0);
-    expect(value(series, 'remedy_queue_jobs', { queue: 'notifications', state: 'waiting' })).toBe(5);
+    expect(value(series, 'remedy_queue_jobs', { queue: 'notifications', state: 'waiting' })).toBe(
+      5,
+    );
     expect(value(series, 'remedy_queue_jobs', { queue: 'notifications', state: 'failed' })).toBe(1);
     expect(value(series, 'remedy_queue_jobs', { queue: 'exports', state: 'active' })).toBe(2);
 
@@ -241,7 +265,9 @@ describe('createMetrics', () => {
       const response = await fetch(`http://127.0.0.1:${server.port}/metrics`);
       expect(response.status).toBe(200);
       const series = parseExposition(await response.text());
-      expect(value(series, 'remedy_jobs_failed_total', { queue: 'exports', app: 'worker' })).toBe(1);
+      expect(value(series, 'remedy_jobs_failed_total', { queue: 'exports', app: 'worker' })).toBe(
+        1,
+      );
       expect((await fetch(`http://127.0.0.1:${server.port}/other`)).status).toBe(404);
     } finally {
       await server.close();
@@ -276,12 +302,23 @@ describe('withAppendMetrics on the PostgreSQL event store', () => {
     const counted = withAppendMetrics(store, metrics);
     const streamId = `case-${randomUUID()}`;
 
-    await counted.append(streamId, [event('CaseOpened'), event('NoteAdded'), event('NoteAdded')], 'no_stream');
+    await counted.append(
+      streamId,
+      [event('CaseOpened'), event('NoteAdded'), event('NoteAdded')],
+      'no_stream',
+    );
     await counted.append(streamId, [event('NoteAdded')], 2n);
-    await expect(counted.append(streamId, [event('CaseClosed')], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(
+      counted.append(streamId, [event('CaseClosed')], 'no_stream'),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
 
     const recorded = await counted.readStream(streamId);
-    expect(recorded.map((e) => e.type)).toEqual(['CaseOpened', 'NoteAdded', 'NoteAdded', 'NoteAdded']);
+    expect(recorded.map((e) => e.type)).toEqual([
+      'CaseOpened',
+      'NoteAdded',
+      'NoteAdded',
+      'NoteAdded',
+    ]);
 
     const text = await metrics.scrape();
     expect(text).not.toContain(streamId);
@@ -289,6 +326,8 @@ describe('withAppendMetrics on the PostgreSQL event store', () => {
     expect(value(series, 'remedy_events_appended_total', { type: 'CaseOpened' })).toBe(1);
     expect(value(series, 'remedy_events_appended_total', { type: 'NoteAdded' })).toBe(3);
     expect(value(series, 'remedy_events_appended_total', { type: 'CaseClosed' })).toBeUndefined();
-    expect(value(series, 'remedy_event_append_failures_total', { reason: 'wrong_expected_version' })).toBe(1);
+    expect(
+      value(series, 'remedy_event_append_failures_total', { reason: 'wrong_expected_version' }),
+    ).toBe(1);
   });
 });

@@ -45,7 +45,12 @@ export interface Metrics {
   scrape(): Promise<string>;
   readonly contentType: string;
   /** `route` is the route template (`/cases/:caseId`), `undefined` for unmatched requests. */
-  recordHttpRequest(method: string, route: string | undefined, statusCode: number, seconds: number): void;
+  recordHttpRequest(
+    method: string,
+    route: string | undefined,
+    statusCode: number,
+    seconds: number,
+  ): void;
   /** Counts appended events by type. */
   recordAppend(types: readonly string[]): void;
   recordAppendFailure(reason: AppendFailureReason): void;
@@ -163,7 +168,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     const refresh = shared(async () => {
       jobs.reset();
       try {
-        for (const d of await queueDepths()) jobs.set({ queue: labelValue(d.queue), state: labelValue(d.state) }, d.count);
+        for (const d of await queueDepths())
+          jobs.set({ queue: labelValue(d.queue), state: labelValue(d.state) }, d.count);
       } catch {
         jobs.reset();
         sourceErrors.inc({ source: 'queues' });

@@ -22,7 +22,10 @@ export async function serveMetrics(
       return;
     }
     metrics.scrape().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(text),
+      (text) =>
+        res
+          .writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' })
+          .end(text),
       () => res.writeHead(500).end(),
     );
   });
@@ -32,6 +35,7 @@ export async function serveMetrics(
   });
   return {
     port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }
