@@ -2,6 +2,8 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateProjectionCheckpoints1795359884328 } from './1795359884328-CreateProjectionCheckpoints';
 import { CreateCaseDataKeys1795359982728 } from './1795359982728-CreateCaseDataKeys';
 import { CreateEventStore1795359976475 } from './1795359976475-CreateEventStore';
+import { CreateCaseReadModels1795400000000 } from './1795400000000-CreateCaseReadModels';
+import { CreateCaseCommandTables1795400000001 } from './1795400000001-CreateCaseCommandTables';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -13,4 +15,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateProjectionCheckpoints1795359884328,
   CreateEventStore1795359976475,
   CreateCaseDataKeys1795359982728,
+  CreateCaseReadModels1795400000000,
+  CreateCaseCommandTables1795400000001,
 ];

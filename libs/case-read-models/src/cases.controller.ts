@@ -1,0 +1,110 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import { ReadsProjections } from '@remedy/http';
+import { CASES_PROJECTION } from './cases.projection';
+import { AsOfQuery, ListCasesQuery, ListReferralsQuery, TimelineQuery } from './dto';
+import { CaseQueries, InvalidCursorError } from './queries';
+import { TIMELINE_PROJECTION } from './timeline.projection';
+import { CASE_QUERIES } from './tokens';
+
+const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+function notFound(): never {
+  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
+}
+
+function checkedCaseId(caseId: string): string {
+  if (!CASE_ID.test(caseId)) notFound();
+  return caseId;
+}
+
+async function mapCursorErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof InvalidCursorError) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: err.message,
+        fields: [{ field: 'cursor', reason: 'not a cursor of this listing and sort' }],
+      });
+    }
+    throw err;
+  }
+}
+
+/**
+ * The case read API. Cases of another organisation are 404 (their existence is not revealed).
+ * Personal fields are decrypted only here, for the organisation holding the case.
+ */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CasesController {
+  constructor(@Inject(CASE_QUERIES) private readonly queries: CaseQueries) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)" })
+  @ReadsProjections(CASES_PROJECTION)
+  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
+    return mapCursorErrors(this.queries.listCases(actor.organisationId, query));
+  }
+
+  @Get(':caseId')
+  @ApiOperation({ summary: 'One case: readable facts and decrypted personal fields; ETag = stream revision' })
+  @ReadsProjections(CASES_PROJECTION)
+  async detail(
+    @CurrentActor() actor: Actor,
+    @Param('caseId') caseId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const detail = await this.queries.caseDetail(actor.organisationId, checkedCaseId(caseId));
+    if (!detail) notFound();
+    void reply.header('etag', `"${detail.revision}"`);
+    return detail;
+  }
+
+  @Get(':caseId/timeline')
+  @ApiOperation({ summary: 'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text' })
+  @ReadsProjections(CASES_PROJECTION, TIMELINE_PROJECTION)
+  async timeline(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: TimelineQuery) {
+    const page = await this.queries.timeline(actor.organisationId, checkedCaseId(caseId), {
+      afterRevision: query.afterRevision === undefined ? undefined : BigInt(query.afterRevision),
+      limit: query.limit,
+    });
+    if (!page) notFound();
+    return page;
+  }
+
+  @Get(':caseId/as-of')
+  @ApiOperation({ summary: 'The case as the system had recorded it at a past instant (folded from the stream)' })
+  @ReadsProjections(CASES_PROJECTION)
+  async asOf(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: AsOfQuery) {
+    const view = await this.queries.asOf(actor.organisationId, checkedCaseId(caseId), new Date(query.recordedAt));
+    if (!view) notFound();
+    return view;
+  }
+}
+
+@ApiTags('referrals')
+@ApiBearerAuth()
+@Controller('referrals')
+export class ReferralsController {
+  constructor(@Inject(CASE_QUERIES) private readonly queries: CaseQueries) {}
+
+  @Get()
+  @ApiOperation({ summary: "Referrals made by (out) or to (in) the caller's organisation" })
+  @ReadsProjections(CASES_PROJECTION)
+  list(@CurrentActor() actor: Actor, @Query() query: ListReferralsQuery) {
+    return mapCursorErrors(
+      this.queries.referrals(actor.organisationId, query.direction, {
+        cursor: query.cursor,
+        limit: query.limit,
+        status: query.status,
+      }),
+    );
+  }
+}

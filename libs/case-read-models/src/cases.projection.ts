@@ -1,0 +1,332 @@
+import type { EntityManager } from 'typeorm';
+import {
+  CASE_EVENT_TYPES,
+  evolve,
+  initialState,
+  upcast,
+  type CaseEvent,
+  type CaseState,
+} from '@remedy/case-domain';
+import type { RecordedEvent } from '@remedy/event-store';
+import { defineProjection } from '@remedy/projections';
+import { adultFrom } from './age';
+import {
+  CaseListEntity,
+  CaseReferralEntity,
+  type CaseListRow,
+  type CaseReferralRow,
+} from './entities';
+import { sealedCiphertextOf } from './personal';
+
+export const CASES_PROJECTION = 'case-read.cases';
+
+/** Readable facts kept with the case row (never personal data: see personal.ts). */
+export interface CaseFacts {
+  /** The domain state folded from the events (its personal fields are sealed, so absent here). */
+  readonly state: CaseState;
+  readonly referralSource?: string;
+  readonly profile?: Record<string, unknown>;
+  readonly ageGroupAtOpening?: unknown;
+  readonly identification?: Record<string, unknown>;
+}
+
+const OPEN_REFERRAL = new Set(['pending', 'accepted']);
+
+/** The case row after one more event (pure). `row` is undefined before the case is opened. */
+export function foldCaseRow(
+  row: CaseListRow | undefined,
+  event: CaseEvent,
+  recorded: { revision: bigint; recordedAt: Date },
+): CaseListRow | undefined {
+  if (!row && event.type !== 'CaseOpened') return undefined; // nothing to attach it to
+  const facts = (row?.facts ?? { state: initialState }) as unknown as CaseFacts;
+  const state = evolve(facts.state, event);
+  const at = recorded.recordedAt.toISOString();
+  const sealed = { ...(row?.sealed_personal ?? {}) };
+  let nextFacts: CaseFacts = { ...facts, state };
+  let childAtOpening = row?.child_at_opening ?? null;
+  let childAtIdentification = row?.child_at_identification ?? null;
+  let closureRequestedAt = row?.closure_requested_at ?? null;
+  let erased = row?.erased ?? false;
+
+  const seal = (topic: string, personal: unknown) => {
+    const ct = sealedCiphertextOf(personal);
+    if (ct !== undefined) sealed[topic] = ct;
+  };
+
+  switch (event.type) {
+    case 'CaseOpened': {
+      const { profile, referralSource, ageGroupAtOpening } = event.data;
+      nextFacts = { ...nextFacts, profile: { ...profile }, referralSource, ageGroupAtOpening };
+      childAtOpening = ageGroupAtOpening ? ageGroupAtOpening.category === 'child' : null;
+      seal('opening', event.data.personal);
+      break;
+    }
+    case 'VictimIdentified':
+    case 'VictimStatusChanged': {
+      const { personal: _p, caseId: _c, organisationId: _o, actorId: _a, occurredAt: _oa, recordedAt: _ra, ...readable } =
+        event.data;
+      nextFacts = { ...nextFacts, identification: readable };
+      if (event.type === 'VictimIdentified' || childAtIdentification === null) {
+        const group = event.data.ageGroupAtIdentification;
+        childAtIdentification = group ? group.category === 'child' : childAtIdentification;
+      }
+      seal('identification', event.data.personal);
+      break;
+    }
+    case 'AgeVerified':
+      seal('birthDate', event.data.personal);
+      break;
+    case 'GuardianAppointed':
+      seal('guardian', event.data.personal);
+      break;
+    case 'FactCorrected': {
+      const c = event.data.correction;
+      const profile = { ...(nextFacts.profile ?? {}) };
+      if (c.fact === 'sexGender' || c.fact === 'citizenships' || c.fact === 'languages') profile[c.fact] = c.value;
+      if (c.fact === 'birthDate') {
+        profile.birthYear = c.birthYear;
+        seal('birthDate', event.data.personal);
+      }
+      if (c.fact === 'estimatedAge') {
+        profile.estimatedAge = c.value;
+        profile.estimatedAgeOn = c.estimatedOn;
+      }
+      nextFacts = { ...nextFacts, profile, ...(c.fact === 'referralSource' ? { referralSource: c.value } : {}) };
+      break;
+    }
+    case 'ClosureRequested':
+      closureRequestedAt = at;
+      break;
+    case 'ClosureApproved':
+    case 'CaseTransferred':
+      closureRequestedAt = null;
+      break;
+    case 'PersonalDataErased':
+      erased = true;
+      break;
+    default:
+      break;
+  }
+  if (!state.closureRequest) closureRequestedAt = null;
+
+  const lifecycle: CaseListRow['lifecycle'] =
+    state.lifecycle === 'closed' ? 'closed' : state.closureRequest ? 'closure_requested' : 'open';
+  const reflectionEndsOn = state.reflectionPeriod?.endsOn ?? null;
+  return {
+    case_id: state.caseId,
+    organisation_id: state.holdingOrganisationId,
+    reference: state.caseReference,
+    lifecycle,
+    identification_status: state.victimStatus ?? 'not_identified',
+    child_at_opening: childAtOpening,
+    child_at_identification: childAtIdentification,
+    presumed_minor: state.age.presumedMinor,
+    adult_from: adultFrom(state.age) ?? null,
+    caseworker_id: state.caseworkerId ?? null,
+    open_referrals: Object.values(state.referrals).filter((r) => OPEN_REFERRAL.has(r.status)).length,
+    reflection_ends_on: reflectionEndsOn,
+    next_deadline: lifecycle === 'closed' ? null : reflectionEndsOn,
+    closure_requested_at: closureRequestedAt,
+    best_interests_pending: state.closureRequest && !state.bestInterests.closure ? ['closure'] : [],
+    erased,
+    opened_at: row?.opened_at ?? at,
+    last_activity: at,
+    last_revision: recorded.revision.toString(),
+    facts: nextFacts as unknown as Record<string, unknown>,
+    // Erasure: the ciphertexts are unreadable once the key is shredded; drop them all the same.
+    sealed_personal: erased ? {} : sealed,
+  };
+}
+
+/** The referral rows after one more event of their case (pure); returns the rows it changed. */
+export function foldReferrals(
+  referrals: Map<string, CaseReferralRow>,
+  before: CaseListRow,
+  event: CaseEvent,
+  recorded: { revision: bigint; recordedAt: Date },
+): CaseReferralRow[] {
+  const revision = recorded.revision.toString();
+  const at = recorded.recordedAt.toISOString();
+  const set = (referralId: string, patch: Partial<CaseReferralRow>): CaseReferralRow[] => {
+    const current = referrals.get(referralId);
+    if (!current) return [];
+    const next = { ...current, ...patch, last_revision: revision };
+    referrals.set(referralId, next);
+    return [next];
+  };
+  switch (event.type) {
+    case 'CaseReferred': {
+      const row: CaseReferralRow = {
+        referral_id: event.data.referralId,
+        case_id: event.data.caseId,
+        from_organisation_id: event.data.organisationId,
+        to_organisation_id: event.data.toOrganisationId,
+        service: event.data.service,
+        status: 'pending',
+        case_reference: before.reference,
+        consent_live: true, // the command is refused without live consent (rule 2)
+        referred_at: new Date(event.data.occurredAt).toISOString(),
+        recorded_at: at,
+        answered_at: null,
+        closed_at: null,
+        last_revision: revision,
+      };
+      referrals.set(row.referral_id, row);
+      return [row];
+    }
+    case 'ReferralAccepted':
+      return set(event.data.referralId, { status: 'accepted', answered_at: at });
+    case 'ReferralDeclined':
+      return set(event.data.referralId, { status: 'declined', answered_at: at, closed_at: at });
+    case 'ReferralCompleted':
+      return set(event.data.referralId, { status: 'completed', closed_at: at });
+    case 'ReferralRevoked':
+      return set(event.data.referralId, {
+        status: 'revoked',
+        closed_at: at,
+        ...(event.data.cause === 'consent_withdrawn' ? { consent_live: false } : {}),
+      });
+    case 'ConsentWithdrawn':
+    case 'ConsentGiven': {
+      if (event.data.purpose !== 'referral' || !event.data.receivingOrganisationId) return [];
+      const to = event.data.receivingOrganisationId;
+      return [...referrals.values()]
+        .filter((r) => r.case_id === event.data.caseId && r.to_organisation_id === to)
+        .flatMap((r) => set(r.referral_id, { consent_live: event.type === 'ConsentGiven' }));
+    }
+    default:
+      return [];
+  }
+}
+
+const CASE_COLUMNS: readonly [keyof CaseListRow, string][] = [
+  ['case_id', 'text'],
+  ['organisation_id', 'text'],
+  ['reference', 'text'],
+  ['lifecycle', 'text'],
+  ['identification_status', 'text'],
+  ['child_at_opening', 'boolean'],
+  ['child_at_identification', 'boolean'],
+  ['presumed_minor', 'boolean'],
+  ['adult_from', 'date'],
+  ['caseworker_id', 'text'],
+  ['open_referrals', 'int'],
+  ['reflection_ends_on', 'date'],
+  ['next_deadline', 'date'],
+  ['closure_requested_at', 'timestamptz'],
+  ['best_interests_pending', 'text[]'],
+  ['erased', 'boolean'],
+  ['opened_at', 'timestamptz'],
+  ['last_activity', 'timestamptz'],
+  ['last_revision', 'bigint'],
+  ['facts', 'jsonb'],
+  ['sealed_personal', 'jsonb'],
+];
+
+const REFERRAL_COLUMNS: readonly [keyof CaseReferralRow, string][] = [
+  ['referral_id', 'text'],
+  ['case_id', 'text'],
+  ['from_organisation_id', 'text'],
+  ['to_organisation_id', 'text'],
+  ['service', 'text'],
+  ['status', 'text'],
+  ['case_reference', 'text'],
+  ['consent_live', 'boolean'],
+  ['referred_at', 'timestamptz'],
+  ['recorded_at', 'timestamptz'],
+  ['answered_at', 'timestamptz'],
+  ['closed_at', 'timestamptz'],
+  ['last_revision', 'bigint'],
+];
+
+/**
+ * One statement for many rows: `INSERT ... SELECT FROM jsonb_to_recordset($1)`, updating an
+ * existing row only when the incoming revision is greater (idempotent by stream revision).
+ */
+export function bulkUpsertSql(table: string, key: string, columns: readonly (readonly [string, string])[]): string {
+  const names = columns.map(([n]) => n);
+  const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
+  return `INSERT INTO ${table} AS t (${names.join(', ')})
+    SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${columns.map(([n, type]) => `${n} ${type}`).join(', ')})
+    ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
+    WHERE t.last_revision < EXCLUDED.last_revision`;
+}
+
+const UPSERT_CASES = bulkUpsertSql('case_list', 'case_id', CASE_COLUMNS);
+const UPSERT_REFERRALS = bulkUpsertSql('case_referrals', 'referral_id', REFERRAL_COLUMNS);
+const REFERRAL_EVENTS = new Set([
+  'CaseReferred',
+  'ReferralAccepted',
+  'ReferralDeclined',
+  'ReferralCompleted',
+  'ReferralRevoked',
+  'ConsentGiven',
+  'ConsentWithdrawn',
+]);
+
+function toCaseEvent(e: RecordedEvent): CaseEvent {
+  return upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
+}
+
+/**
+ * The case list, detail and referral read models (tables case_list, case_referrals). Per batch:
+ * one SELECT of the rows of the batch's cases, the events folded in memory (skipping any whose
+ * revision is not above the stored one), then one bulk upsert per table.
+ */
+export const casesProjection = defineProjection({
+  name: CASES_PROJECTION,
+  eventTypes: CASE_EVENT_TYPES,
+  entities: [CaseListEntity, CaseReferralEntity],
+  batchSize: 500,
+  async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
+    const decoded = events.map((e) => ({ recorded: e, event: toCaseEvent(e) }));
+    const caseIds = [...new Set(decoded.map((d) => d.event.data.caseId))];
+    const rows = new Map<string, CaseListRow>();
+    for (const r of (await em.query(`SELECT * FROM case_list WHERE case_id = ANY($1::text[])`, [caseIds])) as CaseListRow[]) {
+      rows.set(r.case_id, { ...r, last_revision: String(r.last_revision), adult_from: dateText(r.adult_from) });
+    }
+    const referrals = new Map<string, CaseReferralRow>();
+    if (decoded.some((d) => REFERRAL_EVENTS.has(d.event.type))) {
+      for (const r of (await em.query(`SELECT * FROM case_referrals WHERE case_id = ANY($1::text[])`, [
+        caseIds,
+      ])) as CaseReferralRow[]) {
+        referrals.set(r.referral_id, r);
+      }
+    }
+    const changedCases = new Set<string>();
+    const changedReferrals = new Map<string, CaseReferralRow>();
+    for (const { recorded, event } of decoded) {
+      const caseId = event.data.caseId;
+      const before = rows.get(caseId);
+      if (before && BigInt(before.last_revision) >= recorded.revision) continue; // already applied
+      const after = foldCaseRow(before, event, recorded);
+      if (!after) continue;
+      for (const r of foldReferrals(referrals, after, event, recorded)) changedReferrals.set(r.referral_id, r);
+      rows.set(caseId, after);
+      changedCases.add(caseId);
+    }
+    if (changedCases.size > 0) {
+      await em.query(UPSERT_CASES, [JSON.stringify([...changedCases].map((id) => rows.get(id)))]);
+    }
+    if (changedReferrals.size > 0) {
+      await em.query(UPSERT_REFERRALS, [JSON.stringify([...changedReferrals.values()])]);
+    }
+  },
+  async clear(em: EntityManager): Promise<void> {
+    await em.query('DELETE FROM case_referrals');
+    await em.query('DELETE FROM case_list');
+  },
+});
+
+/** pg returns `date` columns as JS Dates at local midnight; keep them as calendar dates. */
+function dateText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) {
+    const y = value.getFullYear();
+    const m = String(value.getMonth() + 1).padStart(2, '0');
+    const d = String(value.getDate()).padStart(2, '0');
+    return `${y}-${m}-${d}`;
+  }
+  return String(value);
+}

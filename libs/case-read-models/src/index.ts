@@ -1,0 +1,17 @@
+export * from './personal';
+export * from './age';
+export * from './cursor';
+export * from './entities';
+export * from './stream';
+export { CASES_PROJECTION, casesProjection, foldCaseRow, foldReferrals, bulkUpsertSql, type CaseFacts } from './cases.projection';
+export { TIMELINE_PROJECTION, timelineProjection, timelineRow } from './timeline.projection';
+export * from './queries';
+export * from './tokens';
+export { CasesController, ReferralsController } from './cases.controller';
+export { CaseReadModelsModule, type CaseReadModelsOptions } from './case-read-models.module';
+
+import { casesProjection } from './cases.projection';
+import { timelineProjection } from './timeline.projection';
+
+/** The case read side's projections (registered in @remedy/read-models ALL_PROJECTIONS). */
+export const CASE_READ_PROJECTIONS = [casesProjection, timelineProjection] as const;

@@ -1,0 +1,355 @@
+import type { DataSource } from 'typeorm';
+import { calendarDateIn, evolveAll, initialState, upcast, type CaseState } from '@remedy/case-domain';
+import type { EventStore } from '@remedy/event-store';
+import { isChildToday } from './age';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { CaseListRow, CaseReferralRow, CaseTimelineRow } from './entities';
+import { openPersonal, type PersonalDecrypter, type PersonalView } from './personal';
+import { caseStreamId } from './stream';
+
+export const CASE_SORTS = ['last_activity', 'reference', 'next_deadline'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+export const LIFECYCLE_STATUSES = ['open', 'closure_requested', 'closed'] as const;
+export const MAX_LIMIT = 100;
+
+export interface CaseListFilter {
+  readonly status?: (typeof LIFECYCLE_STATUSES)[number];
+  readonly identificationStatus?: string;
+  readonly child?: boolean;
+  readonly caseworkerId?: string;
+  readonly hasOpenReferrals?: boolean;
+  readonly sort?: CaseSort;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export interface CaseListItem {
+  readonly caseId: string;
+  readonly reference: string;
+  readonly status: CaseListRow['lifecycle'];
+  readonly identificationStatus: string;
+  readonly childAtOpening: boolean | null;
+  readonly childAtIdentification: boolean | null;
+  /** Computed now, in the jurisdiction's time zone, from readable facts (see age.ts). */
+  readonly childNow: boolean;
+  readonly assignedCaseworkerId: string | null;
+  readonly openReferrals: number;
+  readonly nextDeadline: string | null;
+  readonly lastActivity: string;
+  readonly lastRevision: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  constructor() {
+    super('Invalid input: cursor (not a cursor of this listing and sort)');
+  }
+}
+
+const SORTS: Record<CaseSort, { key: string; cast: string; order: string; cmp: '<' | '>' }> = {
+  last_activity: { key: 'last_activity', cast: 'timestamptz', order: 'last_activity DESC, case_id DESC', cmp: '<' },
+  reference: { key: 'reference', cast: 'text', order: 'reference ASC, case_id ASC', cmp: '>' },
+  next_deadline: {
+    key: `COALESCE(next_deadline, 'infinity'::date)`,
+    cast: 'date',
+    order: `COALESCE(next_deadline, 'infinity'::date) ASC, case_id ASC`,
+    cmp: '>',
+  },
+};
+
+const toIso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+
+export interface CaseDetail {
+  readonly caseId: string;
+  readonly organisationId: string;
+  readonly reference: string;
+  readonly status: CaseListRow['lifecycle'];
+  readonly identificationStatus: string;
+  readonly childAtOpening: boolean | null;
+  readonly childAtIdentification: boolean | null;
+  readonly childNow: boolean;
+  readonly presumedMinor: boolean;
+  readonly assignedCaseworkerId: string | null;
+  readonly openReferrals: number;
+  readonly reflectionPeriodEndsOn: string | null;
+  readonly nextDeadline: string | null;
+  readonly bestInterestsPending: readonly string[];
+  readonly erased: boolean;
+  readonly openedAt: string;
+  readonly lastActivity: string;
+  readonly revision: string;
+  /** Readable facts (profile, identification, consents, referrals, guardians, ...). */
+  readonly facts: Record<string, unknown>;
+  /** Decrypted personal fields by topic; `{ erased: true }` after erasure. */
+  readonly personal: Record<string, PersonalView>;
+}
+
+export interface TimelineEntry {
+  readonly revision: string;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly actorId: string;
+  readonly organisationId: string;
+  readonly facts: Record<string, unknown>;
+  readonly personal?: PersonalView;
+}
+
+export interface ReferralView {
+  readonly referralId: string;
+  readonly direction: 'in' | 'out';
+  readonly status: string;
+  readonly service: string;
+  readonly referredAt: string;
+  readonly recordedAt: string;
+  readonly answeredAt: string | null;
+  readonly closedAt: string | null;
+  readonly fromOrganisationId: string;
+  readonly toOrganisationId: string;
+  /** For the receiving organisation: only while the person's consent to the referral is live. */
+  readonly caseId: string | null;
+  /** The referring organisation's own reference: never shown to the receiving organisation. */
+  readonly caseReference?: string;
+}
+
+export interface CaseAsOf {
+  readonly caseId: string;
+  readonly recordedAt: string;
+  /** Revision of the last event recorded by then (null when the case did not exist yet). */
+  readonly revision: string | null;
+  readonly events: number;
+  /** The domain state folded from the events recorded by then (readable facts only). */
+  readonly state: CaseState;
+}
+
+/**
+ * The read side's queries, plain SQL over the read models (and the stream for `asOf`). Every
+ * method takes the caller's organisation: a case of another organisation is "not found".
+ */
+export class CaseQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: PersonalDecrypter,
+    private readonly eventStore: EventStore,
+    private readonly timeZone: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private today(): string {
+    return calendarDateIn(this.now(), this.timeZone);
+  }
+
+  async listCases(organisationId: string, filter: CaseListFilter = {}): Promise<Page<CaseListItem>> {
+    const sort = filter.sort ?? 'last_activity';
+    const spec = SORTS[sort];
+    const limit = Math.min(Math.max(1, filter.limit ?? 50), MAX_LIMIT);
+    const today = this.today();
+    const params: unknown[] = [organisationId];
+    const where = ['organisation_id = $1'];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.status) where.push(`lifecycle = ${p(filter.status)}`);
+    if (filter.identificationStatus) where.push(`identification_status = ${p(filter.identificationStatus)}`);
+    if (filter.caseworkerId) where.push(`caseworker_id = ${p(filter.caseworkerId)}`);
+    if (filter.hasOpenReferrals !== undefined) where.push(filter.hasOpenReferrals ? 'open_referrals > 0' : 'open_referrals = 0');
+    if (filter.child !== undefined) {
+      const child = `(presumed_minor OR (adult_from IS NOT NULL AND adult_from > ${p(today)}::date))`;
+      where.push(filter.child ? child : `NOT ${child}`);
+    }
+    if (filter.cursor !== undefined) {
+      const c = decodeCursor(filter.cursor, sort);
+      if (!c) throw new InvalidCursorError();
+      where.push(`(${spec.key}, case_id) ${spec.cmp} (${p(c.key)}::${spec.cast}, ${p(c.id)})`);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT case_id, reference, lifecycle, identification_status, child_at_opening, child_at_identification,
+              presumed_minor, adult_from::text AS adult_from, caseworker_id, open_referrals,
+              next_deadline::text AS next_deadline, last_activity, last_revision::text AS last_revision,
+              (${spec.key})::text AS sort_key
+         FROM case_list WHERE ${where.join(' AND ')}
+        ORDER BY ${spec.order} LIMIT ${limit + 1}`,
+      params,
+    )) as (CaseListRow & { sort_key: string })[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
+        caseId: r.case_id,
+        reference: r.reference,
+        status: r.lifecycle,
+        identificationStatus: r.identification_status,
+        childAtOpening: r.child_at_opening,
+        childAtIdentification: r.child_at_identification,
+        childNow: isChildToday(r, today),
+        assignedCaseworkerId: r.caseworker_id,
+        openReferrals: r.open_referrals,
+        nextDeadline: r.next_deadline,
+        lastActivity: toIso(r.last_activity),
+        lastRevision: r.last_revision,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ sort, key: last.sort_key, id: last.case_id }) : null,
+    };
+  }
+
+  /** The case row when `organisationId` holds the case, else undefined. */
+  private async heldCase(organisationId: string, caseId: string): Promise<CaseListRow | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT *, adult_from::text AS adult_from, reflection_ends_on::text AS reflection_ends_on,
+              next_deadline::text AS next_deadline, last_revision::text AS last_revision
+         FROM case_list WHERE case_id = $1 AND organisation_id = $2`,
+      [caseId, organisationId],
+    )) as CaseListRow[];
+    return rows[0];
+  }
+
+  async caseDetail(organisationId: string, caseId: string): Promise<CaseDetail | undefined> {
+    const r = await this.heldCase(organisationId, caseId);
+    if (!r) return undefined;
+    const personal: Record<string, PersonalView> = {};
+    for (const [topic, ct] of Object.entries(r.sealed_personal ?? {})) {
+      const view = await openPersonal(this.cipher, r.case_id, ct);
+      if (view) personal[topic] = view;
+    }
+    if (r.erased) for (const topic of ['opening']) personal[topic] ??= { erased: true };
+    return {
+      caseId: r.case_id,
+      organisationId: r.organisation_id,
+      reference: r.reference,
+      status: r.lifecycle,
+      identificationStatus: r.identification_status,
+      childAtOpening: r.child_at_opening,
+      childAtIdentification: r.child_at_identification,
+      childNow: isChildToday(r, this.today()),
+      presumedMinor: r.presumed_minor,
+      assignedCaseworkerId: r.caseworker_id,
+      openReferrals: r.open_referrals,
+      reflectionPeriodEndsOn: r.reflection_ends_on,
+      nextDeadline: r.next_deadline,
+      bestInterestsPending: r.best_interests_pending,
+      erased: r.erased,
+      openedAt: toIso(r.opened_at),
+      lastActivity: toIso(r.last_activity),
+      revision: r.last_revision,
+      facts: r.facts,
+      personal,
+    };
+  }
+
+  async timeline(
+    organisationId: string,
+    caseId: string,
+    options: { afterRevision?: bigint; limit?: number } = {},
+  ): Promise<{ items: TimelineEntry[]; nextAfterRevision: string | null } | undefined> {
+    const held = await this.heldCase(organisationId, caseId);
+    if (!held) return undefined;
+    const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
+    const rows = (await this.dataSource.query(
+      `SELECT case_id, revision::text AS revision, event_type, occurred_at, recorded_at, actor_id, organisation_id, facts, has_personal, sealed_personal
+         FROM case_timeline WHERE case_id = $1 AND revision > $2 ORDER BY revision LIMIT ${limit + 1}`,
+      [caseId, (options.afterRevision ?? -1n).toString()],
+    )) as CaseTimelineRow[];
+    const page = rows.slice(0, limit);
+    const items: TimelineEntry[] = [];
+    for (const r of page) {
+      const personal: PersonalView | undefined = !r.has_personal
+        ? undefined
+        : held.erased || r.sealed_personal === null
+          ? { erased: true }
+          : await openPersonal(this.cipher, caseId, r.sealed_personal);
+      items.push({
+        revision: r.revision,
+        type: r.event_type,
+        occurredAt: toIso(r.occurred_at),
+        recordedAt: toIso(r.recorded_at),
+        actorId: r.actor_id,
+        organisationId: r.organisation_id,
+        facts: r.facts,
+        ...(personal ? { personal } : {}),
+      });
+    }
+    return {
+      items,
+      nextAfterRevision: rows.length > limit ? (page[page.length - 1]?.revision ?? null) : null,
+    };
+  }
+
+  async referrals(
+    organisationId: string,
+    direction: 'in' | 'out',
+    options: { cursor?: string; limit?: number; status?: string } = {},
+  ): Promise<Page<ReferralView>> {
+    const limit = Math.min(Math.max(1, options.limit ?? 50), MAX_LIMIT);
+    const column = direction === 'in' ? 'to_organisation_id' : 'from_organisation_id';
+    const params: unknown[] = [organisationId];
+    const where = [`${column} = $1`];
+    if (options.status) {
+      params.push(options.status);
+      where.push(`status = $${params.length}`);
+    }
+    const sortName = `referrals-${direction}`;
+    if (options.cursor !== undefined) {
+      const c = decodeCursor(options.cursor, sortName);
+      if (!c) throw new InvalidCursorError();
+      params.push(c.key, c.id);
+      where.push(`(recorded_at, referral_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT *, recorded_at::text AS sort_key FROM case_referrals WHERE ${where.join(' AND ')}
+        ORDER BY recorded_at DESC, referral_id DESC LIMIT ${limit + 1}`,
+      params,
+    )) as (CaseReferralRow & { sort_key: string })[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => {
+        const common = {
+          referralId: r.referral_id,
+          direction,
+          status: r.status,
+          service: r.service,
+          referredAt: toIso(r.referred_at),
+          recordedAt: toIso(r.recorded_at),
+          answeredAt: r.answered_at === null ? null : toIso(r.answered_at),
+          closedAt: r.closed_at === null ? null : toIso(r.closed_at),
+          fromOrganisationId: r.from_organisation_id,
+          toOrganisationId: r.to_organisation_id,
+        };
+        if (direction === 'out') return { ...common, caseId: r.case_id, caseReference: r.case_reference };
+        // Rule 2: the receiving side sees which case only while the person's consent is live.
+        const visible = r.consent_live && r.status !== 'revoked';
+        return { ...common, caseId: visible ? r.case_id : null };
+      }),
+      nextCursor: rows.length > limit && last ? encodeCursor({ sort: sortName, key: last.sort_key, id: last.referral_id }) : null,
+    };
+  }
+
+  /**
+   * The case as the system had recorded it at `recordedAt`: the stream's events recorded by then
+   * (readStream with recordedUntil), upcast and folded with the domain's `evolve`. Not a read model.
+   * Only the organisation holding the case now may ask (undefined otherwise).
+   */
+  async asOf(organisationId: string, caseId: string, recordedAt: Date): Promise<CaseAsOf | undefined> {
+    if (!(await this.heldCase(organisationId, caseId))) return undefined;
+    const events = await this.eventStore.readStream(caseStreamId(caseId), { recordedUntil: recordedAt });
+    const state = evolveAll(
+      events.map((e) => upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data })),
+      initialState,
+    );
+    const last = events[events.length - 1];
+    return {
+      caseId,
+      recordedAt: recordedAt.toISOString(),
+      revision: last ? last.revision.toString() : null,
+      events: events.length,
+      state,
+    };
+  }
+}
