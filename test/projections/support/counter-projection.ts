@@ -47,11 +47,20 @@ export interface CounterProjectionOptions {
     events: readonly RecordedEvent[],
     em: EntityManager,
   ) => Promise<void> | void;
+  /** Called after the rows of a batch were written, before its transaction commits. */
+  readonly afterApply?: (events: readonly RecordedEvent[]) => Promise<void> | void;
+  /**
+   * false drops the revision guard, so that a double application would show in the counts (the
+   * crash test proves exactly-once with the checkpoint alone). Default true.
+   */
+  readonly guardRevision?: boolean;
 }
 
 export function counterProjection(options: CounterProjectionOptions = {}): ProjectionDefinition {
   const table = options.table ?? 'test_counters';
   const schema = counterSchema(table);
+  const guard =
+    options.guardRevision === false ? '' : 'WHERE c.last_revision < EXCLUDED.last_revision';
   return defineProjection({
     name: options.name ?? 'test.counters',
     eventTypes: [COUNTED],
@@ -66,10 +75,11 @@ export function counterProjection(options: CounterProjectionOptions = {}): Proje
           `INSERT INTO ${table} AS c (stream_id, events, total, last_revision) VALUES ($1, 1, $2, $3)
            ON CONFLICT (stream_id) DO UPDATE
              SET events = c.events + 1, total = c.total + EXCLUDED.total, last_revision = EXCLUDED.last_revision
-             WHERE c.last_revision < EXCLUDED.last_revision`,
+             ${guard}`,
           [e.streamId, amount, e.revision.toString()],
         );
       }
+      await options.afterApply?.(events);
     },
     async clear(em: EntityManager) {
       await em.createQueryBuilder().delete().from(schema).execute();
