@@ -34,7 +34,9 @@ class MeController {
     AuthModule.forRootAsync({
       useFactory: async () => new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir })]),
     }),
-    ObservabilityLoggerModule.forRoot({ level: 'info', destination, app: 'api' }),
+    ObservabilityLoggerModule.forRootAsync({
+      useFactory: async () => ({ level: 'info', destination, app: 'api' }),
+    }),
     MetricsModule.forRoot({ app: 'api', defaultMetrics: false }),
   ],
   controllers: [MeController],
@@ -91,6 +93,7 @@ describe('logging and metrics behind the real auth guard', () => {
     const completed = (id: string) =>
       entries.find((e) => e.requestId === id && e.msg === 'request completed');
     expect(completed('auth-1')).toMatchObject({
+      app: 'api',
       userId: actor.userId,
       organisationId: actor.organisationId,
       route: '/me',
