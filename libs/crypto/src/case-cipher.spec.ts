@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
 import { CaseCipher } from './case-cipher';
+import { cryptoEnvironment, openPersonalDataCrypto } from './crypto-config';
 import { DecryptionError, PersonalDataErasedError } from './errors';
 import { LocalKeyManagementService } from './kms';
 
@@ -268,3 +269,38 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
 async function masterKeyFile(dataDir: string, name: string): Promise<Buffer> {
   return Buffer.from((await readFile(join(dataDir, 'keys', name), 'utf8')).trim(), 'base64');
 }
+
+describe('openPersonalDataCrypto (default wiring for a process)', () => {
+  it('loads keys, encrypts, indexes, and hears about keys destroyed elsewhere', async () => {
+    const db = await createTestDatabase();
+    const pool = new Pool({ connectionString: db.url, max: 3 });
+    const dataDir = await mkdtemp(join(tmpdir(), 'remedy-crypto-open-'));
+    const crypto = await openPersonalDataCrypto({ pool, ...cryptoEnvironment(dataDir, {}) });
+    try {
+      const caseId = randomUUID();
+      const ct = await crypto.cipher.encryptForCase(caseId, 'Ana');
+      expect(await crypto.cipher.decryptForCase(caseId, ct)).toBe('Ana');
+      expect(
+        crypto.blindIndexer.index({
+          organisationId: randomUUID(),
+          name: 'Ana',
+          birthDate: '2000-01-01',
+        }),
+      ).toMatch(/^bi1\./);
+      const other = await openPersonalDataCrypto({ pool, dataDir, listen: false });
+      await other.cipher.destroyCaseKey(caseId);
+      let outcome: unknown;
+      for (let i = 0; i < 200 && !(outcome instanceof PersonalDataErasedError); i++) {
+        outcome = await crypto.cipher.decryptForCase(caseId, ct).catch((e: unknown) => e);
+        if (!(outcome instanceof PersonalDataErasedError))
+          await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(outcome).toBeInstanceOf(PersonalDataErasedError);
+    } finally {
+      await crypto.close();
+      await pool.end();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
