@@ -117,6 +117,39 @@ describe('PostgresEventStore (PostgreSQL specifics)', () => {
     }
   });
 
+  it.each(['poll', 'notify'] as const)(
+    'wakes every idle subscription of one store (%s)',
+    async (mode) => {
+      const shared = new PostgresEventStore({
+        connectionString: db.url,
+        poolSize: 3,
+        liveDelivery: mode,
+      });
+      try {
+        const s = streamId(mode);
+        const from = await shared.headPosition();
+        const seen = Array.from({ length: 5 }, () => [] as string[]);
+        const subs = seen.map((list) =>
+          shared.subscribeToAll({ from }, async (b) => {
+            list.push(...b.events.filter((e) => e.streamId === s).map((e) => e.id));
+          }),
+        );
+        await new Promise((r) => setTimeout(r, 200)); // all caught up and idle
+        const events = newEvents(2);
+        await store.append(s, events.slice(0, 1), 'no_stream'); // written by another instance
+        await store.append(s, events.slice(1), 0n);
+        const deadline = Date.now() + 10_000;
+        while (seen.some((l) => l.length < 2) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        for (const list of seen) expect(list).toEqual(events.map((e) => e.id));
+        await Promise.all(subs.map((sub) => sub.stop()));
+      } finally {
+        await shared.close();
+      }
+    },
+  );
+
   it('sets idle_in_transaction_session_timeout on its connections (10 s by default)', async () => {
     const c = await store.pool.connect();
     try {

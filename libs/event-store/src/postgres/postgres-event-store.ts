@@ -34,7 +34,9 @@ import {
 
 /**
  * How subscriptions learn about new events once caught up:
- * - 'poll': re-read every `pollIntervalMs` while idle, immediately while batches are full;
+ * - 'poll': while idle, one query per store every `pollIntervalMs` watches the readable head and
+ *   wakes the store's subscriptions when it moves; a subscription re-reads immediately while its
+ *   batches are full;
  * - 'notify': every append sends NOTIFY (which takes a database-wide lock at commit), and one
  *   LISTEN connection per store wakes the subscriptions; a slow fallback poll covers events that
  *   were not yet readable when the notification came (an older transaction still running).
@@ -102,7 +104,7 @@ export class PostgresEventStore implements EventStore {
   private readonly notifyChannel: string;
   private readonly writeChannel: string | undefined;
   private readonly subscriptions = new Set<PgSubscription>();
-  private notifier: Notifier | undefined;
+  private waker: Waker | undefined;
   private closed = false;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -221,7 +223,7 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
-    await this.notifier?.close();
+    await this.waker?.close();
     if (this.ownsPool) await this.pool.end();
   }
 
@@ -236,22 +238,30 @@ export class PostgresEventStore implements EventStore {
   get subscriptionSettings() {
     return {
       batchSize: this.options.subscriptionBatchSize ?? 500,
-      pollIntervalMs: this.options.pollIntervalMs ?? 10,
-      fallbackPollMs: this.options.notifyFallbackPollMs ?? 250,
+      // Safety re-read of an idle subscription, in case a wake-up was missed.
+      idleRereadMs:
+        this.liveDelivery === 'notify' ? (this.options.notifyFallbackPollMs ?? 250) : 1_000,
       retryMs: this.options.subscriptionRetryMs ?? 60_000,
     };
   }
 
-  /** @internal The LISTEN connection ('notify' mode), opened on first use. */
-  getNotifier(): Notifier | undefined {
-    if (this.liveDelivery !== 'notify' || this.closed) return undefined;
-    this.notifier ??= new Notifier(
-      this.options.connectionString ?? undefined,
-      this.pool,
-      this.notifyChannel,
-      this.options.connectionTimeoutMs ?? 5_000,
-    );
-    return this.notifier;
+  /**
+   * @internal What wakes idle subscriptions, created on first use: the LISTEN connection
+   * ('notify') or the shared head poller ('poll').
+   */
+  getWaker(): Waker {
+    if (!this.waker) {
+      this.waker =
+        this.liveDelivery === 'notify'
+          ? new Notifier(
+              this.options.connectionString ?? undefined,
+              this.pool,
+              this.notifyChannel,
+              this.options.connectionTimeoutMs ?? 5_000,
+            )
+          : new HeadPoller(() => this.headPosition(), this.options.pollIntervalMs ?? 10);
+    }
+    return this.waker;
   }
 
   private assertOpen(): void {
@@ -416,8 +426,103 @@ function toRecordedEvent(r: EventRow): RecordedEvent {
   };
 }
 
-/** A LISTEN connection that wakes waiting subscriptions; reconnects after failures. */
-class Notifier {
+/** Wakes idle subscriptions when new events may be readable. */
+interface Waker {
+  /** Bumped on every wake-up, so a reader can tell it missed one while reading. */
+  readonly generation: number;
+  /** Resolves on the next wake-up, or after `timeoutMs`; `signal.cancel` resolves it early. */
+  wait(timeoutMs: number, signal: { cancel?: () => void }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Registers a waiter that resolves on `wake`, after `timeoutMs`, or on `signal.cancel`. */
+function addWaiter(
+  waiters: Set<() => void>,
+  timeoutMs: number,
+  signal: { cancel?: () => void },
+): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      waiters.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    waiters.add(done);
+    signal.cancel = done;
+  });
+}
+
+/**
+ * 'poll' mode: one loop per store, running only while some subscription waits, reads the
+ * readable head every `intervalMs` and wakes every waiting subscription when it moved.
+ */
+class HeadPoller implements Waker {
+  generation = 0;
+  private readonly waiters = new Set<() => void>();
+  private last: string | undefined;
+  private loop: Promise<void> | undefined;
+  private running = false;
+  private closed = false;
+  private timer: NodeJS.Timeout | undefined;
+  private resolveSleep: (() => void) | undefined;
+
+  constructor(
+    private readonly readHead: () => Promise<GlobalPosition>,
+    private readonly intervalMs: number,
+  ) {}
+
+  wait(timeoutMs: number, signal: { cancel?: () => void }): Promise<void> {
+    const waiting = addWaiter(this.waiters, timeoutMs, signal);
+    if (!this.running) {
+      this.running = true;
+      this.loop = this.run();
+    }
+    return waiting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.resolveSleep?.();
+    this.wakeAll();
+    await this.loop;
+  }
+
+  private wakeAll(): void {
+    this.generation++;
+    for (const w of [...this.waiters]) w();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.closed && this.waiters.size > 0) {
+        let pause = this.intervalMs;
+        try {
+          const head = await this.readHead();
+          const key = `${head.commit}.${head.prepare}`;
+          if (key !== this.last) {
+            this.last = key;
+            this.wakeAll();
+          }
+        } catch {
+          // Let the subscriptions meet the error themselves (they retry with back-off).
+          this.wakeAll();
+          pause = Math.max(pause, 500);
+        }
+        await new Promise<void>((resolve) => {
+          this.resolveSleep = resolve;
+          this.timer = setTimeout(resolve, pause);
+        });
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+/** 'notify' mode: a LISTEN connection that wakes waiting subscriptions; reconnects after failures. */
+class Notifier implements Waker {
   /** Bumped on every notification (and reconnection), so a reader can tell it missed one. */
   generation = 0;
   private waiters = new Set<() => void>();
@@ -435,19 +540,9 @@ class Notifier {
     this.ensureConnected();
   }
 
-  /** Resolves on the next notification, or after `timeoutMs`. */
   wait(timeoutMs: number, signal: { cancel?: () => void }): Promise<void> {
     this.ensureConnected();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      this.waiters.add(done);
-      signal.cancel = done;
-    });
+    return addWaiter(this.waiters, timeoutMs, signal);
   }
 
   async close(): Promise<void> {
@@ -550,8 +645,8 @@ class PgSubscription implements Subscription {
     let failingSince: number | undefined;
     let backoff = 50;
     while (!this.stopped) {
-      const notifier = this.store.getNotifier();
-      const generation = notifier?.generation ?? 0;
+      const waker = this.store.getWaker();
+      const generation = waker.generation;
       let batch: ReadAllBatch;
       try {
         batch = await this.store.readAll({ from, batchSize, types: this.options.types });
@@ -573,14 +668,10 @@ class PgSubscription implements Subscription {
       }
       from = batch.next;
       if (!batch.isEnd || this.stopped) continue;
-      if (notifier) {
-        if (notifier.generation !== generation) continue; // something arrived while reading
-        const signal: { cancel?: () => void } = {};
-        this.wakeUp = () => signal.cancel?.();
-        await notifier.wait(settings.fallbackPollMs, signal);
-      } else {
-        await this.sleep(settings.pollIntervalMs);
-      }
+      if (waker.generation !== generation) continue; // something arrived while reading
+      const signal: { cancel?: () => void } = {};
+      this.wakeUp = () => signal.cancel?.();
+      await waker.wait(settings.idleRereadMs, signal);
       this.wakeUp = undefined;
     }
   }
