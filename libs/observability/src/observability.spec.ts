@@ -94,6 +94,7 @@ describe('logging and metrics behind the real auth guard', () => {
       entries.find((e) => e.requestId === id && e.msg === 'request completed');
     expect(completed('auth-1')).toMatchObject({
       app: 'api',
+      pid: process.pid,
       userId: actor.userId,
       organisationId: actor.organisationId,
       route: '/me',

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import {
@@ -39,7 +40,7 @@ export function loggerOptions(config: Pick<LoggerConfig, 'level' | 'app'> = {}):
     level: config.level ?? 'info',
     redact: { paths: redactPaths(), censor: REDACTED },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...(config.app ? { base: { app: config.app } } : {}),
+    ...(config.app ? { base: { pid: process.pid, hostname: hostname(), app: config.app } } : {}),
     formatters: {
       log: (object) => scrubPersonalFields(object, PERSONAL_FIELD_SET),
     },
