@@ -1,0 +1,83 @@
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { EVENT_STORE, PostgresEventStore } from '@remedy/event-store';
+import { CheckpointWaiter, ProjectionRunners, ProjectionsModule } from '@remedy/projections';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import {
+  appendMany,
+  counterProjection,
+  expectedCounters,
+  readCounters,
+} from './support/counter-projection';
+import { createCounterTable, openDataSource, openStore } from './support/harness';
+
+describe('ProjectionsModule', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await openDataSource(db.url, [counterProjection()]);
+    await createCounterTable(ds);
+    store = openStore(db.url);
+  });
+  afterAll(async () => {
+    await store.close();
+    await ds.destroy();
+    await db.drop();
+  });
+
+  async function boot(run: boolean) {
+    class Infrastructure {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        {
+          module: Infrastructure,
+          global: true,
+          providers: [
+            { provide: DataSource, useValue: ds },
+            { provide: EVENT_STORE, useValue: store },
+          ],
+          exports: [DataSource, EVENT_STORE],
+        },
+        ProjectionsModule.forRoot({
+          projections: [counterProjection()],
+          run,
+          runner: { lockRetryMs: 50 },
+        }),
+      ],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    return app;
+  }
+
+  it('starts a runner per projection on bootstrap, serves waits, and stops them on shutdown', async () => {
+    const app = await boot(true);
+    const runners = app.get(ProjectionRunners);
+    const waiter = app.get(CheckpointWaiter);
+    const last = (await appendMany(store, 40))!;
+    expect(await waiter.waitFor(['test.counters'], last, 2000)).toBe(true);
+    expect(runners.status()).toEqual([
+      expect.objectContaining({ projection: 'test.counters', state: 'running', appliedEvents: 32 }),
+    ]);
+    expect(await readCounters(ds.manager)).toEqual(await expectedCounters(ds.manager));
+
+    await app.close();
+    expect(runners.status()[0].state).toBe('stopped');
+    const locks = await ds.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(locks[0].n).toBe(0);
+  });
+
+  it('with run: false (the API) provides the waiter only', async () => {
+    const app = await boot(false);
+    expect(app.get(ProjectionRunners).status()).toEqual([]);
+    const last = (await appendMany(store, 5, 5, 'api'))!;
+    expect(await app.get(CheckpointWaiter).waitFor(['test.counters'], last, 100)).toBe(false);
+    await app.close();
+  });
+});
