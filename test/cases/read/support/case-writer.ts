@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { DataSource, EntitySchema } from 'typeorm';
+import {
+  createJurisdictionPolicy,
+  decide,
+  evolve,
+  initialState,
+  personalDataOf,
+  withPersonalData,
+  type CaseCommand,
+  type CaseEvent,
+  type CaseState,
+  type OpenCase,
+} from '@remedy/case-domain';
+import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
+import { type EventStore, type GlobalPosition, PostgresEventStore } from '@remedy/event-store';
+import { caseStreamId } from '@remedy/case-read-models';
+import { ProjectionDefinition, projectionEntities } from '@remedy/projections';
+
+export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
+
+export interface Actor {
+  readonly userId: string;
+  readonly organisationId: string;
+  readonly role: 'caseworker' | 'supervisor';
+}
+
+export function actorsOf(organisationId = randomUUID()) {
+  return {
+    organisationId,
+    caseworker: { userId: randomUUID(), organisationId, role: 'caseworker' } as Actor,
+    supervisor: { userId: randomUUID(), organisationId, role: 'supervisor' } as Actor,
+  };
+}
+
+/**
+ * Writes cases the way the command side does: the domain decides, every event's `data.personal`
+ * is sealed with CaseCipher as `{ sealed: <ciphertext> }`, and the events are appended to the
+ * case's stream at the exact expected revision. Keeps the clear state in memory for `decide`.
+ */
+export class CaseWriter {
+  private readonly states = new Map<string, { state: CaseState; revision: bigint | 'no_stream' }>();
+  constructor(
+    readonly store: EventStore,
+    readonly cipher: CaseCipher,
+  ) {}
+
+  async run(caseId: string, command: CaseCommand, now = new Date()): Promise<GlobalPosition> {
+    const current = this.states.get(caseId) ?? { state: initialState, revision: 'no_stream' as const };
+    const decision = decide(command, current.state, now, policy);
+    if (!decision.ok) throw new Error(`${decision.error.rule}: ${decision.error.message}`);
+    const sealed = await Promise.all(decision.events.map((e) => this.seal(caseId, e)));
+    const result = await this.store.append(
+      caseStreamId(caseId),
+      sealed.map((e) => ({
+        id: randomUUID(),
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        metadata: { correlationId: randomUUID(), userId: command.actor.userId, organisationId: command.actor.organisationId },
+        occurredAt: new Date(e.data.occurredAt),
+      })),
+      current.revision,
+    );
+    this.states.set(caseId, { state: decision.events.reduce(evolve, current.state), revision: result.nextRevision });
+    return result.position;
+  }
+
+  private async seal(caseId: string, event: CaseEvent): Promise<CaseEvent> {
+    const personal = personalDataOf(event);
+    if (personal === undefined) return event;
+    return withPersonalData(event, { sealed: await this.cipher.encryptJsonForCase(caseId, personal) });
+  }
+
+  /** Opens a case with a reference ORG-2026-<seq>; the person's details are personal (sealed). */
+  async open(
+    actor: Actor,
+    options: { caseId?: string; sequence: number; birthDate?: string; estimatedAge?: number; now?: Date; fullName?: string },
+  ): Promise<string> {
+    const caseId = options.caseId ?? randomUUID();
+    const command: OpenCase = {
+      type: 'OpenCase',
+      actor,
+      caseId,
+      caseReference: `ORG-2026-${String(options.sequence).padStart(5, '0')}`,
+      referralSource: 'Hotline',
+      profile: {
+        sexGender: 'Masculine',
+        ageUncertain: options.estimatedAge !== undefined,
+        citizenships: ['UA'],
+        languages: ['uk'],
+        ...(options.estimatedAge !== undefined ? { estimatedAge: options.estimatedAge } : {}),
+      },
+      personal: {
+        fullName: options.fullName ?? `Person ${options.sequence}`,
+        ...(options.birthDate ? { birthDate: options.birthDate } : {}),
+      },
+    };
+    await this.run(caseId, command, options.now);
+    return caseId;
+  }
+}
+
+export interface ReadSideHarness {
+  readonly store: PostgresEventStore;
+  readonly ds: DataSource;
+  readonly pool: Pool;
+  readonly cipher: CaseCipher;
+  readonly writer: CaseWriter;
+  close(): Promise<void>;
+}
+
+export async function openReadSide(url: string, projections: readonly ProjectionDefinition[]): Promise<ReadSideHarness> {
+  const store = new PostgresEventStore({ connectionString: url, poolSize: 4 });
+  const ds = new DataSource({
+    type: 'postgres',
+    url,
+    entities: projectionEntities(projections) as EntitySchema[],
+    synchronize: false,
+    logging: false,
+    extra: { max: 6 },
+  });
+  await ds.initialize();
+  const pool = new Pool({ connectionString: url, max: 3 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'remedy-read-'));
+  const cipher = new CaseCipher({ pool, kms: await LocalKeyManagementService.load({ dataDir }) });
+  return {
+    store,
+    ds,
+    pool,
+    cipher,
+    writer: new CaseWriter(store, cipher),
+    async close() {
+      await cipher.close();
+      await store.close();
+      await ds.destroy();
+      await pool.end();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Applies every event after the projection's own checkpoint in batches, as the runner would (one transaction per batch). */
+export async function catchUp(
+  ds: DataSource,
+  store: EventStore,
+  projection: ProjectionDefinition,
+  from: GlobalPosition = { commit: -1n, prepare: -1n },
+  batchSize = 100,
+): Promise<GlobalPosition> {
+  let position = from;
+  for (;;) {
+    const batch = await store.readAll({ from: position, batchSize, types: projection.eventTypes });
+    if (batch.events.length > 0) await ds.transaction((em) => projection.apply(batch.events, em));
+    position = batch.next;
+    if (batch.isEnd) return position;
+  }
+}
+
+export const START_POSITION: GlobalPosition = { commit: -1n, prepare: -1n };
