@@ -10,10 +10,11 @@ import {
   readFileSync,
   renameSync,
   unlinkSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { arch, platform } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, isAlive, isPortFree, isPostmasterOf, sleep, waitUntilDead } from './processes';
 
@@ -48,6 +49,24 @@ function postgresIds(): Ids {
   const id = (flag: string) =>
     Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * As root, the cluster runs as the `postgres` OS user, which must be able to enter every folder
+ * above its data and its binaries (a repository under /root, mode 700, is the usual trap).
+ */
+function assertReachableByOthers(path: string, what: string): void {
+  if (!isRoot()) return;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the postgres OS user, which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}) to reach ${what}: ` +
+          `run from a folder others can enter, choose another REMEDY_DATA_DIR, or chmod o+x ${dir}`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
 
 async function binaries(): Promise<{ pg_ctl: string }> {
@@ -180,6 +199,9 @@ async function connectWithRetry(
 export async function startEmbeddedDatabase(dataDir: string, log: Log): Promise<EmbeddedDatabase> {
   const paths = embeddedPaths(dataDir);
   mkdirSync(dataDir, { recursive: true });
+  const { pg_ctl } = await binaries();
+  assertReachableByOthers(paths.pgData, 'its data');
+  assertReachableByOthers(pg_ctl, 'its binaries');
   // The cluster runs as the postgres OS user (when we are root): it must reach its directory.
   chmodSync(dataDir, 0o755);
   const pw = password(paths);
@@ -219,7 +241,6 @@ export async function startEmbeddedDatabase(dataDir: string, log: Log): Promise<
   closeSync(openSync(paths.logFile, 'a', 0o640));
   if (ids.uid !== undefined) chownSync(paths.logFile, ids.uid, ids.gid!);
 
-  const { pg_ctl } = await binaries();
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`;
   // pg_ctl detaches the server into its own session: Ctrl-C reaches the supervisor only,
   // which stops the children first and PostgreSQL last.
