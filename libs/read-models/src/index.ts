@@ -1,9 +1,10 @@
 import type { ProjectionDefinition } from '@remedy/projections';
 import { CASE_READ_PROJECTIONS } from '@remedy/case-read-models';
+import { organisationDirectoryProjection } from '@remedy/case-commands';
 
 /**
  * Every projection of the system. The worker runs them; the API serves their read models and
  * waits on their checkpoints (read your writes). Adding a read model = adding it here (and its
  * migration): both processes pick it up.
  */
-export const ALL_PROJECTIONS: readonly ProjectionDefinition[] = [...CASE_READ_PROJECTIONS];
+export const ALL_PROJECTIONS: readonly ProjectionDefinition[] = [...CASE_READ_PROJECTIONS, organisationDirectoryProjection];

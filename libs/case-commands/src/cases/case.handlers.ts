@@ -1,0 +1,134 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { calendarDateIn, yearOf, type CaseCommand, type CaseOpened, type JurisdictionPolicy } from '@remedy/case-domain';
+import type { CaseCipher } from '@remedy/crypto';
+import { OrganisationDirectory } from '../organisations/organisation-directory.service';
+import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
+import type { CaseCommandResult } from '../pipeline/context';
+import { scopedId } from '../pipeline/ids';
+import { CaseReferenceAllocator } from '../references/case-reference-allocator';
+import { PersonIndex } from '../search/person-index';
+import { CASE_CIPHER, JURISDICTION_POLICY } from '../tokens';
+import { ErasePersonalDataCommand, ExecuteCaseCommand, OpenCaseCommand, TransferCaseCommand } from './case.commands';
+
+/** Organisations a command shares the case with: they must be in the directory. */
+const sharingTarget = (input: ExecuteCaseCommand['input']): string | undefined => {
+  switch (input.type) {
+    case 'ReferCase':
+      return input.toOrganisationId;
+    case 'GrantLegalAidAccess':
+      return input.legalAidOrganisationId;
+    default:
+      return undefined;
+  }
+};
+
+@CommandHandler(ExecuteCaseCommand)
+export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
+  constructor(
+    private readonly pipeline: CaseCommandPipeline,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  async execute({ caseId, input, ctx, created }: ExecuteCaseCommand): Promise<CaseCommandResult> {
+    const target = sharingTarget(input);
+    const { result } = await this.pipeline.execute(
+      caseId,
+      async ({ actor }) => {
+        if (target !== undefined) await this.directory.require(target, 'REFERRAL_TARGET_UNKNOWN');
+        return { ...input, actor } as CaseCommand;
+      },
+      ctx,
+    );
+    return { ...result, ...created };
+  }
+}
+
+@CommandHandler(OpenCaseCommand)
+export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand, CaseCommandResult> {
+  constructor(
+    private readonly pipeline: CaseCommandPipeline,
+    private readonly directory: OrganisationDirectory,
+    private readonly references: CaseReferenceAllocator,
+    private readonly personIndex: PersonIndex,
+    @Inject(JURISDICTION_POLICY) private readonly policy: JurisdictionPolicy,
+  ) {}
+
+  async execute({ input, ctx }: OpenCaseCommand): Promise<CaseCommandResult> {
+    const caseId = scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, 'case');
+    const organisation = await this.directory.require(ctx.actor.organisationId, 'ORGANISATION_NOT_IN_DIRECTORY');
+    let caseReference = '';
+    const outcome = await this.pipeline.execute(
+      caseId,
+      async ({ actor, now }) => {
+        caseReference ||= await this.references.allocate(
+          organisation.organisationId,
+          organisation.code,
+          yearOf(calendarDateIn(now, this.policy.timeZone)),
+        );
+        return { type: 'OpenCase', actor, caseId, caseReference, ...input };
+      },
+      ctx,
+      { creates: true },
+    );
+    const opened = outcome.events.find((e): e is CaseOpened => e.type === 'CaseOpened');
+    if (opened) await this.personIndex.indexCase(caseId, ctx.actor.organisationId, caseReference, opened.data.personal);
+    return { ...outcome.result, caseReference: caseReference || (await this.referenceOf(caseId)) };
+  }
+
+  private async referenceOf(caseId: string): Promise<string> {
+    // A retry answered from the store: the reference is in the CaseOpened event (readable).
+    return this.pipeline.caseReferenceOf(caseId);
+  }
+}
+
+@CommandHandler(TransferCaseCommand)
+export class TransferCaseHandler implements ICommandHandler<TransferCaseCommand, CaseCommandResult> {
+  constructor(
+    private readonly pipeline: CaseCommandPipeline,
+    private readonly directory: OrganisationDirectory,
+    private readonly references: CaseReferenceAllocator,
+    private readonly personIndex: PersonIndex,
+    @Inject(JURISDICTION_POLICY) private readonly policy: JurisdictionPolicy,
+  ) {}
+
+  async execute({ caseId, input, ctx }: TransferCaseCommand): Promise<CaseCommandResult> {
+    const receiver = await this.directory.require(input.toOrganisationId, 'REFERRAL_TARGET_UNKNOWN');
+    let caseReference = '';
+    const outcome = await this.pipeline.execute(
+      caseId,
+      async ({ actor, now }) => {
+        caseReference ||= await this.references.allocate(
+          receiver.organisationId,
+          receiver.code,
+          yearOf(calendarDateIn(now, this.policy.timeZone)),
+        );
+        return { type: 'TransferCase', actor, caseReference, ...input };
+      },
+      ctx,
+    );
+    const opened = outcome.history.find((e): e is CaseOpened => e.type === 'CaseOpened');
+    if (outcome.appended && opened) {
+      await this.personIndex.reindexCase(caseId, receiver.organisationId, caseReference, opened.data.personal);
+    }
+    return { ...outcome.result, ...(caseReference ? { caseReference } : {}) };
+  }
+}
+
+@CommandHandler(ErasePersonalDataCommand)
+export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDataCommand, CaseCommandResult> {
+  constructor(
+    private readonly pipeline: CaseCommandPipeline,
+    private readonly personIndex: PersonIndex,
+    @Inject(CASE_CIPHER) private readonly cipher: CaseCipher,
+  ) {}
+
+  async execute({ caseId, ctx }: ErasePersonalDataCommand): Promise<CaseCommandResult> {
+    const erasureRequestId = scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, 'erasure');
+    const { result } = await this.pipeline.execute(caseId, ({ actor }) => ({ type: 'ErasePersonalData', actor, erasureRequestId }), ctx);
+    // Crypto-shredding, then the lookup rows: both idempotent, so a retry completes an interrupted erasure.
+    await this.cipher.destroyCaseKey(caseId);
+    await this.personIndex.forgetCase(caseId);
+    return { ...result, erasureRequestId };
+  }
+}

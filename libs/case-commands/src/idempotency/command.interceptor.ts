@@ -1,0 +1,101 @@
+import {
+  BadRequestException,
+  CallHandler,
+  ConflictException,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { catchError, from, mergeMap, Observable, of, switchMap, tap } from 'rxjs';
+import type { Actor } from '@remedy/auth';
+import { POSITION_HEADER } from '@remedy/http';
+import { DomainError } from '../pipeline/errors';
+import { IdempotencyStore } from './idempotency.store';
+
+/** Where @HttpCode() keeps the route's status (Nest's HTTP_CODE_METADATA). */
+const HTTP_CODE_METADATA = '__httpCode__';
+
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+/** Printable ASCII, 1-255 characters (as the IETF draft and common APIs accept). */
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+export interface CommandRequest extends FastifyRequest {
+  actor?: Actor;
+}
+
+/** `POST /cases/<uuid>/notes`: method and path, no query string. */
+export const routeOf = (req: FastifyRequest): string => `${req.method} ${req.url.split('?')[0]}`;
+
+export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
+  const raw = req.headers[IDEMPOTENCY_KEY_HEADER];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !KEY.test(raw)) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid input: Idempotency-Key (1-255 printable ASCII characters)',
+      fields: [{ field: IDEMPOTENCY_KEY_HEADER, reason: 'not a valid key' }],
+    });
+  }
+  return raw;
+}
+
+const setCommandHeaders = (reply: FastifyReply, body: unknown): void => {
+  const b = body as { revision?: unknown; position?: unknown } | null;
+  if (b && typeof b === 'object' && typeof b.revision === 'number') void reply.header('etag', `"${b.revision}"`);
+  if (b && typeof b === 'object' && typeof b.position === 'string') void reply.header(POSITION_HEADER, b.position);
+};
+
+/**
+ * For command routes: Idempotency-Key (reserve → run → store the answer; a retry with the same key
+ * and body gets the first answer and runs nothing; another body → 422 IDEMPOTENCY_KEY_REUSED; a
+ * concurrent retry waits for the first, then 409), and the ETag / X-Position headers of the answer.
+ */
+@Injectable()
+export class CommandInterceptor implements NestInterceptor {
+  constructor(private readonly store: IdempotencyStore) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<CommandRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const withHeaders = (source: Observable<unknown>) => source.pipe(tap((body) => setCommandHeaders(reply, body)));
+    const key = idempotencyKeyOf(req);
+    if (req.method !== 'POST' || key === undefined || req.actor === undefined) return withHeaders(next.handle());
+
+    const status =
+      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? HttpStatus.CREATED;
+    const scope = { userId: req.actor.userId, route: routeOf(req), key };
+    return withHeaders(
+      from(this.store.reserve(scope, req.body)).pipe(
+        switchMap((reservation) => {
+          switch (reservation.kind) {
+            case 'replay':
+              void reply.header('idempotent-replayed', 'true');
+              return of(reservation.body);
+            case 'mismatch':
+              throw new DomainError(
+                'IDEMPOTENCY_KEY_REUSED',
+                'This Idempotency-Key was already used with a different request body',
+              );
+            case 'in_flight':
+              throw new ConflictException('A request with this Idempotency-Key is still being processed; retry later');
+            case 'reserved':
+              return next.handle().pipe(
+                mergeMap(async (body) => {
+                  await this.store.complete(reservation.keyHash, status, body);
+                  return body;
+                }),
+                catchError(async (error: unknown) => {
+                  await this.store.release(reservation.keyHash).catch(() => undefined);
+                  throw error;
+                }),
+              );
+          }
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { sha256 } from '../pipeline/ids';
+import { COMMANDS_POOL } from '../tokens';
+
+export interface IdempotencyScope {
+  readonly userId: string;
+  /** Method and path (opaque ids only). */
+  readonly route: string;
+  readonly key: string;
+}
+
+export type Reservation =
+  | { readonly kind: 'reserved'; readonly keyHash: string }
+  | { readonly kind: 'replay'; readonly status: number; readonly body: unknown }
+  | { readonly kind: 'mismatch' }
+  | { readonly kind: 'in_flight' };
+
+export interface IdempotencySettings {
+  /** How long a second request with the same key waits for the first to finish (default 3 s). */
+  readonly waitMs: number;
+  /** A reservation older than this without an answer is taken over (its process died). Default 60 s. */
+  readonly staleAfterMs: number;
+}
+
+/** JSON with object keys sorted, so that key order does not change a body's hash. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Idempotency-Key records: reserve (INSERT ... ON CONFLICT DO NOTHING), run the command, store the
+ * answer. The key is kept only as a hash with the user and route; the body only as a hash.
+ */
+@Injectable()
+export class IdempotencyStore {
+  private readonly settings: IdempotencySettings = { waitMs: 3_000, staleAfterMs: 60_000 };
+
+  constructor(@Inject(COMMANDS_POOL) private readonly pool: Pool) {}
+
+  keyHash(scope: IdempotencyScope): string {
+    return sha256(['idempotency-key', scope.userId, scope.route, scope.key].join('\n'));
+  }
+
+  async reserve(scope: IdempotencyScope, body: unknown): Promise<Reservation> {
+    const keyHash = this.keyHash(scope);
+    const requestHash = sha256(canonicalJson(body ?? null));
+    const inserted = await this.pool.query(
+      `INSERT INTO idempotency_keys (key_hash, user_id, route, request_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash`,
+      [keyHash, scope.userId, scope.route, requestHash],
+    );
+    if (inserted.rowCount === 1) return { kind: 'reserved', keyHash };
+    const deadline = Date.now() + this.settings.waitMs;
+    for (;;) {
+      const { rows } = await this.pool.query<{ request_hash: string; status: number | null; response: unknown; stale: boolean }>(
+        `SELECT request_hash, status, response, created_at < now() - make_interval(secs => $2::double precision / 1000) AS stale
+           FROM idempotency_keys WHERE key_hash = $1`,
+        [keyHash, this.settings.staleAfterMs],
+      );
+      const row = rows[0];
+      if (row === undefined) {
+        // Released by a failed first attempt: try to take the key.
+        return this.reserve(scope, body);
+      }
+      if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+      if (row.status !== null) return { kind: 'replay', status: row.status, body: row.response };
+      if (row.stale) {
+        const taken = await this.pool.query(
+          `UPDATE idempotency_keys SET created_at = now() WHERE key_hash = $1 AND status IS NULL
+             AND created_at < now() - make_interval(secs => $2::double precision / 1000) RETURNING key_hash`,
+          [keyHash, this.settings.staleAfterMs],
+        );
+        if (taken.rowCount === 1) return { kind: 'reserved', keyHash };
+      }
+      if (Date.now() >= deadline) return { kind: 'in_flight' };
+      await sleep(50);
+    }
+  }
+
+  async complete(keyHash: string, status: number, body: unknown): Promise<void> {
+    await this.pool.query(
+      `UPDATE idempotency_keys SET status = $2, response = $3::jsonb, completed_at = now() WHERE key_hash = $1`,
+      [keyHash, status, JSON.stringify(body ?? null)],
+    );
+  }
+
+  /** The command failed: forget the reservation so the client may retry with the same key. */
+  async release(keyHash: string): Promise<void> {
+    await this.pool.query(`DELETE FROM idempotency_keys WHERE key_hash = $1 AND status IS NULL`, [keyHash]);
+  }
+}

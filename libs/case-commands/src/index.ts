@@ -1,0 +1,32 @@
+/**
+ * @remedy/case-commands: the case command side (application layer over @remedy/case-domain).
+ * Import `CaseCommandsModule` in the API's root module (with PlatformModule, AuthModule and
+ * CqrsModule.forRoot()); add `organisationDirectoryProjection` to the app's projections.
+ */
+export * from './personal-data';
+export * from './tokens';
+export { CaseCommandsModule } from './case-commands.module';
+export { CaseCommandPipeline, caseStreamId, type DecisionInput, type PipelineOutcome } from './pipeline/case-command-pipeline';
+export type { CaseCommandResult, CommandContext } from './pipeline/context';
+export { DomainError, type ApplicationRule } from './pipeline/errors';
+export { caseRoleOf, isReachableBy } from './pipeline/access';
+export { uuidV5, scopedId } from './pipeline/ids';
+export {
+  ExecuteCaseCommand,
+  OpenCaseCommand,
+  TransferCaseCommand,
+  ErasePersonalDataCommand,
+  type CaseCommandInput,
+  type GenericCaseCommandInput,
+} from './cases/case.commands';
+export { IdempotencyStore, canonicalJson } from './idempotency/idempotency.store';
+export { CommandInterceptor, IDEMPOTENCY_KEY_HEADER } from './idempotency/command.interceptor';
+export { CaseReferenceAllocator } from './references/case-reference-allocator';
+export { PersonIndex, type PersonMatch } from './search/person-index';
+export { OrganisationDirectory, type DirectoryEntry, type OrganisationCommandResult } from './organisations/organisation-directory.service';
+export {
+  organisationDirectoryProjection,
+  ORGANISATION_DIRECTORY_PROJECTION,
+} from './organisations/organisation-directory.projection';
+export * from './organisations/organisation.events';
+export { RegisterOrganisationCommand, UpdateOrganisationCommand } from './organisations/organisation.commands';

@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ASSISTANCE_TYPES,
+  ISO_COUNTRY_CODES,
+  ORGANISATION_TYPES,
+  type AssistanceType,
+  type IsoCountryCode,
+  type OrganisationType,
+} from '@remedy/case-domain';
+
+export class OrganisationProfileDto {
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ enum: ORGANISATION_TYPES, description: 'HTCDS org_Type' })
+  @IsIn(ORGANISATION_TYPES)
+  type!: OrganisationType;
+
+  @ApiProperty({ enum: ASSISTANCE_TYPES, isArray: true, description: 'Services offered (assistance types)' })
+  @IsArray()
+  @ArrayMaxSize(ASSISTANCE_TYPES.length)
+  @IsIn(ASSISTANCE_TYPES, { each: true })
+  services!: AssistanceType[];
+
+  @ApiProperty({ enum: ISO_COUNTRY_CODES, description: 'ISO 3166-1 alpha-2' })
+  @IsIn(ISO_COUNTRY_CODES)
+  country!: IsoCountryCode;
+}
+
+export class RegisterOrganisationDto extends OrganisationProfileDto {
+  @ApiProperty({ description: 'Short code for case references (2-10 upper-case letters or digits)', example: 'ORG' })
+  @Matches(/^[A-Z][A-Z0-9]{1,9}$/)
+  code!: string;
+}
+
+export class ListOrganisationsQuery {
+  @ApiPropertyOptional({ enum: ASSISTANCE_TYPES })
+  @IsOptional()
+  @IsIn(ASSISTANCE_TYPES)
+  service?: AssistanceType;
+
+  @ApiPropertyOptional({ enum: ISO_COUNTRY_CODES })
+  @IsOptional()
+  @IsIn(ISO_COUNTRY_CODES)
+  country?: IsoCountryCode;
+}

@@ -1,0 +1,91 @@
+import {
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  UseInterceptors,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import { ReadsProjections } from '@remedy/http';
+import { CommandInterceptor } from '../idempotency/command.interceptor';
+import { CommandCtx } from '../pipeline/command-context.decorator';
+import type { CommandContext } from '../pipeline/context';
+import { ORGANISATION_DIRECTORY_PROJECTION } from './organisation-directory.projection';
+import { OrganisationDirectory, type DirectoryEntry, type OrganisationCommandResult } from './organisation-directory.service';
+import { RegisterOrganisationCommand, UpdateOrganisationCommand } from './organisation.commands';
+import { ListOrganisationsQuery, OrganisationProfileDto, RegisterOrganisationDto } from './organisation.dto';
+
+const Uuid = new ParseUUIDPipe();
+
+const requireAdmin = (ctx: CommandContext): void => {
+  if (!ctx.actor.roles.includes('admin')) throw new ForbiddenException('Only an administrator manages the organisation directory');
+};
+
+/** The organisation directory: administrators register and update; every user reads. */
+@ApiTags('organisations')
+@ApiBearerAuth()
+@Controller('organisations')
+@UseInterceptors(CommandInterceptor)
+export class OrganisationsController {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Register an organisation (administrators)' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  register(@Body() dto: RegisterOrganisationDto, @CommandCtx() ctx: CommandContext): Promise<OrganisationCommandResult> {
+    requireAdmin(ctx);
+    return this.bus.execute(
+      new RegisterOrganisationCommand(
+        { name: dto.name, type: dto.type, services: [...dto.services], country: dto.country, code: dto.code },
+        ctx,
+      ),
+    );
+  }
+
+  @Put(':organisationId')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Update an organisation's profile (administrators; the code stays)" })
+  @ApiHeader({ name: 'If-Match', required: false })
+  update(
+    @Param('organisationId', Uuid) organisationId: string,
+    @Body() dto: OrganisationProfileDto,
+    @CommandCtx() ctx: CommandContext,
+  ): Promise<OrganisationCommandResult> {
+    requireAdmin(ctx);
+    return this.bus.execute(
+      new UpdateOrganisationCommand(
+        organisationId,
+        { name: dto.name, type: dto.type, services: [...dto.services], country: dto.country },
+        ctx,
+      ),
+    );
+  }
+
+  @Get()
+  @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
+  @ApiOperation({ summary: 'List the directory, optionally by service offered and country' })
+  async list(@Query() query: ListOrganisationsQuery, @CurrentActor() _actor: Actor): Promise<{ organisations: DirectoryEntry[] }> {
+    return { organisations: await this.directory.list(query) };
+  }
+
+  @Get(':organisationId')
+  @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
+  async get(@Param('organisationId', Uuid) organisationId: string, @CurrentActor() _actor: Actor): Promise<DirectoryEntry> {
+    const entry = await this.directory.get(organisationId);
+    if (!entry) throw new NotFoundException('No such organisation');
+    return entry;
+  }
+}

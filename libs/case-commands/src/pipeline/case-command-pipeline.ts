@@ -1,0 +1,165 @@
+import { ForbiddenException, Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import {
+  decide,
+  evolve,
+  initialState,
+  upcast,
+  type ActorRole,
+  type CaseCommand,
+  type CaseEvent,
+  type CaseState,
+  type JurisdictionPolicy,
+} from '@remedy/case-domain';
+import type { CaseCipher } from '@remedy/crypto';
+import {
+  EVENT_STORE,
+  formatPosition,
+  WrongExpectedVersionError,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@remedy/event-store';
+import { openEvent, sealEvent, withoutPersonal } from '../personal-data';
+import { CASE_CIPHER, CLOCK, JURISDICTION_POLICY, type Clock } from '../tokens';
+import { caseRoleOf, isReachableBy } from './access';
+import type { CaseCommandResult, CommandContext } from './context';
+import { DomainError } from './errors';
+import { scopedId } from './ids';
+
+export const caseStreamId = (caseId: string): string => `case-${caseId.toLowerCase()}`;
+
+/** What a use case builds its domain command from. */
+export interface DecisionInput {
+  /** The case's state with personal data decrypted (ERASED after erasure). */
+  readonly state: CaseState;
+  /** The actor as the domain sees it (role mapped from the token's roles). */
+  readonly actor: { readonly userId: string; readonly organisationId: string; readonly role: ActorRole };
+  readonly now: Date;
+}
+
+export interface PipelineOptions {
+  /** The command opens the stream (no 404 for a missing case). */
+  readonly creates?: boolean;
+}
+
+export interface PipelineOutcome {
+  readonly result: CaseCommandResult;
+  /** The new events, personal data in clear (for the use case's follow-up, e.g. the blind index). */
+  readonly events: readonly CaseEvent[];
+  /** The case's history as decided on, personal data in clear. */
+  readonly history: readonly CaseEvent[];
+  /** False when a retry found the command already appended (nothing new was written). */
+  readonly appended: boolean;
+}
+
+const MAX_ATTEMPTS = 2;
+
+/**
+ * The one place every case command goes through:
+ * load stream → upcast → access (404 across organisations, 403 for roles) → If-Match (412) →
+ * decrypt personal data → evolve → decide(command, state, now, policy) → DomainError on refusal →
+ * encrypt personal data of the new events → append at the loaded revision → on a concurrent write,
+ * one re-load and re-decision when the client sent no If-Match (else 409).
+ */
+@Injectable()
+export class CaseCommandPipeline {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CASE_CIPHER) private readonly cipher: CaseCipher,
+    @Inject(JURISDICTION_POLICY) private readonly policy: JurisdictionPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(
+    caseId: string,
+    build: (input: DecisionInput) => CaseCommand | Promise<CaseCommand>,
+    ctx: CommandContext,
+    options: PipelineOptions = {},
+  ): Promise<PipelineOutcome> {
+    const streamId = caseStreamId(caseId);
+    const commandId = scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, 'command');
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(streamId);
+      const raw = recorded.map((r) => upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data }));
+      const revision = recorded.length === 0 ? undefined : recorded[recorded.length - 1]!.revision;
+
+      // Access first, on the readable facts only: nothing is decrypted for a caller without access.
+      const coarse = raw.map(withoutPersonal).reduce(evolve, initialState);
+      if (recorded.length > 0 || !options.creates) {
+        if (!isReachableBy(coarse, ctx.actor.organisationId)) throw new NotFoundException('No such case');
+      }
+      const role = caseRoleOf(ctx.actor.roles);
+      if (role === undefined) throw new ForbiddenException('This role may not act on cases');
+      if (ctx.ifMatch !== undefined && ctx.ifMatch !== (revision ?? -1n)) {
+        throw new PreconditionFailedException(
+          `If-Match does not match the case's current revision ${revision === undefined ? 'none' : String(revision)}`,
+        );
+      }
+
+      // A retry of a command that already reached the store (same Idempotency-Key): answer from it.
+      const already = this.alreadyAppended(recorded, ctx, commandId);
+      if (already) return { ...already, history: [], events: [] };
+
+      const history = await Promise.all(raw.map((e) => openEvent(this.cipher, caseId, e)));
+      const state = history.reduce(evolve, initialState);
+      const now = this.clock();
+      const command = await build({
+        state,
+        actor: { userId: ctx.actor.userId, organisationId: ctx.actor.organisationId, role },
+        now,
+      });
+      const decision = decide(command, state, now, this.policy);
+      if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
+
+      const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
+      const newEvents: NewEvent[] = sealed.map((e, i) => ({
+        id: scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, `event:${i}`),
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: e.data,
+        metadata: {
+          correlationId: ctx.requestId,
+          causationId: commandId,
+          userId: ctx.actor.userId,
+          organisationId: ctx.actor.organisationId,
+        },
+        occurredAt: new Date(e.data.occurredAt),
+      }));
+      try {
+        const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
+        return {
+          result: { caseId, revision: Number(appended.nextRevision), position: formatPosition(appended.position) },
+          events: decision.events,
+          history,
+          appended: true,
+        };
+      } catch (error) {
+        const retry = error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined && attempt < MAX_ATTEMPTS;
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  /** The case reference recorded when the case was opened (readable; '' when none). */
+  async caseReferenceOf(caseId: string): Promise<string> {
+    const events = await this.store.readStream(caseStreamId(caseId), { toRevision: 0n });
+    const data = events[0]?.data as { caseReference?: unknown } | undefined;
+    return typeof data?.caseReference === 'string' ? data.caseReference : '';
+  }
+
+  private alreadyAppended(
+    recorded: readonly RecordedEvent[],
+    ctx: CommandContext,
+    commandId: string,
+  ): Omit<PipelineOutcome, 'history' | 'events'> | undefined {
+    if (ctx.idempotencyKey === undefined) return undefined;
+    const mine = recorded.filter((r) => r.metadata.causationId === commandId && r.metadata.userId === ctx.actor.userId);
+    if (mine.length === 0) return undefined;
+    const last = mine[mine.length - 1]!;
+    const caseId = last.streamId.slice('case-'.length);
+    return {
+      result: { caseId, revision: Number(last.revision), position: formatPosition(last.position) },
+      appended: false,
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { BadRequestException, createParamDecorator, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import type { Actor } from '@remedy/auth';
+import type { FastifyRequest } from 'fastify';
+import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
+import type { CommandContext } from './context';
+
+/** `"3"`, `W/"3"` or `3` → 3n; absent → undefined; anything else → 400. */
+export function parseIfMatch(raw: string | string[] | undefined): bigint | undefined {
+  if (raw === undefined) return undefined;
+  const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(\d{1,19})"?\s*$/.exec(raw) : null;
+  if (!m) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
+      fields: [{ field: 'if-match', reason: 'not an ETag of this API' }],
+    });
+  }
+  return BigInt(m[1]!);
+}
+
+/** The command's context from the request: actor, request id, route, Idempotency-Key, If-Match. */
+export const CommandCtx = createParamDecorator((_data: unknown, ctx: ExecutionContext): CommandContext => {
+  const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+  if (!req.actor) throw new UnauthorizedException('A bearer token is required');
+  const idempotencyKey = idempotencyKeyOf(req);
+  const ifMatch = parseIfMatch(req.headers['if-match']);
+  return {
+    actor: req.actor,
+    requestId: String(req.id),
+    route: routeOf(req),
+    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(ifMatch !== undefined ? { ifMatch } : {}),
+  };
+});

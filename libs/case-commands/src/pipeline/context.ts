@@ -1,0 +1,22 @@
+import type { Actor } from '@remedy/auth';
+
+/** What a command carries from its HTTP request: opaque ids and headers, never personal data. */
+export interface CommandContext {
+  readonly actor: Actor;
+  /** The request id (event metadata correlationId). */
+  readonly requestId: string;
+  /** `POST /cases/<uuid>/notes`: method and path (opaque ids only, no query string). */
+  readonly route: string;
+  readonly idempotencyKey?: string;
+  /** The stream revision the client expects (`If-Match: "<revision>"`). */
+  readonly ifMatch?: bigint;
+}
+
+/** The answer to every case command: ETag = revision, X-Position = position. */
+export interface CaseCommandResult {
+  readonly caseId: string;
+  readonly revision: number;
+  readonly position: string;
+  /** Ids the command created (referralId, noteId, ...), when it created one. */
+  readonly [created: string]: string | number;
+}

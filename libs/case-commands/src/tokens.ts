@@ -1,0 +1,9 @@
+/** Injection tokens of the case command side. */
+export const CASE_CIPHER = Symbol('CASE_CIPHER');
+export const BLIND_INDEXER = Symbol('BLIND_INDEXER');
+export const JURISDICTION_POLICY = Symbol('JURISDICTION_POLICY');
+/** A pg Pool for the command side's own tables (idempotency keys, references, blind index). */
+export const COMMANDS_POOL = Symbol('COMMANDS_POOL');
+/** `() => Date`: the decisions' clock (replaceable in tests). */
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;
