@@ -26,6 +26,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WRITERS = 8;
 const STREAMS_PER_WRITER = 50;
 const LAG_GOAL_MS = 50;
+/** Idle poll interval of 'poll' mode (default: the store's). */
+const POLL_MS = process.env.BENCH_POLL_MS ? Number(process.env.BENCH_POLL_MS) : undefined;
 
 interface ModeResult {
   mode: LiveDelivery;
@@ -44,7 +46,12 @@ async function measure(url: string, mode: LiveDelivery): Promise<ModeResult> {
     poolSize: WRITERS,
     liveDelivery: mode,
   });
-  const reader = new PostgresEventStore({ connectionString: url, poolSize: 2, liveDelivery: mode });
+  const reader = new PostgresEventStore({
+    connectionString: url,
+    poolSize: 2,
+    liveDelivery: mode,
+    pollIntervalMs: POLL_MS,
+  });
   const sentAt = new Map<string, number>();
   const ackAt = new Map<string, number>();
   const deliveredAt = new Map<string, number>();
