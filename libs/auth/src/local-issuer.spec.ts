@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { AuthError, type AuthErrorKind } from './errors';
 import { API_AUDIENCE, LOCAL_ISSUER, LocalTokenIssuer, parseDuration } from './local-issuer';
-import { IssuerVerifierList } from './verifier';
+import { CachingTokenVerifier, IssuerVerifierList } from './verifier';
 
 describe('local token issuer (Ed25519 JWT)', () => {
   let dataDir: string;
@@ -241,5 +241,45 @@ describe('local token issuer (Ed25519 JWT)', () => {
     const error = await issuer.verify(`${token}x`).catch((e: Error) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).not.toContain(token.slice(0, 20));
+  });
+});
+
+describe('CachingTokenVerifier', () => {
+  let dataDir: string;
+  let issuer: LocalTokenIssuer;
+  const actor = {
+    userId: randomUUID(),
+    organisationId: randomUUID(),
+    roles: ['caseworker' as const],
+  };
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'remedy-auth-cache-'));
+    issuer = await LocalTokenIssuer.load({ dataDir });
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('verifies a token once, serves repeats from memory, and still refuses it once expired', async () => {
+    let now = Date.now();
+    let calls = 0;
+    const counting = { verify: (t: string) => ((calls += 1), issuer.verify(t)) };
+    const cached = new CachingTokenVerifier(counting, { now: () => now, ttlMs: 3_600_000 });
+    const token = await issuer.mintToken({ ...actor, expiresIn: 60 });
+    await expect(cached.verify(token)).resolves.toEqual(actor);
+    await expect(cached.verify(token)).resolves.toEqual(actor);
+    expect(calls).toBe(1);
+    now += 61_000; // past exp: the cached result is not used, the token is verified again
+    await cached.verify(token).catch(() => undefined);
+    expect(calls).toBe(2);
+  });
+
+  it('never caches failures, and a token differing in one byte is verified on its own', async () => {
+    const cached = new CachingTokenVerifier(issuer);
+    const token = await issuer.mintToken(actor);
+    await cached.verify(token);
+    const c = token.at(-3)!;
+    const tampered = `${token.slice(0, -3)}${c === 'A' ? 'B' : 'A'}${token.slice(-2)}`;
+    expect(tampered).not.toBe(token);
+    await expect(cached.verify(tampered)).rejects.toMatchObject({ kind: 'bad_signature' });
+    await expect(cached.verify(tampered)).rejects.toMatchObject({ kind: 'bad_signature' });
   });
 });

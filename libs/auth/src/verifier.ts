@@ -7,6 +7,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { TtlLruCache } from '@remedy/crypto';
 import { type Actor, isOpaqueId, isRole } from './actor';
 import { AuthError } from './errors';
 
@@ -160,4 +161,43 @@ export function toAuthError(error: unknown): unknown {
     return new AuthError('malformed');
   }
   return error;
+}
+
+export interface CachingVerifierOptions {
+  /** Verified tokens remembered (default 10,000). */
+  readonly maxEntries?: number;
+  /** How long a verification result is reused at most (default 60 s); never past the token's `exp`. */
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Remembers successful verifications, keyed by the whole token (signature included), so a
+ * client sending the same token on every request pays for one signature check per minute.
+ * A hit is only the exact bytes already verified; expiry is checked again on every hit.
+ * Failures are never cached.
+ */
+export class CachingTokenVerifier implements TokenVerifier {
+  private readonly cache: TtlLruCache<string, { actor: Actor; expiresAtMs: number }>;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly inner: TokenVerifier,
+    options: CachingVerifierOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.cache = new TtlLruCache(options.maxEntries ?? 10_000, options.ttlMs ?? 60_000, this.now);
+  }
+
+  async verify(token: string): Promise<Actor> {
+    const hit = typeof token === 'string' ? this.cache.get(token) : undefined;
+    if (hit) {
+      if (hit.expiresAtMs > this.now()) return hit.actor;
+      this.cache.delete(token);
+    }
+    const actor = await this.inner.verify(token);
+    const exp = decodeJwt(token).exp;
+    if (typeof exp === 'number') this.cache.set(token, { actor, expiresAtMs: exp * 1000 });
+    return actor;
+  }
 }
