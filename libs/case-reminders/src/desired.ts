@@ -1,0 +1,73 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { calendarDateIn } from '@remedy/case-domain';
+import {
+  bestInterestsReminder,
+  referralReminder,
+  reflectionReminder,
+  type DesiredReminder,
+  type ReminderSettings,
+} from './reminders';
+
+type Db = DataSource | EntityManager;
+
+/**
+ * Every reminder the read model calls for now (from case_list and case_referrals), keyed by job
+ * id. Scheduling is driven from here, never from a projection (projections do no side effects).
+ * - reflection period ending: open cases whose period has not ended yet;
+ * - referral unanswered: pending referrals (reminded to the referring organisation);
+ * - best-interests assessment needed: closure requested for a child with none recorded for it.
+ * Reminders already recorded as due are left out unless `includeDue` (the processor's check).
+ */
+export async function desiredReminders(
+  db: Db,
+  settings: ReminderSettings,
+  now: Date,
+  options: { caseId?: string; includeDue?: boolean } = {},
+): Promise<Map<string, DesiredReminder>> {
+  const today = calendarDateIn(now, settings.timeZone);
+  const caseFilter = options.caseId === undefined ? '' : 'AND case_id = $2';
+  const args = (...rest: unknown[]) => (options.caseId === undefined ? rest : [...rest, options.caseId]);
+  const reflections = (await db.query(
+    `SELECT case_id, organisation_id, reflection_ends_on::text AS ends_on FROM case_list
+      WHERE lifecycle <> 'closed' AND reflection_ends_on IS NOT NULL AND reflection_ends_on >= $1::date ${caseFilter}`,
+    args(today),
+  )) as { case_id: string; organisation_id: string; ends_on: string }[];
+  const referrals = (await db.query(
+    `SELECT referral_id, case_id, from_organisation_id, recorded_at FROM case_referrals
+      WHERE status = 'pending' ${options.caseId === undefined ? '' : 'AND case_id = $1'}`,
+    options.caseId === undefined ? [] : [options.caseId],
+  )) as { referral_id: string; case_id: string; from_organisation_id: string; recorded_at: Date }[];
+  const assessments = (await db.query(
+    `SELECT case_id, organisation_id, closure_requested_at FROM case_list
+      WHERE lifecycle = 'closure_requested' AND 'closure' = ANY(best_interests_pending)
+        AND closure_requested_at IS NOT NULL
+        AND (presumed_minor OR (adult_from IS NOT NULL AND adult_from > $1::date)) ${caseFilter}`,
+    args(today),
+  )) as { case_id: string; organisation_id: string; closure_requested_at: Date }[];
+
+  const all: DesiredReminder[] = [
+    ...reflections.map((r) =>
+      reflectionReminder({ caseId: r.case_id, organisationId: r.organisation_id, endsOn: r.ends_on }, settings),
+    ),
+    ...referrals.map((r) =>
+      referralReminder(
+        { caseId: r.case_id, organisationId: r.from_organisation_id, referralId: r.referral_id, referredAt: new Date(r.recorded_at) },
+        settings,
+      ),
+    ),
+    ...assessments.map((r) =>
+      bestInterestsReminder(
+        { caseId: r.case_id, organisationId: r.organisation_id, decision: 'closure', requestedAt: new Date(r.closure_requested_at) },
+        settings,
+      ),
+    ),
+  ];
+  const desired = new Map(all.map((r) => [r.jobId, r]));
+  if (!options.includeDue && desired.size > 0) {
+    const due = (await db.query(`SELECT reminder_id FROM due_reminders WHERE reminder_id = ANY($1::text[])`, [
+      [...desired.keys()],
+    ])) as { reminder_id: string }[];
+    for (const d of due) desired.delete(d.reminder_id);
+  }
+  return desired;
+}

@@ -1,0 +1,70 @@
+import type { DataSource } from 'typeorm';
+
+export interface DueReminder {
+  readonly reminderId: string;
+  readonly caseId: string;
+  readonly kind: string;
+  readonly subjectId: string | null;
+  readonly dueOn: string;
+  readonly becameDueAt: string;
+  readonly doneAt: string | null;
+  readonly doneBy: string | null;
+}
+
+interface Row {
+  reminder_id: string;
+  case_id: string;
+  kind: string;
+  subject_id: string | null;
+  due_on: string;
+  became_due_at: Date;
+  done_at: Date | null;
+  done_by: string | null;
+}
+
+const view = (r: Row): DueReminder => ({
+  reminderId: r.reminder_id,
+  caseId: r.case_id,
+  kind: r.kind,
+  subjectId: r.subject_id,
+  dueOn: r.due_on,
+  becameDueAt: new Date(r.became_due_at).toISOString(),
+  doneAt: r.done_at ? new Date(r.done_at).toISOString() : null,
+  doneBy: r.done_by,
+});
+
+const COLUMNS = 'reminder_id, case_id, kind, subject_id, due_on::text AS due_on, became_due_at, done_at, done_by';
+
+/** Due reminders of one organisation (the caller's only), open ones by default, earliest deadline first. */
+export async function listDueReminders(
+  ds: DataSource,
+  organisationId: string,
+  options: { includeDone?: boolean; limit?: number } = {},
+): Promise<DueReminder[]> {
+  const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
+  const rows = (await ds.query(
+    `SELECT ${COLUMNS} FROM due_reminders WHERE organisation_id = $1 ${options.includeDone ? '' : 'AND done_at IS NULL'}
+      ORDER BY due_on, reminder_id LIMIT ${limit}`,
+    [organisationId],
+  )) as Row[];
+  return rows.map(view);
+}
+
+/** Marks a due reminder done (idempotent: the first marking stays). Undefined for another organisation's. */
+export async function markReminderDone(
+  ds: DataSource,
+  organisationId: string,
+  reminderId: string,
+  userId: string,
+): Promise<DueReminder | undefined> {
+  await ds.query(
+    `UPDATE due_reminders SET done_at = now(), done_by = $3
+      WHERE reminder_id = $1 AND organisation_id = $2 AND done_at IS NULL`,
+    [reminderId, organisationId, userId],
+  );
+  const rows = (await ds.query(`SELECT ${COLUMNS} FROM due_reminders WHERE reminder_id = $1 AND organisation_id = $2`, [
+    reminderId,
+    organisationId,
+  ])) as Row[];
+  return rows[0] ? view(rows[0]) : undefined;
+}

@@ -1,0 +1,50 @@
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import { listDueReminders, markReminderDone } from './due-reminders';
+
+export class DueRemindersQuery {
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeDone?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+const REMINDER_ID = /^[A-Za-z0-9_-]{1,400}$/;
+
+/** Reminders that have fallen due, for the caller's organisation only. */
+@ApiTags('reminders')
+@ApiBearerAuth()
+@Controller('reminders')
+export class RemindersController {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  @Get('due')
+  @ApiOperation({ summary: "Due reminders of the caller's organisation (open ones unless includeDone)" })
+  async due(@CurrentActor() actor: Actor, @Query() query: DueRemindersQuery) {
+    return { items: await listDueReminders(this.dataSource, actor.organisationId, query) };
+  }
+
+  @Post('due/:reminderId/done')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Marks a due reminder done (idempotent)' })
+  async done(@CurrentActor() actor: Actor, @Param('reminderId') reminderId: string) {
+    const done = REMINDER_ID.test(reminderId)
+      ? await markReminderDone(this.dataSource, actor.organisationId, reminderId, actor.userId)
+      : undefined;
+    if (!done) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such due reminder' });
+    return done;
+  }
+}
