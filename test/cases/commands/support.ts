@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { CaseCommandsModule, organisationDirectoryProjection } from '@remedy/case-commands';
+import { createApiApp, type ApiApp, type TestUser } from '../../support/api-app';
+
+export { type ApiApp, type TestUser };
+
+/** The command side on a fresh database, with the organisation directory projection running. */
+export const createCommandsApp = (overrides: Parameters<typeof createApiApp>[0]['overrides'] = []) =>
+  createApiApp({
+    modules: [CaseCommandsModule],
+    projections: [organisationDirectoryProjection],
+    overrides,
+    env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
+  });
+
+let codeCounter = 0;
+/** A fresh organisation code (2-10 upper-case letters/digits, starting with a letter). */
+export const freshCode = (): string => `T${process.pid % 1000}X${++codeCounter}`.slice(0, 10);
+
+/** Registers an organisation through the API (as an administrator) and returns its id and code. */
+export async function registerOrganisation(
+  api: ApiApp,
+  admin: TestUser,
+  overrides: Record<string, unknown> = {},
+): Promise<{ organisationId: string; code: string; position: string }> {
+  const code = (overrides.code as string | undefined) ?? freshCode();
+  const res = await api.post(admin, '/organisations', {
+    name: `Organisation ${code}`,
+    type: 'NGO',
+    services: ['Accommodation', 'LegalCounselling'],
+    country: 'AT',
+    code,
+    ...overrides,
+  });
+  if (res.statusCode !== 201) throw new Error(`register organisation: ${res.statusCode} ${res.body}`);
+  const body = res.json();
+  return { organisationId: body.organisationId, code, position: body.position };
+}
+
+/** An organisation of the directory with a caseworker, a supervisor and others. */
+export async function organisationWithStaff(api: ApiApp, admin: TestUser, overrides: Record<string, unknown> = {}) {
+  const org = await registerOrganisation(api, admin, overrides);
+  return {
+    ...org,
+    caseworker: await api.user(['caseworker'], org.organisationId),
+    supervisor: await api.user(['supervisor'], org.organisationId),
+    rapporteur: await api.user(['rapporteur'], org.organisationId),
+    legalAid: await api.user(['legal_aid'], org.organisationId),
+    admin: await api.user(['admin'], org.organisationId),
+  };
+}
+
+export const openCaseBody = (overrides: Record<string, unknown> = {}) => ({
+  referralSource: 'Hotline',
+  profile: { sexGender: 'Masculine', ageUncertain: false, citizenships: ['UA'], languages: ['uk'] },
+  personal: { fullName: 'Test Person', birthDate: '1990-04-02' },
+  ...overrides,
+});
+
+export async function openCase(api: ApiApp, user: TestUser, body: Record<string, unknown> = openCaseBody()) {
+  const res = await api.post(user, '/cases', body);
+  if (res.statusCode !== 201) throw new Error(`open case: ${res.statusCode} ${res.body}`);
+  return res.json() as { caseId: string; caseReference: string; revision: number; position: string };
+}
+
+export async function eventCount(api: ApiApp, streamId?: string): Promise<number> {
+  const { rows } = streamId
+    ? await api.pool.query('SELECT count(*)::int AS n FROM events WHERE stream_id = $1', [streamId])
+    : await api.pool.query('SELECT count(*)::int AS n FROM events');
+  return rows[0].n;
+}
+
+export const newId = randomUUID;
