@@ -50,6 +50,9 @@ const varyForbiddenFacts = (
   return varied;
 };
 
+/** Fewer runs inside StrykerJS's workers (each mutant reruns the covering tests); full strength otherwise. */
+const NUM_RUNS = process.env.STRYKER_MUTATOR_WORKER === undefined ? 150 : 40;
+
 describe('Rule 1: unconditional assistance', () => {
   it('property: varying cooperation and proceedings facts in any history never changes any decision', () => {
     fc.assert(
@@ -69,7 +72,7 @@ describe('Rule 1: unconditional assistance', () => {
           expect(withOtherFacts).toEqual(original);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: NUM_RUNS },
     );
   });
 
