@@ -282,6 +282,14 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     expect(await waitForProjection(ds, 'test.counters', counted.position, 2000)).toBe(true);
     const noted = await store.append('m-1', [counterEvent(0, NOTED)], 0n);
     expect(await waitForProjection(ds, 'test.counters', noted.position, 2000)).toBe(true);
+
+    // Once past every event, an idle runner writes nothing more.
+    const updatedAt = async () =>
+      (await ds.query(`SELECT updated_at FROM projection_checkpoints`))[0].updated_at as Date;
+    await sleep(400);
+    const before = await updatedAt();
+    await sleep(800);
+    expect(await updatedAt()).toEqual(before);
   });
 
   it('reports checkpoint and lag (events and seconds behind) for /health', async () => {

@@ -252,24 +252,35 @@ export class ProjectionRunner {
       // While no event of its types arrives, move the checkpoint past the others, so that a
       // read-your-writes wait for an unrelated event is answered (at most every idleAdvanceMs).
       let advancing = false;
+      let closing = false;
+      let idle: Promise<void> = Promise.resolve();
       const idleTimer =
         this.idleAdvanceMs > 0
           ? setInterval(
               () => {
-                if (advancing || performance.now() - lastBatchAt < this.idleAdvanceMs) return;
+                if (advancing || closing || performance.now() - lastBatchAt < this.idleAdvanceMs)
+                  return;
                 advancing = true;
                 const from = checkpoint;
-                eventStore
-                  .readAll({ from, batchSize: 1, types: this.projection.eventTypes })
-                  .then(async (batch) => {
-                    if (
-                      batch.events.length === 0 &&
-                      batch.isEnd &&
-                      comparePositions(batch.next, from) > 0
-                    ) {
-                      await apply(batch);
-                    }
-                  })
+                idle = (async () => {
+                  // Only when an event (of any type) lies past the checkpoint: an idle system
+                  // writes nothing (each checkpoint write would itself move the horizon).
+                  const head = await eventStore.headPosition();
+                  if (closing || comparePositions(head, from) <= 0) return;
+                  const batch = await eventStore.readAll({
+                    from,
+                    batchSize: 1,
+                    types: this.projection.eventTypes,
+                  });
+                  if (
+                    !closing &&
+                    batch.events.length === 0 &&
+                    batch.isEnd &&
+                    comparePositions(batch.next, from) > 0
+                  ) {
+                    await apply(batch);
+                  }
+                })()
                   .catch((err: unknown) => {
                     failure ??= err;
                     failed.resolve('failed');
@@ -291,9 +302,11 @@ export class ProjectionRunner {
         this.stopSignal.promise,
         yieldSignal.promise,
       ]);
+      closing = true;
       clearInterval(idleTimer);
       if (outcome !== 'ended') await subscription.stop();
-      await queue; // an idle advance in flight
+      await idle; // an idle advance in flight
+      await queue;
       // Rejects with the batch error when a batch failed (or failed while stopping).
       await subscription.done;
       if (failure !== undefined) throw failure;

@@ -32,14 +32,24 @@ export function openStore(url: string): PostgresEventStore {
   return new PostgresEventStore({ connectionString: url, poolSize: 4 });
 }
 
-/** Waits (bounded) until the projection's checkpoint reaches the store's head at call time. */
+/**
+ * Waits (bounded) until the projection's checkpoint reaches the last committed event. (Not the
+ * store's headPosition(): that stops below any transaction still running in the cluster, and
+ * other tests' transactions can hold it back.)
+ */
 export async function waitCaughtUp(
   ds: DataSource,
-  store: EventStore,
+  _store: EventStore,
   projection: string,
   timeoutMs = 20_000,
 ): Promise<GlobalPosition> {
-  const head = await store.headPosition();
+  const rows = await ds.query(
+    `SELECT transaction_id::text AS c, global_position::text AS p FROM events
+      ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  const head: GlobalPosition = rows.length
+    ? { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) }
+    : { commit: -1n, prepare: -1n };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await waitForProjection(ds, projection, head, 2000)) return head;
