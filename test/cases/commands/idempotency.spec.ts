@@ -1,0 +1,117 @@
+import { createCommandsApp, eventCount, openCaseBody, organisationWithStaff, type ApiApp, type TestUser } from './support';
+
+/**
+ * Idempotency-Key: a retry with the same key and body gets the first answer and appends nothing;
+ * the same key with another body is refused (422 IDEMPOTENCY_KEY_REUSED); concurrent retries
+ * append once; keys are stored hashed, scoped to user and route.
+ */
+describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
+  let api: ApiApp;
+  let org: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let caseworker: TestUser;
+
+  beforeAll(async () => {
+    api = await createCommandsApp();
+    org = await organisationWithStaff(api, await api.user(['admin']));
+    caseworker = org.caseworker;
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('replays the first answer to a retry of POST /cases and opens one case only', async () => {
+    const before = await eventCount(api);
+    const headers = { 'idempotency-key': 'open-1' };
+    const first = await api.post(caseworker, '/cases', openCaseBody(), headers);
+    const second = await api.post(caseworker, '/cases', openCaseBody(), headers);
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.json()).toEqual(first.json());
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(second.headers['x-position']).toBe(first.headers['x-position']);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await eventCount(api)).toBe(before + 1);
+  });
+
+  it('treats key order in the body as the same body', async () => {
+    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
+    const headers = { 'idempotency-key': 'note-order' };
+    const a = await api.post(caseworker, `/cases/${caseId}/victim-status`, statusBody(), headers);
+    const reordered = Object.fromEntries(Object.entries(statusBody()).reverse());
+    const b = await api.post(caseworker, `/cases/${caseId}/victim-status`, reordered, headers);
+    expect(a.statusCode).toBe(200);
+    expect(b.json()).toEqual(a.json());
+    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+  });
+
+  it('refuses the same key with a different body (422 IDEMPOTENCY_KEY_REUSED), appending nothing', async () => {
+    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
+    const headers = { 'idempotency-key': 'note-1' };
+    expect((await api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'first' } }, headers)).statusCode).toBe(200);
+    const reused = await api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'second' } }, headers);
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().rule).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(reused.body).not.toContain('second');
+    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+  });
+
+  it('scopes keys to the user and the route', async () => {
+    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
+    const headers = { 'idempotency-key': 'shared-key' };
+    const body = { personal: { text: 'same' } };
+    const mine = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
+    const colleague = await api.post(org.supervisor, `/cases/${caseId}/notes`, body, headers);
+    const otherRoute = await api.post(caseworker, `/cases/${caseId}/presume-minority`, {}, headers);
+    expect(mine.statusCode).toBe(200);
+    expect(colleague.statusCode).toBe(200);
+    expect(colleague.json().revision).not.toBe(mine.json().revision);
+    expect(otherRoute.json().rule).not.toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('appends once when retries race (the others wait and replay, or get 409)', async () => {
+    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
+    const headers = { 'idempotency-key': 'race-1' };
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'race' } }, headers)),
+    );
+    const ok = responses.filter((r) => r.statusCode === 200);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    expect(responses.every((r) => r.statusCode === 200 || r.statusCode === 409)).toBe(true);
+    for (const r of ok) expect(r.json()).toEqual(ok[0]!.json());
+    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+  });
+
+  it('lets a failed command be retried with the same key (nothing stored for it)', async () => {
+    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
+    const headers = { 'idempotency-key': 'after-refusal' };
+    const refused = await api.post(caseworker, `/cases/${caseId}/reflection-period`, {}, headers);
+    expect(refused.statusCode).toBe(422);
+    await api.post(caseworker, `/cases/${caseId}/victim-status`, statusBody());
+    const retried = await api.post(caseworker, `/cases/${caseId}/reflection-period`, {}, headers);
+    expect(retried.statusCode).toBe(200);
+  });
+
+  it('stores only hashes of keys and bodies, and refuses malformed keys', async () => {
+    const { rows } = await api.pool.query('SELECT key_hash, route, request_hash, response FROM idempotency_keys');
+    expect(rows.length).toBeGreaterThan(0);
+    const dump = JSON.stringify(rows);
+    for (const clear of ['open-1', 'note-1', 'race-1', 'Test Person', 'first']) expect(dump).not.toContain(clear);
+    const bad = await api.post(caseworker, '/cases', openCaseBody(), { 'idempotency-key': 'spaces are not allowed' });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+function statusBody() {
+  return {
+    status: 'PossibleVictimOfTrafficking',
+    decidingBody: 'NGO',
+    decidedOn: '2026-01-10',
+    formsOfExploitation: ['ForcedLabour'],
+    sectors: ['F_Construction'],
+    countriesOfRecruitment: ['UA'],
+    countriesOfTransit: [],
+    countriesOfExploitation: ['AT'],
+    meansOfControl: ['DebtBondage'],
+  };
+}
