@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,5 +92,28 @@ describe('locally generated key files', () => {
     expect(restarted.keyVersions()).toEqual([2]);
     await expect(restarted.unwrapKey(underV1, { caseId })).rejects.toThrow(/not available/);
     await expect(restarted.retireKeyVersion(7)).rejects.toThrow(/does not exist/);
+  });
+
+  it('given several OS processes starting together on an empty data dir, then they all get the same master key', async () => {
+    const root = join(__dirname, '..', '..', '..');
+    const script = `
+      const { createHash } = require('node:crypto');
+      const { LocalKeyManagementService } = require(${JSON.stringify(join(__dirname, 'kms.ts'))});
+      const { readFileSync } = require('node:fs');
+      LocalKeyManagementService.load({ dataDir: process.argv[1] }).then(() => {
+        const file = readFileSync(require('node:path').join(process.argv[1], 'keys', 'master.key'));
+        process.stdout.write(createHash('sha256').update(file).digest('hex'));
+      });`;
+    const run = () =>
+      promisify(execFile)(
+        process.execPath,
+        ['--require', join(root, 'test/support/swc-register.js'), '-e', script, dir],
+        { cwd: root },
+      );
+    const outputs = await Promise.all(Array.from({ length: 4 }, run));
+    const digests = new Set(outputs.map((o) => o.stdout));
+    expect(digests.size).toBe(1);
+    expect([...digests][0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(await readdir(join(dir, 'keys'))).toEqual(['master.key']);
   });
 });
