@@ -11,4 +11,5 @@ module.exports = {
   rootDir: '../..',
   testMatch: ['<rootDir>/libs/case-domain/src/**/*.spec.ts'],
   maxWorkers: 1,
+  testSequencer: '<rootDir>/libs/case-domain/jest.sequencer.js',
 };

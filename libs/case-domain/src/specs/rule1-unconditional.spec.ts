@@ -79,10 +79,10 @@ describe('Rule 1: unconditional assistance', () => {
   it('the generated histories exercise accepted decisions (the property is not vacuous)', () => {
     const types = new Set(
       fc
-        .sample(fc.tuple(openCaseArb, setupArb, fc.array(commandArb, { minLength: 10, maxLength: 60 })), { numRuns: 100, seed: 1 })
+        .sample(fc.tuple(openCaseArb, setupArb, fc.array(commandArb, { minLength: 10, maxLength: 60 })), { numRuns: NUM_RUNS === 150 ? 100 : 30, seed: 1 })
         .flatMap(([open, setup, commands]) => play([open, ...setup, ...commands]).map((e) => e.type)),
     );
-    expect(types.size).toBeGreaterThanOrEqual(27);
+    expect(types.size).toBeGreaterThanOrEqual(NUM_RUNS === 150 ? 27 : 20);
   });
 
   it.each(['not_decided', 'declined', 'cooperating', 'withdrew'] as const)(
