@@ -14,7 +14,7 @@ async function snapshot(h: ReadSideHarness) {
 }
 
 async function project(h: ReadSideHarness, batchSize = 100) {
-  for (const p of projections) await catchUp(h.ds, h.store, p, START_POSITION, batchSize);
+  for (const p of projections) await catchUp(h.ds, h.store, p, START_POSITION, batchSize, h.writer.lastPosition);
 }
 
 describe('case read models (PostgreSQL)', () => {

@@ -17,7 +17,7 @@ import {
   type OpenCase,
 } from '@remedy/case-domain';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
-import { type EventStore, type GlobalPosition, PostgresEventStore } from '@remedy/event-store';
+import { comparePositions, type EventStore, type GlobalPosition, PostgresEventStore } from '@remedy/event-store';
 import { caseStreamId } from '@remedy/case-read-models';
 import { ProjectionDefinition, projectionEntities } from '@remedy/projections';
 
@@ -44,6 +44,8 @@ export function actorsOf(organisationId = randomUUID()) {
  */
 export class CaseWriter {
   private readonly states = new Map<string, { state: CaseState; revision: bigint | 'no_stream' }>();
+  /** Position of the last event this writer appended. */
+  lastPosition: GlobalPosition = { commit: -1n, prepare: -1n };
   constructor(
     readonly store: EventStore,
     readonly cipher: CaseCipher,
@@ -67,6 +69,7 @@ export class CaseWriter {
       current.revision,
     );
     this.states.set(caseId, { state: decision.events.reduce(evolve, current.state), revision: result.nextRevision });
+    if (comparePositions(result.position, this.lastPosition) > 0) this.lastPosition = result.position;
     return result.position;
   }
 
@@ -144,20 +147,31 @@ export async function openReadSide(url: string, projections: readonly Projection
   };
 }
 
-/** Applies every event after the projection's own checkpoint in batches, as the runner would (one transaction per batch). */
+/**
+ * Applies every event from `from` in batches, as the runner would (one transaction per batch),
+ * until `until` (default: everything readable) has been applied. Events of a transaction that
+ * committed after an older one still running elsewhere become readable only once that one ends,
+ * hence the wait for `until`.
+ */
 export async function catchUp(
   ds: DataSource,
   store: EventStore,
   projection: ProjectionDefinition,
   from: GlobalPosition = { commit: -1n, prepare: -1n },
   batchSize = 100,
+  until?: GlobalPosition,
 ): Promise<GlobalPosition> {
   let position = from;
+  const deadline = Date.now() + 20_000;
   for (;;) {
     const batch = await store.readAll({ from: position, batchSize, types: projection.eventTypes });
     if (batch.events.length > 0) await ds.transaction((em) => projection.apply(batch.events, em));
     position = batch.next;
-    if (batch.isEnd) return position;
+    if (batch.isEnd) {
+      if (!until || comparePositions(position, until) >= 0) return position;
+      if (Date.now() > deadline) throw new Error('events did not become readable in time');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 }
 

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { addDays, calendarDateIn } from '@remedy/case-domain';
+import { casesProjection } from '@remedy/case-read-models';
+import {
+  listDueReminders,
+  markReminderDone,
+  processReminder,
+  REMINDERS_QUEUE,
+  ReminderReconciler,
+  ReminderRuntime,
+  reminderSettings,
+  startOfDayIn,
+  type ReminderJobData,
+} from '@remedy/case-reminders';
+import { ProjectionRunner, waitForProjection } from '@remedy/projections';
+import { createQueueKit, type QueueBackend, type QueueKit } from '@remedy/queue';
+import { createTestDatabase, TestDatabase } from '../../support/database';
+import { actorsOf, catchUp, openReadSide, ReadSideHarness, START_POSITION, type Actor } from './support/case-writer';
+
+const TZ = 'Europe/Vienna';
+const backends: { label: string; backend: (url: string) => QueueBackend }[] = [
+  { label: 'PostgreSQL queue backend', backend: (url) => ({ kind: 'postgres', url }) },
+];
+if (process.env.REDIS_URL) backends.push({ label: 'Redis queue backend', backend: () => ({ kind: 'redis', url: process.env.REDIS_URL! }) });
+
+async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(backends)('case reminders on the $label', ({ backend }) => {
+  let db: TestDatabase;
+  let h: ReadSideHarness;
+  let kit: QueueKit;
+  let queue: Queue<ReminderJobData>;
+  const settings = reminderSettings({ timeZone: TZ });
+  const org = actorsOf();
+  const otherOrg = actorsOf();
+  const today = () => calendarDateIn(new Date(), TZ);
+
+  const project = () => catchUp(h.ds, h.store, casesProjection, START_POSITION, 200, h.writer.lastPosition);
+  const pendingIds = async () =>
+    (await queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, 1000, true)).map((j) => j.id!).sort();
+
+  async function identified(actor: Actor, sequence: number, birthDate = '1990-01-01'): Promise<string> {
+    const caseId = await h.writer.open(actor, { sequence, birthDate });
+    await h.writer.run(caseId, {
+      type: 'RecordVictimStatus',
+      actor,
+      status: 'ActualVictimOfTrafficking',
+      decidingBody: 'NGO',
+      decidedOn: today(),
+      formsOfExploitation: ['ForcedLabour'],
+      sectors: [],
+      countriesOfRecruitment: [],
+      countriesOfTransit: [],
+      countriesOfExploitation: [],
+      meansOfControl: [],
+      personal: {},
+    });
+    return caseId;
+  }
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    h = await openReadSide(db.url, [casesProjection]);
+    kit = createQueueKit(backend(db.url), { prefix: `t${randomUUID().slice(0, 8)}` });
+    queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+  });
+
+  afterEach(async () => {
+    await queue.obliterate({ force: true }).catch(() => undefined); // leaves nothing behind in a shared Redis
+    await kit.close();
+    await h.close();
+    await db.drop();
+  });
+
+  it('schedules one delayed job per deadline, with opaque ids only, however often it reconciles', async () => {
+    const caseId = await identified(org.caseworker, 1);
+    await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: today(), days: 40 });
+    await project();
+    const reconciler = new ReminderReconciler(h.ds, queue, settings);
+    const first = await reconciler.reconcile('full');
+    expect(first).toMatchObject({ desired: 1, added: 1, removed: 0 });
+    expect(await reconciler.reconcile('full')).toMatchObject({ desired: 1, added: 0, removed: 0 });
+    expect(await new ReminderReconciler(h.ds, queue, settings).reconcile('full')).toMatchObject({ added: 0 });
+    const endsOn = addDays(today(), 39);
+    const jobId = `reflection_period_ending-${caseId}-case-${endsOn}`;
+    expect(await pendingIds()).toEqual([jobId]);
+    const job = (await queue.getJob(jobId))!;
+    expect(job.data).toEqual({ caseId, organisationId: org.organisationId, kind: 'reflection_period_ending', dueOn: endsOn });
+    expect(await job.getState()).toBe('delayed');
+    const expectedAt = startOfDayIn(addDays(endsOn, -5), TZ).getTime();
+    expect(Math.abs(job.timestamp + job.delay - expectedAt)).toBeLessThan(5_000);
+  });
+
+  it('reschedules when the deadline changes and drops reminders no longer called for', async () => {
+    const caseId = await identified(org.caseworker, 1);
+    await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: today(), days: 40 });
+    await h.writer.run(caseId, {
+      type: 'GiveConsent',
+      actor: org.caseworker,
+      purpose: 'referral',
+      receivingOrganisationId: otherOrg.organisationId,
+      obtainedInLanguage: 'uk',
+      interpreterUsed: false,
+    });
+    const referralId = randomUUID();
+    await h.writer.run(caseId, {
+      type: 'ReferCase',
+      actor: org.caseworker,
+      referralId,
+      toOrganisationId: otherOrg.organisationId,
+      service: 'LegalCounselling',
+      personal: {},
+    });
+    await project();
+    const reconciler = new ReminderReconciler(h.ds, queue, settings);
+    await reconciler.reconcile('full');
+    expect(await pendingIds()).toHaveLength(2);
+
+    await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: today(), days: 60 });
+    await h.writer.run(caseId, { type: 'AcceptReferral', actor: otherOrg.caseworker, referralId });
+    await project();
+    const report = await reconciler.reconcile('incremental');
+    expect(report).toMatchObject({ mode: 'incremental', desired: 1, added: 1, removed: 2 });
+    expect(await pendingIds()).toEqual([`reflection_period_ending-${caseId}-case-${addDays(today(), 59)}`]);
+  });
+
+  it('puts every reminder back after the queue lost its jobs (obliterated), at start-up of the runtime', async () => {
+    const ids: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const caseId = await identified(org.caseworker, i);
+      await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: today(), days: 30 + i });
+      ids.push(`reflection_period_ending-${caseId}-case-${addDays(today(), 29 + i)}`);
+    }
+    await project();
+    await new ReminderReconciler(h.ds, queue, settings).reconcile('full');
+    expect(await pendingIds()).toEqual([...ids].sort());
+
+    await queue.obliterate({ force: true });
+    expect(await pendingIds()).toEqual([]);
+
+    const runtime = new ReminderRuntime({ dataSource: h.ds, kit, settings, process: false });
+    await runtime.start();
+    try {
+      expect(await pendingIds()).toEqual([...ids].sort());
+      // And again while running: a full reconciliation (periodic or on reconnection) restores them.
+      await queue.obliterate({ force: true });
+      expect(await runtime.reconcile('full', 'test')).toMatchObject({ added: 3 });
+      expect(await pendingIds()).toEqual([...ids].sort());
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('records fired reminders as due once, per organisation, and marks them done', async () => {
+    // Reflection period ending in 2 days (inside the 5-day lead time): due at once.
+    const caseId = await identified(org.caseworker, 1);
+    await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: addDays(today(), -30), days: 33 });
+    // A child whose closure is requested without a best-interests assessment for it.
+    const childCase = await h.writer.open(org.caseworker, { sequence: 2, birthDate: '2013-06-01' });
+    await h.writer.run(childCase, { type: 'RequestClosure', actor: org.caseworker, reason: 'lost_contact', personal: {} });
+    // An adult's closure request needs no assessment; another organisation's case stays theirs.
+    const adultCase = await h.writer.open(org.caseworker, { sequence: 3, birthDate: '1980-06-01' });
+    await h.writer.run(adultCase, { type: 'RequestClosure', actor: org.caseworker, reason: 'lost_contact', personal: {} });
+    const foreign = await identified(otherOrg.caseworker, 4);
+    await h.writer.run(foreign, { type: 'GrantReflectionPeriod', actor: otherOrg.caseworker, startsOn: addDays(today(), -30), days: 31 });
+    await project();
+
+    const runtime = new ReminderRuntime({ dataSource: h.ds, kit, settings });
+    await runtime.start();
+    try {
+      const due = await eventually(async () => {
+        const items = await listDueReminders(h.ds, org.organisationId);
+        return items.length === 2 ? items : undefined;
+      });
+      expect(due.map((d) => [d.kind, d.caseId]).sort()).toEqual(
+        [
+          ['best_interests_needed', childCase],
+          ['reflection_period_ending', caseId],
+        ].sort(),
+      );
+      expect(due.find((d) => d.kind === 'best_interests_needed')).toMatchObject({ subjectId: 'closure', doneAt: null });
+      await eventually(async () => (await listDueReminders(h.ds, otherOrg.organisationId)).length === 1);
+      // Fired again (a retry, a re-added job): still recorded once.
+      const reminder = due.find((d) => d.kind === 'reflection_period_ending')!;
+      const job = { id: reminder.reminderId, data: { caseId, organisationId: org.organisationId, kind: 'reflection_period_ending' as const, dueOn: reminder.dueOn } };
+      expect(await processReminder(h.ds, settings, job)).toBe('already_recorded');
+      // Already due: not scheduled again.
+      expect(await runtime.reconcile('full', 'test')).toMatchObject({ added: 0 });
+
+      expect(await markReminderDone(h.ds, otherOrg.organisationId, reminder.reminderId, otherOrg.caseworker.userId)).toBeUndefined();
+      const done = await markReminderDone(h.ds, org.organisationId, reminder.reminderId, org.caseworker.userId);
+      expect(done).toMatchObject({ doneBy: org.caseworker.userId });
+      expect(await markReminderDone(h.ds, org.organisationId, reminder.reminderId, org.supervisor.userId)).toMatchObject({
+        doneBy: org.caseworker.userId,
+        doneAt: done!.doneAt,
+      });
+      expect((await listDueReminders(h.ds, org.organisationId)).map((d) => d.kind)).toEqual(['best_interests_needed']);
+      expect(await listDueReminders(h.ds, org.organisationId, { includeDone: true })).toHaveLength(2);
+    } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('does not record a reminder the read model no longer calls for', async () => {
+    const caseId = await identified(org.caseworker, 1);
+    await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: today(), days: 30 });
+    await project();
+    const endsOn = addDays(today(), 29);
+    const job = {
+      id: `reflection_period_ending-${caseId}-case-${addDays(endsOn, 10)}`,
+      data: { caseId, organisationId: org.organisationId, kind: 'reflection_period_ending' as const, dueOn: addDays(endsOn, 10) },
+    };
+    expect(await processReminder(h.ds, settings, job)).toBe('obsolete');
+    expect(await listDueReminders(h.ds, org.organisationId, { includeDone: true })).toEqual([]);
+  });
+
+  it('reconciles after projection batches (LISTEN on the checkpoint), without waiting for the periodic run', async () => {
+    const runner = new ProjectionRunner({
+      dataSource: h.ds,
+      eventStore: h.store,
+      projection: casesProjection,
+      lockRetryMs: 50,
+      logger: { info: () => undefined, error: () => undefined },
+    });
+    runner.start();
+    const runtime = new ReminderRuntime({
+      dataSource: h.ds,
+      kit,
+      settings: reminderSettings({ timeZone: TZ, debounceMs: 50 }),
+      databaseUrl: db.url,
+      process: false,
+    });
+    await runtime.start();
+    try {
+      const caseId = await identified(org.caseworker, 1);
+      const position = await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: today(), days: 45 });
+      expect(await waitForProjection(h.ds, casesProjection.name, position, 10_000)).toBe(true);
+      const expected = `reflection_period_ending-${caseId}-case-${addDays(today(), 44)}`;
+      await eventually(async () => (await pendingIds()).includes(expected));
+    } finally {
+      await runtime.stop();
+      await runner.stop();
+    }
+  });
+});
