@@ -49,7 +49,8 @@ const setCommandHeaders = (reply: FastifyReply, body: unknown): void => {
 };
 
 /**
- * For command routes: Idempotency-Key (reserve → run → store the answer; a retry with the same key
+ * For command routes: a POST body must be a JSON object (400 otherwise, before validation turns
+ * `null` into an empty command); Idempotency-Key (reserve → run → store the answer; a retry with the same key
  * and body gets the first answer and runs nothing; another body → 422 IDEMPOTENCY_KEY_REUSED; a
  * concurrent retry waits for the first, then 409), and the ETag / X-Position headers of the answer.
  */
@@ -62,6 +63,14 @@ export class CommandInterceptor implements NestInterceptor {
     const req = http.getRequest<CommandRequest>();
     const reply = http.getResponse<FastifyReply>();
     const withHeaders = (source: Observable<unknown>) => source.pipe(tap((body) => setCommandHeaders(reply, body)));
+    if (req.method === 'POST' && req.body !== undefined && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Invalid input: body (a JSON object is expected)',
+        fields: [{ field: 'body', reason: 'not a JSON object' }],
+      });
+    }
     const key = idempotencyKeyOf(req);
     if (req.method !== 'POST' || key === undefined || req.actor === undefined) return withHeaders(next.handle());
 
