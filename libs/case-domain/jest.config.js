@@ -9,6 +9,7 @@ const { globalSetup: _setup, globalTeardown: _teardown, ...rest } = base;
 module.exports = {
   ...rest,
   rootDir: '../..',
+  roots: ['<rootDir>/libs/case-domain'],
   testMatch: ['<rootDir>/libs/case-domain/src/**/*.spec.ts'],
   maxWorkers: 1,
   testSequencer: '<rootDir>/libs/case-domain/jest.sequencer.js',
