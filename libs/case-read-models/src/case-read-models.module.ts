@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { CaseCipher } from '@remedy/crypto';
@@ -10,12 +10,20 @@ import { CASE_QUERIES } from './tokens';
 export interface CaseReadModelsOptions {
   /** Clock for "child now" (tests); defaults to the system clock. */
   readonly now?: () => Date;
+  /**
+   * The injection token of the app's CaseCipher (default: the `CaseCipher` class). With the
+   * command side: `{ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }` (both from
+   * @remedy/case-commands), so one cipher (one key cache, one erasure listener) serves both.
+   */
+  readonly cipherToken?: InjectionToken;
+  /** Modules that export the cipher token. */
+  readonly imports?: ModuleMetadata['imports'];
 }
 
 /**
  * The case read API (GET /cases, /cases/:id, /cases/:id/timeline, /cases/:id/as-of, /referrals).
  * Needs, from the app: a TypeORM `DataSource` with `ALL_PROJECTIONS`' entities, `EVENT_STORE`,
- * `REMEDY_CONFIG` (for the jurisdiction's time zone) and a `CaseCipher` provider (class token).
+ * `REMEDY_CONFIG` (for the jurisdiction's time zone) and a CaseCipher (see `cipherToken`).
  * The projections themselves (`casesProjection`, `timelineProjection`) run in the worker via
  * `ALL_PROJECTIONS` of @remedy/read-models.
  */
@@ -24,12 +32,13 @@ export class CaseReadModelsModule {
   static forRoot(options: CaseReadModelsOptions = {}): DynamicModule {
     const queries: Provider = {
       provide: CASE_QUERIES,
-      inject: [DataSource, CaseCipher, EVENT_STORE, REMEDY_CONFIG],
+      inject: [DataSource, options.cipherToken ?? CaseCipher, EVENT_STORE, REMEDY_CONFIG],
       useFactory: (ds: DataSource, cipher: CaseCipher, store: EventStore, config: RemedyConfig) =>
         new CaseQueries(ds, cipher, store, config.jurisdictionTimeZone, options.now),
     };
     return {
       module: CaseReadModelsModule,
+      imports: options.imports ?? [],
       controllers: [CasesController, ReferralsController],
       providers: [queries],
       exports: [CASE_QUERIES],

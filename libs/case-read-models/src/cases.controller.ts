@@ -15,9 +15,10 @@ function notFound(): never {
   throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
 }
 
+/** Case ids are opaque (lower-case uuids from the command side); the lookup is case-insensitive. */
 function checkedCaseId(caseId: string): string {
   if (!CASE_ID.test(caseId)) notFound();
-  return caseId;
+  return caseId.toLowerCase();
 }
 
 async function mapCursorErrors<T>(work: Promise<T>): Promise<T> {

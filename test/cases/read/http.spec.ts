@@ -118,6 +118,8 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
     expect(foreign.status).toBe(404);
     expect(JSON.stringify(foreign.body)).not.toContain('Http Person');
     expect((await get(`/cases/${randomUUID()}`)).status).toBe(404);
+    expect((await get(`/cases/${caseId.toUpperCase()}`)).status).toBe(200);
+    expect((await get(`/cases/${encodeURIComponent('../etc')}`)).status).toBe(404);
   });
 
   it('X-Min-Position: a read right after a write waits for the projection and sees it', async () => {
