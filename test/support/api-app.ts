@@ -40,8 +40,17 @@ export interface ApiApp {
   readonly dataDir: string;
   user(roles: readonly Role[], organisationId?: string): Promise<TestUser>;
   request(user: TestUser | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
-  post(user: TestUser, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
-  get(user: TestUser, url: string, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  post(
+    user: TestUser,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+  get(
+    user: TestUser,
+    url: string,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -79,11 +88,15 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   class TestApiModule {}
 
   let builder = Test.createTestingModule({ imports: [TestApiModule] });
-  for (const o of options.overrides ?? []) builder = builder.overrideProvider(o.provide).useValue(o.useValue);
+  for (const o of options.overrides ?? [])
+    builder = builder.overrideProvider(o.provide).useValue(o.useValue);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: 256 * 1024 }), {
-    logger: false,
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    new FastifyAdapter({ bodyLimit: 256 * 1024 }),
+    {
+      logger: false,
+    },
+  );
   configureHttpApp(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -93,7 +106,10 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   const request = (user: TestUser | undefined, opts: InjectOptions) =>
     app.inject({
       ...opts,
-      headers: { ...(user ? { authorization: `Bearer ${user.token}` } : {}), ...(opts.headers ?? {}) },
+      headers: {
+        ...(user ? { authorization: `Bearer ${user.token}` } : {}),
+        ...(opts.headers ?? {}),
+      },
     }) as Promise<LightMyRequestResponse>;
 
   return {

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { Pool } from 'pg';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
@@ -13,7 +19,10 @@ import {
 import { CommandInterceptor } from './idempotency/command.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { OrganisationDirectory } from './organisations/organisation-directory.service';
-import { RegisterOrganisationHandler, UpdateOrganisationHandler } from './organisations/organisation.commands';
+import {
+  RegisterOrganisationHandler,
+  UpdateOrganisationHandler,
+} from './organisations/organisation.commands';
 import { OrganisationsController } from './organisations/organisations.controller';
 import { CaseCommandPipeline } from './pipeline/case-command-pipeline';
 import { CaseReferenceAllocator } from './references/case-reference-allocator';
@@ -38,13 +47,24 @@ const providers: Provider[] = [
     useFactory: (config: RemedyConfig, pool: Pool) =>
       openPersonalDataCrypto({ ...cryptoEnvironment(config.dataDir), pool }),
   },
-  { provide: CASE_CIPHER, inject: [PERSONAL_DATA_CRYPTO], useFactory: (c: PersonalDataCrypto) => c.cipher },
-  { provide: BLIND_INDEXER, inject: [PERSONAL_DATA_CRYPTO], useFactory: (c: PersonalDataCrypto) => c.blindIndexer },
+  {
+    provide: CASE_CIPHER,
+    inject: [PERSONAL_DATA_CRYPTO],
+    useFactory: (c: PersonalDataCrypto) => c.cipher,
+  },
+  {
+    provide: BLIND_INDEXER,
+    inject: [PERSONAL_DATA_CRYPTO],
+    useFactory: (c: PersonalDataCrypto) => c.blindIndexer,
+  },
   {
     provide: JURISDICTION_POLICY,
     inject: [REMEDY_CONFIG],
     useFactory: (config: RemedyConfig) =>
-      createJurisdictionPolicy({ timeZone: config.jurisdictionTimeZone, minimumReflectionDays: config.minReflectionDays }),
+      createJurisdictionPolicy({
+        timeZone: config.jurisdictionTimeZone,
+        minimumReflectionDays: config.minReflectionDays,
+      }),
   },
   { provide: CLOCK, useValue: () => new Date() },
 ];
@@ -86,6 +106,14 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     RegisterOrganisationHandler,
     UpdateOrganisationHandler,
   ],
-  exports: [CaseCommandPipeline, OrganisationDirectory, PersonIndex, CASE_CIPHER, BLIND_INDEXER, JURISDICTION_POLICY, CLOCK],
+  exports: [
+    CaseCommandPipeline,
+    OrganisationDirectory,
+    PersonIndex,
+    CASE_CIPHER,
+    BLIND_INDEXER,
+    JURISDICTION_POLICY,
+    CLOCK,
+  ],
 })
 export class CaseCommandsModule {}

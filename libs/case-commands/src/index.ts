@@ -6,7 +6,12 @@
 export * from './personal-data';
 export * from './tokens';
 export { CaseCommandsModule } from './case-commands.module';
-export { CaseCommandPipeline, caseStreamId, type DecisionInput, type PipelineOutcome } from './pipeline/case-command-pipeline';
+export {
+  CaseCommandPipeline,
+  caseStreamId,
+  type DecisionInput,
+  type PipelineOutcome,
+} from './pipeline/case-command-pipeline';
 export type { CaseCommandResult, CommandContext } from './pipeline/context';
 export { DomainError, type ApplicationRule } from './pipeline/errors';
 export { caseRoleOf, isReachableBy } from './pipeline/access';
@@ -23,10 +28,17 @@ export { IdempotencyStore, canonicalJson } from './idempotency/idempotency.store
 export { CommandInterceptor, IDEMPOTENCY_KEY_HEADER } from './idempotency/command.interceptor';
 export { CaseReferenceAllocator } from './references/case-reference-allocator';
 export { PersonIndex, type PersonMatch } from './search/person-index';
-export { OrganisationDirectory, type DirectoryEntry, type OrganisationCommandResult } from './organisations/organisation-directory.service';
+export {
+  OrganisationDirectory,
+  type DirectoryEntry,
+  type OrganisationCommandResult,
+} from './organisations/organisation-directory.service';
 export {
   organisationDirectoryProjection,
   ORGANISATION_DIRECTORY_PROJECTION,
 } from './organisations/organisation-directory.projection';
 export * from './organisations/organisation.events';
-export { RegisterOrganisationCommand, UpdateOrganisationCommand } from './organisations/organisation.commands';
+export {
+  RegisterOrganisationCommand,
+  UpdateOrganisationCommand,
+} from './organisations/organisation.commands';

@@ -23,10 +23,16 @@ export interface SealedPersonalData {
 }
 
 export const isSealed = (value: unknown): value is SealedPersonalData =>
-  typeof value === 'object' && value !== null && typeof (value as { sealed?: unknown }).sealed === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { sealed?: unknown }).sealed === 'string';
 
 /** Encrypts one event's `data.personal` (no-op for events without one, or already sealed/erased). */
-export async function sealEvent<E extends CaseEvent>(cipher: CaseCipher, caseId: string, event: E): Promise<E> {
+export async function sealEvent<E extends CaseEvent>(
+  cipher: CaseCipher,
+  caseId: string,
+  event: E,
+): Promise<E> {
   const personal = personalDataOf(event);
   if (personal === undefined || isSealed(personal) || isErased(personal as object)) return event;
   const sealed: SealedPersonalData = { sealed: await cipher.encryptJsonForCase(caseId, personal) };
@@ -49,7 +55,11 @@ export async function openPersonal<T = unknown>(
 }
 
 /** The event with its `data.personal` decrypted (or `ERASED`). */
-export async function openEvent<E extends CaseEvent>(cipher: CaseCipher, caseId: string, event: E): Promise<E> {
+export async function openEvent<E extends CaseEvent>(
+  cipher: CaseCipher,
+  caseId: string,
+  event: E,
+): Promise<E> {
   const personal = personalDataOf(event);
   if (personal === undefined) return event;
   return withPersonalData(event, await openPersonal(cipher, caseId, personal));

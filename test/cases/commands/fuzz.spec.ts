@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { createCommandsApp, eventCount, openCase, organisationWithStaff, type ApiApp, type TestUser } from './support';
+import {
+  createCommandsApp,
+  eventCount,
+  openCase,
+  organisationWithStaff,
+  type ApiApp,
+  type TestUser,
+} from './support';
 
 /**
  * Property: whatever body is posted to any command endpoint (malformed JSON, wrong types, unknown
@@ -9,8 +16,17 @@ import { createCommandsApp, eventCount, openCase, organisationWithStaff, type Ap
 const SAMPLE_BODIES: Record<string, object> = {
   '/cases': {
     referralSource: 'Hotline',
-    profile: { sexGender: 'Masculine', ageUncertain: false, citizenships: ['UA'], languages: ['uk'] },
-    personal: { fullName: 'A B', birthDate: '1990-01-01', identityDocuments: [{ kind: 'passport', number: '1' }] },
+    profile: {
+      sexGender: 'Masculine',
+      ageUncertain: false,
+      citizenships: ['UA'],
+      languages: ['uk'],
+    },
+    personal: {
+      fullName: 'A B',
+      birthDate: '1990-01-01',
+      identityDocuments: [{ kind: 'passport', number: '1' }],
+    },
   },
   '/cases/search': { fullName: 'A B', birthDate: '1990-01-01' },
   'victim-status': {
@@ -69,7 +85,9 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
     holder = await organisationWithStaff(api, await api.user(['admin']));
     outsider = await api.user(['supervisor']); // an organisation that is not in the directory
     const { caseId } = await openCase(api, holder.caseworker);
-    const flag = (await api.post(holder.caseworker, `/cases/${caseId}/non-punishment-flags`, {})).json().flagId;
+    const flag = (
+      await api.post(holder.caseworker, `/cases/${caseId}/non-punishment-flags`, {})
+    ).json().flagId;
     const referralId = '0b6f3d8e-1c2a-4f5b-8d9e-7a6b5c4d3e2f';
     urls = Object.entries(SAMPLE_BODIES).map(([route, sample]) => ({
       path: route.startsWith('/')
@@ -84,7 +102,9 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
   });
 
   it('covers every POST route under /cases (from the OpenAPI document)', async () => {
-    const doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as { paths: Record<string, object> };
+    const doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as {
+      paths: Record<string, object>;
+    };
     const posted = Object.entries(doc.paths)
       .filter(([path, ops]) => path.startsWith('/cases') && 'post' in ops)
       .map(([path]) =>
@@ -107,26 +127,44 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
           return true;
         }
       }),
-      fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }), fc.string()).map(
-        (v) => JSON.stringify(v),
-      ),
+      fc
+        .oneof(
+          fc.integer(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+          fc.string(),
+        )
+        .map((v) => JSON.stringify(v)),
       fc
         .tuple(
-          fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+          fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), {
+            maxKeys: 5,
+          }),
           fc.string({ minLength: 1, maxLength: 10 }),
           fc.jsonValue({ maxDepth: 2 }),
         )
-        .map(([random, key, value]) => JSON.stringify({ ...sample, ...random, [`zz_${key}`]: value })),
+        .map(([random, key, value]) =>
+          JSON.stringify({ ...sample, ...random, [`zz_${key}`]: value }),
+        ),
     );
 
   /** Anything in roughly the right shape: a sample with fields replaced, removed, or random JSON objects. */
   const anyBody = (sample: object) =>
     fc.oneof(
-      fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }).map((v) => JSON.stringify(v)),
       fc
-        .tuple(fc.subarray(Object.keys(sample)), fc.constantFrom(...Object.keys(sample), 'occurredAt', 'personal'), fc.jsonValue({ maxDepth: 3 }))
+        .dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 })
+        .map((v) => JSON.stringify(v)),
+      fc
+        .tuple(
+          fc.subarray(Object.keys(sample)),
+          fc.constantFrom(...Object.keys(sample), 'occurredAt', 'personal'),
+          fc.jsonValue({ maxDepth: 3 }),
+        )
         .map(([keep, key, value]) => {
-          const body: Record<string, unknown> = Object.fromEntries(keep.map((k) => [k, (sample as Record<string, unknown>)[k]]));
+          const body: Record<string, unknown> = Object.fromEntries(
+            keep.map((k) => [k, (sample as Record<string, unknown>)[k]]),
+          );
           body[key] = value;
           return JSON.stringify(body);
         }),
@@ -134,7 +172,12 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
     );
 
   const post = (user: TestUser, path: string, payload: string) =>
-    api.request(user, { method: 'POST', url: path, headers: { 'content-type': 'application/json' }, payload });
+    api.request(user, {
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
 
   it('answers invalid bodies from the holding organisation with 4xx, never 5xx, and appends nothing', async () => {
     const before = await eventCount(api);
@@ -180,7 +223,11 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
   it('refuses a body above the size limit without a 5xx', async () => {
     const before = await eventCount(api);
     const huge = JSON.stringify({ personal: { text: 'x'.repeat(300 * 1024) } });
-    const res = await post(holder.caseworker, urls.find((u) => u.path.endsWith('/notes'))!.path, huge);
+    const res = await post(
+      holder.caseworker,
+      urls.find((u) => u.path.endsWith('/notes'))!.path,
+      huge,
+    );
     expect(res.statusCode).toBe(413);
     expect(await eventCount(api)).toBe(before);
   });

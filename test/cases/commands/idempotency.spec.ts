@@ -1,4 +1,11 @@
-import { createCommandsApp, eventCount, openCaseBody, organisationWithStaff, type ApiApp, type TestUser } from './support';
+import {
+  createCommandsApp,
+  eventCount,
+  openCaseBody,
+  organisationWithStaff,
+  type ApiApp,
+  type TestUser,
+} from './support';
 
 /**
  * Idempotency-Key: a retry with the same key and body gets the first answer and appends nothing;
@@ -48,8 +55,22 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   it('refuses the same key with a different body (422 IDEMPOTENCY_KEY_REUSED), appending nothing', async () => {
     const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
     const headers = { 'idempotency-key': 'note-1' };
-    expect((await api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'first' } }, headers)).statusCode).toBe(200);
-    const reused = await api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'second' } }, headers);
+    expect(
+      (
+        await api.post(
+          caseworker,
+          `/cases/${caseId}/notes`,
+          { personal: { text: 'first' } },
+          headers,
+        )
+      ).statusCode,
+    ).toBe(200);
+    const reused = await api.post(
+      caseworker,
+      `/cases/${caseId}/notes`,
+      { personal: { text: 'second' } },
+      headers,
+    );
     expect(reused.statusCode).toBe(422);
     expect(reused.json().rule).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(reused.body).not.toContain('second');
@@ -73,7 +94,9 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
     const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
     const headers = { 'idempotency-key': 'race-1' };
     const responses = await Promise.all(
-      Array.from({ length: 6 }, () => api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'race' } }, headers)),
+      Array.from({ length: 6 }, () =>
+        api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'race' } }, headers),
+      ),
     );
     const ok = responses.filter((r) => r.statusCode === 200);
     expect(ok.length).toBeGreaterThanOrEqual(1);
@@ -93,11 +116,16 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('stores only hashes of keys and bodies, and refuses malformed keys', async () => {
-    const { rows } = await api.pool.query('SELECT key_hash, route, request_hash, response FROM idempotency_keys');
+    const { rows } = await api.pool.query(
+      'SELECT key_hash, route, request_hash, response FROM idempotency_keys',
+    );
     expect(rows.length).toBeGreaterThan(0);
     const dump = JSON.stringify(rows);
-    for (const clear of ['open-1', 'note-1', 'race-1', 'Test Person', 'first']) expect(dump).not.toContain(clear);
-    const bad = await api.post(caseworker, '/cases', openCaseBody(), { 'idempotency-key': 'spaces are not allowed' });
+    for (const clear of ['open-1', 'note-1', 'race-1', 'Test Person', 'first'])
+      expect(dump).not.toContain(clear);
+    const bad = await api.post(caseworker, '/cases', openCaseBody(), {
+      'idempotency-key': 'spaces are not allowed',
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

@@ -55,7 +55,10 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
     const admin = await api.user(['admin']);
     const holder = await organisationWithStaff(api, admin);
     const receiver = await organisationWithStaff(api, admin);
-    const legal = await organisationWithStaff(api, admin, { type: 'LegalService', services: ['LegalRepresentation'] });
+    const legal = await organisationWithStaff(api, admin, {
+      type: 'LegalService',
+      services: ['LegalRepresentation'],
+    });
     const cw = holder.caseworker;
     const sup = holder.supervisor;
     const ok = async (user: typeof cw, path: string, body: object = {}) => {
@@ -66,7 +69,12 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
 
     const opened = await api.post(cw, '/cases', {
       referralSource: 'NGO',
-      profile: { sexGender: 'Feminine', ageUncertain: false, citizenships: ['NG'], languages: ['en'] },
+      profile: {
+        sexGender: 'Feminine',
+        ageUncertain: false,
+        citizenships: ['NG'],
+        languages: ['en'],
+      },
       personal: {
         fullName: marker('NAME'),
         aliases: [marker('ALIAS')],
@@ -95,55 +103,139 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
       personal: { text: marker('STATUS'), exploitationStartedOn: '2020-05-04' },
     });
     await ok(cw, `${c}/reflection-period`, { days: 60 });
-    await ok(cw, `${c}/consents`, { purpose: 'assistance', obtainedInLanguage: 'en', interpreterUsed: true });
-    await ok(cw, `${c}/needs-assessments`, { needs: ['Accommodation', 'Psychological'], personal: { text: marker('NEEDS') } });
-    await ok(cw, `${c}/support-plans`, { plannedAssistance: ['Accommodation'], reviewOn: '2026-12-01', personal: { text: marker('PLAN') } });
-    await ok(cw, `${c}/assistance`, { assistanceType: 'Accommodation', personal: { text: marker('ASSIST') } });
+    await ok(cw, `${c}/consents`, {
+      purpose: 'assistance',
+      obtainedInLanguage: 'en',
+      interpreterUsed: true,
+    });
+    await ok(cw, `${c}/needs-assessments`, {
+      needs: ['Accommodation', 'Psychological'],
+      personal: { text: marker('NEEDS') },
+    });
+    await ok(cw, `${c}/support-plans`, {
+      plannedAssistance: ['Accommodation'],
+      reviewOn: '2026-12-01',
+      personal: { text: marker('PLAN') },
+    });
+    await ok(cw, `${c}/assistance`, {
+      assistanceType: 'Accommodation',
+      personal: { text: marker('ASSIST') },
+    });
     await ok(cw, `${c}/statistical-use-objection`);
     await ok(cw, `${c}/statistical-use-objection/withdraw`);
     await ok(cw, `${c}/law-enforcement-cooperation`, { cooperation: 'declined' });
 
-    await ok(cw, `${c}/consents`, { purpose: 'referral', receivingOrganisationId: receiver.organisationId, obtainedInLanguage: 'en', interpreterUsed: false });
-    const r1 = await ok(cw, `${c}/referrals`, { toOrganisationId: receiver.organisationId, service: 'Accommodation', personal: { text: marker('REFER') } });
-    await ok(receiver.caseworker, `${c}/referrals/${r1.referralId}/decline`, { personal: { text: marker('DECLINE') } });
-    const r2 = await ok(cw, `${c}/referrals`, { toOrganisationId: receiver.organisationId, service: 'LegalCounselling' });
+    await ok(cw, `${c}/consents`, {
+      purpose: 'referral',
+      receivingOrganisationId: receiver.organisationId,
+      obtainedInLanguage: 'en',
+      interpreterUsed: false,
+    });
+    const r1 = await ok(cw, `${c}/referrals`, {
+      toOrganisationId: receiver.organisationId,
+      service: 'Accommodation',
+      personal: { text: marker('REFER') },
+    });
+    await ok(receiver.caseworker, `${c}/referrals/${r1.referralId}/decline`, {
+      personal: { text: marker('DECLINE') },
+    });
+    const r2 = await ok(cw, `${c}/referrals`, {
+      toOrganisationId: receiver.organisationId,
+      service: 'LegalCounselling',
+    });
     await ok(cw, `${c}/referrals/${r2.referralId}/revoke`, { personal: { text: marker('REFER') } });
-    const r3 = await ok(cw, `${c}/referrals`, { toOrganisationId: receiver.organisationId, service: 'Psychological' });
+    const r3 = await ok(cw, `${c}/referrals`, {
+      toOrganisationId: receiver.organisationId,
+      service: 'Psychological',
+    });
     await ok(receiver.caseworker, `${c}/referrals/${r3.referralId}/accept`);
     await ok(receiver.caseworker, `${c}/referrals/${r3.referralId}/complete`);
-    await ok(cw, `${c}/consents/withdraw`, { purpose: 'referral', receivingOrganisationId: receiver.organisationId });
+    await ok(cw, `${c}/consents/withdraw`, {
+      purpose: 'referral',
+      receivingOrganisationId: receiver.organisationId,
+    });
 
-    await ok(cw, `${c}/consents`, { purpose: 'legal_aid_access', receivingOrganisationId: legal.organisationId, obtainedInLanguage: 'en', interpreterUsed: false });
+    await ok(cw, `${c}/consents`, {
+      purpose: 'legal_aid_access',
+      receivingOrganisationId: legal.organisationId,
+      obtainedInLanguage: 'en',
+      interpreterUsed: false,
+    });
     await ok(cw, `${c}/legal-aid-access`, { legalAidOrganisationId: legal.organisationId });
-    const remedy = await ok(legal.legalAid, `${c}/remedies`, { remedyType: 'Compensation', avenue: 'CivilClaim', personal: { text: marker('REMEDY') } });
+    const remedy = await ok(legal.legalAid, `${c}/remedies`, {
+      remedyType: 'Compensation',
+      avenue: 'CivilClaim',
+      personal: { text: marker('REMEDY') },
+    });
     expect(remedy.remedyId).toBeDefined();
     await ok(cw, `${c}/legal-aid-access/revoke`, { legalAidOrganisationId: legal.organisationId });
 
     const flag = await ok(cw, `${c}/non-punishment-flags`, { personal: { text: marker('FLAG') } });
-    await ok(cw, `${c}/non-punishment-flags/${flag.flagId}/resolve`, { resolution: 'charges_dropped', personal: { text: marker('RESOLVE') } });
+    await ok(cw, `${c}/non-punishment-flags/${flag.flagId}/resolve`, {
+      resolution: 'charges_dropped',
+      personal: { text: marker('RESOLVE') },
+    });
     await ok(cw, `${c}/caseworker`, { caseworkerId: cw.userId });
     await ok(cw, `${c}/notes`, { personal: { text: marker('NOTE') } });
-    await ok(cw, `${c}/corrections`, { correction: { fact: 'sexGender', value: 'TransgenderFeminine' }, personal: { text: marker('CORRECT') } });
-    await ok(cw, `${c}/corrections`, { correction: { fact: 'birthDate' }, personal: { birthDate } });
-    await ok(cw, `${c}/closure/request`, { reason: 'assistance_completed', personal: { text: marker('CLOSE') } });
+    await ok(cw, `${c}/corrections`, {
+      correction: { fact: 'sexGender', value: 'TransgenderFeminine' },
+      personal: { text: marker('CORRECT') },
+    });
+    await ok(cw, `${c}/corrections`, {
+      correction: { fact: 'birthDate' },
+      personal: { birthDate },
+    });
+    await ok(cw, `${c}/closure/request`, {
+      reason: 'assistance_completed',
+      personal: { text: marker('CLOSE') },
+    });
     await ok(sup, `${c}/closure/approve`, { personal: { text: marker('APPROVE') } });
     await ok(sup, `${c}/reopen`, { personal: { text: marker('REOPEN') } });
 
     // A child whose age is uncertain: presumption, best interests, guardian, age verification.
     const child = await api.post(cw, '/cases', {
       referralSource: 'Hotline',
-      profile: { sexGender: 'Masculine', estimatedAge: 15, ageUncertain: true, citizenships: ['UNKNOWN'], languages: [] },
+      profile: {
+        sexGender: 'Masculine',
+        estimatedAge: 15,
+        ageUncertain: true,
+        citizenships: ['UNKNOWN'],
+        languages: [],
+      },
       personal: {},
     });
     expect(child.statusCode).toBe(201);
     const k = `/cases/${child.json().caseId}`;
     await ok(cw, `${k}/presume-minority`, { personal: { text: marker('MINOR') } });
-    await ok(sup, `${k}/best-interests-assessments`, { decision: 'referral', outcome: 'proceed', guardianPresent: false, personal: { text: marker('BIA') } });
-    await ok(cw, `${k}/guardians`, { kind: 'guardian', personal: { name: marker('GUARDIAN'), contact: marker('GUARDIANPHONE') } });
-    await ok(cw, `${k}/verify-age`, { method: 'identity_document', personal: { birthDate: childBirthDate } });
-    await ok(cw, `${k}/consents`, { purpose: 'transfer', receivingOrganisationId: receiver.organisationId, obtainedInLanguage: 'en', interpreterUsed: true });
-    await ok(sup, `${k}/best-interests-assessments`, { decision: 'transfer', outcome: 'proceed', guardianPresent: true });
-    await ok(sup, `${k}/transfer`, { toOrganisationId: receiver.organisationId, personal: { text: marker('CLOSE') } });
+    await ok(sup, `${k}/best-interests-assessments`, {
+      decision: 'referral',
+      outcome: 'proceed',
+      guardianPresent: false,
+      personal: { text: marker('BIA') },
+    });
+    await ok(cw, `${k}/guardians`, {
+      kind: 'guardian',
+      personal: { name: marker('GUARDIAN'), contact: marker('GUARDIANPHONE') },
+    });
+    await ok(cw, `${k}/verify-age`, {
+      method: 'identity_document',
+      personal: { birthDate: childBirthDate },
+    });
+    await ok(cw, `${k}/consents`, {
+      purpose: 'transfer',
+      receivingOrganisationId: receiver.organisationId,
+      obtainedInLanguage: 'en',
+      interpreterUsed: true,
+    });
+    await ok(sup, `${k}/best-interests-assessments`, {
+      decision: 'transfer',
+      outcome: 'proceed',
+      guardianPresent: true,
+    });
+    await ok(sup, `${k}/transfer`, {
+      toOrganisationId: receiver.organisationId,
+      personal: { text: marker('CLOSE') },
+    });
     await ok(receiver.supervisor, `${k}/erasure`);
 
     const { rows } = await api.pool.query(
@@ -151,8 +243,11 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
     );
     const types = new Set(rows.map((r: { event_type: string }) => r.event_type));
     expect(types.size).toBeGreaterThanOrEqual(30);
-    const stored = rows.map((r: { data: string; metadata: string }) => `${r.data}\n${r.metadata}`).join('\n');
-    for (const m of markers) expect({ marker: m, found: stored.includes(m) }).toEqual({ marker: m, found: false });
+    const stored = rows
+      .map((r: { data: string; metadata: string }) => `${r.data}\n${r.metadata}`)
+      .join('\n');
+    for (const m of markers)
+      expect({ marker: m, found: stored.includes(m) }).toEqual({ marker: m, found: false });
     expect(stored).toContain('"sealed"');
 
     const sideTables = await api.pool.query(

@@ -32,13 +32,22 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     await api?.close();
   });
 
-  const note = (user: TestUser, caseId: string, text = 'a note', headers: Record<string, string> = {}) =>
-    api.post(user, `/cases/${caseId}/notes`, { personal: { text } }, headers);
+  const note = (
+    user: TestUser,
+    caseId: string,
+    text = 'a note',
+    headers: Record<string, string> = {},
+  ) => api.post(user, `/cases/${caseId}/notes`, { personal: { text } }, headers);
 
   it('opens a case: 201, an opaque case id, a reference of the organisation, ETag and X-Position', async () => {
     const res = await api.post(holder.caseworker, '/cases', {
       referralSource: 'Hotline',
-      profile: { sexGender: 'NonConforming', ageUncertain: false, citizenships: ['UA', 'PL'], languages: ['uk'] },
+      profile: {
+        sexGender: 'NonConforming',
+        ageUncertain: false,
+        citizenships: ['UA', 'PL'],
+        languages: ['uk'],
+      },
       personal: { fullName: 'Someone', birthDate: '1991-02-03' },
     });
     expect(res.statusCode).toBe(201);
@@ -48,13 +57,22 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     expect(body.revision).toBe(0);
     expect(res.headers.etag).toBe('"0"');
     expect(res.headers['x-position']).toBe(body.position);
-    const { rows } = await api.pool.query('SELECT stream_id, event_type, metadata FROM events WHERE stream_id = $1', [
-      `case-${body.caseId}`,
-    ]);
+    const { rows } = await api.pool.query(
+      'SELECT stream_id, event_type, metadata FROM events WHERE stream_id = $1',
+      [`case-${body.caseId}`],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0].event_type).toBe('CaseOpened');
-    expect(Object.keys(rows[0].metadata).sort()).toEqual(['causationId', 'correlationId', 'organisationId', 'userId']);
-    expect(rows[0].metadata).toMatchObject({ userId: holder.caseworker.userId, organisationId: holder.organisationId });
+    expect(Object.keys(rows[0].metadata).sort()).toEqual([
+      'causationId',
+      'correlationId',
+      'organisationId',
+      'userId',
+    ]);
+    expect(rows[0].metadata).toMatchObject({
+      userId: holder.caseworker.userId,
+      organisationId: holder.organisationId,
+    });
   });
 
   it('appends the next command at the next revision', async () => {
@@ -102,7 +120,11 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
                 occurredAt: new Date().toISOString(),
                 recordedAt: new Date().toISOString(),
               },
-              metadata: { correlationId: newId(), userId: holder.supervisor.userId, organisationId: holder.organisationId },
+              metadata: {
+                correlationId: newId(),
+                userId: holder.supervisor.userId,
+                organisationId: holder.organisationId,
+              },
               occurredAt: new Date(),
             };
             await original.call(store, streamId, [rival], 'any');
@@ -167,24 +189,43 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     const { caseId } = await openCase(api, holder.caseworker);
     expect((await note(holder.rapporteur, caseId)).statusCode).toBe(403);
     expect((await note(holder.admin, caseId)).statusCode).toBe(403);
-    expect((await api.post(holder.rapporteur, '/cases', {
-      referralSource: 'Hotline',
-      profile: { sexGender: 'Masculine', ageUncertain: false, citizenships: ['UA'], languages: [] },
-      personal: {},
-    })).statusCode).toBe(403);
+    expect(
+      (
+        await api.post(holder.rapporteur, '/cases', {
+          referralSource: 'Hotline',
+          profile: {
+            sexGender: 'Masculine',
+            ageUncertain: false,
+            citizenships: ['UA'],
+            languages: [],
+          },
+          personal: {},
+        })
+      ).statusCode,
+    ).toBe(403);
   });
 
   it('answers 400 naming the field for a bad case id or body, 401 without a token', async () => {
-    const badId = await api.post(holder.caseworker, '/cases/not-a-uuid/notes', { personal: { text: 'x' } });
+    const badId = await api.post(holder.caseworker, '/cases/not-a-uuid/notes', {
+      personal: { text: 'x' },
+    });
     expect(badId.statusCode).toBe(400);
     const { caseId } = await openCase(api, holder.caseworker);
-    const unknownField = await api.post(holder.caseworker, `/cases/${caseId}/notes`, { personal: { text: 'x' }, extra: 1 });
+    const unknownField = await api.post(holder.caseworker, `/cases/${caseId}/notes`, {
+      personal: { text: 'x' },
+      extra: 1,
+    });
     expect(unknownField.statusCode).toBe(400);
     expect(unknownField.json().fields).toContainEqual({ field: 'extra', reason: 'unknown field' });
-    const badCode = await api.post(holder.caseworker, `/cases/${caseId}/victim-status`, { status: 'Maybe' });
+    const badCode = await api.post(holder.caseworker, `/cases/${caseId}/victim-status`, {
+      status: 'Maybe',
+    });
     expect(badCode.statusCode).toBe(400);
     expect(badCode.json().fields.map((f: { field: string }) => f.field)).toContain('status');
-    expect((await api.request(undefined, { method: 'POST', url: `/cases/${caseId}/notes`, payload: {} })).statusCode).toBe(401);
+    expect(
+      (await api.request(undefined, { method: 'POST', url: `/cases/${caseId}/notes`, payload: {} }))
+        .statusCode,
+    ).toBe(401);
   });
 
   it('answers 422 naming the rule when the domain refuses', async () => {
@@ -205,10 +246,15 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
       obtainedInLanguage: 'uk',
       interpreterUsed: true,
     });
-    const refer = await api.post(holder.caseworker, `/cases/${caseId}/referrals`, { toOrganisationId: stranger, service: 'Accommodation' });
+    const refer = await api.post(holder.caseworker, `/cases/${caseId}/referrals`, {
+      toOrganisationId: stranger,
+      service: 'Accommodation',
+    });
     expect(refer.statusCode).toBe(422);
     expect(refer.json().rule).toBe('REFERRAL_TARGET_UNKNOWN');
-    const transfer = await api.post(holder.supervisor, `/cases/${caseId}/transfer`, { toOrganisationId: stranger });
+    const transfer = await api.post(holder.supervisor, `/cases/${caseId}/transfer`, {
+      toOrganisationId: stranger,
+    });
     expect(transfer.statusCode).toBe(422);
     expect(transfer.json().rule).toBe('REFERRAL_TARGET_UNKNOWN');
   });
@@ -229,9 +275,17 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     });
     expect(refer.statusCode).toBe(200);
     const { referralId } = refer.json();
-    const accept = await api.post(other.caseworker, `/cases/${caseId}/referrals/${referralId}/accept`, {});
+    const accept = await api.post(
+      other.caseworker,
+      `/cases/${caseId}/referrals/${referralId}/accept`,
+      {},
+    );
     expect(accept.statusCode).toBe(200);
-    const complete = await api.post(other.caseworker, `/cases/${caseId}/referrals/${referralId}/complete`, {});
+    const complete = await api.post(
+      other.caseworker,
+      `/cases/${caseId}/referrals/${referralId}/complete`,
+      {},
+    );
     expect(complete.statusCode).toBe(200);
     // The referral is over: the receiver no longer reaches the case.
     expect((await note(other.caseworker, caseId)).statusCode).toBe(404);
@@ -245,7 +299,9 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
       obtainedInLanguage: 'uk',
       interpreterUsed: false,
     });
-    const res = await api.post(holder.supervisor, `/cases/${caseId}/transfer`, { toOrganisationId: other.organisationId });
+    const res = await api.post(holder.supervisor, `/cases/${caseId}/transfer`, {
+      toOrganisationId: other.organisationId,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().caseReference).toMatch(new RegExp(`^${other.code}-\\d{4}-\\d{5}$`));
     expect((await note(other.caseworker, caseId)).statusCode).toBe(200);

@@ -5,7 +5,9 @@ import { createApiApp, type ApiApp, type TestUser } from '../../support/api-app'
 export { type ApiApp, type TestUser };
 
 /** The command side on a fresh database, with the organisation directory projection running. */
-export const createCommandsApp = (overrides: Parameters<typeof createApiApp>[0]['overrides'] = []) =>
+export const createCommandsApp = (
+  overrides: Parameters<typeof createApiApp>[0]['overrides'] = [],
+) =>
   createApiApp({
     modules: [CaseCommandsModule],
     projections: [organisationDirectoryProjection],
@@ -32,13 +34,18 @@ export async function registerOrganisation(
     code,
     ...overrides,
   });
-  if (res.statusCode !== 201) throw new Error(`register organisation: ${res.statusCode} ${res.body}`);
+  if (res.statusCode !== 201)
+    throw new Error(`register organisation: ${res.statusCode} ${res.body}`);
   const body = res.json();
   return { organisationId: body.organisationId, code, position: body.position };
 }
 
 /** An organisation of the directory with a caseworker, a supervisor and others. */
-export async function organisationWithStaff(api: ApiApp, admin: TestUser, overrides: Record<string, unknown> = {}) {
+export async function organisationWithStaff(
+  api: ApiApp,
+  admin: TestUser,
+  overrides: Record<string, unknown> = {},
+) {
   const org = await registerOrganisation(api, admin, overrides);
   return {
     ...org,
@@ -57,10 +64,19 @@ export const openCaseBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-export async function openCase(api: ApiApp, user: TestUser, body: Record<string, unknown> = openCaseBody()) {
+export async function openCase(
+  api: ApiApp,
+  user: TestUser,
+  body: Record<string, unknown> = openCaseBody(),
+) {
   const res = await api.post(user, '/cases', body);
   if (res.statusCode !== 201) throw new Error(`open case: ${res.statusCode} ${res.body}`);
-  return res.json() as { caseId: string; caseReference: string; revision: number; position: string };
+  return res.json() as {
+    caseId: string;
+    caseReference: string;
+    revision: number;
+    position: string;
+  };
 }
 
 export async function eventCount(api: ApiApp, streamId?: string): Promise<number> {

@@ -1,6 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { calendarDateIn, yearOf, type CaseCommand, type CaseOpened, type JurisdictionPolicy } from '@remedy/case-domain';
+import {
+  calendarDateIn,
+  yearOf,
+  type CaseCommand,
+  type CaseOpened,
+  type JurisdictionPolicy,
+} from '@remedy/case-domain';
 import type { CaseCipher } from '@remedy/crypto';
 import { OrganisationDirectory } from '../organisations/organisation-directory.service';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
@@ -9,7 +15,12 @@ import { scopedId } from '../pipeline/ids';
 import { CaseReferenceAllocator } from '../references/case-reference-allocator';
 import { PersonIndex } from '../search/person-index';
 import { CASE_CIPHER, JURISDICTION_POLICY } from '../tokens';
-import { ErasePersonalDataCommand, ExecuteCaseCommand, OpenCaseCommand, TransferCaseCommand } from './case.commands';
+import {
+  ErasePersonalDataCommand,
+  ExecuteCaseCommand,
+  OpenCaseCommand,
+  TransferCaseCommand,
+} from './case.commands';
 
 /** Organisations a command shares the case with: they must be in the directory. */
 const sharingTarget = (input: ExecuteCaseCommand['input']): string | undefined => {
@@ -24,7 +35,10 @@ const sharingTarget = (input: ExecuteCaseCommand['input']): string | undefined =
 };
 
 @CommandHandler(ExecuteCaseCommand)
-export class ExecuteCaseCommandHandler implements ICommandHandler<ExecuteCaseCommand, CaseCommandResult> {
+export class ExecuteCaseCommandHandler implements ICommandHandler<
+  ExecuteCaseCommand,
+  CaseCommandResult
+> {
   constructor(
     private readonly pipeline: CaseCommandPipeline,
     private readonly directory: OrganisationDirectory,
@@ -55,8 +69,14 @@ export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand, CaseCom
   ) {}
 
   async execute({ input, ctx }: OpenCaseCommand): Promise<CaseCommandResult> {
-    const caseId = scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, 'case');
-    const organisation = await this.directory.require(ctx.actor.organisationId, 'ORGANISATION_NOT_IN_DIRECTORY');
+    const caseId = scopedId(
+      { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+      'case',
+    );
+    const organisation = await this.directory.require(
+      ctx.actor.organisationId,
+      'ORGANISATION_NOT_IN_DIRECTORY',
+    );
     let caseReference = '';
     const outcome = await this.pipeline.execute(
       caseId,
@@ -72,7 +92,13 @@ export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand, CaseCom
       { creates: true },
     );
     const opened = outcome.events.find((e): e is CaseOpened => e.type === 'CaseOpened');
-    if (opened) await this.personIndex.indexCase(caseId, ctx.actor.organisationId, caseReference, opened.data.personal);
+    if (opened)
+      await this.personIndex.indexCase(
+        caseId,
+        ctx.actor.organisationId,
+        caseReference,
+        opened.data.personal,
+      );
     return { ...outcome.result, caseReference: caseReference || (await this.referenceOf(caseId)) };
   }
 
@@ -83,7 +109,10 @@ export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand, CaseCom
 }
 
 @CommandHandler(TransferCaseCommand)
-export class TransferCaseHandler implements ICommandHandler<TransferCaseCommand, CaseCommandResult> {
+export class TransferCaseHandler implements ICommandHandler<
+  TransferCaseCommand,
+  CaseCommandResult
+> {
   constructor(
     private readonly pipeline: CaseCommandPipeline,
     private readonly directory: OrganisationDirectory,
@@ -93,7 +122,10 @@ export class TransferCaseHandler implements ICommandHandler<TransferCaseCommand,
   ) {}
 
   async execute({ caseId, input, ctx }: TransferCaseCommand): Promise<CaseCommandResult> {
-    const receiver = await this.directory.require(input.toOrganisationId, 'REFERRAL_TARGET_UNKNOWN');
+    const receiver = await this.directory.require(
+      input.toOrganisationId,
+      'REFERRAL_TARGET_UNKNOWN',
+    );
     let caseReference = '';
     const outcome = await this.pipeline.execute(
       caseId,
@@ -109,14 +141,22 @@ export class TransferCaseHandler implements ICommandHandler<TransferCaseCommand,
     );
     const opened = outcome.history.find((e): e is CaseOpened => e.type === 'CaseOpened');
     if (outcome.appended && opened) {
-      await this.personIndex.reindexCase(caseId, receiver.organisationId, caseReference, opened.data.personal);
+      await this.personIndex.reindexCase(
+        caseId,
+        receiver.organisationId,
+        caseReference,
+        opened.data.personal,
+      );
     }
     return { ...outcome.result, ...(caseReference ? { caseReference } : {}) };
   }
 }
 
 @CommandHandler(ErasePersonalDataCommand)
-export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDataCommand, CaseCommandResult> {
+export class ErasePersonalDataHandler implements ICommandHandler<
+  ErasePersonalDataCommand,
+  CaseCommandResult
+> {
   constructor(
     private readonly pipeline: CaseCommandPipeline,
     private readonly personIndex: PersonIndex,
@@ -124,8 +164,15 @@ export class ErasePersonalDataHandler implements ICommandHandler<ErasePersonalDa
   ) {}
 
   async execute({ caseId, ctx }: ErasePersonalDataCommand): Promise<CaseCommandResult> {
-    const erasureRequestId = scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, 'erasure');
-    const { result } = await this.pipeline.execute(caseId, ({ actor }) => ({ type: 'ErasePersonalData', actor, erasureRequestId }), ctx);
+    const erasureRequestId = scopedId(
+      { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+      'erasure',
+    );
+    const { result } = await this.pipeline.execute(
+      caseId,
+      ({ actor }) => ({ type: 'ErasePersonalData', actor, erasureRequestId }),
+      ctx,
+    );
     // Crypto-shredding, then the lookup rows: both idempotent, so a retry completes an interrupted erasure.
     await this.cipher.destroyCaseKey(caseId);
     await this.personIndex.forgetCase(caseId);

@@ -53,7 +53,8 @@ import {
 
 const Uuid = new ParseUUIDPipe({ version: undefined });
 const text = (dto: FreeTextCommandDto) => ({ ...(dto.personal ?? {}) });
-const when = (dto: CommandDto) => (dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {});
+const when = (dto: CommandDto) =>
+  dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
 
 /**
  * Every case command as `POST /cases` and `POST /cases/:caseId/...` (JSON). Answers
@@ -63,8 +64,16 @@ const when = (dto: CommandDto) => (dto.occurredAt !== undefined ? { occurredAt: 
  */
 @ApiTags('cases')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key (scoped to user and route)' })
-@ApiHeader({ name: 'If-Match', required: false, description: 'The ETag ("<revision>") the change is based on' })
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retry-safe key (scoped to user and route)',
+})
+@ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag ("<revision>") the change is based on',
+})
 @Controller('cases')
 @UseInterceptors(CommandInterceptor)
 export class CasesController {
@@ -73,7 +82,12 @@ export class CasesController {
     private readonly personIndex: PersonIndex,
   ) {}
 
-  private run(caseId: string, input: GenericCaseCommandInput, ctx: CommandContext, created: Record<string, string> = {}) {
+  private run(
+    caseId: string,
+    input: GenericCaseCommandInput,
+    ctx: CommandContext,
+    created: Record<string, string> = {},
+  ) {
     return this.bus.execute(new ExecuteCaseCommand(caseId, input, ctx, created));
   }
 
@@ -82,19 +96,36 @@ export class CasesController {
   @ApiOperation({ summary: 'Open a case (allocates the case id and the reference ORG-YYYY-NNNNN)' })
   open(@Body() dto: OpenCaseDto, @CommandCtx() ctx: CommandContext): Promise<CaseCommandResult> {
     return this.bus.execute(
-      new OpenCaseCommand({ referralSource: dto.referralSource, profile: { ...dto.profile }, personal: { ...dto.personal }, ...when(dto) }, ctx),
+      new OpenCaseCommand(
+        {
+          referralSource: dto.referralSource,
+          profile: { ...dto.profile },
+          personal: { ...dto.personal },
+          ...when(dto),
+        },
+        ctx,
+      ),
     );
   }
 
   @Post('search')
   @HttpCode(200)
-  @ApiOperation({ summary: "Find a person among the caller's organisation's cases (blind index of name and birth date)" })
+  @ApiOperation({
+    summary:
+      "Find a person among the caller's organisation's cases (blind index of name and birth date)",
+  })
   @ApiOkResponse({ description: '{ matches: [{ caseId, caseReference }] }' })
-  async search(@Body() dto: SearchPersonDto, @CurrentActor() actor: Actor): Promise<{ matches: PersonMatch[] }> {
+  async search(
+    @Body() dto: SearchPersonDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ matches: PersonMatch[] }> {
     const role = caseRoleOf(actor.roles);
-    if (role !== 'caseworker' && role !== 'supervisor') throw new ForbiddenException('This role may not search for persons');
+    if (role !== 'caseworker' && role !== 'supervisor')
+      throw new ForbiddenException('This role may not search for persons');
     try {
-      return { matches: await this.personIndex.search(actor.organisationId, dto.fullName, dto.birthDate) };
+      return {
+        matches: await this.personIndex.search(actor.organisationId, dto.fullName, dto.birthDate),
+      };
     } catch (error) {
       if (error instanceof TypeError) return { matches: [] }; // a name with nothing left after normalisation
       throw error;
@@ -103,20 +134,36 @@ export class CasesController {
 
   @Post(':caseId/victim-status')
   @HttpCode(200)
-  recordVictimStatus(@Param('caseId', Uuid) caseId: string, @Body() dto: RecordVictimStatusDto, @CommandCtx() ctx: CommandContext) {
+  recordVictimStatus(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: RecordVictimStatusDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     const { personal, occurredAt: _o, ...facts } = dto;
-    return this.run(caseId, { type: 'RecordVictimStatus', ...facts, personal: { ...(personal ?? {}) }, ...when(dto) }, ctx);
+    return this.run(
+      caseId,
+      { type: 'RecordVictimStatus', ...facts, personal: { ...(personal ?? {}) }, ...when(dto) },
+      ctx,
+    );
   }
 
   @Post(':caseId/presume-minority')
   @HttpCode(200)
-  presumeMinority(@Param('caseId', Uuid) caseId: string, @Body() dto: FreeTextCommandDto, @CommandCtx() ctx: CommandContext) {
+  presumeMinority(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: FreeTextCommandDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(caseId, { type: 'PresumeMinority', personal: text(dto), ...when(dto) }, ctx);
   }
 
   @Post(':caseId/verify-age')
   @HttpCode(200)
-  verifyAge(@Param('caseId', Uuid) caseId: string, @Body() dto: VerifyAgeDto, @CommandCtx() ctx: CommandContext) {
+  verifyAge(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: VerifyAgeDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(
       caseId,
       {
@@ -132,7 +179,11 @@ export class CasesController {
 
   @Post(':caseId/reflection-period')
   @HttpCode(200)
-  grantReflectionPeriod(@Param('caseId', Uuid) caseId: string, @Body() dto: GrantReflectionPeriodDto, @CommandCtx() ctx: CommandContext) {
+  grantReflectionPeriod(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: GrantReflectionPeriodDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(
       caseId,
       {
@@ -147,13 +198,19 @@ export class CasesController {
 
   @Post(':caseId/consents')
   @HttpCode(200)
-  giveConsent(@Param('caseId', Uuid) caseId: string, @Body() dto: GiveConsentDto, @CommandCtx() ctx: CommandContext) {
+  giveConsent(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: GiveConsentDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(
       caseId,
       {
         type: 'GiveConsent',
         purpose: dto.purpose,
-        ...(dto.receivingOrganisationId !== undefined ? { receivingOrganisationId: dto.receivingOrganisationId } : {}),
+        ...(dto.receivingOrganisationId !== undefined
+          ? { receivingOrganisationId: dto.receivingOrganisationId }
+          : {}),
         obtainedInLanguage: dto.obtainedInLanguage,
         interpreterUsed: dto.interpreterUsed,
         ...when(dto),
@@ -164,13 +221,19 @@ export class CasesController {
 
   @Post(':caseId/consents/withdraw')
   @HttpCode(200)
-  withdrawConsent(@Param('caseId', Uuid) caseId: string, @Body() dto: WithdrawConsentDto, @CommandCtx() ctx: CommandContext) {
+  withdrawConsent(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: WithdrawConsentDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(
       caseId,
       {
         type: 'WithdrawConsent',
         purpose: dto.purpose,
-        ...(dto.receivingOrganisationId !== undefined ? { receivingOrganisationId: dto.receivingOrganisationId } : {}),
+        ...(dto.receivingOrganisationId !== undefined
+          ? { receivingOrganisationId: dto.receivingOrganisationId }
+          : {}),
         ...when(dto),
       },
       ctx,
@@ -179,25 +242,45 @@ export class CasesController {
 
   @Post(':caseId/statistical-use-objection')
   @HttpCode(200)
-  recordObjection(@Param('caseId', Uuid) caseId: string, @Body() dto: CommandDto, @CommandCtx() ctx: CommandContext) {
+  recordObjection(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: CommandDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(caseId, { type: 'RecordStatisticalUseObjection', ...when(dto) }, ctx);
   }
 
   @Post(':caseId/statistical-use-objection/withdraw')
   @HttpCode(200)
-  withdrawObjection(@Param('caseId', Uuid) caseId: string, @Body() dto: CommandDto, @CommandCtx() ctx: CommandContext) {
+  withdrawObjection(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: CommandDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(caseId, { type: 'WithdrawStatisticalUseObjection', ...when(dto) }, ctx);
   }
 
   @Post(':caseId/needs-assessments')
   @HttpCode(200)
-  assessNeeds(@Param('caseId', Uuid) caseId: string, @Body() dto: AssessNeedsDto, @CommandCtx() ctx: CommandContext) {
-    return this.run(caseId, { type: 'AssessNeeds', needs: dto.needs, personal: text(dto), ...when(dto) }, ctx);
+  assessNeeds(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: AssessNeedsDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      { type: 'AssessNeeds', needs: dto.needs, personal: text(dto), ...when(dto) },
+      ctx,
+    );
   }
 
   @Post(':caseId/support-plans')
   @HttpCode(200)
-  recordSupportPlan(@Param('caseId', Uuid) caseId: string, @Body() dto: RecordSupportPlanDto, @CommandCtx() ctx: CommandContext) {
+  recordSupportPlan(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: RecordSupportPlanDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     const planId = randomUUID();
     return this.run(
       caseId,
@@ -216,7 +299,11 @@ export class CasesController {
 
   @Post(':caseId/assistance')
   @HttpCode(200)
-  provideAssistance(@Param('caseId', Uuid) caseId: string, @Body() dto: ProvideAssistanceDto, @CommandCtx() ctx: CommandContext) {
+  provideAssistance(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: ProvideAssistanceDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     const assistanceId = randomUUID();
     return this.run(
       caseId,
@@ -236,11 +323,22 @@ export class CasesController {
 
   @Post(':caseId/referrals')
   @HttpCode(200)
-  refer(@Param('caseId', Uuid) caseId: string, @Body() dto: ReferCaseDto, @CommandCtx() ctx: CommandContext) {
+  refer(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: ReferCaseDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     const referralId = randomUUID();
     return this.run(
       caseId,
-      { type: 'ReferCase', referralId, toOrganisationId: dto.toOrganisationId, service: dto.service, personal: text(dto), ...when(dto) },
+      {
+        type: 'ReferCase',
+        referralId,
+        toOrganisationId: dto.toOrganisationId,
+        service: dto.service,
+        personal: text(dto),
+        ...when(dto),
+      },
       ctx,
       { referralId },
     );
@@ -265,7 +363,11 @@ export class CasesController {
     @Body() dto: FreeTextCommandDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    return this.run(caseId, { type: 'DeclineReferral', referralId, personal: text(dto), ...when(dto) }, ctx);
+    return this.run(
+      caseId,
+      { type: 'DeclineReferral', referralId, personal: text(dto), ...when(dto) },
+      ctx,
+    );
   }
 
   @Post(':caseId/referrals/:referralId/complete')
@@ -287,26 +389,62 @@ export class CasesController {
     @Body() dto: FreeTextCommandDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    return this.run(caseId, { type: 'RevokeReferral', referralId, personal: text(dto), ...when(dto) }, ctx);
+    return this.run(
+      caseId,
+      { type: 'RevokeReferral', referralId, personal: text(dto), ...when(dto) },
+      ctx,
+    );
   }
 
   @Post(':caseId/legal-aid-access')
   @HttpCode(200)
-  grantLegalAidAccess(@Param('caseId', Uuid) caseId: string, @Body() dto: LegalAidAccessDto, @CommandCtx() ctx: CommandContext) {
-    return this.run(caseId, { type: 'GrantLegalAidAccess', legalAidOrganisationId: dto.legalAidOrganisationId, ...when(dto) }, ctx);
+  grantLegalAidAccess(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: LegalAidAccessDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'GrantLegalAidAccess',
+        legalAidOrganisationId: dto.legalAidOrganisationId,
+        ...when(dto),
+      },
+      ctx,
+    );
   }
 
   @Post(':caseId/legal-aid-access/revoke')
   @HttpCode(200)
-  revokeLegalAidAccess(@Param('caseId', Uuid) caseId: string, @Body() dto: LegalAidAccessDto, @CommandCtx() ctx: CommandContext) {
-    return this.run(caseId, { type: 'RevokeLegalAidAccess', legalAidOrganisationId: dto.legalAidOrganisationId, ...when(dto) }, ctx);
+  revokeLegalAidAccess(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: LegalAidAccessDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'RevokeLegalAidAccess',
+        legalAidOrganisationId: dto.legalAidOrganisationId,
+        ...when(dto),
+      },
+      ctx,
+    );
   }
 
   @Post(':caseId/transfer')
   @HttpCode(200)
-  transfer(@Param('caseId', Uuid) caseId: string, @Body() dto: TransferCaseDto, @CommandCtx() ctx: CommandContext) {
+  transfer(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: TransferCaseDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.bus.execute(
-      new TransferCaseCommand(caseId, { toOrganisationId: dto.toOrganisationId, personal: text(dto), ...when(dto) }, ctx),
+      new TransferCaseCommand(
+        caseId,
+        { toOrganisationId: dto.toOrganisationId, personal: text(dto), ...when(dto) },
+        ctx,
+      ),
     );
   }
 
@@ -336,8 +474,21 @@ export class CasesController {
 
   @Post(':caseId/guardians')
   @HttpCode(200)
-  appointGuardian(@Param('caseId', Uuid) caseId: string, @Body() dto: AppointGuardianDto, @CommandCtx() ctx: CommandContext) {
-    return this.run(caseId, { type: 'AppointGuardian', kind: dto.kind, personal: { ...(dto.personal ?? {}) }, ...when(dto) }, ctx);
+  appointGuardian(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: AppointGuardianDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'AppointGuardian',
+        kind: dto.kind,
+        personal: { ...(dto.personal ?? {}) },
+        ...when(dto),
+      },
+      ctx,
+    );
   }
 
   @Post(':caseId/law-enforcement-cooperation')
@@ -347,16 +498,31 @@ export class CasesController {
     @Body() dto: RecordLawEnforcementCooperationDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    return this.run(caseId, { type: 'RecordLawEnforcementCooperation', cooperation: dto.cooperation, ...when(dto) }, ctx);
+    return this.run(
+      caseId,
+      { type: 'RecordLawEnforcementCooperation', cooperation: dto.cooperation, ...when(dto) },
+      ctx,
+    );
   }
 
   @Post(':caseId/remedies')
   @HttpCode(200)
-  seekRemedy(@Param('caseId', Uuid) caseId: string, @Body() dto: SeekRemedyDto, @CommandCtx() ctx: CommandContext) {
+  seekRemedy(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: SeekRemedyDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     const remedyId = randomUUID();
     return this.run(
       caseId,
-      { type: 'SeekRemedy', remedyId, remedyType: dto.remedyType, avenue: dto.avenue, personal: text(dto), ...when(dto) },
+      {
+        type: 'SeekRemedy',
+        remedyId,
+        remedyType: dto.remedyType,
+        avenue: dto.avenue,
+        personal: text(dto),
+        ...when(dto),
+      },
       ctx,
       { remedyId },
     );
@@ -364,9 +530,18 @@ export class CasesController {
 
   @Post(':caseId/non-punishment-flags')
   @HttpCode(200)
-  raiseFlag(@Param('caseId', Uuid) caseId: string, @Body() dto: FreeTextCommandDto, @CommandCtx() ctx: CommandContext) {
+  raiseFlag(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: FreeTextCommandDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     const flagId = randomUUID();
-    return this.run(caseId, { type: 'RaiseNonPunishmentFlag', flagId, personal: text(dto), ...when(dto) }, ctx, { flagId });
+    return this.run(
+      caseId,
+      { type: 'RaiseNonPunishmentFlag', flagId, personal: text(dto), ...when(dto) },
+      ctx,
+      { flagId },
+    );
   }
 
   @Post(':caseId/non-punishment-flags/:flagId/resolve')
@@ -379,50 +554,96 @@ export class CasesController {
   ) {
     return this.run(
       caseId,
-      { type: 'ResolveNonPunishmentFlag', flagId, resolution: dto.resolution, personal: text(dto), ...when(dto) },
+      {
+        type: 'ResolveNonPunishmentFlag',
+        flagId,
+        resolution: dto.resolution,
+        personal: text(dto),
+        ...when(dto),
+      },
       ctx,
     );
   }
 
   @Post(':caseId/closure/request')
   @HttpCode(200)
-  requestClosure(@Param('caseId', Uuid) caseId: string, @Body() dto: RequestClosureDto, @CommandCtx() ctx: CommandContext) {
-    return this.run(caseId, { type: 'RequestClosure', reason: dto.reason, personal: text(dto), ...when(dto) }, ctx);
+  requestClosure(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: RequestClosureDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      { type: 'RequestClosure', reason: dto.reason, personal: text(dto), ...when(dto) },
+      ctx,
+    );
   }
 
   @Post(':caseId/closure/approve')
   @HttpCode(200)
-  approveClosure(@Param('caseId', Uuid) caseId: string, @Body() dto: FreeTextCommandDto, @CommandCtx() ctx: CommandContext) {
+  approveClosure(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: FreeTextCommandDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(caseId, { type: 'ApproveClosure', personal: text(dto), ...when(dto) }, ctx);
   }
 
   @Post(':caseId/reopen')
   @HttpCode(200)
-  reopen(@Param('caseId', Uuid) caseId: string, @Body() dto: FreeTextCommandDto, @CommandCtx() ctx: CommandContext) {
+  reopen(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: FreeTextCommandDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(caseId, { type: 'ReopenCase', personal: text(dto), ...when(dto) }, ctx);
   }
 
   @Post(':caseId/caseworker')
   @HttpCode(200)
-  assignCaseworker(@Param('caseId', Uuid) caseId: string, @Body() dto: AssignCaseworkerDto, @CommandCtx() ctx: CommandContext) {
-    return this.run(caseId, { type: 'AssignCaseworker', caseworkerId: dto.caseworkerId, ...when(dto) }, ctx);
+  assignCaseworker(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: AssignCaseworkerDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      { type: 'AssignCaseworker', caseworkerId: dto.caseworkerId, ...when(dto) },
+      ctx,
+    );
   }
 
   @Post(':caseId/notes')
   @HttpCode(200)
-  addNote(@Param('caseId', Uuid) caseId: string, @Body() dto: AddNoteDto, @CommandCtx() ctx: CommandContext) {
+  addNote(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: AddNoteDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     const noteId = randomUUID();
-    return this.run(caseId, { type: 'AddNote', noteId, personal: { text: dto.personal.text }, ...when(dto) }, ctx, { noteId });
+    return this.run(
+      caseId,
+      { type: 'AddNote', noteId, personal: { text: dto.personal.text }, ...when(dto) },
+      ctx,
+      { noteId },
+    );
   }
 
   @Post(':caseId/corrections')
   @HttpCode(200)
-  correctFact(@Param('caseId', Uuid) caseId: string, @Body() dto: CorrectFactDto, @CommandCtx() ctx: CommandContext) {
+  correctFact(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: CorrectFactDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.run(
       caseId,
       {
         type: 'CorrectFact',
-        correction: { ...dto.correction } as Extract<GenericCaseCommandInput, { type: 'CorrectFact' }>['correction'],
+        correction: { ...dto.correction } as Extract<
+          GenericCaseCommandInput,
+          { type: 'CorrectFact' }
+        >['correction'],
         personal: { ...(dto.personal ?? {}) },
         ...when(dto),
       },
@@ -432,8 +653,14 @@ export class CasesController {
 
   @Post(':caseId/erasure')
   @HttpCode(200)
-  @ApiOperation({ summary: "Erase the person's personal data (crypto-shredding; a supervisor of the holder)" })
-  erase(@Param('caseId', Uuid) caseId: string, @Body() _dto: CommandDto, @CommandCtx() ctx: CommandContext) {
+  @ApiOperation({
+    summary: "Erase the person's personal data (crypto-shredding; a supervisor of the holder)",
+  })
+  erase(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() _dto: CommandDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     return this.bus.execute(new ErasePersonalDataCommand(caseId, ctx));
   }
 }

@@ -44,8 +44,10 @@ export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
 
 const setCommandHeaders = (reply: FastifyReply, body: unknown): void => {
   const b = body as { revision?: unknown; position?: unknown } | null;
-  if (b && typeof b === 'object' && typeof b.revision === 'number') void reply.header('etag', `"${b.revision}"`);
-  if (b && typeof b === 'object' && typeof b.position === 'string') void reply.header(POSITION_HEADER, b.position);
+  if (b && typeof b === 'object' && typeof b.revision === 'number')
+    void reply.header('etag', `"${b.revision}"`);
+  if (b && typeof b === 'object' && typeof b.position === 'string')
+    void reply.header(POSITION_HEADER, b.position);
 };
 
 /**
@@ -62,8 +64,13 @@ export class CommandInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<CommandRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const withHeaders = (source: Observable<unknown>) => source.pipe(tap((body) => setCommandHeaders(reply, body)));
-    if (req.method === 'POST' && req.body !== undefined && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
+    const withHeaders = (source: Observable<unknown>) =>
+      source.pipe(tap((body) => setCommandHeaders(reply, body)));
+    if (
+      req.method === 'POST' &&
+      req.body !== undefined &&
+      (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))
+    ) {
       throw new BadRequestException({
         statusCode: 400,
         error: 'Bad Request',
@@ -72,10 +79,12 @@ export class CommandInterceptor implements NestInterceptor {
       });
     }
     const key = idempotencyKeyOf(req);
-    if (req.method !== 'POST' || key === undefined || req.actor === undefined) return withHeaders(next.handle());
+    if (req.method !== 'POST' || key === undefined || req.actor === undefined)
+      return withHeaders(next.handle());
 
     const status =
-      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? HttpStatus.CREATED;
+      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ??
+      HttpStatus.CREATED;
     const scope = { userId: req.actor.userId, route: routeOf(req), key };
     return withHeaders(
       from(this.store.reserve(scope, req.body)).pipe(
@@ -90,7 +99,9 @@ export class CommandInterceptor implements NestInterceptor {
                 'This Idempotency-Key was already used with a different request body',
               );
             case 'in_flight':
-              throw new ConflictException('A request with this Idempotency-Key is still being processed; retry later');
+              throw new ConflictException(
+                'A request with this Idempotency-Key is still being processed; retry later',
+              );
             case 'reserved':
               return next.handle().pipe(
                 mergeMap(async (body) => {

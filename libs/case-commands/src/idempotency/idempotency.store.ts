@@ -63,7 +63,12 @@ export class IdempotencyStore {
     if (inserted.rowCount === 1) return { kind: 'reserved', keyHash };
     const deadline = Date.now() + this.settings.waitMs;
     for (;;) {
-      const { rows } = await this.pool.query<{ request_hash: string; status: number | null; response: unknown; stale: boolean }>(
+      const { rows } = await this.pool.query<{
+        request_hash: string;
+        status: number | null;
+        response: unknown;
+        stale: boolean;
+      }>(
         `SELECT request_hash, status, response, created_at < now() - make_interval(secs => $2::double precision / 1000) AS stale
            FROM idempotency_keys WHERE key_hash = $1`,
         [keyHash, this.settings.staleAfterMs],
@@ -97,6 +102,8 @@ export class IdempotencyStore {
 
   /** The command failed: forget the reservation so the client may retry with the same key. */
   async release(keyHash: string): Promise<void> {
-    await this.pool.query(`DELETE FROM idempotency_keys WHERE key_hash = $1 AND status IS NULL`, [keyHash]);
+    await this.pool.query(`DELETE FROM idempotency_keys WHERE key_hash = $1 AND status IS NULL`, [
+      keyHash,
+    ]);
   }
 }

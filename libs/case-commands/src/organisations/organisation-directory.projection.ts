@@ -25,7 +25,16 @@ export const organisationDirectoryProjection = defineProjection({
              name = EXCLUDED.name, type = EXCLUDED.type, services = EXCLUDED.services, country = EXCLUDED.country,
              code = EXCLUDED.code, updated_at = EXCLUDED.updated_at, last_revision = EXCLUDED.last_revision
            WHERE organisation_directory.last_revision < EXCLUDED.last_revision`,
-          [d.organisationId, d.name, d.type, d.services, d.country, d.code, d.recordedAt, e.revision.toString()],
+          [
+            d.organisationId,
+            d.name,
+            d.type,
+            d.services,
+            d.country,
+            d.code,
+            d.recordedAt,
+            e.revision.toString(),
+          ],
         );
       } else if (e.type === 'OrganisationUpdated') {
         const d = e.data as OrganisationUpdated['data'];
@@ -33,7 +42,15 @@ export const organisationDirectoryProjection = defineProjection({
           `UPDATE organisation_directory SET name = $2, type = $3, services = $4::text[], country = $5,
              updated_at = $6, last_revision = $7
            WHERE organisation_id = $1 AND last_revision < $7`,
-          [d.organisationId, d.name, d.type, d.services, d.country, d.recordedAt, e.revision.toString()],
+          [
+            d.organisationId,
+            d.name,
+            d.type,
+            d.services,
+            d.country,
+            d.recordedAt,
+            e.revision.toString(),
+          ],
         );
       }
     }

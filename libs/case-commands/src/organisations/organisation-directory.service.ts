@@ -1,4 +1,10 @@
-import { ConflictException, Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  PreconditionFailedException,
+} from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STORE, formatPosition, type EventStore, type NewEvent } from '@remedy/event-store';
 import type { CommandContext } from '../pipeline/context';
@@ -44,9 +50,16 @@ export class OrganisationDirectory {
   }
 
   /** The organisation, or a 422 naming `rule` when the directory does not hold it. */
-  async require(organisationId: string, rule: 'REFERRAL_TARGET_UNKNOWN' | 'ORGANISATION_NOT_IN_DIRECTORY'): Promise<Organisation> {
+  async require(
+    organisationId: string,
+    rule: 'REFERRAL_TARGET_UNKNOWN' | 'ORGANISATION_NOT_IN_DIRECTORY',
+  ): Promise<Organisation> {
     const org = await this.find(organisationId);
-    if (!org) throw new DomainError(rule, `organisation ${organisationId} is not in the organisation directory`);
+    if (!org)
+      throw new DomainError(
+        rule,
+        `organisation ${organisationId} is not in the organisation directory`,
+      );
     return org;
   }
 
@@ -58,7 +71,11 @@ export class OrganisationDirectory {
     const existing = await this.find(organisationId);
     if (existing) {
       // A retry with the same Idempotency-Key that reached the store: answer from the stream.
-      return { organisationId, revision: existing.revision, position: await this.positionOf(organisationId, existing.revision) };
+      return {
+        organisationId,
+        revision: existing.revision,
+        position: await this.positionOf(organisationId, existing.revision),
+      };
     }
     const claimed = await this.pool.query(
       `INSERT INTO organisation_codes (code, organisation_id) VALUES ($1, $2)
@@ -71,7 +88,10 @@ export class OrganisationDirectory {
         [input.code],
       );
       if (rows[0]?.organisation_id !== organisationId) {
-        throw new DomainError('ORGANISATION_CODE_TAKEN', 'this organisation code is already used by another organisation');
+        throw new DomainError(
+          'ORGANISATION_CODE_TAKEN',
+          'this organisation code is already used by another organisation',
+        );
       }
     }
     const now = this.clock().toISOString();
@@ -93,11 +113,17 @@ export class OrganisationDirectory {
     return this.append(organisationId, event, 'no_stream', ctx);
   }
 
-  async update(organisationId: string, input: OrganisationProfile, ctx: CommandContext): Promise<OrganisationCommandResult> {
+  async update(
+    organisationId: string,
+    input: OrganisationProfile,
+    ctx: CommandContext,
+  ): Promise<OrganisationCommandResult> {
     const existing = await this.find(organisationId);
     if (!existing) throw new NotFoundException('No such organisation');
     if (ctx.ifMatch !== undefined && BigInt(existing.revision) !== ctx.ifMatch) {
-      throw new PreconditionFailedException(`If-Match does not match the organisation's current revision ${existing.revision}`);
+      throw new PreconditionFailedException(
+        `If-Match does not match the organisation's current revision ${existing.revision}`,
+      );
     }
     const now = this.clock().toISOString();
     const event: OrganisationUpdated = {
@@ -141,7 +167,11 @@ export class OrganisationDirectory {
     expected: 'no_stream' | bigint,
     ctx: CommandContext,
   ): Promise<OrganisationCommandResult> {
-    const scope = { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey };
+    const scope = {
+      userId: ctx.actor.userId,
+      route: ctx.route,
+      idempotencyKey: ctx.idempotencyKey,
+    };
     const newEvent: NewEvent = {
       id: scopedId(scope, 'event:0'),
       type: event.type,
@@ -156,8 +186,16 @@ export class OrganisationDirectory {
       occurredAt: new Date(event.data.occurredAt),
     };
     try {
-      const result = await this.store.append(organisationStreamId(organisationId), [newEvent], expected);
-      return { organisationId, revision: Number(result.nextRevision), position: formatPosition(result.position) };
+      const result = await this.store.append(
+        organisationStreamId(organisationId),
+        [newEvent],
+        expected,
+      );
+      return {
+        organisationId,
+        revision: Number(result.nextRevision),
+        position: formatPosition(result.position),
+      };
     } catch (error) {
       if ((error as Error).name === 'WrongExpectedVersionError' && expected === 'no_stream') {
         throw new ConflictException('This organisation is already registered');
@@ -167,7 +205,9 @@ export class OrganisationDirectory {
   }
 
   private async positionOf(organisationId: string, revision: number): Promise<string> {
-    const events = await this.store.readStream(organisationStreamId(organisationId), { toRevision: BigInt(revision) });
+    const events = await this.store.readStream(organisationStreamId(organisationId), {
+      toRevision: BigInt(revision),
+    });
     return formatPosition(events[events.length - 1]!.position);
   }
 }

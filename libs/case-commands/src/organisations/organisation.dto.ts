@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import {
   ASSISTANCE_TYPES,
   ISO_COUNTRY_CODES,
@@ -20,7 +29,11 @@ export class OrganisationProfileDto {
   @IsIn(ORGANISATION_TYPES)
   type!: OrganisationType;
 
-  @ApiProperty({ enum: ASSISTANCE_TYPES, isArray: true, description: 'Services offered (assistance types)' })
+  @ApiProperty({
+    enum: ASSISTANCE_TYPES,
+    isArray: true,
+    description: 'Services offered (assistance types)',
+  })
   @IsArray()
   @ArrayMaxSize(ASSISTANCE_TYPES.length)
   @IsIn(ASSISTANCE_TYPES, { each: true })
@@ -32,7 +45,10 @@ export class OrganisationProfileDto {
 }
 
 export class RegisterOrganisationDto extends OrganisationProfileDto {
-  @ApiProperty({ description: 'Short code for case references (2-10 upper-case letters or digits)', example: 'ORG' })
+  @ApiProperty({
+    description: 'Short code for case references (2-10 upper-case letters or digits)',
+    example: 'ORG',
+  })
   @Matches(/^[A-Z][A-Z0-9]{1,9}$/)
   code!: string;
 }

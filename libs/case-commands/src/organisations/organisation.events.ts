@@ -40,7 +40,8 @@ export interface OrganisationUpdated {
 export type OrganisationEvent = OrganisationRegistered | OrganisationUpdated;
 export const ORGANISATION_EVENT_TYPES = ['OrganisationRegistered', 'OrganisationUpdated'] as const;
 
-export const organisationStreamId = (organisationId: string): string => `organisation-${organisationId.toLowerCase()}`;
+export const organisationStreamId = (organisationId: string): string =>
+  `organisation-${organisationId.toLowerCase()}`;
 
 export interface Organisation extends OrganisationProfile {
   readonly organisationId: string;
@@ -67,7 +68,14 @@ export function foldOrganisation(
       };
     } else if (e.type === 'OrganisationUpdated' && org) {
       const d = e.data as OrganisationUpdated['data'];
-      org = { ...org, name: d.name, type: d.type, services: d.services, country: d.country, revision: Number(e.revision) };
+      org = {
+        ...org,
+        name: d.name,
+        type: d.type,
+        services: d.services,
+        country: d.country,
+        revision: Number(e.revision),
+      };
     }
   }
   return org;

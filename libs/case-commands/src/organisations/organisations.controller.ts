@@ -20,14 +20,23 @@ import { CommandInterceptor } from '../idempotency/command.interceptor';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CommandContext } from '../pipeline/context';
 import { ORGANISATION_DIRECTORY_PROJECTION } from './organisation-directory.projection';
-import { OrganisationDirectory, type DirectoryEntry, type OrganisationCommandResult } from './organisation-directory.service';
+import {
+  OrganisationDirectory,
+  type DirectoryEntry,
+  type OrganisationCommandResult,
+} from './organisation-directory.service';
 import { RegisterOrganisationCommand, UpdateOrganisationCommand } from './organisation.commands';
-import { ListOrganisationsQuery, OrganisationProfileDto, RegisterOrganisationDto } from './organisation.dto';
+import {
+  ListOrganisationsQuery,
+  OrganisationProfileDto,
+  RegisterOrganisationDto,
+} from './organisation.dto';
 
 const Uuid = new ParseUUIDPipe();
 
 const requireAdmin = (ctx: CommandContext): void => {
-  if (!ctx.actor.roles.includes('admin')) throw new ForbiddenException('Only an administrator manages the organisation directory');
+  if (!ctx.actor.roles.includes('admin'))
+    throw new ForbiddenException('Only an administrator manages the organisation directory');
 };
 
 /** The organisation directory: administrators register and update; every user reads. */
@@ -45,11 +54,20 @@ export class OrganisationsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an organisation (administrators)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  register(@Body() dto: RegisterOrganisationDto, @CommandCtx() ctx: CommandContext): Promise<OrganisationCommandResult> {
+  register(
+    @Body() dto: RegisterOrganisationDto,
+    @CommandCtx() ctx: CommandContext,
+  ): Promise<OrganisationCommandResult> {
     requireAdmin(ctx);
     return this.bus.execute(
       new RegisterOrganisationCommand(
-        { name: dto.name, type: dto.type, services: [...dto.services], country: dto.country, code: dto.code },
+        {
+          name: dto.name,
+          type: dto.type,
+          services: [...dto.services],
+          country: dto.country,
+          code: dto.code,
+        },
         ctx,
       ),
     );
@@ -77,13 +95,19 @@ export class OrganisationsController {
   @Get()
   @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
   @ApiOperation({ summary: 'List the directory, optionally by service offered and country' })
-  async list(@Query() query: ListOrganisationsQuery, @CurrentActor() _actor: Actor): Promise<{ organisations: DirectoryEntry[] }> {
+  async list(
+    @Query() query: ListOrganisationsQuery,
+    @CurrentActor() _actor: Actor,
+  ): Promise<{ organisations: DirectoryEntry[] }> {
     return { organisations: await this.directory.list(query) };
   }
 
   @Get(':organisationId')
   @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
-  async get(@Param('organisationId', Uuid) organisationId: string, @CurrentActor() _actor: Actor): Promise<DirectoryEntry> {
+  async get(
+    @Param('organisationId', Uuid) organisationId: string,
+    @CurrentActor() _actor: Actor,
+  ): Promise<DirectoryEntry> {
     const entry = await this.directory.get(organisationId);
     if (!entry) throw new NotFoundException('No such organisation');
     return entry;

@@ -23,6 +23,8 @@ export function isReachableBy(state: CaseState, organisationId: string): boolean
   if (state.holdingOrganisationId.toLowerCase() === org) return true;
   if (state.legalAidOrganisations.some((id) => id.toLowerCase() === org)) return true;
   return Object.values(state.referrals).some(
-    (r) => r.toOrganisationId.toLowerCase() === org && (r.status === 'pending' || r.status === 'accepted'),
+    (r) =>
+      r.toOrganisationId.toLowerCase() === org &&
+      (r.status === 'pending' || r.status === 'accepted'),
   );
 }

@@ -1,4 +1,10 @@
-import { ForbiddenException, Inject, Injectable, NotFoundException, PreconditionFailedException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  PreconditionFailedException,
+} from '@nestjs/common';
 import {
   decide,
   evolve,
@@ -33,7 +39,11 @@ export interface DecisionInput {
   /** The case's state with personal data decrypted (ERASED after erasure). */
   readonly state: CaseState;
   /** The actor as the domain sees it (role mapped from the token's roles). */
-  readonly actor: { readonly userId: string; readonly organisationId: string; readonly role: ActorRole };
+  readonly actor: {
+    readonly userId: string;
+    readonly organisationId: string;
+    readonly role: ActorRole;
+  };
   readonly now: Date;
 }
 
@@ -77,16 +87,22 @@ export class CaseCommandPipeline {
     options: PipelineOptions = {},
   ): Promise<PipelineOutcome> {
     const streamId = caseStreamId(caseId);
-    const commandId = scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, 'command');
+    const commandId = scopedId(
+      { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+      'command',
+    );
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(streamId);
-      const raw = recorded.map((r) => upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data }));
+      const raw = recorded.map((r) =>
+        upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data }),
+      );
       const revision = recorded.length === 0 ? undefined : recorded[recorded.length - 1]!.revision;
 
       // Access first, on the readable facts only: nothing is decrypted for a caller without access.
       const coarse = raw.map(withoutPersonal).reduce(evolve, initialState);
       if (recorded.length > 0 || !options.creates) {
-        if (!isReachableBy(coarse, ctx.actor.organisationId)) throw new NotFoundException('No such case');
+        if (!isReachableBy(coarse, ctx.actor.organisationId))
+          throw new NotFoundException('No such case');
       }
       const role = caseRoleOf(ctx.actor.roles);
       if (role === undefined) throw new ForbiddenException('This role may not act on cases');
@@ -111,9 +127,14 @@ export class CaseCommandPipeline {
       const decision = decide(command, state, now, this.policy);
       if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
 
-      const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
+      const sealed = await Promise.all(
+        decision.events.map((e) => sealEvent(this.cipher, caseId, e)),
+      );
       const newEvents: NewEvent[] = sealed.map((e, i) => ({
-        id: scopedId({ userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey }, `event:${i}`),
+        id: scopedId(
+          { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+          `event:${i}`,
+        ),
         type: e.type,
         schemaVersion: e.schemaVersion,
         data: e.data,
@@ -128,13 +149,20 @@ export class CaseCommandPipeline {
       try {
         const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
         return {
-          result: { caseId, revision: Number(appended.nextRevision), position: formatPosition(appended.position) },
+          result: {
+            caseId,
+            revision: Number(appended.nextRevision),
+            position: formatPosition(appended.position),
+          },
           events: decision.events,
           history,
           appended: true,
         };
       } catch (error) {
-        const retry = error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined && attempt < MAX_ATTEMPTS;
+        const retry =
+          error instanceof WrongExpectedVersionError &&
+          ctx.ifMatch === undefined &&
+          attempt < MAX_ATTEMPTS;
         if (!retry) throw error;
       }
     }
@@ -153,7 +181,9 @@ export class CaseCommandPipeline {
     commandId: string,
   ): Omit<PipelineOutcome, 'history' | 'events'> | undefined {
     if (ctx.idempotencyKey === undefined) return undefined;
-    const mine = recorded.filter((r) => r.metadata.causationId === commandId && r.metadata.userId === ctx.actor.userId);
+    const mine = recorded.filter(
+      (r) => r.metadata.causationId === commandId && r.metadata.userId === ctx.actor.userId,
+    );
     if (mine.length === 0) return undefined;
     const last = mine[mine.length - 1]!;
     const caseId = last.streamId.slice('case-'.length);

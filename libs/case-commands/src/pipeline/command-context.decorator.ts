@@ -1,4 +1,9 @@
-import { BadRequestException, createParamDecorator, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import {
+  BadRequestException,
+  createParamDecorator,
+  UnauthorizedException,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { Actor } from '@remedy/auth';
 import type { FastifyRequest } from 'fastify';
 import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
@@ -20,16 +25,18 @@ export function parseIfMatch(raw: string | string[] | undefined): bigint | undef
 }
 
 /** The command's context from the request: actor, request id, route, Idempotency-Key, If-Match. */
-export const CommandCtx = createParamDecorator((_data: unknown, ctx: ExecutionContext): CommandContext => {
-  const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
-  if (!req.actor) throw new UnauthorizedException('A bearer token is required');
-  const idempotencyKey = idempotencyKeyOf(req);
-  const ifMatch = parseIfMatch(req.headers['if-match']);
-  return {
-    actor: req.actor,
-    requestId: String(req.id),
-    route: routeOf(req),
-    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
-    ...(ifMatch !== undefined ? { ifMatch } : {}),
-  };
-});
+export const CommandCtx = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): CommandContext => {
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    if (!req.actor) throw new UnauthorizedException('A bearer token is required');
+    const idempotencyKey = idempotencyKeyOf(req);
+    const ifMatch = parseIfMatch(req.headers['if-match']);
+    return {
+      actor: req.actor,
+      requestId: String(req.id),
+      route: routeOf(req),
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      ...(ifMatch !== undefined ? { ifMatch } : {}),
+    };
+  },
+);

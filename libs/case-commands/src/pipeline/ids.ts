@@ -28,4 +28,5 @@ export function scopedId(scope: IdScope, purpose: string): string {
   return uuidV5([scope.userId, scope.route, scope.idempotencyKey, purpose].join('\n'));
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256 = (text: string): string =>
+  createHash('sha256').update(text, 'utf8').digest('hex');

@@ -29,7 +29,9 @@ export class PersonIndex {
   /** Index values for a person's identifiers: full name and each alias, with the birth date. */
   indicesFor(organisationId: string, personal: Personal<PersonIdentifiers>): string[] {
     if (isErased(personal) || !personal.birthDate) return [];
-    const names = [personal.fullName, ...(personal.aliases ?? [])].filter((n): n is string => typeof n === 'string');
+    const names = [personal.fullName, ...(personal.aliases ?? [])].filter(
+      (n): n is string => typeof n === 'string',
+    );
     const indices = new Set<string>();
     for (const name of names) {
       try {
@@ -41,7 +43,12 @@ export class PersonIndex {
     return [...indices];
   }
 
-  async indexCase(caseId: string, organisationId: string, caseReference: string, personal: Personal<PersonIdentifiers>): Promise<void> {
+  async indexCase(
+    caseId: string,
+    organisationId: string,
+    caseReference: string,
+    personal: Personal<PersonIdentifiers>,
+  ): Promise<void> {
     const indices = this.indicesFor(organisationId, personal);
     if (indices.length === 0) return;
     await this.pool.query(
@@ -52,7 +59,12 @@ export class PersonIndex {
   }
 
   /** After a transfer: the receiving organisation's own indices replace the sender's. */
-  async reindexCase(caseId: string, organisationId: string, caseReference: string, personal: Personal<PersonIdentifiers>): Promise<void> {
+  async reindexCase(
+    caseId: string,
+    organisationId: string,
+    caseReference: string,
+    personal: Personal<PersonIdentifiers>,
+  ): Promise<void> {
     await this.forgetCase(caseId);
     await this.indexCase(caseId, organisationId, caseReference, personal);
   }
@@ -62,7 +74,11 @@ export class PersonIndex {
   }
 
   /** Cases of this organisation whose person has this name (or alias) and birth date. */
-  async search(organisationId: string, fullName: string, birthDate: string): Promise<PersonMatch[]> {
+  async search(
+    organisationId: string,
+    fullName: string,
+    birthDate: string,
+  ): Promise<PersonMatch[]> {
     const index = this.indexer.index({ organisationId, name: fullName, birthDate });
     const { rows } = await this.pool.query<{ case_id: string; case_reference: string }>(
       `SELECT DISTINCT case_id, case_reference FROM person_blind_index

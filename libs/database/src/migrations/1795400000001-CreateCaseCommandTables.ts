@@ -45,8 +45,12 @@ export class CreateCaseCommandTables1795400000001 implements MigrationInterface 
         updated_at        timestamptz NOT NULL,
         last_revision     bigint      NOT NULL
       )`);
-    await q.query(`CREATE INDEX organisation_directory_country ON organisation_directory (country)`);
-    await q.query(`CREATE INDEX organisation_directory_services ON organisation_directory USING gin (services)`);
+    await q.query(
+      `CREATE INDEX organisation_directory_country ON organisation_directory (country)`,
+    );
+    await q.query(
+      `CREATE INDEX organisation_directory_services ON organisation_directory USING gin (services)`,
+    );
     await q.query(`
       CREATE TABLE organisation_codes (
         code             text PRIMARY KEY CHECK (code ~ '^[A-Z][A-Z0-9]{1,9}$'),

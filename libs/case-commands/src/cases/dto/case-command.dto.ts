@@ -80,7 +80,11 @@ export class ProfileDto {
   @IsIn(SEX_GENDER)
   sexGender!: SexGender;
 
-  @ApiPropertyOptional({ description: 'Estimated age in completed years, when the birth date is unknown', minimum: 0, maximum: 130 })
+  @ApiPropertyOptional({
+    description: 'Estimated age in completed years, when the birth date is unknown',
+    minimum: 0,
+    maximum: 130,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -91,7 +95,11 @@ export class ProfileDto {
   @IsBoolean()
   ageUncertain!: boolean;
 
-  @ApiProperty({ enum: COUNTRY_CODES, isArray: true, description: 'ISO 3166-1 alpha-2, STATELESS or UNKNOWN' })
+  @ApiProperty({
+    enum: COUNTRY_CODES,
+    isArray: true,
+    description: 'ISO 3166-1 alpha-2, STATELESS or UNKNOWN',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
@@ -177,7 +185,10 @@ export class PersonIdentifiersDto {
 }
 
 export class OpenCaseDto extends CommandDto {
-  @ApiProperty({ enum: REFERRAL_SOURCES, description: 'How the person came (HTCDS org_Type plus Remedy additions)' })
+  @ApiProperty({
+    enum: REFERRAL_SOURCES,
+    description: 'How the person came (HTCDS org_Type plus Remedy additions)',
+  })
   @IsIn(REFERRAL_SOURCES)
   referralSource!: ReferralSource;
 
@@ -277,7 +288,11 @@ export class GrantReflectionPeriodDto extends CommandDto {
   @IsCalendarDate()
   startsOn?: string;
 
-  @ApiPropertyOptional({ description: "Length in days; at least the jurisdiction's minimum (≥ 30)", minimum: 1, maximum: 3650 })
+  @ApiPropertyOptional({
+    description: "Length in days; at least the jurisdiction's minimum (≥ 30)",
+    minimum: 1,
+    maximum: 3650,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -358,14 +373,20 @@ export class WithdrawConsentDto extends CommandDto {
   @IsIn(CONSENT_PURPOSES)
   purpose!: ConsentPurpose;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Required for referral, transfer and legal aid access' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Required for referral, transfer and legal aid access',
+  })
   @IsOptional()
   @IsUUID()
   receivingOrganisationId?: string;
 }
 
 export class GiveConsentDto extends WithdrawConsentDto {
-  @ApiProperty({ enum: LANGUAGE_CODES, description: 'Language the consent was obtained in (ISO 639-1)' })
+  @ApiProperty({
+    enum: LANGUAGE_CODES,
+    description: 'Language the consent was obtained in (ISO 639-1)',
+  })
   @IsIn(LANGUAGE_CODES)
   obtainedInLanguage!: LanguageCode;
 
@@ -432,7 +453,10 @@ export class LegalAidAccessDto extends CommandDto {
 }
 
 export class TransferCaseDto extends FreeTextCommandDto {
-  @ApiProperty({ format: 'uuid', description: 'An organisation of the directory; it gets its own case reference' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'An organisation of the directory; it gets its own case reference',
+  })
   @IsUUID()
   toOrganisationId!: string;
 }
@@ -440,7 +464,10 @@ export class TransferCaseDto extends FreeTextCommandDto {
 // ---------- legal ----------
 
 export class RecordLawEnforcementCooperationDto extends CommandDto {
-  @ApiProperty({ enum: LAW_ENFORCEMENT_COOPERATION, description: "The person's own choice; information only (rule 1)" })
+  @ApiProperty({
+    enum: LAW_ENFORCEMENT_COOPERATION,
+    description: "The person's own choice; information only (rule 1)",
+  })
   @IsIn(LAW_ENFORCEMENT_COOPERATION)
   cooperation!: LawEnforcementCooperation;
 }
@@ -481,14 +508,23 @@ export class AddNoteDto extends CommandDto {
   personal!: RequiredTextDto;
 }
 
-export const CORRECTABLE_FACTS = ['sexGender', 'citizenships', 'languages', 'referralSource', 'birthDate', 'estimatedAge'] as const;
+export const CORRECTABLE_FACTS = [
+  'sexGender',
+  'citizenships',
+  'languages',
+  'referralSource',
+  'birthDate',
+  'estimatedAge',
+] as const;
 
 @ValidatorConstraint({ name: 'correctionValue' })
 class CorrectionValueConstraint implements ValidatorConstraintInterface {
   validate(value: unknown, args: ValidationArguments): boolean {
     const fact = (args.object as CorrectionDto).fact;
     const codes = (list: readonly string[]) =>
-      Array.isArray(value) && value.length <= MAX_CODES && value.every((v) => list.includes(v as string));
+      Array.isArray(value) &&
+      value.length <= MAX_CODES &&
+      value.every((v) => list.includes(v as string));
     switch (fact) {
       case 'sexGender':
         return (SEX_GENDER as readonly unknown[]).includes(value);
@@ -551,7 +587,10 @@ export class CorrectFactDto extends CommandDto {
 // ---------- find a person ----------
 
 export class SearchPersonDto {
-  @ApiProperty({ description: 'Full name or alias (normalised: case, accents and punctuation ignored)', maxLength: MAX_SHORT })
+  @ApiProperty({
+    description: 'Full name or alias (normalised: case, accents and punctuation ignored)',
+    maxLength: MAX_SHORT,
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_SHORT)
