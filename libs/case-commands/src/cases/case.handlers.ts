@@ -11,6 +11,7 @@ import type { CaseCipher } from '@remedy/crypto';
 import { OrganisationDirectory } from '../organisations/organisation-directory.service';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
 import type { CaseCommandResult } from '../pipeline/context';
+import { DomainError } from '../pipeline/errors';
 import { scopedId } from '../pipeline/ids';
 import { CaseReferenceAllocator } from '../references/case-reference-allocator';
 import { PersonIndex } from '../search/person-index';
@@ -168,14 +169,27 @@ export class ErasePersonalDataHandler implements ICommandHandler<
       { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
       'erasure',
     );
-    const { result } = await this.pipeline.execute(
-      caseId,
-      ({ actor }) => ({ type: 'ErasePersonalData', actor, erasureRequestId }),
-      ctx,
-    );
-    // Crypto-shredding, then the lookup rows: both idempotent, so a retry completes an interrupted erasure.
+    let result: CaseCommandResult;
+    try {
+      ({ result } = await this.pipeline.execute(
+        caseId,
+        ({ actor }) => ({ type: 'ErasePersonalData', actor, erasureRequestId }),
+        ctx,
+      ));
+    } catch (error) {
+      // The stream already records the erasure (an earlier attempt may have stopped before the
+      // shredding): finish it, then report the refusal as it is.
+      if (error instanceof DomainError && error.rule === 'RULE_7_CASE_ERASED')
+        await this.shred(caseId);
+      throw error;
+    }
+    await this.shred(caseId);
+    return { ...result, erasureRequestId };
+  }
+
+  /** Crypto-shredding, then the lookup rows: both idempotent. */
+  private async shred(caseId: string): Promise<void> {
     await this.cipher.destroyCaseKey(caseId);
     await this.personIndex.forgetCase(caseId);
-    return { ...result, erasureRequestId };
   }
 }

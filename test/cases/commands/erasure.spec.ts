@@ -1,0 +1,80 @@
+import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import { createCommandsApp, newId, openCase, organisationWithStaff, type ApiApp } from './support';
+
+/** Erasure through the command side: the erasure event, then the case's data key is shredded. */
+describe('erasure of personal data (HTTP, PostgreSQL)', () => {
+  let api: ApiApp;
+  let org: Awaited<ReturnType<typeof organisationWithStaff>>;
+
+  beforeAll(async () => {
+    api = await createCommandsApp();
+    org = await organisationWithStaff(api, await api.user(['admin']));
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const keyState = async (caseId: string) =>
+    (
+      await api.pool.query(
+        'SELECT wrapped_key IS NULL AS shredded, destroyed_at IS NOT NULL AS tombstone FROM case_data_keys WHERE case_id = $1',
+        [caseId],
+      )
+    ).rows[0];
+
+  it('records the erasure and shreds the key; a caseworker may not erase (rule of the domain)', async () => {
+    const { caseId } = await openCase(api, org.caseworker);
+    expect(await keyState(caseId)).toEqual({ shredded: false, tombstone: false });
+    const byCaseworker = await api.post(org.caseworker, `/cases/${caseId}/erasure`, {});
+    expect(byCaseworker.statusCode).toBe(422);
+    expect(byCaseworker.json().rule).toBe('ROLE_SUPERVISOR_REQUIRED');
+    const res = await api.post(org.supervisor, `/cases/${caseId}/erasure`, {});
+    expect(res.statusCode).toBe(200);
+    expect(await keyState(caseId)).toEqual({ shredded: true, tombstone: true });
+    const { rows } = await api.pool.query(
+      'SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_revision',
+      [`case-${caseId}`],
+    );
+    expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual([
+      'CaseOpened',
+      'PersonalDataErased',
+    ]);
+  });
+
+  it('completes an erasure that stopped after its event was appended (the key is shredded on the retry)', async () => {
+    const { caseId } = await openCase(api, org.caseworker);
+    const store = api.app.get<EventStore>(EVENT_STORE);
+    const now = new Date().toISOString();
+    await store.append(
+      `case-${caseId}`,
+      [
+        {
+          id: newId(),
+          type: 'PersonalDataErased',
+          schemaVersion: 1,
+          data: {
+            caseId,
+            organisationId: org.organisationId,
+            actorId: org.supervisor.userId,
+            occurredAt: now,
+            recordedAt: now,
+            erasureRequestId: newId(),
+          },
+          metadata: {
+            correlationId: newId(),
+            userId: org.supervisor.userId,
+            organisationId: org.organisationId,
+          },
+          occurredAt: new Date(),
+        },
+      ],
+      0n,
+    );
+    expect(await keyState(caseId)).toEqual({ shredded: false, tombstone: false });
+    const retry = await api.post(org.supervisor, `/cases/${caseId}/erasure`, {});
+    expect(retry.statusCode).toBe(422);
+    expect(retry.json().rule).toBe('RULE_7_CASE_ERASED');
+    expect(await keyState(caseId)).toEqual({ shredded: true, tombstone: true });
+  });
+});
