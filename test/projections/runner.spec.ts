@@ -275,13 +275,17 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     }
   });
 
-  it('moves the checkpoint past events of other types', async () => {
-    const r = runner(counterProjection());
+  it('moves the checkpoint past events of other types when idle, and writes nothing once past them', async () => {
+    const r = runner(counterProjection(), { idleAdvanceMs: 200 });
     r.start();
     const counted = await store.append('m-1', [counterEvent(1)], 'no_stream');
     expect(await waitForProjection(ds, 'test.counters', counted.position, 2000)).toBe(true);
     const noted = await store.append('m-1', [counterEvent(0, NOTED)], 0n);
-    expect(await waitForProjection(ds, 'test.counters', noted.position, 2000)).toBe(true);
+    // Polling the table (a waiter would ask the runner to advance at once: next test).
+    await eventually(async () => {
+      const cp = (await readCheckpoints(ds, ['test.counters'])).get('test.counters');
+      return cp && comparePositions(cp, noted.position) >= 0;
+    });
 
     // Once past every event, an idle runner writes nothing more.
     const updatedAt = async () =>
@@ -290,6 +294,23 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     const before = await updatedAt();
     await sleep(800);
     expect(await updatedAt()).toEqual(before);
+  });
+
+  it('advances past events of other types as soon as a waiter asks for their position', async () => {
+    // No periodic advance at all: only the waiter's request can move the checkpoint.
+    const r = runner(counterProjection(), { idleAdvanceMs: 0 });
+    r.start();
+    const counted = await store.append('m-2', [counterEvent(1)], 'no_stream');
+    expect(await waitForProjection(ds, 'test.counters', counted.position, 2000)).toBe(true);
+    const noted = await store.append('m-2', [counterEvent(0, NOTED)], 0n);
+    expect(await waitForProjection(ds, 'test.counters', noted.position, 2000)).toBe(true);
+    const again = await store.append('m-2', [counterEvent(0, NOTED)], 1n);
+    const waiter = new CheckpointWaiter(ds);
+    try {
+      expect(await waiter.waitFor(['test.counters'], again.position, 2000)).toBe(true);
+    } finally {
+      await waiter.close();
+    }
   });
 
   it('reports checkpoint and lag (events and seconds behind) for /health', async () => {

@@ -14,7 +14,11 @@ import type { ProjectionDefinition } from './projection';
 export const CHECKPOINT_TABLE = 'projection_checkpoints';
 /** NOTIFY channel: payload `<projection> <commit>.<prepare>`, sent by every checkpoint transaction. */
 export const CHECKPOINT_CHANNEL = 'remedy_projection_checkpoint';
-/** NOTIFY channel: payload `yield <projection>`, sent by a rebuild asking the running runner to step aside. */
+/**
+ * NOTIFY channel to runners: `yield <projection>` (a rebuild asks the runner to step aside) and
+ * `advance <projection> <commit>.<prepare>` (a waiter asks it to move its checkpoint past events
+ * of other types up to that position promptly).
+ */
 export const CONTROL_CHANNEL = 'remedy_projection_control';
 
 const LOCK_PREFIX = 'remedy.projection:';
@@ -64,6 +68,13 @@ export function parseCheckpointNotification(
   if (space < 0) return undefined;
   const position = parsePosition(payload.slice(space + 1));
   return position ? { projection: payload.slice(0, space), position } : undefined;
+}
+
+export function parseAdvanceRequest(
+  payload: string,
+): { projection: string; position: GlobalPosition } | undefined {
+  if (!payload.startsWith('advance ')) return undefined;
+  return parseCheckpointNotification(payload.slice('advance '.length));
 }
 
 /** Session-level advisory lock for one projection (one runner or rebuild at a time). */

@@ -11,9 +11,11 @@ import {
   applyBatchAtomically,
   CONTROL_CHANNEL,
   ensureCheckpoint,
+  parseAdvanceRequest,
   tryLockProjection,
 } from './checkpoint';
 import type { ProjectionDefinition } from './projection';
+import { MAX_WAIT_MS } from './wait';
 
 /** Structured logging hook (pino-like). Messages and fields carry opaque ids and positions only. */
 export interface ProjectionLogger {
@@ -41,7 +43,8 @@ export interface ProjectionRunnerOptions {
   /**
    * While no event of its types arrives for this long, the runner asks the store whether the
    * readable horizon moved past other events and, if so, stores it as the checkpoint (so that
-   * read-your-writes waits for unrelated events are answered). Default 250 ms; 0 disables.
+   * lag and status stay right). Default 250 ms; 0 disables this periodic advance. Independently,
+   * a read-your-writes wait asks the runner (NOTIFY) to advance at once up to its position.
    */
   readonly idleAdvanceMs?: number;
   /** Errors go to console.error as JSON when omitted. */
@@ -76,6 +79,9 @@ function deferred<T>(): Deferred<T> {
 }
 
 type Outcome = 'stop' | 'yield' | 'ended';
+
+/** How often a runner re-checks the horizon while a waiter wants a position it has not reached. */
+const ADVANCE_TICK_MS = 20;
 
 /**
  * Runs one projection: takes its advisory lock (one runner per projection across all processes;
@@ -197,9 +203,13 @@ export class ProjectionRunner {
       | { on(e: string, f: (m: any) => void): void; off(e: string, f: (m: any) => void): void }
       | undefined;
     const yieldSignal = deferred<'yield'>();
+    // A waiter asking for a position (read your writes): advance promptly while it waits.
+    let onAdvanceRequest: ((position: GlobalPosition) => void) | undefined;
     const onNotification = (msg: { channel: string; payload?: string }) => {
-      if (msg.channel === CONTROL_CHANNEL && msg.payload === `yield ${name}`)
-        yieldSignal.resolve('yield');
+      if (msg.channel !== CONTROL_CHANNEL || !msg.payload) return;
+      if (msg.payload === `yield ${name}`) yieldSignal.resolve('yield');
+      const request = parseAdvanceRequest(msg.payload);
+      if (request?.projection === name) onAdvanceRequest?.(request.position);
     };
     try {
       client = await qr.connect();
@@ -250,49 +260,65 @@ export class ProjectionRunner {
         apply,
       );
       // While no event of its types arrives, move the checkpoint past the others, so that a
-      // read-your-writes wait for an unrelated event is answered (at most every idleAdvanceMs).
+      // read-your-writes wait for an unrelated event is answered: every idleAdvanceMs, and every
+      // ADVANCE_TICK_MS while a waiter has asked for a position the checkpoint has not reached.
       let advancing = false;
       let closing = false;
+      let wanted: GlobalPosition | undefined;
+      let wantedUntil = 0;
       let idle: Promise<void> = Promise.resolve();
-      const idleTimer =
-        this.idleAdvanceMs > 0
-          ? setInterval(
-              () => {
-                if (advancing || closing || performance.now() - lastBatchAt < this.idleAdvanceMs)
-                  return;
-                advancing = true;
-                const from = checkpoint;
-                idle = (async () => {
-                  // Only when an event (of any type) lies past the checkpoint: an idle system
-                  // writes nothing (each checkpoint write would itself move the horizon).
-                  const head = await eventStore.headPosition();
-                  if (closing || comparePositions(head, from) <= 0) return;
-                  const batch = await eventStore.readAll({
-                    from,
-                    batchSize: 1,
-                    types: this.projection.eventTypes,
-                  });
-                  if (
-                    !closing &&
-                    batch.events.length === 0 &&
-                    batch.isEnd &&
-                    comparePositions(batch.next, from) > 0
-                  ) {
-                    await apply(batch);
-                  }
-                })()
-                  .catch((err: unknown) => {
-                    failure ??= err;
-                    failed.resolve('failed');
-                  })
-                  .finally(() => {
-                    advancing = false;
-                    lastBatchAt = performance.now();
-                  });
-              },
-              Math.max(10, Math.floor(this.idleAdvanceMs / 2)),
-            )
-          : undefined;
+      const advance = () => {
+        if (advancing || closing) return;
+        if (
+          wanted &&
+          (comparePositions(checkpoint, wanted) >= 0 || performance.now() > wantedUntil)
+        ) {
+          wanted = undefined; // reached, or no one waits any longer
+        }
+        const due =
+          wanted !== undefined ||
+          (this.idleAdvanceMs > 0 && performance.now() - lastBatchAt >= this.idleAdvanceMs);
+        if (!due) return;
+        advancing = true;
+        const from = checkpoint;
+        idle = (async () => {
+          // Only when an event (of any type) lies past the checkpoint: an idle system writes
+          // nothing (each checkpoint write would itself move the horizon).
+          const head = await eventStore.headPosition();
+          if (closing || comparePositions(head, from) <= 0) return;
+          const batch = await eventStore.readAll({
+            from,
+            batchSize: 1,
+            types: this.projection.eventTypes,
+          });
+          if (
+            !closing &&
+            batch.events.length === 0 &&
+            batch.isEnd &&
+            comparePositions(batch.next, from) > 0
+          ) {
+            await apply(batch);
+          }
+        })()
+          .catch((err: unknown) => {
+            failure ??= err;
+            failed.resolve('failed');
+          })
+          .finally(() => {
+            advancing = false;
+            lastBatchAt = performance.now();
+          });
+      };
+      onAdvanceRequest = (position) => {
+        if (comparePositions(checkpoint, position) >= 0) return;
+        if (!wanted || comparePositions(position, wanted) > 0) wanted = position;
+        wantedUntil = performance.now() + MAX_WAIT_MS;
+        advance();
+      };
+      const periodic = this.idleAdvanceMs > 0;
+      const idleTimer = setInterval(() => {
+        if (wanted !== undefined || periodic) advance();
+      }, ADVANCE_TICK_MS);
       const outcome: Outcome | 'failed' = await Promise.race([
         subscription.done.then(
           () => 'ended' as const,
@@ -303,6 +329,7 @@ export class ProjectionRunner {
         yieldSignal.promise,
       ]);
       closing = true;
+      onAdvanceRequest = undefined;
       clearInterval(idleTimer);
       if (outcome !== 'ended') await subscription.stop();
       await idle; // an idle advance in flight

@@ -1,9 +1,10 @@
 import type { ClientBase, Notification, Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { comparePositions, GlobalPosition } from '@remedy/event-store';
+import { comparePositions, formatPosition, GlobalPosition } from '@remedy/event-store';
 import {
   CHECKPOINT_CHANNEL,
   CHECKPOINT_TABLE,
+  CONTROL_CHANNEL,
   parseCheckpointNotification,
   positionFromRow,
 } from './checkpoint';
@@ -120,6 +121,16 @@ export class CheckpointWaiter {
         if (!seen || comparePositions(at, seen) > 0) pending.latest.set(name, at);
       }
       if (allReached(pending.latest, projections, position)) return true;
+      // Runners move their checkpoints past events of other types promptly when asked.
+      const behind = projections.filter((name) => {
+        const at = pending.latest.get(name);
+        return !at || comparePositions(at, position) < 0;
+      });
+      await query(
+        this.source,
+        `SELECT pg_notify($1, 'advance ' || name || ' ' || $3) FROM unnest($2::text[]) AS name`,
+        [CONTROL_CHANNEL, behind, formatPosition(position)],
+      );
       const remaining = deadline - performance.now();
       const timedOut = new Promise<false>(
         (r) => (timer = setTimeout(() => r(false), Math.max(0, remaining))),
