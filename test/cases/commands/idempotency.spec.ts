@@ -115,6 +115,38 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
     expect(retried.statusCode).toBe(200);
   });
 
+  it('appends nothing when the answer was lost after the append (the store holds the command already)', async () => {
+    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
+    const headers = { 'idempotency-key': 'lost-answer' };
+    const body = { personal: { text: 'once' } };
+    const first = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
+    expect(first.statusCode).toBe(200);
+    // As if the process died before storing the answer: the reservation is gone (or stale).
+    await api.pool.query('DELETE FROM idempotency_keys');
+    const retry = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toMatchObject({
+      caseId,
+      revision: first.json().revision,
+      position: first.json().position,
+    });
+    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+  });
+
+  it('takes over a reservation left in flight by a dead process once it is stale', async () => {
+    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
+    const headers = { 'idempotency-key': 'stale-1' };
+    const body = { personal: { text: 'after a crash' } };
+    const first = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
+    await api.pool.query(
+      `UPDATE idempotency_keys SET status = NULL, response = NULL, completed_at = NULL, created_at = now() - interval '10 minutes'`,
+    );
+    const retry = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json().revision).toBe(first.json().revision);
+    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+  });
+
   it('stores only hashes of keys and bodies, and refuses malformed keys', async () => {
     const { rows } = await api.pool.query(
       'SELECT key_hash, route, request_hash, response FROM idempotency_keys',

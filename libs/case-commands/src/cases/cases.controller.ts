@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   Body,
   Controller,
@@ -17,6 +16,7 @@ import { CommandInterceptor } from '../idempotency/command.interceptor';
 import { caseRoleOf } from '../pipeline/access';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
+import { scopedId } from '../pipeline/ids';
 import { PersonIndex, type PersonMatch } from '../search/person-index';
 import {
   ErasePersonalDataCommand,
@@ -53,6 +53,12 @@ import {
 
 const Uuid = new ParseUUIDPipe({ version: undefined });
 const text = (dto: FreeTextCommandDto) => ({ ...(dto.personal ?? {}) });
+/** The id of what a command creates: the same for a retry under the same Idempotency-Key. */
+const newIdFor = (ctx: CommandContext, purpose: string): string =>
+  scopedId(
+    { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+    purpose,
+  );
 const when = (dto: CommandDto) =>
   dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
 
@@ -281,7 +287,7 @@ export class CasesController {
     @Body() dto: RecordSupportPlanDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    const planId = randomUUID();
+    const planId = newIdFor(ctx, 'planId');
     return this.run(
       caseId,
       {
@@ -304,7 +310,7 @@ export class CasesController {
     @Body() dto: ProvideAssistanceDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    const assistanceId = randomUUID();
+    const assistanceId = newIdFor(ctx, 'assistanceId');
     return this.run(
       caseId,
       {
@@ -328,7 +334,7 @@ export class CasesController {
     @Body() dto: ReferCaseDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    const referralId = randomUUID();
+    const referralId = newIdFor(ctx, 'referralId');
     return this.run(
       caseId,
       {
@@ -455,7 +461,7 @@ export class CasesController {
     @Body() dto: RecordBestInterestsAssessmentDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    const assessmentId = randomUUID();
+    const assessmentId = newIdFor(ctx, 'assessmentId');
     return this.run(
       caseId,
       {
@@ -512,7 +518,7 @@ export class CasesController {
     @Body() dto: SeekRemedyDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    const remedyId = randomUUID();
+    const remedyId = newIdFor(ctx, 'remedyId');
     return this.run(
       caseId,
       {
@@ -535,7 +541,7 @@ export class CasesController {
     @Body() dto: FreeTextCommandDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    const flagId = randomUUID();
+    const flagId = newIdFor(ctx, 'flagId');
     return this.run(
       caseId,
       { type: 'RaiseNonPunishmentFlag', flagId, personal: text(dto), ...when(dto) },
@@ -620,7 +626,7 @@ export class CasesController {
     @Body() dto: AddNoteDto,
     @CommandCtx() ctx: CommandContext,
   ) {
-    const noteId = randomUUID();
+    const noteId = newIdFor(ctx, 'noteId');
     return this.run(
       caseId,
       { type: 'AddNote', noteId, personal: { text: dto.personal.text }, ...when(dto) },
