@@ -110,11 +110,16 @@ export class CheckpointWaiter {
     this.pending.add(pending);
     let timer: NodeJS.Timeout | undefined;
     try {
-      try {
-        await this.listen();
-      } catch {
-        // No listener: the final read at the deadline still answers correctly.
-      }
+      // Bounded by the deadline (a busy pool may be slow to give a connection). Without a
+      // listener, the final read at the deadline still answers correctly.
+      let listenTimer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.listen().catch(() => undefined),
+        new Promise<void>(
+          (r) => (listenTimer = setTimeout(r, Math.max(0, deadline - performance.now()))),
+        ),
+      ]);
+      clearTimeout(listenTimer);
       const now = await readCheckpoints(this.source, projections);
       for (const [name, at] of now) {
         const seen = pending.latest.get(name);
