@@ -9,7 +9,12 @@ import { evolve, initialState, type CaseState } from './state';
 
 /** The case decider, in the shape of Emmett's Decider: plain functions over plain events. */
 export interface CaseDecider {
-  readonly decide: (command: CaseCommand, state: CaseState, now: Date, policy: JurisdictionPolicy) => Decision;
+  readonly decide: (
+    command: CaseCommand,
+    state: CaseState,
+    now: Date,
+    policy: JurisdictionPolicy,
+  ) => Decision;
   readonly evolve: (state: CaseState, event: CaseEvent) => CaseState;
   readonly initialState: CaseState;
 }

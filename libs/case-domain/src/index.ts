@@ -12,7 +12,17 @@ export * from './rules/case-reference';
 export * from './rules/errors';
 export * from './rules/policy';
 export * from './rules/reflection-period';
-export { consentKey, evolve, evolveAll, initialState, type CaseState, type InformationOnly, type Lifecycle, type ReferralState, type ReferralStatus } from './state';
+export {
+  consentKey,
+  evolve,
+  evolveAll,
+  initialState,
+  type CaseState,
+  type InformationOnly,
+  type Lifecycle,
+  type ReferralState,
+  type ReferralStatus,
+} from './state';
 export { decide } from './decide';
 export type { DecisionState } from './decide/context';
 export { caseDecider, isChild, needsGuardian, type CaseDecider } from './decider';

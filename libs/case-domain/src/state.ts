@@ -143,7 +143,10 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
     case 'ConsentGiven':
       return {
         ...state,
-        liveConsents: [...state.liveConsents, consentKey(event.data.purpose, event.data.receivingOrganisationId)],
+        liveConsents: [
+          ...state.liveConsents,
+          consentKey(event.data.purpose, event.data.receivingOrganisationId),
+        ],
       };
     case 'ConsentWithdrawn': {
       const key = consentKey(event.data.purpose, event.data.receivingOrganisationId);
@@ -179,23 +182,41 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
     case 'ReferralRevoked':
       return setReferral(state, event.data.referralId, 'revoked');
     case 'LegalAidAccessGranted':
-      return { ...state, legalAidOrganisations: [...state.legalAidOrganisations, event.data.legalAidOrganisationId] };
+      return {
+        ...state,
+        legalAidOrganisations: [...state.legalAidOrganisations, event.data.legalAidOrganisationId],
+      };
     case 'LegalAidAccessRevoked': {
       const revoked = event.data.legalAidOrganisationId;
-      return { ...state, legalAidOrganisations: state.legalAidOrganisations.filter((o) => o !== revoked) };
+      return {
+        ...state,
+        legalAidOrganisations: state.legalAidOrganisations.filter((o) => o !== revoked),
+      };
     }
     case 'BestInterestsAssessmentRecorded':
-      return { ...state, bestInterests: { ...state.bestInterests, [event.data.decision]: event.data.outcome } };
+      return {
+        ...state,
+        bestInterests: { ...state.bestInterests, [event.data.decision]: event.data.outcome },
+      };
     case 'GuardianAppointed':
       return { ...state, guardians: [...state.guardians, event.data.kind] };
     case 'LawEnforcementCooperationRecorded':
-      return { ...state, information: { ...state.information, lawEnforcementCooperation: event.data.cooperation } };
+      return {
+        ...state,
+        information: { ...state.information, lawEnforcementCooperation: event.data.cooperation },
+      };
     case 'RemedySought':
       return { ...state, remedyIds: [...state.remedyIds, event.data.remedyId] };
     case 'NonPunishmentFlagRaised':
-      return { ...state, nonPunishmentFlags: { ...state.nonPunishmentFlags, [event.data.flagId]: 'raised' } };
+      return {
+        ...state,
+        nonPunishmentFlags: { ...state.nonPunishmentFlags, [event.data.flagId]: 'raised' },
+      };
     case 'NonPunishmentFlagResolved':
-      return { ...state, nonPunishmentFlags: { ...state.nonPunishmentFlags, [event.data.flagId]: 'resolved' } };
+      return {
+        ...state,
+        nonPunishmentFlags: { ...state.nonPunishmentFlags, [event.data.flagId]: 'resolved' },
+      };
     case 'CaseTransferred':
       return {
         ...state,
@@ -208,7 +229,12 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
     case 'ClosureRequested':
       return { ...state, closureRequest: { requestedBy: data.actorId, reason: event.data.reason } };
     case 'ClosureApproved':
-      return { ...state, lifecycle: 'closed', closureRequest: undefined, bestInterests: consume(state, 'closure') };
+      return {
+        ...state,
+        lifecycle: 'closed',
+        closureRequest: undefined,
+        bestInterests: consume(state, 'closure'),
+      };
     case 'CaseReopened':
       return { ...state, lifecycle: 'open' };
     case 'CaseworkerAssigned':
@@ -219,7 +245,11 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
       if (correction.fact === 'birthDate') {
         return {
           ...state,
-          age: { presumedMinor: state.age.presumedMinor, birthDate: birthDateIn(event.data.personal), birthYear: correction.birthYear },
+          age: {
+            presumedMinor: state.age.presumedMinor,
+            birthDate: birthDateIn(event.data.personal),
+            birthYear: correction.birthYear,
+          },
         };
       }
       if (correction.fact === 'estimatedAge') {
@@ -243,5 +273,7 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
 };
 
 /** Folds a whole history. */
-export const evolveAll = (events: readonly CaseEvent[], from: CaseState = initialState): CaseState =>
-  events.reduce(evolve, from);
+export const evolveAll = (
+  events: readonly CaseEvent[],
+  from: CaseState = initialState,
+): CaseState => events.reduce(evolve, from);

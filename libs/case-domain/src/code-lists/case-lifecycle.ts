@@ -11,5 +11,10 @@ export const CLOSURE_REASONS = [
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 
 /** Roles of the users who act on cases. */
-export const ACTOR_ROLES = ['caseworker', 'supervisor', 'legal_aid_lawyer', 'administrator'] as const;
+export const ACTOR_ROLES = [
+  'caseworker',
+  'supervisor',
+  'legal_aid_lawyer',
+  'administrator',
+] as const;
 export type ActorRole = (typeof ACTOR_ROLES)[number];

@@ -43,12 +43,27 @@ describe('code lists', () => {
     expect(MEANS_OF_CONTROL).toContain('RestrictsMovement');
     expect(SECTORS).toHaveLength(21);
     expect(SECTORS.map((s) => s[0]).join('')).toBe('ABCDEFGHIJKLMNOPQRSTU');
-    expect(SEX_GENDER).toEqual(['Feminine', 'Masculine', 'TransgenderFeminine', 'TransgenderMasculine', 'NonConforming', 'NonSpecifiedUnknown']);
-    expect(REFERRAL_SOURCES).toEqual([...ORGANISATION_TYPES, 'SelfReferral', 'Hotline', 'LabourInspectorate', 'Embassy', 'Other']);
+    expect(SEX_GENDER).toEqual([
+      'Feminine',
+      'Masculine',
+      'TransgenderFeminine',
+      'TransgenderMasculine',
+      'NonConforming',
+      'NonSpecifiedUnknown',
+    ]);
+    expect(REFERRAL_SOURCES).toEqual([
+      ...ORGANISATION_TYPES,
+      'SelfReferral',
+      'Hotline',
+      'LabourInspectorate',
+      'Embassy',
+      'Other',
+    ]);
   });
 
   it('maps every value to HTCDS for the export', () => {
-    for (const form of FORMS_OF_EXPLOITATION) expect(FORMS_OF_EXPLOITATION).toContain(HTCDS_FORM_OF_EXPLOITATION[form]);
+    for (const form of FORMS_OF_EXPLOITATION)
+      expect(FORMS_OF_EXPLOITATION).toContain(HTCDS_FORM_OF_EXPLOITATION[form]);
     expect(HTCDS_FORM_OF_EXPLOITATION.ForcedCriminality).toBe('Other');
     expect(HTCDS_MEANS_OF_CONTROL.RestrictsMovement).toBe('Other');
     for (const source of REFERRAL_SOURCES) {
@@ -56,7 +71,8 @@ describe('code lists', () => {
       expect(mapped === null || ORGANISATION_TYPES.includes(mapped)).toBe(true);
     }
     for (const type of ORGANISATION_TYPES) expect(HTCDS_REFERRAL_SOURCE[type]).toBe(type);
-    for (const type of ASSISTANCE_TYPES) expect(HTCDS_SUPPORT_PLAN_TYPES).toContain(HTCDS_ASSISTANCE_TYPE[type]);
+    for (const type of ASSISTANCE_TYPES)
+      expect(HTCDS_SUPPORT_PLAN_TYPES).toContain(HTCDS_ASSISTANCE_TYPE[type]);
   });
 
   it('isCode checks membership and type', () => {

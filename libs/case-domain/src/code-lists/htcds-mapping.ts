@@ -6,7 +6,9 @@ import type { OrganisationType, ReferralSource } from './organisations';
  * Mapping of Remedy's values to HTCDS v2.0 for an HTCDS export. HTCDS values map to themselves; the
  * Remedy additions map to the nearest HTCDS value (or `null`: leave the HTCDS field empty).
  */
-export const HTCDS_FORM_OF_EXPLOITATION: Readonly<Record<FormOfExploitation, Exclude<FormOfExploitation, 'ForcedCriminality'>>> = {
+export const HTCDS_FORM_OF_EXPLOITATION: Readonly<
+  Record<FormOfExploitation, Exclude<FormOfExploitation, 'ForcedCriminality'>>
+> = {
   ForcedLabour: 'ForcedLabour',
   SexualExploitation: 'SexualExploitation',
   ChildLabour: 'ChildLabour',
@@ -21,7 +23,9 @@ export const HTCDS_FORM_OF_EXPLOITATION: Readonly<Record<FormOfExploitation, Exc
   ForcedCriminality: 'Other',
 };
 
-export const HTCDS_MEANS_OF_CONTROL: Readonly<Record<MeansOfControl, Exclude<MeansOfControl, 'RestrictsMovement'>>> = {
+export const HTCDS_MEANS_OF_CONTROL: Readonly<
+  Record<MeansOfControl, Exclude<MeansOfControl, 'RestrictsMovement'>>
+> = {
   PhysicalThreats: 'PhysicalThreats',
   ThreatsLawEnforcement: 'ThreatsLawEnforcement',
   ThreatensChildrenFamily: 'ThreatensChildrenFamily',

@@ -75,7 +75,10 @@ export type WithdrawConsent = CommandOf<'WithdrawConsent', ConsentScope>;
 export type RecordStatisticalUseObjection = CommandOf<'RecordStatisticalUseObjection'>;
 export type WithdrawStatisticalUseObjection = CommandOf<'WithdrawStatisticalUseObjection'>;
 
-export type AssessNeeds = CommandOf<'AssessNeeds', { readonly needs: readonly AssistanceType[]; readonly personal: FreeText }>;
+export type AssessNeeds = CommandOf<
+  'AssessNeeds',
+  { readonly needs: readonly AssistanceType[]; readonly personal: FreeText }
+>;
 export type RecordSupportPlan = CommandOf<
   'RecordSupportPlan',
   {
@@ -107,11 +110,23 @@ export type ReferCase = CommandOf<
   }
 >;
 export type AcceptReferral = CommandOf<'AcceptReferral', { readonly referralId: string }>;
-export type DeclineReferral = CommandOf<'DeclineReferral', { readonly referralId: string; readonly personal: FreeText }>;
+export type DeclineReferral = CommandOf<
+  'DeclineReferral',
+  { readonly referralId: string; readonly personal: FreeText }
+>;
 export type CompleteReferral = CommandOf<'CompleteReferral', { readonly referralId: string }>;
-export type RevokeReferral = CommandOf<'RevokeReferral', { readonly referralId: string; readonly personal: FreeText }>;
-export type GrantLegalAidAccess = CommandOf<'GrantLegalAidAccess', { readonly legalAidOrganisationId: string }>;
-export type RevokeLegalAidAccess = CommandOf<'RevokeLegalAidAccess', { readonly legalAidOrganisationId: string }>;
+export type RevokeReferral = CommandOf<
+  'RevokeReferral',
+  { readonly referralId: string; readonly personal: FreeText }
+>;
+export type GrantLegalAidAccess = CommandOf<
+  'GrantLegalAidAccess',
+  { readonly legalAidOrganisationId: string }
+>;
+export type RevokeLegalAidAccess = CommandOf<
+  'RevokeLegalAidAccess',
+  { readonly legalAidOrganisationId: string }
+>;
 export type TransferCase = CommandOf<
   'TransferCase',
   { readonly toOrganisationId: string; readonly caseReference: string; readonly personal: FreeText }
@@ -129,7 +144,10 @@ export type RecordBestInterestsAssessment = CommandOf<
 >;
 export type AppointGuardian = CommandOf<
   'AppointGuardian',
-  { readonly kind: GuardianKind; readonly personal: { readonly name?: string; readonly contact?: string } }
+  {
+    readonly kind: GuardianKind;
+    readonly personal: { readonly name?: string; readonly contact?: string };
+  }
 >;
 
 export type RecordLawEnforcementCooperation = CommandOf<
@@ -138,27 +156,52 @@ export type RecordLawEnforcementCooperation = CommandOf<
 >;
 export type SeekRemedy = CommandOf<
   'SeekRemedy',
-  { readonly remedyId: string; readonly remedyType: RemedyType; readonly avenue: RemedyAvenue; readonly personal: FreeText }
+  {
+    readonly remedyId: string;
+    readonly remedyType: RemedyType;
+    readonly avenue: RemedyAvenue;
+    readonly personal: FreeText;
+  }
 >;
-export type RaiseNonPunishmentFlag = CommandOf<'RaiseNonPunishmentFlag', { readonly flagId: string; readonly personal: FreeText }>;
+export type RaiseNonPunishmentFlag = CommandOf<
+  'RaiseNonPunishmentFlag',
+  { readonly flagId: string; readonly personal: FreeText }
+>;
 export type ResolveNonPunishmentFlag = CommandOf<
   'ResolveNonPunishmentFlag',
-  { readonly flagId: string; readonly resolution: NonPunishmentResolution; readonly personal: FreeText }
+  {
+    readonly flagId: string;
+    readonly resolution: NonPunishmentResolution;
+    readonly personal: FreeText;
+  }
 >;
 
-export type RequestClosure = CommandOf<'RequestClosure', { readonly reason: ClosureReason; readonly personal: FreeText }>;
+export type RequestClosure = CommandOf<
+  'RequestClosure',
+  { readonly reason: ClosureReason; readonly personal: FreeText }
+>;
 export type ApproveClosure = CommandOf<'ApproveClosure', { readonly personal: FreeText }>;
 export type ReopenCase = CommandOf<'ReopenCase', { readonly personal: FreeText }>;
 export type AssignCaseworker = CommandOf<'AssignCaseworker', { readonly caseworkerId: string }>;
-export type AddNote = CommandOf<'AddNote', { readonly noteId: string; readonly personal: FreeText }>;
+export type AddNote = CommandOf<
+  'AddNote',
+  { readonly noteId: string; readonly personal: FreeText }
+>;
 
 /** A correction as commanded: for the birth date, the new date is in `personal.birthDate`. */
-export type CorrectionInput = Exclude<Correction, { fact: 'birthDate' }> | { readonly fact: 'birthDate' };
+export type CorrectionInput =
+  Exclude<Correction, { fact: 'birthDate' }> | { readonly fact: 'birthDate' };
 export type CorrectFact = CommandOf<
   'CorrectFact',
-  { readonly correction: CorrectionInput; readonly personal: FreeText & { readonly birthDate?: CalendarDate } }
+  {
+    readonly correction: CorrectionInput;
+    readonly personal: FreeText & { readonly birthDate?: CalendarDate };
+  }
 >;
-export type ErasePersonalData = CommandOf<'ErasePersonalData', { readonly erasureRequestId: string }>;
+export type ErasePersonalData = CommandOf<
+  'ErasePersonalData',
+  { readonly erasureRequestId: string }
+>;
 
 export type CaseCommand =
   | OpenCase

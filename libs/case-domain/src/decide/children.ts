@@ -1,15 +1,36 @@
 import { BEST_INTERESTS_DECISIONS, BEST_INTERESTS_OUTCOMES, GUARDIAN_KINDS } from '../code-lists';
-import type { AppointGuardian, PresumeMinority, RecordBestInterestsAssessment, VerifyAge } from '../commands';
+import type {
+  AppointGuardian,
+  PresumeMinority,
+  RecordBestInterestsAssessment,
+  VerifyAge,
+} from '../commands';
 import { AGE_VERIFICATION_METHODS } from '../events';
 import { isCalendarDate, yearOf } from '../rules/calendar';
 import type { Decision } from '../rules/errors';
-import { check, checkActiveHolder, checkCode, checkId, checkSupervisor, emit, type Context } from './context';
+import {
+  check,
+  checkActiveHolder,
+  checkCode,
+  checkId,
+  checkSupervisor,
+  emit,
+  type Context,
+} from './context';
 
 /** Rule 3 (art. 10(3)): age uncertain and reasons to believe the person is a child → presumed a child. */
 export const presumeMinority = (ctx: Context<PresumeMinority>): Decision =>
   checkActiveHolder(ctx) ??
-  check(ctx.state.ageUncertain, 'RULE_3_AGE_NOT_UNCERTAIN', 'minority is presumed only while the age is uncertain') ??
-  check(!ctx.state.age.presumedMinor, 'RULE_3_MINORITY_ALREADY_PRESUMED', 'minority is already presumed') ??
+  check(
+    ctx.state.ageUncertain,
+    'RULE_3_AGE_NOT_UNCERTAIN',
+    'minority is presumed only while the age is uncertain',
+  ) ??
+  check(
+    !ctx.state.age.presumedMinor,
+    'RULE_3_MINORITY_ALREADY_PRESUMED',
+    'minority is already presumed',
+  ) ??
   emit(ctx, 'MinorityPresumed', { personal: ctx.command.personal });
 
 /** Ends the uncertainty (and any presumption of minority) with a birth date or a verified age. */
@@ -19,12 +40,22 @@ export const verifyAge = (ctx: Context<VerifyAge>): Decision => {
   const { verifiedAge } = command;
   const rejected =
     checkActiveHolder(ctx) ??
-    check(ctx.state.ageUncertain, 'RULE_3_AGE_NOT_UNCERTAIN', 'the age is not uncertain; correct the birth date instead') ??
+    check(
+      ctx.state.ageUncertain,
+      'RULE_3_AGE_NOT_UNCERTAIN',
+      'the age is not uncertain; correct the birth date instead',
+    ) ??
     checkCode(AGE_VERIFICATION_METHODS, command.method, 'method') ??
     (birthDate !== undefined
-      ? check(isCalendarDate(birthDate) && birthDate <= today, 'INVALID_INPUT', 'personal.birthDate is not valid')
+      ? check(
+          isCalendarDate(birthDate) && birthDate <= today,
+          'INVALID_INPUT',
+          'personal.birthDate is not valid',
+        )
       : check(
-          Number.isInteger(verifiedAge) && (verifiedAge as number) >= 0 && (verifiedAge as number) <= 130,
+          Number.isInteger(verifiedAge) &&
+            (verifiedAge as number) >= 0 &&
+            (verifiedAge as number) <= 130,
           'INVALID_INPUT',
           'a verification establishes personal.birthDate or verifiedAge',
         ));
@@ -39,7 +70,9 @@ export const verifyAge = (ctx: Context<VerifyAge>): Decision => {
 };
 
 /** A supervisor records a child's best-interests assessment for one kind of decision (rule 3). */
-export const recordBestInterestsAssessment = (ctx: Context<RecordBestInterestsAssessment>): Decision => {
+export const recordBestInterestsAssessment = (
+  ctx: Context<RecordBestInterestsAssessment>,
+): Decision => {
   const { command } = ctx;
   return (
     checkActiveHolder(ctx) ??
@@ -47,7 +80,11 @@ export const recordBestInterestsAssessment = (ctx: Context<RecordBestInterestsAs
     checkId(command.assessmentId, 'assessmentId') ??
     checkCode(BEST_INTERESTS_DECISIONS, command.decision, 'decision') ??
     checkCode(BEST_INTERESTS_OUTCOMES, command.outcome, 'outcome') ??
-    check(typeof command.guardianPresent === 'boolean', 'INVALID_INPUT', 'guardianPresent must be a boolean') ??
+    check(
+      typeof command.guardianPresent === 'boolean',
+      'INVALID_INPUT',
+      'guardianPresent must be a boolean',
+    ) ??
     emit(ctx, 'BestInterestsAssessmentRecorded', {
       assessmentId: command.assessmentId,
       decision: command.decision,

@@ -1,14 +1,35 @@
 import { CONSENT_PURPOSES, LANGUAGE_CODES, type ConsentPurpose } from '../code-lists';
-import type { GiveConsent, RecordStatisticalUseObjection, WithdrawConsent, WithdrawStatisticalUseObjection } from '../commands';
+import type {
+  GiveConsent,
+  RecordStatisticalUseObjection,
+  WithdrawConsent,
+  WithdrawStatisticalUseObjection,
+} from '../commands';
 import { accept, type Decision } from '../rules/errors';
 import { consentKey } from '../state';
-import { check, checkActiveHolder, checkCode, checkExists, checkHolder, emit, event, type Context, type DecisionState } from './context';
+import {
+  check,
+  checkActiveHolder,
+  checkCode,
+  checkExists,
+  checkHolder,
+  emit,
+  event,
+  type Context,
+  type DecisionState,
+} from './context';
 
 /** Is there a live consent for this purpose (naming this receiving organisation)? */
-export const hasLiveConsent = (state: DecisionState, purpose: ConsentPurpose, receivingOrganisationId?: string): boolean =>
-  state.liveConsents.includes(consentKey(purpose, receivingOrganisationId));
+export const hasLiveConsent = (
+  state: DecisionState,
+  purpose: ConsentPurpose,
+  receivingOrganisationId?: string,
+): boolean => state.liveConsents.includes(consentKey(purpose, receivingOrganisationId));
 
-const checkScope = (purpose: ConsentPurpose, receivingOrganisationId: string | undefined): Decision | undefined =>
+const checkScope = (
+  purpose: ConsentPurpose,
+  receivingOrganisationId: string | undefined,
+): Decision | undefined =>
   checkCode(CONSENT_PURPOSES, purpose, 'purpose') ??
   (purpose === 'assistance'
     ? check(
@@ -29,8 +50,16 @@ export const giveConsent = (ctx: Context<GiveConsent>): Decision => {
     checkActiveHolder(ctx) ??
     checkScope(purpose, receivingOrganisationId) ??
     checkCode(LANGUAGE_CODES, command.obtainedInLanguage, 'obtainedInLanguage') ??
-    check(typeof command.interpreterUsed === 'boolean', 'INVALID_INPUT', 'interpreterUsed must be a boolean') ??
-    check(!hasLiveConsent(state, purpose, receivingOrganisationId), 'RULE_2_CONSENT_ALREADY_LIVE', `a consent for ${purpose} is already live`) ??
+    check(
+      typeof command.interpreterUsed === 'boolean',
+      'INVALID_INPUT',
+      'interpreterUsed must be a boolean',
+    ) ??
+    check(
+      !hasLiveConsent(state, purpose, receivingOrganisationId),
+      'RULE_2_CONSENT_ALREADY_LIVE',
+      `a consent for ${purpose} is already live`,
+    ) ??
     emit(ctx, 'ConsentGiven', {
       purpose,
       receivingOrganisationId,
@@ -53,34 +82,60 @@ export const withdrawConsent = (ctx: Context<WithdrawConsent>): Decision => {
     checkExists(state) ??
     checkHolder(state, command.actor) ??
     checkScope(purpose, receivingOrganisationId) ??
-    check(hasLiveConsent(state, purpose, receivingOrganisationId), 'RULE_2_NO_LIVE_CONSENT', `no live consent for ${purpose} to withdraw`);
+    check(
+      hasLiveConsent(state, purpose, receivingOrganisationId),
+      'RULE_2_NO_LIVE_CONSENT',
+      `no live consent for ${purpose} to withdraw`,
+    );
   if (rejected) return rejected;
   const withdrawn = event(ctx, 'ConsentWithdrawn', { purpose, receivingOrganisationId });
   if (purpose === 'referral') {
     const revoked = Object.entries(state.referrals)
-      .filter(([, r]) => r.toOrganisationId === receivingOrganisationId && (r.status === 'pending' || r.status === 'accepted'))
+      .filter(
+        ([, r]) =>
+          r.toOrganisationId === receivingOrganisationId &&
+          (r.status === 'pending' || r.status === 'accepted'),
+      )
       .map(([referralId]) =>
         event(ctx, 'ReferralRevoked', { referralId, cause: 'consent_withdrawn', personal: {} }),
       );
     return accept(withdrawn, ...revoked);
   }
-  if (purpose === 'legal_aid_access' && state.legalAidOrganisations.includes(receivingOrganisationId!)) {
+  if (
+    purpose === 'legal_aid_access' &&
+    state.legalAidOrganisations.includes(receivingOrganisationId!)
+  ) {
     return accept(
       withdrawn,
-      event(ctx, 'LegalAidAccessRevoked', { legalAidOrganisationId: receivingOrganisationId!, cause: 'consent_withdrawn' }),
+      event(ctx, 'LegalAidAccessRevoked', {
+        legalAidOrganisationId: receivingOrganisationId!,
+        cause: 'consent_withdrawn',
+      }),
     );
   }
   return accept(withdrawn);
 };
 
-export const recordStatisticalUseObjection = (ctx: Context<RecordStatisticalUseObjection>): Decision =>
+export const recordStatisticalUseObjection = (
+  ctx: Context<RecordStatisticalUseObjection>,
+): Decision =>
   checkExists(ctx.state) ??
   checkHolder(ctx.state, ctx.command.actor) ??
-  check(!ctx.state.objectsToStatisticalUse, 'STATISTICAL_OBJECTION_ALREADY_RECORDED', 'the objection is already recorded') ??
+  check(
+    !ctx.state.objectsToStatisticalUse,
+    'STATISTICAL_OBJECTION_ALREADY_RECORDED',
+    'the objection is already recorded',
+  ) ??
   emit(ctx, 'StatisticalUseObjectionRecorded', {});
 
-export const withdrawStatisticalUseObjection = (ctx: Context<WithdrawStatisticalUseObjection>): Decision =>
+export const withdrawStatisticalUseObjection = (
+  ctx: Context<WithdrawStatisticalUseObjection>,
+): Decision =>
   checkExists(ctx.state) ??
   checkHolder(ctx.state, ctx.command.actor) ??
-  check(ctx.state.objectsToStatisticalUse, 'STATISTICAL_OBJECTION_NOT_RECORDED', 'no objection to statistical use is recorded') ??
+  check(
+    ctx.state.objectsToStatisticalUse,
+    'STATISTICAL_OBJECTION_NOT_RECORDED',
+    'no objection to statistical use is recorded',
+  ) ??
   emit(ctx, 'StatisticalUseObjectionWithdrawn', {});

@@ -1,6 +1,11 @@
 import type { Actor, CaseCommand } from '../commands';
 import { isCode } from '../code-lists';
-import { CURRENT_SCHEMA_VERSIONS, type CaseEvent, type CaseEventType, type EventMeta } from '../events';
+import {
+  CURRENT_SCHEMA_VERSIONS,
+  type CaseEvent,
+  type CaseEventType,
+  type EventMeta,
+} from '../events';
 import { isChildOn } from '../rules/age';
 import type { CalendarDate } from '../rules/calendar';
 import { accept, reject, type Decision, type RuleId } from '../rules/errors';
@@ -23,7 +28,10 @@ export interface Context<C extends CaseCommand = CaseCommand> {
   readonly meta: EventMeta;
 }
 
-type EventData<T extends CaseEventType> = Omit<Extract<CaseEvent, { type: T }>['data'], keyof EventMeta>;
+type EventData<T extends CaseEventType> = Omit<
+  Extract<CaseEvent, { type: T }>['data'],
+  keyof EventMeta
+>;
 
 /** Builds an event of the current schema version with the command's metadata. */
 export const event = <T extends CaseEventType>(
@@ -31,46 +39,76 @@ export const event = <T extends CaseEventType>(
   type: T,
   data: EventData<T>,
 ): Extract<CaseEvent, { type: T }> =>
-  ({ type, schemaVersion: CURRENT_SCHEMA_VERSIONS[type], data: { ...ctx.meta, ...data } }) as unknown as Extract<
-    CaseEvent,
-    { type: T }
-  >;
+  ({
+    type,
+    schemaVersion: CURRENT_SCHEMA_VERSIONS[type],
+    data: { ...ctx.meta, ...data },
+  }) as unknown as Extract<CaseEvent, { type: T }>;
 
 /** Accept the command with a single event. */
-export const emit = <T extends CaseEventType>(ctx: Context, type: T, data: EventData<T>): Decision =>
-  accept(event(ctx, type, data));
+export const emit = <T extends CaseEventType>(
+  ctx: Context,
+  type: T,
+  data: EventData<T>,
+): Decision => accept(event(ctx, type, data));
 
 /** A rejection when `ok` is false, else undefined (chain checks with `??`). */
 export const check = (ok: boolean, rule: RuleId, message: string): Decision | undefined =>
   ok ? undefined : reject(rule, message);
 
-export const invalid = (field: string, detail = 'is not valid'): Decision => reject('INVALID_INPUT', `${field} ${detail}`);
+export const invalid = (field: string, detail = 'is not valid'): Decision =>
+  reject('INVALID_INPUT', `${field} ${detail}`);
 
-export const checkCode = (list: readonly string[], value: unknown, field: string): Decision | undefined =>
+export const checkCode = (
+  list: readonly string[],
+  value: unknown,
+  field: string,
+): Decision | undefined =>
   isCode(list, value) ? undefined : invalid(field, 'is not a value of its code list');
 
-export const checkCodes = (list: readonly string[], values: unknown, field: string): Decision | undefined =>
-  Array.isArray(values) && values.every((v) => isCode(list, v)) ? undefined : invalid(field, 'holds a value outside its code list');
+export const checkCodes = (
+  list: readonly string[],
+  values: unknown,
+  field: string,
+): Decision | undefined =>
+  Array.isArray(values) && values.every((v) => isCode(list, v))
+    ? undefined
+    : invalid(field, 'holds a value outside its code list');
 
 export const checkId = (value: unknown, field: string): Decision | undefined =>
-  typeof value === 'string' && value.length > 0 ? undefined : invalid(field, 'must be a non-empty opaque id');
+  typeof value === 'string' && value.length > 0
+    ? undefined
+    : invalid(field, 'must be a non-empty opaque id');
 
 // ---- case life ----
 
 /** The case exists and its personal data has not been erased. */
 export const checkExists = (state: DecisionState): Decision | undefined =>
   check(state.lifecycle !== 'not_opened', 'CASE_NOT_OPENED', 'the case has not been opened') ??
-  check(!state.erased, 'RULE_7_CASE_ERASED', `case ${state.caseId} has had its personal data erased and accepts no further command`);
+  check(
+    !state.erased,
+    'RULE_7_CASE_ERASED',
+    `case ${state.caseId} has had its personal data erased and accepts no further command`,
+  );
 
 export const checkNotClosed = (state: DecisionState): Decision | undefined =>
-  check(state.lifecycle !== 'closed', 'CASE_CLOSED', `case ${state.caseId} is closed; reopen it first`);
+  check(
+    state.lifecycle !== 'closed',
+    'CASE_CLOSED',
+    `case ${state.caseId} is closed; reopen it first`,
+  );
 
 // ---- who may act ----
 
-const isCaseStaff = (actor: Actor): boolean => actor.role === 'caseworker' || actor.role === 'supervisor';
+const isCaseStaff = (actor: Actor): boolean =>
+  actor.role === 'caseworker' || actor.role === 'supervisor';
 
 export const checkStaff = (actor: Actor): Decision | undefined =>
-  check(isCaseStaff(actor), 'ROLE_CASEWORKER_OR_SUPERVISOR_REQUIRED', `role ${actor.role} may not act on case content`);
+  check(
+    isCaseStaff(actor),
+    'ROLE_CASEWORKER_OR_SUPERVISOR_REQUIRED',
+    `role ${actor.role} may not act on case content`,
+  );
 
 /** A caseworker or supervisor of the organisation that holds the case. */
 export const checkHolder = (state: DecisionState, actor: Actor): Decision | undefined =>
@@ -82,7 +120,11 @@ export const checkHolder = (state: DecisionState, actor: Actor): Decision | unde
   );
 
 export const checkSupervisor = (actor: Actor): Decision | undefined =>
-  check(actor.role === 'supervisor', 'ROLE_SUPERVISOR_REQUIRED', 'this decision needs a supervisor');
+  check(
+    actor.role === 'supervisor',
+    'ROLE_SUPERVISOR_REQUIRED',
+    'this decision needs a supervisor',
+  );
 
 /** The holder's staff, or a legal aid lawyer of an organisation the person gave legal aid access to. */
 export const checkHolderOrLegalAid = (state: DecisionState, actor: Actor): Decision | undefined =>
@@ -104,7 +146,10 @@ export const checkActiveHolder = (ctx: Context): Decision | undefined =>
  * Rule 3: a decision about a child needs the latest best-interests assessment recorded for that kind of
  * decision since it was last taken, and that assessment must not be against it. Adults need none.
  */
-export const checkBestInterests = (ctx: Context, decision: 'referral' | 'transfer' | 'return' | 'closure'): Decision | undefined => {
+export const checkBestInterests = (
+  ctx: Context,
+  decision: 'referral' | 'transfer' | 'return' | 'closure',
+): Decision | undefined => {
   if (!isChildOn(ctx.state.age, ctx.today)) return undefined;
   const outcome = ctx.state.bestInterests[decision];
   return (

@@ -3,11 +3,34 @@ import { calendarDateIn, isInstant } from '../rules/calendar';
 import { reject, type Decision } from '../rules/errors';
 import type { JurisdictionPolicy } from '../rules/policy';
 import type { CaseState } from '../state';
-import { appointGuardian, presumeMinority, recordBestInterestsAssessment, verifyAge } from './children';
-import { giveConsent, recordStatisticalUseObjection, withdrawConsent, withdrawStatisticalUseObjection } from './consent';
+import {
+  appointGuardian,
+  presumeMinority,
+  recordBestInterestsAssessment,
+  verifyAge,
+} from './children';
+import {
+  giveConsent,
+  recordStatisticalUseObjection,
+  withdrawConsent,
+  withdrawStatisticalUseObjection,
+} from './consent';
 import { checkId, type Context, type DecisionState } from './context';
-import { raiseNonPunishmentFlag, recordLawEnforcementCooperation, resolveNonPunishmentFlag, seekRemedy } from './legal';
-import { addNote, approveClosure, assignCaseworker, correctFact, erasePersonalData, reopenCase, requestClosure } from './lifecycle';
+import {
+  raiseNonPunishmentFlag,
+  recordLawEnforcementCooperation,
+  resolveNonPunishmentFlag,
+  seekRemedy,
+} from './legal';
+import {
+  addNote,
+  approveClosure,
+  assignCaseworker,
+  correctFact,
+  erasePersonalData,
+  reopenCase,
+  requestClosure,
+} from './lifecycle';
 import { grantReflectionPeriod, openCase, recordVictimStatus } from './opening';
 import {
   acceptReferral,
@@ -21,7 +44,9 @@ import {
 } from './sharing';
 import { assessNeeds, provideAssistance, recordSupportPlan } from './support';
 
-type Handlers = { readonly [T in CaseCommandType]: (ctx: Context<Extract<CaseCommand, { type: T }>>) => Decision };
+type Handlers = {
+  readonly [T in CaseCommandType]: (ctx: Context<Extract<CaseCommand, { type: T }>>) => Decision;
+};
 
 const handlers: Handlers = {
   OpenCase: openCase,
@@ -60,14 +85,22 @@ const handlers: Handlers = {
 };
 
 /** Rule 1, by construction: the information-only part of the state never reaches a rule. */
-const withoutInformationOnly = ({ information: _informationOnly, ...state }: CaseState): DecisionState => state;
+const withoutInformationOnly = ({
+  information: _informationOnly,
+  ...state
+}: CaseState): DecisionState => state;
 
 /**
  * Decides a command against the case's state at `now` under the jurisdiction's policy: the new events,
  * or the rule that refuses it. Pure: no clock, no I/O; `now` is the recorded time of the new events,
  * and `occurredAt` (default `now`) may lie in the past but not in the future.
  */
-export const decide = (command: CaseCommand, state: CaseState, now: Date, policy: JurisdictionPolicy): Decision => {
+export const decide = (
+  command: CaseCommand,
+  state: CaseState,
+  now: Date,
+  policy: JurisdictionPolicy,
+): Decision => {
   const handler = handlers[command.type] as ((ctx: Context) => Decision) | undefined;
   if (handler === undefined) return reject('INVALID_INPUT', 'unknown command type');
   const recordedAt = now.toISOString();
@@ -75,7 +108,9 @@ export const decide = (command: CaseCommand, state: CaseState, now: Date, policy
   if (!isInstant(occurredAt) || Date.parse(occurredAt) > now.getTime()) {
     return reject('INVALID_INPUT', 'occurredAt must be an ISO 8601 instant not after now');
   }
-  const actorRejected = checkId(command.actor?.userId, 'actor.userId') ?? checkId(command.actor?.organisationId, 'actor.organisationId');
+  const actorRejected =
+    checkId(command.actor?.userId, 'actor.userId') ??
+    checkId(command.actor?.organisationId, 'actor.organisationId');
   if (actorRejected) return actorRejected;
   return handler({
     command,

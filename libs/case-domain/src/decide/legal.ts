@@ -9,7 +9,6 @@ import { NON_PUNISHMENT_RESOLUTIONS } from '../events';
 import type { Decision } from '../rules/errors';
 import {
   check,
-  checkActiveHolder,
   checkCode,
   checkExists,
   checkHolder,
@@ -21,14 +20,18 @@ import {
 } from './context';
 
 /** Rule 1: recorded as the person's own choice, for information only; accepted whatever it says. */
-export const recordLawEnforcementCooperation = (ctx: Context<RecordLawEnforcementCooperation>): Decision =>
+export const recordLawEnforcementCooperation = (
+  ctx: Context<RecordLawEnforcementCooperation>,
+): Decision =>
   checkExists(ctx.state) ??
   checkHolder(ctx.state, ctx.command.actor) ??
   checkCode(LAW_ENFORCEMENT_COOPERATION, ctx.command.cooperation, 'cooperation') ??
   emit(ctx, 'LawEnforcementCooperationRecorded', { cooperation: ctx.command.cooperation });
 
 const checkActiveHolderOrLegalAid = (ctx: Context): Decision | undefined =>
-  checkExists(ctx.state) ?? checkHolderOrLegalAid(ctx.state, ctx.command.actor) ?? checkNotClosed(ctx.state);
+  checkExists(ctx.state) ??
+  checkHolderOrLegalAid(ctx.state, ctx.command.actor) ??
+  checkNotClosed(ctx.state);
 
 /** Rule 5: several remedies, through several avenues at once; never conditional on proceedings (rule 1). */
 export const seekRemedy = (ctx: Context<SeekRemedy>): Decision => {
@@ -36,7 +39,11 @@ export const seekRemedy = (ctx: Context<SeekRemedy>): Decision => {
   return (
     checkActiveHolderOrLegalAid(ctx) ??
     checkId(command.remedyId, 'remedyId') ??
-    check(!state.remedyIds.includes(command.remedyId), 'REMEDY_ALREADY_SOUGHT', `remedy ${command.remedyId} is already recorded`) ??
+    check(
+      !state.remedyIds.includes(command.remedyId),
+      'REMEDY_ALREADY_SOUGHT',
+      `remedy ${command.remedyId} is already recorded`,
+    ) ??
     checkCode(REMEDY_TYPES, command.remedyType, 'remedyType') ??
     checkCode(REMEDY_AVENUES, command.avenue, 'avenue') ??
     emit(ctx, 'RemedySought', {
@@ -54,7 +61,11 @@ export const raiseNonPunishmentFlag = (ctx: Context<RaiseNonPunishmentFlag>): De
   return (
     checkActiveHolderOrLegalAid(ctx) ??
     checkId(command.flagId, 'flagId') ??
-    check(state.nonPunishmentFlags[command.flagId] === undefined, 'RULE_6_FLAG_ALREADY_RAISED', `flag ${command.flagId} already exists`) ??
+    check(
+      state.nonPunishmentFlags[command.flagId] === undefined,
+      'RULE_6_FLAG_ALREADY_RAISED',
+      `flag ${command.flagId} already exists`,
+    ) ??
     emit(ctx, 'NonPunishmentFlagRaised', { flagId: command.flagId, personal: command.personal })
   );
 };
@@ -63,7 +74,11 @@ export const resolveNonPunishmentFlag = (ctx: Context<ResolveNonPunishmentFlag>)
   const { command, state } = ctx;
   return (
     checkActiveHolderOrLegalAid(ctx) ??
-    check(state.nonPunishmentFlags[command.flagId] === 'raised', 'RULE_6_FLAG_NOT_RAISED', `flag ${command.flagId} is not raised`) ??
+    check(
+      state.nonPunishmentFlags[command.flagId] === 'raised',
+      'RULE_6_FLAG_NOT_RAISED',
+      `flag ${command.flagId} is not raised`,
+    ) ??
     checkCode(NON_PUNISHMENT_RESOLUTIONS, command.resolution, 'resolution') ??
     emit(ctx, 'NonPunishmentFlagResolved', {
       flagId: command.flagId,

@@ -1,4 +1,10 @@
-import { CLOSURE_REASONS, COUNTRY_CODES, LANGUAGE_CODES, REFERRAL_SOURCES, SEX_GENDER } from '../code-lists';
+import {
+  CLOSURE_REASONS,
+  COUNTRY_CODES,
+  LANGUAGE_CODES,
+  REFERRAL_SOURCES,
+  SEX_GENDER,
+} from '../code-lists';
 import type {
   AddNote,
   ApproveClosure,
@@ -28,7 +34,11 @@ import {
 
 export const requestClosure = (ctx: Context<RequestClosure>): Decision =>
   checkActiveHolder(ctx) ??
-  check(ctx.state.closureRequest === undefined, 'CLOSURE_ALREADY_REQUESTED', 'closure is already requested') ??
+  check(
+    ctx.state.closureRequest === undefined,
+    'CLOSURE_ALREADY_REQUESTED',
+    'closure is already requested',
+  ) ??
   checkCode(CLOSURE_REASONS, ctx.command.reason, 'reason') ??
   emit(ctx, 'ClosureRequested', { reason: ctx.command.reason, personal: ctx.command.personal });
 
@@ -42,10 +52,20 @@ export const approveClosure = (ctx: Context<ApproveClosure>): Decision => {
   return (
     checkActiveHolder(ctx) ??
     checkSupervisor(command.actor) ??
-    (request === undefined ? check(false, 'CLOSURE_NOT_REQUESTED', 'no closure has been requested') : undefined) ??
-    check(request!.requestedBy !== command.actor.userId, 'CLOSURE_FOUR_EYES', 'the closure must be approved by another user than the one who requested it') ??
+    (request === undefined
+      ? check(false, 'CLOSURE_NOT_REQUESTED', 'no closure has been requested')
+      : undefined) ??
+    check(
+      request!.requestedBy !== command.actor.userId,
+      'CLOSURE_FOUR_EYES',
+      'the closure must be approved by another user than the one who requested it',
+    ) ??
     checkBestInterests(ctx, 'closure') ??
-    emit(ctx, 'ClosureApproved', { reason: request!.reason, requestedBy: request!.requestedBy, personal: command.personal })
+    emit(ctx, 'ClosureApproved', {
+      reason: request!.reason,
+      requestedBy: request!.requestedBy,
+      personal: command.personal,
+    })
   );
 };
 
@@ -60,18 +80,29 @@ export const assignCaseworker = (ctx: Context<AssignCaseworker>): Decision => {
   const rejected =
     checkActiveHolder(ctx) ??
     checkId(command.caseworkerId, 'caseworkerId') ??
-    check(state.caseworkerId !== command.caseworkerId, 'CASEWORKER_ALREADY_ASSIGNED', 'this caseworker is already assigned');
+    check(
+      state.caseworkerId !== command.caseworkerId,
+      'CASEWORKER_ALREADY_ASSIGNED',
+      'this caseworker is already assigned',
+    );
   if (rejected) return rejected;
   return state.caseworkerId === undefined
     ? emit(ctx, 'CaseworkerAssigned', { caseworkerId: command.caseworkerId })
-    : emit(ctx, 'CaseworkerReassigned', { previousCaseworkerId: state.caseworkerId, caseworkerId: command.caseworkerId });
+    : emit(ctx, 'CaseworkerReassigned', {
+        previousCaseworkerId: state.caseworkerId,
+        caseworkerId: command.caseworkerId,
+      });
 };
 
 export const addNote = (ctx: Context<AddNote>): Decision =>
   checkExists(ctx.state) ??
   checkHolder(ctx.state, ctx.command.actor) ??
   checkId(ctx.command.noteId, 'noteId') ??
-  check(typeof ctx.command.personal.text === 'string' && ctx.command.personal.text.length > 0, 'INVALID_INPUT', 'a note needs text') ??
+  check(
+    typeof ctx.command.personal.text === 'string' && ctx.command.personal.text.length > 0,
+    'INVALID_INPUT',
+    'a note needs text',
+  ) ??
   emit(ctx, 'NoteAdded', { noteId: ctx.command.noteId, personal: ctx.command.personal });
 
 /** Validates a correction and completes it with its readable derived facts. */
@@ -91,7 +122,10 @@ const correctionOf = (ctx: Context<CorrectFact>): Correction | Decision => {
         ? { fact: 'birthDate', birthYear: yearOf(personal.birthDate) }
         : invalid('personal.birthDate');
     case 'estimatedAge':
-      return Number.isInteger(correction.value) && correction.value >= 0 && correction.value <= 130 && isCalendarDate(correction.estimatedOn)
+      return Number.isInteger(correction.value) &&
+        correction.value >= 0 &&
+        correction.value <= 130 &&
+        isCalendarDate(correction.estimatedOn)
         ? correction
         : invalid('correction', 'needs a whole estimated age and the date of the estimate');
     default:

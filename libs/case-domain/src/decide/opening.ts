@@ -27,31 +27,59 @@ import {
   type Context,
 } from './context';
 
-const isAge = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 130;
+const isAge = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 130;
 
 export const openCase = (ctx: Context<OpenCase>): Decision => {
   const { command, today } = ctx;
   const { profile, personal } = command;
   const birthDate = personal.birthDate;
   const rejected =
-    check(ctx.state.lifecycle === 'not_opened', 'CASE_ALREADY_OPENED', `case ${ctx.state.caseId} is already open`) ??
+    check(
+      ctx.state.lifecycle === 'not_opened',
+      'CASE_ALREADY_OPENED',
+      `case ${ctx.state.caseId} is already open`,
+    ) ??
     checkStaff(command.actor) ??
     checkId(command.caseId, 'caseId') ??
-    check(isCaseReference(command.caseReference), 'INVALID_INPUT', 'caseReference is not of the form ORG-YYYY-NNNNN') ??
+    check(
+      isCaseReference(command.caseReference),
+      'INVALID_INPUT',
+      'caseReference is not of the form ORG-YYYY-NNNNN',
+    ) ??
     checkCode(REFERRAL_SOURCES, command.referralSource, 'referralSource') ??
     checkCode(SEX_GENDER, profile.sexGender, 'profile.sexGender') ??
     checkCodes(COUNTRY_CODES, profile.citizenships, 'profile.citizenships') ??
-    check(profile.citizenships.length > 0, 'INVALID_INPUT', 'profile.citizenships needs at least one value (UNKNOWN if unknown)') ??
+    check(
+      profile.citizenships.length > 0,
+      'INVALID_INPUT',
+      'profile.citizenships needs at least one value (UNKNOWN if unknown)',
+    ) ??
     checkCodes(LANGUAGE_CODES, profile.languages, 'profile.languages') ??
-    check(typeof profile.ageUncertain === 'boolean', 'INVALID_INPUT', 'profile.ageUncertain must be a boolean') ??
-    (birthDate === undefined || (isCalendarDate(birthDate) && birthDate <= today) ? undefined : invalid('personal.birthDate')) ??
-    (profile.estimatedAge === undefined || isAge(profile.estimatedAge) ? undefined : invalid('profile.estimatedAge'));
+    check(
+      typeof profile.ageUncertain === 'boolean',
+      'INVALID_INPUT',
+      'profile.ageUncertain must be a boolean',
+    ) ??
+    (birthDate === undefined || (isCalendarDate(birthDate) && birthDate <= today)
+      ? undefined
+      : invalid('personal.birthDate')) ??
+    (profile.estimatedAge === undefined || isAge(profile.estimatedAge)
+      ? undefined
+      : invalid('profile.estimatedAge'));
   if (rejected) return rejected;
   const estimatedAge = birthDate === undefined ? profile.estimatedAge : undefined;
   const estimatedAgeOn = estimatedAge === undefined ? undefined : today;
   const birthYear =
-    birthDate !== undefined ? yearOf(birthDate) : estimatedAge !== undefined ? yearOf(today) - estimatedAge : undefined;
-  const ageGroupAtOpening = ageGroupOn({ presumedMinor: false, birthDate, estimatedAge, estimatedOn: estimatedAgeOn }, today);
+    birthDate !== undefined
+      ? yearOf(birthDate)
+      : estimatedAge !== undefined
+        ? yearOf(today) - estimatedAge
+        : undefined;
+  const ageGroupAtOpening = ageGroupOn(
+    { presumedMinor: false, birthDate, estimatedAge, estimatedOn: estimatedAgeOn },
+    today,
+  );
   return emit({ ...ctx, meta: { ...ctx.meta, caseId: command.caseId } }, 'CaseOpened', {
     caseReference: command.caseReference,
     referralSource: command.referralSource,
@@ -69,7 +97,9 @@ export const openCase = (ctx: Context<OpenCase>): Decision => {
   });
 };
 
-const isYear = (value: unknown): boolean => value === undefined || (Number.isInteger(value) && (value as number) >= 1900 && (value as number) <= 9999);
+const isYear = (value: unknown): boolean =>
+  value === undefined ||
+  (Number.isInteger(value) && (value as number) >= 1900 && (value as number) <= 9999);
 
 export const recordVictimStatus = (ctx: Context<RecordVictimStatus>): Decision => {
   const { command, state } = ctx;
@@ -77,14 +107,22 @@ export const recordVictimStatus = (ctx: Context<RecordVictimStatus>): Decision =
     checkActiveHolder(ctx) ??
     checkCode(VICTIM_STATUSES, command.status, 'status') ??
     checkCode(DECIDING_BODIES, command.decidingBody, 'decidingBody') ??
-    check(isCalendarDate(command.decidedOn) && command.decidedOn <= ctx.today, 'INVALID_INPUT', 'decidedOn must be a calendar date not in the future') ??
+    check(
+      isCalendarDate(command.decidedOn) && command.decidedOn <= ctx.today,
+      'INVALID_INPUT',
+      'decidedOn must be a calendar date not in the future',
+    ) ??
     checkCodes(FORMS_OF_EXPLOITATION, command.formsOfExploitation, 'formsOfExploitation') ??
     checkCodes(SECTORS, command.sectors, 'sectors') ??
     checkCodes(COUNTRY_CODES, command.countriesOfRecruitment, 'countriesOfRecruitment') ??
     checkCodes(COUNTRY_CODES, command.countriesOfTransit, 'countriesOfTransit') ??
     checkCodes(COUNTRY_CODES, command.countriesOfExploitation, 'countriesOfExploitation') ??
     checkCodes(MEANS_OF_CONTROL, command.meansOfControl, 'meansOfControl') ??
-    check(isYear(command.exploitationFromYear) && isYear(command.exploitationToYear), 'INVALID_INPUT', 'exploitation years must be four-digit years') ??
+    check(
+      isYear(command.exploitationFromYear) && isYear(command.exploitationToYear),
+      'INVALID_INPUT',
+      'exploitation years must be four-digit years',
+    ) ??
     check(
       state.victimStatus !== undefined || command.status !== 'NotAVictimOfTrafficking',
       'STATUS_FIRST_MUST_BE_PRESUMED_OR_IDENTIFIED',
@@ -119,7 +157,8 @@ export const grantReflectionPeriod = (ctx: Context<GrantReflectionPeriod>): Deci
   const rejected =
     checkActiveHolder(ctx) ??
     check(
-      state.victimStatus === 'PossibleVictimOfTrafficking' || state.victimStatus === 'ActualVictimOfTrafficking',
+      state.victimStatus === 'PossibleVictimOfTrafficking' ||
+        state.victimStatus === 'ActualVictimOfTrafficking',
       'RULE_4_REFLECTION_PERIOD_NEEDS_VICTIM_STATUS',
       'a recovery and reflection period is granted to a presumed or identified victim',
     ) ??

@@ -36,7 +36,11 @@ const checkOtherOrganisation = (ctx: Context, organisationId: string): Decision 
     'the receiving organisation already holds the case',
   );
 
-const checkSharingConsent = (ctx: Context, purpose: 'referral' | 'transfer' | 'legal_aid_access', organisationId: string) =>
+const checkSharingConsent = (
+  ctx: Context,
+  purpose: 'referral' | 'transfer' | 'legal_aid_access',
+  organisationId: string,
+) =>
   check(
     hasLiveConsent(ctx.state, purpose, organisationId),
     'RULE_2_SHARING_CONSENT_REQUIRED',
@@ -49,7 +53,11 @@ export const referCase = (ctx: Context<ReferCase>): Decision => {
   return (
     checkActiveHolder(ctx) ??
     checkId(command.referralId, 'referralId') ??
-    check(state.referrals[command.referralId] === undefined, 'REFERRAL_ALREADY_EXISTS', `referral ${command.referralId} already exists`) ??
+    check(
+      state.referrals[command.referralId] === undefined,
+      'REFERRAL_ALREADY_EXISTS',
+      `referral ${command.referralId} already exists`,
+    ) ??
     checkOtherOrganisation(ctx, command.toOrganisationId) ??
     checkCode(ASSISTANCE_TYPES, command.service, 'service') ??
     checkSharingConsent(ctx, 'referral', command.toOrganisationId) ??
@@ -66,10 +74,16 @@ export const referCase = (ctx: Context<ReferCase>): Decision => {
 type ReferralCommand = AcceptReferral | DeclineReferral | CompleteReferral;
 
 /** The receiving organisation answers a referral of a case that is open. */
-const checkReceiver = (ctx: Context<ReferralCommand>, expected: ReferralState['status']): Decision | undefined => {
+const checkReceiver = (
+  ctx: Context<ReferralCommand>,
+  expected: ReferralState['status'],
+): Decision | undefined => {
   const { command, state } = ctx;
   const referral = state.referrals[command.referralId];
-  if (referral === undefined) return checkExists(state) ?? check(false, 'REFERRAL_UNKNOWN', `no referral ${command.referralId}`);
+  if (referral === undefined)
+    return (
+      checkExists(state) ?? check(false, 'REFERRAL_UNKNOWN', `no referral ${command.referralId}`)
+    );
   return (
     checkExists(state) ??
     checkStaff(command.actor) ??
@@ -88,14 +102,19 @@ const checkReceiver = (ctx: Context<ReferralCommand>, expected: ReferralState['s
 };
 
 export const acceptReferral = (ctx: Context<AcceptReferral>): Decision =>
-  checkReceiver(ctx, 'pending') ?? emit(ctx, 'ReferralAccepted', { referralId: ctx.command.referralId });
+  checkReceiver(ctx, 'pending') ??
+  emit(ctx, 'ReferralAccepted', { referralId: ctx.command.referralId });
 
 export const declineReferral = (ctx: Context<DeclineReferral>): Decision =>
   checkReceiver(ctx, 'pending') ??
-  emit(ctx, 'ReferralDeclined', { referralId: ctx.command.referralId, personal: ctx.command.personal });
+  emit(ctx, 'ReferralDeclined', {
+    referralId: ctx.command.referralId,
+    personal: ctx.command.personal,
+  });
 
 export const completeReferral = (ctx: Context<CompleteReferral>): Decision =>
-  checkReceiver(ctx, 'accepted') ?? emit(ctx, 'ReferralCompleted', { referralId: ctx.command.referralId });
+  checkReceiver(ctx, 'accepted') ??
+  emit(ctx, 'ReferralCompleted', { referralId: ctx.command.referralId });
 
 /** The referring organisation revokes a pending or accepted referral (also on a closed case). */
 export const revokeReferral = (ctx: Context<RevokeReferral>): Decision => {
@@ -104,7 +123,9 @@ export const revokeReferral = (ctx: Context<RevokeReferral>): Decision => {
   return (
     checkExists(state) ??
     checkStaff(command.actor) ??
-    (referral === undefined ? check(false, 'REFERRAL_UNKNOWN', `no referral ${command.referralId}`) : undefined) ??
+    (referral === undefined
+      ? check(false, 'REFERRAL_UNKNOWN', `no referral ${command.referralId}`)
+      : undefined) ??
     check(
       referral!.fromOrganisationId === command.actor.organisationId,
       'REFERRAL_REFERRER_ONLY',
@@ -115,7 +136,11 @@ export const revokeReferral = (ctx: Context<RevokeReferral>): Decision => {
       'REFERRAL_NOT_ACTIVE',
       `referral ${command.referralId} is ${referral!.status}`,
     ) ??
-    emit(ctx, 'ReferralRevoked', { referralId: command.referralId, cause: 'by_referrer', personal: command.personal })
+    emit(ctx, 'ReferralRevoked', {
+      referralId: command.referralId,
+      cause: 'by_referrer',
+      personal: command.personal,
+    })
   );
 };
 
@@ -145,7 +170,10 @@ export const revokeLegalAidAccess = (ctx: Context<RevokeLegalAidAccess>): Decisi
       'LEGAL_AID_ACCESS_NOT_GRANTED',
       `organisation ${command.legalAidOrganisationId} has no legal aid access`,
     ) ??
-    emit(ctx, 'LegalAidAccessRevoked', { legalAidOrganisationId: command.legalAidOrganisationId, cause: 'by_holder' })
+    emit(ctx, 'LegalAidAccessRevoked', {
+      legalAidOrganisationId: command.legalAidOrganisationId,
+      cause: 'by_holder',
+    })
   );
 };
 
@@ -156,7 +184,11 @@ export const transferCase = (ctx: Context<TransferCase>): Decision => {
     checkActiveHolder(ctx) ??
     checkSupervisor(command.actor) ??
     checkOtherOrganisation(ctx, command.toOrganisationId) ??
-    check(isCaseReference(command.caseReference), 'INVALID_INPUT', 'caseReference is not of the form ORG-YYYY-NNNNN') ??
+    check(
+      isCaseReference(command.caseReference),
+      'INVALID_INPUT',
+      'caseReference is not of the form ORG-YYYY-NNNNN',
+    ) ??
     checkSharingConsent(ctx, 'transfer', command.toOrganisationId) ??
     checkBestInterests(ctx, 'transfer') ??
     emit(ctx, 'CaseTransferred', {

@@ -31,7 +31,11 @@ export const recordSupportPlan = (ctx: Context<RecordSupportPlan>): Decision => 
     checkActiveHolder(ctx) ??
     checkId(command.planId, 'planId') ??
     checkCodes(ASSISTANCE_TYPES, command.plannedAssistance, 'plannedAssistance') ??
-    check(command.reviewOn === undefined || isCalendarDate(command.reviewOn), 'INVALID_INPUT', 'reviewOn must be a calendar date') ??
+    check(
+      command.reviewOn === undefined || isCalendarDate(command.reviewOn),
+      'INVALID_INPUT',
+      'reviewOn must be a calendar date',
+    ) ??
     emit(ctx, 'SupportPlanRecorded', {
       planId: command.planId,
       plannedAssistance: command.plannedAssistance,
@@ -43,7 +47,9 @@ export const recordSupportPlan = (ctx: Context<RecordSupportPlan>): Decision => 
 
 /** The holder's staff, or the staff of an organisation whose referral for the case it accepted. */
 const checkProvider = (state: DecisionState, actor: Actor): Decision | undefined =>
-  Object.values(state.referrals).some((r) => r.status === 'accepted' && r.toOrganisationId === actor.organisationId)
+  Object.values(state.referrals).some(
+    (r) => r.status === 'accepted' && r.toOrganisationId === actor.organisationId,
+  )
     ? checkStaff(actor)
     : checkHolder(state, actor);
 
@@ -67,8 +73,14 @@ export const provideAssistance = (ctx: Context<ProvideAssistance>): Decision => 
       'INVALID_INPUT',
       'until must be a calendar date on or after from',
     ) ??
-    check(hasLiveConsent(state, 'assistance'), 'RULE_2_ASSISTANCE_CONSENT_REQUIRED', 'assistance needs the person\'s live consent to assistance') ??
-    (command.assistanceType === 'VoluntaryReturnSupport' ? checkBestInterests(ctx, 'return') : undefined) ??
+    check(
+      hasLiveConsent(state, 'assistance'),
+      'RULE_2_ASSISTANCE_CONSENT_REQUIRED',
+      "assistance needs the person's live consent to assistance",
+    ) ??
+    (command.assistanceType === 'VoluntaryReturnSupport'
+      ? checkBestInterests(ctx, 'return')
+      : undefined) ??
     emit(ctx, 'AssistanceProvided', {
       assistanceId: command.assistanceId,
       assistanceType: command.assistanceType,

@@ -2,9 +2,17 @@ import type { BestInterestsDecision, BestInterestsOutcome, GuardianKind } from '
 import type { CalendarDate } from '../rules/calendar';
 import type { EventOf, FreeText, Personal } from './meta';
 
-export type MinorityPresumed = EventOf<'MinorityPresumed', { readonly personal: Personal<FreeText> }>;
+export type MinorityPresumed = EventOf<
+  'MinorityPresumed',
+  { readonly personal: Personal<FreeText> }
+>;
 
-export const AGE_VERIFICATION_METHODS = ['identity_document', 'civil_registry', 'multidisciplinary_assessment', 'other'] as const;
+export const AGE_VERIFICATION_METHODS = [
+  'identity_document',
+  'civil_registry',
+  'multidisciplinary_assessment',
+  'other',
+] as const;
 export type AgeVerificationMethod = (typeof AGE_VERIFICATION_METHODS)[number];
 
 export type AgeVerified = EventOf<

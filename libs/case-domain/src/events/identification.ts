@@ -36,12 +36,16 @@ export interface VictimStatusPersonal extends FreeText {
   readonly exploitationEndedOn?: CalendarDate;
 }
 
-type StatusData = VictimStatusFacts & StatusDerivedFacts & { readonly personal: Personal<VictimStatusPersonal> };
+type StatusData = VictimStatusFacts &
+  StatusDerivedFacts & { readonly personal: Personal<VictimStatusPersonal> };
 
 /** First status decision: presumed (possible) or identified (actual) victim. */
 export type VictimIdentified = EventOf<'VictimIdentified', StatusData>;
 /** A later status decision, including "not a victim". */
-export type VictimStatusChanged = EventOf<'VictimStatusChanged', StatusData & { readonly previousStatus: VictimStatus }>;
+export type VictimStatusChanged = EventOf<
+  'VictimStatusChanged',
+  StatusData & { readonly previousStatus: VictimStatus }
+>;
 
 export type ReflectionPeriodGranted = EventOf<
   'ReflectionPeriodGranted',

@@ -1,6 +1,20 @@
-import type { ConsentGiven, ConsentWithdrawn, StatisticalUseObjectionRecorded, StatisticalUseObjectionWithdrawn } from './consent';
-import type { AgeVerified, BestInterestsAssessmentRecorded, GuardianAppointed, MinorityPresumed } from './children';
-import type { ReflectionPeriodGranted, VictimIdentified, VictimStatusChanged } from './identification';
+import type {
+  ConsentGiven,
+  ConsentWithdrawn,
+  StatisticalUseObjectionRecorded,
+  StatisticalUseObjectionWithdrawn,
+} from './consent';
+import type {
+  AgeVerified,
+  BestInterestsAssessmentRecorded,
+  GuardianAppointed,
+  MinorityPresumed,
+} from './children';
+import type {
+  ReflectionPeriodGranted,
+  VictimIdentified,
+  VictimStatusChanged,
+} from './identification';
 import type {
   LawEnforcementCooperationRecorded,
   NonPunishmentFlagRaised,
@@ -116,7 +130,9 @@ export const CURRENT_SCHEMA_VERSIONS = {
   NoteAdded: 1,
   FactCorrected: 1,
   PersonalDataErased: 1,
-} as const satisfies { readonly [T in CaseEventType]: Extract<CaseEvent, { type: T }>['schemaVersion'] };
+} as const satisfies {
+  readonly [T in CaseEventType]: Extract<CaseEvent, { type: T }>['schemaVersion'];
+};
 
 export const CASE_EVENT_TYPES = Object.keys(CURRENT_SCHEMA_VERSIONS) as readonly CaseEventType[];
 

@@ -33,5 +33,9 @@ export type NonPunishmentResolution = (typeof NON_PUNISHMENT_RESOLUTIONS)[number
 
 export type NonPunishmentFlagResolved = EventOf<
   'NonPunishmentFlagResolved',
-  { readonly flagId: string; readonly resolution: NonPunishmentResolution; readonly personal: Personal<FreeText> }
+  {
+    readonly flagId: string;
+    readonly resolution: NonPunishmentResolution;
+    readonly personal: Personal<FreeText>;
+  }
 >;

@@ -1,4 +1,10 @@
-import type { ClosureReason, CountryCode, LanguageCode, ReferralSource, SexGender } from '../code-lists';
+import type {
+  ClosureReason,
+  CountryCode,
+  LanguageCode,
+  ReferralSource,
+  SexGender,
+} from '../code-lists';
 import type { CalendarDate } from '../rules/calendar';
 import type { EventOf, FreeText, Personal } from './meta';
 
@@ -10,7 +16,11 @@ export type ClosureRequested = EventOf<
 /** Closure approved by a supervisor: the case is closed. */
 export type ClosureApproved = EventOf<
   'ClosureApproved',
-  { readonly reason: ClosureReason; readonly requestedBy: string; readonly personal: Personal<FreeText> }
+  {
+    readonly reason: ClosureReason;
+    readonly requestedBy: string;
+    readonly personal: Personal<FreeText>;
+  }
 >;
 
 export type CaseReopened = EventOf<'CaseReopened', { readonly personal: Personal<FreeText> }>;
@@ -21,7 +31,10 @@ export type CaseworkerReassigned = EventOf<
   { readonly previousCaseworkerId: string; readonly caseworkerId: string }
 >;
 
-export type NoteAdded = EventOf<'NoteAdded', { readonly noteId: string; readonly personal: Personal<FreeText> }>;
+export type NoteAdded = EventOf<
+  'NoteAdded',
+  { readonly noteId: string; readonly personal: Personal<FreeText> }
+>;
 
 /** An earlier fact was wrong: a new event states the right value; nothing is edited. */
 export type Correction =
@@ -47,4 +60,7 @@ export type FactCorrected = EventOf<
  * The person's personal data was erased. The application deletes the case's data key (crypto-shredding)
  * when it appends this event; afterwards every `data.personal` of the stream reads as `ERASED`.
  */
-export type PersonalDataErased = EventOf<'PersonalDataErased', { readonly erasureRequestId: string }>;
+export type PersonalDataErased = EventOf<
+  'PersonalDataErased',
+  { readonly erasureRequestId: string }
+>;

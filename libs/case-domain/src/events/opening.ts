@@ -1,4 +1,11 @@
-import type { AgeBracket, AgeCategory, CountryCode, LanguageCode, ReferralSource, SexGender } from '../code-lists';
+import type {
+  AgeBracket,
+  AgeCategory,
+  CountryCode,
+  LanguageCode,
+  ReferralSource,
+  SexGender,
+} from '../code-lists';
 import type { CalendarDate } from '../rules/calendar';
 import type { EventOf, Personal } from './meta';
 

@@ -22,10 +22,17 @@ export type RevocationCause = (typeof REVOCATION_CAUSES)[number];
 
 export type ReferralRevoked = EventOf<
   'ReferralRevoked',
-  { readonly referralId: string; readonly cause: RevocationCause; readonly personal: Personal<FreeText> }
+  {
+    readonly referralId: string;
+    readonly cause: RevocationCause;
+    readonly personal: Personal<FreeText>;
+  }
 >;
 
-export type LegalAidAccessGranted = EventOf<'LegalAidAccessGranted', { readonly legalAidOrganisationId: string }>;
+export type LegalAidAccessGranted = EventOf<
+  'LegalAidAccessGranted',
+  { readonly legalAidOrganisationId: string }
+>;
 export type LegalAidAccessRevoked = EventOf<
   'LegalAidAccessRevoked',
   { readonly legalAidOrganisationId: string; readonly cause: 'consent_withdrawn' | 'by_holder' }

@@ -1,4 +1,13 @@
-import { CASE_EVENT_TYPES, CURRENT_SCHEMA_VERSIONS, ERASED, isCaseEventType, isErased, personalDataOf, withPersonalData, type CaseEvent } from './index';
+import {
+  CASE_EVENT_TYPES,
+  CURRENT_SCHEMA_VERSIONS,
+  ERASED,
+  isCaseEventType,
+  isErased,
+  personalDataOf,
+  withPersonalData,
+  type CaseEvent,
+} from './index';
 import { upcast, UnknownEventError } from './upcast';
 import { history, openCase } from '../testing/fixtures';
 
@@ -13,7 +22,13 @@ const v1CaseOpened = {
     recordedAt: '2025-01-01T00:00:00.000Z',
     caseReference: 'ORG-2025-00001',
     referralSource: 'NGO',
-    profile: { sexGender: 'NonConforming', birthYear: 1999, ageUncertain: false, citizenship: 'NG', languages: ['en'] },
+    profile: {
+      sexGender: 'NonConforming',
+      birthYear: 1999,
+      ageUncertain: false,
+      citizenship: 'NG',
+      languages: ['en'],
+    },
     personal: { fullName: 'x' },
   },
 };
@@ -26,14 +41,23 @@ describe('event versions and upcasting', () => {
       schemaVersion: 2,
       data: {
         ...v1CaseOpened.data,
-        profile: { sexGender: 'NonConforming', birthYear: 1999, ageUncertain: false, citizenships: ['NG'], languages: ['en'] },
+        profile: {
+          sexGender: 'NonConforming',
+          birthYear: 1999,
+          ageUncertain: false,
+          citizenships: ['NG'],
+          languages: ['en'],
+        },
       },
     });
   });
 
   it('treats a missing schemaVersion as 1', () => {
     const { schemaVersion: _v, ...unversioned } = v1CaseOpened;
-    expect(upcast(unversioned)).toMatchObject({ schemaVersion: 2, data: { profile: { citizenships: ['NG'] } } });
+    expect(upcast(unversioned)).toMatchObject({
+      schemaVersion: 2,
+      data: { profile: { citizenships: ['NG'] } },
+    });
   });
 
   it('leaves current events as they are', () => {
@@ -45,7 +69,10 @@ describe('event versions and upcasting', () => {
 
   it.each([
     [{ type: 'CaseDeleted', schemaVersion: 1, data: {} }, /unknown case event type CaseDeleted/],
-    [{ type: 'CaseOpened', schemaVersion: 3, data: {} }, /unsupported schemaVersion 3 for CaseOpened \(current 2\)/],
+    [
+      { type: 'CaseOpened', schemaVersion: 3, data: {} },
+      /unsupported schemaVersion 3 for CaseOpened \(current 2\)/,
+    ],
     [{ type: 'CaseOpened', schemaVersion: 0, data: {} }, /unsupported schemaVersion 0/],
     [{ type: 'NoteAdded', schemaVersion: 1.5, data: {} }, /unsupported schemaVersion 1.5/],
     [{ type: 'toString', schemaVersion: 1, data: {} }, /unknown case event type/],
@@ -56,7 +83,8 @@ describe('event versions and upcasting', () => {
 
   it('every event type has a current schema version', () => {
     expect(CASE_EVENT_TYPES).toHaveLength(35);
-    for (const type of CASE_EVENT_TYPES) expect(CURRENT_SCHEMA_VERSIONS[type]).toBeGreaterThanOrEqual(1);
+    for (const type of CASE_EVENT_TYPES)
+      expect(CURRENT_SCHEMA_VERSIONS[type]).toBeGreaterThanOrEqual(1);
     expect(isCaseEventType('CaseOpened')).toBe(true);
     expect(isCaseEventType('hasOwnProperty')).toBe(false);
     expect(isCaseEventType(undefined)).toBe(false);
@@ -71,7 +99,11 @@ describe('event versions and upcasting', () => {
     const erased = withPersonalData(opened!, ERASED);
     expect(isErased(personalDataOf(erased) as object)).toBe(true);
     expect(isErased({ fullName: 'x' })).toBe(false);
-    const assigned = { type: 'CaseworkerAssigned', schemaVersion: 1, data: { caseworkerId: 'u' } } as unknown as CaseEvent;
+    const assigned = {
+      type: 'CaseworkerAssigned',
+      schemaVersion: 1,
+      data: { caseworkerId: 'u' },
+    } as unknown as CaseEvent;
     expect(personalDataOf(assigned)).toBeUndefined();
     expect(withPersonalData(assigned, { ciphertext: 'x' })).toBe(assigned);
   });

@@ -28,11 +28,14 @@ export const upcastCaseOpenedV1 = (event: CaseOpenedV1): CaseOpened => {
  * misread by an older reader).
  */
 export const upcast = (raw: RawEvent): CaseEvent => {
-  if (!isCaseEventType(raw.type)) throw new UnknownEventError(`unknown case event type ${raw.type}`);
+  if (!isCaseEventType(raw.type))
+    throw new UnknownEventError(`unknown case event type ${raw.type}`);
   const current: number = CURRENT_SCHEMA_VERSIONS[raw.type];
   const version = raw.schemaVersion ?? 1;
   if (!Number.isInteger(version) || version < 1 || version > current) {
-    throw new UnknownEventError(`unsupported schemaVersion ${version} for ${raw.type} (current ${current})`);
+    throw new UnknownEventError(
+      `unsupported schemaVersion ${version} for ${raw.type} (current ${current})`,
+    );
   }
   if (raw.type === 'CaseOpened' && version === 1) {
     return upcastCaseOpenedV1({ ...raw, schemaVersion: 1 } as CaseOpenedV1);

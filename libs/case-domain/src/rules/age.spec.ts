@@ -1,4 +1,12 @@
-import { AGE_OF_MAJORITY, ageBracket, ageCategory, ageGroupOn, ageOn, isChildOn, knownAgeOn } from './age';
+import {
+  AGE_OF_MAJORITY,
+  ageBracket,
+  ageCategory,
+  ageGroupOn,
+  ageOn,
+  isChildOn,
+  knownAgeOn,
+} from './age';
 
 describe('age (rule 3)', () => {
   it('counts completed years', () => {
@@ -53,17 +61,40 @@ describe('age (rule 3)', () => {
     expect(ageCategory(17)).toBe('child');
     expect(ageCategory(18)).toBe('adult');
     const cases: [number, string][] = [
-      [0, '0-11'], [11, '0-11'], [12, '12-17'], [17, '12-17'], [18, '18-24'], [24, '18-24'], [25, '25-34'],
-      [34, '25-34'], [35, '35-44'], [44, '35-44'], [45, '45-59'], [59, '45-59'], [60, '60+'], [99, '60+'],
+      [0, '0-11'],
+      [11, '0-11'],
+      [12, '12-17'],
+      [17, '12-17'],
+      [18, '18-24'],
+      [24, '18-24'],
+      [25, '25-34'],
+      [34, '25-34'],
+      [35, '35-44'],
+      [44, '35-44'],
+      [45, '45-59'],
+      [59, '45-59'],
+      [60, '60+'],
+      [99, '60+'],
     ];
     for (const [age, bracket] of cases) expect(ageBracket(age)).toBe(bracket);
   });
 
   it('gives the age group on a date', () => {
-    expect(ageGroupOn({ birthDate: '2010-01-01', presumedMinor: false }, '2026-06-15')).toEqual({ category: 'child', bracket: '12-17' });
-    expect(ageGroupOn({ birthDate: '1990-01-01', presumedMinor: false }, '2026-06-15')).toEqual({ category: 'adult', bracket: '35-44' });
+    expect(ageGroupOn({ birthDate: '2010-01-01', presumedMinor: false }, '2026-06-15')).toEqual({
+      category: 'child',
+      bracket: '12-17',
+    });
+    expect(ageGroupOn({ birthDate: '1990-01-01', presumedMinor: false }, '2026-06-15')).toEqual({
+      category: 'adult',
+      bracket: '35-44',
+    });
     expect(ageGroupOn({ presumedMinor: true }, '2026-06-15')).toEqual({ category: 'child' });
-    expect(ageGroupOn({ presumedMinor: true, estimatedAge: 19, estimatedOn: '2026-06-15' }, '2026-06-15')).toEqual({ category: 'child' });
+    expect(
+      ageGroupOn(
+        { presumedMinor: true, estimatedAge: 19, estimatedOn: '2026-06-15' },
+        '2026-06-15',
+      ),
+    ).toEqual({ category: 'child' });
     expect(ageGroupOn({ presumedMinor: false }, '2026-06-15')).toBeUndefined();
   });
 });

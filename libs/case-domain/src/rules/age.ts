@@ -13,7 +13,8 @@ export const ageOn = (birthDate: CalendarDate, on: CalendarDate): number => {
   return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
 };
 
-export const ageCategory = (age: number): AgeCategory => (age < AGE_OF_MAJORITY ? 'child' : 'adult');
+export const ageCategory = (age: number): AgeCategory =>
+  age < AGE_OF_MAJORITY ? 'child' : 'adult';
 
 export const ageBracket = (age: number): AgeBracket => {
   if (age < 12) return '0-11';

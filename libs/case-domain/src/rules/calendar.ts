@@ -40,4 +40,6 @@ export const yearOf = (date: CalendarDate): number => Number(date.slice(0, 4));
 
 /** Is `value` an instant in ISO 8601 form that `Date` understands? */
 export const isInstant = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+  typeof value === 'string' &&
+  /^\d{4}-\d{2}-\d{2}T/.test(value) &&
+  !Number.isNaN(Date.parse(value));

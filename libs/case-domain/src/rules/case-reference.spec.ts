@@ -31,7 +31,11 @@ describe('case reference per organisation', () => {
   });
 
   it('parses what it formats', () => {
-    expect(parseCaseReference('ORG-2026-00042')).toEqual({ orgCode: 'ORG', year: 2026, sequence: 42 });
+    expect(parseCaseReference('ORG-2026-00042')).toEqual({
+      orgCode: 'ORG',
+      year: 2026,
+      sequence: 42,
+    });
     expect(parseCaseReference('ORG-2026-00000')).toBeUndefined();
     expect(parseCaseReference('ORG-2026-0042')).toBeUndefined();
     expect(parseCaseReference('xORG-2026-00042')).toBeUndefined();

@@ -13,9 +13,14 @@ export interface CaseReferenceParts {
 }
 
 export const formatCaseReference = (orgCode: string, year: number, sequence: number): string => {
-  if (!ORG_CODE.test(orgCode)) throw new RangeError('organisation code must be 2-10 upper-case letters or digits, starting with a letter');
-  if (!Number.isInteger(year) || year < 1000 || year > 9999) throw new RangeError('year must have four digits');
-  if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError('sequence must be a positive integer');
+  if (!ORG_CODE.test(orgCode))
+    throw new RangeError(
+      'organisation code must be 2-10 upper-case letters or digits, starting with a letter',
+    );
+  if (!Number.isInteger(year) || year < 1000 || year > 9999)
+    throw new RangeError('year must have four digits');
+  if (!Number.isSafeInteger(sequence) || sequence < 1)
+    throw new RangeError('sequence must be a positive integer');
   return `${orgCode}-${year}-${String(sequence).padStart(5, '0')}`;
 };
 

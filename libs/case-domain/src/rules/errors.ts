@@ -64,4 +64,7 @@ export type Decision =
 
 export const accept = (...events: CaseEvent[]): Decision => ({ ok: true, events });
 
-export const reject = (rule: RuleId, message: string): Decision => ({ ok: false, error: { rule, message } });
+export const reject = (rule: RuleId, message: string): Decision => ({
+  ok: false,
+  error: { rule, message },
+});

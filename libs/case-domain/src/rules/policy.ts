@@ -39,10 +39,16 @@ export const createJurisdictionPolicy = (input: JurisdictionPolicyInput): Jurisd
     );
   }
   if (!Number.isInteger(reflectionReminderDaysBefore) || reflectionReminderDaysBefore < 1) {
-    throw new RangeError(`reflectionReminderDaysBefore must be a whole number ≥ 1, got ${reflectionReminderDaysBefore}`);
+    throw new RangeError(
+      `reflectionReminderDaysBefore must be a whole number ≥ 1, got ${reflectionReminderDaysBefore}`,
+    );
   }
   if (!isValidTimeZone(input.timeZone)) {
     throw new RangeError(`not an IANA time zone: ${input.timeZone}`);
   }
-  return Object.freeze({ minimumReflectionDays, timeZone: input.timeZone, reflectionReminderDaysBefore });
+  return Object.freeze({
+    minimumReflectionDays,
+    timeZone: input.timeZone,
+    reflectionReminderDaysBefore,
+  });
 };

@@ -24,10 +24,22 @@ import {
 
 /** A child's open case with the consents every sharing decision needs. */
 const childCase = () =>
-  history([openChildCase(), identify(), consent('assistance'), consent('referral', OTHER_ORG), consent('transfer', OTHER_ORG)]);
+  history([
+    openChildCase(),
+    identify(),
+    consent('assistance'),
+    consent('referral', OTHER_ORG),
+    consent('transfer', OTHER_ORG),
+  ]);
 /** An adult (born 1990) with the same consents. */
 const adultCase = () =>
-  history([openCase(), identify(), consent('assistance'), consent('referral', OTHER_ORG), consent('transfer', OTHER_ORG)]);
+  history([
+    openCase(),
+    identify(),
+    consent('assistance'),
+    consent('referral', OTHER_ORG),
+    consent('transfer', OTHER_ORG),
+  ]);
 
 describe('Rule 3: children first — best-interests assessment before each decision', () => {
   const decisions = [
@@ -71,7 +83,10 @@ describe('Rule 3: children first — best-interests assessment before each decis
 
   it('the latest assessment for a decision counts', () => {
     const base = childCase();
-    const changedMind = extend(base, [bestInterests('referral'), { ...bestInterests('referral', 'do_not_proceed') }]);
+    const changedMind = extend(base, [
+      bestInterests('referral'),
+      { ...bestInterests('referral', 'do_not_proceed') },
+    ]);
     spec.given(changedMind).when(refer()).thenRejects('RULE_3_BEST_INTERESTS_AGAINST_DECISION');
   });
 
@@ -79,32 +94,48 @@ describe('Rule 3: children first — best-interests assessment before each decis
     spec.given(childCase()).when(assist('Accommodation')).thenAccepted();
   });
 
-  it('closing a child\'s case needs an assessment for the closure, at approval', () => {
+  it("closing a child's case needs an assessment for the closure, at approval", () => {
     const requested = extend(childCase(), [requestClosure()]);
     spec.given(requested).when(approveClosure()).thenRejects('RULE_3_BEST_INTERESTS_REQUIRED');
     const assessed = extend(requested, [bestInterests('closure')]);
     spec.given(assessed).when(approveClosure()).thenAccepted();
     const against = extend(requested, [bestInterests('closure', 'do_not_proceed')]);
-    spec.given(against).when(approveClosure()).thenRejects('RULE_3_BEST_INTERESTS_AGAINST_DECISION');
+    spec
+      .given(against)
+      .when(approveClosure())
+      .thenRejects('RULE_3_BEST_INTERESTS_AGAINST_DECISION');
   });
 
   it('a child who turns 18 is an adult from that day (in the jurisdiction time zone)', () => {
-    const events = history([openCase({ personal: { birthDate: '2008-06-16' } }), identify(), consent('referral', OTHER_ORG)]);
+    const events = history([
+      openCase({ personal: { birthDate: '2008-06-16' } }),
+      identify(),
+      consent('referral', OTHER_ORG),
+    ]);
     const dayBefore = new Date('2026-06-15T21:59:00Z'); // 23:59 on 15 June in Vienna
     const birthday = new Date('2026-06-15T22:00:00Z'); // 00:00 on 16 June in Vienna
-    spec.given(events).when(refer(), { now: dayBefore }).thenRejects('RULE_3_BEST_INTERESTS_REQUIRED');
+    spec
+      .given(events)
+      .when(refer(), { now: dayBefore })
+      .thenRejects('RULE_3_BEST_INTERESTS_REQUIRED');
     spec.given(events).when(refer(), { now: birthday }).thenAccepted();
     expect(isChild(evolveAll(events), dayBefore, policy)).toBe(true);
     expect(isChild(evolveAll(events), birthday, policy)).toBe(false);
   });
 
   it('a child by estimated age needs an assessment', () => {
-    const events = history([openCase({ personal: {} }, { estimatedAge: 16, ageUncertain: true }), consent('referral', OTHER_ORG)]);
+    const events = history([
+      openCase({ personal: {} }, { estimatedAge: 16, ageUncertain: true }),
+      consent('referral', OTHER_ORG),
+    ]);
     spec.given(events).when(refer()).thenRejects('RULE_3_BEST_INTERESTS_REQUIRED');
   });
 
   it('only a supervisor records a best-interests assessment', () => {
-    spec.given(childCase()).when({ ...bestInterests('referral'), actor: caseworker }).thenRejects('ROLE_SUPERVISOR_REQUIRED');
+    spec
+      .given(childCase())
+      .when({ ...bestInterests('referral'), actor: caseworker })
+      .thenRejects('ROLE_SUPERVISOR_REQUIRED');
   });
 
   it.each([
@@ -113,26 +144,50 @@ describe('Rule 3: children first — best-interests assessment before each decis
     ['guardianPresent', { guardianPresent: 'yes' }],
     ['assessmentId', { assessmentId: '' }],
   ])('rejects an assessment with an invalid %s', (_, patch) => {
-    spec.given(childCase()).when({ ...bestInterests('referral'), ...patch } as never).thenRejects('INVALID_INPUT');
+    spec
+      .given(childCase())
+      .when({ ...bestInterests('referral'), ...patch } as never)
+      .thenRejects('INVALID_INPUT');
   });
 
   it('records the assessment with its decision, outcome and whether a guardian was present', () => {
-    const [recorded] = spec.given(childCase()).when(bestInterests('transfer', 'do_not_proceed')).thenAccepted();
+    const [recorded] = spec
+      .given(childCase())
+      .when(bestInterests('transfer', 'do_not_proceed'))
+      .thenAccepted();
     expect(recorded).toMatchObject({
       type: 'BestInterestsAssessmentRecorded',
-      data: { assessmentId: 'bia-transfer-do_not_proceed', decision: 'transfer', outcome: 'do_not_proceed', guardianPresent: true, actorId: supervisor.userId, personal: { text: 'assessment summary' } },
+      data: {
+        assessmentId: 'bia-transfer-do_not_proceed',
+        decision: 'transfer',
+        outcome: 'do_not_proceed',
+        guardianPresent: true,
+        actorId: supervisor.userId,
+        personal: { text: 'assessment summary' },
+      },
     });
   });
 });
 
 describe('Rule 3: presumption of minority and age verification', () => {
-  const uncertain = () => history([openCase({ personal: {} }, { estimatedAge: 19, ageUncertain: true }), consent('referral', OTHER_ORG)]);
-  const presume = { type: 'PresumeMinority', actor: caseworker, personal: { text: 'looks young, school documents' } } as const;
+  const uncertain = () =>
+    history([
+      openCase({ personal: {} }, { estimatedAge: 19, ageUncertain: true }),
+      consent('referral', OTHER_ORG),
+    ]);
+  const presume = {
+    type: 'PresumeMinority',
+    actor: caseworker,
+    personal: { text: 'looks young, school documents' },
+  } as const;
 
   it('given an uncertain age, when minority is presumed, then the person is a child until verified', () => {
     spec.given(uncertain()).when(refer()).thenAccepted();
     const presumed = extend(uncertain(), [presume]);
-    expect(presumed.at(-1)).toMatchObject({ type: 'MinorityPresumed', data: { personal: { text: 'looks young, school documents' } } });
+    expect(presumed.at(-1)).toMatchObject({
+      type: 'MinorityPresumed',
+      data: { personal: { text: 'looks young, school documents' } },
+    });
     spec.given(presumed).when(refer()).thenRejects('RULE_3_BEST_INTERESTS_REQUIRED');
     expect(isChild(evolveAll(presumed), NOW, policy)).toBe(true);
   });
@@ -144,7 +199,10 @@ describe('Rule 3: presumption of minority and age verification', () => {
   });
 
   it('cannot presume minority when the age is not uncertain, nor twice', () => {
-    spec.given(history([openCase()])).when(presume).thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
+    spec
+      .given(history([openCase()]))
+      .when(presume)
+      .thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
     const presumed = extend(uncertain(), [presume]);
     spec.given(presumed).when(presume).thenRejects('RULE_3_MINORITY_ALREADY_PRESUMED');
   });
@@ -153,23 +211,56 @@ describe('Rule 3: presumption of minority and age verification', () => {
     const presumed = extend(uncertain(), [presume]);
     const [verified] = spec
       .given(presumed)
-      .when({ type: 'VerifyAge', actor: caseworker, method: 'identity_document', personal: { birthDate: '2000-01-01' } })
+      .when({
+        type: 'VerifyAge',
+        actor: caseworker,
+        method: 'identity_document',
+        personal: { birthDate: '2000-01-01' },
+      })
       .thenAccepted() as AgeVerified[];
-    expect(verified!.data).toMatchObject({ method: 'identity_document', verifiedOn: '2026-06-15', birthYear: 2000, verifiedAge: undefined, personal: { birthDate: '2000-01-01' } });
-    spec.given([...presumed, verified!]).when(refer()).thenAccepted();
-    spec.given([...presumed, verified!]).when(presume).thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
+    expect(verified!.data).toMatchObject({
+      method: 'identity_document',
+      verifiedOn: '2026-06-15',
+      birthYear: 2000,
+      verifiedAge: undefined,
+      personal: { birthDate: '2000-01-01' },
+    });
+    spec
+      .given([...presumed, verified!])
+      .when(refer())
+      .thenAccepted();
+    spec
+      .given([...presumed, verified!])
+      .when(presume)
+      .thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
   });
 
   it('a verification may establish an age instead of a date; a child stays a child', () => {
     const presumed = extend(uncertain(), [presume]);
     const [verified] = spec
       .given(presumed)
-      .when({ type: 'VerifyAge', actor: caseworker, method: 'multidisciplinary_assessment', verifiedAge: 16, personal: {} })
+      .when({
+        type: 'VerifyAge',
+        actor: caseworker,
+        method: 'multidisciplinary_assessment',
+        verifiedAge: 16,
+        personal: {},
+      })
       .thenAccepted() as AgeVerified[];
-    expect(verified!.data).toMatchObject({ birthYear: 2010, verifiedAge: 16, verifiedOn: '2026-06-15' });
-    spec.given([...presumed, verified!]).when(refer()).thenRejects('RULE_3_BEST_INTERESTS_REQUIRED');
+    expect(verified!.data).toMatchObject({
+      birthYear: 2010,
+      verifiedAge: 16,
+      verifiedOn: '2026-06-15',
+    });
+    spec
+      .given([...presumed, verified!])
+      .when(refer())
+      .thenRejects('RULE_3_BEST_INTERESTS_REQUIRED');
     // ages from the verification date on: an adult two years later
-    spec.given([...presumed, verified!]).when(refer(), { now: new Date('2028-06-15T10:00:00Z') }).thenAccepted();
+    spec
+      .given([...presumed, verified!])
+      .when(refer(), { now: new Date('2028-06-15T10:00:00Z') })
+      .thenAccepted();
   });
 
   it.each([
@@ -181,16 +272,40 @@ describe('Rule 3: presumption of minority and age verification', () => {
     ['a birth date in the future', { personal: { birthDate: '2026-06-16' } }],
     ['an unknown method', { method: 'x-ray', verifiedAge: 16, personal: {} }],
   ])('rejects a verification with %s', (_, patch) => {
-    spec.given(uncertain()).when({ type: 'VerifyAge', actor: caseworker, method: 'other', ...patch } as never).thenRejects('INVALID_INPUT');
+    spec
+      .given(uncertain())
+      .when({ type: 'VerifyAge', actor: caseworker, method: 'other', ...patch } as never)
+      .thenRejects('INVALID_INPUT');
   });
 
   it('accepts the boundary ages 0 and 130', () => {
-    spec.given(uncertain()).when({ type: 'VerifyAge', actor: caseworker, method: 'other', verifiedAge: 0, personal: {} }).thenAccepted();
-    spec.given(uncertain()).when({ type: 'VerifyAge', actor: caseworker, method: 'other', verifiedAge: 130, personal: {} }).thenAccepted();
+    spec
+      .given(uncertain())
+      .when({ type: 'VerifyAge', actor: caseworker, method: 'other', verifiedAge: 0, personal: {} })
+      .thenAccepted();
+    spec
+      .given(uncertain())
+      .when({
+        type: 'VerifyAge',
+        actor: caseworker,
+        method: 'other',
+        verifiedAge: 130,
+        personal: {},
+      })
+      .thenAccepted();
   });
 
   it('an age that is not uncertain is corrected, not verified', () => {
-    spec.given(history([openCase()])).when({ type: 'VerifyAge', actor: caseworker, method: 'other', verifiedAge: 30, personal: {} }).thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
+    spec
+      .given(history([openCase()]))
+      .when({
+        type: 'VerifyAge',
+        actor: caseworker,
+        method: 'other',
+        verifiedAge: 30,
+        personal: {},
+      })
+      .thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
   });
 });
 
@@ -200,9 +315,17 @@ describe('Rule 3: a child gets a guardian or legal representative', () => {
     expect(needsGuardian(evolveAll(events), NOW, policy)).toBe(true);
     const [appointed] = spec
       .given(events)
-      .when({ type: 'AppointGuardian', actor: caseworker, kind: 'guardian', personal: { name: 'G', contact: 'c' } })
+      .when({
+        type: 'AppointGuardian',
+        actor: caseworker,
+        kind: 'guardian',
+        personal: { name: 'G', contact: 'c' },
+      })
       .thenAccepted();
-    expect(appointed).toMatchObject({ type: 'GuardianAppointed', data: { kind: 'guardian', personal: { name: 'G', contact: 'c' } } });
+    expect(appointed).toMatchObject({
+      type: 'GuardianAppointed',
+      data: { kind: 'guardian', personal: { name: 'G', contact: 'c' } },
+    });
     expect(needsGuardian(evolveAll([...events, appointed!]), NOW, policy)).toBe(false);
   });
 
@@ -214,7 +337,9 @@ describe('Rule 3: a child gets a guardian or legal representative', () => {
   });
 
   it('rejects an unknown kind of representative', () => {
-    spec.given(childCase()).when({ type: 'AppointGuardian', actor: caseworker, kind: 'uncle' as never, personal: {} }).thenRejects('INVALID_INPUT');
+    spec
+      .given(childCase())
+      .when({ type: 'AppointGuardian', actor: caseworker, kind: 'uncle' as never, personal: {} })
+      .thenRejects('INVALID_INPUT');
   });
 });
-

@@ -25,44 +25,71 @@ const opened = () => history([openCase(), identify()]);
 
 describe('Rule 2: informed consent — consent given / withdrawn', () => {
   it('given an open case, when consent to referral naming an organisation is given, then ConsentGiven records how it was obtained', () => {
-    spec.given(opened()).when(consent('referral', OTHER_ORG)).then([
-      {
-        type: 'ConsentGiven',
-        schemaVersion: 1,
-        data: {
-          caseId: 'case-1',
-          organisationId: ORG,
-          actorId: caseworker.userId,
-          occurredAt: NOW.toISOString(),
-          recordedAt: NOW.toISOString(),
-          purpose: 'referral',
-          receivingOrganisationId: OTHER_ORG,
-          obtainedInLanguage: 'uk',
-          interpreterUsed: true,
+    spec
+      .given(opened())
+      .when(consent('referral', OTHER_ORG))
+      .then([
+        {
+          type: 'ConsentGiven',
+          schemaVersion: 1,
+          data: {
+            caseId: 'case-1',
+            organisationId: ORG,
+            actorId: caseworker.userId,
+            occurredAt: NOW.toISOString(),
+            recordedAt: NOW.toISOString(),
+            purpose: 'referral',
+            receivingOrganisationId: OTHER_ORG,
+            obtainedInLanguage: 'uk',
+            interpreterUsed: true,
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it('consent to assistance names no organisation', () => {
     spec.given(opened()).when(consent('assistance')).thenAccepted();
-    spec.given(opened()).when(consent('assistance', OTHER_ORG)).thenRejects('RULE_2_ASSISTANCE_CONSENT_NAMES_NO_ORGANISATION');
+    spec
+      .given(opened())
+      .when(consent('assistance', OTHER_ORG))
+      .thenRejects('RULE_2_ASSISTANCE_CONSENT_NAMES_NO_ORGANISATION');
   });
 
-  it.each(['referral', 'transfer', 'legal_aid_access'] as const)('consent for %s must name the receiving organisation', (purpose) => {
-    spec.given(opened()).when(consent(purpose)).thenRejects('RULE_2_RECEIVING_ORGANISATION_REQUIRED');
-    spec.given(opened()).when(consent(purpose, '')).thenRejects('RULE_2_RECEIVING_ORGANISATION_REQUIRED');
-  });
+  it.each(['referral', 'transfer', 'legal_aid_access'] as const)(
+    'consent for %s must name the receiving organisation',
+    (purpose) => {
+      spec
+        .given(opened())
+        .when(consent(purpose))
+        .thenRejects('RULE_2_RECEIVING_ORGANISATION_REQUIRED');
+      spec
+        .given(opened())
+        .when(consent(purpose, ''))
+        .thenRejects('RULE_2_RECEIVING_ORGANISATION_REQUIRED');
+    },
+  );
 
   it('rejects an unknown purpose, language or interpreter flag', () => {
-    spec.given(opened()).when(consent('marketing' as never)).thenRejects('INVALID_INPUT');
-    spec.given(opened()).when({ ...consent('assistance'), obtainedInLanguage: 'xx' } as never).thenRejects('INVALID_INPUT');
-    spec.given(opened()).when({ ...consent('assistance'), interpreterUsed: 'no' } as never).thenRejects('INVALID_INPUT');
+    spec
+      .given(opened())
+      .when(consent('marketing' as never))
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(opened())
+      .when({ ...consent('assistance'), obtainedInLanguage: 'xx' } as never)
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(opened())
+      .when({ ...consent('assistance'), interpreterUsed: 'no' } as never)
+      .thenRejects('INVALID_INPUT');
   });
 
   it('the same consent cannot be live twice; consent naming another organisation is separate', () => {
     const given = extend(opened(), [consent('referral', OTHER_ORG)]);
-    spec.given(given).when(consent('referral', OTHER_ORG)).thenRejects('RULE_2_CONSENT_ALREADY_LIVE');
+    spec
+      .given(given)
+      .when(consent('referral', OTHER_ORG))
+      .thenRejects('RULE_2_CONSENT_ALREADY_LIVE');
     spec.given(given).when(consent('referral', LEGAL_ORG)).thenAccepted();
     spec.given(given).when(consent('transfer', OTHER_ORG)).thenAccepted();
   });
@@ -73,58 +100,95 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
   });
 
   it('only the holding organisation records consent', () => {
-    spec.given(opened()).when(consent('assistance', undefined, outsider)).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
-    spec.given(opened()).when(consent('assistance', undefined, administrator)).thenRejects('ROLE_CASEWORKER_OR_SUPERVISOR_REQUIRED');
+    spec
+      .given(opened())
+      .when(consent('assistance', undefined, outsider))
+      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    spec
+      .given(opened())
+      .when(consent('assistance', undefined, administrator))
+      .thenRejects('ROLE_CASEWORKER_OR_SUPERVISOR_REQUIRED');
   });
 
   it('withdrawing needs a live consent for that purpose and organisation', () => {
     spec.given(opened()).when(withdraw('assistance')).thenRejects('RULE_2_NO_LIVE_CONSENT');
     const given = extend(opened(), [consent('referral', OTHER_ORG)]);
     spec.given(given).when(withdraw('referral', LEGAL_ORG)).thenRejects('RULE_2_NO_LIVE_CONSENT');
-    spec.given(given).when(withdraw('referral')).thenRejects('RULE_2_RECEIVING_ORGANISATION_REQUIRED');
-    spec.given(given).when(withdraw('referral', OTHER_ORG)).then([
-      {
-        type: 'ConsentWithdrawn',
-        schemaVersion: 1,
-        data: {
-          caseId: 'case-1',
-          organisationId: ORG,
-          actorId: caseworker.userId,
-          occurredAt: NOW.toISOString(),
-          recordedAt: NOW.toISOString(),
-          purpose: 'referral',
-          receivingOrganisationId: OTHER_ORG,
+    spec
+      .given(given)
+      .when(withdraw('referral'))
+      .thenRejects('RULE_2_RECEIVING_ORGANISATION_REQUIRED');
+    spec
+      .given(given)
+      .when(withdraw('referral', OTHER_ORG))
+      .then([
+        {
+          type: 'ConsentWithdrawn',
+          schemaVersion: 1,
+          data: {
+            caseId: 'case-1',
+            organisationId: ORG,
+            actorId: caseworker.userId,
+            occurredAt: NOW.toISOString(),
+            recordedAt: NOW.toISOString(),
+            purpose: 'referral',
+            receivingOrganisationId: OTHER_ORG,
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it('assistance needs a live consent to assistance; withdrawal stops it', () => {
     spec.given(opened()).when(assist()).thenRejects('RULE_2_ASSISTANCE_CONSENT_REQUIRED');
     const consented = extend(opened(), [consent('assistance')]);
     spec.given(consented).when(assist()).thenAccepted();
-    spec.given(extend(consented, [withdraw('assistance')])).when(assist()).thenRejects('RULE_2_ASSISTANCE_CONSENT_REQUIRED');
+    spec
+      .given(extend(consented, [withdraw('assistance')]))
+      .when(assist())
+      .thenRejects('RULE_2_ASSISTANCE_CONSENT_REQUIRED');
   });
 
   it('a referral needs a live consent to referral naming the receiver; withdrawal blocks the next share', () => {
     spec.given(opened()).when(refer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec.given(extend(opened(), [consent('referral', LEGAL_ORG)])).when(refer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec.given(extend(opened(), [consent('transfer', OTHER_ORG)])).when(refer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
+    spec
+      .given(extend(opened(), [consent('referral', LEGAL_ORG)]))
+      .when(refer())
+      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
+    spec
+      .given(extend(opened(), [consent('transfer', OTHER_ORG)]))
+      .when(refer())
+      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
     const consented = extend(opened(), [consent('referral', OTHER_ORG)]);
     spec.given(consented).when(refer()).thenAccepted();
-    spec.given(extend(consented, [withdraw('referral', OTHER_ORG)])).when(refer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
+    spec
+      .given(extend(consented, [withdraw('referral', OTHER_ORG)]))
+      .when(refer())
+      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
   });
 
   it('a transfer needs a live consent to transfer naming the receiver', () => {
     spec.given(opened()).when(transfer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec.given(extend(opened(), [consent('referral', OTHER_ORG)])).when(transfer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec.given(extend(opened(), [consent('transfer', OTHER_ORG)])).when(transfer()).thenAccepted();
+    spec
+      .given(extend(opened(), [consent('referral', OTHER_ORG)]))
+      .when(transfer())
+      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
+    spec
+      .given(extend(opened(), [consent('transfer', OTHER_ORG)]))
+      .when(transfer())
+      .thenAccepted();
   });
 
   it('legal aid access needs a live consent to legal aid access naming the organisation', () => {
-    const grant = { type: 'GrantLegalAidAccess', actor: caseworker, legalAidOrganisationId: LEGAL_ORG } as const;
+    const grant = {
+      type: 'GrantLegalAidAccess',
+      actor: caseworker,
+      legalAidOrganisationId: LEGAL_ORG,
+    } as const;
     spec.given(opened()).when(grant).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec.given(extend(opened(), [consent('legal_aid_access', LEGAL_ORG)])).when(grant).thenAccepted();
+    spec
+      .given(extend(opened(), [consent('legal_aid_access', LEGAL_ORG)]))
+      .when(grant)
+      .thenAccepted();
   });
 
   it('given pending and accepted referrals to an organisation, when referral consent is withdrawn, then they are revoked at once', () => {
@@ -139,10 +203,22 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
       { type: 'DeclineReferral', actor: receiver, referralId: 'ref-declined', personal: {} },
     ]);
     const events = spec.given(given).when(withdraw('referral', OTHER_ORG)).thenAccepted();
-    expect(events.map((e) => e.type)).toEqual(['ConsentWithdrawn', 'ReferralRevoked', 'ReferralRevoked']);
+    expect(events.map((e) => e.type)).toEqual([
+      'ConsentWithdrawn',
+      'ReferralRevoked',
+      'ReferralRevoked',
+    ]);
     expect(events.slice(1).map((e) => e.data)).toEqual([
-      expect.objectContaining({ referralId: 'ref-pending', cause: 'consent_withdrawn', personal: {} }),
-      expect.objectContaining({ referralId: 'ref-accepted', cause: 'consent_withdrawn', personal: {} }),
+      expect.objectContaining({
+        referralId: 'ref-pending',
+        cause: 'consent_withdrawn',
+        personal: {},
+      }),
+      expect.objectContaining({
+        referralId: 'ref-accepted',
+        cause: 'consent_withdrawn',
+        personal: {},
+      }),
     ]);
     const state = evolveAll([...given, ...events]);
     expect(state.referrals['ref-pending']!.status).toBe('revoked');
@@ -150,7 +226,10 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
     expect(state.referrals['ref-declined']!.status).toBe('declined');
     expect(state.referrals['ref-other']!.status).toBe('pending');
     // the receiver loses what it held through the referral: it can no longer act on it
-    spec.given([...given, ...events]).when({ type: 'CompleteReferral', actor: receiver, referralId: 'ref-accepted' }).thenRejects('REFERRAL_NOT_ACCEPTED');
+    spec
+      .given([...given, ...events])
+      .when({ type: 'CompleteReferral', actor: receiver, referralId: 'ref-accepted' })
+      .thenRejects('REFERRAL_NOT_ACCEPTED');
   });
 
   it('when legal aid consent is withdrawn, the organisation loses legal aid access at once', () => {
@@ -160,18 +239,37 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
     ]);
     const events = spec.given(given).when(withdraw('legal_aid_access', LEGAL_ORG)).thenAccepted();
     expect(events.map((e) => e.type)).toEqual(['ConsentWithdrawn', 'LegalAidAccessRevoked']);
-    expect(events[1]!.data).toMatchObject({ legalAidOrganisationId: LEGAL_ORG, cause: 'consent_withdrawn' });
+    expect(events[1]!.data).toMatchObject({
+      legalAidOrganisationId: LEGAL_ORG,
+      cause: 'consent_withdrawn',
+    });
     expect(evolveAll([...given, ...events]).legalAidOrganisations).toEqual([]);
   });
 
   it('withdrawing legal aid consent that was never used revokes nothing', () => {
     const given = extend(opened(), [consent('legal_aid_access', LEGAL_ORG)]);
-    expect(spec.given(given).when(withdraw('legal_aid_access', LEGAL_ORG)).thenAccepted().map((e) => e.type)).toEqual(['ConsentWithdrawn']);
+    expect(
+      spec
+        .given(given)
+        .when(withdraw('legal_aid_access', LEGAL_ORG))
+        .thenAccepted()
+        .map((e) => e.type),
+    ).toEqual(['ConsentWithdrawn']);
   });
 
   it('withdrawing transfer consent revokes nothing else', () => {
-    const given = extend(opened(), [consent('transfer', OTHER_ORG), consent('referral', OTHER_ORG), refer()]);
-    expect(spec.given(given).when(withdraw('transfer', OTHER_ORG)).thenAccepted().map((e) => e.type)).toEqual(['ConsentWithdrawn']);
+    const given = extend(opened(), [
+      consent('transfer', OTHER_ORG),
+      consent('referral', OTHER_ORG),
+      refer(),
+    ]);
+    expect(
+      spec
+        .given(given)
+        .when(withdraw('transfer', OTHER_ORG))
+        .thenAccepted()
+        .map((e) => e.type),
+    ).toEqual(['ConsentWithdrawn']);
   });
 
   it('consent can be withdrawn on a closed case', () => {
@@ -196,7 +294,10 @@ describe('Objection to statistical use', () => {
   });
 
   it('cannot be recorded twice, nor withdrawn when absent', () => {
-    spec.given(extend(opened(), [object])).when(object).thenRejects('STATISTICAL_OBJECTION_ALREADY_RECORDED');
+    spec
+      .given(extend(opened(), [object]))
+      .when(object)
+      .thenRejects('STATISTICAL_OBJECTION_ALREADY_RECORDED');
     spec.given(opened()).when(unobject).thenRejects('STATISTICAL_OBJECTION_NOT_RECORDED');
   });
 
@@ -207,7 +308,13 @@ describe('Objection to statistical use', () => {
   });
 
   it('only the holder records it', () => {
-    spec.given(opened()).when({ ...object, actor: outsider }).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
-    spec.given(extend(opened(), [object])).when({ ...unobject, actor: outsider }).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    spec
+      .given(opened())
+      .when({ ...object, actor: outsider })
+      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    spec
+      .given(extend(opened(), [object]))
+      .when({ ...unobject, actor: outsider })
+      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
   });
 });

@@ -1,52 +1,74 @@
 import type { ReflectionPeriodGranted, VictimIdentified, VictimStatusChanged } from '../events';
 import { createJurisdictionPolicy } from '../rules/policy';
-import { NOW, ORG, caseworker, history, identify, openCase, outsider, spec } from '../testing/fixtures';
+import {
+  NOW,
+  ORG,
+  caseworker,
+  history,
+  identify,
+  openCase,
+  outsider,
+  spec,
+} from '../testing/fixtures';
 
 describe('Victim identified / status changed', () => {
   const opened = () => history([openCase()]);
 
   it('given an open case, when the first status is recorded, then VictimIdentified with age group and year at identification', () => {
-    spec.given(opened()).when(identify()).then([
-      {
-        type: 'VictimIdentified',
-        schemaVersion: 1,
-        data: {
-          caseId: 'case-1',
-          organisationId: ORG,
-          actorId: caseworker.userId,
-          occurredAt: NOW.toISOString(),
-          recordedAt: NOW.toISOString(),
-          status: 'PossibleVictimOfTrafficking',
-          decidingBody: 'NGO',
-          decidedOn: '2026-06-10',
-          formsOfExploitation: ['ForcedLabour', 'ForcedCriminality'],
-          sectors: ['F_Construction'],
-          countriesOfRecruitment: ['UA'],
-          countriesOfTransit: ['PL'],
-          countriesOfExploitation: ['AT'],
-          meansOfControl: ['DebtBondage', 'RestrictsMovement'],
-          exploitationFromYear: undefined,
-          exploitationToYear: undefined,
-          ageGroupAtIdentification: { category: 'adult', bracket: '35-44' },
-          yearOfIdentification: 2026,
-          personal: { text: 'described by the person' },
+    spec
+      .given(opened())
+      .when(identify())
+      .then([
+        {
+          type: 'VictimIdentified',
+          schemaVersion: 1,
+          data: {
+            caseId: 'case-1',
+            organisationId: ORG,
+            actorId: caseworker.userId,
+            occurredAt: NOW.toISOString(),
+            recordedAt: NOW.toISOString(),
+            status: 'PossibleVictimOfTrafficking',
+            decidingBody: 'NGO',
+            decidedOn: '2026-06-10',
+            formsOfExploitation: ['ForcedLabour', 'ForcedCriminality'],
+            sectors: ['F_Construction'],
+            countriesOfRecruitment: ['UA'],
+            countriesOfTransit: ['PL'],
+            countriesOfExploitation: ['AT'],
+            meansOfControl: ['DebtBondage', 'RestrictsMovement'],
+            exploitationFromYear: undefined,
+            exploitationToYear: undefined,
+            ageGroupAtIdentification: { category: 'adult', bracket: '35-44' },
+            yearOfIdentification: 2026,
+            personal: { text: 'described by the person' },
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it('computes the age group on the decision date, not on the recording date', () => {
     // born 2008-06-12: 17 on 2026-06-10 (decision), 18 on NOW (2026-06-15)
     const events = history([openCase({ personal: { birthDate: '2008-06-12' } })]);
     const [identified] = spec.given(events).when(identify()).thenAccepted() as VictimIdentified[];
-    expect(identified!.data.ageGroupAtIdentification).toEqual({ category: 'child', bracket: '12-17' });
+    expect(identified!.data.ageGroupAtIdentification).toEqual({
+      category: 'child',
+      bracket: '12-17',
+    });
   });
 
   it('given a status, when another is recorded, then VictimStatusChanged, including to "not a victim"', () => {
     const given = history([openCase(), identify()]);
     const [changed] = spec
       .given(given)
-      .when(identify({ status: 'NotAVictimOfTrafficking', decidingBody: 'CourtOrProsecution', exploitationFromYear: 2024, exploitationToYear: 2025 }))
+      .when(
+        identify({
+          status: 'NotAVictimOfTrafficking',
+          decidingBody: 'CourtOrProsecution',
+          exploitationFromYear: 2024,
+          exploitationToYear: 2025,
+        }),
+      )
       .thenAccepted() as VictimStatusChanged[];
     expect(changed!.type).toBe('VictimStatusChanged');
     expect(changed!.data).toMatchObject({
@@ -59,7 +81,10 @@ describe('Victim identified / status changed', () => {
   });
 
   it('the first decision cannot be "not a victim"', () => {
-    spec.given(opened()).when(identify({ status: 'NotAVictimOfTrafficking' })).thenRejects('STATUS_FIRST_MUST_BE_PRESUMED_OR_IDENTIFIED');
+    spec
+      .given(opened())
+      .when(identify({ status: 'NotAVictimOfTrafficking' }))
+      .thenRejects('STATUS_FIRST_MUST_BE_PRESUMED_OR_IDENTIFIED');
   });
 
   it.each([
@@ -81,11 +106,19 @@ describe('Victim identified / status changed', () => {
   });
 
   it('accepts decidedOn today and the boundary years', () => {
-    spec.given(opened()).when(identify({ decidedOn: '2026-06-15', exploitationFromYear: 1900, exploitationToYear: 9999 })).thenAccepted();
+    spec
+      .given(opened())
+      .when(
+        identify({ decidedOn: '2026-06-15', exploitationFromYear: 1900, exploitationToYear: 9999 }),
+      )
+      .thenAccepted();
   });
 
   it('only the holding organisation records a status', () => {
-    spec.given(opened()).when(identify({ actor: outsider })).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    spec
+      .given(opened())
+      .when(identify({ actor: outsider }))
+      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
   });
 });
 
@@ -97,7 +130,12 @@ describe('Recovery and reflection period granted (rule 4)', () => {
       .given(presumed())
       .when({ type: 'GrantReflectionPeriod', actor: caseworker, startsOn: '2026-06-12', days: 45 })
       .thenAccepted() as ReflectionPeriodGranted[];
-    expect(granted!.data).toMatchObject({ startsOn: '2026-06-12', days: 45, endsOn: '2026-07-26', remindOn: '2026-07-19' });
+    expect(granted!.data).toMatchObject({
+      startsOn: '2026-06-12',
+      days: 45,
+      endsOn: '2026-07-26',
+      remindOn: '2026-07-19',
+    });
   });
 
   it('defaults to the jurisdiction minimum, starting today in the jurisdiction time zone', () => {
@@ -110,31 +148,59 @@ describe('Recovery and reflection period granted (rule 4)', () => {
   });
 
   it('an identified victim is entitled too', () => {
-    spec.given(history([openCase(), identify({ status: 'ActualVictimOfTrafficking' })])).when({ type: 'GrantReflectionPeriod', actor: caseworker }).thenAccepted();
+    spec
+      .given(history([openCase(), identify({ status: 'ActualVictimOfTrafficking' })]))
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker })
+      .thenAccepted();
   });
 
   it('rejects a period shorter than 30 days', () => {
-    spec.given(presumed()).when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 29 }).thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
+    spec
+      .given(presumed())
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 29 })
+      .thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
   });
 
   it('rejects a period shorter than a longer jurisdiction minimum', () => {
     const policy = createJurisdictionPolicy({ timeZone: 'Europe/Oslo', minimumReflectionDays: 45 });
-    spec.given(presumed()).when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 44 }, { policy }).thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
-    const [granted] = spec.given(presumed()).when({ type: 'GrantReflectionPeriod', actor: caseworker }, { policy }).thenAccepted() as ReflectionPeriodGranted[];
+    spec
+      .given(presumed())
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 44 }, { policy })
+      .thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
+    const [granted] = spec
+      .given(presumed())
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker }, { policy })
+      .thenAccepted() as ReflectionPeriodGranted[];
     expect(granted!.data.days).toBe(45);
   });
 
   it('rejects a fractional number of days', () => {
-    spec.given(presumed()).when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 30.5 }).thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
+    spec
+      .given(presumed())
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 30.5 })
+      .thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
   });
 
   it('rejects an invalid start date', () => {
-    spec.given(presumed()).when({ type: 'GrantReflectionPeriod', actor: caseworker, startsOn: '2026-02-30' }).thenRejects('INVALID_INPUT');
+    spec
+      .given(presumed())
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker, startsOn: '2026-02-30' })
+      .thenRejects('INVALID_INPUT');
   });
 
   it('needs a presumed or identified victim', () => {
-    spec.given(history([openCase()])).when({ type: 'GrantReflectionPeriod', actor: caseworker }).thenRejects('RULE_4_REFLECTION_PERIOD_NEEDS_VICTIM_STATUS');
-    const notAVictim = history([openCase(), identify(), identify({ status: 'NotAVictimOfTrafficking' })]);
-    spec.given(notAVictim).when({ type: 'GrantReflectionPeriod', actor: caseworker }).thenRejects('RULE_4_REFLECTION_PERIOD_NEEDS_VICTIM_STATUS');
+    spec
+      .given(history([openCase()]))
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker })
+      .thenRejects('RULE_4_REFLECTION_PERIOD_NEEDS_VICTIM_STATUS');
+    const notAVictim = history([
+      openCase(),
+      identify(),
+      identify({ status: 'NotAVictimOfTrafficking' }),
+    ]);
+    spec
+      .given(notAVictim)
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker })
+      .thenRejects('RULE_4_REFLECTION_PERIOD_NEEDS_VICTIM_STATUS');
   });
 });

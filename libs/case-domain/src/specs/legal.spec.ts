@@ -1,11 +1,28 @@
 import type { CaseCommand } from '../commands';
 import { LAW_ENFORCEMENT_COOPERATION, REMEDY_AVENUES, REMEDY_TYPES } from '../code-lists';
 import { evolveAll } from '../state';
-import { LEGAL_ORG, NOW, ORG, caseworker, consent, extend, history, identify, lawyer, openCase, outsider, spec, supervisor } from '../testing/fixtures';
+import {
+  LEGAL_ORG,
+  NOW,
+  ORG,
+  caseworker,
+  consent,
+  extend,
+  history,
+  identify,
+  lawyer,
+  openCase,
+  outsider,
+  spec,
+  supervisor,
+} from '../testing/fixtures';
 
 const opened = () => history([openCase(), identify()]);
 const withLegalAid = () =>
-  extend(opened(), [consent('legal_aid_access', LEGAL_ORG), { type: 'GrantLegalAidAccess', actor: caseworker, legalAidOrganisationId: LEGAL_ORG }]);
+  extend(opened(), [
+    consent('legal_aid_access', LEGAL_ORG),
+    { type: 'GrantLegalAidAccess', actor: caseworker, legalAidOrganisationId: LEGAL_ORG },
+  ]);
 const seek = (patch: Partial<CaseCommand & { type: 'SeekRemedy' }> = {}): CaseCommand => ({
   type: 'SeekRemedy',
   actor: caseworker,
@@ -15,41 +32,73 @@ const seek = (patch: Partial<CaseCommand & { type: 'SeekRemedy' }> = {}): CaseCo
   personal: { text: 'unpaid wages' },
   ...patch,
 });
-const raise = (actor = caseworker, flagId = 'flag-1'): CaseCommand => ({ type: 'RaiseNonPunishmentFlag', actor, flagId, personal: { text: 'charged with document fraud' } });
-const resolve = (actor = caseworker, flagId = 'flag-1'): CaseCommand => ({ type: 'ResolveNonPunishmentFlag', actor, flagId, resolution: 'charges_dropped', personal: {} });
+const raise = (actor = caseworker, flagId = 'flag-1'): CaseCommand => ({
+  type: 'RaiseNonPunishmentFlag',
+  actor,
+  flagId,
+  personal: { text: 'charged with document fraud' },
+});
+const resolve = (actor = caseworker, flagId = 'flag-1'): CaseCommand => ({
+  type: 'ResolveNonPunishmentFlag',
+  actor,
+  flagId,
+  resolution: 'charges_dropped',
+  personal: {},
+});
 
 describe('Law-enforcement cooperation recorded (rule 1: information only)', () => {
-  it.each(LAW_ENFORCEMENT_COOPERATION)('records %s as the person\'s choice', (cooperation) => {
-    const [recorded] = spec.given(opened()).when({ type: 'RecordLawEnforcementCooperation', actor: caseworker, cooperation }).thenAccepted();
-    expect(recorded).toMatchObject({ type: 'LawEnforcementCooperationRecorded', data: { cooperation } });
-    expect(evolveAll([...opened(), recorded!]).information.lawEnforcementCooperation).toBe(cooperation);
+  it.each(LAW_ENFORCEMENT_COOPERATION)("records %s as the person's choice", (cooperation) => {
+    const [recorded] = spec
+      .given(opened())
+      .when({ type: 'RecordLawEnforcementCooperation', actor: caseworker, cooperation })
+      .thenAccepted();
+    expect(recorded).toMatchObject({
+      type: 'LawEnforcementCooperationRecorded',
+      data: { cooperation },
+    });
+    expect(evolveAll([...opened(), recorded!]).information.lawEnforcementCooperation).toBe(
+      cooperation,
+    );
   });
 
   it('rejects values outside the list and other organisations', () => {
-    spec.given(opened()).when({ type: 'RecordLawEnforcementCooperation', actor: caseworker, cooperation: 'informant' } as never).thenRejects('INVALID_INPUT');
-    spec.given(opened()).when({ type: 'RecordLawEnforcementCooperation', actor: outsider, cooperation: 'declined' }).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    spec
+      .given(opened())
+      .when({
+        type: 'RecordLawEnforcementCooperation',
+        actor: caseworker,
+        cooperation: 'informant',
+      } as never)
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(opened())
+      .when({ type: 'RecordLawEnforcementCooperation', actor: outsider, cooperation: 'declined' })
+      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
   });
 });
 
 describe('Remedy sought (rule 5)', () => {
   it('records a remedy type and avenue', () => {
-    spec.given(opened()).when(seek()).then([
-      {
-        type: 'RemedySought',
-        schemaVersion: 1,
-        data: {
-          caseId: 'case-1',
-          organisationId: ORG,
-          actorId: caseworker.userId,
-          occurredAt: NOW.toISOString(),
-          recordedAt: NOW.toISOString(),
-          remedyId: 'rem-1',
-          remedyType: 'Compensation',
-          avenue: 'LabourOrEmploymentTribunal',
-          personal: { text: 'unpaid wages' },
+    spec
+      .given(opened())
+      .when(seek())
+      .then([
+        {
+          type: 'RemedySought',
+          schemaVersion: 1,
+          data: {
+            caseId: 'case-1',
+            organisationId: ORG,
+            actorId: caseworker.userId,
+            occurredAt: NOW.toISOString(),
+            recordedAt: NOW.toISOString(),
+            remedyId: 'rem-1',
+            remedyType: 'Compensation',
+            avenue: 'LabourOrEmploymentTribunal',
+            personal: { text: 'unpaid wages' },
+          },
         },
-      },
-    ]);
+      ]);
   });
 
   it('several remedies through several avenues at once, every type and avenue accepted', () => {
@@ -63,16 +112,37 @@ describe('Remedy sought (rule 5)', () => {
   });
 
   it('rejects a duplicate id, an unknown type or avenue, an empty id', () => {
-    spec.given(extend(opened(), [seek()])).when(seek()).thenRejects('REMEDY_ALREADY_SOUGHT');
-    spec.given(opened()).when(seek({ remedyType: 'Revenge' as never })).thenRejects('INVALID_INPUT');
-    spec.given(opened()).when(seek({ avenue: 'Twitter' as never })).thenRejects('INVALID_INPUT');
-    spec.given(opened()).when(seek({ remedyId: '' })).thenRejects('INVALID_INPUT');
+    spec
+      .given(extend(opened(), [seek()]))
+      .when(seek())
+      .thenRejects('REMEDY_ALREADY_SOUGHT');
+    spec
+      .given(opened())
+      .when(seek({ remedyType: 'Revenge' as never }))
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(opened())
+      .when(seek({ avenue: 'Twitter' as never }))
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(opened())
+      .when(seek({ remedyId: '' }))
+      .thenRejects('INVALID_INPUT');
   });
 
   it('a legal aid lawyer with access records remedies; without access, not', () => {
-    spec.given(withLegalAid()).when(seek({ actor: lawyer })).thenAccepted();
-    spec.given(opened()).when(seek({ actor: lawyer })).thenRejects('ACCESS_NO_LEGAL_AID_ACCESS');
-    spec.given(opened()).when(seek({ actor: outsider })).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    spec
+      .given(withLegalAid())
+      .when(seek({ actor: lawyer }))
+      .thenAccepted();
+    spec
+      .given(opened())
+      .when(seek({ actor: lawyer }))
+      .thenRejects('ACCESS_NO_LEGAL_AID_ACCESS');
+    spec
+      .given(opened())
+      .when(seek({ actor: outsider }))
+      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
   });
 
   it('not on a closed case', () => {
@@ -87,10 +157,21 @@ describe('Remedy sought (rule 5)', () => {
 describe('Non-punishment flag raised / resolved (rule 6)', () => {
   it('raise then resolve', () => {
     const [raised] = spec.given(opened()).when(raise()).thenAccepted();
-    expect(raised).toMatchObject({ type: 'NonPunishmentFlagRaised', data: { flagId: 'flag-1', personal: { text: 'charged with document fraud' } } });
-    const [resolved] = spec.given([...opened(), raised!]).when(resolve()).thenAccepted();
-    expect(resolved).toMatchObject({ type: 'NonPunishmentFlagResolved', data: { flagId: 'flag-1', resolution: 'charges_dropped' } });
-    expect(evolveAll([...opened(), raised!, resolved!]).nonPunishmentFlags).toEqual({ 'flag-1': 'resolved' });
+    expect(raised).toMatchObject({
+      type: 'NonPunishmentFlagRaised',
+      data: { flagId: 'flag-1', personal: { text: 'charged with document fraud' } },
+    });
+    const [resolved] = spec
+      .given([...opened(), raised!])
+      .when(resolve())
+      .thenAccepted();
+    expect(resolved).toMatchObject({
+      type: 'NonPunishmentFlagResolved',
+      data: { flagId: 'flag-1', resolution: 'charges_dropped' },
+    });
+    expect(evolveAll([...opened(), raised!, resolved!]).nonPunishmentFlags).toEqual({
+      'flag-1': 'resolved',
+    });
   });
 
   it('a legal aid lawyer with access acts on the flag', () => {
@@ -110,7 +191,10 @@ describe('Non-punishment flag raised / resolved (rule 6)', () => {
   });
 
   it('rejects an unknown resolution and an empty id', () => {
-    spec.given(extend(opened(), [raise()])).when({ ...resolve(), resolution: 'pardoned' } as never).thenRejects('INVALID_INPUT');
+    spec
+      .given(extend(opened(), [raise()]))
+      .when({ ...resolve(), resolution: 'pardoned' } as never)
+      .thenRejects('INVALID_INPUT');
     spec.given(opened()).when(raise(caseworker, '')).thenRejects('INVALID_INPUT');
   });
 });

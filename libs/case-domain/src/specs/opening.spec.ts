@@ -1,34 +1,46 @@
 import type { CaseOpened } from '../events';
-import { CASE_ID, NOW, ORG, administrator, caseworker, history, openCase, spec } from '../testing/fixtures';
+import {
+  CASE_ID,
+  NOW,
+  ORG,
+  administrator,
+  caseworker,
+  history,
+  openCase,
+  spec,
+} from '../testing/fixtures';
 
 describe('Case opened', () => {
   it('given no case, when a caseworker opens one, then CaseOpened holds readable coarse facts and the identifiers apart', () => {
-    spec.given().when(openCase()).then([
-      {
-        type: 'CaseOpened',
-        schemaVersion: 2,
-        data: {
-          caseId: CASE_ID,
-          organisationId: ORG,
-          actorId: caseworker.userId,
-          occurredAt: NOW.toISOString(),
-          recordedAt: NOW.toISOString(),
-          caseReference: 'ORG-2026-00042',
-          referralSource: 'Hotline',
-          profile: {
-            sexGender: 'Masculine',
-            birthYear: 1990,
-            estimatedAge: undefined,
-            estimatedAgeOn: undefined,
-            ageUncertain: false,
-            citizenships: ['UA'],
-            languages: ['uk', 'ru'],
+    spec
+      .given()
+      .when(openCase())
+      .then([
+        {
+          type: 'CaseOpened',
+          schemaVersion: 2,
+          data: {
+            caseId: CASE_ID,
+            organisationId: ORG,
+            actorId: caseworker.userId,
+            occurredAt: NOW.toISOString(),
+            recordedAt: NOW.toISOString(),
+            caseReference: 'ORG-2026-00042',
+            referralSource: 'Hotline',
+            profile: {
+              sexGender: 'Masculine',
+              birthYear: 1990,
+              estimatedAge: undefined,
+              estimatedAgeOn: undefined,
+              ageUncertain: false,
+              citizenships: ['UA'],
+              languages: ['uk', 'ru'],
+            },
+            ageGroupAtOpening: { category: 'adult', bracket: '35-44' },
+            personal: { fullName: 'Test Person', birthDate: '1990-04-02' },
           },
-          ageGroupAtOpening: { category: 'adult', bracket: '35-44' },
-          personal: { fullName: 'Test Person', birthDate: '1990-04-02' },
         },
-      },
-    ]);
+      ]);
   });
 
   it('derives birth year and age group from an estimated age when the birth date is unknown', () => {
@@ -36,24 +48,38 @@ describe('Case opened', () => {
       .given()
       .when(openCase({ personal: { fullName: 'X' } }, { estimatedAge: 15, ageUncertain: true }))
       .thenAccepted() as CaseOpened[];
-    expect(opened!.data.profile).toMatchObject({ birthYear: 2011, estimatedAge: 15, estimatedAgeOn: '2026-06-15', ageUncertain: true });
+    expect(opened!.data.profile).toMatchObject({
+      birthYear: 2011,
+      estimatedAge: 15,
+      estimatedAgeOn: '2026-06-15',
+      ageUncertain: true,
+    });
     expect(opened!.data.ageGroupAtOpening).toEqual({ category: 'child', bracket: '12-17' });
   });
 
   it('ignores an estimate when the exact birth date is known', () => {
-    const [opened] = spec.given().when(openCase({}, { estimatedAge: 50 })).thenAccepted() as CaseOpened[];
+    const [opened] = spec
+      .given()
+      .when(openCase({}, { estimatedAge: 50 }))
+      .thenAccepted() as CaseOpened[];
     expect(opened!.data.profile.estimatedAge).toBeUndefined();
     expect(opened!.data.profile.birthYear).toBe(1990);
   });
 
   it('records no age group when no age is known', () => {
-    const [opened] = spec.given().when(openCase({ personal: {} }, { ageUncertain: true })).thenAccepted() as CaseOpened[];
+    const [opened] = spec
+      .given()
+      .when(openCase({ personal: {} }, { ageUncertain: true }))
+      .thenAccepted() as CaseOpened[];
     expect(opened!.data.ageGroupAtOpening).toBeUndefined();
     expect(opened!.data.profile.birthYear).toBeUndefined();
   });
 
   it('keeps an occurredAt in the past and records now', () => {
-    const [opened] = spec.given().when(openCase({ occurredAt: '2026-06-01T08:00:00+02:00' })).thenAccepted();
+    const [opened] = spec
+      .given()
+      .when(openCase({ occurredAt: '2026-06-01T08:00:00+02:00' }))
+      .thenAccepted();
     expect(opened!.data.occurredAt).toBe('2026-06-01T06:00:00.000Z');
     expect(opened!.data.recordedAt).toBe(NOW.toISOString());
   });
@@ -81,25 +107,49 @@ describe('Case opened', () => {
   });
 
   it('accepts the boundary values: born today, estimated age 0 and 130, occurredAt exactly now', () => {
-    spec.given().when(openCase({ personal: { birthDate: '2026-06-15' } })).thenAccepted();
-    spec.given().when(openCase({ personal: {} }, { estimatedAge: 0 })).thenAccepted();
-    spec.given().when(openCase({ personal: {} }, { estimatedAge: 130 })).thenAccepted();
-    spec.given().when(openCase({ occurredAt: NOW.toISOString() })).thenAccepted();
+    spec
+      .given()
+      .when(openCase({ personal: { birthDate: '2026-06-15' } }))
+      .thenAccepted();
+    spec
+      .given()
+      .when(openCase({ personal: {} }, { estimatedAge: 0 }))
+      .thenAccepted();
+    spec
+      .given()
+      .when(openCase({ personal: {} }, { estimatedAge: 130 }))
+      .thenAccepted();
+    spec
+      .given()
+      .when(openCase({ occurredAt: NOW.toISOString() }))
+      .thenAccepted();
   });
 
   it('given an open case, when it is opened again, then CASE_ALREADY_OPENED', () => {
-    spec.given(history([openCase()])).when(openCase()).thenRejects('CASE_ALREADY_OPENED');
+    spec
+      .given(history([openCase()]))
+      .when(openCase())
+      .thenRejects('CASE_ALREADY_OPENED');
   });
 
   it('an administrator cannot open a case', () => {
-    spec.given().when(openCase({ actor: administrator })).thenRejects('ROLE_CASEWORKER_OR_SUPERVISOR_REQUIRED');
+    spec
+      .given()
+      .when(openCase({ actor: administrator }))
+      .thenRejects('ROLE_CASEWORKER_OR_SUPERVISOR_REQUIRED');
   });
 
   it('rejects every other command on a case that was never opened', () => {
-    spec.given().when({ type: 'AddNote', actor: caseworker, noteId: 'n', personal: { text: 't' } }).thenRejects('CASE_NOT_OPENED');
+    spec
+      .given()
+      .when({ type: 'AddNote', actor: caseworker, noteId: 'n', personal: { text: 't' } })
+      .thenRejects('CASE_NOT_OPENED');
   });
 
   it('rejects an unknown command type', () => {
-    spec.given().when({ type: 'Nonsense', actor: caseworker } as never).thenRejects('INVALID_INPUT');
+    spec
+      .given()
+      .when({ type: 'Nonsense', actor: caseworker } as never)
+      .thenRejects('INVALID_INPUT');
   });
 });

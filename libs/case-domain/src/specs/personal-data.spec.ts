@@ -35,45 +35,188 @@ const lifeOfACase: CaseCommand[] = [
     },
   }),
   {
-    type: 'RecordVictimStatus', actor: caseworker, status: 'PossibleVictimOfTrafficking', decidingBody: 'NGO', decidedOn: '2026-06-01',
-    formsOfExploitation: ['ForcedBegging'], sectors: [], countriesOfRecruitment: ['RO'], countriesOfTransit: [], countriesOfExploitation: ['AT'],
-    meansOfControl: ['WithholdsDocuments'], exploitationFromYear: 2025, personal: { text: PII('story'), exploitationStartedOn: '2025-03-02' },
+    type: 'RecordVictimStatus',
+    actor: caseworker,
+    status: 'PossibleVictimOfTrafficking',
+    decidingBody: 'NGO',
+    decidedOn: '2026-06-01',
+    formsOfExploitation: ['ForcedBegging'],
+    sectors: [],
+    countriesOfRecruitment: ['RO'],
+    countriesOfTransit: [],
+    countriesOfExploitation: ['AT'],
+    meansOfControl: ['WithholdsDocuments'],
+    exploitationFromYear: 2025,
+    personal: { text: PII('story'), exploitationStartedOn: '2025-03-02' },
   },
   { type: 'GrantReflectionPeriod', actor: caseworker },
-  { type: 'GiveConsent', actor: caseworker, purpose: 'assistance', obtainedInLanguage: 'ro', interpreterUsed: true },
-  { type: 'GiveConsent', actor: caseworker, purpose: 'referral', receivingOrganisationId: OTHER_ORG, obtainedInLanguage: 'ro', interpreterUsed: true },
-  { type: 'GiveConsent', actor: caseworker, purpose: 'transfer', receivingOrganisationId: OTHER_ORG, obtainedInLanguage: 'ro', interpreterUsed: true },
-  { type: 'GiveConsent', actor: caseworker, purpose: 'legal_aid_access', receivingOrganisationId: LEGAL_ORG, obtainedInLanguage: 'ro', interpreterUsed: false },
-  { type: 'AppointGuardian', actor: caseworker, kind: 'guardian', personal: { name: PII('guardian'), contact: PII('guardian-phone') } },
-  { type: 'AssessNeeds', actor: caseworker, needs: ['Accommodation', 'EducationForChildren'], personal: text('needs') },
-  { type: 'RecordSupportPlan', actor: caseworker, planId: 'plan-1', plannedAssistance: ['Accommodation'], personal: text('plan') },
-  { type: 'ProvideAssistance', actor: caseworker, assistanceId: 'as-1', assistanceType: 'Accommodation', personal: text('assistance') },
-  { type: 'RecordBestInterestsAssessment', actor: supervisor, assessmentId: 'bia-1', decision: 'referral', outcome: 'proceed', guardianPresent: true, personal: text('bia') },
-  { type: 'ReferCase', actor: caseworker, referralId: 'ref-1', toOrganisationId: OTHER_ORG, service: 'Psychological', personal: text('referral-reason') },
+  {
+    type: 'GiveConsent',
+    actor: caseworker,
+    purpose: 'assistance',
+    obtainedInLanguage: 'ro',
+    interpreterUsed: true,
+  },
+  {
+    type: 'GiveConsent',
+    actor: caseworker,
+    purpose: 'referral',
+    receivingOrganisationId: OTHER_ORG,
+    obtainedInLanguage: 'ro',
+    interpreterUsed: true,
+  },
+  {
+    type: 'GiveConsent',
+    actor: caseworker,
+    purpose: 'transfer',
+    receivingOrganisationId: OTHER_ORG,
+    obtainedInLanguage: 'ro',
+    interpreterUsed: true,
+  },
+  {
+    type: 'GiveConsent',
+    actor: caseworker,
+    purpose: 'legal_aid_access',
+    receivingOrganisationId: LEGAL_ORG,
+    obtainedInLanguage: 'ro',
+    interpreterUsed: false,
+  },
+  {
+    type: 'AppointGuardian',
+    actor: caseworker,
+    kind: 'guardian',
+    personal: { name: PII('guardian'), contact: PII('guardian-phone') },
+  },
+  {
+    type: 'AssessNeeds',
+    actor: caseworker,
+    needs: ['Accommodation', 'EducationForChildren'],
+    personal: text('needs'),
+  },
+  {
+    type: 'RecordSupportPlan',
+    actor: caseworker,
+    planId: 'plan-1',
+    plannedAssistance: ['Accommodation'],
+    personal: text('plan'),
+  },
+  {
+    type: 'ProvideAssistance',
+    actor: caseworker,
+    assistanceId: 'as-1',
+    assistanceType: 'Accommodation',
+    personal: text('assistance'),
+  },
+  {
+    type: 'RecordBestInterestsAssessment',
+    actor: supervisor,
+    assessmentId: 'bia-1',
+    decision: 'referral',
+    outcome: 'proceed',
+    guardianPresent: true,
+    personal: text('bia'),
+  },
+  {
+    type: 'ReferCase',
+    actor: caseworker,
+    referralId: 'ref-1',
+    toOrganisationId: OTHER_ORG,
+    service: 'Psychological',
+    personal: text('referral-reason'),
+  },
   { type: 'AcceptReferral', actor: receiver, referralId: 'ref-1' },
   { type: 'CompleteReferral', actor: receiver, referralId: 'ref-1' },
-  { type: 'RecordBestInterestsAssessment', actor: supervisor, assessmentId: 'bia-2', decision: 'referral', outcome: 'proceed', guardianPresent: false, personal: text('bia-2') },
-  { type: 'ReferCase', actor: caseworker, referralId: 'ref-2', toOrganisationId: OTHER_ORG, service: 'Accommodation', personal: text('referral-2') },
+  {
+    type: 'RecordBestInterestsAssessment',
+    actor: supervisor,
+    assessmentId: 'bia-2',
+    decision: 'referral',
+    outcome: 'proceed',
+    guardianPresent: false,
+    personal: text('bia-2'),
+  },
+  {
+    type: 'ReferCase',
+    actor: caseworker,
+    referralId: 'ref-2',
+    toOrganisationId: OTHER_ORG,
+    service: 'Accommodation',
+    personal: text('referral-2'),
+  },
   { type: 'DeclineReferral', actor: receiver, referralId: 'ref-2', personal: text('decline') },
   { type: 'GrantLegalAidAccess', actor: caseworker, legalAidOrganisationId: LEGAL_ORG },
-  { type: 'SeekRemedy', actor: lawyer, remedyId: 'rem-1', remedyType: 'Compensation', avenue: 'CriminalProceedingsWithCivilClaim', personal: text('remedy') },
+  {
+    type: 'SeekRemedy',
+    actor: lawyer,
+    remedyId: 'rem-1',
+    remedyType: 'Compensation',
+    avenue: 'CriminalProceedingsWithCivilClaim',
+    personal: text('remedy'),
+  },
   { type: 'RaiseNonPunishmentFlag', actor: lawyer, flagId: 'np-1', personal: text('charges') },
-  { type: 'ResolveNonPunishmentFlag', actor: lawyer, flagId: 'np-1', resolution: 'charges_dropped', personal: text('resolution') },
+  {
+    type: 'ResolveNonPunishmentFlag',
+    actor: lawyer,
+    flagId: 'np-1',
+    resolution: 'charges_dropped',
+    personal: text('resolution'),
+  },
   { type: 'RecordLawEnforcementCooperation', actor: caseworker, cooperation: 'declined' },
   { type: 'RecordStatisticalUseObjection', actor: caseworker },
   { type: 'WithdrawStatisticalUseObjection', actor: caseworker },
   { type: 'AssignCaseworker', actor: supervisor, caseworkerId: 'user-caseworker' },
   { type: 'AssignCaseworker', actor: supervisor, caseworkerId: 'user-caseworker-2' },
   { type: 'AddNote', actor: caseworker, noteId: 'note-1', personal: text('note') },
-  { type: 'CorrectFact', actor: caseworker, correction: { fact: 'birthDate' }, personal: { text: PII('why'), birthDate: '2009-05-18' } },
-  { type: 'WithdrawConsent', actor: caseworker, purpose: 'legal_aid_access', receivingOrganisationId: LEGAL_ORG },
-  { type: 'RequestClosure', actor: caseworker, reason: 'assistance_completed', personal: text('closure') },
-  { type: 'RecordBestInterestsAssessment', actor: supervisor, assessmentId: 'bia-3', decision: 'closure', outcome: 'proceed', guardianPresent: true, personal: text('bia-3') },
+  {
+    type: 'CorrectFact',
+    actor: caseworker,
+    correction: { fact: 'birthDate' },
+    personal: { text: PII('why'), birthDate: '2009-05-18' },
+  },
+  {
+    type: 'WithdrawConsent',
+    actor: caseworker,
+    purpose: 'legal_aid_access',
+    receivingOrganisationId: LEGAL_ORG,
+  },
+  {
+    type: 'RequestClosure',
+    actor: caseworker,
+    reason: 'assistance_completed',
+    personal: text('closure'),
+  },
+  {
+    type: 'RecordBestInterestsAssessment',
+    actor: supervisor,
+    assessmentId: 'bia-3',
+    decision: 'closure',
+    outcome: 'proceed',
+    guardianPresent: true,
+    personal: text('bia-3'),
+  },
   { type: 'ApproveClosure', actor: secondSupervisor, personal: text('approval') },
   { type: 'ReopenCase', actor: caseworker, personal: text('reopen') },
-  { type: 'RecordBestInterestsAssessment', actor: supervisor, assessmentId: 'bia-4', decision: 'transfer', outcome: 'proceed', guardianPresent: true, personal: text('bia-4') },
-  { type: 'TransferCase', actor: supervisor, toOrganisationId: OTHER_ORG, caseReference: 'RCV-2026-00003', personal: text('transfer') },
-  { type: 'ErasePersonalData', actor: { ...supervisor, organisationId: OTHER_ORG }, erasureRequestId: 'erq-1' },
+  {
+    type: 'RecordBestInterestsAssessment',
+    actor: supervisor,
+    assessmentId: 'bia-4',
+    decision: 'transfer',
+    outcome: 'proceed',
+    guardianPresent: true,
+    personal: text('bia-4'),
+  },
+  {
+    type: 'TransferCase',
+    actor: supervisor,
+    toOrganisationId: OTHER_ORG,
+    caseReference: 'RCV-2026-00003',
+    personal: text('transfer'),
+  },
+  {
+    type: 'ErasePersonalData',
+    actor: { ...supervisor, organisationId: OTHER_ORG },
+    erasureRequestId: 'erq-1',
+  },
 ];
 
 const withoutPersonal = (event: CaseEvent): unknown => {
@@ -103,15 +246,35 @@ describe('Rule 7 and the personal-data contract', () => {
   });
 
   it('every personal value given in a command is kept, inside personal', () => {
-    const personalParts = JSON.stringify(events.map((e) => (e.data as { personal?: unknown }).personal ?? null));
-    for (const marker of ['name', 'passport', 'shelter', 'story', 'guardian', 'note', 'referral-reason', 'decline', 'remedy', 'charges', 'transfer']) {
+    const personalParts = JSON.stringify(
+      events.map((e) => (e.data as { personal?: unknown }).personal ?? null),
+    );
+    for (const marker of [
+      'name',
+      'passport',
+      'shelter',
+      'story',
+      'guardian',
+      'note',
+      'referral-reason',
+      'decline',
+      'remedy',
+      'charges',
+      'transfer',
+    ]) {
       expect(personalParts).toContain(PII(marker));
     }
   });
 
   it('the readable facts statistics need stay readable: birth year, age group and year of identification', () => {
-    expect(events[0]!.data).toMatchObject({ profile: { birthYear: 2009 }, ageGroupAtOpening: { category: 'child', bracket: '12-17' } });
-    expect(events[1]!.data).toMatchObject({ ageGroupAtIdentification: { category: 'child', bracket: '12-17' }, yearOfIdentification: 2026 });
+    expect(events[0]!.data).toMatchObject({
+      profile: { birthYear: 2009 },
+      ageGroupAtOpening: { category: 'child', bracket: '12-17' },
+    });
+    expect(events[1]!.data).toMatchObject({
+      ageGroupAtIdentification: { category: 'child', bracket: '12-17' },
+      yearOfIdentification: 2026,
+    });
   });
 
   it('refusals carry no personal data in their messages', () => {

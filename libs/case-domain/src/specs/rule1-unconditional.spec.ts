@@ -3,7 +3,19 @@ import type { CaseCommand } from '../commands';
 import { decide } from '../decide';
 import type { CaseEvent } from '../events';
 import { evolve, evolveAll, initialState, type CaseState } from '../state';
-import { caseworker, history, NOW, policy, spec, consent, assist, refer, OTHER_ORG, identify, openCase } from '../testing/fixtures';
+import {
+  caseworker,
+  history,
+  NOW,
+  policy,
+  spec,
+  consent,
+  assist,
+  refer,
+  OTHER_ORG,
+  identify,
+  openCase,
+} from '../testing/fixtures';
 import { avenueArb, commandArb, cooperationArb, openCaseArb, setupArb } from './arbitraries';
 
 /** Folds commands from an empty case, keeping the accepted ones (a history the domain could have produced). */
@@ -12,7 +24,10 @@ const play = (commands: readonly CaseCommand[]): CaseEvent[] =>
     (acc, command) => {
       const decision = decide(command, acc.state, NOW, policy);
       return decision.ok
-        ? { state: decision.events.reduce(evolve, acc.state), events: [...acc.events, ...decision.events] }
+        ? {
+            state: decision.events.reduce(evolve, acc.state),
+            events: [...acc.events, ...decision.events],
+          }
         : acc;
     },
     { state: initialState, events: [] },
@@ -31,7 +46,10 @@ const varyForbiddenFacts = (
 ): CaseEvent[] => {
   const varied = events.map((event, i): CaseEvent => {
     if (event.type === 'LawEnforcementCooperationRecorded') {
-      return { ...event, data: { ...event.data, cooperation: cooperation[i % cooperation.length] as never } };
+      return {
+        ...event,
+        data: { ...event.data, cooperation: cooperation[i % cooperation.length] as never },
+      };
     }
     if (event.type === 'RemedySought') {
       return { ...event, data: { ...event.data, avenue: avenues[i % avenues.length] as never } };
@@ -79,8 +97,13 @@ describe('Rule 1: unconditional assistance', () => {
   it('the generated histories exercise accepted decisions (the property is not vacuous)', () => {
     const types = new Set(
       fc
-        .sample(fc.tuple(openCaseArb, setupArb, fc.array(commandArb, { minLength: 10, maxLength: 60 })), { numRuns: NUM_RUNS === 150 ? 100 : 30, seed: 1 })
-        .flatMap(([open, setup, commands]) => play([open, ...setup, ...commands]).map((e) => e.type)),
+        .sample(
+          fc.tuple(openCaseArb, setupArb, fc.array(commandArb, { minLength: 10, maxLength: 60 })),
+          { numRuns: NUM_RUNS === 150 ? 100 : 30, seed: 1 },
+        )
+        .flatMap(([open, setup, commands]) =>
+          play([open, ...setup, ...commands]).map((e) => e.type),
+        ),
     );
     expect(types.size).toBeGreaterThanOrEqual(NUM_RUNS === 150 ? 27 : 20);
   });
@@ -99,13 +122,23 @@ describe('Rule 1: unconditional assistance', () => {
       spec.given(events).when(refer()).thenAccepted();
       spec
         .given(events)
-        .when({ type: 'SeekRemedy', actor: caseworker, remedyId: 'r', remedyType: 'Compensation', avenue: 'StateCompensationFund', personal: {} })
+        .when({
+          type: 'SeekRemedy',
+          actor: caseworker,
+          remedyId: 'r',
+          remedyType: 'Compensation',
+          avenue: 'StateCompensationFund',
+          personal: {},
+        })
         .thenAccepted();
     },
   );
 
   it('the decision state carries no information-only facts', () => {
-    const events = history([openCase(), { type: 'RecordLawEnforcementCooperation', actor: caseworker, cooperation: 'cooperating' }]);
+    const events = history([
+      openCase(),
+      { type: 'RecordLawEnforcementCooperation', actor: caseworker, cooperation: 'cooperating' },
+    ]);
     expect(evolveAll(events).information).toEqual({ lawEnforcementCooperation: 'cooperating' });
   });
 });

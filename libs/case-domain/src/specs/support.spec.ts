@@ -1,17 +1,56 @@
 import type { CaseCommand } from '../commands';
-import { NOW, ORG, caseworker, consent, extend, history, identify, openCase, outsider, spec } from '../testing/fixtures';
+import {
+  NOW,
+  ORG,
+  caseworker,
+  consent,
+  extend,
+  history,
+  identify,
+  openCase,
+  outsider,
+  spec,
+} from '../testing/fixtures';
 
 const withConsent = () => history([openCase(), identify(), consent('assistance')]);
-const meta = { caseId: 'case-1', organisationId: ORG, actorId: caseworker.userId, occurredAt: NOW.toISOString(), recordedAt: NOW.toISOString() };
+const meta = {
+  caseId: 'case-1',
+  organisationId: ORG,
+  actorId: caseworker.userId,
+  occurredAt: NOW.toISOString(),
+  recordedAt: NOW.toISOString(),
+};
 
 describe('Needs assessed, support plan recorded, assistance provided', () => {
   it('records assessed needs as assistance types', () => {
-    const command: CaseCommand = { type: 'AssessNeeds', actor: caseworker, needs: ['Accommodation', 'MedicalOngoing'], personal: { text: 'summary' } };
-    spec.given(withConsent()).when(command).then([
-      { type: 'NeedsAssessed', schemaVersion: 1, data: { ...meta, needs: ['Accommodation', 'MedicalOngoing'], personal: { text: 'summary' } } },
-    ]);
-    spec.given(withConsent()).when({ ...command, needs: ['Yoga'] } as never).thenRejects('INVALID_INPUT');
-    spec.given(withConsent()).when({ ...command, actor: outsider }).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    const command: CaseCommand = {
+      type: 'AssessNeeds',
+      actor: caseworker,
+      needs: ['Accommodation', 'MedicalOngoing'],
+      personal: { text: 'summary' },
+    };
+    spec
+      .given(withConsent())
+      .when(command)
+      .then([
+        {
+          type: 'NeedsAssessed',
+          schemaVersion: 1,
+          data: {
+            ...meta,
+            needs: ['Accommodation', 'MedicalOngoing'],
+            personal: { text: 'summary' },
+          },
+        },
+      ]);
+    spec
+      .given(withConsent())
+      .when({ ...command, needs: ['Yoga'] } as never)
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(withConsent())
+      .when({ ...command, actor: outsider })
+      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
   });
 
   it('records a support plan', () => {
@@ -23,29 +62,70 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
       reviewOn: '2026-09-01',
       personal: { text: 'plan' },
     };
-    spec.given(withConsent()).when(command).then([
-      {
-        type: 'SupportPlanRecorded',
-        schemaVersion: 1,
-        data: { ...meta, planId: 'plan-1', plannedAssistance: ['LegalCounselling'], reviewOn: '2026-09-01', personal: { text: 'plan' } },
-      },
-    ]);
-    spec.given(withConsent()).when({ ...command, reviewOn: undefined }).thenAccepted();
-    spec.given(withConsent()).when({ ...command, reviewOn: '2026-09-31' }).thenRejects('INVALID_INPUT');
-    spec.given(withConsent()).when({ ...command, planId: '' }).thenRejects('INVALID_INPUT');
-    spec.given(withConsent()).when({ ...command, plannedAssistance: ['Yoga'] } as never).thenRejects('INVALID_INPUT');
+    spec
+      .given(withConsent())
+      .when(command)
+      .then([
+        {
+          type: 'SupportPlanRecorded',
+          schemaVersion: 1,
+          data: {
+            ...meta,
+            planId: 'plan-1',
+            plannedAssistance: ['LegalCounselling'],
+            reviewOn: '2026-09-01',
+            personal: { text: 'plan' },
+          },
+        },
+      ]);
+    spec
+      .given(withConsent())
+      .when({ ...command, reviewOn: undefined })
+      .thenAccepted();
+    spec
+      .given(withConsent())
+      .when({ ...command, reviewOn: '2026-09-31' })
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(withConsent())
+      .when({ ...command, planId: '' })
+      .thenRejects('INVALID_INPUT');
+    spec
+      .given(withConsent())
+      .when({ ...command, plannedAssistance: ['Yoga'] } as never)
+      .thenRejects('INVALID_INPUT');
   });
 
   it('records assistance by the holder, from today unless stated', () => {
-    const command: CaseCommand = { type: 'ProvideAssistance', actor: caseworker, assistanceId: 'a-1', assistanceType: 'Accommodation', personal: { text: 'shelter' } };
-    spec.given(withConsent()).when(command).then([
-      {
-        type: 'AssistanceProvided',
-        schemaVersion: 1,
-        data: { ...meta, assistanceId: 'a-1', assistanceType: 'Accommodation', providedByOrganisationId: ORG, from: '2026-06-15', until: undefined, personal: { text: 'shelter' } },
-      },
-    ]);
-    const [dated] = spec.given(withConsent()).when({ ...command, from: '2026-06-01', until: '2026-06-01' }).thenAccepted();
+    const command: CaseCommand = {
+      type: 'ProvideAssistance',
+      actor: caseworker,
+      assistanceId: 'a-1',
+      assistanceType: 'Accommodation',
+      personal: { text: 'shelter' },
+    };
+    spec
+      .given(withConsent())
+      .when(command)
+      .then([
+        {
+          type: 'AssistanceProvided',
+          schemaVersion: 1,
+          data: {
+            ...meta,
+            assistanceId: 'a-1',
+            assistanceType: 'Accommodation',
+            providedByOrganisationId: ORG,
+            from: '2026-06-15',
+            until: undefined,
+            personal: { text: 'shelter' },
+          },
+        },
+      ]);
+    const [dated] = spec
+      .given(withConsent())
+      .when({ ...command, from: '2026-06-01', until: '2026-06-01' })
+      .thenAccepted();
     expect(dated!.data).toMatchObject({ from: '2026-06-01', until: '2026-06-01' });
   });
 
@@ -58,19 +138,41 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
   ])('rejects assistance with %s', (_, patch) => {
     spec
       .given(withConsent())
-      .when({ type: 'ProvideAssistance', actor: caseworker, assistanceId: 'a-1', assistanceType: 'Accommodation', personal: {}, ...patch } as never)
+      .when({
+        type: 'ProvideAssistance',
+        actor: caseworker,
+        assistanceId: 'a-1',
+        assistanceType: 'Accommodation',
+        personal: {},
+        ...patch,
+      } as never)
       .thenRejects('INVALID_INPUT');
   });
 
   it('a closed case rejects new assistance until reopened', () => {
     const closed = extend(withConsent(), [
       { type: 'RequestClosure', actor: caseworker, reason: 'assistance_completed', personal: {} },
-      { type: 'ApproveClosure', actor: { ...caseworker, userId: 'user-sup', role: 'supervisor' }, personal: {} },
+      {
+        type: 'ApproveClosure',
+        actor: { ...caseworker, userId: 'user-sup', role: 'supervisor' },
+        personal: {},
+      },
     ]);
-    const command: CaseCommand = { type: 'ProvideAssistance', actor: caseworker, assistanceId: 'a-2', assistanceType: 'SocialCare', personal: {} };
+    const command: CaseCommand = {
+      type: 'ProvideAssistance',
+      actor: caseworker,
+      assistanceId: 'a-2',
+      assistanceType: 'SocialCare',
+      personal: {},
+    };
     spec.given(closed).when(command).thenRejects('CASE_CLOSED');
-    spec.given(closed).when({ type: 'AssessNeeds', actor: caseworker, needs: [], personal: {} }).thenRejects('CASE_CLOSED');
-    const reopened = extend(closed, [{ type: 'ReopenCase', actor: caseworker, personal: { text: 'came back' } }]);
+    spec
+      .given(closed)
+      .when({ type: 'AssessNeeds', actor: caseworker, needs: [], personal: {} })
+      .thenRejects('CASE_CLOSED');
+    const reopened = extend(closed, [
+      { type: 'ReopenCase', actor: caseworker, personal: { text: 'came back' } },
+    ]);
     spec.given(reopened).when(command).thenAccepted();
   });
 });

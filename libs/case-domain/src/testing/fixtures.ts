@@ -1,7 +1,12 @@
 import type { Actor, CaseCommand, OpenCase, RecordVictimStatus } from '../commands';
 import { decide } from '../decide';
 import type { CaseEvent } from '../events';
-import type { AssistanceType, BestInterestsDecision, BestInterestsOutcome, ConsentPurpose } from '../code-lists';
+import type {
+  AssistanceType,
+  BestInterestsDecision,
+  BestInterestsOutcome,
+  ConsentPurpose,
+} from '../code-lists';
 import { createJurisdictionPolicy } from '../rules/policy';
 import { evolveAll } from '../state';
 import { specification } from './specification';
@@ -12,14 +17,46 @@ export const OTHER_ORG = 'org-receiver';
 export const LEGAL_ORG = 'org-legal-aid';
 export const CASE_ID = 'case-1';
 
-export const caseworker: Actor = { userId: 'user-caseworker', organisationId: ORG, role: 'caseworker' };
-export const supervisor: Actor = { userId: 'user-supervisor', organisationId: ORG, role: 'supervisor' };
-export const secondSupervisor: Actor = { userId: 'user-supervisor-2', organisationId: ORG, role: 'supervisor' };
-export const receiver: Actor = { userId: 'user-receiver', organisationId: OTHER_ORG, role: 'caseworker' };
-export const receiverSupervisor: Actor = { userId: 'user-receiver-sup', organisationId: OTHER_ORG, role: 'supervisor' };
-export const lawyer: Actor = { userId: 'user-lawyer', organisationId: LEGAL_ORG, role: 'legal_aid_lawyer' };
-export const administrator: Actor = { userId: 'user-admin', organisationId: ORG, role: 'administrator' };
-export const outsider: Actor = { userId: 'user-outsider', organisationId: 'org-unrelated', role: 'caseworker' };
+export const caseworker: Actor = {
+  userId: 'user-caseworker',
+  organisationId: ORG,
+  role: 'caseworker',
+};
+export const supervisor: Actor = {
+  userId: 'user-supervisor',
+  organisationId: ORG,
+  role: 'supervisor',
+};
+export const secondSupervisor: Actor = {
+  userId: 'user-supervisor-2',
+  organisationId: ORG,
+  role: 'supervisor',
+};
+export const receiver: Actor = {
+  userId: 'user-receiver',
+  organisationId: OTHER_ORG,
+  role: 'caseworker',
+};
+export const receiverSupervisor: Actor = {
+  userId: 'user-receiver-sup',
+  organisationId: OTHER_ORG,
+  role: 'supervisor',
+};
+export const lawyer: Actor = {
+  userId: 'user-lawyer',
+  organisationId: LEGAL_ORG,
+  role: 'legal_aid_lawyer',
+};
+export const administrator: Actor = {
+  userId: 'user-admin',
+  organisationId: ORG,
+  role: 'administrator',
+};
+export const outsider: Actor = {
+  userId: 'user-outsider',
+  organisationId: 'org-unrelated',
+  role: 'caseworker',
+};
 
 /** 15 June 2026, 10:00 UTC = 12:00 in Vienna. */
 export const NOW = new Date('2026-06-15T10:00:00.000Z');
@@ -27,19 +64,29 @@ export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
 
 export const spec = specification({ now: NOW, policy });
 
-export const openCase = (overrides: Partial<OpenCase> = {}, profile: Partial<OpenCase['profile']> = {}): OpenCase => ({
+export const openCase = (
+  overrides: Partial<OpenCase> = {},
+  profile: Partial<OpenCase['profile']> = {},
+): OpenCase => ({
   type: 'OpenCase',
   actor: caseworker,
   caseId: CASE_ID,
   caseReference: 'ORG-2026-00042',
   referralSource: 'Hotline',
-  profile: { sexGender: 'Masculine', ageUncertain: false, citizenships: ['UA'], languages: ['uk', 'ru'], ...profile },
+  profile: {
+    sexGender: 'Masculine',
+    ageUncertain: false,
+    citizenships: ['UA'],
+    languages: ['uk', 'ru'],
+    ...profile,
+  },
   personal: { fullName: 'Test Person', birthDate: '1990-04-02' },
   ...overrides,
 });
 
 /** A child: born 1 March 2010 (16 on NOW). */
-export const openChildCase = (): OpenCase => openCase({ personal: { fullName: 'Test Child', birthDate: '2010-03-01' } });
+export const openChildCase = (): OpenCase =>
+  openCase({ personal: { fullName: 'Test Child', birthDate: '2010-03-01' } });
 
 export const identify = (overrides: Partial<RecordVictimStatus> = {}): RecordVictimStatus => ({
   type: 'RecordVictimStatus',
@@ -57,7 +104,11 @@ export const identify = (overrides: Partial<RecordVictimStatus> = {}): RecordVic
   ...overrides,
 });
 
-export const consent = (purpose: ConsentPurpose, receivingOrganisationId?: string, actor: Actor = caseworker): CaseCommand => ({
+export const consent = (
+  purpose: ConsentPurpose,
+  receivingOrganisationId?: string,
+  actor: Actor = caseworker,
+): CaseCommand => ({
   type: 'GiveConsent',
   actor,
   purpose,
@@ -66,14 +117,21 @@ export const consent = (purpose: ConsentPurpose, receivingOrganisationId?: strin
   interpreterUsed: true,
 });
 
-export const withdraw = (purpose: ConsentPurpose, receivingOrganisationId?: string, actor: Actor = caseworker): CaseCommand => ({
+export const withdraw = (
+  purpose: ConsentPurpose,
+  receivingOrganisationId?: string,
+  actor: Actor = caseworker,
+): CaseCommand => ({
   type: 'WithdrawConsent',
   actor,
   purpose,
   receivingOrganisationId,
 });
 
-export const bestInterests = (decision: BestInterestsDecision, outcome: BestInterestsOutcome = 'proceed'): CaseCommand => ({
+export const bestInterests = (
+  decision: BestInterestsDecision,
+  outcome: BestInterestsOutcome = 'proceed',
+): CaseCommand => ({
   type: 'RecordBestInterestsAssessment',
   actor: supervisor,
   assessmentId: `bia-${decision}-${outcome}`,
@@ -83,7 +141,11 @@ export const bestInterests = (decision: BestInterestsDecision, outcome: BestInte
   personal: { text: 'assessment summary' },
 });
 
-export const refer = (referralId = 'ref-1', toOrganisationId = OTHER_ORG, actor: Actor = caseworker): CaseCommand => ({
+export const refer = (
+  referralId = 'ref-1',
+  toOrganisationId = OTHER_ORG,
+  actor: Actor = caseworker,
+): CaseCommand => ({
   type: 'ReferCase',
   actor,
   referralId,
@@ -92,7 +154,10 @@ export const refer = (referralId = 'ref-1', toOrganisationId = OTHER_ORG, actor:
   personal: { text: 'why' },
 });
 
-export const assist = (assistanceType: AssistanceType = 'Accommodation', actor: Actor = caseworker): CaseCommand => ({
+export const assist = (
+  assistanceType: AssistanceType = 'Accommodation',
+  actor: Actor = caseworker,
+): CaseCommand => ({
   type: 'ProvideAssistance',
   actor,
   assistanceId: `assist-${assistanceType}`,
@@ -107,7 +172,11 @@ export const requestClosure = (actor: Actor = caseworker): CaseCommand => ({
   personal: { text: 'done' },
 });
 
-export const approveClosure = (actor: Actor = supervisor): CaseCommand => ({ type: 'ApproveClosure', actor, personal: {} });
+export const approveClosure = (actor: Actor = supervisor): CaseCommand => ({
+  type: 'ApproveClosure',
+  actor,
+  personal: {},
+});
 
 export const transfer = (actor: Actor = supervisor, toOrganisationId = OTHER_ORG): CaseCommand => ({
   type: 'TransferCase',
@@ -121,19 +190,30 @@ export const transfer = (actor: Actor = supervisor, toOrganisationId = OTHER_ORG
  * Runs commands through decide/evolve from an empty case and returns the events, failing loudly when one
  * is refused: a readable way to build a `given` history that the domain itself would have produced.
  */
-export const history = (commands: readonly CaseCommand[], now: Date = NOW, given: readonly CaseEvent[] = []): CaseEvent[] => {
+export const history = (
+  commands: readonly CaseCommand[],
+  now: Date = NOW,
+  given: readonly CaseEvent[] = [],
+): CaseEvent[] => {
   const events: CaseEvent[] = [...given];
   for (const command of commands) {
     const decision = decide(command, evolveAll(events), now, policy);
-    if (!decision.ok) throw new Error(`history: ${command.type} rejected by ${decision.error.rule}: ${decision.error.message}`);
+    if (!decision.ok)
+      throw new Error(
+        `history: ${command.type} rejected by ${decision.error.rule}: ${decision.error.message}`,
+      );
     events.push(...decision.events);
   }
   return events;
 };
 
 /** The given history followed by the events of more commands. */
-export const extend = (given: readonly CaseEvent[], commands: readonly CaseCommand[], now: Date = NOW): CaseEvent[] =>
-  history(commands, now, given);
+export const extend = (
+  given: readonly CaseEvent[],
+  commands: readonly CaseCommand[],
+  now: Date = NOW,
+): CaseEvent[] => history(commands, now, given);
 
 /** An open case of an adult, presumed victim, with consent to assistance. */
-export const openAdultCase = (): CaseEvent[] => history([openCase(), identify(), consent('assistance')]);
+export const openAdultCase = (): CaseEvent[] =>
+  history([openCase(), identify(), consent('assistance')]);

@@ -26,24 +26,36 @@ export interface Then {
 }
 
 const describeDecision = (decision: Decision): string =>
-  decision.ok ? `accepted with ${decision.events.map((e) => e.type).join(', ')}` : `rejected by ${decision.error.rule}: ${decision.error.message}`;
+  decision.ok
+    ? `accepted with ${decision.events.map((e) => e.type).join(', ')}`
+    : `rejected by ${decision.error.rule}: ${decision.error.message}`;
 
 export const specification = (clock: Clock) => ({
   given: (...history: readonly (CaseEvent | readonly CaseEvent[])[]) => ({
     when: (command: CaseCommand, at: Partial<Clock> = {}): Then => {
-      const decision = decide(command, evolveAll(history.flat()), at.now ?? clock.now, at.policy ?? clock.policy);
+      const decision = decide(
+        command,
+        evolveAll(history.flat()),
+        at.now ?? clock.now,
+        at.policy ?? clock.policy,
+      );
       return {
         decision,
         then(expected) {
-          if (!decision.ok) throw new Error(`expected events, but the command was ${describeDecision(decision)}`);
+          if (!decision.ok)
+            throw new Error(`expected events, but the command was ${describeDecision(decision)}`);
           expect(decision.events).toEqual(expected);
         },
         thenAccepted() {
-          if (!decision.ok) throw new Error(`expected events, but the command was ${describeDecision(decision)}`);
+          if (!decision.ok)
+            throw new Error(`expected events, but the command was ${describeDecision(decision)}`);
           return decision.events;
         },
         thenRejects(rule) {
-          if (decision.ok) throw new Error(`expected a rejection by ${rule}, but the command was ${describeDecision(decision)}`);
+          if (decision.ok)
+            throw new Error(
+              `expected a rejection by ${rule}, but the command was ${describeDecision(decision)}`,
+            );
           expect(decision.error.rule).toBe(rule);
           expect(decision.error.message.length).toBeGreaterThan(0);
         },
