@@ -413,8 +413,8 @@ interface EventRow {
   schema_version: number;
   data: unknown;
   metadata: RecordedEvent['metadata'];
-  occurred_at: Date;
-  recorded_at: Date;
+  occurred_ms: number;
+  recorded_ms: number;
 }
 
 function toRecordedEvent(r: EventRow): RecordedEvent {
@@ -424,11 +424,11 @@ function toRecordedEvent(r: EventRow): RecordedEvent {
     schemaVersion: r.schema_version,
     data: r.data,
     metadata: r.metadata,
-    occurredAt: r.occurred_at,
+    occurredAt: new Date(r.occurred_ms),
     streamId: r.stream_id,
     revision: BigInt(r.stream_revision),
     position: { commit: BigInt(r.transaction_id), prepare: BigInt(r.global_position) },
-    recordedAt: r.recorded_at,
+    recordedAt: new Date(r.recorded_ms),
   };
 }
 
