@@ -17,32 +17,42 @@ type Db = DataSource | EntityManager;
  * - referral unanswered: pending referrals (reminded to the referring organisation);
  * - best-interests assessment needed: closure requested for a child with none recorded for it.
  * Reminders already recorded as due are left out unless `includeDue` (the processor's check).
+ * Scope: every case, one case (`caseId`), or cases with activity recorded since `changedSince`.
  */
 export async function desiredReminders(
   db: Db,
   settings: ReminderSettings,
   now: Date,
-  options: { caseId?: string; includeDue?: boolean } = {},
+  options: { caseId?: string; changedSince?: Date; includeDue?: boolean } = {},
 ): Promise<Map<string, DesiredReminder>> {
   const today = calendarDateIn(now, settings.timeZone);
-  const caseFilter = options.caseId === undefined ? '' : 'AND case_id = $2';
-  const args = (...rest: unknown[]) => (options.caseId === undefined ? rest : [...rest, options.caseId]);
+  // $1 is today in every query; $2 the scope, if any.
+  const scoped = options.caseId !== undefined || options.changedSince !== undefined;
+  const scope = scoped ? [options.caseId ?? options.changedSince!.toISOString()] : [];
+  const caseScope =
+    options.caseId !== undefined ? 'AND case_id = $2' : options.changedSince !== undefined ? 'AND last_activity >= $2::timestamptz' : '';
+  const referralScope =
+    options.caseId !== undefined
+      ? 'AND case_id = $2'
+      : options.changedSince !== undefined
+        ? 'AND case_id IN (SELECT case_id FROM case_list WHERE last_activity >= $2::timestamptz)'
+        : '';
   const reflections = (await db.query(
     `SELECT case_id, organisation_id, reflection_ends_on::text AS ends_on FROM case_list
-      WHERE lifecycle <> 'closed' AND reflection_ends_on IS NOT NULL AND reflection_ends_on >= $1::date ${caseFilter}`,
-    args(today),
+      WHERE lifecycle <> 'closed' AND reflection_ends_on IS NOT NULL AND reflection_ends_on >= $1::date ${caseScope}`,
+    [today, ...scope],
   )) as { case_id: string; organisation_id: string; ends_on: string }[];
   const referrals = (await db.query(
     `SELECT referral_id, case_id, from_organisation_id, recorded_at FROM case_referrals
-      WHERE status = 'pending' ${options.caseId === undefined ? '' : 'AND case_id = $1'}`,
-    options.caseId === undefined ? [] : [options.caseId],
+      WHERE status = 'pending' AND $1::date IS NOT NULL ${referralScope}`,
+    [today, ...scope],
   )) as { referral_id: string; case_id: string; from_organisation_id: string; recorded_at: Date }[];
   const assessments = (await db.query(
     `SELECT case_id, organisation_id, closure_requested_at FROM case_list
       WHERE lifecycle = 'closure_requested' AND 'closure' = ANY(best_interests_pending)
         AND closure_requested_at IS NOT NULL
-        AND (presumed_minor OR (adult_from IS NOT NULL AND adult_from > $1::date)) ${caseFilter}`,
-    args(today),
+        AND (presumed_minor OR (adult_from IS NOT NULL AND adult_from > $1::date)) ${caseScope}`,
+    [today, ...scope],
   )) as { case_id: string; organisation_id: string; closure_requested_at: Date }[];
 
   const all: DesiredReminder[] = [

@@ -13,18 +13,23 @@ export interface ReconcileReport {
 /** Job states that still wait to fire (the ones reconciliation may add or remove). */
 const PENDING_STATES = ['delayed', 'waiting', 'prioritized'] as const;
 const PAGE = 1000;
+/** Incremental runs look back this much further than the last run (projection lag, clock skew). */
+const INCREMENTAL_MARGIN_MS = 5 * 60_000;
 
 /**
  * Makes the queue hold exactly the reminders the read model calls for.
  * - `full`: compares with the jobs actually in the queue (start-up, after the queue backend
  *   reconnects, and every few minutes), so a queue that lost its jobs gets them back;
- * - `incremental`: compares with what this process last scheduled (after projection batches),
- *   without scanning the queue.
+ * - `incremental`: only the cases with activity recorded since the last run (minus a margin),
+ *   compared with what this process last scheduled for them (after projection batches), without
+ *   scanning the queue.
  * Adding is idempotent (the job id derives from case, kind, subject and deadline); a changed
  * deadline yields a new id, and the job for the old one is removed.
  */
 export class ReminderReconciler {
-  private known: Set<string> | undefined;
+  /** Job id → case id of every reminder this process last scheduled (undefined before the first full run). */
+  private known: Map<string, string> | undefined;
+  private lastRunAt: Date | undefined;
   private running: Promise<ReconcileReport> | undefined;
   private pendingFull = false;
 
@@ -52,8 +57,23 @@ export class ReminderReconciler {
   }
 
   private async run(mode: 'full' | 'incremental'): Promise<ReconcileReport> {
-    const desired = await desiredReminders(this.dataSource, this.settings, this.now());
-    const present = mode === 'full' ? await this.pendingJobIds() : this.known!;
+    const now = this.now();
+    // Incremental: only cases with activity recorded since the last run (minus a margin for
+    // projection lag); time-driven changes (a period ending, a child turning 18) and anything
+    // older are the periodic full run's.
+    const since = mode === 'incremental' ? new Date(this.lastRunAt!.getTime() - INCREMENTAL_MARGIN_MS) : undefined;
+    const desired = await desiredReminders(this.dataSource, this.settings, now, since ? { changedSince: since } : {});
+    let present: Set<string>;
+    if (mode === 'full') {
+      present = await this.pendingJobIds();
+    } else {
+      const changed = new Set(
+        ((await this.dataSource.query(`SELECT case_id FROM case_list WHERE last_activity >= $1::timestamptz`, [
+          since!.toISOString(),
+        ])) as { case_id: string }[]).map((r) => r.case_id),
+      );
+      present = new Set([...this.known!].filter(([, caseId]) => changed.has(caseId)).map(([id]) => id));
+    }
     const toAdd = [...desired.values()].filter((r) => !present.has(r.jobId));
     const toRemove = [...present].filter((id) => !desired.has(id));
     if (toAdd.length > 0) {
@@ -68,7 +88,13 @@ export class ReminderReconciler {
       // (the processor re-checks the read model and records due reminders idempotently).
       removed += (await this.queue.remove(id)) ? 1 : 0;
     }
-    this.known = new Set(desired.keys());
+    if (mode === 'full' || !this.known) {
+      this.known = new Map([...desired.values()].map((r) => [r.jobId, r.caseId]));
+    } else {
+      for (const id of toRemove) this.known.delete(id);
+      for (const r of desired.values()) this.known.set(r.jobId, r.caseId);
+    }
+    this.lastRunAt = now;
     return { mode, desired: desired.size, added: toAdd.length, removed };
   }
 

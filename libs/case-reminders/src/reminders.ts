@@ -69,11 +69,11 @@ export function reminderJobId(r: ReminderJobData): string {
   return id;
 }
 
-/** The instant a calendar day starts in a time zone (handles DST: offset read at that instant). */
-export function startOfDayIn(date: CalendarDate, timeZone: string): Date {
-  const utcMidnight = Date.parse(`${date}T00:00:00.000Z`);
-  const offsetAt = (instant: number): number => {
-    const parts = new Intl.DateTimeFormat('en-US', {
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -82,7 +82,18 @@ export function startOfDayIn(date: CalendarDate, timeZone: string): Date {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    }).formatToParts(new Date(instant));
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The instant a calendar day starts in a time zone (handles DST: offset read at that instant). */
+export function startOfDayIn(date: CalendarDate, timeZone: string): Date {
+  const utcMidnight = Date.parse(`${date}T00:00:00.000Z`);
+  const format = formatterFor(timeZone);
+  const offsetAt = (instant: number): number => {
+    const parts = format.formatToParts(new Date(instant));
     const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
     const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
     return asUtc - instant;
