@@ -291,6 +291,50 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     expect((await note(other.caseworker, caseId)).statusCode).toBe(404);
   });
 
+  it('cuts the receiver off at once when the person withdraws the consent (several events, one append)', async () => {
+    const { caseId } = await openCase(api, holder.caseworker);
+    const scope = { purpose: 'referral', receivingOrganisationId: other.organisationId };
+    await api.post(holder.caseworker, `/cases/${caseId}/consents`, {
+      ...scope,
+      obtainedInLanguage: 'uk',
+      interpreterUsed: false,
+    });
+    const refer = await api.post(holder.caseworker, `/cases/${caseId}/referrals`, {
+      toOrganisationId: other.organisationId,
+      service: 'Psychological',
+    });
+    expect(refer.json().revision).toBe(2);
+    const { referralId } = refer.json();
+    const accept = await api.post(
+      other.caseworker,
+      `/cases/${caseId}/referrals/${referralId}/accept`,
+      {},
+    );
+    expect(accept.json().revision).toBe(3);
+    const withdrawn = await api.post(
+      holder.caseworker,
+      `/cases/${caseId}/consents/withdraw`,
+      scope,
+    );
+    expect(withdrawn.statusCode).toBe(200);
+    expect(withdrawn.json().revision).toBe(5); // ConsentWithdrawn + ReferralRevoked
+    const { rows } = await api.pool.query(
+      'SELECT event_type, metadata FROM events WHERE stream_id = $1 AND stream_revision >= 4 ORDER BY stream_revision',
+      [`case-${caseId}`],
+    );
+    expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual([
+      'ConsentWithdrawn',
+      'ReferralRevoked',
+    ]);
+    expect(rows[0].metadata.causationId).toBe(rows[1].metadata.causationId);
+    const late = await api.post(
+      other.caseworker,
+      `/cases/${caseId}/referrals/${referralId}/complete`,
+      {},
+    );
+    expect(late.statusCode).toBe(404);
+  });
+
   it('transfers a case with consent: the receiver gets its own reference and holds the case', async () => {
     const { caseId } = await openCase(api, holder.caseworker);
     await api.post(holder.caseworker, `/cases/${caseId}/consents`, {
