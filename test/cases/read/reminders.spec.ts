@@ -160,6 +160,55 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
     }
   });
 
+  it('reconciles in full when the queue backend answers again after failing, and periodically', async () => {
+    const caseId = await identified(org.caseworker, 1);
+    await h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor: org.caseworker, startsOn: today(), days: 50 });
+    await project();
+    const expected = [`reflection_period_ending-${caseId}-case-${addDays(today(), 49)}`];
+    let backendDown = false;
+    const flakyKit: QueueKit = {
+      ...kit,
+      ping: async () => {
+        if (backendDown) throw new Error('connection refused');
+        await kit.ping();
+      },
+    };
+    const runtime = new ReminderRuntime({
+      dataSource: h.ds,
+      kit: flakyKit,
+      settings: reminderSettings({ timeZone: TZ, queueProbeSeconds: 0.05 }),
+      process: false,
+    });
+    await runtime.start();
+    try {
+      expect(await pendingIds()).toEqual(expected);
+      backendDown = true;
+      await queue.obliterate({ force: true }); // the jobs are lost while the backend is "down"
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await pendingIds()).toEqual([]);
+      backendDown = false; // reconnected: the next probe triggers a full reconciliation
+      await eventually(async () => (await pendingIds()).length === 1);
+      expect(await pendingIds()).toEqual(expected);
+    } finally {
+      await runtime.stop();
+    }
+
+    const periodic = new ReminderRuntime({
+      dataSource: h.ds,
+      kit,
+      settings: reminderSettings({ timeZone: TZ, reconcileEveryMinutes: 0.002, queueProbeSeconds: 3600 }),
+      process: false,
+    });
+    await periodic.start();
+    try {
+      await queue.obliterate({ force: true });
+      await eventually(async () => (await pendingIds()).length === 1);
+      expect(await pendingIds()).toEqual(expected);
+    } finally {
+      await periodic.stop();
+    }
+  });
+
   it('records fired reminders as due once, per organisation, and marks them done', async () => {
     // Reflection period ending in 2 days (inside the 5-day lead time): due at once.
     const caseId = await identified(org.caseworker, 1);
