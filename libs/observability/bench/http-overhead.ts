@@ -5,7 +5,8 @@
  *
  * Serves GET /cases/:caseId in a child process in three variants (bare; + ObservabilityLoggerModule
  * writing JSON lines to /dev/null; + MetricsModule) and loads each with autocannon (10 connections)
- * from this process. Prints requests/s and latency per variant, then redacting-logger lines/s.
+ * from this process. Prints requests/s, the server's CPU time per request (the figure that holds
+ * when other processes load the machine) and latency per variant, then redacting-logger lines/s.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -46,7 +47,16 @@ async function serve(variant: Variant): Promise<void> {
   });
   if (variant !== 'bare') app.useLogger(app.get(Logger));
   await app.listen(0, '127.0.0.1');
+  // CPU time of this process, on request: robust to other load on the machine, unlike req/s.
+  process.on('message', () => process.send!({ cpu: process.cpuUsage() }));
   process.send!({ url: await app.getUrl() });
+}
+
+function cpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve(m.cpu.user + m.cpu.system));
+    child.send('cpu');
+  });
 }
 
 async function measure(variant: Variant, seconds: number): Promise<string> {
@@ -59,8 +69,11 @@ async function measure(variant: Variant, seconds: number): Promise<string> {
   try {
     const path = `/cases/${randomUUID()}`;
     await autocannon({ url: url + path, connections: 10, duration: 1 }); // warm-up
+    const cpuBefore = await cpuMicros(child);
     const r = await autocannon({ url: url + path, connections: 10, duration: seconds });
-    return `${variant.padEnd(16)} ${Math.round(r.requests.average).toString().padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}`;
+    const cpuPerRequest = (await cpuMicros(child)) - cpuBefore;
+    const perRequest = Math.round(cpuPerRequest / r.requests.total);
+    return `${variant.padEnd(16)} ${Math.round(r.requests.average).toString().padStart(6)} req/s  server CPU ${perRequest} µs/request  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}`;
   } finally {
     child.kill();
   }
