@@ -28,6 +28,16 @@ export interface EventStoreContractFixture {
   readonly makeStore: () => Promise<EventStore>;
   /** Closes `store` and releases the storage (called once, after all tests). */
   readonly teardown: () => Promise<void>;
+  /**
+   * Optional, for adapters whose writers can commit out of order (PostgreSQL): writes `events`
+   * as a new stream in a transaction left open, resolving once written but not committed; the
+   * returned function commits it. The property-based test then mixes such late commits with
+   * concurrent appends, to prove that a catch-up reader never skips them.
+   */
+  readonly appendCommittingLate?: (
+    streamId: string,
+    events: readonly NewEvent[],
+  ) => Promise<() => Promise<void>>;
 }
 
 /**
@@ -664,9 +674,13 @@ function contractTests(
           fc.asyncProperty(
             fc.array(op, { minLength: 1, maxLength: 24 }),
             fc.nat({ max: 3 }),
-            async (ops, lateStart) => {
+            fc.array(fc.integer({ min: 1, max: 3 }), {
+              maxLength: get().appendCommittingLate ? 2 : 0,
+            }),
+            async (ops, lateStart, lateCommits) => {
               const streams = Array.from({ length: 4 }, () => streamId('prop'));
-              const set = new Set(streams);
+              const lateStreams = lateCommits.map(() => streamId('prop-late'));
+              const set = new Set([...streams, ...lateStreams]);
               const checkpoint = await store().headPosition();
               const collector = new Collector(set);
               let sub: Subscription | undefined;
@@ -677,7 +691,13 @@ function contractTests(
                 );
               };
               if (lateStart === 0) startSub();
+              const commits: Array<() => Promise<void>> = [];
               try {
+                // Written first (lower transaction ids), committed after everything else.
+                const lateBatches = lateCommits.map((n) => newEvents(n));
+                for (const [i, events] of lateBatches.entries()) {
+                  commits.push(await get().appendCommittingLate!(lateStreams[i], events));
+                }
                 const batches = ops.map((o) => newEvents(o.count));
                 const results = await Promise.allSettled(
                   ops.map(async (o, i) => {
@@ -688,13 +708,16 @@ function contractTests(
                   }),
                 );
                 if (!sub) startSub();
+                await new Promise((r) => setTimeout(r, 20));
+                for (const commit of commits.splice(0)) await commit();
                 for (const r of results) {
                   if (r.status === 'rejected')
                     expect(r.reason).toBeInstanceOf(WrongExpectedVersionError);
                 }
-                const committed = batches
-                  .filter((_, i) => results[i].status === 'fulfilled')
-                  .flat();
+                const committed = [
+                  ...batches.filter((_, i) => results[i].status === 'fulfilled').flat(),
+                  ...lateBatches.flat(),
+                ];
                 const failed = batches.filter((_, i) => results[i].status === 'rejected').flat();
                 await eventually('every committed event', settle, async () =>
                   collector.has(ids(committed)) ? true : undefined,
@@ -714,7 +737,7 @@ function contractTests(
                     ),
                   ).toBeLessThan(0);
                 }
-                for (const s of streams) {
+                for (const s of [...streams, ...lateStreams]) {
                   const delivered = collector.events.filter((e) => e.streamId === s);
                   expect(delivered.map((e) => e.revision)).toEqual(
                     delivered.map((_, i) => BigInt(i)),
@@ -723,6 +746,7 @@ function contractTests(
                 }
                 expect(collector.overlapped).toBe(false);
               } finally {
+                for (const commit of commits) await commit().catch(() => undefined);
                 await sub?.stop();
               }
             },

@@ -9,6 +9,7 @@ import {
 import {
   comparePositions,
   EventStoreUnavailableError,
+  NewEvent,
   ReadAllBatch,
   RecordedEvent,
   START,
@@ -32,6 +33,35 @@ function pgContract(mode: LiveDelivery) {
       teardown: async () => {
         await Promise.all(opened.map((s) => s.close()));
         await db.drop();
+      },
+      appendCommittingLate: async (stream: string, events: readonly NewEvent[]) => {
+        const c = new Client({ connectionString: db.url });
+        c.on('error', () => undefined);
+        await c.connect();
+        await c.query('BEGIN');
+        for (const [i, e] of events.entries()) {
+          await c.query(
+            `INSERT INTO events (stream_id, stream_revision, event_id, event_type, schema_version, data, metadata, occurred_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [
+              stream,
+              i,
+              e.id,
+              e.type,
+              e.schemaVersion,
+              JSON.stringify(e.data),
+              JSON.stringify(e.metadata),
+              e.occurredAt,
+            ],
+          );
+        }
+        return async () => {
+          try {
+            await c.query('COMMIT');
+          } finally {
+            await c.end();
+          }
+        };
       },
     };
   };
