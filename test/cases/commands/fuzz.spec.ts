@@ -114,6 +114,13 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
       );
     expect(posted.sort()).toEqual(Object.keys(SAMPLE_BODIES).sort());
     expect(posted.length).toBeGreaterThanOrEqual(34);
+    // Code lists are enums in the document.
+    const schemas = (doc as unknown as { components: { schemas: Record<string, any> } }).components
+      .schemas;
+    expect(schemas.OpenCaseDto.properties.referralSource.enum).toContain('SelfReferral');
+    expect(schemas.ProfileDto.properties.citizenships.items.enum).toContain('STATELESS');
+    expect(schemas.RecordVictimStatusDto.properties.sectors.items.enum).toContain('F_Construction');
+    expect(schemas.ReferCaseDto.properties.service.enum).toContain('FamilyTracing');
   });
 
   /** A body that cannot validate: raw malformed text, a JSON non-object, or an object with an unknown field. */

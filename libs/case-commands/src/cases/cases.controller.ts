@@ -9,7 +9,20 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CaseCommandResponseDto } from './dto/case-command-response.dto';
 import type { Actor } from '@remedy/auth';
 import { CurrentActor } from '@remedy/auth';
 import { CommandInterceptor } from '../idempotency/command.interceptor';
@@ -79,6 +92,20 @@ const when = (dto: CommandDto) =>
   name: 'If-Match',
   required: false,
   description: 'The ETag ("<revision>") the change is based on',
+})
+@ApiOkResponse({
+  type: CaseCommandResponseDto,
+  description: 'Recorded; headers ETag and X-Position',
+})
+@ApiBadRequestResponse({ description: 'Invalid input: the fields and reasons (never the values)' })
+@ApiForbiddenResponse({ description: 'The role acts on no case content' })
+@ApiNotFoundResponse({ description: "No such case for the caller's organisation" })
+@ApiConflictResponse({
+  description: 'Changed concurrently (after one retry), or the same Idempotency-Key is in flight',
+})
+@ApiPreconditionFailedResponse({ description: 'If-Match does not match the current revision' })
+@ApiUnprocessableEntityResponse({
+  description: 'Refused by a rule of the domain or the application (`rule`)',
 })
 @Controller('cases')
 @UseInterceptors(CommandInterceptor)
