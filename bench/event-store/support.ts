@@ -103,5 +103,7 @@ export async function runFor(
 export const machine = () => ({
   node: process.version,
   cpus: cpus().length,
+  /** Host and port only (no credentials). */
+  database: new URL(SERVER_URL).host,
   at: new Date().toISOString(),
 });

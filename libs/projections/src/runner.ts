@@ -47,6 +47,12 @@ export interface ProjectionRunnerOptions {
    * a read-your-writes wait asks the runner (NOTIFY) to advance at once up to its position.
    */
   readonly idleAdvanceMs?: number;
+  /**
+   * The server ends the runner's session (and with it the lock) when a batch transaction sits
+   * idle this long, e.g. an `apply` stuck awaiting something outside the database, so it cannot
+   * hold back every catch-up reader of the cluster. Default 30 000 ms.
+   */
+  readonly idleInTransactionTimeoutMs?: number;
   /** Errors go to console.error as JSON when omitted. */
   readonly logger?: ProjectionLogger;
 }
@@ -219,6 +225,8 @@ export class ProjectionRunner {
       }
       client!.on('notification', onNotification);
       await qr.query(`LISTEN ${CONTROL_CHANNEL}`);
+      const idleInTx = Math.max(0, Math.floor(this.options.idleInTransactionTimeoutMs ?? 30_000));
+      await qr.query(`SET idle_in_transaction_session_timeout = ${idleInTx}`);
       let checkpoint = await ensureCheckpoint(qr, name);
       this.checkpoint = checkpoint;
       this.state = 'running';
@@ -351,6 +359,7 @@ export class ProjectionRunner {
         // Connection-level state must not leak into the pool. If the connection is gone, so is
         // the session and with it the lock.
         await qr.query(`UNLISTEN ${CONTROL_CHANNEL}`).catch(() => undefined);
+        await qr.query('RESET idle_in_transaction_session_timeout').catch(() => undefined);
         await qr.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
       }
       await qr.release().catch(() => undefined);
