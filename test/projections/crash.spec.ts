@@ -29,6 +29,8 @@ const ROUNDS = 21;
 interface Child {
   readonly process: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once the child printed `started` (its SIGTERM handler is installed by then). */
+  readonly started: Promise<void>;
   /** Resolves on the n-th line equal to `text` (counted from now). */
   line(text: string, n?: number): Promise<void>;
   /** Calls `f` on every line equal to `text`. */
@@ -45,6 +47,9 @@ function startChild(url: string): Child {
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const waiters: { text: string; left: number; resolve: () => void }[] = [];
   const listeners: { text: string; f: () => void }[] = [];
+  let onStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (onStarted = resolve));
+  listeners.push({ text: 'started', f: () => onStarted() });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     for (const l of listeners) if (l.text === line) l.f();
     for (const w of [...waiters]) {
@@ -60,6 +65,7 @@ function startChild(url: string): Child {
   return {
     process: child,
     exited,
+    started,
     line: (text, n = 1) => new Promise<void>((resolve) => waiters.push({ text, left: n, resolve })),
     onLine: (text, f) => listeners.push({ text, f }),
     stderr: () => err,
@@ -159,6 +165,8 @@ describe('projection runner under SIGKILL (crash test)', () => {
     // The survivors catch up (one leads), then stop cleanly on SIGTERM.
     const survivors = [...alive];
     const head = await waitCaughtUp(ds, store, 'test.counters', 30_000);
+    // A child spawned in the last round may still be loading: SIGTERM it once its handler is in.
+    await Promise.all(survivors.map((c) => c.started));
     for (const c of survivors) c.process.kill('SIGTERM');
     for (const c of survivors) {
       expect(await c.exited).toEqual({ code: 0, signal: null });

@@ -36,8 +36,6 @@ async function main(): Promise<void> {
         process.stderr.write(`${JSON.stringify({ message, ...fields })}\n`),
     },
   });
-  runner.start();
-  process.stdout.write('started\n');
   process.once('SIGTERM', () => {
     void (async () => {
       await runner.stop();
@@ -47,6 +45,8 @@ async function main(): Promise<void> {
       process.exit(0);
     })();
   });
+  runner.start();
+  process.stdout.write('started\n');
 }
 
 main().catch((err: unknown) => {
