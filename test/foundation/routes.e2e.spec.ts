@@ -23,6 +23,7 @@ describe('every route of the API requires identity, except the public list', () 
     dataDir = mkdtempSync(join(tmpdir(), 'remedy-routes-'));
     process.env.DATABASE_URL = db.url;
     process.env.REMEDY_DATA_DIR = dataDir;
+    process.env.LOG_LEVEL = 'silent';
     delete process.env.REDIS_URL;
     delete process.env.EVENTSTORE_CONNECTION_STRING;
     // Imported only now: ConfigModule validates the environment when the module is declared.

@@ -2,23 +2,39 @@ import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuthModule, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
+import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
+import { CaseReadModelsModule } from '@remedy/case-read-models';
+import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
+import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { HealthController } from './health/health.controller';
 import { SessionController } from './session/session.controller';
-import { ALL_PROJECTIONS } from '@remedy/read-models';
 
 /** The HTTP process: a thin composition of the libs' modules. */
 @Module({
   imports: [
-    PlatformModule.forRoot({ projections: ALL_PROJECTIONS, runProjections: false }),
+    PlatformModule.forRoot({
+      projections: ALL_PROJECTIONS,
+      runProjections: false,
+      queues: [REMINDERS_QUEUE],
+    }),
+    ObservabilityLoggerModule.forRootAsync({
+      inject: [REMEDY_CONFIG],
+      useFactory: (config: RemedyConfig) => ({ level: config.logLevel, app: 'api' }),
+    }),
+    MetricsModule.forRoot({ app: 'api' }),
     AuthModule.forRootAsync({
       inject: [REMEDY_CONFIG],
       useFactory: async (config: RemedyConfig) =>
         new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir: config.dataDir })]),
     }),
     CqrsModule.forRoot(),
+    CaseCommandsModule,
+    CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+    CaseRemindersModule.forApi(),
   ],
   controllers: [HealthController, SessionController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],

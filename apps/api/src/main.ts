@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
 import { loadConfig, ConfigError } from '@remedy/config';
 import { createHttpApp } from '@remedy/http';
 import { ApiModule } from './api.module';
@@ -6,8 +7,10 @@ import { ApiModule } from './api.module';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createHttpApp(ApiModule);
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
-  console.log(JSON.stringify({ level: 'info', msg: 'api listening', port: config.port, deployment: config.deployment }));
+  logger.log({ msg: 'api listening', port: config.port, deployment: config.deployment });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -33,11 +33,14 @@ const CHECK_TIMEOUT_MS = 2_000;
 function withTimeout<T>(p: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {
   return Promise.race([
     p,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref(),
+    ),
   ]);
 }
 
-const reason = (e: unknown) => (e instanceof Error ? e.name === 'Error' ? e.message : e.name : 'error');
+const reason = (e: unknown) =>
+  e instanceof Error ? (e.name === 'Error' ? e.message : e.name) : 'error';
 
 /** Health of every dependency and projection, computed from the stores on each call. */
 @Injectable()
@@ -66,7 +69,8 @@ export class HealthService {
   }
 
   private async database(): Promise<DependencyHealth> {
-    const kind = this.config.deployment.database === 'embedded' ? 'postgresql (embedded)' : 'postgresql';
+    const kind =
+      this.config.deployment.database === 'embedded' ? 'postgresql (embedded)' : 'postgresql';
     try {
       await withTimeout(this.dataSource.query('SELECT 1'));
       return { status: 'up', kind };
@@ -98,13 +102,22 @@ export class HealthService {
   private async projectionHealth(): Promise<ProjectionHealth[]> {
     const maxLag = this.config.projectionReadyMaxLagSeconds;
     try {
-      const lags = await withTimeout(projectionStatus(this.dataSource, this.projections, { maxCount: 100_000 }));
+      const lags = await withTimeout(
+        projectionStatus(this.dataSource, this.projections, { maxCount: 100_000 }),
+      );
       return lags.map((l) => ({
         name: l.projection,
         position: l.checkpoint ? formatPosition(l.checkpoint) : null,
         eventsBehind: l.eventsBehind ?? null,
         secondsBehind: l.secondsBehind ?? null,
-        status: l.secondsBehind === undefined ? (l.checkpoint ? 'ok' : 'unknown') : l.secondsBehind > maxLag ? 'lagging' : 'ok',
+        status:
+          l.secondsBehind === undefined
+            ? l.checkpoint
+              ? 'ok'
+              : 'unknown'
+            : l.secondsBehind > maxLag
+              ? 'lagging'
+              : 'ok',
       }));
     } catch {
       return this.projections.map((p) => ({

@@ -2,3 +2,4 @@ export * from './tokens';
 export * from './event-store.provider';
 export * from './health.service';
 export * from './platform.module';
+export * from './metrics-sources';

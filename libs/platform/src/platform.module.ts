@@ -1,4 +1,11 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { REMEDY_CONFIG, RemedyConfig, RemedyConfigModule } from '@remedy/config';
 import { PROJECTION_WAITER, READ_YOUR_WRITES_TIMEOUT_MS } from '@remedy/http';
@@ -13,6 +20,8 @@ import { EVENT_STORE } from '@remedy/event-store';
 import { createQueueKit, QueueKit, queueBackendFor } from '@remedy/queue';
 import { EventStoreCloser, eventStoreProvider } from './event-store.provider';
 import { HealthService } from './health.service';
+import { metricsSourceProviders } from './metrics-sources';
+import { PROJECTION_STATUS_SOURCE, QUEUE_DEPTH_SOURCE } from '@remedy/observability';
 import { QUEUE_KIT } from './tokens';
 
 export interface PlatformOptions {
@@ -26,6 +35,8 @@ export interface PlatformOptions {
   readonly entities?: readonly Function[];
   /** Connection pool size of the read-model DataSource. */
   readonly poolSize?: number;
+  /** Queues whose depths `/metrics` reports (when MetricsModule is imported). */
+  readonly queues?: readonly string[];
 }
 
 @Injectable()
@@ -40,7 +51,9 @@ const queueKitProvider: Provider = {
   provide: QUEUE_KIT,
   inject: [REMEDY_CONFIG],
   useFactory: (config: RemedyConfig): QueueKit =>
-    createQueueKit(queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: config.databaseUrl })),
+    createQueueKit(
+      queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: config.databaseUrl }),
+    ),
 };
 
 /**
@@ -87,8 +100,11 @@ export class PlatformModule {
           useFactory: (c: RemedyConfig) => c.readYourWritesTimeoutMs,
         },
         HealthService,
+        ...metricsSourceProviders(options.queues ?? []),
       ],
       exports: [
+        PROJECTION_STATUS_SOURCE,
+        QUEUE_DEPTH_SOURCE,
         RemedyConfigModule,
         TypeOrmModule,
         ProjectionsModule,

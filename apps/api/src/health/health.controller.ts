@@ -12,7 +12,9 @@ export class HealthController {
 
   /** Always 200: the details of every dependency and projection. */
   @Get()
-  @ApiOkResponse({ description: 'Database, event store, queue backend and projection positions and lag' })
+  @ApiOkResponse({
+    description: 'Database, event store, queue backend and projection positions and lag',
+  })
   report(): Promise<HealthReport> {
     return this.health.report();
   }

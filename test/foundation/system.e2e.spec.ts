@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { Pool } from 'pg';
+import { LocalTokenIssuer } from '@remedy/auth';
+import { configureHttpApp } from '@remedy/http';
+import { projectionStatus } from '@remedy/projections';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
+import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
+import type { WorkerModule as WorkerModuleClass } from '../../apps/worker/src/worker.module';
+import { createTestDatabase, TestDatabase } from '../support/database';
+
+/**
+ * The real compositions (apps/api's ApiModule, apps/worker's WorkerModule) on one database, as
+ * `npm start` runs them: a command through the API becomes events, the worker's projection
+ * runners turn them into the read models the API serves, and /metrics reports what happened.
+ */
+describe('the whole system: API and worker compositions', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let api: NestFastifyApplication;
+  let worker: INestApplicationContext | undefined;
+  let pool: Pool;
+  let issuer: LocalTokenIssuer;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'remedy-system-'));
+    process.env.DATABASE_URL = db.url;
+    process.env.REMEDY_DATA_DIR = dataDir;
+    process.env.LOG_LEVEL = 'silent';
+    delete process.env.REDIS_URL;
+    delete process.env.EVENTSTORE_CONNECTION_STRING;
+    // Imported only now: ConfigModule validates the environment when the module is declared.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { ApiModule } = require('../../apps/api/src/api.module') as {
+      ApiModule: typeof ApiModuleClass;
+    };
+    const { WorkerModule } = require('../../apps/worker/src/worker.module') as {
+      WorkerModule: typeof WorkerModuleClass;
+    };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    await worker.init();
+    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
+    api = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
+    configureHttpApp(api);
+    await api.init();
+    await api.getHttpAdapter().getInstance().ready();
+    issuer = await LocalTokenIssuer.load({ dataDir });
+    pool = new Pool({ connectionString: db.url, max: 2 });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await worker?.close();
+    await pool?.end();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('given a caseworker, when a case is opened through the API, then the worker projects it and the API lists it (read your writes)', async () => {
+    // An administrator registers the organisation in the directory (its code prefixes references).
+    const adminToken = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['admin'],
+    });
+    const registered = await api.inject({
+      method: 'POST',
+      url: '/organisations',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      payload: {
+        name: 'Shelter One',
+        type: 'NGO',
+        services: ['Accommodation'],
+        country: 'AT',
+        code: 'SHONE',
+      },
+    });
+    expect(registered.statusCode).toBe(201);
+    const { organisationId } = registered.json() as { organisationId: string };
+    const token = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId,
+      roles: ['caseworker'],
+    });
+    const auth = { authorization: `Bearer ${token}` };
+    const opened = await api.inject({
+      method: 'POST',
+      url: '/cases',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: {
+        referralSource: 'Hotline',
+        profile: {
+          sexGender: 'NonConforming',
+          ageUncertain: false,
+          citizenships: ['MD'],
+          languages: ['ro'],
+        },
+        personal: { fullName: 'System Test Person', birthDate: '1994-07-11' },
+      },
+    });
+    expect(opened.statusCode).toBe(201);
+    const { caseId, position, caseReference } = opened.json() as {
+      caseId: string;
+      position: string;
+      caseReference: string;
+    };
+    expect(caseReference).toMatch(/^SHONE-\d{4}-\d{5}$/);
+
+    const list = await api.inject({
+      method: 'GET',
+      url: '/cases',
+      headers: { ...auth, 'x-min-position': position },
+    });
+    expect(list.statusCode).toBe(200);
+    const items = (list.json() as { items: { caseId: string }[] }).items;
+    expect(items.map((i) => i.caseId)).toEqual([caseId]);
+
+    const detail = await api.inject({
+      method: 'GET',
+      url: `/cases/${caseId}`,
+      headers: { ...auth, 'x-min-position': position },
+    });
+    expect(detail.statusCode).toBe(200);
+    expect(detail.headers.etag).toBe('"0"');
+  });
+
+  it('reports the HTTP, append, projection-lag and queue-depth series at /metrics', async () => {
+    const res = await api.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    const text = res.body;
+    expect(text).toMatch(/remedy_http_requests_total\{[^}]*route="\/cases"[^}]*\} [1-9]/);
+    expect(text).toMatch(/remedy_http_request_duration_seconds_bucket\{/);
+    expect(text).toMatch(/remedy_events_appended_total\{[^}]*type="CaseOpened"[^}]*\} 1/);
+    expect(text).toMatch(/remedy_projection_lag_events\{[^}]*projection="[a-z.-]+"[^}]*\} \d+/);
+    expect(text).toMatch(/remedy_projection_lag_seconds\{/);
+    expect(text).toMatch(
+      /remedy_queue_jobs\{[^}]*queue="case-reminders"[^}]*state="waiting"[^}]*\} \d+/,
+    );
+    expect(text).toContain('# TYPE remedy_jobs_failed_total counter');
+    expect(text).toContain('process_resident_memory_bytes');
+    // No id of any kind in a label.
+    expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  });
+
+  it('given the worker stops on its shutdown hooks, then no projection has an event of its types left to apply', async () => {
+    await worker!.close();
+    worker = undefined;
+    const lags = await projectionStatus(pool, ALL_PROJECTIONS);
+    expect(lags.length).toBe(ALL_PROJECTIONS.length);
+    for (const l of lags)
+      expect({ projection: l.projection, behind: l.eventsBehind }).toEqual({
+        projection: l.projection,
+        behind: 0,
+      });
+  });
+});
