@@ -3,3 +3,4 @@ export * from './config.module';
 export { SETTINGS, SETTING_KEYS, LOG_LEVELS, isValidTimeZone } from './settings';
 export type { LogLevel, SettingKey, SettingSpec } from './settings';
 export { repoRoot } from './repo-root';
+export { configTable, readmeWithConfigTable, writeReadmeConfigTable, OTHER_SETTINGS } from './config-table';
