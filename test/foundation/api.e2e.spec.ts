@@ -14,7 +14,11 @@ import { PlatformModule } from '@remedy/platform';
 import { HealthController } from '../../apps/api/src/health/health.controller';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
-import { COUNTED, counterProjection, counterTableSql } from '../projections/support/counter-projection';
+import {
+  COUNTED,
+  counterProjection,
+  counterTableSql,
+} from '../projections/support/counter-projection';
 
 /**
  * The foundation end to end: identity on every route but the public list, health, OpenAPI, and
@@ -59,7 +63,8 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
       imports: [
         PlatformModule.forRoot({ projections: [projection], runProjections: true }),
         AuthModule.forRootAsync({
-          useFactory: async () => new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir })]),
+          useFactory: async () =>
+            new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir })]),
         }),
       ],
       controllers: [CountersController],
@@ -78,7 +83,11 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     issuer = await LocalTokenIssuer.load({ dataDir });
-    token = await issuer.mintToken({ userId: randomUUID(), organisationId: randomUUID(), roles: ['caseworker'] });
+    token = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['caseworker'],
+    });
   });
 
   afterAll(async () => {
@@ -87,7 +96,8 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url, headers });
 
   it('serves /health with every dependency and projection, and /health/ready', async () => {
     const res = await get('/health');
@@ -107,17 +117,27 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
   });
 
   it('requires a valid bearer token on every route outside the public list', async () => {
-    const isPublic = (url: string) => PUBLIC_ROUTES.some((p) => url === p || url.startsWith('/docs'));
+    const isPublic = (url: string) =>
+      PUBLIC_ROUTES.some((p) => url === p || url.startsWith('/docs'));
     const guarded = routes.filter((r) => !isPublic(r.url));
     expect(guarded.map((r) => r.url)).toContain('/counters');
     for (const route of guarded) {
       const url = concreteUrl(route.url, randomUUID());
       const method = route.method as 'GET';
       expect((await app.inject({ method, url })).statusCode).toBe(401);
-      expect((await app.inject({ method, url, headers: { authorization: 'Bearer not.a.token' } })).statusCode).toBe(401);
+      expect(
+        (await app.inject({ method, url, headers: { authorization: 'Bearer not.a.token' } }))
+          .statusCode,
+      ).toBe(401);
     }
-    const other = await LocalTokenIssuer.load({ dataDir: mkdtempSync(join(tmpdir(), 'remedy-other-')) });
-    const forged = await other.mintToken({ userId: randomUUID(), organisationId: randomUUID(), roles: ['admin'] });
+    const other = await LocalTokenIssuer.load({
+      dataDir: mkdtempSync(join(tmpdir(), 'remedy-other-')),
+    });
+    const forged = await other.mintToken({
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['admin'],
+    });
     expect((await get('/counters', { authorization: `Bearer ${forged}` })).statusCode).toBe(401);
     expect((await get('/counters', { authorization: `Bearer ${token}` })).statusCode).toBe(200);
   });
@@ -133,7 +153,11 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
           type: COUNTED,
           schemaVersion: 1,
           data: { amount: 3 },
-          metadata: { correlationId: randomUUID(), userId: randomUUID(), organisationId: randomUUID() },
+          metadata: {
+            correlationId: randomUUID(),
+            userId: randomUUID(),
+            organisationId: randomUUID(),
+          },
           occurredAt: new Date(),
         },
       ],
@@ -149,11 +173,29 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
 
   it('answers 503 when the projection cannot reach the position in time, and 400 for a bad position', async () => {
     const far = { commit: 9_000_000_000n, prepare: 1n };
-    const late = await get('/counters', { authorization: `Bearer ${token}`, 'x-min-position': formatPosition(far) });
+    const late = await get('/counters', {
+      authorization: `Bearer ${token}`,
+      'x-min-position': formatPosition(far),
+    });
     expect(late.statusCode).toBe(503);
     expect(late.json().message).toMatch(/not yet reached/);
-    const bad = await get('/counters', { authorization: `Bearer ${token}`, 'x-min-position': 'yesterday' });
+    const bad = await get('/counters', {
+      authorization: `Bearer ${token}`,
+      'x-min-position': 'yesterday',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields[0].field).toBe('x-min-position');
+  });
+
+  // Last: it takes the database away from the running app.
+  it('answers 503 on /health/ready (and details on /health) when the database is gone', async () => {
+    await db.drop(); // DROP DATABASE ... WITH (FORCE): every connection of the app is cut
+    const ready = await get('/health/ready');
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json().database.status).toBe('down');
+    expect(ready.json().eventStore.status).toBe('down');
+    const health = await get('/health');
+    expect(health.statusCode).toBe(200);
+    expect(health.json().status).toBe('degraded');
   });
 });

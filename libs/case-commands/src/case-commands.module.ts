@@ -35,8 +35,17 @@ const providers: Provider[] = [
   {
     provide: COMMANDS_POOL,
     inject: [REMEDY_CONFIG],
-    useFactory: (config: RemedyConfig) =>
-      new Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 }),
+    useFactory: (config: RemedyConfig) => {
+      const pool = new Pool({
+        connectionString: config.databaseUrl,
+        max: 10,
+        connectionTimeoutMillis: 5_000,
+      });
+      // An idle connection ended by the server (restart, failover) must not crash the process;
+      // the next query reconnects or fails with a 503.
+      pool.on('error', () => undefined);
+      return pool;
+    },
   },
   {
     // Master key ring and blind index key: files under <REMEDY_DATA_DIR>/keys/, created on first

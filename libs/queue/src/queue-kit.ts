@@ -27,7 +27,7 @@ export function queueBackendFor(env: { REDIS_URL?: string; DATABASE_URL?: string
 
 /**
  * Worker settings, stated once (see README "Queues"): a job whose worker dies is detected as
-* stalled after at most `stalledInterval` and retried; after `maxStalledCount` stalls it fails
+ * stalled after at most `stalledInterval` and retried; after `maxStalledCount` stalls it fails
  * rather than looping. Handlers must be idempotent (job ids derive from the work they do;
  * BullMQ refuses ":" in custom ids, so ids join their parts with "-").
  */
@@ -88,7 +88,12 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
     return {
       backend: 'redis',
       async ping() {
-        probe ??= new IORedis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true });
+        probe ??= new IORedis({
+          ...connection,
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: true,
+        });
         await probe.ping();
       },
       queue(name, opts) {
@@ -120,21 +125,39 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
 
   // `prefix` becomes the PostgreSQL schema of BullMQ's tables; migrate creates them once.
   const pg = withBackend(createPostgresBackend);
-  const connection = { connectionString: backend.url, schema: `bullmq_${prefix}`, migrate: true, max: 4 };
+  const connection = {
+    connectionString: backend.url,
+    schema: `bullmq_${prefix}`,
+    migrate: true,
+    max: 4,
+  };
   let probe: Pool | undefined;
   return {
     backend: 'postgres',
     async ping() {
-      probe ??= new Pool({ connectionString: backend.url, max: 1, connectionTimeoutMillis: 2_000 });
+      if (!probe) {
+        probe = new Pool({ connectionString: backend.url, max: 1, connectionTimeoutMillis: 2_000 });
+        // An idle connection the server ends (restart, failover) must not crash the process: the
+        // next ping reconnects or reports the backend down.
+        probe.on('error', () => undefined);
+      }
       await probe.query('SELECT 1');
     },
     queue(name, opts) {
-      const q = new pg.Queue(name, { defaultJobOptions: JOB_DEFAULTS, ...opts, connection } as never);
+      const q = new pg.Queue(name, {
+        defaultJobOptions: JOB_DEFAULTS,
+        ...opts,
+        connection,
+      } as never);
       queues.push(q as AnyQueue);
       return q as never;
     },
     worker(name, processor, opts) {
-      const w = new pg.Worker(name, processor as Processor, { ...WORKER_DEFAULTS, ...opts, connection } as never);
+      const w = new pg.Worker(
+        name,
+        processor as Processor,
+        { ...WORKER_DEFAULTS, ...opts, connection } as never,
+      );
       workers.push(w as AnyWorker);
       return w as never;
     },
