@@ -19,6 +19,7 @@ import {
   SECTORS,
   SEX_GENDER,
   isCode,
+  minorUnitExponent,
 } from './index';
 
 describe('code lists', () => {
@@ -30,6 +31,15 @@ describe('code lists', () => {
   it('ISO 4217: exactly the codes of currency-codes', () => {
     expect([...CURRENCY_CODES].sort()).toEqual(currencyCodes.codes().sort());
     expect(CURRENCY_CODES).toContain('EUR');
+  });
+
+  it('ISO 4217 minor units: the digits of currency-codes ("N.A." counts as 0)', () => {
+    for (const code of CURRENCY_CODES)
+      expect([code, minorUnitExponent(code)]).toEqual([code, currencyCodes.code(code)!.digits]);
+    expect([minorUnitExponent('EUR'), minorUnitExponent('JPY'), minorUnitExponent('KWD')]).toEqual([
+      2, 0, 3,
+    ]);
+    expect(minorUnitExponent('CLF')).toBe(4);
   });
 
   it('ISO 639-1: exactly the codes of iso-639-1', () => {

@@ -1,6 +1,7 @@
 export * from './assistance';
 export * from './best-interests';
 export * from './case-lifecycle';
+export * from './claims';
 export * from './consent';
 export * from './cooperation';
 export * from './countries';

