@@ -251,9 +251,11 @@ export class CaseQueries {
     const held = await this.heldCase(organisationId, caseId);
     if (!held) return undefined;
     const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
+    // ORDER BY the table's bigint column: a bare `revision` would name the text output column
+    // and sort 10 before 2.
     const rows = (await this.dataSource.query(
       `SELECT case_id, revision::text AS revision, event_type, occurred_at, recorded_at, actor_id, organisation_id, facts, has_personal, sealed_personal
-         FROM case_timeline WHERE case_id = $1 AND revision > $2 ORDER BY revision LIMIT ${limit + 1}`,
+         FROM case_timeline WHERE case_id = $1 AND revision > $2 ORDER BY case_timeline.revision LIMIT ${limit + 1}`,
       [caseId, (options.afterRevision ?? -1n).toString()],
     )) as CaseTimelineRow[];
     const page = rows.slice(0, limit);
