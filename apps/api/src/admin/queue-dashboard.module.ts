@@ -1,0 +1,167 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type Actor,
+  AuthError,
+  bearerToken,
+  TOKEN_VERIFIER,
+  type TokenVerifier,
+} from '@remedy/auth';
+import { QUEUE_KIT } from '@remedy/platform';
+import type { QueueKit } from '@remedy/queue';
+
+/** Where the dashboard is mounted. */
+export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+/** `POST` sets, `DELETE` clears the dashboard's session cookie. */
+export const ADMIN_SESSION_PATH = '/admin/session';
+/** The cookie carrying an administrator's bearer token to the dashboard's pages (HttpOnly, SameSite=Strict). */
+export const ADMIN_SESSION_COOKIE = 'remedy_admin_session';
+
+const QUEUE_DASHBOARD_OPTIONS = Symbol('QUEUE_DASHBOARD_OPTIONS');
+
+export interface QueueDashboardOptions {
+  /** The queues listed, by name (e.g. `case-reminders`). */
+  readonly queues: readonly string[];
+}
+
+type DashboardRequest = FastifyRequest & { actor?: Actor };
+
+/** The token of the request: `Authorization: Bearer …`, else the dashboard's session cookie. */
+function tokenOf(request: FastifyRequest): string {
+  if (request.headers.authorization !== undefined)
+    return bearerToken(request.headers.authorization);
+  const cookie = readCookie(request.headers.cookie, ADMIN_SESSION_COOKIE);
+  if (cookie === undefined) throw new AuthError('missing');
+  return cookie;
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Fastify `onRequest` hook of the dashboard's scope: 401 without a valid token (header or
+ * session cookie), 403 for a valid token without the admin role. The Nest AuthGuard does not see
+ * these routes (they are Fastify routes, not controllers), so this hook is their guard.
+ */
+export function adminOnly(verifier: TokenVerifier) {
+  return async (request: DashboardRequest, reply: FastifyReply): Promise<void> => {
+    let actor: Actor;
+    try {
+      actor = await verifier.verify(tokenOf(request));
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      await reply
+        .code(401)
+        .header(
+          'WWW-Authenticate',
+          error.kind === 'missing'
+            ? 'Bearer realm="remedy-api"'
+            : 'Bearer realm="remedy-api", error="invalid_token"',
+        )
+        .send({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: error.message,
+          reason: error.kind,
+        });
+      return reply;
+    }
+    if (!actor.roles.includes('admin')) {
+      await reply.code(403).send({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Only an administrator may use the queue dashboard',
+      });
+      return reply;
+    }
+    request.actor = actor;
+  };
+}
+
+/** `Set-Cookie` for the session: the token itself, until it expires (at most its own lifetime). */
+export function sessionCookie(token: string, secure: boolean, nowSeconds: number): string {
+  const exp = Number(
+    (
+      JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString() || '{}') as {
+        exp?: unknown;
+      }
+    ).exp,
+  );
+  const maxAge = Number.isFinite(exp) ? Math.max(0, Math.floor(exp - nowSeconds)) : 0;
+  return [
+    `${ADMIN_SESSION_COOKIE}=${token}`,
+    'Path=/admin',
+    `Max-Age=${maxAge}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+@Injectable()
+class QueueDashboardMount implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(QUEUE_KIT) private readonly kit: QueueKit,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(QUEUE_DASHBOARD_OPTIONS) private readonly options: QueueDashboardOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify || typeof fastify.register !== 'function') return; // not on Fastify (e.g. a CLI context)
+    const board = new BullBoardFastifyAdapter();
+    board.setBasePath(QUEUE_DASHBOARD_PATH);
+    createBullBoard({
+      // Job payloads hold opaque ids only (case, organisation, kind, due date).
+      queues: this.options.queues.map((name) => new BullMQAdapter(this.kit.queue(name))),
+      serverAdapter: board,
+      options: { uiConfig: { boardTitle: 'Remedy queues' } },
+    });
+    const guard = adminOnly(this.verifier);
+    // One encapsulated scope: its onRequest hook guards every route registered inside it.
+    void fastify.register(async (scope) => {
+      scope.addHook('onRequest', guard);
+      scope.post(ADMIN_SESSION_PATH, async (request, reply) => {
+        const token = tokenOf(request);
+        reply.header(
+          'Set-Cookie',
+          sessionCookie(token, request.protocol === 'https', Math.floor(Date.now() / 1000)),
+        );
+        return reply.code(204).send();
+      });
+      scope.delete(ADMIN_SESSION_PATH, async (_request, reply) => {
+        reply.header(
+          'Set-Cookie',
+          `${ADMIN_SESSION_COOKIE}=; Path=/admin; Max-Age=0; HttpOnly; SameSite=Strict`,
+        );
+        return reply.code(204).send();
+      });
+      await scope.register(board.registerPlugin(), { prefix: QUEUE_DASHBOARD_PATH });
+    });
+  }
+}
+
+/**
+ * The BullMQ dashboard (bull-board) at `/admin/queues`, for administrators only. Needs
+ * PlatformModule (QUEUE_KIT) and AuthModule (TOKEN_VERIFIER) in the root module, on Fastify.
+ */
+@Module({})
+export class QueueDashboardModule {
+  static forRoot(options: QueueDashboardOptions): DynamicModule {
+    return {
+      module: QueueDashboardModule,
+      providers: [{ provide: QUEUE_DASHBOARD_OPTIONS, useValue: options }, QueueDashboardMount],
+    };
+  }
+}
