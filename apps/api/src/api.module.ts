@@ -10,6 +10,7 @@ import { ReadYourWritesInterceptor } from '@remedy/http';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
+import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { HealthController } from './health/health.controller';
 import { SessionController } from './session/session.controller';
 
@@ -35,6 +36,7 @@ import { SessionController } from './session/session.controller';
     CaseCommandsModule,
     CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     CaseRemindersModule.forApi(),
+    QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE] }),
   ],
   controllers: [HealthController, SessionController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],
