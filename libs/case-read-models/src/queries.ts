@@ -79,6 +79,7 @@ export interface CaseDetail {
   readonly openReferrals: number;
   readonly reflectionPeriodEndsOn: string | null;
   readonly nextDeadline: string | null;
+  /** Decisions requested for a child that still lack a best-interests assessment (adults: none). */
   readonly bestInterestsPending: readonly string[];
   readonly erased: boolean;
   readonly openedAt: string;
@@ -219,6 +220,7 @@ export class CaseQueries {
       if (view) personal[topic] = view;
     }
     if (r.erased) for (const topic of ['opening']) personal[topic] ??= { erased: true };
+    const childNow = isChildToday(r, this.today());
     return {
       caseId: r.case_id,
       organisationId: r.organisation_id,
@@ -227,13 +229,15 @@ export class CaseQueries {
       identificationStatus: r.identification_status,
       childAtOpening: r.child_at_opening,
       childAtIdentification: r.child_at_identification,
-      childNow: isChildToday(r, this.today()),
+      childNow,
       presumedMinor: r.presumed_minor,
       assignedCaseworkerId: r.caseworker_id,
       openReferrals: r.open_referrals,
       reflectionPeriodEndsOn: r.reflection_ends_on,
       nextDeadline: r.next_deadline,
-      bestInterestsPending: r.best_interests_pending,
+      // The row lists decisions requested without an assessment; only a child needs one (rule 3), and
+      // who is a child is known only today (as the reminders read it).
+      bestInterestsPending: childNow ? r.best_interests_pending : [],
       erased: r.erased,
       openedAt: toIso(r.opened_at),
       lastActivity: toIso(r.last_activity),
