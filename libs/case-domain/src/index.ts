@@ -10,6 +10,7 @@ export * from './rules/age';
 export * from './rules/calendar';
 export * from './rules/case-reference';
 export * from './rules/errors';
+export * from './rules/money';
 export * from './rules/policy';
 export * from './rules/reflection-period';
 export {
@@ -18,6 +19,7 @@ export {
   evolveAll,
   initialState,
   type CaseState,
+  type ClaimState,
   type InformationOnly,
   type Lifecycle,
   type ReferralState,

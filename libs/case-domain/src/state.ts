@@ -1,5 +1,8 @@
 import type {
   BestInterestsDecision,
+  ClaimDecisionOutcome,
+  ClaimStatus,
+  CurrencyCode,
   BestInterestsOutcome,
   ClosureReason,
   ConsentPurpose,
@@ -29,6 +32,22 @@ export interface InformationOnly {
   readonly lawEnforcementCooperation?: LawEnforcementCooperation;
 }
 
+/** What the decisions on a compensation claim need to know (rule 5; see events/claims.ts). */
+export interface ClaimState {
+  readonly status: ClaimStatus;
+  /** Every amount of the claim is in this currency. */
+  readonly currency: CurrencyCode;
+  /** The standing award (latest decision) in minor units; undefined until a first decision. */
+  readonly awardedTotal?: number;
+  readonly lastOutcome?: ClaimDecisionOutcome;
+  /** Cumulative paid in the claim's currency. */
+  readonly paidTotal: number;
+  readonly enforcementStarted: boolean;
+  readonly hearingIds: readonly string[];
+  readonly paymentIds: readonly string[];
+  readonly legalRepresentativeId?: string;
+}
+
 /** What a case's decisions need to know, folded from its events. No personal data but the birth date. */
 export interface CaseState {
   readonly lifecycle: Lifecycle;
@@ -55,6 +74,7 @@ export interface CaseState {
   readonly closureRequest?: { readonly requestedBy: string; readonly reason: ClosureReason };
   readonly remedyIds: readonly string[];
   readonly nonPunishmentFlags: Readonly<Record<string, 'raised' | 'resolved'>>;
+  readonly claims: Readonly<Record<string, ClaimState>>;
   readonly objectsToStatisticalUse: boolean;
   readonly information: InformationOnly;
 }
@@ -74,6 +94,7 @@ export const initialState: CaseState = Object.freeze({
   guardians: [],
   remedyIds: [],
   nonPunishmentFlags: {},
+  claims: {},
   objectsToStatisticalUse: false,
   information: {},
 });
@@ -93,6 +114,16 @@ const setReferral = (state: CaseState, referralId: string, status: ReferralStatu
   ...state,
   referrals: { ...state.referrals, [referralId]: { ...state.referrals[referralId]!, status } },
 });
+
+const updateClaim = (
+  state: CaseState,
+  claimId: string,
+  update: (claim: ClaimState) => Partial<ClaimState>,
+): CaseState => {
+  if (!Object.hasOwn(state.claims, claimId)) return state;
+  const claim = state.claims[claimId]!;
+  return { ...state, claims: { ...state.claims, [claimId]: { ...claim, ...update(claim) } } };
+};
 
 /** Folds one event into the state. Pure; unknown facts leave the state as it is. */
 export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
@@ -217,6 +248,49 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
         ...state,
         nonPunishmentFlags: { ...state.nonPunishmentFlags, [event.data.flagId]: 'resolved' },
       };
+    case 'CompensationClaimFiled':
+      return {
+        ...state,
+        claims: {
+          ...state.claims,
+          [event.data.claimId]: {
+            status: 'filed',
+            currency: event.data.currency,
+            paidTotal: 0,
+            enforcementStarted: false,
+            hearingIds: [],
+            paymentIds: [],
+            legalRepresentativeId: event.data.legalRepresentativeId,
+          },
+        },
+      };
+    case 'ClaimLegalRepresentativeRecorded':
+      return updateClaim(state, event.data.claimId, () => ({
+        legalRepresentativeId: event.data.legalRepresentativeId,
+      }));
+    case 'ClaimHearingScheduled':
+      return updateClaim(state, event.data.claimId, (claim) => ({
+        hearingIds: [...claim.hearingIds, event.data.hearingId],
+      }));
+    case 'ClaimDecided':
+      return updateClaim(state, event.data.claimId, () => ({
+        status: 'decided',
+        awardedTotal: event.data.awardedTotal,
+        lastOutcome: event.data.outcome,
+      }));
+    case 'ClaimAppealed':
+      return updateClaim(state, event.data.claimId, () => ({ status: 'appealed' }));
+    case 'ClaimDecisionBecameFinal':
+      return updateClaim(state, event.data.claimId, () => ({ status: 'final' }));
+    case 'ClaimPaymentReceived':
+      return updateClaim(state, event.data.claimId, (claim) => ({
+        paidTotal: claim.paidTotal + event.data.amount,
+        paymentIds: [...claim.paymentIds, event.data.paymentId],
+      }));
+    case 'ClaimEnforcementStarted':
+      return updateClaim(state, event.data.claimId, () => ({ enforcementStarted: true }));
+    case 'ClaimClosed':
+      return updateClaim(state, event.data.claimId, () => ({ status: 'closed' }));
     case 'CaseTransferred':
       return {
         ...state,

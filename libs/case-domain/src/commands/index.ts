@@ -22,9 +22,11 @@ import type {
   RemedyType,
 } from '../code-lists';
 import type { CalendarDate } from '../rules/calendar';
+import type { ClaimCommand } from './claims';
 import type { CommandOf } from './actor';
 
 export * from './actor';
+export * from './claims';
 
 /**
  * Commands carry personal fields in a `personal` sub-object, as events do. The birth date is one of
@@ -230,6 +232,7 @@ export type CaseCommand =
   | SeekRemedy
   | RaiseNonPunishmentFlag
   | ResolveNonPunishmentFlag
+  | ClaimCommand
   | RequestClosure
   | ApproveClosure
   | ReopenCase

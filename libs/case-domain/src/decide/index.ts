@@ -10,6 +10,17 @@ import {
   verifyAge,
 } from './children';
 import {
+  appealClaim,
+  closeClaim,
+  decideClaim,
+  fileCompensationClaim,
+  markClaimDecisionFinal,
+  recordClaimLegalRepresentative,
+  recordClaimPayment,
+  scheduleClaimHearing,
+  startClaimEnforcement,
+} from './claims';
+import {
   giveConsent,
   recordStatisticalUseObjection,
   withdrawConsent,
@@ -75,6 +86,15 @@ const handlers: Handlers = {
   SeekRemedy: seekRemedy,
   RaiseNonPunishmentFlag: raiseNonPunishmentFlag,
   ResolveNonPunishmentFlag: resolveNonPunishmentFlag,
+  FileCompensationClaim: fileCompensationClaim,
+  RecordClaimLegalRepresentative: recordClaimLegalRepresentative,
+  ScheduleClaimHearing: scheduleClaimHearing,
+  DecideClaim: decideClaim,
+  AppealClaim: appealClaim,
+  MarkClaimDecisionFinal: markClaimDecisionFinal,
+  RecordClaimPayment: recordClaimPayment,
+  StartClaimEnforcement: startClaimEnforcement,
+  CloseClaim: closeClaim,
   RequestClosure: requestClosure,
   ApproveClosure: approveClosure,
   ReopenCase: reopenCase,
