@@ -4,6 +4,7 @@ import { CreateCaseDataKeys1795359982728 } from './1795359982728-CreateCaseDataK
 import { CreateEventStore1795359976475 } from './1795359976475-CreateEventStore';
 import { CreateCaseReadModels1795400000000 } from './1795400000000-CreateCaseReadModels';
 import { CreateCaseCommandTables1795400000001 } from './1795400000001-CreateCaseCommandTables';
+import { CreateLegalAidReadModels1795500000000 } from './1795500000000-CreateLegalAidReadModels';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateCaseDataKeys1795359982728,
   CreateCaseReadModels1795400000000,
   CreateCaseCommandTables1795400000001,
+  CreateLegalAidReadModels1795500000000,
 ];

@@ -1,0 +1,41 @@
+import { consentKey, type CaseState } from '@remedy/case-domain';
+import type { Role } from '@remedy/auth';
+
+/**
+ * How an organisation reaches a case's legal-aid view:
+ * - `holder`: it holds the case (its caseworkers and supervisors read the claims of their cases);
+ * - `legal_aid`: it has live legal-aid access (granted, not revoked) AND the person's consent for
+ *   legal-aid access naming it is live (rule 2; withdrawing that consent revokes the access in
+ *   the same append, so both agree; checking both costs nothing).
+ * Undefined: the case is not reachable (404, never 403 across organisations).
+ */
+export type LegalAidReach = 'holder' | 'legal_aid';
+
+export function legalAidReachOf(
+  state: CaseState,
+  organisationId: string,
+): LegalAidReach | undefined {
+  if (state.lifecycle === 'not_opened') return undefined;
+  const org = organisationId.toLowerCase();
+  if (state.holdingOrganisationId.toLowerCase() === org) return 'holder';
+  const granted = state.legalAidOrganisations.some((o) => o.toLowerCase() === org);
+  const consented = state.liveConsents.some(
+    (k) => k.toLowerCase() === consentKey('legal_aid_access', org),
+  );
+  return granted && consented ? 'legal_aid' : undefined;
+}
+
+/** Roles that may use the legal-aid read API at all (others: 403 on every route). */
+export const LEGAL_AID_READ_ROLES: readonly Role[] = ['legal_aid', 'caseworker', 'supervisor'];
+
+export const mayReadLegalAid = (roles: readonly Role[]): boolean =>
+  roles.some((r) => LEGAL_AID_READ_ROLES.includes(r));
+
+/**
+ * The row-level filter of list queries: rows of cases the organisation holds, or to which it has
+ * live legal-aid access with live consent (same rule as `legalAidReachOf`, on the projection).
+ * `$n` is the organisation id parameter.
+ */
+export const reachableSql = (alias: string, param: string): string =>
+  `(${alias}.holding_organisation_id = ${param}
+    OR (${param} = ANY(${alias}.legal_aid_organisations) AND ${param} = ANY(${alias}.legal_aid_consents)))`;

@@ -1,0 +1,96 @@
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import { ReadsProjections } from '@remedy/http';
+import { mayReadLegalAid } from './access';
+import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
+import { LegalAidNotReadyError, LegalAidQueries } from './queries';
+import { LEGAL_AID_QUERIES } from './tokens';
+
+const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function notFound(what = 'case'): never {
+  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `No such ${what}` });
+}
+
+/** 403 for roles that never read legal-aid data (rapporteur, admin), whatever the resource. */
+export function checkRole(actor: Actor): void {
+  if (!mayReadLegalAid(actor.roles)) {
+    throw new ForbiddenException({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'The legal-aid read API is for legal-aid lawyers, caseworkers and supervisors',
+    });
+  }
+}
+
+export async function mapNotReady<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof LegalAidNotReadyError) {
+      throw new ServiceUnavailableException({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: err.message,
+      });
+    }
+    throw err;
+  }
+}
+
+export class LegalAidCasesQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+/**
+ * The legal-aid view of cases. A case the caller's organisation neither holds nor reaches through
+ * live legal-aid access (with the person's live consent) is 404, decided from the stream.
+ */
+@ApiTags('legal-aid')
+@ApiBearerAuth()
+@Controller('legal-aid/cases')
+export class LegalAidCasesController {
+  constructor(@Inject(LEGAL_AID_QUERIES) private readonly queries: LegalAidQueries) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "Cases the caller's organisation holds or has live legal-aid access to",
+  })
+  @ReadsProjections(LEGAL_AID_PROJECTION)
+  list(@CurrentActor() actor: Actor, @Query() query: LegalAidCasesQuery) {
+    checkRole(actor);
+    return mapNotReady(this.queries.listCases(actor, query));
+  }
+
+  @Get(':caseId')
+  @ApiOperation({
+    summary:
+      'The legal-aid view of one case: reference, name, contacts, languages, sex/gender, age group, citizenship, identification status and forms of exploitation, non-punishment flags, remedies and claims',
+  })
+  @ReadsProjections(LEGAL_AID_PROJECTION)
+  async detail(@CurrentActor() actor: Actor, @Param('caseId') caseId: string) {
+    checkRole(actor);
+    if (!CASE_ID.test(caseId)) notFound();
+    const view = await mapNotReady(this.queries.caseView(actor, caseId.toLowerCase()));
+    if (!view) notFound();
+    return view;
+  }
+}

@@ -1,0 +1,75 @@
+import {
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  type Provider,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
+import { CaseCipher } from '@remedy/crypto';
+import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import {
+  PROJECTION_WAITER,
+  READ_YOUR_WRITES_TIMEOUT_MS,
+  type ProjectionWaiter,
+} from '@remedy/http';
+import { LegalAidCasesController } from './legal-aid.controller';
+import { LegalAidQueries } from './queries';
+import { LEGAL_AID_QUERIES } from './tokens';
+
+export interface LegalAidModuleOptions {
+  /** Clock (tests); defaults to the system clock. */
+  readonly now?: () => Date;
+  /** Injection token of the app's CaseCipher (default: the `CaseCipher` class); e.g. CASE_CIPHER. */
+  readonly cipherToken?: InjectionToken;
+  /** Modules that export the cipher token (e.g. CaseCommandsModule). */
+  readonly imports?: ModuleMetadata['imports'];
+}
+
+/**
+ * The legal-aid read API (GET /legal-aid/...). Needs from the app: a TypeORM DataSource with
+ * ALL_PROJECTIONS' entities, EVENT_STORE, PROJECTION_WAITER and READ_YOUR_WRITES_TIMEOUT_MS
+ * (PlatformModule), REMEDY_CONFIG, and a CaseCipher. The projection runs in the worker through
+ * ALL_PROJECTIONS of @remedy/read-models.
+ */
+@Module({})
+export class LegalAidModule {
+  static forRoot(options: LegalAidModuleOptions = {}): DynamicModule {
+    const queries: Provider = {
+      provide: LEGAL_AID_QUERIES,
+      inject: [
+        DataSource,
+        options.cipherToken ?? CaseCipher,
+        EVENT_STORE,
+        PROJECTION_WAITER,
+        READ_YOUR_WRITES_TIMEOUT_MS,
+        REMEDY_CONFIG,
+      ],
+      useFactory: (
+        dataSource: DataSource,
+        cipher: CaseCipher,
+        eventStore: EventStore,
+        waiter: ProjectionWaiter,
+        waitTimeoutMs: number,
+        config: RemedyConfig,
+      ) =>
+        new LegalAidQueries({
+          dataSource,
+          cipher,
+          eventStore,
+          waiter,
+          waitTimeoutMs,
+          timeZone: config.jurisdictionTimeZone,
+          now: options.now,
+        }),
+    };
+    return {
+      module: LegalAidModule,
+      imports: options.imports ?? [],
+      controllers: [LegalAidCasesController],
+      providers: [queries],
+      exports: [LEGAL_AID_QUERIES],
+    };
+  }
+}

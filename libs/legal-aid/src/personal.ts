@@ -1,0 +1,36 @@
+import { openPersonal, type PersonalDecrypter } from '@remedy/case-read-models';
+
+/**
+ * The only personal fields of the opening a legal-aid lawyer sees: the person's name and contact
+ * channels. The opening is one ciphertext (the event's `data.personal`); it is decrypted here, in
+ * the API, and everything but these two fields is dropped before the answer is built.
+ */
+export interface LegalAidPersonal {
+  readonly erased: boolean;
+  readonly fullName?: string;
+  readonly contacts?: readonly string[];
+}
+
+export function pickLegalAidPersonal(opened: unknown): Omit<LegalAidPersonal, 'erased'> {
+  if (!opened || typeof opened !== 'object') return {};
+  const { fullName, contacts } = opened as { fullName?: unknown; contacts?: unknown };
+  return {
+    ...(typeof fullName === 'string' ? { fullName } : {}),
+    ...(Array.isArray(contacts)
+      ? { contacts: contacts.filter((c): c is string => typeof c === 'string') }
+      : {}),
+  };
+}
+
+export async function openLegalAidPersonal(
+  cipher: PersonalDecrypter,
+  caseId: string,
+  sealedOpening: string | null,
+  erased: boolean,
+): Promise<LegalAidPersonal> {
+  if (erased) return { erased: true };
+  const view = await openPersonal(cipher, caseId, sealedOpening);
+  if (!view) return { erased: false };
+  if (view.erased) return { erased: true };
+  return { erased: false, ...pickLegalAidPersonal(view.value) };
+}
