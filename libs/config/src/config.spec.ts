@@ -39,6 +39,9 @@ describe('loadConfig', () => {
       readYourWritesTimeoutMs: 2000,
       jurisdictionTimeZone: 'UTC',
       minReflectionDays: 30,
+      oidc: undefined,
+      rateLimitPerMinute: 600,
+      corsOrigins: [],
       deployment: { eventStore: 'postgres', queue: 'postgres', database: 'external' },
     });
     expect(Object.isFrozen(c)).toBe(true);
@@ -107,6 +110,65 @@ describe('loadConfig', () => {
       'PORT',
       'LOG_LEVEL',
       'REMEDY_JURISDICTION_TIMEZONE',
+    ]);
+  });
+
+  it('given an OIDC provider, when loaded, then its settings come typed with the claim defaults', () => {
+    const c = loadConfig({
+      DATABASE_URL: DB,
+      OIDC_ISSUER: 'https://id.example.org/realms/remedy',
+      OIDC_AUDIENCE: 'remedy-api',
+      OIDC_CLAIM_ROLES: 'realm_access.roles',
+      OIDC_ALGORITHMS: 'RS256, ES256',
+      OIDC_ROLE_PREFIX: 'remedy-',
+      RATE_LIMIT_PER_MINUTE: '1200',
+      CORS_ORIGINS: 'https://app.example.org, http://localhost:5173',
+    });
+    expect(c.oidc).toEqual({
+      issuer: 'https://id.example.org/realms/remedy',
+      audience: 'remedy-api',
+      jwksUrl: undefined,
+      algorithms: ['RS256', 'ES256'],
+      claims: { user: 'sub', organisation: 'organisation_id', roles: 'realm_access.roles' },
+      rolePrefix: 'remedy-',
+    });
+    expect(c.rateLimitPerMinute).toBe(1200);
+    expect(c.corsOrigins).toEqual(['https://app.example.org', 'http://localhost:5173']);
+  });
+
+  it('given OIDC settings that do not fit together or are unsafe, when loaded, then each is named', () => {
+    const messages = (env: Record<string, string>) =>
+      errorOf(() => loadConfig({ DATABASE_URL: DB, ...env })).problems.map((p) => p.message);
+    expect(messages({ OIDC_ISSUER: 'https://id.example.org' })).toEqual([
+      expect.stringMatching(/^OIDC_AUDIENCE is required when OIDC_ISSUER is set/),
+    ]);
+    expect(messages({ OIDC_AUDIENCE: 'remedy-api' })).toEqual([
+      'OIDC_AUDIENCE is set but OIDC_ISSUER is not',
+    ]);
+    const bad = messages({
+      OIDC_ISSUER: 'http://id.example.org',
+      OIDC_AUDIENCE: 'remedy-api',
+      OIDC_ALGORITHMS: 'RS256,none',
+      OIDC_CLAIM_ROLES: 'realm_access..roles',
+      CORS_ORIGINS: '*',
+      RATE_LIMIT_PER_MINUTE: '0',
+    });
+    expect(bad.map((m) => m.split(' ')[0])).toEqual([
+      'OIDC_ISSUER',
+      'OIDC_ALGORITHMS',
+      'OIDC_CLAIM_ROLES',
+      'RATE_LIMIT_PER_MINUTE',
+      'CORS_ORIGINS',
+    ]);
+    expect(
+      messages({
+        OIDC_ALGORITHMS: 'HS256',
+        OIDC_ISSUER: 'http://127.0.0.1:8080/realms/x',
+        OIDC_AUDIENCE: 'a',
+      }),
+    ).toEqual([expect.stringMatching(/^OIDC_ALGORITHMS must be/)]);
+    expect(messages({ CORS_ORIGINS: 'https://app.example.org/path' })).toEqual([
+      expect.stringMatching(/^CORS_ORIGINS must be/),
     ]);
   });
 

@@ -21,7 +21,24 @@ export interface RemedyConfig {
   readonly readYourWritesTimeoutMs: number;
   readonly jurisdictionTimeZone: string;
   readonly minReflectionDays: number;
+  /** An OpenID Connect provider whose tokens are accepted besides the local issuer's. */
+  readonly oidc: OidcConfig | undefined;
+  /** Requests per minute per user (or per address without a token). */
+  readonly rateLimitPerMinute: number;
+  /** Browser origins allowed by CORS; empty: CORS closed. */
+  readonly corsOrigins: readonly string[];
   readonly deployment: Deployment;
+}
+
+/** OIDC_* settings. Claims are names or dotted paths (`realm_access.roles`). */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Unset: discovered from `<issuer>/.well-known/openid-configuration`. */
+  readonly jwksUrl: string | undefined;
+  readonly algorithms: readonly string[];
+  readonly claims: { readonly user: string; readonly organisation: string; readonly roles: string };
+  readonly rolePrefix: string | undefined;
 }
 
 export interface LoadConfigOptions {
@@ -75,9 +92,29 @@ export function parseSettings(
   ) {
     problems.push({ key: 'DATABASE_URL', message: describeProblem('DATABASE_URL', undefined) });
   }
+  problems.push(...oidcProblems(settings, problems));
   return problems.length > 0
     ? { ok: false, problems }
     : { ok: true, settings: settings as ParsedSettings };
+}
+
+/** Settings that only make sense together: OIDC_AUDIENCE with OIDC_ISSUER, and the others need it. */
+function oidcProblems(settings: Record<string, unknown>, found: ConfigProblem[]): ConfigProblem[] {
+  const bad = new Set(found.map((p) => p.key));
+  if (bad.has('OIDC_ISSUER')) return [];
+  const problems: ConfigProblem[] = [];
+  if (settings.OIDC_ISSUER !== undefined) {
+    if (settings.OIDC_AUDIENCE === undefined && !bad.has('OIDC_AUDIENCE'))
+      problems.push({
+        key: 'OIDC_AUDIENCE',
+        message: `OIDC_AUDIENCE is required when OIDC_ISSUER is set (${SETTINGS.OIDC_AUDIENCE.describe})`,
+      });
+  } else {
+    for (const key of ['OIDC_AUDIENCE', 'OIDC_JWKS_URL', 'OIDC_ROLE_PREFIX'] as const)
+      if (settings[key] !== undefined)
+        problems.push({ key, message: `${key} is set but OIDC_ISSUER is not` });
+  }
+  return problems;
 }
 
 export function deploymentOf(s: {
@@ -112,6 +149,22 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     readYourWritesTimeoutMs: s.READ_YOUR_WRITES_TIMEOUT_MS,
     jurisdictionTimeZone: s.REMEDY_JURISDICTION_TIMEZONE,
     minReflectionDays: s.REMEDY_MIN_REFLECTION_DAYS,
+    oidc: s.OIDC_ISSUER
+      ? Object.freeze({
+          issuer: s.OIDC_ISSUER,
+          audience: s.OIDC_AUDIENCE!,
+          jwksUrl: s.OIDC_JWKS_URL,
+          algorithms: Object.freeze([...s.OIDC_ALGORITHMS]),
+          claims: Object.freeze({
+            user: s.OIDC_CLAIM_USER,
+            organisation: s.OIDC_CLAIM_ORGANISATION,
+            roles: s.OIDC_CLAIM_ROLES,
+          }),
+          rolePrefix: s.OIDC_ROLE_PREFIX,
+        })
+      : undefined,
+    rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
+    corsOrigins: Object.freeze([...(s.CORS_ORIGINS ?? [])]),
     deployment: Object.freeze(deploymentOf(s)),
   });
 }

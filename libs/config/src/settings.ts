@@ -58,6 +58,61 @@ export const isValidTimeZone = (tz: string): boolean => {
   }
 };
 
+/** https://, or http:// on a loopback host only (a local identity provider in development and tests). */
+const httpsUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      if (u.protocol === 'https:') return u.hostname.length > 0;
+      return u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+    } catch {
+      return false;
+    }
+  });
+
+/** A claim name or a dotted path into nested claims (`realm_access.roles`). */
+const claimPath = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/);
+
+/** Asymmetric JWS algorithms an identity provider may sign with (never `none`, never HMAC). */
+export const OIDC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+const commaList = (isItem: (item: string) => boolean) =>
+  z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
+    .refine((list) => list.length > 0 && list.every(isItem));
+
+/** `https://app.example.org` or `http://localhost:5173`: scheme, host and port only. */
+const isOrigin = (v: string): boolean => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
+  } catch {
+    return false;
+  }
+};
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -128,6 +183,70 @@ export const SETTINGS = {
     ),
     describe: "'true' or 'false'",
     doc: 'Set by the supervisor for its children when it runs the embedded PostgreSQL; do not set by hand.',
+  },
+  OIDC_ISSUER: {
+    schema: optional(httpsUrl),
+    describe:
+      "an https:// URL (http:// on localhost only): the provider's issuer, exactly as in its tokens' `iss`",
+    doc: "Set: bearer tokens of this OpenID Connect provider are accepted besides the local issuer's (chosen by `iss`). Needs `OIDC_AUDIENCE`. Unset: local tokens only.",
+  },
+  OIDC_AUDIENCE: {
+    schema: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^\S{1,256}$/),
+    ),
+    describe: 'the audience (`aud`) the provider puts in tokens for this API, e.g. its client id',
+    doc: 'Required when `OIDC_ISSUER` is set: tokens whose `aud` lacks it are refused.',
+  },
+  OIDC_JWKS_URL: {
+    schema: optional(httpsUrl),
+    describe: 'an https:// URL (http:// on localhost only)',
+    doc: "The provider's key set. Unset: `jwks_uri` of `<OIDC_ISSUER>/.well-known/openid-configuration` (Keycloak: `<issuer>/protocol/openid-connect/certs`).",
+  },
+  OIDC_ALGORITHMS: {
+    schema: withDefault(
+      commaList((a) => (OIDC_ALGORITHMS as readonly string[]).includes(a)),
+      'RS256',
+    ),
+    describe: `a comma-separated list of ${OIDC_ALGORITHMS.join(', ')}`,
+    doc: 'Signature algorithms accepted from the provider (never `none` or HMAC). Default RS256.',
+  },
+  OIDC_CLAIM_USER: {
+    schema: withDefault(claimPath, 'sub'),
+    describe: 'a claim name or dotted path',
+    doc: "Claim holding the user's id (a uuid). Default `sub`.",
+  },
+  OIDC_CLAIM_ORGANISATION: {
+    schema: withDefault(claimPath, 'organisation_id'),
+    describe: 'a claim name or dotted path',
+    doc: "Claim holding the user's organisation id (a uuid). Default `organisation_id`.",
+  },
+  OIDC_CLAIM_ROLES: {
+    schema: withDefault(claimPath, 'roles'),
+    describe: 'a claim name or dotted path, e.g. realm_access.roles',
+    doc: 'Claim holding the roles (a list); names other than caseworker, supervisor, legal_aid, rapporteur, admin (after the prefix) are ignored. Default `roles`.',
+  },
+  OIDC_ROLE_PREFIX: {
+    schema: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_.:/-]{1,64}$/),
+    ),
+    describe: 'letters, digits and _ . : / - (at most 64)',
+    doc: 'Set: only provider roles starting with it count, without it (`remedy-caseworker` → caseworker). Unset: role names as they are.',
+  },
+  RATE_LIMIT_PER_MINUTE: {
+    schema: withDefault(integer(1, 1_000_000), '600'),
+    describe: 'an integer 1-1000000',
+    doc: 'Requests a user (by token subject; without a token, an address) may make per minute before 429 with Retry-After; /health and /metrics are exempt. Counted in Redis when `REDIS_URL` is set, else per process. Default 600.',
+  },
+  CORS_ORIGINS: {
+    schema: optional(commaList(isOrigin)),
+    describe: 'a comma-separated list of origins such as https://app.example.org',
+    doc: 'Browser origins allowed to call the API (CORS). Unset: none (no Access-Control-Allow-Origin).',
   },
 } satisfies Record<string, SettingSpec>;
 
