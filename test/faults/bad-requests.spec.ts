@@ -1,0 +1,570 @@
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InjectOptions } from 'fastify';
+import { Pool } from 'pg';
+import { LocalTokenIssuer } from '@remedy/auth';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { concreteUrl, type RouteInfo } from '../support/routes';
+import {
+  OPEN_CASE_BODY,
+  registerOrganisation,
+  startRealApi,
+  type RealApi,
+} from './support/real-api';
+
+/**
+ * Fault test (issue 8): ten thousand generated bad requests across every route the real API
+ * registers (read from Fastify, so a new route is covered without an edit): malformed JSON, JSON
+ * that is not an object, unknown fields, values of the wrong type (derived from the OpenAPI
+ * schema of each body), bodies above the limit, bad path ids, bad query strings, bad headers,
+ * missing and forged tokens, unknown methods. Expected: no 5xx at all, nothing appended, and the
+ * answer each kind of defect calls for where it is certain (401, 400, 413).
+ * Deterministic: the generator is a seeded PRNG, so a failure reproduces.
+ */
+const TOTAL = 10_000;
+const SEED = 0x8badf00d;
+
+/** mulberry32: small seeded PRNG. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
+  };
+}
+type Rng = ReturnType<typeof prng>;
+
+type Schema = {
+  $ref?: string;
+  type?: string;
+  enum?: unknown[];
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  allOf?: Schema[];
+};
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content?: Record<string, { schema: Schema }> };
+        parameters?: { in: string; name: string }[];
+      }
+    >
+  >;
+  components: { schemas: Record<string, Schema> };
+};
+
+const PUBLIC = (url: string) =>
+  ['/health', '/health/ready', '/metrics'].includes(url) || url.startsWith('/docs');
+const hasBody = (r: RouteInfo) => r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
+const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+const BAD_IDS = [
+  'not-a-uuid',
+  '123',
+  '00000000-0000-0000-0000-00000000000g',
+  "1' OR '1'='1",
+  '%27%3B%20DROP%20TABLE%20events%3B--',
+  '..%2F..%2Fetc%2Fpasswd',
+  '%00',
+  '%E2%80%8B',
+  '%F0%9F%92%A5',
+  'x'.repeat(2_000),
+  '-1',
+  '9'.repeat(40),
+  'null',
+  'undefined',
+  '%7B%22%24ne%22%3A1%7D',
+];
+const BAD_QUERY_VALUES = [
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  'abc',
+  '9'.repeat(30),
+  '%00',
+  '%FF',
+  'true%00',
+  "'",
+  '[]',
+  '{}',
+  'x'.repeat(3_000),
+];
+const WRONG_FOR: Record<string, unknown[]> = {
+  string: [12345, true, {}, [1, 2], { $ne: null }, 1.5],
+  number: ['12', 'abc', {}, [], true, '1e3'],
+  integer: ['12', 'abc', 1.5, {}, [], true, -1e20],
+  boolean: ['true', 1, {}, 'yes', []],
+  array: ['x', 5, { 0: 'a' }, true, [{ $x: 1 }, 7]],
+  object: [5, 'x', [], true],
+};
+
+describe('ten thousand bad requests across every route of the API (fault test)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let otherDir: string;
+  let api: RealApi;
+  let pool: Pool;
+  let doc: OpenApi;
+  let ids: { caseId: string; organisationId: string; flagId: string };
+  let tokens: { good: string[]; forged: (string | undefined)[] };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'remedy-bad-'));
+    otherDir = mkdtempSync(join(tmpdir(), 'remedy-bad-other-'));
+    api = await startRealApi({
+      DATABASE_URL: db.url,
+      REMEDY_DATA_DIR: dataDir,
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+    });
+    pool = new Pool({ connectionString: db.url, max: 2 });
+    doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as OpenApi;
+
+    const organisationId = await registerOrganisation(api, 'BADREQ');
+    const caseworker = await api.token(['caseworker'], organisationId);
+    const opened = await api.request(caseworker, {
+      method: 'POST',
+      url: '/cases',
+      headers: { 'content-type': 'application/json' },
+      payload: OPEN_CASE_BODY,
+    });
+    expect(opened.statusCode).toBe(201);
+    const caseId = (opened.json() as { caseId: string }).caseId;
+    const flag = await api.request(caseworker, {
+      method: 'POST',
+      url: `/cases/${caseId}/non-punishment-flags`,
+      headers: { 'content-type': 'application/json' },
+      payload: {},
+    });
+    expect(flag.statusCode).toBe(200); // this route answers 200, not 201
+    ids = { caseId, organisationId, flagId: (flag.json() as { flagId: string }).flagId };
+
+    // Tokens that must be refused: absent, malformed, unsigned, signed by another key or
+    // another algorithm, tampered with, or in another scheme.
+    const good = await api.token(['supervisor'], organisationId);
+    const [h, p, s] = good.split('.');
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString()) as Record<string, unknown>;
+    const stranger = await (
+      await LocalTokenIssuer.load({ dataDir: otherDir })
+    ).mintToken({ userId: randomUUID(), organisationId, roles: ['supervisor'] });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const selfSigned = `${h}.${p}`;
+    tokens = {
+      good: [
+        caseworker,
+        good,
+        await api.token(['admin']),
+        await api.token(['rapporteur'], organisationId),
+        await api.token(['legal_aid'], organisationId),
+        await api.token(['supervisor']), // an organisation outside the directory
+      ],
+      forged: [
+        undefined,
+        '',
+        'Bearer',
+        'Bearer ',
+        'Bearer garbage',
+        'Bearer a.b.c',
+        'Bearer e30.e30.',
+        `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${p}.`,
+        `Bearer ${b64({ alg: 'NoNe', typ: 'JWT' })}.${p}.`,
+        `Bearer ${h}.${b64({ ...claims, roles: ['admin'] })}.${s}`,
+        `Bearer ${h}.${b64({ ...claims, exp: 1 })}.${s}`,
+        `Bearer ${h}.${p}.${s!.slice(0, -4)}AAAA`,
+        `Bearer ${selfSigned}.${sign(null, Buffer.from(selfSigned), privateKey).toString('base64url')}`,
+        `Bearer ${stranger}`,
+        `Bearer ${good}x`,
+        `Basic ${Buffer.from('user:password').toString('base64')}`,
+        `bearer  ${'x'.repeat(5_000)}`,
+        good, // without the "Bearer " scheme
+      ],
+    };
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await pool?.end();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(otherDir, { recursive: true, force: true });
+  });
+
+  function resolve(schema: Schema | undefined): Schema {
+    let s = schema ?? {};
+    for (let i = 0; i < 10 && s.$ref; i++)
+      s = doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] ?? {};
+    if (s.allOf?.length) return resolve(s.allOf[0]);
+    return s;
+  }
+  function bodySchema(r: RouteInfo): Schema | undefined {
+    const op = doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()];
+    const schema = op?.requestBody?.content?.['application/json']?.schema;
+    return schema ? resolve(schema) : undefined;
+  }
+  const documented = (r: RouteInfo) =>
+    doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()] !== undefined;
+  function queryParams(r: RouteInfo): string[] {
+    const op = doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()];
+    return (op?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+  }
+  const goodUrl = (r: RouteInfo) =>
+    r.url
+      .replace(':caseId', ids.caseId)
+      .replace(':flagId', ids.flagId)
+      .replace(':organisationId', ids.organisationId)
+      .replace(/:[A-Za-z0-9_]+/g, randomUUID());
+
+  /** A body whose properties all have a value of the wrong type (the schema says which). */
+  function wrongTypedBody(rng: Rng, schema: Schema): Record<string, unknown> | undefined {
+    const props = Object.entries(schema.properties ?? {});
+    if (props.length === 0) return undefined;
+    const chosen = props.filter((_, i) => i === 0 || rng.next() < 0.5);
+    const body: Record<string, unknown> = {};
+    for (const [name, raw] of chosen) {
+      const prop = resolve(raw);
+      const type = prop.enum ? 'string' : (prop.type ?? (prop.properties ? 'object' : 'object'));
+      body[name] =
+        prop.enum && rng.next() < 0.4
+          ? 'NotACodeOfThisList'
+          : rng.pick(WRONG_FOR[type] ?? WRONG_FOR.object!);
+    }
+    return body;
+  }
+
+  const MALFORMED = [
+    '{',
+    '{"a":',
+    '{"a" 1}',
+    "{'a':1}",
+    '[1,',
+    'nul',
+    '{"a":1}}',
+    '\u0000',
+    '{"a":"\\uZZZZ"}',
+    '{"a":01}',
+    '{"__proto__":',
+    'undefined',
+    '{,}',
+  ];
+  const NON_OBJECT = ['1', 'true', 'null', '"text"', '[]', '[{}]', '[1,2,3]', '-0', '1e999'];
+  const HUGE = JSON.stringify({ personal: { text: 'x'.repeat(300 * 1024) } });
+  const HUGE_RAW = 'y'.repeat(300 * 1024);
+
+  /** What the defect calls for: exactly 401, 400 or 413; any 4xx; or only "not a 5xx" (benign). */
+  type Expect = 'unauthorized' | 'bad' | 'too-large' | 'client-error' | 'no-5xx';
+  interface Generated {
+    readonly kind: string;
+    readonly route: RouteInfo;
+    readonly options: InjectOptions;
+    readonly expect: Expect;
+  }
+
+  function generate(rng: Rng, route: RouteInfo): Generated {
+    const token = rng.pick(tokens.good);
+    const auth = { authorization: `Bearer ${token}` };
+    const json = { 'content-type': 'application/json' };
+    const schema = hasBody(route) ? bodySchema(route) : undefined;
+    const method = route.method as InjectOptions['method'];
+    const base = { method, url: goodUrl(route) };
+    const kinds = ['token', 'path-id', 'query', 'header', 'method'];
+    if (hasBody(route))
+      kinds.push('malformed', 'non-object', 'unknown-field', 'wrong-type', 'huge', 'content-type');
+    const kind = PUBLIC(route.url) ? rng.pick(['query', 'header', 'method']) : rng.pick(kinds);
+    switch (kind) {
+      case 'token': {
+        const forged = rng.pick(tokens.forged);
+        const body = hasBody(route)
+          ? { payload: JSON.stringify(rng.next() < 0.5 ? OPEN_CASE_BODY : {}) }
+          : {};
+        return {
+          kind,
+          route,
+          expect: 'unauthorized',
+          options: {
+            ...base,
+            ...body,
+            headers: { ...json, ...(forged === undefined ? {} : { authorization: forged }) },
+          },
+        };
+      }
+      case 'malformed':
+        return {
+          kind,
+          route,
+          expect: 'bad',
+          options: { ...base, headers: { ...auth, ...json }, payload: rng.pick(MALFORMED) },
+        };
+      case 'non-object':
+        return {
+          kind,
+          route,
+          expect: schema ? 'bad' : 'client-error',
+          options: { ...base, headers: { ...auth, ...json }, payload: rng.pick(NON_OBJECT) },
+        };
+      case 'unknown-field': {
+        const body: Record<string, unknown> = {
+          ...(route.url === '/cases' ? OPEN_CASE_BODY : {}),
+          [`zz_${rng.int(1000)}`]: rng.pick([1, 'x', null, {}, []]),
+        };
+        const payload =
+          rng.next() < 0.2
+            ? JSON.stringify(body).replace('{', '{"__proto__":{"admin":true},')
+            : JSON.stringify(body);
+        return {
+          kind,
+          route,
+          expect: schema ? 'bad' : 'client-error',
+          options: { ...base, headers: { ...auth, ...json }, payload },
+        };
+      }
+      case 'wrong-type': {
+        const body = schema ? wrongTypedBody(rng, schema) : undefined;
+        return body
+          ? {
+              kind,
+              route,
+              expect: 'bad',
+              options: { ...base, headers: { ...auth, ...json }, payload: JSON.stringify(body) },
+            }
+          : {
+              kind: 'unknown-field',
+              route,
+              expect: schema ? 'bad' : 'client-error',
+              options: { ...base, headers: { ...auth, ...json }, payload: '{"zz_unknown":1}' },
+            };
+      }
+      case 'huge':
+        return {
+          kind,
+          route,
+          expect: 'too-large',
+          options: {
+            ...base,
+            headers: { ...auth, ...json },
+            payload: rng.next() < 0.5 ? HUGE : HUGE_RAW,
+          },
+        };
+      case 'content-type':
+        return {
+          kind,
+          route,
+          expect: 'client-error',
+          options: {
+            ...base,
+            headers: {
+              ...auth,
+              'content-type': rng.pick([
+                'text/plain',
+                'application/xml',
+                'multipart/form-data; boundary=x',
+                'application/x-www-form-urlencoded',
+              ]),
+            },
+            payload: rng.pick(['a=1', '<a/>', '{"personal":{"text":"t"}}']),
+          },
+        };
+      case 'path-id': {
+        if (!route.url.includes(':')) return generate(rng, route);
+        const url = concreteUrl(route.url, rng.pick(BAD_IDS));
+        const body = hasBody(route)
+          ? { payload: rng.next() < 0.5 ? '{}' : JSON.stringify(OPEN_CASE_BODY) }
+          : {};
+        return {
+          kind,
+          route,
+          expect: 'client-error',
+          options: { method, url, headers: { ...auth, ...json }, ...body },
+        };
+      }
+      case 'query': {
+        const params = queryParams(route);
+        const pairs = [...params, `zz_${rng.int(100)}`].filter(() => rng.next() < 0.7);
+        const q = (pairs.length ? pairs : ['zz_unknown']).map(
+          (p) => `${p}=${rng.pick(BAD_QUERY_VALUES)}`,
+        );
+        if (rng.next() < 0.2 && params.length) q.push(`${params[0]}=a&${params[0]}=b`);
+        const body = hasBody(route) ? { payload: '{"zz_unknown":true}' } : {};
+        // A route without a query schema may ignore unknown parameters: only "never 5xx" there.
+        const expect: Expect =
+          params.length || schema ? 'bad' : hasBody(route) ? 'client-error' : 'no-5xx';
+        return {
+          kind,
+          route,
+          expect,
+          options: {
+            method,
+            url: `${base.url}?${q.join('&')}`,
+            headers: { ...auth, ...json },
+            ...body,
+          },
+        };
+      }
+      case 'header': {
+        if (hasBody(route) && route.url.startsWith('/cases/')) {
+          // A valid note body: only the header is wrong, so a header that was ignored would append.
+          const header = rng.pick([
+            {
+              'if-match': rng.pick([
+                'garbage',
+                '"-1"',
+                'W/"x"',
+                '*',
+                '"1", "2"',
+                '"' + '9'.repeat(25) + '"',
+                '',
+              ]),
+            },
+            { 'idempotency-key': rng.pick(['x'.repeat(300), 'key\twith\ttabs', 'ключ', '']) },
+          ]);
+          return {
+            kind,
+            route,
+            expect: 'bad',
+            options: {
+              method,
+              url: `/cases/${ids.caseId}/notes`,
+              headers: { ...auth, ...json, ...header },
+              payload: '{"personal":{"text":"t"}}',
+            },
+          };
+        }
+        const header = rng.pick([
+          {
+            'x-min-position': rng.pick([
+              'garbage',
+              '1.',
+              '.1',
+              '-2.-2',
+              '9'.repeat(30) + '.1',
+              '1.2.3',
+              '',
+            ]),
+          },
+          { accept: 'application/xml' },
+          { 'accept-encoding': 'br;q=abc, *;q=-1' },
+          { cookie: 'a'.repeat(4_000) },
+          { 'x-forwarded-for': 'not-an-ip' },
+          { range: 'bytes=abc' },
+        ]);
+        // Odd but harmless headers on a read may well be answered 200.
+        return {
+          kind,
+          route,
+          expect: hasBody(route) ? 'client-error' : 'no-5xx',
+          options: {
+            ...base,
+            headers: { ...auth, ...header },
+            ...(hasBody(route) ? { payload: '{"zz_unknown":1}' } : {}),
+          },
+        };
+      }
+      default: {
+        // A method the route does not have.
+        const other = rng.pick(
+          ['DELETE', 'PATCH', 'OPTIONS', 'PUT', 'POST'].filter((m) => m !== route.method),
+        ) as InjectOptions['method'];
+        return {
+          kind: 'method',
+          route,
+          expect: 'client-error',
+          options: {
+            method: other,
+            url: base.url,
+            headers: { ...auth, ...json },
+            payload: '{"zz":1}',
+          },
+        };
+      }
+    }
+  }
+
+  const eventCount = async () =>
+    (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM events')).rows[0]!.n;
+
+  it(`answers ${TOTAL} generated bad requests without a 5xx and appends nothing`, async () => {
+    const routes = api.routes.filter((r) => !/^\/docs\/.+/.test(r.url) || r.url === '/docs/*');
+    expect(routes.length).toBeGreaterThan(50);
+    const before = await eventCount();
+    const rng = prng(SEED);
+    const failures: string[] = [];
+    const byKind = new Map<string, number>();
+    const statuses = new Map<number, number>();
+    const covered = new Set<string>();
+    const started = Date.now();
+    const CONCURRENCY = 8;
+    let sent = 0;
+    const worker = async () => {
+      while (sent < TOTAL) {
+        const i = sent++;
+        const route = routes[i % routes.length]!;
+        const g = generate(rng, route);
+        // Public routes (health, metrics, docs) and routes outside the OpenAPI document (plugins
+        // such as the queue dashboard, with their own rules) may answer anything but a 5xx.
+        const expectation: Expect = PUBLIC(route.url) || !documented(route) ? 'no-5xx' : g.expect;
+        const res = await api.app.inject(g.options);
+        const status = res.statusCode;
+        covered.add(`${route.method} ${route.url}`);
+        byKind.set(g.kind, (byKind.get(g.kind) ?? 0) + 1);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        const ok =
+          status < 500 &&
+          (expectation === 'unauthorized'
+            ? status === 401
+            : expectation === 'bad'
+              ? status === 400
+              : expectation === 'too-large'
+                ? status === 413
+                : expectation === 'client-error'
+                  ? status >= 400
+                  : true);
+        if (!ok && failures.length < 20) {
+          failures.push(
+            `#${i} ${g.kind} ${route.method} ${route.url} → ${String(g.options.method)} ${String(g.options.url).slice(0, 120)}: ${status} ${res.body.slice(0, 200)}`,
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const ms = Date.now() - started;
+    console.log(
+      `bad requests: ${TOTAL} in ${ms} ms over ${covered.size} routes; kinds ${JSON.stringify(Object.fromEntries(byKind))}; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+    );
+    expect(failures).toEqual([]);
+    expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+    expect(covered.size).toBe(routes.length);
+    // The routes of the OpenAPI document are most of them, and got the strict expectations.
+    expect(routes.filter(documented).length).toBeGreaterThanOrEqual(45);
+    expect(await eventCount()).toBe(before);
+    // Every kind of defect was sent many times.
+    for (const kind of [
+      'token',
+      'malformed',
+      'non-object',
+      'unknown-field',
+      'wrong-type',
+      'huge',
+      'path-id',
+      'query',
+      'header',
+    ]) {
+      expect({ kind, many: (byKind.get(kind) ?? 0) >= 100 }).toEqual({ kind, many: true });
+    }
+  }, 120_000);
+});
