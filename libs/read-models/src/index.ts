@@ -1,10 +1,15 @@
 import type { ProjectionDefinition } from '@remedy/projections';
 import { CASE_READ_PROJECTIONS } from '@remedy/case-read-models';
 import { organisationDirectoryProjection } from '@remedy/case-commands';
+import { LEGAL_AID_PROJECTIONS } from '@remedy/legal-aid';
 
 /**
  * Every projection of the system. The worker runs them; the API serves their read models and
  * waits on their checkpoints (read your writes). Adding a read model = adding it here (and its
  * migration): both processes pick it up.
  */
-export const ALL_PROJECTIONS: readonly ProjectionDefinition[] = [...CASE_READ_PROJECTIONS, organisationDirectoryProjection];
+export const ALL_PROJECTIONS: readonly ProjectionDefinition[] = [
+  ...CASE_READ_PROJECTIONS,
+  organisationDirectoryProjection,
+  ...LEGAL_AID_PROJECTIONS,
+];
