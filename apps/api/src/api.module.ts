@@ -7,6 +7,7 @@ import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
+import { LegalAidModule } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
@@ -36,6 +37,7 @@ import { SessionController } from './session/session.controller';
     CaseCommandsModule,
     CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     CaseRemindersModule.forApi(),
+    LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE] }),
   ],
   controllers: [HealthController, SessionController],
