@@ -40,5 +40,12 @@ export {
 export * from './organisations/organisation.events';
 export {
   RegisterOrganisationCommand,
+  RegisterOrganisationHandler,
   UpdateOrganisationCommand,
+  UpdateOrganisationHandler,
 } from './organisations/organisation.commands';
+export {
+  OrganisationProfileDto,
+  RegisterOrganisationDto,
+  ListOrganisationsQuery,
+} from './organisations/organisation.dto';
