@@ -12,7 +12,15 @@ import {
   ProjectionListCommand,
   ProjectionRebuildCommand,
 } from './commands/projection.command';
+import {
+  OrganisationsCommand,
+  OrganisationsListCommand,
+  OrganisationsRegisterCommand,
+  OrganisationsUpdateCommand,
+} from './commands/organisations.command';
+import { RemindersCommand, RemindersReconcileCommand } from './commands/reminders.command';
 import { TokenCommand, TokenMintCommand } from './commands/token.command';
+import { UsersCommand, UsersTokenCommand } from './commands/users.command';
 
 @Module({
   providers: [
@@ -27,6 +35,14 @@ import { TokenCommand, TokenMintCommand } from './commands/token.command';
     ProjectionCommand,
     ProjectionListCommand,
     ProjectionRebuildCommand,
+    OrganisationsCommand,
+    OrganisationsRegisterCommand,
+    OrganisationsUpdateCommand,
+    OrganisationsListCommand,
+    UsersCommand,
+    UsersTokenCommand,
+    RemindersCommand,
+    RemindersReconcileCommand,
   ],
 })
 export class CliModule {}

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
 import { Pool } from 'pg';
 import { LocalTokenIssuer } from '@remedy/auth';
+import { addDays, calendarDateIn } from '@remedy/case-domain';
+import { organisationDirectoryProjection } from '@remedy/case-commands';
+import { casesProjection } from '@remedy/case-read-models';
+import { REMINDERS_QUEUE, type ReminderJobData } from '@remedy/case-reminders';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
+import { createQueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { ProjectionDefinition } from '@remedy/projections';
 import {
@@ -14,6 +19,7 @@ import {
   expectedCounters,
   readCounters,
 } from '../../../test/projections/support/counter-projection';
+import { actorsOf, catchUp, openReadSide } from '../../../test/cases/read/support/case-writer';
 import {
   createCounterTable,
   openDataSource,
@@ -22,6 +28,7 @@ import {
 } from '../../../test/projections/support/harness';
 import { CliContext } from './cli-context';
 import { CliModule } from './cli.module';
+import { CLI_OPERATOR_ID } from './commands/organisations.command';
 
 interface CliRun {
   readonly out: string[];
@@ -253,6 +260,278 @@ describe('admin CLI', () => {
       expect(run.errors.map((e) => e.message)).toEqual([
         'DATABASE_URL is required for this command',
       ]);
+    });
+  });
+  describe('organisation directory, users and reminders', () => {
+    let db: TestDatabase;
+    let env: NodeJS.ProcessEnv;
+    let pool: Pool;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      env = {
+        DATABASE_URL: db.url,
+        REMEDY_DATA_DIR: dataDir,
+        REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna',
+      };
+      pool = new Pool({ connectionString: db.url, max: 2 });
+    });
+    afterAll(async () => {
+      await pool.end();
+      await db.drop();
+    });
+
+    const eventsOf = async (streamId: string) =>
+      (
+        await pool.query<{
+          type: string;
+          data: Record<string, unknown>;
+          metadata: Record<string, unknown>;
+        }>(
+          'SELECT event_type AS type, data, metadata FROM events WHERE stream_id = $1 ORDER BY stream_revision',
+          [streamId],
+        )
+      ).rows;
+
+    it('organisations register appends OrganisationRegistered through the directory; a re-run appends nothing', async () => {
+      const args = [
+        'organisations',
+        'register',
+        '--name',
+        'Harbour Light Legal Aid (fictional)',
+        '--type',
+        'LegalService',
+        '--services',
+        'LegalCounselling,LegalRepresentation',
+        '--country',
+        'at',
+        '--code',
+        'HLLA',
+      ];
+      const first = await runCli(args, env);
+      expect(first.errors).toEqual([]);
+      expect(first.out).toEqual([
+        expect.stringMatching(/^registered HLLA [0-9a-f-]{36} \(revision 0, position \S+\)$/),
+      ]);
+      const organisationId = first.out[0]!.split(' ')[2]!;
+      const events = await eventsOf(`organisation-${organisationId}`);
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: 'OrganisationRegistered',
+          data: expect.objectContaining({
+            organisationId,
+            name: 'Harbour Light Legal Aid (fictional)',
+            type: 'LegalService',
+            services: ['LegalCounselling', 'LegalRepresentation'],
+            country: 'AT',
+            code: 'HLLA',
+            actorId: CLI_OPERATOR_ID,
+          }),
+          metadata: expect.objectContaining({ userId: CLI_OPERATOR_ID }),
+        }),
+      ]);
+
+      const again = await runCli(args, env);
+      expect(again.errors).toEqual([]);
+      expect(again.out[0]).toContain(organisationId);
+      expect(await eventsOf(`organisation-${organisationId}`)).toHaveLength(1);
+
+      // Another operator cannot take the code; invalid input names the option and the reason.
+      const taken = await runCli([...args, '--operator', randomUUID()], env);
+      expect(taken.errors.map((e) => e.message)).toEqual([
+        'ORGANISATION_CODE_TAKEN: this organisation code is already used by another organisation',
+      ]);
+      const invalid = await runCli(
+        [
+          'organisations',
+          'register',
+          '--name',
+          'X',
+          '--type',
+          'Club',
+          '--country',
+          'AT',
+          '--code',
+          'XY',
+        ],
+        env,
+      );
+      expect(invalid.errors).toHaveLength(1);
+      expect(invalid.errors[0]!.name).toBe('CliUsageError');
+      expect(invalid.errors[0]!.message).toMatch(/^invalid input: --type \(/);
+    });
+
+    it('organisations update changes the given fields only (If-Match honoured); list reads the projected directory', async () => {
+      const registered = await runCli(
+        [
+          'organisations',
+          'register',
+          '--name',
+          'Northwind Shelter',
+          '--type',
+          'NGO',
+          '--services',
+          'Accommodation',
+          '--country',
+          'DE',
+          '--code',
+          'NWS',
+        ],
+        env,
+      );
+      const organisationId = registered.out[0]!.split(' ')[2]!;
+      const stale = await runCli(
+        ['organisations', 'update', organisationId, '--name', 'x', '--if-match', '5'],
+        env,
+      );
+      expect(stale.errors.map((e) => e.message)).toEqual([
+        "If-Match does not match the organisation's current revision 0",
+      ]);
+      const updated = await runCli(
+        [
+          'organisations',
+          'update',
+          organisationId,
+          '--services',
+          'Accommodation,Psychological',
+          '--if-match',
+          '0',
+        ],
+        env,
+      );
+      expect(updated.errors).toEqual([]);
+      expect(updated.out).toEqual([
+        expect.stringMatching(new RegExp(`^updated ${organisationId} \\(revision 1,`)),
+      ]);
+      const events = await eventsOf(`organisation-${organisationId}`);
+      expect(events[1]).toMatchObject({
+        type: 'OrganisationUpdated',
+        data: {
+          name: 'Northwind Shelter',
+          type: 'NGO',
+          country: 'DE',
+          services: ['Accommodation', 'Psychological'],
+        },
+      });
+      const unknown = await runCli(['organisations', 'update', randomUUID(), '--name', 'x'], env);
+      expect(unknown.errors.map((e) => e.message)).toEqual(['No such organisation']);
+
+      const rebuilt = await runCli(
+        ['projection', 'rebuild', organisationDirectoryProjection.name],
+        env,
+      );
+      expect(rebuilt.errors).toEqual([]);
+      const list = await runCli(['organisations', 'list'], env);
+      expect(list.out).toEqual([
+        expect.stringMatching(
+          /\tHLLA\tLegalService\tAT\tHarbour Light Legal Aid \(fictional\)\tLegalCounselling,LegalRepresentation$/,
+        ),
+        `${organisationId}\tNWS\tNGO\tDE\tNorthwind Shelter\tAccommodation,Psychological`,
+      ]);
+      const json = await runCli(['organisations', 'list', '--country', 'DE', '--json'], env);
+      expect(JSON.parse(json.out[0]!)).toEqual([
+        expect.objectContaining({
+          organisationId,
+          code: 'NWS',
+          services: ['Accommodation', 'Psychological'],
+        }),
+      ]);
+    });
+
+    it('users token mints for a user of a directory organisation only; there is no user store', async () => {
+      const registered = await runCli(
+        [
+          'organisations',
+          'register',
+          '--name',
+          'Lantern House',
+          '--type',
+          'NGO',
+          '--services',
+          'Accommodation',
+          '--country',
+          'AT',
+          '--code',
+          'LTH',
+        ],
+        env,
+      );
+      const organisationId = registered.out[0]!.split(' ')[2]!;
+      const run = await runCli(
+        ['users', 'token', '--org', organisationId, '--roles', 'caseworker'],
+        env,
+      );
+      expect(run.errors).toEqual([]);
+      const userId = /^user ([0-9a-f-]{36})$/.exec(run.info[0]!)![1];
+      const issuer = await LocalTokenIssuer.load({ dataDir });
+      await expect(issuer.verifyToken(run.out[0]!)).resolves.toEqual({
+        userId,
+        organisationId,
+        roles: ['caseworker'],
+      });
+      const outsider = await runCli(
+        ['users', 'token', '--org', randomUUID(), '--roles', 'caseworker'],
+        env,
+      );
+      expect(outsider.out).toEqual([]);
+      expect(outsider.errors.map((e) => e.message)).toEqual([
+        'this organisation is not in the organisation directory',
+      ]);
+    });
+
+    it('reminders reconcile puts back the reminders the read model calls for, and is idempotent', async () => {
+      const h = await openReadSide(db.url, [casesProjection]);
+      const kit = createQueueKit({ kind: 'postgres', url: db.url });
+      const queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+      try {
+        const org = actorsOf();
+        const today = calendarDateIn(new Date(), 'Europe/Vienna');
+        const caseId = await h.writer.open(org.caseworker, {
+          sequence: 1,
+          birthDate: '1990-01-01',
+        });
+        await h.writer.run(caseId, {
+          type: 'RecordVictimStatus',
+          actor: org.caseworker,
+          status: 'ActualVictimOfTrafficking',
+          decidingBody: 'NGO',
+          decidedOn: today,
+          formsOfExploitation: ['ForcedLabour'],
+          sectors: [],
+          countriesOfRecruitment: [],
+          countriesOfTransit: [],
+          countriesOfExploitation: [],
+          meansOfControl: [],
+          personal: {},
+        });
+        await h.writer.run(caseId, {
+          type: 'GrantReflectionPeriod',
+          actor: org.caseworker,
+          startsOn: today,
+          days: 40,
+        });
+        await catchUp(h.ds, h.store, casesProjection, undefined, 100, h.writer.lastPosition);
+        const jobId = `reflection_period_ending-${caseId}-case-${addDays(today, 39)}`;
+
+        const first = await runCli(['reminders', 'reconcile'], env);
+        expect(first.errors).toEqual([]);
+        expect(first.out).toEqual(['case-reminders: 1 reminders called for, 1 added, 0 removed']);
+        expect((await queue.getJob(jobId))?.data).toMatchObject({
+          caseId,
+          kind: 'reflection_period_ending',
+        });
+
+        expect((await runCli(['reminders', 'reconcile'], env)).out).toEqual([
+          'case-reminders: 1 reminders called for, 0 added, 0 removed',
+        ]);
+        await queue.remove(jobId); // the queue lost it (e.g. Redis was replaced)
+        expect((await runCli(['reminders', 'reconcile'], env)).out).toEqual([
+          'case-reminders: 1 reminders called for, 1 added, 0 removed',
+        ]);
+        expect(await queue.getJob(jobId)).toBeTruthy();
+      } finally {
+        await kit.close();
+        await h.close();
+      }
     });
   });
 });

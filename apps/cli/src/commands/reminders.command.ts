@@ -1,0 +1,67 @@
+import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { DataSource } from 'typeorm';
+import {
+  REMINDERS_QUEUE,
+  ReminderReconciler,
+  reminderSettings,
+  type ReminderJobData,
+} from '@remedy/case-reminders';
+import { createQueueKit, queueBackendFor } from '@remedy/queue';
+import { CliContext } from '../cli-context';
+
+@SubCommand({
+  name: 'reconcile',
+  description:
+    'Full reconciliation of the case-reminders queue with the read model: adds the reminders the ' +
+    'cases call for and the queue lacks (e.g. after losing Redis), removes those no longer called for. ' +
+    'Safe while the worker runs (job ids derive from case, kind, subject and deadline).',
+})
+export class RemindersReconcileCommand extends CommandRunner {
+  constructor(private readonly cli: CliContext) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    const config = this.cli.settings();
+    const databaseUrl = this.cli.databaseUrl();
+    const kit = createQueueKit(
+      queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: databaseUrl }),
+    );
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: databaseUrl,
+      synchronize: false,
+      migrationsRun: false,
+      logging: false,
+      extra: { max: 2 },
+    });
+    await dataSource.initialize();
+    try {
+      const queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+      const reconciler = new ReminderReconciler(
+        dataSource,
+        queue,
+        reminderSettings({ timeZone: config.jurisdictionTimeZone }),
+      );
+      this.cli.info(`queue backend: ${kit.backend}`);
+      const report = await reconciler.reconcile('full');
+      this.cli.out(
+        `${REMINDERS_QUEUE}: ${report.desired} reminders called for, ${report.added} added, ${report.removed} removed`,
+      );
+    } finally {
+      await kit.close();
+      await dataSource.destroy();
+    }
+  }
+}
+
+@Command({
+  name: 'reminders',
+  description: 'Case reminders (the BullMQ queue case-reminders)',
+  subCommands: [RemindersReconcileCommand],
+})
+export class RemindersCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}
