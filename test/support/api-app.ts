@@ -76,7 +76,12 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
 
   @Module({
     imports: [
-      PlatformModule.forRoot({ projections, runProjections: projections.length > 0, poolSize: 5 }),
+      // Each running projection holds one connection of the pool for as long as it runs.
+      PlatformModule.forRoot({
+        projections,
+        runProjections: projections.length > 0,
+        poolSize: 5 + projections.length,
+      }),
       AuthModule.forRootAsync({
         useFactory: async () => new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir })]),
       }),
