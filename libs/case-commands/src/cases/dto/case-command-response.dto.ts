@@ -24,10 +24,31 @@ export class CaseCommandResponseDto {
   })
   caseReference?: string;
 
+  // The id of what a command created, under its own name (as the handlers answer it).
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/referrals' })
+  referralId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/notes' })
+  noteId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/support-plans' })
+  planId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/assistance' })
+  assistanceId?: string;
+
   @ApiPropertyOptional({
     format: 'uuid',
-    description:
-      'The id of what the command created (referralId, noteId, planId, assistanceId, assessmentId, remedyId, flagId, erasureRequestId)',
+    description: 'POST /cases/:caseId/best-interests-assessments',
   })
-  createdId?: string;
+  assessmentId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/remedies' })
+  remedyId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/non-punishment-flags' })
+  flagId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/erasure' })
+  erasureRequestId?: string;
 }
