@@ -74,6 +74,7 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
   const openedOccurredAt = new Date(Date.now() - 3 * DAY).toISOString();
   const identifiedOccurredAt = new Date(Date.now() - 2 * DAY).toISOString();
 
+  const answerFields = new Set<string>(); // every field of every command answer
   const last = new Map<string, Step>(); // per case
   const steps = new Map<string, Step>(); // by step name
   let adultCase: string;
@@ -117,6 +118,7 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
     if (res.statusCode !== 200 && res.statusCode !== 201)
       throw new Error(`${url}: ${res.statusCode} ${res.body}`);
     const answer = res.json() as CommandAnswer;
+    for (const key of Object.keys(answer)) answerFields.add(key);
     expect(res.headers.etag).toBe(`"${answer.revision}"`);
     expect(res.headers['x-position']).toBe(answer.position);
     return answer;
@@ -795,5 +797,14 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
         openReferrals: 1,
       }),
     ]);
+  });
+
+  it('answers commands only with fields the OpenAPI document describes', async () => {
+    const doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as {
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    const documented = Object.keys(doc.components.schemas.CaseCommandResponseDto!.properties);
+    expect(answerFields.size).toBeGreaterThan(4);
+    for (const field of answerFields) expect(documented).toContain(field);
   });
 });
