@@ -33,3 +33,14 @@ export class AuthError extends Error {
     super(MESSAGES[kind]);
   }
 }
+
+/**
+ * A token that cannot be checked because the identity provider's keys (discovery document or
+ * JWKS) cannot be fetched: not the caller's fault, so the API answers 503, never 401.
+ */
+export class IdentityProviderUnavailableError extends Error {
+  override readonly name = 'IdentityProviderUnavailableError';
+  constructor(cause?: unknown) {
+    super("The identity provider's signing keys cannot be fetched", { cause });
+  }
+}

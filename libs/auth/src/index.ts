@@ -3,6 +3,7 @@ export * from './actor';
 export * from './errors';
 export * from './verifier';
 export * from './local-issuer';
+export * from './oidc';
 // Nest adapter: global guard, @Public(), @CurrentActor(), AuthModule.
 export * from './nest/decorators';
 export * from './nest/auth.guard';

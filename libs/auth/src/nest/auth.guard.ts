@@ -3,10 +3,11 @@ import {
   type ExecutionContext,
   Inject,
   Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthError } from '../errors';
+import { AuthError, IdentityProviderUnavailableError } from '../errors';
 import type { TokenVerifier } from '../verifier';
 import { IS_PUBLIC_KEY, type RequestWithActor } from './decorators';
 
@@ -24,7 +25,8 @@ interface ReplyLike {
 /**
  * Global guard (registered as APP_GUARD by AuthModule): every route needs a valid bearer
  * token unless marked @Public(). Sets `request.actor`. Refusals are 401 with
- * `WWW-Authenticate: Bearer error="invalid_token"` and a reason that carries no token content.
+ * `WWW-Authenticate: Bearer error="invalid_token"` and a reason that carries no token content;
+ * a token that cannot be checked because the identity provider's keys are unreachable is 503.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -47,15 +49,22 @@ export class AuthGuard implements CanActivate {
       request.actor = await this.verifier.verify(bearerToken(request.headers.authorization));
       return true;
     } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
       const reply = http.getResponse<ReplyLike>();
+      if (error instanceof IdentityProviderUnavailableError) {
+        // The token could not be checked at all: 503, so clients retry rather than log out.
+        setHeader(reply, 'Retry-After', '5');
+        throw new ServiceUnavailableException({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: "The identity provider's signing keys cannot be fetched; try again shortly",
+        });
+      }
+      if (!(error instanceof AuthError)) throw error;
       const challenge =
         error.kind === 'missing'
           ? 'Bearer realm="remedy-api"'
           : 'Bearer realm="remedy-api", error="invalid_token"';
-      if (typeof reply.header === 'function') reply.header('WWW-Authenticate', challenge);
-      else if (typeof reply.setHeader === 'function')
-        reply.setHeader('WWW-Authenticate', challenge);
+      setHeader(reply, 'WWW-Authenticate', challenge);
       throw new UnauthorizedException({
         statusCode: 401,
         error: 'Unauthorized',
@@ -64,6 +73,11 @@ export class AuthGuard implements CanActivate {
       });
     }
   }
+}
+
+function setHeader(reply: ReplyLike, name: string, value: string): void {
+  if (typeof reply.header === 'function') reply.header(name, value);
+  else if (typeof reply.setHeader === 'function') reply.setHeader(name, value);
 }
 
 /** `Authorization: Bearer <token>` (scheme case-insensitive, one header only). */
