@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AuthModule, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
+import { AuthModule, createTokenVerifier } from '@remedy/auth';
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
@@ -30,8 +30,9 @@ import { SessionController } from './session/session.controller';
     MetricsModule.forRoot({ app: 'api' }),
     AuthModule.forRootAsync({
       inject: [REMEDY_CONFIG],
-      useFactory: async (config: RemedyConfig) =>
-        new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir: config.dataDir })]),
+      // The local issuer, plus the OIDC provider of the OIDC_* settings when set.
+      useFactory: (config: RemedyConfig) =>
+        createTokenVerifier({ dataDir: config.dataDir, oidc: config.oidc }),
     }),
     CqrsModule.forRoot(),
     CaseCommandsModule,
