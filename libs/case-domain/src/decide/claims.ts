@@ -367,6 +367,8 @@ export const recordClaimPayment = (ctx: Context<RecordClaimPayment>): Decision =
     const received = pastDate(ctx, command.receivedOn, 'receivedOn');
     if ('rejected' in received) return received.rejected;
     const paidTotal = claim.paidTotal + converted.amount;
+    if (!Number.isSafeInteger(paidTotal))
+      return invalid('amount', 'takes the total paid beyond the largest exact amount');
     const aboveAward = paidTotal > claim.awardedTotal!;
     return (
       check(

@@ -21,6 +21,7 @@ export const isExchangeRate = (value: unknown): value is string => {
  * `amount` minor units of `from` converted at `rate` (units of `to` per unit of `from`) into minor units
  * of `to`: amount × rate × 10^(exponent(to) − exponent(from)), rounded half up. E.g. 10 000 JPY (JPY has no
  * minor unit) at "0.0061" is 61.00 EUR = 6 100; 1.000 KWD (1 000 minor units) at "2.95" is 2.95 EUR = 295.
+ * A result above `Number.MAX_SAFE_INTEGER` is not exact (it then matches no valid amount).
  */
 export const convertMinorUnits = (
   amount: number,

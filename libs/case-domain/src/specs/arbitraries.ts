@@ -3,6 +3,10 @@ import {
   ASSISTANCE_TYPES,
   BEST_INTERESTS_DECISIONS,
   BEST_INTERESTS_OUTCOMES,
+  CLAIM_APPELLANTS,
+  CLAIM_CLOSURE_OUTCOMES,
+  CLAIM_DECISION_OUTCOMES,
+  CLAIM_RESPONDENT_KINDS,
   CONSENT_PURPOSES,
   LAW_ENFORCEMENT_COOPERATION,
   REMEDY_AVENUES,
@@ -45,6 +49,102 @@ export const openCaseArb: fc.Arbitrary<CaseCommand> = fc
   .map(({ sexGender, birthDate, estimatedAge, ageUncertain }) =>
     openCase({ personal: { birthDate } }, { sexGender, estimatedAge, ageUncertain }),
   );
+
+/** Commands on compensation claims (two claims, mostly valid, amounts in a few currencies). */
+export const claimCommandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
+  fc
+    .record({
+      a: actor,
+      i: id('claim'),
+      v: avenueArb,
+      r: fc.constantFrom(...CLAIM_RESPONDENT_KINDS),
+      amount: fc.integer({ min: 1, max: 2_000_000 }),
+      deadline: fc.constantFrom(undefined, '2026-01-01', '2026-12-31'),
+      rep: fc.constantFrom(undefined, 'user-lawyer'),
+    })
+    .map(({ a, i, v, r, amount, deadline, rep }): CaseCommand => ({
+      type: 'FileCompensationClaim',
+      actor: a,
+      claimId: i,
+      avenue: v,
+      respondentKind: r,
+      currency: 'EUR',
+      claimed: { UnpaidWages: amount },
+      filingDeadline: deadline,
+      legalRepresentativeId: rep,
+      personal: {},
+    })),
+  fc.record({ a: actor, i: id('claim'), h: id('hearing') }).map(({ a, i, h }): CaseCommand => ({
+    type: 'ScheduleClaimHearing',
+    actor: a,
+    claimId: i,
+    hearingId: h,
+    hearingOn: '2026-09-01',
+    personal: {},
+  })),
+  fc
+    .record({
+      a: actor,
+      i: id('claim'),
+      o: fc.constantFrom(...CLAIM_DECISION_OUTCOMES),
+      amount: fc.integer({ min: 1, max: 2_000_000 }),
+    })
+    .map(({ a, i, o, amount }): CaseCommand => ({
+      type: 'DecideClaim',
+      actor: a,
+      claimId: i,
+      outcome: o,
+      awarded: o === 'rejected' ? {} : { UnpaidWages: amount },
+      currency: 'EUR',
+      personal: {},
+    })),
+  fc
+    .record({ a: actor, i: id('claim'), by: fc.constantFrom(...CLAIM_APPELLANTS) })
+    .map(({ a, i, by }): CaseCommand => ({
+      type: 'AppealClaim',
+      actor: a,
+      claimId: i,
+      appealedBy: by,
+      personal: {},
+    })),
+  fc
+    .record({ a: actor, i: id('claim') })
+    .map(({ a, i }): CaseCommand => ({ type: 'MarkClaimDecisionFinal', actor: a, claimId: i })),
+  fc
+    .record({
+      a: actor,
+      i: id('claim'),
+      p: fc.constantFrom('pay-1', 'pay-2', 'pay-3'),
+      amount: fc.integer({ min: 1, max: 1_000_000 }),
+      foreign: fc.boolean(),
+      reason: fc.constantFrom(undefined, 'interest'),
+    })
+    .map(({ a, i, p, amount, foreign, reason }): CaseCommand => ({
+      type: 'RecordClaimPayment',
+      actor: a,
+      claimId: i,
+      paymentId: p,
+      amount,
+      currency: foreign ? 'USD' : 'EUR',
+      ...(foreign ? { exchangeRate: '0.5', convertedAmount: Math.floor((amount + 1) / 2) } : {}),
+      personal: { aboveAwardReason: reason },
+    })),
+  fc.record({ a: actor, i: id('claim') }).map(({ a, i }): CaseCommand => ({
+    type: 'StartClaimEnforcement',
+    actor: a,
+    claimId: i,
+    personal: {},
+  })),
+  fc
+    .record({ a: actor, i: id('claim'), o: fc.constantFrom(...CLAIM_CLOSURE_OUTCOMES) })
+    .map(({ a, i, o }): CaseCommand => ({
+      type: 'CloseClaim',
+      actor: a,
+      claimId: i,
+      outcome: o,
+      personal: {},
+    })),
+);
 
 export const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
   actor.map((a) => identify({ actor: a })),
@@ -183,6 +283,7 @@ export const commandArb: fc.Arbitrary<CaseCommand> = fc.oneof(
     correction: { fact: 'birthDate' },
     personal: { birthDate: '2009-01-01' },
   })),
+  { arbitrary: claimCommandArb, weight: 4 },
 );
 
 /** A random subset of the usual first steps (status, consents, legal aid), so that sharing decisions get taken. */

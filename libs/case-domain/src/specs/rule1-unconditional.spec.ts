@@ -16,7 +16,14 @@ import {
   identify,
   openCase,
 } from '../testing/fixtures';
-import { avenueArb, commandArb, cooperationArb, openCaseArb, setupArb } from './arbitraries';
+import {
+  avenueArb,
+  claimCommandArb,
+  commandArb,
+  cooperationArb,
+  openCaseArb,
+  setupArb,
+} from './arbitraries';
 
 /** Folds commands from an empty case, keeping the accepted ones (a history the domain could have produced). */
 const play = (commands: readonly CaseCommand[]): CaseEvent[] =>
@@ -35,7 +42,8 @@ const play = (commands: readonly CaseCommand[]): CaseEvent[] =>
 
 /**
  * The facts rule 1 forbids any command to depend on: the person's cooperation with law enforcement, and
- * whether criminal proceedings are used (the only trace of proceedings in a case: a remedy's avenue).
+ * whether criminal proceedings are used (the only traces of proceedings in a case: the avenue of a remedy
+ * or of a compensation claim).
  * Residence status is not a fact the case holds at all.
  */
 const varyForbiddenFacts = (
@@ -51,8 +59,11 @@ const varyForbiddenFacts = (
         data: { ...event.data, cooperation: cooperation[i % cooperation.length] as never },
       };
     }
-    if (event.type === 'RemedySought') {
-      return { ...event, data: { ...event.data, avenue: avenues[i % avenues.length] as never } };
+    if (event.type === 'RemedySought' || event.type === 'CompensationClaimFiled') {
+      return {
+        ...event,
+        data: { ...event.data, avenue: avenues[i % avenues.length] as never },
+      } as CaseEvent;
     }
     return event;
   });
@@ -94,6 +105,56 @@ describe('Rule 1: unconditional assistance', () => {
     );
   });
 
+  it('property: claims (filing, decisions, appeals, payments, enforcement, closure) never depend on those facts', () => {
+    fc.assert(
+      fc.property(
+        openCaseArb,
+        setupArb,
+        fc.array(claimCommandArb, { minLength: 5, maxLength: 40 }),
+        claimCommandArb,
+        fc.array(cooperationArb, { minLength: 1, maxLength: 5 }),
+        fc.array(avenueArb, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.record({ at: fc.nat(), cooperation: cooperationArb }), { maxLength: 5 }),
+        (open, setup, commands, next, cooperation, avenues, insertions) => {
+          const events = play([open, ...setup, ...commands]);
+          const varied = varyForbiddenFacts(events, cooperation, avenues, insertions);
+          expect(decide(next, evolveAll(varied), NOW, policy)).toEqual(
+            decide(next, evolveAll(events), NOW, policy),
+          );
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('the generated claim histories reach every claim event (the claim property is not vacuous)', () => {
+    const types = new Set(
+      fc
+        .sample(
+          fc.tuple(
+            openCaseArb,
+            setupArb,
+            fc.array(claimCommandArb, { minLength: 5, maxLength: 40 }),
+          ),
+          { numRuns: 100, seed: 1 },
+        )
+        .flatMap(([open, setup, commands]) =>
+          play([open, ...setup, ...commands]).map((e) => e.type),
+        ),
+    );
+    for (const type of [
+      'CompensationClaimFiled',
+      'ClaimHearingScheduled',
+      'ClaimDecided',
+      'ClaimAppealed',
+      'ClaimDecisionBecameFinal',
+      'ClaimPaymentReceived',
+      'ClaimEnforcementStarted',
+      'ClaimClosed',
+    ] as const)
+      expect([type, types.has(type)]).toEqual([type, true]);
+  });
+
   it('the generated histories exercise accepted decisions (the property is not vacuous)', () => {
     const types = new Set(
       fc
@@ -120,6 +181,19 @@ describe('Rule 1: unconditional assistance', () => {
       ]);
       spec.given(events).when(assist()).thenAccepted();
       spec.given(events).when(refer()).thenAccepted();
+      spec
+        .given(events)
+        .when({
+          type: 'FileCompensationClaim',
+          actor: caseworker,
+          claimId: 'c',
+          avenue: 'CriminalProceedingsWithCivilClaim',
+          respondentKind: 'Trafficker',
+          currency: 'EUR',
+          claimed: { MoralDamage: 100_000 },
+          personal: {},
+        })
+        .thenAccepted();
       spec
         .given(events)
         .when({
