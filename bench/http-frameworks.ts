@@ -2,6 +2,7 @@
  * HTTP framework overhead on this machine, measured side by side in one run:
  * bare node:http vs NestJS on Fastify vs NestJS on Express, each serving one trivial JSON GET.
  * Decides issue 2's "Fastify unless Express is as fast here". Run: npm run build && node dist/bench/http-frameworks.js
+ * (Not part of `npm run bench`, which measures the real API against bare node:http.)
  */
 import 'reflect-metadata';
 import { createServer, Server } from 'node:http';
@@ -10,8 +11,8 @@ import { Controller, Get, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import autocannon from 'autocannon';
-import { benchContext, BenchRow, writeResults } from './lib/results';
+import { load as loadWith } from './lib/load';
+import { benchContext, BenchRow, ratioOf, writeResults } from './lib/results';
 
 @Controller('ping')
 class PingController {
@@ -23,22 +24,7 @@ class PingController {
 @Module({ controllers: [PingController] })
 class PingModule {}
 
-export interface LoadResult {
-  readonly rps: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-}
-
-export async function load(url: string, seconds: number, connections = 32, extra: Partial<autocannon.Options> = {}): Promise<LoadResult> {
-  const r = await autocannon({ url, connections, duration: seconds, ...extra });
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx,
-  };
-}
+const load = (url: string, seconds: number) => loadWith({ url, seconds, connections: 32 });
 
 async function listen(app: INestApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');
@@ -69,13 +55,34 @@ export async function main(seconds = Number(process.env.BENCH_SECONDS ?? 5)): Pr
 
   const rows: BenchRow[] = [
     { measure: 'bare node:http GET', value: b.rps, unit: 'req/s' },
-    { measure: 'NestJS + Fastify GET', value: f.rps, unit: 'req/s', reference: 'bare node:http', referenceValue: b.rps, ratio: f.rps / b.rps },
-    { measure: 'NestJS + Express GET', value: e.rps, unit: 'req/s', reference: 'bare node:http', referenceValue: b.rps, ratio: e.rps / b.rps },
-    { measure: 'Fastify vs Express', value: f.rps / e.rps, unit: 'x', goal: 'keep Fastify unless ≤ 1' , met: f.rps / e.rps > 1 },
+    {
+      measure: 'NestJS + Fastify GET',
+      value: f.rps,
+      unit: 'req/s',
+      reference: 'bare node:http',
+      referenceValue: b.rps,
+      ratio: ratioOf(f.rps, b.rps),
+    },
+    {
+      measure: 'NestJS + Express GET',
+      value: e.rps,
+      unit: 'req/s',
+      reference: 'bare node:http',
+      referenceValue: b.rps,
+      ratio: ratioOf(e.rps, b.rps),
+    },
+    {
+      measure: 'Fastify vs Express',
+      value: f.rps / e.rps,
+      unit: 'x',
+      goal: 'keep Fastify unless ≤ 1',
+      met: f.rps / e.rps > 1,
+    },
     { measure: 'NestJS + Fastify p99', value: f.p99, unit: 'ms' },
     { measure: 'NestJS + Express p99', value: e.p99, unit: 'ms' },
   ];
-  if (b.errors + f.errors + e.errors > 0) console.warn(`errors: bare ${b.errors}, fastify ${f.errors}, express ${e.errors}`);
+  if (b.errors + f.errors + e.errors > 0)
+    console.warn(`errors: bare ${b.errors}, fastify ${f.errors}, express ${e.errors}`);
   return rows;
 }
 

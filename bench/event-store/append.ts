@@ -1,20 +1,21 @@
 /**
  * Append throughput of the PostgreSQL event store against the physical limit: the same rows
- * INSERTed into a bare table (primary key only) through the same driver at the same concurrency.
+ * INSERTed into a bare table (primary key only) through the same driver at the same concurrency,
+ * in alternating 1-second slices of the same run.
  *
- *   npx tsc -p tsconfig.build.json; npx tsc-alias -p tsconfig.build.json
- *   node dist/bench/event-store/append.js            # BENCH_SECONDS=5, DATABASE_URL=...
+ *   npm run build && node dist/bench/event-store/append.js     # BENCH_SECONDS=5, DATABASE_URL=...
  *
- * Goal: at 8 writers, one event per append ≥ 75% of the raw single-row INSERT rate.
+ * Part of `npm run bench` (section 1). Goal: at 8 writers, one event per append ≥ 75 % of the raw
+ * single-row INSERT rate.
  */
 import { Pool } from 'pg';
 import { PostgresEventStore, type NewEvent } from '@remedy/event-store';
-import { benchEvent, createBenchDatabase, machine, runFor, writeResults } from './support';
+import { benchContext, ratioOf, runFor, writeResults, type BenchRow } from '../lib/results';
+import { benchServer, createBenchDatabase, stopBenchServer } from '../lib/database';
+import { benchEvent } from './support';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const STREAMS = 2_000;
 const SLICE_MS = 1_000;
-
 const RAW_TABLE = `CREATE TABLE bench_raw (
   global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -28,18 +29,30 @@ const RAW_MANY = `INSERT INTO bench_raw (stream_id, stream_revision, event_id, e
   FROM unnest($3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])
   WITH ORDINALITY AS e(id, type, sv, data, meta, occ, ord)`;
 
-interface Row {
-  workload: string;
-  writers: number;
-  eventsPerCall: number;
-  storeEventsPerSec: number;
-  rawRowsPerSec: number;
-  ratio: number;
+export interface AppendPlan {
+  readonly writers: number;
+  readonly perCall: number;
 }
 
-async function main(): Promise<void> {
+export const APPEND_PLANS: readonly AppendPlan[] = [
+  { writers: 1, perCall: 1 },
+  { writers: 8, perCall: 1 },
+  { writers: 32, perCall: 1 },
+  { writers: 1, perCall: 10 },
+  { writers: 8, perCall: 10 },
+];
+
+export const APPEND_GOAL = 0.75;
+
+/** Section 1 of `npm run bench`: rows of store events/s against raw INSERT rows/s. */
+export async function appendBench(
+  options: { seconds?: number; plans?: readonly AppendPlan[]; log?: (line: string) => void } = {},
+): Promise<BenchRow[]> {
+  const seconds = options.seconds ?? 5;
+  const plans = options.plans ?? APPEND_PLANS;
+  const log = options.log ?? console.log;
   const db = await createBenchDatabase('remedy_bench_append');
-  const rows: Row[] = [];
+  const rows: BenchRow[] = [];
   try {
     const setup = new Pool({ connectionString: db.url, max: 2 });
     await setup.query(RAW_TABLE);
@@ -59,13 +72,6 @@ async function main(): Promise<void> {
     }
     await seed.close();
 
-    const plans: Array<{ writers: number; perCall: number }> = [
-      { writers: 1, perCall: 1 },
-      { writers: 8, perCall: 1 },
-      { writers: 32, perCall: 1 },
-      { writers: 1, perCall: 10 },
-      { writers: 8, perCall: 10 },
-    ];
     for (const { writers, perCall } of plans) {
       const store = new PostgresEventStore({ connectionString: db.url, poolSize: writers });
       const raw = new Pool({ connectionString: db.url, max: writers });
@@ -124,7 +130,7 @@ async function main(): Promise<void> {
       // Alternate 1-second slices of both, so that load from elsewhere hits both alike.
       const storeRun = { units: 0, seconds: 0 };
       const rawRun = { units: 0, seconds: 0 };
-      for (let slice = 0; slice < SECONDS * (1000 / SLICE_MS); slice++) {
+      for (let slice = 0; slice < seconds * (1000 / SLICE_MS); slice++) {
         for (const [run, total] of [
           [storeOnce, storeRun],
           [rawOnce, rawRun],
@@ -138,32 +144,40 @@ async function main(): Promise<void> {
       await raw.end();
       const storeRate = storeRun.units / storeRun.seconds;
       const rawRate = rawRun.units / rawRun.seconds;
-      const row: Row = {
-        workload:
-          perCall === 1
-            ? 'append 1 event, exact revision'
-            : `append ${perCall} events, exact revision`,
-        writers,
-        eventsPerCall: perCall,
-        storeEventsPerSec: Math.round(storeRate),
-        rawRowsPerSec: Math.round(rawRate),
-        ratio: Math.round((storeRate / rawRate) * 100) / 100,
-      };
-      rows.push(row);
-      console.log(
-        `${row.workload.padEnd(34)} writers=${String(writers).padStart(2)}  store ${String(row.storeEventsPerSec).padStart(7)} ev/s   raw INSERT ${String(row.rawRowsPerSec).padStart(7)} rows/s   ratio ${row.ratio.toFixed(2)}`,
+      const ratio = ratioOf(storeRate, rawRate);
+      const goal = writers === 8 && perCall === 1;
+      rows.push({
+        section: '1 append',
+        measure: `append ${perCall === 1 ? '1 event' : `${perCall} events`}/call, exact expected revision, ${writers} writer${writers > 1 ? 's' : ''}`,
+        value: storeRate,
+        unit: 'events/s',
+        reference: `raw ${perCall === 1 ? 'single-row INSERT' : `${perCall}-row INSERT`}, bare table, ${writers} conn.`,
+        referenceValue: rawRate,
+        ratio,
+        ...(goal ? { goal: `≥ ${APPEND_GOAL * 100} %`, met: (ratio ?? 0) >= APPEND_GOAL } : {}),
+      });
+      log(
+        `append ${perCall}/call writers=${String(writers).padStart(2)}  store ${Math.round(storeRate)} ev/s  raw ${Math.round(rawRate)} rows/s  ratio ${(ratio ?? NaN).toFixed(2)}`,
       );
     }
     await setup.end();
   } finally {
     await db.drop();
   }
-  console.table(rows);
-  const file = writeResults('event-store-append', { machine: machine(), seconds: SECONDS, rows });
-  console.log(`results: ${file}`);
+  return rows;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  (async () => {
+    const server = await benchServer();
+    try {
+      const rows = await appendBench({ seconds: Number(process.env.BENCH_SECONDS ?? 5) });
+      writeResults('event-store-append', benchContext({ postgres: server.description }), rows);
+    } finally {
+      await stopBenchServer();
+    }
+  })().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

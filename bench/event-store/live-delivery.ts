@@ -4,8 +4,7 @@
  * ('poll' and 'notify'), in one run. The default mode (DEFAULT_LIVE_DELIVERY) is the faster one
  * that meets p99 lag ≤ 50 ms.
  *
- *   npx tsc -p tsconfig.build.json; npx tsc-alias -p tsconfig.build.json
- *   node dist/bench/event-store/live-delivery.js     # BENCH_SECONDS=5, DATABASE_URL=...
+ *   npm run build && node dist/bench/event-store/live-delivery.js   # BENCH_SECONDS=5, DATABASE_URL=...
  *
  * Lag "after ack": from the moment the writer's append resolved to the moment the subscriber's
  * handler got the event (0 when delivered before the ack reached the writer); "after send":
@@ -13,14 +12,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore, type LiveDelivery } from '@remedy/event-store';
-import {
-  benchEvent,
-  createBenchDatabase,
-  machine,
-  percentile,
-  runFor,
-  writeResults,
-} from './support';
+import { benchServer, createBenchDatabase, stopBenchServer } from '../lib/database';
+import { benchContext, percentile, runFor, writeResults, type BenchRow } from '../lib/results';
+import { benchEvent } from './support';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WRITERS = 8;
@@ -123,30 +117,42 @@ async function main(): Promise<void> {
   } finally {
     await db.drop();
   }
-  console.table(
-    results.map((r) => ({
-      mode: r.mode,
-      'appends/s (8 writers)': r.appendsPerSec,
-      'lag p50 ms': r.lagAfterAckMs.p50,
-      'lag p99 ms': r.lagAfterAckMs.p99,
-      'lag max ms': r.lagAfterAckMs.max,
-      'send→delivery p99 ms': r.lagAfterSendMs.p99,
-      [`p99 ≤ ${LAG_GOAL_MS} ms`]: r.meetsGoal,
-    })),
-  );
+  const rows: BenchRow[] = results.flatMap((r): BenchRow[] => [
+    {
+      measure: `${r.mode}: appends/s, ${WRITERS} writers, 1 event each`,
+      value: r.appendsPerSec,
+      unit: 'appends/s',
+    },
+    { measure: `${r.mode}: append ack → subscriber, p50`, value: r.lagAfterAckMs.p50, unit: 'ms' },
+    {
+      measure: `${r.mode}: append ack → subscriber, p99`,
+      value: r.lagAfterAckMs.p99,
+      unit: 'ms',
+      goal: `≤ ${LAG_GOAL_MS} ms, all delivered`,
+      met: r.meetsGoal,
+    },
+    { measure: `${r.mode}: append ack → subscriber, max`, value: r.lagAfterAckMs.max, unit: 'ms' },
+    {
+      measure: `${r.mode}: append sent → subscriber, p99`,
+      value: r.lagAfterSendMs.p99,
+      unit: 'ms',
+    },
+  ]);
   const best = results
     .filter((r) => r.meetsGoal)
     .sort((a, b) => b.appendsPerSec - a.appendsPerSec)[0];
-  console.log(
-    best ? `fastest mode meeting the lag goal: ${best.mode}` : 'no mode met the lag goal',
+  const server = await benchServer();
+  writeResults(
+    'event-store-live-delivery',
+    benchContext({ postgres: server.description, seconds: SECONDS, writers: WRITERS }),
+    rows,
+    {
+      notes: best
+        ? `Fastest mode meeting the lag goal: ${best.mode}.`
+        : 'No mode met the lag goal.',
+    },
   );
-  const file = writeResults('event-store-live-delivery', {
-    machine: machine(),
-    seconds: SECONDS,
-    writers: WRITERS,
-    results,
-  });
-  console.log(`results: ${file}`);
+  await stopBenchServer();
 }
 
 main().catch((err: unknown) => {

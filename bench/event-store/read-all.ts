@@ -1,14 +1,15 @@
 /**
  * Global read throughput of the PostgreSQL event store: readAll from START in pages (what a
- * projection rebuild does), and a subscription catching up over the same events.
- * Reference (STACK-NOTES): ~85,000-110,000 rows/s into Node with `pg` including JSON parsing.
+ * projection rebuild does), and a subscription catching up over the same events, each against a
+ * bare ordered SELECT of the same rows into Node in the same run.
  *
- *   npx tsc -p tsconfig.build.json; npx tsc-alias -p tsconfig.build.json
- *   node dist/bench/event-store/read-all.js          # BENCH_EVENTS=200000, DATABASE_URL=...
+ *   npm run build && node dist/bench/event-store/read-all.js   # BENCH_EVENTS=200000, DATABASE_URL=...
  */
 import { Pool } from 'pg';
 import { PostgresEventStore, START, type GlobalPosition } from '@remedy/event-store';
-import { createBenchDatabase, machine, writeResults } from './support';
+import { bareOrderedSelect } from '../lib/bare-select';
+import { benchServer, createBenchDatabase, stopBenchServer } from '../lib/database';
+import { benchContext, ratioOf, writeResults } from '../lib/results';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const PAGE = Number(process.env.BENCH_PAGE ?? 1_000);
@@ -58,18 +59,36 @@ async function main(): Promise<void> {
     const catchUpSeconds = (performance.now() - t) / 1000;
     await store.close();
 
-    const results = {
-      events: EVENTS,
-      page: PAGE,
-      readAllRowsPerSec: Math.round(read / readAllSeconds),
-      subscriptionCatchUpRowsPerSec: Math.round(delivered / catchUpSeconds),
-    };
-    console.table([results]);
-    console.log(
-      `results: ${writeResults('event-store-read-all', { machine: machine(), ...results })}`,
+    const bare = await bareOrderedSelect(db.url, PAGE);
+    const readAll = read / readAllSeconds;
+    const catchUp = delivered / catchUpSeconds;
+    const server = await benchServer();
+    writeResults(
+      'event-store-read-all',
+      benchContext({ postgres: server.description, events: EVENTS, page: PAGE }),
+      [
+        { measure: 'bare ordered SELECT into Node', value: bare.rowsPerSecond, unit: 'rows/s' },
+        {
+          measure: 'readAll from START',
+          value: readAll,
+          unit: 'events/s',
+          reference: 'bare ordered SELECT',
+          referenceValue: bare.rowsPerSecond,
+          ratio: ratioOf(readAll, bare.rowsPerSecond),
+        },
+        {
+          measure: 'subscribeToAll catch-up from START',
+          value: catchUp,
+          unit: 'events/s',
+          reference: 'bare ordered SELECT',
+          referenceValue: bare.rowsPerSecond,
+          ratio: ratioOf(catchUp, bare.rowsPerSecond),
+        },
+      ],
     );
   } finally {
     await db.drop();
+    await stopBenchServer();
   }
 }
 

@@ -1,0 +1,431 @@
+/**
+ * Sections 2 and 3 of `npm run bench`, against the real API and worker (bench/api/system.ts):
+ *
+ * 2. Commands over HTTP with autocannon: POST /cases (open a case) and POST /cases/:id/assistance
+ *    (on cases with consent to assistance), at saturation and at a fixed rate of half their own
+ *    saturation; against a trivial endpoint of the same app (GET /session with a token), and that
+ *    against a bare node:http server in its own process: every figure in alternating slices of
+ *    the same run.
+ * 3. Projection lag: POST /cases at a steady rate (200/s, or half the saturation rate when lower);
+ *    for each, the time from the answer until the case list's checkpoint (committed in the same
+ *    transaction as its rows, and NOTIFYed) reaches the command's position. Checked afterwards:
+ *    every case is in `case_list`.
+ */
+import { resolve } from 'node:path';
+import { Client, type Notification } from 'pg';
+import { comparePositions, parsePosition, type GlobalPosition } from '@remedy/event-store';
+import { CASES_PROJECTION } from '@remedy/case-read-models';
+import { CHECKPOINT_CHANNEL } from '@remedy/projections';
+import { load, type LoadOptions, type LoadResult } from '../lib/load';
+import { DIST, freePort, startNode, waitForHttp } from '../lib/processes';
+import { percentile, ratioOf, type BenchRow } from '../lib/results';
+import type { Caller, SystemUnderTest } from './system';
+
+export const OPEN_BODY = {
+  referralSource: 'Hotline',
+  profile: { sexGender: 'Feminine', ageUncertain: false, citizenships: ['UA'], languages: ['uk'] },
+  personal: { fullName: 'Bench Person', birthDate: '1990-04-02', contacts: ['+43 000 000'] },
+};
+const ASSIST_BODY = {
+  assistanceType: 'Accommodation',
+  personal: { text: 'Shelter place arranged for four weeks.' },
+};
+
+export const GOALS = {
+  commandVsTrivial: 0.4,
+  trivialVsBare: 0.4,
+  p99AtHalfMs: 50,
+  lagP99Ms: 50,
+  lagMaxMs: 500,
+};
+
+export interface CommandsOptions {
+  /** Seconds per saturation slice. */
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly connections: number;
+  /** Cases (with consent) the assistance commands rotate over. */
+  readonly assistCases: number;
+  readonly log: (line: string) => void;
+  readonly logDir: string;
+}
+
+async function inParallel(n: number, concurrency: number, work: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
+}
+
+interface Sum {
+  ok: number;
+  seconds: number;
+  errors: number;
+  p50: number[];
+  p99: number[];
+}
+const add = (s: Sum, r: LoadResult) => {
+  s.ok += r.ok;
+  s.seconds += r.seconds;
+  s.errors += r.errors;
+  s.p50.push(r.p50);
+  s.p99.push(r.p99);
+};
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export interface CommandsResult {
+  readonly rows: BenchRow[];
+  readonly openSaturation: number;
+}
+
+export async function commandsBench(
+  sut: SystemUnderTest,
+  caseworker: Caller,
+  options: CommandsOptions,
+): Promise<CommandsResult> {
+  const { log } = options;
+  const barePort = await freePort();
+  const bare = startNode(
+    'bare-http',
+    resolve(DIST, 'bench', 'lib', 'bare-http-server.js'),
+    { PATH: process.env.PATH, PORT: String(barePort) },
+    resolve(options.logDir, 'bare-http.log'),
+  );
+  try {
+    await waitForHttp(bare, `http://127.0.0.1:${barePort}/session`);
+
+    log(`preparing ${options.assistCases} cases with consent to assistance`);
+    const caseIds: string[] = [];
+    await inParallel(options.assistCases, 8, async () => {
+      const { body } = await sut.call<{ caseId: string }>(
+        caseworker,
+        'POST',
+        '/cases',
+        OPEN_BODY,
+        201,
+      );
+      await sut.call(caseworker, 'POST', `/cases/${body.caseId}/consents`, {
+        purpose: 'assistance',
+        obtainedInLanguage: 'uk',
+        interpreterUsed: false,
+      });
+      caseIds.push(body.caseId);
+    });
+    let turn = 0;
+    const auth = { authorization: `Bearer ${caseworker.token}` };
+    const json = { ...auth, 'content-type': 'application/json' };
+    const targets: Record<'bare' | 'trivial' | 'open' | 'assist', Omit<LoadOptions, 'seconds'>> = {
+      bare: { url: `http://127.0.0.1:${barePort}/session` },
+      trivial: { url: `${sut.baseUrl}/session`, headers: auth },
+      open: {
+        url: `${sut.baseUrl}/cases`,
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(OPEN_BODY),
+      },
+      assist: {
+        url: `${sut.baseUrl}/cases/${caseIds[0]}/assistance`,
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify(ASSIST_BODY),
+        path: () => `/cases/${caseIds[turn++ % caseIds.length]}/assistance`,
+      },
+    };
+    const names = Object.keys(targets) as (keyof typeof targets)[];
+    for (const name of names)
+      await load({ ...targets[name], seconds: 1, connections: options.connections }); // warm-up
+
+    const sat = Object.fromEntries(
+      names.map((n) => [n, { ok: 0, seconds: 0, errors: 0, p50: [], p99: [] } as Sum]),
+    ) as Record<keyof typeof targets, Sum>;
+    for (let round = 0; round < options.rounds; round++) {
+      for (const name of names) {
+        const r = await load({
+          ...targets[name],
+          seconds: options.seconds,
+          connections: options.connections,
+        });
+        add(sat[name], r);
+        log(
+          `${name} at saturation: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`,
+        );
+      }
+    }
+    const rps = (n: keyof typeof targets) => sat[n].ok / sat[n].seconds;
+    const half: Partial<Record<'open' | 'assist', LoadResult>> = {};
+    for (const name of ['open', 'assist'] as const) {
+      const rate = rps(name) / 2;
+      const r = await load({
+        ...targets[name],
+        seconds: options.seconds * options.rounds,
+        connections: options.connections,
+        rate,
+      });
+      half[name] = r;
+      log(
+        `${name} at ${Math.round(rate)}/s: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, errors ${r.errors}`,
+      );
+    }
+
+    const S = '2 commands (HTTP)';
+    const trivial = rps('trivial');
+    const conns = `${options.connections} connections`;
+    const rows: BenchRow[] = [
+      {
+        section: S,
+        measure: `bare node:http server, own process, ${conns}`,
+        value: rps('bare'),
+        unit: 'req/s',
+      },
+      {
+        section: S,
+        measure: `GET /session (trivial endpoint of the API, token checked), ${conns}`,
+        value: trivial,
+        unit: 'req/s',
+        reference: 'bare node:http',
+        referenceValue: rps('bare'),
+        ratio: ratioOf(trivial, rps('bare')),
+        goal: `≥ ${GOALS.trivialVsBare * 100} %`,
+        met: (ratioOf(trivial, rps('bare')) ?? 0) >= GOALS.trivialVsBare,
+      },
+    ];
+    const label = {
+      open: 'POST /cases (open a case)',
+      assist: 'POST /cases/:id/assistance',
+    } as const;
+    for (const name of ['open', 'assist'] as const) {
+      const ratio = ratioOf(rps(name), trivial);
+      const h = half[name]!;
+      rows.push(
+        {
+          section: S,
+          measure: `${label[name]} at saturation, ${conns}`,
+          value: rps(name),
+          unit: 'req/s',
+          reference: 'GET /session',
+          referenceValue: trivial,
+          ratio,
+          goal: `≥ ${GOALS.commandVsTrivial * 100} %`,
+          met: (ratio ?? 0) >= GOALS.commandVsTrivial,
+        },
+        {
+          section: S,
+          measure: `${label[name]} at saturation, p50`,
+          value: mean(sat[name].p50),
+          unit: 'ms',
+        },
+        {
+          section: S,
+          measure: `${label[name]} at saturation, p99`,
+          value: mean(sat[name].p99),
+          unit: 'ms',
+        },
+        {
+          section: S,
+          measure: `${label[name]} at ${Math.round(rps(name) / 2)}/s (half its saturation), p50`,
+          value: h.p50,
+          unit: 'ms',
+        },
+        {
+          section: S,
+          measure: `${label[name]} at ${Math.round(rps(name) / 2)}/s (half its saturation), p99`,
+          value: h.p99,
+          unit: 'ms',
+          goal: `< ${GOALS.p99AtHalfMs} ms`,
+          met: h.p99 < GOALS.p99AtHalfMs && h.errors === 0,
+          ...(h.errors > 0 ? { note: `${h.errors} errors` } : {}),
+        },
+      );
+    }
+    const errors = names.map((n) => `${n} ${sat[n].errors}`).join(', ');
+    if (names.some((n) => sat[n].errors > 0))
+      log(`errors (non-2xx or connection) at saturation: ${errors}`);
+    rows.push({
+      section: S,
+      measure: 'errors at saturation (non-2xx, connection)',
+      value: names.reduce((a, n) => a + sat[n].errors, 0),
+      unit: 'count',
+      note: errors,
+    });
+    return { rows, openSaturation: rps('open') };
+  } finally {
+    await bare.stop();
+  }
+}
+
+export interface LagResult {
+  readonly rows: BenchRow[];
+}
+
+/** Section 3: append → visible in the case list, under a steady rate of POST /cases. */
+export async function projectionLagBench(
+  sut: SystemUnderTest,
+  caseworker: Caller,
+  databaseUrl: string,
+  options: { rate: number; seconds: number; log: (line: string) => void },
+): Promise<LagResult> {
+  const listener = new Client({ connectionString: databaseUrl });
+  await listener.connect();
+  // Checkpoints of the case list as they commit: (time, position), in commit order.
+  const seen: { at: number; position: GlobalPosition }[] = [];
+  const waiting = new Set<{ position: GlobalPosition; resolve: (at: number) => void }>();
+  listener.on('notification', (n: Notification) => {
+    if (n.channel !== CHECKPOINT_CHANNEL || !n.payload) return;
+    const space = n.payload.indexOf(' ');
+    if (n.payload.slice(0, space) !== CASES_PROJECTION) return;
+    const position = parsePosition(n.payload.slice(space + 1));
+    if (!position) return;
+    const at = performance.now();
+    seen.push({ at, position });
+    for (const w of waiting) {
+      if (comparePositions(position, w.position) >= 0) {
+        waiting.delete(w);
+        w.resolve(at);
+      }
+    }
+  });
+  await listener.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+
+  const afterAnswer: number[] = [];
+  const afterSend: number[] = [];
+  const latency: number[] = [];
+  const caseIds: string[] = [];
+  let failures = 0;
+  let invisible = 0;
+  const visibleAt = (position: GlobalPosition): Promise<number | undefined> => {
+    const already = seen.find((s) => comparePositions(s.position, position) >= 0);
+    if (already) return Promise.resolve(already.at);
+    return new Promise((res) => {
+      const w = { position, resolve: (at: number) => res(at) };
+      waiting.add(w);
+      setTimeout(() => {
+        if (waiting.delete(w)) res(undefined);
+      }, 10_000).unref();
+    });
+  };
+  const one = async () => {
+    const sent = performance.now();
+    try {
+      const { body } = await sut.call<{ caseId: string; position: string }>(
+        caseworker,
+        'POST',
+        '/cases',
+        OPEN_BODY,
+        201,
+      );
+      const answered = performance.now();
+      latency.push(answered - sent);
+      caseIds.push(body.caseId);
+      const at = await visibleAt(parsePosition(body.position)!);
+      if (at === undefined) invisible++;
+      else {
+        afterAnswer.push(Math.max(0, at - answered));
+        afterSend.push(at - sent);
+      }
+    } catch {
+      failures++;
+    }
+  };
+  // Open loop: requests are sent on schedule whether or not earlier ones have answered.
+  const inFlight: Promise<void>[] = [];
+  const started = performance.now();
+  const total = Math.round(options.rate * options.seconds);
+  let sentCount = 0;
+  while (sentCount < total) {
+    const due = Math.min(
+      total,
+      Math.floor(((performance.now() - started) / 1000) * options.rate) + 1,
+    );
+    while (sentCount < due) {
+      inFlight.push(one());
+      sentCount++;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const sendSeconds = (performance.now() - started) / 1000;
+  await Promise.all(inFlight);
+  await listener.end();
+
+  // Directly: every case answered is in the case list.
+  const check = new Client({ connectionString: databaseUrl });
+  await check.connect();
+  const { rows: found } = await check.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM case_list WHERE case_id = ANY($1::text[])',
+    [caseIds],
+  );
+  await check.end();
+  const listed = found[0]!.n;
+
+  afterAnswer.sort((a, b) => a - b);
+  afterSend.sort((a, b) => a - b);
+  latency.sort((a, b) => a - b);
+  const p99 = percentile(afterAnswer, 99);
+  const max = afterAnswer[afterAnswer.length - 1] ?? NaN;
+  const rate = `${Math.round(options.rate)} POST /cases/s for ${options.seconds} s`;
+  options.log(
+    `lag at ${rate}: p50 ${percentile(afterAnswer, 50).toFixed(1)} p99 ${p99.toFixed(1)} max ${max.toFixed(1)} ms; ${failures} failed, ${invisible} not visible in 10 s, ${listed}/${caseIds.length} listed`,
+  );
+  const S = '3 projection lag';
+  const complete = failures === 0 && invisible === 0 && listed === caseIds.length;
+  return {
+    rows: [
+      {
+        section: S,
+        measure: `achieved rate (target ${rate})`,
+        value: sentCount / sendSeconds,
+        unit: 'commands/s',
+      },
+      {
+        section: S,
+        measure: 'POST /cases latency at this rate, p50',
+        value: percentile(latency, 50),
+        unit: 'ms',
+      },
+      {
+        section: S,
+        measure: 'POST /cases latency at this rate, p99',
+        value: percentile(latency, 99),
+        unit: 'ms',
+      },
+      {
+        section: S,
+        measure: 'answer → visible in case list, p50',
+        value: percentile(afterAnswer, 50),
+        unit: 'ms',
+      },
+      {
+        section: S,
+        measure: 'answer → visible in case list, p99',
+        value: p99,
+        unit: 'ms',
+        goal: `≤ ${GOALS.lagP99Ms} ms`,
+        met: p99 <= GOALS.lagP99Ms && complete,
+      },
+      {
+        section: S,
+        measure: 'answer → visible in case list, max',
+        value: max,
+        unit: 'ms',
+        goal: `≤ ${GOALS.lagMaxMs} ms`,
+        met: max <= GOALS.lagMaxMs && complete,
+      },
+      {
+        section: S,
+        measure: 'request sent → visible in case list, p99',
+        value: percentile(afterSend, 99),
+        unit: 'ms',
+      },
+      {
+        section: S,
+        measure: 'cases answered 201 and found in case_list afterwards',
+        value: listed,
+        unit: 'cases',
+        note: `of ${caseIds.length}; ${failures} requests failed, ${invisible} not visible within 10 s`,
+        goal: 'all',
+        met: complete,
+      },
+    ],
+  };
+}

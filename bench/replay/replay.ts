@@ -1,0 +1,151 @@
+/**
+ * Section 4 of `npm run bench`: replaying the event store into every read model.
+ *
+ * On a database holding the events of sections 2-3 plus `events` seeded case events
+ * (bench/seed/cases.ts), with the worker stopped:
+ *  - reference: a bare ordered SELECT of every event into Node (bench/lib/bare-select.ts);
+ *  - rebuild: `rebuildProjection` (libs/projections, what `npm run cli -- projection rebuild`
+ *    runs) of every projection of ALL_PROJECTIONS at once, in this process;
+ *  - worker replay: every projection cleared, then the real worker started: the time until all
+ *    its runners' checkpoints reach the head (what a new deployment or a new read model costs).
+ */
+import { DataSource, type EntitySchema } from 'typeorm';
+import { PostgresEventStore } from '@remedy/event-store';
+import {
+  clearProjection,
+  projectionEntities,
+  rebuildProjection,
+  waitForProjection,
+  type RebuildReport,
+} from '@remedy/projections';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
+import { bareOrderedSelect } from '../lib/bare-select';
+import { ratioOf, type BenchRow } from '../lib/results';
+import { seedCaseEvents } from '../seed/cases';
+
+export const REPLAY_GOAL = 0.3;
+
+export interface ReplayOptions {
+  readonly databaseUrl: string;
+  readonly events: number;
+  readonly log: (line: string) => void;
+  /** Starts the worker (stopped when this is called); resolves once it runs. */
+  readonly startWorker: () => Promise<void>;
+}
+
+export async function replayBench(options: ReplayOptions): Promise<BenchRow[]> {
+  const { databaseUrl, log } = options;
+  const S = '4 replay';
+  const seeded = await seedCaseEvents(databaseUrl, options.events, { log });
+  log(
+    `seeded ${seeded.events.toLocaleString('en')} events of ${seeded.cases.toLocaleString('en')} cases (${seeded.templates} decided histories) in ${seeded.seconds.toFixed(1)} s`,
+  );
+  const ds = new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: projectionEntities(ALL_PROJECTIONS) as EntitySchema[],
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: 4 + 2 * ALL_PROJECTIONS.length },
+  });
+  await ds.initialize();
+  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 4 });
+  try {
+    const [{ n: total }] = (await ds.query('SELECT count(*)::int AS n FROM events')) as {
+      n: number;
+    }[];
+    const bare = await bareOrderedSelect(databaseUrl, 1_000);
+    log(
+      `bare ordered SELECT: ${bare.rows.toLocaleString('en')} rows in ${bare.seconds.toFixed(1)} s`,
+    );
+
+    let started = performance.now();
+    const reports: RebuildReport[] = await Promise.all(
+      ALL_PROJECTIONS.map((projection) =>
+        rebuildProjection({
+          dataSource: ds,
+          eventStore: store,
+          projection,
+          progressIntervalMs: 10_000,
+          onProgress: (p) => {
+            if (!p.done) log(`rebuild ${p.projection}: ${p.events.toLocaleString('en')} events`);
+          },
+        }),
+      ),
+    );
+    const rebuildSeconds = (performance.now() - started) / 1000;
+    const rebuildRate = total / rebuildSeconds;
+    log(`rebuild of ${ALL_PROJECTIONS.length} projections: ${rebuildSeconds.toFixed(1)} s`);
+
+    for (const projection of ALL_PROJECTIONS) await clearProjection({ dataSource: ds, projection });
+    const head = await store.headPosition();
+    started = performance.now();
+    await options.startWorker();
+    const names = ALL_PROJECTIONS.map((p) => p.name);
+    while (!(await waitForProjection(ds, names, head, 2_000))) {
+      /* waits on the checkpoints' NOTIFY, 2 s at a time */
+    }
+    const workerSeconds = (performance.now() - started) / 1000;
+    const workerRate = total / workerSeconds;
+    log(
+      `worker replay from empty checkpoints: ${workerSeconds.toFixed(1)} s (process start included)`,
+    );
+
+    const rows: BenchRow[] = [
+      {
+        section: S,
+        measure: `events in the store (${seeded.events.toLocaleString('en')} seeded: ${seeded.cases.toLocaleString('en')} cases cloned from ${seeded.templates} decided histories)`,
+        value: total,
+        unit: 'events',
+      },
+      {
+        section: S,
+        measure: 'bare ordered SELECT of every event into Node (pg, pages of 1,000)',
+        value: bare.rowsPerSecond,
+        unit: 'rows/s',
+      },
+      {
+        section: S,
+        measure: `rebuild every read model (${ALL_PROJECTIONS.length} projections at once, rebuildProjection)`,
+        value: rebuildRate,
+        unit: 'store events/s',
+        reference: 'bare ordered SELECT',
+        referenceValue: bare.rowsPerSecond,
+        ratio: ratioOf(rebuildRate, bare.rowsPerSecond),
+        goal: `≥ ${REPLAY_GOAL * 100} %`,
+        met: (ratioOf(rebuildRate, bare.rowsPerSecond) ?? 0) >= REPLAY_GOAL,
+        note: `${rebuildSeconds.toFixed(1)} s`,
+      },
+      // Each projection's own figure (its event types only, sharing the cores with the others);
+      // a rate over a handful of events (the organisation directory) says nothing: not shown.
+      ...reports
+        .filter((r) => r.events >= total / 100)
+        .map((r): BenchRow => ({
+          section: S,
+          measure: `  of which ${r.projection} (its event types, alongside the others)`,
+          value: r.eventsPerSecond,
+          unit: 'events applied/s',
+          reference: 'bare ordered SELECT',
+          referenceValue: bare.rowsPerSecond,
+          ratio: ratioOf(r.eventsPerSecond, bare.rowsPerSecond),
+          note: `${r.events.toLocaleString('en')} events`,
+        })),
+      {
+        section: S,
+        measure:
+          'worker replay: every projection cleared, worker started, until all checkpoints reach the head',
+        value: workerRate,
+        unit: 'store events/s',
+        reference: 'bare ordered SELECT',
+        referenceValue: bare.rowsPerSecond,
+        ratio: ratioOf(workerRate, bare.rowsPerSecond),
+        note: `${workerSeconds.toFixed(1)} s incl. process start`,
+      },
+    ];
+    return rows;
+  } finally {
+    await store.close();
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * `npm run bench`: every figure side by side with its physical reference, measured in the same
+ * run, written to bench/results/latest.json and latest.md (BENCH_QUICK=1: quick.json/quick.md).
+ *
+ *   1 append         event store appends vs raw INSERTs (bench/event-store/append.ts)
+ *   2 commands       the real API (child process, worker beside it) under autocannon: commands vs
+ *                    a trivial endpoint vs bare node:http (bench/api/commands.ts)
+ *   3 lag            command answered → visible in the case list, at a steady rate
+ *   4 replay         rebuild every read model from BENCH_REPLAY_EVENTS seeded events vs a bare
+ *                    ordered SELECT; the worker's replay from empty checkpoints (bench/replay)
+ *   5 statistics     not built yet (issue 6): reported as not measured
+ *   6 memory         peak RSS of the API and the worker during 2-3 and during 4
+ *
+ * Database: BENCH_DATABASE_URL / DATABASE_URL, else the local PostgreSQL, else an embedded one
+ * (bench/lib/database.ts); a fresh database per section, dropped at the end. Queues: BullMQ on
+ * Redis when REDIS_URL is set, else on PostgreSQL.
+ *
+ * Environment: BENCH_QUICK=1 (small sizes, a few seconds each), BENCH_REPLAY_EVENTS (default
+ * 1,000,000), BENCH_SECONDS (seconds per measured slice, default 5).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appendBench } from './event-store/append';
+import { commandsBench, projectionLagBench } from './api/commands';
+import { registerOrganisation, startSystem, type SystemUnderTest } from './api/system';
+import {
+  benchServer,
+  createBenchDatabase,
+  stopBenchServer,
+  type BenchDatabase,
+} from './lib/database';
+import { sampleRss } from './lib/processes';
+import { benchContext, writeResults, type BenchRow } from './lib/results';
+import { replayBench } from './replay/replay';
+
+const quick = process.env.BENCH_QUICK === '1';
+const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 5));
+const SIZES = {
+  appendSeconds: seconds,
+  // Commands take up to a second under load: slices of at least 2 s.
+  commandSeconds: Math.max(2, seconds),
+  commandRounds: quick ? 1 : 2,
+  connections: 32,
+  assistCases: quick ? 40 : 500,
+  lagSeconds: quick ? 3 : 20,
+  lagRate: 200,
+  replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? (quick ? 20_000 : 1_000_000)),
+};
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
+const log = (line: string) => console.log(`[bench ${elapsed()}] ${line}`);
+
+function memoryRows(
+  phase: string,
+  peaks: Record<string, { peakRss: number; hwm: number }>,
+  note: string,
+): BenchRow[] {
+  return Object.entries(peaks).map(([name, m]) => ({
+    section: '6 memory',
+    measure: `${name} process, peak RSS during ${phase}`,
+    value: m.peakRss,
+    unit: 'MiB',
+    note: `VmHWM ${m.hwm.toFixed(0)} MiB${note}`,
+  }));
+}
+
+async function main(): Promise<void> {
+  const server = await benchServer(log);
+  const queueBackend = process.env.REDIS_URL
+    ? `BullMQ on Redis (${new URL(process.env.REDIS_URL).host})`
+    : 'BullMQ on PostgreSQL';
+  const context = benchContext({
+    postgres: server.description,
+    queueBackend,
+    mode: quick ? 'QUICK (BENCH_QUICK=1): small sizes, not for quoting' : 'full',
+    secondsPerSlice: seconds,
+    replayEvents: SIZES.replayEvents,
+  });
+  log(`${server.description}; ${queueBackend}; ${context.cores} cores; commit ${context.commit}`);
+  const logDir = mkdtempSync(join(tmpdir(), 'remedy-bench-logs-'));
+  const rows: BenchRow[] = [];
+  let db: BenchDatabase | undefined;
+  let sut: SystemUnderTest | undefined;
+  try {
+    log('1 append: event store vs raw INSERT');
+    rows.push(...(await appendBench({ seconds: SIZES.appendSeconds, log })));
+
+    db = await createBenchDatabase('remedy_bench_system');
+    log('2 commands: starting the API and the worker');
+    sut = await startSystem({ databaseUrl: db.url, logDir, log });
+    const system = sut;
+    const { organisationId } = await registerOrganisation(system, 'BENCH');
+    const caseworker = await system.mint(['caseworker'], organisationId);
+
+    const during23 = sampleRss(() => [system.api, system.worker]);
+    const commands = await commandsBench(system, caseworker, {
+      seconds: SIZES.commandSeconds,
+      rounds: SIZES.commandRounds,
+      connections: SIZES.connections,
+      assistCases: SIZES.assistCases,
+      log,
+      logDir,
+    });
+    rows.push(...commands.rows);
+
+    const lagRate = Math.min(SIZES.lagRate, commands.openSaturation / 2);
+    log(`3 lag: POST /cases at ${Math.round(lagRate)}/s for ${SIZES.lagSeconds} s`);
+    rows.push(
+      ...(
+        await projectionLagBench(system, caseworker, db.url, {
+          rate: lagRate,
+          seconds: SIZES.lagSeconds,
+          log,
+        })
+      ).rows,
+    );
+    const peaks23 = during23.stop();
+
+    log(`4 replay: worker stopped; seeding ${SIZES.replayEvents.toLocaleString('en')} events`);
+    await system.worker.stop();
+    const during4 = sampleRss(() => [system.api, system.worker]);
+    rows.push(
+      ...(await replayBench({
+        databaseUrl: db.url,
+        events: SIZES.replayEvents,
+        log,
+        startWorker: async () => {
+          await system.startWorker();
+        },
+      })),
+    );
+    const peaks4 = during4.stop();
+
+    rows.push({
+      section: '5 statistics',
+      measure: 'statistics catalogue for 100k and 1M cases',
+      unit: '',
+      note: 'not measured: statistics (issue 6) not built',
+    });
+    rows.push(
+      ...memoryRows('2-3 (commands, lag)', peaks23, ''),
+      ...memoryRows(
+        '4 (replay)',
+        peaks4,
+        '; the API idle; the worker a fresh process replaying every projection',
+      ),
+    );
+  } finally {
+    await sut?.stop().catch((e: Error) => log(`stopping the system: ${e.message}`));
+    await db?.drop().catch((e: Error) => log(`dropping the database: ${e.message}`));
+    await stopBenchServer().catch((e: Error) => log(`stopping PostgreSQL: ${e.message}`));
+  }
+  rmSync(logDir, { recursive: true, force: true });
+
+  const total = (performance.now() - started) / 1000;
+  const finalContext = {
+    ...context,
+    benchSeconds: Math.round(total),
+    loadAverageAtEnd: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+  };
+  writeResults(quick ? 'quick' : 'latest', finalContext, rows, {
+    title: `npm run bench${quick ? ' (BENCH_QUICK=1)' : ''}`,
+    notes: `
+Every ratio compares two figures measured in this run on this machine. The load generator
+(autocannon, the pg clients) runs on the same cores as the API, the worker and PostgreSQL: the
+absolute figures are lower than on a dedicated server, the ratios are what to compare.
+Latencies at saturation are queueing time (closed loop, ${SIZES.connections} connections); the
+goal is the p99 at half of the saturation rate (open loop, corrected for coordinated omission).
+Section 4 seeds ${SIZES.replayEvents.toLocaleString('en')} case events (bench/seed/cases.ts) into the
+database of sections 2-3. benchSeconds excludes \`npm run build\`.`,
+  });
+  log(`done in ${total.toFixed(0)} s`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await stopBenchServer().catch(() => undefined);
+  process.exit(1);
+});
