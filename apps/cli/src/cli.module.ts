@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CliContext } from './cli-context';
+import { DemoCommand } from './commands/demo.command';
 import {
   KeysCommand,
   KeysRetireMasterCommand,
@@ -43,6 +44,7 @@ import { UsersCommand, UsersTokenCommand } from './commands/users.command';
     UsersTokenCommand,
     RemindersCommand,
     RemindersReconcileCommand,
+    DemoCommand,
   ],
 })
 export class CliModule {}
