@@ -10,6 +10,7 @@ import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
 import { cryptoEnvironment, openPersonalDataCrypto, type PersonalDataCrypto } from '@remedy/crypto';
 import { CasesController } from './cases/cases.controller';
+import { ClaimsController } from './cases/claims.controller';
 import {
   ErasePersonalDataHandler,
   ExecuteCaseCommandHandler,
@@ -98,7 +99,7 @@ class CommandsPoolCloser implements OnApplicationShutdown {
  * the app's projections (ALL_PROJECTIONS).
  */
 @Module({
-  controllers: [CasesController, OrganisationsController],
+  controllers: [CasesController, ClaimsController, OrganisationsController],
   providers: [
     ...providers,
     CommandsPoolCloser,

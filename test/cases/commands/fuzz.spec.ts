@@ -72,6 +72,35 @@ const SAMPLE_BODIES: Record<string, object> = {
   notes: { personal: { text: 't' } },
   corrections: { correction: { fact: 'estimatedAge', value: 30, estimatedOn: '2026-01-01' } },
   erasure: {},
+  claims: {
+    avenue: 'LabourOrEmploymentTribunal',
+    respondentKind: 'Employer',
+    currency: 'EUR',
+    claimed: { UnpaidWages: 100_000 },
+    filedOn: '2026-01-01',
+    personal: { text: 't' },
+  },
+  'claims/:claimId/legal-representative': {
+    legalRepresentativeId: '6f1c3b1e-8a2d-4c7b-9e5f-0a1b2c3d4e5f',
+  },
+  'claims/:claimId/hearings': { hearingOn: '2026-09-01', personal: { text: 't' } },
+  'claims/:claimId/decision': {
+    outcome: 'awarded',
+    awarded: { UnpaidWages: 100_000 },
+    currency: 'EUR',
+    paymentDueOn: '2026-09-01',
+  },
+  'claims/:claimId/appeal': { appealedBy: 'respondent' },
+  'claims/:claimId/final': {},
+  'claims/:claimId/payments': {
+    amount: 100_000,
+    currency: 'USD',
+    exchangeRate: '0.9',
+    convertedAmount: 90_000,
+    personal: { aboveAwardReason: 't' },
+  },
+  'claims/:claimId/enforcement': { personal: { text: 't' } },
+  'claims/:claimId/closure': { outcome: 'withdrawn' },
 };
 
 describe('every command endpoint under random bodies (fast-check, HTTP, PostgreSQL)', () => {
@@ -88,11 +117,14 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
     const flag = (
       await api.post(holder.caseworker, `/cases/${caseId}/non-punishment-flags`, {})
     ).json().flagId;
+    const claimId = (
+      await api.post(holder.caseworker, `/cases/${caseId}/claims`, SAMPLE_BODIES.claims!)
+    ).json().claimId;
     const referralId = '0b6f3d8e-1c2a-4f5b-8d9e-7a6b5c4d3e2f';
     urls = Object.entries(SAMPLE_BODIES).map(([route, sample]) => ({
       path: route.startsWith('/')
         ? route
-        : `/cases/${caseId}/${route.replace(':referralId', referralId).replace(':flagId', flag)}`,
+        : `/cases/${caseId}/${route.replace(':referralId', referralId).replace(':flagId', flag).replace(':claimId', claimId)}`,
       sample,
     }));
   });

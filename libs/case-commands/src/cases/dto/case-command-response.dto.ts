@@ -49,6 +49,21 @@ export class CaseCommandResponseDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/non-punishment-flags' })
   flagId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/claims' })
+  claimId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'POST /cases/:caseId/claims/:claimId/hearings',
+  })
+  hearingId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'POST /cases/:caseId/claims/:claimId/payments',
+  })
+  paymentId?: string;
+
   @ApiPropertyOptional({ format: 'uuid', description: 'POST /cases/:caseId/erasure' })
   erasureRequestId?: string;
 }

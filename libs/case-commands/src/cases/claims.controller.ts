@@ -1,0 +1,332 @@
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UseInterceptors,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { ClaimAmounts } from '@remedy/case-domain';
+import { CommandInterceptor } from '../idempotency/command.interceptor';
+import { CommandCtx } from '../pipeline/command-context.decorator';
+import type { CaseCommandResult, CommandContext } from '../pipeline/context';
+import { scopedId } from '../pipeline/ids';
+import { ExecuteCaseCommand, type GenericCaseCommandInput } from './case.commands';
+import { CaseCommandResponseDto } from './dto/case-command-response.dto';
+import {
+  AppealClaimDto,
+  ClaimLegalRepresentativeDto,
+  CloseClaimDto,
+  DecideClaimDto,
+  FileClaimDto,
+  MarkClaimFinalDto,
+  RecordPaymentDto,
+  ScheduleHearingDto,
+  StartEnforcementDto,
+  type ClaimAmountsDto,
+} from './dto/claim-command.dto';
+import type { CommandDto, FreeTextCommandDto } from './dto/common.dto';
+
+const Uuid = new ParseUUIDPipe({ version: undefined });
+const text = (dto: FreeTextCommandDto) => ({ ...(dto.personal ?? {}) });
+const newIdFor = (ctx: CommandContext, purpose: string): string =>
+  scopedId(
+    { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+    purpose,
+  );
+const when = (dto: CommandDto) =>
+  dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
+/** Only the heads given (a validated DTO instance may carry undeclared heads as undefined). */
+const amounts = (dto: ClaimAmountsDto): ClaimAmounts =>
+  Object.fromEntries(Object.entries(dto).filter(([, amount]) => amount !== undefined));
+/** Optional fields, present only when given. */
+const given = <T extends object>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * Compensation claims (rule 5) as `POST /cases/:caseId/claims` and
+ * `POST /cases/:caseId/claims/:claimId/...`, through the same pipeline as every case command: the
+ * holder's caseworkers and supervisors, or a legal aid lawyer of an organisation with legal aid
+ * access (404 for anyone else's organisation). Free text (notes, the late-filing reason, the reason
+ * for a payment above the award) is sealed; amounts, dates and codes are readable facts.
+ */
+@ApiTags('claims')
+@ApiBearerAuth()
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Retry-safe key (scoped to user and route); created ids derive from it',
+})
+@ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'The ETag ("<revision>") the change is based on',
+})
+@ApiOkResponse({
+  type: CaseCommandResponseDto,
+  description: 'Recorded; headers ETag and X-Position',
+})
+@ApiBadRequestResponse({ description: 'Invalid input: the fields and reasons (never the values)' })
+@ApiForbiddenResponse({ description: 'The role acts on no case content' })
+@ApiNotFoundResponse({ description: "No such case for the caller's organisation" })
+@ApiConflictResponse({
+  description: 'Changed concurrently (after one retry), or the same Idempotency-Key is in flight',
+})
+@ApiPreconditionFailedResponse({ description: 'If-Match does not match the current revision' })
+@ApiUnprocessableEntityResponse({
+  description:
+    'Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH',
+})
+@Controller('cases/:caseId/claims')
+@UseInterceptors(CommandInterceptor)
+export class ClaimsController {
+  constructor(private readonly bus: CommandBus) {}
+
+  private run(
+    caseId: string,
+    input: GenericCaseCommandInput,
+    ctx: CommandContext,
+    created: Record<string, string> = {},
+  ): Promise<CaseCommandResult> {
+    return this.bus.execute(new ExecuteCaseCommand(caseId, input, ctx, created));
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'File a compensation claim (answers its claimId)' })
+  file(
+    @Param('caseId', Uuid) caseId: string,
+    @Body() dto: FileClaimDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    const claimId = newIdFor(ctx, 'claimId');
+    return this.run(
+      caseId,
+      {
+        type: 'FileCompensationClaim',
+        claimId,
+        avenue: dto.avenue,
+        respondentKind: dto.respondentKind,
+        currency: dto.currency,
+        claimed: amounts(dto.claimed),
+        ...given({
+          remedyId: dto.remedyId,
+          filedOn: dto.filedOn,
+          filingDeadline: dto.filingDeadline,
+          legalRepresentativeId: dto.legalRepresentativeId,
+        }),
+        personal: { ...(dto.personal ?? {}) },
+        ...when(dto),
+      },
+      ctx,
+      { claimId },
+    );
+  }
+
+  @Post(':claimId/legal-representative')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Record the claimant's legal representative on a claim" })
+  recordLegalRepresentative(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: ClaimLegalRepresentativeDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'RecordClaimLegalRepresentative',
+        claimId,
+        legalRepresentativeId: dto.legalRepresentativeId,
+        ...when(dto),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':claimId/hearings')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Schedule a hearing (answers its hearingId)' })
+  scheduleHearing(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: ScheduleHearingDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    const hearingId = newIdFor(ctx, 'hearingId');
+    return this.run(
+      caseId,
+      {
+        type: 'ScheduleClaimHearing',
+        claimId,
+        hearingId,
+        hearingOn: dto.hearingOn,
+        personal: text(dto),
+        ...when(dto),
+      },
+      ctx,
+      { hearingId },
+    );
+  }
+
+  @Post(':claimId/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a decision (first instance, or on appeal when appealed)' })
+  decide(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: DecideClaimDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'DecideClaim',
+        claimId,
+        outcome: dto.outcome,
+        awarded: amounts(dto.awarded),
+        currency: dto.currency,
+        ...given({ decidedOn: dto.decidedOn, paymentDueOn: dto.paymentDueOn }),
+        personal: text(dto),
+        ...when(dto),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':claimId/appeal')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record an appeal against the standing decision' })
+  appeal(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: AppealClaimDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'AppealClaim',
+        claimId,
+        appealedBy: dto.appealedBy,
+        ...given({ appealedOn: dto.appealedOn }),
+        personal: text(dto),
+        ...when(dto),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':claimId/final')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record that the standing decision became final' })
+  markFinal(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: MarkClaimFinalDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      { type: 'MarkClaimDecisionFinal', claimId, ...given({ finalOn: dto.finalOn }), ...when(dto) },
+      ctx,
+    );
+  }
+
+  @Post(':claimId/payments')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Record a payment received (answers its paymentId); in another currency with the rate and the converted amount',
+  })
+  recordPayment(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: RecordPaymentDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    const paymentId = newIdFor(ctx, 'paymentId');
+    return this.run(
+      caseId,
+      {
+        type: 'RecordClaimPayment',
+        claimId,
+        paymentId,
+        amount: dto.amount,
+        currency: dto.currency,
+        ...given({
+          exchangeRate: dto.exchangeRate,
+          convertedAmount: dto.convertedAmount,
+          receivedOn: dto.receivedOn,
+          nextPaymentDueOn: dto.nextPaymentDueOn,
+        }),
+        personal: { ...(dto.personal ?? {}) },
+        ...when(dto),
+      },
+      ctx,
+      { paymentId },
+    );
+  }
+
+  @Post(':claimId/enforcement')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record that enforcement of a final award started' })
+  startEnforcement(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: StartEnforcementDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'StartClaimEnforcement',
+        claimId,
+        ...given({ startedOn: dto.startedOn }),
+        personal: text(dto),
+        ...when(dto),
+      },
+      ctx,
+    );
+  }
+
+  @Post(':claimId/closure')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Close a claim: fully_paid, partly_paid_abandoned, unenforceable, rejected, withdrawn',
+  })
+  close(
+    @Param('caseId', Uuid) caseId: string,
+    @Param('claimId', Uuid) claimId: string,
+    @Body() dto: CloseClaimDto,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run(
+      caseId,
+      {
+        type: 'CloseClaim',
+        claimId,
+        outcome: dto.outcome,
+        ...given({ closedOn: dto.closedOn }),
+        personal: text(dto),
+        ...when(dto),
+      },
+      ctx,
+    );
+  }
+}
