@@ -2,4 +2,5 @@ export * from './problem';
 export * from './validation';
 export * from './exception-filter';
 export * from './read-your-writes';
+export * from './security';
 export * from './http-app';

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import {
+  type ExecutionContext,
+  HttpException,
+  type INestApplication,
+  Logger,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  normalizeIp,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerStorage,
+  ThrottlerStorageService,
+} from '@nestjs/throttler';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
+
+export interface RateLimitOptions {
+  /** Requests per window per user (by token subject), or per address for a request without one. */
+  readonly perMinute: number;
+  /** The window, milliseconds (default 60 000). */
+  readonly windowMs?: number;
+  /** Set: counts shared by every API process in Redis. Unset: counted in this process. */
+  readonly redisUrl?: string | undefined;
+  /** Paths never limited (exact, query ignored); default `/health`, `/health/ready`, `/metrics`. */
+  readonly exemptPaths?: readonly string[];
+}
+
+export interface HttpSecurityOptions {
+  /** Browser origins allowed by CORS; none (the default): no Access-Control-Allow-Origin at all. */
+  readonly corsOrigins?: readonly string[];
+  /** Rate limiting; unset or false: none. */
+  readonly rateLimit?: RateLimitOptions | false;
+}
+
+/** JSON answers: nothing may be loaded, framed or submitted from them. */
+const API_CSP = {
+  defaultSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+};
+
+/** Swagger UI (/docs): its own scripts and styles, inline styles, data: images, the document. */
+export const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+const isDocs = (url: string) =>
+  url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs-json');
+
+const pathOf = (url: string | undefined) => (url ?? '').split('?')[0]!;
+
+/**
+ * Security headers (helmet: strict CSP, HSTS, nosniff, frame denial, no referrer),
+ * `Cache-Control: no-store` on every answer but the Swagger UI's assets (answers carry case data,
+ * errors included, and shared caches must keep none of it), and CORS only for listed origins.
+ * Fastify only; call before `app.init()`.
+ */
+export function applySecurityHeaders(
+  app: INestApplication,
+  options: HttpSecurityOptions = {},
+): void {
+  if (app.getHttpAdapter().getType() !== 'fastify') return;
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  void fastify.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  fastify.addHook(
+    'onSend',
+    async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (isDocs(pathOf(request.url))) {
+        void reply.header('content-security-policy', DOCS_CSP);
+      } else {
+        void reply.header('cache-control', 'no-store');
+      }
+      return payload;
+    },
+  );
+  const origins = options.corsOrigins ?? [];
+  if (origins.length > 0) {
+    app.enableCors({
+      origin: [...origins],
+      credentials: false, // bearer tokens, never cookies
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'if-match',
+        'x-min-position',
+        'x-request-id',
+      ],
+      exposedHeaders: ['etag', 'location', 'retry-after', 'x-position', 'x-request-id'],
+      maxAge: 600,
+    });
+  }
+}
+
+/** Counts that fail (Redis unreachable) let the request through, logged at most once a minute. */
+class FailOpenStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimit');
+  private lastWarning = 0;
+
+  constructor(private readonly inner: ThrottlerStorage) {}
+
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    name: string,
+  ): Promise<ThrottlerStorageRecord> {
+    try {
+      return await this.inner.increment(key, ttl, limit, blockDuration, name);
+    } catch (error) {
+      if (Date.now() - this.lastWarning > 60_000) {
+        this.lastWarning = Date.now();
+        const e = error as { name?: string; code?: string };
+        this.logger.warn(
+          `rate limit store unavailable (${e?.name ?? 'Error'}${e?.code ? ` ${e.code}` : ''}): requests are not limited`,
+        );
+      }
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+  }
+}
+
+interface TrackedRequest {
+  actor?: { userId?: unknown };
+  ip?: string;
+  url?: string;
+  routeOptions?: { url?: string };
+}
+
+/**
+ * @nestjs/throttler's guard, keyed by the authenticated user (`request.actor.userId`, set by the
+ * auth guard, which runs first) or else by the client address, one budget across all routes.
+ * Keys hold a hash, never an id or an address. 429 answers carry `Retry-After` (seconds).
+ */
+export class RateLimitGuard extends ThrottlerGuard {
+  private readonly exempt: ReadonlySet<string>;
+
+  constructor(storage: ThrottlerStorage, reflector: Reflector, limit: RateLimitOptions) {
+    super(
+      { throttlers: [{ name: 'default', ttl: limit.windowMs ?? 60_000, limit: limit.perMinute }] },
+      storage,
+      reflector,
+    );
+    this.exempt = new Set(limit.exemptPaths ?? ['/health', '/health/ready', '/metrics']);
+  }
+
+  protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<TrackedRequest>();
+    return this.exempt.has(pathOf(request.url));
+  }
+
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const request = req as TrackedRequest;
+    const userId = request.actor?.userId;
+    if (typeof userId === 'string' && userId !== '') return `user:${userId}`;
+    return `address:${normalizeIp(request.ip ?? 'unknown')}`;
+  }
+
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
+    return `remedy:rate:${name}:${createHash('sha256').update(tracker).digest('base64url')}`;
+  }
+
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw new HttpException(
+      {
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `Too many requests; retry after ${detail.timeToBlockExpire} s`,
+      },
+      429,
+    );
+  }
+}
+
+/**
+ * Installs {@link RateLimitGuard} as a global guard (after the app's APP_GUARD guards, so after
+ * authentication), counting in Redis when `redisUrl` is set, else in memory. The Redis
+ * connection is closed with the app.
+ */
+export function applyRateLimit(app: INestApplication, options: RateLimitOptions): RateLimitGuard {
+  let storage: ThrottlerStorage;
+  const closers: Array<() => unknown> = [];
+  if (options.redisUrl) {
+    const redis = new Redis(options.redisUrl, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1_000,
+      connectionName: 'remedy-rate-limit',
+    });
+    redis.on('error', () => undefined); // reported by FailOpenStorage, without the URL
+    storage = new ThrottlerStorageRedisService(redis);
+    closers.push(() => redis.disconnect());
+  } else {
+    const memory = new ThrottlerStorageService();
+    storage = memory;
+    closers.push(() => memory.onApplicationShutdown());
+  }
+  const guard = new RateLimitGuard(new FailOpenStorage(storage), app.get(Reflector), options);
+  void guard.onModuleInit();
+  app.useGlobalGuards(guard);
+  if (app.getHttpAdapter().getType() === 'fastify') {
+    (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onClose', async () => {
+      for (const close of closers) await close();
+    });
+  }
+  return guard;
+}
