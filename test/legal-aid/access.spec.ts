@@ -187,6 +187,7 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
       [
         'access',
         'caseId',
+        'claims',
         'identification',
         'nonPunishmentFlags',
         'person',
@@ -194,6 +195,7 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
         'reference',
         'remedies',
         'revision',
+        'totals',
       ].sort(),
     );
     expect(view.caseId).toBe(caseId);
@@ -262,6 +264,28 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
       404,
     );
     expect((await api.get(legal.legalAid, `/legal-aid/cases/not%20an%20id`)).statusCode).toBe(404);
+  });
+
+  it('claim routes: 403 for rapporteurs, 400 naming the field for bad filters', async () => {
+    for (const path of ['/legal-aid/claims', '/legal-aid/portfolio', '/legal-aid/deadlines']) {
+      expect((await api.get(legal.rapporteur, path)).statusCode).toBe(403);
+      expect((await api.get(legal.legalAid, path)).statusCode).toBe(200);
+    }
+    const cases: [string, string][] = [
+      ['/legal-aid/claims?representative=someone', 'representative'],
+      ['/legal-aid/claims?status=won', 'status'],
+      ['/legal-aid/claims?avenue=Court', 'avenue'],
+      ['/legal-aid/claims?caseId=42', 'caseId'],
+      ['/legal-aid/claims?limit=501', 'limit'],
+      ['/legal-aid/deadlines?days=367', 'days'],
+      ['/legal-aid/deadlines?days=-1', 'days'],
+      ['/legal-aid/portfolio?representative=1', 'representative'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await api.get(legal.legalAid, path);
+      expect({ path, status: res.statusCode }).toEqual({ path, status: 400 });
+      expect(res.json().fields).toEqual([expect.objectContaining({ field })]);
+    }
   });
 
   it('serves the holding organisation too (its caseworkers read the claims of their cases)', async () => {

@@ -32,10 +32,14 @@ export const mayReadLegalAid = (roles: readonly Role[]): boolean =>
   roles.some((r) => LEGAL_AID_READ_ROLES.includes(r));
 
 /**
- * The row-level filter of list queries: rows of cases the organisation holds, or to which it has
- * live legal-aid access with live consent (same rule as `legalAidReachOf`, on the projection).
- * `$n` is the organisation id parameter.
+ * The row-level filter of list queries: rows of cases the organisation holds (per the
+ * projection, as every holder's list in the system), or whose legal-aid access was just verified
+ * on the stream (`verified`: case ids, see LegalAidQueries.verifiedLegalAidCases).
  */
-export const reachableSql = (alias: string, param: string): string =>
-  `(${alias}.holding_organisation_id = ${param}
-    OR (${param} = ANY(${alias}.legal_aid_organisations) AND ${param} = ANY(${alias}.legal_aid_consents)))`;
+export const reachableSql = (alias: string, orgParam: string, verifiedParam: string): string =>
+  `(${alias}.holding_organisation_id = ${orgParam} OR ${alias}.case_id = ANY(${verifiedParam}::text[]))`;
+
+/** Candidates for legal-aid reach per the projection (verified on the stream before use). */
+export const legalAidCandidatesSql = (alias: string, orgParam: string): string =>
+  `(${alias}.holding_organisation_id <> ${orgParam} AND ${orgParam} = ANY(${alias}.legal_aid_organisations)
+    AND ${orgParam} = ANY(${alias}.legal_aid_consents))`;

@@ -19,6 +19,8 @@ export const LEGAL_AID_CASE_EVENT_TYPES = [
   'NonPunishmentFlagResolved',
   'CaseTransferred',
   'PersonalDataErased',
+  'StatisticalUseObjectionRecorded',
+  'StatisticalUseObjectionWithdrawn',
 ] as const;
 
 const without = (list: readonly string[], value: string) => list.filter((v) => v !== value);
@@ -51,6 +53,7 @@ export function foldLegalAidCase(
     remedies: [],
     sealed_opening: null,
     erased: false,
+    objects_to_statistics: false,
     last_revision: '-1',
     updated_at: recorded.recordedAt.toISOString(),
   };
@@ -142,8 +145,14 @@ export function foldLegalAidCase(
       next.erased = true;
       next.sealed_opening = null; // unreadable once the key is shredded; dropped all the same
       break;
-    default:
+    case 'StatisticalUseObjectionRecorded':
+      next.objects_to_statistics = true;
       break;
+    case 'StatisticalUseObjectionWithdrawn':
+      next.objects_to_statistics = false;
+      break;
+    default:
+      return base; // not a fact of this row: unchanged (and not marked as applied)
   }
   return next;
 }
@@ -164,6 +173,7 @@ const CASE_COLUMNS: readonly (readonly [keyof LegalAidCaseRow, string])[] = [
   ['remedies', 'jsonb'],
   ['sealed_opening', 'text'],
   ['erased', 'boolean'],
+  ['objects_to_statistics', 'boolean'],
   ['last_revision', 'bigint'],
   ['updated_at', 'timestamptz'],
 ];

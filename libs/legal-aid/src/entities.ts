@@ -52,6 +52,8 @@ export interface LegalAidCaseRow {
   /** Ciphertext of the opening's personal fields; the API keeps only `fullName` and `contacts`. */
   sealed_opening: string | null;
   erased: boolean;
+  /** The person objects to statistical use: left out of outcome figures made from now on. */
+  objects_to_statistics: boolean;
   last_revision: string;
   updated_at: string;
 }
@@ -75,6 +77,121 @@ export const LegalAidCaseEntity = new EntitySchema<LegalAidCaseRow>({
     remedies: { type: 'jsonb' },
     sealed_opening: { type: 'text', nullable: true },
     erased: { type: 'boolean' },
+    objects_to_statistics: { type: 'boolean' },
+    last_revision: { type: 'bigint' },
+    updated_at: { type: 'timestamptz' },
+  },
+});
+
+export const CLAIM_DEADLINE_KINDS = ['filing_deadline', 'hearing', 'payment_due'] as const;
+export type ClaimDeadlineKind = (typeof CLAIM_DEADLINE_KINDS)[number];
+
+/** A date the claim's lawyer must act by (kept while it is pending; dates past are filtered at query time). */
+export interface ClaimDeadline {
+  readonly kind: ClaimDeadlineKind;
+  /** The claim (filing deadline, payment due) or the hearing id. */
+  readonly subjectId: string;
+  readonly dueOn: string;
+}
+
+export interface ClaimDecisionValue {
+  readonly instance: string;
+  readonly outcome: string;
+  readonly awarded: Record<string, number>;
+  readonly awardedTotal: number;
+  readonly decidedOn: string;
+  readonly paymentDueOn?: string;
+}
+
+export interface ClaimPaymentValue {
+  readonly paymentId: string;
+  readonly receivedOn: string;
+  /** In the claim's currency. */
+  readonly amount: number;
+  readonly original?: {
+    readonly amount: number;
+    readonly currency: string;
+    readonly exchangeRate: string;
+  };
+  readonly aboveAward: boolean;
+}
+
+/** The ciphertext of a claim event's free text (decrypted by the API for the case view only). */
+export interface SealedClaimText {
+  readonly eventType: string;
+  readonly revision: string;
+  readonly sealed: string;
+}
+
+export interface LegalAidClaimRow {
+  claim_id: string;
+  case_id: string;
+  remedy_id: string | null;
+  avenue: string;
+  respondent_kind: string;
+  /** Every amount of the claim is in this currency (fixed at filing). */
+  currency: string;
+  status: string;
+  claimed: Record<string, number>;
+  claimed_total: number;
+  /** The standing award (latest decision); null until decided. */
+  awarded: Record<string, number> | null;
+  awarded_total: number | null;
+  paid_total: number;
+  /** max(awarded − paid, 0); 0 without an award. */
+  outstanding: number;
+  filed_on: string;
+  filing_deadline: string | null;
+  filed_late: boolean;
+  decisions: ClaimDecisionValue[];
+  appeals: { appealedBy: string; appealedOn: string }[];
+  final_on: string | null;
+  hearings: { hearingId: string; hearingOn: string }[];
+  payments: ClaimPaymentValue[];
+  /** When the next payment is due (decision's due date, or the next instalment's). */
+  payment_due_on: string | null;
+  enforcement_started_on: string | null;
+  closure_outcome: string | null;
+  closed_on: string | null;
+  legal_representative_id: string | null;
+  deadlines: ClaimDeadline[];
+  sealed_texts: SealedClaimText[];
+  last_revision: string;
+  updated_at: string;
+}
+
+export const LegalAidClaimEntity = new EntitySchema<LegalAidClaimRow>({
+  name: 'LegalAidClaim',
+  tableName: 'legal_aid_claims',
+  columns: {
+    claim_id: { type: 'text', primary: true },
+    case_id: { type: 'text' },
+    remedy_id: { type: 'text', nullable: true },
+    avenue: { type: 'text' },
+    respondent_kind: { type: 'text' },
+    currency: { type: 'text' },
+    status: { type: 'text' },
+    claimed: { type: 'jsonb' },
+    claimed_total: { type: 'bigint' },
+    awarded: { type: 'jsonb', nullable: true },
+    awarded_total: { type: 'bigint', nullable: true },
+    paid_total: { type: 'bigint' },
+    outstanding: { type: 'bigint' },
+    filed_on: { type: 'date' },
+    filing_deadline: { type: 'date', nullable: true },
+    filed_late: { type: 'boolean' },
+    decisions: { type: 'jsonb' },
+    appeals: { type: 'jsonb' },
+    final_on: { type: 'date', nullable: true },
+    hearings: { type: 'jsonb' },
+    payments: { type: 'jsonb' },
+    payment_due_on: { type: 'date', nullable: true },
+    enforcement_started_on: { type: 'date', nullable: true },
+    closure_outcome: { type: 'text', nullable: true },
+    closed_on: { type: 'date', nullable: true },
+    legal_representative_id: { type: 'text', nullable: true },
+    deadlines: { type: 'jsonb' },
+    sealed_texts: { type: 'jsonb' },
     last_revision: { type: 'bigint' },
     updated_at: { type: 'timestamptz' },
   },

@@ -6,6 +6,9 @@ export { legalAidProjection, LEGAL_AID_PROJECTION } from './legal-aid.projection
 export * from './queries';
 export * from './tokens';
 export { LegalAidCasesController } from './legal-aid.controller';
+export { LegalAidClaimsController } from './claims.controller';
+export * from './claim-views';
+export { claimDeadlines, foldClaim, CLAIM_EVENT_TYPES } from './claims.projection';
 export { LegalAidModule, type LegalAidModuleOptions } from './legal-aid.module';
 
 import { legalAidProjection } from './legal-aid.projection';

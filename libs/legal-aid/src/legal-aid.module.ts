@@ -15,8 +15,9 @@ import {
   type ProjectionWaiter,
 } from '@remedy/http';
 import { LegalAidCasesController } from './legal-aid.controller';
-import { LegalAidQueries } from './queries';
-import { LEGAL_AID_QUERIES } from './tokens';
+import { LegalAidClaimsController } from './claims.controller';
+import { LegalAidClaimQueries, LegalAidQueries } from './queries';
+import { LEGAL_AID_CLAIM_QUERIES, LEGAL_AID_QUERIES } from './tokens';
 
 export interface LegalAidModuleOptions {
   /** Clock (tests); defaults to the system clock. */
@@ -67,9 +68,16 @@ export class LegalAidModule {
     return {
       module: LegalAidModule,
       imports: options.imports ?? [],
-      controllers: [LegalAidCasesController],
-      providers: [queries],
-      exports: [LEGAL_AID_QUERIES],
+      controllers: [LegalAidCasesController, LegalAidClaimsController],
+      providers: [
+        queries,
+        {
+          provide: LEGAL_AID_CLAIM_QUERIES,
+          inject: [LEGAL_AID_QUERIES],
+          useFactory: (q: LegalAidQueries) => new LegalAidClaimQueries(q),
+        },
+      ],
+      exports: [LEGAL_AID_QUERIES, LEGAL_AID_CLAIM_QUERIES],
     };
   }
 }

@@ -1,11 +1,14 @@
 import type { DataSource } from 'typeorm';
-import { evolveAll, initialState, upcast } from '@remedy/case-domain';
+import { addDays, calendarDateIn, evolveAll, initialState, upcast } from '@remedy/case-domain';
 import { caseStreamId, type PersonalDecrypter } from '@remedy/case-read-models';
 import type { EventStore, GlobalPosition } from '@remedy/event-store';
 import type { ProjectionWaiter } from '@remedy/http';
-import { legalAidReachOf, reachableSql, type LegalAidReach } from './access';
+import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
+import { claimTexts, claimView, type ClaimView, type CurrencyTotals } from './claim-views';
+import { CLAIM_SELECT, claimRowOf, claimSelect } from './claims.projection';
 import type {
   AgeGroupValue,
+  ClaimDeadlineKind,
   LegalAidCaseRow,
   NonPunishmentFlagValue,
   RemedyValue,
@@ -48,6 +51,10 @@ export interface LegalAidCaseView {
   };
   readonly nonPunishmentFlags: readonly NonPunishmentFlagValue[];
   readonly remedies: readonly RemedyValue[];
+  /** Every compensation claim of the case, with its events' free text decrypted. */
+  readonly claims: readonly ClaimView[];
+  /** Totals per currency (never mixed). */
+  readonly totals: readonly CurrencyTotals[];
   /** The stream revision the row reflects. */
   readonly revision: string;
 }
@@ -65,13 +72,18 @@ export interface LegalAidQueriesOptions {
 
 const CASE_COLUMNS = `c.*, c.last_revision::text AS last_revision`;
 
+/** Case streams read at once when verifying legal-aid access for a list. */
+const VERIFY_CONCURRENCY = 8;
+
 /**
- * The legal-aid read side. Access is never decided from a stale read:
+ * The legal-aid read side. Legal-aid access is never decided from a stale read:
  * - one case: the case stream is read and folded with the domain's `evolve` at request time
- *   (`legalAidReachOf`), and the row is read only once the projection has applied the stream's
- *   last event (bounded wait);
- * - lists: the projection is first brought up to the event store's head at request time (bounded
- *   wait), then filtered by organisation (`reachableSql`).
+ *   (`legalAidReachOf`); the row is then read from the projection (waiting, bounded, for the
+ *   stream's last event only when the projection has no row for the case yet);
+ * - lists: every case the projection says the organisation reaches through legal aid is
+ *   verified the same way on its stream (`verifiedLegalAidCases`) before any of its rows is used;
+ *   cases the organisation holds are served from the projection, like every holder's list.
+ * Content freshness (read your writes) is the usual `X-Min-Position`.
  */
 export class LegalAidQueries {
   readonly now: () => Date;
@@ -88,9 +100,27 @@ export class LegalAidQueries {
     if (!reached) throw new LegalAidNotReadyError();
   }
 
-  /** The projection has applied everything the store had made readable when the request came. */
-  async upToHead(): Promise<void> {
-    await this.waitFor(await this.options.eventStore.headPosition());
+  /**
+   * The cases the organisation reaches through legal-aid access, as the streams say now: the
+   * projection's candidates (not held, access and consent live), each verified on its stream.
+   * A revocation is therefore effective on the next request, whatever the projection's lag.
+   */
+  async verifiedLegalAidCases(organisationId: string): Promise<string[]> {
+    const candidates = (
+      (await this.options.dataSource.query(
+        `SELECT c.case_id FROM legal_aid_cases c WHERE ${legalAidCandidatesSql('c', '$1')}`,
+        [organisationId],
+      )) as { case_id: string }[]
+    ).map((r) => r.case_id);
+    const verified: string[] = [];
+    for (let i = 0; i < candidates.length; i += VERIFY_CONCURRENCY) {
+      const chunk = candidates.slice(i, i + VERIFY_CONCURRENCY);
+      const reaches = await Promise.all(chunk.map((id) => this.reach(organisationId, id)));
+      chunk.forEach((id, k) => {
+        if (reaches[k]?.reach === 'legal_aid') verified.push(id);
+      });
+    }
+    return verified;
   }
 
   /**
@@ -115,17 +145,43 @@ export class LegalAidQueries {
   async caseView(caller: LegalAidCaller, caseId: string): Promise<LegalAidCaseView | undefined> {
     const found = await this.reach(caller.organisationId, caseId);
     if (!found) return undefined;
-    await this.waitFor(found.position);
-    const rows = (await this.options.dataSource.query(
-      `SELECT ${CASE_COLUMNS} FROM legal_aid_cases c WHERE c.case_id = $1`,
-      [caseId],
-    )) as LegalAidCaseRow[];
-    const row = rows[0];
+    const read = async () =>
+      (
+        (await this.options.dataSource.query(
+          `SELECT ${CASE_COLUMNS} FROM legal_aid_cases c WHERE c.case_id = $1`,
+          [caseId],
+        )) as LegalAidCaseRow[]
+      )[0];
+    let row = await read();
+    if (!row) {
+      await this.waitFor(found.position); // a case the projection has not seen yet
+      row = await read();
+    }
     if (!row) throw new LegalAidNotReadyError();
-    return this.view(row, found.reach);
+    const claimRows = (
+      (await this.options.dataSource.query(
+        `SELECT ${CLAIM_SELECT} FROM legal_aid_claims WHERE case_id = $1 ORDER BY filed_on, claim_id`,
+        [caseId],
+      )) as Record<string, unknown>[]
+    ).map(claimRowOf);
+    const today = this.today();
+    const claims: ClaimView[] = [];
+    for (const c of claimRows)
+      claims.push({
+        ...claimView(c, today),
+        texts: await claimTexts(this.options.cipher, c, row.erased),
+      });
+    return { ...(await this.view(row, found.reach)), claims, totals: totalsOf(claims) };
   }
 
-  private async view(row: LegalAidCaseRow, access: LegalAidReach): Promise<LegalAidCaseView> {
+  today(): string {
+    return calendarDateIn(this.now(), this.options.timeZone);
+  }
+
+  private async view(
+    row: LegalAidCaseRow,
+    access: LegalAidReach,
+  ): Promise<Omit<LegalAidCaseView, 'claims' | 'totals'>> {
     return {
       caseId: row.case_id,
       reference: row.reference,
@@ -157,13 +213,13 @@ export class LegalAidQueries {
     caller: LegalAidCaller,
     options: { limit?: number } = {},
   ): Promise<{ items: LegalAidCaseSummary[] }> {
-    await this.upToHead();
+    const verified = await this.verifiedLegalAidCases(caller.organisationId);
     const limit = Math.min(Math.max(1, options.limit ?? 50), 200);
     const rows = (await this.options.dataSource.query(
       `SELECT c.case_id, c.reference, c.holding_organisation_id, c.identification_status, c.updated_at
-         FROM legal_aid_cases c WHERE ${reachableSql('c', '$1')}
+         FROM legal_aid_cases c WHERE ${reachableSql('c', '$1', '$2')}
         ORDER BY c.updated_at DESC, c.case_id LIMIT ${limit}`,
-      [caller.organisationId],
+      [caller.organisationId, verified],
     )) as Pick<
       LegalAidCaseRow,
       'case_id' | 'reference' | 'holding_organisation_id' | 'identification_status' | 'updated_at'
@@ -184,4 +240,210 @@ export interface LegalAidCaseSummary {
   readonly reference: string;
   readonly access: LegalAidReach;
   readonly identificationStatus: string;
+}
+
+export interface ClaimFilter {
+  /** Opaque user id of the legal representative. */
+  readonly representativeId?: string;
+  readonly caseId?: string;
+  readonly status?: string;
+  readonly avenue?: string;
+  readonly limit?: number;
+}
+
+export interface ClaimListItem extends ClaimView {
+  readonly reference: string;
+}
+
+export interface PortfolioGroup extends CurrencyTotals {
+  readonly avenue: string | null;
+  readonly status: string | null;
+}
+
+export interface DeadlineItem {
+  readonly caseId: string;
+  readonly reference: string;
+  readonly claimId: string;
+  readonly avenue: string;
+  readonly kind: ClaimDeadlineKind;
+  /** The claim (filing deadline, payment due) or the hearing. */
+  readonly subjectId: string;
+  readonly dueOn: string;
+  readonly legalRepresentativeId: string | null;
+}
+
+const TOTALS = `count(*)::int AS claims, COALESCE(sum(cl.claimed_total), 0)::text AS claimed,
+  COALESCE(sum(cl.awarded_total), 0)::text AS awarded, COALESCE(sum(cl.paid_total), 0)::text AS paid,
+  COALESCE(sum(cl.outstanding), 0)::text AS outstanding`;
+
+interface TotalsRow {
+  currency: string;
+  claims: number;
+  claimed: string;
+  awarded: string;
+  paid: string;
+  outstanding: string;
+}
+
+const totalsRow = (r: TotalsRow): CurrencyTotals => ({
+  currency: r.currency,
+  claims: r.claims,
+  claimed: Number(r.claimed),
+  awarded: Number(r.awarded),
+  paid: Number(r.paid),
+  outstanding: Number(r.outstanding),
+});
+
+/** Per-currency totals of claim views (pure). */
+export function totalsOf(claims: readonly ClaimView[]): CurrencyTotals[] {
+  const by = new Map<
+    string,
+    { claims: number; claimed: number; awarded: number; paid: number; outstanding: number }
+  >();
+  for (const c of claims) {
+    const t = by.get(c.currency) ?? { claims: 0, claimed: 0, awarded: 0, paid: 0, outstanding: 0 };
+    t.claims += 1;
+    t.claimed += c.claimed.total;
+    t.awarded += c.awarded?.total ?? 0;
+    t.paid += c.paid;
+    t.outstanding += c.outstanding;
+    by.set(c.currency, t);
+  }
+  return [...by.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, t]) => ({ currency, ...t }));
+}
+
+/** Claims of cases the caller's organisation reaches, with the filters; `$1` = organisation. */
+function claimScope(
+  organisationId: string,
+  verified: readonly string[],
+  filter: ClaimFilter,
+): { where: string; params: unknown[] } {
+  const params: unknown[] = [organisationId, verified];
+  const where = [reachableSql('c', '$1', '$2')];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (filter.representativeId)
+    where.push(`cl.legal_representative_id = ${p(filter.representativeId)}`);
+  if (filter.caseId) where.push(`cl.case_id = ${p(filter.caseId)}`);
+  if (filter.status) where.push(`cl.status = ${p(filter.status)}`);
+  if (filter.avenue) where.push(`cl.avenue = ${p(filter.avenue)}`);
+  return { where: where.join(' AND '), params };
+}
+
+const FROM_CLAIMS = 'legal_aid_claims cl JOIN legal_aid_cases c ON c.case_id = cl.case_id';
+
+export class LegalAidClaimQueries {
+  constructor(private readonly q: LegalAidQueries) {}
+
+  private get ds() {
+    return this.q.options.dataSource;
+  }
+
+  /** Claims per lawyer, per case or per organisation, soonest next deadline first; totals per currency. */
+  async listClaims(caller: LegalAidCaller, filter: ClaimFilter = {}) {
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId);
+    const limit = Math.min(Math.max(1, filter.limit ?? 100), 500);
+    const today = this.q.today();
+    const { where, params } = claimScope(caller.organisationId, verified, filter);
+    params.push(today);
+    const todayParam = `$${params.length}`;
+    const rows = (await this.ds.query(
+      `SELECT ${claimSelect('cl')}, c.reference,
+              (SELECT min((d->>'dueOn')::date) FROM jsonb_array_elements(cl.deadlines) d WHERE (d->>'dueOn')::date >= ${todayParam}::date) AS next_due
+         FROM ${FROM_CLAIMS} WHERE ${where}
+        ORDER BY next_due NULLS LAST, cl.filed_on, cl.claim_id LIMIT ${limit + 1}`,
+      params,
+    )) as (Record<string, unknown> & { reference: string })[];
+    const totals = (await this.ds.query(
+      `SELECT cl.currency, ${TOTALS} FROM ${FROM_CLAIMS} WHERE ${where} GROUP BY cl.currency ORDER BY cl.currency`,
+      params.slice(0, -1),
+    )) as TotalsRow[];
+    const items: ClaimListItem[] = rows
+      .slice(0, limit)
+      .map((r) => ({ ...claimView(claimRowOf(r), today), reference: r.reference }));
+    return { items, truncated: rows.length > limit, totals: totals.map(totalsRow) };
+  }
+
+  /**
+   * The portfolio: totals per avenue and status, per avenue, per status and overall, each per
+   * currency (a sum never mixes currencies).
+   */
+  async portfolio(caller: LegalAidCaller, filter: Pick<ClaimFilter, 'representativeId'> = {}) {
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId);
+    const { where, params } = claimScope(caller.organisationId, verified, filter);
+    const rows = (await this.ds.query(
+      `SELECT cl.avenue, cl.status, cl.currency, GROUPING(cl.avenue) AS g_avenue, GROUPING(cl.status) AS g_status, ${TOTALS}
+         FROM ${FROM_CLAIMS} WHERE ${where}
+        GROUP BY GROUPING SETS ((cl.avenue, cl.status, cl.currency), (cl.avenue, cl.currency), (cl.status, cl.currency), (cl.currency))
+        ORDER BY cl.avenue NULLS FIRST, cl.status NULLS FIRST, cl.currency`,
+      params,
+    )) as (TotalsRow & {
+      avenue: string | null;
+      status: string | null;
+      g_avenue: number;
+      g_status: number;
+    })[];
+    const group = (r: (typeof rows)[number]): PortfolioGroup => ({
+      avenue: r.avenue,
+      status: r.status,
+      ...totalsRow(r),
+    });
+    return {
+      byAvenueAndStatus: rows.filter((r) => r.g_avenue === 0 && r.g_status === 0).map(group),
+      byAvenue: rows
+        .filter((r) => r.g_avenue === 0 && r.g_status === 1)
+        .map(({ status: _s, ...r }) => ({ avenue: r.avenue!, ...totalsRow(r) })),
+      byStatus: rows
+        .filter((r) => r.g_avenue === 1 && r.g_status === 0)
+        .map(({ avenue: _a, ...r }) => ({ status: r.status!, ...totalsRow(r) })),
+      totals: rows.filter((r) => r.g_avenue === 1 && r.g_status === 1).map(totalsRow),
+    };
+  }
+
+  /** Pending deadlines from today to today + `days` (calendar dates in the jurisdiction), soonest first. */
+  async deadlines(
+    caller: LegalAidCaller,
+    options: { days: number; representativeId?: string; limit?: number },
+  ) {
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId);
+    const from = this.q.today();
+    const to = addDays(from, options.days);
+    const limit = Math.min(Math.max(1, options.limit ?? 200), 1000);
+    const { where, params } = claimScope(caller.organisationId, verified, {
+      representativeId: options.representativeId,
+    });
+    params.push(from, to);
+    const rows = (await this.ds.query(
+      `SELECT cl.case_id, c.reference, cl.claim_id, cl.avenue, cl.legal_representative_id,
+              d->>'kind' AS kind, d->>'subjectId' AS subject_id, d->>'dueOn' AS due_on
+         FROM ${FROM_CLAIMS} CROSS JOIN LATERAL jsonb_array_elements(cl.deadlines) d
+        WHERE ${where} AND (d->>'dueOn')::date BETWEEN $${params.length - 1}::date AND $${params.length}::date
+        ORDER BY (d->>'dueOn')::date, cl.claim_id, d->>'kind' LIMIT ${limit}`,
+      params,
+    )) as {
+      case_id: string;
+      reference: string;
+      claim_id: string;
+      avenue: string;
+      legal_representative_id: string | null;
+      kind: ClaimDeadlineKind;
+      subject_id: string;
+      due_on: string;
+    }[];
+    const items: DeadlineItem[] = rows.map((r) => ({
+      caseId: r.case_id,
+      reference: r.reference,
+      claimId: r.claim_id,
+      avenue: r.avenue,
+      kind: r.kind,
+      subjectId: r.subject_id,
+      dueOn: r.due_on,
+      legalRepresentativeId: r.legal_representative_id,
+    }));
+    return { from, to, items };
+  }
 }

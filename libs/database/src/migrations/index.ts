@@ -5,6 +5,7 @@ import { CreateEventStore1795359976475 } from './1795359976475-CreateEventStore'
 import { CreateCaseReadModels1795400000000 } from './1795400000000-CreateCaseReadModels';
 import { CreateCaseCommandTables1795400000001 } from './1795400000001-CreateCaseCommandTables';
 import { CreateLegalAidReadModels1795500000000 } from './1795500000000-CreateLegalAidReadModels';
+import { CreateLegalAidClaims1795500000001 } from './1795500000001-CreateLegalAidClaims';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateCaseReadModels1795400000000,
   CreateCaseCommandTables1795400000001,
   CreateLegalAidReadModels1795500000000,
+  CreateLegalAidClaims1795500000001,
 ];

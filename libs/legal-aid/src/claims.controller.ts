@@ -1,0 +1,127 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import { CLAIM_STATUSES, REMEDY_AVENUES } from '@remedy/case-domain';
+import { ReadsProjections } from '@remedy/http';
+import { checkRole, mapNotReady } from './legal-aid.controller';
+import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
+import { LegalAidClaimQueries } from './queries';
+import { LEGAL_AID_CLAIM_QUERIES } from './tokens';
+
+const REPRESENTATIVE =
+  /^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+
+class RepresentativeQuery {
+  @ApiPropertyOptional({
+    description: '`me` (the caller) or the opaque user id of a legal representative',
+  })
+  @IsOptional()
+  @Matches(REPRESENTATIVE, { message: 'representative must be "me" or a user id' })
+  representative?: string;
+}
+
+export class ClaimsQuery extends RepresentativeQuery {
+  @ApiPropertyOptional({ description: 'Only the claims of this case' })
+  @IsOptional()
+  @IsUUID()
+  caseId?: string;
+
+  @ApiPropertyOptional({ enum: CLAIM_STATUSES })
+  @IsOptional()
+  @IsIn(CLAIM_STATUSES)
+  status?: string;
+
+  @ApiPropertyOptional({ enum: REMEDY_AVENUES })
+  @IsOptional()
+  @IsIn(REMEDY_AVENUES)
+  avenue?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class PortfolioQuery extends RepresentativeQuery {}
+
+export class DeadlinesQuery extends RepresentativeQuery {
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 366,
+    default: 30,
+    description: 'Deadlines from today to today + days',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(366)
+  days?: number;
+}
+
+const representativeOf = (actor: Actor, value: string | undefined) =>
+  value === undefined ? undefined : value === 'me' ? actor.userId : value.toLowerCase();
+
+/**
+ * Claims across the cases the caller's organisation reaches (held, or live legal-aid access with
+ * live consent). Amounts are integer minor units; every sum is per currency.
+ */
+@ApiTags('legal-aid')
+@ApiBearerAuth()
+@Controller('legal-aid')
+export class LegalAidClaimsController {
+  constructor(@Inject(LEGAL_AID_CLAIM_QUERIES) private readonly claims: LegalAidClaimQueries) {}
+
+  @Get('claims')
+  @ApiOperation({
+    summary:
+      'Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency',
+  })
+  @ReadsProjections(LEGAL_AID_PROJECTION)
+  list(@CurrentActor() actor: Actor, @Query() query: ClaimsQuery) {
+    checkRole(actor);
+    return mapNotReady(
+      this.claims.listClaims(actor, {
+        representativeId: representativeOf(actor, query.representative),
+        caseId: query.caseId?.toLowerCase(),
+        status: query.status,
+        avenue: query.avenue,
+        limit: query.limit,
+      }),
+    );
+  }
+
+  @Get('portfolio')
+  @ApiOperation({
+    summary: 'Totals per avenue and status, per avenue, per status and overall, each per currency',
+  })
+  @ReadsProjections(LEGAL_AID_PROJECTION)
+  portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery) {
+    checkRole(actor);
+    return mapNotReady(
+      this.claims.portfolio(actor, {
+        representativeId: representativeOf(actor, query.representative),
+      }),
+    );
+  }
+
+  @Get('deadlines')
+  @ApiOperation({
+    summary: 'Filing deadlines, hearings and payment due dates in the next N days (default 30)',
+  })
+  @ReadsProjections(LEGAL_AID_PROJECTION)
+  deadlines(@CurrentActor() actor: Actor, @Query() query: DeadlinesQuery) {
+    checkRole(actor);
+    return mapNotReady(
+      this.claims.deadlines(actor, {
+        days: query.days ?? 30,
+        representativeId: representativeOf(actor, query.representative),
+      }),
+    );
+  }
+}
