@@ -102,7 +102,8 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
       logger: false,
     },
   );
-  configureHttpApp(app);
+  // The API's rate limiter runs as in production, with a limit no test reaches.
+  configureHttpApp(app, { security: { rateLimit: { perMinute: 1_000_000 } } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const issuer = await LocalTokenIssuer.load({ dataDir });
