@@ -216,6 +216,15 @@ describe('Compensation claim filed (rule 5)', () => {
       ]);
   });
 
+  it('leaves out the optional facts not given (no undefined keys)', () => {
+    const { data } = accepted(
+      opened(),
+      file({ filingDeadline: undefined, remedyId: undefined, legalRepresentativeId: undefined }),
+    );
+    for (const key of ['remedyId', 'filingDeadline', 'legalRepresentativeId'])
+      expect([key, Object.hasOwn(data, key)]).toEqual([key, false]);
+  });
+
   it('today is the calendar date in the jurisdiction time zone', () => {
     const lateEvening = new Date('2026-06-15T22:30:00.000Z'); // 16 June, 00:30 in Vienna
     spec
@@ -569,6 +578,17 @@ describe('Claim decided', () => {
       spec.given(filed()).when(command).thenRejects('CLAIM_AWARD_INCONSISTENT_WITH_OUTCOME');
   });
 
+  it('refuses amounts given as a list, and a claim id inherited from Object', () => {
+    rejectsField(filed(), rejectClaim({ awarded: [] as never }), 'awarded');
+    for (const claimId of ['constructor', 'toString', '__proto__'])
+      spec.given(filed()).when(decideClaim({ claimId })).thenRejects('CLAIM_NOT_FOUND');
+  });
+
+  it('without a payment due date, none is recorded', () => {
+    const { data } = accepted(filed(), decideClaim({ paymentDueOn: undefined }));
+    expect(Object.hasOwn(data, 'paymentDueOn')).toBe(false);
+  });
+
   it("the award is in the claim's currency (totals never mix currencies)", () => {
     spec
       .given(filed())
@@ -760,6 +780,12 @@ describe('Claim payment received', () => {
           },
         },
       ]);
+  });
+
+  it("a payment in the claim's currency records no original and no next due date unless given", () => {
+    const { data } = accepted(final(), pay('pay-1', 1));
+    for (const key of ['original', 'nextPaymentDueOn'])
+      expect([key, Object.hasOwn(data, key)]).toEqual([key, false]);
   });
 
   it('two instalments add up; the second reaching the award exactly needs no reason', () => {
@@ -1201,6 +1227,16 @@ describe('A claim outlives the assistance', () => {
       { type: 'ErasePersonalData', actor: supervisor, erasureRequestId: 'erq-1' },
     ]);
     spec.given(erased).when(pay('pay-1', 1)).thenRejects('RULE_7_CASE_ERASED');
+  });
+});
+
+describe('evolve', () => {
+  it('ignores a claim event for a claim it does not know (and never inherits one from Object)', () => {
+    const [decision] = extend(filed(), [decideClaim()]).slice(-1);
+    for (const claimId of ['claim-9', 'toString']) {
+      const stray = { ...decision!, data: { ...decision!.data, claimId } } as CaseEvent;
+      expect(evolveAll([...opened(), stray]).claims).toEqual({});
+    }
   });
 });
 
