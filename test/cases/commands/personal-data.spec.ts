@@ -38,6 +38,12 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
     marker('REOPEN'),
     marker('CORRECT'),
     marker('MINOR'),
+    marker('CLAIM'),
+    marker('LATEFILING'),
+    marker('HEARING'),
+    marker('AWARD'),
+    marker('ABOVEAWARD'),
+    marker('CLAIMCLOSED'),
     birthDate,
     childBirthDate,
     '2020-05-04',
@@ -168,6 +174,36 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
       personal: { text: marker('REMEDY') },
     });
     expect(remedy.remedyId).toBeDefined();
+    const claim = await ok(legal.legalAid, `${c}/claims`, {
+      remedyId: remedy.remedyId,
+      avenue: 'CivilClaim',
+      respondentKind: 'Trafficker',
+      currency: 'EUR',
+      claimed: { MoralDamage: 500_000 },
+      filedOn: '2026-02-02',
+      filingDeadline: '2026-02-01',
+      personal: { text: marker('CLAIM'), lateFilingReason: marker('LATEFILING') },
+    });
+    const cl = `${c}/claims/${claim.claimId}`;
+    await ok(legal.legalAid, `${cl}/hearings`, {
+      hearingOn: '2027-02-02',
+      personal: { text: marker('HEARING') },
+    });
+    await ok(legal.legalAid, `${cl}/decision`, {
+      outcome: 'awarded',
+      awarded: { MoralDamage: 500_000 },
+      currency: 'EUR',
+      personal: { text: marker('AWARD') },
+    });
+    await ok(legal.legalAid, `${cl}/payments`, {
+      amount: 600_000,
+      currency: 'EUR',
+      personal: { aboveAwardReason: marker('ABOVEAWARD') },
+    });
+    await ok(legal.legalAid, `${cl}/closure`, {
+      outcome: 'fully_paid',
+      personal: { text: marker('CLAIMCLOSED') },
+    });
     await ok(cw, `${c}/legal-aid-access/revoke`, { legalAidOrganisationId: legal.organisationId });
 
     const flag = await ok(cw, `${c}/non-punishment-flags`, { personal: { text: marker('FLAG') } });
