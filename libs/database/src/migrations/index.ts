@@ -6,6 +6,7 @@ import { CreateCaseReadModels1795400000000 } from './1795400000000-CreateCaseRea
 import { CreateCaseCommandTables1795400000001 } from './1795400000001-CreateCaseCommandTables';
 import { CreateLegalAidReadModels1795500000000 } from './1795500000000-CreateLegalAidReadModels';
 import { CreateLegalAidClaims1795500000001 } from './1795500000001-CreateLegalAidClaims';
+import { CreateStatisticsTables1795600000000 } from './1795600000000-CreateStatisticsTables';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateCaseCommandTables1795400000001,
   CreateLegalAidReadModels1795500000000,
   CreateLegalAidClaims1795500000001,
+  CreateStatisticsTables1795600000000,
 ];
