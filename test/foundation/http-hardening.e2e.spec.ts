@@ -8,7 +8,7 @@ import { IsInt, IsString, MaxLength } from 'class-validator';
 import type { InjectOptions } from 'fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { AuthModule, IssuerVerifierList, LocalTokenIssuer, Public } from '@remedy/auth';
-import { createHttpApp, DOCS_CSP, type HttpSecurityOptions } from '@remedy/http';
+import { createHttpApp, UI_CSP, type HttpSecurityOptions } from '@remedy/http';
 import { ObservabilityLoggerModule } from '@remedy/observability';
 
 /**
@@ -155,11 +155,11 @@ describe('hardened HTTP app (createHttpApp)', () => {
     }
   });
 
-  it('still serves the Swagger UI at /docs (its scripts and styles load under its CSP) and /docs-json', async () => {
+  it('still serves the Swagger UI at /docs (its scripts and styles load under the page CSP) and /docs-json', async () => {
     const page = await inject(open, { method: 'GET', url: '/docs' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
-    expect(page.headers['content-security-policy']).toBe(DOCS_CSP);
+    expect(page.headers['content-security-policy']).toBe(UI_CSP);
     const assets = [...page.body.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
     expect(assets.length).toBeGreaterThanOrEqual(4);
     for (const asset of assets) {
@@ -170,6 +170,11 @@ describe('hardened HTTP app (createHttpApp)', () => {
       });
     }
     expect(page.body).not.toMatch(/<script>(?!\s*<\/script>)/); // no inline script: script-src 'self' suffices
+    expect(page.headers).not.toHaveProperty('cache-control', 'no-store'); // the same for everyone
+    // The queue dashboard's pages (not mounted here) get the same page policy, and no-store.
+    const dashboard = await inject(open, { method: 'GET', url: '/admin/queues/queue/x' });
+    expect(dashboard.headers['content-security-policy']).toBe(UI_CSP);
+    expect(dashboard.headers['cache-control']).toBe('no-store');
     const json = await inject(open, { method: 'GET', url: '/docs-json' });
     expect(json.statusCode).toBe(200);
     expect(json.json().paths).toHaveProperty('/things/{id}');

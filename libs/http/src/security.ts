@@ -36,6 +36,11 @@ export interface HttpSecurityOptions {
   readonly corsOrigins?: readonly string[];
   /** Rate limiting; unset or false: none. */
   readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * Path prefixes of HTML pages (default `/docs` (Swagger UI) and `/admin/queues` (the queue
+   * dashboard)): they get {@link UI_CSP} instead of the API's `default-src 'none'`.
+   */
+  readonly uiPaths?: readonly string[];
 }
 
 /** JSON answers: nothing may be loaded, framed or submitted from them. */
@@ -46,13 +51,20 @@ const API_CSP = {
   formAction: ["'none'"],
 };
 
-/** Swagger UI (/docs): its own scripts and styles, inline styles, data: images, the document. */
-export const DOCS_CSP =
+/**
+ * HTML pages (Swagger UI, the queue dashboard): their own scripts (no inline script), their own
+ * and inline styles, data: images and fonts, fetches to this origin only. (The dashboard's web
+ * fonts from Google are not allowed: it falls back to a system font.)
+ */
+export const UI_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-const isDocs = (url: string) =>
-  url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs-json');
+const DEFAULT_UI_PATHS = ['/docs', '/admin/queues'];
+
+/** `/docs` matches `/docs`, `/docs/...` and `/docs-json`. */
+const underAny = (prefixes: readonly string[]) => (path: string) =>
+  prefixes.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}-`));
 
 const pathOf = (url: string | undefined) => (url ?? '').split('?')[0]!;
 
@@ -76,14 +88,15 @@ export function applySecurityHeaders(
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
+  const isUi = underAny(options.uiPaths ?? DEFAULT_UI_PATHS);
+  const isDocs = underAny(['/docs']);
   fastify.addHook(
     'onSend',
     async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      if (isDocs(pathOf(request.url))) {
-        void reply.header('content-security-policy', DOCS_CSP);
-      } else {
-        void reply.header('cache-control', 'no-store');
-      }
+      const path = pathOf(request.url);
+      if (isUi(path)) void reply.header('content-security-policy', UI_CSP);
+      // The API documentation is the same for everyone; everything else may carry case data.
+      if (!isDocs(path)) void reply.header('cache-control', 'no-store');
       return payload;
     },
   );
