@@ -1,0 +1,282 @@
+import {
+  ASSISTANCE_TYPES,
+  CLAIM_DECISION_OUTCOMES,
+  COUNTRY_CODES,
+  DECIDING_BODIES,
+  FORMS_OF_EXPLOITATION,
+  LAW_ENFORCEMENT_COOPERATION,
+  REMEDY_AVENUES,
+  REMEDY_TYPES,
+  SECTORS,
+  SEX_GENDER,
+  VICTIM_STATUSES,
+} from '@remedy/case-domain';
+import type { CountCell, CountTable, Dimension, TableSpec } from '@remedy/disclosure-control';
+import { AGE_GROUPS, NOT_RECORDED, type FactRow } from './facts';
+
+/**
+ * The fixed catalogue of statistical tables (never free-form queries). Every table counts CASES
+ * (one case per reporting year), not persons: a person assisted by two organisations, or opened as
+ * two cases, counts twice until privacy-preserving record linkage exists. Tables over a
+ * multi-valued fact (forms of exploitation, sectors, citizenships, assistance types, remedies)
+ * count case-value pairs: a case counts once under each value it has, so their totals are
+ * pairs, not cases. Compensation tables count claims (a case may bring several).
+ *
+ * A table's `population` names what its cells count; tables of one population share their
+ * margins (disclosure control treats a shared margin as one quantity). A table's cube (cells and
+ * every total) is published for the release's period (a calendar year).
+ */
+export interface CatalogueTable {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** What one counted unit is. */
+  readonly unit: string;
+  readonly population: string;
+  readonly dimensions: readonly Dimension[];
+  /** The interior cells this fact row contributes to (one value per dimension each). */
+  readonly cellsOf: (row: FactRow) => readonly (readonly string[])[];
+}
+
+const IDENTIFIED_STATUSES = [...VICTIM_STATUSES];
+const dim = (name: string, values: readonly string[]): Dimension => ({ name, values: [...values] });
+const identified = (row: FactRow) => row.identified_in_year && row.status !== 'not_identified';
+
+export const COOPERATION_VALUES = [NOT_RECORDED, ...LAW_ENFORCEMENT_COOPERATION] as const;
+export const CLAIM_OUTCOME_VALUES = ['pending', ...CLAIM_DECISION_OUTCOMES] as const;
+export const CLAIM_PAYMENT_VALUES = ['paid_in_full', 'paid_in_part', 'unpaid', 'no_award'] as const;
+
+export const paymentOf = (claim: {
+  awarded: number;
+  paid: number;
+}): (typeof CLAIM_PAYMENT_VALUES)[number] =>
+  claim.awarded <= 0
+    ? 'no_award'
+    : claim.paid >= claim.awarded
+      ? 'paid_in_full'
+      : claim.paid > 0
+        ? 'paid_in_part'
+        : 'unpaid';
+
+export const CATALOGUE: readonly CatalogueTable[] = [
+  {
+    id: 'victims-by-status-sex-age',
+    title: 'Presumed and identified victims by status, sex/gender and age group',
+    description:
+      'Cases with a status decision (presumed, identified, or not a victim) in the year, by the latest status decided by the end of the year, sex/gender (HTCDS prs_Gender) and age group at identification (children: 0-11, 12-17, child_age_unknown; adults: 18-24 … 60+, adult_age_unknown).',
+    unit: 'cases',
+    population: 'victims-identified-in-year',
+    dimensions: [
+      dim('status', IDENTIFIED_STATUSES),
+      dim('sex', SEX_GENDER),
+      dim('age_group', AGE_GROUPS),
+    ],
+    cellsOf: (r) => (identified(r) ? [[r.status, r.sex_gender, r.age_group]] : []),
+  },
+  {
+    id: 'victims-by-deciding-body',
+    title: 'Presumed and identified victims by status and deciding body',
+    description:
+      'Cases with a status decision in the year, by the latest status and the kind of body that decided it (HTCDS vic_TraffickingStatusDecisionMakingOrg).',
+    unit: 'cases',
+    population: 'victims-identified-in-year',
+    dimensions: [dim('status', IDENTIFIED_STATUSES), dim('deciding_body', DECIDING_BODIES)],
+    cellsOf: (r) =>
+      identified(r) && r.deciding_body !== NOT_RECORDED ? [[r.status, r.deciding_body]] : [],
+  },
+  {
+    id: 'victims-by-form-of-exploitation',
+    title: 'Presumed and identified victims by form of exploitation',
+    description:
+      'Cases with a status decision in the year, by form of exploitation; a case with several forms counts under each (the total counts case-form pairs).',
+    unit: 'case-form pairs',
+    population: 'victim-forms',
+    dimensions: [dim('status', IDENTIFIED_STATUSES), dim('form', FORMS_OF_EXPLOITATION)],
+    cellsOf: (r) => (identified(r) ? r.forms.map((f) => [r.status, f]) : []),
+  },
+  {
+    id: 'victims-by-sector',
+    title: 'Presumed and identified victims of forced labour by sector (ISIC rev. 4 section)',
+    description:
+      'Cases with a status decision in the year, by sector; a case with several sectors counts under each (the total counts case-sector pairs).',
+    unit: 'case-sector pairs',
+    population: 'victim-sectors',
+    dimensions: [dim('sector', SECTORS)],
+    cellsOf: (r) => (identified(r) ? r.sectors.map((s) => [s]) : []),
+  },
+  {
+    id: 'victims-by-citizenship',
+    title: 'Presumed and identified victims by citizenship',
+    description:
+      'Cases with a status decision in the year, by citizenship (ISO 3166-1 alpha-2, STATELESS, UNKNOWN); a person with several citizenships counts under each (the total counts case-citizenship pairs).',
+    unit: 'case-citizenship pairs',
+    population: 'victim-citizenships',
+    dimensions: [dim('citizenship', COUNTRY_CODES)],
+    cellsOf: (r) => (identified(r) ? r.citizenships.map((c) => [c]) : []),
+  },
+  {
+    id: 'assistance-by-type',
+    title: 'Cases assisted, by type of assistance received',
+    description:
+      'Cases that received assistance starting in the year, by type; a case counts once per type received (the total counts case-type pairs).',
+    unit: 'case-assistance-type pairs',
+    population: 'assistance-types',
+    dimensions: [dim('assistance_type', ASSISTANCE_TYPES)],
+    cellsOf: (r) => r.assistance_types.map((t) => [t]),
+  },
+  {
+    id: 'unconditional-assistance',
+    title: 'Assisted while not cooperating with law enforcement (rule 1: unconditional assistance)',
+    description:
+      'Cases that received assistance in the year, by whether some of it was given while the person was not cooperating with law enforcement (no cooperation recorded, not decided, declined or withdrawn at the time), and by the cooperation status recorded by the end of the year. The "yes" row measures assistance given without cooperation (CETS 197 art. 12(6)).',
+    unit: 'cases',
+    population: 'assisted-cases',
+    dimensions: [
+      dim('assisted_while_not_cooperating', ['yes', 'no']),
+      dim('cooperation', COOPERATION_VALUES),
+    ],
+    cellsOf: (r) =>
+      r.assisted ? [[r.assisted_while_not_cooperating ? 'yes' : 'no', r.cooperation]] : [],
+  },
+  {
+    id: 'children-assessed-before-decisions',
+    title: 'Children with a best-interests assessment before each decision (rule 3)',
+    description:
+      'Cases of children for whom a decision (referral, transfer, voluntary return, closure) was taken in the year, by whether every such decision had a best-interests assessment recorded for it beforehand.',
+    unit: 'cases',
+    population: 'child-decision-cases',
+    dimensions: [dim('assessment', ['every_decision_assessed', 'some_decision_not_assessed'])],
+    cellsOf: (r) =>
+      r.child_decisions > 0
+        ? [
+            [
+              r.child_decisions_assessed >= r.child_decisions
+                ? 'every_decision_assessed'
+                : 'some_decision_not_assessed',
+            ],
+          ]
+        : [],
+  },
+  {
+    id: 'remedies-sought',
+    title: 'Remedies sought, by type and avenue',
+    description:
+      'Cases in which a remedy was sought in the year, by remedy type and avenue; a case counts once per type and avenue (the total counts case-remedy pairs).',
+    unit: 'case-remedy pairs',
+    population: 'remedies-sought',
+    dimensions: [dim('remedy_type', REMEDY_TYPES), dim('avenue', REMEDY_AVENUES)],
+    cellsOf: (r) => r.remedies.map((v) => v.split('|')),
+  },
+  {
+    id: 'compensation-claims-by-outcome',
+    title: 'Compensation claims filed in the year, by avenue and latest decision',
+    description:
+      'Compensation claims filed in the year, by avenue and the standing decision (pending: not yet decided).',
+    unit: 'claims',
+    population: 'compensation-claims',
+    dimensions: [dim('avenue', REMEDY_AVENUES), dim('outcome', CLAIM_OUTCOME_VALUES)],
+    cellsOf: (r) => r.claims.map((c) => [c.avenue, c.outcome]),
+  },
+  {
+    id: 'compensation-claims-by-payment',
+    title: 'Compensation claims filed in the year, by avenue and payment',
+    description:
+      'Compensation claims filed in the year, by avenue and whether the standing award was actually paid (in full, in part, not at all; no_award: none awarded yet or rejected).',
+    unit: 'claims',
+    population: 'compensation-claims',
+    dimensions: [dim('avenue', REMEDY_AVENUES), dim('payment', CLAIM_PAYMENT_VALUES)],
+    cellsOf: (r) => r.claims.map((c) => [c.avenue, paymentOf(c)]),
+  },
+];
+
+/** Sums of money (not a count table): published per avenue and currency only where enough claims stand behind them. */
+export const COMPENSATION_SUMS_ID = 'compensation-sums';
+export const COMPENSATION_SUMS = {
+  id: COMPENSATION_SUMS_ID,
+  title: 'Compensation awarded and paid, by avenue and currency',
+  description:
+    'Sums awarded (standing award) and actually paid on claims filed in the year, by avenue and ISO 4217 currency, in integer minor units. A sum is listed only where at least k claims with an award stand behind it (k of the release); other groups are left out. Currencies are never mixed.',
+  unit: 'minor units of the currency (claims with an award behind each sum)',
+  dimensions: [
+    { name: 'avenue', values: [...REMEDY_AVENUES] },
+    { name: 'currency', values: ['ISO 4217 code'] },
+  ],
+} as const;
+
+export const TABLE_IDS: readonly string[] = [...CATALOGUE.map((t) => t.id), COMPENSATION_SUMS_ID];
+
+export const specOf = (table: CatalogueTable): TableSpec => ({
+  id: table.id,
+  population: table.population,
+  dimensions: table.dimensions,
+});
+
+/** The true counts of a table over the fact rows of the period (interior cells only). */
+export function countTable(table: CatalogueTable, rows: readonly FactRow[]): CountTable {
+  const counts = new Map<string, { at: readonly string[]; count: number }>();
+  const valid = table.dimensions.map((d) => new Set(d.values));
+  for (const row of rows) {
+    for (const at of table.cellsOf(row)) {
+      if (!at.every((v, i) => valid[i]!.has(v))) continue; // a value outside the code list is not counted
+      const key = JSON.stringify(at);
+      const cell = counts.get(key);
+      if (cell) cell.count += 1;
+      else counts.set(key, { at, count: 1 });
+    }
+  }
+  const cells: CountCell[] = [...counts.values()];
+  return { spec: specOf(table), cells };
+}
+
+export interface MoneySum {
+  readonly avenue: string;
+  readonly currency: string;
+  /** Claims with an award behind the sums (rounded like the counts when the release rounds). */
+  readonly claims: number;
+  readonly awarded: number;
+  readonly paid: number;
+}
+
+/**
+ * Sums by avenue and currency, listed only where at least `k` claims with an award stand behind
+ * them (a group with fewer is left out altogether: listing it, even empty, would reveal that a
+ * claim in that currency exists).
+ */
+export function compensationSums(
+  rows: readonly FactRow[],
+  k: number,
+  round: (n: number) => number,
+): MoneySum[] {
+  const groups = new Map<
+    string,
+    { avenue: string; currency: string; claims: number; awarded: number; paid: number }
+  >();
+  for (const row of rows)
+    for (const c of row.claims) {
+      if (c.awarded <= 0) continue;
+      const key = `${c.avenue}|${c.currency}`;
+      const g = groups.get(key) ?? {
+        avenue: c.avenue,
+        currency: c.currency,
+        claims: 0,
+        awarded: 0,
+        paid: 0,
+      };
+      g.claims += 1;
+      g.awarded += c.awarded;
+      g.paid += c.paid;
+      groups.set(key, g);
+    }
+  return [...groups.values()]
+    .sort((a, b) =>
+      a.avenue === b.avenue ? (a.currency < b.currency ? -1 : 1) : a.avenue < b.avenue ? -1 : 1,
+    )
+    .filter((g) => g.claims >= k)
+    .map((g) => ({
+      avenue: g.avenue,
+      currency: g.currency,
+      claims: round(g.claims),
+      awarded: g.awarded,
+      paid: g.paid,
+    }));
+}

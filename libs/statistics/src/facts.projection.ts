@@ -1,0 +1,116 @@
+import type { EntityManager } from 'typeorm';
+import { CASE_EVENT_TYPES, upcast, type CaseEvent } from '@remedy/case-domain';
+import type { RecordedEvent } from '@remedy/event-store';
+import { defineProjection } from '@remedy/projections';
+import { CaseFactEntity, CaseStateEntity } from './entities';
+import {
+  factRows,
+  foldStatistics,
+  initialStatState,
+  type CaseStatState,
+  type FactRow,
+} from './facts';
+import { pseudonymKey, pseudonymizer } from './pseudonym';
+
+export const STATISTICS_FACTS_PROJECTION = 'statistics.facts';
+
+/** The jurisdiction's time zone, as @remedy/config reads it (years of instants are taken there). */
+export const statisticsTimeZone = (): string =>
+  process.env.REMEDY_JURISDICTION_TIMEZONE?.trim() || 'UTC';
+
+const FACT_COLUMNS: readonly (readonly [keyof FactRow | 'row_key', string])[] = [
+  ['row_key', 'text'],
+  ['year', 'smallint'],
+  ['identification_year', 'smallint'],
+  ['sex_gender', 'text'],
+  ['age_group', 'text'],
+  ['citizenships', 'text[]'],
+  ['status', 'text'],
+  ['deciding_body', 'text'],
+  ['identified_in_year', 'boolean'],
+  ['forms', 'text[]'],
+  ['sectors', 'text[]'],
+  ['referral_source', 'text'],
+  ['assistance_types', 'text[]'],
+  ['assisted', 'boolean'],
+  ['assisted_while_not_cooperating', 'boolean'],
+  ['cooperation', 'text'],
+  ['reflection_granted', 'boolean'],
+  ['child_decisions', 'integer'],
+  ['child_decisions_assessed', 'integer'],
+  ['remedies', 'text[]'],
+  ['claims', 'jsonb'],
+  ['objects', 'boolean'],
+];
+
+const names = FACT_COLUMNS.map(([n]) => n).join(', ');
+const INSERT_FACTS = `INSERT INTO statistics_case_facts (${names})
+  SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${FACT_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`;
+const UPSERT_STATES = `INSERT INTO statistics_case_state AS t (row_key, state, last_revision)
+  SELECT row_key, state, last_revision FROM jsonb_to_recordset($1::jsonb) AS x(row_key text, state jsonb, last_revision bigint)
+  ON CONFLICT (row_key) DO UPDATE SET state = EXCLUDED.state, last_revision = EXCLUDED.last_revision
+  WHERE t.last_revision < EXCLUDED.last_revision`;
+
+const toCaseEvent = (e: RecordedEvent): CaseEvent =>
+  upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
+
+/**
+ * The anonymous fact projection: per batch, one SELECT of the fold states of the batch's cases
+ * (by pseudonym), the events folded in memory (skipping those at or below the stored revision:
+ * idempotent), then one upsert of the states and a replacement of the changed cases' fact rows
+ * (every year row of a case is recomputed, since a correction changes the case's facts in every
+ * year). The case id is used in memory only, to compute the pseudonym.
+ */
+export const statisticsFactsProjection = defineProjection({
+  name: STATISTICS_FACTS_PROJECTION,
+  eventTypes: CASE_EVENT_TYPES,
+  entities: [CaseStateEntity, CaseFactEntity],
+  batchSize: 1000,
+  async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
+    const p = pseudonymizer(await pseudonymKey());
+    const ctx = { timeZone: statisticsTimeZone(), claimKey: p.claimKey };
+    const decoded = events.map((recorded) => {
+      const event = toCaseEvent(recorded);
+      return { recorded, event, key: p.caseKey(event.data.caseId) };
+    });
+    const keys = [...new Set(decoded.map((d) => d.key))];
+    const states = new Map<string, { state: CaseStatState; revision: bigint }>();
+    const stored = (await em.query(
+      `SELECT row_key, state, last_revision FROM statistics_case_state WHERE row_key = ANY($1::text[])`,
+      [keys],
+    )) as { row_key: string; state: CaseStatState; last_revision: string }[];
+    for (const r of stored)
+      states.set(r.row_key, { state: r.state, revision: BigInt(r.last_revision) });
+
+    const changed = new Set<string>();
+    for (const { recorded, event, key } of decoded) {
+      const before = states.get(key);
+      if (before && before.revision >= recorded.revision) continue; // already applied
+      const state = foldStatistics(before?.state ?? initialStatState, event, ctx);
+      states.set(key, { state, revision: recorded.revision });
+      changed.add(key);
+    }
+    if (changed.size === 0) return;
+    const changedKeys = [...changed];
+    await em.query(UPSERT_STATES, [
+      JSON.stringify(
+        changedKeys.map((k) => ({
+          row_key: k,
+          state: states.get(k)!.state,
+          last_revision: states.get(k)!.revision.toString(),
+        })),
+      ),
+    ]);
+    await em.query(`DELETE FROM statistics_case_facts WHERE row_key = ANY($1::text[])`, [
+      changedKeys,
+    ]);
+    const rows = changedKeys.flatMap((k) =>
+      factRows(states.get(k)!.state).map((row) => ({ row_key: k, ...row })),
+    );
+    if (rows.length > 0) await em.query(INSERT_FACTS, [JSON.stringify(rows)]);
+  },
+  async clear(em: EntityManager): Promise<void> {
+    await em.query('DELETE FROM statistics_case_facts');
+    await em.query('DELETE FROM statistics_case_state');
+  },
+});

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { formatPosition, parsePosition, type EventStore } from '@remedy/event-store';
+import { waitForProjection } from '@remedy/projections';
+import type { FactRow } from './facts';
+import { STATISTICS_FACTS_PROJECTION } from './facts.projection';
+import { buildRelease, requestKey, type ReleaseDocument, type ReleaseRequest } from './release';
+import { sha256Hex, type ReleaseSigner } from './signing';
+
+export const RELEASES_QUEUE = 'statistics-releases';
+
+/** Job payload: the opaque release id only (the request itself is in the database). */
+export interface ReleaseJobData {
+  readonly releaseId: string;
+}
+
+export const releaseJobId = (releaseId: string): string => `release-${releaseId}`;
+
+export type ReleaseStatus = 'queued' | 'building' | 'built' | 'failed';
+
+export interface StoredRelease {
+  readonly releaseId: string;
+  readonly status: ReleaseStatus;
+  readonly request: ReleaseRequest;
+  readonly body: string | null;
+  readonly digest: string | null;
+  readonly signature: string | null;
+  readonly error: string | null;
+  readonly requestedAt: string;
+  readonly builtAt: string | null;
+}
+
+interface ReleaseDbRow {
+  release_id: string;
+  status: ReleaseStatus;
+  request: ReleaseRequest & { asOfPosition?: string };
+  body: string | null;
+  digest: string | null;
+  signature: string | null;
+  error: string | null;
+  requested_at: Date;
+  built_at: Date | null;
+}
+
+const toStored = (r: ReleaseDbRow): StoredRelease => {
+  const { asOfPosition: _p, ...request } = r.request;
+  return {
+    releaseId: r.release_id,
+    status: r.status,
+    request,
+    body: r.body,
+    digest: r.digest,
+    signature: r.signature,
+    error: r.error,
+    requestedAt: new Date(r.requested_at).toISOString(),
+    builtAt: r.built_at ? new Date(r.built_at).toISOString() : null,
+  };
+};
+
+/** A refusal naming its rule (answered 422 by the HTTP layer, which recognises the name). */
+export class StatisticsRefusal extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Releases: requesting (idempotent by the canonical request: the same request is the same stored
+ * release), reading, and building (in the worker). A release is built once and never changed
+ * (a trigger refuses updates of a built row).
+ */
+export class StatisticsReleases {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queue: Queue<ReleaseJobData>,
+    private readonly eventStore: EventStore,
+  ) {}
+
+  /** Stores the request (or finds the same one) and enqueues its build; returns the release id. */
+  async request(
+    request: ReleaseRequest,
+  ): Promise<{ releaseId: string; status: ReleaseStatus; created: boolean }> {
+    const key = requestKey(request);
+    // The release includes every event recorded before it was requested (objections included).
+    const asOfPosition = formatPosition(await this.eventStore.headPosition());
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO statistics_releases (release_id, request_key, status, request)
+       VALUES ($1, $2, 'queued', $3::jsonb)
+       ON CONFLICT (request_key) DO NOTHING
+       RETURNING release_id, status`,
+      [randomUUID(), key, JSON.stringify({ ...request, asOfPosition })],
+    )) as { release_id: string; status: ReleaseStatus }[];
+    let row = inserted[0];
+    const created = row !== undefined;
+    if (!row) {
+      row = (
+        (await this.dataSource.query(
+          `SELECT release_id, status FROM statistics_releases WHERE request_key = $1`,
+          [key],
+        )) as {
+          release_id: string;
+          status: ReleaseStatus;
+        }[]
+      )[0]!;
+      if (row.status === 'failed') {
+        await this.dataSource.query(
+          `UPDATE statistics_releases SET status = 'queued', error = NULL WHERE release_id = $1 AND status = 'failed'`,
+          [row.release_id],
+        );
+        row = { ...row, status: 'queued' };
+      }
+    }
+    if (row.status !== 'built') await this.enqueue(row.release_id);
+    return { releaseId: row.release_id, status: row.status, created };
+  }
+
+  /** Adds the build job (BullMQ ignores a job id already queued; a finished one is replaced). */
+  async enqueue(releaseId: string): Promise<void> {
+    const jobId = releaseJobId(releaseId);
+    const existing = await this.queue.getJob(jobId);
+    if (existing && (await existing.isFailed())) await existing.remove();
+    await this.queue.add('build', { releaseId }, { jobId });
+  }
+
+  async get(releaseId: string): Promise<StoredRelease | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM statistics_releases WHERE release_id = $1`,
+      [releaseId],
+    )) as ReleaseDbRow[];
+    return rows[0] ? toStored(rows[0]) : undefined;
+  }
+
+  /** Progress of the build job (0-100), when the queue still holds it. */
+  async progress(releaseId: string): Promise<number | undefined> {
+    const job = await this.queue.getJob(releaseJobId(releaseId));
+    const p = job?.progress;
+    return typeof p === 'number' ? p : undefined;
+  }
+
+  /** The fact rows of a year, without the cases whose person objects to statistical use. */
+  async factsOf(year: number): Promise<FactRow[]> {
+    return (await this.dataSource.query(
+      `SELECT year, identification_year, sex_gender, age_group, citizenships, status, deciding_body, identified_in_year,
+              forms, sectors, referral_source, assistance_types, assisted, assisted_while_not_cooperating, cooperation,
+              reflection_granted, child_decisions, child_decisions_assessed, remedies, claims, objects
+         FROM statistics_case_facts WHERE year = $1 AND NOT objects`,
+      [year],
+    )) as FactRow[];
+  }
+
+  /**
+   * Builds a release (the worker's processor): waits until the fact projection includes every
+   * event recorded before the request, counts, protects, signs and stores it once.
+   */
+  async build(
+    job: Pick<Job<ReleaseJobData>, 'data' | 'updateProgress'>,
+    signer: ReleaseSigner,
+  ): Promise<ReleaseStatus> {
+    const { releaseId } = job.data;
+    const rows = (await this.dataSource.query(
+      `SELECT * FROM statistics_releases WHERE release_id = $1`,
+      [releaseId],
+    )) as ReleaseDbRow[];
+    const row = rows[0];
+    if (!row) return 'failed';
+    if (row.status === 'built') return 'built';
+    await this.dataSource.query(
+      `UPDATE statistics_releases SET status = 'building' WHERE release_id = $1 AND status <> 'built'`,
+      [releaseId],
+    );
+    await job.updateProgress(5);
+    const position = row.request.asOfPosition ? parsePosition(row.request.asOfPosition) : undefined;
+    if (position) {
+      let reached = false;
+      for (let i = 0; i < 30 && !reached; i++)
+        reached = await waitForProjection(
+          this.dataSource,
+          STATISTICS_FACTS_PROJECTION,
+          position,
+          2_000,
+        );
+      if (!reached)
+        throw new Error(`release ${releaseId}: the fact projection has not caught up yet`);
+    }
+    await job.updateProgress(15);
+    const { request } = toStored(row);
+    const facts = await this.factsOf(Number(request.period));
+    await job.updateProgress(25);
+    let lastProgress = 25;
+    const built = buildRelease(releaseId, request, facts, (p) => {
+      lastProgress = p;
+    });
+    await job.updateProgress(lastProgress);
+    if (!built.ok) {
+      await this.dataSource.query(
+        `UPDATE statistics_releases SET status = 'failed', error = $2 WHERE release_id = $1 AND status <> 'built'`,
+        [releaseId, built.error.rule],
+      );
+      return 'failed';
+    }
+    const body = JSON.stringify(built.document);
+    await this.dataSource.query(
+      `UPDATE statistics_releases SET status = 'built', body = $2, digest = $3, signature = $4, error = NULL, built_at = now()
+        WHERE release_id = $1 AND status <> 'built'`,
+      [releaseId, body, sha256Hex(body), signer.sign(body)],
+    );
+    await job.updateProgress(100);
+    return 'built';
+  }
+}
+
+export const parseRelease = (body: string): ReleaseDocument => JSON.parse(body) as ReleaseDocument;

@@ -1,0 +1,225 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import { CATALOGUE, COMPENSATION_SUMS } from './catalogue';
+import { RequestReleaseBody, ReleaseFormatQuery } from './dto';
+import {
+  HTCDS_EXPORT_AUDIT,
+  htcdsExport,
+  type HtcdsDecrypter,
+  type HtcdsExportAudit,
+} from './htcds';
+import { RapporteurRoute } from './rapporteur.guard';
+import { checkRequest, COUNTING_NOTE, HTCDS_ATTRIBUTION, releaseCsv } from './release';
+import { parseRelease, StatisticsRefusal, StatisticsReleases } from './releases';
+import type { ReleaseSigner } from './signing';
+import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
+
+const RELEASE_PATH =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.(json|csv))?$/i;
+
+const notFound = (): never => {
+  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such release' });
+};
+
+function requireRapporteur(actor: Actor): void {
+  if (!actor.roles.includes('rapporteur'))
+    throw new ForbiddenException({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Releases are requested and read by national rapporteurs',
+    });
+}
+
+/**
+ * Statistics for national rapporteurs: the fixed catalogue, releases (built by the worker,
+ * stored once, signed), the public key that verifies them. Aggregates only.
+ */
+@ApiTags('statistics')
+@ApiBearerAuth()
+@RapporteurRoute()
+@Controller('statistics')
+export class StatisticsController {
+  constructor(
+    @Inject(STATISTICS_RELEASES) private readonly releases: StatisticsReleases,
+    @Inject(RELEASE_SIGNER) private readonly signer: ReleaseSigner,
+  ) {}
+
+  @Get('tables')
+  @ApiOperation({
+    summary:
+      'The fixed catalogue of tables: id, title, description, unit, dimensions (with their values)',
+  })
+  tables() {
+    return {
+      note: COUNTING_NOTE,
+      attribution: HTCDS_ATTRIBUTION,
+      tables: [
+        ...CATALOGUE.map((t) => ({
+          id: t.id,
+          title: t.title,
+          description: t.description,
+          unit: t.unit,
+          population: t.population,
+          dimensions: t.dimensions.map((d) => ({ name: d.name, values: [...d.values] })),
+        })),
+        {
+          ...COMPENSATION_SUMS,
+          population: 'compensation-claims',
+          dimensions: COMPENSATION_SUMS.dimensions.map((d) => ({ ...d, values: [...d.values] })),
+        },
+      ],
+    };
+  }
+
+  @Post('releases')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Request a release (rapporteurs): 202 with its id; the same request (period, tables, mode, parameters) is the same release, built once',
+  })
+  async request(
+    @CurrentActor() actor: Actor,
+    @Body() body: RequestReleaseBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    requireRapporteur(actor);
+    const checked = checkRequest(body);
+    if (!checked.ok) {
+      if (checked.status === 422) throw new StatisticsRefusal(checked.rule, checked.message);
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `Invalid input: ${checked.field} (${checked.message})`,
+        fields: [{ field: checked.field, reason: checked.message }],
+      });
+    }
+    if (checked.value.mode === 'dp')
+      throw new StatisticsRefusal(
+        'DP_NOT_AVAILABLE',
+        'Differential-privacy releases need the privacy-budget ledger of @remedy/disclosure-control, not available in this build',
+      );
+    const result = await this.releases.request(checked.value);
+    void reply.header('location', `/statistics/releases/${result.releaseId}`);
+    return { releaseId: result.releaseId, status: result.status, replayed: !result.created };
+  }
+
+  @Get('releases/:release')
+  @ApiOperation({
+    summary:
+      'A release: status and progress; `<id>.json` / `<id>.csv` (or ?format=json|csv) downloads it once built (409 before), with its SHA-256 digest and Ed25519 signature in headers',
+  })
+  async release(
+    @CurrentActor() actor: Actor,
+    @Param('release') param: string,
+    @Query() query: ReleaseFormatQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    requireRapporteur(actor);
+    const m = RELEASE_PATH.exec(param);
+    if (!m) return notFound();
+    const release = await this.releases.get(m[1]!.toLowerCase());
+    if (!release) return notFound();
+    const format = (m[2]?.toLowerCase() as 'json' | 'csv' | undefined) ?? query.format;
+    if (!format) {
+      const progress =
+        release.status === 'built' ? 100 : ((await this.releases.progress(release.releaseId)) ?? 0);
+      return {
+        releaseId: release.releaseId,
+        status: release.status,
+        progress,
+        request: release.request,
+        requestedAt: release.requestedAt,
+        builtAt: release.builtAt,
+        error: release.error,
+        digest: release.digest,
+        downloads:
+          release.status === 'built'
+            ? {
+                json: `/statistics/releases/${release.releaseId}.json`,
+                csv: `/statistics/releases/${release.releaseId}.csv`,
+              }
+            : null,
+      };
+    }
+    if (release.status !== 'built' || release.body === null)
+      throw new ConflictException({
+        statusCode: 409,
+        error: 'Conflict',
+        message: `Release not built yet (status ${release.status})`,
+      });
+    void reply.header('x-content-sha256', release.digest!);
+    void reply.header('x-signature-ed25519', release.signature!);
+    void reply.header('cache-control', 'private, max-age=31536000, immutable');
+    if (format === 'json') {
+      void reply.header('content-type', 'application/json; charset=utf-8');
+      return new StreamableFile(Buffer.from(release.body, 'utf8'), {
+        type: 'application/json; charset=utf-8',
+        disposition: `attachment; filename="statistics-${release.request.period}-${release.releaseId}.json"`,
+      });
+    }
+    return new StreamableFile(Buffer.from(releaseCsv(parseRelease(release.body)), 'utf8'), {
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="statistics-${release.request.period}-${release.releaseId}.csv"`,
+    });
+  }
+
+  @Get('public-key')
+  @ApiOperation({
+    summary:
+      "The installation's Ed25519 public key (SPKI PEM) that verifies release signatures (over the exact JSON bytes)",
+  })
+  publicKey(@Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('content-type', 'application/x-pem-file');
+    return this.signer.publicKeyPem;
+  }
+}
+
+/** HTCDS v2.0 export of the caller's organisation's own cases (supervisors only). */
+@ApiTags('exports')
+@ApiBearerAuth()
+@Controller('exports')
+export class HtcdsExportController {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(HTCDS_CIPHER) private readonly cipher: HtcdsDecrypter,
+    @Inject(HTCDS_EXPORT_AUDIT) private readonly audit: HtcdsExportAudit,
+  ) {}
+
+  @Get('htcds.csv')
+  @ApiOperation({
+    summary:
+      "HTCDS v2.0 CSV of the caller's organisation's cases, personal data included (supervisors only; streamed, never stored; each case read is reported to the audit hook)",
+  })
+  export(@CurrentActor() actor: Actor): StreamableFile {
+    if (!actor.roles.includes('supervisor'))
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'The HTCDS export is for supervisors of the organisation',
+      });
+    const stream = Readable.from(htcdsExport(this.dataSource, this.cipher, this.audit, actor));
+    return new StreamableFile(stream, {
+      type: 'text/csv; charset=utf-8',
+      disposition: 'attachment; filename="htcds-2.0-export.csv"',
+    });
+  }
+}

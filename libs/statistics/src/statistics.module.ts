@@ -1,0 +1,116 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
+import { CaseCipher } from '@remedy/crypto';
+import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import { QUEUE_KIT } from '@remedy/platform';
+import type { QueueKit } from '@remedy/queue';
+import { HTCDS_EXPORT_AUDIT, noHtcdsExportAudit } from './htcds';
+import { RAPPORTEUR_ALSO_MAY, RapporteurScopeGuard } from './rapporteur.guard';
+import { RELEASES_QUEUE, StatisticsReleases, type ReleaseJobData } from './releases';
+import { ReleaseWorkerRuntime } from './runtime';
+import { ReleaseSigner } from './signing';
+import { HtcdsExportController, StatisticsController } from './statistics.controller';
+import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
+
+export interface StatisticsApiOptions {
+  /** The injection token of the app's CaseCipher (default: the `CaseCipher` class), for the HTCDS export. */
+  readonly cipherToken?: InjectionToken;
+  /** Modules that export the cipher token. */
+  readonly imports?: ModuleMetadata['imports'];
+  /** Routes (`METHOD /template`) a rapporteur-only actor may call besides the statistics. Default `GET /session`. */
+  readonly rapporteurAlsoMay?: readonly string[];
+}
+
+export const RELEASE_WORKER = Symbol('RELEASE_WORKER');
+
+@Injectable()
+class ReleaseWorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(RELEASE_WORKER) private readonly runtime: ReleaseWorkerRuntime) {}
+  onApplicationBootstrap(): void {
+    this.runtime.start();
+  }
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
+
+/**
+ * Statistics for national rapporteurs and the HTCDS export.
+ * `forApi(options)`: GET /statistics/tables, POST /statistics/releases, GET /statistics/releases/:id(.json|.csv),
+ * GET /statistics/public-key, GET /exports/htcds.csv, and the global RapporteurScopeGuard. Needs the
+ * DataSource, EVENT_STORE, QUEUE_KIT and REMEDY_CONFIG (global from PlatformModule) and a CaseCipher.
+ * `forWorker()`: the release builder (BullMQ worker on `statistics-releases`).
+ * The fact projection (`statisticsFactsProjection`) runs in the worker through ALL_PROJECTIONS.
+ */
+@Module({})
+export class StatisticsModule {
+  static forApi(options: StatisticsApiOptions = {}): DynamicModule {
+    return {
+      module: StatisticsModule,
+      imports: options.imports ?? [],
+      controllers: [StatisticsController, HtcdsExportController],
+      providers: [
+        {
+          provide: STATISTICS_RELEASES,
+          inject: [DataSource, QUEUE_KIT, EVENT_STORE],
+          useFactory: (ds: DataSource, kit: QueueKit, store: EventStore) =>
+            new StatisticsReleases(ds, kit.queue<ReleaseJobData>(RELEASES_QUEUE), store),
+        },
+        {
+          provide: RELEASE_SIGNER,
+          inject: [REMEDY_CONFIG],
+          useFactory: (config: RemedyConfig) => ReleaseSigner.load(config.dataDir),
+        },
+        { provide: HTCDS_CIPHER, useExisting: options.cipherToken ?? CaseCipher },
+        { provide: HTCDS_EXPORT_AUDIT, useValue: noHtcdsExportAudit },
+        { provide: RAPPORTEUR_ALSO_MAY, useValue: options.rapporteurAlsoMay ?? ['GET /session'] },
+        { provide: APP_GUARD, useClass: RapporteurScopeGuard },
+      ],
+      exports: [STATISTICS_RELEASES, RELEASE_SIGNER],
+    };
+  }
+
+  static forWorker(): DynamicModule {
+    return {
+      module: StatisticsModule,
+      providers: [
+        {
+          provide: RELEASE_WORKER,
+          inject: [DataSource, QUEUE_KIT, EVENT_STORE, REMEDY_CONFIG],
+          useFactory: async (
+            dataSource: DataSource,
+            kit: QueueKit,
+            eventStore: EventStore,
+            config: RemedyConfig,
+          ) => {
+            const logger = new Logger('StatisticsReleases');
+            return new ReleaseWorkerRuntime({
+              dataSource,
+              kit,
+              eventStore,
+              signer: await ReleaseSigner.load(config.dataDir),
+              logger: {
+                info: (msg, fields) => logger.log({ msg, ...fields }),
+                error: (msg, fields) => logger.error({ msg, ...fields }),
+              },
+            });
+          },
+        },
+        ReleaseWorkerLifecycle,
+      ],
+      exports: [RELEASE_WORKER],
+    };
+  }
+}
