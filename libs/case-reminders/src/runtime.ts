@@ -1,4 +1,4 @@
-import type { Queue, Worker } from 'bullmq';
+import type { Queue, Worker, WorkerOptions } from 'bullmq';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { CASES_PROJECTION } from '@remedy/case-read-models';
@@ -24,6 +24,12 @@ export interface ReminderRuntimeOptions {
   readonly process?: boolean;
   readonly now?: () => Date;
   readonly logger?: ReminderLogger;
+  /**
+   * Overrides of the processor's BullMQ settings (default `WORKER_DEFAULTS` of @remedy/queue),
+   * e.g. a shorter `lockDuration`/`stalledInterval` so that a test sees a killed worker's jobs
+   * recovered in seconds rather than in up to `lockDuration + stalledInterval`.
+   */
+  readonly worker?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'concurrency'>>;
 }
 
 const silent: ReminderLogger = { info: () => undefined, error: () => undefined };
@@ -59,8 +65,10 @@ export class ReminderRuntime {
     const { dataSource, kit, settings } = this.options;
     this.stopped = false;
     if (this.options.process !== false) {
-      this.worker = kit.worker<ReminderJobData, string>(REMINDERS_QUEUE, (job) =>
-        processReminder(dataSource, settings, job, this.now()),
+      this.worker = kit.worker<ReminderJobData, string>(
+        REMINDERS_QUEUE,
+        (job) => processReminder(dataSource, settings, job, this.now()),
+        this.options.worker,
       );
       this.worker.on('error', (e) => this.logger.error('reminder worker error', { error: errorName(e) }));
     }
