@@ -1,4 +1,3 @@
-import type { DataSource, EntityManager } from 'typeorm';
 import { calendarDateIn } from '@remedy/case-domain';
 import {
   bestInterestsReminder,
@@ -7,8 +6,7 @@ import {
   type DesiredReminder,
   type ReminderSettings,
 } from './reminders';
-
-type Db = DataSource | EntityManager;
+import type { ReminderDb as Db } from './sources';
 
 /**
  * Every reminder the read model calls for now (from case_list and case_referrals), keyed by job
@@ -16,6 +14,7 @@ type Db = DataSource | EntityManager;
  * - reflection period ending: open cases whose period has not ended yet;
  * - referral unanswered: pending referrals (reminded to the referring organisation);
  * - best-interests assessment needed: closure requested for a child with none recorded for it.
+ * plus whatever the further sources of `settings.sources` call for (e.g. claim deadlines).
  * Reminders already recorded as due are left out unless `includeDue` (the processor's check).
  * Scope: every case, one case (`caseId`), or cases with activity recorded since `changedSince`.
  */
@@ -30,7 +29,11 @@ export async function desiredReminders(
   const scoped = options.caseId !== undefined || options.changedSince !== undefined;
   const scope = scoped ? [options.caseId ?? options.changedSince!.toISOString()] : [];
   const caseScope =
-    options.caseId !== undefined ? 'AND case_id = $2' : options.changedSince !== undefined ? 'AND last_activity >= $2::timestamptz' : '';
+    options.caseId !== undefined
+      ? 'AND case_id = $2'
+      : options.changedSince !== undefined
+        ? 'AND last_activity >= $2::timestamptz'
+        : '';
   const referralScope =
     options.caseId !== undefined
       ? 'AND case_id = $2'
@@ -57,26 +60,48 @@ export async function desiredReminders(
 
   const all: DesiredReminder[] = [
     ...reflections.map((r) =>
-      reflectionReminder({ caseId: r.case_id, organisationId: r.organisation_id, endsOn: r.ends_on }, settings),
+      reflectionReminder(
+        { caseId: r.case_id, organisationId: r.organisation_id, endsOn: r.ends_on },
+        settings,
+      ),
     ),
     ...referrals.map((r) =>
       referralReminder(
-        { caseId: r.case_id, organisationId: r.from_organisation_id, referralId: r.referral_id, referredAt: new Date(r.recorded_at) },
+        {
+          caseId: r.case_id,
+          organisationId: r.from_organisation_id,
+          referralId: r.referral_id,
+          referredAt: new Date(r.recorded_at),
+        },
         settings,
       ),
     ),
     ...assessments.map((r) =>
       bestInterestsReminder(
-        { caseId: r.case_id, organisationId: r.organisation_id, decision: 'closure', requestedAt: new Date(r.closure_requested_at) },
+        {
+          caseId: r.case_id,
+          organisationId: r.organisation_id,
+          decision: 'closure',
+          requestedAt: new Date(r.closure_requested_at),
+        },
         settings,
       ),
     ),
   ];
+  for (const source of settings.sources) {
+    all.push(
+      ...(await source.desired(db, settings, now, {
+        ...(options.caseId !== undefined ? { caseId: options.caseId } : {}),
+        ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
+      })),
+    );
+  }
   const desired = new Map(all.map((r) => [r.jobId, r]));
   if (!options.includeDue && desired.size > 0) {
-    const due = (await db.query(`SELECT reminder_id FROM due_reminders WHERE reminder_id = ANY($1::text[])`, [
-      [...desired.keys()],
-    ])) as { reminder_id: string }[];
+    const due = (await db.query(
+      `SELECT reminder_id FROM due_reminders WHERE reminder_id = ANY($1::text[])`,
+      [[...desired.keys()]],
+    )) as { reminder_id: string }[];
     for (const d of due) desired.delete(d.reminder_id);
   }
   return desired;

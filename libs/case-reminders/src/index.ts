@@ -1,8 +1,13 @@
 export * from './reminders';
+export * from './sources';
 export * from './desired';
 export * from './reconciler';
 export * from './processor';
 export * from './due-reminders';
 export * from './runtime';
 export { RemindersController, DueRemindersQuery } from './reminders.controller';
-export { CaseRemindersModule, REMINDER_RUNTIME, type ReminderSettingsInput } from './case-reminders.module';
+export {
+  CaseRemindersModule,
+  REMINDER_RUNTIME,
+  type ReminderSettingsInput,
+} from './case-reminders.module';

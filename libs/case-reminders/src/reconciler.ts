@@ -46,7 +46,8 @@ export class ReminderReconciler {
       if (mode === 'full') this.pendingFull = true;
       await this.running.catch(() => undefined);
     }
-    const effective = mode === 'full' || this.pendingFull || this.known === undefined ? 'full' : 'incremental';
+    const effective =
+      mode === 'full' || this.pendingFull || this.known === undefined ? 'full' : 'incremental';
     this.pendingFull = false;
     this.running = this.run(effective);
     try {
@@ -61,18 +62,33 @@ export class ReminderReconciler {
     // Incremental: only cases with activity recorded since the last run (minus a margin for
     // projection lag); time-driven changes (a period ending, a child turning 18) and anything
     // older are the periodic full run's.
-    const since = mode === 'incremental' ? new Date(this.lastRunAt!.getTime() - INCREMENTAL_MARGIN_MS) : undefined;
-    const desired = await desiredReminders(this.dataSource, this.settings, now, since ? { changedSince: since } : {});
+    const since =
+      mode === 'incremental'
+        ? new Date(this.lastRunAt!.getTime() - INCREMENTAL_MARGIN_MS)
+        : undefined;
+    const desired = await desiredReminders(
+      this.dataSource,
+      this.settings,
+      now,
+      since ? { changedSince: since } : {},
+    );
     let present: Set<string>;
     if (mode === 'full') {
       present = await this.pendingJobIds();
     } else {
       const changed = new Set(
-        ((await this.dataSource.query(`SELECT case_id FROM case_list WHERE last_activity >= $1::timestamptz`, [
-          since!.toISOString(),
-        ])) as { case_id: string }[]).map((r) => r.case_id),
+        (
+          (await this.dataSource.query(
+            `SELECT case_id FROM case_list WHERE last_activity >= $1::timestamptz`,
+            [since!.toISOString()],
+          )) as { case_id: string }[]
+        ).map((r) => r.case_id),
       );
-      present = new Set([...this.known!].filter(([, caseId]) => changed.has(caseId)).map(([id]) => id));
+      for (const source of this.settings.sources)
+        for (const id of await source.changedCases(this.dataSource, since!)) changed.add(id);
+      present = new Set(
+        [...this.known!].filter(([, caseId]) => changed.has(caseId)).map(([id]) => id),
+      );
     }
     const toAdd = [...desired.values()].filter((r) => !present.has(r.jobId));
     const toRemove = [...present].filter((id) => !desired.has(id));
@@ -94,6 +110,7 @@ export class ReminderReconciler {
       for (const id of toRemove) this.known.delete(id);
       for (const r of desired.values()) this.known.set(r.jobId, r.caseId);
     }
+    for (const source of this.settings.sources) await source.prune?.(this.dataSource);
     this.lastRunAt = now;
     return { mode, desired: desired.size, added: toAdd.length, removed };
   }
@@ -106,13 +123,22 @@ export class ReminderReconciler {
       dueOn: r.dueOn,
       ...(r.subjectId !== undefined ? { subjectId: r.subjectId } : {}),
     };
-    return { name: r.kind, data, opts: { jobId: r.jobId, delay: Math.max(0, r.remindAt.getTime() - now) } };
+    return {
+      name: r.kind,
+      data,
+      opts: { jobId: r.jobId, delay: Math.max(0, r.remindAt.getTime() - now) },
+    };
   }
 
   private async pendingJobIds(): Promise<Set<string>> {
     const ids = new Set<string>();
     for (let start = 0; ; start += PAGE) {
-      const jobs: Job<ReminderJobData>[] = await this.queue.getJobs([...PENDING_STATES], start, start + PAGE - 1, true);
+      const jobs: Job<ReminderJobData>[] = await this.queue.getJobs(
+        [...PENDING_STATES],
+        start,
+        start + PAGE - 1,
+        true,
+      );
       for (const j of jobs) if (j?.id) ids.add(j.id);
       if (jobs.length < PAGE) return ids;
     }

@@ -1,10 +1,15 @@
 import { addDays, calendarDateIn, type CalendarDate } from '@remedy/case-domain';
+import type { ReminderSource } from './sources';
 
 /**
  * Reminders of the case lifecycle (pure part: kinds, settings, job ids, when each one fires).
  * A reminder job carries opaque ids and dates only: never a name or any other personal data.
  */
-export const REMINDER_KINDS = ['reflection_period_ending', 'referral_unanswered', 'best_interests_needed'] as const;
+export const REMINDER_KINDS = [
+  'reflection_period_ending',
+  'referral_unanswered',
+  'best_interests_needed',
+] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const REMINDERS_QUEUE = 'case-reminders';
@@ -22,6 +27,8 @@ export interface ReminderSettings {
   readonly queueProbeSeconds: number;
   /** Quiet time after a projection batch before the incremental reconciliation runs (default 500 ms). */
   readonly debounceMs: number;
+  /** Further reminder sources beside the case lifecycle's own (default none), e.g. claim deadlines. */
+  readonly sources: readonly ReminderSource[];
 }
 
 export const DEFAULT_REMINDER_SETTINGS: Omit<ReminderSettings, 'timeZone'> = Object.freeze({
@@ -30,14 +37,19 @@ export const DEFAULT_REMINDER_SETTINGS: Omit<ReminderSettings, 'timeZone'> = Obj
   reconcileEveryMinutes: 10,
   queueProbeSeconds: 15,
   debounceMs: 500,
+  sources: [],
 });
 
-export function reminderSettings(input: Partial<ReminderSettings> & { timeZone: string }): ReminderSettings {
+export function reminderSettings(
+  input: Partial<ReminderSettings> & { timeZone: string },
+): ReminderSettings {
   const s = { ...DEFAULT_REMINDER_SETTINGS, ...input };
   for (const key of ['reflectionLeadDays', 'referralNoAnswerDays'] as const) {
-    if (!Number.isInteger(s[key]) || s[key] < 0) throw new RangeError(`${key} must be a whole number of days ≥ 0`);
+    if (!Number.isInteger(s[key]) || s[key] < 0)
+      throw new RangeError(`${key} must be a whole number of days ≥ 0`);
   }
-  if (!(s.reconcileEveryMinutes > 0)) throw new RangeError('reconcileEveryMinutes must be positive');
+  if (!(s.reconcileEveryMinutes > 0))
+    throw new RangeError('reconcileEveryMinutes must be positive');
   return Object.freeze(s);
 }
 
@@ -45,8 +57,9 @@ export function reminderSettings(input: Partial<ReminderSettings> & { timeZone: 
 export interface ReminderJobData {
   readonly caseId: string;
   readonly organisationId: string;
-  readonly kind: ReminderKind;
-  /** The referral (for referral_unanswered) or the decision (for best_interests_needed); else absent. */
+  /** A `ReminderKind`, or a kind of a further source (see sources.ts). */
+  readonly kind: ReminderKind | (string & {});
+  /** The referral (for referral_unanswered), the decision (for best_interests_needed), a source's subject; else absent. */
   readonly subjectId?: string;
   /** The deadline the reminder is about (calendar date in the jurisdiction). */
   readonly dueOn: CalendarDate;
@@ -95,7 +108,14 @@ export function startOfDayIn(date: CalendarDate, timeZone: string): Date {
   const offsetAt = (instant: number): number => {
     const parts = format.formatToParts(new Date(instant));
     const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    const asUtc = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
     return asUtc - instant;
   };
   let guess = utcMidnight - offsetAt(utcMidnight);
@@ -113,7 +133,11 @@ export function reflectionReminder(
     kind: 'reflection_period_ending',
     dueOn: row.endsOn,
   };
-  return { ...data, jobId: reminderJobId(data), remindAt: startOfDayIn(addDays(row.endsOn, -settings.reflectionLeadDays), settings.timeZone) };
+  return {
+    ...data,
+    jobId: reminderJobId(data),
+    remindAt: startOfDayIn(addDays(row.endsOn, -settings.reflectionLeadDays), settings.timeZone),
+  };
 }
 
 export function referralReminder(

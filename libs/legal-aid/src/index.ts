@@ -5,6 +5,7 @@ export { foldLegalAidCase, LEGAL_AID_CASE_EVENT_TYPES } from './cases.projection
 export { legalAidProjection, LEGAL_AID_PROJECTION } from './legal-aid.projection';
 export * from './queries';
 export * from './tokens';
+export * from './reminders';
 export { LegalAidCasesController } from './legal-aid.controller';
 export { LegalAidClaimsController } from './claims.controller';
 export * from './claim-views';

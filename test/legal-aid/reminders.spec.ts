@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import { addDays, calendarDateIn } from '@remedy/case-domain';
+import { casesProjection } from '@remedy/case-read-models';
+import {
+  listDueReminders,
+  processReminder,
+  REMINDERS_QUEUE,
+  ReminderReconciler,
+  ReminderRuntime,
+  reminderSettings,
+  startOfDayIn,
+  type ReminderJobData,
+} from '@remedy/case-reminders';
+import { claimDeadlineReminders, claimReminderJobId, legalAidProjection } from '@remedy/legal-aid';
+import { createQueueKit, type QueueBackend, type QueueKit } from '@remedy/queue';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import {
+  actorsOf,
+  catchUp,
+  openReadSide,
+  START_POSITION,
+  type ReadSideHarness,
+} from '../cases/read/support/case-writer';
+
+const TZ = 'Europe/Vienna';
+const backends: { label: string; backend: (url: string) => QueueBackend }[] = [
+  { label: 'PostgreSQL queue backend', backend: (url) => ({ kind: 'postgres', url }) },
+];
+if (process.env.REDIS_URL)
+  backends.push({
+    label: 'Redis queue backend',
+    backend: () => ({ kind: 'redis', url: process.env.REDIS_URL! }),
+  });
+
+/**
+ * Claim deadline reminders through the case-reminders machinery (one reconciler, one queue, one
+ * processor into due_reminders): idempotent job ids from (claim, kind, date, organisation), opaque
+ * payloads, rescheduling when dates change, removal when access is withdrawn, restoration after
+ * the queue lost its jobs, and the due list per organisation.
+ */
+describe.each(backends)('claim deadline reminders on the $label', ({ backend }) => {
+  let db: TestDatabase;
+  let h: ReadSideHarness;
+  let kit: QueueKit;
+  let queue: Queue<ReminderJobData>;
+  const settings = reminderSettings({ timeZone: TZ, sources: [claimDeadlineReminders()] });
+  const holder = actorsOf();
+  const legalOrg = randomUUID();
+  const today = calendarDateIn(new Date(), TZ);
+  const lawyer = {
+    userId: randomUUID(),
+    organisationId: legalOrg,
+    role: 'legal_aid_lawyer',
+  } as never;
+
+  const project = async () => {
+    await catchUp(h.ds, h.store, casesProjection, START_POSITION, 500, h.writer.lastPosition);
+    await catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 500, h.writer.lastPosition);
+  };
+  const pendingIds = async () =>
+    (await queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, 1000, true))
+      .map((j) => j.id!)
+      .sort();
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    h = await openReadSide(db.url, [casesProjection, legalAidProjection]);
+    kit = createQueueKit(backend(db.url), { prefix: `t${randomUUID().slice(0, 8)}` });
+    queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+  });
+
+  afterEach(async () => {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await kit.close();
+    await h.close();
+    await db.drop();
+  });
+
+  async function caseWithLegalAid(): Promise<string> {
+    const caseId = await h.writer.open(holder.caseworker, { sequence: 1, birthDate: '1990-01-01' });
+    await h.writer.run(caseId, {
+      type: 'GiveConsent',
+      actor: holder.caseworker,
+      purpose: 'legal_aid_access',
+      receivingOrganisationId: legalOrg,
+      obtainedInLanguage: 'uk',
+      interpreterUsed: false,
+    });
+    await h.writer.run(caseId, {
+      type: 'GrantLegalAidAccess',
+      actor: holder.caseworker,
+      legalAidOrganisationId: legalOrg,
+    });
+    return caseId;
+  }
+
+  it('schedules one job per deadline and organisation, opaque, idempotent; reschedules when dates change', async () => {
+    const caseId = await caseWithLegalAid();
+    const claimId = randomUUID();
+    const deadline = addDays(today, 20);
+    await h.writer.run(caseId, {
+      type: 'FileCompensationClaim',
+      actor: lawyer,
+      claimId,
+      avenue: 'LabourOrEmploymentTribunal',
+      respondentKind: 'Employer',
+      currency: 'EUR',
+      claimed: { UnpaidWages: 100_000 },
+      filingDeadline: deadline,
+      personal: { text: 'never in a job' },
+    });
+    await project();
+    const reconciler = new ReminderReconciler(h.ds, queue, settings);
+    expect(await reconciler.reconcile('full')).toMatchObject({ desired: 2, added: 2, removed: 0 });
+    expect(await reconciler.reconcile('full')).toMatchObject({ desired: 2, added: 0, removed: 0 });
+    expect(await new ReminderReconciler(h.ds, queue, settings).reconcile('full')).toMatchObject({
+      added: 0,
+    });
+    const filingIds = [holder.organisationId, legalOrg]
+      .map((o) => claimReminderJobId('claim_filing_deadline', claimId, deadline, o))
+      .sort();
+    expect(await pendingIds()).toEqual(filingIds);
+    const job = (await queue.getJob(
+      claimReminderJobId('claim_filing_deadline', claimId, deadline, legalOrg),
+    ))!;
+    expect(job.data).toEqual({
+      caseId,
+      organisationId: legalOrg,
+      kind: 'claim_filing_deadline',
+      subjectId: claimId,
+      dueOn: deadline,
+    });
+    expect(JSON.stringify(job.data)).not.toContain('never in a job');
+    expect(
+      Math.abs(job.timestamp + job.delay - startOfDayIn(addDays(deadline, -14), TZ).getTime()),
+    ).toBeLessThan(5_000);
+
+    // A hearing: two more jobs (incremental run after the projection batch).
+    const hearingOn = addDays(today, 30);
+    await h.writer.run(caseId, {
+      type: 'ScheduleClaimHearing',
+      actor: lawyer,
+      claimId,
+      hearingId: randomUUID(),
+      hearingOn,
+      personal: {},
+    });
+    await project();
+    expect(await reconciler.reconcile('incremental')).toMatchObject({
+      mode: 'incremental',
+      added: 2,
+      removed: 0,
+    });
+    // The decision: the filing deadline is no longer pending; the payment due date is (in 2 days).
+    const dueOn = addDays(today, 2);
+    await h.writer.run(caseId, {
+      type: 'DecideClaim',
+      actor: lawyer,
+      claimId,
+      outcome: 'awarded',
+      awarded: { UnpaidWages: 100_000 },
+      currency: 'EUR',
+      paymentDueOn: dueOn,
+      personal: {},
+    });
+    await project();
+    expect(await reconciler.reconcile('incremental')).toMatchObject({ added: 2, removed: 2 });
+    const hearingIds = [holder.organisationId, legalOrg].map((o) =>
+      claimReminderJobId('claim_hearing', claimId, hearingOn, o),
+    );
+    const paymentIds = [holder.organisationId, legalOrg].map((o) =>
+      claimReminderJobId('claim_payment_due', claimId, dueOn, o),
+    );
+    expect(await pendingIds()).toEqual([...hearingIds, ...paymentIds].sort());
+    // Due within the lead time (3 days): the job fires at once; the processor records it as due.
+    const paymentJob = (await queue.getJob(paymentIds[1]!))!;
+    expect(paymentJob.delay).toBe(0);
+    expect(await processReminder(h.ds, settings, paymentJob)).toBe('recorded');
+    expect(await processReminder(h.ds, settings, paymentJob)).toBe('already_recorded');
+    expect(await listDueReminders(h.ds, legalOrg)).toEqual([
+      expect.objectContaining({
+        reminderId: paymentIds[1],
+        caseId,
+        kind: 'claim_payment_due',
+        subjectId: claimId,
+        dueOn,
+      }),
+    ]);
+    expect(await listDueReminders(h.ds, randomUUID())).toEqual([]);
+
+    // An instalment moves the due date: the old jobs go, new ones come.
+    const nextDue = addDays(today, 40);
+    await h.writer.run(caseId, {
+      type: 'RecordClaimPayment',
+      actor: lawyer,
+      claimId,
+      paymentId: randomUUID(),
+      amount: 40_000,
+      currency: 'EUR',
+      nextPaymentDueOn: nextDue,
+      personal: {},
+    });
+    await project();
+    await reconciler.reconcile('incremental');
+    const nextIds = [holder.organisationId, legalOrg].map((o) =>
+      claimReminderJobId('claim_payment_due', claimId, nextDue, o),
+    );
+    expect(await pendingIds()).toEqual([...hearingIds, ...nextIds].sort());
+    // The old job, fired late, is obsolete: nothing recorded.
+    expect(
+      await processReminder(h.ds, settings, {
+        id: paymentIds[0],
+        data: { ...paymentJob.data, organisationId: holder.organisationId },
+      }),
+    ).toBe('obsolete');
+  });
+
+  it('withdrawing legal-aid consent drops that organisation’s jobs and open due reminders; the holder keeps its own', async () => {
+    const caseId = await caseWithLegalAid();
+    const claimId = randomUUID();
+    await h.writer.run(caseId, {
+      type: 'FileCompensationClaim',
+      actor: lawyer,
+      claimId,
+      avenue: 'StateCompensationFund',
+      respondentKind: 'StateFund',
+      currency: 'EUR',
+      claimed: { MaterialDamage: 10_000 },
+      personal: {},
+    });
+    const hearingOn = addDays(today, 1);
+    await h.writer.run(caseId, {
+      type: 'ScheduleClaimHearing',
+      actor: lawyer,
+      claimId,
+      hearingId: randomUUID(),
+      hearingOn,
+      personal: {},
+    });
+    await project();
+    const reconciler = new ReminderReconciler(h.ds, queue, settings);
+    await reconciler.reconcile('full');
+    for (const org of [holder.organisationId, legalOrg]) {
+      const job = (await queue.getJob(
+        claimReminderJobId('claim_hearing', claimId, hearingOn, org),
+      ))!;
+      expect(await processReminder(h.ds, settings, job)).toBe('recorded');
+    }
+    expect(await listDueReminders(h.ds, legalOrg)).toHaveLength(1);
+    await queue.obliterate({ force: true });
+    const hearingLater = addDays(today, 25);
+    await h.writer.run(caseId, {
+      type: 'ScheduleClaimHearing',
+      actor: lawyer,
+      claimId,
+      hearingId: randomUUID(),
+      hearingOn: hearingLater,
+      personal: {},
+    });
+    await project();
+    await reconciler.reconcile('full');
+    expect(await pendingIds()).toEqual(
+      [holder.organisationId, legalOrg]
+        .map((o) => claimReminderJobId('claim_hearing', claimId, hearingLater, o))
+        .sort(),
+    );
+
+    await h.writer.run(caseId, {
+      type: 'WithdrawConsent',
+      actor: holder.caseworker,
+      purpose: 'legal_aid_access',
+      receivingOrganisationId: legalOrg,
+    });
+    await project();
+    expect(await reconciler.reconcile('incremental')).toMatchObject({ removed: 1 });
+    expect(await pendingIds()).toEqual([
+      claimReminderJobId('claim_hearing', claimId, hearingLater, holder.organisationId),
+    ]);
+    expect(await listDueReminders(h.ds, legalOrg)).toEqual([]);
+    expect(await listDueReminders(h.ds, holder.organisationId)).toHaveLength(1);
+  });
+
+  it('the runtime puts claim reminders back at start-up after the queue lost them, and records due ones', async () => {
+    const caseId = await caseWithLegalAid();
+    const claimId = randomUUID();
+    await h.writer.run(caseId, {
+      type: 'FileCompensationClaim',
+      actor: lawyer,
+      claimId,
+      avenue: 'CivilClaim',
+      respondentKind: 'Trafficker',
+      currency: 'EUR',
+      claimed: { MoralDamage: 10_000 },
+      filingDeadline: addDays(today, 60),
+      personal: {},
+    });
+    await h.writer.run(caseId, {
+      type: 'ScheduleClaimHearing',
+      actor: lawyer,
+      claimId,
+      hearingId: randomUUID(),
+      hearingOn: today,
+      personal: {},
+    });
+    await project();
+    const runtime = new ReminderRuntime({ dataSource: h.ds, kit, settings });
+    await runtime.start();
+    try {
+      // Start-up reconciliation scheduled everything; the hearings of today fired at once.
+      const deadline = Date.now() + 15_000;
+      while ((await listDueReminders(h.ds, legalOrg)).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await listDueReminders(h.ds, legalOrg)).map((r) => r.kind)).toEqual([
+        'claim_hearing',
+      ]);
+      const filing = [holder.organisationId, legalOrg]
+        .map((o) => claimReminderJobId('claim_filing_deadline', claimId, addDays(today, 60), o))
+        .sort();
+      expect(await pendingIds()).toEqual(filing);
+      await queue.obliterate({ force: true });
+      expect(await runtime.reconcile('full', 'test')).toMatchObject({ added: 2 });
+      expect(await pendingIds()).toEqual(filing);
+    } finally {
+      await runtime.stop();
+    }
+  });
+});
