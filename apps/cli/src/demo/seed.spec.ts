@@ -146,12 +146,10 @@ describe('npm run demo: seeding through the command API', () => {
     const personal = JSON.stringify(((await detail.json()) as { personal: unknown }).personal);
     expect(FAMILY_NAMES.some((name) => personal.includes(name))).toBe(true);
 
-    if (report.samples.legalAidCaseId) {
-      const legal = await fetch(`${apiUrl}/legal-aid/cases/${report.samples.legalAidCaseId}`, {
-        headers: { authorization: `Bearer ${report.users.legal_aid.token}` },
-      });
-      expect(legal.status).toBe(200);
-    }
+    const legal = await fetch(`${apiUrl}/legal-aid/cases/${report.samples.legalAidCaseId}`, {
+      headers: { authorization: `Bearer ${report.users.legal_aid.token}` },
+    });
+    expect(legal.status).toBe(200);
     const summary = formatDemoSummary(report, apiUrl).join('\n');
     for (const role of ['caseworker', 'supervisor', 'legal_aid', 'rapporteur', 'admin'])
       expect(summary).toContain(

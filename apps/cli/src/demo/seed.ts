@@ -59,7 +59,14 @@ export interface DemoReport {
   }[];
   /** One user per role (the caseworker and supervisor of the first NGO). */
   readonly users: Readonly<Record<Role, DemoUser>>;
-  readonly requests: { sent: number; replayed: number; failed: number; stale: number };
+  readonly requests: {
+    sent: number;
+    replayed: number;
+    failed: number;
+    stale: number;
+    /** Answered 429 first (per-user rate limit) and sent again after Retry-After. */
+    rateLimited: number;
+  };
   /** The latest position the answers reported: send it as X-Min-Position to read everything seeded. */
   readonly lastPosition?: string;
   /** The first few failures: step, status, rule or message (no personal data). */
@@ -83,7 +90,10 @@ export interface DemoReport {
 
 // ------------------------------------------------------------------------------------ planning
 
-type UserRef = { org: DemoOrganisation['key']; role: Role };
+/** A demo user: organisation, role and which of its several staff (0 = the one printed at the end). */
+type UserRef = { org: DemoOrganisation['key']; role: Role; n?: number };
+/** Caseworkers per organisation (cases are shared out among them, as the rate limit is per user). */
+const CASEWORKERS = 4;
 
 interface Step {
   readonly name: string;
@@ -110,7 +120,7 @@ interface CasePlan {
 const HOLDERS = DEMO_ORGANISATIONS.filter((o) => o.holdsCases);
 const org = (key: DemoOrganisation['key']) => DEMO_ORGANISATIONS.find((o) => o.key === key)!;
 
-const caseworker = (o: DemoOrganisation): UserRef => ({ org: o.key, role: 'caseworker' });
+const caseworker = (o: DemoOrganisation, n = 0): UserRef => ({ org: o.key, role: 'caseworker', n });
 const supervisor = (o: DemoOrganisation): UserRef => ({ org: o.key, role: 'supervisor' });
 const onCase =
   (suffix = '') =>
@@ -125,7 +135,7 @@ function isoAt(date: string, hour: number, minute: number): string {
 export function planCase(index: number, anchor: string): CasePlan {
   const rnd = new Random(0x5eed0000 + index * 7919);
   const holder = HOLDERS[index % HOLDERS.length]!;
-  const cw = caseworker(holder);
+  const cw = caseworker(holder, Math.floor(index / HOLDERS.length) % CASEWORKERS);
   const sv = supervisor(holder);
   const steps: Step[] = [];
   const add = (step: Step) => steps.push(step);
@@ -409,7 +419,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     ] as const);
     const answer = (name: string, verb: string, events: string[]): Step => ({
       name,
-      user: caseworker(target),
+      user: caseworker(target, index % CASEWORKERS),
       path: (ids) => `/cases/${ids.caseId}/referrals/${ids.refer}/${verb}`,
       body:
         verb === 'decline' ? { personal: { text: 'Fictional demo: no capacity this month.' } } : {},
@@ -524,8 +534,8 @@ function bestInterests(sv: UserRef, decision: 'referral' | 'closure'): Step {
 
 const DEMO_NAMESPACE = 'remedy-demo';
 /** Deterministic user ids, so Idempotency-Keys (scoped per user) match on a re-run. */
-export const demoUserId = (orgKey: string, role: Role): string =>
-  uuidV5(`${DEMO_NAMESPACE}\nuser\n${orgKey}\n${role}`);
+export const demoUserId = (orgKey: string, role: Role, n = 0): string =>
+  uuidV5(`${DEMO_NAMESPACE}\nuser\n${orgKey}\n${role}\n${n}`);
 const ADMIN_KEY: DemoOrganisation['key'] = 'rapporteur';
 
 interface Answer {
@@ -541,10 +551,17 @@ class DemoClient {
   last: GlobalPosition | undefined;
   constructor(private readonly apiUrl: string) {}
 
-  /** POST with retries on 409 (concurrent retry), 429, 503 and network errors. */
+  /** Requests that waited for the rate limit (429 with Retry-After) and were sent again. */
+  rateLimited = 0;
+
+  /**
+   * POST with retries: on 429 after its Retry-After (the limit is per user), on 409 (a concurrent
+   * retry of the same key), 503 and network errors after a short backoff.
+   */
   async post(token: string, path: string, body: unknown, key: string): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       let answer: Answer | undefined;
+      let retryAfterMs = 100 * 2 ** Math.min(attempt, 6);
       try {
         const res = await fetch(`${this.apiUrl}${path}`, {
           method: 'POST',
@@ -561,10 +578,16 @@ class DemoClient {
           body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
           replayed: res.headers.get('idempotent-replayed') === 'true',
         };
+        const retryAfter = Number(res.headers.get('retry-after'));
+        if (res.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0) {
+          retryAfterMs = Math.min(retryAfter, 65) * 1000;
+          this.rateLimited += 1;
+        }
       } catch (error) {
         if (attempt >= 5) throw error;
       }
-      if (answer && ![409, 429, 503].includes(answer.status) && answer.status < 500) {
+      const retriable = answer && ([409, 429, 503].includes(answer.status) || answer.status >= 500);
+      if (answer && (!retriable || attempt >= 8)) {
         this.sent += 1;
         if (answer.replayed) this.replayed += 1;
         const position =
@@ -575,11 +598,7 @@ class DemoClient {
           this.last = position;
         return answer;
       }
-      if (answer && attempt >= 6) {
-        this.sent += 1;
-        return answer;
-      }
-      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      await new Promise((r) => setTimeout(r, retryAfterMs));
     }
   }
 }
@@ -657,11 +676,11 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
 
   const tokens = new Map<string, string>();
   const tokenFor = async (ref: UserRef): Promise<string> => {
-    const k = `${ref.org}/${ref.role}`;
+    const k = `${ref.org}/${ref.role}/${ref.n ?? 0}`;
     let token = tokens.get(k);
     if (!token) {
       token = await issuer.mintToken({
-        userId: demoUserId(ref.org, ref.role),
+        userId: demoUserId(ref.org, ref.role, ref.n),
         organisationId: organisationIds.get(ref.org)!,
         roles: [ref.role],
         expiresIn: '8h',
@@ -760,7 +779,13 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
       code: o.code,
     })),
     users,
-    requests: { sent: client.sent, replayed: client.replayed, failed, stale },
+    requests: {
+      sent: client.sent,
+      replayed: client.replayed,
+      failed,
+      stale,
+      rateLimited: client.rateLimited,
+    },
     ...(client.last ? { lastPosition: formatPosition(client.last) } : {}),
     failures,
     expected: {
@@ -781,7 +806,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
       ),
       ...optional(
         'closureRequestedCaseId',
-        firstOf((p) => p.status === 'closure_requested'),
+        firstOf((p) => p.status === 'closure_requested' && !p.child),
       ),
       ...optional(
         'legalAidCaseId',
@@ -804,7 +829,7 @@ export function formatDemoSummary(report: DemoReport, apiUrl: string): string[] 
   const caseId = s.caseId ?? '<caseId>';
   const lines: string[] = [
     `Demo data: ${report.expected.cases} fictional cases in ${report.organisations.length} fictional organisations (dates anchored on ${report.anchor}).`,
-    `Requests: ${report.requests.sent} sent, ${report.requests.replayed} already done before (replayed), ${report.requests.failed} failed, ${report.requests.stale} cases left as an earlier run made them.`,
+    `Requests: ${report.requests.sent} sent, ${report.requests.replayed} already done before (replayed), ${report.requests.failed} failed, ${report.requests.stale} cases left as an earlier run made them, ${report.requests.rateLimited} waited for the rate limit.`,
     ...report.failures.map((f) => `  failed: ${f}`),
     '',
   ];
