@@ -13,6 +13,7 @@ import {
   type ReminderJobData,
 } from '@remedy/case-reminders';
 import { claimDeadlineReminders, claimReminderJobId, legalAidProjection } from '@remedy/legal-aid';
+import { ProjectionRunner } from '@remedy/projections';
 import { createQueueKit, type QueueBackend, type QueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
@@ -322,6 +323,55 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       expect(await runtime.reconcile('full', 'test')).toMatchObject({ added: 2 });
       expect(await pendingIds()).toEqual(filing);
     } finally {
+      await runtime.stop();
+    }
+  });
+
+  it('a batch of the legal-aid projection triggers an incremental reconciliation (LISTEN on checkpoints)', async () => {
+    const runtime = new ReminderRuntime({
+      dataSource: h.ds,
+      kit,
+      settings: reminderSettings({
+        timeZone: TZ,
+        sources: [claimDeadlineReminders()],
+        debounceMs: 20,
+      }),
+      databaseUrl: db.url,
+      process: false,
+    });
+    const runner = new ProjectionRunner({
+      dataSource: h.ds,
+      eventStore: h.store,
+      projection: legalAidProjection,
+      lockRetryMs: 50,
+      logger: { info: () => undefined, error: () => undefined },
+    });
+    await runtime.start();
+    runner.start();
+    try {
+      const caseId = await caseWithLegalAid();
+      const claimId = randomUUID();
+      const deadline = addDays(today, 90);
+      await h.writer.run(caseId, {
+        type: 'FileCompensationClaim',
+        actor: lawyer,
+        claimId,
+        avenue: 'AdministrativeBody',
+        respondentKind: 'Employer',
+        currency: 'EUR',
+        claimed: { UnpaidWages: 5_000 },
+        filingDeadline: deadline,
+        personal: {},
+      });
+      const expected = [holder.organisationId, legalOrg]
+        .map((o) => claimReminderJobId('claim_filing_deadline', claimId, deadline, o))
+        .sort();
+      const until = Date.now() + 15_000;
+      while ((await pendingIds()).length < 2 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(await pendingIds()).toEqual(expected);
+    } finally {
+      await runner.stop();
       await runtime.stop();
     }
   });

@@ -29,7 +29,9 @@ export interface ReminderRuntimeOptions {
    * e.g. a shorter `lockDuration`/`stalledInterval` so that a test sees a killed worker's jobs
    * recovered in seconds rather than in up to `lockDuration + stalledInterval`.
    */
-  readonly worker?: Partial<Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'concurrency'>>;
+  readonly worker?: Partial<
+    Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'concurrency'>
+  >;
 }
 
 const silent: ReminderLogger = { info: () => undefined, error: () => undefined };
@@ -37,8 +39,8 @@ const errorName = (e: unknown) => (e instanceof Error ? e.name : 'Error');
 
 /**
  * Reminders in a worker process: the BullMQ processor, and reconciliation of the queue with the
- * read model at start-up, after each batch of the cases projection (LISTEN on the checkpoint
- * channel, debounced, incremental), when the queue backend answers again after failing
+ * read model at start-up, after each batch of the cases projection or of a further source's
+ * projections (LISTEN on the checkpoint channel, debounced, incremental), when the queue backend answers again after failing
  * (reconnection; probed every `queueProbeSeconds`) and every `reconcileEveryMinutes` (full).
  * Losing the queue therefore loses no reminder: the next full reconciliation puts them back.
  */
@@ -53,12 +55,23 @@ export class ReminderRuntime {
   private stopped = false;
   private readonly logger: ReminderLogger;
   private readonly now: () => Date;
+  /** Projections whose batches trigger an incremental run: the cases projection and the sources'. */
+  private readonly triggers: ReadonlySet<string>;
 
   constructor(private readonly options: ReminderRuntimeOptions) {
     this.now = options.now ?? (() => new Date());
     this.logger = options.logger ?? silent;
+    this.triggers = new Set([
+      CASES_PROJECTION,
+      ...options.settings.sources.flatMap((src) => src.projections ?? []),
+    ]);
     this.queue = options.kit.queue<ReminderJobData>(REMINDERS_QUEUE);
-    this.reconciler = new ReminderReconciler(options.dataSource, this.queue, options.settings, this.now);
+    this.reconciler = new ReminderReconciler(
+      options.dataSource,
+      this.queue,
+      options.settings,
+      this.now,
+    );
   }
 
   async start(): Promise<void> {
@@ -70,11 +83,16 @@ export class ReminderRuntime {
         (job) => processReminder(dataSource, settings, job, this.now()),
         this.options.worker,
       );
-      this.worker.on('error', (e) => this.logger.error('reminder worker error', { error: errorName(e) }));
+      this.worker.on('error', (e) =>
+        this.logger.error('reminder worker error', { error: errorName(e) }),
+      );
     }
     await this.reconcile('full', 'start-up');
     this.timers.push(
-      setInterval(() => void this.reconcile('full', 'periodic'), settings.reconcileEveryMinutes * 60_000),
+      setInterval(
+        () => void this.reconcile('full', 'periodic'),
+        settings.reconcileEveryMinutes * 60_000,
+      ),
       setInterval(() => void this.probeQueue(), settings.queueProbeSeconds * 1000),
     );
     for (const t of this.timers) t.unref();
@@ -95,14 +113,21 @@ export class ReminderRuntime {
   }
 
   /** Reconciles now; errors are logged (and retried by the next trigger), never thrown. */
-  async reconcile(mode: 'full' | 'incremental', trigger: string): Promise<ReconcileReport | undefined> {
+  async reconcile(
+    mode: 'full' | 'incremental',
+    trigger: string,
+  ): Promise<ReconcileReport | undefined> {
     if (this.stopped) return undefined;
     try {
       const report = await this.reconciler.reconcile(mode);
-      if (report.added + report.removed > 0) this.logger.info('reminders reconciled', { trigger, ...report });
+      if (report.added + report.removed > 0)
+        this.logger.info('reminders reconciled', { trigger, ...report });
       return report;
     } catch (e) {
-      this.logger.error('reminder reconciliation failed; retried by the next trigger', { trigger, error: errorName(e) });
+      this.logger.error('reminder reconciliation failed; retried by the next trigger', {
+        trigger,
+        error: errorName(e),
+      });
       return undefined;
     }
   }
@@ -127,7 +152,9 @@ export class ReminderRuntime {
     try {
       await client.connect();
       client.on('notification', (msg) => {
-        if (msg.channel === CHECKPOINT_CHANNEL && msg.payload?.startsWith(`${CASES_PROJECTION} `)) this.schedule();
+        const name = msg.payload?.split(' ')[0];
+        if (msg.channel === CHECKPOINT_CHANNEL && name !== undefined && this.triggers.has(name))
+          this.schedule();
       });
       client.on('error', () => {
         if (this.listener === client) this.listener = undefined; // re-established by the next probe
@@ -135,13 +162,18 @@ export class ReminderRuntime {
       await client.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
       this.listener = client;
     } catch (e) {
-      this.logger.error('cannot listen for projection checkpoints; periodic reconciliation only', { error: errorName(e) });
+      this.logger.error('cannot listen for projection checkpoints; periodic reconciliation only', {
+        error: errorName(e),
+      });
       await client.end().catch(() => undefined);
     }
   }
 
   private schedule(): void {
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.reconcile('incremental', 'projection-batch'), this.options.settings.debounceMs);
+    this.debounce = setTimeout(
+      () => void this.reconcile('incremental', 'projection-batch'),
+      this.options.settings.debounceMs,
+    );
   }
 }
