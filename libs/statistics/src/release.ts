@@ -1,5 +1,6 @@
 import {
   protectRelease,
+  roundToBase,
   type DisclosureError,
   type PublishedTable,
 } from '@remedy/disclosure-control';
@@ -205,7 +206,7 @@ export function buildRelease(
     protectedRelease.value.tables.map((t) => [t.spec.id, t]),
   );
   const base = request.roundingBase;
-  const round = (n: number) => (base === null ? n : Math.round(n / base) * base);
+  const round = (n: number) => (base === null ? n : roundToBase(n, base));
   const document: ReleaseDocument = {
     format: RELEASE_FORMAT,
     releaseId,

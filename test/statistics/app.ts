@@ -1,0 +1,56 @@
+import {
+  CASE_CIPHER,
+  CaseCommandsModule,
+  organisationDirectoryProjection,
+} from '@remedy/case-commands';
+import {
+  CaseReadModelsModule,
+  casesProjection,
+  timelineProjection,
+} from '@remedy/case-read-models';
+import { StatisticsModule, statisticsFactsProjection } from '@remedy/statistics';
+import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
+
+export type { ApiApp, TestUser };
+
+/**
+ * The command side, the case read side and the statistics (API and release worker in one
+ * process) on a fresh database; queues on BullMQ's PostgreSQL backend (no REDIS_URL).
+ */
+export const createStatisticsApp = () =>
+  createApiApp({
+    modules: [
+      CaseCommandsModule,
+      CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+      StatisticsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+      StatisticsModule.forWorker(),
+    ],
+    projections: [
+      organisationDirectoryProjection,
+      casesProjection,
+      timelineProjection,
+      statisticsFactsProjection,
+    ],
+    env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
+  });
+
+/** Polls the release's status until it is built (the build is asynchronous, in the worker). */
+export async function untilBuilt(
+  api: ApiApp,
+  rapporteur: TestUser,
+  releaseId: string,
+  timeoutMs = 60_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  const seen: number[] = [];
+  for (;;) {
+    const res = await api.get(rapporteur, `/statistics/releases/${releaseId}`);
+    if (res.statusCode !== 200) throw new Error(`release status: ${res.statusCode} ${res.body}`);
+    const body = res.json() as { status: string; progress: number; error: string | null };
+    seen.push(body.progress);
+    if (body.status === 'built') return { ...body, seen };
+    if (body.status === 'failed') throw new Error(`release failed: ${body.error}`);
+    if (Date.now() > deadline) throw new Error('release not built in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

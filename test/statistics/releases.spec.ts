@@ -1,0 +1,334 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { verifyRelease, type ReleaseDocument } from '@remedy/statistics';
+import { organisationWithStaff } from '../cases/commands/support';
+import { createStatisticsApp, untilBuilt, type ApiApp, type TestUser } from './app';
+import { marker } from './support';
+
+/**
+ * Releases end to end on the PostgreSQL queue backend: a rapporteur requests, the worker builds
+ * (with progress), the release is stored once and downloaded as JSON and CSV; its digest and
+ * Ed25519 signature verify with the published public key; the same request is the same release.
+ * Personal fields are seeded with unique markers: no release carries one (the organisation's own
+ * HTCDS export does).
+ */
+describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
+  let api: ApiApp;
+  let rapporteur: TestUser;
+  let org: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let other: Awaited<ReturnType<typeof organisationWithStaff>>;
+  const caseIds: string[] = [];
+  const markers: string[] = [];
+  let objectingCase: string;
+  let first: { releaseId: string; json: string };
+
+  const post = (user: TestUser, url: string, body: unknown) => api.post(user, url, body);
+  const ok = async (user: TestUser, url: string, body: unknown) => {
+    const res = await post(user, url, body);
+    if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    return res.json() as { position: string; caseId: string };
+  };
+
+  beforeAll(async () => {
+    api = await createStatisticsApp();
+    const admin = await api.user(['admin']);
+    org = await organisationWithStaff(api, admin);
+    other = await organisationWithStaff(api, admin);
+    rapporteur = await api.user(['rapporteur']);
+    for (let i = 0; i < 24; i++) {
+      const m = {
+        name: marker('NAME'),
+        note: marker('NOTE'),
+        contact: `${marker('MAIL')}@example.org`,
+        address: marker('ADDR'),
+        text: marker('TEXT'),
+        id: marker('DOC'),
+      };
+      markers.push(...Object.values(m));
+      const opened = await ok(org.caseworker, '/cases', {
+        referralSource: i % 2 ? 'Hotline' : 'NGO',
+        profile: {
+          sexGender: i % 3 ? 'Feminine' : 'Masculine',
+          ageUncertain: false,
+          citizenships: ['UA'],
+          languages: ['uk'],
+        },
+        personal: {
+          fullName: `${m.name} Example`,
+          birthDate: '1990-04-02',
+          contacts: [m.contact],
+          addresses: [m.address],
+          notes: m.note,
+          identityDocuments: [{ kind: 'passport', number: m.id }],
+        },
+      });
+      const c = `/cases/${opened.caseId}`;
+      caseIds.push(opened.caseId);
+      await ok(org.caseworker, `${c}/victim-status`, {
+        status: 'ActualVictimOfTrafficking',
+        decidingBody: 'NGO',
+        decidedOn: '2026-02-01',
+        formsOfExploitation: ['ForcedLabour'],
+        sectors: ['F_Construction'],
+        countriesOfRecruitment: ['UA'],
+        countriesOfTransit: [],
+        countriesOfExploitation: ['AT'],
+        meansOfControl: ['RestrictsMovement'],
+        personal: { text: m.text },
+      });
+      await ok(org.caseworker, `${c}/consents`, {
+        purpose: 'assistance',
+        obtainedInLanguage: 'uk',
+        interpreterUsed: false,
+      });
+      await ok(org.caseworker, `${c}/law-enforcement-cooperation`, { cooperation: 'declined' });
+      await ok(org.caseworker, `${c}/assistance`, {
+        assistanceType: 'Accommodation',
+        from: '2026-02-02',
+        personal: { text: m.text },
+      });
+      await ok(org.caseworker, `${c}/notes`, { personal: { text: m.note } });
+    }
+    objectingCase = caseIds[0]!;
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('lists the fixed catalogue to any authenticated user, with ids, units and dimensions', async () => {
+    const res = await api.get(rapporteur, '/statistics/tables');
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as {
+      note: string;
+      tables: { id: string; unit: string; dimensions: { name: string; values: string[] }[] }[];
+    };
+    expect(body.note).toMatch(/CASES, not persons/);
+    expect(body.tables.map((t) => t.id)).toEqual(
+      expect.arrayContaining([
+        'victims-by-status-sex-age',
+        'unconditional-assistance',
+        'children-assessed-before-decisions',
+        'compensation-sums',
+      ]),
+    );
+    const ua = body.tables.find((t) => t.id === 'unconditional-assistance')!;
+    expect(ua.unit).toBe('cases');
+    expect(ua.dimensions.map((d) => d.name)).toEqual([
+      'assisted_while_not_cooperating',
+      'cooperation',
+    ]);
+    expect((await api.get(org.caseworker, '/statistics/tables')).statusCode).toBe(200);
+    expect(
+      (await api.request(undefined, { method: 'GET', url: '/statistics/tables' })).statusCode,
+    ).toBe(401);
+  });
+
+  it('refuses requests from other roles (403) and bad requests naming the field (400) or the rule (422)', async () => {
+    const body = { period: '2026', mode: 'suppression' };
+    expect((await post(org.supervisor, '/statistics/releases', body)).statusCode).toBe(403);
+    expect((await post(org.caseworker, '/statistics/releases', body)).statusCode).toBe(403);
+    const badTable = await post(rapporteur, '/statistics/releases', {
+      ...body,
+      tables: ['cases-by-name'],
+    });
+    expect(badTable.statusCode).toBe(400);
+    expect(badTable.json().fields[0].field).toBe('tables');
+    expect(
+      (await post(rapporteur, '/statistics/releases', { ...body, period: 'last year' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await post(rapporteur, '/statistics/releases', { ...body, where: 'sex = 1' })).statusCode,
+    ).toBe(400);
+    const lowK = await post(rapporteur, '/statistics/releases', { ...body, k: 3 });
+    expect([lowK.statusCode, lowK.json().rule]).toEqual([422, 'THRESHOLD_BELOW_MINIMUM']);
+    const quarter = await post(rapporteur, '/statistics/releases', { ...body, period: '2026-Q1' });
+    expect([quarter.statusCode, quarter.json().rule]).toEqual([422, 'STATISTICS_PERIOD_IS_A_YEAR']);
+    const dp = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'dp',
+      epsilon: 1,
+    });
+    expect([dp.statusCode, dp.json().rule]).toEqual([422, 'DP_NOT_AVAILABLE']);
+    expect((await api.get(rapporteur, `/statistics/releases/${randomUUID()}`)).statusCode).toBe(
+      404,
+    );
+    expect((await api.get(rapporteur, `/statistics/releases/not-an-id`)).statusCode).toBe(404);
+  });
+
+  it('builds a release in the worker, stores it, and serves it as signed JSON and as CSV', async () => {
+    const res = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'suppression',
+    });
+    expect(res.statusCode).toBe(202);
+    const { releaseId, replayed } = res.json() as { releaseId: string; replayed: boolean };
+    expect(replayed).toBe(false);
+    const built = await untilBuilt(api, rapporteur, releaseId);
+    expect(built.progress).toBe(100);
+
+    const json = await api.get(rapporteur, `/statistics/releases/${releaseId}.json`);
+    expect(json.statusCode).toBe(200);
+    const doc = JSON.parse(json.body) as ReleaseDocument;
+    expect(doc.releaseId).toBe(releaseId);
+    const victims = doc.tables.find((t) => t.id === 'victims-by-status-sex-age')!;
+    expect(victims.cells.find((c) => c.at.every((v) => v === null))!.value).toBe(24);
+    const ua = doc.tables.find((t) => t.id === 'unconditional-assistance')!;
+    expect(ua.cells.find((c) => c.at[0] === 'yes' && c.at[1] === 'declined')!.value).toBe(24);
+
+    expect(json.headers['x-content-sha256']).toBe(
+      createHash('sha256').update(json.body).digest('hex'),
+    );
+    const publicKey = await api.get(rapporteur, '/statistics/public-key');
+    expect(publicKey.body).toMatch(/BEGIN PUBLIC KEY/);
+    expect(
+      verifyRelease(json.body, String(json.headers['x-signature-ed25519']), publicKey.body),
+    ).toBe(true);
+    expect(
+      verifyRelease(
+        json.body.replace('"value":24', '"value":25'),
+        String(json.headers['x-signature-ed25519']),
+        publicKey.body,
+      ),
+    ).toBe(false);
+
+    const csv = await api.get(rapporteur, `/statistics/releases/${releaseId}?format=csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.body.split('\r\n')[0]).toBe('release_id,year,table_id,unit,cell,value,flag');
+    expect(csv.body).toContain(
+      'unconditional-assistance,cases,assisted_while_not_cooperating=yes;cooperation=declined,24,',
+    );
+    expect((await api.get(rapporteur, `/statistics/releases/${releaseId}.csv`)).body).toBe(
+      csv.body,
+    );
+    first = { releaseId, json: json.body };
+
+    const stored = await api.pool.query(`SELECT count(*)::int AS n FROM statistics_releases`);
+    expect(stored.rows[0].n).toBe(1);
+    await expect(
+      api.pool.query(`UPDATE statistics_releases SET body = '{}' WHERE release_id = $1`, [
+        releaseId,
+      ]),
+    ).rejects.toThrow(/immutable/);
+  });
+
+  it('answers the same request with the same stored release (idempotent)', async () => {
+    const again = await post(rapporteur, '/statistics/releases', {
+      mode: 'suppression',
+      period: '2026',
+      k: 10,
+    });
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({
+      releaseId: first.releaseId,
+      status: 'built',
+      replayed: true,
+    });
+    expect((await api.get(rapporteur, `/statistics/releases/${first.releaseId}.json`)).body).toBe(
+      first.json,
+    );
+  });
+
+  it('leaves a case out of releases made after its objection to statistical use', async () => {
+    const objection = await ok(
+      org.caseworker,
+      `/cases/${objectingCase}/statistical-use-objection`,
+      {},
+    );
+    expect(objection.position).toBeDefined();
+    const res = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'rounding',
+      roundingBase: 2,
+      k: 11,
+    });
+    const { releaseId } = res.json() as { releaseId: string };
+    await untilBuilt(api, rapporteur, releaseId);
+    const doc = JSON.parse(
+      (await api.get(rapporteur, `/statistics/releases/${releaseId}.json`)).body,
+    ) as ReleaseDocument;
+    expect(doc.disclosureControl).toMatchObject({ mode: 'rounding', k: 11, roundingBase: 2 });
+    expect(
+      doc.tables
+        .find((t) => t.id === 'victims-by-status-sex-age')!
+        .cells.find((c) => c.at.every((v) => v === null))!.value,
+    ).toBe(
+      24, // 23 cases, rounded to base 2: the true count shows in the unrounded release below
+    );
+    const plain = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'suppression',
+      k: 12,
+    });
+    const plainId = (plain.json() as { releaseId: string }).releaseId;
+    await untilBuilt(api, rapporteur, plainId);
+    const plainDoc = JSON.parse(
+      (await api.get(rapporteur, `/statistics/releases/${plainId}.json`)).body,
+    ) as ReleaseDocument;
+    expect(
+      plainDoc.tables
+        .find((t) => t.id === 'victims-by-status-sex-age')!
+        .cells.find((c) => c.at.every((v) => v === null))!.value,
+    ).toBe(23);
+    // The release made before the objection is unchanged.
+    expect((await api.get(rapporteur, `/statistics/releases/${first.releaseId}.json`)).body).toBe(
+      first.json,
+    );
+  });
+
+  it('never puts a personal marker or an identifier in a release; the HTCDS export of the own organisation has them', async () => {
+    const rows = await api.pool.query(`SELECT body, request FROM statistics_releases`);
+    const everything = [
+      JSON.stringify(rows.rows),
+      ...(await Promise.all(
+        rows.rows.map(async (r: { body: string }) => {
+          const id = (JSON.parse(r.body) as ReleaseDocument).releaseId;
+          return (
+            (await api.get(rapporteur, `/statistics/releases/${id}.csv`)).body +
+            (await api.get(rapporteur, `/statistics/releases/${id}`)).body
+          );
+        }),
+      )),
+    ].join('\n');
+    expect(everything).not.toMatch(/ZZMARK/);
+    for (const id of [...caseIds, org.organisationId, org.caseworker.userId, `${org.code}-2026`])
+      expect(everything).not.toContain(id);
+    const facts = JSON.stringify(
+      (await api.pool.query(`SELECT * FROM statistics_case_facts`)).rows,
+    );
+    expect(facts).not.toMatch(/ZZMARK/);
+
+    const exported = await api.get(org.supervisor, '/exports/htcds.csv');
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toMatch(/text\/csv/);
+    const lines = exported.body.trim().split('\r\n');
+    expect(lines[0]!.split(',')).toEqual(
+      expect.arrayContaining([
+        'prs_FirstName',
+        'prs_Gender',
+        'vic_TypeOfExploitation',
+        'vic_MethodsOfControl',
+        'spl_Type',
+        'org_Type',
+      ]),
+    );
+    expect(lines).toHaveLength(1 + 24);
+    const hits = markers.filter(
+      (m) => exported.body.includes(m) && !m.includes('NOTE') && !m.includes('TEXT'),
+    );
+    expect(hits.length).toBe(markers.length - 24 * 2); // names, contacts, addresses, documents; never free text
+    expect(exported.body).not.toMatch(/ZZMARKNOTE|ZZMARKTEXT/);
+    // Mapped values: RestrictsMovement → Other, Accommodation → SocialCare, NGO → NGO.
+    const header = lines[0]!.split(',');
+    const row = lines[1]!.split(',');
+    expect(row[header.indexOf('vic_MethodsOfControl')]).toBe('Other');
+    expect(row[header.indexOf('spl_Type')]).toBe('SocialCare');
+    expect(row[header.indexOf('vic_TraffickingStatus')]).toBe('ActualVictimOfTrafficking');
+
+    const otherExport = await api.get(other.supervisor, '/exports/htcds.csv');
+    expect(otherExport.body.trim().split('\r\n')).toHaveLength(1);
+    expect((await api.get(org.caseworker, '/exports/htcds.csv')).statusCode).toBe(403);
+    expect((await api.get(rapporteur, '/exports/htcds.csv')).statusCode).toBe(403);
+    expect((await api.get(org.rapporteur, '/exports/htcds.csv')).statusCode).toBe(403);
+  });
+});
