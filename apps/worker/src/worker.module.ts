@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
+import { claimDeadlineReminders } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
@@ -18,7 +19,7 @@ import { ALL_PROJECTIONS } from '@remedy/read-models';
       useFactory: (config: RemedyConfig) => ({ level: config.logLevel, app: 'worker' }),
     }),
     MetricsModule.forRoot({ app: 'worker' }),
-    CaseRemindersModule.forWorker(),
+    CaseRemindersModule.forWorker({ sources: [claimDeadlineReminders()] }),
   ],
 })
 export class WorkerModule {}
