@@ -2,6 +2,7 @@ import type { ProjectionDefinition } from '@remedy/projections';
 import { CASE_READ_PROJECTIONS } from '@remedy/case-read-models';
 import { organisationDirectoryProjection } from '@remedy/case-commands';
 import { LEGAL_AID_PROJECTIONS } from '@remedy/legal-aid';
+import { STATISTICS_PROJECTIONS } from '@remedy/statistics';
 
 /**
  * Every projection of the system. The worker runs them; the API serves their read models and
@@ -12,4 +13,5 @@ export const ALL_PROJECTIONS: readonly ProjectionDefinition[] = [
   ...CASE_READ_PROJECTIONS,
   organisationDirectoryProjection,
   ...LEGAL_AID_PROJECTIONS,
+  ...STATISTICS_PROJECTIONS,
 ];
