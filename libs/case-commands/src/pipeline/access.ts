@@ -1,4 +1,4 @@
-import type { ActorRole, CaseState } from '@remedy/case-domain';
+import { caseReachOf, type ActorRole, type CaseState } from '@remedy/case-domain';
 import type { Role } from '@remedy/auth';
 
 /**
@@ -14,17 +14,11 @@ export function caseRoleOf(roles: readonly Role[]): ActorRole | undefined {
 
 /**
  * Is the case reachable by this organisation? The holding organisation, an organisation with a
- * live (pending or accepted) referral, or one with live legal-aid access, as the stream records.
- * Anyone else gets 404: never 403 across organisations, never a hint that the case exists.
+ * live (pending or accepted) referral, or one with live legal-aid access, each with the person's
+ * live consent naming it, as the stream records (`caseReachOf` of @remedy/case-domain: the same
+ * decision the read side takes). Anyone else gets 404: never 403 across organisations, never a
+ * hint that the case exists.
  */
 export function isReachableBy(state: CaseState, organisationId: string): boolean {
-  if (state.lifecycle === 'not_opened') return false;
-  const org = organisationId.toLowerCase();
-  if (state.holdingOrganisationId.toLowerCase() === org) return true;
-  if (state.legalAidOrganisations.some((id) => id.toLowerCase() === org)) return true;
-  return Object.values(state.referrals).some(
-    (r) =>
-      r.toOrganisationId.toLowerCase() === org &&
-      (r.status === 'pending' || r.status === 'accepted'),
-  );
+  return caseReachOf(state, organisationId) !== undefined;
 }

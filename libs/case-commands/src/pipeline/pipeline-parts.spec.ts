@@ -85,6 +85,8 @@ describe('isReachableBy', () => {
     expect(isReachableBy(initialState, 'holder')).toBe(false);
     const referred = fold(
       opened,
+      meta('ConsentGiven', { purpose: 'referral', receivingOrganisationId: 'receiver' }),
+      meta('ConsentGiven', { purpose: 'legal_aid_access', receivingOrganisationId: 'lawyers' }),
       meta('CaseReferred', {
         referralId: 'r',
         toOrganisationId: 'receiver',
@@ -103,5 +105,18 @@ describe('isReachableBy', () => {
       meta('ReferralDeclined', { referralId: 'r', personal: { erased: true } }),
     );
     expect(isReachableBy(declined, 'receiver')).toBe(false);
+    // Without the person's consent naming it (rule 2), neither a referral nor a grant reaches.
+    const unconsented = fold(
+      opened,
+      meta('CaseReferred', {
+        referralId: 'r',
+        toOrganisationId: 'receiver',
+        service: 'Accommodation',
+        personal: { erased: true },
+      }),
+      meta('LegalAidAccessGranted', { legalAidOrganisationId: 'lawyers' }),
+    );
+    expect(isReachableBy(unconsented, 'receiver')).toBe(false);
+    expect(isReachableBy(unconsented, 'lawyers')).toBe(false);
   });
 });
