@@ -5,6 +5,7 @@ import { claimDeadlineReminders } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
+import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
 
 /** The background process: projection runners and queue processors, no HTTP. */
 @Module({
@@ -12,7 +13,7 @@ import { ALL_PROJECTIONS } from '@remedy/read-models';
     PlatformModule.forRoot({
       projections: ALL_PROJECTIONS,
       runProjections: true,
-      queues: [REMINDERS_QUEUE],
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE],
     }),
     ObservabilityLoggerModule.forRootAsync({
       inject: [REMEDY_CONFIG],
@@ -20,6 +21,7 @@ import { ALL_PROJECTIONS } from '@remedy/read-models';
     }),
     MetricsModule.forRoot({ app: 'worker' }),
     CaseRemindersModule.forWorker({ sources: [claimDeadlineReminders()] }),
+    StatisticsModule.forWorker(),
   ],
 })
 export class WorkerModule {}
