@@ -38,8 +38,9 @@ async function mapCursorErrors<T>(work: Promise<T>): Promise<T> {
 }
 
 /**
- * The case read API. Cases of another organisation are 404 (their existence is not revealed).
- * Personal fields are decrypted only here, for the organisation holding the case.
+ * The case read API. A case the caller's organisation may not read is 404 (its existence is not
+ * revealed). Personal fields are decrypted only here, for the organisation holding the case or one
+ * a live referral names with the person's live consent (decided on the stream: `reachOf`).
  */
 @ApiTags('cases')
 @ApiBearerAuth()

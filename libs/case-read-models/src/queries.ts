@@ -1,5 +1,16 @@
 import type { DataSource } from 'typeorm';
-import { calendarDateIn, evolveAll, initialState, upcast, type CaseState } from '@remedy/case-domain';
+import {
+  calendarDateIn,
+  caseReachOf,
+  ERASED,
+  evolveAll,
+  initialState,
+  readsWholeCase,
+  upcast,
+  withPersonalData,
+  type CaseReach,
+  type CaseState,
+} from '@remedy/case-domain';
 import type { EventStore } from '@remedy/event-store';
 import { isChildToday } from './age';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -130,8 +141,9 @@ export interface CaseAsOf {
 }
 
 /**
- * The read side's queries, plain SQL over the read models (and the stream for `asOf`). Every
- * method takes the caller's organisation: a case of another organisation is "not found".
+ * The read side's queries, plain SQL over the read models (and the stream for `asOf` and for the
+ * access decision of one case's reads). Every method takes the caller's organisation: a case it
+ * may not read is "not found".
  */
 export class CaseQueries {
   constructor(
@@ -200,19 +212,42 @@ export class CaseQueries {
     };
   }
 
-  /** The case row when `organisationId` holds the case, else undefined. */
-  private async heldCase(organisationId: string, caseId: string): Promise<CaseListRow | undefined> {
+  /**
+   * How `organisationId` reaches the case now, decided on the case's stream with the domain's own
+   * rule (`caseReachOf`, the command side's decision too), never on a projection that may lag: a
+   * referral with the person's consent grants access as soon as it is appended, and a withdrawn
+   * consent (or a declined, completed or revoked referral) cuts it at the next request.
+   * Only readable facts are folded (personal data is not decrypted to decide).
+   */
+  async reachOf(organisationId: string, caseId: string): Promise<CaseReach | undefined> {
+    const events = await this.eventStore.readStream(caseStreamId(caseId));
+    if (events.length === 0) return undefined;
+    const state = evolveAll(
+      events.map((e) =>
+        withPersonalData(upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }), ERASED),
+      ),
+      initialState,
+    );
+    return caseReachOf(state, organisationId);
+  }
+
+  /**
+   * The case row when `organisationId` may read the whole case (it holds it, or a live referral
+   * with the person's live consent names it: DOMAIN.md "Who uses it"), else undefined.
+   */
+  private async readableCase(organisationId: string, caseId: string): Promise<CaseListRow | undefined> {
+    if (!readsWholeCase(await this.reachOf(organisationId, caseId))) return undefined;
     const rows = (await this.dataSource.query(
       `SELECT *, adult_from::text AS adult_from, reflection_ends_on::text AS reflection_ends_on,
               next_deadline::text AS next_deadline, last_revision::text AS last_revision
-         FROM case_list WHERE case_id = $1 AND organisation_id = $2`,
-      [caseId, organisationId],
+         FROM case_list WHERE case_id = $1`,
+      [caseId],
     )) as CaseListRow[];
     return rows[0];
   }
 
   async caseDetail(organisationId: string, caseId: string): Promise<CaseDetail | undefined> {
-    const r = await this.heldCase(organisationId, caseId);
+    const r = await this.readableCase(organisationId, caseId);
     if (!r) return undefined;
     const personal: Record<string, PersonalView> = {};
     for (const [topic, ct] of Object.entries(r.sealed_personal ?? {})) {
@@ -252,7 +287,7 @@ export class CaseQueries {
     caseId: string,
     options: { afterRevision?: bigint; limit?: number } = {},
   ): Promise<{ items: TimelineEntry[]; nextAfterRevision: string | null } | undefined> {
-    const held = await this.heldCase(organisationId, caseId);
+    const held = await this.readableCase(organisationId, caseId);
     if (!held) return undefined;
     const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
     // ORDER BY the table's bigint column: a bare `revision` would name the text output column
@@ -340,10 +375,10 @@ export class CaseQueries {
   /**
    * The case as the system had recorded it at `recordedAt`: the stream's events recorded by then
    * (readStream with recordedUntil), upcast and folded with the domain's `evolve`. Not a read model.
-   * Only the organisation holding the case now may ask (undefined otherwise).
+   * Only an organisation that may read the whole case now may ask (undefined otherwise).
    */
   async asOf(organisationId: string, caseId: string, recordedAt: Date): Promise<CaseAsOf | undefined> {
-    if (!(await this.heldCase(organisationId, caseId))) return undefined;
+    if (!(await this.readableCase(organisationId, caseId))) return undefined;
     const events = await this.eventStore.readStream(caseStreamId(caseId), { recordedUntil: recordedAt });
     const state = evolveAll(
       events.map((e) => upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data })),

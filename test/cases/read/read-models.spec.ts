@@ -184,7 +184,7 @@ describe('case read models (PostgreSQL)', () => {
     await expect(queries.listCases(holder.organisationId, { cursor: 'not-a-cursor' })).rejects.toThrow(InvalidCursorError);
   });
 
-  it('shows the detail with decrypted personal fields to the holding organisation only', async () => {
+  it('shows the detail with decrypted personal fields to the holder and to a consented referral receiver only', async () => {
     const detail = await queries.caseDetail(holder.organisationId, adultCase);
     expect(detail).toMatchObject({
       caseId: adultCase,
@@ -197,7 +197,9 @@ describe('case read models (PostgreSQL)', () => {
     });
     expect(detail!.facts).toMatchObject({ profile: { sexGender: 'Masculine', birthYear: 1990, citizenships: ['UA'] } });
     expect(await queries.caseDetail(other.organisationId, adultCase)).toBeUndefined();
-    expect(await queries.caseDetail(receiver.organisationId, adultCase)).toBeUndefined();
+    // A pending referral to the receiver, with the person's consent naming it (rule 2).
+    expect(await queries.caseDetail(receiver.organisationId, adultCase)).toMatchObject({ caseId: adultCase, revision: '6' });
+    expect(await queries.reachOf(receiver.organisationId, adultCase)).toBe('referral');
   });
 
   it('lists the timeline with both times, actor ids, facts and decrypted personal text', async () => {
