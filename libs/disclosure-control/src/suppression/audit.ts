@@ -128,7 +128,7 @@ export class AuditSystem {
     const run = (direction: 'minimize' | 'maximize'): number => {
       const solution = solve(
         { direction, objective: 'objective', constraints, variables: variablesOfModel },
-        { maxPivots: 1 << 20 },
+        { maxPivots: 1 << 20, checkCycles: true },
       );
       if (solution.status === 'unbounded') return direction === 'maximize' ? Infinity : -Infinity;
       if (solution.status !== 'optimal')
