@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, calendarDateIn } from '@remedy/case-domain';
-import { LegalAidClaimQueries, legalAidProjection, LegalAidQueries } from '@remedy/legal-aid';
+import {
+  LegalAidClaimQueries,
+  legalAidProjection,
+  LegalAidQueries,
+  outcomeFiguresFromReadModel,
+} from '@remedy/legal-aid';
 import {
   CheckpointWaiter,
   ProjectionRunner,
@@ -348,6 +353,33 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
       ['payment_due', addDays(today, 40)],
     ]);
     expect((await claims.deadlines(lawyerOf(otherLegalOrg), { days: 366 })).items).toEqual([]);
+  });
+
+  it('gives outcome figures from the read model, leaving out persons who object to statistical use', async () => {
+    const year = Number(today.slice(0, 4));
+    const rates = { referenceCurrency: 'EUR' as const, years: { [String(year)]: { USD: '0.5' } } };
+    const before = await outcomeFiguresFromReadModel(h.ds, rates);
+    expect(
+      before.rows.map((r) => [r.avenue, r.year, r.filed, r.decided, r.awarded, r.paidInPart]),
+    ).toEqual([
+      ['CivilClaim', year, 1, 0, 0, 0],
+      ['LabourOrEmploymentTribunal', year, 1, 1, 1, 1],
+      ['StateCompensationFund', year, 1, 1, 0, 0],
+    ]);
+    expect(before.rows[1]!.converted).toMatchObject({
+      currency: 'EUR',
+      awarded: 300_000,
+      paid: 100_000,
+    });
+    await h.writer.run(caseB, { type: 'RecordStatisticalUseObjection', actor: holder.caseworker });
+    expect(
+      await waitForProjection(h.ds, legalAidProjection.name, h.writer.lastPosition, 10_000),
+    ).toBe(true);
+    const after = await outcomeFiguresFromReadModel(h.ds, rates);
+    expect(after.rows.map((r) => r.avenue)).toEqual([
+      'LabourOrEmploymentTribunal',
+      'StateCompensationFund',
+    ]);
   });
 
   it('ignores claim events applied again, and a rebuild gives the same rows', async () => {

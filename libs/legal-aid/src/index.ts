@@ -6,6 +6,8 @@ export { legalAidProjection, LEGAL_AID_PROJECTION } from './legal-aid.projection
 export * from './queries';
 export * from './tokens';
 export * from './reminders';
+export * from './outcomes';
+export * from './outcomes.query';
 export { LegalAidCasesController } from './legal-aid.controller';
 export { LegalAidClaimsController } from './claims.controller';
 export * from './claim-views';
