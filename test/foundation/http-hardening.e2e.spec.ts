@@ -329,6 +329,32 @@ describe('hardened HTTP app (createHttpApp)', () => {
   });
 });
 
+describe('rate limiting when its Redis is unreachable', () => {
+  let app: NestFastifyApplication;
+  beforeAll(async () => {
+    // Port 1 on the loopback: connections are refused.
+    app = await start({ rateLimit: { perMinute: 1, redisUrl: 'redis://127.0.0.1:1' } });
+  });
+  afterAll(async () => app?.close());
+
+  it('lets requests through (fail-open: case work goes on) rather than answering 5xx', async () => {
+    const issuer = await LocalTokenIssuer.load({ dataDir });
+    const bearer = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['caseworker'],
+    });
+    for (let i = 0; i < 3; i++) {
+      const res = await app.inject({
+        method: 'GET',
+        url: '/things/1',
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+  });
+});
+
 const redisUrl = process.env.REDIS_URL;
 if (redisUrl) {
   describe('rate limiting shared through Redis (REDIS_URL)', () => {

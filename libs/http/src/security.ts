@@ -119,7 +119,7 @@ export function applySecurityHeaders(
   }
 }
 
-/** Counts that fail (Redis unreachable) let the request through, logged at most once a minute. */
+/** Counts that fail or take over 1 s (Redis unreachable) let the request through, logged at most once a minute. */
 class FailOpenStorage implements ThrottlerStorage {
   private readonly logger = new Logger('RateLimit');
   private lastWarning = 0;
@@ -133,8 +133,19 @@ class FailOpenStorage implements ThrottlerStorage {
     blockDuration: number,
     name: string,
   ): Promise<ThrottlerStorageRecord> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await this.inner.increment(key, ttl, limit, blockDuration, name);
+      // A store that does not answer within 1 s counts as unavailable.
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+          1_000,
+        );
+      });
+      return await Promise.race([
+        this.inner.increment(key, ttl, limit, blockDuration, name),
+        timeout,
+      ]);
     } catch (error) {
       if (Date.now() - this.lastWarning > 60_000) {
         this.lastWarning = Date.now();
@@ -144,6 +155,8 @@ class FailOpenStorage implements ThrottlerStorage {
         );
       }
       return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
@@ -216,15 +229,21 @@ export class RateLimitGuard extends ThrottlerGuard {
 export function applyRateLimit(app: INestApplication, options: RateLimitOptions): RateLimitGuard {
   let storage: ThrottlerStorage;
   const closers: Array<() => unknown> = [];
+  const readiness: Array<() => Promise<void>> = [];
   if (options.redisUrl) {
     const redis = new Redis(options.redisUrl, {
+      // While Redis is unreachable, counting fails at once (and the request goes through)
+      // rather than waiting for a reconnection.
+      enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      commandTimeout: 1_000,
+      disconnectTimeout: 100, // closing the app does not wait 2 s on a socket that never opened
       connectionName: 'remedy-rate-limit',
     });
     redis.on('error', () => undefined); // reported by FailOpenStorage, without the URL
     storage = new ThrottlerStorageRedisService(redis);
     closers.push(() => redis.disconnect());
+    // Start-up waits (at most 2 s) for the connection, so the first requests are counted.
+    readiness.push(() => untilReady(redis, 2_000));
   } else {
     const memory = new ThrottlerStorageService();
     storage = memory;
@@ -234,9 +253,27 @@ export function applyRateLimit(app: INestApplication, options: RateLimitOptions)
   void guard.onModuleInit();
   app.useGlobalGuards(guard);
   if (app.getHttpAdapter().getType() === 'fastify') {
-    (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onClose', async () => {
+    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+    fastify.addHook('onReady', async () => {
+      for (const ready of readiness) await ready();
+    });
+    fastify.addHook('onClose', async () => {
       for (const close of closers) await close();
     });
   }
   return guard;
+}
+
+/** Resolves once the client is ready, or after `ms` (then counting fails open until it is). */
+function untilReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
 }
