@@ -11,6 +11,7 @@ import { LegalAidModule } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
+import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { HealthController } from './health/health.controller';
 import { SessionController } from './session/session.controller';
@@ -21,7 +22,7 @@ import { SessionController } from './session/session.controller';
     PlatformModule.forRoot({
       projections: ALL_PROJECTIONS,
       runProjections: false,
-      queues: [REMINDERS_QUEUE],
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE],
     }),
     ObservabilityLoggerModule.forRootAsync({
       inject: [REMEDY_CONFIG],
@@ -39,7 +40,8 @@ import { SessionController } from './session/session.controller';
     CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     CaseRemindersModule.forApi(),
     LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
-    QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE] }),
+    StatisticsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+    QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE] }),
   ],
   controllers: [HealthController, SessionController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],
