@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
+import { catchUp, openReadSide } from '../cases/read/support/case-writer';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { concreteUrl } from '../support/routes';
+import {
+  OPEN_CASE_BODY,
+  registerOrganisation,
+  startRealApi,
+  type RealApi,
+} from '../faults/support/real-api';
+
+const PUBLIC = (url: string) =>
+  ['/health', '/health/ready', '/metrics'].includes(url) || url.startsWith('/docs');
+
+/**
+ * The real API composition (apps/api ApiModule): a national rapporteur reaches no route that
+ * returns case-level data. Every route the app registers (read from Fastify) but the statistics
+ * and the public ones is called with a rapporteur token of an organisation that HOLDS a case,
+ * with that case's id in the path: each answer is 403 or 404, never a 2xx; the only exception is
+ * GET /session, which answers the caller's own ids and roles.
+ */
+describe('a national rapporteur reaches no case-level route of the real API', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let api: RealApi;
+  let caseId: string;
+  let organisationId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'remedy-rapporteur-'));
+    api = await startRealApi({
+      DATABASE_URL: db.url,
+      REMEDY_DATA_DIR: dataDir,
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+    });
+    organisationId = await registerOrganisation(api, 'RAPPT');
+    const caseworker = await api.token(['caseworker'], organisationId);
+    const opened = await api.request(caseworker, {
+      method: 'POST',
+      url: '/cases',
+      headers: { 'content-type': 'application/json' },
+      payload: OPEN_CASE_BODY,
+    });
+    expect(opened.statusCode).toBe(201);
+    caseId = (opened.json() as { caseId: string }).caseId;
+    // The API process runs no projection (the worker does): bring every read model up to date here,
+    // so that the case-level routes would have something to answer.
+    const readSide = await openReadSide(db.url, ALL_PROJECTIONS);
+    try {
+      for (const projection of ALL_PROJECTIONS) await catchUp(readSide.ds, readSide.store, projection);
+    } finally {
+      await readSide.close();
+    }
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 403 or 404 on every non-statistics route, with the id of a case the organisation holds', async () => {
+    const rapporteur = await api.token(['rapporteur'], organisationId);
+    const routes = api.routes.filter((r) => !PUBLIC(r.url) && !r.url.startsWith('/statistics'));
+    expect(routes.length).toBeGreaterThan(40);
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /cases', 'GET /cases/:caseId', 'GET /exports/htcds.csv']),
+    );
+    const answers: string[] = [];
+    for (const route of routes) {
+      const url = concreteUrl(route.url.replace(':caseId', caseId), randomUUID());
+      const res = await api.request(rapporteur, {
+        method: route.method as 'GET',
+        url,
+        ...(route.method === 'GET' || route.method === 'DELETE'
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, payload: {} }),
+      });
+      answers.push(`${route.method} ${route.url} ${res.statusCode}`);
+      if (route.method === 'GET' && route.url === '/session') {
+        expect(res.statusCode).toBe(200);
+        expect(res.body).not.toContain(caseId);
+        continue;
+      }
+      expect({
+        route: `${route.method} ${route.url}`,
+        status: [403, 404].includes(res.statusCode),
+      }).toEqual({ route: `${route.method} ${route.url}`, status: true });
+      expect(res.body).not.toContain(caseId);
+    }
+    // Nothing was appended on the rapporteur's behalf: the case still has its opening event only.
+    const events = await api.request(await api.token(['caseworker'], organisationId), {
+      method: 'GET',
+      url: `/cases/${caseId}`,
+    });
+    expect(events.json()).toMatchObject({ revision: '0' });
+    expect(answers.length).toBe(routes.length);
+  });
+
+  it('lets the rapporteur reach the statistics routes', async () => {
+    const rapporteur = await api.token(['rapporteur'], organisationId);
+    expect(
+      (await api.request(rapporteur, { method: 'GET', url: '/statistics/tables' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await api.request(rapporteur, { method: 'GET', url: '/statistics/public-key' })).statusCode,
+    ).toBe(200);
+    const requested = await api.request(rapporteur, {
+      method: 'POST',
+      url: '/statistics/releases',
+      headers: { 'content-type': 'application/json' },
+      payload: { period: '2026', mode: 'suppression' },
+    });
+    expect(requested.statusCode).toBe(202);
+    // A caseworker of the same organisation still reads its case (the guard confines rapporteurs only).
+    const caseworker = await api.token(['caseworker'], organisationId);
+    expect(
+      (await api.request(caseworker, { method: 'GET', url: `/cases/${caseId}` })).statusCode,
+    ).toBe(200);
+  });
+});
