@@ -16,7 +16,8 @@
  * Redis when REDIS_URL is set, else on PostgreSQL.
  *
  * Environment: BENCH_QUICK=1 (small sizes, a few seconds each), BENCH_REPLAY_EVENTS (default
- * 1,000,000), BENCH_SECONDS (seconds per measured slice, default 5).
+ * 1,000,000), BENCH_WORKER_REPLAY_SECONDS (longest worker replay, default 60), BENCH_SECONDS
+ * (seconds per measured slice, default 5).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -42,10 +43,11 @@ const SIZES = {
   commandSeconds: Math.max(2, seconds),
   commandRounds: quick ? 1 : 2,
   connections: 32,
-  assistCases: quick ? 40 : 500,
+  assistCases: quick ? 40 : 200,
   lagSeconds: quick ? 3 : 20,
   lagRate: 200,
   replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? (quick ? 20_000 : 1_000_000)),
+  workerReplaySeconds: Number(process.env.BENCH_WORKER_REPLAY_SECONDS ?? (quick ? 10 : 60)),
 };
 
 const started = performance.now();
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
         startWorker: async () => {
           await system.startWorker();
         },
+        workerSeconds: SIZES.workerReplaySeconds,
       })),
     );
     const peaks4 = during4.stop();

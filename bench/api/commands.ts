@@ -149,7 +149,7 @@ export async function commandsBench(
         });
         add(sat[name], r);
         log(
-          `${name} at saturation: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}`,
+          `${name} at saturation: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors} ${r.otherStatuses}`,
         );
       }
     }
@@ -165,7 +165,7 @@ export async function commandsBench(
       });
       half[name] = r;
       log(
-        `${name} at ${Math.round(rate)}/s: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, errors ${r.errors}`,
+        `${name} at ${Math.round(rate)}/s: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, errors ${r.errors} ${r.otherStatuses}`,
       );
     }
 
@@ -324,8 +324,8 @@ export async function projectionLagBench(
         afterAnswer.push(Math.max(0, at - answered));
         afterSend.push(at - sent);
       }
-    } catch {
-      failures++;
+    } catch (e) {
+      if (failures++ === 0) options.log(`lag: first failure: ${(e as Error).message}`);
     }
   };
   // Open loop: requests are sent on schedule whether or not earlier ones have answered.

@@ -2,7 +2,7 @@
  * The real system as `npm start` runs it with DATABASE_URL set: the built API
  * (dist/apps/api/src/main.js) and worker (dist/apps/worker/src/main.js) as child processes, with
  * the supervisor's environment (DATABASE_URL, REMEDY_DATA_DIR, REMEDY_EMBEDDED_DATABASE=false,
- * REDIS_URL when set) and default log level. Tokens come from the local issuer of the same data
+ * REDIS_URL when set), default log level, and a per-user rate limit the load cannot reach. Tokens come from the local issuer of the same data
  * directory (libs/auth LocalTokenIssuer), as `npm run cli -- token mint` makes them.
  */
 import { randomUUID } from 'node:crypto';
@@ -52,6 +52,9 @@ export async function startSystem(options: {
     REMEDY_DATA_DIR: dataDir,
     REMEDY_EMBEDDED_DATABASE: 'false',
     PORT: String(port),
+    // One caseworker token makes every request: the per-user limit (default 600/min) would answer
+    // 429 to the load itself. The limiter still runs, with a limit the load cannot reach.
+    RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
   };
   if (!process.env.REDIS_URL) delete env.REDIS_URL;
   for (const k of ['BENCH_DATABASE_URL', 'REMEDY_API_ENTRY', 'REMEDY_WORKER_ENTRY', 'NODE_OPTIONS'])

