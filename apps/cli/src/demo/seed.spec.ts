@@ -71,6 +71,11 @@ describe('npm run demo: seeding through the command API', () => {
       'note',
       'legal-aid-access',
       'remedy',
+      'claim',
+      'claim-hearing',
+      'claim-decision',
+      'claim-payment',
+      'claim-closure',
     ])
       expect({ step, planned: steps.has(step) }).toEqual({ step, planned: true });
     const opened = plans.map(
@@ -79,6 +84,8 @@ describe('npm run demo: seeding through the command API', () => {
     expect(new Set(opened.map((b) => b.profile.sexGender)).size).toBe(6);
     expect(new Set(opened.map((b) => b.profile.citizenships[0])).size).toBeGreaterThan(5);
     expect(plans.filter((p) => p.referral === 'pending').length).toBeGreaterThan(0);
+    expect(new Set(plans.map((p) => p.claim?.currency).filter(Boolean)).size).toBeGreaterThan(3);
+    expect(new Set(plans.map((p) => p.claim?.stage).filter(Boolean)).size).toBe(5);
   });
 
   it('registers the fictional organisations (a legal-aid organisation of type LegalService) through POST /organisations', async () => {
@@ -119,6 +126,14 @@ describe('npm run demo: seeding through the command API', () => {
     );
     expect(await scalar('SELECT count(*) AS n FROM case_list')).toBe(CASES);
 
+    const claims = await api.pool.query<{ currency: string; n: string }>(
+      'SELECT currency, count(*) AS n FROM legal_aid_claims GROUP BY currency',
+    );
+    expect(Object.fromEntries(claims.rows.map((r) => [r.currency, Number(r.n)]))).toEqual(
+      report.expected.claimsByCurrency,
+    );
+    expect(Object.keys(report.expected.claimsByCurrency).length).toBeGreaterThan(1);
+
     const referrals = await api.pool.query<{ status: string; n: string }>(
       'SELECT status, count(*) AS n FROM case_referrals GROUP BY status',
     );
@@ -146,10 +161,19 @@ describe('npm run demo: seeding through the command API', () => {
     const personal = JSON.stringify(((await detail.json()) as { personal: unknown }).personal);
     expect(FAMILY_NAMES.some((name) => personal.includes(name))).toBe(true);
 
+    const lawyer = { authorization: `Bearer ${report.users.legal_aid.token}` };
     const legal = await fetch(`${apiUrl}/legal-aid/cases/${report.samples.legalAidCaseId}`, {
-      headers: { authorization: `Bearer ${report.users.legal_aid.token}` },
+      headers: lawyer,
     });
     expect(legal.status).toBe(200);
+    const claims = await fetch(`${apiUrl}/legal-aid/claims?representative=me`, { headers: lawyer });
+    expect(claims.status).toBe(200);
+    const plannedClaims = Object.values(report.expected.claimsByCurrency).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    expect(plannedClaims).toBeGreaterThan(0);
+    expect(((await claims.json()) as { items: unknown[] }).items).toHaveLength(plannedClaims);
     const summary = formatDemoSummary(report, apiUrl).join('\n');
     for (const role of ['caseworker', 'supervisor', 'legal_aid', 'rapporteur', 'admin'])
       expect(summary).toContain(

@@ -78,6 +78,8 @@ export interface DemoReport {
     readonly referrals: Readonly<Record<ReferralOutcome, number>>;
     readonly children: number;
     readonly legalAidAccess: number;
+    /** Compensation claims per currency (ISO 4217). */
+    readonly claimsByCurrency: Readonly<Record<string, number>>;
     readonly events: Readonly<Record<string, number>>;
   };
   /** Case ids to try requests on. */
@@ -115,6 +117,132 @@ interface CasePlan {
   readonly referral?: ReferralOutcome;
   readonly child: boolean;
   readonly legalAid: boolean;
+  readonly claim?: ClaimPlan;
+}
+
+export interface ClaimPlan {
+  readonly currency: string;
+  readonly stage: 'filed' | 'hearing' | 'partly_paid' | 'rejected' | 'fully_paid';
+}
+
+const CLAIM_CURRENCIES = [
+  ['EUR', 0.5],
+  ['GBP', 0.15],
+  ['CHF', 0.1],
+  ['USD', 0.1],
+  ['RON', 0.1],
+  ['UAH', 0.05],
+] as const;
+
+/**
+ * A compensation claim filed by the legal-aid lawyer after the remedy was sought, in one of
+ * several currencies (integer minor units), taken to a stage: filed, hearing scheduled, decided
+ * and partly paid, rejected and closed, or fully paid and closed. Its own generator, so the
+ * rest of the case's plan does not depend on it.
+ */
+function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | undefined {
+  const rnd = new Random(0xc1a1e000 + index * 104_729);
+  if (!rnd.chance(0.7)) return undefined;
+  const lawyer: UserRef = { org: 'legal', role: 'legal_aid' };
+  const currency = rnd.weighted(CLAIM_CURRENCIES);
+  const wages = rnd.int(20, 400) * 10_000; // minor units: 2,000.00 to 40,000.00
+  const moral = rnd.chance(0.5) ? rnd.int(5, 100) * 10_000 : 0;
+  const filedOn = addDays(anchor, -rnd.int(20, 120));
+  const onClaim = (suffix: string) => (ids: Record<string, string>) =>
+    `/cases/${ids.caseId}/claims/${ids.claim}${suffix}`;
+  steps.push({
+    name: 'claim',
+    user: lawyer,
+    path: onCase('/claims'),
+    body: {
+      avenue: rnd.pick([
+        'CriminalProceedingsWithCivilClaim',
+        'CivilClaim',
+        'LabourOrEmploymentTribunal',
+      ]),
+      respondentKind: rnd.pick(['Trafficker', 'Employer', 'RecruitmentAgency']),
+      currency,
+      claimed: { UnpaidWages: wages, ...(moral > 0 ? { MoralDamage: moral } : {}) },
+      filedOn,
+      filingDeadline: addDays(filedOn, rnd.int(1, 30)),
+      remedyId: '{id:remedy}',
+      legalRepresentativeId: demoUserId('legal', 'legal_aid'),
+      personal: { text: 'Fictional demo: wages withheld for months.' },
+    },
+    events: ['CompensationClaimFiled'],
+    remember: 'claimId',
+  });
+  const stage = rnd.weighted([
+    ['filed', 0.3],
+    ['hearing', 0.2],
+    ['partly_paid', 0.25],
+    ['rejected', 0.1],
+    ['fully_paid', 0.15],
+  ] as const);
+  if (stage === 'filed') return { currency, stage };
+  if (stage === 'hearing') {
+    steps.push({
+      name: 'claim-hearing',
+      user: lawyer,
+      path: onClaim('/hearings'),
+      body: { hearingOn: addDays(anchor, rnd.int(7, 90)) },
+      events: ['ClaimHearingScheduled'],
+    });
+    return { currency, stage };
+  }
+  const decidedOn = addDays(filedOn, rnd.int(5, 19));
+  if (stage === 'rejected') {
+    steps.push({
+      name: 'claim-decision',
+      user: lawyer,
+      path: onClaim('/decision'),
+      body: { outcome: 'rejected', awarded: {}, currency, decidedOn },
+      events: ['ClaimDecided'],
+    });
+    steps.push({
+      name: 'claim-closure',
+      user: lawyer,
+      path: onClaim('/closure'),
+      body: { outcome: 'rejected', closedOn: anchor },
+      events: ['ClaimClosed'],
+    });
+    return { currency, stage };
+  }
+  const awarded = stage === 'fully_paid' ? wages : Math.round(wages / 200) * 100;
+  steps.push({
+    name: 'claim-decision',
+    user: lawyer,
+    path: onClaim('/decision'),
+    body: {
+      outcome: awarded === wages && moral === 0 ? 'awarded' : 'partly_awarded',
+      awarded: { UnpaidWages: awarded },
+      currency,
+      decidedOn,
+      paymentDueOn: addDays(anchor, rnd.int(10, 60)),
+    },
+    events: ['ClaimDecided'],
+  });
+  steps.push({
+    name: 'claim-payment',
+    user: lawyer,
+    path: onClaim('/payments'),
+    body: {
+      amount: stage === 'fully_paid' ? awarded : Math.round(awarded / 300) * 100,
+      currency,
+      receivedOn: anchor,
+    },
+    events: ['ClaimPaymentReceived'],
+  });
+  if (stage === 'fully_paid') {
+    steps.push({
+      name: 'claim-closure',
+      user: lawyer,
+      path: onClaim('/closure'),
+      body: { outcome: 'fully_paid', closedOn: anchor },
+      events: ['ClaimClosed'],
+    });
+  }
+  return { currency, stage };
 }
 
 const HOLDERS = DEMO_ORGANISATIONS.filter((o) => o.holdsCases);
@@ -231,7 +359,9 @@ export function planCase(index: number, anchor: string): CasePlan {
   let status: CaseStatus = 'open';
   let referral: ReferralOutcome | undefined;
   let legalAid = false;
+  let claims: ClaimPlan | undefined;
   const done = (): CasePlan => ({
+    ...(claims ? { claim: claims } : {}),
     index,
     holder,
     steps,
@@ -470,7 +600,9 @@ export function planCase(index: number, anchor: string): CasePlan {
           ]),
         },
         events: ['RemedySought'],
+        remember: 'remedyId',
       });
+      claims = planClaim(index, anchor, steps);
     }
   }
 
@@ -689,11 +821,15 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
     }
     return token;
   };
-  const withOrgIds = (body: Record<string, unknown>): Record<string, unknown> =>
+  /** `{org:<key>}` → the organisation's id; `{id:<step>}` → the id an earlier step created. */
+  const withIds = (
+    body: Record<string, unknown>,
+    ids: Record<string, string>,
+  ): Record<string, unknown> =>
     JSON.parse(
-      JSON.stringify(body).replace(/\{org:([a-z0-9]+)\}/g, (_m, key: string) =>
-        organisationIds.get(key)!,
-      ),
+      JSON.stringify(body)
+        .replace(/\{org:([a-z0-9]+)\}/g, (_m, key: string) => organisationIds.get(key)!)
+        .replace(/\{id:([a-z0-9-]+)\}/g, (_m, step: string) => ids[step]!),
     ) as Record<string, unknown>;
 
   const plans = Array.from({ length: caseCount }, (_, i) => planCase(i, anchor));
@@ -705,7 +841,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
       const answer = await client.post(
         await tokenFor(step.user),
         step.path(ids),
-        withOrgIds(step.body),
+        withIds(step.body, ids),
         `demo-${plan.holder.code}-${plan.index}-${step.name}`,
       );
       if (answer.status === 200 || answer.status === 201) {
@@ -797,6 +933,10 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
       ),
       children: plans.filter((p) => p.child).length,
       legalAidAccess: plans.filter((p) => p.legalAid).length,
+      claimsByCurrency: plans.reduce<Record<string, number>>((byCurrency, p) => {
+        if (p.claim) byCurrency[p.claim.currency] = (byCurrency[p.claim.currency] ?? 0) + 1;
+        return byCurrency;
+      }, {}),
       events,
     },
     samples: {
@@ -855,13 +995,13 @@ export function formatDemoSummary(report: DemoReport, apiUrl: string): string[] 
   ]);
   role('legal_aid', [
     `curl ${auth('legal_aid')} "${api}/legal-aid/cases"`,
-    `curl ${auth('legal_aid')} "${api}/legal-aid/cases/${s.legalAidCaseId ?? '<caseId>'}"`,
-    `curl ${auth('legal_aid')} "${api}/organisations?service=LegalRepresentation"`,
+    `curl ${auth('legal_aid')} "${api}/legal-aid/claims?representative=me"`,
+    `curl ${auth('legal_aid')} "${api}/legal-aid/portfolio"   # totals per currency`,
   ]);
   role('rapporteur', [
-    `curl ${auth('rapporteur')} "${api}/session"`,
-    `curl ${auth('rapporteur')} "${api}/organisations"`,
-    `curl ${auth('rapporteur')} "${api}/cases"   # an empty list: rapporteurs never see a person`,
+    `curl ${auth('rapporteur')} "${api}/statistics/tables"`,
+    `curl -i -X POST ${auth('rapporteur')} -H 'Content-Type: application/json' -d '{"period":"${report.anchor.slice(0, 4)}"}' "${api}/statistics/releases"   # 202, Location: the release`,
+    `curl ${auth('rapporteur')} "${api}/statistics/releases/<releaseId>"   # built by the worker; a rapporteur reaches nothing case-level (403)`,
   ]);
   role('admin', [
     `curl ${auth('admin')} "${api}/organisations"`,
