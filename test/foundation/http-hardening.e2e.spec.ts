@@ -265,9 +265,10 @@ describe('hardened HTTP app (createHttpApp)', () => {
       await token(),
     );
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({
+    expect(res.json()).toEqual({
       statusCode: 413,
-      message: expect.stringMatching(/too large/),
+      error: 'Payload Too Large',
+      message: 'Invalid input: body (too large)',
     });
     expect(res.body).not.toContain('MARKER');
   });
@@ -292,6 +293,38 @@ describe('hardened HTTP app (createHttpApp)', () => {
     ).toEqual(['age', 'name']);
     expect(res.json().fields.every((f: { reason: string }) => f.reason.length > 0)).toBe(true);
     expect(res.body).not.toContain('MARKER');
+  });
+
+  it('answers malformed JSON and a wrong content type with 400/415 naming the defect, never quoting the body', async () => {
+    const bearer = await token();
+    const post = (payload: string, contentType = 'application/json') =>
+      inject(
+        open,
+        { method: 'POST', url: '/things', headers: { 'content-type': contentType }, payload },
+        bearer,
+      );
+    for (const payload of [
+      '{"name": MARKER_NAME_UNQUOTED}',
+      '{"name": "MARKER_TRUNC',
+      'MARKER_NOT_JSON',
+      '',
+    ]) {
+      const res = await post(payload);
+      expect({ payload, status: res.statusCode }).toEqual({ payload, status: 400 });
+      expect(res.json()).toMatchObject({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringMatching(/^Invalid input: body/),
+      });
+      expect(res.body).not.toContain('MARKER');
+    }
+    const wrongType = await post('name=MARKER_FORM', 'text/x-unknown');
+    expect(wrongType.statusCode).toBe(415);
+    expect(wrongType.json()).toMatchObject({
+      statusCode: 415,
+      message: 'Invalid input: content-type (unsupported media type)',
+    });
+    expect(wrongType.body).not.toContain('MARKER');
   });
 
   it('turns unexpected errors into a generic 500 without their text', async () => {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { EventStoreUnavailableError, WrongExpectedVersionError } from '@remedy/event-store';
@@ -26,25 +27,40 @@ export function isUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown; cause?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
-  if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Connection refused/i.test(e.message)) return true;
+  if (
+    typeof e.message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Connection refused/i.test(
+      e.message,
+    )
+  )
+    return true;
   return e.cause !== undefined && e.cause !== error && isUnavailable(e.cause);
 }
 
 /** A domain refusal: an error carrying the rule it enforces. */
 export function domainRule(error: unknown): string | undefined {
   const e = error as { rule?: unknown; name?: unknown } | null;
-  if (e && typeof e === 'object' && typeof e.rule === 'string' && e.name === 'DomainError') return e.rule;
+  if (e && typeof e === 'object' && typeof e.rule === 'string' && e.name === 'DomainError')
+    return e.rule;
   return undefined;
 }
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof HttpException) {
+    // Nest wraps Fastify's own client errors (bad JSON, body too large, bad content type).
+    const client = fastifyClientError(error.cause);
+    if (client) return client;
     const status = error.getStatus();
     const body = error.getResponse();
     if (typeof body === 'object' && body !== null && 'message' in body) {
       const b = body as Record<string, unknown>;
       const message = Array.isArray(b.message) ? b.message.join('; ') : String(b.message);
-      return { ...(b as object), statusCode: status, error: String(b.error ?? error.name), message } as Problem;
+      return {
+        ...(b as object),
+        statusCode: status,
+        error: String(b.error ?? error.name),
+        message,
+      } as Problem;
     }
     return { statusCode: status, error: error.name, message: String(body) };
   }
@@ -65,14 +81,27 @@ export function toProblem(error: unknown): Problem {
     };
   }
   if (isUnavailable(error)) {
-    return { statusCode: 503, error: 'Service Unavailable', message: 'A dependency is unavailable; try again shortly' };
+    return {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'A dependency is unavailable; try again shortly',
+    };
   }
   // Fastify's own client errors (bad JSON, body too large, bad content type) carry a 4xx statusCode.
-  const status = (error as { statusCode?: unknown })?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { statusCode: status, error: 'Bad Request', message: clientErrorMessage(error as { code?: string }, status) };
-  }
+  const client = fastifyClientError(error);
+  if (client) return client;
   return { statusCode: 500, error: 'Internal Server Error', message: 'Unexpected error' };
+}
+
+/** A 4xx error of Fastify itself, as a problem naming the defect (its own text may quote input). */
+function fastifyClientError(error: unknown): Problem | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return {
+    statusCode: status,
+    error: STATUS_CODES[status] ?? 'Bad Request',
+    message: clientErrorMessage(error as { code?: string }, status),
+  };
 }
 
 function clientErrorMessage(error: { code?: string }, status: number): string {
@@ -99,8 +128,13 @@ export class ProblemExceptionFilter implements ExceptionFilter {
     if (problem.statusCode >= 500) {
       // Log the error class and code only: messages of driver errors may quote submitted values.
       const e = exception as { name?: string; code?: string };
-      this.logger.error(`${problem.statusCode} ${e?.name ?? 'Error'}${e?.code ? ` (${e.code})` : ''}`);
+      this.logger.error(
+        `${problem.statusCode} ${e?.name ?? 'Error'}${e?.code ? ` (${e.code})` : ''}`,
+      );
     }
-    void reply.status(problem.statusCode).header('content-type', 'application/json; charset=utf-8').send(problem);
+    void reply
+      .status(problem.statusCode)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(problem);
   }
 }
