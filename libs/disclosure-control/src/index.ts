@@ -11,3 +11,7 @@ export { DEFAULT_MAX_AUDIT_VARIABLES } from './tables/graph';
 export * from './suppression/protect';
 export { roundToBase } from './suppression/rounding';
 export type { Interval } from './suppression/audit';
+export * from './dp/random';
+export * from './dp/samplers';
+export * from './dp/noisy-table';
+export * from './dp/ledger';
