@@ -7,6 +7,7 @@ import { CreateCaseCommandTables1795400000001 } from './1795400000001-CreateCase
 import { CreateLegalAidReadModels1795500000000 } from './1795500000000-CreateLegalAidReadModels';
 import { CreateLegalAidClaims1795500000001 } from './1795500000001-CreateLegalAidClaims';
 import { CreateStatisticsTables1795600000000 } from './1795600000000-CreateStatisticsTables';
+import { CreateAuditTrail1795700000000 } from './1795700000000-CreateAuditTrail';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateLegalAidReadModels1795500000000,
   CreateLegalAidClaims1795500000001,
   CreateStatisticsTables1795600000000,
+  CreateAuditTrail1795700000000,
 ];

@@ -1,0 +1,136 @@
+import { Readable } from 'node:stream';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import {
+  caseReachOf,
+  ERASED,
+  evolveAll,
+  initialState,
+  upcast,
+  withPersonalData,
+} from '@remedy/case-domain';
+import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import { isUuid, type AuditRecord } from './audit-entry';
+import { AuditTrail, csvLine, EXPORT_COLUMNS } from './audit-trail';
+
+export class AccessHistoryQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: '`nextBefore` of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'before must be nextBefore of a previous page' })
+  before?: string;
+}
+
+export class AuditExportQuery {
+  @ApiPropertyOptional({ description: 'ISO instant (inclusive); default: the beginning' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO instant (exclusive); default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['csv', 'ndjson'], default: 'ndjson' })
+  @IsOptional()
+  @IsIn(['csv', 'ndjson'])
+  format?: 'csv' | 'ndjson';
+}
+
+function notFound(): never {
+  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
+}
+
+/**
+ * Reading the trail: a case's access history for the supervisors of the organisation holding it
+ * (decided on the case's stream), and the whole trail for administrators, streamed.
+ */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller()
+export class AuditController {
+  constructor(
+    private readonly trail: AuditTrail,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get('cases/:caseId/access-history')
+  @ApiOperation({
+    summary:
+      "Who read or acted on the case, or tried to: the holding organisation's supervisors only (404 for other organisations)",
+  })
+  async accessHistory(
+    @CurrentActor() actor: Actor,
+    @Param('caseId') caseId: string,
+    @Query() query: AccessHistoryQuery,
+  ): Promise<{ items: readonly AuditRecord[]; nextBefore: string | null }> {
+    if (!isUuid(caseId)) notFound();
+    const id = caseId.toLowerCase();
+    const events = await this.store.readStream(`case-${id}`);
+    const state = evolveAll(
+      events.map((e) =>
+        withPersonalData(
+          upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }),
+          ERASED,
+        ),
+      ),
+      initialState,
+    );
+    if (caseReachOf(state, actor.organisationId) !== 'holder') notFound();
+    if (!actor.roles.includes('supervisor')) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: "A case's access history is for the supervisors of the organisation holding it",
+      });
+    }
+    return this.trail.caseHistory(id, { limit: query.limit, before: query.before });
+  }
+
+  @Get('admin/audit-trail')
+  @ApiOperation({
+    summary:
+      'The audit trail recorded in [from, to), streamed as NDJSON (default) or CSV: administrators only',
+  })
+  exportTrail(@CurrentActor() actor: Actor, @Query() query: AuditExportQuery): StreamableFile {
+    if (!actor.roles.includes('admin')) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'The audit trail export is for administrators',
+      });
+    }
+    const from = new Date(query.from ?? 0);
+    const to = query.to === undefined ? new Date() : new Date(query.to);
+    const csv = query.format === 'csv';
+    const rows = this.trail.export(from, to);
+    async function* lines(): AsyncGenerator<string> {
+      if (csv) yield EXPORT_COLUMNS.join(',') + '\n';
+      for await (const r of rows) yield csv ? csvLine(r) : JSON.stringify(r) + '\n';
+    }
+    return new StreamableFile(Readable.from(lines()), {
+      type: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+      disposition: `attachment; filename="audit-trail.${csv ? 'csv' : 'ndjson'}"`,
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { catchError, mergeMap, type Observable } from 'rxjs';
+import type { Actor } from '@remedy/auth';
+import { toProblem } from '@remedy/http';
+import { caseIdsIn, isUuid, outcomeOf, ruleOf, type AuditEntry } from './audit-entry';
+import { AuditTrail } from './audit-trail';
+import { NOT_AUDITED_KEY } from './decorators';
+
+type AuditedRequest = FastifyRequest & { actor?: Actor };
+
+/** Thrown instead of the answer when the audit row cannot be committed. */
+export class AuditUnavailableException extends ServiceUnavailableException {
+  constructor() {
+    super({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The audit trail cannot be written; nothing was returned. Try again shortly',
+    });
+  }
+}
+
+/**
+ * The audit trail's one hook (a global interceptor, registered by AuditModule): every
+ * authenticated request to a Nest route, unless the route is @NotAudited, appends one row
+ * (who, which organisation, which case, when, the route template, the status, the outcome and the
+ * rule id of a refusal) and that INSERT must commit BEFORE the answer leaves:
+ * - success: the row is written, then the body is sent; if the write fails, the client gets 503
+ *   and no body (a read returns no data);
+ * - refusal or error (404 for another organisation's case, 403, 400, 422, ...): the row is written,
+ *   then the error is answered; if the write fails, 503.
+ * Requests without a valid token (401, answered by the guard before any interceptor) carry no
+ * user and are not audited; neither are routes outside Nest (the queue dashboard).
+ */
+@Injectable()
+export class AuditInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly trail: AuditTrail,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const skip = this.reflector.getAllAndOverride<string | undefined>(NOT_AUDITED_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const http = context.switchToHttp();
+    const req = http.getRequest<AuditedRequest>();
+    const actor = req.actor;
+    if (skip !== undefined || actor === undefined) return next.handle();
+    const reply = http.getResponse<FastifyReply>();
+    const params = (req.params ?? {}) as Record<string, unknown>;
+    const caseId = isUuid(params.caseId) ? params.caseId.toLowerCase() : null;
+    const base = {
+      requestId: String(req.id),
+      userId: actor.userId,
+      organisationId: actor.organisationId,
+      roles: actor.roles,
+      method: req.method,
+      route: routeTemplateOf(req),
+      caseId,
+    };
+    return next.handle().pipe(
+      mergeMap(async (body: unknown) => {
+        const status = reply.statusCode;
+        await this.write({
+          ...base,
+          caseIds: caseIdsIn(body, caseId),
+          status,
+          outcome: outcomeOf(status),
+          rule: ruleOf(status, undefined),
+        });
+        return body;
+      }),
+      catchError(async (error: unknown) => {
+        if (error instanceof AuditUnavailableException) throw error;
+        const problem = toProblem(error) as { statusCode: number; rule?: unknown };
+        await this.write({
+          ...base,
+          caseIds: [],
+          status: problem.statusCode,
+          outcome: outcomeOf(problem.statusCode),
+          rule: ruleOf(problem.statusCode, problem.rule),
+        });
+        throw error;
+      }),
+    );
+  }
+
+  private async write(entry: AuditEntry): Promise<void> {
+    try {
+      await this.trail.record(entry);
+    } catch {
+      throw new AuditUnavailableException();
+    }
+  }
+}
+
+/** `/cases/:caseId/timeline`: the route as registered, never the URL with its values. */
+export function routeTemplateOf(req: FastifyRequest): string {
+  const template = req.routeOptions?.url;
+  return typeof template === 'string' && template.length > 0 ? template : '/*';
+}
