@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from '@remedy/audit';
 import { AuthModule, createTokenVerifier } from '@remedy/auth';
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
@@ -36,6 +37,8 @@ import { SessionController } from './session/session.controller';
         createTokenVerifier({ dataDir: config.dataDir, oidc: config.oidc }),
     }),
     CqrsModule.forRoot(),
+    // Every authenticated request appends to the audit trail before it is answered.
+    AuditModule.forRoot(),
     CaseCommandsModule,
     CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     CaseRemindersModule.forApi(),
