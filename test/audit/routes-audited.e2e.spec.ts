@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { Pool } from 'pg';
+import { LocalTokenIssuer } from '@remedy/auth';
+import { configureHttpApp } from '@remedy/http';
+import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
+
+/** Served without a token (no user to audit). */
+const PUBLIC = new Set(['/health', '/health/ready', '/metrics', '/docs-json']);
+/**
+ * Not Nest routes: the OpenAPI UI, and the queue dashboard with its session cookie (a Fastify
+ * plugin behind its own admin check; job payloads hold opaque ids only).
+ */
+const outsideNest = (url: string) =>
+  url.startsWith('/docs') || url.startsWith('/admin/queues') || url === '/admin/session';
+/** Routes that touch a case's data or legal-aid data: they must be audited, always. */
+const touchesCaseData = (url: string) =>
+  url.startsWith('/cases/:caseId') || url.startsWith('/legal-aid');
+
+/**
+ * The real API composition (apps/api ApiModule): every route it registers, called once with a
+ * valid token, must leave its row in the audit trail (method and route template), whatever it
+ * answers (200, 400, 403, 404, 422). A new route is covered by default (the global interceptor);
+ * this test fails if one escapes it, e.g. through @NotAudited on a route touching a case.
+ */
+describe('every authenticated route of the API is audited', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let app: NestFastifyApplication;
+  let routes: RouteInfo[];
+  let pool: Pool;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'remedy-audit-routes-'));
+    process.env.DATABASE_URL = db.url;
+    process.env.REMEDY_DATA_DIR = dataDir;
+    process.env.LOG_LEVEL = 'silent';
+    delete process.env.REDIS_URL;
+    delete process.env.EVENTSTORE_CONNECTION_STRING;
+    // Imported only now: ConfigModule validates the environment when the module is declared.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ApiModule } = require('../../apps/api/src/api.module') as {
+      ApiModule: typeof ApiModuleClass;
+    };
+    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
+    const adapter = new FastifyAdapter();
+    routes = collectRoutes(adapter);
+    app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
+    configureHttpApp(app);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    pool = new Pool({ connectionString: db.url, max: 2 });
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await app?.close();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('records each route once called, by method and template; case and legal-aid routes included', async () => {
+    const issuer = await LocalTokenIssuer.load({ dataDir });
+    const organisationId = randomUUID();
+    const token = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId,
+      roles: ['caseworker'],
+    });
+    const audited = routes.filter((r) => !PUBLIC.has(r.url) && !outsideNest(r.url));
+    // The routes this issue names are among them.
+    const urls = audited.map((r) => r.url);
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        '/cases/:caseId',
+        '/cases/:caseId/timeline',
+        '/cases/:caseId/as-of',
+        '/cases/:caseId/access-history',
+        '/cases/:caseId/notes',
+        '/cases/search',
+        '/legal-aid/cases/:caseId',
+        '/admin/audit-trail',
+      ]),
+    );
+    expect(audited.filter((r) => touchesCaseData(r.url)).length).toBeGreaterThan(40);
+
+    const missing: string[] = [];
+    for (const r of audited) {
+      const method = r.method as 'GET';
+      const res = await app.inject({
+        method,
+        url: concreteUrl(r.url, randomUUID()),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(method === 'GET' ? {} : { payload: '{}' }),
+      });
+      const found = await pool.query(
+        `SELECT status FROM audit_trail WHERE method = $1 AND route = $2 AND organisation_id = $3`,
+        [r.method, r.url, organisationId],
+      );
+      if (found.rows.length !== 1 || found.rows[0].status !== res.statusCode)
+        missing.push(`${r.method} ${r.url} (answered ${res.statusCode})`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
