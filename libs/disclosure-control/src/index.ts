@@ -15,3 +15,4 @@ export * from './dp/random';
 export * from './dp/samplers';
 export * from './dp/noisy-table';
 export * from './dp/ledger';
+export * from './money';
