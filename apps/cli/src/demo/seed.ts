@@ -1000,7 +1000,7 @@ export function formatDemoSummary(report: DemoReport, apiUrl: string): string[] 
   ]);
   role('rapporteur', [
     `curl ${auth('rapporteur')} "${api}/statistics/tables"`,
-    `curl -i -X POST ${auth('rapporteur')} -H 'Content-Type: application/json' -d '{"period":"${report.anchor.slice(0, 4)}"}' "${api}/statistics/releases"   # 202, Location: the release`,
+    `curl -i -X POST ${auth('rapporteur')} -H 'Content-Type: application/json' -d '{"period":"${report.anchor.slice(0, 4)}","mode":"suppression"}' "${api}/statistics/releases"   # 202, Location: the release`,
     `curl ${auth('rapporteur')} "${api}/statistics/releases/<releaseId>"   # built by the worker; a rapporteur reaches nothing case-level (403)`,
   ]);
   role('admin', [
