@@ -60,7 +60,7 @@ describe(`release end to end: ${CASES} cases through the command API, unconditio
       env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
     });
     const admin = await api.user(['admin']);
-    const orgs = [];
+    const orgs: Awaited<ReturnType<typeof organisationWithStaff>>[] = [];
     for (let i = 0; i < ORGANISATIONS; i++) orgs.push(await organisationWithStaff(api, admin));
     rapporteur = await api.user(['rapporteur']);
 
