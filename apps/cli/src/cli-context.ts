@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { ReminderSource } from '@remedy/case-reminders';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
+import { claimDeadlineReminders } from '@remedy/legal-aid';
 import type { ProjectionDefinition } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 
@@ -21,6 +23,11 @@ export class CliContext {
   env: NodeJS.ProcessEnv = process.env;
   /** The registered projections (`projection list|rebuild`). */
   projections: readonly ProjectionDefinition[] = ALL_PROJECTIONS;
+  /**
+   * The reminder sources beside the case lifecycle's own: the worker's (apps/worker
+   * worker.module.ts, keep in step), so `reminders reconcile` neither misses nor removes their jobs.
+   */
+  reminderSources: readonly ReminderSource[] = [claimDeadlineReminders()];
 
   settings(): RemedyConfig {
     this.config ??= loadConfig(this.env, { requireDatabase: false });

@@ -8,7 +8,7 @@ import { LocalTokenIssuer } from '@remedy/auth';
 import { addDays, calendarDateIn } from '@remedy/case-domain';
 import { organisationDirectoryProjection } from '@remedy/case-commands';
 import { casesProjection } from '@remedy/case-read-models';
-import { REMINDERS_QUEUE, type ReminderJobData } from '@remedy/case-reminders';
+import { REMINDERS_QUEUE, type ReminderJobData, type ReminderSource } from '@remedy/case-reminders';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { createQueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
@@ -41,6 +41,7 @@ async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv,
   projections?: readonly ProjectionDefinition[],
+  setup?: (cli: CliContext) => void,
 ): Promise<CliRun> {
   const run: CliRun = { out: [], info: [], errors: [] };
   const app = await CommandFactory.createWithoutRunning(CliModule, {
@@ -54,6 +55,7 @@ async function runCli(
   cli.out = (line) => run.out.push(line);
   cli.info = (line) => run.info.push(line);
   if (projections) cli.projections = projections;
+  setup?.(cli);
   try {
     await app.get(CommandRunnerService).run(['node', 'remedy', ...args]);
   } finally {
@@ -528,6 +530,34 @@ describe('admin CLI', () => {
           'case-reminders: 1 reminders called for, 1 added, 0 removed',
         ]);
         expect(await queue.getJob(jobId)).toBeTruthy();
+
+        // Further sources (the worker's, e.g. claim deadlines) are reconciled too; a reconciliation
+        // that did not know a source would remove its jobs, hence the CLI uses the worker's list.
+        const extra: ReminderSource = {
+          name: 'cli-test',
+          desired: async () => [
+            {
+              caseId,
+              organisationId: org.organisationId,
+              kind: 'referral_unanswered',
+              subjectId: 'cli-test',
+              dueOn: addDays(today, 30),
+              jobId: `cli-test-${caseId}`,
+              remindAt: new Date(Date.now() + 86_400_000),
+            },
+          ],
+          changedCases: async () => [],
+        };
+        const withExtra = await runCli(['reminders', 'reconcile'], env, undefined, (cli) => {
+          expect(cli.reminderSources.map((s) => s.name)).toEqual([expect.stringMatching(/claim/)]);
+          cli.reminderSources = [...cli.reminderSources, extra];
+        });
+        expect(withExtra.out).toEqual([
+          'case-reminders: 2 reminders called for, 1 added, 0 removed',
+        ]);
+        expect(await queue.getJob(`cli-test-${caseId}`)).toBeTruthy();
+        const without = await runCli(['reminders', 'reconcile'], env);
+        expect(without.out).toEqual(['case-reminders: 1 reminders called for, 0 added, 1 removed']);
       } finally {
         await kit.close();
         await h.close();

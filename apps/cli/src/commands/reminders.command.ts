@@ -12,8 +12,9 @@ import { CliContext } from '../cli-context';
 @SubCommand({
   name: 'reconcile',
   description:
-    'Full reconciliation of the case-reminders queue with the read model: adds the reminders the ' +
-    'cases call for and the queue lacks (e.g. after losing Redis), removes those no longer called for. ' +
+    'Full reconciliation of the case-reminders queue with the read models (case lifecycle and the ' +
+    "worker's further sources, e.g. claim deadlines): adds the reminders called for that the queue lacks " +
+    '(e.g. after losing Redis), removes those no longer called for. ' +
     'Safe while the worker runs (job ids derive from case, kind, subject and deadline).',
 })
 export class RemindersReconcileCommand extends CommandRunner {
@@ -41,7 +42,10 @@ export class RemindersReconcileCommand extends CommandRunner {
       const reconciler = new ReminderReconciler(
         dataSource,
         queue,
-        reminderSettings({ timeZone: config.jurisdictionTimeZone }),
+        reminderSettings({
+          timeZone: config.jurisdictionTimeZone,
+          sources: this.cli.reminderSources,
+        }),
       );
       this.cli.info(`queue backend: ${kit.backend}`);
       const report = await reconciler.reconcile('full');
