@@ -85,56 +85,93 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   let db: BenchDatabase | undefined;
   let sut: SystemUnderTest | undefined;
+  // A section that fails is reported as failed (with the reason) and the next ones still run.
+  const section = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      log(`${name} failed: ${message}`);
+      rows.push({
+        section: name,
+        measure: 'section failed',
+        unit: '',
+        note: `failed: ${message.split('\n')[0]}`,
+      });
+      return undefined;
+    }
+  };
   try {
     log('1 append: event store vs raw INSERT');
-    rows.push(...(await appendBench({ seconds: SIZES.appendSeconds, log })));
+    await section('1 append', async () =>
+      rows.push(...(await appendBench({ seconds: SIZES.appendSeconds, log }))),
+    );
 
     db = await createBenchDatabase('remedy_bench_system');
+    const databaseUrl = db.url;
     log('2 commands: starting the API and the worker');
-    sut = await startSystem({ databaseUrl: db.url, logDir, log });
+    sut = await section('2 commands (HTTP)', () => startSystem({ databaseUrl, logDir, log }));
     const system = sut;
-    const { organisationId } = await registerOrganisation(system, 'BENCH');
-    const caseworker = await system.mint(['caseworker'], organisationId);
+    let peaks23: ReturnType<ReturnType<typeof sampleRss>['stop']> | undefined;
+    let peaks4: typeof peaks23;
+    if (system) {
+      const during23 = sampleRss(() => [system.api, system.worker]);
+      const caseworker = await section('2 commands (HTTP)', async () => {
+        const { organisationId } = await registerOrganisation(system, 'BENCH');
+        return system.mint(['caseworker'], organisationId);
+      });
+      const commands =
+        caseworker &&
+        (await section('2 commands (HTTP)', () =>
+          commandsBench(system, caseworker, {
+            seconds: SIZES.commandSeconds,
+            rounds: SIZES.commandRounds,
+            connections: SIZES.connections,
+            assistCases: SIZES.assistCases,
+            log,
+            logDir,
+          }),
+        ));
+      if (commands) rows.push(...commands.rows);
 
-    const during23 = sampleRss(() => [system.api, system.worker]);
-    const commands = await commandsBench(system, caseworker, {
-      seconds: SIZES.commandSeconds,
-      rounds: SIZES.commandRounds,
-      connections: SIZES.connections,
-      assistCases: SIZES.assistCases,
-      log,
-      logDir,
-    });
-    rows.push(...commands.rows);
+      if (caseworker) {
+        const lagRate = Math.min(
+          SIZES.lagRate,
+          (commands?.openSaturation ?? 2 * SIZES.lagRate) / 2,
+        );
+        log(`3 lag: POST /cases at ${Math.round(lagRate)}/s for ${SIZES.lagSeconds} s`);
+        await section('3 projection lag', async () =>
+          rows.push(
+            ...(
+              await projectionLagBench(system, caseworker, databaseUrl, {
+                rate: lagRate,
+                seconds: SIZES.lagSeconds,
+                log,
+              })
+            ).rows,
+          ),
+        );
+      }
+      peaks23 = during23.stop();
 
-    const lagRate = Math.min(SIZES.lagRate, commands.openSaturation / 2);
-    log(`3 lag: POST /cases at ${Math.round(lagRate)}/s for ${SIZES.lagSeconds} s`);
-    rows.push(
-      ...(
-        await projectionLagBench(system, caseworker, db.url, {
-          rate: lagRate,
-          seconds: SIZES.lagSeconds,
-          log,
-        })
-      ).rows,
-    );
-    const peaks23 = during23.stop();
-
-    log(`4 replay: worker stopped; seeding ${SIZES.replayEvents.toLocaleString('en')} events`);
-    await system.worker.stop();
-    const during4 = sampleRss(() => [system.api, system.worker]);
-    rows.push(
-      ...(await replayBench({
-        databaseUrl: db.url,
-        events: SIZES.replayEvents,
-        log,
-        startWorker: async () => {
-          await system.startWorker();
-        },
-        workerSeconds: SIZES.workerReplaySeconds,
-      })),
-    );
-    const peaks4 = during4.stop();
+      log(`4 replay: worker stopped; seeding ${SIZES.replayEvents.toLocaleString('en')} events`);
+      await system.worker.stop();
+      const during4 = sampleRss(() => [system.api, system.worker]);
+      await section('4 replay', async () =>
+        rows.push(
+          ...(await replayBench({
+            databaseUrl,
+            events: SIZES.replayEvents,
+            log,
+            startWorker: async () => {
+              await system.startWorker();
+            },
+            workerSeconds: SIZES.workerReplaySeconds,
+          })),
+        ),
+      );
+      peaks4 = during4.stop();
+    }
 
     rows.push({
       section: '5 statistics',
@@ -142,14 +179,15 @@ async function main(): Promise<void> {
       unit: '',
       note: 'not measured: statistics (issue 6) not built',
     });
-    rows.push(
-      ...memoryRows('2-3 (commands, lag)', peaks23, ''),
-      ...memoryRows(
-        '4 (replay)',
-        peaks4,
-        '; the API idle; the worker a fresh process replaying every projection',
-      ),
-    );
+    if (peaks23) rows.push(...memoryRows('2-3 (commands, lag)', peaks23, ''));
+    if (peaks4)
+      rows.push(
+        ...memoryRows(
+          '4 (replay)',
+          peaks4,
+          '; the API idle; the worker a fresh process replaying every projection',
+        ),
+      );
   } finally {
     await sut?.stop().catch((e: Error) => log(`stopping the system: ${e.message}`));
     await db?.drop().catch((e: Error) => log(`dropping the database: ${e.message}`));

@@ -1,7 +1,7 @@
 /**
  * Append throughput of the PostgreSQL event store against the physical limit: the same rows
- * INSERTed into a bare table (primary key only) through the same driver at the same concurrency,
- * in alternating 1-second slices of the same run.
+ * INSERTed into a bare table (primary key only) through the same driver and pool at the same
+ * concurrency, in alternating 1-second slices of the same run.
  *
  *   npm run build && node dist/bench/event-store/append.js     # BENCH_SECONDS=5, DATABASE_URL=...
  *
@@ -9,7 +9,7 @@
  * single-row INSERT rate.
  */
 import { Pool } from 'pg';
-import { PostgresEventStore, type NewEvent } from '@remedy/event-store';
+import { eventStorePoolConfig, PostgresEventStore, type NewEvent } from '@remedy/event-store';
 import { benchContext, ratioOf, runFor, writeResults, type BenchRow } from '../lib/results';
 import { benchServer, createBenchDatabase, stopBenchServer } from '../lib/database';
 import { benchEvent } from './support';
@@ -73,8 +73,10 @@ export async function appendBench(
     await seed.close();
 
     for (const { writers, perCall } of plans) {
-      const store = new PostgresEventStore({ connectionString: db.url, poolSize: writers });
-      const raw = new Pool({ connectionString: db.url, max: writers });
+      // One pool of `writers` connections for both: the same driver, the same connections, and
+      // no more connections than writers (the server's max_connections is shared).
+      const raw = new Pool(eventStorePoolConfig(db.url, { poolSize: writers }));
+      const store = new PostgresEventStore({ pool: raw });
       // Each writer owns its streams (no conflicts), and picks one at random per append.
       const own = (w: number) => streamIds.filter((_, i) => i % writers === w);
       const owned = Array.from({ length: writers }, (_, w) => own(w));
