@@ -77,9 +77,17 @@ export class AuditTrail {
     options: { limit?: number; before?: string } = {},
   ): Promise<AuditPage> {
     const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
+    // Two index scans merged: by the route's case id (ordered partial index) and by the ids named
+    // in answers (GIN; `audit_id + 0` keeps the planner from walking the primary key backwards
+    // over every other case's rows, which it otherwise picks for lack of array statistics).
     const rows = (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM audit_trail
-        WHERE (case_id = $1 OR case_ids @> ARRAY[$1]::uuid[]) AND audit_id < $2
+        WHERE audit_id IN (
+          (SELECT audit_id FROM audit_trail WHERE case_id = $1 AND audit_id < $2
+            ORDER BY case_id, audit_id DESC LIMIT ${limit + 1})
+          UNION
+          (SELECT audit_id FROM audit_trail WHERE case_ids @> ARRAY[$1]::uuid[] AND audit_id < $2
+            ORDER BY audit_id + 0 DESC LIMIT ${limit + 1}))
         ORDER BY audit_trail.audit_id DESC LIMIT ${limit + 1}`,
       [caseId, options.before ?? '9223372036854775807'],
     )) as AuditRow[];
