@@ -1,5 +1,5 @@
 import { ok, refuse, type Result } from '../result';
-import { isPositive, multiply, rational, type Rational } from '../rational';
+import { add, isPositive, multiply, rational, type Rational } from '../rational';
 import { cubeCounts } from '../tables/graph';
 import {
   coordinatesKey,
@@ -86,4 +86,28 @@ export function noisyTable(
     return { at, value: sum };
   });
   return ok({ table: { spec: table.spec, cells }, cost });
+}
+
+/**
+ * Every table of a release noised with the same mechanism, each independently; the cost is the sum
+ * of the tables' costs (basic composition: one person may be counted in every table). Shared margins
+ * of two tables are then two different noisy figures.
+ */
+export function noisyRelease(
+  tables: readonly CountTable[],
+  mechanism: Mechanism,
+  random: RandomSource,
+): Result<{ readonly tables: readonly PublishedTable[]; readonly cost: PrivacyCost }> {
+  if (tables.length === 0) return refuse('INVALID_INPUT', 'a release needs at least one table');
+  const published: PublishedTable[] = [];
+  let amount: Rational | null = null;
+  let unit: PrivacyCost['unit'] = 'epsilon';
+  for (const table of tables) {
+    const result = noisyTable(table, mechanism, random);
+    if (!result.ok) return result;
+    published.push(result.value.table);
+    unit = result.value.cost.unit;
+    amount = amount === null ? result.value.cost.amount : add(amount, result.value.cost.amount);
+  }
+  return ok({ tables: published, cost: { unit, amount: amount! } });
 }

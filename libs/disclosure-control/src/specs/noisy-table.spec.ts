@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cryptoRandomSource, noisyTable, rational, type CountTable } from '..';
+import { cryptoRandomSource, noisyRelease, noisyTable, rational, spend, type CountTable } from '..';
 
 const table = (counts: number[]): CountTable => ({
   spec: {
@@ -115,5 +115,27 @@ describe('noisyTable', () => {
         random,
       ),
     ).toMatchObject({ ok: false, error: { rule: 'INVALID_INPUT' } });
+  });
+
+  it('charges a release of several tables the sum of their costs, which the ledger can refuse', () => {
+    const tables = [
+      table([1, 2, 3, 4, 5, 6]),
+      { ...table([6, 5, 4, 3, 2, 1]), spec: { ...table([]).spec, id: 'other' } },
+    ];
+    const release = noisyRelease(
+      tables,
+      { kind: 'discrete-laplace', epsilon: rational(3, 10) },
+      random,
+    );
+    if (!release.ok) throw new Error(release.error.message);
+    expect(release.value.tables.map((t) => t.spec.id)).toEqual(['victims-year-sex', 'other']);
+    expect(release.value.cost).toEqual({ unit: 'epsilon', amount: rational(3, 5) });
+    const ledger = { budget: { epsilon: rational(1) }, entries: [] };
+    const first = spend(ledger, '2025', release.value.cost, 'release-1');
+    expect(first.ok).toBe(true);
+    expect(first.ok && spend(first.value, '2025', release.value.cost, 'release-2')).toMatchObject({
+      ok: false,
+      error: { rule: 'PRIVACY_BUDGET_EXCEEDED' },
+    });
   });
 });
