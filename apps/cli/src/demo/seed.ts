@@ -1005,8 +1005,8 @@ export function formatDemoSummary(report: DemoReport, apiUrl: string): string[] 
   ]);
   role('admin', [
     `curl ${auth('admin')} "${api}/organisations"`,
-    `curl -c admin-cookie -X POST ${auth('admin')} "${api}/admin/session"   # then open ${api}/admin/queues (or send the header through a proxy)`,
-    `curl ${auth('admin')} "${api}/admin/queues/api/queues"`,
+    `curl ${auth('admin')} "${api}/admin/queues/api/queues"   # the queue dashboard's data; the page: ${api}/admin/queues (apps/cli/README.md)`,
+    `curl ${auth('admin')} "${api}/admin/audit-trail?from=${report.anchor}T00:00:00Z" | head   # who did what: opaque ids only`,
   ]);
   lines.push(
     'Tokens expire in 8 hours; run npm run demo again for new ones (it appends nothing the second time).',
