@@ -243,6 +243,31 @@ describe('hardened HTTP app (createHttpApp)', () => {
       expect((await anonymous('/health', '10.0.0.1')).statusCode).toBe(200);
   });
 
+  it('counts refused tokens (401) per address: past the limit, the address gets 429 until its block ends', async () => {
+    const badToken = (ip: string, url = '/things/1') =>
+      open.inject({
+        method: 'GET',
+        url,
+        remoteAddress: ip,
+        headers: { authorization: 'Bearer e30.e30.c2ln' },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await badToken('10.0.1.1')).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429]);
+    const blocked = await open.inject({
+      method: 'GET',
+      url: '/things/1',
+      remoteAddress: '10.0.1.1',
+      headers: { authorization: `Bearer ${await token()}` },
+    });
+    expect(blocked.statusCode).toBe(429); // the whole address, valid tokens too
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(blocked.headers['cache-control']).toBe('no-store');
+    expect(blocked.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    expect((await badToken('10.0.1.2')).statusCode).toBe(401); // another address
+    expect((await badToken('10.0.1.1', '/health')).statusCode).toBe(200); // exempt
+  });
+
   it('takes the limit from RATE_LIMIT_PER_MINUTE when built from the settings', async () => {
     const bearer = await token();
     const statuses: number[] = [];

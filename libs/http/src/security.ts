@@ -42,6 +42,8 @@ export interface HttpSecurityOptions {
   readonly uiPaths?: readonly string[];
 }
 
+const DEFAULT_EXEMPT_PATHS = ['/health', '/health/ready', '/metrics'];
+
 /** JSON answers: nothing may be loaded, framed or submitted from them. */
 const API_CSP = {
   defaultSrc: ["'none'"],
@@ -242,7 +244,7 @@ export class RateLimitGuard extends ThrottlerGuard {
       storage,
       reflector,
     );
-    this.exempt = new Set(limit.exemptPaths ?? ['/health', '/health/ready', '/metrics']);
+    this.exempt = new Set(limit.exemptPaths ?? DEFAULT_EXEMPT_PATHS);
   }
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
@@ -309,11 +311,13 @@ export function applyRateLimit(app: INestApplication, options: RateLimitOptions)
     storage = memory;
     closers.push(() => memory.close());
   }
-  const guard = new RateLimitGuard(new FailOpenStorage(storage), app.get(Reflector), options);
+  const counted = new FailOpenStorage(storage);
+  const guard = new RateLimitGuard(counted, app.get(Reflector), options);
   void guard.onModuleInit();
   app.useGlobalGuards(guard);
   if (app.getHttpAdapter().getType() === 'fastify') {
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+    limitRefusedTokens(fastify, counted, options);
     fastify.addHook('onReady', async () => {
       for (const ready of readiness) await ready();
     });
@@ -322,6 +326,63 @@ export function applyRateLimit(app: INestApplication, options: RateLimitOptions)
     });
   }
   return guard;
+}
+
+/**
+ * Requests without a valid token never reach the guard (the auth guard answers 401 first), so
+ * their 401s are counted here, per client address, with the same limit: an address over it gets
+ * 429 for every request until its block ends (each process learns the block from its own 401s;
+ * the counts are shared when the store is Redis).
+ */
+function limitRefusedTokens(
+  fastify: FastifyInstance,
+  storage: ThrottlerStorage,
+  options: RateLimitOptions,
+): void {
+  const windowMs = options.windowMs ?? 60_000;
+  const exempt = new Set(options.exemptPaths ?? DEFAULT_EXEMPT_PATHS);
+  const blockedUntil = new Map<string, number>();
+  const addressOf = (request: FastifyRequest) => normalizeIp(request.ip ?? 'unknown');
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (blockedUntil.size === 0 || exempt.has(pathOf(request.url))) return;
+    const address = addressOf(request);
+    const until = blockedUntil.get(address);
+    if (until === undefined) return;
+    const left = until - Date.now();
+    if (left <= 0) {
+      blockedUntil.delete(address);
+      return;
+    }
+    const seconds = Math.ceil(left / 1000);
+    return reply
+      .code(429)
+      .header('retry-after', String(seconds))
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        message: `Too many requests; retry after ${seconds} s`,
+      });
+  });
+  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (reply.statusCode !== 401) return;
+    const address = addressOf(request);
+    const key = `remedy:rate:unauthenticated:${createHash('sha256').update(address).digest('base64url')}`;
+    const record = await storage.increment(
+      key,
+      windowMs,
+      options.perMinute,
+      windowMs,
+      'unauthenticated',
+    );
+    if (!record.isBlocked) return;
+    if (blockedUntil.size >= 10_000) {
+      const now = Date.now();
+      for (const [a, t] of blockedUntil) if (t <= now) blockedUntil.delete(a);
+      if (blockedUntil.size >= 10_000) blockedUntil.clear();
+    }
+    blockedUntil.set(address, Date.now() + record.timeToBlockExpire * 1000);
+  });
 }
 
 /** Resolves once the client is ready, or after `ms` (then counting fails open until it is). */
