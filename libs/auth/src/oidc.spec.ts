@@ -205,6 +205,22 @@ describe('OidcIssuerVerifier against a provider served by the test (discovery, J
     ).toBe('unavailable');
   });
 
+  it('given OIDC_JWKS_URL, then the keys come from it and no discovery document is fetched', async () => {
+    const discovery = '/realms/remedy/.well-known/openid-configuration';
+    const before = provider.hits.get(discovery) ?? 0;
+    const direct = new OidcIssuerVerifier({
+      issuer: provider.issuer,
+      audience: 'remedy-api',
+      jwksUrl: provider.jwksUrl,
+      claims: { roles: 'realm_access.roles' },
+      rolePrefix: 'remedy-',
+    });
+    await expect(direct.verify(await provider.sign(keycloakClaims()))).resolves.toMatchObject({
+      userId,
+    });
+    expect(provider.hits.get(discovery) ?? 0).toBe(before);
+  });
+
   it('refuses HMAC algorithms at construction', () => {
     expect(
       () =>
