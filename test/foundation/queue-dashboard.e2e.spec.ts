@@ -67,6 +67,54 @@ describe('queue dashboard (bull-board) at /admin/queues', () => {
     expect(names).toEqual([REMINDERS_QUEUE]);
   });
 
+  it('records each authenticated dashboard request in the audit trail (refusals too; assets aside)', async () => {
+    const admin = await api.user(['admin']);
+    const caseworker = await api.user(['caseworker']);
+    expect((await api.get(admin, '/admin/queues/api/queues')).statusCode).toBe(200);
+    expect((await api.get(admin, '/admin/queues/static/favicon-32x32.png')).statusCode).toBe(200);
+    expect((await api.get(caseworker, '/admin/queues/api/queues')).statusCode).toBe(403);
+    const rows = async (userId: string) =>
+      (
+        await api.pool.query(
+          `SELECT method, route, status, outcome, rule, roles FROM audit_trail WHERE user_id = $1 ORDER BY audit_id`,
+          [userId],
+        )
+      ).rows;
+    expect(await rows(admin.userId)).toEqual([
+      {
+        method: 'GET',
+        route: '/admin/queues/api/queues',
+        status: 200,
+        outcome: 'allowed',
+        rule: null,
+        roles: ['admin'],
+      },
+    ]);
+    expect(await rows(caseworker.userId)).toEqual([
+      {
+        method: 'GET',
+        route: '/admin/queues/api/queues',
+        status: 403,
+        outcome: 'denied',
+        rule: 'FORBIDDEN',
+        roles: ['caseworker'],
+      },
+    ]);
+  });
+
+  it('answers 503 without the data when the audit row cannot be written', async () => {
+    const admin = await api.user(['admin']);
+    await api.pool.query('ALTER TABLE audit_trail RENAME TO audit_trail_away');
+    try {
+      const res = await api.get(admin, '/admin/queues/api/queues');
+      expect(res.statusCode).toBe(503);
+      expect(res.body).not.toContain('case-reminders');
+    } finally {
+      await api.pool.query('ALTER TABLE audit_trail_away RENAME TO audit_trail');
+    }
+    expect((await api.get(admin, '/admin/queues/api/queues')).statusCode).toBe(200);
+  });
+
   it('an administrator can open a cookie session for the browser: HttpOnly, SameSite=Strict, until the token expires', async () => {
     const admin = await api.user(['admin']);
     const res = await api.post(admin, '/admin/session');

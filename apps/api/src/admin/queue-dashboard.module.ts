@@ -4,6 +4,8 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { AuditTrail, outcomeOf, ruleOf } from '@remedy/audit';
 import {
   type Actor,
   AuthError,
@@ -26,6 +28,53 @@ const QUEUE_DASHBOARD_OPTIONS = Symbol('QUEUE_DASHBOARD_OPTIONS');
 export interface QueueDashboardOptions {
   /** The queues listed, by name (e.g. `case-reminders`). */
   readonly queues: readonly string[];
+  /**
+   * Record every authenticated dashboard request (static assets aside) in the audit trail before
+   * answering, as the API's audit interceptor does for Nest routes (default true; needs the
+   * `audit_trail` table of the migrations).
+   */
+  readonly audit?: boolean;
+}
+
+const AUDIT_UNAVAILABLE = JSON.stringify({
+  statusCode: 503,
+  error: 'Service Unavailable',
+  message: 'The audit trail cannot be written; nothing was returned. Try again shortly',
+});
+
+/**
+ * Fastify `onSend` hook of the dashboard's scope: one audit row per request of an authenticated
+ * actor (admins, and the refusals of other roles), committed before the answer leaves; when it
+ * cannot be written the answer is a 503 without the data. Static assets hold no data: not audited.
+ */
+export function auditDashboard(trail: AuditTrail) {
+  return async (request: DashboardRequest, reply: FastifyReply, payload: unknown) => {
+    const actor = request.actor;
+    const route = request.routeOptions?.url ?? QUEUE_DASHBOARD_PATH;
+    if (!actor || route.startsWith(`${QUEUE_DASHBOARD_PATH}/static/`)) return payload;
+    const status = reply.statusCode;
+    try {
+      await trail.record({
+        requestId: String(request.id),
+        userId: actor.userId,
+        organisationId: actor.organisationId,
+        roles: actor.roles,
+        method: request.method,
+        route,
+        caseId: null,
+        caseIds: [],
+        status,
+        outcome: outcomeOf(status),
+        rule: ruleOf(status, undefined),
+      });
+      return payload;
+    } catch {
+      (payload as { destroy?: () => void } | null)?.destroy?.();
+      reply.code(503).removeHeader('content-length');
+      reply.header('content-type', 'application/json; charset=utf-8');
+      return AUDIT_UNAVAILABLE;
+    }
+  };
 }
 
 type DashboardRequest = FastifyRequest & { actor?: Actor };
@@ -76,6 +125,7 @@ export function adminOnly(verifier: TokenVerifier) {
         });
       return reply;
     }
+    request.actor = actor; // also for the audit row of a refusal
     if (!actor.roles.includes('admin')) {
       await reply.code(403).send({
         statusCode: 403,
@@ -84,7 +134,6 @@ export function adminOnly(verifier: TokenVerifier) {
       });
       return reply;
     }
-    request.actor = actor;
   };
 }
 
@@ -115,6 +164,7 @@ class QueueDashboardMount implements OnModuleInit {
     @Inject(QUEUE_KIT) private readonly kit: QueueKit,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Inject(QUEUE_DASHBOARD_OPTIONS) private readonly options: QueueDashboardOptions,
+    private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
@@ -132,6 +182,9 @@ class QueueDashboardMount implements OnModuleInit {
     // One encapsulated scope: its onRequest hook guards every route registered inside it.
     void fastify.register(async (scope) => {
       scope.addHook('onRequest', guard);
+      if (this.options.audit !== false) {
+        scope.addHook('onSend', auditDashboard(new AuditTrail(this.dataSource)));
+      }
       scope.post(ADMIN_SESSION_PATH, async (request, reply) => {
         const token = tokenOf(request);
         reply.header(
