@@ -5,8 +5,8 @@ import {
   reflectionReminder,
   type DesiredReminder,
   type ReminderSettings,
+  type ReminderDb as Db,
 } from './reminders';
-import type { ReminderDb as Db } from './sources';
 
 /**
  * Every reminder the read model calls for now (from case_list and case_referrals), keyed by job

@@ -1,5 +1,4 @@
 export * from './reminders';
-export * from './sources';
 export * from './desired';
 export * from './reconciler';
 export * from './processor';
