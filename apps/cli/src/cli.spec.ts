@@ -10,6 +10,7 @@ import { organisationDirectoryProjection } from '@remedy/case-commands';
 import { casesProjection } from '@remedy/case-read-models';
 import { REMINDERS_QUEUE, type ReminderJobData, type ReminderSource } from '@remedy/case-reminders';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
+import { parsePosition } from '@remedy/event-store';
 import { createQueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { ProjectionDefinition } from '@remedy/projections';
@@ -417,6 +418,15 @@ describe('admin CLI', () => {
       const unknown = await runCli(['organisations', 'update', randomUUID(), '--name', 'x'], env);
       expect(unknown.errors.map((e) => e.message)).toEqual(['No such organisation']);
 
+      // The rebuild applies what is readable: wait for the update first (a transaction open anywhere
+      // on the server holds readers back, so that an event committing late is never skipped).
+      const store = openStore(db.url);
+      try {
+        const position = parsePosition(/position (\S+)\)$/.exec(updated.out[0]!)![1]!)!;
+        await waitReadable(store, position);
+      } finally {
+        await store.close();
+      }
       const rebuilt = await runCli(
         ['projection', 'rebuild', organisationDirectoryProjection.name],
         env,
