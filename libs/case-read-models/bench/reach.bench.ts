@@ -1,0 +1,82 @@
+/**
+ * What deciding access on the stream costs a case read (issue 4: a referral receiver's access is
+ * decided on the case's stream, never on a projection that may lag): `CaseQueries.reachOf` (read
+ * the stream, fold readable facts, `caseReachOf`) and the whole `caseDetail` (reach + row +
+ * decryption), p50/p99, for cases of 10, 100 and 500 events.
+ *
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+ *   node --require ./test/support/swc-register.js libs/case-read-models/bench/reach.bench.ts
+ *
+ * Creates and drops a database of its own (the test support's).
+ */
+import { randomUUID } from 'node:crypto';
+import { actorsOf, catchUp, openReadSide } from '../../../test/cases/read/support/case-writer';
+import { createTestDatabase } from '../../../test/support/database';
+import { CaseQueries, casesProjection } from '../src';
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function time(runs: number, work: () => Promise<unknown>): Promise<string> {
+  for (let i = 0; i < 20; i++) await work();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    await work();
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  return `p50 ${percentile(t, 50).toFixed(2)} ms, p99 ${percentile(t, 99).toFixed(2)} ms`;
+}
+
+async function main(): Promise<void> {
+  const db = await createTestDatabase();
+  const h = await openReadSide(db.url, [casesProjection]);
+  try {
+    const queries = new CaseQueries(h.ds, h.cipher, h.store, 'Europe/Vienna');
+    const holder = actorsOf();
+    const receiver = actorsOf();
+    let sequence = 0;
+    for (const size of [10, 100, 500]) {
+      const caseId = await h.writer.open(holder.caseworker, {
+        sequence: ++sequence,
+        birthDate: '1990-04-02',
+      });
+      await h.writer.run(caseId, {
+        type: 'GiveConsent',
+        actor: holder.caseworker,
+        purpose: 'referral',
+        receivingOrganisationId: receiver.organisationId,
+        obtainedInLanguage: 'uk',
+        interpreterUsed: true,
+      });
+      await h.writer.run(caseId, {
+        type: 'ReferCase',
+        actor: holder.caseworker,
+        referralId: randomUUID(),
+        toOrganisationId: receiver.organisationId,
+        service: 'Accommodation',
+        personal: { text: 'needs a shelter place' },
+      });
+      for (let i = 3; i < size; i++)
+        await h.writer.run(caseId, {
+          type: 'AddNote',
+          actor: holder.caseworker,
+          noteId: randomUUID(),
+          personal: { text: `note ${i}` },
+        });
+      await catchUp(h.ds, h.store, casesProjection, undefined, 500, h.writer.lastPosition);
+      const reach = await time(200, () => queries.reachOf(receiver.organisationId, caseId));
+      const detail = await time(200, () => queries.caseDetail(receiver.organisationId, caseId));
+      console.log(`${size} events: reachOf ${reach}; caseDetail (receiver) ${detail}`);
+    }
+  } finally {
+    await h.close();
+    await db.drop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
