@@ -53,7 +53,8 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
     // so that the case-level routes would have something to answer.
     const readSide = await openReadSide(db.url, ALL_PROJECTIONS);
     try {
-      for (const projection of ALL_PROJECTIONS) await catchUp(readSide.ds, readSide.store, projection);
+      for (const projection of ALL_PROJECTIONS)
+        await catchUp(readSide.ds, readSide.store, projection);
     } finally {
       await readSide.close();
     }

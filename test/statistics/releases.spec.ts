@@ -87,6 +87,30 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
         personal: { text: m.text },
       });
       await ok(org.caseworker, `${c}/notes`, { personal: { text: m.note } });
+      if (i < 20) {
+        const claim = (await ok(org.caseworker, `${c}/claims`, {
+          avenue: 'LabourOrEmploymentTribunal',
+          respondentKind: 'Employer',
+          currency: 'EUR',
+          claimed: { UnpaidWages: 100_000 },
+          filedOn: '2026-03-01',
+          personal: { text: m.text },
+        })) as unknown as { claimId: string };
+        await ok(org.caseworker, `${c}/claims/${claim.claimId}/decision`, {
+          outcome: 'awarded',
+          awarded: { UnpaidWages: 50_000 + i * 100 },
+          currency: 'EUR',
+          decidedOn: '2026-05-01',
+          personal: { text: m.text },
+        });
+        if (i < 10)
+          await ok(org.caseworker, `${c}/claims/${claim.claimId}/payments`, {
+            amount: 50_000 + i * 100,
+            currency: 'EUR',
+            receivedOn: '2026-06-01',
+            personal: { text: m.text },
+          });
+      }
     }
     objectingCase = caseIds[0]!;
   });
@@ -143,12 +167,24 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
     expect([lowK.statusCode, lowK.json().rule]).toEqual([422, 'THRESHOLD_BELOW_MINIMUM']);
     const quarter = await post(rapporteur, '/statistics/releases', { ...body, period: '2026-Q1' });
     expect([quarter.statusCode, quarter.json().rule]).toEqual([422, 'STATISTICS_PERIOD_IS_A_YEAR']);
-    const dp = await post(rapporteur, '/statistics/releases', {
+    const badEpsilon = await post(rapporteur, '/statistics/releases', {
       period: '2026',
       mode: 'dp',
-      epsilon: 1,
+      epsilon: 0.1234567,
     });
-    expect([dp.statusCode, dp.json().rule]).toEqual([422, 'DP_NOT_AVAILABLE']);
+    expect([badEpsilon.statusCode, badEpsilon.json().fields[0].field]).toEqual([400, 'epsilon']);
+    expect(
+      (await post(rapporteur, '/statistics/releases', { period: '2026', mode: 'dp' })).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await post(rapporteur, '/statistics/releases', {
+          period: '2026',
+          mode: 'suppression',
+          epsilon: 1,
+        })
+      ).statusCode,
+    ).toBe(400);
     expect((await api.get(rapporteur, `/statistics/releases/${randomUUID()}`)).statusCode).toBe(
       404,
     );
@@ -205,11 +241,99 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
 
     const stored = await api.pool.query(`SELECT count(*)::int AS n FROM statistics_releases`);
     expect(stored.rows[0].n).toBe(1);
+    expect(built.seen.every((p, i) => i === 0 || p >= built.seen[i - 1]!)).toBe(true);
     await expect(
       api.pool.query(`UPDATE statistics_releases SET body = '{}' WHERE release_id = $1`, [
         releaseId,
       ]),
     ).rejects.toThrow(/immutable/);
+  });
+
+  it('publishes compensation sums where enough claims with an award stand behind them', async () => {
+    const doc = JSON.parse(first.json) as ReleaseDocument;
+    const outcome = doc.tables.find((t) => t.id === 'compensation-claims-by-outcome')!;
+    expect(
+      outcome.cells.find((c) => c.at[0] === 'LabourOrEmploymentTribunal' && c.at[1] === 'awarded')!
+        .value,
+    ).toBe(20);
+    const payment = doc.tables.find((t) => t.id === 'compensation-claims-by-payment')!;
+    expect(
+      payment.cells.find(
+        (c) => c.at[0] === 'LabourOrEmploymentTribunal' && c.at[1] === 'paid_in_full',
+      )!.value,
+    ).toBe(10);
+    expect(
+      payment.cells.find((c) => c.at[0] === 'LabourOrEmploymentTribunal' && c.at[1] === 'unpaid')!
+        .value,
+    ).toBe(10);
+    const eur = doc.compensationSums!.tables.find((t) => t.currency === 'EUR')!;
+    const total = eur.cells.find((c) => c.at[0] === null)!;
+    expect(total).toEqual({
+      at: [null],
+      claims: 20,
+      awarded: 20 * 50_000 + 190 * 100,
+      paid: 10 * 50_000 + 45 * 100,
+    });
+    expect(doc.compensationSums!.tables.map((t) => t.currency)).toEqual(['EUR']);
+  });
+
+  it("adds differential-privacy noise within the year's privacy budget, charged once per release (422 beyond it)", async () => {
+    const res = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'dp',
+      epsilon: 0.6,
+      tables: ['unconditional-assistance', 'victims-by-sector'],
+    });
+    expect([res.statusCode, res.body]).toEqual([202, expect.any(String)]);
+    const { releaseId } = res.json() as { releaseId: string };
+    await untilBuilt(api, rapporteur, releaseId);
+    const body = (await api.get(rapporteur, `/statistics/releases/${releaseId}.json`)).body;
+    const doc = JSON.parse(body) as ReleaseDocument;
+    expect(doc.disclosureControl).toMatchObject({ mode: 'dp', epsilon: 0.6 });
+    expect(doc.compensationSums).toBeUndefined();
+    for (const table of doc.tables) {
+      for (const cell of table.cells) {
+        expect(cell.suppressed).toBeUndefined();
+        expect(Number.isInteger(cell.value) && cell.value! >= 0).toBe(true);
+      }
+      // Totals are the sums of the published (noisy) cells.
+      const interior = table.cells
+        .filter((c) => c.at.every((v) => v !== null))
+        .reduce((n, c) => n + c.value!, 0);
+      expect(table.cells.find((c) => c.at.every((v) => v === null))!.value).toBe(interior);
+    }
+    // The same request is the same release (same noise), and charges nothing more.
+    const again = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'dp',
+      epsilon: 0.6,
+      tables: ['victims-by-sector', 'unconditional-assistance'],
+    });
+    expect(again.json()).toMatchObject({ releaseId, replayed: true });
+    expect((await api.get(rapporteur, `/statistics/releases/${releaseId}.json`)).body).toBe(body);
+    const over = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'dp',
+      epsilon: 0.5,
+    });
+    expect([over.statusCode, over.json().rule]).toEqual([422, 'PRIVACY_BUDGET_EXCEEDED']);
+    const within = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'dp',
+      epsilon: 0.4,
+    });
+    expect(within.statusCode).toBe(202);
+    const ledger = await api.pool.query(
+      `SELECT period, epsilon::text AS epsilon FROM statistics_privacy_ledger ORDER BY entry_id`,
+    );
+    expect(ledger.rows).toEqual([
+      { period: '2026', epsilon: '0.600000' },
+      { period: '2026', epsilon: '0.400000' },
+    ]);
+    await expect(api.pool.query(`DELETE FROM statistics_privacy_ledger`)).rejects.toThrow(
+      /append-only/,
+    );
+    await untilBuilt(api, rapporteur, (within.json() as { releaseId: string }).releaseId);
   });
 
   it('answers the same request with the same stored release (idempotent)', async () => {

@@ -11,7 +11,13 @@ import {
   SEX_GENDER,
   VICTIM_STATUSES,
 } from '@remedy/case-domain';
-import type { CountCell, CountTable, Dimension, TableSpec } from '@remedy/disclosure-control';
+import type {
+  AmountTable,
+  CountCell,
+  CountTable,
+  Dimension,
+  TableSpec,
+} from '@remedy/disclosure-control';
 import { AGE_GROUPS, NOT_RECORDED, type FactRow } from './facts';
 
 /**
@@ -36,6 +42,12 @@ export interface CatalogueTable {
   readonly dimensions: readonly Dimension[];
   /** The interior cells this fact row contributes to (one value per dimension each). */
   readonly cellsOf: (row: FactRow) => readonly (readonly string[])[];
+  /**
+   * Differential privacy: the most cells one case may add to (its sensitivity). Single-valued
+   * tables: 1. Multi-valued ones are bounded: a case contributes its first N values only in a DP
+   * release (contribution bounding), so that the noise stays proportionate.
+   */
+  readonly maxCellsPerCase: number;
 }
 
 const IDENTIFIED_STATUSES = [...VICTIM_STATUSES];
@@ -72,6 +84,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
       dim('age_group', AGE_GROUPS),
     ],
     cellsOf: (r) => (identified(r) ? [[r.status, r.sex_gender, r.age_group]] : []),
+    maxCellsPerCase: 1,
   },
   {
     id: 'victims-by-deciding-body',
@@ -83,6 +96,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     dimensions: [dim('status', IDENTIFIED_STATUSES), dim('deciding_body', DECIDING_BODIES)],
     cellsOf: (r) =>
       identified(r) && r.deciding_body !== NOT_RECORDED ? [[r.status, r.deciding_body]] : [],
+    maxCellsPerCase: 1,
   },
   {
     id: 'victims-by-form-of-exploitation',
@@ -93,6 +107,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     population: 'victim-forms',
     dimensions: [dim('status', IDENTIFIED_STATUSES), dim('form', FORMS_OF_EXPLOITATION)],
     cellsOf: (r) => (identified(r) ? r.forms.map((f) => [r.status, f]) : []),
+    maxCellsPerCase: 3,
   },
   {
     id: 'victims-by-sector',
@@ -103,6 +118,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     population: 'victim-sectors',
     dimensions: [dim('sector', SECTORS)],
     cellsOf: (r) => (identified(r) ? r.sectors.map((s) => [s]) : []),
+    maxCellsPerCase: 2,
   },
   {
     id: 'victims-by-citizenship',
@@ -113,6 +129,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     population: 'victim-citizenships',
     dimensions: [dim('citizenship', COUNTRY_CODES)],
     cellsOf: (r) => (identified(r) ? r.citizenships.map((c) => [c]) : []),
+    maxCellsPerCase: 2,
   },
   {
     id: 'assistance-by-type',
@@ -123,6 +140,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     population: 'assistance-types',
     dimensions: [dim('assistance_type', ASSISTANCE_TYPES)],
     cellsOf: (r) => r.assistance_types.map((t) => [t]),
+    maxCellsPerCase: 5,
   },
   {
     id: 'unconditional-assistance',
@@ -137,6 +155,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     ],
     cellsOf: (r) =>
       r.assisted ? [[r.assisted_while_not_cooperating ? 'yes' : 'no', r.cooperation]] : [],
+    maxCellsPerCase: 1,
   },
   {
     id: 'children-assessed-before-decisions',
@@ -156,6 +175,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
             ],
           ]
         : [],
+    maxCellsPerCase: 1,
   },
   {
     id: 'remedies-sought',
@@ -166,6 +186,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     population: 'remedies-sought',
     dimensions: [dim('remedy_type', REMEDY_TYPES), dim('avenue', REMEDY_AVENUES)],
     cellsOf: (r) => r.remedies.map((v) => v.split('|')),
+    maxCellsPerCase: 3,
   },
   {
     id: 'compensation-claims-by-outcome',
@@ -176,6 +197,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     population: 'compensation-claims',
     dimensions: [dim('avenue', REMEDY_AVENUES), dim('outcome', CLAIM_OUTCOME_VALUES)],
     cellsOf: (r) => r.claims.map((c) => [c.avenue, c.outcome]),
+    maxCellsPerCase: 3,
   },
   {
     id: 'compensation-claims-by-payment',
@@ -186,21 +208,19 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     population: 'compensation-claims',
     dimensions: [dim('avenue', REMEDY_AVENUES), dim('payment', CLAIM_PAYMENT_VALUES)],
     cellsOf: (r) => r.claims.map((c) => [c.avenue, paymentOf(c)]),
+    maxCellsPerCase: 3,
   },
 ];
 
-/** Sums of money (not a count table): published per avenue and currency only where enough claims stand behind them. */
+/** Sums of money (not a count table): awarded and paid, by avenue, one table per currency. */
 export const COMPENSATION_SUMS_ID = 'compensation-sums';
 export const COMPENSATION_SUMS = {
   id: COMPENSATION_SUMS_ID,
-  title: 'Compensation awarded and paid, by avenue and currency',
+  title: 'Compensation awarded and paid, by avenue (one table per currency)',
   description:
-    'Sums awarded (standing award) and actually paid on claims filed in the year, by avenue and ISO 4217 currency, in integer minor units. A sum is listed only where at least k claims with an award stand behind it (k of the release); other groups are left out. Currencies are never mixed.',
-  unit: 'minor units of the currency (claims with an award behind each sum)',
-  dimensions: [
-    { name: 'avenue', values: [...REMEDY_AVENUES] },
-    { name: 'currency', values: ['ISO 4217 code'] },
-  ],
+    'Claims filed in the year with an award, and the sums awarded (standing award) and actually paid on them, by avenue, in integer minor units of one ISO 4217 currency per table (currencies are never mixed). The claim counts are protected like every count table (threshold k, secondary suppression, LP audit) and a sum is published exactly where its claim count is, so every published sum stands on at least k claims (@remedy/disclosure-control money cells). A currency with fewer than k such claims in the year is not listed at all. Not part of differential-privacy releases.',
+  unit: 'claims with an award; sums in minor units of the currency',
+  dimensions: [{ name: 'avenue', values: [...REMEDY_AVENUES] }],
 } as const;
 
 export const TABLE_IDS: readonly string[] = [...CATALOGUE.map((t) => t.id), COMPENSATION_SUMS_ID];
@@ -211,12 +231,20 @@ export const specOf = (table: CatalogueTable): TableSpec => ({
   dimensions: table.dimensions,
 });
 
-/** The true counts of a table over the fact rows of the period (interior cells only). */
-export function countTable(table: CatalogueTable, rows: readonly FactRow[]): CountTable {
+/**
+ * The true counts of a table over the fact rows of the period (interior cells only). With
+ * `bounded`, each case adds to at most `maxCellsPerCase` cells (differential privacy).
+ */
+export function countTable(
+  table: CatalogueTable,
+  rows: readonly FactRow[],
+  bounded = false,
+): CountTable {
   const counts = new Map<string, { at: readonly string[]; count: number }>();
   const valid = table.dimensions.map((d) => new Set(d.values));
   for (const row of rows) {
-    for (const at of table.cellsOf(row)) {
+    const cells = table.cellsOf(row);
+    for (const at of bounded ? cells.slice(0, table.maxCellsPerCase) : cells) {
       if (!at.every((v, i) => valid[i]!.has(v))) continue; // a value outside the code list is not counted
       const key = JSON.stringify(at);
       const cell = counts.get(key);
@@ -228,55 +256,48 @@ export function countTable(table: CatalogueTable, rows: readonly FactRow[]): Cou
   return { spec: specOf(table), cells };
 }
 
-export interface MoneySum {
-  readonly avenue: string;
+export interface CurrencyAmounts {
   readonly currency: string;
-  /** Claims with an award behind the sums (rounded like the counts when the release rounds). */
-  readonly claims: number;
-  readonly awarded: number;
-  readonly paid: number;
+  readonly claims: AmountTable;
+  readonly awarded: AmountTable;
+  readonly paid: AmountTable;
 }
 
 /**
- * Sums by avenue and currency, listed only where at least `k` claims with an award stand behind
- * them (a group with fewer is left out altogether: listing it, even empty, would reveal that a
- * claim in that currency exists).
+ * Amount tables by currency (claims with an award, by avenue), for currencies with at least `k`
+ * such claims in the period (a currency with fewer is left out: listing it would reveal it exists).
  */
-export function compensationSums(
-  rows: readonly FactRow[],
-  k: number,
-  round: (n: number) => number,
-): MoneySum[] {
-  const groups = new Map<
+export function compensationAmounts(rows: readonly FactRow[], k: number): CurrencyAmounts[] {
+  const byCurrency = new Map<
     string,
-    { avenue: string; currency: string; claims: number; awarded: number; paid: number }
+    Map<string, { claims: number; awarded: number; paid: number }>
   >();
   for (const row of rows)
     for (const c of row.claims) {
-      if (c.awarded <= 0) continue;
-      const key = `${c.avenue}|${c.currency}`;
-      const g = groups.get(key) ?? {
-        avenue: c.avenue,
-        currency: c.currency,
-        claims: 0,
-        awarded: 0,
-        paid: 0,
-      };
-      g.claims += 1;
-      g.awarded += c.awarded;
-      g.paid += c.paid;
-      groups.set(key, g);
+      if (c.awarded <= 0 || !(REMEDY_AVENUES as readonly string[]).includes(c.avenue)) continue;
+      const avenues = byCurrency.get(c.currency) ?? new Map();
+      const cell = avenues.get(c.avenue) ?? { claims: 0, awarded: 0, paid: 0 };
+      cell.claims += 1;
+      cell.awarded += c.awarded;
+      cell.paid += c.paid;
+      avenues.set(c.avenue, cell);
+      byCurrency.set(c.currency, avenues);
     }
-  return [...groups.values()]
-    .sort((a, b) =>
-      a.avenue === b.avenue ? (a.currency < b.currency ? -1 : 1) : a.avenue < b.avenue ? -1 : 1,
-    )
-    .filter((g) => g.claims >= k)
-    .map((g) => ({
-      avenue: g.avenue,
-      currency: g.currency,
-      claims: round(g.claims),
-      awarded: g.awarded,
-      paid: g.paid,
-    }));
+  return [...byCurrency.entries()]
+    .filter(([, avenues]) => [...avenues.values()].reduce((n, c) => n + c.claims, 0) >= k)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([currency, avenues]) => {
+      const spec: TableSpec = {
+        id: `${COMPENSATION_SUMS_ID}-${currency}`,
+        population: `claims-with-award-${currency}`,
+        dimensions: COMPENSATION_SUMS.dimensions,
+      };
+      const cells = [...avenues.entries()].map(([avenue, c]) => ({ at: [avenue], ...c }));
+      const table = (pick: 'awarded' | 'paid'): AmountTable => ({
+        spec,
+        currency,
+        cells: cells.map((c) => ({ at: c.at, claims: c.claims, amountMinor: c[pick] })),
+      });
+      return { currency, claims: table('awarded'), awarded: table('awarded'), paid: table('paid') };
+    });
 }

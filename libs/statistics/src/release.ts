@@ -1,15 +1,22 @@
 import {
+  claimCounts,
+  cryptoRandomSource,
+  multiply,
+  noisyTable,
   protectRelease,
-  roundToBase,
+  publishAmounts,
+  rational,
   type DisclosureError,
   type PublishedTable,
+  type RandomSource,
+  type Rational,
 } from '@remedy/disclosure-control';
 import {
   CATALOGUE,
   COMPENSATION_SUMS,
   COMPENSATION_SUMS_ID,
   TABLE_IDS,
-  compensationSums,
+  compensationAmounts,
   countTable,
 } from './catalogue';
 import type { FactRow } from './facts';
@@ -110,6 +117,9 @@ export function checkRequest(input: ReleaseRequestInput): Checked<ReleaseRequest
     const epsilon = input.epsilon;
     if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0)
       return invalid('epsilon', 'a positive number (mode dp)');
+    const micro = Math.round(epsilon * 1e6);
+    if (micro < 1 || Math.abs(epsilon * 1e6 - micro) > 1e-6)
+      return invalid('epsilon', 'a positive number with at most 6 decimals');
     return {
       ok: true,
       value: { period: input.period, tables, mode: 'dp', k, roundingBase: null, epsilon },
@@ -128,6 +138,10 @@ export function checkRequest(input: ReleaseRequestInput): Checked<ReleaseRequest
     },
   };
 }
+
+/** ε of a DP request as an exact rational (requests carry at most 6 decimals). */
+export const epsilonOf = (r: Pick<ReleaseRequest, 'epsilon'>): Rational =>
+  rational(Math.round((r.epsilon ?? 0) * 1e6), 1_000_000);
 
 /** The unique key of a release: its canonical request (period, tables, mode, parameters). */
 export const requestKey = (r: ReleaseRequest): string =>
@@ -165,7 +179,17 @@ export interface ReleaseDocument {
     readonly id: string;
     readonly description: string;
     readonly unit: string;
-    readonly rows: ReturnType<typeof compensationSums>;
+    readonly tables: readonly {
+      readonly currency: string;
+      readonly dimensions: readonly { readonly name: string; readonly values: readonly string[] }[];
+      readonly cells: readonly {
+        readonly at: readonly (string | null)[];
+        readonly claims: number | null;
+        readonly awarded: number | null;
+        readonly paid: number | null;
+        readonly suppressed?: string;
+      }[];
+    }[];
   };
 }
 
@@ -174,39 +198,78 @@ export type BuildResult =
   | { readonly ok: false; readonly error: DisclosureError };
 
 /**
- * Builds the release document from the period's fact rows (objecting cases already left out):
- * true counts per catalogue table, then disclosure control by @remedy/disclosure-control over all
- * the release's tables at once (shared margins protected together), then the money sums.
- * Deterministic for the same rows and request.
+ * Builds the release document from the period's fact rows (objecting cases already left out).
+ * Suppression and rounding: true counts of every requested table, with the claim counts behind
+ * the money sums, protected together by @remedy/disclosure-control (threshold, secondary
+ * suppression verified by LP, shared margins as one quantity, optional rounding); sums published
+ * where their claim counts are. Differential privacy: each table gets discrete Laplace noise with
+ * an equal share of ε (basic composition), contributions bounded per case; no money sums.
+ * Deterministic for the same rows and request, except DP noise (a release is built once).
  */
 export function buildRelease(
   releaseId: string,
   request: ReleaseRequest,
   rows: readonly FactRow[],
   onProgress: (percent: number) => void = () => undefined,
+  random: RandomSource = cryptoRandomSource(),
 ): BuildResult {
-  if (request.mode === 'dp')
-    return {
-      ok: false,
-      error: {
-        rule: 'INVALID_INPUT',
-        message: 'differential privacy is not available in this build',
-      },
-    };
   const tables = CATALOGUE.filter((t) => request.tables.includes(t.id));
-  const counts = tables.map((t) => countTable(t, rows));
+  const dp = request.mode === 'dp';
+  const counts = tables.map((t) => countTable(t, rows, dp));
+  const money =
+    !dp && request.tables.includes(COMPENSATION_SUMS_ID)
+      ? compensationAmounts(rows, request.k)
+      : [];
   onProgress(40);
-  const protectedRelease = protectRelease(counts, {
-    k: request.k,
-    ...(request.roundingBase !== null ? { roundingBase: request.roundingBase } : {}),
-  });
-  if (!protectedRelease.ok) return protectedRelease;
+  const published = new Map<string, PublishedTable>();
+  if (dp) {
+    const share = multiply(epsilonOf(request), rational(1, Math.max(1, tables.length)));
+    for (const [i, table] of tables.entries()) {
+      const noisy = noisyTable(
+        counts[i]!,
+        { kind: 'discrete-laplace', epsilon: share, cellsPerPerson: table.maxCellsPerCase },
+        random,
+      );
+      if (!noisy.ok) return noisy;
+      published.set(table.id, noisy.value.table);
+    }
+  } else {
+    const protectedRelease = protectRelease(
+      [...counts, ...money.map((m) => claimCounts(m.claims))],
+      {
+        k: request.k,
+        ...(request.roundingBase !== null ? { roundingBase: request.roundingBase } : {}),
+      },
+    );
+    if (!protectedRelease.ok) return protectedRelease;
+    for (const t of protectedRelease.value.tables) published.set(t.spec.id, t);
+  }
   onProgress(80);
-  const published = new Map<string, PublishedTable>(
-    protectedRelease.value.tables.map((t) => [t.spec.id, t]),
-  );
-  const base = request.roundingBase;
-  const round = (n: number) => (base === null ? n : roundToBase(n, base));
+  const sums = [];
+  for (const m of money) {
+    const claims = published.get(m.claims.spec.id)!;
+    const awarded = publishAmounts(m.awarded, claims);
+    const paid = publishAmounts(m.paid, claims);
+    if (!awarded.ok) return awarded;
+    if (!paid.ok) return paid;
+    sums.push({
+      currency: m.currency,
+      dimensions: COMPENSATION_SUMS.dimensions.map((d) => ({
+        name: d.name,
+        values: [...d.values],
+      })),
+      cells: claims.cells.map((c, i) =>
+        c.suppressed
+          ? { at: [...c.at], claims: null, awarded: null, paid: null, suppressed: c.suppressed }
+          : {
+              at: [...c.at],
+              claims: c.value,
+              awarded: awarded.value.cells[i]!.amountMinor,
+              paid: paid.value.cells[i]!.amountMinor,
+            },
+      ),
+    });
+  }
   const document: ReleaseDocument = {
     format: RELEASE_FORMAT,
     releaseId,
@@ -217,7 +280,7 @@ export function buildRelease(
       roundingBase: request.roundingBase,
       epsilon: request.epsilon,
     },
-    note: COUNTING_NOTE,
+    note: dp ? `${COUNTING_NOTE} ${DP_NOTE}` : COUNTING_NOTE,
     attribution: HTCDS_ATTRIBUTION,
     tables: tables.map((t) => ({
       id: t.id,
@@ -234,19 +297,22 @@ export function buildRelease(
             : { at: [...c.at], value: c.value },
         ),
     })),
-    ...(request.tables.includes(COMPENSATION_SUMS_ID)
+    ...(!dp && request.tables.includes(COMPENSATION_SUMS_ID)
       ? {
           compensationSums: {
             id: COMPENSATION_SUMS.id,
             description: COMPENSATION_SUMS.description,
             unit: COMPENSATION_SUMS.unit,
-            rows: compensationSums(rows, request.k, round),
+            tables: sums,
           },
         }
       : {}),
   };
   return { ok: true, document };
 }
+
+export const DP_NOTE =
+  "Differential privacy: every interior cell carries discrete Laplace noise (ε of the release shared equally between its tables; a case adds to at most the table's bound of cells), negative counts are published as 0 and totals are sums of the published cells. No threshold suppression; no money sums.";
 
 const csvField = (v: string | number | null): string => {
   const s = v === null ? '' : String(v);
@@ -274,39 +340,50 @@ export function releaseCsv(doc: ReleaseDocument): string {
       );
     }
   }
-  for (const s of doc.compensationSums?.rows ?? []) {
-    const cell = `avenue=${s.avenue};currency=${s.currency}`;
-    lines.push(
-      [doc.releaseId, doc.period.year, COMPENSATION_SUMS_ID, 'claims', cell, s.claims, '']
-        .map(csvField)
-        .join(','),
-    );
-    lines.push(
-      [
-        doc.releaseId,
-        doc.period.year,
-        COMPENSATION_SUMS_ID,
-        `awarded ${s.currency} minor units`,
-        cell,
-        s.awarded,
-        '',
-      ]
-        .map(csvField)
-        .join(','),
-    );
-    lines.push(
-      [
-        doc.releaseId,
-        doc.period.year,
-        COMPENSATION_SUMS_ID,
-        `paid ${s.currency} minor units`,
-        cell,
-        s.paid,
-        '',
-      ]
-        .map(csvField)
-        .join(','),
-    );
+  for (const t of doc.compensationSums?.tables ?? []) {
+    for (const c of t.cells) {
+      const cell = `avenue=${c.at[0] ?? 'Total'};currency=${t.currency}`;
+      const flag = c.suppressed ? `suppressed_${c.suppressed}` : '';
+      lines.push(
+        [
+          doc.releaseId,
+          doc.period.year,
+          COMPENSATION_SUMS_ID,
+          'claims with an award',
+          cell,
+          c.claims,
+          flag,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+      lines.push(
+        [
+          doc.releaseId,
+          doc.period.year,
+          COMPENSATION_SUMS_ID,
+          `awarded, ${t.currency} minor units`,
+          cell,
+          c.awarded,
+          flag,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+      lines.push(
+        [
+          doc.releaseId,
+          doc.period.year,
+          COMPENSATION_SUMS_ID,
+          `paid, ${t.currency} minor units`,
+          cell,
+          c.paid,
+          flag,
+        ]
+          .map(csvField)
+          .join(','),
+      );
+    }
   }
   return `${lines.join('\r\n')}\r\n`;
 }

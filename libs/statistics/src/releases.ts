@@ -1,11 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { formatPosition, parsePosition, type EventStore } from '@remedy/event-store';
+import {
+  formatPosition,
+  parsePosition,
+  PostgresEventStore,
+  type EventStore,
+  type GlobalPosition,
+} from '@remedy/event-store';
 import { waitForProjection } from '@remedy/projections';
+import { rational, spend, type LedgerEntry, type Rational } from '@remedy/disclosure-control';
 import type { FactRow } from './facts';
 import { STATISTICS_FACTS_PROJECTION } from './facts.projection';
-import { buildRelease, requestKey, type ReleaseDocument, type ReleaseRequest } from './release';
+import {
+  buildRelease,
+  epsilonOf,
+  requestKey,
+  type ReleaseDocument,
+  type ReleaseRequest,
+} from './release';
 import { sha256Hex, type ReleaseSigner } from './signing';
 
 export const RELEASES_QUEUE = 'statistics-releases';
@@ -74,27 +87,88 @@ export class StatisticsRefusal extends Error {
  * release), reading, and building (in the worker). A release is built once and never changed
  * (a trigger refuses updates of a built row).
  */
+/** Default privacy budget per reporting year (ε, pure differential privacy). */
+export const DEFAULT_EPSILON_BUDGET_PER_YEAR = '1';
+
+/** A decimal string (the ledger's numeric column) as an exact rational. */
+export function decimalRational(text: string): Rational {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new RangeError('not a non-negative decimal');
+  const decimals = m[2] ?? '';
+  return rational(BigInt(`${m[1]}${decimals}`), 10n ** BigInt(decimals.length));
+}
+
+/** ε as the ledger stores it: a decimal with at most 6 decimals. */
+const epsilonDecimal = (request: ReleaseRequest): string =>
+  (Math.round((request.epsilon ?? 0) * 1e6) / 1e6).toFixed(6);
+
 export class StatisticsReleases {
+  private readonly epsilonBudget: Rational;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly queue: Queue<ReleaseJobData>,
     private readonly eventStore: EventStore,
-  ) {}
+    options: { readonly epsilonBudgetPerYear?: string } = {},
+  ) {
+    this.epsilonBudget = decimalRational(
+      options.epsilonBudgetPerYear ?? DEFAULT_EPSILON_BUDGET_PER_YEAR,
+    );
+  }
 
-  /** Stores the request (or finds the same one) and enqueues its build; returns the release id. */
+  /**
+   * Stores the request (or finds the same one) and enqueues its build; returns the release id.
+   * A differential-privacy release is charged to its year's privacy budget in the same
+   * transaction (serialised per year by an advisory lock): the disclosure-control ledger refuses
+   * a charge beyond the budget (`PRIVACY_BUDGET_EXCEEDED`, 422) and nothing is stored. Asking
+   * again for the same release charges nothing: it is the same stored release, the same noise.
+   */
   async request(
     request: ReleaseRequest,
   ): Promise<{ releaseId: string; status: ReleaseStatus; created: boolean }> {
     const key = requestKey(request);
     // The release includes every event recorded before it was requested (objections included).
-    const asOfPosition = formatPosition(await this.eventStore.headPosition());
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO statistics_releases (release_id, request_key, status, request)
-       VALUES ($1, $2, 'queued', $3::jsonb)
-       ON CONFLICT (request_key) DO NOTHING
-       RETURNING release_id, status`,
-      [randomUUID(), key, JSON.stringify({ ...request, asOfPosition })],
-    )) as { release_id: string; status: ReleaseStatus }[];
+    const asOfPosition = formatPosition(await this.lastCommittedPosition());
+    const inserted = await this.dataSource.transaction(async (em) => {
+      if (request.mode === 'dp')
+        await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+          `remedy.statistics.ledger:${request.period}`,
+        ]);
+      const rows = (await em.query(
+        `INSERT INTO statistics_releases (release_id, request_key, status, request)
+         VALUES ($1, $2, 'queued', $3::jsonb)
+         ON CONFLICT (request_key) DO NOTHING
+         RETURNING release_id, status`,
+        [randomUUID(), key, JSON.stringify({ ...request, asOfPosition })],
+      )) as { release_id: string; status: ReleaseStatus }[];
+      const created = rows[0];
+      if (created && request.mode === 'dp') {
+        const entries = (await em.query(
+          `SELECT release_id, epsilon::text AS epsilon FROM statistics_privacy_ledger WHERE period = $1`,
+          [request.period],
+        )) as { release_id: string; epsilon: string }[];
+        const ledger = {
+          budget: { epsilon: this.epsilonBudget },
+          entries: entries.map((e): LedgerEntry => ({
+            period: request.period,
+            release: e.release_id,
+            cost: { unit: 'epsilon', amount: decimalRational(e.epsilon) },
+          })),
+        };
+        const charged = spend(
+          ledger,
+          request.period,
+          { unit: 'epsilon', amount: epsilonOf(request) },
+          created.release_id,
+        );
+        if (!charged.ok) throw new StatisticsRefusal(charged.error.rule, charged.error.message);
+        await em.query(
+          `INSERT INTO statistics_privacy_ledger (period, release_id, epsilon) VALUES ($1, $2, $3::numeric)`,
+          [request.period, created.release_id, epsilonDecimal(request)],
+        );
+      }
+      return rows;
+    });
     let row = inserted[0];
     const created = row !== undefined;
     if (!row) {
@@ -117,6 +191,25 @@ export class StatisticsReleases {
     }
     if (row.status !== 'built') await this.enqueue(row.release_id);
     return { releaseId: row.release_id, status: row.status, created };
+  }
+
+  /**
+   * The position of the last event committed so far. With the PostgreSQL event store,
+   * `headPosition()` is the head below the visibility horizon (the oldest transaction still
+   * running anywhere holds it back, e.g. a queue worker's), so it can lag events already
+   * committed; the highest committed position bounds every event committed before now, and the
+   * fact projection's checkpoint passes it once those events are applied. EventStoreDB's head
+   * has no such lag.
+   */
+  private async lastCommittedPosition(): Promise<GlobalPosition> {
+    if (this.eventStore instanceof PostgresEventStore) {
+      const rows = (await this.dataSource.query(
+        `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM events
+          ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+      )) as { commit: string; prepare: string }[];
+      if (rows[0]) return { commit: BigInt(rows[0].commit), prepare: BigInt(rows[0].prepare) };
+    }
+    return this.eventStore.headPosition();
   }
 
   /** Adds the build job (BullMQ ignores a job id already queued; a finished one is replaced). */

@@ -112,11 +112,6 @@ export class StatisticsController {
         fields: [{ field: checked.field, reason: checked.message }],
       });
     }
-    if (checked.value.mode === 'dp')
-      throw new StatisticsRefusal(
-        'DP_NOT_AVAILABLE',
-        'Differential-privacy releases need the privacy-budget ledger of @remedy/disclosure-control, not available in this build',
-      );
     const result = await this.releases.request(checked.value);
     void reply.header('location', `/statistics/releases/${result.releaseId}`);
     return { releaseId: result.releaseId, status: result.status, replayed: !result.created };

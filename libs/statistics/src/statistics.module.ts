@@ -31,6 +31,8 @@ export interface StatisticsApiOptions {
   readonly imports?: ModuleMetadata['imports'];
   /** Routes (`METHOD /template`) a rapporteur-only actor may call besides the statistics. Default `GET /session`. */
   readonly rapporteurAlsoMay?: readonly string[];
+  /** Privacy budget (ε) per reporting year for differential-privacy releases, a decimal string. Default `1`. */
+  readonly epsilonBudgetPerYear?: string;
 }
 
 export const RELEASE_WORKER = Symbol('RELEASE_WORKER');
@@ -66,7 +68,9 @@ export class StatisticsModule {
           provide: STATISTICS_RELEASES,
           inject: [DataSource, QUEUE_KIT, EVENT_STORE],
           useFactory: (ds: DataSource, kit: QueueKit, store: EventStore) =>
-            new StatisticsReleases(ds, kit.queue<ReleaseJobData>(RELEASES_QUEUE), store),
+            new StatisticsReleases(ds, kit.queue<ReleaseJobData>(RELEASES_QUEUE), store, {
+              epsilonBudgetPerYear: options.epsilonBudgetPerYear,
+            }),
         },
         {
           provide: RELEASE_SIGNER,
