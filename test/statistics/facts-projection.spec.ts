@@ -147,6 +147,33 @@ describe('statistics fact projection', () => {
       meansOfControl: [],
       personal: {},
     });
+    const receiver = randomUUID();
+    await child({
+      type: 'GiveConsent',
+      purpose: 'referral',
+      receivingOrganisationId: receiver,
+      obtainedInLanguage: 'uk',
+      interpreterUsed: true,
+    });
+    await caseScript(
+      h.writer,
+      org.supervisor,
+      childCaseId,
+    )({
+      type: 'RecordBestInterestsAssessment',
+      assessmentId: randomUUID(),
+      decision: 'referral',
+      outcome: 'proceed',
+      guardianPresent: true,
+      personal: { text: marker('BIA') },
+    });
+    await child({
+      type: 'ReferCase',
+      referralId: randomUUID(),
+      toOrganisationId: receiver,
+      service: 'Psychological',
+      personal: {},
+    });
     await project();
   });
 
@@ -182,6 +209,8 @@ describe('statistics fact projection', () => {
     });
     const child = rows.find((r) => r.sex_gender === 'NonConforming')!;
     expect(child).toMatchObject({
+      child_decisions: 1,
+      child_decisions_assessed: 1,
       age_group: '12-17',
       citizenships: ['UNKNOWN'],
       status: 'PossibleVictimOfTrafficking',
