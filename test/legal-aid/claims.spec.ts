@@ -406,4 +406,28 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
     });
     expect(await snapshot()).toEqual(before);
   });
+
+  it("erasure drops the claims' free text; amounts, dates and access stay", async () => {
+    await h.writer.run(caseA, {
+      type: 'ErasePersonalData',
+      actor: holder.supervisor,
+      erasureRequestId: randomUUID(),
+    });
+    await h.cipher.destroyCaseKey(caseA);
+    expect(
+      await waitForProjection(h.ds, legalAidProjection.name, h.writer.lastPosition, 10_000),
+    ).toBe(true);
+    const view = (await queries.caseView(lawyerOf(legalOrg), caseA))!;
+    expect(view.person).toEqual({ erased: true });
+    expect(view.claims.find((c) => c.claimId === tribunal)).toMatchObject({
+      texts: [],
+      awarded: { total: 300_000 },
+      paid: 100_000,
+    });
+    const { rows } = await h.pool.query(
+      `SELECT sealed_texts FROM legal_aid_claims WHERE case_id = $1`,
+      [caseA],
+    );
+    expect(rows.map((r) => r.sealed_texts)).toEqual([[], []]);
+  });
 });
