@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createLegalAidApp, ok, organisationWithStaff, stringsIn, type ApiApp } from './support';
+import {
+  createLegalAidApp,
+  ok as post,
+  organisationWithStaff,
+  stringsIn,
+  type ApiApp,
+} from './support';
 
 type Staff = Awaited<ReturnType<typeof organisationWithStaff>>;
 
@@ -59,6 +65,14 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
   ];
 
   const lawyerGet = (path = `/legal-aid/cases/${caseId}`) => api.get(legal.legalAid, path);
+  /** The position of the last command (read your writes for the lists). */
+  let last = '';
+  const ok = async (...args: Parameters<typeof post>) => {
+    const body = await post(...args);
+    last = body.position;
+    return body;
+  };
+  const fresh = () => ({ 'x-min-position': last });
 
   beforeAll(async () => {
     api = await createLegalAidApp();
@@ -292,17 +306,19 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
     const res = await api.get(holder.supervisor, `/legal-aid/cases/${caseId}`);
     expect(res.statusCode).toBe(200);
     expect(res.json().access).toBe('holder');
-    const list = await api.get(holder.caseworker, '/legal-aid/cases');
+    const list = await api.get(holder.caseworker, '/legal-aid/cases', fresh());
     expect(list.json().items.map((i: { caseId: string }) => i.caseId)).toContain(caseId);
   });
 
   it('lists the case for the lawyer while access is live', async () => {
-    const list = await api.get(legal.legalAid, '/legal-aid/cases');
+    const list = await api.get(legal.legalAid, '/legal-aid/cases', fresh());
     expect(list.statusCode).toBe(200);
     expect(list.json().items).toEqual([
       { caseId, reference, access: 'legal_aid', identificationStatus: 'ActualVictimOfTrafficking' },
     ]);
-    expect((await api.get(otherLegal.legalAid, '/legal-aid/cases')).json().items).toEqual([]);
+    expect((await api.get(otherLegal.legalAid, '/legal-aid/cases', fresh())).json().items).toEqual(
+      [],
+    );
   });
 
   it('withdrawing the legal-aid consent cuts the lawyer off on the very next request (404, and gone from lists)', async () => {

@@ -78,8 +78,8 @@ const VERIFY_CONCURRENCY = 8;
 /**
  * The legal-aid read side. Legal-aid access is never decided from a stale read:
  * - one case: the case stream is read and folded with the domain's `evolve` at request time
- *   (`legalAidReachOf`); the row is then read from the projection (waiting, bounded, for the
- *   stream's last event only when the projection has no row for the case yet);
+ *   (`legalAidReachOf`); the row is read once the projection has applied the stream's last
+ *   event (bounded wait, then 503), so the view is as fresh as the access decision;
  * - lists: every case the projection says the organisation reaches through legal aid is
  *   verified the same way on its stream (`verifiedLegalAidCases`) before any of its rows is used;
  *   cases the organisation holds are served from the projection, like every holder's list.
@@ -105,10 +105,16 @@ export class LegalAidQueries {
    * projection's candidates (not held, access and consent live), each verified on its stream.
    * A revocation is therefore effective on the next request, whatever the projection's lag.
    */
-  async verifiedLegalAidCases(organisationId: string): Promise<string[]> {
+  async verifiedLegalAidCases(
+    organisationId: string,
+    options: { withClaimsOnly?: boolean } = {},
+  ): Promise<string[]> {
+    const withClaims = options.withClaimsOnly
+      ? 'AND EXISTS (SELECT 1 FROM legal_aid_claims cl WHERE cl.case_id = c.case_id)'
+      : '';
     const candidates = (
       (await this.options.dataSource.query(
-        `SELECT c.case_id FROM legal_aid_cases c WHERE ${legalAidCandidatesSql('c', '$1')}`,
+        `SELECT c.case_id FROM legal_aid_cases c WHERE ${legalAidCandidatesSql('c', '$1')} ${withClaims}`,
         [organisationId],
       )) as { case_id: string }[]
     ).map((r) => r.case_id);
@@ -152,11 +158,9 @@ export class LegalAidQueries {
           [caseId],
         )) as LegalAidCaseRow[]
       )[0];
-    let row = await read();
-    if (!row) {
-      await this.waitFor(found.position); // a case the projection has not seen yet
-      row = await read();
-    }
+    // The row as of (at least) the stream just read: bounded wait, then 503.
+    await this.waitFor(found.position);
+    const row = await read();
     if (!row) throw new LegalAidNotReadyError();
     const claimRows = (
       (await this.options.dataSource.query(
@@ -345,7 +349,9 @@ export class LegalAidClaimQueries {
 
   /** Claims per lawyer, per case or per organisation, soonest next deadline first; totals per currency. */
   async listClaims(caller: LegalAidCaller, filter: ClaimFilter = {}) {
-    const verified = await this.q.verifiedLegalAidCases(caller.organisationId);
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
+      withClaimsOnly: true,
+    });
     const limit = Math.min(Math.max(1, filter.limit ?? 100), 500);
     const today = this.q.today();
     const { where, params } = claimScope(caller.organisationId, verified, filter);
@@ -373,7 +379,9 @@ export class LegalAidClaimQueries {
    * currency (a sum never mixes currencies).
    */
   async portfolio(caller: LegalAidCaller, filter: Pick<ClaimFilter, 'representativeId'> = {}) {
-    const verified = await this.q.verifiedLegalAidCases(caller.organisationId);
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
+      withClaimsOnly: true,
+    });
     const { where, params } = claimScope(caller.organisationId, verified, filter);
     const rows = (await this.ds.query(
       `SELECT cl.avenue, cl.status, cl.currency, GROUPING(cl.avenue) AS g_avenue, GROUPING(cl.status) AS g_status, ${TOTALS}
@@ -409,7 +417,9 @@ export class LegalAidClaimQueries {
     caller: LegalAidCaller,
     options: { days: number; representativeId?: string; limit?: number },
   ) {
-    const verified = await this.q.verifiedLegalAidCases(caller.organisationId);
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
+      withClaimsOnly: true,
+    });
     const from = this.q.today();
     const to = addDays(from, options.days);
     const limit = Math.min(Math.max(1, options.limit ?? 200), 1000);
