@@ -66,6 +66,8 @@ export class ReminderRuntime {
       ...options.settings.sources.flatMap((src) => src.projections ?? []),
     ]);
     this.queue = options.kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+    // Connection errors of the queue (Redis down): logged here rather than printed raw by BullMQ.
+    this.queue.on('error', (e) => this.logger.error('reminder queue error', { error: errorName(e) }));
     this.reconciler = new ReminderReconciler(
       options.dataSource,
       this.queue,

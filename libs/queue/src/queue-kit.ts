@@ -38,6 +38,65 @@ export const WORKER_DEFAULTS = {
   concurrency: 4,
 } as const;
 
+/**
+ * How long a queue call waits for the queue's FIRST connection to Redis. BullMQ waits for it
+ * without a bound (ioredis keeps reconnecting), so a queue created while Redis is down would hang
+ * every call (a reconciliation, a /metrics scrape) instead of failing. Once connected, calls fail
+ * at once while Redis is unreachable (no offline queue).
+ */
+export const QUEUE_CONNECT_TIMEOUT_MS = 5_000;
+
+export class QueueUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+/**
+ * The queue, with every call that returns a promise bounded by its connection's readiness: the
+ * call rejects with QueueUnavailableError when the queue has not connected within `ms`.
+ */
+function boundedByConnection<Q extends AnyQueue>(queue: Q, ms: number): Q {
+  const notReady = (method: string) =>
+    new Promise<never>((_, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        reject(
+          new QueueUnavailableError(
+            `queue ${queue.name}: ${method} failed, not connected within ${ms} ms`,
+          ),
+        );
+      }, ms);
+      timer.unref();
+      queue.waitUntilReady().then(
+        () => {
+          // Connected: the call itself decides (this promise never settles).
+          if (!settled) clearTimeout(timer);
+        },
+        (e: unknown) => {
+          if (settled) return;
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  return new Proxy(queue, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || property === 'waitUntilReady' || property === 'close')
+        return value;
+      return function (this: unknown, ...args: unknown[]) {
+        const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (!(result instanceof Promise)) return result === target ? receiver : result;
+        result.catch(() => undefined); // settled by the race below; a late rejection is not unhandled
+        return Promise.race([result, notReady(String(property))]);
+      };
+    },
+  });
+}
+
 export const JOB_DEFAULTS = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 1_000 },
@@ -60,6 +119,9 @@ function redisConnection(url: string) {
     // BullMQ requires this for workers' blocking connections.
     maxRetriesPerRequest: null,
     enableOfflineQueue: false,
+    // Reconnect at least every 2 s while Redis is away (BullMQ's default backs off to 20 s, so
+    // workers would resume up to 20 s after Redis is back).
+    retryStrategy: (times: number) => Math.min(200 * times, 2_000),
   };
 }
 
@@ -104,7 +166,7 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
           connection: { ...connection, enableOfflineQueue: false },
         });
         queues.push(q as AnyQueue);
-        return q as never;
+        return boundedByConnection(q as AnyQueue, QUEUE_CONNECT_TIMEOUT_MS) as never;
       },
       worker(name, processor, opts) {
         const w = new Worker(name, processor as Processor, {
