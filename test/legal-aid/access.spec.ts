@@ -189,8 +189,9 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
     await ok(api, holder.caseworker, `/cases/${caseId}/legal-aid-access`, {
       legalAidOrganisationId: legal.organisationId,
     });
-    // No X-Min-Position: the lawyer's next request sees the grant.
-    const res = await lawyerGet();
+    // The lawyer's next request reaches the case (decided from the stream); X-Min-Position makes
+    // the content include every write made so far.
+    const res = await api.get(legal.legalAid, `/legal-aid/cases/${caseId}`, fresh());
     expect(res.statusCode).toBe(200);
     body = res.body;
     view = res.json();
@@ -350,7 +351,7 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
 
   it('after erasure the person reads as erased; the coarse facts remain', async () => {
     await ok(api, holder.supervisor, `/cases/${caseId}/erasure`);
-    const res = await api.get(holder.caseworker, `/legal-aid/cases/${caseId}`);
+    const res = await api.get(holder.caseworker, `/legal-aid/cases/${caseId}`, fresh());
     expect(res.statusCode).toBe(200);
     expect(res.json().person).toEqual({ erased: true });
     expect(res.json().identification.status).toBe('ActualVictimOfTrafficking');

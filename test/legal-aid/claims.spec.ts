@@ -63,8 +63,6 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
       dataSource: h.ds,
       cipher: h.cipher,
       eventStore: h.store,
-      waiter,
-      waitTimeoutMs: 5_000,
       timeZone: TZ,
     });
     claims = new LegalAidClaimQueries(queries);

@@ -260,8 +260,6 @@ async function main() {
       dataSource: ds,
       cipher: { decryptJsonForCase: async () => ({}) as never },
       eventStore: store,
-      waiter: { waitFor: async () => true },
-      waitTimeoutMs: 2_000,
       timeZone: TZ,
     });
     const claims = new LegalAidClaimQueries(queries);

@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-valida
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CLAIM_STATUSES, REMEDY_AVENUES } from '@remedy/case-domain';
 import { ReadsProjections } from '@remedy/http';
-import { checkRole, mapNotReady } from './legal-aid.controller';
+import { checkRole } from './legal-aid.controller';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidClaimQueries } from './queries';
 import { LEGAL_AID_CLAIM_QUERIES } from './tokens';
@@ -85,15 +85,13 @@ export class LegalAidClaimsController {
   @ReadsProjections(LEGAL_AID_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: ClaimsQuery) {
     checkRole(actor);
-    return mapNotReady(
-      this.claims.listClaims(actor, {
-        representativeId: representativeOf(actor, query.representative),
-        caseId: query.caseId?.toLowerCase(),
-        status: query.status,
-        avenue: query.avenue,
-        limit: query.limit,
-      }),
-    );
+    return this.claims.listClaims(actor, {
+      representativeId: representativeOf(actor, query.representative),
+      caseId: query.caseId?.toLowerCase(),
+      status: query.status,
+      avenue: query.avenue,
+      limit: query.limit,
+    });
   }
 
   @Get('portfolio')
@@ -103,11 +101,9 @@ export class LegalAidClaimsController {
   @ReadsProjections(LEGAL_AID_PROJECTION)
   portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery) {
     checkRole(actor);
-    return mapNotReady(
-      this.claims.portfolio(actor, {
-        representativeId: representativeOf(actor, query.representative),
-      }),
-    );
+    return this.claims.portfolio(actor, {
+      representativeId: representativeOf(actor, query.representative),
+    });
   }
 
   @Get('deadlines')
@@ -117,11 +113,9 @@ export class LegalAidClaimsController {
   @ReadsProjections(LEGAL_AID_PROJECTION)
   deadlines(@CurrentActor() actor: Actor, @Query() query: DeadlinesQuery) {
     checkRole(actor);
-    return mapNotReady(
-      this.claims.deadlines(actor, {
-        days: query.days ?? 30,
-        representativeId: representativeOf(actor, query.representative),
-      }),
-    );
+    return this.claims.deadlines(actor, {
+      days: query.days ?? 30,
+      representativeId: representativeOf(actor, query.representative),
+    });
   }
 }

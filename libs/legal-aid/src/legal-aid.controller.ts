@@ -6,7 +6,6 @@ import {
   NotFoundException,
   Param,
   Query,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -15,7 +14,7 @@ import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
 import { mayReadLegalAid } from './access';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
-import { LegalAidNotReadyError, LegalAidQueries } from './queries';
+import { LegalAidQueries } from './queries';
 import { LEGAL_AID_QUERIES } from './tokens';
 
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -32,21 +31,6 @@ export function checkRole(actor: Actor): void {
       error: 'Forbidden',
       message: 'The legal-aid read API is for legal-aid lawyers, caseworkers and supervisors',
     });
-  }
-}
-
-export async function mapNotReady<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (err instanceof LegalAidNotReadyError) {
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: err.message,
-      });
-    }
-    throw err;
   }
 }
 
@@ -77,7 +61,7 @@ export class LegalAidCasesController {
   @ReadsProjections(LEGAL_AID_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: LegalAidCasesQuery) {
     checkRole(actor);
-    return mapNotReady(this.queries.listCases(actor, query));
+    return this.queries.listCases(actor, query);
   }
 
   @Get(':caseId')
@@ -89,7 +73,7 @@ export class LegalAidCasesController {
   async detail(@CurrentActor() actor: Actor, @Param('caseId') caseId: string) {
     checkRole(actor);
     if (!CASE_ID.test(caseId)) notFound();
-    const view = await mapNotReady(this.queries.caseView(actor, caseId.toLowerCase()));
+    const view = await this.queries.caseView(actor, caseId.toLowerCase());
     if (!view) notFound();
     return view;
   }

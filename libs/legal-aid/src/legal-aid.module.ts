@@ -9,11 +9,6 @@ import { DataSource } from 'typeorm';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { CaseCipher } from '@remedy/crypto';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
-import {
-  PROJECTION_WAITER,
-  READ_YOUR_WRITES_TIMEOUT_MS,
-  type ProjectionWaiter,
-} from '@remedy/http';
 import { LegalAidCasesController } from './legal-aid.controller';
 import { LegalAidClaimsController } from './claims.controller';
 import { LegalAidClaimQueries, LegalAidQueries } from './queries';
@@ -30,8 +25,7 @@ export interface LegalAidModuleOptions {
 
 /**
  * The legal-aid read API (GET /legal-aid/...). Needs from the app: a TypeORM DataSource with
- * ALL_PROJECTIONS' entities, EVENT_STORE, PROJECTION_WAITER and READ_YOUR_WRITES_TIMEOUT_MS
- * (PlatformModule), REMEDY_CONFIG, and a CaseCipher. The projection runs in the worker through
+ * ALL_PROJECTIONS' entities, EVENT_STORE (PlatformModule), REMEDY_CONFIG, and a CaseCipher. The projection runs in the worker through
  * ALL_PROJECTIONS of @remedy/read-models.
  */
 @Module({})
@@ -39,28 +33,17 @@ export class LegalAidModule {
   static forRoot(options: LegalAidModuleOptions = {}): DynamicModule {
     const queries: Provider = {
       provide: LEGAL_AID_QUERIES,
-      inject: [
-        DataSource,
-        options.cipherToken ?? CaseCipher,
-        EVENT_STORE,
-        PROJECTION_WAITER,
-        READ_YOUR_WRITES_TIMEOUT_MS,
-        REMEDY_CONFIG,
-      ],
+      inject: [DataSource, options.cipherToken ?? CaseCipher, EVENT_STORE, REMEDY_CONFIG],
       useFactory: (
         dataSource: DataSource,
         cipher: CaseCipher,
         eventStore: EventStore,
-        waiter: ProjectionWaiter,
-        waitTimeoutMs: number,
         config: RemedyConfig,
       ) =>
         new LegalAidQueries({
           dataSource,
           cipher,
           eventStore,
-          waiter,
-          waitTimeoutMs,
           timeZone: config.jurisdictionTimeZone,
           now: options.now,
         }),

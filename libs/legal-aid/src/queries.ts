@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { addDays, calendarDateIn, evolveAll, initialState, upcast } from '@remedy/case-domain';
 import { caseStreamId, type PersonalDecrypter } from '@remedy/case-read-models';
-import type { EventStore, GlobalPosition } from '@remedy/event-store';
-import type { ProjectionWaiter } from '@remedy/http';
+import type { EventStore } from '@remedy/event-store';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
 import { claimTexts, claimView, type ClaimView, type CurrencyTotals } from './claim-views';
 import { CLAIM_SELECT, claimRowOf, claimSelect } from './claims.projection';
@@ -13,16 +12,7 @@ import type {
   NonPunishmentFlagValue,
   RemedyValue,
 } from './entities';
-import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { openLegalAidPersonal, type LegalAidPersonal } from './personal';
-
-/** The read model has not (yet) caught up with what the stream says: 503, retry shortly. */
-export class LegalAidNotReadyError extends Error {
-  override readonly name = 'LegalAidNotReadyError';
-  constructor() {
-    super('The legal-aid read model has not caught up yet; retry shortly');
-  }
-}
 
 /** Who asks: opaque ids only. */
 export interface LegalAidCaller {
@@ -63,9 +53,6 @@ export interface LegalAidQueriesOptions {
   readonly dataSource: DataSource;
   readonly cipher: PersonalDecrypter;
   readonly eventStore: EventStore;
-  readonly waiter: ProjectionWaiter;
-  /** Bounded wait for the projection (read your writes); then 503. */
-  readonly waitTimeoutMs: number;
   readonly timeZone: string;
   readonly now?: () => Date;
 }
@@ -78,8 +65,7 @@ const VERIFY_CONCURRENCY = 8;
 /**
  * The legal-aid read side. Legal-aid access is never decided from a stale read:
  * - one case: the case stream is read and folded with the domain's `evolve` at request time
- *   (`legalAidReachOf`); the row is read once the projection has applied the stream's last
- *   event (bounded wait, then 503), so the view is as fresh as the access decision;
+ *   (`legalAidReachOf`); only then is the row read from the projection;
  * - lists: every case the projection says the organisation reaches through legal aid is
  *   verified the same way on its stream (`verifiedLegalAidCases`) before any of its rows is used;
  *   cases the organisation holds are served from the projection, like every holder's list.
@@ -89,15 +75,6 @@ export class LegalAidQueries {
   readonly now: () => Date;
   constructor(readonly options: LegalAidQueriesOptions) {
     this.now = options.now ?? (() => new Date());
-  }
-
-  private async waitFor(position: GlobalPosition): Promise<void> {
-    const reached = await this.options.waiter.waitFor(
-      [LEGAL_AID_PROJECTION],
-      position,
-      this.options.waitTimeoutMs,
-    );
-    if (!reached) throw new LegalAidNotReadyError();
   }
 
   /**
@@ -130,13 +107,13 @@ export class LegalAidQueries {
   }
 
   /**
-   * How the caller's organisation reaches the case, from the stream itself, and the position of
-   * its last event; undefined when unreachable or unknown.
+   * How the caller's organisation reaches the case, from the stream itself; undefined when
+   * unreachable or unknown.
    */
   async reach(
     organisationId: string,
     caseId: string,
-  ): Promise<{ reach: LegalAidReach; position: GlobalPosition } | undefined> {
+  ): Promise<{ reach: LegalAidReach } | undefined> {
     const events = await this.options.eventStore.readStream(caseStreamId(caseId));
     const last = events[events.length - 1];
     if (!last) return undefined;
@@ -145,7 +122,7 @@ export class LegalAidQueries {
       initialState,
     );
     const reach = legalAidReachOf(state, organisationId);
-    return reach ? { reach, position: last.position } : undefined;
+    return reach ? { reach } : undefined;
   }
 
   async caseView(caller: LegalAidCaller, caseId: string): Promise<LegalAidCaseView | undefined> {
@@ -158,10 +135,10 @@ export class LegalAidQueries {
           [caseId],
         )) as LegalAidCaseRow[]
       )[0];
-    // The row as of (at least) the stream just read: bounded wait, then 503.
-    await this.waitFor(found.position);
+    // Not projected yet (a case opened a moment ago): not found yet, as GET /cases/:id answers;
+    // X-Min-Position makes the read wait for a write the client made.
     const row = await read();
-    if (!row) throw new LegalAidNotReadyError();
+    if (!row) return undefined;
     const claimRows = (
       (await this.options.dataSource.query(
         `SELECT ${CLAIM_SELECT} FROM legal_aid_claims WHERE case_id = $1 ORDER BY filed_on, claim_id`,
