@@ -15,9 +15,10 @@
  * (bench/lib/database.ts); a fresh database per section, dropped at the end. Queues: BullMQ on
  * Redis when REDIS_URL is set, else on PostgreSQL.
  *
- * Environment: BENCH_QUICK=1 (small sizes, a few seconds each), BENCH_REPLAY_EVENTS (default
- * 1,000,000), BENCH_WORKER_REPLAY_SECONDS (longest worker replay, default 60), BENCH_SECONDS
- * (seconds per measured slice, default 5).
+ * Environment: BENCH_QUICK=1 (small sizes, a few seconds each); BENCH_REPLAY_EVENTS (default
+ * 500,000: with 1,000,000 the whole run took more than 15 minutes on 2 shared cores);
+ * BENCH_WORKER_REPLAY_SECONDS (longest worker replay, default 60); BENCH_SECONDS (seconds per
+ * measured slice, default 5).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -46,7 +47,9 @@ const SIZES = {
   assistCases: quick ? 40 : 200,
   lagSeconds: quick ? 3 : 20,
   lagRate: 200,
-  replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? (quick ? 20_000 : 1_000_000)),
+  // 1,000,000 took the whole bench to 15 min 50 s on the 2 shared cores (load average ~12), the
+  // rebuild alone 527 s: the default is half, BENCH_REPLAY_EVENTS=1000000 for the full size.
+  replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? (quick ? 20_000 : 500_000)),
   workerReplaySeconds: Number(process.env.BENCH_WORKER_REPLAY_SECONDS ?? (quick ? 10 : 60)),
 };
 
