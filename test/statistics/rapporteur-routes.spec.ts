@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { catchUp, openReadSide } from '../cases/read/support/case-writer';
+import { parsePosition } from '@remedy/event-store';
+import { catchUp, openReadSide, START_POSITION } from '../cases/read/support/case-writer';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { concreteUrl } from '../support/routes';
 import {
@@ -48,13 +49,15 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
       payload: OPEN_CASE_BODY,
     });
     expect(opened.statusCode).toBe(201);
-    caseId = (opened.json() as { caseId: string }).caseId;
+    const answer = opened.json() as { caseId: string; position: string };
+    caseId = answer.caseId;
+    const until = parsePosition(answer.position)!;
     // The API process runs no projection (the worker does): bring every read model up to date here,
     // so that the case-level routes would have something to answer.
     const readSide = await openReadSide(db.url, ALL_PROJECTIONS);
     try {
       for (const projection of ALL_PROJECTIONS)
-        await catchUp(readSide.ds, readSide.store, projection);
+        await catchUp(readSide.ds, readSide.store, projection, START_POSITION, 100, until);
     } finally {
       await readSide.close();
     }
@@ -89,12 +92,40 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
         expect(res.body).not.toContain(caseId);
         continue;
       }
+      // 403/404, or 400 when the empty body or missing query is not valid input for the route
+      // (validation comes first, for every token); never a 2xx.
+      const allowed = [400, 403, 404];
       expect({
         route: `${route.method} ${route.url}`,
-        status: [403, 404].includes(res.statusCode),
+        status: allowed.includes(res.statusCode),
       }).toEqual({ route: `${route.method} ${route.url}`, status: true });
       expect(res.body).not.toContain(caseId);
     }
+    // With valid input, opening and searching cases are refused too.
+    const json = { 'content-type': 'application/json' };
+    const open = await api.request(rapporteur, {
+      method: 'POST',
+      url: '/cases',
+      headers: json,
+      payload: OPEN_CASE_BODY,
+    });
+    expect(open.statusCode).toBe(403);
+    const search = await api.request(rapporteur, {
+      method: 'POST',
+      url: '/cases/search',
+      headers: json,
+      payload: {
+        fullName: OPEN_CASE_BODY.personal.fullName,
+        birthDate: OPEN_CASE_BODY.personal.birthDate,
+      },
+    });
+    expect(search.statusCode).toBe(403);
+    expect(
+      (await api.request(rapporteur, { method: 'GET', url: '/cases?limit=5' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await api.request(rapporteur, { method: 'GET', url: '/cases?limit=oops' })).statusCode,
+    ).toBe(400);
     // Nothing was appended on the rapporteur's behalf: the case still has its opening event only.
     const events = await api.request(await api.token(['caseworker'], organisationId), {
       method: 'GET',

@@ -1,13 +1,17 @@
 import {
+  BadRequestException,
   ForbiddenException,
   Inject,
   Injectable,
   Optional,
   SetMetadata,
+  type ArgumentMetadata,
   type CanActivate,
   type ExecutionContext,
+  type PipeTransform,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { createValidationPipe } from '@remedy/http';
 import {
   IS_PUBLIC_KEY,
   TOKEN_VERIFIER,
@@ -36,15 +40,32 @@ interface RequestLike {
   method?: string;
   headers: Record<string, string | string[] | undefined>;
   routeOptions?: { url?: string };
+  body?: unknown;
+  query?: Record<string, unknown>;
+  params?: Record<string, unknown>;
+}
+
+/** Nest's metadata keys and parameter kinds (@nestjs/common constants and RouteParamtypes). */
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+const PARAMTYPES_METADATA = 'design:paramtypes';
+const SOURCES: Record<number, 'body' | 'query' | 'param'> = { 3: 'body', 4: 'query', 5: 'param' };
+
+interface RouteArg {
+  readonly index: number;
+  readonly data?: string;
+  readonly pipes?: readonly (PipeTransform | (new () => PipeTransform))[];
 }
 
 /**
  * Global guard (APP_GUARD of StatisticsModule.forApi): an actor who is only a national
- * rapporteur reaches the routes marked @RapporteurRoute() (the statistics), @Public() routes
- * and the `alsoAllowed` routes (default `GET /session`, which returns the caller's own ids), and
- * is refused (403) everywhere else, whatever other modules check: no route that returns case-level
- * data answers a rapporteur. It reads the actor set by AuthGuard, or verifies the token itself
- * when it runs first (an invalid token is left to AuthGuard's 401).
+ * rapporteur reads only the routes marked @RapporteurRoute() (the statistics), @Public() routes
+ * and the `alsoAllowed` routes (default `GET /session`, which returns the caller's own ids): every
+ * other GET is refused (403) before its handler runs, whatever that handler checks, so no read
+ * returns case-level data to a rapporteur. Invalid input is still 400 first (the API's contract
+ * for every token): the route's query and path parameters go through the validation pipe and
+ * their own pipes, the handler never runs. Commands are refused by their own handlers (see
+ * below). It reads the actor set by AuthGuard, or verifies the token itself when it runs first
+ * (an invalid token is left to AuthGuard's 401).
  */
 @Injectable()
 export class RapporteurScopeGuard implements CanActivate {
@@ -72,12 +93,61 @@ export class RapporteurScopeGuard implements CanActivate {
       }
     }
     if (!actor || !isRapporteurOnly(actor)) return true;
+    // Reads are refused here. Commands (POST/PUT/PATCH/DELETE) are left to their handlers, which
+    // validate first (400 naming the field, headers included) and then refuse every role that may
+    // not act (the case-commands pipeline, organisations, legal aid: 403/404 to a rapporteur);
+    // test/statistics/rapporteur-routes.spec.ts checks every route of the API either way.
+    if (request.method !== 'GET' && request.method !== 'HEAD') return true;
     const route = `${request.method ?? ''} ${request.routeOptions?.url ?? ''}`;
     if (this.alsoAllowed.includes(route)) return true;
+    // Invalid input is still answered 400 naming the field, as the route would (the fault test's
+    // contract for every token): the route's body, query and path parameters go through the
+    // app's validation pipe and their own pipes first; the handler itself never runs.
+    await this.validateAsTheRoute(context, request);
     throw new ForbiddenException({
       statusCode: 403,
       error: 'Forbidden',
       message: 'National rapporteurs receive aggregate statistics only (see /statistics)',
     });
+  }
+
+  private readonly validation = createValidationPipe();
+
+  private async validateAsTheRoute(context: ExecutionContext, request: RequestLike): Promise<void> {
+    const controller = context.getClass();
+    const method = context.getHandler().name;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
+      string,
+      RouteArg
+    >;
+    const types = (Reflect.getMetadata(
+      PARAMTYPES_METADATA,
+      controller.prototype as object,
+      method,
+    ) ?? []) as unknown[];
+    for (const [key, arg] of Object.entries(args)) {
+      const type = SOURCES[Number(key.split(':')[0])];
+      if (!type) continue;
+      const source =
+        type === 'body' ? request.body : type === 'query' ? request.query : request.params;
+      let value: unknown = arg.data
+        ? (source as Record<string, unknown> | undefined)?.[arg.data]
+        : source;
+      const metadata: ArgumentMetadata = {
+        type,
+        metatype: types[arg.index] as ArgumentMetadata['metatype'],
+        data: arg.data,
+      };
+      try {
+        value = await this.validation.transform(value, metadata);
+        for (const pipe of arg.pipes ?? []) {
+          const instance = typeof pipe === 'function' ? new pipe() : pipe;
+          value = await instance.transform(value, metadata);
+        }
+      } catch (err) {
+        if (err instanceof BadRequestException) throw err;
+        return; // anything else: the refusal below
+      }
+    }
   }
 }
