@@ -137,10 +137,9 @@ export class ReminderRuntime {
   private async probeQueue(): Promise<void> {
     try {
       await this.options.kit.ping();
-      if (this.queueDown) {
-        this.queueDown = false;
-        await this.reconcile('full', 'queue-reconnected');
-      }
+      // The probe's own connection may be back before the queue's: until a full reconciliation
+      // succeeds, the queue counts as down and the next probe tries again.
+      if (this.queueDown && (await this.reconcile('full', 'queue-reconnected'))) this.queueDown = false;
     } catch {
       this.queueDown = true;
     }
