@@ -375,4 +375,77 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       await runtime.stop();
     }
   });
+
+  it('claim reminders come back when the queue backend answers again after failing, and periodically', async () => {
+    const caseId = await caseWithLegalAid();
+    const claimId = randomUUID();
+    const deadline = addDays(today, 45);
+    await h.writer.run(caseId, {
+      type: 'FileCompensationClaim',
+      actor: lawyer,
+      claimId,
+      avenue: 'OutOfCourtSettlement',
+      respondentKind: 'SupplyChainBusiness',
+      currency: 'EUR',
+      claimed: { Other: 9_000 },
+      filingDeadline: deadline,
+      personal: {},
+    });
+    await project();
+    const expected = [holder.organisationId, legalOrg]
+      .map((o) => claimReminderJobId('claim_filing_deadline', claimId, deadline, o))
+      .sort();
+    const waitFor = async (n: number) => {
+      const until = Date.now() + 15_000;
+      while ((await pendingIds()).length !== n && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+    };
+    let backendDown = false;
+    const flakyKit: QueueKit = {
+      ...kit,
+      ping: async () => {
+        if (backendDown) throw new Error('connection refused');
+        await kit.ping();
+      },
+    };
+    const sources = [claimDeadlineReminders()];
+    const runtime = new ReminderRuntime({
+      dataSource: h.ds,
+      kit: flakyKit,
+      settings: reminderSettings({ timeZone: TZ, sources, queueProbeSeconds: 0.05 }),
+      process: false,
+    });
+    await runtime.start();
+    try {
+      expect(await pendingIds()).toEqual(expected);
+      backendDown = true;
+      await queue.obliterate({ force: true });
+      await new Promise((r) => setTimeout(r, 200)); // several failed probes
+      expect(await pendingIds()).toEqual([]);
+      backendDown = false; // the next probe sees it answer: full reconciliation
+      await waitFor(2);
+      expect(await pendingIds()).toEqual(expected);
+    } finally {
+      await runtime.stop();
+    }
+    const periodic = new ReminderRuntime({
+      dataSource: h.ds,
+      kit,
+      settings: reminderSettings({
+        timeZone: TZ,
+        sources,
+        reconcileEveryMinutes: 0.002,
+        queueProbeSeconds: 3600,
+      }),
+      process: false,
+    });
+    await periodic.start();
+    try {
+      await queue.obliterate({ force: true });
+      await waitFor(2); // the periodic full run (every 120 ms here) puts them back
+      expect(await pendingIds()).toEqual(expected);
+    } finally {
+      await periodic.stop();
+    }
+  });
 });
