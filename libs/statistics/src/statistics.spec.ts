@@ -1,0 +1,287 @@
+import type { CaseEvent } from '@remedy/case-domain';
+import { CATALOGUE, compensationAmounts, countTable, paymentOf } from './catalogue';
+import {
+  factRows,
+  foldStatistics,
+  initialStatState,
+  type CaseStatState,
+  type FactRow,
+} from './facts';
+import { htcdsLine } from './htcds';
+import { buildRelease, checkRequest, releaseCsv, requestKey } from './release';
+
+/** Pure parts: the fold, the counting, request checks, the CSV and the HTCDS line. No database. */
+const meta = (occurredAt: string) => ({
+  caseId: '0b1d0c2e-0000-4000-8000-000000000001',
+  organisationId: '0b1d0c2e-0000-4000-8000-0000000000aa',
+  actorId: '0b1d0c2e-0000-4000-8000-0000000000bb',
+  occurredAt,
+  recordedAt: occurredAt,
+});
+const ctx = { timeZone: 'Europe/Vienna', claimKey: (id: string) => `k${id.slice(-4)}` };
+const fold = (events: readonly unknown[]): CaseStatState =>
+  events.reduce<CaseStatState>((s, e) => foldStatistics(s, e as CaseEvent, ctx), initialStatState);
+
+const opened = (at = '2025-12-31T23:30:00Z') => ({
+  type: 'CaseOpened',
+  schemaVersion: 2,
+  data: {
+    ...meta(at),
+    caseReference: 'X-2025-00001',
+    referralSource: 'Embassy',
+    profile: {
+      sexGender: 'TransgenderFeminine',
+      ageUncertain: false,
+      citizenships: ['MD'],
+      languages: ['ro'],
+      birthYear: 2000,
+    },
+    ageGroupAtOpening: { category: 'adult', bracket: '25-34' },
+    personal: { sealed: 'ciphertext' },
+  },
+});
+const status = (decidedOn: string, s = 'PossibleVictimOfTrafficking') => ({
+  type: 'VictimIdentified',
+  schemaVersion: 1,
+  data: {
+    ...meta(`${decidedOn}T10:00:00Z`),
+    status: s,
+    decidingBody: 'CourtOrProsecution',
+    decidedOn,
+    formsOfExploitation: ['ForcedBegging'],
+    sectors: [],
+    countriesOfRecruitment: [],
+    countriesOfTransit: [],
+    countriesOfExploitation: [],
+    meansOfControl: [],
+    yearOfIdentification: Number(decidedOn.slice(0, 4)),
+    ageGroupAtIdentification: { category: 'adult', bracket: '25-34' },
+    personal: { sealed: 'x' },
+  },
+});
+const cooperation = (value: string, at: string) => ({
+  type: 'LawEnforcementCooperationRecorded',
+  schemaVersion: 1,
+  data: { ...meta(at), cooperation: value },
+});
+const assistance = (from: string, type = 'Accommodation') => ({
+  type: 'AssistanceProvided',
+  schemaVersion: 1,
+  data: {
+    ...meta(`${from}T08:00:00Z`),
+    assistanceId: from,
+    assistanceType: type,
+    providedByOrganisationId: 'o',
+    from,
+    personal: { sealed: 'x' },
+  },
+});
+
+describe('statistics (pure)', () => {
+  it('takes the year of an instant in the jurisdiction and of a calendar date as written', () => {
+    // 23:30 UTC on 31 December is already 2026 in Vienna.
+    const rows = factRows(fold([opened(), status('2026-02-01'), assistance('2026-02-02')]));
+    expect(rows.map((r) => r.year)).toEqual([2026]);
+    const rows2 = factRows(
+      fold([opened('2025-06-01T10:00:00Z'), status('2025-07-01'), assistance('2026-01-05')]),
+    );
+    expect(rows2.map((r) => [r.year, r.identified_in_year, r.status, r.assisted])).toEqual([
+      [2025, true, 'PossibleVictimOfTrafficking', false],
+      [2026, false, 'PossibleVictimOfTrafficking', true],
+    ]);
+  });
+
+  it('marks assistance given while not cooperating, by the status recorded at that moment', () => {
+    const cooperatingFirst = factRows(
+      fold([
+        opened('2026-01-01T10:00:00Z'),
+        cooperation('cooperating', '2026-01-02T10:00:00Z'),
+        assistance('2026-01-03'),
+        cooperation('withdrew', '2026-01-04T10:00:00Z'),
+      ]),
+    )[0]!;
+    expect([cooperatingFirst.assisted_while_not_cooperating, cooperatingFirst.cooperation]).toEqual(
+      [false, 'withdrew'],
+    );
+    const never = factRows(fold([opened('2026-01-01T10:00:00Z'), assistance('2026-01-03')]))[0]!;
+    expect([never.assisted_while_not_cooperating, never.cooperation]).toEqual([
+      true,
+      'not_recorded',
+    ]);
+  });
+
+  it('applies corrections to every year and ignores erasure and events before the opening', () => {
+    const base = [opened('2025-06-01T10:00:00Z'), status('2025-07-01'), assistance('2026-01-05')];
+    const corrected = fold([
+      ...base,
+      {
+        type: 'FactCorrected',
+        schemaVersion: 1,
+        data: {
+          ...meta('2026-02-01T10:00:00Z'),
+          correction: { fact: 'citizenships', value: ['UA'] },
+          personal: { sealed: 'x' },
+        },
+      },
+    ]);
+    expect(factRows(corrected).map((r) => r.citizenships)).toEqual([['UA'], ['UA']]);
+    const erased = foldStatistics(
+      corrected,
+      {
+        type: 'PersonalDataErased',
+        schemaVersion: 1,
+        data: { ...meta('2026-03-01T10:00:00Z'), erasureRequestId: 'e' },
+      } as CaseEvent,
+      ctx,
+    );
+    expect(factRows(erased)).toEqual(factRows(corrected));
+    expect(fold([assistance('2026-01-01')])).toBe(initialStatState);
+  });
+
+  it("counts only values of the code lists, and bounds a case's cells in DP counts", () => {
+    const table = CATALOGUE.find((t) => t.id === 'victims-by-form-of-exploitation')!;
+    const row = {
+      ...factRows(fold([opened(), status('2026-02-01')]))[0]!,
+      forms: ['ForcedLabour', 'NotACode', 'Servitude', 'OrganRemoval', 'Other'],
+    } as FactRow;
+    expect(countTable(table, [row]).cells.map((c) => c.at[1])).toEqual([
+      'ForcedLabour',
+      'Servitude',
+      'OrganRemoval',
+      'Other',
+    ]);
+    expect(countTable(table, [row], true).cells.map((c) => c.at[1])).toEqual([
+      'ForcedLabour',
+      'Servitude',
+    ]);
+  });
+
+  it('checks requests: canonical key, refusals naming the field or the rule', () => {
+    const a = checkRequest({
+      period: '2026',
+      mode: 'suppression',
+      tables: ['victims-by-sector', 'assistance-by-type', 'victims-by-sector'],
+    });
+    const b = checkRequest({
+      period: '2026',
+      mode: 'suppression',
+      tables: ['assistance-by-type', 'victims-by-sector'],
+      k: 10,
+    });
+    expect(a.ok && b.ok && requestKey(a.value) === requestKey(b.value)).toBe(true);
+    expect(checkRequest({ period: '2026', mode: 'rounding', k: 9 })).toMatchObject({
+      ok: false,
+      status: 422,
+      rule: 'THRESHOLD_BELOW_MINIMUM',
+    });
+    expect(checkRequest({ period: '2026-Q3', mode: 'rounding' })).toMatchObject({
+      ok: false,
+      status: 422,
+      rule: 'STATISTICS_PERIOD_IS_A_YEAR',
+    });
+    expect(checkRequest({ period: '2026', mode: 'dp', epsilon: 0 })).toMatchObject({
+      ok: false,
+      status: 400,
+      field: 'epsilon',
+    });
+    expect(checkRequest({ period: '2026', mode: 'suppression', roundingBase: 5 })).toMatchObject({
+      ok: false,
+      status: 400,
+      field: 'roundingBase',
+    });
+  });
+
+  it('suppresses small cells and lists a currency only with at least k claims behind it', () => {
+    const base = factRows(fold([opened(), status('2026-02-01')]))[0]!;
+    const claim = (currency: string, awarded: number, paid: number) => ({
+      avenue: 'CivilClaim',
+      respondentKind: 'Employer',
+      currency,
+      filedYear: 2026,
+      outcome: 'awarded',
+      awarded,
+      paid,
+    });
+    const rows: FactRow[] = [
+      ...Array.from({ length: 12 }, () => ({ ...base, claims: [claim('EUR', 1000, 1000)] })),
+      ...Array.from({ length: 3 }, () => ({
+        ...base,
+        sex_gender: 'Masculine',
+        claims: [claim('USD', 500, 0)],
+      })),
+    ];
+    expect(compensationAmounts(rows, 10).map((m) => m.currency)).toEqual(['EUR']);
+    expect(paymentOf({ awarded: 0, paid: 0 })).toBe('no_award');
+    const built = buildRelease(
+      'r1',
+      {
+        period: '2026',
+        tables: ['compensation-sums', 'victims-by-status-sex-age'],
+        mode: 'suppression',
+        k: 10,
+        roundingBase: null,
+        epsilon: null,
+      },
+      rows,
+    );
+    if (!built.ok) throw new Error(built.error.message);
+    const victims = built.document.tables[0]!;
+    const masculine = victims.cells.find(
+      (c) =>
+        c.at[0] === 'PossibleVictimOfTrafficking' && c.at[1] === 'Masculine' && c.at[2] === '25-34',
+    )!;
+    expect(masculine).toMatchObject({ value: null, suppressed: 'primary' });
+    expect(JSON.stringify(built.document)).not.toContain('USD');
+    const eur = built.document.compensationSums!.tables[0]!;
+    expect(eur.cells.find((c) => c.at[0] === null)).toEqual({
+      at: [null],
+      claims: 12,
+      awarded: 12_000,
+      paid: 12_000,
+    });
+    const csv = releaseCsv(built.document);
+    expect(csv).toContain(
+      'r1,2026,victims-by-status-sex-age,cases,status=PossibleVictimOfTrafficking;sex=Masculine;age_group=25-34,,suppressed_primary',
+    );
+    expect(csv).toContain(
+      'compensation-sums,"awarded, EUR minor units",avenue=Total;currency=EUR,12000,',
+    );
+  });
+
+  it('writes an HTCDS line with the mapped values, quoting where CSV needs it', () => {
+    const line = htcdsLine(
+      {
+        case_id: 'c',
+        reference: 'ORG-2026-00001',
+        lifecycle: 'closure_requested',
+        erased: false,
+        facts: {
+          referralSource: 'Hotline',
+          profile: {
+            sexGender: 'NonConforming',
+            citizenships: ['UA', 'STATELESS'],
+            languages: ['uk', 'ru', 'en'],
+          },
+          identification: {
+            status: 'ActualVictimOfTrafficking',
+            decidingBody: 'Police',
+            formsOfExploitation: ['ForcedCriminality', 'Other'],
+            sectors: ['C_Manufacturing', 'F_Construction'],
+            meansOfControl: ['RestrictsMovement', 'DebtBondage'],
+          },
+        },
+        sealed_personal: null,
+      },
+      {
+        fullName: 'Anna Maria "Ana" Example',
+        birthDate: '1999-01-02',
+        contacts: ['+43 1 234', 'a@example.org'],
+        addresses: ['Street 1, Vienna'],
+      },
+      ['Accommodation', 'Psychological', 'MedicalOngoing'],
+    );
+    expect(line).toBe(
+      'ORG-2026-00001,"Anna Maria ""Ana""",Example,1999-01-02,NonConforming,UA;STATELESS,uk,ru,,a@example.org,+43 1 234,"Street 1, Vienna",ActualVictimOfTrafficking,Police,Other,C_Manufacturing,Other;DebtBondage,Active,,SocialCare;Health',
+    );
+  });
+});
