@@ -4,7 +4,6 @@ import type { DataSource } from 'typeorm';
 import {
   formatPosition,
   parsePosition,
-  PostgresEventStore,
   type EventStore,
   type GlobalPosition,
 } from '@remedy/event-store';
@@ -104,13 +103,19 @@ const epsilonDecimal = (request: ReleaseRequest): string =>
 
 export class StatisticsReleases {
   private readonly epsilonBudget: Rational;
+  private readonly eventsInPostgres: boolean;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly queue: Queue<ReleaseJobData>,
     private readonly eventStore: EventStore,
-    options: { readonly epsilonBudgetPerYear?: string } = {},
+    options: {
+      readonly epsilonBudgetPerYear?: string;
+      /** Events are in PostgreSQL's `events` table (no EVENTSTORE_CONNECTION_STRING). Default true. */
+      readonly eventsInPostgres?: boolean;
+    } = {},
   ) {
+    this.eventsInPostgres = options.eventsInPostgres ?? true;
     this.epsilonBudget = decimalRational(
       options.epsilonBudgetPerYear ?? DEFAULT_EPSILON_BUDGET_PER_YEAR,
     );
@@ -202,7 +207,7 @@ export class StatisticsReleases {
    * has no such lag.
    */
   private async lastCommittedPosition(): Promise<GlobalPosition> {
-    if (this.eventStore instanceof PostgresEventStore) {
+    if (this.eventsInPostgres) {
       const rows = (await this.dataSource.query(
         `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM events
           ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,

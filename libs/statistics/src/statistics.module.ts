@@ -66,10 +66,11 @@ export class StatisticsModule {
       providers: [
         {
           provide: STATISTICS_RELEASES,
-          inject: [DataSource, QUEUE_KIT, EVENT_STORE],
-          useFactory: (ds: DataSource, kit: QueueKit, store: EventStore) =>
+          inject: [DataSource, QUEUE_KIT, EVENT_STORE, REMEDY_CONFIG],
+          useFactory: (ds: DataSource, kit: QueueKit, store: EventStore, config: RemedyConfig) =>
             new StatisticsReleases(ds, kit.queue<ReleaseJobData>(RELEASES_QUEUE), store, {
               epsilonBudgetPerYear: options.epsilonBudgetPerYear,
+              eventsInPostgres: !config.eventStoreConnectionString,
             }),
         },
         {
