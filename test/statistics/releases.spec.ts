@@ -455,4 +455,35 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
     expect((await api.get(rapporteur, '/exports/htcds.csv')).statusCode).toBe(403);
     expect((await api.get(org.rapporteur, '/exports/htcds.csv')).statusCode).toBe(403);
   });
+
+  it('exports no personal data of an erased case, and keeps counting it in later releases', async () => {
+    const erasedCase = caseIds[1]!;
+    const before = await api.get(org.supervisor, '/exports/htcds.csv');
+    const line = before.body
+      .split('\r\n')
+      .find((l) => l.includes('ZZMARKNAME') && l.includes(`${org.code}-2026-00002`));
+    expect(line).toBeDefined();
+    const names = line!.match(/ZZMARK[A-Z]+[0-9a-f]{12}/g)!;
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    expect((await post(org.supervisor, `/cases/${erasedCase}/erasure`, {})).statusCode).toBe(200);
+    const after = await api.get(org.supervisor, '/exports/htcds.csv');
+    for (const m of names) expect(after.body).not.toContain(m);
+    expect(after.body).toContain(`${org.code}-2026-00002,`);
+    const res = await post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'suppression',
+      k: 13,
+    });
+    const { releaseId } = res.json() as { releaseId: string };
+    await untilBuilt(api, rapporteur, releaseId);
+    const doc = JSON.parse(
+      (await api.get(rapporteur, `/statistics/releases/${releaseId}.json`)).body,
+    ) as ReleaseDocument;
+    // 24 cases, one objecting: the erased case still counts.
+    expect(
+      doc.tables
+        .find((t) => t.id === 'victims-by-status-sex-age')!
+        .cells.find((c) => c.at.every((v) => v === null))!.value,
+    ).toBe(23);
+  });
 });
