@@ -165,6 +165,8 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
           ...opts,
           connection: { ...connection, enableOfflineQueue: false },
         });
+        quietConnectionErrors(q);
+        quietConnectionErrors(q);
         queues.push(q as AnyQueue);
         return boundedByConnection(q as AnyQueue, QUEUE_CONNECT_TIMEOUT_MS) as never;
       },
@@ -228,6 +230,18 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
       await probe?.end();
     },
   };
+}
+
+/**
+ * A queue's 'error' event reports its connection's state (the server ended an idle connection,
+ * Redis restarted): BullMQ reconnects by itself, and every operation that fails meanwhile rejects
+ * its own promise, which the caller handles. Without a listener BullMQ prints each event to the
+ * console as an "Unhandled error", which says nothing more.
+ */
+function quietConnectionErrors(queue: {
+  on(event: 'error', listener: (e: Error) => void): unknown;
+}): void {
+  queue.on('error', () => undefined);
 }
 
 async function closeAll(workers: AnyWorker[], queues: AnyQueue[]): Promise<void> {
