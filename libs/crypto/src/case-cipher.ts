@@ -147,14 +147,20 @@ export class CaseCipher {
     client.on('notification', (msg) => {
       if (msg.channel === CASE_KEY_DESTROYED_CHANNEL && msg.payload) this.forget(msg.payload);
     });
-    client.on('error', () => {
-      // Connection lost: fall back to the TTL; the pool discards the broken client.
+    let released = false;
+    client.on('error', (err: Error) => {
+      // Connection lost: fall back to the TTL. The broken client goes back to the pool, which
+      // destroys it (kept checked out, it would make the pool's end() wait forever).
       this.destroyEpoch++;
       this.cache.clear();
-      this.listener = undefined;
+      if (this.listener === client) this.listener = undefined;
+      if (!released) {
+        released = true;
+        client.release(err);
+      }
     });
     await client.query(`LISTEN ${CASE_KEY_DESTROYED_CHANNEL}`);
-    this.listener = client;
+    if (!released) this.listener = client;
   }
 
   /** Stops listening and forgets every cached key. */
