@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from '@remedy/audit';
-import { AuthModule, createTokenVerifier } from '@remedy/auth';
+import { AuthModule, CachingTokenVerifier, createTokenVerifier } from '@remedy/auth';
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
@@ -33,8 +33,12 @@ import { SessionController } from './session/session.controller';
     AuthModule.forRootAsync({
       inject: [REMEDY_CONFIG],
       // The local issuer, plus the OIDC provider of the OIDC_* settings when set.
-      useFactory: (config: RemedyConfig) =>
-        createTokenVerifier({ dataDir: config.dataDir, oidc: config.oidc }),
+      // Successful checks are remembered per exact token for a minute (expiry re-checked on every
+      // hit; failures never cached): one signature check per token per minute, not per request.
+      useFactory: async (config: RemedyConfig) =>
+        new CachingTokenVerifier(
+          await createTokenVerifier({ dataDir: config.dataDir, oidc: config.oidc }),
+        ),
     }),
     CqrsModule.forRoot(),
     // Every authenticated request appends to the audit trail before it is answered.

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { NotAudited } from '@remedy/audit';
 import { Actor, CurrentActor } from '@remedy/auth';
 
 @ApiTags('session')
@@ -8,6 +9,7 @@ import { Actor, CurrentActor } from '@remedy/auth';
 export class SessionController {
   /** Who the token says you are: opaque ids and roles. */
   @Get()
+  @NotAudited('answers only the caller their own token: no case data, no command')
   @ApiOkResponse({ description: 'The acting user, organisation and roles' })
   whoAmI(@CurrentActor() actor: Actor): Actor {
     return actor;
