@@ -3,6 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { resolve } from 'node:path';
 import {
   ConfigError,
+  DEFAULT_REFERENCE_RATES,
+  referenceRatesFromEnvironment,
   describeDeployment,
   loadConfig,
   logDeployment,
@@ -39,6 +41,7 @@ describe('loadConfig', () => {
       readYourWritesTimeoutMs: 2000,
       jurisdictionTimeZone: 'UTC',
       minReflectionDays: 30,
+      referenceRates: DEFAULT_REFERENCE_RATES,
       oidc: undefined,
       rateLimitPerMinute: 600,
       corsOrigins: [],
@@ -299,6 +302,33 @@ describe('RemedyConfigModule (through @nestjs/config)', () => {
       validateEnv({ DATABASE_URL: DB, PORT: 'abc', REMEDY_MIN_REFLECTION_DAYS: '7' }),
     ).toThrow(
       "Invalid configuration: PORT must be an integer 1-65535 (got 'abc'); REMEDY_MIN_REFLECTION_DAYS must be an integer of at least 30 (CETS 197 art. 13) and at most 3650 (got '7')",
+    );
+  });
+});
+
+describe('LEGAL_AID_REFERENCE_RATES', () => {
+  it('given a valid JSON table, when loaded, then the rates are typed as given', () => {
+    const table = { referenceCurrency: 'USD', years: { '2025': { EUR: '1.08', JPY: '0.0066' } } };
+    const c = loadConfig({ DATABASE_URL: DB, LEGAL_AID_REFERENCE_RATES: JSON.stringify(table) });
+    expect(c.referenceRates).toEqual(table);
+    expect(referenceRatesFromEnvironment({ LEGAL_AID_REFERENCE_RATES: ' ' })).toEqual(
+      DEFAULT_REFERENCE_RATES,
+    );
+  });
+
+  it.each([
+    ['{', 'not JSON'],
+    ['{"referenceCurrency":"EURO","years":{}}', 'an unknown currency'],
+    ['{"referenceCurrency":"EUR","years":{"25":{}}}', 'a year that is not YYYY'],
+    ['{"referenceCurrency":"EUR","years":{"2025":{"USD":0.9}}}', 'a rate that is not a string'],
+    ['{"referenceCurrency":"EUR","years":{"2025":{"USD":"-1"}}}', 'a negative rate'],
+    ['{"referenceCurrency":"EUR","years":{},"extra":1}', 'an unknown field'],
+  ])('given %s (%s), when loaded, then the setting is refused by name', (value) => {
+    expect(() => loadConfig({ DATABASE_URL: DB, LEGAL_AID_REFERENCE_RATES: value })).toThrow(
+      /LEGAL_AID_REFERENCE_RATES must be a JSON object/,
+    );
+    expect(() => referenceRatesFromEnvironment({ LEGAL_AID_REFERENCE_RATES: value })).toThrow(
+      /LEGAL_AID_REFERENCE_RATES is invalid/,
     );
   });
 });

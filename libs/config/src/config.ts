@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReferenceRates } from './reference-rates';
 import { LogLevel, SETTING_KEYS, SETTINGS, SettingKey } from './settings';
 
 /** Where each part of the system lives, derived from the configuration alone. */
@@ -21,6 +22,8 @@ export interface RemedyConfig {
   readonly readYourWritesTimeoutMs: number;
   readonly jurisdictionTimeZone: string;
   readonly minReflectionDays: number;
+  /** Yearly reference exchange rates (LEGAL_AID_REFERENCE_RATES; a default table is shipped). */
+  readonly referenceRates: ReferenceRates;
   /** An OpenID Connect provider whose tokens are accepted besides the local issuer's. */
   readonly oidc: OidcConfig | undefined;
   /** Requests per minute per user (or per address without a token). */
@@ -149,6 +152,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     readYourWritesTimeoutMs: s.READ_YOUR_WRITES_TIMEOUT_MS,
     jurisdictionTimeZone: s.REMEDY_JURISDICTION_TIMEZONE,
     minReflectionDays: s.REMEDY_MIN_REFLECTION_DAYS,
+    referenceRates: s.LEGAL_AID_REFERENCE_RATES,
     oidc: s.OIDC_ISSUER
       ? Object.freeze({
           issuer: s.OIDC_ISSUER,

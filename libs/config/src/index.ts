@@ -3,4 +3,14 @@ export * from './config.module';
 export { SETTINGS, SETTING_KEYS, LOG_LEVELS, OIDC_ALGORITHMS, isValidTimeZone } from './settings';
 export type { LogLevel, SettingKey, SettingSpec } from './settings';
 export { repoRoot } from './repo-root';
-export { configTable, readmeWithConfigTable, writeReadmeConfigTable, OTHER_SETTINGS } from './config-table';
+export {
+  configTable,
+  readmeWithConfigTable,
+  writeReadmeConfigTable,
+  OTHER_SETTINGS,
+} from './config-table';
+export {
+  DEFAULT_REFERENCE_RATES,
+  referenceRatesFromEnvironment,
+  type ReferenceRates,
+} from './reference-rates';

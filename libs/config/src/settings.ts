@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { referenceRatesSetting } from './reference-rates';
 import { repoRoot } from './repo-root';
 
 /**
@@ -170,6 +171,12 @@ export const SETTINGS = {
     schema: withDefault(z.string().trim().refine(isValidTimeZone), 'UTC'),
     describe: 'an IANA time zone such as Europe/Vienna',
     doc: 'Time zone in which deadlines (calendar dates) are computed. Default UTC.',
+  },
+  LEGAL_AID_REFERENCE_RATES: {
+    schema: referenceRatesSetting,
+    describe:
+      'a JSON object {"referenceCurrency":"EUR","years":{"2025":{"USD":"0.9243"}}}: ISO 4217 codes, years YYYY, rates as positive decimal strings (units of the reference currency per unit)',
+    doc: 'Yearly reference exchange rates: legal-aid outcome figures convert awarded and paid sums with them, statistics fact rows hold claim amounts as bands of the reference currency (0, 1-499, 500-999, 1000-4999, 5000-9999, 10000-49999, 50000+ major units; `unconverted` where a currency has no rate that year). Changing it: rebuild the `statistics.facts` projection. Default: EUR with the ECB yearly averages of 2023-2024 for USD, GBP, CHF (indicative; set the official table).',
   },
   REMEDY_MIN_REFLECTION_DAYS: {
     schema: withDefault(integer(30, 3650), '30'),
