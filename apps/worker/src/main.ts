@@ -11,7 +11,8 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   // SIGTERM/SIGINT: runners finish the batch in flight and store their checkpoint, workers
   // finish or release their jobs, then connections close.
-  app.enableShutdownHooks();
+  // Then exit 0 (useProcessExit; Nest would otherwise re-raise the signal).
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.init();
   logger.log({ msg: 'worker started', deployment: config.deployment });
 }

@@ -57,7 +57,10 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
   if (options.security?.rateLimit) applyRateLimit(app, options.security.rateLimit);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemExceptionFilter());
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: stop accepting, finish the requests in flight, close the pools, then exit 0
+  // (without useProcessExit Nest re-raises the signal: the process dies "by SIGTERM" and a
+  // supervisor cannot tell a clean stop from a kill; pino also flushes on exit).
+  app.enableShutdownHooks([], { useProcessExit: true });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
