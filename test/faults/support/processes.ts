@@ -41,8 +41,8 @@ export async function eventually<T>(
 export interface Child {
   readonly process: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves on the n-th stdout line starting with `prefix` (counted from the child's start). */
-  line(prefix: string, n?: number, timeoutMs?: number): Promise<string>;
+  /** Resolves on the n-th stdout line starting with `prefix` or matching it (counted from the child's start). */
+  line(prefix: string | RegExp, n?: number, timeoutMs?: number): Promise<string>;
   /** How many stdout lines started with `prefix` so far. */
   count(prefix: string): number;
   stdout(): string;
@@ -68,12 +68,14 @@ export function spawnChild(
   let err = '';
   const lines: string[] = [];
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const waiters: { prefix: string; n: number; resolve: (l: string) => void }[] = [];
+  const waiters: { prefix: string | RegExp; n: number; resolve: (l: string) => void }[] = [];
+  const matches = (l: string, p: string | RegExp) =>
+    typeof p === 'string' ? l.startsWith(p) : p.test(l);
   createInterface({ input: child.stdout! }).on('line', (line) => {
     out += `${line}\n`;
     lines.push(line);
     for (const w of [...waiters]) {
-      if (line.startsWith(w.prefix) && lines.filter((l) => l.startsWith(w.prefix)).length >= w.n) {
+      if (matches(line, w.prefix) && lines.filter((l) => matches(l, w.prefix)).length >= w.n) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(line);
       }
@@ -91,7 +93,7 @@ export function spawnChild(
     stdout: () => out,
     stderr: () => err,
     line(prefix, n = 1, timeoutMs = 30_000) {
-      const found = lines.filter((l) => l.startsWith(prefix));
+      const found = lines.filter((l) => matches(l, prefix));
       if (found.length >= n) return Promise.resolve(found[n - 1]!);
       return new Promise<string>((resolve, reject) => {
         let done = false;
@@ -106,7 +108,7 @@ export function spawnChild(
             finish(() =>
               reject(
                 new Error(
-                  `no line "${prefix}" #${n} within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`,
+                  `no line "${String(prefix)}" #${n} within ${timeoutMs} ms; stderr: ${err.slice(-2000)}`,
                 ),
               ),
             ),
@@ -116,7 +118,7 @@ export function spawnChild(
           finish(() =>
             reject(
               new Error(
-                `child exited (${code ?? signal}) before line "${prefix}" #${n}; stderr: ${err.slice(-2000)}`,
+                `child exited (${code ?? signal}) before line "${String(prefix)}" #${n}; stderr: ${err.slice(-2000)}`,
               ),
             ),
           ),
