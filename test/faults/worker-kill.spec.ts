@@ -51,6 +51,7 @@ describe('queue worker settings', () => {
     );
     try {
       const w = kit.worker('settings-probe', async () => undefined, { autorun: false });
+      w.on('error', () => undefined); // its connection ends with the database below
       expect(w.opts).toMatchObject({
         lockDuration: 30_000,
         stalledInterval: 15_000,
@@ -62,6 +63,7 @@ describe('queue worker settings', () => {
         lockDuration: 2_000,
         stalledInterval: 1_000,
       });
+      short.on('error', () => undefined);
       expect(short.opts).toMatchObject({
         lockDuration: 2_000,
         stalledInterval: 1_000,
