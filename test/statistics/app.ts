@@ -8,6 +8,7 @@ import {
   casesProjection,
   timelineProjection,
 } from '@remedy/case-read-models';
+import { legalAidProjection } from '@remedy/legal-aid';
 import { StatisticsModule, statisticsFactsProjection } from '@remedy/statistics';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
 
@@ -30,6 +31,8 @@ export const createStatisticsApp = () =>
       casesProjection,
       timelineProjection,
       statisticsFactsProjection,
+      // The compensation sums of a release are read from the legal-aid claim read model.
+      legalAidProjection,
     ],
     env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
   });

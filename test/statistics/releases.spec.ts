@@ -266,6 +266,13 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
       payment.cells.find((c) => c.at[0] === 'LabourOrEmploymentTribunal' && c.at[1] === 'unpaid')!
         .value,
     ).toBe(10);
+    // Amounts in the fact rows are bands: 500.00-519.00 EUR awarded on each of the 20 claims.
+    const bands = doc.tables.find((t) => t.id === 'compensation-awards-by-band')!;
+    expect(
+      bands.cells.find((c) => c.at[0] === 'LabourOrEmploymentTribunal' && c.at[1] === '500-999')!
+        .value,
+    ).toBe(20);
+    // The exact sums come from the legal-aid claim read model, published where k claims stand behind them.
     const eur = doc.compensationSums!.tables.find((t) => t.currency === 'EUR')!;
     const total = eur.cells.find((c) => c.at[0] === null)!;
     expect(total).toEqual({
@@ -394,6 +401,14 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
         .find((t) => t.id === 'victims-by-status-sex-age')!
         .cells.find((c) => c.at.every((v) => v === null))!.value,
     ).toBe(23);
+    // The money sums (from the legal-aid claim read model) leave the objecting case's claim out too.
+    const eur = plainDoc.compensationSums!.tables.find((t) => t.currency === 'EUR')!;
+    expect(eur.cells.find((c) => c.at[0] === null)).toEqual({
+      at: [null],
+      claims: 19,
+      awarded: 19 * 50_000 + 190 * 100,
+      paid: 9 * 50_000 + 45 * 100,
+    });
     // The release made before the objection is unchanged.
     expect((await api.get(rapporteur, `/statistics/releases/${first.releaseId}.json`)).body).toBe(
       first.json,

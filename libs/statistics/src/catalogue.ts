@@ -18,7 +18,16 @@ import type {
   Dimension,
   TableSpec,
 } from '@remedy/disclosure-control';
-import { AGE_GROUPS, NOT_RECORDED, type FactRow } from './facts';
+import {
+  AGE_GROUPS,
+  AMOUNT_BANDS,
+  CLAIM_PAYMENT_VALUES,
+  NOT_RECORDED,
+  paymentOf,
+  type FactRow,
+} from './facts';
+
+export { CLAIM_PAYMENT_VALUES, paymentOf };
 
 /**
  * The fixed catalogue of statistical tables (never free-form queries). Every table counts CASES
@@ -56,20 +65,6 @@ const identified = (row: FactRow) => row.identified_in_year && row.status !== 'n
 
 export const COOPERATION_VALUES = [NOT_RECORDED, ...LAW_ENFORCEMENT_COOPERATION] as const;
 export const CLAIM_OUTCOME_VALUES = ['pending', ...CLAIM_DECISION_OUTCOMES] as const;
-export const CLAIM_PAYMENT_VALUES = ['paid_in_full', 'paid_in_part', 'unpaid', 'no_award'] as const;
-
-export const paymentOf = (claim: {
-  awarded: number;
-  paid: number;
-}): (typeof CLAIM_PAYMENT_VALUES)[number] =>
-  claim.awarded <= 0
-    ? 'no_award'
-    : claim.paid >= claim.awarded
-      ? 'paid_in_full'
-      : claim.paid > 0
-        ? 'paid_in_part'
-        : 'unpaid';
-
 export const CATALOGUE: readonly CatalogueTable[] = [
   {
     id: 'victims-by-status-sex-age',
@@ -207,7 +202,18 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     unit: 'claims',
     population: 'compensation-claims',
     dimensions: [dim('avenue', REMEDY_AVENUES), dim('payment', CLAIM_PAYMENT_VALUES)],
-    cellsOf: (r) => r.claims.map((c) => [c.avenue, paymentOf(c)]),
+    cellsOf: (r) => r.claims.map((c) => [c.avenue, c.payment]),
+    maxCellsPerCase: 3,
+  },
+  {
+    id: 'compensation-awards-by-band',
+    title: 'Compensation claims filed in the year, by avenue and band of the standing award',
+    description:
+      'Compensation claims filed in the year, by avenue and the band of the standing award converted into the reference currency of LEGAL_AID_REFERENCE_RATES at the rate of the decision year, in major units (0: nothing awarded yet or rejected; 1-499 … 50000+; unconverted: no reference rate for that currency and year, never mixed in).',
+    unit: 'claims',
+    population: 'compensation-claims',
+    dimensions: [dim('avenue', REMEDY_AVENUES), dim('awarded_band', AMOUNT_BANDS)],
+    cellsOf: (r) => r.claims.map((c) => [c.avenue, c.awardedBand]),
     maxCellsPerCase: 3,
   },
 ];
@@ -218,7 +224,7 @@ export const COMPENSATION_SUMS = {
   id: COMPENSATION_SUMS_ID,
   title: 'Compensation awarded and paid, by avenue (one table per currency)',
   description:
-    'Claims filed in the year with an award, and the sums awarded (standing award) and actually paid on them, by avenue, in integer minor units of one ISO 4217 currency per table (currencies are never mixed). The claim counts are protected like every count table (threshold k, secondary suppression, LP audit) and a sum is published exactly where its claim count is, so every published sum stands on at least k claims (@remedy/disclosure-control money cells). A currency with fewer than k such claims in the year is not listed at all. Not part of differential-privacy releases.',
+    'Claims filed in the year with an award, and the sums awarded (standing award) and actually paid on them, by avenue, in integer minor units of one ISO 4217 currency per table (currencies are never mixed). Computed when the release is built from the legal-aid claim read model (amounts per claim and currency; cases whose person objects to statistical use left out): the anonymous fact rows hold amounts in bands only. The claim counts are protected like every count table (threshold k, secondary suppression, LP audit) and a sum is published exactly where its claim count is, so every published sum stands on at least k claims (@remedy/disclosure-control money cells). A currency with fewer than k such claims in the year is not listed at all. Not part of differential-privacy releases.',
   unit: 'claims with an award; sums in minor units of the currency',
   dimensions: [{ name: 'avenue', values: [...REMEDY_AVENUES] }],
 } as const;
@@ -263,26 +269,34 @@ export interface CurrencyAmounts {
   readonly paid: AmountTable;
 }
 
+/** One claim filed in the period with its exact amounts (from the legal-aid claim read model). */
+export interface ClaimAmount {
+  readonly avenue: string;
+  readonly currency: string;
+  /** The standing award and the payments to date, integer minor units of `currency`. */
+  readonly awarded: number;
+  readonly paid: number;
+}
+
 /**
  * Amount tables by currency (claims with an award, by avenue), for currencies with at least `k`
  * such claims in the period (a currency with fewer is left out: listing it would reveal it exists).
  */
-export function compensationAmounts(rows: readonly FactRow[], k: number): CurrencyAmounts[] {
+export function compensationAmounts(claims: readonly ClaimAmount[], k: number): CurrencyAmounts[] {
   const byCurrency = new Map<
     string,
     Map<string, { claims: number; awarded: number; paid: number }>
   >();
-  for (const row of rows)
-    for (const c of row.claims) {
-      if (c.awarded <= 0 || !(REMEDY_AVENUES as readonly string[]).includes(c.avenue)) continue;
-      const avenues = byCurrency.get(c.currency) ?? new Map();
-      const cell = avenues.get(c.avenue) ?? { claims: 0, awarded: 0, paid: 0 };
-      cell.claims += 1;
-      cell.awarded += c.awarded;
-      cell.paid += c.paid;
-      avenues.set(c.avenue, cell);
-      byCurrency.set(c.currency, avenues);
-    }
+  for (const c of claims) {
+    if (c.awarded <= 0 || !(REMEDY_AVENUES as readonly string[]).includes(c.avenue)) continue;
+    const avenues = byCurrency.get(c.currency) ?? new Map();
+    const cell = avenues.get(c.avenue) ?? { claims: 0, awarded: 0, paid: 0 };
+    cell.claims += 1;
+    cell.awarded += c.awarded;
+    cell.paid += c.paid;
+    avenues.set(c.avenue, cell);
+    byCurrency.set(c.currency, avenues);
+  }
   return [...byCurrency.entries()]
     .filter(([, avenues]) => [...avenues.values()].reduce((n, c) => n + c.claims, 0) >= k)
     .sort(([a], [b]) => (a < b ? -1 : 1))

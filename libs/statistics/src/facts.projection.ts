@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { CASE_EVENT_TYPES, upcast, type CaseEvent } from '@remedy/case-domain';
+import { referenceRatesFromEnvironment } from '@remedy/config';
 import type { RecordedEvent } from '@remedy/event-store';
 import { defineProjection } from '@remedy/projections';
 import { CaseFactEntity, CaseStateEntity } from './entities';
@@ -69,6 +70,8 @@ export const statisticsFactsProjection = defineProjection({
   async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
     const p = pseudonymizer(await pseudonymKey());
     const ctx = { timeZone: statisticsTimeZone(), claimKey: p.claimKey };
+    // LEGAL_AID_REFERENCE_RATES as @remedy/config validates it (claim amounts become bands).
+    const rates = referenceRatesFromEnvironment();
     const decoded = events.map((recorded) => {
       const event = toCaseEvent(recorded);
       return { recorded, event, key: p.caseKey(event.data.caseId) };
@@ -105,7 +108,7 @@ export const statisticsFactsProjection = defineProjection({
       changedKeys,
     ]);
     const rows = changedKeys.flatMap((k) =>
-      factRows(states.get(k)!.state).map((row) => ({ row_key: k, ...row })),
+      factRows(states.get(k)!.state, rates).map((row) => ({ row_key: k, ...row })),
     );
     if (rows.length > 0) await em.query(INSERT_FACTS, [JSON.stringify(rows)]);
   },

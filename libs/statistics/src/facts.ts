@@ -1,5 +1,9 @@
 import {
   calendarDateIn,
+  convertMinorUnits,
+  CURRENCY_CODES,
+  isCode,
+  minorUnitExponent,
   evolve,
   initialState,
   isChildOn,
@@ -9,11 +13,13 @@ import {
   type CaseEvent,
   type CaseState,
 } from '@remedy/case-domain';
+import type { ReferenceRates } from '@remedy/config';
 
 /**
- * The anonymous facts of one case, folded from its events (pure). Only categorical facts, years and
- * amounts are kept: no case id or reference, no organisation or user id, no date finer than a year,
- * no free text (`data.personal` is never read). Claims are keyed by a pseudonym of their id.
+ * The anonymous facts of one case, folded from its events (pure). The fact rows hold categorical
+ * facts, years and claim amounts in BANDS of a reference currency only: no exact amount, no case id
+ * or reference, no organisation or user id, no date finer than a year, no free text
+ * (`data.personal` is never read). Claims are keyed by a pseudonym of their id in the fold state.
  */
 
 /** Value used when a fact was never recorded. */
@@ -37,6 +43,7 @@ export type AgeGroupValue = (typeof AGE_GROUPS)[number];
 
 export const CHILD_AGE_GROUPS: readonly AgeGroupValue[] = ['0-11', '12-17', 'child_age_unknown'];
 
+/** A claim in the fold state (private to the projection, never read by the release builder). */
 export interface ClaimFacts {
   readonly avenue: string;
   readonly respondentKind: string;
@@ -48,6 +55,77 @@ export interface ClaimFacts {
   /** The standing award and the cumulative payments, integer minor units of `currency`. */
   readonly awarded: number;
   readonly paid: number;
+  /** Year of the standing decision (its reference rate converts the amounts into bands). */
+  readonly decidedYear?: number;
+}
+
+/**
+ * Bands of an amount converted into the reference currency, in its major units (EUR, not cents).
+ * `0`: nothing; `unconverted`: the currency has no reference rate for the year (never mixed in).
+ */
+export const AMOUNT_BANDS = [
+  '0',
+  '1-499',
+  '500-999',
+  '1000-4999',
+  '5000-9999',
+  '10000-49999',
+  '50000+',
+  'unconverted',
+] as const;
+export type AmountBand = (typeof AMOUNT_BANDS)[number];
+
+const BAND_FLOORS: readonly (readonly [number, AmountBand])[] = [
+  [50_000, '50000+'],
+  [10_000, '10000-49999'],
+  [5_000, '5000-9999'],
+  [1_000, '1000-4999'],
+  [500, '500-999'],
+];
+
+/**
+ * The band of `amountMinor` (minor units of `currency`) converted at the reference rate of `year`.
+ * Any amount above 0 is at least `1-499`, even when it converts to less than one major unit.
+ */
+export function amountBand(
+  amountMinor: number,
+  currency: string,
+  year: number,
+  rates: ReferenceRates,
+): AmountBand {
+  if (amountMinor <= 0) return '0';
+  if (!isCode(CURRENCY_CODES, currency)) return 'unconverted';
+  const rate = currency === rates.referenceCurrency ? '1' : rates.years[String(year)]?.[currency];
+  if (rate === undefined) return 'unconverted';
+  const converted = convertMinorUnits(amountMinor, currency, rates.referenceCurrency, rate);
+  const major = Math.floor(converted / 10 ** minorUnitExponent(rates.referenceCurrency));
+  return BAND_FLOORS.find(([floor]) => major >= floor)?.[1] ?? '1-499';
+}
+
+export const CLAIM_PAYMENT_VALUES = ['paid_in_full', 'paid_in_part', 'unpaid', 'no_award'] as const;
+export type ClaimPayment = (typeof CLAIM_PAYMENT_VALUES)[number];
+
+export const paymentOf = (claim: { awarded: number; paid: number }): ClaimPayment =>
+  claim.awarded <= 0
+    ? 'no_award'
+    : claim.paid >= claim.awarded
+      ? 'paid_in_full'
+      : claim.paid > 0
+        ? 'paid_in_part'
+        : 'unpaid';
+
+/** A claim in a fact row: categories and bands, never an exact amount. */
+export interface ClaimFactRow {
+  readonly avenue: string;
+  readonly respondentKind: string;
+  readonly currency: string;
+  readonly filedYear: number;
+  readonly outcome: string;
+  readonly closure?: string;
+  readonly payment: ClaimPayment;
+  /** Standing award and payments to date, banded at the rate of the decision's year. */
+  readonly awardedBand: AmountBand;
+  readonly paidBand: AmountBand;
 }
 
 export interface YearFacts {
@@ -124,7 +202,7 @@ export interface FactRow {
   readonly child_decisions: number;
   readonly child_decisions_assessed: number;
   readonly remedies: string[];
-  readonly claims: ClaimFacts[];
+  readonly claims: ClaimFactRow[];
   readonly objects: boolean;
 }
 
@@ -133,6 +211,22 @@ export interface FoldContext {
   readonly timeZone: string;
   /** Pseudonym of a claim id (keyed one-way function). */
   readonly claimKey: (claimId: string) => string;
+}
+
+/** A claim of the fold state as a fact row claim (amounts banded, see `amountBand`). */
+export function claimFactRow(claim: ClaimFacts, rates: ReferenceRates): ClaimFactRow {
+  const year = claim.decidedYear ?? claim.filedYear;
+  return {
+    avenue: claim.avenue,
+    respondentKind: claim.respondentKind,
+    currency: claim.currency,
+    filedYear: claim.filedYear,
+    outcome: claim.outcome,
+    ...(claim.closure !== undefined ? { closure: claim.closure } : {}),
+    payment: paymentOf(claim),
+    awardedBand: amountBand(claim.awarded, claim.currency, year, rates),
+    paidBand: amountBand(claim.paid, claim.currency, year, rates),
+  };
 }
 
 const emptyYear = (): YearFacts => ({
@@ -300,7 +394,12 @@ export function foldStatistics(
       if (!claim) break;
       let updated: ClaimFacts = claim;
       if (event.type === 'ClaimDecided')
-        updated = { ...claim, outcome: event.data.outcome, awarded: event.data.awardedTotal };
+        updated = {
+          ...claim,
+          outcome: event.data.outcome,
+          awarded: event.data.awardedTotal,
+          decidedYear: yearOf(event.data.decidedOn),
+        };
       if (event.type === 'ClaimPaymentReceived') updated = { ...claim, paid: event.data.paidTotal };
       if (event.type === 'ClaimClosed')
         updated = {
@@ -338,8 +437,11 @@ function ageGroupValue(group: CaseStatState['ageGroup']): AgeGroupValue {
   return group.category === 'child' ? 'child_age_unknown' : 'adult_age_unknown';
 }
 
-/** The fact rows of a case, one per reporting year in which anything statistical happened. */
-export function factRows(state: CaseStatState): FactRow[] {
+/**
+ * The fact rows of a case, one per reporting year in which anything statistical happened; claim
+ * amounts as bands of `rates`' reference currency.
+ */
+export function factRows(state: CaseStatState, rates: ReferenceRates): FactRow[] {
   if (!state.opened) return [];
   const years = new Set(Object.keys(state.years).map(Number));
   for (const claim of Object.values(state.claims)) years.add(claim.filedYear);
@@ -376,7 +478,7 @@ export function factRows(state: CaseStatState): FactRow[] {
         claims: Object.entries(state.claims)
           .filter(([, c]) => c.filedYear === year)
           .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([, c]) => c),
+          .map(([, c]) => claimFactRow(c, rates)),
         objects: state.objects,
       };
     });

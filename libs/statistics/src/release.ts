@@ -18,6 +18,7 @@ import {
   TABLE_IDS,
   compensationAmounts,
   countTable,
+  type ClaimAmount,
 } from './catalogue';
 import type { FactRow } from './facts';
 
@@ -198,7 +199,8 @@ export type BuildResult =
   | { readonly ok: false; readonly error: DisclosureError };
 
 /**
- * Builds the release document from the period's fact rows (objecting cases already left out).
+ * Builds the release document from the period's fact rows and, for the money sums, the period's
+ * claim amounts (objecting cases already left out of both).
  * Suppression and rounding: true counts of every requested table, with the claim counts behind
  * the money sums, protected together by @remedy/disclosure-control (threshold, secondary
  * suppression verified by LP, shared margins as one quantity, optional rounding); sums published
@@ -206,19 +208,26 @@ export type BuildResult =
  * an equal share of ε (basic composition), contributions bounded per case; no money sums.
  * Deterministic for the same rows and request, except DP noise (a release is built once).
  */
+export interface ReleaseInput {
+  /** The period's fact rows (objecting cases left out). */
+  readonly facts: readonly FactRow[];
+  /** The period's claims with their exact amounts (compensation sums only; objecting cases left out). */
+  readonly claimAmounts: readonly ClaimAmount[];
+}
+
 export function buildRelease(
   releaseId: string,
   request: ReleaseRequest,
-  rows: readonly FactRow[],
+  input: ReleaseInput,
   onProgress: (percent: number) => void = () => undefined,
   random: RandomSource = cryptoRandomSource(),
 ): BuildResult {
   const tables = CATALOGUE.filter((t) => request.tables.includes(t.id));
   const dp = request.mode === 'dp';
-  const counts = tables.map((t) => countTable(t, rows, dp));
+  const counts = tables.map((t) => countTable(t, input.facts, dp));
   const money =
     !dp && request.tables.includes(COMPENSATION_SUMS_ID)
-      ? compensationAmounts(rows, request.k)
+      ? compensationAmounts(input.claimAmounts, request.k)
       : [];
   onProgress(40);
   const published = new Map<string, PublishedTable>();

@@ -9,6 +9,9 @@ import {
 } from '@remedy/event-store';
 import { waitForProjection } from '@remedy/projections';
 import { rational, spend, type LedgerEntry, type Rational } from '@remedy/disclosure-control';
+import { LEGAL_AID_PROJECTION } from '@remedy/legal-aid';
+import type { ClaimAmount } from './catalogue';
+import { COMPENSATION_SUMS_ID } from './catalogue';
 import type { FactRow } from './facts';
 import { STATISTICS_FACTS_PROJECTION } from './facts.projection';
 import {
@@ -252,8 +255,39 @@ export class StatisticsReleases {
   }
 
   /**
-   * Builds a release (the worker's processor): waits until the fact projection includes every
-   * event recorded before the request, counts, protects, signs and stores it once.
+   * The claims filed in a year with their exact amounts, from the legal-aid claim read model
+   * (amounts per claim and currency, no personal data), leaving out the cases whose person objects
+   * to statistical use. Only the compensation sums read them; the fact rows hold bands only.
+   */
+  async claimAmountsOf(year: number): Promise<ClaimAmount[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT cl.avenue, cl.currency, COALESCE(cl.awarded_total, 0)::text AS awarded, cl.paid_total::text AS paid
+         FROM legal_aid_claims cl LEFT JOIN legal_aid_cases c ON c.case_id = cl.case_id
+        WHERE cl.filed_on >= make_date($1, 1, 1) AND cl.filed_on < make_date($1 + 1, 1, 1)
+          AND c.objects_to_statistics IS NOT TRUE`,
+      [year],
+    )) as { avenue: string; currency: string; awarded: string; paid: string }[];
+    return rows.map((r) => ({
+      avenue: r.avenue,
+      currency: r.currency.trim(),
+      awarded: Number(r.awarded),
+      paid: Number(r.paid),
+    }));
+  }
+
+  /** Waits until a projection has applied every event up to `position` (about a minute at most). */
+  private async caughtUp(releaseId: string, projection: string, position: GlobalPosition) {
+    let reached = false;
+    for (let i = 0; i < 30 && !reached; i++)
+      reached = await waitForProjection(this.dataSource, projection, position, 2_000);
+    if (!reached)
+      throw new Error(`release ${releaseId}: projection ${projection} has not caught up yet`);
+  }
+
+  /**
+   * Builds a release (the worker's processor): waits until the fact projection (and, for the
+   * money sums, the legal-aid claim projection) includes every event recorded before the request,
+   * counts, protects, signs and stores it once.
    */
   async build(
     job: Pick<Job<ReleaseJobData>, 'data' | 'updateProgress'>,
@@ -273,24 +307,19 @@ export class StatisticsReleases {
     );
     await job.updateProgress(5);
     const position = row.request.asOfPosition ? parsePosition(row.request.asOfPosition) : undefined;
+    const { request } = toStored(row);
+    const withSums = request.mode !== 'dp' && request.tables.includes(COMPENSATION_SUMS_ID);
     if (position) {
-      let reached = false;
-      for (let i = 0; i < 30 && !reached; i++)
-        reached = await waitForProjection(
-          this.dataSource,
-          STATISTICS_FACTS_PROJECTION,
-          position,
-          2_000,
-        );
-      if (!reached)
-        throw new Error(`release ${releaseId}: the fact projection has not caught up yet`);
+      await this.caughtUp(releaseId, STATISTICS_FACTS_PROJECTION, position);
+      if (withSums) await this.caughtUp(releaseId, LEGAL_AID_PROJECTION, position);
     }
     await job.updateProgress(15);
-    const { request } = toStored(row);
-    const facts = await this.factsOf(Number(request.period));
+    const year = Number(request.period);
+    const facts = await this.factsOf(year);
+    const claimAmounts = withSums ? await this.claimAmountsOf(year) : [];
     await job.updateProgress(25);
     let lastProgress = 25;
-    const built = buildRelease(releaseId, request, facts, (p) => {
+    const built = buildRelease(releaseId, request, { facts, claimAmounts }, (p) => {
       lastProgress = p;
     });
     await job.updateProgress(lastProgress);

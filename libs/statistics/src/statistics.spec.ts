@@ -1,7 +1,8 @@
 import type { CaseEvent } from '@remedy/case-domain';
 import { CATALOGUE, compensationAmounts, countTable, paymentOf } from './catalogue';
 import {
-  factRows,
+  amountBand,
+  factRows as factRowsWith,
   foldStatistics,
   initialStatState,
   type CaseStatState,
@@ -19,6 +20,11 @@ const meta = (occurredAt: string) => ({
   recordedAt: occurredAt,
 });
 const ctx = { timeZone: 'Europe/Vienna', claimKey: (id: string) => `k${id.slice(-4)}` };
+const RATES = {
+  referenceCurrency: 'EUR',
+  years: { '2026': { USD: '0.9', JPY: '0.0061' } },
+} as const;
+const factRows = (state: CaseStatState) => factRowsWith(state, RATES);
 const fold = (events: readonly unknown[]): CaseStatState =>
   events.reduce<CaseStatState>((s, e) => foldStatistics(s, e as CaseEvent, ctx), initialStatState);
 
@@ -195,22 +201,19 @@ describe('statistics (pure)', () => {
     const base = factRows(fold([opened(), status('2026-02-01')]))[0]!;
     const claim = (currency: string, awarded: number, paid: number) => ({
       avenue: 'CivilClaim',
-      respondentKind: 'Employer',
       currency,
-      filedYear: 2026,
-      outcome: 'awarded',
       awarded,
       paid,
     });
     const rows: FactRow[] = [
-      ...Array.from({ length: 12 }, () => ({ ...base, claims: [claim('EUR', 1000, 1000)] })),
-      ...Array.from({ length: 3 }, () => ({
-        ...base,
-        sex_gender: 'Masculine',
-        claims: [claim('USD', 500, 0)],
-      })),
+      ...Array.from({ length: 12 }, () => base),
+      ...Array.from({ length: 3 }, () => ({ ...base, sex_gender: 'Masculine' })),
     ];
-    expect(compensationAmounts(rows, 10).map((m) => m.currency)).toEqual(['EUR']);
+    const claimAmounts = [
+      ...Array.from({ length: 12 }, () => claim('EUR', 1000, 1000)),
+      ...Array.from({ length: 3 }, () => claim('USD', 500, 0)),
+    ];
+    expect(compensationAmounts(claimAmounts, 10).map((m) => m.currency)).toEqual(['EUR']);
     expect(paymentOf({ awarded: 0, paid: 0 })).toBe('no_award');
     const built = buildRelease(
       'r1',
@@ -222,7 +225,7 @@ describe('statistics (pure)', () => {
         roundingBase: null,
         epsilon: null,
       },
-      rows,
+      { facts: rows, claimAmounts },
     );
     if (!built.ok) throw new Error(built.error.message);
     const victims = built.document.tables[0]!;
@@ -246,6 +249,93 @@ describe('statistics (pure)', () => {
     expect(csv).toContain(
       'compensation-sums,"awarded, EUR minor units",avenue=Total;currency=EUR,12000,',
     );
+  });
+
+  it('bands claim amounts in major units of the reference currency, never mixing a currency without a rate', () => {
+    expect(amountBand(0, 'EUR', 2026, RATES)).toBe('0');
+    expect(amountBand(1, 'EUR', 2026, RATES)).toBe('1-499');
+    expect(amountBand(49_999, 'EUR', 2026, RATES)).toBe('1-499');
+    expect(amountBand(50_000, 'EUR', 2026, RATES)).toBe('500-999');
+    expect(amountBand(499_999, 'EUR', 2026, RATES)).toBe('1000-4999');
+    expect(amountBand(999_999, 'EUR', 2026, RATES)).toBe('5000-9999');
+    expect(amountBand(1_000_000, 'EUR', 2026, RATES)).toBe('10000-49999');
+    expect(amountBand(5_000_000, 'EUR', 2026, RATES)).toBe('50000+');
+    // 1 000.00 USD at 0.9 is 900 EUR; 1 000 000 JPY (no minor unit) at 0.0061 is 6 100 EUR.
+    expect(amountBand(100_000, 'USD', 2026, RATES)).toBe('500-999');
+    expect(amountBand(1_000_000, 'JPY', 2026, RATES)).toBe('5000-9999');
+    // No USD rate for 2025, no rate at all for GBP: unconverted.
+    expect(amountBand(100_000, 'USD', 2025, RATES)).toBe('unconverted');
+    expect(amountBand(100_000, 'GBP', 2026, RATES)).toBe('unconverted');
+  });
+
+  it('keeps claim outcomes, payment and amount bands in the fact row, never an exact amount', () => {
+    const claimId = '0b1d0c2e-0000-4000-8000-00000000c1a1';
+    const state = fold([
+      opened(),
+      {
+        type: 'CompensationClaimFiled',
+        schemaVersion: 1,
+        data: {
+          ...meta('2026-03-01T09:00:00Z'),
+          claimId,
+          avenue: 'CivilClaim',
+          respondentKind: 'Employer',
+          currency: 'USD',
+          claimed: { UnpaidWages: 987_654 },
+          claimedTotal: 987_654,
+          filedOn: '2026-03-01',
+          filedLate: false,
+          personal: { sealed: 'x' },
+        },
+      },
+      {
+        type: 'ClaimDecided',
+        schemaVersion: 1,
+        data: {
+          ...meta('2026-06-01T09:00:00Z'),
+          claimId,
+          instance: 'first_instance',
+          outcome: 'partly_awarded',
+          awarded: { UnpaidWages: 654_321 },
+          awardedTotal: 654_321,
+          currency: 'USD',
+          decidedOn: '2026-06-01',
+          personal: { sealed: 'x' },
+        },
+      },
+      {
+        type: 'ClaimPaymentReceived',
+        schemaVersion: 1,
+        data: {
+          ...meta('2026-07-01T09:00:00Z'),
+          claimId,
+          paymentId: 'p1',
+          receivedOn: '2026-07-01',
+          amount: 12_345,
+          currency: 'USD',
+          paidTotal: 12_345,
+          aboveAward: false,
+          personal: { sealed: 'x' },
+        },
+      },
+    ]);
+    const row = factRows(state).find((r) => r.year === 2026)!;
+    expect(row.claims).toEqual([
+      {
+        avenue: 'CivilClaim',
+        respondentKind: 'Employer',
+        currency: 'USD',
+        filedYear: 2026,
+        outcome: 'partly_awarded',
+        payment: 'paid_in_part',
+        awardedBand: '5000-9999',
+        paidBand: '1-499',
+      },
+    ]);
+    const json = JSON.stringify(factRows(state));
+    for (const exact of ['987654', '654321', '12345']) expect(json).not.toContain(exact);
+    const table = CATALOGUE.find((t) => t.id === 'compensation-awards-by-band')!;
+    expect(countTable(table, [row]).cells).toEqual([{ at: ['CivilClaim', '5000-9999'], count: 1 }]);
   });
 
   it('writes an HTCDS line with the mapped values, quoting where CSV needs it', () => {
