@@ -52,6 +52,10 @@ describe('statistics fact projection', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'remedy-stat-facts-'));
     process.env.REMEDY_DATA_DIR = dataDir;
     process.env.REMEDY_JURISDICTION_TIMEZONE = 'Europe/Vienna';
+    process.env.LEGAL_AID_REFERENCE_RATES = JSON.stringify({
+      referenceCurrency: 'EUR',
+      years: { '2026': { USD: '0.9' } },
+    });
     db = await createTestDatabase();
     h = await openReadSide(db.url, [statisticsFactsProjection]);
     caseId = randomUUID();
@@ -115,6 +119,37 @@ describe('statistics fact projection', () => {
       remedyType: 'Compensation',
       avenue: 'LabourOrEmploymentTribunal',
       personal: { text: markers.text },
+    });
+
+    // A claim in USD: 12 345.67 USD awarded (11 111 EUR at 0.9), 11.11 USD paid.
+    const claimId = randomUUID();
+    await run({
+      type: 'FileCompensationClaim',
+      claimId,
+      avenue: 'LabourOrEmploymentTribunal',
+      respondentKind: 'Employer',
+      currency: 'USD',
+      claimed: { UnpaidWages: 2_345_678 },
+      filedOn: '2026-03-12',
+      personal: { text: markers.text },
+    });
+    await run({
+      type: 'DecideClaim',
+      claimId,
+      outcome: 'partly_awarded',
+      awarded: { UnpaidWages: 1_234_567 },
+      currency: 'USD',
+      decidedOn: '2026-05-04',
+      personal: {},
+    });
+    await run({
+      type: 'RecordClaimPayment',
+      claimId,
+      paymentId: randomUUID(),
+      amount: 1_111,
+      currency: 'USD',
+      receivedOn: '2026-06-01',
+      personal: {},
     });
 
     // A presumed minor referred after a best-interests assessment.
@@ -181,6 +216,7 @@ describe('statistics fact projection', () => {
     await h?.close();
     await db?.drop();
     rmSync(dataDir, { recursive: true, force: true });
+    delete process.env.LEGAL_AID_REFERENCE_RATES;
   });
 
   it('keeps one row per case and year with categorical facts only', async () => {
@@ -205,6 +241,18 @@ describe('statistics fact projection', () => {
       cooperation: 'cooperating',
       reflection_granted: true,
       remedies: ['Compensation|LabourOrEmploymentTribunal'],
+      claims: [
+        {
+          avenue: 'LabourOrEmploymentTribunal',
+          respondentKind: 'Employer',
+          currency: 'USD',
+          filedYear: 2026,
+          outcome: 'partly_awarded',
+          payment: 'paid_in_part',
+          awardedBand: '10000-49999',
+          paidBand: '1-499',
+        },
+      ],
       objects: false,
     });
     const child = rows.find((r) => r.sex_gender === 'NonConforming')!;
@@ -232,8 +280,16 @@ describe('statistics fact projection', () => {
       '2026-03-11',
     ])
       expect(dump).not.toContain(forbidden);
-    // The fact rows hold the age group, not the birth year (the private fold state keeps the year for rule 3).
-    expect(JSON.stringify(await facts())).not.toContain('1990');
+    // The fact rows hold the age group, not the birth year (the private fold state keeps the year for rule 3),
+    // and claim amounts in bands only (the private fold state keeps the amounts, to band them again).
+    const factDump = JSON.stringify((await facts()).map(({ row_key: _key, ...row }) => row));
+    for (const exact of ['1990', '2345678', '1234567', '1111'])
+      expect(factDump).not.toContain(exact);
+    await expect(
+      h.pool.query(
+        `UPDATE statistics_case_facts SET claims = '[{"awarded": 1234567, "paid": 0}]'::jsonb`,
+      ),
+    ).rejects.toThrow(/statistics_case_facts_claims_banded/);
     expect(dump).not.toMatch(/ZZMARK/);
     expect(dump).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     // The key is a keyed pseudonym: 64 hex digits, not derived without the installation's key.

@@ -7,6 +7,7 @@ import { CreateCaseCommandTables1795400000001 } from './1795400000001-CreateCase
 import { CreateLegalAidReadModels1795500000000 } from './1795500000000-CreateLegalAidReadModels';
 import { CreateLegalAidClaims1795500000001 } from './1795500000001-CreateLegalAidClaims';
 import { CreateStatisticsTables1795600000000 } from './1795600000000-CreateStatisticsTables';
+import { StatisticsFactClaimBands1795600000100 } from './1795600000100-StatisticsFactClaimBands';
 import { CreateAuditTrail1795700000000 } from './1795700000000-CreateAuditTrail';
 
 type MigrationClass = new () => MigrationInterface;
@@ -24,5 +25,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateLegalAidReadModels1795500000000,
   CreateLegalAidClaims1795500000001,
   CreateStatisticsTables1795600000000,
+  StatisticsFactClaimBands1795600000100,
   CreateAuditTrail1795700000000,
 ];
