@@ -93,6 +93,11 @@ export class ReminderReconciler {
     const toAdd = [...desired.values()].filter((r) => !present.has(r.jobId));
     const toRemove = [...present].filter((id) => !desired.has(id));
     if (toAdd.length > 0) {
+      // A job that failed for good (every attempt used, e.g. while the database was down) keeps
+      // its id, and BullMQ ignores an add with a taken id: the reminder would never fire. Such a
+      // job is removed first, so the reminder is scheduled afresh.
+      const failed = await this.failedJobIds();
+      for (const r of toAdd) if (failed.has(r.jobId)) await this.queue.remove(r.jobId);
       const now = this.now().getTime();
       for (let i = 0; i < toAdd.length; i += PAGE) {
         await this.queue.addBulk(toAdd.slice(i, i + PAGE).map((r) => this.jobFor(r, now)));
@@ -128,6 +133,20 @@ export class ReminderReconciler {
       data,
       opts: { jobId: r.jobId, delay: Math.max(0, r.remindAt.getTime() - now) },
     };
+  }
+
+  private async failedJobIds(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (let start = 0; ; start += PAGE) {
+      const jobs: Job<ReminderJobData>[] = await this.queue.getJobs(
+        ['failed'],
+        start,
+        start + PAGE - 1,
+        true,
+      );
+      for (const j of jobs) if (j?.id) ids.add(j.id);
+      if (jobs.length < PAGE) return ids;
+    }
   }
 
   private async pendingJobIds(): Promise<Set<string>> {
