@@ -8,7 +8,8 @@
  *   3 lag            command answered → visible in the case list, at a steady rate
  *   4 replay         rebuild every read model from BENCH_REPLAY_EVENTS seeded events vs a bare
  *                    ordered SELECT; the worker's replay from empty checkpoints (bench/replay)
- *   5 statistics     not built yet (issue 6): reported as not measured
+ *   5 statistics     a release of the full statistics catalogue over 100,000 and 1,000,000 cases
+ *                    (fact rows seeded directly), seconds and growth (bench/statistics/catalogue.ts)
  *   6 memory         peak RSS of the API and the worker during 2-3 and during 4
  *
  * Database: BENCH_DATABASE_URL / DATABASE_URL, else the local PostgreSQL, else an embedded one
@@ -18,7 +19,9 @@
  * Environment: BENCH_QUICK=1 (small sizes, a few seconds each); BENCH_REPLAY_EVENTS (default
  * 500,000: with 1,000,000 the whole run took more than 15 minutes on 2 shared cores);
  * BENCH_WORKER_REPLAY_SECONDS (longest worker replay, default 60); BENCH_SECONDS (seconds per
- * measured slice, default 5).
+ * measured slice, default 5); BENCH_STATISTICS_CASES (case counts of section 5, comma-separated,
+ * default 100000,1000000); BENCH_ONLY (sections to run, comma-separated, e.g. BENCH_ONLY=5:
+ * results go to section-5.json/md instead of latest.*; 6 needs 2-4).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -35,6 +38,7 @@ import {
 import { sampleRss } from './lib/processes';
 import { benchContext, writeResults, type BenchRow } from './lib/results';
 import { replayBench } from './replay/replay';
+import { statisticsBench } from './statistics/catalogue';
 
 const quick = process.env.BENCH_QUICK === '1';
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 5));
@@ -51,7 +55,18 @@ const SIZES = {
   // rebuild alone 527 s: the default is half, BENCH_REPLAY_EVENTS=1000000 for the full size.
   replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? (quick ? 20_000 : 500_000)),
   workerReplaySeconds: Number(process.env.BENCH_WORKER_REPLAY_SECONDS ?? (quick ? 10 : 60)),
+  statisticsCases: (process.env.BENCH_STATISTICS_CASES ?? (quick ? '5000,50000' : '100000,1000000'))
+    .split(',')
+    .map(Number),
 };
+/** BENCH_ONLY=5 (or 1,5 …): only these sections; unset: every section. */
+const only = new Set(
+  (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const runs = (section: number) => only.size === 0 || only.has(String(section));
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -82,6 +97,8 @@ async function main(): Promise<void> {
     mode: quick ? 'QUICK (BENCH_QUICK=1): small sizes, not for quoting' : 'full',
     secondsPerSlice: seconds,
     replayEvents: SIZES.replayEvents,
+    statisticsCases: SIZES.statisticsCases.join(', '),
+    ...(only.size > 0 ? { only: [...only].join(', ') } : {}),
   });
   log(`${server.description}; ${queueBackend}; ${context.cores} cores; commit ${context.commit}`);
   const logDir = mkdtempSync(join(tmpdir(), 'remedy-bench-logs-'));
@@ -105,15 +122,20 @@ async function main(): Promise<void> {
     }
   };
   try {
-    log('1 append: event store vs raw INSERT');
-    await section('1 append', async () =>
-      rows.push(...(await appendBench({ seconds: SIZES.appendSeconds, log }))),
-    );
+    if (runs(1)) {
+      log('1 append: event store vs raw INSERT');
+      await section('1 append', async () =>
+        rows.push(...(await appendBench({ seconds: SIZES.appendSeconds, log }))),
+      );
+    }
 
-    db = await createBenchDatabase('remedy_bench_system');
-    const databaseUrl = db.url;
-    log('2 commands: starting the API and the worker');
-    sut = await section('2 commands (HTTP)', () => startSystem({ databaseUrl, logDir, log }));
+    const systemSections = [2, 3, 4, 6].some(runs);
+    if (systemSections) db = await createBenchDatabase('remedy_bench_system');
+    const databaseUrl = db?.url ?? '';
+    if (systemSections) {
+      log('2 commands: starting the API and the worker');
+      sut = await section('2 commands (HTTP)', () => startSystem({ databaseUrl, logDir, log }));
+    }
     const system = sut;
     let peaks23: ReturnType<ReturnType<typeof sampleRss>['stop']> | undefined;
     let peaks4: typeof peaks23;
@@ -124,20 +146,21 @@ async function main(): Promise<void> {
         return system.mint(['caseworker'], organisationId);
       });
       const commands =
-        caseworker &&
-        (await section('2 commands (HTTP)', () =>
-          commandsBench(system, caseworker, {
-            seconds: SIZES.commandSeconds,
-            rounds: SIZES.commandRounds,
-            connections: SIZES.connections,
-            assistCases: SIZES.assistCases,
-            log,
-            logDir,
-          }),
-        ));
+        caseworker && runs(2)
+          ? await section('2 commands (HTTP)', () =>
+              commandsBench(system, caseworker, {
+                seconds: SIZES.commandSeconds,
+                rounds: SIZES.commandRounds,
+                connections: SIZES.connections,
+                assistCases: SIZES.assistCases,
+                log,
+                logDir,
+              }),
+            )
+          : undefined;
       if (commands) rows.push(...commands.rows);
 
-      if (caseworker) {
+      if (caseworker && runs(3)) {
         const lagRate = Math.min(
           SIZES.lagRate,
           (commands?.openSaturation ?? 2 * SIZES.lagRate) / 2,
@@ -157,31 +180,35 @@ async function main(): Promise<void> {
       }
       peaks23 = during23.stop();
 
-      log(`4 replay: worker stopped; seeding ${SIZES.replayEvents.toLocaleString('en')} events`);
-      await system.worker.stop();
-      const during4 = sampleRss(() => [system.api, system.worker]);
-      await section('4 replay', async () =>
-        rows.push(
-          ...(await replayBench({
-            databaseUrl,
-            events: SIZES.replayEvents,
-            log,
-            startWorker: async () => {
-              await system.startWorker();
-            },
-            workerSeconds: SIZES.workerReplaySeconds,
-          })),
-        ),
-      );
-      peaks4 = during4.stop();
+      if (runs(4)) {
+        log(`4 replay: worker stopped; seeding ${SIZES.replayEvents.toLocaleString('en')} events`);
+        await system.worker.stop();
+        const during4 = sampleRss(() => [system.api, system.worker]);
+        await section('4 replay', async () =>
+          rows.push(
+            ...(await replayBench({
+              databaseUrl,
+              events: SIZES.replayEvents,
+              log,
+              startWorker: async () => {
+                await system.startWorker();
+              },
+              workerSeconds: SIZES.workerReplaySeconds,
+            })),
+          ),
+        );
+        peaks4 = during4.stop();
+      }
     }
 
-    rows.push({
-      section: '5 statistics',
-      measure: 'statistics catalogue for 100k and 1M cases',
-      unit: '',
-      note: 'not measured: statistics (issue 6) not built',
-    });
+    if (runs(5)) {
+      log(
+        `5 statistics: full catalogue over ${SIZES.statisticsCases.map((n) => n.toLocaleString('en')).join(' and ')} cases`,
+      );
+      await section('5 statistics', async () =>
+        rows.push(...(await statisticsBench({ sizes: SIZES.statisticsCases, log }))),
+      );
+    }
     if (peaks23) rows.push(...memoryRows('2-3 (commands, lag)', peaks23, ''));
     if (peaks4)
       rows.push(
@@ -206,17 +233,25 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' '),
   };
-  writeResults(quick ? 'quick' : 'latest', finalContext, rows, {
-    title: `npm run bench${quick ? ' (BENCH_QUICK=1)' : ''}`,
-    notes: `
+  const onlyName = only.size > 0 ? `section-${[...only].sort().join('-')}` : undefined;
+  writeResults(
+    [quick ? 'quick' : undefined, onlyName].filter(Boolean).join('-') || 'latest',
+    finalContext,
+    rows,
+    {
+      title: `npm run bench${quick ? ' (BENCH_QUICK=1)' : ''}${only.size > 0 ? ` (BENCH_ONLY=${[...only].join(',')})` : ''}`,
+      notes: `
 Every ratio compares two figures measured in this run on this machine. The load generator
 (autocannon, the pg clients) runs on the same cores as the API, the worker and PostgreSQL: the
 absolute figures are lower than on a dedicated server, the ratios are what to compare.
 Latencies at saturation are queueing time (closed loop, ${SIZES.connections} connections); the
 goal is the p99 at half of the saturation rate (open loop, corrected for coordinated omission).
 Section 4 seeds ${SIZES.replayEvents.toLocaleString('en')} case events (bench/seed/cases.ts) into the
-database of sections 2-3. benchSeconds excludes \`npm run build\`.`,
-  });
+database of sections 2-3. Section 5 seeds fact rows directly (bench/seed/statistics-facts.ts) in a
+database of its own and builds a release of every catalogue table through the release worker's
+processor (no queue). benchSeconds excludes \`npm run build\`.`,
+    },
+  );
   log(`done in ${total.toFixed(0)} s`);
 }
 
