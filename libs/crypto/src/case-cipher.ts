@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Notification, Pool, PoolClient } from 'pg';
 import { CASE_KEY_DESTROYED_CHANNEL, CaseDataKeyRepository } from './data-key-repository';
 import {
   canonicalCaseId,
@@ -47,7 +47,7 @@ export class CaseCipher {
   private readonly repository: CaseDataKeyRepository;
   private readonly cache: TtlLruCache<string, CachedKey>;
   private readonly pending = new Map<string, Promise<CachedKey>>();
-  private listener: PoolClient | undefined;
+  private listener: { client: PoolClient; release: (err?: Error) => void } | undefined;
   /** Bumped on every destroy seen, so a key loaded while a destroy ran is not cached. */
   private destroyEpoch = 0;
 
@@ -144,33 +144,45 @@ export class CaseCipher {
   async listenForDestroyedKeys(): Promise<void> {
     if (this.listener) return;
     const client = await this.options.pool.connect();
-    client.on('notification', (msg) => {
-      if (msg.channel === CASE_KEY_DESTROYED_CHANNEL && msg.payload) this.forget(msg.payload);
-    });
     let released = false;
-    client.on('error', (err: Error) => {
-      // Connection lost: fall back to the TTL. The broken client goes back to the pool, which
-      // destroys it (kept checked out, it would make the pool's end() wait forever).
+    const onNotification = (msg: Notification) => {
+      if (msg.channel === CASE_KEY_DESTROYED_CHANNEL && msg.payload) this.forget(msg.payload);
+    };
+    // Gives the client back to the pool once: with an error, the pool destroys it (a client kept
+    // checked out would make the pool's end() wait forever).
+    const release = (err?: Error) => {
+      if (released) return;
+      released = true;
+      client.off('notification', onNotification);
+      client.off('error', onError);
+      if (this.listener?.client === client) this.listener = undefined;
+      client.release(err);
+    };
+    const onError = (err: Error) => {
+      // Connection lost: fall back to the TTL.
       this.destroyEpoch++;
       this.cache.clear();
-      if (this.listener === client) this.listener = undefined;
-      if (!released) {
-        released = true;
-        client.release(err);
-      }
-    });
-    await client.query(`LISTEN ${CASE_KEY_DESTROYED_CHANNEL}`);
-    if (!released) this.listener = client;
+      release(err);
+    };
+    client.on('notification', onNotification);
+    client.on('error', onError);
+    try {
+      await client.query(`LISTEN ${CASE_KEY_DESTROYED_CHANNEL}`);
+    } catch (err) {
+      release(err as Error);
+      throw err;
+    }
+    if (!released) this.listener = { client, release };
   }
 
   /** Stops listening and forgets every cached key. */
   async close(): Promise<void> {
     this.cache.clear();
-    const client = this.listener;
+    const listener = this.listener;
     this.listener = undefined;
-    if (client) {
-      await client.query(`UNLISTEN ${CASE_KEY_DESTROYED_CHANNEL}`).catch(() => undefined);
-      client.release();
+    if (listener) {
+      await listener.client.query(`UNLISTEN ${CASE_KEY_DESTROYED_CHANNEL}`).catch(() => undefined);
+      listener.release();
     }
   }
 
