@@ -237,29 +237,46 @@ export const specOf = (table: CatalogueTable): TableSpec => ({
   dimensions: table.dimensions,
 });
 
+/** Counts a table row by row (the release builder streams the year's rows through these). */
+export interface TableCounter {
+  add(row: FactRow): void;
+  result(): CountTable;
+}
+
 /**
- * The true counts of a table over the fact rows of the period (interior cells only). With
- * `bounded`, each case adds to at most `maxCellsPerCase` cells (differential privacy).
+ * A counter of the true counts of a table (interior cells only). With `bounded`, each case adds
+ * to at most `maxCellsPerCase` cells (differential privacy).
  */
-export function countTable(
-  table: CatalogueTable,
-  rows: readonly FactRow[],
-  bounded = false,
-): CountTable {
+export function tableCounter(table: CatalogueTable, bounded = false): TableCounter {
   const counts = new Map<string, { at: readonly string[]; count: number }>();
   const valid = table.dimensions.map((d) => new Set(d.values));
-  for (const row of rows) {
-    const cells = table.cellsOf(row);
-    for (const at of bounded ? cells.slice(0, table.maxCellsPerCase) : cells) {
-      if (!at.every((v, i) => valid[i]!.has(v))) continue; // a value outside the code list is not counted
-      const key = JSON.stringify(at);
-      const cell = counts.get(key);
-      if (cell) cell.count += 1;
-      else counts.set(key, { at, count: 1 });
-    }
-  }
-  const cells: CountCell[] = [...counts.values()];
-  return { spec: specOf(table), cells };
+  return {
+    add(row) {
+      const cells = table.cellsOf(row);
+      for (const at of bounded ? cells.slice(0, table.maxCellsPerCase) : cells) {
+        if (!at.every((v, i) => valid[i]!.has(v))) continue; // a value outside the code list is not counted
+        const key = at.join('\u0000');
+        const cell = counts.get(key);
+        if (cell) cell.count += 1;
+        else counts.set(key, { at, count: 1 });
+      }
+    },
+    result() {
+      const cells: CountCell[] = [...counts.values()];
+      return { spec: specOf(table), cells };
+    },
+  };
+}
+
+/** The true counts of a table over the fact rows of the period (interior cells only). */
+export function countTable(
+  table: CatalogueTable,
+  rows: Iterable<FactRow>,
+  bounded = false,
+): CountTable {
+  const counter = tableCounter(table, bounded);
+  for (const row of rows) counter.add(row);
+  return counter.result();
 }
 
 export interface CurrencyAmounts {

@@ -17,9 +17,11 @@ import {
   COMPENSATION_SUMS_ID,
   TABLE_IDS,
   compensationAmounts,
-  countTable,
+  tableCounter,
   type ClaimAmount,
+  type CatalogueTable,
 } from './catalogue';
+import type { CountTable } from '@remedy/disclosure-control';
 import type { FactRow } from './facts';
 
 export const RELEASE_MODES = ['suppression', 'rounding', 'dp'] as const;
@@ -208,9 +210,33 @@ export type BuildResult =
  * an equal share of ε (basic composition), contributions bounded per case; no money sums.
  * Deterministic for the same rows and request, except DP noise (a release is built once).
  */
+/** The catalogue tables a request asks for, in catalogue order. */
+const requestedTables = (request: ReleaseRequest): CatalogueTable[] =>
+  CATALOGUE.filter((t) => request.tables.includes(t.id));
+
+/**
+ * Counts the requested tables over fact rows fed in batches (the builder streams the year's rows
+ * from a cursor: memory stays that of the cells, not of the rows).
+ */
+export function releaseCounter(request: ReleaseRequest): {
+  add(rows: readonly FactRow[]): void;
+  counts(): CountTable[];
+} {
+  const counters = requestedTables(request).map((t) => tableCounter(t, request.mode === 'dp'));
+  return {
+    add(rows) {
+      for (const row of rows) for (const counter of counters) counter.add(row);
+    },
+    counts: () => counters.map((c) => c.result()),
+  };
+}
+
 export interface ReleaseInput {
-  /** The period's fact rows (objecting cases left out). */
-  readonly facts: readonly FactRow[];
+  /**
+   * The period's fact rows (objecting cases left out), or their counts already made by
+   * `releaseCounter` for the same request.
+   */
+  readonly facts: readonly FactRow[] | { readonly counts: readonly CountTable[] };
   /** The period's claims with their exact amounts (compensation sums only; objecting cases left out). */
   readonly claimAmounts: readonly ClaimAmount[];
 }
@@ -222,9 +248,15 @@ export function buildRelease(
   onProgress: (percent: number) => void = () => undefined,
   random: RandomSource = cryptoRandomSource(),
 ): BuildResult {
-  const tables = CATALOGUE.filter((t) => request.tables.includes(t.id));
+  const tables = requestedTables(request);
   const dp = request.mode === 'dp';
-  const counts = tables.map((t) => countTable(t, input.facts, dp));
+  let counts: readonly CountTable[];
+  if ('counts' in input.facts) counts = input.facts.counts;
+  else {
+    const counter = releaseCounter(request);
+    counter.add(input.facts);
+    counts = counter.counts();
+  }
   const money =
     !dp && request.tables.includes(COMPENSATION_SUMS_ID)
       ? compensationAmounts(input.claimAmounts, request.k)

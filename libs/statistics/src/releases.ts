@@ -17,6 +17,7 @@ import { STATISTICS_FACTS_PROJECTION } from './facts.projection';
 import {
   buildRelease,
   epsilonOf,
+  releaseCounter,
   requestKey,
   type ReleaseDocument,
   type ReleaseRequest,
@@ -24,6 +25,13 @@ import {
 import { sha256Hex, type ReleaseSigner } from './signing';
 
 export const RELEASES_QUEUE = 'statistics-releases';
+
+const FACTS_OF_YEAR = `SELECT year, identification_year, sex_gender, age_group, citizenships, status, deciding_body,
+    identified_in_year, forms, sectors, referral_source, assistance_types, assisted, assisted_while_not_cooperating,
+    cooperation, reflection_granted, child_decisions, child_decisions_assessed, remedies, claims, objects
+  FROM statistics_case_facts WHERE year = $1 AND NOT objects`;
+/** Fact rows fetched per round trip while a release counts them. */
+const FACTS_BATCH = 5_000;
 
 /** Job payload: the opaque release id only (the request itself is in the database). */
 export interface ReleaseJobData {
@@ -245,13 +253,38 @@ export class StatisticsReleases {
 
   /** The fact rows of a year, without the cases whose person objects to statistical use. */
   async factsOf(year: number): Promise<FactRow[]> {
-    return (await this.dataSource.query(
-      `SELECT year, identification_year, sex_gender, age_group, citizenships, status, deciding_body, identified_in_year,
-              forms, sectors, referral_source, assistance_types, assisted, assisted_while_not_cooperating, cooperation,
-              reflection_granted, child_decisions, child_decisions_assessed, remedies, claims, objects
-         FROM statistics_case_facts WHERE year = $1 AND NOT objects`,
-      [year],
-    )) as FactRow[];
+    return (await this.dataSource.query(FACTS_OF_YEAR, [year])) as FactRow[];
+  }
+
+  /**
+   * What a release counts, read in one snapshot (REPEATABLE READ, read only): the year's fact
+   * rows streamed from a cursor in batches into `counter` (memory stays that of a batch and the
+   * cells, whatever the number of cases) and, when asked, the year's claim amounts.
+   */
+  private async readYear(
+    year: number,
+    counter: { add(rows: readonly FactRow[]): void },
+    withSums: boolean,
+  ): Promise<ClaimAmount[]> {
+    const qr = this.dataSource.createQueryRunner();
+    await qr.connect();
+    try {
+      await qr.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await qr.query(`DECLARE statistics_facts NO SCROLL CURSOR FOR ${FACTS_OF_YEAR}`, [year]);
+      for (;;) {
+        const rows = (await qr.query(`FETCH ${FACTS_BATCH} FROM statistics_facts`)) as FactRow[];
+        if (rows.length === 0) break;
+        counter.add(rows);
+      }
+      const amounts = withSums ? await this.claimAmountsOf(year, qr.manager) : [];
+      await qr.query('COMMIT');
+      return amounts;
+    } catch (error) {
+      await qr.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await qr.release();
+    }
   }
 
   /**
@@ -259,8 +292,11 @@ export class StatisticsReleases {
    * (amounts per claim and currency, no personal data), leaving out the cases whose person objects
    * to statistical use. Only the compensation sums read them; the fact rows hold bands only.
    */
-  async claimAmountsOf(year: number): Promise<ClaimAmount[]> {
-    const rows = (await this.dataSource.query(
+  async claimAmountsOf(
+    year: number,
+    db: Pick<DataSource, 'query'> = this.dataSource,
+  ): Promise<ClaimAmount[]> {
+    const rows = (await db.query(
       `SELECT cl.avenue, cl.currency, COALESCE(cl.awarded_total, 0)::text AS awarded, cl.paid_total::text AS paid
          FROM legal_aid_claims cl LEFT JOIN legal_aid_cases c ON c.case_id = cl.case_id
         WHERE cl.filed_on >= make_date($1, 1, 1) AND cl.filed_on < make_date($1 + 1, 1, 1)
@@ -314,11 +350,11 @@ export class StatisticsReleases {
       if (withSums) await this.caughtUp(releaseId, LEGAL_AID_PROJECTION, position);
     }
     await job.updateProgress(15);
-    const year = Number(request.period);
-    const facts = await this.factsOf(year);
-    const claimAmounts = withSums ? await this.claimAmountsOf(year) : [];
+    const counter = releaseCounter(request);
+    const claimAmounts = await this.readYear(Number(request.period), counter, withSums);
     await job.updateProgress(25);
     let lastProgress = 25;
+    const facts = { counts: counter.counts() };
     const built = buildRelease(releaseId, request, { facts, claimAmounts }, (p) => {
       lastProgress = p;
     });

@@ -9,7 +9,7 @@ import {
   type FactRow,
 } from './facts';
 import { htcdsLine } from './htcds';
-import { buildRelease, checkRequest, releaseCsv, requestKey } from './release';
+import { buildRelease, checkRequest, releaseCounter, releaseCsv, requestKey } from './release';
 
 /** Pure parts: the fold, the counting, request checks, the CSV and the HTCDS line. No database. */
 const meta = (occurredAt: string) => ({
@@ -215,18 +215,15 @@ describe('statistics (pure)', () => {
     ];
     expect(compensationAmounts(claimAmounts, 10).map((m) => m.currency)).toEqual(['EUR']);
     expect(paymentOf({ awarded: 0, paid: 0 })).toBe('no_award');
-    const built = buildRelease(
-      'r1',
-      {
-        period: '2026',
-        tables: ['compensation-sums', 'victims-by-status-sex-age'],
-        mode: 'suppression',
-        k: 10,
-        roundingBase: null,
-        epsilon: null,
-      },
-      { facts: rows, claimAmounts },
-    );
+    const request = {
+      period: '2026',
+      tables: ['compensation-sums', 'victims-by-status-sex-age'],
+      mode: 'suppression',
+      k: 10,
+      roundingBase: null,
+      epsilon: null,
+    } as const;
+    const built = buildRelease('r1', request, { facts: rows, claimAmounts });
     if (!built.ok) throw new Error(built.error.message);
     const victims = built.document.tables[0]!;
     const masculine = victims.cells.find(
@@ -242,6 +239,15 @@ describe('statistics (pure)', () => {
       awarded: 12_000,
       paid: 12_000,
     });
+    // Counting the rows in batches (as the builder streams them from a cursor) gives the same release.
+    const counter = releaseCounter(request);
+    counter.add(rows.slice(0, 5));
+    counter.add(rows.slice(5));
+    const streamed = buildRelease('r1', request, {
+      facts: { counts: counter.counts() },
+      claimAmounts,
+    });
+    expect(streamed).toEqual(built);
     const csv = releaseCsv(built.document);
     expect(csv).toContain(
       'r1,2026,victims-by-status-sex-age,cases,status=PossibleVictimOfTrafficking;sex=Masculine;age_group=25-34,,suppressed_primary',
