@@ -12,5 +12,6 @@ export {
 export {
   DEFAULT_REFERENCE_RATES,
   referenceRatesFromEnvironment,
+  referenceRatesShape,
   type ReferenceRates,
 } from './reference-rates';

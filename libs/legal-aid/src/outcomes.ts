@@ -1,12 +1,5 @@
-import { z } from 'zod';
-import {
-  convertMinorUnits,
-  CURRENCY_CODES,
-  isCode,
-  isExchangeRate,
-  yearOf,
-  type CurrencyCode,
-} from '@remedy/case-domain';
+import { convertMinorUnits, CURRENCY_CODES, isCode, yearOf } from '@remedy/case-domain';
+import { referenceRatesShape, type ReferenceRates } from '@remedy/config';
 
 /**
  * OUTCOME FIGURES of compensation claims for statistics (issue item 6), pure.
@@ -37,27 +30,12 @@ export interface ClaimOutcomeFacts {
 /**
  * Yearly reference exchange rates: `years[YYYY][CUR]` = units of `referenceCurrency` per unit of
  * CUR, as a decimal string (e.g. { "2025": { "USD": "0.9243" } } for EUR). The reference
- * currency converts at 1 without an entry.
+ * currency converts at 1 without an entry. One definition with the `LEGAL_AID_REFERENCE_RATES`
+ * setting of @remedy/config (validated at start-up, default table shipped; the statistics fact
+ * rows band claim amounts with the same table).
  */
-export interface ReferenceRates {
-  readonly referenceCurrency: CurrencyCode;
-  readonly years: Readonly<Record<string, Readonly<Record<string, string>>>>;
-}
-
-export const referenceRatesSchema = z
-  .object({
-    referenceCurrency: z
-      .string()
-      .refine((c) => isCode(CURRENCY_CODES, c), 'an ISO 4217 currency code'),
-    years: z.record(
-      z.string().regex(/^\d{4}$/, 'a year (YYYY)'),
-      z.record(
-        z.string().refine((c) => isCode(CURRENCY_CODES, c), 'an ISO 4217 currency code'),
-        z.string().refine(isExchangeRate, 'a positive decimal rate as a string'),
-      ),
-    ),
-  })
-  .strict();
+export type { ReferenceRates };
+export const referenceRatesSchema = referenceRatesShape;
 
 /** Validates a rates table (e.g. parsed from LEGAL_AID_REFERENCE_RATES); throws naming the field. */
 export function parseReferenceRates(value: unknown): ReferenceRates {
