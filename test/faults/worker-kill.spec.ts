@@ -26,7 +26,7 @@ import {
  * The child (support/reminder-worker-child.ts) runs the real ReminderRuntime and holds each job
  * for a moment AFTER writing its due reminder and before BullMQ acknowledges it, so a kill lands
  * between the effect and the acknowledgement: the case idempotency exists for.
- * Release jobs (issue 6) do not exist yet: only reminder jobs are exercised here.
+ * Release jobs: release-kill.spec.ts.
  */
 const CHILD = join(__dirname, 'support', 'reminder-worker-child.ts');
 const REMINDERS = 60;

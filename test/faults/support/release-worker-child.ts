@@ -1,0 +1,120 @@
+/**
+ * Child process of the release fault test: the real ReleaseWorkerRuntime (the statistics release
+ * builder, a BullMQ worker on `statistics-releases`) on a database and a queue backend, until
+ * killed. Run with
+ *   node --require ./test/support/swc-register.js test/faults/support/release-worker-child.ts \
+ *     <database url> <postgres|redis> <queue url> <queue prefix> <data dir>
+ * The signing key is read (or made) in `<data dir>/keys`, as the worker does.
+ * With RELEASE_WAIT_FOR_GO=1 it loads, prints `ready` and waits for a line `go` on stdin before it
+ * starts. Prints `started` once running, `active <release id>` when a build job begins,
+ * `progress <release id> <p>` after each progress update the build reports, and
+ * `stored <release id>` when the build's UPDATE stored the built release (affected a row). It
+ * holds the job for a moment (RELEASE_HOLD_MS, random up to it) after progress 15 (mid-build,
+ * before the effect) and after `stored` (effect done, not yet acknowledged to BullMQ): the
+ * windows in which the parent's SIGKILL lands. Logs errors as lines on stdout (`error {...}`,
+ * `worker-error …`). SIGTERM stops it cleanly (exit 0).
+ */
+import { createInterface } from 'node:readline';
+import { DataSource } from 'typeorm';
+import { PostgresEventStore } from '@remedy/event-store';
+import { createQueueKit, type QueueKit } from '@remedy/queue';
+import { ReleaseSigner, ReleaseWorkerRuntime, type ReleaseJobData } from '@remedy/statistics';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const [url, kind, queueUrl, prefix, dataDir] = process.argv.slice(2);
+  if (!url || (kind !== 'postgres' && kind !== 'redis') || !queueUrl || !prefix || !dataDir)
+    throw new Error(
+      'usage: release-worker-child.ts <database url> <postgres|redis> <queue url> <prefix> <data dir>',
+    );
+  const maxHold = Number(process.env.RELEASE_HOLD_MS ?? '0');
+  const hold = () => (maxHold > 0 ? sleep(maxHold / 2 + Math.random() * (maxHold / 2)) : undefined);
+  const ds = new DataSource({
+    type: 'postgres',
+    url,
+    synchronize: false,
+    logging: false,
+    extra: { max: 4 },
+  });
+  await ds.initialize();
+  const query = ds.query.bind(ds);
+  ds.query = (async (sql: string, parameters?: unknown[], ...rest: unknown[]) => {
+    const result = await (query as (...a: unknown[]) => Promise<unknown>)(sql, parameters, ...rest);
+    // TypeORM answers an UPDATE with [rows, affected].
+    if (
+      sql.includes(`SET status = 'built'`) &&
+      Array.isArray(result) &&
+      typeof result[1] === 'number' &&
+      result[1] > 0
+    ) {
+      process.stdout.write(`stored ${String(parameters?.[0])}\n`);
+      await hold();
+    }
+    return result;
+  }) as typeof ds.query;
+  const eventStore = new PostgresEventStore({ connectionString: url, poolSize: 2 });
+  const signer = await ReleaseSigner.load(dataDir);
+  const base = createQueueKit({ kind, url: queueUrl }, { prefix });
+  const kit: QueueKit = {
+    ...base,
+    worker: (name, processor, options) => {
+      const observed: typeof processor = async (job, token, signal) => {
+        const { releaseId } = job.data as ReleaseJobData;
+        process.stdout.write(`active ${releaseId}\n`);
+        const update = job.updateProgress.bind(job);
+        job.updateProgress = async (progress) => {
+          await update(progress);
+          process.stdout.write(`progress ${releaseId} ${JSON.stringify(progress)}\n`);
+          if (progress === 15) await hold();
+        };
+        return processor(job, token, signal);
+      };
+      const w = base.worker(name, observed, options);
+      w.on('error', (e) => process.stdout.write(`worker-error ${e.name}: ${e.message}\n`));
+      return w;
+    },
+  };
+  const runtime = new ReleaseWorkerRuntime({
+    dataSource: ds,
+    kit,
+    eventStore,
+    signer,
+    // Short locks: a killed worker's job is found stalled within ~3 s (not 30 + 15 s).
+    worker: { lockDuration: 2_000, stalledInterval: 1_000, maxStalledCount: 2 },
+    logger: {
+      info: (message, fields) =>
+        process.stdout.write(`info ${JSON.stringify({ message, ...fields })}\n`),
+      error: (message, fields) =>
+        process.stdout.write(`error ${JSON.stringify({ message, ...fields })}\n`),
+    },
+  });
+  process.once('SIGTERM', () => {
+    void (async () => {
+      await runtime.stop();
+      await kit.close();
+      await eventStore.close();
+      await ds.destroy();
+      process.stdout.write('stopped\n');
+      process.exit(0);
+    })();
+  });
+  if (process.env.RELEASE_WAIT_FOR_GO === '1') {
+    process.stdout.write('ready\n');
+    await new Promise<void>((resolve) => {
+      const lines = createInterface({ input: process.stdin });
+      lines.on('line', (l) => {
+        if (l.trim() !== 'go') return;
+        lines.close();
+        resolve();
+      });
+    });
+  }
+  runtime.start();
+  process.stdout.write('started\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
