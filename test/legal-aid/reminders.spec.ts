@@ -308,9 +308,14 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     const runtime = new ReminderRuntime({ dataSource: h.ds, kit, settings });
     await runtime.start();
     try {
-      // Start-up reconciliation scheduled everything; the hearings of today fired at once.
+      // Start-up reconciliation scheduled everything; the hearings of today fired at once, one
+      // job per organisation that sees the case: wait for both before the queue is emptied (a
+      // hearing job still running then would be scheduled again, rightly).
       const deadline = Date.now() + 15_000;
-      while ((await listDueReminders(h.ds, legalOrg)).length === 0 && Date.now() < deadline)
+      const bothDue = async () =>
+        (await listDueReminders(h.ds, legalOrg)).length > 0 &&
+        (await listDueReminders(h.ds, holder.organisationId)).length > 0;
+      while (!(await bothDue()) && Date.now() < deadline)
         await new Promise((r) => setTimeout(r, 50));
       expect((await listDueReminders(h.ds, legalOrg)).map((r) => r.kind)).toEqual([
         'claim_hearing',
