@@ -1,35 +1,12 @@
-import {
-  Body,
-  Controller,
-  ForbiddenException,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, ForbiddenException, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPreconditionFailedResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import { CaseCommandResponseDto } from './dto/case-command-response.dto';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { Actor } from '@remedy/auth';
 import { CurrentActor } from '@remedy/auth';
-import { CommandInterceptor } from '../idempotency/command.interceptor';
+import { CaseCommandEndpoints, newIdFor, text, Uuid, when } from './command-endpoint';
 import { caseRoleOf } from '../pipeline/access';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
-import { scopedId } from '../pipeline/ids';
 import { PersonIndex, type PersonMatch } from '../search/person-index';
 import {
   ErasePersonalDataCommand,
@@ -64,51 +41,18 @@ import {
   WithdrawConsentDto,
 } from './dto/case-command.dto';
 
-const Uuid = new ParseUUIDPipe({ version: undefined });
-const text = (dto: FreeTextCommandDto) => ({ ...(dto.personal ?? {}) });
-/** The id of what a command creates: the same for a retry under the same Idempotency-Key. */
-const newIdFor = (ctx: CommandContext, purpose: string): string =>
-  scopedId(
-    { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
-    purpose,
-  );
-const when = (dto: CommandDto) =>
-  dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
-
 /**
  * Every case command as `POST /cases` and `POST /cases/:caseId/...` (JSON). Answers
  * `{ caseId, revision, position }` with `ETag: "<revision>"` and `X-Position`; honours
  * `Idempotency-Key` and `If-Match`. 404 for a case the caller's organisation cannot reach,
  * 403 for roles that act on no case content, 409/412 on concurrent changes, 422 naming the rule.
  */
-@ApiTags('cases')
-@ApiBearerAuth()
-@ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retry-safe key (scoped to user and route)',
-})
-@ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag ("<revision>") the change is based on',
-})
-@ApiOkResponse({
-  type: CaseCommandResponseDto,
-  description: 'Recorded; headers ETag and X-Position',
-})
-@ApiBadRequestResponse({ description: 'Invalid input: the fields and reasons (never the values)' })
-@ApiForbiddenResponse({ description: 'The role acts on no case content' })
-@ApiNotFoundResponse({ description: "No such case for the caller's organisation" })
-@ApiConflictResponse({
-  description: 'Changed concurrently (after one retry), or the same Idempotency-Key is in flight',
-})
-@ApiPreconditionFailedResponse({ description: 'If-Match does not match the current revision' })
-@ApiUnprocessableEntityResponse({
-  description: 'Refused by a rule of the domain or the application (`rule`)',
+@CaseCommandEndpoints({
+  tag: 'cases',
+  idempotencyKey: 'Retry-safe key (scoped to user and route)',
+  refusedByRule: 'Refused by a rule of the domain or the application (`rule`)',
 })
 @Controller('cases')
-@UseInterceptors(CommandInterceptor)
 export class CasesController {
   constructor(
     private readonly bus: CommandBus,

@@ -1,33 +1,11 @@
-import {
-  Body,
-  Controller,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPreconditionFailedResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOperation } from '@nestjs/swagger';
 import type { ClaimAmounts } from '@remedy/case-domain';
-import { CommandInterceptor } from '../idempotency/command.interceptor';
+import { CaseCommandEndpoints, newIdFor, text, Uuid, when } from './command-endpoint';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
-import { scopedId } from '../pipeline/ids';
 import { ExecuteCaseCommand, type GenericCaseCommandInput } from './case.commands';
-import { CaseCommandResponseDto } from './dto/case-command-response.dto';
 import {
   AppealClaimDto,
   ClaimLegalRepresentativeDto,
@@ -40,17 +18,7 @@ import {
   StartEnforcementDto,
   type ClaimAmountsDto,
 } from './dto/claim-command.dto';
-import type { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 
-const Uuid = new ParseUUIDPipe({ version: undefined });
-const text = (dto: FreeTextCommandDto) => ({ ...(dto.personal ?? {}) });
-const newIdFor = (ctx: CommandContext, purpose: string): string =>
-  scopedId(
-    { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
-    purpose,
-  );
-const when = (dto: CommandDto) =>
-  dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
 /** Only the heads given (a validated DTO instance may carry undeclared heads as undefined). */
 const amounts = (dto: ClaimAmountsDto): ClaimAmounts =>
   Object.fromEntries(Object.entries(dto).filter(([, amount]) => amount !== undefined));
@@ -65,35 +33,13 @@ const given = <T extends object>(fields: T): Partial<T> =>
  * access (404 for anyone else's organisation). Free text (notes, the late-filing reason, the reason
  * for a payment above the award) is sealed; amounts, dates and codes are readable facts.
  */
-@ApiTags('claims')
-@ApiBearerAuth()
-@ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Retry-safe key (scoped to user and route); created ids derive from it',
-})
-@ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description: 'The ETag ("<revision>") the change is based on',
-})
-@ApiOkResponse({
-  type: CaseCommandResponseDto,
-  description: 'Recorded; headers ETag and X-Position',
-})
-@ApiBadRequestResponse({ description: 'Invalid input: the fields and reasons (never the values)' })
-@ApiForbiddenResponse({ description: 'The role acts on no case content' })
-@ApiNotFoundResponse({ description: "No such case for the caller's organisation" })
-@ApiConflictResponse({
-  description: 'Changed concurrently (after one retry), or the same Idempotency-Key is in flight',
-})
-@ApiPreconditionFailedResponse({ description: 'If-Match does not match the current revision' })
-@ApiUnprocessableEntityResponse({
-  description:
+@CaseCommandEndpoints({
+  tag: 'claims',
+  idempotencyKey: 'Retry-safe key (scoped to user and route); created ids derive from it',
+  refusedByRule:
     'Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH',
 })
 @Controller('cases/:caseId/claims')
-@UseInterceptors(CommandInterceptor)
 export class ClaimsController {
   constructor(private readonly bus: CommandBus) {}
 

@@ -1,0 +1,75 @@
+import { applyDecorators, ParseUUIDPipe, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiPreconditionFailedResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { CommandInterceptor } from '../idempotency/command.interceptor';
+import type { CommandContext } from '../pipeline/context';
+import { scopedId } from '../pipeline/ids';
+import { CaseCommandResponseDto } from './dto/case-command-response.dto';
+import type { CommandDto, FreeTextCommandDto } from './dto/common.dto';
+
+/** What the controllers of case commands share: path pipes, DTO helpers, the OpenAPI contract. */
+export const Uuid = new ParseUUIDPipe({ version: undefined });
+
+/** The free text of a command, for its `personal` part. */
+export const text = (dto: FreeTextCommandDto) => ({ ...(dto.personal ?? {}) });
+
+/** The id of what a command creates: the same for a retry under the same Idempotency-Key. */
+export const newIdFor = (ctx: CommandContext, purpose: string): string =>
+  scopedId(
+    { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+    purpose,
+  );
+
+/** When it happened in the world, when the caller says so. */
+export const when = (dto: CommandDto) =>
+  dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
+
+/**
+ * The class decorators of a case-command controller: its OpenAPI tag, bearer auth, the
+ * Idempotency-Key and If-Match headers, the answer and every refusal, and the command interceptor
+ * (Idempotency-Key, ETag and X-Position). The headers are listed in the order the document had
+ * when these stood as stacked class decorators.
+ */
+export const CaseCommandEndpoints = (options: {
+  readonly tag: string;
+  readonly idempotencyKey: string;
+  readonly refusedByRule: string;
+}) =>
+  applyDecorators(
+    ApiTags(options.tag),
+    ApiBearerAuth(),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'The ETag ("<revision>") the change is based on',
+    }),
+    ApiHeader({ name: 'Idempotency-Key', required: false, description: options.idempotencyKey }),
+    ApiOkResponse({
+      type: CaseCommandResponseDto,
+      description: 'Recorded; headers ETag and X-Position',
+    }),
+    ApiBadRequestResponse({
+      description: 'Invalid input: the fields and reasons (never the values)',
+    }),
+    ApiForbiddenResponse({ description: 'The role acts on no case content' }),
+    ApiNotFoundResponse({ description: "No such case for the caller's organisation" }),
+    ApiConflictResponse({
+      description:
+        'Changed concurrently (after one retry), or the same Idempotency-Key is in flight',
+    }),
+    ApiPreconditionFailedResponse({
+      description: 'If-Match does not match the current revision',
+    }),
+    ApiUnprocessableEntityResponse({ description: options.refusedByRule }),
+    UseInterceptors(CommandInterceptor),
+  );
