@@ -21,14 +21,7 @@ import {
   type ReleaseRequestInput,
 } from '@remedy/statistics';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import {
-  eventually,
-  redisServerMissing,
-  spawnTs,
-  startRedisServer,
-  type Child,
-  type RedisServer,
-} from './support/processes';
+import { eventually, spawnTs, type Child, queueBackendsUnderTest } from './support/processes';
 
 /**
  * Fault test (issue 8), the release half: the statistics release builder (the real
@@ -106,33 +99,7 @@ async function seedFacts(ds: DataSource, store: PostgresEventStore): Promise<voi
   );
 }
 
-type Backend = {
-  label: string;
-  start: () => Promise<{ backend: (dbUrl: string) => QueueBackend; stop: () => Promise<void> }>;
-};
-const backends: Backend[] = [
-  {
-    label: 'PostgreSQL',
-    start: async () => ({
-      backend: (url) => ({ kind: 'postgres', url }),
-      stop: async () => undefined,
-    }),
-  },
-];
-const missing = redisServerMissing();
-if (missing) {
-  describe.skip(`SIGKILL of the release worker on Redis — skipped: ${missing}`, () => {
-    it('runs the same test on a redis-server of its own', () => undefined);
-  });
-} else {
-  backends.push({
-    label: 'Redis',
-    start: async () => {
-      const redis: RedisServer = await startRedisServer();
-      return { backend: () => ({ kind: 'redis', url: redis.url }), stop: () => redis.stop() };
-    },
-  });
-}
+const backends = queueBackendsUnderTest('SIGKILL of the release worker');
 
 describe.each(backends)(
   'SIGKILL of the release worker mid-build, BullMQ on $label (fault test)',

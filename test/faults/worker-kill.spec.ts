@@ -7,14 +7,7 @@ import { createQueueKit, WORKER_DEFAULTS, type QueueBackend, type QueueKit } fro
 import { openReadSide, type ReadSideHarness } from '../cases/read/support/case-writer';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedDueReminders } from './support/due-reminders';
-import {
-  eventually,
-  redisServerMissing,
-  spawnTs,
-  startRedisServer,
-  type Child,
-  type RedisServer,
-} from './support/processes';
+import { eventually, spawnTs, type Child, queueBackendsUnderTest } from './support/processes';
 
 /**
  * Fault test (issue 8): the worker is SIGKILLed while it processes reminder jobs, twice, and
@@ -76,34 +69,7 @@ describe('queue worker settings', () => {
   });
 });
 
-type Backend = {
-  label: string;
-  start: () => Promise<{ backend: (dbUrl: string) => QueueBackend; stop: () => Promise<void> }>;
-};
-const backends: Backend[] = [
-  {
-    label: 'PostgreSQL',
-    start: async () => ({
-      backend: (url) => ({ kind: 'postgres', url }),
-      stop: async () => undefined,
-    }),
-  },
-];
-const missing = redisServerMissing();
-if (missing) {
-  // Reported in the test output, so a run without redis-server says what it did not cover.
-  describe.skip(`SIGKILL of the reminder worker on Redis — skipped: ${missing}`, () => {
-    it('runs the same test on a redis-server of its own', () => undefined);
-  });
-} else {
-  backends.push({
-    label: 'Redis',
-    start: async () => {
-      const redis: RedisServer = await startRedisServer();
-      return { backend: () => ({ kind: 'redis', url: redis.url }), stop: () => redis.stop() };
-    },
-  });
-}
+const backends = queueBackendsUnderTest('SIGKILL of the reminder worker');
 
 describe.each(backends)(
   'SIGKILL of the reminder worker mid-processing, BullMQ on $label (fault test)',

@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { QueueBackend } from '@remedy/queue';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const REGISTER = join(ROOT, 'test', 'support', 'swc-register.js');
@@ -202,4 +203,45 @@ export async function startRedisServer(): Promise<RedisServer> {
       current = undefined;
     },
   };
+}
+
+/** A BullMQ backend a fault test runs on: PostgreSQL always, Redis on a server of its own. */
+export interface QueueBackendUnderTest {
+  readonly label: string;
+  readonly start: () => Promise<{
+    backend: (dbUrl: string) => QueueBackend;
+    stop: () => Promise<void>;
+  }>;
+}
+
+/**
+ * The backends to run a fault test on: PostgreSQL, and Redis when `redis-server` is on the PATH.
+ * Without it a skipped suite named `<title> on Redis — skipped: <reason>` is declared, so a run
+ * says in its output what it did not cover.
+ */
+export function queueBackendsUnderTest(title: string): QueueBackendUnderTest[] {
+  const backends: QueueBackendUnderTest[] = [
+    {
+      label: 'PostgreSQL',
+      start: async () => ({
+        backend: (url) => ({ kind: 'postgres', url }),
+        stop: async () => undefined,
+      }),
+    },
+  ];
+  const missing = redisServerMissing();
+  if (missing) {
+    describe.skip(`${title} on Redis — skipped: ${missing}`, () => {
+      it('runs the same test on a redis-server of its own', () => undefined);
+    });
+  } else {
+    backends.push({
+      label: 'Redis',
+      start: async () => {
+        const redis: RedisServer = await startRedisServer();
+        return { backend: () => ({ kind: 'redis', url: redis.url }), stop: () => redis.stop() };
+      },
+    });
+  }
+  return backends;
 }
