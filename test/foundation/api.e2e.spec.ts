@@ -189,7 +189,7 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
 
   // Last: it takes the database away from the running app.
   it('answers 503 on /health/ready (and details on /health) when the database is gone', async () => {
-    await db.drop(); // DROP DATABASE ... WITH (FORCE): every connection of the app is cut
+    await db.drop({ immediately: true }); // DROP DATABASE ... WITH (FORCE): every connection of the app is cut
     const ready = await get('/health/ready');
     expect(ready.statusCode).toBe(503);
     expect(ready.json().database.status).toBe('down');
