@@ -21,4 +21,5 @@ const specs = (dir: string): string[] =>
 const all = specs(join(__dirname, '..', 'src')).sort(
   (a, b) => Number(SLOW.test(a)) - Number(SLOW.test(b)) || a.localeCompare(b),
 );
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- Jest loads each spec (and registers its tests) here
 for (const file of all) require(file);
