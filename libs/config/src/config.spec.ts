@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       redisUrl: undefined,
       eventStoreConnectionString: undefined,
       dataDir: resolve(__dirname, '../../..', '.remedy-data'),
+      erasureLedgerPath: resolve(__dirname, '../../..', '.remedy-data', 'erasure-ledger.jsonl'),
       port: 3000,
       logLevel: 'info',
       projectionReadyMaxLagSeconds: 30,

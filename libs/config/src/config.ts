@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { ReferenceRates } from './reference-rates';
 import { LogLevel, SETTING_KEYS, SETTINGS, SettingKey } from './settings';
@@ -16,6 +17,8 @@ export interface RemedyConfig {
   readonly redisUrl: string | undefined;
   readonly eventStoreConnectionString: string | undefined;
   readonly dataDir: string;
+  /** The erasure ledger file (ERASURE_LEDGER_PATH; default `<dataDir>/erasure-ledger.jsonl`). */
+  readonly erasureLedgerPath: string;
   readonly port: number;
   readonly logLevel: LogLevel;
   readonly projectionReadyMaxLagSeconds: number;
@@ -146,6 +149,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     redisUrl: s.REDIS_URL,
     eventStoreConnectionString: s.EVENTSTORE_CONNECTION_STRING,
     dataDir: s.REMEDY_DATA_DIR,
+    erasureLedgerPath: s.ERASURE_LEDGER_PATH ?? join(s.REMEDY_DATA_DIR, 'erasure-ledger.jsonl'),
     port: s.PORT,
     logLevel: s.LOG_LEVEL,
     projectionReadyMaxLagSeconds: s.PROJECTION_READY_MAX_LAG_SECONDS,

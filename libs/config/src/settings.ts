@@ -147,6 +147,16 @@ export const SETTINGS = {
     describe: 'a directory path',
     doc: 'Local state: embedded PostgreSQL data, generated keys (`keys/`). Default `<repo>/.remedy-data`.',
   },
+  ERASURE_LEDGER_PATH: {
+    schema: optional(
+      z
+        .string()
+        .trim()
+        .transform((v) => (isAbsolute(v) ? v : resolve(v))),
+    ),
+    describe: 'a file path',
+    doc: 'The erasure ledger: one line per erasure (opaque ids and time), appended and fsynced, re-applied after restoring a database backup. Keep it outside the database backups. Default `<REMEDY_DATA_DIR>/erasure-ledger.jsonl`.',
+  },
   PORT: {
     schema: withDefault(integer(1, 65535), '3000'),
     describe: 'an integer 1-65535',
