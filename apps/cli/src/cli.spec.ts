@@ -10,7 +10,7 @@ import { organisationDirectoryProjection } from '@remedy/case-commands';
 import { casesProjection } from '@remedy/case-read-models';
 import { REMINDERS_QUEUE, type ReminderJobData, type ReminderSource } from '@remedy/case-reminders';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
-import { parsePosition } from '@remedy/event-store';
+import { parsePosition, PostgresEventStore } from '@remedy/event-store';
 import { createQueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import type { ProjectionDefinition } from '@remedy/projections';
@@ -20,7 +20,12 @@ import {
   expectedCounters,
   readCounters,
 } from '../../../test/projections/support/counter-projection';
-import { actorsOf, catchUp, openReadSide } from '../../../test/cases/read/support/case-writer';
+import {
+  actorsOf,
+  CaseWriter,
+  catchUp,
+  openReadSide,
+} from '../../../test/cases/read/support/case-writer';
 import {
   createCounterTable,
   openDataSource,
@@ -155,6 +160,7 @@ describe('admin CLI', () => {
 
     it('keys rotate-master re-wraps every case data key under a new master key version', async () => {
       const pool = new Pool({ connectionString: db.url, max: 2 });
+      const store = new PostgresEventStore({ connectionString: db.url, poolSize: 2 });
       try {
         const kms = await LocalKeyManagementService.load({ dataDir });
         const cipher = new CaseCipher({ pool, kms });
@@ -162,18 +168,83 @@ describe('admin CLI', () => {
         const cts = await Promise.all(
           cases.map((id) => cipher.encryptForCase(id, 'personal data')),
         );
+        // Real case streams too, sealed as the command side seals them (CaseWriter).
+        const writer = new CaseWriter(store, cipher);
+        const { caseworker } = actorsOf();
+        const streamed: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const caseId = await writer.open(caseworker, {
+            sequence: i + 1,
+            fullName: `Rotation Person ${i}`,
+          });
+          await writer.run(caseId, {
+            type: 'AddNote',
+            actor: caseworker,
+            noteId: randomUUID(),
+            personal: { text: `note of rotation person ${i}` },
+          });
+          streamed.push(caseId);
+        }
+        const eventsHash = async () =>
+          (
+            await pool.query<{ n: number; h: string }>(
+              `SELECT count(*)::int AS n, md5(string_agg(e::text, E'\\n' ORDER BY e::text)) AS h FROM events e`,
+            )
+          ).rows[0]!;
+        const eventsBefore = await eventsHash();
+        expect(eventsBefore.n).toBe(8);
+        const keysBefore = new Map(
+          (
+            await pool.query<{ case_id: string; wrapped_key: Buffer; master_key_version: number }>(
+              'SELECT case_id, wrapped_key, master_key_version FROM case_data_keys',
+            )
+          ).rows.map((r) => [r.case_id, r]),
+        );
+        expect(keysBefore.size).toBe(cases.length + streamed.length);
+        expect([...keysBefore.values()].every((r) => r.master_key_version === 1)).toBe(true);
+        /** Every sealed personal field of every streamed case, decrypted by a process started now. */
+        const decryptAllStreams = async () => {
+          const reader = new CaseCipher({
+            pool,
+            kms: await LocalKeyManagementService.load({ dataDir }),
+          });
+          const out: unknown[] = [];
+          for (const caseId of streamed) {
+            for (const e of await store.readStream(`case-${caseId}`)) {
+              const sealed = (e.data as { personal?: { sealed?: string } }).personal?.sealed;
+              expect(typeof sealed).toBe('string');
+              out.push(await reader.decryptJsonForCase(caseId, sealed!));
+            }
+          }
+          return out;
+        };
+        const expectedPersonal = streamed.flatMap((_, i) => [
+          { fullName: `Rotation Person ${i}` },
+          { text: `note of rotation person ${i}` },
+        ]);
+        expect(await decryptAllStreams()).toEqual(expectedPersonal);
 
         const run = await runCli(['keys', 'rotate-master'], {
           DATABASE_URL: db.url,
           REMEDY_DATA_DIR: dataDir,
         });
         expect(run.errors).toEqual([]);
-        expect(run.out).toEqual(['master key local v2: re-wrapped 3 data keys']);
+        expect(run.out).toEqual(['master key local v2: re-wrapped 7 data keys']);
 
         const { rows } = await pool.query(
           'SELECT DISTINCT master_key_version AS v FROM case_data_keys',
         );
         expect(rows).toEqual([{ v: 2 }]);
+        // A re-wrap of every existing key (new wrapped bytes, same cases), not new data keys.
+        const keysAfter = await pool.query<{ case_id: string; wrapped_key: Buffer }>(
+          'SELECT case_id, wrapped_key FROM case_data_keys',
+        );
+        expect(keysAfter.rows.map((r) => r.case_id).sort()).toEqual([...keysBefore.keys()].sort());
+        for (const r of keysAfter.rows)
+          expect(r.wrapped_key.equals(keysBefore.get(r.case_id)!.wrapped_key)).toBe(false);
+        // The events table is byte-for-byte what it was.
+        expect(await eventsHash()).toEqual(eventsBefore);
+        expect(await decryptAllStreams()).toEqual(expectedPersonal);
         const fresh = new CaseCipher({
           pool,
           kms: await LocalKeyManagementService.load({ dataDir }),
@@ -188,7 +259,7 @@ describe('admin CLI', () => {
         });
         expect(status.out).toEqual([
           'current master key: local v2 (available: 1, 2)',
-          'local v2: 3 data keys',
+          'local v2: 7 data keys',
         ]);
 
         const retired = await runCli(['keys', 'retire-master', '1'], {
@@ -209,7 +280,12 @@ describe('admin CLI', () => {
           kms: await LocalKeyManagementService.load({ dataDir }),
         });
         await expect(afterRetire.decryptForCase(cases[0]!, cts[0]!)).resolves.toBe('personal data');
+        // With version 1 gone for good, every case's personal data still decrypts, events untouched.
+        expect((await LocalKeyManagementService.load({ dataDir })).keyVersions()).toEqual([2]);
+        expect(await decryptAllStreams()).toEqual(expectedPersonal);
+        expect(await eventsHash()).toEqual(eventsBefore);
       } finally {
+        await store.close();
         await pool.end();
       }
     });
