@@ -1,0 +1,47 @@
+import { ForbiddenException, NotFoundException } from '@nestjs/common';
+import type { Actor } from '@remedy/auth';
+import type { CaseReach } from '@remedy/case-domain';
+import {
+  decide,
+  decideCase,
+  type Action,
+  type CaseSubjectType,
+  type Decision,
+  type OrganisationSubject,
+} from '../policy';
+
+/** 403 with the problem shape of the API; the message names the rule, never personal data. */
+export function forbidden(message: string): never {
+  throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message });
+}
+
+export function notFound(what = 'case'): never {
+  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `No such ${what}` });
+}
+
+/** Throws the answer a refusal calls for (404 or 403); returns on `allowed`. */
+export function enforce(decision: Decision, refusal: string, what = 'case'): void {
+  if (decision === 'not_found') notFound(what);
+  if (decision === 'forbidden') forbidden(refusal);
+}
+
+/** An organisation-wide subject: 403 (naming the rule) unless the policy allows the role. */
+export function assertCan(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  subjectType: OrganisationSubject,
+  refusal: string,
+): void {
+  enforce(decide(actor, action, subjectType), refusal);
+}
+
+/** A case subject, given the reach read from the case's stream: 404, 403, or returns. */
+export function assertCanOnCase(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  subjectType: CaseSubjectType,
+  reach: CaseReach | undefined,
+  refusal: string,
+): void {
+  enforce(decideCase(actor, action, subjectType, reach), refusal);
+}

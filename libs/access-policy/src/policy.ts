@@ -1,0 +1,242 @@
+import { AbilityBuilder, createMongoAbility, subject, type MongoAbility } from '@casl/ability';
+import { permittedFieldsOf } from '@casl/ability/extra';
+import type { Actor, Role } from '@remedy/auth';
+import type { ActorRole, CaseReach } from '@remedy/case-domain';
+
+/**
+ * Who may do what, for every route of the API, in one place (CASL). Pure: no Nest, no I/O.
+ *
+ * Two kinds of subject:
+ * - **organisation-wide** subjects (the directory, statistics, the audit trail export, the case
+ *   list of one's own organisation...): the roles decide; a role that may not is refused (403)
+ *   whatever the resource, before any lookup, so the answer reveals nothing;
+ * - **case** subjects (`Case`, `LegalAidCase`, `AccessHistory`): the caller's organisation's
+ *   *reach* of that case is an input, computed from the case's event stream at request time (the
+ *   holder, a referral receiver or a legal-aid organisation with the person's live consent:
+ *   `caseReachOf` / `legalAidReachOf`), never from a read model that may lag. A case the
+ *   organisation does not reach on that route is unknown to it (404, never 403 across
+ *   organisations); a reached case and a role not allowed is 403.
+ *
+ * Field-level limits: a legal-aid organisation reaches only the fields DOMAIN.md and issue 5 list
+ * (`LEGAL_AID_CASE_FIELDS`); the holder's roles read every field.
+ * Domain rules (who may approve a closure, assess best interests, ...) stay in the case domain's
+ * `decide` (422 naming the rule): this policy only says who may send a command to a case at all.
+ */
+export type Action =
+  | 'read' // one resource, or a catalogue
+  | 'list' // an organisation's list
+  | 'create'
+  | 'update'
+  | 'command' // send a command to a case
+  | 'search'
+  | 'request' // ask for a statistics release
+  | 'export'
+  | 'use'; // the queue dashboard
+
+export type OrganisationSubject =
+  | 'Session'
+  | 'Organisation'
+  | 'CaseList'
+  | 'Referral'
+  | 'Reminder'
+  | 'PersonSearch'
+  | 'LegalAidPortfolio'
+  | 'StatisticsCatalogue'
+  | 'StatisticsRelease'
+  | 'HtcdsExport'
+  | 'AuditTrail'
+  | 'QueueDashboard';
+
+export type CaseSubjectType = 'Case' | 'LegalAidCase' | 'AccessHistory';
+export type SubjectType = OrganisationSubject | CaseSubjectType;
+
+/** A case as the policy sees it: only how the caller's organisation reaches it. */
+export interface CaseResource {
+  readonly reach: CaseReach;
+}
+
+type Subjects = SubjectType | (CaseResource & { readonly __caslSubjectType__: CaseSubjectType });
+export type AppAbility = MongoAbility<[Action, Subjects]>;
+
+/** Roles that work on cases: they read and act on the cases their organisation reaches. */
+export const CASE_ROLES: readonly Role[] = ['caseworker', 'supervisor', 'legal_aid'];
+
+/**
+ * What a legal-aid organisation sees of a case (issue 5 item 3): the reference, the person's
+ * name, contact channel and preferred language, sex/gender, age group, citizenship,
+ * identification status and forms of exploitation, non-punishment flags, remedies sought and all
+ * claim data. Never addresses or shelter, assistance, notes, referrals, other identification
+ * details. Top-level fields of the legal-aid case view.
+ */
+export const LEGAL_AID_CASE_FIELDS: readonly string[] = [
+  'caseId',
+  'reference',
+  'access',
+  'person',
+  'profile',
+  'identification',
+  'nonPunishmentFlags',
+  'remedies',
+  'revision',
+  'claims',
+  'totals',
+];
+
+/**
+ * Through which reaches an organisation knows a case on each case subject. Outside them the
+ * case is unknown to it (404): e.g. a legal-aid organisation reaches the legal-aid view but not
+ * the full case read; a referral receiver the full read but not the legal-aid view; only the
+ * holder knows the case's access history.
+ */
+const KNOWN_THROUGH: Record<CaseSubjectType, Partial<Record<Action, readonly CaseReach[]>>> = {
+  Case: { read: ['holder', 'referral'], command: ['holder', 'referral', 'legal_aid'] },
+  LegalAidCase: { read: ['holder', 'legal_aid'] },
+  AccessHistory: { read: ['holder'] },
+};
+
+export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  const has = (role: Role) => actor.roles.includes(role);
+  const worksOnCases = CASE_ROLES.some(has);
+
+  // Everyone authenticated: their own identity, the organisation directory, the statistics
+  // catalogue and the key that verifies releases (public facts, no case data).
+  can('read', 'Session');
+  can(['read', 'list'], 'Organisation');
+  can('read', 'StatisticsCatalogue');
+
+  if (worksOnCases) {
+    // The caller's own organisation's lists (scoped to it by the queries).
+    can('list', ['CaseList', 'Referral', 'Reminder']);
+    can('update', 'Reminder');
+    can(['read', 'list'], 'LegalAidPortfolio');
+    can('create', 'Case'); // open a case in one's own organisation
+    // Commands to any case the organisation reaches (the domain's decide refuses the rest: 422).
+    can('command', 'Case');
+    // The full case (facts and personal data): holder and consented referral receiver.
+    can('read', 'Case', { reach: { $in: ['holder', 'referral'] } });
+    // The legal-aid view: the holder reads every field; a legal-aid organisation with live
+    // access and consent reads the listed fields only.
+    can('read', 'LegalAidCase', { reach: 'holder' });
+    can('read', 'LegalAidCase', [...LEGAL_AID_CASE_FIELDS], { reach: 'legal_aid' });
+  }
+  if (has('caseworker') || has('supervisor')) can('search', 'PersonSearch');
+  if (has('supervisor')) {
+    can('read', 'AccessHistory', { reach: 'holder' });
+    can('export', 'HtcdsExport');
+  }
+  if (has('rapporteur')) can(['request', 'read'], 'StatisticsRelease');
+  if (has('admin')) {
+    // Administrators manage organisations and users and export the audit trail; they read no
+    // case content (no case subject above is granted for this role).
+    can(['create', 'update'], 'Organisation');
+    can('export', 'AuditTrail');
+    can('use', 'QueueDashboard');
+  }
+  return build();
+}
+
+export type Decision = 'allowed' | 'forbidden' | 'not_found';
+
+/** An organisation-wide subject: allowed or forbidden (403) by role. */
+export function decide(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  subjectType: OrganisationSubject | CaseSubjectType,
+): Exclude<Decision, 'not_found'> {
+  return defineAbilityFor(actor).can(action, subjectType) ? 'allowed' : 'forbidden';
+}
+
+/**
+ * A case subject, given how the caller's organisation reaches the case (from its stream;
+ * undefined: not at all): not_found (404) when the organisation does not know the case on this
+ * route, forbidden (403) when it does and the role may not, else allowed.
+ */
+export function decideCase(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  subjectType: CaseSubjectType,
+  reach: CaseReach | undefined,
+): Decision {
+  if (reach === undefined || !(KNOWN_THROUGH[subjectType][action] ?? []).includes(reach))
+    return 'not_found';
+  return defineAbilityFor(actor).can(action, caseResource(subjectType, reach))
+    ? 'allowed'
+    : 'forbidden';
+}
+
+/** May this role ever do `action` on `subjectType` (under some reach)? */
+export function mayEver(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  subjectType: SubjectType,
+): boolean {
+  return defineAbilityFor(actor).can(action, subjectType);
+}
+
+function caseResource(subjectType: CaseSubjectType, reach: CaseReach) {
+  return subject(subjectType, { reach }) as CaseResource & {
+    readonly __caslSubjectType__: CaseSubjectType;
+  };
+}
+
+/**
+ * The top-level fields of a case subject this actor may read under this reach (field-level
+ * limits), among `allFields`.
+ */
+export function permittedCaseFields(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  subjectType: CaseSubjectType,
+  reach: CaseReach,
+  allFields: readonly string[],
+): string[] {
+  return permittedFieldsOf(
+    defineAbilityFor(actor),
+    action,
+    caseResource(subjectType, reach),
+    { fieldsFrom: (rule) => rule.fields ?? [...allFields] },
+  ).filter((f) => allFields.includes(f));
+}
+
+/** Keeps only the fields of `view` the actor may read under this reach. */
+export function pickPermitted<T extends object>(
+  actor: Pick<Actor, 'roles'>,
+  subjectType: CaseSubjectType,
+  reach: CaseReach,
+  view: T,
+): Partial<T> {
+  const allowed = new Set(
+    permittedCaseFields(actor, 'read', subjectType, reach, Object.keys(view)),
+  );
+  return Object.fromEntries(
+    Object.entries(view).filter(([k]) => allowed.has(k)),
+  ) as Partial<T>;
+}
+
+/**
+ * An actor who reaches nothing but the statistics (and the organisation-wide facts everyone
+ * reads): a national rapporteur without another role. Its reads are confined to the
+ * statistics routes before any handler runs.
+ */
+export function reachesOnlyStatistics(actor: Pick<Actor, 'roles'>): boolean {
+  const ability = defineAbilityFor(actor);
+  return (
+    ability.can('request', 'StatisticsRelease') &&
+    !ability.can('create', 'Organisation') &&
+    !ability.can('command', 'Case') &&
+    !ability.can('list', 'CaseList')
+  );
+}
+
+/**
+ * The case domain's actor role for a token's roles, highest first: supervisor > caseworker >
+ * legal aid lawyer. Rapporteurs and administrators act on no case (the policy refuses them
+ * before: undefined).
+ */
+export function caseActorRoleOf(roles: readonly Role[]): ActorRole | undefined {
+  if (roles.includes('supervisor')) return 'supervisor';
+  if (roles.includes('caseworker')) return 'caseworker';
+  if (roles.includes('legal_aid')) return 'legal_aid_lawyer';
+  return undefined;
+}
