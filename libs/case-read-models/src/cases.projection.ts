@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import {
   CASE_EVENT_TYPES,
+  caseReachOf,
   evolve,
   initialState,
   upcast,
@@ -136,7 +137,19 @@ export function foldCaseRow(
     facts: nextFacts as unknown as Record<string, unknown>,
     // Erasure: the ciphertexts are unreadable once the key is shredded; drop them all the same.
     sealed_personal: erased ? {} : sealed,
+    granted_organisations: grantedOrganisations(state),
   };
+}
+
+/**
+ * The organisations other than the holder that may read the whole case now, by the domain's own
+ * rule (`caseReachOf` = 'referral': a pending or accepted referral names them AND the person's
+ * consent to that referral is live), lower-cased. Row-level security lets them see the row
+ * (and its timeline); withdrawing the consent removes them in the same append.
+ */
+export function grantedOrganisations(state: CaseState): string[] {
+  const candidates = new Set(Object.values(state.referrals).map((r) => r.toOrganisationId.toLowerCase()));
+  return [...candidates].filter((org) => caseReachOf(state, org) === 'referral').sort();
 }
 
 /** The referral rows after one more event of their case (pure); returns the rows it changed. */
@@ -222,6 +235,7 @@ const CASE_COLUMNS: readonly [keyof CaseListRow, string][] = [
   ['last_revision', 'bigint'],
   ['facts', 'jsonb'],
   ['sealed_personal', 'jsonb'],
+  ['granted_organisations', 'text[]'],
 ];
 
 const REFERRAL_COLUMNS: readonly [keyof CaseReferralRow, string][] = [

@@ -30,6 +30,8 @@ export interface CaseListRow {
   facts: Record<string, unknown>;
   /** Ciphertexts of personal fields by topic (`opening`, `identification`, `birthDate`, `guardian`). */
   sealed_personal: Record<string, string>;
+  /** Organisations a consent-based grant (consented live referral) lets read the case (row-level security). */
+  granted_organisations: string[];
 }
 
 export const CaseListEntity = new EntitySchema<CaseListRow>({
@@ -57,6 +59,7 @@ export const CaseListEntity = new EntitySchema<CaseListRow>({
     last_revision: { type: 'bigint' },
     facts: { type: 'jsonb' },
     sealed_personal: { type: 'jsonb' },
+    granted_organisations: { type: 'text', array: true },
   },
 });
 

@@ -1,2 +1,3 @@
 export * from './migrate';
 export { ALL_MIGRATIONS } from './migrations';
+export * from './row-security';

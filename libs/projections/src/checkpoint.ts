@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { PROJECTOR_ROLE } from '@remedy/database';
 import {
   comparePositions,
   formatPosition,
@@ -174,6 +175,8 @@ export async function applyBatchAtomically(
   if (events.length === 0 && next === checkpoint) return { checkpoint, applied: 0 };
   await qr.startTransaction('READ COMMITTED');
   try {
+    // Row-level security: the read models are written as the projector role (sees every row).
+    await qr.query(`SET LOCAL ROLE ${PROJECTOR_ROLE}`);
     const rows = await qr.query(
       `SELECT position_commit, position_prepare FROM ${CHECKPOINT_TABLE} WHERE projection = $1 FOR UPDATE`,
       [projection.name],
@@ -207,6 +210,7 @@ export async function clearAtomically(
 ): Promise<void> {
   await qr.startTransaction('READ COMMITTED');
   try {
+    await qr.query(`SET LOCAL ROLE ${PROJECTOR_ROLE}`);
     try {
       await projection.clear(qr.manager);
     } catch (err) {

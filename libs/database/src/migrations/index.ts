@@ -9,6 +9,7 @@ import { CreateLegalAidClaims1795500000001 } from './1795500000001-CreateLegalAi
 import { CreateStatisticsTables1795600000000 } from './1795600000000-CreateStatisticsTables';
 import { StatisticsFactClaimBands1795600000100 } from './1795600000100-StatisticsFactClaimBands';
 import { CreateAuditTrail1795700000000 } from './1795700000000-CreateAuditTrail';
+import { RowLevelSecurity1795800000000 } from './1795800000000-RowLevelSecurity';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateStatisticsTables1795600000000,
   StatisticsFactClaimBands1795600000100,
   CreateAuditTrail1795700000000,
+  RowLevelSecurity1795800000000,
 ];
