@@ -162,7 +162,9 @@ describe('row-level security on the read models (PostgreSQL)', () => {
     expect(await caseIdsIn(lawyer.organisationId, 'case_timeline')).toEqual([]);
     // Another organisation sees nothing; the organisation id is compared case-insensitively.
     for (const table of RLS_TABLES) expect(await count(randomUUID(), table)).toBe(0);
-    expect(await caseIdsIn(a.organisationId.toUpperCase(), 'case_list')).toEqual(sorted(caseOfA, caseOfB));
+    expect(await caseIdsIn(a.organisationId.toUpperCase(), 'case_list')).toEqual(
+      sorted(caseOfA, caseOfB),
+    );
   });
 
   it('the application role cannot write the read models, nor reach another organisation by writing', async () => {

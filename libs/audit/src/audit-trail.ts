@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withOrganisationScope, type ScopedDb } from '@remedy/database';
 import type { AuditEntry, AuditRecord } from './audit-entry';
 
 interface AuditRow {
@@ -49,25 +50,35 @@ export interface AuditPage {
 export class AuditTrail {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * As the application role (INSERT and SELECT on the trail, never UPDATE or DELETE). The trail
+   * has no row-level security: a case's history lists other organisations' attempts on it.
+   */
+  private asApplication<T>(organisationId: string | null, fn: (db: ScopedDb) => Promise<T>) {
+    return withOrganisationScope(this.dataSource, organisationId, fn);
+  }
+
   /** Appends one entry; resolves once it is committed (an autocommit INSERT), rejects otherwise. */
   async record(e: AuditEntry): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO audit_trail (request_id, user_id, organisation_id, roles, method, route, case_id,
+    await this.asApplication(e.organisationId, (db) =>
+      db.query(
+        `INSERT INTO audit_trail (request_id, user_id, organisation_id, roles, method, route, case_id,
                                 case_ids, status, outcome, rule)
        VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8::uuid[], $9, $10, $11)`,
-      [
-        e.requestId,
-        e.userId,
-        e.organisationId,
-        e.roles,
-        e.method,
-        e.route,
-        e.caseId,
-        e.caseIds,
-        e.status,
-        e.outcome,
-        e.rule,
-      ],
+        [
+          e.requestId,
+          e.userId,
+          e.organisationId,
+          e.roles,
+          e.method,
+          e.route,
+          e.caseId,
+          e.caseIds,
+          e.status,
+          e.outcome,
+          e.rule,
+        ],
+      ),
     );
   }
 
@@ -80,8 +91,9 @@ export class AuditTrail {
     // Two index scans merged: by the route's case id (ordered partial index) and by the ids named
     // in answers (GIN; `audit_id + 0` keeps the planner from walking the primary key backwards
     // over every other case's rows, which it otherwise picks for lack of array statistics).
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM audit_trail
+    const rows = (await this.asApplication(null, (db) =>
+      db.query(
+        `SELECT ${COLUMNS} FROM audit_trail
         WHERE audit_id IN (
           (SELECT audit_id FROM audit_trail WHERE case_id = $1 AND audit_id < $2
             ORDER BY case_id, audit_id DESC LIMIT ${limit + 1})
@@ -89,7 +101,8 @@ export class AuditTrail {
           (SELECT audit_id FROM audit_trail WHERE case_ids @> ARRAY[$1]::uuid[] AND audit_id < $2
             ORDER BY audit_id + 0 DESC LIMIT ${limit + 1}))
         ORDER BY audit_trail.audit_id DESC LIMIT ${limit + 1}`,
-      [caseId, options.before ?? '9223372036854775807'],
+        [caseId, options.before ?? '9223372036854775807'],
+      ),
     )) as AuditRow[];
     const page = rows.slice(0, limit);
     return {
@@ -103,20 +116,24 @@ export class AuditTrail {
    * audit_id, starting at the first entry recorded at or after `from`).
    */
   async *export(from: Date, to: Date, batchSize = 1_000): AsyncGenerator<AuditRecord> {
-    const first = (await this.dataSource.query(
-      `SELECT (min(audit_id) - 1)::text AS after, max(audit_id)::text AS last
+    const first = (await this.asApplication(null, (db) =>
+      db.query(
+        `SELECT (min(audit_id) - 1)::text AS after, max(audit_id)::text AS last
          FROM audit_trail WHERE recorded_at >= $1 AND recorded_at < $2`,
-      [from, to],
+        [from, to],
+      ),
     )) as { after: string | null; last: string | null }[];
     let after = first[0]?.after;
     const last = first[0]?.last;
     if (after === null || after === undefined || last === null || last === undefined) return;
     for (;;) {
-      const rows = (await this.dataSource.query(
-        `SELECT ${COLUMNS} FROM audit_trail
+      const rows = (await this.asApplication(null, (db) =>
+        db.query(
+          `SELECT ${COLUMNS} FROM audit_trail
           WHERE audit_id > $3::bigint AND audit_id <= $4::bigint AND recorded_at >= $1 AND recorded_at < $2
           ORDER BY audit_trail.audit_id LIMIT ${batchSize}`,
-        [from, to, after, last],
+          [from, to, after, last],
+        ),
       )) as AuditRow[];
       for (const r of rows) yield toRecord(r);
       if (rows.length < batchSize) return;

@@ -11,6 +11,7 @@ import {
   type CaseReach,
   type CaseState,
 } from '@remedy/case-domain';
+import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { isChildToday } from './age';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -154,6 +155,15 @@ export class CaseQueries {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /**
+   * One statement in a transaction as the application role, with the caller's organisation set:
+   * row-level security shows only its rows and those a consent-based grant gives it (defence in
+   * depth under the checks here).
+   */
+  private scoped(organisationId: string, sql: string, params: unknown[]): Promise<unknown[]> {
+    return withOrganisationScope(this.dataSource, organisationId, (db) => db.query(sql, params));
+  }
+
   private today(): string {
     return calendarDateIn(this.now(), this.timeZone);
   }
@@ -182,7 +192,7 @@ export class CaseQueries {
       if (!c) throw new InvalidCursorError();
       where.push(`(${spec.key}, case_id) ${spec.cmp} (${p(c.key)}::${spec.cast}, ${p(c.id)})`);
     }
-    const rows = (await this.dataSource.query(
+    const rows = (await this.scoped(organisationId,
       `SELECT case_id, reference, lifecycle, identification_status, child_at_opening, child_at_identification,
               presumed_minor, adult_from::text AS adult_from, caseworker_id, open_referrals,
               next_deadline::text AS next_deadline, last_activity, last_revision::text AS last_revision,
@@ -237,7 +247,7 @@ export class CaseQueries {
    */
   private async readableCase(organisationId: string, caseId: string): Promise<CaseListRow | undefined> {
     if (!readsWholeCase(await this.reachOf(organisationId, caseId))) return undefined;
-    const rows = (await this.dataSource.query(
+    const rows = (await this.scoped(organisationId,
       `SELECT *, adult_from::text AS adult_from, reflection_ends_on::text AS reflection_ends_on,
               next_deadline::text AS next_deadline, last_revision::text AS last_revision
          FROM case_list WHERE case_id = $1`,
@@ -292,7 +302,7 @@ export class CaseQueries {
     const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
     // ORDER BY the table's bigint column: a bare `revision` would name the text output column
     // and sort 10 before 2.
-    const rows = (await this.dataSource.query(
+    const rows = (await this.scoped(organisationId,
       `SELECT case_id, revision::text AS revision, event_type, occurred_at, recorded_at, actor_id, organisation_id, facts, has_personal, sealed_personal
          FROM case_timeline WHERE case_id = $1 AND revision > $2 ORDER BY case_timeline.revision LIMIT ${limit + 1}`,
       [caseId, (options.afterRevision ?? -1n).toString()],
@@ -342,7 +352,7 @@ export class CaseQueries {
       params.push(c.key, c.id);
       where.push(`(recorded_at, referral_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
     }
-    const rows = (await this.dataSource.query(
+    const rows = (await this.scoped(organisationId,
       `SELECT *, recorded_at::text AS sort_key FROM case_referrals WHERE ${where.join(' AND ')}
         ORDER BY recorded_at DESC, referral_id DESC LIMIT ${limit + 1}`,
       params,

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withOrganisationScope } from '@remedy/database';
 
 export interface DueReminder {
   readonly reminderId: string;
@@ -42,10 +43,12 @@ export async function listDueReminders(
   options: { includeDone?: boolean; limit?: number } = {},
 ): Promise<DueReminder[]> {
   const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
-  const rows = (await ds.query(
-    `SELECT ${COLUMNS} FROM due_reminders WHERE organisation_id = $1 ${options.includeDone ? '' : 'AND done_at IS NULL'}
-      ORDER BY due_on, reminder_id LIMIT ${limit}`,
-    [organisationId],
+  const rows = (await withOrganisationScope(ds, organisationId, (db) =>
+    db.query(
+      `SELECT ${COLUMNS} FROM due_reminders WHERE organisation_id = $1 ${options.includeDone ? '' : 'AND done_at IS NULL'}
+        ORDER BY due_on, reminder_id LIMIT ${limit}`,
+      [organisationId],
+    ),
   )) as Row[];
   return rows.map(view);
 }
@@ -57,14 +60,17 @@ export async function markReminderDone(
   reminderId: string,
   userId: string,
 ): Promise<DueReminder | undefined> {
-  await ds.query(
-    `UPDATE due_reminders SET done_at = now(), done_by = $3
-      WHERE reminder_id = $1 AND organisation_id = $2 AND done_at IS NULL`,
-    [reminderId, organisationId, userId],
-  );
-  const rows = (await ds.query(`SELECT ${COLUMNS} FROM due_reminders WHERE reminder_id = $1 AND organisation_id = $2`, [
-    reminderId,
-    organisationId,
-  ])) as Row[];
+  // As the application role, its organisation set: row-level security limits both statements to it.
+  const rows = (await withOrganisationScope(ds, organisationId, async (db) => {
+    await db.query(
+      `UPDATE due_reminders SET done_at = now(), done_by = $3
+        WHERE reminder_id = $1 AND organisation_id = $2 AND done_at IS NULL`,
+      [reminderId, organisationId, userId],
+    );
+    return db.query(`SELECT ${COLUMNS} FROM due_reminders WHERE reminder_id = $1 AND organisation_id = $2`, [
+      reminderId,
+      organisationId,
+    ]);
+  })) as Row[];
   return rows[0] ? view(rows[0]) : undefined;
 }

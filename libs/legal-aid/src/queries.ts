@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { addDays, calendarDateIn, evolveAll, initialState, upcast } from '@remedy/case-domain';
 import { caseStreamId, type PersonalDecrypter } from '@remedy/case-read-models';
+import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
 import { claimTexts, claimView, type ClaimView, type CurrencyTotals } from './claim-views';
@@ -78,6 +79,16 @@ export class LegalAidQueries {
   }
 
   /**
+   * One statement in a transaction as the application role with the caller's organisation set
+   * (row-level security: the holder's rows and those legal-aid access with live consent gives).
+   */
+  scoped(organisationId: string, sql: string, params: unknown[]): Promise<unknown[]> {
+    return withOrganisationScope(this.options.dataSource, organisationId, (db) =>
+      db.query(sql, params),
+    );
+  }
+
+  /**
    * The cases the organisation reaches through legal-aid access, as the streams say now: the
    * projection's candidates (not held, access and consent live), each verified on its stream.
    * A revocation is therefore effective on the next request, whatever the projection's lag.
@@ -90,7 +101,8 @@ export class LegalAidQueries {
       ? 'AND EXISTS (SELECT 1 FROM legal_aid_claims cl WHERE cl.case_id = c.case_id)'
       : '';
     const candidates = (
-      (await this.options.dataSource.query(
+      (await this.scoped(
+        organisationId,
         `SELECT c.case_id FROM legal_aid_cases c WHERE ${legalAidCandidatesSql('c', '$1')} ${withClaims}`,
         [organisationId],
       )) as { case_id: string }[]
@@ -130,7 +142,8 @@ export class LegalAidQueries {
     if (!found) return undefined;
     const read = async () =>
       (
-        (await this.options.dataSource.query(
+        (await this.scoped(
+          caller.organisationId,
           `SELECT ${CASE_COLUMNS} FROM legal_aid_cases c WHERE c.case_id = $1`,
           [caseId],
         )) as LegalAidCaseRow[]
@@ -140,7 +153,8 @@ export class LegalAidQueries {
     const row = await read();
     if (!row) return undefined;
     const claimRows = (
-      (await this.options.dataSource.query(
+      (await this.scoped(
+        caller.organisationId,
         `SELECT ${CLAIM_SELECT} FROM legal_aid_claims WHERE case_id = $1 ORDER BY filed_on, claim_id`,
         [caseId],
       )) as Record<string, unknown>[]
@@ -196,7 +210,8 @@ export class LegalAidQueries {
   ): Promise<{ items: LegalAidCaseSummary[] }> {
     const verified = await this.verifiedLegalAidCases(caller.organisationId);
     const limit = Math.min(Math.max(1, options.limit ?? 50), 200);
-    const rows = (await this.options.dataSource.query(
+    const rows = (await this.scoped(
+      caller.organisationId,
       `SELECT c.case_id, c.reference, c.holding_organisation_id, c.identification_status, c.updated_at
          FROM legal_aid_cases c WHERE ${reachableSql('c', '$1', '$2')}
         ORDER BY c.updated_at DESC, c.case_id LIMIT ${limit}`,
@@ -320,10 +335,6 @@ const FROM_CLAIMS = 'legal_aid_claims cl JOIN legal_aid_cases c ON c.case_id = c
 export class LegalAidClaimQueries {
   constructor(private readonly q: LegalAidQueries) {}
 
-  private get ds() {
-    return this.q.options.dataSource;
-  }
-
   /** Claims per lawyer, per case or per organisation, soonest next deadline first; totals per currency. */
   async listClaims(caller: LegalAidCaller, filter: ClaimFilter = {}) {
     const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
@@ -334,14 +345,16 @@ export class LegalAidClaimQueries {
     const { where, params } = claimScope(caller.organisationId, verified, filter);
     params.push(today);
     const todayParam = `$${params.length}`;
-    const rows = (await this.ds.query(
+    const rows = (await this.q.scoped(
+      caller.organisationId,
       `SELECT ${claimSelect('cl')}, c.reference,
               (SELECT min((d->>'dueOn')::date) FROM jsonb_array_elements(cl.deadlines) d WHERE (d->>'dueOn')::date >= ${todayParam}::date) AS next_due
          FROM ${FROM_CLAIMS} WHERE ${where}
         ORDER BY next_due NULLS LAST, cl.filed_on, cl.claim_id LIMIT ${limit + 1}`,
       params,
     )) as (Record<string, unknown> & { reference: string })[];
-    const totals = (await this.ds.query(
+    const totals = (await this.q.scoped(
+      caller.organisationId,
       `SELECT cl.currency, ${TOTALS} FROM ${FROM_CLAIMS} WHERE ${where} GROUP BY cl.currency ORDER BY cl.currency`,
       params.slice(0, -1),
     )) as TotalsRow[];
@@ -360,7 +373,8 @@ export class LegalAidClaimQueries {
       withClaimsOnly: true,
     });
     const { where, params } = claimScope(caller.organisationId, verified, filter);
-    const rows = (await this.ds.query(
+    const rows = (await this.q.scoped(
+      caller.organisationId,
       `SELECT cl.avenue, cl.status, cl.currency, GROUPING(cl.avenue) AS g_avenue, GROUPING(cl.status) AS g_status, ${TOTALS}
          FROM ${FROM_CLAIMS} WHERE ${where}
         GROUP BY GROUPING SETS ((cl.avenue, cl.status, cl.currency), (cl.avenue, cl.currency), (cl.status, cl.currency), (cl.currency))
@@ -404,7 +418,8 @@ export class LegalAidClaimQueries {
       representativeId: options.representativeId,
     });
     params.push(from, to);
-    const rows = (await this.ds.query(
+    const rows = (await this.q.scoped(
+      caller.organisationId,
       `SELECT cl.case_id, c.reference, cl.claim_id, cl.avenue, cl.legal_representative_id,
               d->>'kind' AS kind, d->>'subjectId' AS subject_id, d->>'dueOn' AS due_on
          FROM ${FROM_CLAIMS} CROSS JOIN LATERAL jsonb_array_elements(cl.deadlines) d

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { isErased, type PersonIdentifiers, type Personal } from '@remedy/case-domain';
 import type { BlindIndexer } from '@remedy/crypto';
+import { withOrganisationScope } from '@remedy/database';
 import { BLIND_INDEXER, COMMANDS_POOL } from '../tokens';
 
 export interface PersonMatch {
@@ -80,10 +81,13 @@ export class PersonIndex {
     birthDate: string,
   ): Promise<PersonMatch[]> {
     const index = this.indexer.index({ organisationId, name: fullName, birthDate });
-    const { rows } = await this.pool.query<{ case_id: string; case_reference: string }>(
-      `SELECT DISTINCT case_id, case_reference FROM person_blind_index
-        WHERE organisation_id = $1 AND blind_index = $2 ORDER BY case_reference, case_id LIMIT 100`,
-      [organisationId, index],
+    // As the application role with the organisation set: row-level security shows its rows only.
+    const rows = await withOrganisationScope(this.pool, organisationId, (db) =>
+      db.query<{ case_id: string; case_reference: string }>(
+        `SELECT DISTINCT case_id, case_reference FROM person_blind_index
+          WHERE organisation_id = $1 AND blind_index = $2 ORDER BY case_reference, case_id LIMIT 100`,
+        [organisationId, index],
+      ),
     );
     return rows.map((r) => ({ caseId: r.case_id, caseReference: r.case_reference }));
   }

@@ -57,9 +57,7 @@ export class RowLevelSecurity1795800000000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE case_list ADD COLUMN granted_organisations text[] NOT NULL DEFAULT '{}'`,
     );
-    await q.query(
-      `CREATE INDEX case_list_granted ON case_list USING gin (granted_organisations)`,
-    );
+    await q.query(`CREATE INDEX case_list_granted ON case_list USING gin (granted_organisations)`);
     // Rebuilt by the worker from the first event (the read model is derived; the column needs it).
     await q.query(`DELETE FROM case_referrals`);
     await q.query(`DELETE FROM case_list`);
@@ -154,7 +152,8 @@ export class RowLevelSecurity1795800000000 implements MigrationInterface {
       'person_blind_index',
     ];
     for (const t of rls) {
-      for (const p of ['app', 'projector', 'owner_all']) await q.query(`DROP POLICY ${t}_${p} ON ${t}`);
+      for (const p of ['app', 'projector', 'owner_all'])
+        await q.query(`DROP POLICY ${t}_${p} ON ${t}`);
       await q.query(`ALTER TABLE ${t} NO FORCE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${t} DISABLE ROW LEVEL SECURITY`);
     }
