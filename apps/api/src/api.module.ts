@@ -6,6 +6,7 @@ import { AuthModule, CachingTokenVerifier, createTokenVerifier } from '@remedy/a
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
+import { DataRightsModule } from '@remedy/data-rights';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
 import { LegalAidModule } from '@remedy/legal-aid';
@@ -48,6 +49,8 @@ import { SessionController } from './session/session.controller';
     CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     CaseRemindersModule.forApi(),
     LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+    // The access request export and the retention schedule setting.
+    DataRightsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     StatisticsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE] }),
   ],

@@ -1,0 +1,240 @@
+import type { DataSource } from 'typeorm';
+import type { AuditRecord, AuditTrail } from '@remedy/audit';
+import {
+  caseReachOf,
+  ERASED,
+  evolveAll,
+  initialState,
+  upcast,
+  withPersonalData,
+  type CaseReach,
+  type CaseState,
+} from '@remedy/case-domain';
+import {
+  caseStreamId,
+  openPersonal,
+  sealedCiphertextOf,
+  type CaseDetail,
+  type CaseQueries,
+  type CaseReferralRow,
+  type PersonalDecrypter,
+  type PersonalView,
+} from '@remedy/case-read-models';
+import { withOrganisationScope } from '@remedy/database';
+import type { EventStore, RecordedEvent } from '@remedy/event-store';
+import type { ClaimView, CurrencyTotals, LegalAidQueries } from '@remedy/legal-aid';
+
+export const ACCESS_REQUEST_FORMAT = 'remedy-access-request/v1';
+
+/** One event of the case's stream as held: readable facts, who and when, the personal part opened. */
+export interface ExportedEvent {
+  readonly revision: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  /** The acting user and organisation (opaque ids), from the event's metadata. */
+  readonly actorId: string | null;
+  readonly actorOrganisationId: string | null;
+  /** The event's readable facts (its personal part removed). */
+  readonly facts: Record<string, unknown>;
+  /** The personal part, decrypted; `{ erased: true }` after erasure. Absent when the event has none. */
+  readonly personal?: PersonalView;
+}
+
+export interface ExportedReferral {
+  readonly referralId: string;
+  readonly fromOrganisationId: string;
+  readonly toOrganisationId: string;
+  readonly service: string;
+  readonly status: string;
+  readonly consentLive: boolean;
+  readonly referredAt: string;
+  readonly recordedAt: string;
+  readonly answeredAt: string | null;
+  readonly closedAt: string | null;
+}
+
+/**
+ * Everything Remedy holds on the person of one case, for the holding organisation's supervisor to
+ * hand over. Built on request from the stream, the read models and the audit trail; never stored.
+ */
+export interface AccessRequestExport {
+  readonly format: typeof ACCESS_REQUEST_FORMAT;
+  readonly exportedAt: string;
+  readonly caseId: string;
+  readonly reference: string;
+  readonly holdingOrganisationId: string;
+  readonly erased: boolean;
+  /** Always false: the export is answered, never kept (nothing to scrub after an erasure). */
+  readonly stored: false;
+  /** The case as the read model holds it: readable facts and decrypted personal fields. */
+  readonly case: CaseDetail | null;
+  /** The readable facts folded from the whole stream (consents, referrals, claims, guardians...). */
+  readonly facts: CaseState;
+  /** Every event of the case, oldest first: the full record (timeline, corrections, decisions...). */
+  readonly events: readonly ExportedEvent[];
+  readonly notes: readonly ExportedEvent[];
+  readonly consents: readonly ExportedEvent[];
+  readonly referrals: readonly ExportedReferral[];
+  /** Compensation claims with their events' free text decrypted, and totals per currency. */
+  readonly claims: readonly ClaimView[];
+  readonly claimTotals: readonly CurrencyTotals[];
+  /** Every audited request that named the case (who read or acted on it, or tried), newest first. */
+  readonly accessHistory: readonly AuditRecord[];
+}
+
+export type AccessRequestOutcome =
+  | { readonly kind: 'not_found' }
+  /** Known to the caller's organisation (a referral, legal aid) but not held by it. */
+  | { readonly kind: 'not_holder'; readonly reach: CaseReach }
+  /** The holding organisation, but not one of its supervisors. */
+  | { readonly kind: 'not_supervisor' }
+  | { readonly kind: 'ok'; readonly export: AccessRequestExport };
+
+export interface AccessRequestDeps {
+  readonly dataSource: DataSource;
+  readonly eventStore: EventStore;
+  readonly cipher: PersonalDecrypter;
+  readonly caseQueries: CaseQueries;
+  readonly legalAidQueries: LegalAidQueries;
+  readonly auditTrail: AuditTrail;
+  readonly now?: () => Date;
+}
+
+/** Audit pages read at most (500 rows each): a bound, far above any real case's history. */
+const MAX_AUDIT_PAGES = 200;
+
+const toIso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+
+/**
+ * Builds the person's access-request export of one case. Access is decided on the stream, as
+ * every case read: only a supervisor of the organisation holding the case gets it (`ok`); another
+ * role there `not_supervisor`; an organisation that only reaches it by referral or legal aid
+ * `not_holder`; anyone else `not_found`. Nothing is decrypted before that decision.
+ */
+export class AccessRequestExporter {
+  constructor(private readonly deps: AccessRequestDeps) {}
+
+  async reachOf(
+    organisationId: string,
+    caseId: string,
+  ): Promise<{
+    reach: CaseReach | undefined;
+    recorded: readonly RecordedEvent[];
+    state: CaseState;
+  }> {
+    const recorded = await this.deps.eventStore.readStream(caseStreamId(caseId));
+    const state = evolveAll(
+      recorded.map((e) =>
+        withPersonalData(
+          upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }),
+          ERASED,
+        ),
+      ),
+      initialState,
+    );
+    return {
+      reach: recorded.length === 0 ? undefined : caseReachOf(state, organisationId),
+      recorded,
+      state,
+    };
+  }
+
+  async export(
+    caller: { readonly organisationId: string; readonly roles: readonly string[] },
+    caseId: string,
+  ): Promise<AccessRequestOutcome> {
+    const { organisationId } = caller;
+    const { reach, recorded, state } = await this.reachOf(organisationId, caseId);
+    if (reach === undefined) return { kind: 'not_found' };
+    if (reach !== 'holder') return { kind: 'not_holder', reach };
+    if (!caller.roles.includes('supervisor')) return { kind: 'not_supervisor' };
+    const { cipher, caseQueries, legalAidQueries } = this.deps;
+
+    const events: ExportedEvent[] = [];
+    for (const r of recorded) {
+      const e = upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data });
+      const data = e.data as unknown as Record<string, unknown>;
+      const { personal: sealed, ...facts } = data;
+      let personal: PersonalView | undefined;
+      if ('personal' in data) {
+        personal = state.erased
+          ? ERASED
+          : ((await openPersonal(cipher, caseId, sealedCiphertextOf(sealed))) ?? ERASED);
+      }
+      const meta = (r.metadata ?? {}) as { userId?: unknown; organisationId?: unknown };
+      events.push({
+        revision: r.revision.toString(),
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        occurredAt: typeof data.occurredAt === 'string' ? data.occurredAt : toIso(r.occurredAt),
+        recordedAt: toIso(r.recordedAt),
+        actorId: typeof meta.userId === 'string' ? meta.userId : null,
+        actorOrganisationId: typeof meta.organisationId === 'string' ? meta.organisationId : null,
+        facts,
+        ...(personal ? { personal } : {}),
+      });
+    }
+
+    // As the application role with the holder's organisation set (row-level security).
+    const referralRows = (await withOrganisationScope(this.deps.dataSource, organisationId, (db) =>
+      db.query(
+        `SELECT * FROM case_referrals WHERE case_id = $1 ORDER BY referred_at, referral_id`,
+        [caseId],
+      ),
+    )) as CaseReferralRow[];
+    const legalAid = await legalAidQueries.caseView(
+      { userId: '00000000-0000-0000-0000-000000000000', organisationId },
+      caseId,
+    );
+
+    return {
+      kind: 'ok',
+      export: {
+        format: ACCESS_REQUEST_FORMAT,
+        exportedAt: (this.deps.now?.() ?? new Date()).toISOString(),
+        caseId,
+        reference: state.caseReference,
+        holdingOrganisationId: state.holdingOrganisationId,
+        erased: state.erased,
+        stored: false,
+        case: (await caseQueries.caseDetail(organisationId, caseId)) ?? null,
+        facts: state,
+        events,
+        notes: events.filter((e) => e.type === 'NoteAdded'),
+        consents: events.filter((e) => e.type === 'ConsentGiven' || e.type === 'ConsentWithdrawn'),
+        referrals: referralRows.map((r) => ({
+          referralId: r.referral_id,
+          fromOrganisationId: r.from_organisation_id,
+          toOrganisationId: r.to_organisation_id,
+          service: r.service,
+          status: r.status,
+          consentLive: r.consent_live,
+          referredAt: toIso(r.referred_at),
+          recordedAt: toIso(r.recorded_at),
+          answeredAt: r.answered_at === null ? null : toIso(r.answered_at),
+          closedAt: r.closed_at === null ? null : toIso(r.closed_at),
+        })),
+        claims: legalAid?.claims ?? [],
+        claimTotals: legalAid?.totals ?? [],
+        accessHistory: await this.accessHistory(caseId),
+      },
+    };
+  }
+
+  private async accessHistory(caseId: string): Promise<AuditRecord[]> {
+    const out: AuditRecord[] = [];
+    let before: string | undefined;
+    for (let page = 0; page < MAX_AUDIT_PAGES; page++) {
+      const { items, nextBefore } = await this.deps.auditTrail.caseHistory(caseId, {
+        limit: 500,
+        before,
+      });
+      out.push(...items);
+      if (nextBefore === null) break;
+      before = nextBefore;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,151 @@
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  PreconditionFailedException,
+  Put,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsInt, Max, Min, ValidateIf } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentActor, type Actor } from '@remedy/auth';
+import { OrganisationDirectory } from '@remedy/case-commands';
+import { RETENTION_SCHEDULES } from '../tokens';
+import {
+  MAX_RETENTION_YEARS,
+  MIN_RETENTION_YEARS,
+  RetentionConflictError,
+  RetentionPreconditionError,
+  type RetentionSchedule,
+  type RetentionSchedules,
+} from './schedule';
+
+export class RetentionScheduleDto {
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: MIN_RETENTION_YEARS,
+    maximum: MAX_RETENTION_YEARS,
+    description:
+      "Erase a case's personal data this many whole years after its closure; null: no automatic erasure",
+  })
+  @ValidateIf((_o, v) => v !== null)
+  @IsInt()
+  @Min(MIN_RETENTION_YEARS)
+  @Max(MAX_RETENTION_YEARS)
+  erasePersonalDataYearsAfterClosure!: number | null;
+}
+
+const Uuid = new ParseUUIDPipe();
+
+function parseIfMatch(raw: string | string[] | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(-1|\d{1,9})"?\s*$/.exec(raw) : null;
+  if (!m) {
+    throw new BadRequestException({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
+      fields: [{ field: 'if-match', reason: 'not an ETag of this API' }],
+    });
+  }
+  return Number(m[1]);
+}
+
+/**
+ * An organisation's retention schedule: read and set by a supervisor of that organisation (the
+ * organisation answers for its data) or by an administrator. The directory is public, so another
+ * organisation's supervisor gets 403, an unknown organisation 404. Every call is audited by the
+ * audit trail's interceptor, and each change is an event naming who made it.
+ */
+@ApiTags('organisations')
+@ApiBearerAuth()
+@Controller('organisations')
+export class RetentionController {
+  constructor(
+    @Inject(RETENTION_SCHEDULES) private readonly schedules: RetentionSchedules,
+    private readonly directory: OrganisationDirectory,
+  ) {}
+
+  private async authorise(actor: Actor, organisationId: string): Promise<string> {
+    const id = organisationId.toLowerCase();
+    if (!(await this.directory.find(id)))
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'No such organisation',
+      });
+    const ownSupervisor =
+      actor.roles.includes('supervisor') && actor.organisationId.toLowerCase() === id;
+    if (!ownSupervisor && !actor.roles.includes('admin')) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message:
+          "An organisation's retention schedule is set by its supervisors or an administrator",
+      });
+    }
+    return id;
+  }
+
+  @Get(':organisationId/retention')
+  @ApiOperation({
+    summary:
+      "The organisation's retention schedule (its supervisors, administrators); ETag = revision",
+  })
+  async get(
+    @CurrentActor() actor: Actor,
+    @Param('organisationId', Uuid) organisationId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RetentionSchedule> {
+    const id = await this.authorise(actor, organisationId);
+    const schedule = await this.schedules.get(id);
+    void reply.header('etag', `"${schedule.revision}"`);
+    return schedule;
+  }
+
+  @Put(':organisationId/retention')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Set the organisation's retention schedule: erase personal data N years after closure " +
+      `(${MIN_RETENTION_YEARS}-${MAX_RETENTION_YEARS}), or null for none (its supervisors, administrators)`,
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the schedule read' })
+  async set(
+    @CurrentActor() actor: Actor,
+    @Param('organisationId', Uuid) organisationId: string,
+    @Body() dto: RetentionScheduleDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RetentionSchedule & { position: string }> {
+    const ifMatch = parseIfMatch(req.headers['if-match']);
+    const id = await this.authorise(actor, organisationId);
+    try {
+      const result = await this.schedules.set(
+        id,
+        dto.erasePersonalDataYearsAfterClosure,
+        { userId: actor.userId, organisationId: actor.organisationId, requestId: String(req.id) },
+        ifMatch,
+      );
+      void reply.header('etag', `"${result.revision}"`);
+      void reply.header('x-position', result.position);
+      return result;
+    } catch (error) {
+      if (error instanceof RetentionPreconditionError)
+        throw new PreconditionFailedException(error.message);
+      if (error instanceof RetentionConflictError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+}
