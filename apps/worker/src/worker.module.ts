@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CaseCommandsModule } from '@remedy/case-commands';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
+import { DataRightsModule } from '@remedy/data-rights';
 import { claimDeadlineReminders } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
@@ -22,6 +25,9 @@ import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
     MetricsModule.forRoot({ app: 'worker' }),
     CaseRemindersModule.forWorker({ sources: [claimDeadlineReminders()] }),
     StatisticsModule.forWorker(),
+    // The retention schedule: its sweep and erase jobs erase through the case erase command.
+    CqrsModule.forRoot(),
+    DataRightsModule.forWorker({ imports: [CaseCommandsModule] }),
   ],
 })
 export class WorkerModule {}
