@@ -5,6 +5,7 @@ import {
   caseActorRoleOf,
   decide,
   decideCase,
+  decideOrganisation,
   pickPermitted,
   reachesOnlyStatistics,
 } from './policy';
@@ -16,7 +17,9 @@ describe('access policy (CASL): who may do what', () => {
   it('organisation-wide subjects: the roles decide', () => {
     expect(decide(as('admin'), 'create', 'Organisation')).toBe('allowed');
     expect(decide(as('supervisor'), 'create', 'Organisation')).toBe('forbidden');
-    expect(decide(as('rapporteur'), 'list', 'Organisation')).toBe('allowed');
+    expect(decide(as('legal_aid'), 'list', 'Organisation')).toBe('allowed');
+    expect(decide(as('rapporteur'), 'list', 'Organisation')).toBe('forbidden');
+    expect(decide(as('rapporteur'), 'read', 'StatisticsCatalogue')).toBe('allowed');
     expect(decide(as('admin'), 'export', 'AuditTrail')).toBe('allowed');
     expect(decide(as('supervisor'), 'export', 'AuditTrail')).toBe('forbidden');
     expect(decide(as('admin'), 'use', 'QueueDashboard')).toBe('allowed');
@@ -86,6 +89,29 @@ describe('access policy (CASL): who may do what', () => {
     const holder = pickPermitted(as('caseworker'), 'LegalAidCase', 'holder', view);
     expect(Object.keys(holder).sort()).toEqual(Object.keys(view).sort());
     expect(pickPermitted(as('admin'), 'LegalAidCase', 'holder', view)).toEqual({});
+  });
+
+  it("an organisation's retention schedule: its supervisors and administrators; access requests: the holder's supervisors", () => {
+    expect(decideOrganisation(as('supervisor'), 'update', 'RetentionSchedule', true)).toBe(
+      'allowed',
+    );
+    expect(decideOrganisation(as('supervisor'), 'update', 'RetentionSchedule', false)).toBe(
+      'forbidden',
+    );
+    expect(decideOrganisation(as('admin'), 'update', 'RetentionSchedule', false)).toBe('allowed');
+    expect(decideOrganisation(as('caseworker'), 'read', 'RetentionSchedule', true)).toBe(
+      'forbidden',
+    );
+    expect(decideCase(as('supervisor'), 'export', 'AccessRequestExport', 'holder')).toBe('allowed');
+    expect(decideCase(as('supervisor'), 'export', 'AccessRequestExport', 'referral')).toBe(
+      'forbidden',
+    );
+    expect(decideCase(as('caseworker'), 'export', 'AccessRequestExport', 'holder')).toBe(
+      'forbidden',
+    );
+    expect(decideCase(as('supervisor'), 'export', 'AccessRequestExport', undefined)).toBe(
+      'not_found',
+    );
   });
 
   it('rapporteurs alone reach only the statistics; the domain role of case roles', () => {

@@ -1,4 +1,10 @@
-import { AbilityBuilder, createMongoAbility, subject, type MongoAbility } from '@casl/ability';
+import {
+  AbilityBuilder,
+  createMongoAbility,
+  subject,
+  type ForcedSubject,
+  type MongoAbility,
+} from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
 import type { Actor, Role } from '@remedy/auth';
 import type { ActorRole, CaseReach } from '@remedy/case-domain';
@@ -47,15 +53,29 @@ export type OrganisationSubject =
   | 'AuditTrail'
   | 'QueueDashboard';
 
-export type CaseSubjectType = 'Case' | 'LegalAidCase' | 'AccessHistory';
-export type SubjectType = OrganisationSubject | CaseSubjectType;
+export type CaseSubjectType = 'Case' | 'LegalAidCase' | 'AccessHistory' | 'AccessRequestExport';
+/** A resource of one organisation (its retention schedule): its own roles, or administrators. */
+export type OwnOrganisationSubjectType = 'RetentionSchedule';
+export type SubjectType = OrganisationSubject | CaseSubjectType | OwnOrganisationSubjectType;
 
 /** A case as the policy sees it: only how the caller's organisation reaches it. */
 export interface CaseResource {
   readonly reach: CaseReach;
 }
 
-type Subjects = SubjectType | (CaseResource & { readonly __caslSubjectType__: CaseSubjectType });
+/** A case subject instance for CASL: its type tag and the reach its conditions match. */
+type TaggedCase<T extends CaseSubjectType> = ForcedSubject<T> & CaseResource;
+/** One organisation's resource: is it the caller's own organisation's? */
+export interface OrganisationResource {
+  readonly own: boolean;
+}
+type Subjects =
+  | SubjectType
+  | TaggedCase<'Case'>
+  | TaggedCase<'LegalAidCase'>
+  | TaggedCase<'AccessHistory'>
+  | TaggedCase<'AccessRequestExport'>
+  | (ForcedSubject<'RetentionSchedule'> & OrganisationResource);
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Roles that work on cases: they read and act on the cases their organisation reaches. */
@@ -92,6 +112,8 @@ const KNOWN_THROUGH: Record<CaseSubjectType, Partial<Record<Action, readonly Cas
   Case: { read: ['holder', 'referral'], command: ['holder', 'referral', 'legal_aid'] },
   LegalAidCase: { read: ['holder', 'legal_aid'] },
   AccessHistory: { read: ['holder'] },
+  // Every organisation reaching the case knows it; only the holder's supervisors answer it (403).
+  AccessRequestExport: { export: ['holder', 'referral', 'legal_aid'] },
 };
 
 export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
@@ -99,11 +121,13 @@ export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
   const has = (role: Role) => actor.roles.includes(role);
   const worksOnCases = CASE_ROLES.some(has);
 
-  // Everyone authenticated: their own identity, the organisation directory, the statistics
-  // catalogue and the key that verifies releases (public facts, no case data).
+  // Everyone authenticated: their own identity, the statistics catalogue and the key that
+  // verifies releases (public facts, no case data).
   can('read', 'Session');
-  can(['read', 'list'], 'Organisation');
   can('read', 'StatisticsCatalogue');
+  // The organisation directory: the roles that work with organisations (a national rapporteur
+  // receives aggregate statistics only).
+  if (worksOnCases || has('admin')) can(['read', 'list'], 'Organisation');
 
   if (worksOnCases) {
     // The caller's own organisation's lists (scoped to it by the queries).
@@ -123,7 +147,11 @@ export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
   if (has('caseworker') || has('supervisor')) can('search', 'PersonSearch');
   if (has('supervisor')) {
     can('read', 'AccessHistory', { reach: 'holder' });
+    // The person's access request: everything held on them, for the holder's supervisors.
+    can('export', 'AccessRequestExport', { reach: 'holder' });
     can('export', 'HtcdsExport');
+    // Their own organisation's retention schedule.
+    can(['read', 'update'], 'RetentionSchedule', { own: true });
   }
   if (has('rapporteur')) can(['request', 'read'], 'StatisticsRelease');
   if (has('admin')) {
@@ -132,6 +160,7 @@ export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
     can(['create', 'update'], 'Organisation');
     can('export', 'AuditTrail');
     can('use', 'QueueDashboard');
+    can(['read', 'update'], 'RetentionSchedule');
   }
   return build();
 }
@@ -165,6 +194,21 @@ export function decideCase(
     : 'forbidden';
 }
 
+/**
+ * One organisation's resource (its retention schedule), given whether it is the caller's own:
+ * allowed or forbidden (403; the directory is public to its users, so the organisation is known).
+ */
+export function decideOrganisation(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  subjectType: OwnOrganisationSubjectType,
+  own: boolean,
+): Exclude<Decision, 'not_found'> {
+  return defineAbilityFor(actor).can(action, subject(subjectType, { own }))
+    ? 'allowed'
+    : 'forbidden';
+}
+
 /** May this role ever do `action` on `subjectType` (under some reach)? */
 export function mayEver(
   actor: Pick<Actor, 'roles'>,
@@ -174,10 +218,8 @@ export function mayEver(
   return defineAbilityFor(actor).can(action, subjectType);
 }
 
-function caseResource(subjectType: CaseSubjectType, reach: CaseReach) {
-  return subject(subjectType, { reach }) as CaseResource & {
-    readonly __caslSubjectType__: CaseSubjectType;
-  };
+function caseResource(subjectType: CaseSubjectType, reach: CaseReach): Subjects {
+  return subject(subjectType, { reach });
 }
 
 /**
@@ -191,12 +233,9 @@ export function permittedCaseFields(
   reach: CaseReach,
   allFields: readonly string[],
 ): string[] {
-  return permittedFieldsOf(
-    defineAbilityFor(actor),
-    action,
-    caseResource(subjectType, reach),
-    { fieldsFrom: (rule) => rule.fields ?? [...allFields] },
-  ).filter((f) => allFields.includes(f));
+  return permittedFieldsOf(defineAbilityFor(actor), action, caseResource(subjectType, reach), {
+    fieldsFrom: (rule) => rule.fields ?? [...allFields],
+  }).filter((f) => allFields.includes(f));
 }
 
 /** Keeps only the fields of `view` the actor may read under this reach. */
@@ -209,9 +248,7 @@ export function pickPermitted<T extends object>(
   const allowed = new Set(
     permittedCaseFields(actor, 'read', subjectType, reach, Object.keys(view)),
   );
-  return Object.fromEntries(
-    Object.entries(view).filter(([k]) => allowed.has(k)),
-  ) as Partial<T>;
+  return Object.fromEntries(Object.entries(view).filter(([k]) => allowed.has(k))) as Partial<T>;
 }
 
 /**
@@ -221,12 +258,7 @@ export function pickPermitted<T extends object>(
  */
 export function reachesOnlyStatistics(actor: Pick<Actor, 'roles'>): boolean {
   const ability = defineAbilityFor(actor);
-  return (
-    ability.can('request', 'StatisticsRelease') &&
-    !ability.can('create', 'Organisation') &&
-    !ability.can('command', 'Case') &&
-    !ability.can('list', 'CaseList')
-  );
+  return ability.can('request', 'StatisticsRelease') && !ability.can('list', 'Organisation');
 }
 
 /**

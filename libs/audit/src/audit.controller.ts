@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import {
   Controller,
-  ForbiddenException,
   Get,
   Inject,
   NotFoundException,
@@ -12,6 +11,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { assertCan, assertCanOnCase } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import {
   caseReachOf,
@@ -96,14 +96,13 @@ export class AuditController {
       ),
       initialState,
     );
-    if (caseReachOf(state, actor.organisationId) !== 'holder') notFound();
-    if (!actor.roles.includes('supervisor')) {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: "A case's access history is for the supervisors of the organisation holding it",
-      });
-    }
+    assertCanOnCase(
+      actor,
+      'read',
+      'AccessHistory',
+      caseReachOf(state, actor.organisationId),
+      "A case's access history is for the supervisors of the organisation holding it",
+    );
     return this.trail.caseHistory(id, { limit: query.limit, before: query.before });
   }
 
@@ -113,13 +112,7 @@ export class AuditController {
       'The audit trail recorded in [from, to), streamed as NDJSON (default) or CSV: administrators only',
   })
   exportTrail(@CurrentActor() actor: Actor, @Query() query: AuditExportQuery): StreamableFile {
-    if (!actor.roles.includes('admin')) {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: 'The audit trail export is for administrators',
-      });
-    }
+    assertCan(actor, 'export', 'AuditTrail', 'The audit trail export is for administrators');
     const from = new Date(query.from ?? 0);
     const to = query.to === undefined ? new Date() : new Date(query.to);
     const csv = query.format === 'csv';

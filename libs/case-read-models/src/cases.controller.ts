@@ -1,6 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { assertCan, assertCanOnCase, mayEver } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
 import { CASES_PROJECTION } from './cases.projection';
@@ -9,6 +10,7 @@ import { CaseQueries, InvalidCursorError } from './queries';
 import { TIMELINE_PROJECTION } from './timeline.projection';
 import { CASE_QUERIES } from './tokens';
 
+const NO_CASE_CONTENT = 'Case content is for the case roles of the organisations that reach the case';
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function notFound(): never {
@@ -48,10 +50,22 @@ async function mapCursorErrors<T>(work: Promise<T>): Promise<T> {
 export class CasesController {
   constructor(@Inject(CASE_QUERIES) private readonly queries: CaseQueries) {}
 
+  /**
+   * A role the access policy never lets read a case (administrators: no case content) is refused
+   * with 403 for a case its organisation reaches, 404 for any other (decided on the stream). The
+   * roles that may read cases go on: the queries decide their organisation's reach (404).
+   */
+  private async checkRole(actor: Actor, caseId: string): Promise<void> {
+    if (mayEver(actor, 'read', 'Case')) return;
+    const id = checkedCaseId(caseId);
+    assertCanOnCase(actor, 'read', 'Case', await this.queries.reachOf(actor.organisationId, id), NO_CASE_CONTENT);
+  }
+
   @Get()
   @ApiOperation({ summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)" })
   @ReadsProjections(CASES_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
+    assertCan(actor, 'list', 'CaseList', NO_CASE_CONTENT);
     return mapCursorErrors(this.queries.listCases(actor.organisationId, query));
   }
 
@@ -63,6 +77,7 @@ export class CasesController {
     @Param('caseId') caseId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    await this.checkRole(actor, caseId);
     const detail = await this.queries.caseDetail(actor.organisationId, checkedCaseId(caseId));
     if (!detail) notFound();
     void reply.header('etag', `"${detail.revision}"`);
@@ -73,6 +88,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text' })
   @ReadsProjections(CASES_PROJECTION, TIMELINE_PROJECTION)
   async timeline(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: TimelineQuery) {
+    await this.checkRole(actor, caseId);
     const page = await this.queries.timeline(actor.organisationId, checkedCaseId(caseId), {
       afterRevision: query.afterRevision === undefined ? undefined : BigInt(query.afterRevision),
       limit: query.limit,
@@ -85,6 +101,7 @@ export class CasesController {
   @ApiOperation({ summary: 'The case as the system had recorded it at a past instant (folded from the stream)' })
   @ReadsProjections(CASES_PROJECTION)
   async asOf(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: AsOfQuery) {
+    await this.checkRole(actor, caseId);
     const view = await this.queries.asOf(actor.organisationId, checkedCaseId(caseId), new Date(query.recordedAt));
     if (!view) notFound();
     return view;
@@ -101,6 +118,7 @@ export class ReferralsController {
   @ApiOperation({ summary: "Referrals made by (out) or to (in) the caller's organisation" })
   @ReadsProjections(CASES_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: ListReferralsQuery) {
+    assertCan(actor, 'list', 'Referral', NO_CASE_CONTENT);
     return mapCursorErrors(
       this.queries.referrals(actor.organisationId, query.direction, {
         cursor: query.cursor,

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { assertCan } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { listDueReminders, markReminderDone } from './due-reminders';
 
@@ -34,6 +35,7 @@ export class RemindersController {
   @Get('due')
   @ApiOperation({ summary: "Due reminders of the caller's organisation (open ones unless includeDone)" })
   async due(@CurrentActor() actor: Actor, @Query() query: DueRemindersQuery) {
+    assertCan(actor, 'list', 'Reminder', "Reminders are for the organisation's case roles");
     return { items: await listDueReminders(this.dataSource, actor.organisationId, query) };
   }
 
@@ -41,6 +43,7 @@ export class RemindersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks a due reminder done (idempotent)' })
   async done(@CurrentActor() actor: Actor, @Param('reminderId') reminderId: string) {
+    assertCan(actor, 'update', 'Reminder', "Reminders are for the organisation's case roles");
     const done = REMINDER_ID.test(reminderId)
       ? await markReminderDone(this.dataSource, actor.organisationId, reminderId, actor.userId)
       : undefined;

@@ -1,4 +1,5 @@
 import { consentKey, type CaseState } from '@remedy/case-domain';
+import { mayEver } from '@remedy/access-policy';
 import type { Role } from '@remedy/auth';
 
 /**
@@ -25,11 +26,9 @@ export function legalAidReachOf(
   return granted && consented ? 'legal_aid' : undefined;
 }
 
-/** Roles that may use the legal-aid read API at all (others: 403 on every route). */
-export const LEGAL_AID_READ_ROLES: readonly Role[] = ['legal_aid', 'caseworker', 'supervisor'];
-
+/** Roles that may use the legal-aid read API at all (others: 403 on every route): the policy's. */
 export const mayReadLegalAid = (roles: readonly Role[]): boolean =>
-  roles.some((r) => LEGAL_AID_READ_ROLES.includes(r));
+  mayEver({ roles }, 'read', 'LegalAidCase');
 
 /**
  * The row-level filter of list queries: rows of cases the organisation holds (per the

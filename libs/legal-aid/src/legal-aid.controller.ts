@@ -1,18 +1,10 @@
-import {
-  Controller,
-  ForbiddenException,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-} from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { forbidden, mayEver, pickPermitted } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
-import { mayReadLegalAid } from './access';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidQueries } from './queries';
 import { LEGAL_AID_QUERIES } from './tokens';
@@ -23,15 +15,13 @@ export function notFound(what = 'case'): never {
   throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `No such ${what}` });
 }
 
-/** 403 for roles that never read legal-aid data (rapporteur, admin), whatever the resource. */
+/**
+ * 403 for roles that never read legal-aid data (rapporteur, admin), whatever the resource: the
+ * access policy (@remedy/access-policy) grants the legal-aid subjects to case roles only.
+ */
 export function checkRole(actor: Actor): void {
-  if (!mayReadLegalAid(actor.roles)) {
-    throw new ForbiddenException({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'The legal-aid read API is for legal-aid lawyers, caseworkers and supervisors',
-    });
-  }
+  if (!mayEver(actor, 'list', 'LegalAidPortfolio') || !mayEver(actor, 'read', 'LegalAidCase'))
+    forbidden('The legal-aid read API is for legal-aid lawyers, caseworkers and supervisors');
 }
 
 export class LegalAidCasesQuery {
@@ -75,6 +65,7 @@ export class LegalAidCasesController {
     if (!CASE_ID.test(caseId)) notFound();
     const view = await this.queries.caseView(actor, caseId.toLowerCase());
     if (!view) notFound();
-    return view;
+    // Field-level limits of the policy: a legal-aid organisation reads the listed fields only.
+    return pickPermitted(actor, 'LegalAidCase', view.access, view);
   }
 }

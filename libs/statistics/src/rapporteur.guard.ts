@@ -11,6 +11,7 @@ import {
   type PipeTransform,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { reachesOnlyStatistics } from '@remedy/access-policy';
 import { createValidationPipe } from '@remedy/http';
 import {
   IS_PUBLIC_KEY,
@@ -26,12 +27,12 @@ export const RAPPORTEUR_ROUTE = 'remedy:statistics:rapporteur-route';
 export const RapporteurRoute = (): MethodDecorator & ClassDecorator =>
   SetMetadata(RAPPORTEUR_ROUTE, true);
 
-/** Roles that work on cases: an actor holding one of them is not confined by this guard. */
-const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid', 'admin']);
-
-/** Does this actor act only as a national rapporteur? */
+/**
+ * Does this actor act only as a national rapporteur? The access policy says: it reaches nothing
+ * but the statistics (@remedy/access-policy `reachesOnlyStatistics`).
+ */
 export const isRapporteurOnly = (actor: Pick<Actor, 'roles'>): boolean =>
-  actor.roles.includes('rapporteur') && !actor.roles.some((r) => CASE_ROLES.has(r));
+  reachesOnlyStatistics(actor);
 
 export const RAPPORTEUR_ALSO_MAY = Symbol('RAPPORTEUR_ALSO_MAY');
 

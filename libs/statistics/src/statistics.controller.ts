@@ -3,7 +3,6 @@ import {
   Body,
   ConflictException,
   Controller,
-  ForbiddenException,
   Get,
   HttpCode,
   Inject,
@@ -18,6 +17,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { assertCan } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CATALOGUE, COMPENSATION_SUMS } from './catalogue';
 import { RequestReleaseBody, ReleaseFormatQuery } from './dto';
@@ -41,12 +41,12 @@ const notFound = (): never => {
 };
 
 function requireRapporteur(actor: Actor): void {
-  if (!actor.roles.includes('rapporteur'))
-    throw new ForbiddenException({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'Releases are requested and read by national rapporteurs',
-    });
+  assertCan(
+    actor,
+    'request',
+    'StatisticsRelease',
+    'Releases are requested and read by national rapporteurs',
+  );
 }
 
 /**
@@ -205,12 +205,12 @@ export class HtcdsExportController {
       "HTCDS v2.0 CSV of the caller's organisation's cases, personal data included (supervisors only; streamed, never stored; each case read is reported to the audit hook)",
   })
   export(@CurrentActor() actor: Actor): StreamableFile {
-    if (!actor.roles.includes('supervisor'))
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: 'The HTCDS export is for supervisors of the organisation',
-      });
+    assertCan(
+      actor,
+      'export',
+      'HtcdsExport',
+      'The HTCDS export is for supervisors of the organisation',
+    );
     const stream = Readable.from(htcdsExport(this.dataSource, this.cipher, this.audit, actor));
     return new StreamableFile(stream, {
       type: 'text/csv; charset=utf-8',

@@ -29,7 +29,7 @@ export function enforce(decision: Decision, refusal: string, what = 'case'): voi
 export function assertCan(
   actor: Pick<Actor, 'roles'>,
   action: Action,
-  subjectType: OrganisationSubject,
+  subjectType: OrganisationSubject | 'Case',
   refusal: string,
 ): void {
   enforce(decide(actor, action, subjectType), refusal);

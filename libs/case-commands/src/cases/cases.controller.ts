@@ -1,10 +1,10 @@
-import { Body, Controller, ForbiddenException, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { assertCan } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
 import { CurrentActor } from '@remedy/auth';
 import { CaseCommandEndpoints, newIdFor, text, Uuid, when } from './command-endpoint';
-import { caseRoleOf } from '../pipeline/access';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
 import { PersonIndex, type PersonMatch } from '../search/person-index';
@@ -96,9 +96,7 @@ export class CasesController {
     @Body() dto: SearchPersonDto,
     @CurrentActor() actor: Actor,
   ): Promise<{ matches: PersonMatch[] }> {
-    const role = caseRoleOf(actor.roles);
-    if (role !== 'caseworker' && role !== 'supervisor')
-      throw new ForbiddenException('This role may not search for persons');
+    assertCan(actor, 'search', 'PersonSearch', 'This role may not search for persons');
     try {
       return {
         matches: await this.personIndex.search(actor.organisationId, dto.fullName, dto.birthDate),

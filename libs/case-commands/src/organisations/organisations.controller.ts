@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  ForbiddenException,
   Get,
   HttpCode,
   NotFoundException,
@@ -14,6 +13,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { assertCan } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
 import { CommandInterceptor } from '../idempotency/command.interceptor';
@@ -34,10 +34,14 @@ import {
 
 const Uuid = new ParseUUIDPipe();
 
-const requireAdmin = (ctx: CommandContext): void => {
-  if (!ctx.actor.roles.includes('admin'))
-    throw new ForbiddenException('Only an administrator manages the organisation directory');
-};
+const requireAdmin = (ctx: CommandContext, action: 'create' | 'update'): void =>
+  assertCan(
+    ctx.actor,
+    action,
+    'Organisation',
+    'Only an administrator manages the organisation directory',
+  );
+const DIRECTORY_READERS = "The directory is for the organisations' users and administrators";
 
 /** The organisation directory: administrators register and update; every user reads. */
 @ApiTags('organisations')
@@ -58,7 +62,7 @@ export class OrganisationsController {
     @Body() dto: RegisterOrganisationDto,
     @CommandCtx() ctx: CommandContext,
   ): Promise<OrganisationCommandResult> {
-    requireAdmin(ctx);
+    requireAdmin(ctx, 'create');
     return this.bus.execute(
       new RegisterOrganisationCommand(
         {
@@ -82,7 +86,7 @@ export class OrganisationsController {
     @Body() dto: OrganisationProfileDto,
     @CommandCtx() ctx: CommandContext,
   ): Promise<OrganisationCommandResult> {
-    requireAdmin(ctx);
+    requireAdmin(ctx, 'update');
     return this.bus.execute(
       new UpdateOrganisationCommand(
         organisationId,
@@ -97,8 +101,9 @@ export class OrganisationsController {
   @ApiOperation({ summary: 'List the directory, optionally by service offered and country' })
   async list(
     @Query() query: ListOrganisationsQuery,
-    @CurrentActor() _actor: Actor,
+    @CurrentActor() actor: Actor,
   ): Promise<{ organisations: DirectoryEntry[] }> {
+    assertCan(actor, 'list', 'Organisation', DIRECTORY_READERS);
     return { organisations: await this.directory.list(query) };
   }
 
@@ -106,8 +111,9 @@ export class OrganisationsController {
   @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
   async get(
     @Param('organisationId', Uuid) organisationId: string,
-    @CurrentActor() _actor: Actor,
+    @CurrentActor() actor: Actor,
   ): Promise<DirectoryEntry> {
+    assertCan(actor, 'read', 'Organisation', DIRECTORY_READERS);
     const entry = await this.directory.get(organisationId);
     if (!entry) throw new NotFoundException('No such organisation');
     return entry;

@@ -2,10 +2,10 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
-  NotFoundException,
   PreconditionFailedException,
 } from '@nestjs/common';
 import {
+  caseReachOf,
   decide,
   evolve,
   initialState,
@@ -27,7 +27,7 @@ import {
 } from '@remedy/event-store';
 import { openEvent, sealEvent, withoutPersonal } from '../personal-data';
 import { CASE_CIPHER, CLOCK, JURISDICTION_POLICY, type Clock } from '../tokens';
-import { caseRoleOf, isReachableBy } from './access';
+import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-policy';
 import type { CaseCommandResult, CommandContext } from './context';
 import { DomainError } from './errors';
 import { scopedId } from './ids';
@@ -100,11 +100,13 @@ export class CaseCommandPipeline {
 
       // Access first, on the readable facts only: nothing is decrypted for a caller without access.
       const coarse = raw.map(withoutPersonal).reduce(evolve, initialState);
+      // The access policy (@remedy/access-policy): 404 for a case the organisation does not reach
+      // (decided on this stream), 403 for a role that may not act on cases.
       if (recorded.length > 0 || !options.creates) {
-        if (!isReachableBy(coarse, ctx.actor.organisationId))
-          throw new NotFoundException('No such case');
-      }
-      const role = caseRoleOf(ctx.actor.roles);
+        const reach = caseReachOf(coarse, ctx.actor.organisationId);
+        assertCanOnCase(ctx.actor, 'command', 'Case', reach, 'This role may not act on cases');
+      } else assertCan(ctx.actor, 'create', 'Case', 'This role may not open cases');
+      const role = caseActorRoleOf(ctx.actor.roles);
       if (role === undefined) throw new ForbiddenException('This role may not act on cases');
       if (ctx.ifMatch !== undefined && ctx.ifMatch !== (revision ?? -1n)) {
         throw new PreconditionFailedException(

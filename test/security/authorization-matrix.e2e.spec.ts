@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { Role } from '@remedy/auth';
+import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import { rebuildAllProjections } from '@remedy/projections';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
+import {
+  OPEN_CASE_BODY,
+  registerOrganisation,
+  startRealApi,
+  type RealApi,
+} from '../faults/support/real-api';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { RouteInfo } from '../support/routes';
+import { ALL_ROLES, ROUTE_RULES, type RouteRule } from './route-rules';
+
+/**
+ * Issue 4, "Done when": the authorisation matrix. The real API (apps/api ApiModule) is booted;
+ * every route it registers (read from Fastify's onRoute hook) must have a rule in route-rules.ts
+ * and every rule a route. Each route is called anonymously, as every role of the organisation
+ * holding the case, and as every role of another organisation, and the answer is checked
+ * against the rule:
+ * - refused: exactly 401 (anonymous), 403 (a known resource, a role not allowed) or 404 (a case
+ *   of another organisation: never 403 across organisations);
+ * - allowed: past the policy, i.e. not 401 nor 403, and not the 404 of an unknown case (the
+ *   request may still be refused by validation, 400, or by a domain rule, 422, or find no such
+ *   sub-resource: those come after the policy); never a 5xx.
+ * Requests carry bodies valid enough to pass validation (generated from the OpenAPI document,
+ * with a few hand-written ones), so a refusal is the policy's, not the validator's.
+ * Each command route gets a fresh case of its own (commands change the case), held by the owning
+ * organisation.
+ */
+type Caller = { readonly label: string; readonly role?: Role; readonly org?: 'owner' | 'other' };
+const CALLERS: readonly Caller[] = [
+  { label: 'anonymous' },
+  ...ALL_ROLES.map((role) => ({ label: `owner ${role}`, role, org: 'owner' as const })),
+  ...ALL_ROLES.map((role) => ({ label: `other ${role}`, role, org: 'other' as const })),
+];
+
+type Expected = 401 | 403 | 404 | 'allowed' | 'public';
+
+export function expectedFor(rule: RouteRule, caller: Caller): Expected {
+  if ('public' in rule) return 'public';
+  if (!caller.role) return 401;
+  if ('org' in rule) return rule.org.includes(caller.role) ? 'allowed' : 403;
+  if ('anyOrganisation' in rule)
+    return rule.anyOrganisation.includes(caller.role) ||
+      (caller.org === 'owner' && rule.ownOrganisation.includes(caller.role))
+      ? 'allowed'
+      : 403;
+  if (rule.refusedFirst?.includes(caller.role)) return 403;
+  if (caller.org === 'other') return 404;
+  return rule.case.includes(caller.role) ? 'allowed' : 403;
+}
+
+type Schema = {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  minimum?: number;
+  minItems?: number;
+  minLength?: number;
+  pattern?: string;
+};
+type OpenApi = {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content?: Record<string, { schema: Schema }> };
+        parameters?: { in: string; name: string; required?: boolean; schema?: Schema }[];
+      }
+    >
+  >;
+  components: { schemas: Record<string, Schema> };
+};
+
+const key = (r: RouteInfo) => `${r.method} ${r.url}`;
+const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** Hand-written bodies and queries where a generated one would not pass validation. */
+const bodies = (ids: { other: string }): Record<string, unknown> => ({
+  'POST /cases': OPEN_CASE_BODY,
+  'POST /organisations': {
+    name: 'Organisation matrix',
+    type: 'NGO',
+    services: ['Accommodation'],
+    country: 'AT',
+    code: 'AUTHZC',
+  },
+  // A known receiver: the refusal (404 / 403) must be the policy's, not the directory's.
+  'POST /cases/:caseId/transfer': { toOrganisationId: ids.other },
+  'POST /cases/:caseId/corrections': {
+    correction: { fact: 'estimatedAge', value: 30, estimatedOn: '2026-01-01' },
+  },
+  'POST /cases/search': { fullName: 'Nobody Known', birthDate: '1990-01-01' },
+  'POST /statistics/releases': { period: '2026', mode: 'suppression' },
+  'PUT /organisations/:organisationId': {
+    name: 'Organisation renamed',
+    type: 'NGO',
+    services: ['Accommodation'],
+    country: 'AT',
+  },
+});
+const QUERIES: Record<string, string> = {
+  'GET /cases/:caseId/as-of': `recordedAt=${encodeURIComponent(new Date().toISOString())}`,
+  'GET /referrals': 'direction=in',
+};
+
+describe('authorisation matrix: every route × every role of the owning and of another organisation × anonymous', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let api: RealApi;
+  let pool: Pool;
+  let doc: OpenApi;
+  let owner: string;
+  let other: string;
+  let shared: string;
+  const tokens = new Map<string, string>();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = mkdtempSync(join(tmpdir(), 'remedy-authz-'));
+    api = await startRealApi({
+      DATABASE_URL: db.url,
+      REMEDY_DATA_DIR: dataDir,
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+    });
+    pool = new Pool({ connectionString: db.url, max: 2 });
+    doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as OpenApi;
+    owner = await registerOrganisation(api, 'AUTHZA');
+    other = await registerOrganisation(api, 'AUTHZB');
+    for (const c of CALLERS)
+      if (c.role) tokens.set(c.label, await api.token([c.role], c.org === 'owner' ? owner : other));
+    // The case the read routes share, projected (the API runs no projection: the worker does).
+    shared = await openCase();
+    await rebuildAllProjections({
+      dataSource: api.app.get(DataSource, { strict: false }),
+      eventStore: api.app.get<symbol, EventStore>(EVENT_STORE, { strict: false }),
+      projections: ALL_PROJECTIONS,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await pool?.end();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const routes = () => api.routes.filter((r) => !/^\/docs\/.+/.test(r.url) || r.url === '/docs/*');
+
+  function resolve(schema: Schema | undefined): Schema {
+    let s = schema ?? {};
+    for (let i = 0; i < 10 && s.$ref; i++)
+      s = doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] ?? {};
+    if (s.allOf?.length) return resolve(s.allOf[0]);
+    if (s.oneOf?.length) return resolve(s.oneOf[0]);
+    return s;
+  }
+
+  /** A value satisfying the schema as far as the OpenAPI document describes it. */
+  function valueOf(raw: Schema | undefined, name = ''): unknown {
+    const s = resolve(raw);
+    if (s.enum?.length) return s.enum[0];
+    switch (s.type) {
+      case 'string':
+        if (s.format === 'uuid' || /Id$/.test(name)) return randomUUID();
+        if (s.format === 'date' || /(On|Date|date)$/.test(name)) return '2026-01-15';
+        if (s.format === 'date-time' || /At$/.test(name)) return new Date().toISOString();
+        if (/currency/i.test(name)) return 'EUR';
+        if (/amount/i.test(name)) return '100.00';
+        if (/language/i.test(name)) return 'uk';
+        if (/country|citizenship/i.test(name)) return 'AT';
+        return 'matrix text';
+      case 'integer':
+      case 'number':
+        return Math.max(1, s.minimum ?? 1);
+      case 'boolean':
+        return false;
+      case 'array':
+        return [valueOf(s.items, name.replace(/s$/, ''))];
+      default: {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(s.properties ?? {}))
+          if (s.required?.includes(k)) out[k] = valueOf(v, k);
+        return out;
+      }
+    }
+  }
+
+  function bodyFor(r: RouteInfo): string | undefined {
+    if (r.method !== 'POST' && r.method !== 'PUT' && r.method !== 'PATCH') return undefined;
+    const BODIES = bodies({ other });
+    if (key(r) in BODIES) return JSON.stringify(BODIES[key(r)]);
+    const op = doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()];
+    const schema = op?.requestBody?.content?.['application/json']?.schema;
+    return JSON.stringify(schema ? valueOf(schema) : {});
+  }
+
+  function queryFor(r: RouteInfo): string {
+    if (key(r) in QUERIES) return `?${QUERIES[key(r)]}`;
+    const op = doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()];
+    const required = (op?.parameters ?? []).filter((p) => p.in === 'query' && p.required);
+    if (required.length === 0) return '';
+    return `?${required.map((p) => `${p.name}=${encodeURIComponent(String(valueOf(p.schema, p.name)))}`).join('&')}`;
+  }
+
+  async function openCase(): Promise<string> {
+    const res = await api.request(tokens.get('owner caseworker'), {
+      method: 'POST',
+      url: '/cases',
+      headers: { 'content-type': 'application/json' },
+      payload: OPEN_CASE_BODY,
+    });
+    expect(res.statusCode).toBe(201);
+    return (res.json() as { caseId: string }).caseId;
+  }
+
+  const call = (
+    caller: Caller,
+    r: RouteInfo,
+    url: string,
+    body: string | undefined,
+  ): Promise<LightMyRequestResponse> =>
+    api.request(caller.role ? tokens.get(caller.label) : undefined, {
+      method: r.method as InjectOptions['method'],
+      url,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { payload: body }),
+    });
+
+  /** Does the answer fit the expectation? Returns a reason when it does not. */
+  function verdict(expected: Expected, res: LightMyRequestResponse): string | undefined {
+    const status = res.statusCode;
+    if (status >= 500) return `a ${status}`;
+    if (expected === 'public') return status === 401 || status === 403 ? 'refused' : undefined;
+    if (expected === 'allowed') {
+      if (status === 401 || status === 403) return 'refused by the policy';
+      if (status === 404 && /No such case/.test(res.body)) return 'the case was not found';
+      return undefined;
+    }
+    return status === expected ? undefined : `expected ${expected}`;
+  }
+
+  it('every route the app registers has a rule, and every rule a route', () => {
+    const registered = new Set(routes().map(key));
+    const listed = new Set(Object.keys(ROUTE_RULES));
+    expect({ withoutRule: [...registered].filter((k) => !listed.has(k)).sort() }).toEqual({
+      withoutRule: [],
+    });
+    expect({ ruleWithoutRoute: [...listed].filter((k) => !registered.has(k)).sort() }).toEqual({
+      ruleWithoutRoute: [],
+    });
+  });
+
+  it('answers every route as its rule says, for every caller', async () => {
+    const failures: string[] = [];
+    const counts = { calls: 0, allowed: 0, 401: 0, 403: 0, 404: 0, public: 0 };
+    for (const r of routes()) {
+      const rule = ROUTE_RULES[key(r)];
+      if (!rule) continue; // the test above names it
+      const isCaseRoute = r.url.includes(':caseId');
+      // A command changes its case: each command route gets a fresh one; reads share one.
+      const caseId = isCaseRoute ? (r.method === 'GET' ? shared : await openCase()) : randomUUID();
+      const url =
+        r.url
+          .replace(':caseId', caseId)
+          .replace(':organisationId', owner)
+          .replace(/:[A-Za-z0-9_]+/g, randomUUID())
+          .replace(/\*$/, 'index.html') + queryFor(r);
+      const body = bodyFor(r);
+      // Refused callers first (they must change nothing), then the allowed ones.
+      const ordered = [...CALLERS].sort(
+        (a, b) =>
+          Number(expectedFor(rule, a) === 'allowed') - Number(expectedFor(rule, b) === 'allowed'),
+      );
+      for (const caller of ordered) {
+        const expected = expectedFor(rule, caller);
+        const res = await call(caller, r, url, body);
+        counts.calls++;
+        counts[expected]++;
+        const why = verdict(expected, res);
+        if (why)
+          failures.push(
+            `${key(r)} as ${caller.label}: ${res.statusCode} (${why}) ${res.body.slice(0, 160)}`,
+          );
+      }
+    }
+    console.log(
+      `authorisation matrix: ${routes().length} routes × ${CALLERS.length} callers = ${counts.calls} calls; expected ${JSON.stringify(counts)}`,
+    );
+    expect(failures).toEqual([]);
+    expect(counts.calls).toBe(routes().length * CALLERS.length);
+  }, 300_000);
+});

@@ -1,0 +1,192 @@
+import type { Role } from '@remedy/auth';
+
+/**
+ * The public list of every route of the API and who may call it (issue 4: authorisation matrix).
+ * test/security/authorization-matrix.e2e.spec.ts reads the routes from the running app and checks
+ * them against this list in both directions: a new route without a rule fails it.
+ *
+ * - `public`: no token needed.
+ * - `org`: an organisation-wide resource (the caller's own organisation's lists, the directory,
+ *   statistics, the audit trail export...): the roles in `may` get past the policy, every other
+ *   role is refused with 403 whatever the resource (decided before any lookup: it reveals nothing).
+ * - `ownOrganisation` / `anyOrganisation`: a resource of the owning organisation (its retention
+ *   schedule): these roles of that organisation, and those of any organisation, get past the
+ *   policy; everyone else 403 (the directory is public to its users: the organisation is known).
+ * - `case`: a case held by the owning organisation. Callers of the owning organisation: `may` get
+ *   past the policy, the other roles 403 (a known case, a role not allowed). Callers of another
+ *   organisation: 404 (a case they may not know exists, never 403), except the roles of
+ *   `refusedFirst`, refused (403) before the case is looked up, for any case id.
+ */
+export type RouteRule =
+  | { readonly public: true }
+  | { readonly org: readonly Role[] }
+  | { readonly ownOrganisation: readonly Role[]; readonly anyOrganisation: readonly Role[] }
+  | { readonly case: readonly Role[]; readonly refusedFirst?: readonly Role[] };
+
+export const ALL_ROLES: readonly Role[] = [
+  'caseworker',
+  'supervisor',
+  'legal_aid',
+  'rapporteur',
+  'admin',
+];
+const CASE_ROLES: readonly Role[] = ['caseworker', 'supervisor', 'legal_aid'];
+const PUBLIC: RouteRule = { public: true };
+/** A command to a case: every case role of an organisation reaching it (the domain decides the rest: 422). */
+const COMMAND: RouteRule = { case: CASE_ROLES };
+/** A read of a case: rapporteurs are confined to the statistics before any lookup (403). */
+const caseRead = (may: readonly Role[]): RouteRule => ({ case: may, refusedFirst: ['rapporteur'] });
+const ADMIN: RouteRule = { org: ['admin'] };
+
+export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
+  // Public: health, metrics, the OpenAPI document and UI.
+  'GET /health': PUBLIC,
+  'GET /health/ready': PUBLIC,
+  'GET /metrics': PUBLIC,
+  'GET /docs': PUBLIC,
+  'GET /docs/': PUBLIC,
+  'GET /docs/*': PUBLIC,
+  'GET /docs-json': PUBLIC,
+  'GET /docs-yaml': PUBLIC,
+
+  // The caller's own identity.
+  'GET /session': { org: ALL_ROLES },
+
+  // The organisation directory: administrators manage it; the organisations' users read it.
+  'POST /organisations': ADMIN,
+  'PUT /organisations/:organisationId': ADMIN,
+  'GET /organisations': { org: [...CASE_ROLES, 'admin'] },
+  'GET /organisations/:organisationId': { org: [...CASE_ROLES, 'admin'] },
+  // An organisation's retention schedule: its supervisors, and administrators.
+  'GET /organisations/:organisationId/retention': {
+    ownOrganisation: ['supervisor'],
+    anyOrganisation: ['admin'],
+  },
+  'PUT /organisations/:organisationId/retention': {
+    ownOrganisation: ['supervisor'],
+    anyOrganisation: ['admin'],
+  },
+
+  // Cases: open one in one's own organisation, search one's own organisation's persons, list.
+  'POST /cases': { org: CASE_ROLES },
+  'POST /cases/search': { org: ['caseworker', 'supervisor'] },
+  'GET /cases': { org: CASE_ROLES },
+  'GET /referrals': { org: CASE_ROLES },
+  'GET /reminders/due': { org: CASE_ROLES },
+  'POST /reminders/due/:reminderId/done': { org: CASE_ROLES },
+
+  // One case: reads (holder and consented referral receivers) and its access history.
+  'GET /cases/:caseId': caseRead(CASE_ROLES),
+  'GET /cases/:caseId/timeline': caseRead(CASE_ROLES),
+  'GET /cases/:caseId/as-of': caseRead(CASE_ROLES),
+  'GET /cases/:caseId/access-history': caseRead(['supervisor']),
+  // The person's access request (everything held on them): the holder's supervisors.
+  'GET /cases/:caseId/access-request-export': caseRead(['supervisor']),
+
+  // One case: commands.
+  'POST /cases/:caseId/victim-status': COMMAND,
+  'POST /cases/:caseId/presume-minority': COMMAND,
+  'POST /cases/:caseId/verify-age': COMMAND,
+  'POST /cases/:caseId/reflection-period': COMMAND,
+  'POST /cases/:caseId/consents': COMMAND,
+  'POST /cases/:caseId/consents/withdraw': COMMAND,
+  'POST /cases/:caseId/statistical-use-objection': COMMAND,
+  'POST /cases/:caseId/statistical-use-objection/withdraw': COMMAND,
+  'POST /cases/:caseId/needs-assessments': COMMAND,
+  'POST /cases/:caseId/support-plans': COMMAND,
+  'POST /cases/:caseId/assistance': COMMAND,
+  'POST /cases/:caseId/referrals': COMMAND,
+  'POST /cases/:caseId/referrals/:referralId/accept': COMMAND,
+  'POST /cases/:caseId/referrals/:referralId/decline': COMMAND,
+  'POST /cases/:caseId/referrals/:referralId/complete': COMMAND,
+  'POST /cases/:caseId/referrals/:referralId/revoke': COMMAND,
+  'POST /cases/:caseId/legal-aid-access': COMMAND,
+  'POST /cases/:caseId/legal-aid-access/revoke': COMMAND,
+  'POST /cases/:caseId/transfer': COMMAND,
+  'POST /cases/:caseId/best-interests-assessments': COMMAND,
+  'POST /cases/:caseId/guardians': COMMAND,
+  'POST /cases/:caseId/law-enforcement-cooperation': COMMAND,
+  'POST /cases/:caseId/remedies': COMMAND,
+  'POST /cases/:caseId/non-punishment-flags': COMMAND,
+  'POST /cases/:caseId/non-punishment-flags/:flagId/resolve': COMMAND,
+  'POST /cases/:caseId/closure/request': COMMAND,
+  'POST /cases/:caseId/closure/approve': COMMAND,
+  'POST /cases/:caseId/reopen': COMMAND,
+  'POST /cases/:caseId/caseworker': COMMAND,
+  'POST /cases/:caseId/notes': COMMAND,
+  'POST /cases/:caseId/corrections': COMMAND,
+  'POST /cases/:caseId/erasure': COMMAND,
+  'POST /cases/:caseId/claims': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/legal-representative': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/hearings': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/decision': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/appeal': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/final': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/payments': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/enforcement': COMMAND,
+  'POST /cases/:caseId/claims/:claimId/closure': COMMAND,
+
+  // Legal aid: the case roles; administrators and rapporteurs never (403 before any lookup).
+  'GET /legal-aid/cases': { org: CASE_ROLES },
+  'GET /legal-aid/cases/:caseId': { case: CASE_ROLES, refusedFirst: ['admin', 'rapporteur'] },
+  'GET /legal-aid/claims': { org: CASE_ROLES },
+  'GET /legal-aid/portfolio': { org: CASE_ROLES },
+  'GET /legal-aid/deadlines': { org: CASE_ROLES },
+
+  // Statistics: the catalogue and public key for everyone; releases for national rapporteurs.
+  'GET /statistics/tables': { org: ALL_ROLES },
+  'GET /statistics/public-key': { org: ALL_ROLES },
+  'POST /statistics/releases': { org: ['rapporteur'] },
+  'GET /statistics/releases/:release': { org: ['rapporteur'] },
+  // The HTCDS export of the organisation's own cases, personal data included.
+  'GET /exports/htcds.csv': { org: ['supervisor'] },
+
+  // Administration: the audit trail export and the queue dashboard.
+  'GET /admin/audit-trail': ADMIN,
+  // The dashboard's session cookie (set from a bearer token, cleared).
+  'POST /admin/session': ADMIN,
+  'DELETE /admin/session': ADMIN,
+  // The queue dashboard (bull-board, a Fastify plugin guarded by its own onRequest hook that asks
+  // the policy): every route, its static assets included. A route a bull-board upgrade adds fails
+  // the matrix until it is listed here.
+  'GET /admin/queues': ADMIN,
+  'GET /admin/queues/api/job-schedulers': ADMIN,
+  'GET /admin/queues/api/queues': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/:jobId': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/:jobId/flow': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/:jobId/logs': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/default-job-options': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/job-data-schema': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/metrics': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/rate-limit': ADMIN,
+  'GET /admin/queues/api/queues/:queueName/workers': ADMIN,
+  'GET /admin/queues/api/redis/stats': ADMIN,
+  'GET /admin/queues/job-schedulers': ADMIN,
+  'GET /admin/queues/metrics-history': ADMIN,
+  'GET /admin/queues/queue/:queueName': ADMIN,
+  'GET /admin/queues/queue/:queueName/:jobId': ADMIN,
+  'GET /admin/queues/static/*': ADMIN,
+  'PATCH /admin/queues/api/queues/:queueName/:jobId/delay': ADMIN,
+  'PATCH /admin/queues/api/queues/:queueName/:jobId/priority': ADMIN,
+  'PATCH /admin/queues/api/queues/:queueName/:jobId/update-data': ADMIN,
+  'PATCH /admin/queues/api/queues/:queueName/job-schedulers/:schedulerId': ADMIN,
+  'POST /admin/queues/api/queues/:queueName/add': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/:jobId/clean': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/:jobId/promote': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/:jobId/remove-unprocessed-children': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/:jobId/retry': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/clean/:queueStatus': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/concurrency': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/empty': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/job-schedulers/:schedulerId/remove': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/job-schedulers/:schedulerId/run': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/obliterate': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/pause': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/promote': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/rate-limit': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/rate-limit/release': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/resume': ADMIN,
+  'PUT /admin/queues/api/queues/:queueName/retry/:queueStatus': ADMIN,
+  'PUT /admin/queues/api/queues/pause': ADMIN,
+  'PUT /admin/queues/api/queues/resume': ADMIN,
+};
