@@ -15,6 +15,7 @@ import {
 import {
   DataRightsModule,
   eraseJobId,
+  RETENTION_ERASE_AUDIT_ROUTE,
   RETENTION_RUNTIME,
   RETENTION_SWEEP_SCHEDULER,
   RETENTION_SYSTEM_USER_ID,
@@ -218,6 +219,22 @@ describe('retention schedule (BullMQ on PostgreSQL)', () => {
       userId: RETENTION_SYSTEM_USER_ID,
       organisationId: a.organisationId,
     });
+    // Audited like every command: the system actor, the organisation, the case, the outcome.
+    const audit = await api.pool.query(
+      `SELECT user_id, organisation_id, case_id, method, status, outcome FROM audit_trail
+        WHERE route = $1 ORDER BY case_id`,
+      [RETENTION_ERASE_AUDIT_ROUTE],
+    );
+    expect(audit.rows).toEqual(
+      [cases.due!, cases.secondDue!].sort().map((caseId) => ({
+        user_id: RETENTION_SYSTEM_USER_ID,
+        organisation_id: a.organisationId,
+        case_id: caseId,
+        method: 'JOB',
+        status: 200,
+        outcome: 'allowed',
+      })),
+    );
     // The data key is shredded as by a supervisor's erasure.
     const keys = await api.pool.query(
       'SELECT case_id, wrapped_key IS NULL AS shredded FROM case_data_keys WHERE case_id = ANY($1)',

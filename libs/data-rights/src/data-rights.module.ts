@@ -64,9 +64,31 @@ class RetentionRuntimeLifecycle implements OnApplicationBootstrap, BeforeApplica
   }
 }
 
-/** The erase command of the application, issued by the retention schedule's system actor. */
-export function eraseThroughCommand(bus: CommandBus): EraseCase {
+/** The audit trail's route of the retention schedule's erase jobs (no HTTP route: a job). */
+export const RETENTION_ERASE_AUDIT_ROUTE = '/jobs/retention/erase';
+
+/**
+ * The erase command of the application, issued by the retention schedule's system actor, and
+ * recorded in the audit trail like every command (who, which organisation, which case, when,
+ * the outcome), written before the job completes: if the row cannot be written the job fails
+ * and its retry, finding the erasure already appended, records it then.
+ */
+export function eraseThroughCommand(bus: CommandBus, trail?: AuditTrail): EraseCase {
   return async ({ caseId, organisationId, jobId }) => {
+    const audit = (status: number, rule: string | null) =>
+      trail?.record({
+        requestId: jobId,
+        userId: RETENTION_SYSTEM_USER_ID,
+        organisationId,
+        roles: ['supervisor'],
+        method: 'JOB',
+        route: RETENTION_ERASE_AUDIT_ROUTE,
+        caseId,
+        caseIds: [],
+        status,
+        outcome: status < 400 ? 'allowed' : 'denied',
+        rule,
+      });
     try {
       await bus.execute(
         new ErasePersonalDataCommand(caseId, {
@@ -77,12 +99,15 @@ export function eraseThroughCommand(bus: CommandBus): EraseCase {
           idempotencyKey: jobId,
         }),
       );
-      return 'erased';
     } catch (error) {
-      if (error instanceof DomainError && error.rule === 'RULE_7_CASE_ERASED')
-        return 'already_erased';
+      if (error instanceof DomainError) {
+        await audit(422, error.rule);
+        if (error.rule === 'RULE_7_CASE_ERASED') return 'already_erased';
+      }
       throw error;
     }
+    await audit(200, null);
+    return 'erased';
   };
 }
 
@@ -165,7 +190,7 @@ export class DataRightsModule {
               eventStore,
               kit,
               schedules: new RetentionSchedules(eventStore, clock),
-              erase: eraseThroughCommand(bus),
+              erase: eraseThroughCommand(bus, new AuditTrail(dataSource)),
               now: clock,
               timeZone: config.jurisdictionTimeZone,
               ...(options.sweepPattern ? { sweepPattern: options.sweepPattern } : {}),

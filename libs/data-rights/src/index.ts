@@ -13,6 +13,7 @@ export * from './tokens';
 export {
   DataRightsModule,
   eraseThroughCommand,
+  RETENTION_ERASE_AUDIT_ROUTE,
   RETENTION_SYSTEM_USER_ID,
   type DataRightsModuleOptions,
   type RetentionWorkerOptions,
