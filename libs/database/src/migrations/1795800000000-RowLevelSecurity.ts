@@ -35,7 +35,7 @@ export class RowLevelSecurity1795800000000 implements MigrationInterface {
             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
             END;
           END IF;
-          IF NOT pg_has_role(current_user, r, 'MEMBER') THEN
+          IF NOT pg_has_role(current_user, r, 'USAGE') THEN
             BEGIN
               EXECUTE format('GRANT %I TO %I', r, current_user);
             EXCEPTION WHEN duplicate_object OR unique_violation OR internal_error THEN NULL;
