@@ -106,46 +106,46 @@ export class RowSecurityNotEnforcedError extends Error {
 }
 
 /**
- * Start-up check: the role the API's reads run as (`role`, default the application role) must be
- * subject to row-level security: not a superuser, no BYPASSRLS, and RLS active on `table`. Also
- * fails when the role cannot be switched to (missing role, login not a member). The default
- * `postgres` login bypasses RLS, which is why every read switches role.
+ * Start-up check: the role the API's reads run as must be subject to row-level security: not a
+ * superuser, no BYPASSRLS, RLS active on `table`. The probe runs through `withOrganisationScope`
+ * itself (the very code path of the reads), so a missing role switch is caught as well as a role
+ * that bypasses; `role` probes another role instead (tests). Also fails when the role cannot be
+ * switched to (missing role, login not a member). The default `postgres` login bypasses RLS,
+ * which is why every read switches role.
  */
 export async function assertRowSecurityEnforced(
   dataSource: DataSource,
   options: { role?: string; table?: string } = {},
 ): Promise<void> {
-  const role = options.role ?? APPLICATION_ROLE;
   const table = options.table ?? 'case_list';
-  const qr = dataSource.createQueryRunner();
-  try {
-    await qr.connect();
-    await qr.startTransaction();
-    try {
-      await qr.query(`SET LOCAL ROLE "${role.replace(/"/g, '""')}"`);
-    } catch (err) {
-      throw new RowSecurityNotEnforcedError(
-        `Refusing to start: the API's reads must run as the database role "${role}", but the login ` +
-          `role cannot switch to it (${(err as Error).message}). Run the migrations (they create the ` +
-          `role and grant the migrating login membership), or grant it: GRANT ${role} TO <login role>.`,
-      );
-    }
-    const rows = (await qr.query(
+  const probe = (db: ScopedDb) =>
+    db.query<{ name: string; super: boolean; bypass: boolean; active: boolean }>(
       `SELECT current_user AS name, r.rolsuper AS super, r.rolbypassrls AS bypass,
               row_security_active($1::regclass) AS active
          FROM pg_roles r WHERE r.rolname = current_user`,
       [table],
-    )) as { name: string; super: boolean; bypass: boolean; active: boolean }[];
-    const r = rows[0];
-    if (!r || r.super || r.bypass || !r.active) {
-      throw new RowSecurityNotEnforcedError(
-        `Refusing to start: the API's reads run as the database role "${r?.name ?? role}", which ` +
-          `bypasses row-level security (${r?.super ? 'superuser' : r?.bypass ? 'BYPASSRLS' : `RLS not active on ${table}`}). ` +
-          `Reads must run as "${APPLICATION_ROLE}" (NOSUPERUSER NOBYPASSRLS, owning no table).`,
-      );
-    }
-  } finally {
-    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-    await qr.release().catch(() => undefined);
+    );
+  let rows: { name: string; super: boolean; bypass: boolean; active: boolean }[];
+  try {
+    rows =
+      options.role === undefined
+        ? await withOrganisationScope(dataSource, null, probe)
+        : await inRoleTransaction(dataSource, `"${options.role.replace(/"/g, '""')}"`, null, probe);
+  } catch (err) {
+    const role = options.role ?? APPLICATION_ROLE;
+    throw new RowSecurityNotEnforcedError(
+      `Refusing to start: the API's reads must run as the database role "${role}", but a read as ` +
+        `that role failed (${(err as Error).message}). Run the migrations (they create the role and ` +
+        `grant the migrating login membership), or grant it: GRANT ${role} TO <login role>.`,
+    );
+  }
+  const r = rows[0];
+  if (!r || r.super || r.bypass || !r.active) {
+    const why = r?.super ? 'superuser' : r?.bypass ? 'BYPASSRLS' : `RLS not active on ${table}`;
+    throw new RowSecurityNotEnforcedError(
+      `Refusing to start: the API's reads run as the database role "${r?.name ?? options.role}", ` +
+        `which bypasses row-level security (${why}). Reads must run as "${APPLICATION_ROLE}" ` +
+        `(NOSUPERUSER NOBYPASSRLS, owning no table).`,
+    );
   }
 }
