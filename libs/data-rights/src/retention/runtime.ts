@@ -8,6 +8,7 @@ import {
   withPersonalData,
   type CaseEvent,
 } from '@remedy/case-domain';
+import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import type { QueueKit } from '@remedy/queue';
 import { retentionCutoff, type RetentionSchedules } from './schedule';
@@ -172,22 +173,27 @@ export class RetentionRuntime {
     return { organisations, queued };
   }
 
-  /** Candidates from the read models: closed, not erased, last closure before the cutoff. */
+  /**
+   * Candidates from the read models: closed, not erased, last closure before the cutoff. Read as
+   * the application role with the organisation set (row-level security: only its rows).
+   */
   async dueCases(
     organisationId: string,
     cutoff: Date,
   ): Promise<{ case_id: string; revision: string }[]> {
-    return (await this.options.dataSource.query(
-      `SELECT c.case_id, closure.revision::text AS revision
-         FROM case_list c
-         CROSS JOIN LATERAL (
-           SELECT t.revision, t.occurred_at FROM case_timeline t
-            WHERE t.case_id = c.case_id AND t.event_type = 'ClosureApproved'
-            ORDER BY t.revision DESC LIMIT 1) closure
-        WHERE c.organisation_id = $1 AND c.lifecycle = 'closed' AND NOT c.erased
-          AND closure.occurred_at < $2
-        ORDER BY c.case_id`,
-      [organisationId, cutoff],
+    return (await withOrganisationScope(this.options.dataSource, organisationId, (db) =>
+      db.query(
+        `SELECT c.case_id, closure.revision::text AS revision
+           FROM case_list c
+           CROSS JOIN LATERAL (
+             SELECT t.revision, t.occurred_at FROM case_timeline t
+              WHERE t.case_id = c.case_id AND t.event_type = 'ClosureApproved'
+              ORDER BY t.revision DESC LIMIT 1) closure
+          WHERE c.organisation_id = $1 AND c.lifecycle = 'closed' AND NOT c.erased
+            AND closure.occurred_at < $2
+          ORDER BY c.case_id`,
+        [organisationId, cutoff],
+      ),
     )) as { case_id: string; revision: string }[];
   }
 
