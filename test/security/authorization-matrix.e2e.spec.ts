@@ -306,4 +306,51 @@ describe('authorisation matrix: every route × every role of the owning and of a
     expect(failures).toEqual([]);
     expect(counts.calls).toBe(routes().length * CALLERS.length);
   }, 300_000);
+  it("guessing another organisation's case ids: 404 on every case route (never 403, the same answer as for no case), each attempt in the audit trail", async () => {
+    const guessers = (['caseworker', 'supervisor', 'legal_aid'] as const).map((role) => ({
+      role,
+      userId: randomUUID(),
+    }));
+    const caseRoutes = routes().filter((r) => r.url.includes(':caseId'));
+    expect(caseRoutes.length).toBeGreaterThan(40);
+    const failures: string[] = [];
+    let attempts = 0;
+    for (const { role, userId } of guessers) {
+      const token = await api.issuer.mintToken({ userId, organisationId: other, roles: [role] });
+      for (const r of caseRoutes) {
+        const rule = ROUTE_RULES[key(r)];
+        if (!rule || !('case' in rule) || rule.refusedFirst?.includes(role)) continue;
+        const answers: string[] = [];
+        for (const caseId of [shared, randomUUID()]) {
+          const url =
+            r.url.replace(':caseId', caseId).replace(/:[A-Za-z0-9_]+/g, randomUUID()) + queryFor(r);
+          const body = bodyFor(r);
+          const res = await api.request(token, {
+            method: r.method as InjectOptions['method'],
+            url,
+            headers: body === undefined ? {} : { 'content-type': 'application/json' },
+            ...(body === undefined ? {} : { payload: body }),
+          });
+          attempts++;
+          if (res.statusCode !== 404)
+            failures.push(
+              `${key(r)} as other ${role}: ${res.statusCode} ${res.body.slice(0, 120)}`,
+            );
+          answers.push(res.body);
+          const audited = await pool.query(
+            `SELECT status, outcome FROM audit_trail
+              WHERE user_id = $1 AND method = $2 AND route = $3 AND case_id = $4`,
+            [userId, r.method, r.url, caseId],
+          );
+          if (audited.rows.length !== 1 || audited.rows[0].status !== 404)
+            failures.push(`${key(r)} as other ${role}: audit ${JSON.stringify(audited.rows)}`);
+        }
+        // The held case and a case that does not exist get the very same answer.
+        if (answers[0] !== answers[1])
+          failures.push(`${key(r)} as other ${role}: ${answers[0]} ≠ ${answers[1]}`);
+      }
+    }
+    expect(attempts).toBeGreaterThan(200);
+    expect(failures).toEqual([]);
+  }, 120_000);
 });
