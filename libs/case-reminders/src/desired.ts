@@ -16,6 +16,7 @@ import {
  * - best-interests assessment needed: closure requested for a child with none recorded for it.
  * plus whatever the further sources of `settings.sources` call for (e.g. claim deadlines).
  * Reminders already recorded as due are left out unless `includeDue` (the processor's check).
+ * Erased cases call for none (erasure removes their jobs; a job still running then is obsolete).
  * Scope: every case, one case (`caseId`), or cases with activity recorded since `changedSince`.
  */
 export async function desiredReminders(
@@ -42,17 +43,18 @@ export async function desiredReminders(
         : '';
   const reflections = (await db.query(
     `SELECT case_id, organisation_id, reflection_ends_on::text AS ends_on FROM case_list
-      WHERE lifecycle <> 'closed' AND reflection_ends_on IS NOT NULL AND reflection_ends_on >= $1::date ${caseScope}`,
+      WHERE lifecycle <> 'closed' AND NOT erased AND reflection_ends_on IS NOT NULL AND reflection_ends_on >= $1::date ${caseScope}`,
     [today, ...scope],
   )) as { case_id: string; organisation_id: string; ends_on: string }[];
   const referrals = (await db.query(
     `SELECT referral_id, case_id, from_organisation_id, recorded_at FROM case_referrals
-      WHERE status = 'pending' AND $1::date IS NOT NULL ${referralScope}`,
+      WHERE status = 'pending' AND $1::date IS NOT NULL
+        AND case_id NOT IN (SELECT case_id FROM case_list WHERE erased) ${referralScope}`,
     [today, ...scope],
   )) as { referral_id: string; case_id: string; from_organisation_id: string; recorded_at: Date }[];
   const assessments = (await db.query(
     `SELECT case_id, organisation_id, closure_requested_at FROM case_list
-      WHERE lifecycle = 'closure_requested' AND 'closure' = ANY(best_interests_pending)
+      WHERE lifecycle = 'closure_requested' AND NOT erased AND 'closure' = ANY(best_interests_pending)
         AND closure_requested_at IS NOT NULL
         AND (presumed_minor OR (adult_from IS NOT NULL AND adult_from > $1::date)) ${caseScope}`,
     [today, ...scope],

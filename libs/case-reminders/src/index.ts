@@ -10,3 +10,4 @@ export {
   REMINDER_RUNTIME,
   type ReminderSettingsInput,
 } from './case-reminders.module';
+export * from './erasure';

@@ -132,7 +132,7 @@ export function claimDeadlineReminders(input: Partial<ClaimReminderSettings> = {
         `SELECT cl.case_id, cl.claim_id, d->>'kind' AS kind, d->>'dueOn' AS due_on, ${RECIPIENTS} AS recipients
            FROM legal_aid_claims cl JOIN legal_aid_cases c ON c.case_id = cl.case_id
            CROSS JOIN LATERAL jsonb_array_elements(cl.deadlines) d
-          WHERE cl.status <> 'closed' AND (d->>'dueOn')::date >= $1::date ${where}`,
+          WHERE cl.status <> 'closed' AND NOT c.erased AND (d->>'dueOn')::date >= $1::date ${where}`,
         params,
       )) as {
         case_id: string;
