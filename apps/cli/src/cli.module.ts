@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CliContext } from './cli-context';
 import { DemoCommand } from './commands/demo.command';
+import { ErasureCommand, ErasureReapplyCommand } from './commands/erasure.command';
 import {
   KeysCommand,
   KeysRetireMasterCommand,
@@ -45,6 +46,8 @@ import { UsersCommand, UsersTokenCommand } from './commands/users.command';
     RemindersCommand,
     RemindersReconcileCommand,
     DemoCommand,
+    ErasureCommand,
+    ErasureReapplyCommand,
   ],
 })
 export class CliModule {}

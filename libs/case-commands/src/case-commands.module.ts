@@ -1,14 +1,28 @@
 import {
   Inject,
   Injectable,
+  Logger,
   Module,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
 import { Pool } from 'pg';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
-import { cryptoEnvironment, openPersonalDataCrypto, type PersonalDataCrypto } from '@remedy/crypto';
+import type { Queue } from 'bullmq';
+import { REMINDERS_QUEUE, type ReminderJobData } from '@remedy/case-reminders';
+import {
+  cryptoEnvironment,
+  openPersonalDataCrypto,
+  type CaseCipher,
+  type PersonalDataCrypto,
+} from '@remedy/crypto';
+import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import { QUEUE_KIT } from '@remedy/platform';
+import type { QueueKit } from '@remedy/queue';
+import { coreErasureSteps, Eraser, ErasureSteps } from './erasure/erasure';
+import { ErasureLedger } from './erasure/erasure-ledger';
 import { CasesController } from './cases/cases.controller';
 import { ClaimsController } from './cases/claims.controller';
 import {
@@ -28,7 +42,14 @@ import { OrganisationsController } from './organisations/organisations.controlle
 import { CaseCommandPipeline } from './pipeline/case-command-pipeline';
 import { CaseReferenceAllocator } from './references/case-reference-allocator';
 import { PersonIndex } from './search/person-index';
-import { BLIND_INDEXER, CASE_CIPHER, CLOCK, COMMANDS_POOL, JURISDICTION_POLICY } from './tokens';
+import {
+  BLIND_INDEXER,
+  CASE_CIPHER,
+  CLOCK,
+  COMMANDS_POOL,
+  ERASER,
+  JURISDICTION_POLICY,
+} from './tokens';
 
 const PERSONAL_DATA_CRYPTO = Symbol('PERSONAL_DATA_CRYPTO');
 
@@ -77,7 +98,59 @@ const providers: Provider[] = [
       }),
   },
   { provide: CLOCK, useValue: () => new Date() },
+  {
+    // The erasure steps (the list: erasure/erasure.ts); other modules may register more.
+    provide: ErasureSteps,
+    inject: [COMMANDS_POOL, CASE_CIPHER, { token: QUEUE_KIT, optional: true }],
+    useFactory: (pool: Pool, cipher: CaseCipher, kit: QueueKit | undefined) => {
+      let queue: Queue<ReminderJobData> | undefined;
+      return new ErasureSteps(
+        coreErasureSteps({
+          pool,
+          cipher,
+          ...(kit
+            ? { reminderQueue: () => (queue ??= kit.queue<ReminderJobData>(REMINDERS_QUEUE)) }
+            : {}),
+        }),
+      );
+    },
+  },
+  {
+    provide: ERASER,
+    inject: [REMEDY_CONFIG, ErasureSteps, EVENT_STORE, CaseCommandPipeline],
+    useFactory: (
+      config: RemedyConfig,
+      steps: ErasureSteps,
+      store: EventStore,
+      pipeline: CaseCommandPipeline,
+    ) =>
+      new Eraser({ ledger: new ErasureLedger(config.erasureLedgerPath), steps, store, pipeline }),
+  },
 ];
+
+/**
+ * At start-up, before the API answers: every erasure of the ledger that the database does not
+ * show (a backup restored from before it) is applied again. The API refuses to start while one
+ * cannot be, rather than serve a person's data that was erased.
+ */
+@Injectable()
+class ErasureLedgerCheck implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Erasure');
+  constructor(@Inject(ERASER) private readonly eraser: Eraser) {}
+  async onApplicationBootstrap(): Promise<void> {
+    const report = await this.eraser.reapply();
+    if (report.eventsAppended + report.keysDestroyed > 0 || report.failed.length > 0)
+      this.logger.log({
+        msg: 'erasure ledger re-applied',
+        ...report,
+        failed: report.failed.length,
+      });
+    if (report.failed.length > 0)
+      throw new Error(
+        `${report.failed.length} erasures of the ledger could not be re-applied; refusing to start (run \`npm run cli -- erasure reapply\`)`,
+      );
+  }
+}
 
 @Injectable()
 class CommandsPoolCloser implements OnApplicationShutdown {
@@ -103,6 +176,7 @@ class CommandsPoolCloser implements OnApplicationShutdown {
   providers: [
     ...providers,
     CommandsPoolCloser,
+    ErasureLedgerCheck,
     CaseCommandPipeline,
     IdempotencyStore,
     CommandInterceptor,
@@ -124,6 +198,8 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     BLIND_INDEXER,
     JURISDICTION_POLICY,
     CLOCK,
+    ERASER,
+    ErasureSteps,
   ],
 })
 export class CaseCommandsModule {}

@@ -49,3 +49,14 @@ export {
   RegisterOrganisationDto,
   ListOrganisationsQuery,
 } from './organisations/organisation.dto';
+export {
+  coreErasureSteps,
+  Eraser,
+  ErasureSteps,
+  ErasureStepsFailedError,
+  type CoreErasureDeps,
+  type ErasureStep,
+  type ReapplyReport,
+} from './erasure/erasure';
+export { ErasureLedger, parseLedgerLine, type ErasureLedgerEntry } from './erasure/erasure-ledger';
+export { openStandaloneEraser } from './erasure/standalone';

@@ -7,3 +7,5 @@ export const COMMANDS_POOL = Symbol('COMMANDS_POOL');
 /** `() => Date`: the decisions' clock (replaceable in tests). */
 export const CLOCK = Symbol('CLOCK');
 export type Clock = () => Date;
+/** The `Eraser` (erasure/erasure.ts): ledger, erasure steps, re-application after a restore. */
+export const ERASER = Symbol('ERASER');

@@ -7,7 +7,6 @@ import {
   type CaseOpened,
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
-import type { CaseCipher } from '@remedy/crypto';
 import { OrganisationDirectory } from '../organisations/organisation-directory.service';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
 import type { CaseCommandResult } from '../pipeline/context';
@@ -15,7 +14,8 @@ import { DomainError } from '../pipeline/errors';
 import { scopedId } from '../pipeline/ids';
 import { CaseReferenceAllocator } from '../references/case-reference-allocator';
 import { PersonIndex } from '../search/person-index';
-import { CASE_CIPHER, JURISDICTION_POLICY } from '../tokens';
+import { Eraser } from '../erasure/erasure';
+import { CLOCK, ERASER, JURISDICTION_POLICY, type Clock } from '../tokens';
 import {
   ErasePersonalDataCommand,
   ExecuteCaseCommand,
@@ -160,8 +160,8 @@ export class ErasePersonalDataHandler implements ICommandHandler<
 > {
   constructor(
     private readonly pipeline: CaseCommandPipeline,
-    private readonly personIndex: PersonIndex,
-    @Inject(CASE_CIPHER) private readonly cipher: CaseCipher,
+    @Inject(ERASER) private readonly eraser: Eraser,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async execute({ caseId, ctx }: ErasePersonalDataCommand): Promise<CaseCommandResult> {
@@ -178,18 +178,20 @@ export class ErasePersonalDataHandler implements ICommandHandler<
       ));
     } catch (error) {
       // The stream already records the erasure (an earlier attempt may have stopped before the
-      // shredding): finish it, then report the refusal as it is.
+      // ledger or the shredding): finish it, then report the refusal as it is.
       if (error instanceof DomainError && error.rule === 'RULE_7_CASE_ERASED')
-        await this.shred(caseId);
+        await this.eraser.finish(caseId);
       throw error;
     }
-    await this.shred(caseId);
+    // The ledger line first (fsynced, outside the database backups), then every erasure step
+    // (crypto-shredding, lookup rows, stored answers, reminders: see erasure/erasure.ts).
+    await this.eraser.erased({
+      caseId,
+      erasureRequestId,
+      userId: ctx.actor.userId,
+      organisationId: ctx.actor.organisationId,
+      erasedAt: this.clock().toISOString(),
+    });
     return { ...result, erasureRequestId };
-  }
-
-  /** Crypto-shredding, then the lookup rows: both idempotent. */
-  private async shred(caseId: string): Promise<void> {
-    await this.cipher.destroyCaseKey(caseId);
-    await this.personIndex.forgetCase(caseId);
   }
 }

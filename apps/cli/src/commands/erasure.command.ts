@@ -1,0 +1,48 @@
+import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { openStandaloneEraser } from '@remedy/case-commands';
+import { CliContext } from '../cli-context';
+
+@SubCommand({
+  name: 'reapply',
+  description:
+    'Re-apply every erasure of the erasure ledger (ERASURE_LEDGER_PATH) that the database does not show, ' +
+    'e.g. after restoring a backup: appends "personal data erased" where the stream lacks it, destroys the ' +
+    'data key again, scrubs the lookup rows, stored answers and reminder jobs. Idempotent; run it after ' +
+    'restoring a database and before starting the API (which also runs it at start-up).',
+})
+export class ErasureReapplyCommand extends CommandRunner {
+  constructor(private readonly cli: CliContext) {
+    super();
+  }
+
+  async run(): Promise<void> {
+    this.cli.databaseUrl();
+    const config = this.cli.settings();
+    const { eraser, close } = await openStandaloneEraser(config, this.cli.env);
+    try {
+      this.cli.info(`erasure ledger: ${eraser.ledger.path}`);
+      const r = await eraser.reapply();
+      this.cli.out(
+        `${r.cases} erasures in the ledger: ${r.eventsAppended} events appended, ${r.keysDestroyed} data keys destroyed, ` +
+          `${r.absent} cases not in this database, ${r.failed.length} failed`,
+      );
+      if (r.failed.length > 0) {
+        process.exitCode = 1;
+        for (const id of r.failed) this.cli.out(`  failed: ${id}`);
+      }
+    } finally {
+      await close();
+    }
+  }
+}
+
+@Command({
+  name: 'erasure',
+  description: 'Erasure of personal data (the erasure ledger)',
+  subCommands: [ErasureReapplyCommand],
+})
+export class ErasureCommand extends CommandRunner {
+  async run(): Promise<void> {
+    this.command.help();
+  }
+}

@@ -1,0 +1,250 @@
+import type { Pool } from 'pg';
+import { evolve, initialState, upcast, type CaseState } from '@remedy/case-domain';
+import { eraseCaseReminders, type ReminderJobData } from '@remedy/case-reminders';
+import type { CaseCipher } from '@remedy/crypto';
+import type { EventStore, RecordedEvent } from '@remedy/event-store';
+import type { Queue } from 'bullmq';
+import { withoutPersonal } from '../personal-data';
+import { caseStreamId, type CaseCommandPipeline } from '../pipeline/case-command-pipeline';
+import type { ErasureLedger, ErasureLedgerEntry } from './erasure-ledger';
+
+/**
+ * One thing erasure does to a case beyond the `PersonalDataErased` event. Idempotent: it runs
+ * again on every retry and on every re-application of the ledger. Opaque ids only in what it
+ * returns (counts for the operator).
+ */
+export interface ErasureStep {
+  readonly name: string;
+  erase(caseId: string): Promise<Record<string, number> | boolean | void>;
+}
+
+export interface CoreErasureDeps {
+  /** The command side's pool (tables `person_blind_index`, `idempotency_keys`, `due_reminders`). */
+  readonly pool: Pick<Pool, 'query'>;
+  readonly cipher: Pick<CaseCipher, 'destroyCaseKey'>;
+  /** The reminders queue (BullMQ), when this process can reach it. */
+  readonly reminderQueue?: () => Pick<Queue<ReminderJobData>, 'getJobs' | 'remove'>;
+}
+
+/**
+ * WHAT ERASURE REMOVES: the one list. Every place that holds something personal of a case, or
+ * derived from it, is either here (scrubbed by the command side when the erasure is recorded and
+ * again when the ledger is re-applied) or a projection that scrubs on `PersonalDataErased`:
+ *
+ * - `case_data_keys`: the data key is destroyed (crypto-shredding; a tombstone stays), so every
+ *   ciphertext of the case (events, read models, backups) is unreadable for good;  [step data-key]
+ * - `person_blind_index`: the find-a-person lookup rows (keyed HMAC of name and birth date);  [person-index]
+ * - `idempotency_keys`: the stored answers and request-body hashes of the case's commands
+ *   (a hash of a body is derived from personal data);  [idempotency-keys]
+ * - reminders: every BullMQ job of the case in any state, and its `due_reminders` rows;  [reminders]
+ * - further steps registered with `ErasureSteps.register` (e.g. stored exports of a person);
+ * - read models, by their projections on `PersonalDataErased`: `case_list.sealed_personal`,
+ *   `case_timeline.sealed_personal`, `legal_aid_cases.sealed_opening`,
+ *   `legal_aid_claims.sealed_texts` (the statistics facts hold coarse facts only and stay).
+ */
+export function coreErasureSteps(deps: CoreErasureDeps): ErasureStep[] {
+  const rows = (r: unknown) => (r as { rowCount?: number | null }).rowCount ?? 0;
+  return [
+    { name: 'data-key', erase: (caseId) => deps.cipher.destroyCaseKey(caseId) },
+    {
+      name: 'person-index',
+      erase: async (caseId) => ({
+        rows: rows(
+          await deps.pool.query('DELETE FROM person_blind_index WHERE case_id = $1', [caseId]),
+        ),
+      }),
+    },
+    {
+      // Routes carry the case id (`POST /cases/<id>/notes`); the answer of `POST /cases` names it.
+      name: 'idempotency-keys',
+      erase: async (caseId) => ({
+        rows: rows(
+          await deps.pool.query(
+            `DELETE FROM idempotency_keys
+              WHERE position(lower($1) IN lower(route)) > 0 OR lower(response->>'caseId') = lower($1)`,
+            [caseId],
+          ),
+        ),
+      }),
+    },
+    {
+      name: 'reminders',
+      erase: async (caseId) => ({
+        ...(await eraseCaseReminders(caseId, deps.pool, deps.reminderQueue?.())),
+      }),
+    },
+  ];
+}
+
+/**
+ * The erasure steps of a process: the core ones, then any registered by other modules (a stored
+ * export of the person, say: register a step that deletes it).
+ */
+export class ErasureSteps {
+  private readonly extra: ErasureStep[] = [];
+  constructor(private readonly core: readonly ErasureStep[]) {}
+
+  register(step: ErasureStep): void {
+    if (this.all().some((s) => s.name === step.name))
+      throw new Error(`an erasure step named ${step.name} is already registered`);
+    this.extra.push(step);
+  }
+
+  all(): readonly ErasureStep[] {
+    return [...this.core, ...this.extra];
+  }
+}
+
+export class ErasureStepsFailedError extends Error {
+  override readonly name = 'ErasureStepsFailedError';
+  constructor(readonly failed: readonly string[]) {
+    super(`erasure steps failed: ${failed.join(', ')} (they run again on retry and at start-up)`);
+  }
+}
+
+export interface ReapplyReport {
+  /** Distinct cases in the ledger. */
+  readonly cases: number;
+  /** Cases whose stream lacked `PersonalDataErased` (a restored backup): the event was appended. */
+  readonly eventsAppended: number;
+  /** Cases whose data key was still live in this database, now destroyed. */
+  readonly keysDestroyed: number;
+  /** Cases not in this database (opened after the backup): nothing to erase. */
+  readonly absent: number;
+  /** Case ids whose re-application failed (retried by the next run). */
+  readonly failed: readonly string[];
+}
+
+export interface LoggerLike {
+  log(message: unknown): void;
+  error(message: unknown): void;
+}
+
+/**
+ * Erasure, whole: the ledger entry (before anything is shredded, after the event is in the
+ * stream), the steps, and re-application of the ledger after a backup restore.
+ */
+export class Eraser {
+  constructor(
+    private readonly options: {
+      readonly ledger: ErasureLedger;
+      readonly steps: ErasureSteps;
+      readonly store: Pick<EventStore, 'readStream'>;
+      readonly pipeline: Pick<CaseCommandPipeline, 'execute'>;
+    },
+  ) {}
+
+  get ledger(): ErasureLedger {
+    return this.options.ledger;
+  }
+
+  /** Records an erasure just appended to the stream: ledger line (fsynced), then every step. */
+  async erased(entry: ErasureLedgerEntry): Promise<void> {
+    await this.options.ledger.append(entry);
+    await this.scrub(entry.caseId);
+  }
+
+  /**
+   * The stream already records the erasure (an earlier attempt may have stopped after the event):
+   * make sure the ledger has it, then run every step again.
+   */
+  async finish(caseId: string): Promise<void> {
+    if (!(await this.options.ledger.has(caseId))) {
+      const event = erasureEventOf(await this.options.store.readStream(caseStreamId(caseId)));
+      if (event) await this.options.ledger.append(ledgerEntryOf(caseId, event));
+    }
+    await this.scrub(caseId);
+  }
+
+  /** Runs every step (all of them, even after one fails); throws naming the failed ones. */
+  async scrub(caseId: string): Promise<Record<string, unknown>> {
+    const report: Record<string, unknown> = {};
+    const failed: string[] = [];
+    for (const step of this.options.steps.all()) {
+      try {
+        report[step.name] = (await step.erase(caseId)) ?? true;
+      } catch {
+        failed.push(step.name);
+      }
+    }
+    if (failed.length > 0) throw new ErasureStepsFailedError(failed);
+    return report;
+  }
+
+  /**
+   * Re-applies every erasure of the ledger that this database does not show (after restoring a
+   * backup taken before it): appends `PersonalDataErased` when the stream lacks it (as the
+   * supervisor who recorded it, on behalf of the case's holder in this database), destroys the
+   * data key again and runs every step. Idempotent; cheap when nothing is missing.
+   */
+  async reapply(): Promise<ReapplyReport> {
+    const entries = await this.options.ledger.entries();
+    const byCase = new Map<string, ErasureLedgerEntry>();
+    for (const e of entries) if (!byCase.has(e.caseId)) byCase.set(e.caseId, e);
+    let eventsAppended = 0;
+    let keysDestroyed = 0;
+    let absent = 0;
+    const failed: string[] = [];
+    for (const entry of byCase.values()) {
+      try {
+        const recorded = await this.options.store.readStream(caseStreamId(entry.caseId));
+        if (recorded.length === 0) {
+          absent += 1;
+          continue;
+        }
+        if (!erasureEventOf(recorded)) {
+          await this.appendErasure(entry, recorded);
+          eventsAppended += 1;
+        }
+        const report = await this.scrub(entry.caseId);
+        if (report['data-key'] === true) keysDestroyed += 1;
+      } catch {
+        failed.push(entry.caseId);
+      }
+    }
+    return { cases: byCase.size, eventsAppended, keysDestroyed, absent, failed };
+  }
+
+  private async appendErasure(
+    entry: ErasureLedgerEntry,
+    recorded: readonly RecordedEvent[],
+  ): Promise<void> {
+    // The domain accepts an erasure from a supervisor of the holding organisation: the holder in
+    // this database (the ledger's organisation unless the case moved since the backup).
+    const state = recorded
+      .map((r) =>
+        withoutPersonal(upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data })),
+      )
+      .reduce(evolve, initialState) as CaseState;
+    const organisationId = state.holdingOrganisationId || entry.organisationId;
+    await this.options.pipeline.execute(
+      entry.caseId,
+      ({ actor }) => ({
+        type: 'ErasePersonalData',
+        actor,
+        erasureRequestId: entry.erasureRequestId,
+      }),
+      {
+        actor: { userId: entry.userId, organisationId, roles: ['supervisor'] },
+        requestId: `erasure-ledger-${entry.erasureRequestId}`,
+        route: 'ERASURE-LEDGER reapply',
+        idempotencyKey: entry.erasureRequestId,
+      },
+    );
+  }
+}
+
+function erasureEventOf(recorded: readonly RecordedEvent[]): RecordedEvent | undefined {
+  return recorded.find((r) => r.type === 'PersonalDataErased');
+}
+
+function ledgerEntryOf(caseId: string, event: RecordedEvent): ErasureLedgerEntry {
+  const data = event.data as { erasureRequestId?: string };
+  return {
+    caseId,
+    erasureRequestId: data.erasureRequestId ?? event.id,
+    userId: event.metadata.userId as string,
+    organisationId: event.metadata.organisationId as string,
+    erasedAt: event.recordedAt.toISOString(),
+  };
+}
