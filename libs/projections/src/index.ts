@@ -14,7 +14,12 @@ export type {
   RunnerState,
   RunnerStatus,
 } from './runner';
-export { clearProjection, formatRebuildProgress, rebuildProjection } from './rebuild';
+export {
+  clearProjection,
+  formatRebuildProgress,
+  rebuildAllProjections,
+  rebuildProjection,
+} from './rebuild';
 export type { RebuildOptions, RebuildProgress, RebuildReport } from './rebuild';
 export { CheckpointWaiter, MAX_WAIT_MS, readCheckpoints, waitForProjection } from './wait';
 export type { CheckpointSource } from './wait';

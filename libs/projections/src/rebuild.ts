@@ -157,3 +157,20 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     },
   );
 }
+
+/**
+ * Rebuilds every given projection, one after the other (each as `rebuildProjection`: its own
+ * lock, clear and replay), e.g. every projection of the system after a change of code or to
+ * check that the read models follow from the events alone. Stops at the first failure.
+ */
+export async function rebuildAllProjections(
+  options: Omit<RebuildOptions, 'projection'> & {
+    readonly projections: readonly ProjectionDefinition[];
+  },
+): Promise<RebuildReport[]> {
+  const { projections, ...rest } = options;
+  const reports: RebuildReport[] = [];
+  for (const projection of projections)
+    reports.push(await rebuildProjection({ ...rest, projection }));
+  return reports;
+}

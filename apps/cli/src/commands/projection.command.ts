@@ -61,9 +61,9 @@ export class ProjectionListCommand extends CommandRunner {
 
 @SubCommand({
   name: 'rebuild',
-  arguments: '<name>',
+  arguments: '[name]',
   description:
-    'Clear a projection and replay every event into it (its runner steps aside meanwhile)',
+    'Clear a projection and replay every event into it (its runner steps aside meanwhile); --all: every projection, one after the other',
 })
 export class ProjectionRebuildCommand extends CommandRunner {
   constructor(private readonly cli: CliContext) {
@@ -81,25 +81,40 @@ export class ProjectionRebuildCommand extends CommandRunner {
     return n;
   }
 
-  async run([name]: string[], options: { batchSize?: number } = {}): Promise<void> {
-    const projection = this.cli.projections.find((p) => p.name === name);
-    if (!projection) {
+  @Option({ flags: '--all', description: 'rebuild every registered projection' })
+  parseAll(): boolean {
+    return true;
+  }
+
+  async run([name]: string[], options: { batchSize?: number; all?: boolean } = {}): Promise<void> {
+    if (options.all && name !== undefined)
+      throw new CliUsageError('Give a projection name or --all, not both');
+    const projections = options.all
+      ? this.cli.projections
+      : this.cli.projections.filter((p) => p.name === name);
+    if (projections.length === 0) {
       const known = this.cli.projections.map((p) => p.name).join(', ') || 'none';
-      throw new CliUsageError(`Unknown projection "${name}" (registered: ${known})`);
+      throw new CliUsageError(
+        name === undefined
+          ? `Name a projection or give --all (registered: ${known})`
+          : `Unknown projection "${name}" (registered: ${known})`,
+      );
     }
     const eventStore = createEventStore(this.cli.settings());
     try {
       await withDataSource(this.cli, async (dataSource) => {
-        const report = await rebuildProjection({
-          dataSource,
-          eventStore,
-          projection,
-          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-          onProgress: (p) => {
-            if (!p.done) this.cli.info(formatRebuildProgress(p));
-          },
-        });
-        this.cli.out(formatRebuildProgress(report));
+        for (const projection of projections) {
+          const report = await rebuildProjection({
+            dataSource,
+            eventStore,
+            projection,
+            ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+            onProgress: (p) => {
+              if (!p.done) this.cli.info(formatRebuildProgress(p));
+            },
+          });
+          this.cli.out(formatRebuildProgress(report));
+        }
       });
     } finally {
       await eventStore.close();
