@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Role } from '@remedy/auth';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
-import { rebuildAllProjections } from '@remedy/projections';
+import { rebuildProjection } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import {
   OPEN_CASE_BODY,
@@ -146,12 +146,25 @@ describe('authorisation matrix: every route × every role of the owning and of a
     for (const c of CALLERS)
       if (c.role) tokens.set(c.label, await api.token([c.role], c.org === 'owner' ? owner : other));
     // The case the read routes share, projected (the API runs no projection: the worker does).
+    // Catch-up reads only events below the cluster's oldest running transaction, so a rebuild
+    // may not see the case yet while other databases' transactions run: rebuild until it does.
     shared = await openCase();
-    await rebuildAllProjections({
-      dataSource: api.app.get(DataSource, { strict: false }),
-      eventStore: api.app.get<symbol, EventStore>(EVENT_STORE, { strict: false }),
-      projections: ALL_PROJECTIONS,
-    });
+    const dataSource = api.app.get(DataSource, { strict: false });
+    const eventStore = api.app.get<symbol, EventStore>(EVENT_STORE, { strict: false });
+    const projected = async () =>
+      (
+        await pool.query(
+          `SELECT (SELECT count(*) FROM case_list WHERE case_id = $1)
+                + (SELECT count(*) FROM legal_aid_cases WHERE case_id = $1) AS n`,
+          [shared],
+        )
+      ).rows[0].n === '2';
+    for (let tries = 0; !(await projected()); tries++) {
+      if (tries === 30) throw new Error('the shared case is not projected after 30 rebuilds');
+      if (tries > 0) await new Promise((r) => setTimeout(r, 500));
+      for (const projection of ALL_PROJECTIONS)
+        await rebuildProjection({ dataSource, eventStore, projection });
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -202,6 +215,10 @@ describe('authorisation matrix: every route × every role of the owning and of a
     }
   }
 
+  /** A route of the OpenAPI document (a Nest route: its input is validated by the API). */
+  const documented = (r: RouteInfo) =>
+    doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()] !== undefined;
+
   function bodyFor(r: RouteInfo): string | undefined {
     if (r.method !== 'POST' && r.method !== 'PUT' && r.method !== 'PATCH') return undefined;
     const BODIES = bodies({ other });
@@ -244,13 +261,20 @@ describe('authorisation matrix: every route × every role of the owning and of a
     });
 
   /** Does the answer fit the expectation? Returns a reason when it does not. */
-  function verdict(expected: Expected, res: LightMyRequestResponse): string | undefined {
+  function verdict(
+    expected: Expected,
+    res: LightMyRequestResponse,
+    validated: boolean,
+  ): string | undefined {
     const status = res.statusCode;
     if (status >= 500) return `a ${status}`;
     if (expected === 'public') return status === 401 || status === 403 ? 'refused' : undefined;
     if (expected === 'allowed') {
       if (status === 401 || status === 403) return 'refused by the policy';
       if (status === 404 && /No such case/.test(res.body)) return 'the case was not found';
+      // The request was valid (so the answer says something about the policy): only the queue
+      // dashboard's routes (bull-board's own validation, not in the OpenAPI document) may say 400.
+      if (status === 400 && validated) return 'the request is invalid: give it a valid body';
       return undefined;
     }
     return status === expected ? undefined : `expected ${expected}`;
@@ -293,7 +317,7 @@ describe('authorisation matrix: every route × every role of the owning and of a
         const res = await call(caller, r, url, body);
         counts.calls++;
         counts[expected]++;
-        const why = verdict(expected, res);
+        const why = verdict(expected, res, documented(r));
         if (why)
           failures.push(
             `${key(r)} as ${caller.label}: ${res.statusCode} (${why}) ${res.body.slice(0, 160)}`,
