@@ -491,12 +491,18 @@ describeWithRedis(
       // Reminders of the case are in Redis (the hearing's fires at once, the payment's waits).
       const kit = createQueueKit({ kind: 'redis', url: redis.url }, {});
       try {
-        await eventually(
-          'reminder jobs of the case',
-          async () => (await caseJobs(kit, caseId)).length >= 2,
+        // One has fired (completed: reconciliation never removes those), one waits (delayed).
+        const states = await eventually(
+          'reminder jobs of the case, fired and waiting',
+          async () => {
+            const jobs = await caseJobs(kit, caseId);
+            const s = new Set(await Promise.all(jobs.map((j) => j.getState())));
+            return s.has('completed') && s.has('delayed') ? s : undefined;
+          },
           30_000,
           250,
         );
+        expect(states.has('completed')).toBe(true);
       } finally {
         await kit.close();
       }

@@ -62,9 +62,18 @@ export class ErasureLedger {
       erasedAt: entry.erasedAt,
     })}\n`;
     const existed = await this.exists();
-    const file = await open(this.path, 'a', 0o600);
+    const file = await open(this.path, 'a+', 0o600);
     try {
-      await file.write(line);
+      // A line torn by a crash mid-write is left as it is (skipped on reading); the new entry
+      // starts on a line of its own.
+      const { size } = await file.stat();
+      let torn = false;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await file.read(last, 0, 1, size - 1);
+        torn = last[0] !== 0x0a;
+      }
+      await file.write(torn ? `\n${line}` : line);
       await file.sync();
     } finally {
       await file.close();

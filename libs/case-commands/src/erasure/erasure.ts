@@ -37,7 +37,9 @@ export interface CoreErasureDeps {
  * - `idempotency_keys`: the stored answers and request-body hashes of the case's commands
  *   (a hash of a body is derived from personal data);  [idempotency-keys]
  * - reminders: every BullMQ job of the case in any state, and its `due_reminders` rows;  [reminders]
- * - further steps registered with `ErasureSteps.register` (e.g. stored exports of a person);
+ * - further steps registered with `ErasureSteps.register` (e.g. stored exports of a person).
+ *   No export of a case is stored today: the access-request export and the audit export are
+ *   streamed, never stored; statistics releases hold aggregate counts only;
  * - read models, by their projections on `PersonalDataErased`: `case_list.sealed_personal`,
  *   `case_timeline.sealed_personal`, `legal_aid_cases.sealed_opening`,
  *   `legal_aid_claims.sealed_texts` (the statistics facts hold coarse facts only and stay).
