@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { decideCase } from '@remedy/access-policy';
 import type { AuditRecord, AuditTrail } from '@remedy/audit';
+import { isRole } from '@remedy/auth';
 import {
   caseReachOf,
   ERASED,
@@ -147,9 +149,12 @@ export class AccessRequestExporter {
   ): Promise<AccessRequestOutcome> {
     const { organisationId } = caller;
     const { reach, recorded, state } = await this.reachOf(organisationId, caseId);
-    if (reach === undefined) return { kind: 'not_found' };
-    if (reach !== 'holder') return { kind: 'not_holder', reach };
-    if (!caller.roles.includes('supervisor')) return { kind: 'not_supervisor' };
+    // The access policy (@remedy/access-policy): unknown case 404; the holder's supervisors only.
+    const roles = caller.roles.filter(isRole);
+    const decision = decideCase({ roles }, 'export', 'AccessRequestExport', reach);
+    if (decision === 'not_found' || reach === undefined) return { kind: 'not_found' };
+    if (decision === 'forbidden')
+      return reach === 'holder' ? { kind: 'not_supervisor' } : { kind: 'not_holder', reach };
     const { cipher, caseQueries, legalAidQueries } = this.deps;
 
     const events: ExportedEvent[] = [];

@@ -18,6 +18,7 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decideOrganisation } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { OrganisationDirectory } from '@remedy/case-commands';
 import { RETENTION_SCHEDULES } from '../tokens';
@@ -77,7 +78,11 @@ export class RetentionController {
     private readonly directory: OrganisationDirectory,
   ) {}
 
-  private async authorise(actor: Actor, organisationId: string): Promise<string> {
+  private async authorise(
+    actor: Actor,
+    organisationId: string,
+    action: 'read' | 'update',
+  ): Promise<string> {
     const id = organisationId.toLowerCase();
     if (!(await this.directory.find(id)))
       throw new NotFoundException({
@@ -85,9 +90,9 @@ export class RetentionController {
         error: 'Not Found',
         message: 'No such organisation',
       });
-    const ownSupervisor =
-      actor.roles.includes('supervisor') && actor.organisationId.toLowerCase() === id;
-    if (!ownSupervisor && !actor.roles.includes('admin')) {
+    // The access policy (@remedy/access-policy): its own supervisors, or an administrator.
+    const own = actor.organisationId.toLowerCase() === id;
+    if (decideOrganisation(actor, action, 'RetentionSchedule', own) !== 'allowed') {
       throw new ForbiddenException({
         statusCode: 403,
         error: 'Forbidden',
@@ -108,7 +113,7 @@ export class RetentionController {
     @Param('organisationId', Uuid) organisationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RetentionSchedule> {
-    const id = await this.authorise(actor, organisationId);
+    const id = await this.authorise(actor, organisationId, 'read');
     const schedule = await this.schedules.get(id);
     void reply.header('etag', `"${schedule.revision}"`);
     return schedule;
@@ -130,7 +135,7 @@ export class RetentionController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RetentionSchedule & { position: string }> {
     const ifMatch = parseIfMatch(req.headers['if-match']);
-    const id = await this.authorise(actor, organisationId);
+    const id = await this.authorise(actor, organisationId, 'update');
     try {
       const result = await this.schedules.set(
         id,
