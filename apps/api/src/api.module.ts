@@ -6,7 +6,7 @@ import { AuthModule, CachingTokenVerifier, createTokenVerifier } from '@remedy/a
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
-import { DataRightsModule } from '@remedy/data-rights';
+import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
 import { LegalAidModule } from '@remedy/legal-aid';
@@ -25,7 +25,7 @@ import { SessionController } from './session/session.controller';
     PlatformModule.forRoot({
       projections: ALL_PROJECTIONS,
       runProjections: false,
-      queues: [REMINDERS_QUEUE, RELEASES_QUEUE],
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE],
     }),
     ObservabilityLoggerModule.forRootAsync({
       inject: [REMEDY_CONFIG],
@@ -52,7 +52,7 @@ import { SessionController } from './session/session.controller';
     // The access request export and the retention schedule setting.
     DataRightsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     StatisticsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
-    QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE] }),
+    QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE] }),
   ],
   controllers: [HealthController, SessionController],
   providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }, RowSecurityCheck],

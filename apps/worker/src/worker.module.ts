@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CaseCommandsModule } from '@remedy/case-commands';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
-import { DataRightsModule } from '@remedy/data-rights';
+import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { claimDeadlineReminders } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { PlatformModule } from '@remedy/platform';
@@ -16,7 +16,7 @@ import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
     PlatformModule.forRoot({
       projections: ALL_PROJECTIONS,
       runProjections: true,
-      queues: [REMINDERS_QUEUE, RELEASES_QUEUE],
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE],
     }),
     ObservabilityLoggerModule.forRootAsync({
       inject: [REMEDY_CONFIG],
