@@ -290,6 +290,8 @@ function toCaseEvent(e: RecordedEvent): CaseEvent {
  */
 export const casesProjection = defineProjection({
   name: CASES_PROJECTION,
+  // Row-level security reads its grants (case_list.granted_organisations): granting commands wait for it.
+  carriesAccess: true,
   eventTypes: CASE_EVENT_TYPES,
   entities: [CaseListEntity, CaseReferralEntity],
   batchSize: 500,

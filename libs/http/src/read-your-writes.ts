@@ -5,16 +5,24 @@ import {
   Inject,
   Injectable,
   NestInterceptor,
+  Optional,
   ServiceUnavailableException,
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { from, Observable, switchMap } from 'rxjs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, mergeMap, Observable, switchMap } from 'rxjs';
 import { GlobalPosition, parsePosition } from '@remedy/event-store';
 
 export const MIN_POSITION_HEADER = 'x-min-position';
 export const POSITION_HEADER = 'x-position';
+/**
+ * On the answer of a command that grants access (`@GrantsAccess()`), when the projections that
+ * carry access had not applied it within the read-your-writes timeout: `true`. The grant is
+ * recorded; the receiving organisation's reads show it once projected (send
+ * `X-Min-Position: <X-Position>` to wait for it). Absent when the grant is already readable.
+ */
+export const ACCESS_PENDING_HEADER = 'x-access-pending';
 
 /** Answers whether every named projection has applied events up to `position` (bounded wait). */
 export interface ProjectionWaiter {
@@ -22,26 +30,52 @@ export interface ProjectionWaiter {
 }
 export const PROJECTION_WAITER = Symbol('PROJECTION_WAITER');
 export const READ_YOUR_WRITES_TIMEOUT_MS = Symbol('READ_YOUR_WRITES_TIMEOUT_MS');
+/**
+ * The names of the projections whose rows decide who sees what (row-level security over
+ * consent-based grants) among those this process serves; `@GrantsAccess()` commands wait for them.
+ */
+export const ACCESS_PROJECTIONS = Symbol('ACCESS_PROJECTIONS');
 
 const READS_PROJECTIONS = 'remedy:reads-projections';
+const GRANTS_ACCESS = 'remedy:grants-access';
 
 /** Marks a read endpoint as served from these projections, so `X-Min-Position` can be honoured. */
 export const ReadsProjections = (...projections: string[]) => SetMetadata(READS_PROJECTIONS, projections);
 
 /**
+ * Marks a command endpoint that can grant another organisation access (a referral with the
+ * person's consent, consent given, legal-aid access, a transfer): it answers only once the
+ * projections that carry access (`ACCESS_PROJECTIONS`) have applied the position it appended
+ * (`position` of its answer), bounded by the read-your-writes timeout, so the receiving
+ * organisation's next read sees the grant without `X-Min-Position` (issue 4: an access decision
+ * never comes from a stale read). On timeout it answers as usual with `X-Access-Pending: true`.
+ * Revocations need no wait: reads decide them on the stream.
+ */
+export const GrantsAccess = () => SetMetadata(GRANTS_ACCESS, true);
+
+/**
  * Read your writes: a command answers with the global position it produced (`X-Position` and
  * `position` in the body); a read sent with `X-Min-Position: <that>` waits, bounded, until its
- * projections have reached it, then answers 503 rather than stale data.
+ * projections have reached it, then answers 503 rather than stale data. A command marked
+ * `@GrantsAccess()` waits the same way, after it appended and before it answers, for the
+ * projections that carry access (see `GrantsAccess`).
  */
 @Injectable()
 export class ReadYourWritesInterceptor implements NestInterceptor {
+  private readonly accessProjections: readonly string[];
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(PROJECTION_WAITER) private readonly waiter: ProjectionWaiter,
     @Inject(READ_YOUR_WRITES_TIMEOUT_MS) private readonly timeoutMs: number,
-  ) {}
+    @Optional() @Inject(ACCESS_PROJECTIONS) accessProjections?: readonly string[],
+  ) {
+    this.accessProjections = accessProjections ?? [];
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (this.reflector.get<boolean | undefined>(GRANTS_ACCESS, context.getHandler()))
+      return this.afterGrant(context, next);
     const projections = this.reflector.getAllAndOverride<string[] | undefined>(READS_PROJECTIONS, [
       context.getHandler(),
       context.getClass(),
@@ -68,6 +102,27 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
           });
         }
         return next.handle();
+      }),
+    );
+  }
+
+  /**
+   * Waits until the access projections have applied the command's position. The events are
+   * appended by now: whatever happens here (timeout, database trouble), the command's own answer
+   * stands, with `X-Access-Pending: true` when the grant may not be readable yet.
+   */
+  private afterGrant(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      mergeMap(async (body: unknown) => {
+        const raw = (body as { position?: unknown } | null)?.position;
+        const position = typeof raw === 'string' ? parsePosition(raw) : undefined;
+        if (!position || this.accessProjections.length === 0) return body;
+        const reached = await this.waiter
+          .waitFor(this.accessProjections, position, this.timeoutMs)
+          .catch(() => false);
+        if (!reached) void reply.header(ACCESS_PENDING_HEADER, 'true');
+        return body;
       }),
     );
   }

@@ -34,6 +34,8 @@ const CASE_EVENTS = new Set<string>(LEGAL_AID_CASE_EVENT_TYPES);
  */
 export const legalAidProjection = defineProjection({
   name: LEGAL_AID_PROJECTION,
+  // Row-level security reads its grants (legal_aid_organisations + legal_aid_consents): granting commands wait for it.
+  carriesAccess: true,
   eventTypes: [...LEGAL_AID_CASE_EVENT_TYPES, ...CLAIM_EVENT_TYPES],
   entities: [LegalAidCaseEntity, LegalAidClaimEntity],
   batchSize: 500,

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { REMEDY_CONFIG, RemedyConfig, RemedyConfigModule } from '@remedy/config';
-import { PROJECTION_WAITER, READ_YOUR_WRITES_TIMEOUT_MS } from '@remedy/http';
+import { ACCESS_PROJECTIONS, PROJECTION_WAITER, READ_YOUR_WRITES_TIMEOUT_MS } from '@remedy/http';
 import {
   CheckpointWaiter,
   ProjectionDefinition,
@@ -94,6 +94,11 @@ export class PlatformModule {
         queueKitProvider,
         QueueKitCloser,
         { provide: PROJECTION_WAITER, useExisting: CheckpointWaiter },
+        // What a command that grants access waits for (of this app's projections).
+        {
+          provide: ACCESS_PROJECTIONS,
+          useValue: options.projections.filter((p) => p.carriesAccess).map((p) => p.name),
+        },
         {
           provide: READ_YOUR_WRITES_TIMEOUT_MS,
           inject: [REMEDY_CONFIG],
@@ -111,6 +116,7 @@ export class PlatformModule {
         EVENT_STORE,
         QUEUE_KIT,
         PROJECTION_WAITER,
+        ACCESS_PROJECTIONS,
         READ_YOUR_WRITES_TIMEOUT_MS,
         HealthService,
       ],

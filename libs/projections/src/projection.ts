@@ -41,6 +41,12 @@ export interface ProjectionDefinition {
   clear(em: EntityManager): Promise<void>;
   /** Events per batch (and per transaction); default 500. */
   readonly batchSize?: number;
+  /**
+   * Its rows carry consent-based grants that row-level security reads (who may see a row besides
+   * its holder): commands that grant access wait for it before answering (`@GrantsAccess()` of
+   * @remedy/http, fed by PlatformModule), so the receiver's next read sees the grant.
+   */
+  readonly carriesAccess?: boolean;
 }
 
 const NAME = /^[a-z][a-z0-9_.-]{0,62}$/;

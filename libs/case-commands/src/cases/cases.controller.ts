@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { assertCan } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
 import { CurrentActor } from '@remedy/auth';
+import { GrantsAccess } from '@remedy/http';
 import { CaseCommandEndpoints, newIdFor, text, Uuid, when } from './command-endpoint';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
@@ -44,8 +45,11 @@ import {
 /**
  * Every case command as `POST /cases` and `POST /cases/:caseId/...` (JSON). Answers
  * `{ caseId, revision, position }` with `ETag: "<revision>"` and `X-Position`; honours
- * `Idempotency-Key` and `If-Match`. 404 for a case the caller's organisation cannot reach,
- * 403 for roles that act on no case content, 409/412 on concurrent changes, 422 naming the rule.
+ * `Idempotency-Key` and `If-Match`. Commands that can grant another organisation access
+ * (`@GrantsAccess()`: consent, referral, acceptance, legal-aid access, transfer) answer once the
+ * grant is readable (the access projections applied it), or with `X-Access-Pending: true`.
+ * 404 for a case the caller's organisation cannot reach, 403 for roles that act on no case
+ * content, 409/412 on concurrent changes, 422 naming the rule.
  */
 @CaseCommandEndpoints({
   tag: 'cases',
@@ -173,6 +177,7 @@ export class CasesController {
 
   @Post(':caseId/consents')
   @HttpCode(200)
+  @GrantsAccess()
   giveConsent(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: GiveConsentDto,
@@ -298,6 +303,7 @@ export class CasesController {
 
   @Post(':caseId/referrals')
   @HttpCode(200)
+  @GrantsAccess()
   refer(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: ReferCaseDto,
@@ -321,6 +327,7 @@ export class CasesController {
 
   @Post(':caseId/referrals/:referralId/accept')
   @HttpCode(200)
+  @GrantsAccess()
   acceptReferral(
     @Param('caseId', Uuid) caseId: string,
     @Param('referralId', Uuid) referralId: string,
@@ -373,6 +380,7 @@ export class CasesController {
 
   @Post(':caseId/legal-aid-access')
   @HttpCode(200)
+  @GrantsAccess()
   grantLegalAidAccess(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: LegalAidAccessDto,
@@ -409,6 +417,7 @@ export class CasesController {
 
   @Post(':caseId/transfer')
   @HttpCode(200)
+  @GrantsAccess()
   transfer(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: TransferCaseDto,
