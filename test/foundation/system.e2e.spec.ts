@@ -143,13 +143,100 @@ describe('the whole system: API and worker compositions', () => {
     expect(text).toMatch(/remedy_events_appended_total\{[^}]*type="CaseOpened"[^}]*\} 1/);
     expect(text).toMatch(/remedy_projection_lag_events\{[^}]*projection="[a-z.-]+"[^}]*\} \d+/);
     expect(text).toMatch(/remedy_projection_lag_seconds\{/);
-    expect(text).toMatch(
-      /remedy_queue_jobs\{[^}]*queue="case-reminders"[^}]*state="waiting"[^}]*\} \d+/,
-    );
+    for (const queue of ['case-reminders', 'statistics-releases', 'retention'])
+      expect(text).toMatch(
+        new RegExp(`remedy_queue_jobs\\{[^}]*queue="${queue}"[^}]*state="waiting"[^}]*\\} \\d+`),
+      );
     expect(text).toContain('# TYPE remedy_jobs_failed_total counter');
     expect(text).toContain('process_resident_memory_bytes');
     // No id of any kind in a label.
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  });
+
+  it('lists every queue of the system on the admin queue dashboard', async () => {
+    const adminToken = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['admin'],
+    });
+    const res = await api.inject({
+      method: 'GET',
+      url: '/admin/queues/api/queues',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(res.statusCode).toBe(200);
+    const names = (res.json() as { queues: { name: string }[] }).queues.map((q) => q.name);
+    expect(names.sort()).toEqual(['case-reminders', 'retention', 'statistics-releases']);
+  });
+
+  it('given a referral with the person\'s consent, the receiving organisation reads the case on its next request, without X-Min-Position (the command waited for the access projections)', async () => {
+    const adminToken = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['admin'],
+    });
+    const register = async (code: string, services: string[]) => {
+      const res = await api.inject({
+        method: 'POST',
+        url: '/organisations',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        payload: { name: `Org ${code}`, type: 'NGO', services, country: 'AT', code },
+      });
+      expect(res.statusCode).toBe(201);
+      return (res.json() as { organisationId: string }).organisationId;
+    };
+    const holderOrg = await register('GRHOLD', ['Accommodation']);
+    const receiverOrg = await register('GRRECV', ['Psychological']);
+    const tokenOf = (organisationId: string) =>
+      issuer.mintToken({ userId: randomUUID(), organisationId, roles: ['caseworker'] });
+    const holder = { authorization: `Bearer ${await tokenOf(holderOrg)}` };
+    const receiver = { authorization: `Bearer ${await tokenOf(receiverOrg)}` };
+    const post = (url: string, payload: unknown) =>
+      api.inject({
+        method: 'POST',
+        url,
+        headers: { ...holder, 'content-type': 'application/json' },
+        payload: payload as Record<string, unknown>,
+      });
+    const opened = await post('/cases', {
+      referralSource: 'Hotline',
+      profile: { sexGender: 'Masculine', ageUncertain: false, citizenships: ['UA'], languages: ['uk'] },
+      personal: { fullName: 'Grant Test Person', birthDate: '1988-03-09' },
+    });
+    expect(opened.statusCode).toBe(201);
+    const { caseId } = opened.json() as { caseId: string };
+    const consent = await post(`/cases/${caseId}/consents`, {
+      purpose: 'referral',
+      receivingOrganisationId: receiverOrg,
+      obtainedInLanguage: 'uk',
+      interpreterUsed: true,
+    });
+    expect(consent.statusCode).toBe(200);
+    const referred = await post(`/cases/${caseId}/referrals`, {
+      toOrganisationId: receiverOrg,
+      service: 'Psychological',
+    });
+    expect(referred.statusCode).toBe(200);
+    expect(referred.headers['x-access-pending']).toBeUndefined();
+
+    const read = await api.inject({ method: 'GET', url: `/cases/${caseId}`, headers: receiver });
+    expect(read.statusCode).toBe(200);
+    expect((read.json() as { caseId: string }).caseId).toBe(caseId);
+    const timeline = await api.inject({
+      method: 'GET',
+      url: `/cases/${caseId}/timeline`,
+      headers: receiver,
+    });
+    expect(timeline.statusCode).toBe(200);
+
+    // Withdrawal needs no wait: the stream decides the next request.
+    const withdrawn = await post(`/cases/${caseId}/consents/withdraw`, {
+      purpose: 'referral',
+      receivingOrganisationId: receiverOrg,
+    });
+    expect(withdrawn.statusCode).toBe(200);
+    const after = await api.inject({ method: 'GET', url: `/cases/${caseId}`, headers: receiver });
+    expect(after.statusCode).toBe(404);
   });
 
   it('given the worker stops on its shutdown hooks, then no projection has an event of its types left to apply', async () => {
