@@ -91,7 +91,7 @@ const key = (r: RouteInfo) => `${r.method} ${r.url}`;
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 /** Hand-written bodies and queries where a generated one would not pass validation. */
-const bodies = (ids: { other: string }): Record<string, unknown> => ({
+const bodies = (ids: { unknown: string }): Record<string, unknown> => ({
   'POST /cases': OPEN_CASE_BODY,
   'POST /organisations': {
     name: 'Organisation matrix',
@@ -100,8 +100,9 @@ const bodies = (ids: { other: string }): Record<string, unknown> => ({
     country: 'AT',
     code: 'AUTHZC',
   },
-  // A known receiver: the refusal (404 / 403) must be the policy's, not the directory's.
-  'POST /cases/:caseId/transfer': { toOrganisationId: ids.other },
+  // A receiver outside the directory: the access decision (404 / 403) comes before the
+  // directory's 422 (the holder's roles get that 422: past the policy).
+  'POST /cases/:caseId/transfer': { toOrganisationId: ids.unknown },
   'POST /cases/:caseId/corrections': {
     correction: { fact: 'estimatedAge', value: 30, estimatedOn: '2026-01-01' },
   },
@@ -114,6 +115,8 @@ const bodies = (ids: { other: string }): Record<string, unknown> => ({
     country: 'AT',
   },
 });
+/** An organisation id no directory holds. */
+const UNKNOWN_ORGANISATION = randomUUID();
 const QUERIES: Record<string, string> = {
   'GET /cases/:caseId/as-of': `recordedAt=${encodeURIComponent(new Date().toISOString())}`,
   'GET /referrals': 'direction=in',
@@ -221,7 +224,7 @@ describe('authorisation matrix: every route × every role of the owning and of a
 
   function bodyFor(r: RouteInfo): string | undefined {
     if (r.method !== 'POST' && r.method !== 'PUT' && r.method !== 'PATCH') return undefined;
-    const BODIES = bodies({ other });
+    const BODIES = bodies({ unknown: UNKNOWN_ORGANISATION });
     if (key(r) in BODIES) return JSON.stringify(BODIES[key(r)]);
     const op = doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()];
     const schema = op?.requestBody?.content?.['application/json']?.schema;

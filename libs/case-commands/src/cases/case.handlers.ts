@@ -8,6 +8,7 @@ import {
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
 import { OrganisationDirectory } from '../organisations/organisation-directory.service';
+import type { Organisation } from '../organisations/organisation.events';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
 import type { CaseCommandResult } from '../pipeline/context';
 import { DomainError } from '../pipeline/errors';
@@ -123,14 +124,17 @@ export class TransferCaseHandler implements ICommandHandler<
   ) {}
 
   async execute({ caseId, input, ctx }: TransferCaseCommand): Promise<CaseCommandResult> {
-    const receiver = await this.directory.require(
-      input.toOrganisationId,
-      'REFERRAL_TARGET_UNKNOWN',
-    );
+    // The receiver is looked up once the caller's access to the case is decided (the pipeline's
+    // 404 / 403 come first: an outsider naming an unknown receiver learns nothing else).
+    let receiver: Organisation | undefined;
     let caseReference = '';
     const outcome = await this.pipeline.execute(
       caseId,
       async ({ actor, now }) => {
+        receiver ??= await this.directory.require(
+          input.toOrganisationId,
+          'REFERRAL_TARGET_UNKNOWN',
+        );
         caseReference ||= await this.references.allocate(
           receiver.organisationId,
           receiver.code,
@@ -141,7 +145,7 @@ export class TransferCaseHandler implements ICommandHandler<
       ctx,
     );
     const opened = outcome.history.find((e): e is CaseOpened => e.type === 'CaseOpened');
-    if (outcome.appended && opened) {
+    if (outcome.appended && opened && receiver) {
       await this.personIndex.reindexCase(
         caseId,
         receiver.organisationId,
