@@ -169,7 +169,7 @@ describe('the whole system: API and worker compositions', () => {
     expect(names.sort()).toEqual(['case-reminders', 'retention', 'statistics-releases']);
   });
 
-  it('given a referral with the person\'s consent, the receiving organisation reads the case on its next request, without X-Min-Position (the command waited for the access projections)', async () => {
+  it("given a referral with the person's consent, the receiving organisation reads the case on its next request, without X-Min-Position (the command waited for the access projections)", async () => {
     const adminToken = await issuer.mintToken({
       userId: randomUUID(),
       organisationId: randomUUID(),
@@ -200,7 +200,12 @@ describe('the whole system: API and worker compositions', () => {
       });
     const opened = await post('/cases', {
       referralSource: 'Hotline',
-      profile: { sexGender: 'Masculine', ageUncertain: false, citizenships: ['UA'], languages: ['uk'] },
+      profile: {
+        sexGender: 'Masculine',
+        ageUncertain: false,
+        citizenships: ['UA'],
+        languages: ['uk'],
+      },
       personal: { fullName: 'Grant Test Person', birthDate: '1988-03-09' },
     });
     expect(opened.statusCode).toBe(201);
