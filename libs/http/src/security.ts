@@ -114,7 +114,14 @@ export function applySecurityHeaders(
         'x-min-position',
         'x-request-id',
       ],
-      exposedHeaders: ['etag', 'location', 'retry-after', 'x-position', 'x-request-id'],
+      exposedHeaders: [
+        'etag',
+        'location',
+        'retry-after',
+        'x-position',
+        'x-access-pending',
+        'x-request-id',
+      ],
       maxAge: 600,
     });
   }
