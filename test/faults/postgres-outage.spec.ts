@@ -22,7 +22,8 @@ import {
  * Expected: during the outage every command is answered 503 with a clear message (never 500,
  * never hanging: each answer within 10 s); after the restart the same process recovers (no
  * restart of the API); and every command acknowledged with 201 has its CaseOpened event in the
- * store.
+ * store. A reader beside them reads the case list and a case (row-level security: each read a
+ * transaction as `remedy_app` with the organisation set): 503 too during the outage, never 500.
  */
 const CLIENTS = 4;
 const ANSWER_BOUND_MS = 10_000;
@@ -108,7 +109,29 @@ if (missing) {
           await new Promise((r) => setTimeout(r, 20));
         }
       };
-      const clients = Array.from({ length: CLIENTS }, client);
+      // Reads through row-level security (`withOrganisationScope`): the list, and one case (decided
+      // on its stream; not projected here, as no worker runs, so 404 when PostgreSQL is up).
+      const reads: Answer[] = [];
+      const reader = async () => {
+        for (let i = 0; running; i++) {
+          const at = phase;
+          const caseId = answers.find((a) => a.caseId)?.caseId;
+          const url = i % 2 === 0 || !caseId ? '/cases?limit=5' : `/cases/${caseId}`;
+          const startedAt = Date.now();
+          const res = await app.request(token, { method: 'GET', url });
+          const endedAt = Date.now();
+          reads.push({
+            phase: at,
+            status: res.statusCode,
+            ms: endedAt - startedAt,
+            body: res.body,
+            startedAt,
+            endedAt,
+          });
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const clients = [...Array.from({ length: CLIENTS }, client), reader()];
       const t0 = Date.now();
 
       // Load on a healthy database.
@@ -155,6 +178,25 @@ if (missing) {
       expect(
         answers.filter((a) => a.ms > ANSWER_BOUND_MS).map((a) => `${a.status} after ${a.ms} ms`),
       ).toEqual([]);
+      // The reads too: 200 (list) or 404 (a case not projected yet) when up, 503 when down.
+      expect(
+        [...new Set(reads.map((a) => a.status))].filter((s) => ![200, 404, 503].includes(s)),
+      ).toEqual([]);
+      expect(
+        reads.filter((a) => a.ms > ANSWER_BOUND_MS).map((a) => `${a.status} after ${a.ms} ms`),
+      ).toEqual([]);
+      const readsInOutage = reads.filter((a) => a.startedAt > downAt && a.endedAt < restartAt);
+      expect(readsInOutage.length).toBeGreaterThanOrEqual(5);
+      for (const a of readsInOutage) {
+        expect(a.status).toBe(503);
+        expect(JSON.parse(a.body)).toMatchObject({
+          statusCode: 503,
+          message: expect.stringMatching(/try again/i),
+        });
+      }
+      expect(
+        reads.filter((a) => a.startedAt > recoveredAt && a.status === 200).length,
+      ).toBeGreaterThan(0);
       // Requests made while it was down (started after the crash, ended before the restart): 503
       // with a clear message. (One in flight at the crash may still have been acknowledged.)
       const inOutage = answers.filter((a) => a.startedAt > downAt && a.endedAt < restartAt);
@@ -195,7 +237,7 @@ if (missing) {
       expect(Date.now() - closing).toBeLessThan(10_000);
       const max = Math.max(...answers.filter((a) => a.phase === 'outage').map((a) => a.ms));
       console.log(
-        `postgres outage: ${answers.length} commands (${acknowledged.length} acknowledged, ${answers.filter((a) => a.status === 503).length} × 503), ` +
+        `postgres outage: ${reads.length} reads (${reads.filter((a) => a.status === 503).length} × 503), ${answers.length} commands (${acknowledged.length} acknowledged, ${answers.filter((a) => a.status === 503).length} × 503), ` +
           `slowest answer during the outage ${max} ms, recovered ${recoveredAt - upAt} ms after the restart, ${Date.now() - t0} ms`,
       );
     }, 120_000);
