@@ -175,7 +175,7 @@ export const SETTINGS = {
   READ_YOUR_WRITES_TIMEOUT_MS: {
     schema: withDefault(integer(0, 2000), '2000'),
     describe: 'an integer 0-2000 (milliseconds)',
-    doc: "How long a read waits for the read model to reach the caller's last write. Default and maximum 2000.",
+    doc: "How long a read waits for the read model to reach the caller's last write (`X-Min-Position`), and a command that grants another organisation access waits for the access projections before answering (`X-Access-Pending: true` when they had not applied it). Default and maximum 2000.",
   },
   REMEDY_JURISDICTION_TIMEZONE: {
     schema: withDefault(z.string().trim().refine(isValidTimeZone), 'UTC'),
