@@ -21,7 +21,7 @@ import {
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { QUEUE_KIT } from '@remedy/platform';
 import type { QueueKit } from '@remedy/queue';
-import { coreErasureSteps, Eraser, ErasureSteps } from './erasure/erasure';
+import { coreErasureSteps, Eraser, ErasureSteps, keyDestroyedIn } from './erasure/erasure';
 import { ErasureLedger } from './erasure/erasure-ledger';
 import { CasesController } from './cases/cases.controller';
 import { ClaimsController } from './cases/claims.controller';
@@ -117,14 +117,21 @@ const providers: Provider[] = [
   },
   {
     provide: ERASER,
-    inject: [REMEDY_CONFIG, ErasureSteps, EVENT_STORE, CaseCommandPipeline],
+    inject: [REMEDY_CONFIG, ErasureSteps, EVENT_STORE, CaseCommandPipeline, COMMANDS_POOL],
     useFactory: (
       config: RemedyConfig,
       steps: ErasureSteps,
       store: EventStore,
       pipeline: CaseCommandPipeline,
+      pool: Pool,
     ) =>
-      new Eraser({ ledger: new ErasureLedger(config.erasureLedgerPath), steps, store, pipeline }),
+      new Eraser({
+        ledger: new ErasureLedger(config.erasureLedgerPath),
+        steps,
+        store,
+        pipeline,
+        keyDestroyed: keyDestroyedIn(pool),
+      }),
   },
 ];
 

@@ -54,6 +54,7 @@ export {
   Eraser,
   ErasureSteps,
   ErasureStepsFailedError,
+  keyDestroyedIn,
   type CoreErasureDeps,
   type ErasureStep,
   type ReapplyReport,

@@ -105,7 +105,7 @@ export class ErasureStepsFailedError extends Error {
 }
 
 export interface ReapplyReport {
-  /** Distinct cases in the ledger. */
+  /** Distinct cases in the ledger (those the database shows erased are left as they are). */
   readonly cases: number;
   /** Cases whose stream lacked `PersonalDataErased` (a restored backup): the event was appended. */
   readonly eventsAppended: number;
@@ -133,6 +133,12 @@ export class Eraser {
       readonly steps: ErasureSteps;
       readonly store: Pick<EventStore, 'readStream'>;
       readonly pipeline: Pick<CaseCommandPipeline, 'execute'>;
+      /**
+       * Whether the case's data key is already destroyed in this database. With it, re-applying
+       * skips the cases the database shows erased (event and key), so a start-up with a long
+       * ledger costs one stream read and one lookup per erasure, not every step again.
+       */
+      readonly keyDestroyed?: (caseId: string) => Promise<boolean>;
     },
   ) {}
 
@@ -197,6 +203,8 @@ export class Eraser {
         if (!erasureEventOf(recorded)) {
           await this.appendErasure(entry, recorded);
           eventsAppended += 1;
+        } else if (await this.options.keyDestroyed?.(entry.caseId)) {
+          continue; // the database shows this erasure whole
         }
         const report = await this.scrub(entry.caseId);
         if (report['data-key'] === true) keysDestroyed += 1;
@@ -250,3 +258,14 @@ function ledgerEntryOf(caseId: string, event: RecordedEvent): ErasureLedgerEntry
     erasedAt: event.recordedAt.toISOString(),
   };
 }
+
+/** `Eraser`'s `keyDestroyed` over the `case_data_keys` table. */
+export const keyDestroyedIn =
+  (pool: Pick<Pool, 'query'>) =>
+  async (caseId: string): Promise<boolean> => {
+    const { rows } = await pool.query<{ destroyed: boolean }>(
+      'SELECT destroyed_at IS NOT NULL AS destroyed FROM case_data_keys WHERE case_id = $1',
+      [caseId],
+    );
+    return rows[0]?.destroyed === true;
+  };

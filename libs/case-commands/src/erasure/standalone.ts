@@ -7,7 +7,7 @@ import { cryptoEnvironment, openPersonalDataCrypto } from '@remedy/crypto';
 import { createEventStore } from '@remedy/platform';
 import { createQueueKit, queueBackendFor } from '@remedy/queue';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
-import { coreErasureSteps, Eraser, ErasureSteps } from './erasure';
+import { coreErasureSteps, Eraser, ErasureSteps, keyDestroyedIn } from './erasure';
 import { ErasureLedger } from './erasure-ledger';
 
 /**
@@ -48,6 +48,7 @@ export async function openStandaloneEraser(
     steps,
     store,
     pipeline,
+    keyDestroyed: keyDestroyedIn(pool),
   });
   return {
     eraser,
