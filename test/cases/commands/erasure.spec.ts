@@ -1,3 +1,4 @@
+import { ERASER, ErasureSteps, type Eraser } from '@remedy/case-commands';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { createCommandsApp, newId, openCase, organisationWithStaff, type ApiApp } from './support';
 
@@ -76,5 +77,38 @@ describe('erasure of personal data (HTTP, PostgreSQL)', () => {
     expect(retry.statusCode).toBe(422);
     expect(retry.json().rule).toBe('RULE_7_CASE_ERASED');
     expect(await keyState(caseId)).toEqual({ shredded: true, tombstone: true });
+    // ...and the erasure is in the ledger (from the stream's event), for backup restores.
+    const ledger = api.app.get<Eraser>(ERASER).ledger;
+    expect((await ledger.entries()).filter((e) => e.caseId === caseId)).toEqual([
+      expect.objectContaining({
+        userId: org.supervisor.userId,
+        organisationId: org.organisationId,
+      }),
+    ]);
+  });
+
+  it('answers 503 when a step fails after the event; the retry with the same key finishes it', async () => {
+    const { caseId } = await openCase(api, org.caseworker);
+    let failures = 1;
+    api.app.get(ErasureSteps).register({
+      name: `flaky-${caseId}`,
+      erase: async (id) => {
+        if (id === caseId && failures-- > 0) throw new Error('dependency down');
+      },
+    });
+    const key = { 'idempotency-key': `erase-${caseId}` };
+    const first = await api.post(org.supervisor, `/cases/${caseId}/erasure`, {}, key);
+    expect(first.statusCode).toBe(503);
+    expect(first.json().message).not.toContain(caseId);
+    // The event is appended and the key shredded (the steps before the failing one ran).
+    expect(await keyState(caseId)).toEqual({ shredded: true, tombstone: true });
+    const retry = await api.post(org.supervisor, `/cases/${caseId}/erasure`, {}, key);
+    expect(retry.statusCode).toBe(200);
+    expect(failures).toBe(-1);
+    const { rows } = await api.pool.query(
+      `SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND event_type = 'PersonalDataErased'`,
+      [`case-${caseId}`],
+    );
+    expect(rows[0].n).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { Inject } from '@nestjs/common';
+import { Inject, ServiceUnavailableException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   calendarDateIn,
@@ -189,13 +189,21 @@ export class ErasePersonalDataHandler implements ICommandHandler<
     }
     // The ledger line first (fsynced, outside the database backups), then every erasure step
     // (crypto-shredding, lookup rows, stored answers, reminders: see erasure/erasure.ts).
-    await this.eraser.erased({
-      caseId,
-      erasureRequestId,
-      userId: ctx.actor.userId,
-      organisationId: ctx.actor.organisationId,
-      erasedAt: this.clock().toISOString(),
-    });
+    try {
+      await this.eraser.erased({
+        caseId,
+        erasureRequestId,
+        userId: ctx.actor.userId,
+        organisationId: ctx.actor.organisationId,
+        erasedAt: this.clock().toISOString(),
+      });
+    } catch {
+      // The event is in the stream; the ledger or a step could not be written (a dependency is
+      // down). A retry (the same Idempotency-Key, or a new request) finishes it.
+      throw new ServiceUnavailableException(
+        'The erasure is recorded but could not be completed; send the request again',
+      );
+    }
     return { ...result, erasureRequestId };
   }
 }
