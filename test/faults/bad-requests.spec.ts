@@ -6,6 +6,7 @@ import type { InjectOptions } from 'fastify';
 import { Pool } from 'pg';
 import { LocalTokenIssuer } from '@remedy/auth';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { expectedFor, ROUTE_RULES, type RuleCaller } from '../security/route-rules';
 import { concreteUrl, type RouteInfo } from '../support/routes';
 import {
   OPEN_CASE_BODY,
@@ -21,6 +22,11 @@ import {
  * schema of each body), bodies above the limit, bad path ids, bad query strings, bad headers,
  * missing and forged tokens, unknown methods. Expected: no 5xx at all, nothing appended, and the
  * answer each kind of defect calls for where it is certain (401, 400, 413).
+ * The access policy is decided before validation (401 → 404 → 403 → 400): input defects expecting
+ * 400 are sent with a token the route's rule (test/security/route-rules.ts) lets past the policy;
+ * the kind `refused` sends the same defects with a token the rule refuses and expects exactly the
+ * policy's 403 or 404. (Malformed JSON and oversized bodies are refused by Fastify's body parser
+ * before any guard: 400 / 413 for any token; they use allowed tokens too.)
  * Deterministic: the generator is a seeded PRNG, so a failure reproduces.
  */
 const TOTAL = 10_000;
@@ -121,7 +127,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
   let pool: Pool;
   let doc: OpenApi;
   let ids: { caseId: string; organisationId: string; flagId: string };
-  let tokens: { good: string[]; forged: (string | undefined)[] };
+  let tokens: { good: (RuleCaller & { token: string })[]; forged: (string | undefined)[] };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -167,13 +173,20 @@ describe('ten thousand bad requests across every route of the API (fault test)',
     const { privateKey } = generateKeyPairSync('ed25519');
     const selfSigned = `${h}.${p}`;
     tokens = {
+      // Each with how the route rules see it: the case and the organisation of the URLs are
+      // the `owner`'s.
       good: [
-        caseworker,
-        good,
-        await api.token(['admin']),
-        await api.token(['rapporteur'], organisationId),
-        await api.token(['legal_aid'], organisationId),
-        await api.token(['supervisor']), // an organisation outside the directory
+        { token: caseworker, role: 'caseworker', org: 'owner' },
+        { token: good, role: 'supervisor', org: 'owner' },
+        { token: await api.token(['admin']), role: 'admin', org: 'other' },
+        {
+          token: await api.token(['rapporteur'], organisationId),
+          role: 'rapporteur',
+          org: 'owner',
+        },
+        { token: await api.token(['legal_aid'], organisationId), role: 'legal_aid', org: 'owner' },
+        // An organisation outside the directory.
+        { token: await api.token(['supervisor']), role: 'supervisor', org: 'other' },
       ],
       forged: [
         undefined,
@@ -267,18 +280,46 @@ describe('ten thousand bad requests across every route of the API (fault test)',
   const HUGE = JSON.stringify({ personal: { text: 'x'.repeat(300 * 1024) } });
   const HUGE_RAW = 'y'.repeat(300 * 1024);
 
-  /** What the defect calls for: exactly 401, 400 or 413; any 4xx; or only "not a 5xx" (benign). */
-  type Expect = 'unauthorized' | 'bad' | 'too-large' | 'client-error' | 'no-5xx';
+  /**
+   * What the defect calls for: exactly 401, 400 or 413; exactly the policy's refusal (403 / 404:
+   * `refused`, with `status`); any 4xx; or only "not a 5xx" (benign).
+   */
+  type Expect = 'unauthorized' | 'bad' | 'refused' | 'too-large' | 'client-error' | 'no-5xx';
   interface Generated {
     readonly kind: string;
     readonly route: RouteInfo;
     readonly options: InjectOptions;
     readonly expect: Expect;
+    /** The policy's refusal, for `refused`. */
+    readonly status?: number;
+  }
+
+  const ruleOf = (method: string, url: string) => ROUTE_RULES[`${method} ${url}`];
+  /** Tokens the route's rule lets past the policy (all of them for a route without a rule). */
+  function allowedTokens(method: string, url: string): string[] {
+    const rule = ruleOf(method, url);
+    return tokens.good
+      .filter((c) => !rule || ['allowed', 'public'].includes(String(expectedFor(rule, c))))
+      .map((c) => c.token);
+  }
+  /** Tokens the route's rule refuses, with the refusal (403 / 404) each gets. */
+  function refusedTokens(method: string, url: string): { token: string; status: number }[] {
+    const rule = ruleOf(method, url);
+    if (!rule) return [];
+    return tokens.good.flatMap((c) => {
+      const expected = expectedFor(rule, c);
+      return typeof expected === 'number' ? [{ token: c.token, status: expected }] : [];
+    });
   }
 
   function generate(rng: Rng, route: RouteInfo): Generated {
-    const token = rng.pick(tokens.good);
-    const auth = { authorization: `Bearer ${token}` };
+    // Any valid token, for the defects whose answer does not depend on the policy; a token the
+    // route's rule allows, for those expecting 400 (the policy is decided before validation).
+    const anyToken = rng.pick(tokens.good).token;
+    const allowedAuth = (method = route.method, url = route.url) => ({
+      authorization: `Bearer ${rng.pick(allowedTokens(method, url))}`,
+    });
+    const auth = { authorization: `Bearer ${anyToken}` };
     const json = { 'content-type': 'application/json' };
     const schema = hasBody(route) ? bodySchema(route) : undefined;
     const method = route.method as InjectOptions['method'];
@@ -286,8 +327,38 @@ describe('ten thousand bad requests across every route of the API (fault test)',
     const kinds = ['token', 'path-id', 'query', 'header', 'method'];
     if (hasBody(route))
       kinds.push('malformed', 'non-object', 'unknown-field', 'wrong-type', 'huge', 'content-type');
+    if (refusedTokens(route.method, route.url).length) kinds.push('refused');
     const kind = PUBLIC(route.url) ? rng.pick(['query', 'header', 'method']) : rng.pick(kinds);
     switch (kind) {
+      case 'refused': {
+        // Invalid input from a caller the policy refuses: exactly its 403 / 404, never 400.
+        const { token, status } = rng.pick(refusedTokens(route.method, route.url));
+        const params = queryParams(route);
+        const q = params.length
+          ? `?${params[0]}=${rng.pick(BAD_QUERY_VALUES)}&zz_${rng.int(100)}=1`
+          : '';
+        const body = hasBody(route)
+          ? {
+              payload: JSON.stringify(
+                (schema && rng.next() < 0.5 ? wrongTypedBody(rng, schema) : undefined) ?? {
+                  [`zz_${rng.int(1000)}`]: 1,
+                },
+              ),
+            }
+          : {};
+        return {
+          kind,
+          route,
+          expect: 'refused',
+          status,
+          options: {
+            method,
+            url: `${base.url}${q}`,
+            headers: { authorization: `Bearer ${token}`, ...json },
+            ...body,
+          },
+        };
+      }
       case 'token': {
         const forged = rng.pick(tokens.forged);
         const body = hasBody(route)
@@ -309,14 +380,22 @@ describe('ten thousand bad requests across every route of the API (fault test)',
           kind,
           route,
           expect: 'bad',
-          options: { ...base, headers: { ...auth, ...json }, payload: rng.pick(MALFORMED) },
+          options: {
+            ...base,
+            headers: { ...allowedAuth(), ...json },
+            payload: rng.pick(MALFORMED),
+          },
         };
       case 'non-object':
         return {
           kind,
           route,
           expect: schema ? 'bad' : 'client-error',
-          options: { ...base, headers: { ...auth, ...json }, payload: rng.pick(NON_OBJECT) },
+          options: {
+            ...base,
+            headers: { ...allowedAuth(), ...json },
+            payload: rng.pick(NON_OBJECT),
+          },
         };
       case 'unknown-field': {
         const body: Record<string, unknown> = {
@@ -331,7 +410,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
           kind,
           route,
           expect: schema ? 'bad' : 'client-error',
-          options: { ...base, headers: { ...auth, ...json }, payload },
+          options: { ...base, headers: { ...allowedAuth(), ...json }, payload },
         };
       }
       case 'wrong-type': {
@@ -341,13 +420,21 @@ describe('ten thousand bad requests across every route of the API (fault test)',
               kind,
               route,
               expect: 'bad',
-              options: { ...base, headers: { ...auth, ...json }, payload: JSON.stringify(body) },
+              options: {
+                ...base,
+                headers: { ...allowedAuth(), ...json },
+                payload: JSON.stringify(body),
+              },
             }
           : {
               kind: 'unknown-field',
               route,
               expect: schema ? 'bad' : 'client-error',
-              options: { ...base, headers: { ...auth, ...json }, payload: '{"zz_unknown":1}' },
+              options: {
+                ...base,
+                headers: { ...allowedAuth(), ...json },
+                payload: '{"zz_unknown":1}',
+              },
             };
       }
       case 'huge':
@@ -357,7 +444,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
           expect: 'too-large',
           options: {
             ...base,
-            headers: { ...auth, ...json },
+            headers: { ...allowedAuth(), ...json },
             payload: rng.next() < 0.5 ? HUGE : HUGE_RAW,
           },
         };
@@ -411,7 +498,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
           options: {
             method,
             url: `${base.url}?${q.join('&')}`,
-            headers: { ...auth, ...json },
+            headers: { ...(expect === 'bad' ? allowedAuth() : auth), ...json },
             ...body,
           },
         };
@@ -440,7 +527,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
             options: {
               method,
               url: `/cases/${ids.caseId}/notes`,
-              headers: { ...auth, ...json, ...header },
+              headers: { ...allowedAuth('POST', '/cases/:caseId/notes'), ...json, ...header },
               payload: '{"personal":{"text":"t"}}',
             },
           };
@@ -534,11 +621,13 @@ describe('ten thousand bad requests across every route of the API (fault test)',
             ? status === 401
             : expectation === 'bad'
               ? status === 400
-              : expectation === 'too-large'
-                ? status === 413
-                : expectation === 'client-error'
-                  ? status >= 400
-                  : true);
+              : expectation === 'refused'
+                ? status === g.status
+                : expectation === 'too-large'
+                  ? status === 413
+                  : expectation === 'client-error'
+                    ? status >= 400
+                    : true);
         if (!ok && failures.length < 20) {
           failures.push(
             `#${i} ${g.kind} ${route.method} ${route.url} → ${String(g.options.method)} ${String(g.options.url).slice(0, 120)}: ${status} ${res.body.slice(0, 200)}`,
@@ -568,6 +657,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
       'path-id',
       'query',
       'header',
+      'refused',
     ]) {
       expect({ kind, many: (byKind.get(kind) ?? 0) >= 100 }).toEqual({ kind, many: true });
     }

@@ -17,7 +17,7 @@ import {
 } from '../faults/support/real-api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import type { RouteInfo } from '../support/routes';
-import { ALL_ROLES, ROUTE_RULES, type RouteRule } from './route-rules';
+import { ALL_ROLES, expectedFor, ROUTE_RULES, type Expected } from './route-rules';
 
 /**
  * Issue 4, "Done when": the authorisation matrix. The real API (apps/api ApiModule) is booted;
@@ -41,22 +41,6 @@ const CALLERS: readonly Caller[] = [
   ...ALL_ROLES.map((role) => ({ label: `owner ${role}`, role, org: 'owner' as const })),
   ...ALL_ROLES.map((role) => ({ label: `other ${role}`, role, org: 'other' as const })),
 ];
-
-type Expected = 401 | 403 | 404 | 'allowed' | 'public';
-
-export function expectedFor(rule: RouteRule, caller: Caller): Expected {
-  if ('public' in rule) return 'public';
-  if (!caller.role) return 401;
-  if ('org' in rule) return rule.org.includes(caller.role) ? 'allowed' : 403;
-  if ('anyOrganisation' in rule)
-    return rule.anyOrganisation.includes(caller.role) ||
-      (caller.org === 'owner' && rule.ownOrganisation.includes(caller.role))
-      ? 'allowed'
-      : 403;
-  if (rule.refusedFirst?.includes(caller.role)) return 403;
-  if (caller.org === 'other') return 404;
-  return rule.case.includes(caller.role) ? 'allowed' : 403;
-}
 
 type Schema = {
   $ref?: string;
@@ -333,6 +317,62 @@ describe('authorisation matrix: every route × every role of the owning and of a
     expect(failures).toEqual([]);
     expect(counts.calls).toBe(routes().length * CALLERS.length);
   }, 300_000);
+  it('decides before validation: with invalid input, a refused caller gets exactly its 403 / 404, an allowed one 400', async () => {
+    // Invalid input every validated route refuses: an unknown field in the body, or an unknown
+    // query parameter on a route with a query schema. The answer order of the API: 401 → 404 (a
+    // case the caller's organisation does not reach) → 403 (a role not allowed) → 400.
+    const failures: string[] = [];
+    const counts = { 400: 0, 403: 0, 404: 0 };
+    const streamLength = async () =>
+      (
+        await pool.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM events WHERE stream_id = $1',
+          [`case-${shared}`],
+        )
+      ).rows[0]!.n;
+    const before = await streamLength();
+    for (const r of routes()) {
+      const rule = ROUTE_RULES[key(r)];
+      if (!rule || 'public' in rule || !documented(r)) continue; // plugins validate on their own
+      const op = doc.paths[openApiPath(r.url)]?.[r.method.toLowerCase()];
+      const hasBodySchema = op?.requestBody?.content?.['application/json']?.schema !== undefined;
+      const hasQuerySchema = (op?.parameters ?? []).some((p) => p.in === 'query');
+      const body = bodyFor(r);
+      const invalidBody =
+        body === undefined
+          ? undefined
+          : JSON.stringify({ ...(JSON.parse(body) as object), zz_order_probe: 1 });
+      const url =
+        r.url
+          .replace(':caseId', shared)
+          .replace(':organisationId', owner)
+          .replace(/:[A-Za-z0-9_]+/g, randomUUID()) +
+        (queryFor(r) || '?') +
+        (hasQuerySchema ? `${queryFor(r) ? '&' : ''}zz_order_probe=1` : '');
+      const validates = invalidBody !== undefined ? hasBodySchema : hasQuerySchema;
+      for (const caller of CALLERS) {
+        const expected = expectedFor(rule, caller);
+        if (expected === 401 || expected === 'public') continue;
+        if (expected === 'allowed' && !validates) continue; // nothing invalid to send
+        const res = await call(caller, r, url, invalidBody);
+        const want = expected === 'allowed' ? 400 : expected;
+        counts[want]++;
+        if (res.statusCode !== want)
+          failures.push(
+            `${key(r)} as ${caller.label} with invalid input: ${res.statusCode}, expected ${want} ${res.body.slice(0, 160)}`,
+          );
+      }
+    }
+    console.log(`policy before validation: ${JSON.stringify(counts)}`);
+    expect(failures).toEqual([]);
+    // Each kind of answer was checked on many routes.
+    expect(counts[400]).toBeGreaterThan(50);
+    expect(counts[403]).toBeGreaterThan(100);
+    expect(counts[404]).toBeGreaterThan(100);
+    // Nothing was appended to the shared case by any of them.
+    expect(await streamLength()).toBe(before);
+  }, 300_000);
+
   it("guessing another organisation's case ids: 404 on every case route (never 403, the same answer as for no case), each attempt in the audit trail", async () => {
     const guessers = (['caseworker', 'supervisor', 'legal_aid'] as const).map((role) => ({
       role,

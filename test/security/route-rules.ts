@@ -5,6 +5,9 @@ import type { Role } from '@remedy/auth';
  * test/security/authorization-matrix.e2e.spec.ts reads the routes from the running app and checks
  * them against this list in both directions: a new route without a rule fails it.
  *
+ * The policy is decided before validation (PolicyGuard, @remedy/access-policy): a refused caller
+ * gets its 403 / 404 even for invalid input (the matrix checks it too).
+ *
  * - `public`: no token needed.
  * - `org`: an organisation-wide resource (the caller's own organisation's lists, the directory,
  *   statistics, the audit trail export...): the roles in `may` get past the policy, every other
@@ -22,6 +25,28 @@ export type RouteRule =
   | { readonly org: readonly Role[] }
   | { readonly ownOrganisation: readonly Role[]; readonly anyOrganisation: readonly Role[] }
   | { readonly case: readonly Role[]; readonly refusedFirst?: readonly Role[] };
+
+/** A caller of a route: a role of the organisation owning the resource, of another, or no token. */
+export interface RuleCaller {
+  readonly role?: Role;
+  readonly org?: 'owner' | 'other';
+}
+export type Expected = 401 | 403 | 404 | 'allowed' | 'public';
+
+/** What the access policy answers this caller on a route with this rule (before any validation). */
+export function expectedFor(rule: RouteRule, caller: RuleCaller): Expected {
+  if ('public' in rule) return 'public';
+  if (!caller.role) return 401;
+  if ('org' in rule) return rule.org.includes(caller.role) ? 'allowed' : 403;
+  if ('anyOrganisation' in rule)
+    return rule.anyOrganisation.includes(caller.role) ||
+      (caller.org === 'owner' && rule.ownOrganisation.includes(caller.role))
+      ? 'allowed'
+      : 403;
+  if (rule.refusedFirst?.includes(caller.role)) return 403;
+  if (caller.org === 'other') return 404;
+  return rule.case.includes(caller.role) ? 'allowed' : 403;
+}
 
 export const ALL_ROLES: readonly Role[] = [
   'caseworker',

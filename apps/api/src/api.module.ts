@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AccessPolicyModule } from '@remedy/access-policy';
 import { AuditModule } from '@remedy/audit';
 import { AuthModule, CachingTokenVerifier, createTokenVerifier } from '@remedy/auth';
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
@@ -42,6 +43,9 @@ import { SessionController } from './session/session.controller';
           await createTokenVerifier({ dataDir: config.dataDir, oidc: config.oidc }),
         ),
     }),
+    // The access policy of every route, decided before validation (after AuthGuard: imported
+    // after AuthModule); a route without one is refused.
+    AccessPolicyModule.forRoot(),
     CqrsModule.forRoot(),
     // Every authenticated request appends to the audit trail before it is answered.
     AuditModule.forRoot(),

@@ -11,7 +11,7 @@ import {
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-import { assertCan, assertCanOnCase } from '@remedy/access-policy';
+import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import {
   caseReachOf,
@@ -24,6 +24,10 @@ import {
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { isUuid, type AuditRecord } from './audit-entry';
 import { AuditTrail, csvLine, EXPORT_COLUMNS } from './audit-trail';
+
+const ACCESS_HISTORY_READERS =
+  "A case's access history is for the supervisors of the organisation holding it";
+const AUDIT_EXPORTERS = 'The audit trail export is for administrators';
 
 export class AccessHistoryQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
@@ -75,6 +79,7 @@ export class AuditController {
   ) {}
 
   @Get('cases/:caseId/access-history')
+  @Policy.case('read', 'AccessHistory', { refusal: ACCESS_HISTORY_READERS })
   @ApiOperation({
     summary:
       "Who read or acted on the case, or tried to: the holding organisation's supervisors only (404 for other organisations)",
@@ -101,18 +106,19 @@ export class AuditController {
       'read',
       'AccessHistory',
       caseReachOf(state, actor.organisationId),
-      "A case's access history is for the supervisors of the organisation holding it",
+      ACCESS_HISTORY_READERS,
     );
     return this.trail.caseHistory(id, { limit: query.limit, before: query.before });
   }
 
   @Get('admin/audit-trail')
+  @Policy('export', 'AuditTrail', { refusal: AUDIT_EXPORTERS })
   @ApiOperation({
     summary:
       'The audit trail recorded in [from, to), streamed as NDJSON (default) or CSV: administrators only',
   })
   exportTrail(@CurrentActor() actor: Actor, @Query() query: AuditExportQuery): StreamableFile {
-    assertCan(actor, 'export', 'AuditTrail', 'The audit trail export is for administrators');
+    assertCan(actor, 'export', 'AuditTrail', AUDIT_EXPORTERS);
     const from = new Date(query.from ?? 0);
     const to = query.to === undefined ? new Date() : new Date(query.to);
     const csv = query.format === 'csv';

@@ -8,6 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, type Observable } from 'rxjs';
+import type { PolicyRefusalRecorder } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
 import { toProblem } from '@remedy/http';
 import { caseIdsIn, isUuid, outcomeOf, ruleOf, type AuditEntry } from './audit-entry';
@@ -36,44 +37,28 @@ export class AuditUnavailableException extends ServiceUnavailableException {
  *   and no body (a read returns no data);
  * - refusal or error (404 for another organisation's case, 403, 400, 422, ...): the row is written,
  *   then the error is answered; if the write fails, 503.
+ * - a refusal of the access policy's guard (404 / 403 before validation, before any interceptor):
+ *   the guard hands it to `recordRefusal` (POLICY_REFUSAL_RECORDER), same row, same rule.
  * Requests without a valid token (401, answered by the guard before any interceptor) carry no
  * user and are not audited; neither are routes outside Nest (the queue dashboard).
  */
 @Injectable()
-export class AuditInterceptor implements NestInterceptor {
+export class AuditInterceptor implements NestInterceptor, PolicyRefusalRecorder {
   constructor(
     private readonly reflector: Reflector,
     private readonly trail: AuditTrail,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const skip = this.reflector.getAllAndOverride<string | undefined>(NOT_AUDITED_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    const http = context.switchToHttp();
-    const req = http.getRequest<AuditedRequest>();
-    const actor = req.actor;
-    if (skip !== undefined || actor === undefined) return next.handle();
-    const reply = http.getResponse<FastifyReply>();
-    const params = (req.params ?? {}) as Record<string, unknown>;
-    const caseId = isUuid(params.caseId) ? params.caseId.toLowerCase() : null;
-    const base = {
-      requestId: String(req.id),
-      userId: actor.userId,
-      organisationId: actor.organisationId,
-      roles: actor.roles,
-      method: req.method,
-      route: routeTemplateOf(req),
-      caseId,
-    };
+    const base = this.baseOf(context);
+    if (base === undefined) return next.handle();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
         const status = reply.statusCode;
         await this.write({
           ...base,
-          caseIds: caseIdsIn(body, caseId),
+          caseIds: caseIdsIn(body, base.caseId),
           status,
           outcome: outcomeOf(status),
           rule: ruleOf(status, undefined),
@@ -82,17 +67,54 @@ export class AuditInterceptor implements NestInterceptor {
       }),
       catchError(async (error: unknown) => {
         if (error instanceof AuditUnavailableException) throw error;
-        const problem = toProblem(error) as { statusCode: number; rule?: unknown };
-        await this.write({
-          ...base,
-          caseIds: [],
-          status: problem.statusCode,
-          outcome: outcomeOf(problem.statusCode),
-          rule: ruleOf(problem.statusCode, problem.rule),
-        });
+        await this.recordRefusal(context, error);
         throw error;
       }),
     );
+  }
+
+  /**
+   * The row of a refusal or error (also of a refusal the access policy's guard answers before
+   * any interceptor runs: @remedy/access-policy POLICY_REFUSAL_RECORDER). Committed before the
+   * answer leaves; AuditUnavailableException (503) when it cannot be.
+   */
+  async recordRefusal(context: ExecutionContext, error: unknown): Promise<void> {
+    const base = this.baseOf(context);
+    if (base === undefined) return;
+    const problem = toProblem(error) as { statusCode: number; rule?: unknown };
+    await this.write({
+      ...base,
+      caseIds: [],
+      status: problem.statusCode,
+      outcome: outcomeOf(problem.statusCode),
+      rule: ruleOf(problem.statusCode, problem.rule),
+    });
+  }
+
+  /** Who, where and which case; undefined when the request is not audited. */
+  private baseOf(
+    context: ExecutionContext,
+  ): Omit<AuditEntry, 'caseIds' | 'status' | 'outcome' | 'rule'> | undefined {
+    if (context.getType() !== 'http') return undefined;
+    const skip = this.reflector.getAllAndOverride<string | undefined>(NOT_AUDITED_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const http = context.switchToHttp();
+    const req = http.getRequest<AuditedRequest>();
+    const actor = req.actor;
+    if (skip !== undefined || actor === undefined) return undefined;
+    const params = (req.params ?? {}) as Record<string, unknown>;
+    const caseId = isUuid(params.caseId) ? params.caseId.toLowerCase() : null;
+    return {
+      requestId: String(req.id),
+      userId: actor.userId,
+      organisationId: actor.organisationId,
+      roles: actor.roles,
+      method: req.method,
+      route: routeTemplateOf(req),
+      caseId,
+    };
   }
 
   private async write(entry: AuditEntry): Promise<void> {

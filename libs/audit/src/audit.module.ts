@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { POLICY_REFUSAL_RECORDER } from '@remedy/access-policy';
 import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditTrail } from './audit-trail';
@@ -23,9 +24,13 @@ export class AuditModule {
           inject: [DataSource],
           useFactory: (ds: DataSource) => new AuditTrail(ds),
         },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        AuditInterceptor,
+        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
+        // The access policy's guard records its refusals through it (guards run before
+        // interceptors): a refusal before validation is in the trail as any other.
+        { provide: POLICY_REFUSAL_RECORDER, useExisting: AuditInterceptor },
       ],
-      exports: [AuditTrail],
+      exports: [AuditTrail, POLICY_REFUSAL_RECORDER],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CASE_REACH, type CaseReachResolver } from '@remedy/access-policy';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { CaseCipher } from '@remedy/crypto';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
@@ -40,8 +41,18 @@ export class CaseReadModelsModule {
       module: CaseReadModelsModule,
       imports: options.imports ?? [],
       controllers: [CasesController, ReferralsController],
-      providers: [queries],
-      exports: [CASE_QUERIES],
+      providers: [
+        queries,
+        // The access policy's guard reads a case's reach with the same stream fold as the reads.
+        {
+          provide: CASE_REACH,
+          inject: [CASE_QUERIES],
+          useFactory: (q: CaseQueries): CaseReachResolver => ({
+            reachOf: (organisationId, caseId) => q.reachOf(organisationId, caseId),
+          }),
+        },
+      ],
+      exports: [CASE_QUERIES, CASE_REACH],
     };
   }
 }

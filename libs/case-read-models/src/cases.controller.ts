@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { assertCan, assertCanOnCase, mayEver } from '@remedy/access-policy';
+import { assertCan, assertCanOnCase, mayEver, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
 import { CASES_PROJECTION } from './cases.projection';
@@ -62,6 +62,7 @@ export class CasesController {
   }
 
   @Get()
+  @Policy('list', 'CaseList', { refusal: NO_CASE_CONTENT })
   @ApiOperation({ summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)" })
   @ReadsProjections(CASES_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
@@ -70,6 +71,7 @@ export class CasesController {
   }
 
   @Get(':caseId')
+  @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
   @ApiOperation({ summary: 'One case: readable facts and decrypted personal fields; ETag = stream revision' })
   @ReadsProjections(CASES_PROJECTION)
   async detail(
@@ -85,6 +87,7 @@ export class CasesController {
   }
 
   @Get(':caseId/timeline')
+  @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
   @ApiOperation({ summary: 'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text' })
   @ReadsProjections(CASES_PROJECTION, TIMELINE_PROJECTION)
   async timeline(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: TimelineQuery) {
@@ -98,6 +101,7 @@ export class CasesController {
   }
 
   @Get(':caseId/as-of')
+  @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
   @ApiOperation({ summary: 'The case as the system had recorded it at a past instant (folded from the stream)' })
   @ReadsProjections(CASES_PROJECTION)
   async asOf(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: AsOfQuery) {
@@ -115,6 +119,7 @@ export class ReferralsController {
   constructor(@Inject(CASE_QUERIES) private readonly queries: CaseQueries) {}
 
   @Get()
+  @Policy('list', 'Referral', { refusal: NO_CASE_CONTENT })
   @ApiOperation({ summary: "Referrals made by (out) or to (in) the caller's organisation" })
   @ReadsProjections(CASES_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: ListReferralsQuery) {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { assertCan } from '@remedy/access-policy';
+import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { listDueReminders, markReminderDone } from './due-reminders';
 
@@ -25,6 +25,8 @@ export class DueRemindersQuery {
 
 const REMINDER_ID = /^[A-Za-z0-9_-]{1,400}$/;
 
+const REMINDERS_FOR_CASE_ROLES = "Reminders are for the organisation's case roles";
+
 /** Reminders that have fallen due, for the caller's organisation only. */
 @ApiTags('reminders')
 @ApiBearerAuth()
@@ -33,17 +35,19 @@ export class RemindersController {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   @Get('due')
+  @Policy('list', 'Reminder', { refusal: REMINDERS_FOR_CASE_ROLES })
   @ApiOperation({ summary: "Due reminders of the caller's organisation (open ones unless includeDone)" })
   async due(@CurrentActor() actor: Actor, @Query() query: DueRemindersQuery) {
-    assertCan(actor, 'list', 'Reminder', "Reminders are for the organisation's case roles");
+    assertCan(actor, 'list', 'Reminder', REMINDERS_FOR_CASE_ROLES);
     return { items: await listDueReminders(this.dataSource, actor.organisationId, query) };
   }
 
   @Post('due/:reminderId/done')
+  @Policy('update', 'Reminder', { refusal: REMINDERS_FOR_CASE_ROLES })
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks a due reminder done (idempotent)' })
   async done(@CurrentActor() actor: Actor, @Param('reminderId') reminderId: string) {
-    assertCan(actor, 'update', 'Reminder', "Reminders are for the organisation's case roles");
+    assertCan(actor, 'update', 'Reminder', REMINDERS_FOR_CASE_ROLES);
     const done = REMINDER_ID.test(reminderId)
       ? await markReminderDone(this.dataSource, actor.organisationId, reminderId, actor.userId)
       : undefined;

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CASES_PROJECTION, TIMELINE_PROJECTION } from '@remedy/case-read-models';
 import { ReadsProjections } from '@remedy/http';
@@ -17,6 +18,9 @@ import { AccessRequestExporter, type AccessRequestExport } from './access-reques
 import { ACCESS_REQUEST_EXPORTER } from './tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const ACCESS_REQUEST_ANSWERERS =
+  "A person's access request is answered by a supervisor of the organisation holding the case";
 
 function notFound(): never {
   throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
@@ -35,6 +39,7 @@ export class AccessRequestController {
   constructor(@Inject(ACCESS_REQUEST_EXPORTER) private readonly exporter: AccessRequestExporter) {}
 
   @Get(':caseId/access-request-export')
+  @Policy.case('export', 'AccessRequestExport', { refusal: ACCESS_REQUEST_ANSWERERS })
   @ReadsProjections(CASES_PROJECTION, TIMELINE_PROJECTION, LEGAL_AID_PROJECTION)
   @ApiOperation({
     summary:
@@ -58,8 +63,7 @@ export class AccessRequestController {
       throw new ForbiddenException({
         statusCode: 403,
         error: 'Forbidden',
-        message:
-          "A person's access request is answered by a supervisor of the organisation holding the case",
+        message: ACCESS_REQUEST_ANSWERERS,
       });
     }
     void reply.header('content-disposition', `attachment; filename="access-request-${id}.json"`);

@@ -2,10 +2,11 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CLAIM_STATUSES, REMEDY_AVENUES } from '@remedy/case-domain';
 import { ReadsProjections } from '@remedy/http';
-import { checkRole } from './legal-aid.controller';
+import { checkRole, LEGAL_AID_READERS } from './legal-aid.controller';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidClaimQueries } from './queries';
 import { LEGAL_AID_CLAIM_QUERIES } from './tokens';
@@ -74,6 +75,7 @@ const representativeOf = (actor: Actor, value: string | undefined) =>
 @ApiTags('legal-aid')
 @ApiBearerAuth()
 @Controller('legal-aid')
+@Policy('list', 'LegalAidPortfolio', { refusal: LEGAL_AID_READERS })
 export class LegalAidClaimsController {
   constructor(@Inject(LEGAL_AID_CLAIM_QUERIES) private readonly claims: LegalAidClaimQueries) {}
 

@@ -2,12 +2,12 @@ import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { forbidden, mayEver, pickPermitted } from '@remedy/access-policy';
+import { forbidden, mayEver, pickPermitted, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidQueries } from './queries';
-import { LEGAL_AID_QUERIES } from './tokens';
+import { LEGAL_AID_QUERIES, LEGAL_AID_REACH } from './tokens';
 
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -19,9 +19,12 @@ export function notFound(what = 'case'): never {
  * 403 for roles that never read legal-aid data (rapporteur, admin), whatever the resource: the
  * access policy (@remedy/access-policy) grants the legal-aid subjects to case roles only.
  */
+export const LEGAL_AID_READERS =
+  'The legal-aid read API is for legal-aid lawyers, caseworkers and supervisors';
+
 export function checkRole(actor: Actor): void {
   if (!mayEver(actor, 'list', 'LegalAidPortfolio') || !mayEver(actor, 'read', 'LegalAidCase'))
-    forbidden('The legal-aid read API is for legal-aid lawyers, caseworkers and supervisors');
+    forbidden(LEGAL_AID_READERS);
 }
 
 export class LegalAidCasesQuery {
@@ -45,6 +48,7 @@ export class LegalAidCasesController {
   constructor(@Inject(LEGAL_AID_QUERIES) private readonly queries: LegalAidQueries) {}
 
   @Get()
+  @Policy('list', 'LegalAidPortfolio', { refusal: LEGAL_AID_READERS })
   @ApiOperation({
     summary: "Cases the caller's organisation holds or has live legal-aid access to",
   })
@@ -55,6 +59,11 @@ export class LegalAidCasesController {
   }
 
   @Get(':caseId')
+  @Policy.case('read', 'LegalAidCase', {
+    reach: LEGAL_AID_REACH,
+    refuseRolesNeverAllowed: true,
+    refusal: LEGAL_AID_READERS,
+  })
   @ApiOperation({
     summary:
       'The legal-aid view of one case: reference, name, contacts, languages, sex/gender, age group, citizenship, identification status and forms of exploitation, non-punishment flags, remedies and claims',

@@ -6,13 +6,14 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { CaseReachResolver } from '@remedy/access-policy';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { CaseCipher } from '@remedy/crypto';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { LegalAidCasesController } from './legal-aid.controller';
 import { LegalAidClaimsController } from './claims.controller';
 import { LegalAidClaimQueries, LegalAidQueries } from './queries';
-import { LEGAL_AID_CLAIM_QUERIES, LEGAL_AID_QUERIES } from './tokens';
+import { LEGAL_AID_CLAIM_QUERIES, LEGAL_AID_QUERIES, LEGAL_AID_REACH } from './tokens';
 
 export interface LegalAidModuleOptions {
   /** Clock (tests); defaults to the system clock. */
@@ -59,8 +60,17 @@ export class LegalAidModule {
           inject: [LEGAL_AID_QUERIES],
           useFactory: (q: LegalAidQueries) => new LegalAidClaimQueries(q),
         },
+        // The access policy's guard reads the legal-aid reach on the stream, as the view does.
+        {
+          provide: LEGAL_AID_REACH,
+          inject: [LEGAL_AID_QUERIES],
+          useFactory: (q: LegalAidQueries): CaseReachResolver => ({
+            reachOf: async (organisationId, caseId) =>
+              (await q.reach(organisationId, caseId))?.reach,
+          }),
+        },
       ],
-      exports: [LEGAL_AID_QUERIES, LEGAL_AID_CLAIM_QUERIES],
+      exports: [LEGAL_AID_QUERIES, LEGAL_AID_CLAIM_QUERIES, LEGAL_AID_REACH],
     };
   }
 }

@@ -17,7 +17,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { assertCan } from '@remedy/access-policy';
+import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CATALOGUE, COMPENSATION_SUMS } from './catalogue';
 import { RequestReleaseBody, ReleaseFormatQuery } from './dto';
@@ -40,13 +40,11 @@ const notFound = (): never => {
   throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such release' });
 };
 
+const RELEASES_FOR_RAPPORTEURS = 'Releases are requested and read by national rapporteurs';
+const HTCDS_FOR_SUPERVISORS = 'The HTCDS export is for supervisors of the organisation';
+
 function requireRapporteur(actor: Actor): void {
-  assertCan(
-    actor,
-    'request',
-    'StatisticsRelease',
-    'Releases are requested and read by national rapporteurs',
-  );
+  assertCan(actor, 'request', 'StatisticsRelease', RELEASES_FOR_RAPPORTEURS);
 }
 
 /**
@@ -64,6 +62,7 @@ export class StatisticsController {
   ) {}
 
   @Get('tables')
+  @Policy('read', 'StatisticsCatalogue')
   @ApiOperation({
     summary:
       'The fixed catalogue of tables: id, title, description, unit, dimensions (with their values)',
@@ -91,6 +90,7 @@ export class StatisticsController {
   }
 
   @Post('releases')
+  @Policy('request', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @HttpCode(202)
   @ApiOperation({
     summary:
@@ -118,6 +118,7 @@ export class StatisticsController {
   }
 
   @Get('releases/:release')
+  @Policy('read', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @ApiOperation({
     summary:
       'A release: status and progress; `<id>.json` / `<id>.csv` (or ?format=json|csv) downloads it once built (409 before), with its SHA-256 digest and Ed25519 signature in headers',
@@ -178,6 +179,7 @@ export class StatisticsController {
   }
 
   @Get('public-key')
+  @Policy('read', 'StatisticsCatalogue')
   @ApiOperation({
     summary:
       "The installation's Ed25519 public key (SPKI PEM) that verifies release signatures (over the exact JSON bytes)",
@@ -200,17 +202,13 @@ export class HtcdsExportController {
   ) {}
 
   @Get('htcds.csv')
+  @Policy('export', 'HtcdsExport', { refusal: HTCDS_FOR_SUPERVISORS })
   @ApiOperation({
     summary:
       "HTCDS v2.0 CSV of the caller's organisation's cases, personal data included (supervisors only; streamed, never stored; each case read is reported to the audit hook)",
   })
   export(@CurrentActor() actor: Actor): StreamableFile {
-    assertCan(
-      actor,
-      'export',
-      'HtcdsExport',
-      'The HTCDS export is for supervisors of the organisation',
-    );
+    assertCan(actor, 'export', 'HtcdsExport', HTCDS_FOR_SUPERVISORS);
     const stream = Readable.from(htcdsExport(this.dataSource, this.cipher, this.audit, actor));
     return new StreamableFile(stream, {
       type: 'text/csv; charset=utf-8',

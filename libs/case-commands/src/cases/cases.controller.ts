@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { assertCan } from '@remedy/access-policy';
+import { assertCan, Policy } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
 import { CurrentActor } from '@remedy/auth';
 import { GrantsAccess } from '@remedy/http';
@@ -73,6 +73,7 @@ export class CasesController {
   }
 
   @Post()
+  @Policy('create', 'Case', { refusal: 'This role may not open cases' })
   @HttpCode(201)
   @ApiOperation({ summary: 'Open a case (allocates the case id and the reference ORG-YYYY-NNNNN)' })
   open(@Body() dto: OpenCaseDto, @CommandCtx() ctx: CommandContext): Promise<CaseCommandResult> {
@@ -90,6 +91,7 @@ export class CasesController {
   }
 
   @Post('search')
+  @Policy('search', 'PersonSearch', { refusal: 'This role may not search for persons' })
   @HttpCode(200)
   @ApiOperation({
     summary:

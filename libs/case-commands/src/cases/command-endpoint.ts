@@ -1,4 +1,5 @@
 import { applyDecorators, ParseUUIDPipe, UseInterceptors } from '@nestjs/common';
+import { Policy } from '@remedy/access-policy';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -37,7 +38,9 @@ export const when = (dto: CommandDto) =>
 /**
  * The class decorators of a case-command controller: its OpenAPI tag, bearer auth, the
  * Idempotency-Key and If-Match headers, the answer and every refusal, and the command interceptor
- * (Idempotency-Key, ETag and X-Position). The headers are listed in the order the document had
+ * (Idempotency-Key, ETag and X-Position), and the access policy of a command to one case (decided
+ * by PolicyGuard before validation: 404 / 403; a route that is not a case command overrides it
+ * with its own `@Policy`). The headers are listed in the order the document had
  * when these stood as stacked class decorators.
  */
 export const CaseCommandEndpoints = (options: {
@@ -46,6 +49,7 @@ export const CaseCommandEndpoints = (options: {
   readonly refusedByRule: string;
 }) =>
   applyDecorators(
+    Policy.case('command', 'Case', { refusal: 'This role may not act on cases' }),
     ApiTags(options.tag),
     ApiBearerAuth(),
     ApiHeader({

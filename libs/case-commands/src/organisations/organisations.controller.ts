@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { assertCan } from '@remedy/access-policy';
+import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
 import { CommandInterceptor } from '../idempotency/command.interceptor';
@@ -33,14 +33,10 @@ import {
 } from './organisation.dto';
 
 const Uuid = new ParseUUIDPipe();
+const DIRECTORY_MANAGERS = 'Only an administrator manages the organisation directory';
 
 const requireAdmin = (ctx: CommandContext, action: 'create' | 'update'): void =>
-  assertCan(
-    ctx.actor,
-    action,
-    'Organisation',
-    'Only an administrator manages the organisation directory',
-  );
+  assertCan(ctx.actor, action, 'Organisation', DIRECTORY_MANAGERS);
 const DIRECTORY_READERS = "The directory is for the organisations' users and administrators";
 
 /** The organisation directory: administrators register and update; every user reads. */
@@ -55,6 +51,7 @@ export class OrganisationsController {
   ) {}
 
   @Post()
+  @Policy('create', 'Organisation', { refusal: DIRECTORY_MANAGERS })
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an organisation (administrators)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -78,6 +75,7 @@ export class OrganisationsController {
   }
 
   @Put(':organisationId')
+  @Policy('update', 'Organisation', { refusal: DIRECTORY_MANAGERS })
   @HttpCode(200)
   @ApiOperation({ summary: "Update an organisation's profile (administrators; the code stays)" })
   @ApiHeader({ name: 'If-Match', required: false })
@@ -97,6 +95,7 @@ export class OrganisationsController {
   }
 
   @Get()
+  @Policy('list', 'Organisation', { refusal: DIRECTORY_READERS })
   @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
   @ApiOperation({ summary: 'List the directory, optionally by service offered and country' })
   async list(
@@ -108,6 +107,7 @@ export class OrganisationsController {
   }
 
   @Get(':organisationId')
+  @Policy('read', 'Organisation', { refusal: DIRECTORY_READERS })
   @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
   async get(
     @Param('organisationId', Uuid) organisationId: string,

@@ -18,7 +18,7 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { decideOrganisation } from '@remedy/access-policy';
+import { decideOrganisation, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { OrganisationDirectory } from '@remedy/case-commands';
 import { RETENTION_SCHEDULES } from '../tokens';
@@ -48,6 +48,8 @@ export class RetentionScheduleDto {
 }
 
 const Uuid = new ParseUUIDPipe();
+const RETENTION_SETTERS =
+  "An organisation's retention schedule is set by its supervisors or an administrator";
 
 function parseIfMatch(raw: string | string[] | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -96,14 +98,14 @@ export class RetentionController {
       throw new ForbiddenException({
         statusCode: 403,
         error: 'Forbidden',
-        message:
-          "An organisation's retention schedule is set by its supervisors or an administrator",
+        message: RETENTION_SETTERS,
       });
     }
     return id;
   }
 
   @Get(':organisationId/retention')
+  @Policy.ownOrganisation('read', 'RetentionSchedule', { refusal: RETENTION_SETTERS })
   @ApiOperation({
     summary:
       "The organisation's retention schedule (its supervisors, administrators); ETag = revision",
@@ -120,6 +122,7 @@ export class RetentionController {
   }
 
   @Put(':organisationId/retention')
+  @Policy.ownOrganisation('update', 'RetentionSchedule', { refusal: RETENTION_SETTERS })
   @HttpCode(200)
   @ApiOperation({
     summary:

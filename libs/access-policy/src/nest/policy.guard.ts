@@ -1,0 +1,129 @@
+import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
+import { IS_PUBLIC_KEY, type Actor } from '@remedy/auth';
+import { decide, decideCase, decideOrganisation, mayEver, reachesOnlyStatistics } from '../policy';
+import { enforce, forbidden, notFound } from './enforce';
+import { POLICY_KEY, type CaseReachResolver, type RoutePolicy } from './policy.decorator';
+
+/**
+ * Records a refusal the guard answers (guards run before interceptors, so the audit trail's
+ * interceptor never sees it): provided by the audit trail (@remedy/audit), found in the app.
+ * Must commit before the answer leaves; throws (e.g. 503) when it cannot.
+ */
+export interface PolicyRefusalRecorder {
+  recordRefusal(context: ExecutionContext, error: unknown): Promise<void>;
+}
+export const POLICY_REFUSAL_RECORDER = Symbol('remedy:access-policy:RefusalRecorder');
+
+interface RequestLike {
+  actor?: Actor;
+  params?: Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const NO_POLICY =
+  'This route declares no access policy: refused (every route of the API must carry one)';
+
+/**
+ * The one place the API enforces the access policy, before any pipe validates the input (guards
+ * run before pipes), so the answers come in the project's order: 401 (AuthGuard, before this)
+ * → 404 a case the caller's organisation does not reach → 403 a role not allowed → 400 invalid
+ * input → 409/412/422 (the handlers).
+ *
+ * - `@Public()` routes: not decided here.
+ * - A route without `@Policy…` metadata: refused (403, fail closed).
+ * - Organisation-wide rules: by role (403).
+ * - Case rules: the reach of the caller's organisation, read from the case's stream by the
+ *   subject's CaseReachResolver (the same function the handlers use), then 404 / 403.
+ * - Own-organisation rules (a retention schedule): by role and whether it is the caller's own.
+ *
+ * Handlers keep their checks where they decide on fresh state (a command re-checks on the
+ * stream it appends to). A refusal is written to the audit trail (POLICY_REFUSAL_RECORDER) before
+ * it is answered. Register it after AuthGuard (it reads the actor AuthGuard sets).
+ */
+@Injectable()
+export class PolicyGuard implements CanActivate {
+  private readonly logger = new Logger(PolicyGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return false; // no other transport is served: deny
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<RequestLike>();
+    const actor = request.actor;
+    // AuthGuard runs first and answers 401; without an actor nothing can be allowed.
+    if (!actor) return false;
+    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY_KEY, targets);
+    try {
+      await this.decide(actor, policy, request.params ?? {});
+      return true;
+    } catch (error) {
+      await this.recorder()?.recordRefusal(context, error);
+      throw error;
+    }
+  }
+
+  private async decide(
+    actor: Actor,
+    policy: RoutePolicy | undefined,
+    params: Record<string, unknown>,
+  ): Promise<void> {
+    if (!policy) {
+      this.logger.error(NO_POLICY);
+      forbidden(NO_POLICY);
+    }
+    const refusal = policy.refusal ?? `This role may not ${policy.action} ${policy.subject}`;
+    switch (policy.kind) {
+      case 'organisation-wide':
+        return enforce(decide(actor, policy.action, policy.subject), refusal);
+      case 'own-organisation': {
+        const id = params[policy.param];
+        const own =
+          typeof id === 'string' && id.toLowerCase() === actor.organisationId.toLowerCase();
+        return enforce(decideOrganisation(actor, policy.action, policy.subject, own), refusal);
+      }
+      case 'case': {
+        const { action, subject } = policy;
+        // Reads are confined for an actor who reaches only the statistics (a national
+        // rapporteur), and some routes refuse the roles that never may: 403 for any case id.
+        if (action !== 'command' && reachesOnlyStatistics(actor))
+          forbidden('National rapporteurs receive aggregate statistics only (see /statistics)');
+        if (policy.refuseRolesNeverAllowed && !mayEver(actor, action, subject)) forbidden(refusal);
+        const caseId = params[policy.param];
+        if (typeof caseId !== 'string' || !UUID.test(caseId)) {
+          // No case has this id: a role that may do this gets the route's own answer (400
+          // naming the parameter, or 404); any other role learns nothing more than 404.
+          if (mayEver(actor, action, subject)) return;
+          notFound();
+        }
+        const resolver = this.resolver(policy.reach);
+        const reach = await resolver.reachOf(actor.organisationId, caseId.toLowerCase());
+        return enforce(decideCase(actor, action, subject, reach), refusal);
+      }
+    }
+  }
+
+  private resolver(token: string | symbol): CaseReachResolver {
+    try {
+      return this.moduleRef.get<CaseReachResolver>(token, { strict: false });
+    } catch {
+      // Fail closed: a case route whose reach cannot be read is refused, never let through.
+      this.logger.error(`No case reach resolver registered for ${String(token)}`);
+      return forbidden('The access to this case cannot be decided: refused');
+    }
+  }
+
+  private recorder(): PolicyRefusalRecorder | undefined {
+    try {
+      return this.moduleRef.get<PolicyRefusalRecorder>(POLICY_REFUSAL_RECORDER, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+}
