@@ -37,6 +37,18 @@ describe('caseReachOf: who reaches a case (rule 2)', () => {
     expect(reach(accepted, LEGAL_ORG)).toBeUndefined();
   });
 
+  it('gives nothing for a consent alone, nor to a consented organisation another one was referred to', () => {
+    expect(reach(extend(openAdultCase(), [consent('referral', OTHER_ORG)]), OTHER_ORG)).toBeUndefined();
+    const twoConsents = extend(openAdultCase(), [
+      consent('referral', OTHER_ORG),
+      consent('referral', LEGAL_ORG),
+      refer('ref-1', OTHER_ORG),
+    ]);
+    expect(reach(twoConsents, LEGAL_ORG)).toBeUndefined();
+    expect(reach(twoConsents, OTHER_ORG.toUpperCase())).toBe('referral');
+    expect(reach([], '')).toBeUndefined();
+  });
+
   it('cuts the receiver off when the consent is withdrawn, or the referral is declined, completed or revoked', () => {
     expect(reach(extend(referred, [withdraw('referral', OTHER_ORG)]), OTHER_ORG)).toBeUndefined();
     const declined = extend(referred, [
