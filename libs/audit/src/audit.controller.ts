@@ -13,14 +13,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import {
-  caseReachOf,
-  ERASED,
-  evolveAll,
-  initialState,
-  upcast,
-  withPersonalData,
-} from '@remedy/case-domain';
+import { caseReachOf, readableState } from '@remedy/case-domain';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { isUuid, type AuditRecord } from './audit-entry';
 import { AuditTrail, csvLine, EXPORT_COLUMNS } from './audit-trail';
@@ -92,15 +85,7 @@ export class AuditController {
     if (!isUuid(caseId)) notFound();
     const id = caseId.toLowerCase();
     const events = await this.store.readStream(`case-${id}`);
-    const state = evolveAll(
-      events.map((e) =>
-        withPersonalData(
-          upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }),
-          ERASED,
-        ),
-      ),
-      initialState,
-    );
+    const state = readableState(events);
     assertCanOnCase(
       actor,
       'read',

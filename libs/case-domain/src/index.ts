@@ -6,6 +6,7 @@ export * from './code-lists';
 export * from './commands';
 export * from './events';
 export { upcast, upcastCaseOpenedV1, UnknownEventError, type RawEvent } from './events/upcast';
+export { readableState } from './readable-state';
 export * from './rules/access';
 export * from './rules/age';
 export * from './rules/calendar';

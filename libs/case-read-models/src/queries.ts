@@ -2,12 +2,11 @@ import type { DataSource } from 'typeorm';
 import {
   calendarDateIn,
   caseReachOf,
-  ERASED,
   evolveAll,
   initialState,
+  readableState,
   readsWholeCase,
   upcast,
-  withPersonalData,
   type CaseReach,
   type CaseState,
 } from '@remedy/case-domain';
@@ -232,13 +231,7 @@ export class CaseQueries {
   async reachOf(organisationId: string, caseId: string): Promise<CaseReach | undefined> {
     const events = await this.eventStore.readStream(caseStreamId(caseId));
     if (events.length === 0) return undefined;
-    const state = evolveAll(
-      events.map((e) =>
-        withPersonalData(upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }), ERASED),
-      ),
-      initialState,
-    );
-    return caseReachOf(state, organisationId);
+    return caseReachOf(readableState(events), organisationId);
   }
 
   /**

@@ -3,14 +3,12 @@ import { decideCase } from '@remedy/access-policy';
 import type { AuditRecord, AuditTrail } from '@remedy/audit';
 import { isRole } from '@remedy/auth';
 import {
-  caseReachOf,
-  ERASED,
-  evolveAll,
-  initialState,
-  upcast,
-  withPersonalData,
   type CaseReach,
+  caseReachOf,
   type CaseState,
+  ERASED,
+  readableState,
+  upcast,
 } from '@remedy/case-domain';
 import {
   caseStreamId,
@@ -127,15 +125,7 @@ export class AccessRequestExporter {
     state: CaseState;
   }> {
     const recorded = await this.deps.eventStore.readStream(caseStreamId(caseId));
-    const state = evolveAll(
-      recorded.map((e) =>
-        withPersonalData(
-          upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }),
-          ERASED,
-        ),
-      ),
-      initialState,
-    );
+    const state = readableState(recorded);
     return {
       reach: recorded.length === 0 ? undefined : caseReachOf(state, organisationId),
       recorded,

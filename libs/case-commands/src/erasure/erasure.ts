@@ -1,10 +1,9 @@
 import type { Pool } from 'pg';
-import { evolve, initialState, upcast, type CaseState } from '@remedy/case-domain';
+import { readableState } from '@remedy/case-domain';
 import { eraseCaseReminders, type ReminderJobData } from '@remedy/case-reminders';
 import type { CaseCipher } from '@remedy/crypto';
 import type { EventStore, RecordedEvent } from '@remedy/event-store';
 import type { Queue } from 'bullmq';
-import { withoutPersonal } from '../personal-data';
 import { caseStreamId, type CaseCommandPipeline } from '../pipeline/case-command-pipeline';
 import type { ErasureLedger, ErasureLedgerEntry } from './erasure-ledger';
 
@@ -221,11 +220,7 @@ export class Eraser {
   ): Promise<void> {
     // The domain accepts an erasure from a supervisor of the holding organisation: the holder in
     // this database (the ledger's organisation unless the case moved since the backup).
-    const state = recorded
-      .map((r) =>
-        withoutPersonal(upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data })),
-      )
-      .reduce(evolve, initialState) as CaseState;
+    const state = readableState(recorded);
     const organisationId = state.holdingOrganisationId || entry.organisationId;
     await this.options.pipeline.execute(
       entry.caseId,
