@@ -5,7 +5,7 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
-const SLOW = /(rule1-unconditional|rule8-gender|personal-data)\.spec\.ts$/;
+const SLOW = /(rule-1-unconditional-assistance|rule-7-personal-data|rule-8-gender-and-diversity)\.spec\.ts$/;
 
 class QuickFirstSequencer extends Sequencer {
   sort(tests) {

@@ -11,7 +11,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SLOW = /(rule1-unconditional|rule8-gender|personal-data)\.spec\.ts$/;
+const SLOW = /(rule-1-unconditional-assistance|rule-7-personal-data|rule-8-gender-and-diversity)\.spec\.ts$/;
 
 const specs = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
