@@ -5,7 +5,8 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
-const SLOW = /(rule-1-unconditional-assistance|rule-7-personal-data|rule-8-gender-and-diversity)\.spec\.ts$/;
+const SLOW =
+  /(rule-1-unconditional-assistance|rule-7-personal-data|rule-8-gender-and-diversity)\.spec\.ts$/;
 
 class QuickFirstSequencer extends Sequencer {
   sort(tests) {

@@ -11,11 +11,16 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SLOW = /(rule-1-unconditional-assistance|rule-7-personal-data|rule-8-gender-and-diversity)\.spec\.ts$/;
+const SLOW =
+  /(rule-1-unconditional-assistance|rule-7-personal-data|rule-8-gender-and-diversity)\.spec\.ts$/;
 
 const specs = (dir: string): string[] =>
   readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? specs(join(dir, e.name)) : e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? specs(join(dir, e.name))
+      : e.name.endsWith('.spec.ts')
+        ? [join(dir, e.name)]
+        : [],
   );
 
 const all = specs(join(__dirname, '..', 'src')).sort(
