@@ -580,6 +580,10 @@ describeWithRedis(
       await factsCaughtUp(pool);
       factsBefore = await facts(pool);
       expect(factsBefore.length).toBeGreaterThan(0);
+      // Marker: the exact adult date is kept until erasure (see the assertion after it).
+      expect(
+        (await pool.query(`SELECT 1 FROM case_adult_dates WHERE case_id = $1`, [caseId])).rowCount,
+      ).toBe(1);
       backupFile = join(backupDir, 'before-erasure.sql');
       writeFileSync(backupFile, pgDump(db.url));
     });
@@ -645,6 +649,10 @@ describeWithRedis(
       expect(
         (await pool.query(`SELECT 1 FROM person_blind_index WHERE case_id = $1`, [caseId]))
           .rowCount,
+      ).toBe(0);
+      // The 18th birthday by the exact birth date (the read side's "child now") reveals it.
+      expect(
+        (await pool.query(`SELECT 1 FROM case_adult_dates WHERE case_id = $1`, [caseId])).rowCount,
       ).toBe(0);
       expect(
         (

@@ -1,28 +1,30 @@
-import { isCalendarDate, yearOf, type AgeFacts, type CalendarDate } from '@remedy/case-domain';
-
-const AGE_OF_MAJORITY = 18;
+import { adultFrom, isChildGiven, type CalendarDate } from '@remedy/case-domain';
 
 /**
- * The first calendar day on which the person is an adult according to the readable facts only
- * (the exact birth date is personal and sealed, so the read model never sees it):
- * - an estimate (age N on date D): the day D + (18 − N) years (29 February → 1 March);
- * - only a birth year Y: 1 January of Y + 19 (a child while they may still be under 18, as the
- *   domain reads a bare birth year). This errs towards "child" (rule 3: children first);
- * - nothing known: undefined (not counted as a child unless minority is presumed).
- * A presumed minor is a child whatever this says (see `presumed_minor`).
- * Storing this date, not "child now", lets "child now" be computed at query time.
+ * "Child now" (DECISION, issue 12 item 9): the domain's one definition (`adultFrom`, `isChildGiven`
+ * of @remedy/case-domain, which the decider's `isChildOn` is made of), evaluated with the
+ * jurisdiction's today. Two stores hold `adult_from`:
+ * - `case_list.adult_from`: from the readable facts only (estimate, birth year), by the projection;
+ * - `case_adult_dates.adult_from`: the 18th birthday from the exact birth date, which is personal.
+ *   The command side writes it right after each append (it holds the clear birth date; no other
+ *   process needs the data keys), deletes it when the birth date is no longer known (a corrected
+ *   estimate, erasure) and erasure's `adult-date` step clears it again.
+ * The effective date is `COALESCE(case_adult_dates.adult_from, case_list.adult_from)`; `?child=true`
+ * is `presumed_minor OR effective > today` evaluated by PostgreSQL (`CHILD_NOW_SQL`).
  */
-export function adultFrom(age: AgeFacts): CalendarDate | undefined {
-  if (age.estimatedAge !== undefined && age.estimatedOn !== undefined) {
-    const year = yearOf(age.estimatedOn) + Math.max(0, AGE_OF_MAJORITY - age.estimatedAge);
-    const candidate = `${String(year).padStart(4, '0')}${age.estimatedOn.slice(4)}`;
-    return isCalendarDate(candidate) ? candidate : `${String(year).padStart(4, '0')}-03-01`;
-  }
-  if (age.birthYear !== undefined) return `${age.birthYear + AGE_OF_MAJORITY + 1}-01-01`;
-  return undefined;
-}
+export { adultFrom };
+
+/** The effective `adult_from` of a `case_list l LEFT JOIN case_adult_dates a` row. */
+export const ADULT_FROM_SQL = 'COALESCE(a.adult_from, l.adult_from)';
+
+/** `isChildGiven` in SQL, `$today` a calendar date parameter. */
+export const childNowSql = (today: string) =>
+  `(l.presumed_minor OR COALESCE(${ADULT_FROM_SQL} > ${today}::date, false))`;
 
 /** "Child now": presumed minor, or not yet adult on `today` (a calendar date in the jurisdiction). */
-export function isChildToday(row: { presumed_minor: boolean; adult_from: string | null }, today: CalendarDate): boolean {
-  return row.presumed_minor || (row.adult_from !== null && today < row.adult_from);
+export function isChildToday(
+  row: { presumed_minor: boolean; adult_from: string | null },
+  today: CalendarDate,
+): boolean {
+  return isChildGiven(row.presumed_minor, row.adult_from, today);
 }

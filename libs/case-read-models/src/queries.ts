@@ -12,7 +12,7 @@ import {
 } from '@remedy/case-domain';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
-import { isChildToday } from './age';
+import { ADULT_FROM_SQL, childNowSql, isChildToday } from './age';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { CaseListRow, CaseReferralRow, CaseTimelineRow } from './entities';
 import { openPersonal, type PersonalDecrypter, type PersonalView } from './personal';
@@ -41,7 +41,7 @@ export interface CaseListItem {
   readonly identificationStatus: string;
   readonly childAtOpening: boolean | null;
   readonly childAtIdentification: boolean | null;
-  /** Computed now, in the jurisdiction's time zone, from readable facts (see age.ts). */
+  /** Computed now, in the jurisdiction's time zone, with the decider's own rule (see age.ts). */
   readonly childNow: boolean;
   readonly assignedCaseworkerId: string | null;
   readonly openReferrals: number;
@@ -173,7 +173,7 @@ export class CaseQueries {
     const limit = Math.min(Math.max(1, filter.limit ?? 50), MAX_LIMIT);
     const today = this.today();
     const params: unknown[] = [organisationId];
-    const where = ['organisation_id = $1'];
+    const where = ['l.organisation_id = $1'];
     const p = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
@@ -183,7 +183,7 @@ export class CaseQueries {
     if (filter.caseworkerId) where.push(`caseworker_id = ${p(filter.caseworkerId)}`);
     if (filter.hasOpenReferrals !== undefined) where.push(filter.hasOpenReferrals ? 'open_referrals > 0' : 'open_referrals = 0');
     if (filter.child !== undefined) {
-      const child = `(presumed_minor OR (adult_from IS NOT NULL AND adult_from > ${p(today)}::date))`;
+      const child = childNowSql(p(today));
       where.push(filter.child ? child : `NOT ${child}`);
     }
     if (filter.cursor !== undefined) {
@@ -193,10 +193,10 @@ export class CaseQueries {
     }
     const rows = (await this.scoped(organisationId,
       `SELECT case_id, reference, lifecycle, identification_status, child_at_opening, child_at_identification,
-              presumed_minor, adult_from::text AS adult_from, caseworker_id, open_referrals,
+              presumed_minor, (${ADULT_FROM_SQL})::text AS adult_from, caseworker_id, open_referrals,
               next_deadline::text AS next_deadline, last_activity, last_revision::text AS last_revision,
               (${spec.key})::text AS sort_key
-         FROM case_list WHERE ${where.join(' AND ')}
+         FROM case_list l LEFT JOIN case_adult_dates a USING (case_id) WHERE ${where.join(' AND ')}
         ORDER BY ${spec.order} LIMIT ${limit + 1}`,
       params,
     )) as (CaseListRow & { sort_key: string })[];
@@ -241,9 +241,9 @@ export class CaseQueries {
   private async readableCase(organisationId: string, caseId: string): Promise<CaseListRow | undefined> {
     if (!readsWholeCase(await this.reachOf(organisationId, caseId))) return undefined;
     const rows = (await this.scoped(organisationId,
-      `SELECT *, adult_from::text AS adult_from, reflection_ends_on::text AS reflection_ends_on,
+      `SELECT l.*, (${ADULT_FROM_SQL})::text AS adult_from, reflection_ends_on::text AS reflection_ends_on,
               next_deadline::text AS next_deadline, last_revision::text AS last_revision
-         FROM case_list WHERE case_id = $1`,
+         FROM case_list l LEFT JOIN case_adult_dates a USING (case_id) WHERE l.case_id = $1`,
       [caseId],
     )) as CaseListRow[];
     return rows[0];

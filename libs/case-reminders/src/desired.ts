@@ -1,4 +1,5 @@
 import { calendarDateIn } from '@remedy/case-domain';
+import { childNowSql } from '@remedy/case-read-models';
 import {
   bestInterestsReminder,
   referralReminder,
@@ -53,10 +54,11 @@ export async function desiredReminders(
     [today, ...scope],
   )) as { referral_id: string; case_id: string; from_organisation_id: string; recorded_at: Date }[];
   const assessments = (await db.query(
-    `SELECT case_id, organisation_id, closure_requested_at FROM case_list
+    `SELECT case_id, organisation_id, closure_requested_at
+       FROM case_list l LEFT JOIN case_adult_dates a USING (case_id)
       WHERE lifecycle = 'closure_requested' AND NOT erased AND 'closure' = ANY(best_interests_pending)
         AND closure_requested_at IS NOT NULL
-        AND (presumed_minor OR (adult_from IS NOT NULL AND adult_from > $1::date)) ${caseScope}`,
+        AND ${childNowSql('$1')} ${caseScope}`,
     [today, ...scope],
   )) as { case_id: string; organisation_id: string; closure_requested_at: Date }[];
 

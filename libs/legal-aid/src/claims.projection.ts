@@ -176,8 +176,9 @@ export function foldClaim(
         ],
         paid_total: d.paidTotal,
         outstanding,
-        // The next instalment's due date when given; none once nothing is outstanding.
-        payment_due_on: outstanding > 0 ? (d.nextPaymentDueOn ?? null) : null,
+        // What is still outstanding stays due on the date it had until a payment names a new
+        // one (the next instalment's); none once nothing is outstanding.
+        payment_due_on: outstanding > 0 ? (d.nextPaymentDueOn ?? row.payment_due_on) : null,
         sealed_texts: withText(row, d.personal),
       };
       break;

@@ -18,7 +18,7 @@ export interface ErasureStep {
 }
 
 export interface CoreErasureDeps {
-  /** The command side's pool (tables `person_blind_index`, `idempotency_keys`, `due_reminders`). */
+  /** The command side's pool (tables `person_blind_index`, `case_adult_dates`, `idempotency_keys`, `due_reminders`). */
   readonly pool: Pick<Pool, 'query'>;
   readonly cipher: Pick<CaseCipher, 'destroyCaseKey'>;
   /** The reminders queue (BullMQ), when this process can reach it. */
@@ -33,6 +33,7 @@ export interface CoreErasureDeps {
  * - `case_data_keys`: the data key is destroyed (crypto-shredding; a tombstone stays), so every
  *   ciphertext of the case (events, read models, backups) is unreadable for good;  [step data-key]
  * - `person_blind_index`: the find-a-person lookup rows (keyed HMAC of name and birth date);  [person-index]
+ * - `case_adult_dates`: the 18th birthday by the exact birth date (the read side's "child now");  [adult-date]
  * - `idempotency_keys`: the stored answers and request-body hashes of the case's commands
  *   (a hash of a body is derived from personal data);  [idempotency-keys]
  * - reminders: every BullMQ job of the case in any state, and its `due_reminders` rows;  [reminders]
@@ -52,6 +53,18 @@ export function coreErasureSteps(deps: CoreErasureDeps): ErasureStep[] {
       erase: async (caseId) => ({
         rows: rows(
           await deps.pool.query('DELETE FROM person_blind_index WHERE case_id = $1', [caseId]),
+        ),
+      }),
+    },
+    {
+      // The day the person turns 18 by the exact birth date (reveals it): "child now" then
+      // follows the readable birth year, as the decider after erasure.
+      name: 'adult-date',
+      erase: async (caseId) => ({
+        rows: rows(
+          await deps.pool.query('DELETE FROM case_adult_dates WHERE lower(case_id) = lower($1)', [
+            caseId,
+          ]),
         ),
       }),
     },

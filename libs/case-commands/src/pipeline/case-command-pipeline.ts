@@ -2,9 +2,12 @@ import {
   ForbiddenException,
   Inject,
   Injectable,
+  Optional,
   PreconditionFailedException,
 } from '@nestjs/common';
+import type { Pool } from 'pg';
 import {
+  adultFrom,
   caseReachOf,
   decide,
   evolve,
@@ -26,7 +29,7 @@ import {
   type RecordedEvent,
 } from '@remedy/event-store';
 import { openEvent, sealEvent, withoutPersonal } from '../personal-data';
-import { CASE_CIPHER, CLOCK, JURISDICTION_POLICY, type Clock } from '../tokens';
+import { CASE_CIPHER, CLOCK, COMMANDS_POOL, JURISDICTION_POLICY, type Clock } from '../tokens';
 import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-policy';
 import type { CaseCommandResult, CommandContext } from './context';
 import { DomainError } from './errors';
@@ -78,6 +81,8 @@ export class CaseCommandPipeline {
     @Inject(CASE_CIPHER) private readonly cipher: CaseCipher,
     @Inject(JURISDICTION_POLICY) private readonly policy: JurisdictionPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
+    /** Where the exact adult date is kept (`case_adult_dates`); none: not kept (standalone erasure). */
+    @Optional() @Inject(COMMANDS_POOL) private readonly pool?: Pick<Pool, 'query'>,
   ) {}
 
   async execute(
@@ -150,6 +155,7 @@ export class CaseCommandPipeline {
       }));
       try {
         const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
+        await this.keepAdultDate(decision.events.reduce(evolve, state));
         return {
           result: {
             caseId,
@@ -168,6 +174,28 @@ export class CaseCommandPipeline {
         if (!retry) throw error;
       }
     }
+  }
+
+  /**
+   * "Child now" on the read side follows the decider (issue 12 item 9): the day the person turns 18
+   * by the exact birth date is personal, so it is kept here, not in an event or a projection, in
+   * `case_adult_dates` (read by @remedy/case-read-models), and deleted as soon as the state no longer
+   * knows the birth date (a corrected estimate, erasure). Like the person index, a crash between the
+   * append and this write leaves the readable-facts reading (birth year: errs towards "child")
+   * until the case's next command.
+   */
+  private async keepAdultDate(after: CaseState): Promise<void> {
+    if (!this.pool || !after.caseId) return;
+    const id = after.caseId; // as case_list.case_id holds it
+    if (after.age.birthDate === undefined) {
+      await this.pool.query('DELETE FROM case_adult_dates WHERE case_id = $1', [id]);
+      return;
+    }
+    await this.pool.query(
+      `INSERT INTO case_adult_dates (case_id, adult_from) VALUES ($1, $2::date)
+       ON CONFLICT (case_id) DO UPDATE SET adult_from = EXCLUDED.adult_from`,
+      [id, adultFrom(after.age)],
+    );
   }
 
   /** The case reference recorded when the case was opened (readable; '' when none). */

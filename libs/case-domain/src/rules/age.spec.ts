@@ -1,12 +1,17 @@
+import fc from 'fast-check';
 import {
+  adultFrom,
   AGE_OF_MAJORITY,
   ageBracket,
   ageCategory,
   ageGroupOn,
   ageOn,
+  isChildGiven,
   isChildOn,
   knownAgeOn,
+  type AgeFacts,
 } from './age';
+import type { CalendarDate } from './calendar';
 
 describe('age (rule 3)', () => {
   it('counts completed years', () => {
@@ -96,5 +101,91 @@ describe('age (rule 3)', () => {
       ),
     ).toEqual({ category: 'child' });
     expect(ageGroupOn({ presumedMinor: false }, '2026-06-15')).toBeUndefined();
+  });
+
+  describe('adultFrom: the day from which the person is an adult (what a read model stores)', () => {
+    it('is the 18th birthday with the exact birth date (29 February → 1 March)', () => {
+      expect(adultFrom({ presumedMinor: false, birthDate: '2008-01-01' })).toBe('2026-01-01');
+      expect(adultFrom({ presumedMinor: false, birthDate: '2008-02-29' })).toBe('2026-03-01');
+      expect(adultFrom({ presumedMinor: false, birthDate: '2008-02-29', birthYear: 2008 })).toBe(
+        '2026-03-01',
+      );
+    });
+    it('ages an estimate; an estimate of 18 or more is adult on every day', () => {
+      expect(adultFrom({ presumedMinor: false, estimatedAge: 16, estimatedOn: '2026-11-22' })).toBe(
+        '2028-11-22',
+      );
+      expect(adultFrom({ presumedMinor: false, estimatedAge: 15, estimatedOn: '2024-02-29' })).toBe(
+        '2027-03-01',
+      );
+      expect(adultFrom({ presumedMinor: false, estimatedAge: 20, estimatedOn: '2026-11-22' })).toBe(
+        '0001-01-01',
+      );
+    });
+    it('is 1 January of the year after the 18th with only the birth year; unknown without facts', () => {
+      expect(adultFrom({ presumedMinor: false, birthYear: 2008 })).toBe('2027-01-01');
+      expect(adultFrom({ presumedMinor: false })).toBeUndefined();
+    });
+  });
+
+  describe('isChildOn is "presumed minor, or before adultFrom" (property)', () => {
+    /** The reading by completed years, as rule 3 states it: the oracle. */
+    const byAge = (facts: AgeFacts, on: CalendarDate): boolean => {
+      if (facts.presumedMinor) return true;
+      const age = knownAgeOn(facts, on);
+      if (age !== undefined) return age < AGE_OF_MAJORITY;
+      if (facts.birthYear !== undefined) return Number(on.slice(0, 4)) - facts.birthYear <= 18;
+      return false;
+    };
+    const day = fc
+      .date({
+        min: new Date('1950-01-01T00:00:00Z'),
+        max: new Date('2060-12-31T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString().slice(0, 10));
+    // Days around 18th birthdays and year ends are where a reading by year alone goes wrong.
+    const nearBirthday = fc
+      .tuple(day, fc.integer({ min: -3, max: 3 }), fc.integer({ min: 15, max: 21 }))
+      .map(([birth, shift, years]) => {
+        const d = new Date(`${birth}T00:00:00Z`);
+        d.setUTCFullYear(d.getUTCFullYear() + years);
+        d.setUTCDate(d.getUTCDate() + shift);
+        return { birth, on: d.toISOString().slice(0, 10) };
+      });
+    const facts: fc.Arbitrary<AgeFacts> = fc.record(
+      {
+        presumedMinor: fc.boolean(),
+        birthDate: day,
+        birthYear: fc.integer({ min: 1950, max: 2060 }),
+        estimatedAge: fc.integer({ min: 0, max: 40 }),
+        estimatedOn: day,
+      },
+      { requiredKeys: ['presumedMinor'] },
+    );
+
+    it('over random facts and days', () => {
+      fc.assert(
+        fc.property(facts, day, (f, on) => {
+          expect(isChildOn(f, on)).toBe(byAge(f, on));
+          expect(isChildGiven(f.presumedMinor, adultFrom(f), on)).toBe(byAge(f, on));
+        }),
+        { numRuns: 5_000 },
+      );
+    });
+
+    it('around 18th birthdays (exact birth date, with or without its readable year)', () => {
+      fc.assert(
+        fc.property(nearBirthday, fc.boolean(), ({ birth, on }, withYear) => {
+          const f: AgeFacts = {
+            presumedMinor: false,
+            birthDate: birth,
+            ...(withYear ? { birthYear: Number(birth.slice(0, 4)) } : {}),
+          };
+          expect(isChildOn(f, on)).toBe(byAge(f, on));
+        }),
+        { numRuns: 5_000 },
+      );
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { AgeBracket, AgeCategory } from '../code-lists';
-import { yearOf, type CalendarDate } from './calendar';
+import { isCalendarDate, yearOf, type CalendarDate } from './calendar';
 
 /** Age of majority (CETS 197 art. 4(d)): a person under 18 is a child. */
 export const AGE_OF_MAJORITY = 18;
@@ -51,19 +51,56 @@ export const knownAgeOn = (facts: AgeFacts, on: CalendarDate): number | undefine
   return undefined;
 };
 
-/**
- * Is the person a child on `on` (rule 3)? A presumed minor is a child until the age is verified. With the
- * exact birth date: under 18 on that date (adult from the 18th birthday). With an estimate: the estimate
- * plus the years since. With only the readable birth year (after erasure): a child while they may still
- * be under 18, i.e. until the end of the year they turn 18.
- */
-export const isChildOn = (facts: AgeFacts, on: CalendarDate): boolean => {
-  if (facts.presumedMinor) return true;
-  const age = knownAgeOn(facts, on);
-  if (age !== undefined) return age < AGE_OF_MAJORITY;
-  if (facts.birthYear !== undefined) return yearOf(on) - facts.birthYear <= AGE_OF_MAJORITY;
-  return false;
+/** The first representable calendar day: "adult on every day" (an estimate of 18 or more). */
+const EVERY_DAY: CalendarDate = '0001-01-01';
+
+const pad4 = (year: number) => String(year).padStart(4, '0');
+
+/** `date` moved by whole years; 29 February → 1 March in a common year (as `ageOn` reads it). */
+const yearsAfter = (date: CalendarDate, years: number): CalendarDate => {
+  const moved = `${pad4(yearOf(date) + years)}${date.slice(4)}`;
+  return isCalendarDate(moved) ? moved : `${pad4(yearOf(date) + years)}-03-01`;
 };
+
+/**
+ * The first calendar day on which the person is an adult by what the case knows (the presumption of
+ * minority aside: see `isChildOn`), or undefined when nothing is known of their age. With the exact
+ * birth date: the 18th birthday (29 February → 1 March). With an estimate (age N on day D): D + (18 − N)
+ * years, and every day when N ≥ 18. With only the readable birth year Y (after erasure): 1 January of
+ * Y + 19 (a child while they may still be under 18). The 18th birthday reveals the birth date: it is
+ * personal wherever it is stored (see @remedy/case-read-models "child now").
+ */
+export const adultFrom = (facts: AgeFacts): CalendarDate | undefined => {
+  if (facts.birthDate !== undefined) return yearsAfter(facts.birthDate, AGE_OF_MAJORITY);
+  if (facts.estimatedAge !== undefined && facts.estimatedOn !== undefined) {
+    return facts.estimatedAge >= AGE_OF_MAJORITY
+      ? EVERY_DAY
+      : yearsAfter(facts.estimatedOn, AGE_OF_MAJORITY - facts.estimatedAge);
+  }
+  if (facts.birthYear !== undefined) return `${pad4(facts.birthYear + AGE_OF_MAJORITY + 1)}-01-01`;
+  return undefined;
+};
+
+/**
+ * "Child on `on`" from a presumption and an `adultFrom` date: what `isChildOn` decides, in the two
+ * values a read model stores (its SQL filter is the same comparison:
+ * `presumed_minor OR adult_from > today`).
+ */
+export const isChildGiven = (
+  presumedMinor: boolean,
+  adultFromDate: CalendarDate | null | undefined,
+  on: CalendarDate,
+): boolean =>
+  presumedMinor || (adultFromDate !== undefined && adultFromDate !== null && on < adultFromDate);
+
+/**
+ * Is the person a child on `on` (rule 3)? A presumed minor is a child until the age is verified.
+ * Otherwise a child before `adultFrom`: with the exact birth date, adult from the 18th birthday; with
+ * an estimate, the estimate plus the years since; with only the readable birth year (after erasure), a
+ * child until the end of the year they turn 18. The one definition the decider and the read side use.
+ */
+export const isChildOn = (facts: AgeFacts, on: CalendarDate): boolean =>
+  isChildGiven(facts.presumedMinor, adultFrom(facts), on);
 
 /**
  * Age group on a date, for statistics (category always when anything is known; the bracket only when it

@@ -10,6 +10,7 @@ import { CreateStatisticsTables1795600000000 } from './1795600000000-CreateStati
 import { StatisticsFactClaimBands1795600000100 } from './1795600000100-StatisticsFactClaimBands';
 import { CreateAuditTrail1795700000000 } from './1795700000000-CreateAuditTrail';
 import { RowLevelSecurity1795800000000 } from './1795800000000-RowLevelSecurity';
+import { CreateCaseAdultDates1795900000900 } from './1795900000900-CreateCaseAdultDates';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   StatisticsFactClaimBands1795600000100,
   CreateAuditTrail1795700000000,
   RowLevelSecurity1795800000000,
+  CreateCaseAdultDates1795900000900,
 ];
