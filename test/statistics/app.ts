@@ -57,3 +57,21 @@ export async function untilBuilt(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Polls until the release is built or failed; its status and the rule of a failure. */
+export async function untilSettled(
+  api: ApiApp,
+  rapporteur: TestUser,
+  releaseId: string,
+  timeoutMs = 60_000,
+): Promise<{ status: string; error: string | null }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.get(rapporteur, `/statistics/releases/${releaseId}`);
+    const body = res.json() as { status: string; error: string | null };
+    if (body.status === 'built' || body.status === 'failed')
+      return { status: body.status, error: body.error };
+    if (Date.now() > deadline) throw new Error('release not settled in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -115,3 +115,27 @@ export function protectAmounts(
   if (!amounts.ok) return amounts;
   return ok({ claims: claims.value, amounts: amounts.value });
 }
+
+/** The p of the p% dominance rule for sums of money (see README "Money"). */
+export const DOMINANCE_P_PERCENT = 15;
+
+/**
+ * The p% rule: a sum is sensitive when the second largest contributor, subtracting its own
+ * contribution from the published sum, would estimate the largest one within p %:
+ * `sum − x1 − x2 < p/100 · x1` (x1 ≥ x2 the two largest contributions, integer minor units).
+ * A sum of one or two non-zero contributions is always sensitive; a sum of 0 is not.
+ */
+export function dominated(
+  contributions: readonly number[],
+  pPercent: number = DOMINANCE_P_PERCENT,
+): boolean {
+  let x1 = 0;
+  let x2 = 0;
+  let sum = 0;
+  for (const x of contributions) {
+    sum += x;
+    if (x > x1) [x1, x2] = [x, x1];
+    else if (x > x2) x2 = x;
+  }
+  return (sum - x1 - x2) * 100 < pPercent * x1;
+}

@@ -61,7 +61,29 @@ export interface CatalogueTable {
 
 const IDENTIFIED_STATUSES = [...VICTIM_STATUSES];
 const dim = (name: string, values: readonly string[]): Dimension => ({ name, values: [...values] });
+const DECIDING_BODY_VALUES = [...DECIDING_BODIES, NOT_RECORDED] as const;
+const inList = (values: readonly string[], value: string) => values.includes(value);
+/**
+ * Counted in the victims-identified-in-year tables: a status decision in the year, and every value
+ * those tables classify by within its code list, so that each table of the population counts the
+ * same cases (their shared status margins are equal, not only declared equal).
+ */
+const identifiedCase = (r: FactRow) =>
+  identified(r) &&
+  inList(IDENTIFIED_STATUSES, r.status) &&
+  inList(SEX_GENDER, r.sex_gender) &&
+  inList(AGE_GROUPS, r.age_group) &&
+  inList(DECIDING_BODY_VALUES, r.deciding_body);
 const identified = (row: FactRow) => row.identified_in_year && row.status !== 'not_identified';
+/** Likewise for the compensation-claims tables: a claim counts in all three or in none. */
+const countedClaims = (r: FactRow) =>
+  r.claims.filter(
+    (c) =>
+      inList(REMEDY_AVENUES, c.avenue) &&
+      inList(CLAIM_OUTCOME_VALUES, c.outcome) &&
+      inList(CLAIM_PAYMENT_VALUES, c.payment) &&
+      inList(AMOUNT_BANDS, c.awardedBand),
+  );
 
 export const COOPERATION_VALUES = [NOT_RECORDED, ...LAW_ENFORCEMENT_COOPERATION] as const;
 export const CLAIM_OUTCOME_VALUES = ['pending', ...CLAIM_DECISION_OUTCOMES] as const;
@@ -78,7 +100,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
       dim('sex', SEX_GENDER),
       dim('age_group', AGE_GROUPS),
     ],
-    cellsOf: (r) => (identified(r) ? [[r.status, r.sex_gender, r.age_group]] : []),
+    cellsOf: (r) => (identifiedCase(r) ? [[r.status, r.sex_gender, r.age_group]] : []),
     maxCellsPerCase: 1,
   },
   {
@@ -88,9 +110,8 @@ export const CATALOGUE: readonly CatalogueTable[] = [
       'Cases with a status decision in the year, by the latest status and the kind of body that decided it (HTCDS vic_TraffickingStatusDecisionMakingOrg).',
     unit: 'cases',
     population: 'victims-identified-in-year',
-    dimensions: [dim('status', IDENTIFIED_STATUSES), dim('deciding_body', DECIDING_BODIES)],
-    cellsOf: (r) =>
-      identified(r) && r.deciding_body !== NOT_RECORDED ? [[r.status, r.deciding_body]] : [],
+    dimensions: [dim('status', IDENTIFIED_STATUSES), dim('deciding_body', DECIDING_BODY_VALUES)],
+    cellsOf: (r) => (identifiedCase(r) ? [[r.status, r.deciding_body]] : []),
     maxCellsPerCase: 1,
   },
   {
@@ -191,7 +212,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     unit: 'claims',
     population: 'compensation-claims',
     dimensions: [dim('avenue', REMEDY_AVENUES), dim('outcome', CLAIM_OUTCOME_VALUES)],
-    cellsOf: (r) => r.claims.map((c) => [c.avenue, c.outcome]),
+    cellsOf: (r) => countedClaims(r).map((c) => [c.avenue, c.outcome]),
     maxCellsPerCase: 3,
   },
   {
@@ -202,7 +223,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     unit: 'claims',
     population: 'compensation-claims',
     dimensions: [dim('avenue', REMEDY_AVENUES), dim('payment', CLAIM_PAYMENT_VALUES)],
-    cellsOf: (r) => r.claims.map((c) => [c.avenue, c.payment]),
+    cellsOf: (r) => countedClaims(r).map((c) => [c.avenue, c.payment]),
     maxCellsPerCase: 3,
   },
   {
@@ -213,7 +234,7 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     unit: 'claims',
     population: 'compensation-claims',
     dimensions: [dim('avenue', REMEDY_AVENUES), dim('awarded_band', AMOUNT_BANDS)],
-    cellsOf: (r) => r.claims.map((c) => [c.avenue, c.awardedBand]),
+    cellsOf: (r) => countedClaims(r).map((c) => [c.avenue, c.awardedBand]),
     maxCellsPerCase: 3,
   },
 ];
@@ -224,8 +245,13 @@ export const COMPENSATION_SUMS = {
   id: COMPENSATION_SUMS_ID,
   title: 'Compensation awarded and paid, by avenue (one table per currency)',
   description:
-    'Claims filed in the year with an award, and the sums awarded (standing award) and actually paid on them, by avenue, in integer minor units of one ISO 4217 currency per table (currencies are never mixed). Computed when the release is built from the legal-aid claim read model (amounts per claim and currency; cases whose person objects to statistical use left out): the anonymous fact rows hold amounts in bands only. The claim counts are protected like every count table (threshold k, secondary suppression, LP audit) and a sum is published exactly where its claim count is, so every published sum stands on at least k claims (@remedy/disclosure-control money cells). A currency with fewer than k such claims in the year is not listed at all. Not part of differential-privacy releases.',
+    'Claims filed in the year with an award, and the sums awarded (standing award) and actually paid on them, by avenue, in integer minor units of one ISO 4217 currency per table (currencies are never mixed). Computed when the release is built from the legal-aid claim read model (amounts per claim and currency; cases whose person objects to statistical use left out): the anonymous fact rows hold amounts in bands only. The claim counts are protected like every count table (threshold k, secondary suppression, LP audit); a sum is published only where its claim count is and no claim dominates it (p% rule, p = 15), and the total is withheld when it would give a withheld sum away. The sums of a currency of a year are published once (later releases of the year name that release). A currency with fewer than k such claims in the year is not listed at all. Only in suppression releases (not rounding, not differential privacy).',
   unit: 'claims with an award; sums in minor units of the currency',
+  /**
+   * One population per currency (`claims-with-award-EUR`, …): its counts are claims with an
+   * award, not the claims filed of the `compensation-claims` tables, so it shares no margin with them.
+   */
+  population: 'claims-with-award-<CUR>',
   dimensions: [{ name: 'avenue', values: [...REMEDY_AVENUES] }],
 } as const;
 
@@ -320,7 +346,7 @@ export function compensationAmounts(claims: readonly ClaimAmount[], k: number): 
     .map(([currency, avenues]) => {
       const spec: TableSpec = {
         id: `${COMPENSATION_SUMS_ID}-${currency}`,
-        population: `claims-with-award-${currency}`,
+        population: COMPENSATION_SUMS.population.replace('<CUR>', currency),
         dimensions: COMPENSATION_SUMS.dimensions,
       };
       const cells = [...avenues.entries()].map(([avenue, c]) => ({ at: [avenue], ...c }));

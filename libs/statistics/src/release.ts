@@ -1,12 +1,15 @@
 import {
   claimCounts,
   cryptoRandomSource,
+  dominated,
   multiply,
   noisyTable,
   protectRelease,
   publishAmounts,
   rational,
+  type CellRef,
   type DisclosureError,
+  type EarlierReleases,
   type PublishedTable,
   type RandomSource,
   type Rational,
@@ -161,7 +164,8 @@ export interface ReleaseTable {
   readonly cells: readonly {
     readonly at: readonly (string | null)[];
     readonly value: number | null;
-    readonly suppressed?: string;
+    /** Only `true`: why a cell is suppressed (primary or secondary) is never published. */
+    readonly suppressed?: true | string;
   }[];
 }
 
@@ -184,13 +188,16 @@ export interface ReleaseDocument {
     readonly unit: string;
     readonly tables: readonly {
       readonly currency: string;
+      /** The sums of this currency were published by this earlier release of the period (then none here). */
+      readonly sumsPublishedIn?: string;
       readonly dimensions: readonly { readonly name: string; readonly values: readonly string[] }[];
       readonly cells: readonly {
         readonly at: readonly (string | null)[];
         readonly claims: number | null;
         readonly awarded: number | null;
         readonly paid: number | null;
-        readonly suppressed?: string;
+        /** Some figure of the cell is withheld (count suppressed, or the sums by the p% rule). */
+        readonly suppressed?: true | string;
       }[];
     }[];
   };
@@ -218,11 +225,17 @@ const requestedTables = (request: ReleaseRequest): CatalogueTable[] =>
  * Counts the requested tables over fact rows fed in batches (the builder streams the year's rows
  * from a cursor: memory stays that of the cells, not of the rows).
  */
-export function releaseCounter(request: ReleaseRequest): {
+export function releaseCounter(
+  request: ReleaseRequest,
+  /** Other catalogue tables to count too (those earlier releases of the period showed). */
+  alsoCount: readonly string[] = [],
+): {
   add(rows: readonly FactRow[]): void;
   counts(): CountTable[];
 } {
-  const counters = requestedTables(request).map((t) => tableCounter(t, request.mode === 'dp'));
+  const counters = CATALOGUE.filter(
+    (t) => request.tables.includes(t.id) || alsoCount.includes(t.id),
+  ).map((t) => tableCounter(t, request.mode === 'dp'));
   return {
     add(rows) {
       for (const row of rows) for (const counter of counters) counter.add(row);
@@ -239,6 +252,56 @@ export interface ReleaseInput {
   readonly facts: readonly FactRow[] | { readonly counts: readonly CountTable[] };
   /** The period's claims with their exact amounts (compensation sums only; objecting cases left out). */
   readonly claimAmounts: readonly ClaimAmount[];
+  /**
+   * The releases of the same period built before this one (their published documents, in build
+   * order). Suppression and rounding releases are audited against all of them except the
+   * differential-privacy ones (see README "Several releases of one period").
+   */
+  readonly earlier?: readonly ReleaseDocument[];
+}
+
+/** Catalogue tables shown by earlier releases (counted for the multi-release audit). */
+export const earlierTableIds = (earlier: readonly ReleaseDocument[]): string[] => [
+  ...new Set(
+    earlier
+      .filter((d) => d.disclosureControl.mode !== 'dp')
+      .flatMap((d) => d.tables.map((t) => t.id)),
+  ),
+];
+
+/** Earlier releases with money sums: their claim counts are part of the audit. */
+export const earlierHaveSums = (earlier: readonly ReleaseDocument[]): boolean =>
+  earlier.some((d) => d.disclosureControl.mode !== 'dp' && d.compensationSums !== undefined);
+
+const sumsTableId = (currency: string) => `${COMPENSATION_SUMS_ID}-${currency}`;
+
+/**
+ * What the earlier (non-DP) releases of the period published, as the audit needs it: every
+ * published cell (known to the attacker), and the cells suppressed by releases at the default k
+ * or lower (carried over: they stay suppressed). Releases at a higher k do not bind later ones,
+ * so that one request cannot freeze a year; what they published is known all the same.
+ */
+function earlierOf(earlier: readonly ReleaseDocument[]): {
+  published: CellRef[];
+  suppressed: CellRef[];
+} {
+  const published: CellRef[] = [];
+  const suppressed: CellRef[] = [];
+  for (const doc of earlier) {
+    if (doc.disclosureControl.mode === 'dp') continue;
+    const binds = doc.disclosureControl.k <= DEFAULT_K;
+    const cells = [
+      ...doc.tables.flatMap((t) => t.cells.map((c) => ({ table: t.id, at: c.at, v: c.value }))),
+      ...(doc.compensationSums?.tables ?? []).flatMap((t) =>
+        t.cells.map((c) => ({ table: sumsTableId(t.currency), at: c.at, v: c.claims })),
+      ),
+    ];
+    for (const c of cells) {
+      if (c.v !== null) published.push({ table: c.table, at: c.at });
+      else if (binds) suppressed.push({ table: c.table, at: c.at });
+    }
+  }
+  return { published, suppressed };
 }
 
 export function buildRelease(
@@ -250,17 +313,24 @@ export function buildRelease(
 ): BuildResult {
   const tables = requestedTables(request);
   const dp = request.mode === 'dp';
-  let counts: readonly CountTable[];
-  if ('counts' in input.facts) counts = input.facts.counts;
+  const earlier = dp ? [] : (input.earlier ?? []).filter((d) => d.disclosureControl.mode !== 'dp');
+  let allCounts: readonly CountTable[];
+  if ('counts' in input.facts) allCounts = input.facts.counts;
   else {
-    const counter = releaseCounter(request);
+    const counter = releaseCounter(request, earlierTableIds(earlier));
     counter.add(input.facts);
-    counts = counter.counts();
+    allCounts = counter.counts();
   }
-  const money =
-    !dp && request.tables.includes(COMPENSATION_SUMS_ID)
-      ? compensationAmounts(input.claimAmounts, request.k)
-      : [];
+  const countsOf = (id: string): CountTable => {
+    const found = allCounts.find((c) => c.spec.id === id);
+    if (!found) throw new Error(`release ${releaseId}: table ${id} was not counted`);
+    return found;
+  };
+  const counts = tables.map((t) => countsOf(t.id));
+  // Money sums only in suppression releases: a rounding release would show rounded counts beside
+  // exact sums (and DP releases have none).
+  const withSums = request.mode === 'suppression' && request.tables.includes(COMPENSATION_SUMS_ID);
+  const money = withSums ? compensationAmounts(input.claimAmounts, request.k) : [];
   onProgress(40);
   const published = new Map<string, PublishedTable>();
   if (dp) {
@@ -275,11 +345,24 @@ export function buildRelease(
       published.set(table.id, noisy.value.table);
     }
   } else {
+    const before = earlierOf(earlier);
+    const own = new Set([...tables.map((t) => t.id), ...money.map((m) => m.claims.spec.id)]);
+    const context: CountTable[] = [
+      ...earlierTableIds(earlier)
+        .filter((id) => !own.has(id) && CATALOGUE.some((t) => t.id === id))
+        .map(countsOf),
+      ...(earlierHaveSums(earlier) ? compensationAmounts(input.claimAmounts, 0) : [])
+        .map((m) => claimCounts(m.claims))
+        .filter((t) => !own.has(t.spec.id)),
+    ];
+    const audit: EarlierReleases = { published: before.published, tables: context };
     const protectedRelease = protectRelease(
       [...counts, ...money.map((m) => claimCounts(m.claims))],
       {
         k: request.k,
         ...(request.roundingBase !== null ? { roundingBase: request.roundingBase } : {}),
+        previouslySuppressed: before.suppressed,
+        ...(earlier.length > 0 ? { earlier: audit } : {}),
       },
     );
     if (!protectedRelease.ok) return protectedRelease;
@@ -293,21 +376,39 @@ export function buildRelease(
     const paid = publishAmounts(m.paid, claims);
     if (!awarded.ok) return awarded;
     if (!paid.ok) return paid;
+    const firstPublication = earlier.find((d) =>
+      d.compensationSums?.tables.some(
+        (t) => t.currency === m.currency && t.cells.some((c) => c.awarded !== null),
+      ),
+    );
+    const withheld = sumsWithheld(
+      input.claimAmounts.filter((c) => c.currency === m.currency && c.awarded > 0),
+      claims,
+    );
     sums.push({
       currency: m.currency,
+      ...(firstPublication ? { sumsPublishedIn: firstPublication.releaseId } : {}),
       dimensions: COMPENSATION_SUMS.dimensions.map((d) => ({
         name: d.name,
         values: [...d.values],
       })),
       cells: claims.cells.map((c, i) =>
         c.suppressed
-          ? { at: [...c.at], claims: null, awarded: null, paid: null, suppressed: c.suppressed }
-          : {
-              at: [...c.at],
-              claims: c.value,
-              awarded: awarded.value.cells[i]!.amountMinor,
-              paid: paid.value.cells[i]!.amountMinor,
-            },
+          ? { at: [...c.at], claims: null, awarded: null, paid: null, suppressed: true as const }
+          : firstPublication || withheld.has(c.at[0] ?? null)
+            ? {
+                at: [...c.at],
+                claims: c.value,
+                awarded: null,
+                paid: null,
+                suppressed: true as const,
+              }
+            : {
+                at: [...c.at],
+                claims: c.value,
+                awarded: awarded.value.cells[i]!.amountMinor,
+                paid: paid.value.cells[i]!.amountMinor,
+              },
       ),
     });
   }
@@ -334,11 +435,11 @@ export function buildRelease(
         .get(t.id)!
         .cells.map((c) =>
           c.suppressed
-            ? { at: [...c.at], value: null, suppressed: c.suppressed }
+            ? { at: [...c.at], value: null, suppressed: true as const }
             : { at: [...c.at], value: c.value },
         ),
     })),
-    ...(!dp && request.tables.includes(COMPENSATION_SUMS_ID)
+    ...(withSums
       ? {
           compensationSums: {
             id: COMPENSATION_SUMS.id,
@@ -350,6 +451,32 @@ export function buildRelease(
       : {}),
   };
   return { ok: true, document };
+}
+
+/**
+ * The avenues (null: the total) whose sums are withheld by the p% dominance rule: a cell whose
+ * awarded or paid sum is dominated; then, when the sums withheld among the avenues (with those
+ * whose claim count is suppressed) are a single avenue or dominated together, the total as well,
+ * so that the total minus the published avenues does not give them away.
+ */
+function sumsWithheld(claims: readonly ClaimAmount[], counts: PublishedTable): Set<string | null> {
+  const withheld = new Set<string | null>();
+  const isDominated = (cs: readonly ClaimAmount[]) =>
+    dominated(cs.map((c) => c.awarded)) || dominated(cs.map((c) => c.paid));
+  const hiddenAvenues: string[] = [];
+  for (const cell of counts.cells) {
+    const avenue = cell.at[0] ?? null;
+    if (avenue === null) continue;
+    const of = claims.filter((c) => c.avenue === avenue);
+    if (cell.suppressed || isDominated(of)) {
+      hiddenAvenues.push(avenue);
+      if (!cell.suppressed) withheld.add(avenue);
+    }
+  }
+  const union = claims.filter((c) => hiddenAvenues.includes(c.avenue));
+  if (hiddenAvenues.length === 1 || (hiddenAvenues.length > 1 && isDominated(union)))
+    withheld.add(null);
+  return withheld;
 }
 
 export const DP_NOTE =
@@ -374,7 +501,7 @@ export function releaseCsv(doc: ReleaseDocument): string {
           t.unit,
           cell,
           c.value,
-          c.suppressed ? `suppressed_${c.suppressed}` : '',
+          c.suppressed ? 'suppressed' : '',
         ]
           .map(csvField)
           .join(','),
@@ -384,7 +511,7 @@ export function releaseCsv(doc: ReleaseDocument): string {
   for (const t of doc.compensationSums?.tables ?? []) {
     for (const c of t.cells) {
       const cell = `avenue=${c.at[0] ?? 'Total'};currency=${t.currency}`;
-      const flag = c.suppressed ? `suppressed_${c.suppressed}` : '';
+      const flag = (v: number | null) => (v === null ? 'suppressed' : '');
       lines.push(
         [
           doc.releaseId,
@@ -393,7 +520,7 @@ export function releaseCsv(doc: ReleaseDocument): string {
           'claims with an award',
           cell,
           c.claims,
-          flag,
+          flag(c.claims),
         ]
           .map(csvField)
           .join(','),
@@ -406,7 +533,7 @@ export function releaseCsv(doc: ReleaseDocument): string {
           `awarded, ${t.currency} minor units`,
           cell,
           c.awarded,
-          flag,
+          flag(c.awarded),
         ]
           .map(csvField)
           .join(','),
@@ -419,7 +546,7 @@ export function releaseCsv(doc: ReleaseDocument): string {
           `paid, ${t.currency} minor units`,
           cell,
           c.paid,
-          flag,
+          flag(c.paid),
         ]
           .map(csvField)
           .join(','),

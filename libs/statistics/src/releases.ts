@@ -16,6 +16,8 @@ import type { FactRow } from './facts';
 import { STATISTICS_FACTS_PROJECTION } from './facts.projection';
 import {
   buildRelease,
+  earlierHaveSums,
+  earlierTableIds,
   epsilonOf,
   releaseCounter,
   requestKey,
@@ -344,36 +346,64 @@ export class StatisticsReleases {
     await job.updateProgress(5);
     const position = row.request.asOfPosition ? parsePosition(row.request.asOfPosition) : undefined;
     const { request } = toStored(row);
-    const withSums = request.mode !== 'dp' && request.tables.includes(COMPENSATION_SUMS_ID);
-    if (position) {
-      await this.caughtUp(releaseId, STATISTICS_FACTS_PROJECTION, position);
-      if (withSums) await this.caughtUp(releaseId, LEGAL_AID_PROJECTION, position);
-    }
-    await job.updateProgress(15);
-    const counter = releaseCounter(request);
-    const claimAmounts = await this.readYear(Number(request.period), counter, withSums);
-    await job.updateProgress(25);
-    let lastProgress = 25;
-    const facts = { counts: counter.counts() };
-    const built = buildRelease(releaseId, request, { facts, claimAmounts }, (p) => {
-      lastProgress = p;
-    });
-    await job.updateProgress(lastProgress);
-    if (!built.ok) {
+    // Builds of one period are serialised (a session advisory lock on a connection of their own):
+    // each is audited against every release of the period built before it.
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    const lockKey = `remedy.statistics.period-build:${request.period}`;
+    try {
+      await lock.query(`SELECT pg_advisory_lock(hashtextextended($1, 0))`, [lockKey]);
+      const earlier =
+        request.mode === 'dp' ? [] : await this.builtReleasesOf(request.period, releaseId);
+      const withSums =
+        request.mode !== 'dp' &&
+        (request.tables.includes(COMPENSATION_SUMS_ID) || earlierHaveSums(earlier));
+      if (position) {
+        await this.caughtUp(releaseId, STATISTICS_FACTS_PROJECTION, position);
+        if (withSums) await this.caughtUp(releaseId, LEGAL_AID_PROJECTION, position);
+      }
+      await job.updateProgress(15);
+      const counter = releaseCounter(request, earlierTableIds(earlier));
+      const claimAmounts = await this.readYear(Number(request.period), counter, withSums);
+      await job.updateProgress(25);
+      let lastProgress = 25;
+      const facts = { counts: counter.counts() };
+      const built = buildRelease(releaseId, request, { facts, claimAmounts, earlier }, (p) => {
+        lastProgress = p;
+      });
+      await job.updateProgress(lastProgress);
+      if (!built.ok) {
+        await this.dataSource.query(
+          `UPDATE statistics_releases SET status = 'failed', error = $2 WHERE release_id = $1 AND status <> 'built'`,
+          [releaseId, built.error.rule],
+        );
+        return 'failed';
+      }
+      const body = JSON.stringify(built.document);
       await this.dataSource.query(
-        `UPDATE statistics_releases SET status = 'failed', error = $2 WHERE release_id = $1 AND status <> 'built'`,
-        [releaseId, built.error.rule],
+        `UPDATE statistics_releases SET status = 'built', body = $2, digest = $3, signature = $4, error = NULL, built_at = clock_timestamp()
+          WHERE release_id = $1 AND status <> 'built'`,
+        [releaseId, body, sha256Hex(body), signer.sign(body)],
       );
-      return 'failed';
+    } finally {
+      await lock
+        .query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [lockKey])
+        .catch(() => undefined);
+      await lock.release();
     }
-    const body = JSON.stringify(built.document);
-    await this.dataSource.query(
-      `UPDATE statistics_releases SET status = 'built', body = $2, digest = $3, signature = $4, error = NULL, built_at = now()
-        WHERE release_id = $1 AND status <> 'built'`,
-      [releaseId, body, sha256Hex(body), signer.sign(body)],
-    );
     await job.updateProgress(100);
     return 'built';
+  }
+
+  /** The releases of a period built so far (their published documents, in build order). */
+  private async builtReleasesOf(period: string, except: string): Promise<ReleaseDocument[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT body FROM statistics_releases
+        WHERE status = 'built' AND request->>'period' = $1 AND release_id <> $2
+        ORDER BY built_at, release_id`,
+      [period, except],
+    )) as { body: string }[];
+    return rows.map((r) => parseRelease(r.body));
   }
 }
 

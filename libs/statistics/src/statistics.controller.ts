@@ -82,7 +82,6 @@ export class StatisticsController {
         })),
         {
           ...COMPENSATION_SUMS,
-          population: 'compensation-claims',
           dimensions: COMPENSATION_SUMS.dimensions.map((d) => ({ ...d, values: [...d.values] })),
         },
       ],

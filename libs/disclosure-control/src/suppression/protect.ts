@@ -24,6 +24,24 @@ export interface ProtectOptions {
   readonly previouslySuppressed?: readonly CellRef[];
   /** Refuse catalogues whose audit needs more LP unknowns than this (default 5000). */
   readonly maxAuditVariables?: number;
+  /**
+   * Everything earlier releases of the same period published (any mode but differential privacy,
+   * any k, any table selection): the multi-release audit (README "Several releases of one
+   * period"). The attacker is assumed to know how the data changed between the releases, so a
+   * figure published earlier is known now: it protects no suppressed quantity, and if it now
+   * counts 1 to k-1 the release is refused (`REVISION_WOULD_DISCLOSE`).
+   */
+  readonly earlier?: EarlierReleases;
+}
+
+export interface EarlierReleases {
+  /** Every cell an earlier release of the period published as a figure (rounded or exact). */
+  readonly published: readonly CellRef[];
+  /**
+   * The current true counts of tables that earlier releases showed and this one does not, so
+   * that the audit can use what was published of them; they are audited, never published.
+   */
+  readonly tables?: readonly CountTable[];
 }
 
 export interface AuditedCell {
@@ -65,15 +83,37 @@ export function protectRelease(
   if (roundingBase !== null && !isValidBase(roundingBase))
     return refuse('INVALID_INPUT', 'roundingBase must be an integer of at least 2');
 
-  const built = buildReleaseGraph(tables, options.maxAuditVariables);
+  const ownIds = new Set(isList(tables) ? tables.map((t) => t.spec?.id) : []);
+  const context = (options.earlier?.tables ?? []).filter((t) => !ownIds.has(t.spec?.id));
+  const built = buildReleaseGraph(
+    isList(tables) ? [...tables, ...context] : tables,
+    options.maxAuditVariables,
+  );
   if (!built.ok) return built;
   const graph = built.value;
+  const own = graph.tables.slice(0, tables.length);
+  /** Quantities this release shows: the only ones it can suppress. */
+  const ownKeys = new Set(own.flatMap((t) => t.keys));
+  /** Quantities an earlier release of the period published: known to the attacker. */
+  const known = new Set<string>();
+  for (const ref of options.earlier?.published ?? []) {
+    const key = keyOfRef(graph, ref);
+    if (key === null) continue;
+    if (key instanceof Error) return refuse('INVALID_INPUT', key.message);
+    known.add(key);
+  }
   const status = new Map<string, SuppressionReason>();
 
   for (const key of graph.order) {
     const count = graph.quantities.get(key)!.count;
-    if ((count > 0 && count < k) || (count === 0 && zeros === 'suppress'))
+    if ((count > 0 && count < k) || (count === 0 && zeros === 'suppress')) {
+      if (known.has(key))
+        return refuse(
+          'REVISION_WOULD_DISCLOSE',
+          'a figure published by an earlier release of this period now counts fewer than k: a revision would show how it changed',
+        );
       status.set(key, 'primary');
+    } else if (!ownKeys.has(key) && !known.has(key)) status.set(key, 'secondary'); // never published
   }
   for (const ref of options.previouslySuppressed ?? []) {
     const key = keyOfRef(graph, ref);
@@ -81,12 +121,19 @@ export function protectRelease(
     if (key instanceof Error) return refuse('INVALID_INPUT', key.message);
     if (!status.has(key)) status.set(key, 'secondary');
   }
+  /** Unknown to the attacker: suppressed now and never published before. */
+  const hidden = (key: string): boolean => status.has(key) && !known.has(key);
 
   const rank = rankOf(graph);
   const pick = (candidates: Iterable<string>): string | undefined => {
     let best: string | undefined;
     for (const key of candidates)
-      if (!status.has(key) && (best === undefined || compareRanks(rank(key), rank(best)) < 0))
+      if (
+        !status.has(key) &&
+        !known.has(key) &&
+        ownKeys.has(key) &&
+        (best === undefined || compareRanks(rank(key), rank(best)) < 0)
+      )
         best = key;
     return best;
   };
@@ -97,12 +144,12 @@ export function protectRelease(
       for (const group of graph.groups) {
         const members = [group.total, ...group.parts];
         for (;;) {
-          const suppressed = members.filter((key) => status.has(key));
+          const suppressed = members.filter(hidden);
           if (suppressed.length === 0) break;
           const partsSum = group.parts
-            .filter((key) => status.has(key))
+            .filter(hidden)
             .reduce((sum, key) => sum + graph.quantities.get(key)!.count, 0);
-          const exposed = suppressed.length === 1 || (!status.has(group.total) && partsSum < k);
+          const exposed = suppressed.length === 1 || (!hidden(group.total) && partsSum < k);
           if (!exposed) break;
           const candidate = pick(group.parts) ?? pick([group.total]);
           if (candidate === undefined) break;
@@ -117,27 +164,33 @@ export function protectRelease(
   const audit = new Map<string, Interval>();
   let system: AuditSystem | null = null;
   for (;;) {
-    const next = graph.order.find((key) => status.has(key) && !audit.has(key));
+    const next = graph.order.find((key) => hidden(key) && !audit.has(key));
     if (next === undefined) break;
-    system ??= new AuditSystem(graph, (key) => status.has(key));
+    system ??= new AuditSystem(graph, hidden);
     const interval = system.interval(next);
     if (widthOf(interval) >= k - WIDTH_TOLERANCE) {
       audit.set(next, interval);
       continue;
     }
-    const own = (graph.groupsOf.get(next) ?? []).flatMap((g) => [
+    const partners = (graph.groupsOf.get(next) ?? []).flatMap((g) => [
       graph.groups[g]!.total,
       ...graph.groups[g]!.parts,
     ]);
-    const candidate = pick(own) ?? pick(fallbackCandidates(graph, next, status));
-    if (candidate === undefined)
+    const candidate = pick(partners) ?? pick(fallbackCandidates(graph, next, status));
+    if (candidate === undefined) {
+      if (options.earlier)
+        return refuse(
+          'REVISION_WOULD_DISCLOSE',
+          'with what earlier releases of this period published, no further suppression keeps every suppressed figure at least k wide',
+        );
       throw new Error('disclosure-control: no cell left to suppress, yet the audit fails');
+    }
     status.set(candidate, 'secondary');
     heuristic();
     system = null;
   }
 
-  const publishedTables: PublishedTable[] = graph.tables.map(({ spec, keys }) => {
+  const publishedTables: PublishedTable[] = own.map(({ spec, keys }) => {
     const coordinates = cubeCoordinates(spec);
     const cells = coordinates.map((at, i): PublishedCell => {
       const key = keys[i]!;
@@ -148,13 +201,14 @@ export function protectRelease(
     });
     return { spec, cells };
   });
+  const isOwn = (ref: CellRef) => ownIds.has(ref.table);
   const suppressed = graph.order
-    .filter((key) => status.has(key))
-    .flatMap((key) => graph.quantities.get(key)!.refs);
+    .filter((key) => status.has(key) && ownKeys.has(key))
+    .flatMap((key) => graph.quantities.get(key)!.refs.filter(isOwn));
   const auditedCells = graph.order
-    .filter((key) => status.has(key))
+    .filter((key) => hidden(key) && ownKeys.has(key))
     .map((key) => ({
-      cell: graph.quantities.get(key)!.refs[0]!,
+      cell: graph.quantities.get(key)!.refs.find(isOwn)!,
       reason: status.get(key)!,
       interval: audit.get(key)!,
     }));
