@@ -12,7 +12,7 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
 
 /** Served without a token (no user to audit). */
-const PUBLIC = new Set(['/health', '/health/ready', '/metrics', '/docs-json']);
+const PUBLIC = new Set(['/health', '/health/ready', '/docs-json']);
 /**
  * Never audited: the OpenAPI UI, and the queue dashboard's static assets (no data). The dashboard
  * itself (a Fastify plugin, not Nest) records its requests through its own hook.

@@ -79,6 +79,7 @@ if (missing) {
         REDIS_URL: redis.url,
         EVENTSTORE_CONNECTION_STRING: undefined,
         REMEDY_JURISDICTION_TIMEZONE: TZ,
+        METRICS_PORT: String(await freePort()),
       });
       // The worker's part, in this process: the cases projection and the reminder runtime.
       h = await openReadSide(db.url, [casesProjection]);
@@ -221,12 +222,16 @@ if (missing) {
       const down = Date.now();
       const readiness = await api.request(undefined, { method: 'GET', url: '/health/ready' });
       expect(readiness.statusCode).toBe(503);
-      expect(readiness.json()).toMatchObject({ queue: { status: 'down', kind: 'redis' } });
+      expect(readiness.json()).toEqual({ status: 'error' }); // the details are the operators'
+      const details = await api.internal('/health/ready');
+      expect(details.status).toBe(503);
+      expect(await details.json()).toMatchObject({ queue: { status: 'down', kind: 'redis' } });
       expect(Date.now() - down).toBeLessThan(10_000);
       // Anything else that touches the queue answers without a 5xx other than 503, in bounded time.
       const scrape = Date.now();
-      const metrics = await api.request(undefined, { method: 'GET', url: '/metrics' });
-      expect([200, 503]).toContain(metrics.statusCode);
+      const metrics = await api.internal('/metrics');
+      expect([200, 503]).toContain(metrics.status);
+      await metrics.text();
       expect(Date.now() - scrape).toBeLessThan(QUEUE_CONNECT_TIMEOUT_MS + 5_000);
 
       // Commands do not need the queue: acknowledged while it is down.

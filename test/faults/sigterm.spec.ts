@@ -40,11 +40,14 @@ describe('SIGTERM to the API and the worker under load (fault test)', () => {
   let dataDir: string;
   let pool: Pool;
   const children: Child[] = [];
+  // The internal listeners are open, as in production: they must not keep a process alive.
+  let metricsPorts: { api: number; worker: number };
 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'remedy-sigterm-'));
     pool = new Pool({ connectionString: db.url, max: 3 });
+    metricsPorts = { api: await freePort(), worker: await freePort() };
   });
 
   afterAll(async () => {
@@ -62,6 +65,8 @@ describe('SIGTERM to the API and the worker under load (fault test)', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
+      METRICS_PORT: String(metricsPorts.api),
+      WORKER_METRICS_PORT: String(metricsPorts.worker),
     };
     delete env.REDIS_URL;
     delete env.EVENTSTORE_CONNECTION_STRING;
@@ -73,7 +78,7 @@ describe('SIGTERM to the API and the worker under load (fault test)', () => {
     return c;
   };
   const startWorker = () => {
-    const c = spawnTs(join(ROOT, 'apps', 'worker', 'src', 'main.ts'), [], envFor(3000)); // the worker listens on no port
+    const c = spawnTs(join(ROOT, 'apps', 'worker', 'src', 'main.ts'), [], envFor(3000)); // the worker has no public port
     children.push(c);
     return c;
   };
@@ -109,6 +114,12 @@ describe('SIGTERM to the API and the worker under load (fault test)', () => {
       api.line(/"msg":"api listening"/, 1, 90_000),
       worker.line(/"msg":"worker started"/, 1, 90_000),
     ]);
+    // Both internal listeners serve their metrics (and must not keep their process alive below).
+    for (const p of [metricsPorts.api, metricsPorts.worker]) {
+      const scrape = await fetch(`http://127.0.0.1:${p}/metrics`);
+      expect(scrape.status).toBe(200);
+      await scrape.text();
+    }
     const base = `http://127.0.0.1:${port}`;
     const post = (token: string, path: string, body: object) =>
       fetch(`${base}${path}`, {

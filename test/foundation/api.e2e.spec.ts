@@ -10,7 +10,9 @@ import { DataSource } from 'typeorm';
 import { AuthModule, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
 import { EVENT_STORE, EventStore, formatPosition } from '@remedy/event-store';
 import { configureHttpApp, ReadsProjections, ReadYourWritesInterceptor } from '@remedy/http';
-import { PlatformModule } from '@remedy/platform';
+import { MetricsModule } from '@remedy/observability';
+import { InternalListenerModule, PlatformModule } from '@remedy/platform';
+import { freePort } from '../faults/support/processes';
 import { HealthController } from '../../apps/api/src/health/health.controller';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
@@ -21,10 +23,11 @@ import {
 } from '../projections/support/counter-projection';
 
 /**
- * The foundation end to end: identity on every route but the public list, health, OpenAPI, and
- * read-your-writes through X-Min-Position against a real projection runner (no sleeps).
+ * The foundation end to end: identity on every route but the public list, health (the status on
+ * the public port, the details on the internal listener), OpenAPI, and read-your-writes through
+ * X-Min-Position against a real projection runner (no sleeps).
  */
-const PUBLIC_ROUTES = ['/health', '/health/ready', '/docs', '/docs-json', '/metrics'];
+const PUBLIC_ROUTES = ['/health', '/health/ready', '/docs', '/docs-json'];
 const projection = counterProjection({ name: 'test.counters', table: 'test_counters' });
 
 @Controller('counters')
@@ -37,6 +40,11 @@ class CountersController {
   }
 }
 
+/** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
+type HealthDetails = Record<string, { status: string; head?: string }> & {
+  projections: { name: string }[];
+};
+
 describe('API foundation (Fastify, local issuer, read your writes)', () => {
   let db: TestDatabase;
   let dataDir: string;
@@ -44,6 +52,7 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
   let issuer: LocalTokenIssuer;
   let token: string;
   let routes: RouteInfo[];
+  let internalUrl: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -58,6 +67,9 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
     process.env.READ_YOUR_WRITES_TIMEOUT_MS = '2000';
     delete process.env.REDIS_URL;
     delete process.env.EVENTSTORE_CONNECTION_STRING;
+    const metricsPort = await freePort();
+    process.env.METRICS_PORT = String(metricsPort);
+    internalUrl = `http://127.0.0.1:${metricsPort}`;
 
     @Module({
       imports: [
@@ -66,6 +78,8 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
           useFactory: async () =>
             new IssuerVerifierList([await LocalTokenIssuer.load({ dataDir })]),
         }),
+        MetricsModule.forRoot({ app: 'api', defaultMetrics: false }),
+        InternalListenerModule.forRoot({ app: 'api' }),
       ],
       controllers: [CountersController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],
@@ -99,15 +113,39 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
   const get = (url: string, headers: Record<string, string> = {}) =>
     app.inject({ method: 'GET', url, headers });
 
-  it('serves /health with every dependency and projection, and /health/ready', async () => {
-    const res = await get('/health');
-    expect(res.statusCode).toBe(200);
-    const body = res.json();
+  it('answers anonymous /health and /health/ready with the status only, and /metrics with 404', async () => {
+    for (const url of ['/health', '/health/ready']) {
+      const res = await get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: 'ok' });
+      expect(res.body).not.toMatch(/postgres|head|position|projection|kind/);
+    }
+    // Not a route at all: the same 404 as any unknown path, with or without a token.
+    const metrics = await get('/metrics');
+    expect(metrics.statusCode).toBe(404);
+    expect(metrics.body).not.toContain('remedy_');
+    expect((await get('/metrics', { authorization: `Bearer ${token}` })).statusCode).toBe(404);
+    const unknown = await get(`/no-such-path-${randomUUID()}`);
+    expect([metrics.statusCode, metrics.headers['content-type']]).toEqual([
+      unknown.statusCode,
+      unknown.headers['content-type'],
+    ]);
+  });
+
+  it('serves every dependency and projection on the internal listener, bound to 127.0.0.1', async () => {
+    const res = await fetch(`${internalUrl}/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as HealthDetails;
+    expect(body.status).toBe('ok');
     expect(body.database.status).toBe('up');
     expect(body.eventStore).toMatchObject({ status: 'up', kind: 'postgres' });
+    expect(body.eventStore.head).toEqual(expect.any(String));
     expect(body.queue).toMatchObject({ status: 'up', kind: 'postgres' });
     expect(body.projections.map((p: { name: string }) => p.name)).toEqual(['test.counters']);
-    expect((await get('/health/ready')).statusCode).toBe(200);
+    expect((await fetch(`${internalUrl}/health/ready`)).status).toBe(200);
+    const scrape = await fetch(`${internalUrl}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toMatch(/remedy_http_requests_total\{[^}]*route="\/health"/);
   });
 
   it('serves the OpenAPI document without a token', async () => {
@@ -188,14 +226,18 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
   });
 
   // Last: it takes the database away from the running app.
-  it('answers 503 on /health/ready (and details on /health) when the database is gone', async () => {
+  it('answers 503 on /health/ready (details on the internal listener only) when the database is gone', async () => {
     await db.drop({ immediately: true }); // DROP DATABASE ... WITH (FORCE): every connection of the app is cut
     const ready = await get('/health/ready');
     expect(ready.statusCode).toBe(503);
-    expect(ready.json().database.status).toBe('down');
-    expect(ready.json().eventStore.status).toBe('down');
+    expect(ready.json()).toEqual({ status: 'error' });
     const health = await get('/health');
     expect(health.statusCode).toBe(200);
-    expect(health.json().status).toBe('degraded');
+    expect(health.json()).toEqual({ status: 'degraded' });
+    const details = await fetch(`${internalUrl}/health/ready`);
+    expect(details.status).toBe(503);
+    const body = (await details.json()) as HealthDetails;
+    expect(body.database.status).toBe('down');
+    expect(body.eventStore.status).toBe('down');
   });
 });

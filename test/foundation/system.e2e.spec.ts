@@ -13,12 +13,19 @@ import { projectionStatus } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
 import type { WorkerModule as WorkerModuleClass } from '../../apps/worker/src/worker.module';
+import { freePort } from '../faults/support/processes';
 import { createTestDatabase, TestDatabase } from '../support/database';
+
+/** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
+type HealthDetails = Record<string, { status: string; head?: string }> & {
+  projections: { name: string }[];
+};
 
 /**
  * The real compositions (apps/api's ApiModule, apps/worker's WorkerModule) on one database, as
  * `npm start` runs them: a command through the API becomes events, the worker's projection
- * runners turn them into the read models the API serves, and /metrics reports what happened.
+ * runners turn them into the read models the API serves, and /metrics on each process's internal
+ * listener reports what happened.
  */
 describe('the whole system: API and worker compositions', () => {
   let db: TestDatabase;
@@ -27,6 +34,7 @@ describe('the whole system: API and worker compositions', () => {
   let worker: INestApplicationContext | undefined;
   let pool: Pool;
   let issuer: LocalTokenIssuer;
+  let internal: { api: string; worker: string };
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -36,6 +44,10 @@ describe('the whole system: API and worker compositions', () => {
     process.env.LOG_LEVEL = 'silent';
     delete process.env.REDIS_URL;
     delete process.env.EVENTSTORE_CONNECTION_STRING;
+    const [apiPort, workerPort] = [await freePort(), await freePort()];
+    process.env.METRICS_PORT = String(apiPort);
+    process.env.WORKER_METRICS_PORT = String(workerPort);
+    internal = { api: `http://127.0.0.1:${apiPort}`, worker: `http://127.0.0.1:${workerPort}` };
     // Imported only now: ConfigModule validates the environment when the module is declared.
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { ApiModule } = require('../../apps/api/src/api.module') as {
@@ -134,10 +146,35 @@ describe('the whole system: API and worker compositions', () => {
     expect(detail.headers.etag).toBe('"0"');
   });
 
-  it('reports the HTTP, append, projection-lag and queue-depth series at /metrics', async () => {
-    const res = await api.inject({ method: 'GET', url: '/metrics' });
-    expect(res.statusCode).toBe(200);
-    const text = res.body;
+  it('answers anonymous /metrics with 404 and /health with the status only on the public port', async () => {
+    const metrics = await api.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(404);
+    expect(metrics.body).not.toContain('remedy_');
+    for (const url of ['/health', '/health/ready']) {
+      const res = await api.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/) });
+    }
+  });
+
+  it("serves each process's health details on its internal listener", async () => {
+    for (const url of [internal.api, internal.worker]) {
+      const res = await fetch(`${url}/health`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as HealthDetails;
+      expect(body).toMatchObject({
+        database: { status: 'up', kind: 'postgresql' },
+        eventStore: { status: 'up', kind: 'postgres', head: expect.any(String) },
+        queue: { status: 'up', kind: 'postgres' },
+      });
+      expect(body.projections.length).toBe(ALL_PROJECTIONS.length);
+    }
+  });
+
+  it("reports the HTTP, append, projection-lag and queue-depth series at the API's internal /metrics, and the worker's own", async () => {
+    const res = await fetch(`${internal.api}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
     expect(text).toMatch(/remedy_http_requests_total\{[^}]*route="\/cases"[^}]*\} [1-9]/);
     expect(text).toMatch(/remedy_http_request_duration_seconds_bucket\{/);
     expect(text).toMatch(/remedy_events_appended_total\{[^}]*type="CaseOpened"[^}]*\} 1/);
@@ -151,6 +188,11 @@ describe('the whole system: API and worker compositions', () => {
     expect(text).toContain('process_resident_memory_bytes');
     // No id of any kind in a label.
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    const worker = await fetch(`${internal.worker}/metrics`);
+    expect(worker.status).toBe(200);
+    const workerText = await worker.text();
+    expect(workerText).toMatch(/remedy_projection_lag_events\{[^}]*app="worker"/);
+    expect(workerText).not.toContain('app="api"');
   });
 
   it('lists every queue of the system on the admin queue dashboard', async () => {

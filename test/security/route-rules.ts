@@ -64,10 +64,10 @@ const caseRead = (may: readonly Role[]): RouteRule => ({ case: may, refusedFirst
 const ADMIN: RouteRule = { org: ['admin'] };
 
 export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
-  // Public: health, metrics, the OpenAPI document and UI.
+  // Public: health (its status only), the OpenAPI document and UI. Metrics are on the internal
+  // listener, not a route of the API.
   'GET /health': PUBLIC,
   'GET /health/ready': PUBLIC,
-  'GET /metrics': PUBLIC,
   'GET /docs': PUBLIC,
   'GET /docs/': PUBLIC,
   'GET /docs/*': PUBLIC,

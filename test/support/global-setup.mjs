@@ -19,6 +19,11 @@ async function freePort() {
 }
 
 export default async function globalSetup() {
+  // The internal listeners (METRICS_PORT, WORKER_METRICS_PORT) are off in tests: test files run
+  // side by side, and the real ApiModule/WorkerModule would all open 9464/9465. A test of the
+  // listener sets a free port of its own.
+  process.env.METRICS_PORT = '0';
+  process.env.WORKER_METRICS_PORT = '0';
   const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
   if (url) {
     process.env.TEST_DATABASE_URL = url;
@@ -48,5 +53,7 @@ export default async function globalSetup() {
   if (process.env.REDIS_URL) console.log(`[tests] Redis: ${process.env.REDIS_URL}`);
   else console.log('[tests] REDIS_URL not set: queue tests use the BullMQ PostgreSQL backend only');
   if (!process.env.EVENTSTORE_CONNECTION_STRING)
-    console.log('[tests] EVENTSTORE_CONNECTION_STRING not set: EventStoreDB contract suite is skipped');
+    console.log(
+      '[tests] EVENTSTORE_CONNECTION_STRING not set: EventStoreDB contract suite is skipped',
+    );
 }

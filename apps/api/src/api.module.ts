@@ -12,7 +12,7 @@ import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
 import { LegalAidModule } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
-import { PlatformModule } from '@remedy/platform';
+import { InternalListenerModule, PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
@@ -33,6 +33,8 @@ import { SessionController } from './session/session.controller';
       useFactory: (config: RemedyConfig) => ({ level: config.logLevel, app: 'api' }),
     }),
     MetricsModule.forRoot({ app: 'api' }),
+    // /metrics and detailed /health for operators, apart from the public port (METRICS_*).
+    InternalListenerModule.forRoot({ app: 'api' }),
     AuthModule.forRootAsync({
       inject: [REMEDY_CONFIG],
       // The local issuer, plus the OIDC provider of the OIDC_* settings when set.

@@ -129,6 +129,11 @@ async function main(): Promise<number> {
   }
 
   logDeployment(config, (line) => process.stdout.write(`${line}\n`), 'supervisor');
+  const { host, apiPort, workerPort } = config.internalListener;
+  const at = (port: number | null) => (port === null ? 'off' : `${host}:${port}`);
+  log(
+    `internal listeners (/metrics, /health details): api ${at(apiPort)}, worker ${at(workerPort)}`,
+  );
   mkdirSync(config.dataDir, { recursive: true });
 
   let db: EmbeddedDatabase | undefined;

@@ -6,11 +6,11 @@ import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { claimDeadlineReminders } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
-import { PlatformModule } from '@remedy/platform';
+import { InternalListenerModule, PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
 
-/** The background process: projection runners and queue processors, no HTTP. */
+/** The background process: projection runners and queue processors; no public HTTP, only its internal listener. */
 @Module({
   imports: [
     PlatformModule.forRoot({
@@ -23,6 +23,8 @@ import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
       useFactory: (config: RemedyConfig) => ({ level: config.logLevel, app: 'worker' }),
     }),
     MetricsModule.forRoot({ app: 'worker' }),
+    // /metrics and detailed /health for operators, apart from the public port (METRICS_*).
+    InternalListenerModule.forRoot({ app: 'worker' }),
     CaseRemindersModule.forWorker({ sources: [claimDeadlineReminders()] }),
     StatisticsModule.forWorker(),
     // The retention schedule: its sweep and erase jobs erase through the case erase command.

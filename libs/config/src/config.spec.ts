@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       dataDir: resolve(__dirname, '../../..', '.remedy-data'),
       erasureLedgerPath: resolve(__dirname, '../../..', '.remedy-data', 'erasure-ledger.jsonl'),
       port: 3000,
+      internalListener: { host: '127.0.0.1', apiPort: 9464, workerPort: 9465, token: undefined },
       logLevel: 'info',
       projectionReadyMaxLagSeconds: 30,
       readYourWritesTimeoutMs: 2000,
@@ -194,7 +195,47 @@ describe('loadConfig', () => {
     ).toBe('embedded');
   });
 
+  it('given the METRICS_* settings, when loaded, then the internal listeners follow them; 0 turns one off', () => {
+    const token = 'a'.repeat(40);
+    expect(
+      loadConfig({
+        DATABASE_URL: DB,
+        METRICS_HOST: '0.0.0.0',
+        METRICS_PORT: '0',
+        WORKER_METRICS_PORT: '9100',
+        METRICS_TOKEN: token,
+      }).internalListener,
+    ).toEqual({ host: '0.0.0.0', apiPort: null, workerPort: 9100, token });
+    expect(loadConfig({ DATABASE_URL: DB, METRICS_HOST: 'localhost' }).internalListener.host).toBe(
+      'localhost',
+    );
+  });
+
+  it('given clashing ports or a short METRICS_TOKEN, when loaded, then each is named and the token never repeated', () => {
+    const e = errorOf(() =>
+      loadConfig({
+        DATABASE_URL: DB,
+        PORT: '8080',
+        METRICS_PORT: '8080',
+        WORKER_METRICS_PORT: '8080',
+        METRICS_TOKEN: 'short-secret',
+      }),
+    );
+    expect(e.problems.map((p) => p.message)).toEqual([
+      'METRICS_TOKEN must be 32-512 printable characters without spaces',
+      'METRICS_PORT must differ from PORT',
+      'WORKER_METRICS_PORT must differ from PORT and METRICS_PORT',
+    ]);
+    expect(e.message).not.toContain('short-secret');
+  });
+
   it.each([
+    ['METRICS_PORT', '65536', "METRICS_PORT must be an integer 0-65535 (0: off) (got '65536')"],
+    [
+      'METRICS_HOST',
+      'http://x',
+      "METRICS_HOST must be an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0 (got 'http://x')",
+    ],
     ['PORT', '0', "PORT must be an integer 1-65535 (got '0')"],
     ['PORT', '65536', "PORT must be an integer 1-65535 (got '65536')"],
     ['PORT', '80.5', "PORT must be an integer 1-65535 (got '80.5')"],

@@ -20,6 +20,8 @@ export interface RemedyConfig {
   /** The erasure ledger file (ERASURE_LEDGER_PATH; default `<dataDir>/erasure-ledger.jsonl`). */
   readonly erasureLedgerPath: string;
   readonly port: number;
+  /** The internal listeners (metrics, detailed health) of the API and the worker. */
+  readonly internalListener: InternalListenerConfig;
   readonly logLevel: LogLevel;
   readonly projectionReadyMaxLagSeconds: number;
   readonly readYourWritesTimeoutMs: number;
@@ -34,6 +36,17 @@ export interface RemedyConfig {
   /** Browser origins allowed by CORS; empty: CORS closed. */
   readonly corsOrigins: readonly string[];
   readonly deployment: Deployment;
+}
+
+/** METRICS_* settings: where the API and the worker serve `/metrics` and detailed `/health`. */
+export interface InternalListenerConfig {
+  readonly host: string;
+  /** The API's port; null: no internal listener in the API. */
+  readonly apiPort: number | null;
+  /** The worker's port; null: no internal listener in the worker. */
+  readonly workerPort: number | null;
+  /** Bearer token a request must carry; undefined: none asked. */
+  readonly token: string | undefined;
 }
 
 /** OIDC_* settings. Claims are names or dotted paths (`realm_access.roles`). */
@@ -99,6 +112,7 @@ export function parseSettings(
     problems.push({ key: 'DATABASE_URL', message: describeProblem('DATABASE_URL', undefined) });
   }
   problems.push(...oidcProblems(settings, problems));
+  problems.push(...portProblems(settings));
   return problems.length > 0
     ? { ok: false, problems }
     : { ok: true, settings: settings as ParsedSettings };
@@ -120,6 +134,20 @@ function oidcProblems(settings: Record<string, unknown>, found: ConfigProblem[])
       if (settings[key] !== undefined)
         problems.push({ key, message: `${key} is set but OIDC_ISSUER is not` });
   }
+  return problems;
+}
+
+/** The API's port and the two internal listeners' ports (when on) are distinct: one machine may run all three. */
+function portProblems(settings: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { PORT, METRICS_PORT, WORKER_METRICS_PORT } = settings;
+  if (METRICS_PORT && METRICS_PORT === PORT)
+    problems.push({ key: 'METRICS_PORT', message: 'METRICS_PORT must differ from PORT' });
+  if (WORKER_METRICS_PORT && [PORT, METRICS_PORT].includes(WORKER_METRICS_PORT))
+    problems.push({
+      key: 'WORKER_METRICS_PORT',
+      message: 'WORKER_METRICS_PORT must differ from PORT and METRICS_PORT',
+    });
   return problems;
 }
 
@@ -151,6 +179,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     dataDir: s.REMEDY_DATA_DIR,
     erasureLedgerPath: s.ERASURE_LEDGER_PATH ?? join(s.REMEDY_DATA_DIR, 'erasure-ledger.jsonl'),
     port: s.PORT,
+    internalListener: Object.freeze({
+      host: s.METRICS_HOST,
+      apiPort: s.METRICS_PORT || null,
+      workerPort: s.WORKER_METRICS_PORT || null,
+      token: s.METRICS_TOKEN,
+    }),
     logLevel: s.LOG_LEVEL,
     projectionReadyMaxLagSeconds: s.PROJECTION_READY_MAX_LAG_SECONDS,
     readYourWritesTimeoutMs: s.READ_YOUR_WRITES_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { referenceRatesSetting } from './reference-rates';
@@ -162,6 +163,38 @@ export const SETTINGS = {
     describe: 'an integer 1-65535',
     doc: 'HTTP port of the API. Default 3000.',
   },
+  METRICS_HOST: {
+    schema: withDefault(
+      z
+        .string()
+        .trim()
+        .refine((v) => isIP(v) !== 0 || /^(?=.{1,253}$)[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(v)),
+      '127.0.0.1',
+    ),
+    describe: 'an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0',
+    doc: 'Address of the internal listeners (`GET /metrics` for Prometheus, `GET /health` and `/health/ready` with every detail), one in the API and one in the worker. Default 127.0.0.1 (the same machine or container only); set 0.0.0.0 only on a private network the scraper shares (docker/compose.yml), or with `METRICS_TOKEN`. The public port answers `/metrics` with 404 and `/health` with its status only.',
+  },
+  METRICS_PORT: {
+    schema: withDefault(integer(0, 65535), '9464'),
+    describe: 'an integer 0-65535 (0: off)',
+    doc: "Port of the API's internal listener (see `METRICS_HOST`). 0: none. Default 9464.",
+  },
+  WORKER_METRICS_PORT: {
+    schema: withDefault(integer(0, 65535), '9465'),
+    describe: 'an integer 0-65535 (0: off)',
+    doc: "Port of the worker's internal listener (see `METRICS_HOST`); differs from `METRICS_PORT`, since `npm start` runs both on one machine. 0: none. Default 9465.",
+  },
+  METRICS_TOKEN: {
+    schema: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^[\x21-\x7e]{32,512}$/),
+    ),
+    describe: '32-512 printable characters without spaces',
+    secret: true,
+    doc: 'Set: the internal listeners answer 401 unless the request carries `Authorization: Bearer <METRICS_TOKEN>` (Prometheus: `authorization: { credentials_file: ... }`). Unset: anyone who reaches `METRICS_HOST` may read them.',
+  },
   LOG_LEVEL: {
     schema: withDefault(z.enum(LOG_LEVELS), 'info'),
     describe: `one of ${LOG_LEVELS.join(', ')}`,
@@ -258,7 +291,7 @@ export const SETTINGS = {
   RATE_LIMIT_PER_MINUTE: {
     schema: withDefault(integer(1, 1_000_000), '600'),
     describe: 'an integer 1-1000000',
-    doc: 'Requests a user (by token subject; without a token, an address) may make per minute before 429 with Retry-After; /health and /metrics are exempt. Counted in Redis when `REDIS_URL` is set, else per process. Default 600.',
+    doc: 'Requests a user (by token subject; without a token, an address) may make per minute before 429 with Retry-After; /health and /health/ready are exempt. Counted in Redis when `REDIS_URL` is set, else per process. Default 600.',
   },
   CORS_ORIGINS: {
     schema: optional(commaList(isOrigin)),

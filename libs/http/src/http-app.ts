@@ -67,7 +67,8 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
       .setTitle(options.title ?? 'Remedy API')
       .setDescription(
         'Event-sourced case management for assisting victims of human trafficking. ' +
-          'Every route but /health, /health/ready, /docs, /docs-json and /metrics needs a bearer token.',
+          'Every route but /health, /health/ready (their status only), /docs and /docs-json needs a bearer token. ' +
+          'Metrics and detailed health are on the internal listener (METRICS_HOST, METRICS_PORT), not here.',
       )
       .setVersion('0.1')
       .addBearerAuth()

@@ -26,7 +26,7 @@ export interface RateLimitOptions {
   readonly windowMs?: number;
   /** Set: counts shared by every API process in Redis. Unset: counted in this process. */
   readonly redisUrl?: string | undefined;
-  /** Paths never limited (exact, query ignored); default `/health`, `/health/ready`, `/metrics`. */
+  /** Paths never limited (exact, query ignored); default `/health`, `/health/ready`. */
   readonly exemptPaths?: readonly string[];
 }
 
@@ -42,7 +42,7 @@ export interface HttpSecurityOptions {
   readonly uiPaths?: readonly string[];
 }
 
-const DEFAULT_EXEMPT_PATHS = ['/health', '/health/ready', '/metrics'];
+const DEFAULT_EXEMPT_PATHS = ['/health', '/health/ready'];
 
 /** JSON answers: nothing may be loaded, framed or submitted from them. */
 const API_CSP = {

@@ -5,4 +5,4 @@ export * from './logging/logger.module';
 export * from './metrics/metrics';
 export * from './metrics/append-metrics';
 export * from './metrics/metrics.module';
-export * from './metrics/serve-metrics';
+export * from './metrics/internal-listener';

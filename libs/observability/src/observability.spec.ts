@@ -14,7 +14,13 @@ import {
   LocalTokenIssuer,
 } from '@remedy/auth';
 import { ProblemExceptionFilter } from '@remedy/http';
-import { MetricsModule, ObservabilityLoggerModule } from './index';
+import {
+  METRICS,
+  MetricsModule,
+  ObservabilityLoggerModule,
+  serveInternal,
+  type Metrics,
+} from './index';
 
 /** Both modules with the real global AuthGuard of @remedy/auth, as apps/api composes them. */
 const lines: string[] = [];
@@ -65,7 +71,7 @@ describe('logging and metrics behind the real auth guard', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('serves /metrics without a token, logs the verified actor, never the token, and counts the 401', async () => {
+  it('logs the verified actor, never the token, counts the 401, and serves the counts on the internal listener only', async () => {
     const actor = {
       userId: randomUUID(),
       organisationId: randomUUID(),
@@ -80,9 +86,20 @@ describe('logging and metrics behind the real auth guard', () => {
       headers: { authorization: `Bearer ${token}`, 'x-request-id': 'auth-1' },
     });
     expect(me.status).toBe(200);
-    const scrape = await fetch(`${baseUrl}/metrics`);
-    expect(scrape.status).toBe(200);
-    const metrics = await scrape.text();
+    // The public port has no /metrics (even with a valid token); the internal listener has.
+    expect((await fetch(`${baseUrl}/metrics`)).status).toBe(404);
+    expect(
+      (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(404);
+    const internal = await serveInternal({ metrics: app.get<Metrics>(METRICS), port: 0 });
+    let metrics: string;
+    try {
+      const scrape = await fetch(`http://127.0.0.1:${internal.port}/metrics`);
+      expect(scrape.status).toBe(200);
+      metrics = await scrape.text();
+    } finally {
+      await internal.close();
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const entries = lines

@@ -42,7 +42,11 @@ function withTimeout<T>(p: Promise<T>, ms = CHECK_TIMEOUT_MS): Promise<T> {
 const reason = (e: unknown) =>
   e instanceof Error ? (e.name === 'Error' ? e.message : e.name) : 'error';
 
-/** Health of every dependency and projection, computed from the stores on each call. */
+/**
+ * Health of every dependency and projection, computed from the stores on each call. The details
+ * (kinds, event store head, positions, lag) are for operators: the internal listener serves them
+ * (InternalListenerModule); the public `/health` answers the status only.
+ */
 @Injectable()
 export class HealthService {
   constructor(
@@ -66,6 +70,16 @@ export class HealthService {
       queue.status === 'up' &&
       projections.every((p) => p.status === 'ok');
     return { status: ok ? 'ok' : 'degraded', database, eventStore, queue, projections };
+  }
+
+  /** Ready to serve: every dependency up and no projection lagging beyond PROJECTION_READY_MAX_LAG_SECONDS. */
+  static isReady(report: HealthReport): boolean {
+    return (
+      report.database.status === 'up' &&
+      report.eventStore.status === 'up' &&
+      report.queue.status === 'up' &&
+      !report.projections.some((p) => p.status === 'lagging')
+    );
   }
 
   private async database(): Promise<DependencyHealth> {

@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Test } from '@nestjs/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
+import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { configureHttpApp } from '@remedy/http';
 import type { ApiModule as ApiModuleClass } from '../../../apps/api/src/api.module';
 import { collectRoutes, type RouteInfo } from '../../support/routes';
@@ -15,6 +16,8 @@ export interface RealApi {
   token(roles: readonly Role[], organisationId?: string): Promise<string>;
   /** app.inject with an optional bearer token. */
   request(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** GET on the API's internal listener (metrics, health details); needs METRICS_PORT in env. */
+  internal(path: string): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -42,6 +45,7 @@ export async function startRealApi(env: Record<string, string | undefined>): Pro
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const issuer = await LocalTokenIssuer.load({ dataDir: process.env.REMEDY_DATA_DIR! });
+  const { host, apiPort } = app.get<RemedyConfig>(REMEDY_CONFIG).internalListener;
   return {
     app,
     routes,
@@ -56,6 +60,11 @@ export async function startRealApi(env: Record<string, string | undefined>): Pro
           ...(options.headers ?? {}),
         },
       }) as Promise<LightMyRequestResponse>,
+    internal: (path) => {
+      if (apiPort === null)
+        throw new Error('startRealApi: set METRICS_PORT to reach the internal listener');
+      return fetch(`http://${host}:${apiPort}${path}`);
+    },
     close: () => app.close(),
   };
 }

@@ -1,36 +1,47 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@remedy/auth';
-import { HealthReport, HealthService } from '@remedy/platform';
+import { HealthService } from '@remedy/platform';
 
+class HealthStatus {
+  @ApiProperty({ enum: ['ok', 'degraded', 'error'] })
+  readonly status!: 'ok' | 'degraded' | 'error';
+}
+
+/**
+ * Public health: the status only, for load balancers and container checks. The details
+ * (dependencies and their kinds, the event store's head, projection positions and lag) are the
+ * operators': the internal listener serves them (METRICS_HOST/METRICS_PORT, InternalListenerModule).
+ */
 @ApiTags('health')
 @Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Always 200: the details of every dependency and projection. */
+  /** Liveness: always 200; `degraded` when a dependency is down or a projection is behind. */
   @Get()
-  @ApiOkResponse({
-    description: 'Database, event store, queue backend and projection positions and lag',
-  })
-  report(): Promise<HealthReport> {
-    return this.health.report();
+  @ApiOkResponse({ type: HealthStatus, description: '`ok` or `degraded`; no details' })
+  async report(): Promise<HealthStatus> {
+    return { status: (await this.health.report()).status };
   }
 
   /** 503 when a dependency is down or a projection lags beyond PROJECTION_READY_MAX_LAG_SECONDS. */
   @Get('ready')
-  @ApiOkResponse({ description: 'Ready to serve' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down or a projection lags' })
-  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
-    const report = await this.health.report();
-    const ready =
-      report.database.status === 'up' &&
-      report.eventStore.status === 'up' &&
-      report.queue.status === 'up' &&
-      !report.projections.some((p) => p.status === 'lagging');
+  @ApiOkResponse({ type: HealthStatus, description: 'Ready to serve: `ok`' })
+  @ApiServiceUnavailableResponse({
+    type: HealthStatus,
+    description: 'A dependency is down or a projection lags: `error`',
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthStatus> {
+    const ready = HealthService.isReady(await this.health.report());
     void reply.status(ready ? 200 : 503);
-    return report;
+    return { status: ready ? 'ok' : 'error' };
   }
 }

@@ -136,7 +136,7 @@ function completionFields(req: RawRequest): Record<string, unknown> {
 }
 
 export interface HttpLoggingConfig extends LoggerConfig {
-  /** Paths (exact, without query) whose requests are not logged; default `/metrics`, `/health`, `/health/ready`. */
+  /** Paths (exact, without query) whose requests are not logged; default `/health`, `/health/ready`. */
   readonly ignorePaths?: readonly string[];
 }
 
@@ -156,7 +156,7 @@ export interface HttpLoggingConfig extends LoggerConfig {
 export function httpLoggerOptions(
   config: HttpLoggingConfig = {},
 ): PinoHttpOptions<RawRequest, ServerResponse> {
-  const ignored = new Set(config.ignorePaths ?? ['/metrics', '/health', '/health/ready']);
+  const ignored = new Set(config.ignorePaths ?? ['/health', '/health/ready']);
   const transport = config.destination ? undefined : prettyTransport(config.pretty);
   return {
     ...loggerOptions(config),

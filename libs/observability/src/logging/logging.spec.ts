@@ -216,9 +216,9 @@ describe('structured request logs with redaction (Nest on Fastify)', () => {
     expect(capture.text()).not.toContain('MARKER_404');
   });
 
-  it('does not log /metrics scrapes', async () => {
-    const scrape = await request('GET', '/metrics', { 'x-request-id': 'scrape-1' });
-    expect(scrape.status).toBe(404); // no MetricsModule here: the path alone is ignored
+  it('does not log health probes', async () => {
+    const scrape = await request('GET', '/health/ready', { 'x-request-id': 'scrape-1' });
+    expect(scrape.status).toBe(404); // no health controller here: the path alone is ignored
     await flush();
     expect(capture.lines().filter((l) => l.requestId === 'scrape-1')).toEqual([]);
   });

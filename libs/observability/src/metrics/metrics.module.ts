@@ -1,8 +1,5 @@
 import {
-  Controller,
   DynamicModule,
-  Get,
-  Header,
   Inject,
   Injectable,
   Module,
@@ -10,9 +7,7 @@ import {
   type ModuleMetadata,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
-import { Public } from '@remedy/auth';
 import {
   createMetrics,
   type Metrics,
@@ -33,8 +28,6 @@ export const METRICS_OPTIONS = Symbol('METRICS_OPTIONS');
 export const PROJECTION_STATUS_SOURCE = Symbol('PROJECTION_STATUS_SOURCE');
 /** As {@link PROJECTION_STATUS_SOURCE}, for a {@link QueueDepthSource}. */
 export const QUEUE_DEPTH_SOURCE = Symbol('QUEUE_DEPTH_SOURCE');
-
-export const METRICS_PATH = 'metrics';
 
 export type MetricsModuleOptions = MetricsOptions;
 
@@ -80,26 +73,6 @@ class HttpMetricsInstaller implements OnModuleInit {
   }
 }
 
-@ApiTags('observability')
-@Controller()
-export class MetricsController {
-  constructor(@Inject(METRICS) private readonly metrics: Metrics) {}
-
-  /** Prometheus text exposition; public (scraped without a token), never carries ids. */
-  @Public()
-  @Get(METRICS_PATH)
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  @ApiProduces('text/plain')
-  @ApiOkResponse({
-    description: 'Prometheus metrics (text exposition format)',
-    schema: { type: 'string' },
-  })
-  scrape(): Promise<string> {
-    return this.metrics.scrape();
-  }
-}
-
 function metricsProvider() {
   return {
     provide: METRICS,
@@ -122,9 +95,10 @@ function metricsProvider() {
 }
 
 /**
- * Prometheus metrics of one app instance: `GET /metrics` (public), HTTP request count and latency
- * by method, route template and status (a Fastify `onResponse` hook), and the {@link METRICS}
- * provider (global) for `recordJobFailed(queue)` and `withAppendMetrics(store, metrics)`.
+ * Prometheus metrics of one app instance: HTTP request count and latency by method, route
+ * template and status (a Fastify `onResponse` hook), and the {@link METRICS} provider (global) for
+ * `recordJobFailed(queue)` and `withAppendMetrics(store, metrics)`. No route on the app's own
+ * (public) port: `serveInternal()` serves the registry on the internal listener.
  * Projection lag and queue depths are read from the given sources at each scrape.
  *
  *   MetricsModule.forRoot({ app: 'api' })
@@ -133,8 +107,7 @@ function metricsProvider() {
  *     useFactory: (s: ProjectionStatusService) => ({ app: 'api', projectionStatus: () => s.status() }),
  *   })
  *
- * An app without HTTP (the worker) can import it too: there is then no route and no hook, and
- * `serveMetrics()` can expose the registry on a port of its own.
+ * An app without HTTP (the worker) can import it too: there is then no hook.
  */
 @Module({})
 export class MetricsModule {
@@ -158,7 +131,6 @@ export class MetricsModule {
       module: MetricsModule,
       global: true,
       imports,
-      controllers: [MetricsController],
       providers: [optionsProvider as never, metricsProvider(), HttpMetricsInstaller],
       exports: [METRICS],
     };

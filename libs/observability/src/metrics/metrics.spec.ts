@@ -9,15 +9,14 @@ import {
   ParseUUIDPipe,
   UseGuards,
 } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { IS_PUBLIC_KEY } from '@remedy/auth';
 import { PostgresEventStore, WrongExpectedVersionError, type NewEvent } from '@remedy/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { withAppendMetrics } from './append-metrics';
 import { createMetrics, type Metrics, type ProjectionStatus, type QueueDepth } from './metrics';
-import { METRICS, MetricsController, MetricsModule, QUEUE_DEPTH_SOURCE } from './metrics.module';
-import { serveMetrics } from './serve-metrics';
+import { METRICS, MetricsModule, QUEUE_DEPTH_SOURCE } from './metrics.module';
+import { serveInternal, type InternalListener } from './internal-listener';
 
 interface Series {
   readonly name: string;
@@ -107,10 +106,11 @@ class TestAppModule {}
 
 describe('MetricsModule on Fastify', () => {
   let app: NestFastifyApplication;
+  let internal: InternalListener;
   let baseUrl: string;
   const get = (path: string) => fetch(baseUrl + path);
   const scrape = async () => {
-    const response = await get('/metrics');
+    const response = await fetch(`http://127.0.0.1:${internal.port}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
@@ -124,8 +124,10 @@ describe('MetricsModule on Fastify', () => {
     });
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
+    internal = await serveInternal({ metrics: app.get<Metrics>(METRICS), port: 0 });
   });
   afterAll(async () => {
+    await internal?.close();
     await app.close();
   });
 
@@ -213,9 +215,10 @@ describe('MetricsModule on Fastify', () => {
     expect(value(series, 'nodejs_heap_size_used_bytes', {})).toBeGreaterThan(0);
   });
 
-  it('marks GET /metrics public for the auth guard', () => {
-    const reflector = new Reflector();
-    expect(reflector.get(IS_PUBLIC_KEY, MetricsController.prototype.scrape)).toBe(true);
+  it("adds no route to the app's own port: GET /metrics there is an unknown path (404)", async () => {
+    const response = await get('/metrics');
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('remedy_');
   });
 });
 
@@ -260,7 +263,7 @@ describe('createMetrics', () => {
   it('serves a registry on a port of its own (apps without HTTP)', async () => {
     const metrics = createMetrics({ defaultMetrics: false, app: 'worker' });
     metrics.recordJobFailed('exports');
-    const server = await serveMetrics(metrics, { port: 0 });
+    const server = await serveInternal({ metrics, port: 0 });
     try {
       const response = await fetch(`http://127.0.0.1:${server.port}/metrics`);
       expect(response.status).toBe(200);
