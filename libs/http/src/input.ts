@@ -43,15 +43,19 @@ export function jsonTooDeep(raw: Buffer | string, max = MAX_JSON_DEPTH): boolean
   return false;
 }
 
-/** The 400 of a body nested deeper than {@link MAX_JSON_DEPTH}. */
+/**
+ * The 400 of a body nested deeper than {@link MAX_JSON_DEPTH}. It carries `statusCode` too, as
+ * Fastify's own errors do, for plugins with an error handler of their own (the queue dashboard).
+ */
 export function tooDeep(max = MAX_JSON_DEPTH): BadRequestException {
   const reason = `nested deeper than ${max} levels`;
-  return new BadRequestException({
+  const error = new BadRequestException({
     statusCode: 400,
     error: 'Bad Request',
     message: `Invalid input: body (${reason})`,
     fields: [{ field: 'body', reason }],
   });
+  return Object.assign(error, { statusCode: 400 });
 }
 
 /**
