@@ -110,6 +110,20 @@ const BAD_QUERY_VALUES = [
   '{}',
   'x'.repeat(3_000),
 ];
+/**
+ * Issue 12: a value no answer may quote. Bad text, ids that are no ids and over-long path
+ * parameters carry it; no response body may contain it.
+ */
+const MARKER = 'MRKR7f3e';
+const BAD_TEXT = [`${MARKER}\u0000`, `${MARKER}\ud800`, `\udc00${MARKER}`, `${MARKER}\u001b`];
+/** Ids that are no UUID (one over Fastify's default 100-character parameter limit). */
+const NOT_IDS = [MARKER, `${MARKER}-not-a-uuid`, `${MARKER}${'x'.repeat(3_000)}`, `${MARKER}%00`];
+/** Bodies nested far deeper than MAX_JSON_DEPTH (32). */
+const DEPTH_BOMBS = [
+  '{"a":'.repeat(3_000) + '1' + '}'.repeat(3_000),
+  `{"${MARKER}":${'['.repeat(2_000)}${']'.repeat(2_000)}}`,
+];
+const UUID_G = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const WRONG_FOR: Record<string, unknown[]> = {
   string: [12345, true, {}, [1, 2], { $ne: null }, 1.5],
   number: ['12', 'abc', {}, [], true, '1e3'],
@@ -244,6 +258,20 @@ describe('ten thousand bad requests across every route of the API (fault test)',
       .replace(':organisationId', ids.organisationId)
       .replace(/:[A-Za-z0-9_]+/g, randomUUID());
 
+  /** The paths of the body's string fields, one level into nested objects. */
+  function textFields(schema: Schema | undefined): string[][] {
+    const paths: string[][] = [];
+    for (const [name, raw] of Object.entries(schema?.properties ?? {})) {
+      const prop = resolve(raw);
+      if (prop.type === 'string' && !prop.enum) paths.push([name]);
+      for (const [inner, innerRaw] of Object.entries(prop.properties ?? {})) {
+        const p = resolve(innerRaw);
+        if (p.type === 'string' && !p.enum) paths.push([name, inner]);
+      }
+    }
+    return paths;
+  }
+
   /** A body whose properties all have a value of the wrong type (the schema says which). */
   function wrongTypedBody(rng: Rng, schema: Schema): Record<string, unknown> | undefined {
     const props = Object.entries(schema.properties ?? {});
@@ -284,7 +312,8 @@ describe('ten thousand bad requests across every route of the API (fault test)',
    * What the defect calls for: exactly 401, 400 or 413; exactly the policy's refusal (403 / 404:
    * `refused`, with `status`); any 4xx; or only "not a 5xx" (benign).
    */
-  type Expect = 'unauthorized' | 'bad' | 'refused' | 'too-large' | 'client-error' | 'no-5xx';
+  type Expect =
+    'unauthorized' | 'bad' | 'refused' | 'not-found' | 'too-large' | 'client-error' | 'no-5xx';
   interface Generated {
     readonly kind: string;
     readonly route: RouteInfo;
@@ -326,7 +355,17 @@ describe('ten thousand bad requests across every route of the API (fault test)',
     const base = { method, url: goodUrl(route) };
     const kinds = ['token', 'path-id', 'query', 'header', 'method'];
     if (hasBody(route))
-      kinds.push('malformed', 'non-object', 'unknown-field', 'wrong-type', 'huge', 'content-type');
+      kinds.push(
+        'malformed',
+        'non-object',
+        'unknown-field',
+        'wrong-type',
+        'huge',
+        'content-type',
+        'depth-bomb',
+        'bad-text',
+      );
+    if (route.url.includes(':')) kinds.push('not-an-id');
     if (refusedTokens(route.method, route.url).length) kinds.push('refused');
     const kind = PUBLIC(route.url) ? rng.pick(['query', 'header', 'method']) : rng.pick(kinds);
     switch (kind) {
@@ -436,6 +475,58 @@ describe('ten thousand bad requests across every route of the API (fault test)',
                 payload: '{"zz_unknown":1}',
               },
             };
+      }
+      case 'depth-bomb':
+        // Issue 12 item 5: refused before parsing (400), never a RangeError 500.
+        return {
+          kind,
+          route,
+          expect: 'bad',
+          options: {
+            ...base,
+            headers: { ...allowedAuth(), ...json },
+            payload: rng.pick(DEPTH_BOMBS),
+          },
+        };
+      case 'bad-text': {
+        // Issue 12 item 6: NUL, lone surrogates, control characters in any text field (or, for a
+        // body without one, an unknown field): 400 naming the field, before anything is stored.
+        const fields = textFields(schema);
+        const field = fields.length ? rng.pick(fields) : [`zz_${rng.int(100)}`];
+        const body: Record<string, unknown> =
+          route.url === '/cases' ? structuredClone(OPEN_CASE_BODY) : {};
+        let at: Record<string, unknown> = body;
+        for (const part of field.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+        at[field[field.length - 1]!] = rng.pick(BAD_TEXT);
+        return {
+          kind,
+          route,
+          // A route without a body schema ignores its body (its answer is its own).
+          expect: schema ? 'bad' : 'client-error',
+          options: {
+            ...base,
+            headers: { ...allowedAuth(), ...json },
+            payload: JSON.stringify(body),
+          },
+        };
+      }
+      case 'not-an-id': {
+        // Issue 12 item 7: an id that is no id (over-long too): 401 without a token, then 404
+        // for a caller the policy lets through, even with an invalid body (404 before 400).
+        const id = rng.pick(NOT_IDS);
+        const anonymous = rng.next() < 0.4;
+        const url = route.url.replace(/:[A-Za-z0-9_]+/g, id);
+        return {
+          kind,
+          route,
+          expect: anonymous ? 'unauthorized' : 'not-found',
+          options: {
+            method,
+            url,
+            headers: { ...(anonymous ? {} : allowedAuth()), ...json },
+            ...(hasBody(route) ? { payload: `{"zz_unknown":"${MARKER}"}` } : {}),
+          },
+        };
       }
       case 'huge':
         return {
@@ -623,12 +714,19 @@ describe('ten thousand bad requests across every route of the API (fault test)',
               ? status === 400
               : expectation === 'refused'
                 ? status === g.status
-                : expectation === 'too-large'
-                  ? status === 413
-                  : expectation === 'client-error'
-                    ? status >= 400
-                    : true);
-        if (!ok && failures.length < 20) {
+                : expectation === 'not-found'
+                  ? status === 404
+                  : expectation === 'too-large'
+                    ? status === 413
+                    : expectation === 'client-error'
+                      ? status >= 400
+                      : true);
+        // No answer quotes the input: the marker, nor an id of the URL in an error.
+        const echoes =
+          res.body.includes(MARKER) ||
+          (status >= 400 &&
+            (String(g.options.url).match(UUID_G) ?? []).some((id) => res.body.includes(id)));
+        if ((!ok || echoes) && failures.length < 20) {
           failures.push(
             `#${i} ${g.kind} ${route.method} ${route.url} → ${String(g.options.method)} ${String(g.options.url).slice(0, 120)}: ${status} ${res.body.slice(0, 200)}`,
           );
@@ -658,8 +756,11 @@ describe('ten thousand bad requests across every route of the API (fault test)',
       'query',
       'header',
       'refused',
+      'depth-bomb',
+      'bad-text',
+      'not-an-id',
     ]) {
       expect({ kind, many: (byKind.get(kind) ?? 0) >= 100 }).toEqual({ kind, many: true });
     }
-  }, 120_000);
+  }, 240_000);
 });

@@ -10,7 +10,7 @@ import { Test } from '@nestjs/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Pool } from 'pg';
 import { AuthModule, IssuerVerifierList, LocalTokenIssuer, type Role } from '@remedy/auth';
-import { configureHttpApp, ReadYourWritesInterceptor } from '@remedy/http';
+import { configureHttpApp, fastifyOptions, ReadYourWritesInterceptor } from '@remedy/http';
 import { PlatformModule } from '@remedy/platform';
 import type { ProjectionDefinition } from '@remedy/projections';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -97,7 +97,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
     builder = builder.overrideProvider(o.provide).useValue(o.useValue);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    new FastifyAdapter({ bodyLimit: 256 * 1024 }),
+    new FastifyAdapter(fastifyOptions()),
     {
       logger: false,
     },

@@ -8,6 +8,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { Pool } from 'pg';
+import { ORGANISATION_LOOKUP, type OrganisationLookup } from '@remedy/access-policy';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
 import type { Queue } from 'bullmq';
@@ -188,6 +189,14 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     IdempotencyStore,
     CommandInterceptor,
     OrganisationDirectory,
+    {
+      // PolicyGuard: a resource of an organisation the directory does not hold is 404.
+      provide: ORGANISATION_LOOKUP,
+      useFactory: (directory: OrganisationDirectory): OrganisationLookup => ({
+        exists: async (organisationId) => (await directory.find(organisationId)) !== undefined,
+      }),
+      inject: [OrganisationDirectory],
+    },
     CaseReferenceAllocator,
     PersonIndex,
     ExecuteCaseCommandHandler,
@@ -200,6 +209,7 @@ class CommandsPoolCloser implements OnApplicationShutdown {
   exports: [
     CaseCommandPipeline,
     OrganisationDirectory,
+    ORGANISATION_LOOKUP,
     PersonIndex,
     CASE_CIPHER,
     BLIND_INDEXER,

@@ -1,4 +1,13 @@
-import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -36,14 +45,17 @@ export class RemindersController {
 
   @Get('due')
   @Policy('list', 'Reminder', { refusal: REMINDERS_FOR_CASE_ROLES })
-  @ApiOperation({ summary: "Due reminders of the caller's organisation (open ones unless includeDone)" })
+  @ApiOperation({
+    summary: "Due reminders of the caller's organisation (open ones unless includeDone)",
+  })
   async due(@CurrentActor() actor: Actor, @Query() query: DueRemindersQuery) {
     assertCan(actor, 'list', 'Reminder', REMINDERS_FOR_CASE_ROLES);
     return { items: await listDueReminders(this.dataSource, actor.organisationId, query) };
   }
 
   @Post('due/:reminderId/done')
-  @Policy('update', 'Reminder', { refusal: REMINDERS_FOR_CASE_ROLES })
+  // A due reminder's id is not a UUID (REMINDER_ID).
+  @Policy('update', 'Reminder', { refusal: REMINDERS_FOR_CASE_ROLES, opaqueIds: ['reminderId'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks a due reminder done (idempotent)' })
   async done(@CurrentActor() actor: Actor, @Param('reminderId') reminderId: string) {
@@ -51,7 +63,12 @@ export class RemindersController {
     const done = REMINDER_ID.test(reminderId)
       ? await markReminderDone(this.dataSource, actor.organisationId, reminderId, actor.userId)
       : undefined;
-    if (!done) throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such due reminder' });
+    if (!done)
+      throw new NotFoundException({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'No such due reminder',
+      });
     return done;
   }
 }

@@ -52,6 +52,14 @@ export function toProblem(error: unknown): Problem {
     if (client) return client;
     const status = error.getStatus();
     const body = error.getResponse();
+    // The router's 404 (`Cannot GET /the/url`) quotes the URL.
+    if (
+      status === 404 &&
+      typeof body === 'object' &&
+      body !== null &&
+      ROUTER_404.test(String((body as { message?: unknown }).message))
+    )
+      return { statusCode: 404, error: 'Not Found', message: 'No such route' };
     if (typeof body === 'object' && body !== null && 'message' in body) {
       const b = body as Record<string, unknown>;
       const message = Array.isArray(b.message) ? b.message.join('; ') : String(b.message);
@@ -93,6 +101,18 @@ export function toProblem(error: unknown): Problem {
   return { statusCode: 500, error: 'Internal Server Error', message: 'Unexpected error' };
 }
 
+/** Nest's answer for a URL no route matches: `Cannot <METHOD> <url>`. */
+const ROUTER_404 = /^Cannot [A-Z]+ /;
+
+/**
+ * The problem for an error Fastify's router raises before any route or hook runs (its
+ * `frameworkErrors`): a malformed URL (FST_ERR_BAD_URL, 400) or a path parameter longer than the
+ * router matches (FST_ERR_MAX_PARAM_LENGTH, 414). Fastify's own text quotes the URL.
+ */
+export function frameworkErrorProblem(error: unknown): Problem {
+  return fastifyClientError(error) ?? toProblem(error);
+}
+
 /** A 4xx error of Fastify itself, as a problem naming the defect (its own text may quote input). */
 function fastifyClientError(error: unknown): Problem | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
@@ -113,6 +133,10 @@ function clientErrorMessage(error: { code?: string }, status: number): string {
       return 'Invalid input: body (too large)';
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return 'Invalid input: content-type (unsupported media type)';
+    case 'FST_ERR_BAD_URL':
+      return 'Invalid input: path (malformed URL)';
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return 'Invalid input: path (a parameter is too long)';
     default:
       return status === 413 ? 'Invalid input: body (too large)' : 'Invalid request';
   }

@@ -1,9 +1,11 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
-import { ProblemExceptionFilter } from './exception-filter';
+import { frameworkErrorProblem, ProblemExceptionFilter } from './exception-filter';
+import { jsonTooDeep, MAX_JSON_DEPTH, tooDeep } from './input';
 import { applyRateLimit, applySecurityHeaders, type HttpSecurityOptions } from './security';
 import { createValidationPipe } from './validation';
 
@@ -18,6 +20,44 @@ export interface HttpAppOptions {
    * (CORS closed, no rate limit otherwise). Security headers and `no-store` are always on.
    */
   readonly security?: HttpSecurityOptions;
+}
+
+/** Largest request body by default, bytes. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/**
+ * Longest path parameter the router matches (Fastify's default is 100, above which it answers
+ * its own 414 quoting the URL before any hook, so before authentication). 16 KiB is Node's whole
+ * request head: any URL an HTTP client can send matches its route, and the answers keep their
+ * order (401, then 404 for an id that is no id). Longer ones (only in-process injection) get the
+ * problem shape through `frameworkErrors`.
+ */
+export const MAX_PARAM_LENGTH = 16 * 1024;
+
+/**
+ * The Fastify options of every Remedy app (`createHttpApp`, and tests that build the adapter
+ * themselves): body limit, router parameter length, and the router's own errors (malformed
+ * URL, over-long parameter) answered in the problem shape without quoting the URL.
+ */
+export function fastifyOptions(
+  options: Pick<HttpAppOptions, 'bodyLimit'> = {},
+): FastifyServerOptions {
+  return {
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const problem = frameworkErrorProblem(error);
+      void reply
+        .code(problem.statusCode)
+        .headers({
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        })
+        .send(problem);
+    },
+  };
 }
 
 /** The security options the settings ask for. */
@@ -42,7 +82,7 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const security =
     options.security ?? securityFromConfig(loadConfig(process.env, { requireDatabase: false }));
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 256 * 1024 });
+  const adapter = new FastifyAdapter(fastifyOptions(options));
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
     ...(options.logger === false ? { logger: false } : {}),
@@ -55,6 +95,7 @@ export async function createHttpApp(
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions = {}): void {
   applySecurityHeaders(app, options.security ?? {});
   if (options.security?.rateLimit) applyRateLimit(app, options.security.rateLimit);
+  useDepthLimitedJson(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemExceptionFilter());
   // SIGTERM/SIGINT: stop accepting, finish the requests in flight, close the pools, then exit 0
@@ -75,4 +116,25 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * `application/json` bodies: nesting deeper than {@link MAX_JSON_DEPTH} is refused (400) on the
+ * raw bytes, before JSON.parse and anything recursive after it; then Fastify's own parser
+ * (secure-json-parse: `__proto__` / `constructor` refused). secure-json-parse has no depth
+ * option, hence the one-pass scan (`jsonTooDeep`). Fastify only.
+ */
+function useDepthLimitedJson(app: INestApplication): void {
+  if (app.getHttpAdapter().getType() !== 'fastify') return;
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  (app.getHttpAdapter() as FastifyAdapter).useBodyParser(
+    'application/json',
+    false,
+    { bodyLimit: fastify.initialConfig.bodyLimit },
+    (request, body, done) => {
+      if (jsonTooDeep(body)) return done(tooDeep(MAX_JSON_DEPTH), undefined);
+      parse(request, body as unknown as string, done);
+    },
+  );
 }

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
-import { configureHttpApp } from '@remedy/http';
+import { configureHttpApp, fastifyOptions } from '@remedy/http';
 import type { ApiModule as ApiModuleClass } from '../../../apps/api/src/api.module';
 import { collectRoutes, type RouteInfo } from '../../support/routes';
 
@@ -38,7 +38,7 @@ export async function startRealApi(env: Record<string, string | undefined>): Pro
     ApiModule: typeof ApiModuleClass;
   };
   const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
+  const adapter = new FastifyAdapter(fastifyOptions());
   const routes = collectRoutes(adapter);
   const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
   configureHttpApp(app);

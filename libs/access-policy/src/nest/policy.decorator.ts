@@ -22,6 +22,25 @@ export interface CaseReachResolver {
 /** The resolver of the reach of `caseReachOf` (holder, referral receiver, legal aid). */
 export const CASE_REACH = Symbol('remedy:access-policy:CaseReach');
 
+/**
+ * Whether the organisation directory holds an organisation. Provided by the lib that owns the
+ * directory (@remedy/case-commands), under {@link ORGANISATION_LOOKUP}; PolicyGuard finds it in
+ * the app, so a resource of an organisation no directory holds is 404 for everyone.
+ */
+export interface OrganisationLookup {
+  exists(organisationId: string): Promise<boolean>;
+}
+export const ORGANISATION_LOOKUP = Symbol('remedy:access-policy:OrganisationLookup');
+
+/**
+ * Path parameters named `…Id` are UUIDs: PolicyGuard answers 404 for any other value, after the
+ * policy (an id that is no id names nothing the caller can know exists). A route whose `…Id`
+ * parameters are of another form lists them here (e.g. a due reminder's id).
+ */
+interface IdOptions {
+  readonly opaqueIds?: readonly string[];
+}
+
 /** A route's policy: what PolicyGuard decides before any pipe or handler runs. */
 export type RoutePolicy =
   | {
@@ -29,6 +48,7 @@ export type RoutePolicy =
       readonly action: Action;
       readonly subject: OrganisationSubject | 'Case';
       readonly refusal?: string;
+      readonly opaqueIds?: readonly string[];
     }
   | {
       readonly kind: 'case';
@@ -72,7 +92,7 @@ export const Policy = Object.assign(
   (
     action: Action,
     subject: OrganisationSubject | 'Case',
-    options: { readonly refusal?: string } = {},
+    options: { readonly refusal?: string } & IdOptions = {},
   ): Decorator =>
     SetMetadata<string, RoutePolicy>(POLICY_KEY, {
       kind: 'organisation-wide',

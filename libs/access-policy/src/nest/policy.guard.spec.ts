@@ -18,7 +18,13 @@ import { IsString } from 'class-validator';
 import { Public, type Actor, type Role } from '@remedy/auth';
 import type { CaseReach } from '@remedy/case-domain';
 import { AccessPolicyModule } from './access-policy.module';
-import { CASE_REACH, Policy, type CaseReachResolver } from './policy.decorator';
+import {
+  CASE_REACH,
+  ORGANISATION_LOOKUP,
+  Policy,
+  type CaseReachResolver,
+  type OrganisationLookup,
+} from './policy.decorator';
 import { NO_POLICY, POLICY_REFUSAL_RECORDER, type PolicyRefusalRecorder } from './policy.guard';
 
 /** Stands in for AuthGuard: the actor from test headers (registered before PolicyGuard). */
@@ -84,6 +90,24 @@ class ProbeController {
     return dto.text;
   }
 
+  @Post('cases/:caseId/claims/:claimId')
+  @Policy.case('command', 'Case')
+  claim(@Body() dto: NoteDto): string {
+    return dto.text;
+  }
+
+  @Get('reminders/:reminderId')
+  @Policy('list', 'Reminder', { opaqueIds: ['reminderId'] })
+  reminder(): string {
+    return 'reached';
+  }
+
+  @Get('organisations/:organisationId/retention')
+  @Policy.ownOrganisation('read', 'RetentionSchedule')
+  retention(): string {
+    return 'reached';
+  }
+
   @Get('legal/:caseId')
   @Policy.case('read', 'LegalAidCase', { reach: 'NOT_REGISTERED' })
   legal(): string {
@@ -114,6 +138,12 @@ describe('PolicyGuard: the access policy of every route, before validation, refu
       providers: [
         { provide: APP_GUARD, useClass: TestActorGuard },
         { provide: CASE_REACH, useValue: resolver },
+        {
+          provide: ORGANISATION_LOOKUP,
+          useValue: {
+            exists: (id: string) => Promise.resolve(id === HOLDER || id === RECEIVER),
+          } satisfies OrganisationLookup,
+        },
         { provide: POLICY_REFUSAL_RECORDER, useValue: recorder },
       ],
     }).compile();
@@ -187,10 +217,49 @@ describe('PolicyGuard: the access policy of every route, before validation, refu
   it('refuses reads of a statistics-only caller before any lookup, and decides odd ids without one', async () => {
     looked.length = 0;
     expect((await call('GET', `/cases/${randomUUID()}`, 'rapporteur')).statusCode).toBe(403);
-    // Not a case id at all: a role that may read cases gets the route's answer; others 404.
-    expect((await call('GET', '/cases/not-a-uuid', 'caseworker')).statusCode).toBe(200);
+    // Not a case id at all: 404 for everyone, as an unknown case (issue 12).
+    expect((await call('GET', '/cases/not-a-uuid', 'caseworker')).statusCode).toBe(404);
     expect((await call('GET', '/cases/not-a-uuid', 'admin')).statusCode).toBe(404);
     expect(looked).toEqual([]);
+  });
+
+  it('answers 404 for an id that is no UUID, on every `…Id` parameter, before validation (404 before 400)', async () => {
+    const invalid = { zz: 1 };
+    expect(
+      (await call('POST', '/cases/not-a-uuid/notes', 'caseworker', HOLDER, invalid)).statusCode,
+    ).toBe(404);
+    const claim = await call(
+      'POST',
+      `/cases/${CASE}/claims/not-a-uuid`,
+      'caseworker',
+      HOLDER,
+      invalid,
+    );
+    expect(claim.statusCode).toBe(404);
+    expect(claim.json()).toMatchObject({ message: 'No such claim' });
+    expect(
+      (await call('POST', `/cases/${CASE}/claims/${randomUUID()}`, 'caseworker', HOLDER, invalid))
+        .statusCode,
+    ).toBe(400);
+    // The policy first: a role refused on the case gets its refusal, whatever the id.
+    expect(
+      (await call('POST', `/cases/${CASE}/claims/not-a-uuid`, 'admin', HOLDER, invalid)).statusCode,
+    ).toBe(403);
+    // A parameter declared opaque is the route's to judge.
+    expect((await call('GET', '/reminders/due-1_x', 'caseworker')).statusCode).toBe(200);
+  });
+
+  it("an organisation's resource: 404 when no directory holds it (for everyone), 403 another's, allowed one's own", async () => {
+    const retention = (id: string) => `/organisations/${id}/retention`;
+    expect((await call('GET', retention(randomUUID()), 'supervisor', RECEIVER)).statusCode).toBe(
+      404,
+    );
+    expect((await call('GET', retention(randomUUID()), 'admin', RECEIVER)).statusCode).toBe(404);
+    expect((await call('GET', retention('not-a-uuid'), 'supervisor', RECEIVER)).statusCode).toBe(
+      404,
+    );
+    expect((await call('GET', retention(HOLDER), 'supervisor', RECEIVER)).statusCode).toBe(403);
+    expect((await call('GET', retention(HOLDER), 'supervisor', HOLDER)).statusCode).toBe(200);
   });
 
   it('refuses a case route whose reach cannot be read (no resolver registered)', async () => {

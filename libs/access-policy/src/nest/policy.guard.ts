@@ -3,7 +3,13 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, type Actor } from '@remedy/auth';
 import { decide, decideCase, decideOrganisation, mayEver, reachesOnlyStatistics } from '../policy';
 import { enforce, forbidden, notFound } from './enforce';
-import { POLICY_KEY, type CaseReachResolver, type RoutePolicy } from './policy.decorator';
+import {
+  ORGANISATION_LOOKUP,
+  POLICY_KEY,
+  type CaseReachResolver,
+  type OrganisationLookup,
+  type RoutePolicy,
+} from './policy.decorator';
 
 /**
  * Records a refusal the guard answers (guards run before interceptors, so the audit trail's
@@ -36,7 +42,10 @@ export const NO_POLICY =
  * - Organisation-wide rules: by role (403).
  * - Case rules: the reach of the caller's organisation, read from the case's stream by the
  *   subject's CaseReachResolver (the same function the handlers use), then 404 / 403.
- * - Own-organisation rules (a retention schedule): by role and whether it is the caller's own.
+ * - Own-organisation rules (a retention schedule): 404 for an organisation the directory does not
+ *   hold (ORGANISATION_LOOKUP), else by role and whether it is the caller's own (403).
+ * - Then every path parameter named `…Id` (but the route's `opaqueIds`) must be a UUID: 404
+ *   otherwise, so a malformed id answers as an unknown one would, before any validation (400).
  *
  * Handlers keep their checks where they decide on fresh state (a command re-checks on the
  * stream it appends to). A refusal is written to the audit trail (POLICY_REFUSAL_RECORDER) before
@@ -62,6 +71,7 @@ export class PolicyGuard implements CanActivate {
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY_KEY, targets);
     try {
       await this.decide(actor, policy, request.params ?? {});
+      if (policy) checkIds(policy, request.params ?? {});
       return true;
     } catch (error) {
       await this.recorder()?.recordRefusal(context, error);
@@ -84,8 +94,10 @@ export class PolicyGuard implements CanActivate {
         return enforce(decide(actor, policy.action, policy.subject), refusal);
       case 'own-organisation': {
         const id = params[policy.param];
-        const own =
-          typeof id === 'string' && id.toLowerCase() === actor.organisationId.toLowerCase();
+        // An organisation no directory holds is unknown to everyone (404 before 403).
+        if (typeof id !== 'string' || !UUID.test(id)) notFound('organisation');
+        if (!(await this.organisations().exists(id.toLowerCase()))) notFound('organisation');
+        const own = id.toLowerCase() === actor.organisationId.toLowerCase();
         return enforce(decideOrganisation(actor, policy.action, policy.subject, own), refusal);
       }
       case 'case': {
@@ -96,12 +108,8 @@ export class PolicyGuard implements CanActivate {
           forbidden('National rapporteurs receive aggregate statistics only (see /statistics)');
         if (policy.refuseRolesNeverAllowed && !mayEver(actor, action, subject)) forbidden(refusal);
         const caseId = params[policy.param];
-        if (typeof caseId !== 'string' || !UUID.test(caseId)) {
-          // No case has this id: a role that may do this gets the route's own answer (400
-          // naming the parameter, or 404); any other role learns nothing more than 404.
-          if (mayEver(actor, action, subject)) return;
-          notFound();
-        }
+        // No case has this id: 404 for everyone, as for an unknown case.
+        if (typeof caseId !== 'string' || !UUID.test(caseId)) notFound();
         const resolver = this.resolver(policy.reach);
         const reach = await resolver.reachOf(actor.organisationId, caseId.toLowerCase());
         return enforce(decideCase(actor, action, subject, reach), refusal);
@@ -119,11 +127,29 @@ export class PolicyGuard implements CanActivate {
     }
   }
 
+  private organisations(): OrganisationLookup {
+    try {
+      return this.moduleRef.get<OrganisationLookup>(ORGANISATION_LOOKUP, { strict: false });
+    } catch {
+      this.logger.error('No organisation lookup registered');
+      return forbidden('The access to this organisation cannot be decided: refused');
+    }
+  }
+
   private recorder(): PolicyRefusalRecorder | undefined {
     try {
       return this.moduleRef.get<PolicyRefusalRecorder>(POLICY_REFUSAL_RECORDER, { strict: false });
     } catch {
       return undefined;
     }
+  }
+}
+
+/** 404 for a path parameter named `…Id` (not declared opaque) that is not a UUID. */
+function checkIds(policy: RoutePolicy, params: Record<string, unknown>): void {
+  const opaque = policy.kind === 'organisation-wide' ? (policy.opaqueIds ?? []) : [];
+  for (const [name, value] of Object.entries(params)) {
+    if (!/Id$/.test(name) || opaque.includes(name)) continue;
+    if (typeof value !== 'string' || !UUID.test(value)) notFound(name.slice(0, -2));
   }
 }

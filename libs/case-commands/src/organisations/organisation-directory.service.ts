@@ -55,11 +55,7 @@ export class OrganisationDirectory {
     rule: 'REFERRAL_TARGET_UNKNOWN' | 'ORGANISATION_NOT_IN_DIRECTORY',
   ): Promise<Organisation> {
     const org = await this.find(organisationId);
-    if (!org)
-      throw new DomainError(
-        rule,
-        `organisation ${organisationId} is not in the organisation directory`,
-      );
+    if (!org) throw new DomainError(rule, 'the organisation is not in the organisation directory');
     return org;
   }
 

@@ -9,7 +9,7 @@ export type ApplicationRule =
 
 /**
  * A refusal naming its rule; the HTTP layer answers 422 with `rule` (ProblemExceptionFilter
- * recognises errors named 'DomainError'). Messages hold opaque ids and code values only.
+ * recognises errors named 'DomainError'). Messages repeat no id or value of the request.
  */
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -97,9 +97,8 @@ const onOpenClaim = <C extends ClaimCommand>(
   return (
     checkClaimActor(ctx) ??
     (claim === undefined
-      ? reject('CLAIM_NOT_FOUND', `claim ${claimId} is not part of case ${ctx.state.caseId}`)
-      : (check(claim.status !== 'closed', 'CLAIM_CLOSED', `claim ${claimId} is closed`) ??
-        decide(claim)))
+      ? reject('CLAIM_NOT_FOUND', 'the claim is not part of this case')
+      : (check(claim.status !== 'closed', 'CLAIM_CLOSED', 'the claim is closed') ?? decide(claim)))
   );
 };
 
@@ -117,14 +116,14 @@ export const fileCompensationClaim = (ctx: Context<FileCompensationClaim>): Deci
     check(
       !Object.hasOwn(state.claims, command.claimId),
       'CLAIM_ALREADY_FILED',
-      `claim ${command.claimId} is already filed`,
+      'this claim is already filed',
     ) ??
     (command.remedyId === undefined
       ? undefined
       : check(
           state.remedyIds.includes(command.remedyId),
           'REMEDY_UNKNOWN',
-          `remedy ${command.remedyId} is not part of case ${state.caseId}`,
+          'the remedy is not part of this case',
         )) ??
     checkCode(REMEDY_AVENUES, command.avenue, 'avenue') ??
     checkCode(CLAIM_RESPONDENT_KINDS, command.respondentKind, 'respondentKind') ??
@@ -144,14 +143,14 @@ export const fileCompensationClaim = (ctx: Context<FileCompensationClaim>): Deci
     check(
       !filedLate || hasText(command.personal.lateFilingReason),
       'RULE_5_LATE_FILING_REASON_REQUIRED',
-      `claim ${command.claimId} is filed after its deadline: a late-filing reason is required`,
+      'the claim is filed after its deadline: a late-filing reason is required',
     ) ??
     check(
       !isChildOn(state.age, ctx.today) ||
         state.guardians.length > 0 ||
         command.legalRepresentativeId !== undefined,
       'RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE',
-      `the person is a child: claim ${command.claimId} needs a guardian appointed on the case or a legal representative`,
+      'the person is a child: the claim needs a guardian appointed on the case or a legal representative',
     ) ??
     emit(ctx, 'CompensationClaimFiled', {
       claimId: command.claimId,
@@ -194,7 +193,7 @@ export const scheduleClaimHearing = (ctx: Context<ScheduleClaimHearing>): Decisi
       check(
         !claim.hearingIds.includes(command.hearingId),
         'CLAIM_HEARING_ALREADY_SCHEDULED',
-        `hearing ${command.hearingId} is already scheduled`,
+        'this hearing is already scheduled',
       ) ??
       (isCalendarDate(command.hearingOn)
         ? undefined
@@ -219,13 +218,13 @@ export const decideClaim = (ctx: Context<DecideClaim>): Decision => {
       check(
         claim.status === 'filed' || claim.status === 'appealed',
         'CLAIM_NOT_AWAITING_DECISION',
-        `claim ${command.claimId} is ${claim.status}: only a filed or appealed claim is decided`,
+        `the claim is ${claim.status}: only a filed or appealed claim is decided`,
       ) ??
       checkCode(CLAIM_DECISION_OUTCOMES, command.outcome, 'outcome') ??
       check(
         command.currency === claim.currency,
         'CLAIM_CURRENCY_MISMATCH',
-        `claim ${command.claimId} is in ${claim.currency}: its award must be too`,
+        "the award must be in the claim's currency",
       );
     if (rejected) return rejected;
     const awarded = amountsTotal(command.awarded, 'awarded');
@@ -237,7 +236,7 @@ export const decideClaim = (ctx: Context<DecideClaim>): Decision => {
       check(
         nothingAwarded === (awarded.total === 0),
         'CLAIM_AWARD_INCONSISTENT_WITH_OUTCOME',
-        `outcome ${command.outcome} does not match an award of ${awarded.total}`,
+        'the outcome does not match the amount awarded',
       ) ??
       checkOptionalDate(command.paymentDueOn, 'paymentDueOn') ??
       (nothingAwarded && command.paymentDueOn !== undefined
@@ -259,15 +258,11 @@ export const decideClaim = (ctx: Context<DecideClaim>): Decision => {
 };
 
 const checkDecidedNotFinal = (claimId: string, claim: ClaimState): Decision | undefined =>
-  check(
-    claim.status !== 'final',
-    'CLAIM_ALREADY_FINAL',
-    `the decision on claim ${claimId} is final`,
-  ) ??
+  check(claim.status !== 'final', 'CLAIM_ALREADY_FINAL', 'the decision on the claim is final') ??
   check(
     claim.status === 'decided',
     'CLAIM_NOT_DECIDED',
-    `claim ${claimId} is ${claim.status}: there is no standing decision to act on`,
+    `the claim is ${claim.status}: there is no standing decision to act on`,
   );
 
 export const appealClaim = (ctx: Context<AppealClaim>): Decision => {
@@ -318,7 +313,7 @@ const paymentInClaimCurrency = (
     return {
       rejected: reject(
         'CLAIM_CURRENCY_MISMATCH',
-        `claim ${command.claimId} is in ${claim.currency}: a payment in ${currency} needs exchangeRate and convertedAmount`,
+        "a payment in another currency than the claim's needs exchangeRate and convertedAmount",
       ),
     };
   }
@@ -332,7 +327,7 @@ const paymentInClaimCurrency = (
     : {
         rejected: reject(
           'CLAIM_CONVERSION_MISMATCH',
-          `${amount} ${currency} at ${exchangeRate} is ${expected} ${claim.currency} minor units, not ${convertedAmount}`,
+          'convertedAmount does not match amount at exchangeRate',
         ),
       };
 };
@@ -348,13 +343,13 @@ export const recordClaimPayment = (ctx: Context<RecordClaimPayment>): Decision =
       check(
         claim.awardedTotal !== undefined,
         'CLAIM_NOT_DECIDED',
-        `claim ${command.claimId} has no decision yet: payments follow a decision`,
+        'the claim has no decision yet: payments follow a decision',
       ) ??
       checkId(command.paymentId, 'paymentId') ??
       check(
         !claim.paymentIds.includes(command.paymentId),
         'CLAIM_PAYMENT_ALREADY_RECORDED',
-        `payment ${command.paymentId} is already recorded`,
+        'this payment is already recorded',
       ) ??
       checkCode(CURRENCY_CODES, command.currency, 'currency') ??
       (isMinorUnits(command.amount) && command.amount > 0
@@ -374,7 +369,7 @@ export const recordClaimPayment = (ctx: Context<RecordClaimPayment>): Decision =
       check(
         !aboveAward || hasText(command.personal.aboveAwardReason),
         'RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED',
-        `payment ${command.paymentId} takes claim ${command.claimId} to ${paidTotal}, above the award of ${claim.awardedTotal}: a reason is required`,
+        'the payment takes the amount paid above the award: a reason is required',
       ) ??
       emit(ctx, 'ClaimPaymentReceived', {
         claimId: command.claimId,
@@ -403,18 +398,15 @@ export const recordClaimPayment = (ctx: Context<RecordClaimPayment>): Decision =
 };
 
 const checkAwarded = (claimId: string, claim: ClaimState): Decision | undefined =>
-  check(
-    claim.awardedTotal !== undefined,
-    'CLAIM_NOT_DECIDED',
-    `claim ${claimId} has no decision yet`,
-  ) ?? check(claim.awardedTotal! > 0, 'CLAIM_NOTHING_AWARDED', `claim ${claimId} has no award`);
+  check(claim.awardedTotal !== undefined, 'CLAIM_NOT_DECIDED', 'the claim has no decision yet') ??
+  check(claim.awardedTotal! > 0, 'CLAIM_NOTHING_AWARDED', 'the claim has no award');
 
 const checkAwardOutstanding = (claimId: string, claim: ClaimState): Decision | undefined =>
   checkAwarded(claimId, claim) ??
   check(
     claim.paidTotal < claim.awardedTotal!,
     'CLAIM_ALREADY_FULLY_PAID',
-    `the award of claim ${claimId} is fully paid`,
+    'the award of the claim is fully paid',
   );
 
 /** Enforcement of a final award that is not fully paid, once. */
@@ -425,12 +417,12 @@ export const startClaimEnforcement = (ctx: Context<StartClaimEnforcement>): Deci
       check(
         !claim.enforcementStarted,
         'CLAIM_ENFORCEMENT_ALREADY_STARTED',
-        `enforcement of claim ${command.claimId} has already started`,
+        'enforcement of the claim has already started',
       ) ??
       check(
         claim.status === 'final',
         'CLAIM_NOT_FINAL',
-        `claim ${command.claimId} is ${claim.status}: only a final award is enforced`,
+        `the claim is ${claim.status}: only a final award is enforced`,
       ) ??
       checkAwardOutstanding(command.claimId, claim);
     if (rejected) return rejected;
@@ -453,7 +445,7 @@ const checkClosureOutcome = (command: CloseClaim, claim: ClaimState): Decision |
       return check(
         claim.lastOutcome === 'rejected' && claim.status !== 'appealed',
         'CLAIM_NOT_REJECTED',
-        `claim ${claimId} has no standing rejection (${claim.status}, ${claim.lastOutcome ?? 'undecided'})`,
+        `the claim has no standing rejection (${claim.status}, ${claim.lastOutcome ?? 'undecided'})`,
       );
     case 'fully_paid':
       return (
@@ -461,13 +453,13 @@ const checkClosureOutcome = (command: CloseClaim, claim: ClaimState): Decision |
         check(
           claim.paidTotal >= claim.awardedTotal!,
           'CLAIM_NOT_FULLY_PAID',
-          `claim ${claimId}: ${claim.paidTotal} paid of ${claim.awardedTotal}`,
+          'the award of the claim is not fully paid',
         )
       );
     case 'partly_paid_abandoned':
       return (
         checkAwardOutstanding(claimId, claim) ??
-        check(claim.paidTotal > 0, 'CLAIM_NOT_PARTLY_PAID', `claim ${claimId}: nothing was paid`)
+        check(claim.paidTotal > 0, 'CLAIM_NOT_PARTLY_PAID', 'nothing was paid on the claim')
       );
     case 'unenforceable':
       return checkAwardOutstanding(claimId, claim);

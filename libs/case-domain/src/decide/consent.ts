@@ -40,7 +40,7 @@ const checkScope = (
     : check(
         typeof receivingOrganisationId === 'string' && receivingOrganisationId.length > 0,
         'RULE_2_RECEIVING_ORGANISATION_REQUIRED',
-        `consent for ${purpose} must name the receiving organisation`,
+        'a consent for this purpose must name the receiving organisation',
       ));
 
 export const giveConsent = (ctx: Context<GiveConsent>): Decision => {
@@ -58,7 +58,7 @@ export const giveConsent = (ctx: Context<GiveConsent>): Decision => {
     check(
       !hasLiveConsent(state, purpose, receivingOrganisationId),
       'RULE_2_CONSENT_ALREADY_LIVE',
-      `a consent for ${purpose} is already live`,
+      'a consent for this purpose is already live',
     ) ??
     emit(ctx, 'ConsentGiven', {
       purpose,
@@ -85,7 +85,7 @@ export const withdrawConsent = (ctx: Context<WithdrawConsent>): Decision => {
     check(
       hasLiveConsent(state, purpose, receivingOrganisationId),
       'RULE_2_NO_LIVE_CONSENT',
-      `no live consent for ${purpose} to withdraw`,
+      'no live consent for this purpose to withdraw',
     );
   if (rejected) return rejected;
   const withdrawn = event(ctx, 'ConsentWithdrawn', { purpose, receivingOrganisationId });

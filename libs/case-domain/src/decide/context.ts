@@ -88,15 +88,11 @@ export const checkExists = (state: DecisionState): Decision | undefined =>
   check(
     !state.erased,
     'RULE_7_CASE_ERASED',
-    `case ${state.caseId} has had its personal data erased and accepts no further command`,
+    'the case has had its personal data erased and accepts no further command',
   );
 
 export const checkNotClosed = (state: DecisionState): Decision | undefined =>
-  check(
-    state.lifecycle !== 'closed',
-    'CASE_CLOSED',
-    `case ${state.caseId} is closed; reopen it first`,
-  );
+  check(state.lifecycle !== 'closed', 'CASE_CLOSED', 'the case is closed; reopen it first');
 
 // ---- who may act ----
 
@@ -116,7 +112,7 @@ export const checkHolder = (state: DecisionState, actor: Actor): Decision | unde
   check(
     actor.organisationId === state.holdingOrganisationId,
     'ACCESS_NOT_HOLDING_ORGANISATION',
-    `organisation ${actor.organisationId} does not hold case ${state.caseId}`,
+    "the caller's organisation does not hold the case",
   );
 
 export const checkSupervisor = (actor: Actor): Decision | undefined =>
@@ -132,7 +128,7 @@ export const checkHolderOrLegalAid = (state: DecisionState, actor: Actor): Decis
     ? check(
         state.legalAidOrganisations.includes(actor.organisationId),
         'ACCESS_NO_LEGAL_AID_ACCESS',
-        `organisation ${actor.organisationId} has no legal aid access to case ${state.caseId}`,
+        "the caller's organisation has no legal aid access to the case",
       )
     : checkHolder(state, actor);
 

@@ -42,7 +42,7 @@ export const seekRemedy = (ctx: Context<SeekRemedy>): Decision => {
     check(
       !state.remedyIds.includes(command.remedyId),
       'REMEDY_ALREADY_SOUGHT',
-      `remedy ${command.remedyId} is already recorded`,
+      'this remedy is already recorded',
     ) ??
     checkCode(REMEDY_TYPES, command.remedyType, 'remedyType') ??
     checkCode(REMEDY_AVENUES, command.avenue, 'avenue') ??
@@ -64,7 +64,7 @@ export const raiseNonPunishmentFlag = (ctx: Context<RaiseNonPunishmentFlag>): De
     check(
       state.nonPunishmentFlags[command.flagId] === undefined,
       'RULE_6_FLAG_ALREADY_RAISED',
-      `flag ${command.flagId} already exists`,
+      'this flag already exists',
     ) ??
     emit(ctx, 'NonPunishmentFlagRaised', { flagId: command.flagId, personal: command.personal })
   );
@@ -77,7 +77,7 @@ export const resolveNonPunishmentFlag = (ctx: Context<ResolveNonPunishmentFlag>)
     check(
       state.nonPunishmentFlags[command.flagId] === 'raised',
       'RULE_6_FLAG_NOT_RAISED',
-      `flag ${command.flagId} is not raised`,
+      'the flag is not raised',
     ) ??
     checkCode(NON_PUNISHMENT_RESOLUTIONS, command.resolution, 'resolution') ??
     emit(ctx, 'NonPunishmentFlagResolved', {

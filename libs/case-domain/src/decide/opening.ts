@@ -38,7 +38,7 @@ export const openCase = (ctx: Context<OpenCase>): Decision => {
     check(
       ctx.state.lifecycle === 'not_opened',
       'CASE_ALREADY_OPENED',
-      `case ${ctx.state.caseId} is already open`,
+      'the case is already open',
     ) ??
     checkStaff(command.actor) ??
     checkId(command.caseId, 'caseId') ??

@@ -44,7 +44,7 @@ const checkSharingConsent = (
   check(
     hasLiveConsent(ctx.state, purpose, organisationId),
     'RULE_2_SHARING_CONSENT_REQUIRED',
-    `${purpose} to organisation ${organisationId} needs the person's live consent for that purpose naming that organisation`,
+    "this needs the person's live consent for that purpose naming the receiving organisation",
   );
 
 /** Rule 2 (live consent naming the receiver) and rule 3 (a child's best-interests assessment). */
@@ -56,7 +56,7 @@ export const referCase = (ctx: Context<ReferCase>): Decision => {
     check(
       state.referrals[command.referralId] === undefined,
       'REFERRAL_ALREADY_EXISTS',
-      `referral ${command.referralId} already exists`,
+      'this referral already exists',
     ) ??
     checkOtherOrganisation(ctx, command.toOrganisationId) ??
     checkCode(ASSISTANCE_TYPES, command.service, 'service') ??
@@ -81,9 +81,7 @@ const checkReceiver = (
   const { command, state } = ctx;
   const referral = state.referrals[command.referralId];
   if (referral === undefined)
-    return (
-      checkExists(state) ?? check(false, 'REFERRAL_UNKNOWN', `no referral ${command.referralId}`)
-    );
+    return checkExists(state) ?? check(false, 'REFERRAL_UNKNOWN', 'no such referral on this case');
   return (
     checkExists(state) ??
     checkStaff(command.actor) ??
@@ -96,7 +94,7 @@ const checkReceiver = (
     check(
       referral.status === expected,
       expected === 'pending' ? 'REFERRAL_NOT_PENDING' : 'REFERRAL_NOT_ACCEPTED',
-      `referral ${command.referralId} is ${referral.status}`,
+      `the referral is ${referral.status}`,
     )
   );
 };
@@ -124,7 +122,7 @@ export const revokeReferral = (ctx: Context<RevokeReferral>): Decision => {
     checkExists(state) ??
     checkStaff(command.actor) ??
     (referral === undefined
-      ? check(false, 'REFERRAL_UNKNOWN', `no referral ${command.referralId}`)
+      ? check(false, 'REFERRAL_UNKNOWN', 'no such referral on this case')
       : undefined) ??
     check(
       referral!.fromOrganisationId === command.actor.organisationId,
@@ -134,7 +132,7 @@ export const revokeReferral = (ctx: Context<RevokeReferral>): Decision => {
     check(
       referral!.status === 'pending' || referral!.status === 'accepted',
       'REFERRAL_NOT_ACTIVE',
-      `referral ${command.referralId} is ${referral!.status}`,
+      `the referral is ${referral!.status}`,
     ) ??
     emit(ctx, 'ReferralRevoked', {
       referralId: command.referralId,
@@ -153,7 +151,7 @@ export const grantLegalAidAccess = (ctx: Context<GrantLegalAidAccess>): Decision
     check(
       !state.legalAidOrganisations.includes(organisationId),
       'LEGAL_AID_ACCESS_ALREADY_GRANTED',
-      `organisation ${organisationId} already has legal aid access`,
+      'the organisation already has legal aid access',
     ) ??
     checkSharingConsent(ctx, 'legal_aid_access', organisationId) ??
     emit(ctx, 'LegalAidAccessGranted', { legalAidOrganisationId: organisationId })
@@ -168,7 +166,7 @@ export const revokeLegalAidAccess = (ctx: Context<RevokeLegalAidAccess>): Decisi
     check(
       state.legalAidOrganisations.includes(command.legalAidOrganisationId),
       'LEGAL_AID_ACCESS_NOT_GRANTED',
-      `organisation ${command.legalAidOrganisationId} has no legal aid access`,
+      'the organisation has no legal aid access',
     ) ??
     emit(ctx, 'LegalAidAccessRevoked', {
       legalAidOrganisationId: command.legalAidOrganisationId,

@@ -3,7 +3,7 @@ import type { CaseEvent } from '../events';
 /**
  * Every refusal names the rule it enforces. `RULE_<n>_…` are the rules of the product brief
  * (DOMAIN.md, "Rules the system must never break"); the others are transitions of a case's life.
- * Messages carry opaque ids and code values only, never personal data.
+ * Messages repeat no id or value of the command or of the case (the API answers them as they are).
  */
 export const RULE_IDS = [
   'RULE_2_ASSISTANCE_CONSENT_REQUIRED',

@@ -1299,7 +1299,7 @@ describe('The whole life of a claim, in order', () => {
       ok: false,
       error: {
         rule: 'CLAIM_NOT_FINAL' satisfies RuleId,
-        message: 'claim claim-1 is decided: only a final award is enforced',
+        message: 'the claim is decided: only a final award is enforced',
       },
     });
   });

@@ -43,13 +43,28 @@ describe('Refusal messages name the field or the rule, with opaque ids only', ()
     ).toBe('correction.fact is not valid');
   });
 
-  it('names the organisation and the case by opaque id', () => {
+  // Issue 12: a refusal is answered as it is (422 with the rule); it never repeats an id or a
+  // value of the command or of the case (the answer's reader may not know them).
+  it('names neither the organisation nor the case nor any id the command gave', () => {
     expect(
       messageOf({ type: 'AddNote', actor: outsider, noteId: 'n', personal: { text: 't' } }),
-    ).toBe('organisation org-unrelated does not hold case case-1');
+    ).toBe("the caller's organisation does not hold the case");
     expect(messageOf(refer(), history([openCase(), identify()]))).toBe(
-      `referral to organisation ${OTHER_ORG} needs the person's live consent for that purpose naming that organisation`,
+      "this needs the person's live consent for that purpose naming the receiving organisation",
     );
+    const marker = 'MARKER-7f3e';
+    for (const command of [
+      { type: 'AcceptReferral', actor: caseworker, referralId: marker },
+      { type: 'DeclineReferral', actor: caseworker, referralId: marker, personal: {} },
+      { type: 'AddNote', actor: outsider, noteId: marker, personal: { text: 't' } },
+    ] as CaseCommand[]) {
+      const message = messageOf(command);
+      expect({ message, quotes: message.includes(marker) }).toEqual({ message, quotes: false });
+    }
+    expect(
+      messageOf({ type: 'AcceptReferral', actor: caseworker, referralId: marker } as CaseCommand),
+    ).toBe('no such referral on this case');
+    expect(messageOf(refer(), history([openCase(), identify()]))).not.toContain(OTHER_ORG);
   });
 
   it('explains a child decision refused for want of an assessment', () => {
