@@ -1,7 +1,13 @@
 import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, type Actor } from '@remedy/auth';
-import { decide, decideCase, decideOrganisation, mayEver, reachesOnlyStatistics } from '../policy';
+import {
+  decideAccess,
+  decideCase,
+  decideOrganisation,
+  mayEver,
+  reachesOnlyStatistics,
+} from '../policy';
 import { enforce, forbidden, notFound } from './enforce';
 import { POLICY_KEY, type CaseReachResolver, type RoutePolicy } from './policy.decorator';
 
@@ -81,7 +87,7 @@ export class PolicyGuard implements CanActivate {
     const refusal = policy.refusal ?? `This role may not ${policy.action} ${policy.subject}`;
     switch (policy.kind) {
       case 'organisation-wide':
-        return enforce(decide(actor, policy.action, policy.subject), refusal);
+        return enforce(decideAccess(actor, policy.action, policy.subject), refusal);
       case 'own-organisation': {
         const id = params[policy.param];
         const own =
