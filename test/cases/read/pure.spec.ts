@@ -1,4 +1,5 @@
-import { adultFrom, decodeCursor, encodeCursor, isChildToday, sealedCiphertextOf } from '@remedy/case-read-models';
+import { adultFrom, decodeCursor, encodeCursor, isChildToday } from '@remedy/case-read-models';
+import { sealedCiphertextOf } from '@remedy/case-stream';
 import { reminderJobId, reminderSettings, startOfDayIn } from '@remedy/case-reminders';
 
 describe('read side: pure helpers', () => {
