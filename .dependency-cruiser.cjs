@@ -7,6 +7,9 @@
  * - Libs never import apps; an app never imports another app.
  * - A lib imports another lib through `@remedy/<lib>` only, never by a relative path.
  * - No circular dependencies.
+ * - libs/case-stream (the one way to read a case, seal and open personal parts) stands on the
+ *   domain, the crypto envelope and the event-store port only; the read side opens personal parts
+ *   through it, never with the crypto lib directly.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -64,6 +67,28 @@ module.exports = {
         dependencyTypes: ['local'],
         dependencyTypesNot: ['aliased'],
       },
+    },
+    {
+      name: 'case-stream-below-its-readers',
+      comment:
+        'libs/case-stream is read by the command and read sides; it imports only the pure domain, the crypto envelope and the event-store port.',
+      severity: 'error',
+      from: { path: '^libs/case-stream/' },
+      to: {
+        path: '^libs/',
+        pathNot: '^libs/(case-stream|case-domain|crypto|event-store)/',
+      },
+    },
+    {
+      name: 'personal-parts-through-case-stream',
+      comment:
+        'The read side opens sealed personal parts with @remedy/case-stream (one sealed format, one seal/open pair), never with @remedy/crypto. Exception: a Nest module (*.module.ts) provides the CaseCipher instance it passes on.',
+      severity: 'error',
+      from: {
+        path: '^libs/(case-read-models|legal-aid|data-rights|audit)/',
+        pathNot: '\\.module\\.ts$',
+      },
+      to: { path: '^libs/crypto/' },
     },
     {
       name: 'no-circular',

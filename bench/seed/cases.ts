@@ -25,7 +25,7 @@ import {
   type CaseEvent,
   type CaseState,
 } from '@remedy/case-domain';
-import { caseStreamId } from '@remedy/case-read-models';
+import { caseStreamId } from '@remedy/case-stream';
 
 const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
 const ORGANISATIONS = 20;

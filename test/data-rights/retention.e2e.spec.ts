@@ -25,6 +25,7 @@ import {
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
 import { openCaseBody, organisationWithStaff } from '../cases/commands/support';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * Issue 4 item 5: the retention schedule per organisation, on the real PostgreSQL queue backend.
@@ -67,7 +68,7 @@ describe('retention schedule (BullMQ on PostgreSQL)', () => {
     await command(org.supervisor, `/cases/${caseId}/reopen`, {});
   };
   const erasures = async (caseId: string) =>
-    (await store.readStream(`case-${caseId}`)).filter((e) => e.type === 'PersonalDataErased');
+    (await store.readStream(caseStreamId(caseId))).filter((e) => e.type === 'PersonalDataErased');
   /** Waits until the read models have applied the last command. */
   const projected = async (user: TestUser, caseId: string) => {
     const res = await api.get(user, `/cases/${caseId}/timeline`, {
@@ -277,7 +278,7 @@ describe('retention schedule (BullMQ on PostgreSQL)', () => {
       queued: 0,
     });
     // An erase job for an erased case (e.g. queued from a stale read model) does nothing.
-    const closure = (await store.readStream(`case-${cases.due}`)).find(
+    const closure = (await store.readStream(caseStreamId(cases.due))).find(
       (e) => e.type === 'ClosureApproved',
     )!;
     const repeat = await runtime.queue.add(

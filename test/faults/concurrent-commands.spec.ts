@@ -9,6 +9,7 @@ import {
   startRealApi,
   type RealApi,
 } from './support/real-api';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * Fault test (issue 8): two hundred commands at once on ONE case, through the real API. Half send
@@ -57,7 +58,7 @@ describe('two hundred concurrent commands on one case (fault test)', () => {
     });
     expect(opened.statusCode).toBe(201);
     const { caseId, revision: openedAt } = opened.json() as { caseId: string; revision: number };
-    const streamId = `case-${caseId}`;
+    const streamId = caseStreamId(caseId);
 
     const t0 = Date.now();
     const answers = await Promise.all(

@@ -15,6 +15,7 @@ import {
   startRealApi,
   type RealApi,
 } from './support/real-api';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * Fault test (issue 8): PostgreSQL stops (immediate shutdown, as in a crash) while the real API
@@ -223,7 +224,7 @@ if (missing) {
       try {
         const { rows } = await db.query<{ stream_id: string }>(
           `SELECT stream_id FROM events WHERE event_type = 'CaseOpened' AND stream_id = ANY($1::text[])`,
-          [acknowledged.map((id) => `case-${id}`)],
+          [acknowledged.map((id) => caseStreamId(id))],
         );
         expect(new Set(rows.map((r) => r.stream_id)).size).toBe(acknowledged.length);
         expect(rows.length).toBe(acknowledged.length);

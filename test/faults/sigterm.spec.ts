@@ -18,6 +18,7 @@ import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually, freePort, ROOT, spawnTs, type Child } from './support/processes';
 import { OPEN_CASE_BODY } from './support/real-api';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * Fault test (issue 7): the real API and worker processes (apps/api/src/main.ts and
@@ -208,7 +209,9 @@ describe('SIGTERM to the API and the worker under load (fault test)', () => {
     expect(
       answers.filter((a) => typeof a.status === 'number' && a.status >= 500 && a.status !== 503),
     ).toEqual([]);
-    const acknowledged = answers.filter((a) => a.status === 201).map((a) => `case-${a.caseId!}`);
+    const acknowledged = answers
+      .filter((a) => a.status === 201)
+      .map((a) => caseStreamId(a.caseId!));
     const { rows } = await pool.query<{ stream_id: string }>(
       `SELECT stream_id FROM events WHERE event_type = 'CaseOpened' AND stream_id = ANY($1::text[])`,
       [acknowledged],

@@ -18,6 +18,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import type { RouteInfo } from '../support/routes';
 import { ALL_ROLES, expectedFor, ROUTE_RULES, type Expected } from './route-rules';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * Issue 4, "Done when": the authorisation matrix. The real API (apps/api ApiModule) is booted;
@@ -327,7 +328,7 @@ describe('authorisation matrix: every route × every role of the owning and of a
       (
         await pool.query<{ n: number }>(
           'SELECT count(*)::int AS n FROM events WHERE stream_id = $1',
-          [`case-${shared}`],
+          [caseStreamId(shared)],
         )
       ).rows[0]!.n;
     const before = await streamLength();

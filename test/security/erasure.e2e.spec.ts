@@ -25,6 +25,7 @@ import {
   type Child,
   type RedisServer,
 } from '../faults/support/processes';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * The erasure test (issue 4, "Done when"): the real API and worker processes (Redis queue
@@ -738,7 +739,7 @@ describeWithRedis(
         const sealed = (
           await p.query<{ s: string }>(
             `SELECT data->'personal'->>'sealed' AS s FROM events WHERE stream_id = $1 AND event_type = 'CaseOpened'`,
-            [`case-${caseId}`],
+            [caseStreamId(caseId)],
           )
         ).rows[0]!.s;
         try {
@@ -761,7 +762,7 @@ describeWithRedis(
         return (
           await p.query(
             `SELECT 1 FROM events WHERE stream_id = $1 AND event_type = 'PersonalDataErased'`,
-            [`case-${caseId}`],
+            [caseStreamId(caseId)],
           )
         ).rowCount;
       } finally {
@@ -798,7 +799,7 @@ describeWithRedis(
         const event = (
           await p.query(
             `SELECT data FROM events WHERE stream_id = $1 AND event_type = 'PersonalDataErased'`,
-            [`case-${caseId}`],
+            [caseStreamId(caseId)],
           )
         ).rows[0].data;
         expect(event.erasureRequestId).toBe(erasure.erasureRequestId);

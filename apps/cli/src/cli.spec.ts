@@ -35,6 +35,7 @@ import {
 import { CliContext } from './cli-context';
 import { CliModule } from './cli.module';
 import { CLI_OPERATOR_ID } from './commands/organisations.command';
+import { caseStreamId } from '@remedy/case-stream';
 
 interface CliRun {
   readonly out: string[];
@@ -210,7 +211,7 @@ describe('admin CLI', () => {
           });
           const out: unknown[] = [];
           for (const caseId of streamed) {
-            for (const e of await store.readStream(`case-${caseId}`)) {
+            for (const e of await store.readStream(caseStreamId(caseId))) {
               const sealed = (e.data as { personal?: { sealed?: string } }).personal?.sealed;
               expect(typeof sealed).toBe('string');
               out.push(await reader.decryptJsonForCase(caseId, sealed!));

@@ -3,7 +3,7 @@ import type { CaseReach } from '@remedy/case-domain';
 import {
   LEGAL_AID_CASE_FIELDS,
   caseActorRoleOf,
-  decide,
+  decideAccess,
   decideCase,
   decideOrganisation,
   pickPermitted,
@@ -15,27 +15,27 @@ const REACHES: (CaseReach | undefined)[] = [undefined, 'holder', 'referral', 'le
 
 describe('access policy (CASL): who may do what', () => {
   it('organisation-wide subjects: the roles decide', () => {
-    expect(decide(as('admin'), 'create', 'Organisation')).toBe('allowed');
-    expect(decide(as('supervisor'), 'create', 'Organisation')).toBe('forbidden');
-    expect(decide(as('legal_aid'), 'list', 'Organisation')).toBe('allowed');
-    expect(decide(as('rapporteur'), 'list', 'Organisation')).toBe('forbidden');
-    expect(decide(as('rapporteur'), 'read', 'StatisticsCatalogue')).toBe('allowed');
-    expect(decide(as('admin'), 'export', 'AuditTrail')).toBe('allowed');
-    expect(decide(as('supervisor'), 'export', 'AuditTrail')).toBe('forbidden');
-    expect(decide(as('admin'), 'use', 'QueueDashboard')).toBe('allowed');
-    expect(decide(as('caseworker'), 'use', 'QueueDashboard')).toBe('forbidden');
-    expect(decide(as('rapporteur'), 'request', 'StatisticsRelease')).toBe('allowed');
-    expect(decide(as('supervisor'), 'request', 'StatisticsRelease')).toBe('forbidden');
-    expect(decide(as('supervisor'), 'export', 'HtcdsExport')).toBe('allowed');
-    expect(decide(as('caseworker'), 'export', 'HtcdsExport')).toBe('forbidden');
-    expect(decide(as('caseworker'), 'search', 'PersonSearch')).toBe('allowed');
-    expect(decide(as('legal_aid'), 'search', 'PersonSearch')).toBe('forbidden');
+    expect(decideAccess(as('admin'), 'create', 'Organisation')).toBe('allowed');
+    expect(decideAccess(as('supervisor'), 'create', 'Organisation')).toBe('forbidden');
+    expect(decideAccess(as('legal_aid'), 'list', 'Organisation')).toBe('allowed');
+    expect(decideAccess(as('rapporteur'), 'list', 'Organisation')).toBe('forbidden');
+    expect(decideAccess(as('rapporteur'), 'read', 'StatisticsCatalogue')).toBe('allowed');
+    expect(decideAccess(as('admin'), 'export', 'AuditTrail')).toBe('allowed');
+    expect(decideAccess(as('supervisor'), 'export', 'AuditTrail')).toBe('forbidden');
+    expect(decideAccess(as('admin'), 'use', 'QueueDashboard')).toBe('allowed');
+    expect(decideAccess(as('caseworker'), 'use', 'QueueDashboard')).toBe('forbidden');
+    expect(decideAccess(as('rapporteur'), 'request', 'StatisticsRelease')).toBe('allowed');
+    expect(decideAccess(as('supervisor'), 'request', 'StatisticsRelease')).toBe('forbidden');
+    expect(decideAccess(as('supervisor'), 'export', 'HtcdsExport')).toBe('allowed');
+    expect(decideAccess(as('caseworker'), 'export', 'HtcdsExport')).toBe('forbidden');
+    expect(decideAccess(as('caseworker'), 'search', 'PersonSearch')).toBe('allowed');
+    expect(decideAccess(as('legal_aid'), 'search', 'PersonSearch')).toBe('forbidden');
   });
 
   it('administrators and rapporteurs read no case content, whatever the reach', () => {
     for (const role of ['admin', 'rapporteur'] as const) {
       for (const subject of ['CaseList', 'Referral', 'Reminder', 'LegalAidPortfolio'] as const)
-        expect(decide(as(role), 'list', subject)).toBe('forbidden');
+        expect(decideAccess(as(role), 'list', subject)).toBe('forbidden');
       expect(decideCase(as(role), 'read', 'Case', 'holder')).toBe('forbidden');
       expect(decideCase(as(role), 'command', 'Case', 'holder')).toBe('forbidden');
       expect(decideCase(as(role), 'read', 'LegalAidCase', 'holder')).toBe('forbidden');

@@ -165,14 +165,14 @@ export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
   return build();
 }
 
-export type Decision = 'allowed' | 'forbidden' | 'not_found';
+export type AccessDecision = 'allowed' | 'forbidden' | 'not_found';
 
 /** An organisation-wide subject: allowed or forbidden (403) by role. */
-export function decide(
+export function decideAccess(
   actor: Pick<Actor, 'roles'>,
   action: Action,
   subjectType: OrganisationSubject | CaseSubjectType,
-): Exclude<Decision, 'not_found'> {
+): Exclude<AccessDecision, 'not_found'> {
   return defineAbilityFor(actor).can(action, subjectType) ? 'allowed' : 'forbidden';
 }
 
@@ -186,7 +186,7 @@ export function decideCase(
   action: Action,
   subjectType: CaseSubjectType,
   reach: CaseReach | undefined,
-): Decision {
+): AccessDecision {
   if (reach === undefined || !(KNOWN_THROUGH[subjectType][action] ?? []).includes(reach))
     return 'not_found';
   return defineAbilityFor(actor).can(action, caseResource(subjectType, reach))
@@ -203,7 +203,7 @@ export function decideOrganisation(
   action: Action,
   subjectType: OwnOrganisationSubjectType,
   own: boolean,
-): Exclude<Decision, 'not_found'> {
+): Exclude<AccessDecision, 'not_found'> {
   return defineAbilityFor(actor).can(action, subject(subjectType, { own }))
     ? 'allowed'
     : 'forbidden';

@@ -13,7 +13,8 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { caseReachOf, readableState } from '@remedy/case-domain';
+import { caseReachOf } from '@remedy/case-domain';
+import { readCase } from '@remedy/case-stream';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { isUuid, type AuditRecord } from './audit-entry';
 import { AuditTrail, csvLine, EXPORT_COLUMNS } from './audit-trail';
@@ -84,8 +85,7 @@ export class AuditController {
   ): Promise<{ items: readonly AuditRecord[]; nextBefore: string | null }> {
     if (!isUuid(caseId)) notFound();
     const id = caseId.toLowerCase();
-    const events = await this.store.readStream(`case-${id}`);
-    const state = readableState(events);
+    const state = (await readCase(this.store, id)).readableState();
     assertCanOnCase(
       actor,
       'read',

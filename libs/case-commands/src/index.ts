@@ -3,12 +3,10 @@
  * Import `CaseCommandsModule` in the API's root module (with PlatformModule, AuthModule and
  * CqrsModule.forRoot()); add `organisationDirectoryProjection` to the app's projections.
  */
-export * from './personal-data';
 export * from './tokens';
 export { CaseCommandsModule } from './case-commands.module';
 export {
   CaseCommandPipeline,
-  caseStreamId,
   type DecisionInput,
   type PipelineOutcome,
 } from './pipeline/case-command-pipeline';

@@ -31,7 +31,8 @@ import { PostgresEventStore, START, type GlobalPosition, type NewEvent } from '@
 import { projectionEntities, type ProjectionDefinition } from '@remedy/projections';
 import { createQueueKit } from '@remedy/queue';
 import { ReminderReconciler, REMINDERS_QUEUE, reminderSettings, type ReminderJobData } from '@remedy/case-reminders';
-import { CaseQueries, caseStreamId, casesProjection, timelineProjection } from '@remedy/case-read-models';
+import { CaseQueries, casesProjection, timelineProjection } from '@remedy/case-read-models';
+import { caseStreamId } from '@remedy/case-stream';
 
 const CASES = Number(process.argv[2] ?? 5_000);
 const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });

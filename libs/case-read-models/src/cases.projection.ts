@@ -4,10 +4,10 @@ import {
   caseReachOf,
   evolve,
   initialState,
-  upcast,
   type CaseEvent,
   type CaseState,
 } from '@remedy/case-domain';
+import { caseEventOf, sealedCiphertextOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
 import { defineProjection } from '@remedy/projections';
 import { adultFrom } from './age';
@@ -17,11 +17,20 @@ import {
   type CaseListRow,
   type CaseReferralRow,
 } from './entities';
-import { sealedCiphertextOf } from './personal';
 
 export const CASES_PROJECTION = 'case-read.cases';
 
-/** Readable facts kept with the case row (never personal data: see personal.ts). */
+/*
+ * DECISION (personal data in the read models): read models hold personal fields only as the
+ * event's ciphertext, never in clear (the sealed format: @remedy/case-stream). The projections copy
+ * that ciphertext as it is; the API opens it only for callers of the organisation holding the
+ * case. After erasure the case's data key is shredded: the ciphertext can no longer be read, and
+ * the projections also drop it when they apply `PersonalDataErased`, so the fields read as
+ * `{ erased: true }`. Coarse facts (code-list values, years, age groups, dates of decisions) are
+ * stored readable.
+ */
+
+/** Readable facts kept with the case row (never personal data: see the decision above). */
 export interface CaseFacts {
   /** The domain state folded from the events (its personal fields are sealed, so absent here). */
   readonly state: CaseState;
@@ -279,10 +288,6 @@ const REFERRAL_EVENTS = new Set([
   'ConsentWithdrawn',
 ]);
 
-function toCaseEvent(e: RecordedEvent): CaseEvent {
-  return upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
-}
-
 /**
  * The case list, detail and referral read models (tables case_list, case_referrals). Per batch:
  * one SELECT of the rows of the batch's cases, the events folded in memory (skipping any whose
@@ -296,7 +301,7 @@ export const casesProjection = defineProjection({
   entities: [CaseListEntity, CaseReferralEntity],
   batchSize: 500,
   async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
-    const decoded = events.map((e) => ({ recorded: e, event: toCaseEvent(e) }));
+    const decoded = events.map((e) => ({ recorded: e, event: caseEventOf(e) }));
     const caseIds = [...new Set(decoded.map((d) => d.event.data.caseId))];
     const rows = new Map<string, CaseListRow>();
     for (const r of (await em.query(`SELECT * FROM case_list WHERE case_id = ANY($1::text[])`, [caseIds])) as CaseListRow[]) {

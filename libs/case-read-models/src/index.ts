@@ -1,8 +1,6 @@
-export * from './personal';
 export * from './age';
 export * from './cursor';
 export * from './entities';
-export * from './stream';
 export { CASES_PROJECTION, casesProjection, foldCaseRow, foldReferrals, bulkUpsertSql, type CaseFacts } from './cases.projection';
 export { TIMELINE_PROJECTION, timelineProjection, timelineRow } from './timeline.projection';
 export * from './queries';

@@ -3,20 +3,21 @@ import {
   calendarDateIn,
   caseReachOf,
   evolveAll,
-  initialState,
-  readableState,
   readsWholeCase,
-  upcast,
   type CaseReach,
   type CaseState,
 } from '@remedy/case-domain';
+import {
+  openPersonalView,
+  readCase,
+  type PersonalDecrypter,
+  type PersonalView,
+} from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { ADULT_FROM_SQL, childNowSql, isChildToday } from './age';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { CaseListRow, CaseReferralRow, CaseTimelineRow } from './entities';
-import { openPersonal, type PersonalDecrypter, type PersonalView } from './personal';
-import { caseStreamId } from './stream';
 
 export const CASE_SORTS = ['last_activity', 'reference', 'next_deadline'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
@@ -229,9 +230,9 @@ export class CaseQueries {
    * Only readable facts are folded (personal data is not decrypted to decide).
    */
   async reachOf(organisationId: string, caseId: string): Promise<CaseReach | undefined> {
-    const events = await this.eventStore.readStream(caseStreamId(caseId));
-    if (events.length === 0) return undefined;
-    return caseReachOf(readableState(events), organisationId);
+    const stream = await readCase(this.eventStore, caseId);
+    if (!stream.exists) return undefined;
+    return caseReachOf(stream.readableState(), organisationId);
   }
 
   /**
@@ -254,7 +255,7 @@ export class CaseQueries {
     if (!r) return undefined;
     const personal: Record<string, PersonalView> = {};
     for (const [topic, ct] of Object.entries(r.sealed_personal ?? {})) {
-      const view = await openPersonal(this.cipher, r.case_id, ct);
+      const view = await openPersonalView(this.cipher, r.case_id, ct);
       if (view) personal[topic] = view;
     }
     if (r.erased) for (const topic of ['opening']) personal[topic] ??= { erased: true };
@@ -307,7 +308,7 @@ export class CaseQueries {
         ? undefined
         : held.erased || r.sealed_personal === null
           ? { erased: true }
-          : await openPersonal(this.cipher, caseId, r.sealed_personal);
+          : await openPersonalView(this.cipher, caseId, r.sealed_personal);
       items.push({
         revision: r.revision,
         type: r.event_type,
@@ -382,17 +383,13 @@ export class CaseQueries {
    */
   async asOf(organisationId: string, caseId: string, recordedAt: Date): Promise<CaseAsOf | undefined> {
     if (!(await this.readableCase(organisationId, caseId))) return undefined;
-    const events = await this.eventStore.readStream(caseStreamId(caseId), { recordedUntil: recordedAt });
-    const state = evolveAll(
-      events.map((e) => upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data })),
-      initialState,
-    );
-    const last = events[events.length - 1];
+    const stream = await readCase(this.eventStore, caseId, { recordedUntil: recordedAt });
+    const state = evolveAll(stream.events);
     return {
       caseId,
       recordedAt: recordedAt.toISOString(),
-      revision: last ? last.revision.toString() : null,
-      events: events.length,
+      revision: stream.revision?.toString() ?? null,
+      events: stream.recorded.length,
       state,
     };
   }

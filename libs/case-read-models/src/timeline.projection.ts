@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { CASE_EVENT_TYPES, upcast } from '@remedy/case-domain';
+import { CASE_EVENT_TYPES } from '@remedy/case-domain';
+import { caseEventOf, sealedCiphertextOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
 import { defineProjection } from '@remedy/projections';
 import { CaseTimelineEntity, type CaseTimelineRow } from './entities';
-import { sealedCiphertextOf } from './personal';
 
 export const TIMELINE_PROJECTION = 'case-read.timeline';
 
@@ -11,7 +11,7 @@ const META = new Set(['caseId', 'organisationId', 'actorId', 'occurredAt', 'reco
 
 /** One timeline row per event: readable facts, both times, actor ids, personal text sealed. */
 export function timelineRow(e: RecordedEvent): CaseTimelineRow {
-  const event = upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
+  const event = caseEventOf(e);
   const data = event.data as unknown as Record<string, unknown>;
   const facts = Object.fromEntries(Object.entries(data).filter(([k]) => !META.has(k)));
   return {

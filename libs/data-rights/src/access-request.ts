@@ -2,26 +2,18 @@ import type { DataSource } from 'typeorm';
 import { decideCase } from '@remedy/access-policy';
 import type { AuditRecord, AuditTrail } from '@remedy/audit';
 import { isRole } from '@remedy/auth';
+import { type CaseReach, caseReachOf, type CaseState, ERASED } from '@remedy/case-domain';
+import type { CaseDetail, CaseQueries, CaseReferralRow } from '@remedy/case-read-models';
 import {
-  type CaseReach,
-  caseReachOf,
-  type CaseState,
-  ERASED,
-  readableState,
-  upcast,
-} from '@remedy/case-domain';
-import {
-  caseStreamId,
-  openPersonal,
+  openPersonalView,
+  readCase,
   sealedCiphertextOf,
-  type CaseDetail,
-  type CaseQueries,
-  type CaseReferralRow,
+  type CaseStream,
   type PersonalDecrypter,
   type PersonalView,
-} from '@remedy/case-read-models';
+} from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
-import type { EventStore, RecordedEvent } from '@remedy/event-store';
+import type { EventStore } from '@remedy/event-store';
 import type { ClaimView, CurrencyTotals, LegalAidQueries } from '@remedy/legal-aid';
 
 export const ACCESS_REQUEST_FORMAT = 'remedy-access-request/v1';
@@ -121,14 +113,14 @@ export class AccessRequestExporter {
     caseId: string,
   ): Promise<{
     reach: CaseReach | undefined;
-    recorded: readonly RecordedEvent[];
+    stream: CaseStream;
     state: CaseState;
   }> {
-    const recorded = await this.deps.eventStore.readStream(caseStreamId(caseId));
-    const state = readableState(recorded);
+    const stream = await readCase(this.deps.eventStore, caseId);
+    const state = stream.readableState();
     return {
-      reach: recorded.length === 0 ? undefined : caseReachOf(state, organisationId),
-      recorded,
+      reach: stream.exists ? caseReachOf(state, organisationId) : undefined,
+      stream,
       state,
     };
   }
@@ -138,7 +130,7 @@ export class AccessRequestExporter {
     caseId: string,
   ): Promise<AccessRequestOutcome> {
     const { organisationId } = caller;
-    const { reach, recorded, state } = await this.reachOf(organisationId, caseId);
+    const { reach, stream, state } = await this.reachOf(organisationId, caseId);
     // The access policy (@remedy/access-policy): unknown case 404; the holder's supervisors only.
     const roles = caller.roles.filter(isRole);
     const decision = decideCase({ roles }, 'export', 'AccessRequestExport', reach);
@@ -148,15 +140,15 @@ export class AccessRequestExporter {
     const { cipher, caseQueries, legalAidQueries } = this.deps;
 
     const events: ExportedEvent[] = [];
-    for (const r of recorded) {
-      const e = upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data });
+    for (const [i, r] of stream.recorded.entries()) {
+      const e = stream.events[i]!;
       const data = e.data as unknown as Record<string, unknown>;
       const { personal: sealed, ...facts } = data;
       let personal: PersonalView | undefined;
       if ('personal' in data) {
         personal = state.erased
           ? ERASED
-          : ((await openPersonal(cipher, caseId, sealedCiphertextOf(sealed))) ?? ERASED);
+          : ((await openPersonalView(cipher, caseId, sealedCiphertextOf(sealed))) ?? ERASED);
       }
       const meta = (r.metadata ?? {}) as { userId?: unknown; organisationId?: unknown };
       events.push({

@@ -28,7 +28,7 @@ import {
   type CaseEvent,
   type CaseState,
 } from '@remedy/case-domain';
-import { caseStreamId } from '@remedy/case-read-models';
+import { caseStreamId } from '@remedy/case-stream';
 import {
   REMINDERS_QUEUE,
   ReminderReconciler,

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { upcast, type CaseEvent } from '@remedy/case-domain';
-import { bulkUpsertSql, sealedCiphertextOf } from '@remedy/case-read-models';
-import type { RecordedEvent } from '@remedy/event-store';
+import type { CaseEvent } from '@remedy/case-domain';
+import { bulkUpsertSql } from '@remedy/case-read-models';
+import { sealedCiphertextOf } from '@remedy/case-stream';
 import { LegalAidCaseEntity, type LegalAidCaseRow } from './entities';
 
 /** Event types the legal-aid case rows are folded from (nothing else of a case reaches them). */
@@ -179,9 +179,6 @@ const CASE_COLUMNS: readonly (readonly [keyof LegalAidCaseRow, string])[] = [
 ];
 
 export const UPSERT_LEGAL_AID_CASES = bulkUpsertSql('legal_aid_cases', 'case_id', CASE_COLUMNS);
-
-export const toCaseEvent = (e: RecordedEvent): CaseEvent =>
-  upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
 
 /** Reads the stored rows of these cases (for folding a batch). */
 export async function loadLegalAidCases(

@@ -1,5 +1,4 @@
-import type { PersonalDecrypter } from '@remedy/case-read-models';
-import { openPersonal } from '@remedy/case-read-models';
+import { openPersonalView, type PersonalDecrypter } from '@remedy/case-stream';
 import type { ClaimDeadline, LegalAidClaimRow } from './entities';
 
 /** Everything recorded of a claim (amounts in integer minor units of `currency`). */
@@ -105,7 +104,7 @@ export async function claimTexts(
   for (const t of row.sealed_texts) {
     const view = erased
       ? { erased: true as const }
-      : await openPersonal(cipher, row.case_id, t.sealed);
+      : await openPersonalView(cipher, row.case_id, t.sealed);
     if (!view) continue;
     if (
       !view.erased &&

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent } from '@remedy/case-domain';
-import { bulkUpsertSql, sealedCiphertextOf } from '@remedy/case-read-models';
+import { bulkUpsertSql } from '@remedy/case-read-models';
+import { sealedCiphertextOf } from '@remedy/case-stream';
 import type { ClaimDeadline, LegalAidClaimRow } from './entities';
 
 export const CLAIM_EVENT_TYPES = [

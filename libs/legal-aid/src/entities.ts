@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import type { SealedPersonal } from '@remedy/case-stream';
 
 /**
  * TypeORM schemas of the legal-aid read models (tables made by CreateLegalAidReadModels1795500000000).
@@ -117,10 +118,9 @@ export interface ClaimPaymentValue {
 }
 
 /** The ciphertext of a claim event's free text (decrypted by the API for the case view only). */
-export interface SealedClaimText {
+export interface SealedClaimText extends SealedPersonal {
   readonly eventType: string;
   readonly revision: string;
-  readonly sealed: string;
 }
 
 export interface LegalAidClaimRow {

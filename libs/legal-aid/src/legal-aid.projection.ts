@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
+import { caseEventOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
 import { defineProjection } from '@remedy/projections';
 import {
   foldLegalAidCase,
   LEGAL_AID_CASE_EVENT_TYPES,
   loadLegalAidCases,
-  toCaseEvent,
   UPSERT_LEGAL_AID_CASES,
 } from './cases.projection';
 import {
@@ -41,7 +41,7 @@ export const legalAidProjection = defineProjection({
   batchSize: 500,
   async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
     if (events.length === 0) return;
-    const decoded = events.map((recorded) => ({ recorded, event: toCaseEvent(recorded) }));
+    const decoded = events.map((recorded) => ({ recorded, event: caseEventOf(recorded) }));
     const caseIds = [...new Set(decoded.map((d) => d.event.data.caseId))];
     const cases = await loadLegalAidCases(em, caseIds);
     const needClaims = decoded.some(

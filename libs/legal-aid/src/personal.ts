@@ -1,4 +1,4 @@
-import { openPersonal, type PersonalDecrypter } from '@remedy/case-read-models';
+import { openPersonalView, type PersonalDecrypter } from '@remedy/case-stream';
 
 /**
  * The only personal fields of the opening a legal-aid lawyer sees: the person's name and contact
@@ -29,7 +29,7 @@ export async function openLegalAidPersonal(
   erased: boolean,
 ): Promise<LegalAidPersonal> {
   if (erased) return { erased: true };
-  const view = await openPersonal(cipher, caseId, sealedOpening);
+  const view = await openPersonalView(cipher, caseId, sealedOpening);
   if (!view) return { erased: false };
   if (view.erased) return { erased: true };
   return { erased: false, ...pickLegalAidPersonal(view.value) };

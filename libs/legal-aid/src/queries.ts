@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { addDays, calendarDateIn, evolveAll, initialState, upcast } from '@remedy/case-domain';
-import { caseStreamId, type PersonalDecrypter } from '@remedy/case-read-models';
+import { addDays, calendarDateIn } from '@remedy/case-domain';
+import { readCase, type PersonalDecrypter } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
@@ -126,14 +126,9 @@ export class LegalAidQueries {
     organisationId: string,
     caseId: string,
   ): Promise<{ reach: LegalAidReach } | undefined> {
-    const events = await this.options.eventStore.readStream(caseStreamId(caseId));
-    const last = events[events.length - 1];
-    if (!last) return undefined;
-    const state = evolveAll(
-      events.map((e) => upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data })),
-      initialState,
-    );
-    const reach = legalAidReachOf(state, organisationId);
+    const stream = await readCase(this.options.eventStore, caseId);
+    if (!stream.exists) return undefined;
+    const reach = legalAidReachOf(stream.readableState(), organisationId);
     return reach ? { reach } : undefined;
   }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { CASE_EVENT_TYPES, upcast, type CaseEvent } from '@remedy/case-domain';
+import { CASE_EVENT_TYPES } from '@remedy/case-domain';
+import { caseEventOf } from '@remedy/case-stream';
 import { referenceRatesFromEnvironment } from '@remedy/config';
 import type { RecordedEvent } from '@remedy/event-store';
 import { defineProjection } from '@remedy/projections';
@@ -52,9 +53,6 @@ const UPSERT_STATES = `INSERT INTO statistics_case_state AS t (row_key, state, l
   ON CONFLICT (row_key) DO UPDATE SET state = EXCLUDED.state, last_revision = EXCLUDED.last_revision
   WHERE t.last_revision < EXCLUDED.last_revision`;
 
-const toCaseEvent = (e: RecordedEvent): CaseEvent =>
-  upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data });
-
 /**
  * The anonymous fact projection: per batch, one SELECT of the fold states of the batch's cases
  * (by pseudonym), the events folded in memory (skipping those at or below the stored revision:
@@ -73,7 +71,7 @@ export const statisticsFactsProjection = defineProjection({
     // LEGAL_AID_REFERENCE_RATES as @remedy/config validates it (claim amounts become bands).
     const rates = referenceRatesFromEnvironment();
     const decoded = events.map((recorded) => {
-      const event = toCaseEvent(recorded);
+      const event = caseEventOf(recorded);
       return { recorded, event, key: p.caseKey(event.data.caseId) };
     });
     const keys = [...new Set(decoded.map((d) => d.key))];

@@ -10,7 +10,7 @@ import {
   type PersonIdentifiers,
   type ReferralSource,
 } from '@remedy/case-domain';
-import { PersonalDataErasedError } from '@remedy/crypto';
+import { openPersonalView, type PersonalDecrypter } from '@remedy/case-stream';
 
 /**
  * HTCDS v2.0 export of an organisation's own cases (supervisors only): one CSV line per case,
@@ -131,9 +131,7 @@ export const HTCDS_MAPPING_NOTES: readonly {
 ];
 
 /** The decrypting part of CaseCipher (structural, so tests can pass a fake). */
-export interface HtcdsDecrypter {
-  decryptJsonForCase<T = unknown>(caseId: string, ciphertext: string): Promise<T>;
-}
+export type HtcdsDecrypter = PersonalDecrypter;
 
 interface CaseRow {
   case_id: string;
@@ -173,12 +171,8 @@ async function personalOf(
 ): Promise<PersonIdentifiers | undefined> {
   const ct = row.sealed_personal?.opening;
   if (row.erased || !ct) return undefined;
-  try {
-    return await cipher.decryptJsonForCase<PersonIdentifiers>(row.case_id, ct);
-  } catch (err) {
-    if (err instanceof PersonalDataErasedError) return undefined;
-    throw err;
-  }
+  const view = await openPersonalView<PersonIdentifiers>(cipher, row.case_id, ct);
+  return view && !view.erased ? view.value : undefined;
 }
 
 export function htcdsLine(

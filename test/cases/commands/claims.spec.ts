@@ -8,6 +8,7 @@ import {
   type ApiApp,
   type TestUser,
 } from './support';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * Compensation claims over HTTP (rule 5): filing to money received, through the case command
@@ -56,7 +57,7 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
     (
       await api.pool.query(
         `SELECT event_type, data FROM events WHERE stream_id = $1 ORDER BY stream_revision`,
-        [`case-${caseId}`],
+        [caseStreamId(caseId)],
       )
     ).rows as { event_type: string; data: Record<string, unknown> }[];
 
@@ -401,7 +402,7 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
 
     const { rows } = await api.pool.query(
       `SELECT data::text AS data, metadata::text AS metadata FROM events WHERE stream_id = $1`,
-      [`case-${caseId}`],
+      [caseStreamId(caseId)],
     );
     const stored = rows
       .map((r: { data: string; metadata: string }) => `${r.data}\n${r.metadata}`)

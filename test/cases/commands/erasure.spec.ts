@@ -1,6 +1,7 @@
 import { ERASER, ErasureSteps, type Eraser } from '@remedy/case-commands';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { createCommandsApp, newId, openCase, organisationWithStaff, type ApiApp } from './support';
+import { caseStreamId } from '@remedy/case-stream';
 
 /** Erasure through the command side: the erasure event, then the case's data key is shredded. */
 describe('erasure of personal data (HTTP, PostgreSQL)', () => {
@@ -35,7 +36,7 @@ describe('erasure of personal data (HTTP, PostgreSQL)', () => {
     expect(await keyState(caseId)).toEqual({ shredded: true, tombstone: true });
     const { rows } = await api.pool.query(
       'SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_revision',
-      [`case-${caseId}`],
+      [caseStreamId(caseId)],
     );
     expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual([
       'CaseOpened',
@@ -48,7 +49,7 @@ describe('erasure of personal data (HTTP, PostgreSQL)', () => {
     const store = api.app.get<EventStore>(EVENT_STORE);
     const now = new Date().toISOString();
     await store.append(
-      `case-${caseId}`,
+      caseStreamId(caseId),
       [
         {
           id: newId(),
@@ -107,7 +108,7 @@ describe('erasure of personal data (HTTP, PostgreSQL)', () => {
     expect(failures).toBe(-1);
     const { rows } = await api.pool.query(
       `SELECT count(*)::int AS n FROM events WHERE stream_id = $1 AND event_type = 'PersonalDataErased'`,
-      [`case-${caseId}`],
+      [caseStreamId(caseId)],
     );
     expect(rows[0].n).toBe(1);
   });

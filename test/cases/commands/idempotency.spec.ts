@@ -6,6 +6,7 @@ import {
   type ApiApp,
   type TestUser,
 } from './support';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * Idempotency-Key: a retry with the same key and body gets the first answer and appends nothing;
@@ -49,7 +50,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
     const b = await api.post(caseworker, `/cases/${caseId}/victim-status`, reordered, headers);
     expect(a.statusCode).toBe(200);
     expect(b.json()).toEqual(a.json());
-    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
   });
 
   it('refuses the same key with a different body (422 IDEMPOTENCY_KEY_REUSED), appending nothing', async () => {
@@ -74,7 +75,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
     expect(reused.statusCode).toBe(422);
     expect(reused.json().rule).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(reused.body).not.toContain('second');
-    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
   });
 
   it('scopes keys to the user and the route', async () => {
@@ -102,7 +103,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
     expect(ok.length).toBeGreaterThanOrEqual(1);
     expect(responses.every((r) => r.statusCode === 200 || r.statusCode === 409)).toBe(true);
     for (const r of ok) expect(r.json()).toEqual(ok[0]!.json());
-    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
   });
 
   it('lets a failed command be retried with the same key (nothing stored for it)', async () => {
@@ -130,7 +131,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
       revision: first.json().revision,
       position: first.json().position,
     });
-    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
   });
 
   it('takes over a reservation left in flight by a dead process once it is stale', async () => {
@@ -144,7 +145,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
     const retry = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
     expect(retry.statusCode).toBe(200);
     expect(retry.json().revision).toBe(first.json().revision);
-    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
   });
 
   it('stores only hashes of keys and bodies, and refuses malformed keys', async () => {

@@ -8,6 +8,7 @@ import {
   type ApiApp,
   type TestUser,
 } from './support';
+import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * The command pipeline end to end: append and answer (ETag, X-Position), If-Match (412),
@@ -59,7 +60,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     expect(res.headers['x-position']).toBe(body.position);
     const { rows } = await api.pool.query(
       'SELECT stream_id, event_type, metadata FROM events WHERE stream_id = $1',
-      [`case-${body.caseId}`],
+      [caseStreamId(body.caseId)],
     );
     expect(rows).toHaveLength(1);
     expect(rows[0].event_type).toBe('CaseOpened');
@@ -89,7 +90,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     await note(holder.caseworker, caseId);
     const stale = await note(holder.caseworker, caseId, 'x', { 'if-match': '"0"' });
     expect(stale.statusCode).toBe(412);
-    expect(await eventCount(api, `case-${caseId}`)).toBe(2);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
     const fresh = await note(holder.caseworker, caseId, 'x', { 'if-match': '"1"' });
     expect(fresh.statusCode).toBe(200);
     expect(fresh.json().revision).toBe(2);
@@ -106,7 +107,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     const interfere = (caseId: string, times: number) => {
       let left = times;
       store.append = async (streamId, events, expected) => {
-        if (streamId === `case-${caseId}`) {
+        if (streamId === caseStreamId(caseId)) {
           appendCalls++;
           if (left-- > 0) {
             const rival: NewEvent = {
@@ -152,7 +153,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
       expect(res.statusCode).toBe(200);
       expect(appendCalls).toBe(2);
       expect(res.json().revision).toBe(2); // after the rival's event
-      expect(await eventCount(api, `case-${caseId}`)).toBe(3);
+      expect(await eventCount(api, caseStreamId(caseId))).toBe(3);
     });
 
     it('answers 409 after the one retry when the stream keeps moving', async () => {
@@ -161,7 +162,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
       const res = await note(holder.caseworker, caseId);
       expect(res.statusCode).toBe(409);
       expect(appendCalls).toBe(2);
-      expect(await eventCount(api, `case-${caseId}`)).toBe(3); // opening + two rivals, no note
+      expect(await eventCount(api, caseStreamId(caseId))).toBe(3); // opening + two rivals, no note
     });
 
     it('answers 409 at once when the client sent If-Match', async () => {
@@ -182,7 +183,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     expect(foreign.json()).toEqual(unknown.json());
     expect((await note(other.supervisor, caseId)).statusCode).toBe(404);
     expect((await note(other.rapporteur, caseId)).statusCode).toBe(404);
-    expect(await eventCount(api, `case-${caseId}`)).toBe(1);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(1);
   });
 
   it('answers 403 to roles that act on no case content within the organisation', async () => {
@@ -320,7 +321,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     expect(withdrawn.json().revision).toBe(5); // ConsentWithdrawn + ReferralRevoked
     const { rows } = await api.pool.query(
       'SELECT event_type, metadata FROM events WHERE stream_id = $1 AND stream_revision >= 4 ORDER BY stream_revision',
-      [`case-${caseId}`],
+      [caseStreamId(caseId)],
     );
     expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual([
       'ConsentWithdrawn',

@@ -1,10 +1,5 @@
-import {
-  adultFrom,
-  decodeCursor,
-  encodeCursor,
-  isChildToday,
-  sealedCiphertextOf,
-} from '@remedy/case-read-models';
+import { adultFrom, decodeCursor, encodeCursor, isChildToday } from '@remedy/case-read-models';
+import { sealedCiphertextOf } from '@remedy/case-stream';
 import fc from 'fast-check';
 import { isChildOn, type AgeFacts } from '@remedy/case-domain';
 import { reminderJobId, reminderSettings, startOfDayIn } from '@remedy/case-reminders';

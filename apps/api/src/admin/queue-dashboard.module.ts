@@ -5,7 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
-import { decide } from '@remedy/access-policy';
+import { decideAccess } from '@remedy/access-policy';
 import { AuditTrail, outcomeOf, ruleOf } from '@remedy/audit';
 import {
   type Actor,
@@ -127,7 +127,7 @@ export function adminOnly(verifier: TokenVerifier) {
       return reply;
     }
     request.actor = actor; // also for the audit row of a refusal
-    if (decide(actor, 'use', 'QueueDashboard') !== 'allowed') {
+    if (decideAccess(actor, 'use', 'QueueDashboard') !== 'allowed') {
       await reply.code(403).send({
         statusCode: 403,
         error: 'Forbidden',

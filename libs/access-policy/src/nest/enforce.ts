@@ -2,11 +2,11 @@ import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import type { Actor } from '@remedy/auth';
 import type { CaseReach } from '@remedy/case-domain';
 import {
-  decide,
+  decideAccess,
   decideCase,
   type Action,
   type CaseSubjectType,
-  type Decision,
+  type AccessDecision,
   type OrganisationSubject,
 } from '../policy';
 
@@ -20,7 +20,7 @@ export function notFound(what = 'case'): never {
 }
 
 /** Throws the answer a refusal calls for (404 or 403); returns on `allowed`. */
-export function enforce(decision: Decision, refusal: string, what = 'case'): void {
+export function enforce(decision: AccessDecision, refusal: string, what = 'case'): void {
   if (decision === 'not_found') notFound(what);
   if (decision === 'forbidden') forbidden(refusal);
 }
@@ -32,7 +32,7 @@ export function assertCan(
   subjectType: OrganisationSubject | 'Case',
   refusal: string,
 ): void {
-  enforce(decide(actor, action, subjectType), refusal);
+  enforce(decideAccess(actor, action, subjectType), refusal);
 }
 
 /** A case subject, given the reach read from the case's stream: 404, 403, or returns. */

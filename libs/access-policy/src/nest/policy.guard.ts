@@ -1,7 +1,13 @@
 import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, type Actor } from '@remedy/auth';
-import { decide, decideCase, decideOrganisation, mayEver, reachesOnlyStatistics } from '../policy';
+import {
+  decideAccess,
+  decideCase,
+  decideOrganisation,
+  mayEver,
+  reachesOnlyStatistics,
+} from '../policy';
 import { enforce, forbidden, notFound } from './enforce';
 import {
   ORGANISATION_LOOKUP,
@@ -91,7 +97,7 @@ export class PolicyGuard implements CanActivate {
     const refusal = policy.refusal ?? `This role may not ${policy.action} ${policy.subject}`;
     switch (policy.kind) {
       case 'organisation-wide':
-        return enforce(decide(actor, policy.action, policy.subject), refusal);
+        return enforce(decideAccess(actor, policy.action, policy.subject), refusal);
       case 'own-organisation': {
         const id = params[policy.param];
         // An organisation no directory holds is unknown to everyone (404 before 403).

@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
-import { readableState } from '@remedy/case-domain';
 import { eraseCaseReminders, type ReminderJobData } from '@remedy/case-reminders';
+import { readCase, type CaseStream } from '@remedy/case-stream';
 import type { CaseCipher } from '@remedy/crypto';
 import type { EventStore, RecordedEvent } from '@remedy/event-store';
 import type { Queue } from 'bullmq';
-import { caseStreamId, type CaseCommandPipeline } from '../pipeline/case-command-pipeline';
+import type { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
 import type { ErasureLedger, ErasureLedgerEntry } from './erasure-ledger';
 
 /**
@@ -170,7 +170,7 @@ export class Eraser {
    */
   async finish(caseId: string): Promise<void> {
     if (!(await this.options.ledger.has(caseId))) {
-      const event = erasureEventOf(await this.options.store.readStream(caseStreamId(caseId)));
+      const event = erasureEventOf((await readCase(this.options.store, caseId)).recorded);
       if (event) await this.options.ledger.append(ledgerEntryOf(caseId, event));
     }
     await this.scrub(caseId);
@@ -207,13 +207,13 @@ export class Eraser {
     const failed: string[] = [];
     for (const entry of byCase.values()) {
       try {
-        const recorded = await this.options.store.readStream(caseStreamId(entry.caseId));
-        if (recorded.length === 0) {
+        const stream = await readCase(this.options.store, entry.caseId);
+        if (!stream.exists) {
           absent += 1;
           continue;
         }
-        if (!erasureEventOf(recorded)) {
-          await this.appendErasure(entry, recorded);
+        if (!erasureEventOf(stream.recorded)) {
+          await this.appendErasure(entry, stream);
           eventsAppended += 1;
         } else if (await this.options.keyDestroyed?.(entry.caseId)) {
           continue; // the database shows this erasure whole
@@ -227,13 +227,10 @@ export class Eraser {
     return { cases: byCase.size, eventsAppended, keysDestroyed, absent, failed };
   }
 
-  private async appendErasure(
-    entry: ErasureLedgerEntry,
-    recorded: readonly RecordedEvent[],
-  ): Promise<void> {
+  private async appendErasure(entry: ErasureLedgerEntry, stream: CaseStream): Promise<void> {
     // The domain accepts an erasure from a supervisor of the holding organisation: the holder in
     // this database (the ledger's organisation unless the case moved since the backup).
-    const state = readableState(recorded);
+    const state = stream.readableState();
     const organisationId = state.holdingOrganisationId || entry.organisationId;
     await this.options.pipeline.execute(
       entry.caseId,

@@ -11,14 +11,13 @@ import {
   caseReachOf,
   decide,
   evolve,
-  initialState,
-  upcast,
   type ActorRole,
   type CaseCommand,
   type CaseEvent,
   type CaseState,
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
+import { caseIdOfStream, caseStreamId, readCase, sealEvent } from '@remedy/case-stream';
 import type { CaseCipher } from '@remedy/crypto';
 import {
   EVENT_STORE,
@@ -28,14 +27,11 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@remedy/event-store';
-import { openEvent, sealEvent, withoutPersonal } from '../personal-data';
 import { CASE_CIPHER, CLOCK, COMMANDS_POOL, JURISDICTION_POLICY, type Clock } from '../tokens';
 import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-policy';
 import type { CaseCommandResult, CommandContext } from './context';
 import { DomainError } from './errors';
 import { scopedId } from './ids';
-
-export const caseStreamId = (caseId: string): string => `case-${caseId.toLowerCase()}`;
 
 /** What a use case builds its domain command from. */
 export interface DecisionInput {
@@ -97,14 +93,11 @@ export class CaseCommandPipeline {
       'command',
     );
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.readStream(streamId);
-      const raw = recorded.map((r) =>
-        upcast({ type: r.type, schemaVersion: r.schemaVersion, data: r.data }),
-      );
-      const revision = recorded.length === 0 ? undefined : recorded[recorded.length - 1]!.revision;
+      const stream = await readCase(this.store, caseId);
+      const { recorded, revision } = stream;
 
       // Access first, on the readable facts only: nothing is decrypted for a caller without access.
-      const coarse = raw.map(withoutPersonal).reduce(evolve, initialState);
+      const coarse = stream.readableState();
       // The access policy (@remedy/access-policy): 404 for a case the organisation does not reach
       // (decided on this stream), 403 for a role that may not act on cases.
       if (recorded.length > 0 || !options.creates) {
@@ -123,8 +116,7 @@ export class CaseCommandPipeline {
       const already = this.alreadyAppended(recorded, ctx, commandId);
       if (already) return { ...already, history: [], events: [] };
 
-      const history = await Promise.all(raw.map((e) => openEvent(this.cipher, caseId, e)));
-      const state = history.reduce(evolve, initialState);
+      const { history, state } = await stream.opened(this.cipher);
       const now = this.clock();
       const command = await build({
         state,
@@ -200,8 +192,8 @@ export class CaseCommandPipeline {
 
   /** The case reference recorded when the case was opened (readable; '' when none). */
   async caseReferenceOf(caseId: string): Promise<string> {
-    const events = await this.store.readStream(caseStreamId(caseId), { toRevision: 0n });
-    const data = events[0]?.data as { caseReference?: unknown } | undefined;
+    const { recorded } = await readCase(this.store, caseId, { toRevision: 0n });
+    const data = recorded[0]?.data as { caseReference?: unknown } | undefined;
     return typeof data?.caseReference === 'string' ? data.caseReference : '';
   }
 
@@ -216,7 +208,7 @@ export class CaseCommandPipeline {
     );
     if (mine.length === 0) return undefined;
     const last = mine[mine.length - 1]!;
-    const caseId = last.streamId.slice('case-'.length);
+    const caseId = caseIdOfStream(last.streamId);
     return {
       result: { caseId, revision: Number(last.revision), position: formatPosition(last.position) },
       appended: false,

@@ -1,13 +1,6 @@
 import type { Job, Queue, Worker, WorkerOptions } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import {
-  ERASED,
-  evolveAll,
-  initialState,
-  upcast,
-  withPersonalData,
-  type CaseEvent,
-} from '@remedy/case-domain';
+import { readCase } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import type { QueueKit } from '@remedy/queue';
@@ -202,15 +195,8 @@ export class RetentionRuntime {
     data: Extract<RetentionJobData, { kind: 'erase' }>,
     jobId: string,
   ): Promise<EraseOutcome> {
-    const recorded = await this.options.eventStore.readStream(`case-${data.caseId.toLowerCase()}`);
-    const events = recorded.map(
-      (e) =>
-        withPersonalData(
-          upcast({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }),
-          ERASED,
-        ) as CaseEvent,
-    );
-    const state = evolveAll(events, initialState);
+    const stream = await readCase(this.options.eventStore, data.caseId);
+    const state = stream.readableState();
     if (state.erased) return 'already_erased';
     if (
       state.lifecycle === 'not_opened' ||
@@ -221,7 +207,7 @@ export class RetentionRuntime {
     const schedule = await this.options.schedules.get(data.organisationId);
     const years = schedule.erasePersonalDataYearsAfterClosure;
     if (years === null) return 'no_schedule';
-    const closure = [...events].reverse().find((e) => e.type === 'ClosureApproved');
+    const closure = [...stream.events].reverse().find((e) => e.type === 'ClosureApproved');
     if (!closure) return 'not_closed';
     const closedAt = new Date(closure.data.occurredAt);
     if (!(closedAt < retentionCutoff(this.options.now(), years))) return 'not_due';

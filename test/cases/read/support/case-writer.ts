@@ -9,16 +9,13 @@ import {
   decide,
   evolve,
   initialState,
-  personalDataOf,
-  withPersonalData,
   type CaseCommand,
-  type CaseEvent,
   type CaseState,
   type OpenCase,
 } from '@remedy/case-domain';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { comparePositions, type EventStore, type GlobalPosition, PostgresEventStore } from '@remedy/event-store';
-import { caseStreamId } from '@remedy/case-read-models';
+import { caseStreamId, sealEvent } from '@remedy/case-stream';
 import { ProjectionDefinition, projectionEntities } from '@remedy/projections';
 
 export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
@@ -55,7 +52,7 @@ export class CaseWriter {
     const current = this.states.get(caseId) ?? { state: initialState, revision: 'no_stream' as const };
     const decision = decide(command, current.state, now, policy);
     if (!decision.ok) throw new Error(`${decision.error.rule}: ${decision.error.message}`);
-    const sealed = await Promise.all(decision.events.map((e) => this.seal(caseId, e)));
+    const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
     const result = await this.store.append(
       caseStreamId(caseId),
       sealed.map((e) => ({
@@ -71,12 +68,6 @@ export class CaseWriter {
     this.states.set(caseId, { state: decision.events.reduce(evolve, current.state), revision: result.nextRevision });
     if (comparePositions(result.position, this.lastPosition) > 0) this.lastPosition = result.position;
     return result.position;
-  }
-
-  private async seal(caseId: string, event: CaseEvent): Promise<CaseEvent> {
-    const personal = personalDataOf(event);
-    if (personal === undefined) return event;
-    return withPersonalData(event, { sealed: await this.cipher.encryptJsonForCase(caseId, personal) });
   }
 
   /** Opens a case with a reference ORG-2026-<seq>; the person's details are personal (sealed). */
