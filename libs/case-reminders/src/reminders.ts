@@ -13,6 +13,12 @@ export const REMINDER_KINDS = [
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
 
 export const REMINDERS_QUEUE = 'case-reminders';
+/**
+ * The periodic full reconciliation: a BullMQ job scheduler on a queue of its own (the reminders
+ * queue holds reminders only: reconciliation compares its pending jobs with the read model).
+ */
+export const REMINDER_RECONCILIATION_QUEUE = 'case-reminders-reconciliation';
+export const REMINDER_RECONCILIATION_SCHEDULER = 'case-reminders-reconcile';
 
 export interface ReminderSettings {
   /** IANA time zone of the jurisdiction: deadlines are calendar dates there. */

@@ -1,18 +1,39 @@
-import type { Queue, Worker, WorkerOptions } from 'bullmq';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { CASES_PROJECTION } from '@remedy/case-read-models';
 import { CHECKPOINT_CHANNEL } from '@remedy/projections';
-import type { QueueKit } from '@remedy/queue';
-import { processReminder } from './processor';
+import {
+  declaredHandlers,
+  errorName,
+  JobHandler,
+  jobTypes,
+  JobWorkers,
+  silentJobLogger,
+  type JobLogger,
+  type QueueKit,
+  type WorkerSettings,
+} from '@remedy/queue';
+import { processReminder, type ReminderOutcome } from './processor';
 import { ReminderReconciler, type ReconcileReport } from './reconciler';
-import { REMINDERS_QUEUE, type ReminderJobData, type ReminderSettings } from './reminders';
+import {
+  REMINDER_KINDS,
+  REMINDER_RECONCILIATION_QUEUE,
+  REMINDER_RECONCILIATION_SCHEDULER,
+  REMINDERS_QUEUE,
+  type ReminderJobData,
+  type ReminderSettings,
+} from './reminders';
 
 /** Structured logging hook: messages and fields carry opaque ids and counts only. */
-export interface ReminderLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type ReminderLogger = JobLogger;
+
+/** The job types a reminder worker handles (checked at start-up by JobsModule). */
+export const REMINDER_JOBS = [
+  ...jobTypes(REMINDERS_QUEUE, REMINDER_KINDS),
+  ...jobTypes(REMINDER_RECONCILIATION_QUEUE, ['reconcile']),
+];
 
 export interface ReminderRuntimeOptions {
   readonly dataSource: DataSource;
@@ -20,8 +41,13 @@ export interface ReminderRuntimeOptions {
   readonly settings: ReminderSettings;
   /** PostgreSQL URL to LISTEN for projection checkpoints (incremental reconciliation after batches). */
   readonly databaseUrl?: string;
-  /** Run the processor in this process (default true). */
+  /** Run the reminders' processor in this process (default true; without JobsModule only). */
   readonly process?: boolean;
+  /**
+   * True when JobsModule discovers and runs this runtime's `@JobHandler` methods
+   * (CaseRemindersModule.forWorker); otherwise `start()` runs workers for them itself.
+   */
+  readonly discovered?: boolean;
   readonly now?: () => Date;
   readonly logger?: ReminderLogger;
   /**
@@ -29,29 +55,27 @@ export interface ReminderRuntimeOptions {
    * e.g. a shorter `lockDuration`/`stalledInterval` so that a test sees a killed worker's jobs
    * recovered in seconds rather than in up to `lockDuration + stalledInterval`.
    */
-  readonly worker?: Partial<
-    Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'concurrency'>
-  >;
+  readonly worker?: WorkerSettings;
 }
-
-const silent: ReminderLogger = { info: () => undefined, error: () => undefined };
-const errorName = (e: unknown) => (e instanceof Error ? e.name : 'Error');
 
 /**
  * Reminders in a worker process: the BullMQ processor, and reconciliation of the queue with the
  * read model at start-up, after each batch of the cases projection or of a further source's
  * projections (LISTEN on the checkpoint channel, debounced, incremental), when the queue backend answers again after failing
- * (reconnection; probed every `queueProbeSeconds`) and every `reconcileEveryMinutes` (full).
+ * (reconnection; probed every `queueProbeSeconds`) and every `reconcileEveryMinutes` (full, a
+ * BullMQ job scheduler: one run per period for the whole deployment, by whichever worker takes it).
  * Losing the queue therefore loses no reminder: the next full reconciliation puts them back.
  */
-export class ReminderRuntime {
+export class ReminderRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly queue: Queue<ReminderJobData>;
   readonly reconciler: ReminderReconciler;
-  private worker: Worker<ReminderJobData> | undefined;
+  private readonly reconciliation: Queue;
+  private workers: JobWorkers | undefined;
   private timers: NodeJS.Timeout[] = [];
   private debounce: NodeJS.Timeout | undefined;
   private listener: Client | undefined;
   private queueDown = false;
+  private periodicDeclared = false;
   private stopped = false;
   private readonly logger: ReminderLogger;
   private readonly now: () => Date;
@@ -60,14 +84,20 @@ export class ReminderRuntime {
 
   constructor(private readonly options: ReminderRuntimeOptions) {
     this.now = options.now ?? (() => new Date());
-    this.logger = options.logger ?? silent;
+    this.logger = options.logger ?? silentJobLogger;
     this.triggers = new Set([
       CASES_PROJECTION,
       ...options.settings.sources.flatMap((src) => src.projections ?? []),
     ]);
     this.queue = options.kit.queue<ReminderJobData>(REMINDERS_QUEUE);
     // Connection errors of the queue (Redis down): logged here rather than printed raw by BullMQ.
-    this.queue.on('error', (e) => this.logger.error('reminder queue error', { error: errorName(e) }));
+    this.queue.on('error', (e) =>
+      this.logger.error('reminder queue error', { error: errorName(e) }),
+    );
+    this.reconciliation = options.kit.queue(REMINDER_RECONCILIATION_QUEUE);
+    this.reconciliation.on('error', (e) =>
+      this.logger.error('reminder reconciliation queue error', { error: errorName(e) }),
+    );
     this.reconciler = new ReminderReconciler(
       options.dataSource,
       this.queue,
@@ -76,27 +106,34 @@ export class ReminderRuntime {
     );
   }
 
+  /** A reminder fired (every kind, the further sources' too): recorded as due if still called for. */
+  @JobHandler({ queue: REMINDERS_QUEUE })
+  fire(job: Job<ReminderJobData>): Promise<ReminderOutcome> {
+    return processReminder(this.options.dataSource, this.options.settings, job, this.now());
+  }
+
+  /** The periodic full reconciliation (the job scheduler's job). */
+  @JobHandler({ queue: REMINDER_RECONCILIATION_QUEUE, name: 'reconcile' })
+  async periodic(): Promise<ReconcileReport | undefined> {
+    return this.reconcile('full', 'periodic');
+  }
+
   async start(): Promise<void> {
-    const { dataSource, kit, settings } = this.options;
+    const { kit, settings } = this.options;
     this.stopped = false;
-    if (this.options.process !== false) {
-      this.worker = kit.worker<ReminderJobData, string>(
-        REMINDERS_QUEUE,
-        (job) => processReminder(dataSource, settings, job, this.now()),
-        this.options.worker,
+    if (!this.options.discovered) {
+      const handlers = declaredHandlers(this).filter(
+        (h) => this.options.process !== false || h.queue !== REMINDERS_QUEUE,
       );
-      this.worker.on('error', (e) =>
-        this.logger.error('reminder worker error', { error: errorName(e) }),
-      );
+      this.workers = new JobWorkers(kit, handlers, {
+        logger: this.logger,
+        overrides: this.options.worker,
+      });
+      this.workers.start();
     }
-    await this.reconcile('full', 'start-up');
-    this.timers.push(
-      setInterval(
-        () => void this.reconcile('full', 'periodic'),
-        settings.reconcileEveryMinutes * 60_000,
-      ),
-      setInterval(() => void this.probeQueue(), settings.queueProbeSeconds * 1000),
-    );
+    // The periodic run is declared once the queue answers (here, or by the next probe).
+    if (await this.reconcile('full', 'start-up')) await this.schedulePeriodic();
+    this.timers.push(setInterval(() => void this.probeQueue(), settings.queueProbeSeconds * 1000));
     for (const t of this.timers) t.unref();
     await this.listen();
   }
@@ -109,9 +146,38 @@ export class ReminderRuntime {
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
-    await this.worker?.close();
-    this.worker = undefined;
-    await this.queue.close();
+    await this.workers?.close();
+    this.workers = undefined;
+    await Promise.all([this.queue.close(), this.reconciliation.close()]);
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  /**
+   * Declares the periodic reconciliation (idempotent: one scheduler per deployment, the last
+   * start's period wins). Its first run is one period from now: start-up has just reconciled.
+   */
+  private async schedulePeriodic(): Promise<void> {
+    const every = this.options.settings.reconcileEveryMinutes * 60_000;
+    try {
+      await this.reconciliation.upsertJobScheduler(
+        REMINDER_RECONCILIATION_SCHEDULER,
+        { every, startDate: new Date(Date.now() + every) },
+        { name: 'reconcile', data: {}, opts: { attempts: 1 } },
+      );
+      this.periodicDeclared = true;
+    } catch (e) {
+      // The queue is down: the probe declares it once the queue answers again.
+      this.logger.error('periodic reminder reconciliation could not be scheduled', {
+        error: errorName(e),
+      });
+    }
   }
 
   /** Reconciles now; errors are logged (and retried by the next trigger), never thrown. */
@@ -139,7 +205,9 @@ export class ReminderRuntime {
       await this.options.kit.ping();
       // The probe's own connection may be back before the queue's: until a full reconciliation
       // succeeds, the queue counts as down and the next probe tries again.
-      if (this.queueDown && (await this.reconcile('full', 'queue-reconnected'))) this.queueDown = false;
+      if (this.queueDown && (await this.reconcile('full', 'queue-reconnected')))
+        this.queueDown = false;
+      if (!this.periodicDeclared && !this.stopped) await this.schedulePeriodic();
     } catch {
       this.queueDown = true;
     }

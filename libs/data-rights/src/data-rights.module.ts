@@ -1,10 +1,5 @@
 import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
   Module,
-  OnApplicationBootstrap,
   type DynamicModule,
   type InjectionToken,
   type ModuleMetadata,
@@ -24,12 +19,16 @@ import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import type { CaseCipher } from '@remedy/crypto';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { LegalAidQueries } from '@remedy/legal-aid';
-import { QUEUE_KIT } from '@remedy/platform';
-import type { QueueKit } from '@remedy/queue';
+import { expectJobs, JobsModule, nestJobLogger, QUEUE_KIT, type QueueKit } from '@remedy/queue';
 import { AccessRequestExporter } from './access-request';
 import { AccessRequestController } from './access-request.controller';
 import { RetentionController } from './retention/retention.controller';
-import { RETENTION_QUEUE, RetentionRuntime, type EraseCase } from './retention/runtime';
+import {
+  RETENTION_JOBS,
+  RETENTION_QUEUE,
+  RetentionRuntime,
+  type EraseCase,
+} from './retention/runtime';
 import { RetentionSchedules } from './retention/schedule';
 import { ACCESS_REQUEST_EXPORTER, RETENTION_RUNTIME, RETENTION_SCHEDULES } from './tokens';
 
@@ -51,17 +50,6 @@ export interface RetentionWorkerOptions {
   readonly imports: NonNullable<ModuleMetadata['imports']>;
   /** Cron pattern of the sweep (in the jurisdiction's time zone); default daily at 02:17. */
   readonly sweepPattern?: string;
-}
-
-@Injectable()
-class RetentionRuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(RETENTION_RUNTIME) private readonly runtime: RetentionRuntime) {}
-  async onApplicationBootstrap(): Promise<void> {
-    await this.runtime.start();
-  }
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runtime.stop();
-  }
 }
 
 /** The audit trail's route of the retention schedule's erase jobs (no HTTP route: a job). */
@@ -115,7 +103,8 @@ export function eraseThroughCommand(bus: CommandBus, trail?: AuditTrail): EraseC
  * The person's rights over their data (DOMAIN.md "Personal data"):
  * - `forApi()`: `GET /cases/:caseId/access-request-export` (the access request) and
  *   `GET|PUT /organisations/:organisationId/retention` (the retention schedule);
- * - `forWorker()`: the retention schedule's repeatable sweep and erase jobs (BullMQ).
+ * - `forWorker()`: the retention schedule's repeatable sweep and erase jobs (their `@JobHandler`s
+ *   run by JobsModule).
  * Needs PlatformModule (DataSource, EVENT_STORE, REMEDY_CONFIG, QUEUE_KIT) and, for the worker,
  * `CqrsModule.forRoot()` with CaseCommandsModule (the erase command).
  */
@@ -171,7 +160,7 @@ export class DataRightsModule {
   static forWorker(options: RetentionWorkerOptions): DynamicModule {
     return {
       module: DataRightsModule,
-      imports: options.imports,
+      imports: [...options.imports, JobsModule],
       providers: [
         {
           provide: RETENTION_RUNTIME,
@@ -183,9 +172,8 @@ export class DataRightsModule {
             config: RemedyConfig,
             clock: Clock,
             bus: CommandBus,
-          ) => {
-            const logger = new Logger('Retention');
-            return new RetentionRuntime({
+          ) =>
+            new RetentionRuntime({
               dataSource,
               eventStore,
               kit,
@@ -194,14 +182,11 @@ export class DataRightsModule {
               now: clock,
               timeZone: config.jurisdictionTimeZone,
               ...(options.sweepPattern ? { sweepPattern: options.sweepPattern } : {}),
-              logger: {
-                info: (msg, fields) => logger.log({ msg, ...fields }),
-                error: (msg, fields) => logger.error({ msg, ...fields }),
-              },
-            });
-          },
+              discovered: true,
+              logger: nestJobLogger('Retention'),
+            }),
         },
-        RetentionRuntimeLifecycle,
+        expectJobs('data-rights', RETENTION_JOBS),
       ],
       exports: [RETENTION_RUNTIME],
     };

@@ -1,1 +1,1 @@
-export const QUEUE_KIT = Symbol('QUEUE_KIT');
+export { QUEUE_KIT } from '@remedy/queue';

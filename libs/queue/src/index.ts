@@ -1,1 +1,4 @@
 export * from './queue-kit';
+export * from './jobs';
+export * from './jobs.module';
+export * from './tokens';

@@ -166,7 +166,6 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
           connection: { ...connection, enableOfflineQueue: false },
         });
         quietConnectionErrors(q);
-        quietConnectionErrors(q);
         queues.push(q as AnyQueue);
         return boundedByConnection(q as AnyQueue, QUEUE_CONNECT_TIMEOUT_MS) as never;
       },

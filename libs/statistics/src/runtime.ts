@@ -1,7 +1,17 @@
-import type { Queue, Worker, WorkerOptions } from 'bullmq';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@remedy/event-store';
-import type { QueueKit } from '@remedy/queue';
+import {
+  declaredHandlers,
+  JobHandler,
+  jobTypes,
+  JobWorkers,
+  silentJobLogger,
+  type JobLogger,
+  type QueueKit,
+  type WorkerSettings,
+} from '@remedy/queue';
 import {
   RELEASES_QUEUE,
   StatisticsReleases,
@@ -10,23 +20,22 @@ import {
 } from './releases';
 import type { ReleaseSigner } from './signing';
 
-export interface ReleaseWorkerLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type ReleaseWorkerLogger = JobLogger;
 
-const silent: ReleaseWorkerLogger = { info: () => undefined, error: () => undefined };
+/** The job types a release worker handles (checked at start-up by JobsModule). */
+export const RELEASE_JOBS = jobTypes(RELEASES_QUEUE, ['build']);
 
 /**
- * The release builder in a worker process: a BullMQ worker on `statistics-releases` (jobs carry
- * the opaque release id only). A build waits for the fact projection, counts, protects, signs and
- * stores the release once; a crash mid-build is retried by BullMQ (the stored row is only written
- * when complete, and a built row is never written again).
+ * The release builder in a worker process: the handler of `build` jobs on `statistics-releases`
+ * (jobs carry the opaque release id only). A build waits for the fact projection, counts,
+ * protects, signs and stores the release once; a crash mid-build is retried by BullMQ (the stored
+ * row is only written when complete, and a built row is never written again).
  */
-export class ReleaseWorkerRuntime {
+export class ReleaseWorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly queue: Queue<ReleaseJobData>;
   readonly releases: StatisticsReleases;
-  private worker: Worker<ReleaseJobData, ReleaseStatus> | undefined;
+  private workers: JobWorkers | undefined;
+  private readonly logger: JobLogger;
 
   constructor(
     private readonly options: {
@@ -35,36 +44,43 @@ export class ReleaseWorkerRuntime {
       readonly eventStore: EventStore;
       readonly signer: ReleaseSigner;
       readonly logger?: ReleaseWorkerLogger;
-      readonly worker?: Partial<
-        Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'concurrency'>
-      >;
+      readonly worker?: WorkerSettings;
+      /** True when JobsModule runs the `@JobHandler` (StatisticsModule.forWorker). */
+      readonly discovered?: boolean;
     },
   ) {
+    this.logger = options.logger ?? silentJobLogger;
     this.queue = options.kit.queue<ReleaseJobData>(RELEASES_QUEUE);
     this.releases = new StatisticsReleases(options.dataSource, this.queue, options.eventStore);
   }
 
+  @JobHandler({ queue: RELEASES_QUEUE, name: 'build', worker: { concurrency: 1 } })
+  async build(job: Job<ReleaseJobData>): Promise<ReleaseStatus> {
+    const status = await this.releases.build(job, this.options.signer);
+    this.logger.info('statistics release processed', { releaseId: job.data.releaseId, status });
+    return status;
+  }
+
   start(): void {
-    const logger = this.options.logger ?? silent;
-    this.worker = this.options.kit.worker<ReleaseJobData, ReleaseStatus>(
-      RELEASES_QUEUE,
-      async (job) => {
-        const status = await this.releases.build(job, this.options.signer);
-        logger.info('statistics release processed', { releaseId: job.data.releaseId, status });
-        return status;
-      },
-      { concurrency: 1, ...this.options.worker },
-    );
-    this.worker.on('error', (e) =>
-      logger.error('statistics release worker error', {
-        error: e instanceof Error ? e.name : 'Error',
-      }),
-    );
+    if (this.options.discovered) return;
+    this.workers = new JobWorkers(this.options.kit, declaredHandlers(this), {
+      logger: this.logger,
+      overrides: this.options.worker,
+    });
+    this.workers.start();
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
-    this.worker = undefined;
+    await this.workers?.close();
+    this.workers = undefined;
     await this.queue.close();
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
   }
 }

@@ -1,10 +1,5 @@
 import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
   Module,
-  OnApplicationBootstrap,
   type DynamicModule,
   type InjectionToken,
   type ModuleMetadata,
@@ -14,12 +9,11 @@ import { DataSource } from 'typeorm';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { CaseCipher } from '@remedy/crypto';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
-import { QUEUE_KIT } from '@remedy/platform';
-import type { QueueKit } from '@remedy/queue';
+import { expectJobs, JobsModule, nestJobLogger, QUEUE_KIT, type QueueKit } from '@remedy/queue';
 import { HTCDS_EXPORT_AUDIT, noHtcdsExportAudit } from './htcds';
 import { RAPPORTEUR_ALSO_MAY, RapporteurScopeGuard } from './rapporteur.guard';
 import { RELEASES_QUEUE, StatisticsReleases, type ReleaseJobData } from './releases';
-import { ReleaseWorkerRuntime } from './runtime';
+import { RELEASE_JOBS, ReleaseWorkerRuntime } from './runtime';
 import { ReleaseSigner } from './signing';
 import { HtcdsExportController, StatisticsController } from './statistics.controller';
 import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
@@ -37,23 +31,12 @@ export interface StatisticsApiOptions {
 
 export const RELEASE_WORKER = Symbol('RELEASE_WORKER');
 
-@Injectable()
-class ReleaseWorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(RELEASE_WORKER) private readonly runtime: ReleaseWorkerRuntime) {}
-  onApplicationBootstrap(): void {
-    this.runtime.start();
-  }
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runtime.stop();
-  }
-}
-
 /**
  * Statistics for national rapporteurs and the HTCDS export.
  * `forApi(options)`: GET /statistics/tables, POST /statistics/releases, GET /statistics/releases/:id(.json|.csv),
  * GET /statistics/public-key, GET /exports/htcds.csv, and the global RapporteurScopeGuard. Needs the
  * DataSource, EVENT_STORE, QUEUE_KIT and REMEDY_CONFIG (global from PlatformModule) and a CaseCipher.
- * `forWorker()`: the release builder (BullMQ worker on `statistics-releases`).
+ * `forWorker()`: the release builder (its `@JobHandler` on `statistics-releases`, run by JobsModule).
  * The fact projection (`statisticsFactsProjection`) runs in the worker through ALL_PROJECTIONS.
  */
 @Module({})
@@ -90,6 +73,7 @@ export class StatisticsModule {
   static forWorker(): DynamicModule {
     return {
       module: StatisticsModule,
+      imports: [JobsModule],
       providers: [
         {
           provide: RELEASE_WORKER,
@@ -99,21 +83,17 @@ export class StatisticsModule {
             kit: QueueKit,
             eventStore: EventStore,
             config: RemedyConfig,
-          ) => {
-            const logger = new Logger('StatisticsReleases');
-            return new ReleaseWorkerRuntime({
+          ) =>
+            new ReleaseWorkerRuntime({
               dataSource,
               kit,
               eventStore,
               signer: await ReleaseSigner.load(config.dataDir),
-              logger: {
-                info: (msg, fields) => logger.log({ msg, ...fields }),
-                error: (msg, fields) => logger.error({ msg, ...fields }),
-              },
-            });
-          },
+              discovered: true,
+              logger: nestJobLogger('StatisticsReleases'),
+            }),
         },
-        ReleaseWorkerLifecycle,
+        expectJobs('statistics', RELEASE_JOBS),
       ],
       exports: [RELEASE_WORKER],
     };

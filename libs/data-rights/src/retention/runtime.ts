@@ -1,14 +1,27 @@
-import type { Job, Queue, Worker, WorkerOptions } from 'bullmq';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { readCase } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
-import type { QueueKit } from '@remedy/queue';
+import {
+  declaredHandlers,
+  errorName,
+  JobHandler,
+  jobTypes,
+  JobWorkers,
+  silentJobLogger,
+  type JobLogger,
+  type QueueKit,
+  type WorkerSettings,
+} from '@remedy/queue';
 import { retentionCutoff, type RetentionSchedules } from './schedule';
 
 export const RETENTION_QUEUE = 'retention';
 /** The repeatable sweep's scheduler id (one per deployment). */
 export const RETENTION_SWEEP_SCHEDULER = 'retention-sweep';
+/** The job types a retention worker handles (checked at start-up by JobsModule). */
+export const RETENTION_JOBS = jobTypes(RETENTION_QUEUE, ['sweep', 'erase']);
 
 export type RetentionJobData =
   | { readonly kind: 'sweep' }
@@ -32,10 +45,7 @@ export type EraseCase = (input: {
   readonly jobId: string;
 }) => Promise<'erased' | 'already_erased'>;
 
-export interface RetentionLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type RetentionLogger = JobLogger;
 
 export interface RetentionRuntimeOptions {
   readonly dataSource: DataSource;
@@ -48,16 +58,13 @@ export interface RetentionRuntimeOptions {
   /** When the sweep repeats (cron, in `timeZone`); default every day at 02:17. */
   readonly sweepPattern?: string;
   readonly timeZone?: string;
-  /** Run the processor in this process (default true). */
+  /** Run the processor in this process (default true; without JobsModule only). */
   readonly process?: boolean;
+  /** True when JobsModule runs the `@JobHandler`s (DataRightsModule.forWorker). */
+  readonly discovered?: boolean;
   readonly logger?: RetentionLogger;
-  readonly worker?: Partial<
-    Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'concurrency'>
-  >;
+  readonly worker?: WorkerSettings;
 }
-
-const silent: RetentionLogger = { info: () => undefined, error: () => undefined };
-const errorName = (e: unknown) => (e instanceof Error ? e.name : 'Error');
 
 /** BullMQ refuses ':' in custom job ids; parts are joined with '-'. */
 export const eraseJobId = (caseId: string, closedAtRevision: string): string =>
@@ -72,13 +79,13 @@ export const eraseJobId = (caseId: string, closedAtRevision: string): string =>
  * model erases nothing) and then erases through the application's erase command, as a supervisor
  * would; a case already erased is never erased again.
  */
-export class RetentionRuntime {
+export class RetentionRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly queue: Queue<RetentionJobData>;
-  private worker: Worker<RetentionJobData> | undefined;
+  private workers: JobWorkers | undefined;
   private readonly logger: RetentionLogger;
 
   constructor(private readonly options: RetentionRuntimeOptions) {
-    this.logger = options.logger ?? silent;
+    this.logger = options.logger ?? silentJobLogger;
     this.queue = options.kit.queue<RetentionJobData>(RETENTION_QUEUE);
     this.queue.on('error', (e) =>
       this.logger.error('retention queue error', { error: errorName(e) }),
@@ -86,15 +93,12 @@ export class RetentionRuntime {
   }
 
   async start(): Promise<void> {
-    if (this.options.process !== false) {
-      this.worker = this.options.kit.worker<RetentionJobData, unknown>(
-        RETENTION_QUEUE,
-        (job) => this.process(job),
-        { concurrency: 2, ...this.options.worker },
-      );
-      this.worker.on('error', (e) =>
-        this.logger.error('retention worker error', { error: errorName(e) }),
-      );
+    if (!this.options.discovered && this.options.process !== false) {
+      this.workers = new JobWorkers(this.options.kit, declaredHandlers(this), {
+        logger: this.logger,
+        overrides: this.options.worker,
+      });
+      this.workers.start();
     }
     try {
       await this.queue.upsertJobScheduler(
@@ -112,9 +116,17 @@ export class RetentionRuntime {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
-    this.worker = undefined;
+    await this.workers?.close();
+    this.workers = undefined;
     await this.queue.close();
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
   }
 
   /** Queues a sweep now (operators, tests); the job id makes concurrent calls one sweep. */
@@ -122,9 +134,10 @@ export class RetentionRuntime {
     return this.queue.add('sweep', { kind: 'sweep' }, { jobId: id });
   }
 
-  async process(job: Job<RetentionJobData>): Promise<unknown> {
-    const data = job.data;
-    if (data.kind === 'sweep') return this.sweep();
+  /** The erase job: erases its case if it is due, deciding again on the case's stream. */
+  @JobHandler({ queue: RETENTION_QUEUE, name: 'erase', worker: { concurrency: 2 } })
+  async erase(job: Job<RetentionJobData>): Promise<EraseOutcome> {
+    const data = job.data as Extract<RetentionJobData, { kind: 'erase' }>;
     const outcome = await this.eraseIfDue(
       data,
       job.id ?? eraseJobId(data.caseId, data.closedAtRevision),
@@ -134,6 +147,7 @@ export class RetentionRuntime {
   }
 
   /** Queues an erase job for every due case of every organisation with a schedule. */
+  @JobHandler({ queue: RETENTION_QUEUE, name: 'sweep' })
   async sweep(): Promise<{ organisations: number; queued: number }> {
     const now = this.options.now();
     const orgs = (await this.options.dataSource.query(
