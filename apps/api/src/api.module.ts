@@ -4,7 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AccessPolicyModule } from '@remedy/access-policy';
 import { AuditModule } from '@remedy/audit';
 import { AuthModule, CachingTokenVerifier, createTokenVerifier } from '@remedy/auth';
-import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
+import { AdultDatesAtStartUp, CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
@@ -61,6 +61,11 @@ import { SessionController } from './session/session.controller';
     QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE] }),
   ],
   controllers: [HealthController, SessionController],
-  providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }, RowSecurityCheck],
+  providers: [
+    { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
+    RowSecurityCheck,
+    // case_adult_dates in line with the streams, in the background (cases that need it only).
+    AdultDatesAtStartUp,
+  ],
 })
 export class ApiModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CliContext } from './cli-context';
+import { CasesCommand, CasesReconcileAdultDatesCommand } from './commands/cases.command';
 import { DemoCommand } from './commands/demo.command';
 import { ErasureCommand, ErasureReapplyCommand } from './commands/erasure.command';
 import {
@@ -48,6 +49,8 @@ import { UsersCommand, UsersTokenCommand } from './commands/users.command';
     DemoCommand,
     ErasureCommand,
     ErasureReapplyCommand,
+    CasesCommand,
+    CasesReconcileAdultDatesCommand,
   ],
 })
 export class CliModule {}

@@ -651,4 +651,70 @@ describe('admin CLI', () => {
       }
     });
   });
+
+  describe('cases reconcile-adult-dates', () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(async () => db.drop());
+
+    it('writes the 18th birthday of cases without a row from their streams, none for erased cases; idempotent', async () => {
+      const env = { DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir };
+      const h = await openReadSide(db.url, [casesProjection]);
+      const pool = new Pool({ connectionString: db.url, max: 2 });
+      // Sealed with the keys of the CLI's REMEDY_DATA_DIR; written without the command pipeline,
+      // hence without a row: cases from before the table.
+      const cipher = new CaseCipher({
+        pool,
+        kms: await LocalKeyManagementService.load({ dataDir }),
+      });
+      const writer = new CaseWriter(h.store, cipher);
+      try {
+        const org = actorsOf();
+        const born = await writer.open(org.caseworker, { sequence: 1, birthDate: '2008-02-29' });
+        await writer.open(org.caseworker, { sequence: 2, estimatedAge: 16 });
+        const erased = await writer.open(org.caseworker, { sequence: 3, birthDate: '2008-01-01' });
+        await writer.run(erased, {
+          type: 'ErasePersonalData',
+          actor: org.supervisor,
+          erasureRequestId: randomUUID(),
+        });
+        await catchUp(h.ds, h.store, casesProjection, undefined, 100, writer.lastPosition);
+        const rows = async () =>
+          (
+            await pool.query(
+              'SELECT case_id, adult_from::text AS adult_from, revision::text AS revision FROM case_adult_dates',
+            )
+          ).rows;
+        expect(await rows()).toEqual([]);
+
+        const first = await runCli(['cases', 'reconcile-adult-dates'], env);
+        expect(first.errors).toEqual([]);
+        expect(first.out).toEqual([
+          'adult dates: 1 cases checked, 1 written, 0 without a birth date, 0 erased, 0 newer left as they are, 0 failed',
+        ]);
+        expect(await rows()).toEqual([{ case_id: born, adult_from: '2026-03-01', revision: '0' }]);
+
+        expect((await runCli(['cases', 'reconcile-adult-dates'], env)).out).toEqual([
+          'adult dates: 0 cases checked, 0 written, 0 without a birth date, 0 erased, 0 newer left as they are, 0 failed',
+        ]);
+        const all = await runCli(
+          ['cases', 'reconcile-adult-dates', '--all', '--batch-size', '1'],
+          env,
+        );
+        expect(all.out).toEqual([
+          'adult dates: 2 cases checked, 1 written, 1 without a birth date, 0 erased, 0 newer left as they are, 0 failed',
+        ]);
+        expect(await rows()).toEqual([{ case_id: born, adult_from: '2026-03-01', revision: '0' }]);
+        // Counts only: no case id, no date.
+        for (const line of [...first.out, ...first.info, ...all.out, ...all.info])
+          expect(line).not.toMatch(/[0-9a-f]{8}-|\d{4}-\d{2}-\d{2}/);
+      } finally {
+        await cipher.close();
+        await pool.end();
+        await h.close();
+      }
+    });
+  });
 });

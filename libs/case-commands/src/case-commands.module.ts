@@ -22,6 +22,7 @@ import {
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { QUEUE_KIT } from '@remedy/platform';
 import type { QueueKit } from '@remedy/queue';
+import { AdultDatesReconciler } from './adult-dates/adult-dates';
 import { coreErasureSteps, Eraser, ErasureSteps, keyDestroyedIn } from './erasure/erasure';
 import { ErasureLedger } from './erasure/erasure-ledger';
 import { CasesController } from './cases/cases.controller';
@@ -44,6 +45,7 @@ import { CaseCommandPipeline } from './pipeline/case-command-pipeline';
 import { CaseReferenceAllocator } from './references/case-reference-allocator';
 import { PersonIndex } from './search/person-index';
 import {
+  ADULT_DATES_RECONCILER,
   BLIND_INDEXER,
   CASE_CIPHER,
   CLOCK,
@@ -115,6 +117,12 @@ const providers: Provider[] = [
         }),
       );
     },
+  },
+  {
+    provide: ADULT_DATES_RECONCILER,
+    inject: [COMMANDS_POOL, EVENT_STORE, CASE_CIPHER],
+    useFactory: (pool: Pool, store: EventStore, cipher: CaseCipher) =>
+      new AdultDatesReconciler({ pool, store, cipher }),
   },
   {
     provide: ERASER,
@@ -217,6 +225,7 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     CLOCK,
     ERASER,
     ErasureSteps,
+    ADULT_DATES_RECONCILER,
   ],
 })
 export class CaseCommandsModule {}

@@ -59,3 +59,12 @@ export {
 } from './erasure/erasure';
 export { ErasureLedger, parseLedgerLine, type ErasureLedgerEntry } from './erasure/erasure-ledger';
 export { openStandaloneEraser } from './erasure/standalone';
+export {
+  AdultDatesReconciler,
+  keepAdultDate,
+  type AdultDatesReport,
+  type AdultDateWrite,
+  type ReconcileOptions,
+} from './adult-dates/adult-dates';
+export { AdultDatesAtStartUp } from './adult-dates/at-start-up';
+export { openStandaloneAdultDates } from './adult-dates/standalone';

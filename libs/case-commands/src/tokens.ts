@@ -9,3 +9,5 @@ export const CLOCK = Symbol('CLOCK');
 export type Clock = () => Date;
 /** The `Eraser` (erasure/erasure.ts): ledger, erasure steps, re-application after a restore. */
 export const ERASER = Symbol('ERASER');
+/** The `AdultDatesReconciler` (adult-dates/adult-dates.ts): `case_adult_dates` from the streams. */
+export const ADULT_DATES_RECONCILER = Symbol('ADULT_DATES_RECONCILER');

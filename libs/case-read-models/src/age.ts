@@ -6,9 +6,11 @@ import { adultFrom, isChildGiven, type CalendarDate } from '@remedy/case-domain'
  * jurisdiction's today. Two stores hold `adult_from`:
  * - `case_list.adult_from`: from the readable facts only (estimate, birth year), by the projection;
  * - `case_adult_dates.adult_from`: the 18th birthday from the exact birth date, which is personal.
- *   The command side writes it right after each append (it holds the clear birth date; no other
- *   process needs the data keys), deletes it when the birth date is no longer known (a corrected
- *   estimate, erasure) and erasure's `adult-date` step clears it again.
+ *   The command side writes it right after each append (it holds the clear birth date; the read
+ *   side never needs the data keys), deletes it when the birth date is no longer known (a corrected
+ *   estimate, erasure) and erasure's `adult-date` step clears it again; its reconciliation from the
+ *   streams fills in cases without a row (@remedy/case-commands src/adult-dates). Without a row,
+ *   a case reads by `case_list.adult_from` (the birth year: errs towards "child").
  * The effective date is `COALESCE(case_adult_dates.adult_from, case_list.adult_from)`; `?child=true`
  * is `presumed_minor OR effective > today` evaluated by PostgreSQL (`CHILD_NOW_SQL`).
  */

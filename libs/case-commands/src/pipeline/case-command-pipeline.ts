@@ -7,7 +7,6 @@ import {
 } from '@nestjs/common';
 import type { Pool } from 'pg';
 import {
-  adultFrom,
   caseReachOf,
   decide,
   evolve,
@@ -27,6 +26,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '@remedy/event-store';
+import { keepAdultDate } from '../adult-dates/adult-dates';
 import { CASE_CIPHER, CLOCK, COMMANDS_POOL, JURISDICTION_POLICY, type Clock } from '../tokens';
 import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-policy';
 import type { CaseCommandResult, CommandContext } from './context';
@@ -147,7 +147,7 @@ export class CaseCommandPipeline {
       }));
       try {
         const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
-        await this.keepAdultDate(decision.events.reduce(evolve, state));
+        await this.keepAdultDate(decision.events.reduce(evolve, state), appended.nextRevision);
         return {
           result: {
             caseId,
@@ -170,24 +170,15 @@ export class CaseCommandPipeline {
 
   /**
    * "Child now" on the read side follows the decider (issue 12 item 9): the day the person turns 18
-   * by the exact birth date is personal, so it is kept here, not in an event or a projection, in
-   * `case_adult_dates` (read by @remedy/case-read-models), and deleted as soon as the state no longer
-   * knows the birth date (a corrected estimate, erasure). Like the person index, a crash between the
-   * append and this write leaves the readable-facts reading (birth year: errs towards "child")
-   * until the case's next command.
+   * by the exact birth date is personal, so it is kept in `case_adult_dates` (see
+   * adult-dates/adult-dates.ts), not in an event or a projection, and deleted as soon as the state
+   * no longer knows the birth date (a corrected estimate, erasure). A crash between the append and
+   * this write leaves the row missing or stale: `AdultDatesReconciler` (at the API's start-up, or
+   * `npm run cli -- cases reconcile-adult-dates`) brings it back in line with the stream.
    */
-  private async keepAdultDate(after: CaseState): Promise<void> {
+  private async keepAdultDate(after: CaseState, revision: bigint): Promise<void> {
     if (!this.pool || !after.caseId) return;
-    const id = after.caseId; // as case_list.case_id holds it
-    if (after.age.birthDate === undefined) {
-      await this.pool.query('DELETE FROM case_adult_dates WHERE case_id = $1', [id]);
-      return;
-    }
-    await this.pool.query(
-      `INSERT INTO case_adult_dates (case_id, adult_from) VALUES ($1, $2::date)
-       ON CONFLICT (case_id) DO UPDATE SET adult_from = EXCLUDED.adult_from`,
-      [id, adultFrom(after.age)],
-    );
+    await keepAdultDate(this.pool, after, revision);
   }
 
   /** The case reference recorded when the case was opened (readable; '' when none). */

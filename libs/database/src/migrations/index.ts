@@ -11,6 +11,7 @@ import { StatisticsFactClaimBands1795600000100 } from './1795600000100-Statistic
 import { CreateAuditTrail1795700000000 } from './1795700000000-CreateAuditTrail';
 import { RowLevelSecurity1795800000000 } from './1795800000000-RowLevelSecurity';
 import { CreateCaseAdultDates1795900000900 } from './1795900000900-CreateCaseAdultDates';
+import { CaseAdultDatesRevision1795900001000 } from './1795900001000-CaseAdultDatesRevision';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateAuditTrail1795700000000,
   RowLevelSecurity1795800000000,
   CreateCaseAdultDates1795900000900,
+  CaseAdultDatesRevision1795900001000,
 ];
