@@ -14,7 +14,6 @@ import type { RuleId } from '../rules/errors';
 import { createJurisdictionPolicy } from '../rules/policy';
 import { evolveAll } from '../state';
 import {
-  CASE_ID,
   LEGAL_ORG,
   NOW,
   ORG,
@@ -26,6 +25,7 @@ import {
   history,
   identify,
   lawyer,
+  meta,
   openCase,
   openChildCase,
   outsider,
@@ -143,14 +143,6 @@ const final = () => extend(decided(), [markFinal()]);
 const rejectedFinal = () => extend(filed(), [rejectClaim(), markFinal()]);
 const closedCase = (events: CaseEvent[]) =>
   extend(events, [requestClosure(), approveClosure(supervisor)]);
-
-const meta = (actor: Actor = caseworker) => ({
-  caseId: CASE_ID,
-  organisationId: actor.organisationId,
-  actorId: actor.userId,
-  occurredAt: NOW.toISOString(),
-  recordedAt: NOW.toISOString(),
-});
 
 /** The command is refused as invalid input, naming the field. */
 const rejectsField = (given: CaseEvent[], command: CaseCommand, field: string) => {

@@ -1,15 +1,6 @@
 import type { ReflectionPeriodGranted, VictimIdentified, VictimStatusChanged } from '../events';
 import { createJurisdictionPolicy } from '../rules/policy';
-import {
-  NOW,
-  ORG,
-  caseworker,
-  history,
-  identify,
-  openCase,
-  outsider,
-  spec,
-} from '../testing/fixtures';
+import { caseworker, history, identify, meta, openCase, outsider, spec } from '../testing/fixtures';
 
 describe('Victim identified / status changed', () => {
   const opened = () => history([openCase()]);
@@ -23,11 +14,7 @@ describe('Victim identified / status changed', () => {
           type: 'VictimIdentified',
           schemaVersion: 1,
           data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
+            ...meta(),
             status: 'PossibleVictimOfTrafficking',
             decidingBody: 'NGO',
             decidedOn: '2026-06-10',

@@ -3,14 +3,13 @@ import { LAW_ENFORCEMENT_COOPERATION, REMEDY_AVENUES, REMEDY_TYPES } from '../co
 import { evolveAll } from '../state';
 import {
   LEGAL_ORG,
-  NOW,
-  ORG,
   caseworker,
   consent,
   extend,
   history,
   identify,
   lawyer,
+  meta,
   openCase,
   outsider,
   spec,
@@ -87,11 +86,7 @@ describe('Remedy sought (rule 5)', () => {
           type: 'RemedySought',
           schemaVersion: 1,
           data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
+            ...meta(),
             remedyId: 'rem-1',
             remedyType: 'Compensation',
             avenue: 'LabourOrEmploymentTribunal',

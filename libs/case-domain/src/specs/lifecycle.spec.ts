@@ -4,7 +4,6 @@ import { isChild } from '../decider';
 import { evolveAll } from '../state';
 import {
   NOW,
-  ORG,
   OTHER_ORG,
   approveClosure,
   caseworker,
@@ -12,6 +11,7 @@ import {
   extend,
   history,
   identify,
+  meta,
   openCase,
   outsider,
   policy,
@@ -26,13 +26,6 @@ const opened = () =>
   history([openCase(), identify(), consent('assistance'), consent('referral', OTHER_ORG)]);
 const requested = () => extend(opened(), [requestClosure()]);
 const closed = () => extend(requested(), [approveClosure()]);
-const meta = (actor = caseworker) => ({
-  caseId: 'case-1',
-  organisationId: ORG,
-  actorId: actor.userId,
-  occurredAt: NOW.toISOString(),
-  recordedAt: NOW.toISOString(),
-});
 
 describe('Closure requested by a caseworker, approved by a supervisor', () => {
   it('given an open case, when closure is requested, then ClosureRequested with its reason', () => {

@@ -1,8 +1,6 @@
 import { evolveAll } from '../state';
 import {
   LEGAL_ORG,
-  NOW,
-  ORG,
   OTHER_ORG,
   administrator,
   assist,
@@ -11,6 +9,7 @@ import {
   extend,
   history,
   identify,
+  meta,
   openCase,
   outsider,
   receiver,
@@ -33,11 +32,7 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
           type: 'ConsentGiven',
           schemaVersion: 1,
           data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
+            ...meta(),
             purpose: 'referral',
             receivingOrganisationId: OTHER_ORG,
             obtainedInLanguage: 'uk',
@@ -126,11 +121,7 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
           type: 'ConsentWithdrawn',
           schemaVersion: 1,
           data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
+            ...meta(),
             purpose: 'referral',
             receivingOrganisationId: OTHER_ORG,
           },

@@ -1,25 +1,18 @@
 import type { CaseCommand } from '../commands';
 import {
-  NOW,
   ORG,
   caseworker,
   consent,
   extend,
   history,
   identify,
+  meta,
   openCase,
   outsider,
   spec,
 } from '../testing/fixtures';
 
 const withConsent = () => history([openCase(), identify(), consent('assistance')]);
-const meta = {
-  caseId: 'case-1',
-  organisationId: ORG,
-  actorId: caseworker.userId,
-  occurredAt: NOW.toISOString(),
-  recordedAt: NOW.toISOString(),
-};
 
 describe('Needs assessed, support plan recorded, assistance provided', () => {
   it('records assessed needs as assistance types', () => {
@@ -37,7 +30,7 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
           type: 'NeedsAssessed',
           schemaVersion: 1,
           data: {
-            ...meta,
+            ...meta(),
             needs: ['Accommodation', 'MedicalOngoing'],
             personal: { text: 'summary' },
           },
@@ -70,7 +63,7 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
           type: 'SupportPlanRecorded',
           schemaVersion: 1,
           data: {
-            ...meta,
+            ...meta(),
             planId: 'plan-1',
             plannedAssistance: ['LegalCounselling'],
             reviewOn: '2026-09-01',
@@ -112,7 +105,7 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
           type: 'AssistanceProvided',
           schemaVersion: 1,
           data: {
-            ...meta,
+            ...meta(),
             assistanceId: 'a-1',
             assistanceType: 'Accommodation',
             providedByOrganisationId: ORG,

@@ -2,6 +2,7 @@ import type { Actor, CaseCommand, OpenCase, RecordVictimStatus } from '../comman
 import { decide } from '../decide';
 import type { CaseEvent } from '../events';
 import type {
+  ActorRole,
   AssistanceType,
   BestInterestsDecision,
   BestInterestsOutcome,
@@ -17,52 +18,35 @@ export const OTHER_ORG = 'org-receiver';
 export const LEGAL_ORG = 'org-legal-aid';
 export const CASE_ID = 'case-1';
 
-export const caseworker: Actor = {
-  userId: 'user-caseworker',
-  organisationId: ORG,
-  role: 'caseworker',
-};
-export const supervisor: Actor = {
-  userId: 'user-supervisor',
-  organisationId: ORG,
-  role: 'supervisor',
-};
-export const secondSupervisor: Actor = {
-  userId: 'user-supervisor-2',
-  organisationId: ORG,
-  role: 'supervisor',
-};
-export const receiver: Actor = {
-  userId: 'user-receiver',
-  organisationId: OTHER_ORG,
-  role: 'caseworker',
-};
-export const receiverSupervisor: Actor = {
-  userId: 'user-receiver-sup',
-  organisationId: OTHER_ORG,
-  role: 'supervisor',
-};
-export const lawyer: Actor = {
-  userId: 'user-lawyer',
-  organisationId: LEGAL_ORG,
-  role: 'legal_aid_lawyer',
-};
-export const administrator: Actor = {
-  userId: 'user-admin',
-  organisationId: ORG,
-  role: 'administrator',
-};
-export const outsider: Actor = {
-  userId: 'user-outsider',
-  organisationId: 'org-unrelated',
-  role: 'caseworker',
-};
+const actorOf = (userId: string, organisationId: string, role: ActorRole): Actor => ({
+  userId,
+  organisationId,
+  role,
+});
+
+export const caseworker = actorOf('user-caseworker', ORG, 'caseworker');
+export const supervisor = actorOf('user-supervisor', ORG, 'supervisor');
+export const secondSupervisor = actorOf('user-supervisor-2', ORG, 'supervisor');
+export const receiver = actorOf('user-receiver', OTHER_ORG, 'caseworker');
+export const receiverSupervisor = actorOf('user-receiver-sup', OTHER_ORG, 'supervisor');
+export const lawyer = actorOf('user-lawyer', LEGAL_ORG, 'legal_aid_lawyer');
+export const administrator = actorOf('user-admin', ORG, 'administrator');
+export const outsider = actorOf('user-outsider', 'org-unrelated', 'caseworker');
 
 /** 15 June 2026, 10:00 UTC = 12:00 in Vienna. */
 export const NOW = new Date('2026-06-15T10:00:00.000Z');
 export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
 
 export const spec = specification({ now: NOW, policy });
+
+/** The facts `decide` records on every event of this case for a command of `actor` at `now`. */
+export const meta = (actor: Actor = caseworker, now: Date = NOW) => ({
+  caseId: CASE_ID,
+  organisationId: actor.organisationId,
+  actorId: actor.userId,
+  occurredAt: now.toISOString(),
+  recordedAt: now.toISOString(),
+});
 
 export const openCase = (
   overrides: Partial<OpenCase> = {},
