@@ -20,8 +20,9 @@ import {
   administrator,
   approveClosure,
   caseworker,
-  consent,
+  checksLegalAidAccess,
   extend,
+  grantLegalAid,
   history,
   identify,
   lawyer,
@@ -118,6 +119,13 @@ const close = (outcome: CloseClaim['outcome'], patch: Partial<CloseClaim> = {}):
   ...patch,
 });
 
+const record = (claimId = 'claim-1', legalRepresentativeId = 'user-lawyer-2'): CaseCommand => ({
+  type: 'RecordClaimLegalRepresentative',
+  actor: caseworker,
+  claimId,
+  legalRepresentativeId,
+});
+
 const hearing = (hearingId = 'hearing-1', hearingOn = '2026-09-01'): CaseCommand => ({
   type: 'ScheduleClaimHearing',
   actor: caseworker,
@@ -130,11 +138,6 @@ const hearing = (hearingId = 'hearing-1', hearingOn = '2026-09-01'): CaseCommand
 // ---- histories ----
 
 const opened = () => history([openCase(), identify()]);
-const grantLegalAid: CaseCommand[] = [
-  consent('legal_aid_access', LEGAL_ORG),
-  { type: 'GrantLegalAidAccess', actor: caseworker, legalAidOrganisationId: LEGAL_ORG },
-];
-const withLegalAid = () => extend(opened(), grantLegalAid);
 const filed = () => extend(opened(), [file()]);
 /** Partly awarded: 1 000 000 (EUR 10 000.00). */
 const decided = () => extend(filed(), [decideClaim()]);
@@ -355,15 +358,8 @@ describe('Compensation claim filed (rule 5)', () => {
       .given(opened())
       .when(file({ actor: supervisor }))
       .thenAccepted();
-    expect(accepted(withLegalAid(), file({ actor: lawyer })).data).toMatchObject(meta(lawyer));
-    spec
-      .given(opened())
-      .when(file({ actor: lawyer }))
-      .thenRejects('ACCESS_NO_LEGAL_AID_ACCESS');
-    spec
-      .given(opened())
-      .when(file({ actor: outsider }))
-      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    const [filedByLawyer] = checksLegalAidAccess(opened(), (actor) => file({ actor }));
+    expect(filedByLawyer!.data).toMatchObject(meta(lawyer));
     spec
       .given(opened())
       .when(file({ actor: administrator }))
@@ -422,13 +418,6 @@ describe('Compensation claim filed (rule 5)', () => {
 });
 
 describe('Legal representative recorded on a claim', () => {
-  const record = (claimId = 'claim-1', legalRepresentativeId = 'user-lawyer-2'): CaseCommand => ({
-    type: 'RecordClaimLegalRepresentative',
-    actor: caseworker,
-    claimId,
-    legalRepresentativeId,
-  });
-
   it('records an opaque user id and keeps it in the claim state', () => {
     spec
       .given(filed())
@@ -444,13 +433,8 @@ describe('Legal representative recorded on a claim', () => {
     expect(evolveAll(events).claims['claim-1']!.legalRepresentativeId).toBe('user-lawyer-2');
   });
 
-  it('refuses an empty id, an unknown claim, a closed claim', () => {
+  it('refuses an empty id', () => {
     rejectsField(filed(), record('claim-1', ''), 'legalRepresentativeId');
-    spec.given(filed()).when(record('claim-9')).thenRejects('CLAIM_NOT_FOUND');
-    spec
-      .given(extend(filed(), [close('withdrawn')]))
-      .when(record())
-      .thenRejects('CLAIM_CLOSED');
   });
 });
 
@@ -482,14 +466,9 @@ describe('Claim hearing scheduled', () => {
     spec.given(final()).when(hearing()).thenAccepted();
   });
 
-  it('refuses an empty id, an invalid date, an unknown claim, a closed claim', () => {
+  it('refuses an empty id, an invalid date', () => {
     rejectsField(filed(), hearing(''), 'hearingId');
     rejectsField(filed(), hearing('hearing-1', '2026-9-1'), 'hearingOn');
-    spec.given(opened()).when(hearing()).thenRejects('CLAIM_NOT_FOUND');
-    spec
-      .given(extend(filed(), [close('withdrawn')]))
-      .when(hearing())
-      .thenRejects('CLAIM_CLOSED');
   });
 });
 
@@ -591,11 +570,6 @@ describe('Claim decided', () => {
   it('only a filed or appealed claim is decided', () => {
     spec.given(decided()).when(decideClaim()).thenRejects('CLAIM_NOT_AWAITING_DECISION');
     spec.given(final()).when(decideClaim()).thenRejects('CLAIM_NOT_AWAITING_DECISION');
-    spec.given(opened()).when(decideClaim()).thenRejects('CLAIM_NOT_FOUND');
-    spec
-      .given(extend(filed(), [close('withdrawn')]))
-      .when(decideClaim())
-      .thenRejects('CLAIM_CLOSED');
   });
 
   it.each<[string, Partial<DecideClaim>]>([
@@ -610,19 +584,7 @@ describe('Claim decided', () => {
   });
 
   it('by a lawyer with legal aid access; not by one without', () => {
-    const events = extend(withLegalAid(), [file()]);
-    spec
-      .given(events)
-      .when(decideClaim({ actor: lawyer }))
-      .thenAccepted();
-    spec
-      .given(filed())
-      .when(decideClaim({ actor: lawyer }))
-      .thenRejects('ACCESS_NO_LEGAL_AID_ACCESS');
-    spec
-      .given(filed())
-      .when(decideClaim({ actor: outsider }))
-      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+    checksLegalAidAccess(filed(), (actor) => decideClaim({ actor }));
   });
 });
 
@@ -690,11 +652,6 @@ describe('Claim appealed and decided again', () => {
     spec.given(filed()).when(appeal()).thenRejects('CLAIM_NOT_DECIDED');
     spec.given(appealed()).when(appeal()).thenRejects('CLAIM_NOT_DECIDED');
     spec.given(final()).when(appeal()).thenRejects('CLAIM_ALREADY_FINAL');
-    spec.given(opened()).when(appeal()).thenRejects('CLAIM_NOT_FOUND');
-    spec
-      .given(extend(decided(), [close('unenforceable')]))
-      .when(appeal())
-      .thenRejects('CLAIM_CLOSED');
   });
 
   it.each<[string, Partial<AppealClaim>]>([
@@ -735,7 +692,6 @@ describe('Claim decision became final', () => {
     spec.given(filed()).when(markFinal()).thenRejects('CLAIM_NOT_DECIDED');
     spec.given(appealed()).when(markFinal()).thenRejects('CLAIM_NOT_DECIDED');
     spec.given(final()).when(markFinal()).thenRejects('CLAIM_ALREADY_FINAL');
-    spec.given(decided()).when(markFinal(caseworker, 'claim-9')).thenRejects('CLAIM_NOT_FOUND');
     rejectsField(
       decided(),
       {
@@ -962,17 +918,9 @@ describe('Claim payment received', () => {
     spec.given(appealed()).when(pay('p', 1)).thenAccepted();
   });
 
-  it('refuses a duplicate payment, an unknown or closed claim', () => {
+  it('refuses a duplicate payment', () => {
     const paid = extend(final(), [pay('pay-1', 1)]);
     spec.given(paid).when(pay('pay-1', 1)).thenRejects('CLAIM_PAYMENT_ALREADY_RECORDED');
-    spec
-      .given(final())
-      .when(pay('p', 1, { claimId: 'claim-9' }))
-      .thenRejects('CLAIM_NOT_FOUND');
-    spec
-      .given(extend(final(), [close('unenforceable')]))
-      .when(pay('p', 1))
-      .thenRejects('CLAIM_CLOSED');
   });
 
   it.each<[string, Partial<RecordClaimPayment>]>([
@@ -1038,11 +986,6 @@ describe('Claim enforcement started', () => {
       .given(extend(final(), [pay('pay-1', 999_999)]))
       .when(enforce())
       .thenAccepted();
-    spec.given(final()).when(enforce(caseworker, 'claim-9')).thenRejects('CLAIM_NOT_FOUND');
-    spec
-      .given(extend(final(), [close('unenforceable')]))
-      .when(enforce())
-      .thenRejects('CLAIM_CLOSED');
     rejectsField(
       final(),
       {
@@ -1171,17 +1114,40 @@ describe('Claim closed', () => {
       .thenAccepted();
   });
 
-  it('refuses an unknown outcome, a future date, an unknown claim', () => {
+  it('refuses an unknown outcome, a future date, an outsider', () => {
     rejectsField(filed(), close('settled' as never), 'outcome');
     rejectsField(filed(), close('withdrawn', { closedOn: '2026-06-16' }), 'closedOn');
     spec
       .given(filed())
-      .when(close('withdrawn', { claimId: 'claim-9' }))
-      .thenRejects('CLAIM_NOT_FOUND');
-    spec
-      .given(filed())
       .when(close('withdrawn', { actor: outsider }))
       .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+  });
+});
+
+describe('Every step names an open claim of the case', () => {
+  it.each<[string, () => CaseEvent[], CaseCommand]>([
+    ['RecordClaimLegalRepresentative', filed, record('claim-9')],
+    ['ScheduleClaimHearing', opened, hearing()],
+    ['DecideClaim', opened, decideClaim()],
+    ['AppealClaim', opened, appeal()],
+    ['MarkClaimDecisionFinal', decided, markFinal(caseworker, 'claim-9')],
+    ['RecordClaimPayment', final, pay('p', 1, { claimId: 'claim-9' })],
+    ['StartClaimEnforcement', final, enforce(caseworker, 'claim-9')],
+    ['CloseClaim', filed, close('withdrawn', { claimId: 'claim-9' })],
+  ])('%s on an unknown claim is refused', (_, given, command) => {
+    spec.given(given()).when(command).thenRejects('CLAIM_NOT_FOUND');
+  });
+
+  const withdrawn = () => extend(filed(), [close('withdrawn')]);
+  it.each<[string, () => CaseEvent[], CaseCommand]>([
+    ['RecordClaimLegalRepresentative', withdrawn, record()],
+    ['ScheduleClaimHearing', withdrawn, hearing()],
+    ['DecideClaim', withdrawn, decideClaim()],
+    ['AppealClaim', () => extend(decided(), [close('unenforceable')]), appeal()],
+    ['RecordClaimPayment', () => extend(final(), [close('unenforceable')]), pay('p', 1)],
+    ['StartClaimEnforcement', () => extend(final(), [close('unenforceable')]), enforce()],
+  ])('%s on a closed claim is refused', (_, given, command) => {
+    spec.given(given()).when(command).thenRejects('CLAIM_CLOSED');
   });
 });
 
@@ -1198,7 +1164,8 @@ describe('A claim outlives the assistance', () => {
   });
 
   it('a lawyer whose legal aid access was revoked can no longer act on the claim', () => {
-    const events = extend(withLegalAid(), [
+    const events = extend(opened(), [
+      ...grantLegalAid,
       file({ actor: lawyer }),
       {
         type: 'WithdrawConsent',

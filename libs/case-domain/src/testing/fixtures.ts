@@ -201,3 +201,22 @@ export const extend = (
 /** An open case of an adult, presumed victim, with consent to assistance. */
 export const openAdultCase = (): CaseEvent[] =>
   history([openCase(), identify(), consent('assistance')]);
+
+/** Consent to legal aid access for LEGAL_ORG, then the access granted (lawyer may act). */
+export const grantLegalAid: readonly CaseCommand[] = [
+  consent('legal_aid_access', LEGAL_ORG),
+  { type: 'GrantLegalAidAccess', actor: caseworker, legalAidOrganisationId: LEGAL_ORG },
+];
+
+/**
+ * Besides the holder's staff, a legal aid lawyer may act once the case grants their organisation access:
+ * accepted after `grantLegalAid`, refused without it, refused for an outsider. Returns the lawyer's events.
+ */
+export const checksLegalAidAccess = (
+  given: readonly CaseEvent[],
+  command: (actor: Actor) => CaseCommand,
+): readonly CaseEvent[] => {
+  spec.given(given).when(command(lawyer)).thenRejects('ACCESS_NO_LEGAL_AID_ACCESS');
+  spec.given(given).when(command(outsider)).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+  return spec.given(extend(given, grantLegalAid)).when(command(lawyer)).thenAccepted();
+};
