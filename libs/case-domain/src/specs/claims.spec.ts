@@ -31,6 +31,7 @@ import {
   openChildCase,
   outsider,
   policy,
+  recorded,
   requestClosure,
   spec,
   supervisor,
@@ -166,24 +167,19 @@ describe('Compensation claim filed (rule 5)', () => {
       .given(opened())
       .when(file({ remedyId: undefined, legalRepresentativeId: 'user-lawyer' }))
       .then([
-        {
-          type: 'CompensationClaimFiled',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            avenue: 'LabourOrEmploymentTribunal',
-            respondentKind: 'Employer',
-            currency: 'EUR',
-            claimed: { UnpaidWages: 1_200_000, MoralDamage: 300_000 },
-            claimedTotal: 1_500_000,
-            filedOn: '2026-06-01',
-            filingDeadline: '2026-06-30',
-            filedLate: false,
-            legalRepresentativeId: 'user-lawyer',
-            personal: { text: 'fourteen months of wages' },
-          },
-        },
+        recorded('CompensationClaimFiled', {
+          claimId: 'claim-1',
+          avenue: 'LabourOrEmploymentTribunal',
+          respondentKind: 'Employer',
+          currency: 'EUR',
+          claimed: { UnpaidWages: 1_200_000, MoralDamage: 300_000 },
+          claimedTotal: 1_500_000,
+          filedOn: '2026-06-01',
+          filingDeadline: '2026-06-30',
+          filedLate: false,
+          legalRepresentativeId: 'user-lawyer',
+          personal: { text: 'fourteen months of wages' },
+        }),
       ]);
   });
 
@@ -192,22 +188,17 @@ describe('Compensation claim filed (rule 5)', () => {
       .given(opened())
       .when(file({ filedOn: undefined, filingDeadline: undefined, personal: {} }))
       .then([
-        {
-          type: 'CompensationClaimFiled',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            avenue: 'LabourOrEmploymentTribunal',
-            respondentKind: 'Employer',
-            currency: 'EUR',
-            claimed: { UnpaidWages: 1_200_000, MoralDamage: 300_000 },
-            claimedTotal: 1_500_000,
-            filedOn: '2026-06-15',
-            filedLate: false,
-            personal: {},
-          },
-        },
+        recorded('CompensationClaimFiled', {
+          claimId: 'claim-1',
+          avenue: 'LabourOrEmploymentTribunal',
+          respondentKind: 'Employer',
+          currency: 'EUR',
+          claimed: { UnpaidWages: 1_200_000, MoralDamage: 300_000 },
+          claimedTotal: 1_500_000,
+          filedOn: '2026-06-15',
+          filedLate: false,
+          personal: {},
+        }),
       ]);
   });
 
@@ -423,11 +414,10 @@ describe('Legal representative recorded on a claim', () => {
       .given(filed())
       .when(record())
       .then([
-        {
-          type: 'ClaimLegalRepresentativeRecorded',
-          schemaVersion: 1,
-          data: { ...meta(), claimId: 'claim-1', legalRepresentativeId: 'user-lawyer-2' },
-        },
+        recorded('ClaimLegalRepresentativeRecorded', {
+          claimId: 'claim-1',
+          legalRepresentativeId: 'user-lawyer-2',
+        }),
       ]);
     const events = extend(filed(), [record()]);
     expect(evolveAll(events).claims['claim-1']!.legalRepresentativeId).toBe('user-lawyer-2');
@@ -444,17 +434,12 @@ describe('Claim hearing scheduled', () => {
       .given(filed())
       .when(hearing())
       .then([
-        {
-          type: 'ClaimHearingScheduled',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            hearingId: 'hearing-1',
-            hearingOn: '2026-09-01',
-            personal: { text: 'room 4' },
-          },
-        },
+        recorded('ClaimHearingScheduled', {
+          claimId: 'claim-1',
+          hearingId: 'hearing-1',
+          hearingOn: '2026-09-01',
+          personal: { text: 'room 4' },
+        }),
       ]);
   });
 
@@ -478,22 +463,17 @@ describe('Claim decided', () => {
       .given(filed())
       .when(decideClaim())
       .then([
-        {
-          type: 'ClaimDecided',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            instance: 'first_instance',
-            outcome: 'partly_awarded',
-            awarded: { UnpaidWages: 1_000_000 },
-            awardedTotal: 1_000_000,
-            currency: 'EUR',
-            decidedOn: '2026-06-10',
-            paymentDueOn: '2026-07-10',
-            personal: { text: 'moral damage not proven' },
-          },
-        },
+        recorded('ClaimDecided', {
+          claimId: 'claim-1',
+          instance: 'first_instance',
+          outcome: 'partly_awarded',
+          awarded: { UnpaidWages: 1_000_000 },
+          awardedTotal: 1_000_000,
+          currency: 'EUR',
+          decidedOn: '2026-06-10',
+          paymentDueOn: '2026-07-10',
+          personal: { text: 'moral damage not proven' },
+        }),
       ]);
     expect(evolveAll(decided()).claims['claim-1']).toMatchObject({
       status: 'decided',
@@ -594,17 +574,12 @@ describe('Claim appealed and decided again', () => {
       .given(decided())
       .when(appeal({ appealedBy: 'respondent' }))
       .then([
-        {
-          type: 'ClaimAppealed',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            appealedBy: 'respondent',
-            appealedOn: '2026-06-11',
-            personal: { text: 'grounds of appeal' },
-          },
-        },
+        recorded('ClaimAppealed', {
+          claimId: 'claim-1',
+          appealedBy: 'respondent',
+          appealedOn: '2026-06-11',
+          personal: { text: 'grounds of appeal' },
+        }),
       ]);
     expect(evolveAll(appealed()).claims['claim-1']).toMatchObject({
       status: 'appealed',
@@ -669,11 +644,11 @@ describe('Claim decision became final', () => {
       .given(decided())
       .when(markFinal())
       .then([
-        {
-          type: 'ClaimDecisionBecameFinal',
-          schemaVersion: 1,
-          data: { ...meta(), claimId: 'claim-1', finalOn: '2026-06-12', awardedTotal: 1_000_000 },
-        },
+        recorded('ClaimDecisionBecameFinal', {
+          claimId: 'claim-1',
+          finalOn: '2026-06-12',
+          awardedTotal: 1_000_000,
+        }),
       ]);
     expect(evolveAll(final()).claims['claim-1']!.status).toBe('final');
     expect(
@@ -711,22 +686,17 @@ describe('Claim payment received', () => {
       .given(final())
       .when(pay('pay-1', 400_000, { nextPaymentDueOn: '2026-07-13', personal: { text: 'first' } }))
       .then([
-        {
-          type: 'ClaimPaymentReceived',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            paymentId: 'pay-1',
-            receivedOn: '2026-06-13',
-            amount: 400_000,
-            currency: 'EUR',
-            paidTotal: 400_000,
-            aboveAward: false,
-            nextPaymentDueOn: '2026-07-13',
-            personal: { text: 'first' },
-          },
-        },
+        recorded('ClaimPaymentReceived', {
+          claimId: 'claim-1',
+          paymentId: 'pay-1',
+          receivedOn: '2026-06-13',
+          amount: 400_000,
+          currency: 'EUR',
+          paidTotal: 400_000,
+          aboveAward: false,
+          nextPaymentDueOn: '2026-07-13',
+          personal: { text: 'first' },
+        }),
       ]);
   });
 
@@ -944,16 +914,11 @@ describe('Claim enforcement started', () => {
       .given(final())
       .when(enforce())
       .then([
-        {
-          type: 'ClaimEnforcementStarted',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            startedOn: '2026-06-14',
-            personal: { text: 'bailiff instructed' },
-          },
-        },
+        recorded('ClaimEnforcementStarted', {
+          claimId: 'claim-1',
+          startedOn: '2026-06-14',
+          personal: { text: 'bailiff instructed' },
+        }),
       ]);
     const started = extend(final(), [enforce()]);
     expect(evolveAll(started).claims['claim-1']!.enforcementStarted).toBe(true);
@@ -1010,19 +975,14 @@ describe('Claim closed', () => {
       .given(paid)
       .when(close('fully_paid', { personal: { text: 'all received' } }))
       .then([
-        {
-          type: 'ClaimClosed',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            claimId: 'claim-1',
-            outcome: 'fully_paid',
-            closedOn: '2026-06-15',
-            awardedTotal: 1_000_000,
-            paidTotal: 1_000_000,
-            personal: { text: 'all received' },
-          },
-        },
+        recorded('ClaimClosed', {
+          claimId: 'claim-1',
+          outcome: 'fully_paid',
+          closedOn: '2026-06-15',
+          awardedTotal: 1_000_000,
+          paidTotal: 1_000_000,
+          personal: { text: 'all received' },
+        }),
       ]);
     expect(evolveAll(extend(paid, [close('fully_paid')])).claims['claim-1']!.status).toBe('closed');
   });

@@ -9,9 +9,9 @@ import {
   history,
   identify,
   lawyer,
-  meta,
   openCase,
   outsider,
+  recorded,
   spec,
   supervisor,
 } from '../testing/fixtures';
@@ -78,17 +78,12 @@ describe('Remedy sought (rule 5)', () => {
       .given(opened())
       .when(seek())
       .then([
-        {
-          type: 'RemedySought',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            remedyId: 'rem-1',
-            remedyType: 'Compensation',
-            avenue: 'LabourOrEmploymentTribunal',
-            personal: { text: 'unpaid wages' },
-          },
-        },
+        recorded('RemedySought', {
+          remedyId: 'rem-1',
+          remedyType: 'Compensation',
+          avenue: 'LabourOrEmploymentTribunal',
+          personal: { text: 'unpaid wages' },
+        }),
       ]);
   });
 

@@ -9,10 +9,10 @@ import {
   extend,
   history,
   identify,
-  meta,
   openCase,
   outsider,
   receiver,
+  recorded,
   refer,
   spec,
   supervisor,
@@ -28,17 +28,12 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
       .given(opened())
       .when(consent('referral', OTHER_ORG))
       .then([
-        {
-          type: 'ConsentGiven',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            purpose: 'referral',
-            receivingOrganisationId: OTHER_ORG,
-            obtainedInLanguage: 'uk',
-            interpreterUsed: true,
-          },
-        },
+        recorded('ConsentGiven', {
+          purpose: 'referral',
+          receivingOrganisationId: OTHER_ORG,
+          obtainedInLanguage: 'uk',
+          interpreterUsed: true,
+        }),
       ]);
   });
 
@@ -117,15 +112,10 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
       .given(given)
       .when(withdraw('referral', OTHER_ORG))
       .then([
-        {
-          type: 'ConsentWithdrawn',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            purpose: 'referral',
-            receivingOrganisationId: OTHER_ORG,
-          },
-        },
+        recorded('ConsentWithdrawn', {
+          purpose: 'referral',
+          receivingOrganisationId: OTHER_ORG,
+        }),
       ]);
   });
 

@@ -11,11 +11,11 @@ import {
   history,
   identify,
   lawyer,
-  meta,
   openCase,
   outsider,
   receiver,
   receiverSupervisor,
+  recorded,
   refer,
   spec,
   supervisor,
@@ -64,17 +64,12 @@ describe('Case referred and the referral lifecycle', () => {
       .given(consented())
       .when(refer())
       .then([
-        {
-          type: 'CaseReferred',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            referralId: 'ref-1',
-            toOrganisationId: OTHER_ORG,
-            service: 'Accommodation',
-            personal: { text: 'why' },
-          },
-        },
+        recorded('CaseReferred', {
+          referralId: 'ref-1',
+          toOrganisationId: OTHER_ORG,
+          service: 'Accommodation',
+          personal: { text: 'why' },
+        }),
       ]);
   });
 
@@ -97,14 +92,13 @@ describe('Case referred and the referral lifecycle', () => {
       .given(referred())
       .when(accept())
       .then([
-        {
-          type: 'ReferralAccepted',
-          schemaVersion: 1,
-          data: {
-            ...meta(receiver),
+        recorded(
+          'ReferralAccepted',
+          {
             referralId: 'ref-1',
           },
-        },
+          receiver,
+        ),
       ]);
     const accepted = extend(referred(), [accept()]);
     spec.given(accepted).when(complete(receiverSupervisor)).thenAccepted();
@@ -267,17 +261,16 @@ describe('Case transferred', () => {
       .given(consented())
       .when(transfer())
       .then([
-        {
-          type: 'CaseTransferred',
-          schemaVersion: 1,
-          data: {
-            ...meta(supervisor),
+        recorded(
+          'CaseTransferred',
+          {
             fromOrganisationId: ORG,
             toOrganisationId: OTHER_ORG,
             caseReference: 'RCV-2026-00007',
             personal: { text: 'moving region' },
           },
-        },
+          supervisor,
+        ),
       ]);
     const moved = extend(consented(), [
       { type: 'AssignCaseworker', actor: caseworker, caseworkerId: 'user-caseworker' },

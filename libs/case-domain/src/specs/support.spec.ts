@@ -6,9 +6,9 @@ import {
   extend,
   history,
   identify,
-  meta,
   openCase,
   outsider,
+  recorded,
   spec,
 } from '../testing/fixtures';
 
@@ -26,15 +26,10 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
       .given(withConsent())
       .when(command)
       .then([
-        {
-          type: 'NeedsAssessed',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            needs: ['Accommodation', 'MedicalOngoing'],
-            personal: { text: 'summary' },
-          },
-        },
+        recorded('NeedsAssessed', {
+          needs: ['Accommodation', 'MedicalOngoing'],
+          personal: { text: 'summary' },
+        }),
       ]);
     spec
       .given(withConsent())
@@ -59,17 +54,12 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
       .given(withConsent())
       .when(command)
       .then([
-        {
-          type: 'SupportPlanRecorded',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            planId: 'plan-1',
-            plannedAssistance: ['LegalCounselling'],
-            reviewOn: '2026-09-01',
-            personal: { text: 'plan' },
-          },
-        },
+        recorded('SupportPlanRecorded', {
+          planId: 'plan-1',
+          plannedAssistance: ['LegalCounselling'],
+          reviewOn: '2026-09-01',
+          personal: { text: 'plan' },
+        }),
       ]);
     spec
       .given(withConsent())
@@ -101,19 +91,14 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
       .given(withConsent())
       .when(command)
       .then([
-        {
-          type: 'AssistanceProvided',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            assistanceId: 'a-1',
-            assistanceType: 'Accommodation',
-            providedByOrganisationId: ORG,
-            from: '2026-06-15',
-            until: undefined,
-            personal: { text: 'shelter' },
-          },
-        },
+        recorded('AssistanceProvided', {
+          assistanceId: 'a-1',
+          assistanceType: 'Accommodation',
+          providedByOrganisationId: ORG,
+          from: '2026-06-15',
+          until: undefined,
+          personal: { text: 'shelter' },
+        }),
       ]);
     const [dated] = spec
       .given(withConsent())

@@ -1,6 +1,6 @@
 import type { Actor, CaseCommand, OpenCase, RecordVictimStatus } from '../commands';
 import { decide } from '../decide';
-import type { CaseEvent } from '../events';
+import type { CaseEvent, CaseEventType, EventData } from '../events';
 import type {
   ActorRole,
   AssistanceType,
@@ -47,6 +47,13 @@ export const meta = (actor: Actor = caseworker, now: Date = NOW) => ({
   occurredAt: now.toISOString(),
   recordedAt: now.toISOString(),
 });
+
+/** The event (schema version 1) `decide` records with these facts for a command of `actor` at NOW. */
+export const recorded = <T extends CaseEventType>(
+  type: T,
+  data: EventData<T>,
+  actor: Actor = caseworker,
+): CaseEvent => ({ type, schemaVersion: 1, data: { ...meta(actor), ...data } }) as CaseEvent;
 
 export const openCase = (
   overrides: Partial<OpenCase> = {},
