@@ -10,15 +10,20 @@ import type { ClaimAmounts, ClaimFiledPersonal, ClaimPaymentPersonal, FreeText }
 import type { CalendarDate } from '../rules/calendar';
 import type { CommandOf } from './actor';
 
+/** A command on one claim, named by `claimId`. */
+type ClaimCommandOf<Type extends string, Data> = CommandOf<
+  Type,
+  { readonly claimId: string } & Data
+>;
+
 /**
  * Compensation claims (rule 5), see events/claims.ts for their life. Every date of a fact that has
  * happened (`filedOn`, `decidedOn`, ...) defaults to today in the jurisdiction's time zone and may not be
  * after today; dates to come (`hearingOn`, `paymentDueOn`, `filingDeadline`, `nextPaymentDueOn`) may be.
  */
-export type FileCompensationClaim = CommandOf<
+export type FileCompensationClaim = ClaimCommandOf<
   'FileCompensationClaim',
   {
-    readonly claimId: string;
     readonly remedyId?: string;
     readonly avenue: RemedyAvenue;
     readonly respondentKind: ClaimRespondentKind;
@@ -31,25 +36,23 @@ export type FileCompensationClaim = CommandOf<
   }
 >;
 
-export type RecordClaimLegalRepresentative = CommandOf<
+export type RecordClaimLegalRepresentative = ClaimCommandOf<
   'RecordClaimLegalRepresentative',
-  { readonly claimId: string; readonly legalRepresentativeId: string }
+  { readonly legalRepresentativeId: string }
 >;
 
-export type ScheduleClaimHearing = CommandOf<
+export type ScheduleClaimHearing = ClaimCommandOf<
   'ScheduleClaimHearing',
   {
-    readonly claimId: string;
     readonly hearingId: string;
     readonly hearingOn: CalendarDate;
     readonly personal: FreeText;
   }
 >;
 
-export type DecideClaim = CommandOf<
+export type DecideClaim = ClaimCommandOf<
   'DecideClaim',
   {
-    readonly claimId: string;
     readonly outcome: ClaimDecisionOutcome;
     /** Empty when rejected. */
     readonly awarded: ClaimAmounts;
@@ -61,19 +64,18 @@ export type DecideClaim = CommandOf<
   }
 >;
 
-export type AppealClaim = CommandOf<
+export type AppealClaim = ClaimCommandOf<
   'AppealClaim',
   {
-    readonly claimId: string;
     readonly appealedBy: ClaimAppellant;
     readonly appealedOn?: CalendarDate;
     readonly personal: FreeText;
   }
 >;
 
-export type MarkClaimDecisionFinal = CommandOf<
+export type MarkClaimDecisionFinal = ClaimCommandOf<
   'MarkClaimDecisionFinal',
-  { readonly claimId: string; readonly finalOn?: CalendarDate }
+  { readonly finalOn?: CalendarDate }
 >;
 
 /**
@@ -81,10 +83,9 @@ export type MarkClaimDecisionFinal = CommandOf<
  * (claim-currency units per unit of `currency`, decimal string) and `convertedAmount` (claim currency,
  * minor units) are required, and `convertedAmount` must equal the exact conversion rounded half up.
  */
-export type RecordClaimPayment = CommandOf<
+export type RecordClaimPayment = ClaimCommandOf<
   'RecordClaimPayment',
   {
-    readonly claimId: string;
     readonly paymentId: string;
     readonly amount: number;
     readonly currency: CurrencyCode;
@@ -96,15 +97,14 @@ export type RecordClaimPayment = CommandOf<
   }
 >;
 
-export type StartClaimEnforcement = CommandOf<
+export type StartClaimEnforcement = ClaimCommandOf<
   'StartClaimEnforcement',
-  { readonly claimId: string; readonly startedOn?: CalendarDate; readonly personal: FreeText }
+  { readonly startedOn?: CalendarDate; readonly personal: FreeText }
 >;
 
-export type CloseClaim = CommandOf<
+export type CloseClaim = ClaimCommandOf<
   'CloseClaim',
   {
-    readonly claimId: string;
     readonly outcome: ClaimClosureOutcome;
     readonly closedOn?: CalendarDate;
     readonly personal: FreeText;

@@ -70,10 +70,12 @@ export interface ClaimPaymentPersonal extends FreeText {
   readonly aboveAwardReason?: string;
 }
 
-export type CompensationClaimFiled = EventOf<
+/** An event of one claim: its data names the claim by `claimId`. */
+type ClaimEventOf<Type extends string, Data> = EventOf<Type, { readonly claimId: string } & Data>;
+
+export type CompensationClaimFiled = ClaimEventOf<
   'CompensationClaimFiled',
   {
-    readonly claimId: string;
     /** The `RemedySought` this claim pursues, when one was recorded. */
     readonly remedyId?: string;
     readonly avenue: RemedyAvenue;
@@ -93,25 +95,23 @@ export type CompensationClaimFiled = EventOf<
   }
 >;
 
-export type ClaimLegalRepresentativeRecorded = EventOf<
+export type ClaimLegalRepresentativeRecorded = ClaimEventOf<
   'ClaimLegalRepresentativeRecorded',
-  { readonly claimId: string; readonly legalRepresentativeId: string }
+  { readonly legalRepresentativeId: string }
 >;
 
-export type ClaimHearingScheduled = EventOf<
+export type ClaimHearingScheduled = ClaimEventOf<
   'ClaimHearingScheduled',
   {
-    readonly claimId: string;
     readonly hearingId: string;
     readonly hearingOn: CalendarDate;
     readonly personal: Personal<FreeText>;
   }
 >;
 
-export type ClaimDecided = EventOf<
+export type ClaimDecided = ClaimEventOf<
   'ClaimDecided',
   {
-    readonly claimId: string;
     /** `first_instance` when the claim was filed, `appeal` when it was appealed. */
     readonly instance: ClaimInstance;
     readonly outcome: ClaimDecisionOutcome;
@@ -128,20 +128,18 @@ export type ClaimDecided = EventOf<
   }
 >;
 
-export type ClaimAppealed = EventOf<
+export type ClaimAppealed = ClaimEventOf<
   'ClaimAppealed',
   {
-    readonly claimId: string;
     readonly appealedBy: ClaimAppellant;
     readonly appealedOn: CalendarDate;
     readonly personal: Personal<FreeText>;
   }
 >;
 
-export type ClaimDecisionBecameFinal = EventOf<
+export type ClaimDecisionBecameFinal = ClaimEventOf<
   'ClaimDecisionBecameFinal',
   {
-    readonly claimId: string;
     readonly finalOn: CalendarDate;
     /** The standing award that became final (claim currency). */
     readonly awardedTotal: number;
@@ -156,10 +154,9 @@ export interface OriginalPayment {
   readonly exchangeRate: string;
 }
 
-export type ClaimPaymentReceived = EventOf<
+export type ClaimPaymentReceived = ClaimEventOf<
   'ClaimPaymentReceived',
   {
-    readonly claimId: string;
     readonly paymentId: string;
     readonly receivedOn: CalendarDate;
     /** In the claim's currency (converted when `original` is present). */
@@ -177,19 +174,17 @@ export type ClaimPaymentReceived = EventOf<
   }
 >;
 
-export type ClaimEnforcementStarted = EventOf<
+export type ClaimEnforcementStarted = ClaimEventOf<
   'ClaimEnforcementStarted',
   {
-    readonly claimId: string;
     readonly startedOn: CalendarDate;
     readonly personal: Personal<FreeText>;
   }
 >;
 
-export type ClaimClosed = EventOf<
+export type ClaimClosed = ClaimEventOf<
   'ClaimClosed',
   {
-    readonly claimId: string;
     readonly outcome: ClaimClosureOutcome;
     readonly closedOn: CalendarDate;
     /** The standing award at closure (0 when never decided or rejected). */
