@@ -10,20 +10,15 @@ import type { ClaimAmounts, ClaimFiledPersonal, ClaimPaymentPersonal, FreeText }
 import type { CalendarDate } from '../rules/calendar';
 import type { CommandOf } from './actor';
 
-/** A command on one claim, named by `claimId`. */
-type ClaimCommandOf<Type extends string, Data> = CommandOf<
-  Type,
-  { readonly claimId: string } & Data
->;
-
 /**
  * Compensation claims (rule 5), see events/claims.ts for their life. Every date of a fact that has
  * happened (`filedOn`, `decidedOn`, ...) defaults to today in the jurisdiction's time zone and may not be
  * after today; dates to come (`hearingOn`, `paymentDueOn`, `filingDeadline`, `nextPaymentDueOn`) may be.
  */
-export type FileCompensationClaim = ClaimCommandOf<
+export type FileCompensationClaim = CommandOf<
   'FileCompensationClaim',
   {
+    readonly claimId: string;
     readonly remedyId?: string;
     readonly avenue: RemedyAvenue;
     readonly respondentKind: ClaimRespondentKind;
@@ -36,23 +31,25 @@ export type FileCompensationClaim = ClaimCommandOf<
   }
 >;
 
-export type RecordClaimLegalRepresentative = ClaimCommandOf<
+export type RecordClaimLegalRepresentative = CommandOf<
   'RecordClaimLegalRepresentative',
-  { readonly legalRepresentativeId: string }
+  { readonly claimId: string; readonly legalRepresentativeId: string }
 >;
 
-export type ScheduleClaimHearing = ClaimCommandOf<
+export type ScheduleClaimHearing = CommandOf<
   'ScheduleClaimHearing',
   {
+    readonly claimId: string;
     readonly hearingId: string;
     readonly hearingOn: CalendarDate;
     readonly personal: FreeText;
   }
 >;
 
-export type DecideClaim = ClaimCommandOf<
+export type DecideClaim = CommandOf<
   'DecideClaim',
   {
+    readonly claimId: string;
     readonly outcome: ClaimDecisionOutcome;
     /** Empty when rejected. */
     readonly awarded: ClaimAmounts;
@@ -64,18 +61,19 @@ export type DecideClaim = ClaimCommandOf<
   }
 >;
 
-export type AppealClaim = ClaimCommandOf<
+export type AppealClaim = CommandOf<
   'AppealClaim',
   {
+    readonly claimId: string;
     readonly appealedBy: ClaimAppellant;
     readonly appealedOn?: CalendarDate;
     readonly personal: FreeText;
   }
 >;
 
-export type MarkClaimDecisionFinal = ClaimCommandOf<
+export type MarkClaimDecisionFinal = CommandOf<
   'MarkClaimDecisionFinal',
-  { readonly finalOn?: CalendarDate }
+  { readonly claimId: string; readonly finalOn?: CalendarDate }
 >;
 
 /**
@@ -83,9 +81,10 @@ export type MarkClaimDecisionFinal = ClaimCommandOf<
  * (claim-currency units per unit of `currency`, decimal string) and `convertedAmount` (claim currency,
  * minor units) are required, and `convertedAmount` must equal the exact conversion rounded half up.
  */
-export type RecordClaimPayment = ClaimCommandOf<
+export type RecordClaimPayment = CommandOf<
   'RecordClaimPayment',
   {
+    readonly claimId: string;
     readonly paymentId: string;
     readonly amount: number;
     readonly currency: CurrencyCode;
@@ -97,14 +96,15 @@ export type RecordClaimPayment = ClaimCommandOf<
   }
 >;
 
-export type StartClaimEnforcement = ClaimCommandOf<
+export type StartClaimEnforcement = CommandOf<
   'StartClaimEnforcement',
-  { readonly startedOn?: CalendarDate; readonly personal: FreeText }
+  { readonly claimId: string; readonly startedOn?: CalendarDate; readonly personal: FreeText }
 >;
 
-export type CloseClaim = ClaimCommandOf<
+export type CloseClaim = CommandOf<
   'CloseClaim',
   {
+    readonly claimId: string;
     readonly outcome: ClaimClosureOutcome;
     readonly closedOn?: CalendarDate;
     readonly personal: FreeText;

@@ -70,12 +70,10 @@ export interface ClaimPaymentPersonal extends FreeText {
   readonly aboveAwardReason?: string;
 }
 
-/** An event of one claim: its data names the claim by `claimId`. */
-type ClaimEventOf<Type extends string, Data> = EventOf<Type, { readonly claimId: string } & Data>;
-
-export type CompensationClaimFiled = ClaimEventOf<
+export type CompensationClaimFiled = EventOf<
   'CompensationClaimFiled',
   {
+    readonly claimId: string;
     /** The `RemedySought` this claim pursues, when one was recorded. */
     readonly remedyId?: string;
     readonly avenue: RemedyAvenue;
@@ -95,23 +93,25 @@ export type CompensationClaimFiled = ClaimEventOf<
   }
 >;
 
-export type ClaimLegalRepresentativeRecorded = ClaimEventOf<
+export type ClaimLegalRepresentativeRecorded = EventOf<
   'ClaimLegalRepresentativeRecorded',
-  { readonly legalRepresentativeId: string }
+  { readonly claimId: string; readonly legalRepresentativeId: string }
 >;
 
-export type ClaimHearingScheduled = ClaimEventOf<
+export type ClaimHearingScheduled = EventOf<
   'ClaimHearingScheduled',
   {
+    readonly claimId: string;
     readonly hearingId: string;
     readonly hearingOn: CalendarDate;
     readonly personal: Personal<FreeText>;
   }
 >;
 
-export type ClaimDecided = ClaimEventOf<
+export type ClaimDecided = EventOf<
   'ClaimDecided',
   {
+    readonly claimId: string;
     /** `first_instance` when the claim was filed, `appeal` when it was appealed. */
     readonly instance: ClaimInstance;
     readonly outcome: ClaimDecisionOutcome;
@@ -128,18 +128,20 @@ export type ClaimDecided = ClaimEventOf<
   }
 >;
 
-export type ClaimAppealed = ClaimEventOf<
+export type ClaimAppealed = EventOf<
   'ClaimAppealed',
   {
+    readonly claimId: string;
     readonly appealedBy: ClaimAppellant;
     readonly appealedOn: CalendarDate;
     readonly personal: Personal<FreeText>;
   }
 >;
 
-export type ClaimDecisionBecameFinal = ClaimEventOf<
+export type ClaimDecisionBecameFinal = EventOf<
   'ClaimDecisionBecameFinal',
   {
+    readonly claimId: string;
     readonly finalOn: CalendarDate;
     /** The standing award that became final (claim currency). */
     readonly awardedTotal: number;
@@ -154,9 +156,10 @@ export interface OriginalPayment {
   readonly exchangeRate: string;
 }
 
-export type ClaimPaymentReceived = ClaimEventOf<
+export type ClaimPaymentReceived = EventOf<
   'ClaimPaymentReceived',
   {
+    readonly claimId: string;
     readonly paymentId: string;
     readonly receivedOn: CalendarDate;
     /** In the claim's currency (converted when `original` is present). */
@@ -174,17 +177,19 @@ export type ClaimPaymentReceived = ClaimEventOf<
   }
 >;
 
-export type ClaimEnforcementStarted = ClaimEventOf<
+export type ClaimEnforcementStarted = EventOf<
   'ClaimEnforcementStarted',
   {
+    readonly claimId: string;
     readonly startedOn: CalendarDate;
     readonly personal: Personal<FreeText>;
   }
 >;
 
-export type ClaimClosed = ClaimEventOf<
+export type ClaimClosed = EventOf<
   'ClaimClosed',
   {
+    readonly claimId: string;
     readonly outcome: ClaimClosureOutcome;
     readonly closedOn: CalendarDate;
     /** The standing award at closure (0 when never decided or rejected). */
