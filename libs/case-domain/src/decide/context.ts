@@ -4,6 +4,7 @@ import {
   CURRENT_SCHEMA_VERSIONS,
   type CaseEvent,
   type CaseEventType,
+  type EventData,
   type EventMeta,
 } from '../events';
 import { isChildOn } from '../rules/age';
@@ -27,11 +28,6 @@ export interface Context<C extends CaseCommand = CaseCommand> {
   readonly today: CalendarDate;
   readonly meta: EventMeta;
 }
-
-type EventData<T extends CaseEventType> = Omit<
-  Extract<CaseEvent, { type: T }>['data'],
-  keyof EventMeta
->;
 
 /** Builds an event of the current schema version with the command's metadata. */
 export const event = <T extends CaseEventType>(

@@ -53,6 +53,7 @@ import type {
   ReferralDeclined,
   ReferralRevoked,
 } from './sharing';
+import type { EventMeta } from './meta';
 import type { AssistanceProvided, NeedsAssessed, SupportPlanRecorded } from './support';
 
 export * from './children';
@@ -163,6 +164,12 @@ export const CURRENT_SCHEMA_VERSIONS = {
 } as const satisfies {
   readonly [T in CaseEventType]: Extract<CaseEvent, { type: T }>['schemaVersion'];
 };
+
+/** The facts of an event of this type that its command decides (all but the `EventMeta`). */
+export type EventData<T extends CaseEventType> = Omit<
+  Extract<CaseEvent, { type: T }>['data'],
+  keyof EventMeta
+>;
 
 export const CASE_EVENT_TYPES = Object.keys(CURRENT_SCHEMA_VERSIONS) as readonly CaseEventType[];
 

@@ -38,7 +38,9 @@ describe('caseReachOf: who reaches a case (rule 2)', () => {
   });
 
   it('gives nothing for a consent alone, nor to a consented organisation another one was referred to', () => {
-    expect(reach(extend(openAdultCase(), [consent('referral', OTHER_ORG)]), OTHER_ORG)).toBeUndefined();
+    expect(
+      reach(extend(openAdultCase(), [consent('referral', OTHER_ORG)]), OTHER_ORG),
+    ).toBeUndefined();
     const twoConsents = extend(openAdultCase(), [
       consent('referral', OTHER_ORG),
       consent('referral', LEGAL_ORG),

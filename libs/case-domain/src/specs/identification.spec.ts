@@ -1,13 +1,12 @@
 import type { ReflectionPeriodGranted, VictimIdentified, VictimStatusChanged } from '../events';
 import { createJurisdictionPolicy } from '../rules/policy';
 import {
-  NOW,
-  ORG,
   caseworker,
   history,
   identify,
   openCase,
   outsider,
+  recorded,
   spec,
 } from '../testing/fixtures';
 
@@ -19,31 +18,22 @@ describe('Victim identified / status changed', () => {
       .given(opened())
       .when(identify())
       .then([
-        {
-          type: 'VictimIdentified',
-          schemaVersion: 1,
-          data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
-            status: 'PossibleVictimOfTrafficking',
-            decidingBody: 'NGO',
-            decidedOn: '2026-06-10',
-            formsOfExploitation: ['ForcedLabour', 'ForcedCriminality'],
-            sectors: ['F_Construction'],
-            countriesOfRecruitment: ['UA'],
-            countriesOfTransit: ['PL'],
-            countriesOfExploitation: ['AT'],
-            meansOfControl: ['DebtBondage', 'RestrictsMovement'],
-            exploitationFromYear: undefined,
-            exploitationToYear: undefined,
-            ageGroupAtIdentification: { category: 'adult', bracket: '35-44' },
-            yearOfIdentification: 2026,
-            personal: { text: 'described by the person' },
-          },
-        },
+        recorded('VictimIdentified', {
+          status: 'PossibleVictimOfTrafficking',
+          decidingBody: 'NGO',
+          decidedOn: '2026-06-10',
+          formsOfExploitation: ['ForcedLabour', 'ForcedCriminality'],
+          sectors: ['F_Construction'],
+          countriesOfRecruitment: ['UA'],
+          countriesOfTransit: ['PL'],
+          countriesOfExploitation: ['AT'],
+          meansOfControl: ['DebtBondage', 'RestrictsMovement'],
+          exploitationFromYear: undefined,
+          exploitationToYear: undefined,
+          ageGroupAtIdentification: { category: 'adult', bracket: '35-44' },
+          yearOfIdentification: 2026,
+          personal: { text: 'described by the person' },
+        }),
       ]);
   });
 

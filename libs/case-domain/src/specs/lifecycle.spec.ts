@@ -4,7 +4,6 @@ import { isChild } from '../decider';
 import { evolveAll } from '../state';
 import {
   NOW,
-  ORG,
   OTHER_ORG,
   approveClosure,
   caseworker,
@@ -15,6 +14,7 @@ import {
   openCase,
   outsider,
   policy,
+  recorded,
   refer,
   requestClosure,
   secondSupervisor,
@@ -26,13 +26,6 @@ const opened = () =>
   history([openCase(), identify(), consent('assistance'), consent('referral', OTHER_ORG)]);
 const requested = () => extend(opened(), [requestClosure()]);
 const closed = () => extend(requested(), [approveClosure()]);
-const meta = (actor = caseworker) => ({
-  caseId: 'case-1',
-  organisationId: ORG,
-  actorId: actor.userId,
-  occurredAt: NOW.toISOString(),
-  recordedAt: NOW.toISOString(),
-});
 
 describe('Closure requested by a caseworker, approved by a supervisor', () => {
   it('given an open case, when closure is requested, then ClosureRequested with its reason', () => {
@@ -40,11 +33,10 @@ describe('Closure requested by a caseworker, approved by a supervisor', () => {
       .given(opened())
       .when(requestClosure())
       .then([
-        {
-          type: 'ClosureRequested',
-          schemaVersion: 1,
-          data: { ...meta(), reason: 'assistance_completed', personal: { text: 'done' } },
-        },
+        recorded('ClosureRequested', {
+          reason: 'assistance_completed',
+          personal: { text: 'done' },
+        }),
       ]);
   });
 
@@ -53,16 +45,15 @@ describe('Closure requested by a caseworker, approved by a supervisor', () => {
       .given(requested())
       .when(approveClosure())
       .then([
-        {
-          type: 'ClosureApproved',
-          schemaVersion: 1,
-          data: {
-            ...meta(supervisor),
+        recorded(
+          'ClosureApproved',
+          {
             reason: 'assistance_completed',
             requestedBy: caseworker.userId,
             personal: {},
           },
-        },
+          supervisor,
+        ),
       ]);
     expect(evolveAll(closed()).lifecycle).toBe('closed');
     expect(evolveAll(closed()).closureRequest).toBeUndefined();
@@ -107,11 +98,11 @@ describe('Closure requested by a caseworker, approved by a supervisor', () => {
       .given(closed())
       .when({ type: 'ReopenCase', actor: caseworker, personal: { text: 'back' } })
       .thenAccepted();
-    expect(reopened).toEqual({
-      type: 'CaseReopened',
-      schemaVersion: 1,
-      data: { ...meta(), personal: { text: 'back' } },
-    });
+    expect(reopened).toEqual(
+      recorded('CaseReopened', {
+        personal: { text: 'back' },
+      }),
+    );
     expect(evolveAll([...closed(), reopened!]).lifecycle).toBe('open');
     spec
       .given([...closed(), reopened!])
@@ -143,22 +134,27 @@ describe('Caseworker assigned / reassigned', () => {
       .given(opened())
       .when(assign('u-1'))
       .then([
-        {
-          type: 'CaseworkerAssigned',
-          schemaVersion: 1,
-          data: { ...meta(supervisor), caseworkerId: 'u-1' },
-        },
+        recorded(
+          'CaseworkerAssigned',
+          {
+            caseworkerId: 'u-1',
+          },
+          supervisor,
+        ),
       ]);
     const assigned = extend(opened(), [assign('u-1')]);
     spec
       .given(assigned)
       .when(assign('u-2'))
       .then([
-        {
-          type: 'CaseworkerReassigned',
-          schemaVersion: 1,
-          data: { ...meta(supervisor), previousCaseworkerId: 'u-1', caseworkerId: 'u-2' },
-        },
+        recorded(
+          'CaseworkerReassigned',
+          {
+            previousCaseworkerId: 'u-1',
+            caseworkerId: 'u-2',
+          },
+          supervisor,
+        ),
       ]);
     expect(evolveAll(extend(assigned, [assign('u-2')])).caseworkerId).toBe('u-2');
   });
@@ -185,11 +181,10 @@ describe('Note added', () => {
       .given(opened())
       .when(note('met at the shelter'))
       .then([
-        {
-          type: 'NoteAdded',
-          schemaVersion: 1,
-          data: { ...meta(), noteId: 'note-1', personal: { text: 'met at the shelter' } },
-        },
+        recorded('NoteAdded', {
+          noteId: 'note-1',
+          personal: { text: 'met at the shelter' },
+        }),
       ]);
     spec.given(closed()).when(note('follow-up')).thenAccepted();
   });
@@ -226,15 +221,10 @@ describe('Fact corrected', () => {
       .given(opened())
       .when(correct(correction))
       .then([
-        {
-          type: 'FactCorrected',
-          schemaVersion: 1,
-          data: {
-            ...meta(),
-            correction: correction as never,
-            personal: { text: 'typo at intake' },
-          },
-        },
+        recorded('FactCorrected', {
+          correction: correction as never,
+          personal: { text: 'typo at intake' },
+        }),
       ]);
   });
 
@@ -319,11 +309,13 @@ describe('Personal data erased (rule 7)', () => {
       .given(opened())
       .when(erase())
       .then([
-        {
-          type: 'PersonalDataErased',
-          schemaVersion: 1,
-          data: { ...meta(supervisor), erasureRequestId: 'erq-1' },
-        },
+        recorded(
+          'PersonalDataErased',
+          {
+            erasureRequestId: 'erq-1',
+          },
+          supervisor,
+        ),
       ]);
     spec.given(opened()).when(erase(caseworker)).thenRejects('ROLE_SUPERVISOR_REQUIRED');
     spec.given(opened()).when(erase(outsider)).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');

@@ -1,14 +1,5 @@
 import type { CaseOpened } from '../events';
-import {
-  CASE_ID,
-  NOW,
-  ORG,
-  administrator,
-  caseworker,
-  history,
-  openCase,
-  spec,
-} from '../testing/fixtures';
+import { NOW, administrator, caseworker, history, meta, openCase, spec } from '../testing/fixtures';
 
 describe('Case opened', () => {
   it('given no case, when a caseworker opens one, then CaseOpened holds readable coarse facts and the identifiers apart', () => {
@@ -20,11 +11,7 @@ describe('Case opened', () => {
           type: 'CaseOpened',
           schemaVersion: 2,
           data: {
-            caseId: CASE_ID,
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
+            ...meta(),
             caseReference: 'ORG-2026-00042',
             referralSource: 'Hotline',
             profile: {

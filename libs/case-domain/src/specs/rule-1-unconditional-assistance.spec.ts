@@ -82,49 +82,41 @@ const varyForbiddenFacts = (
 /** Fewer runs inside StrykerJS's workers (each mutant reruns the covering tests); full strength otherwise. */
 const NUM_RUNS = process.env.STRYKER_MUTATOR_WORKER === undefined ? 150 : 40;
 
+/**
+ * For random histories of `commands` (then one more as the next command): varying the cooperation and
+ * proceedings facts of the history changes no decision on the next command.
+ */
+const decisionsIgnoreForbiddenFacts = (
+  commandArb: fc.Arbitrary<CaseCommand>,
+  length: { readonly minLength: number; readonly maxLength: number },
+) =>
+  fc.assert(
+    fc.property(
+      openCaseArb,
+      setupArb,
+      fc.array(commandArb, length),
+      commandArb,
+      fc.array(cooperationArb, { minLength: 1, maxLength: 5 }),
+      fc.array(avenueArb, { minLength: 1, maxLength: 5 }),
+      fc.array(fc.record({ at: fc.nat(), cooperation: cooperationArb }), { maxLength: 5 }),
+      (open, setup, commands, next, cooperation, avenues, insertions) => {
+        const events = play([open, ...setup, ...commands]);
+        const varied = varyForbiddenFacts(events, cooperation, avenues, insertions);
+        const original = decide(next, evolveAll(events), NOW, policy);
+        const withOtherFacts = decide(next, evolveAll(varied), NOW, policy);
+        expect(withOtherFacts).toEqual(original);
+      },
+    ),
+    { numRuns: NUM_RUNS },
+  );
+
 describe('Rule 1: unconditional assistance', () => {
   it('property: varying cooperation and proceedings facts in any history never changes any decision', () => {
-    fc.assert(
-      fc.property(
-        openCaseArb,
-        setupArb,
-        fc.array(commandArb, { minLength: 10, maxLength: 60 }),
-        commandArb,
-        fc.array(cooperationArb, { minLength: 1, maxLength: 5 }),
-        fc.array(avenueArb, { minLength: 1, maxLength: 5 }),
-        fc.array(fc.record({ at: fc.nat(), cooperation: cooperationArb }), { maxLength: 5 }),
-        (open, setup, commands, next, cooperation, avenues, insertions) => {
-          const events = play([open, ...setup, ...commands]);
-          const varied = varyForbiddenFacts(events, cooperation, avenues, insertions);
-          const original = decide(next, evolveAll(events), NOW, policy);
-          const withOtherFacts = decide(next, evolveAll(varied), NOW, policy);
-          expect(withOtherFacts).toEqual(original);
-        },
-      ),
-      { numRuns: NUM_RUNS },
-    );
+    decisionsIgnoreForbiddenFacts(commandArb, { minLength: 10, maxLength: 60 });
   });
 
   it('property: claims (filing, decisions, appeals, payments, enforcement, closure) never depend on those facts', () => {
-    fc.assert(
-      fc.property(
-        openCaseArb,
-        setupArb,
-        fc.array(claimCommandArb, { minLength: 5, maxLength: 40 }),
-        claimCommandArb,
-        fc.array(cooperationArb, { minLength: 1, maxLength: 5 }),
-        fc.array(avenueArb, { minLength: 1, maxLength: 5 }),
-        fc.array(fc.record({ at: fc.nat(), cooperation: cooperationArb }), { maxLength: 5 }),
-        (open, setup, commands, next, cooperation, avenues, insertions) => {
-          const events = play([open, ...setup, ...commands]);
-          const varied = varyForbiddenFacts(events, cooperation, avenues, insertions);
-          expect(decide(next, evolveAll(varied), NOW, policy)).toEqual(
-            decide(next, evolveAll(events), NOW, policy),
-          );
-        },
-      ),
-      { numRuns: NUM_RUNS },
-    );
+    decisionsIgnoreForbiddenFacts(claimCommandArb, { minLength: 5, maxLength: 40 });
   });
 
   it('the generated claim histories reach every claim event (the claim property is not vacuous)', () => {

@@ -1,8 +1,8 @@
+import type { CaseCommand } from '../commands';
+import type { ConsentPurpose } from '../code-lists';
 import { evolveAll } from '../state';
 import {
   LEGAL_ORG,
-  NOW,
-  ORG,
   OTHER_ORG,
   administrator,
   assist,
@@ -14,6 +14,7 @@ import {
   openCase,
   outsider,
   receiver,
+  recorded,
   refer,
   spec,
   supervisor,
@@ -29,21 +30,12 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
       .given(opened())
       .when(consent('referral', OTHER_ORG))
       .then([
-        {
-          type: 'ConsentGiven',
-          schemaVersion: 1,
-          data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
-            purpose: 'referral',
-            receivingOrganisationId: OTHER_ORG,
-            obtainedInLanguage: 'uk',
-            interpreterUsed: true,
-          },
-        },
+        recorded('ConsentGiven', {
+          purpose: 'referral',
+          receivingOrganisationId: OTHER_ORG,
+          obtainedInLanguage: 'uk',
+          interpreterUsed: true,
+        }),
       ]);
   });
 
@@ -122,19 +114,10 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
       .given(given)
       .when(withdraw('referral', OTHER_ORG))
       .then([
-        {
-          type: 'ConsentWithdrawn',
-          schemaVersion: 1,
-          data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
-            purpose: 'referral',
-            receivingOrganisationId: OTHER_ORG,
-          },
-        },
+        recorded('ConsentWithdrawn', {
+          purpose: 'referral',
+          receivingOrganisationId: OTHER_ORG,
+        }),
       ]);
   });
 
@@ -148,35 +131,27 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
       .thenRejects('RULE_2_ASSISTANCE_CONSENT_REQUIRED');
   });
 
-  it('a referral needs a live consent to referral naming the receiver; withdrawal blocks the next share', () => {
-    spec.given(opened()).when(refer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec
-      .given(extend(opened(), [consent('referral', LEGAL_ORG)]))
-      .when(refer())
-      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec
-      .given(extend(opened(), [consent('transfer', OTHER_ORG)]))
-      .when(refer())
-      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    const consented = extend(opened(), [consent('referral', OTHER_ORG)]);
-    spec.given(consented).when(refer()).thenAccepted();
-    spec
-      .given(extend(consented, [withdraw('referral', OTHER_ORG)]))
-      .when(refer())
-      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-  });
-
-  it('a transfer needs a live consent to transfer naming the receiver', () => {
-    spec.given(opened()).when(transfer()).thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec
-      .given(extend(opened(), [consent('referral', OTHER_ORG)]))
-      .when(transfer())
-      .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
-    spec
-      .given(extend(opened(), [consent('transfer', OTHER_ORG)]))
-      .when(transfer())
-      .thenAccepted();
-  });
+  it.each<[ConsentPurpose, CaseCommand, ConsentPurpose]>([
+    ['referral', refer(), 'transfer'],
+    ['transfer', transfer(), 'referral'],
+  ])(
+    'a %s needs a live consent for that purpose naming the receiver; withdrawal blocks the next share',
+    (purpose, share, otherPurpose) => {
+      const refused = (given: readonly CaseCommand[]) =>
+        spec
+          .given(extend(opened(), given))
+          .when(share)
+          .thenRejects('RULE_2_SHARING_CONSENT_REQUIRED');
+      refused([]);
+      refused([consent(purpose, LEGAL_ORG)]);
+      refused([consent(otherPurpose, OTHER_ORG)]);
+      spec
+        .given(extend(opened(), [consent(purpose, OTHER_ORG)]))
+        .when(share)
+        .thenAccepted();
+      refused([consent(purpose, OTHER_ORG), withdraw(purpose, OTHER_ORG)]);
+    },
+  );
 
   it('legal aid access needs a live consent to legal aid access naming the organisation', () => {
     const grant = {

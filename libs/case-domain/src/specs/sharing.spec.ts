@@ -2,7 +2,6 @@ import type { CaseCommand } from '../commands';
 import { evolveAll } from '../state';
 import {
   LEGAL_ORG,
-  NOW,
   ORG,
   OTHER_ORG,
   assist,
@@ -16,6 +15,7 @@ import {
   outsider,
   receiver,
   receiverSupervisor,
+  recorded,
   refer,
   spec,
   supervisor,
@@ -64,21 +64,12 @@ describe('Case referred and the referral lifecycle', () => {
       .given(consented())
       .when(refer())
       .then([
-        {
-          type: 'CaseReferred',
-          schemaVersion: 1,
-          data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: caseworker.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
-            referralId: 'ref-1',
-            toOrganisationId: OTHER_ORG,
-            service: 'Accommodation',
-            personal: { text: 'why' },
-          },
-        },
+        recorded('CaseReferred', {
+          referralId: 'ref-1',
+          toOrganisationId: OTHER_ORG,
+          service: 'Accommodation',
+          personal: { text: 'why' },
+        }),
       ]);
   });
 
@@ -101,18 +92,13 @@ describe('Case referred and the referral lifecycle', () => {
       .given(referred())
       .when(accept())
       .then([
-        {
-          type: 'ReferralAccepted',
-          schemaVersion: 1,
-          data: {
-            caseId: 'case-1',
-            organisationId: OTHER_ORG,
-            actorId: receiver.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
+        recorded(
+          'ReferralAccepted',
+          {
             referralId: 'ref-1',
           },
-        },
+          receiver,
+        ),
       ]);
     const accepted = extend(referred(), [accept()]);
     spec.given(accepted).when(complete(receiverSupervisor)).thenAccepted();
@@ -275,21 +261,16 @@ describe('Case transferred', () => {
       .given(consented())
       .when(transfer())
       .then([
-        {
-          type: 'CaseTransferred',
-          schemaVersion: 1,
-          data: {
-            caseId: 'case-1',
-            organisationId: ORG,
-            actorId: supervisor.userId,
-            occurredAt: NOW.toISOString(),
-            recordedAt: NOW.toISOString(),
+        recorded(
+          'CaseTransferred',
+          {
             fromOrganisationId: ORG,
             toOrganisationId: OTHER_ORG,
             caseReference: 'RCV-2026-00007',
             personal: { text: 'moving region' },
           },
-        },
+          supervisor,
+        ),
       ]);
     const moved = extend(consented(), [
       { type: 'AssignCaseworker', actor: caseworker, caseworkerId: 'user-caseworker' },

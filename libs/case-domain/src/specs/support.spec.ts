@@ -1,6 +1,5 @@
 import type { CaseCommand } from '../commands';
 import {
-  NOW,
   ORG,
   caseworker,
   consent,
@@ -9,17 +8,11 @@ import {
   identify,
   openCase,
   outsider,
+  recorded,
   spec,
 } from '../testing/fixtures';
 
 const withConsent = () => history([openCase(), identify(), consent('assistance')]);
-const meta = {
-  caseId: 'case-1',
-  organisationId: ORG,
-  actorId: caseworker.userId,
-  occurredAt: NOW.toISOString(),
-  recordedAt: NOW.toISOString(),
-};
 
 describe('Needs assessed, support plan recorded, assistance provided', () => {
   it('records assessed needs as assistance types', () => {
@@ -33,15 +26,10 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
       .given(withConsent())
       .when(command)
       .then([
-        {
-          type: 'NeedsAssessed',
-          schemaVersion: 1,
-          data: {
-            ...meta,
-            needs: ['Accommodation', 'MedicalOngoing'],
-            personal: { text: 'summary' },
-          },
-        },
+        recorded('NeedsAssessed', {
+          needs: ['Accommodation', 'MedicalOngoing'],
+          personal: { text: 'summary' },
+        }),
       ]);
     spec
       .given(withConsent())
@@ -66,17 +54,12 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
       .given(withConsent())
       .when(command)
       .then([
-        {
-          type: 'SupportPlanRecorded',
-          schemaVersion: 1,
-          data: {
-            ...meta,
-            planId: 'plan-1',
-            plannedAssistance: ['LegalCounselling'],
-            reviewOn: '2026-09-01',
-            personal: { text: 'plan' },
-          },
-        },
+        recorded('SupportPlanRecorded', {
+          planId: 'plan-1',
+          plannedAssistance: ['LegalCounselling'],
+          reviewOn: '2026-09-01',
+          personal: { text: 'plan' },
+        }),
       ]);
     spec
       .given(withConsent())
@@ -108,19 +91,14 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
       .given(withConsent())
       .when(command)
       .then([
-        {
-          type: 'AssistanceProvided',
-          schemaVersion: 1,
-          data: {
-            ...meta,
-            assistanceId: 'a-1',
-            assistanceType: 'Accommodation',
-            providedByOrganisationId: ORG,
-            from: '2026-06-15',
-            until: undefined,
-            personal: { text: 'shelter' },
-          },
-        },
+        recorded('AssistanceProvided', {
+          assistanceId: 'a-1',
+          assistanceType: 'Accommodation',
+          providedByOrganisationId: ORG,
+          from: '2026-06-15',
+          until: undefined,
+          personal: { text: 'shelter' },
+        }),
       ]);
     const [dated] = spec
       .given(withConsent())

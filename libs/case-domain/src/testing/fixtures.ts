@@ -1,7 +1,8 @@
 import type { Actor, CaseCommand, OpenCase, RecordVictimStatus } from '../commands';
 import { decide } from '../decide';
-import type { CaseEvent } from '../events';
+import type { CaseEvent, CaseEventType, EventData } from '../events';
 import type {
+  ActorRole,
   AssistanceType,
   BestInterestsDecision,
   BestInterestsOutcome,
@@ -17,52 +18,42 @@ export const OTHER_ORG = 'org-receiver';
 export const LEGAL_ORG = 'org-legal-aid';
 export const CASE_ID = 'case-1';
 
-export const caseworker: Actor = {
-  userId: 'user-caseworker',
-  organisationId: ORG,
-  role: 'caseworker',
-};
-export const supervisor: Actor = {
-  userId: 'user-supervisor',
-  organisationId: ORG,
-  role: 'supervisor',
-};
-export const secondSupervisor: Actor = {
-  userId: 'user-supervisor-2',
-  organisationId: ORG,
-  role: 'supervisor',
-};
-export const receiver: Actor = {
-  userId: 'user-receiver',
-  organisationId: OTHER_ORG,
-  role: 'caseworker',
-};
-export const receiverSupervisor: Actor = {
-  userId: 'user-receiver-sup',
-  organisationId: OTHER_ORG,
-  role: 'supervisor',
-};
-export const lawyer: Actor = {
-  userId: 'user-lawyer',
-  organisationId: LEGAL_ORG,
-  role: 'legal_aid_lawyer',
-};
-export const administrator: Actor = {
-  userId: 'user-admin',
-  organisationId: ORG,
-  role: 'administrator',
-};
-export const outsider: Actor = {
-  userId: 'user-outsider',
-  organisationId: 'org-unrelated',
-  role: 'caseworker',
-};
+const actorOf = (userId: string, organisationId: string, role: ActorRole): Actor => ({
+  userId,
+  organisationId,
+  role,
+});
+
+export const caseworker = actorOf('user-caseworker', ORG, 'caseworker');
+export const supervisor = actorOf('user-supervisor', ORG, 'supervisor');
+export const secondSupervisor = actorOf('user-supervisor-2', ORG, 'supervisor');
+export const receiver = actorOf('user-receiver', OTHER_ORG, 'caseworker');
+export const receiverSupervisor = actorOf('user-receiver-sup', OTHER_ORG, 'supervisor');
+export const lawyer = actorOf('user-lawyer', LEGAL_ORG, 'legal_aid_lawyer');
+export const administrator = actorOf('user-admin', ORG, 'administrator');
+export const outsider = actorOf('user-outsider', 'org-unrelated', 'caseworker');
 
 /** 15 June 2026, 10:00 UTC = 12:00 in Vienna. */
 export const NOW = new Date('2026-06-15T10:00:00.000Z');
 export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
 
 export const spec = specification({ now: NOW, policy });
+
+/** The facts `decide` records on every event of this case for a command of `actor` at `now`. */
+export const meta = (actor: Actor = caseworker, now: Date = NOW) => ({
+  caseId: CASE_ID,
+  organisationId: actor.organisationId,
+  actorId: actor.userId,
+  occurredAt: now.toISOString(),
+  recordedAt: now.toISOString(),
+});
+
+/** The event (schema version 1) `decide` records with these facts for a command of `actor` at NOW. */
+export const recorded = <T extends CaseEventType>(
+  type: T,
+  data: EventData<T>,
+  actor: Actor = caseworker,
+): CaseEvent => ({ type, schemaVersion: 1, data: { ...meta(actor), ...data } }) as CaseEvent;
 
 export const openCase = (
   overrides: Partial<OpenCase> = {},
@@ -217,3 +208,22 @@ export const extend = (
 /** An open case of an adult, presumed victim, with consent to assistance. */
 export const openAdultCase = (): CaseEvent[] =>
   history([openCase(), identify(), consent('assistance')]);
+
+/** Consent to legal aid access for LEGAL_ORG, then the access granted (lawyer may act). */
+export const grantLegalAid: readonly CaseCommand[] = [
+  consent('legal_aid_access', LEGAL_ORG),
+  { type: 'GrantLegalAidAccess', actor: caseworker, legalAidOrganisationId: LEGAL_ORG },
+];
+
+/**
+ * Besides the holder's staff, a legal aid lawyer may act once the case grants their organisation access:
+ * accepted after `grantLegalAid`, refused without it, refused for an outsider. Returns the lawyer's events.
+ */
+export const checksLegalAidAccess = (
+  given: readonly CaseEvent[],
+  command: (actor: Actor) => CaseCommand,
+): readonly CaseEvent[] => {
+  spec.given(given).when(command(lawyer)).thenRejects('ACCESS_NO_LEGAL_AID_ACCESS');
+  spec.given(given).when(command(outsider)).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+  return spec.given(extend(given, grantLegalAid)).when(command(lawyer)).thenAccepted();
+};
