@@ -23,6 +23,7 @@ import {
   START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
+import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
 
 const TZ = 'Europe/Vienna';
 const backends: { label: string; backend: (url: string) => QueueBackend }[] = [
@@ -49,11 +50,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
   const holder = actorsOf();
   const legalOrg = randomUUID();
   const today = calendarDateIn(new Date(), TZ);
-  const lawyer = {
-    userId: randomUUID(),
-    organisationId: legalOrg,
-    role: 'legal_aid_lawyer',
-  } as never;
+  const lawyer = legalAidLawyer(legalOrg);
 
   const project = async () => {
     await catchUp(h.ds, h.store, casesProjection, START_POSITION, 500, h.writer.lastPosition);
@@ -80,21 +77,20 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
 
   async function caseWithLegalAid(): Promise<string> {
     const caseId = await h.writer.open(holder.caseworker, { sequence: 1, birthDate: '1990-01-01' });
-    await h.writer.run(caseId, {
-      type: 'GiveConsent',
-      actor: holder.caseworker,
-      purpose: 'legal_aid_access',
-      receivingOrganisationId: legalOrg,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: false,
-    });
-    await h.writer.run(caseId, {
-      type: 'GrantLegalAidAccess',
-      actor: holder.caseworker,
-      legalAidOrganisationId: legalOrg,
-    });
+    await grantLegalAidAccess(h.writer, caseId, holder.caseworker, legalOrg);
     return caseId;
   }
+
+  /** The legal-aid lawyer schedules a hearing of the claim on the given day. */
+  const scheduleHearing = (caseId: string, claimId: string, hearingOn: string) =>
+    h.writer.run(caseId, {
+      type: 'ScheduleClaimHearing',
+      actor: lawyer,
+      claimId,
+      hearingId: randomUUID(),
+      hearingOn,
+      personal: {},
+    });
 
   it('schedules one job per deadline and organisation, opaque, idempotent; reschedules when dates change', async () => {
     const caseId = await caseWithLegalAid();
@@ -139,14 +135,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
 
     // A hearing: two more jobs (incremental run after the projection batch).
     const hearingOn = addDays(today, 30);
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, hearingOn);
     await project();
     expect(await reconciler.reconcile('incremental')).toMatchObject({
       mode: 'incremental',
@@ -231,14 +220,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       personal: {},
     });
     const hearingOn = addDays(today, 1);
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, hearingOn);
     await project();
     const reconciler = new ReminderReconciler(h.ds, queue, settings);
     await reconciler.reconcile('full');
@@ -251,14 +233,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     expect(await listDueReminders(h.ds, legalOrg)).toHaveLength(1);
     await queue.obliterate({ force: true });
     const hearingLater = addDays(today, 25);
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn: hearingLater,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, hearingLater);
     await project();
     await reconciler.reconcile('full');
     expect(await pendingIds()).toEqual(
@@ -296,14 +271,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       filingDeadline: addDays(today, 60),
       personal: {},
     });
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn: today,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, today);
     await project();
     const runtime = new ReminderRuntime({ dataSource: h.ds, kit, settings });
     await runtime.start();

@@ -11,6 +11,7 @@ import {
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
 import { organisationWithStaff } from '../cases/commands/support';
 import { untilBuilt } from './app';
+import { victimStatus } from '../support/fixtures';
 
 /**
  * The issue's end-to-end check: at least 2,000 cases seeded through the command API (HTTP, the
@@ -98,18 +99,15 @@ describe(`release end to end: ${CASES} cases through the command API, unconditio
           personal: { fullName: `Seed Person ${i}`, birthDate: '1990-04-02' },
         });
         const c = `/cases/${caseId}`;
-        await post(caseworker, `${c}/victim-status`, {
-          status: i % 3 ? 'ActualVictimOfTrafficking' : 'PossibleVictimOfTrafficking',
-          decidingBody: 'NGO',
-          decidedOn: '2026-06-01',
-          formsOfExploitation: ['ForcedLabour'],
-          sectors: ['A_AgricultureForestryAndFishing'],
-          countriesOfRecruitment: [],
-          countriesOfTransit: [],
-          countriesOfExploitation: [],
-          meansOfControl: [],
-          personal: {},
-        });
+        await post(
+          caseworker,
+          `${c}/victim-status`,
+          victimStatus({
+            status: i % 3 ? 'ActualVictimOfTrafficking' : 'PossibleVictimOfTrafficking',
+            decidedOn: '2026-06-01',
+            sectors: ['A_AgricultureForestryAndFishing'],
+          }),
+        );
         if (plan.before)
           await post(caseworker, `${c}/law-enforcement-cooperation`, { cooperation: plan.before });
         if (plan.assisted) {

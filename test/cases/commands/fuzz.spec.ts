@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { victimStatus } from '../../support/fixtures';
 import {
   createCommandsApp,
   eventCount,
@@ -29,18 +30,11 @@ const SAMPLE_BODIES: Record<string, object> = {
     },
   },
   '/cases/search': { fullName: 'A B', birthDate: '1990-01-01' },
-  'victim-status': {
+  'victim-status': victimStatus({
     status: 'PossibleVictimOfTrafficking',
-    decidingBody: 'NGO',
     decidedOn: '2026-01-01',
-    formsOfExploitation: ['ForcedLabour'],
-    sectors: [],
-    countriesOfRecruitment: [],
-    countriesOfTransit: [],
-    countriesOfExploitation: [],
-    meansOfControl: [],
     personal: { text: 't' },
-  },
+  }),
   'presume-minority': { personal: { text: 't' } },
   'verify-age': { method: 'other', verifiedAge: 17, personal: { birthDate: '2009-01-01' } },
   'reflection-period': { startsOn: '2026-01-01', days: 30 },
