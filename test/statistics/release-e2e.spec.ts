@@ -9,7 +9,7 @@ import {
   type ReleaseDocument,
 } from '@remedy/statistics';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
-import { organisationWithStaff } from '../cases/commands/support';
+import { organisationWithStaff, type OrganisationWithStaff } from '../cases/commands/support';
 import { untilBuilt } from './app';
 import { victimStatus } from '../support/fixtures';
 
@@ -61,7 +61,7 @@ describe(`release end to end: ${CASES} cases through the command API, unconditio
       env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
     });
     const admin = await api.user(['admin']);
-    const orgs: Awaited<ReturnType<typeof organisationWithStaff>>[] = [];
+    const orgs: OrganisationWithStaff[] = [];
     for (let i = 0; i < ORGANISATIONS; i++) orgs.push(await organisationWithStaff(api, admin));
     rapporteur = await api.user(['rapporteur']);
 

@@ -7,6 +7,7 @@ import {
   organisationWithStaff,
   type ApiApp,
   type TestUser,
+  type OrganisationWithStaff,
 } from './support';
 
 /**
@@ -99,7 +100,7 @@ const SAMPLE_BODIES: Record<string, object> = {
 
 describe('every command endpoint under random bodies (fast-check, HTTP, PostgreSQL)', () => {
   let api: ApiApp;
-  let holder: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let holder: OrganisationWithStaff;
   let outsider: TestUser;
   let urls: { path: string; sample: object }[];
 
