@@ -14,6 +14,7 @@ import {
   type RealApi,
   type RealApiOnTestDatabase,
 } from './support/real-api';
+import { type OpenApi, type Schema } from '../support/openapi';
 
 /**
  * Fault test (issue 8): ten thousand generated bad requests across every route the real API
@@ -49,29 +50,6 @@ function prng(seed: number) {
   };
 }
 type Rng = ReturnType<typeof prng>;
-
-type Schema = {
-  $ref?: string;
-  type?: string;
-  enum?: unknown[];
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  allOf?: Schema[];
-};
-type OpenApi = {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        requestBody?: { content?: Record<string, { schema: Schema }> };
-        parameters?: { in: string; name: string }[];
-      }
-    >
-  >;
-  components: { schemas: Record<string, Schema> };
-};
 
 const PUBLIC = (url: string) =>
   ['/health', '/health/ready', '/metrics'].includes(url) || url.startsWith('/docs');

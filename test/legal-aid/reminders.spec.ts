@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { addDays, calendarDateIn } from '@remedy/case-domain';
+import { addDays, calendarDateIn, type FileCompensationClaim } from '@remedy/case-domain';
 import { casesProjection } from '@remedy/case-read-models';
 import {
   listDueReminders,
@@ -81,6 +81,22 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     return caseId;
   }
 
+  /** The legal-aid lawyer files a claim in euros, with no personal text unless one is given. */
+  const fileClaim = (
+    caseId: string,
+    claimId: string,
+    claim: Omit<FileCompensationClaim, 'type' | 'actor' | 'claimId' | 'currency' | 'personal'> &
+      Partial<Pick<FileCompensationClaim, 'personal'>>,
+  ) =>
+    h.writer.run(caseId, {
+      type: 'FileCompensationClaim',
+      actor: lawyer,
+      claimId,
+      currency: 'EUR',
+      personal: {},
+      ...claim,
+    });
+
   /** The legal-aid lawyer schedules a hearing of the claim on the given day. */
   const scheduleHearing = (caseId: string, claimId: string, hearingOn: string) =>
     h.writer.run(caseId, {
@@ -96,13 +112,9 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
     const deadline = addDays(today, 20);
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'LabourOrEmploymentTribunal',
       respondentKind: 'Employer',
-      currency: 'EUR',
       claimed: { UnpaidWages: 100_000 },
       filingDeadline: deadline,
       personal: { text: 'never in a job' },
@@ -209,15 +221,10 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
   it('withdrawing legal-aid consent drops that organisation’s jobs and open due reminders; the holder keeps its own', async () => {
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'StateCompensationFund',
       respondentKind: 'StateFund',
-      currency: 'EUR',
       claimed: { MaterialDamage: 10_000 },
-      personal: {},
     });
     const hearingOn = addDays(today, 1);
     await scheduleHearing(caseId, claimId, hearingOn);
@@ -260,16 +267,11 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
   it('the runtime puts claim reminders back at start-up after the queue lost them, and records due ones', async () => {
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'CivilClaim',
       respondentKind: 'Trafficker',
-      currency: 'EUR',
       claimed: { MoralDamage: 10_000 },
       filingDeadline: addDays(today, 60),
-      personal: {},
     });
     await scheduleHearing(caseId, claimId, today);
     await project();
@@ -325,16 +327,11 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       const caseId = await caseWithLegalAid();
       const claimId = randomUUID();
       const deadline = addDays(today, 90);
-      await h.writer.run(caseId, {
-        type: 'FileCompensationClaim',
-        actor: lawyer,
-        claimId,
+      await fileClaim(caseId, claimId, {
         avenue: 'AdministrativeBody',
         respondentKind: 'Employer',
-        currency: 'EUR',
         claimed: { UnpaidWages: 5_000 },
         filingDeadline: deadline,
-        personal: {},
       });
       const expected = [holder.organisationId, legalOrg]
         .map((o) => claimReminderJobId('claim_filing_deadline', claimId, deadline, o))
@@ -353,16 +350,11 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
     const deadline = addDays(today, 45);
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'OutOfCourtSettlement',
       respondentKind: 'SupplyChainBusiness',
-      currency: 'EUR',
       claimed: { Other: 9_000 },
       filingDeadline: deadline,
-      personal: {},
     });
     await project();
     const expected = [holder.organisationId, legalOrg]

@@ -16,6 +16,7 @@ import {
 import type { RouteInfo } from '../support/routes';
 import { ALL_ROLES, expectedFor, ROUTE_RULES, type Expected } from './route-rules';
 import { caseStreamId } from '@remedy/case-stream';
+import { type OpenApi, type Schema } from '../support/openapi';
 
 /**
  * Issue 4, "Done when": the authorisation matrix. The real API (apps/api ApiModule) is booted;
@@ -39,35 +40,6 @@ const CALLERS: readonly Caller[] = [
   ...ALL_ROLES.map((role) => ({ label: `owner ${role}`, role, org: 'owner' as const })),
   ...ALL_ROLES.map((role) => ({ label: `other ${role}`, role, org: 'other' as const })),
 ];
-
-type Schema = {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  enum?: unknown[];
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  allOf?: Schema[];
-  oneOf?: Schema[];
-  minimum?: number;
-  minItems?: number;
-  minLength?: number;
-  pattern?: string;
-};
-type OpenApi = {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        requestBody?: { content?: Record<string, { schema: Schema }> };
-        parameters?: { in: string; name: string; required?: boolean; schema?: Schema }[];
-      }
-    >
-  >;
-  components: { schemas: Record<string, Schema> };
-};
 
 const key = (r: RouteInfo) => `${r.method} ${r.url}`;
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
