@@ -15,6 +15,7 @@ import {
   type RealApiOnTestDatabase,
 } from './support/real-api';
 import { type OpenApi, type Schema } from '../support/openapi';
+import { mulberry32 } from '../support/prng';
 
 /**
  * Fault test (issue 8): ten thousand generated bad requests across every route the real API
@@ -33,16 +34,9 @@ import { type OpenApi, type Schema } from '../support/openapi';
 const TOTAL = 10_000;
 const SEED = 0x8badf00d;
 
-/** mulberry32: small seeded PRNG. */
+/** The seeded generator, with the two draws the requests are built from. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

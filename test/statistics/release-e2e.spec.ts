@@ -12,6 +12,7 @@ import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
 import { organisationWithStaff, type OrganisationWithStaff } from '../cases/commands/support';
 import { untilBuilt } from './app';
 import { victimStatus } from '../support/fixtures';
+import { mulberry32 } from '../support/prng';
 
 /**
  * The issue's end-to-end check: at least 2,000 cases seeded through the command API (HTTP, the
@@ -25,18 +26,6 @@ const ORGANISATIONS = 4;
 const CONCURRENCY = 12;
 const COOPERATION = ['not_decided', 'declined', 'cooperating', 'withdrew'] as const;
 type Cooperation = (typeof COOPERATION)[number] | 'not_recorded';
-
-/** mulberry32: a seeded PRNG, so a failure reproduces. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Plan {
   readonly before?: (typeof COOPERATION)[number];
@@ -65,7 +54,7 @@ describe(`release end to end: ${CASES} cases through the command API, unconditio
     for (let i = 0; i < ORGANISATIONS; i++) orgs.push(await organisationWithStaff(api, admin));
     rapporteur = await api.user(['rapporteur']);
 
-    const random = prng(0x5eed);
+    const random = mulberry32(0x5eed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     for (let i = 0; i < CASES; i++) {
       const before = random() < 0.7 ? pick(COOPERATION) : undefined;
