@@ -11,7 +11,12 @@ import {
   timelineProjection,
 } from '@remedy/case-read-models';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
-import { openCase, openCaseBody, organisationWithStaff } from '../cases/commands/support';
+import {
+  openCase,
+  openCaseBody,
+  organisationWithStaff,
+  type OrganisationWithStaff,
+} from '../cases/commands/support';
 
 /**
  * Issue 4, "Who may see what": the audit trail (every read of a case's personal data and every
@@ -38,9 +43,9 @@ interface AuditRow {
 
 describe('audit trail and consent-based access (API)', () => {
   let api: ApiApp;
-  let holder: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let receiver: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let third: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let holder: OrganisationWithStaff;
+  let receiver: OrganisationWithStaff;
+  let third: OrganisationWithStaff;
   let caseId: string;
   let lastPosition: string;
 

@@ -3,9 +3,11 @@ import {
   createLegalAidApp,
   ok,
   openCase,
+  legalServiceWithStaff,
   organisationWithStaff,
   type ApiApp,
   type TestUser,
+  type OrganisationWithStaff,
 } from '../legal-aid/support';
 
 /**
@@ -14,9 +16,9 @@ import {
  */
 describe('legal-aid reads in the audit trail', () => {
   let api: ApiApp;
-  let holder: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let legal: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let otherLegal: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let holder: OrganisationWithStaff;
+  let legal: OrganisationWithStaff;
+  let otherLegal: OrganisationWithStaff;
   let caseId: string;
   let granted: string;
 
@@ -33,9 +35,8 @@ describe('legal-aid reads in the audit trail', () => {
     api = await createLegalAidApp({ modules: [AuditModule.forRoot()] });
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin);
-    const legalService = { type: 'LegalService', services: ['LegalRepresentation'] };
-    legal = await organisationWithStaff(api, admin, legalService);
-    otherLegal = await organisationWithStaff(api, admin, legalService);
+    legal = await legalServiceWithStaff(api, admin);
+    otherLegal = await legalServiceWithStaff(api, admin);
     caseId = (await openCase(api, holder.caseworker)).caseId;
     await ok(api, holder.caseworker, `/cases/${caseId}/consents`, {
       purpose: 'legal_aid_access',

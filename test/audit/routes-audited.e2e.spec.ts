@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { Pool } from 'pg';
-import { LocalTokenIssuer } from '@remedy/auth';
-import { configureHttpApp } from '@remedy/http';
-import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Pool } from 'pg';
+import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
+import { concreteUrl, type RouteInfo } from '../support/routes';
 
 /** Served without a token (no user to audit). */
 const PUBLIC = new Set(['/health', '/health/ready', '/docs-json']);
@@ -32,44 +25,27 @@ const touchesCaseData = (url: string) =>
  * this test fails if one escapes it, e.g. through @NotAudited on a route touching a case.
  */
 describe('every authenticated route of the API is audited', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let app: NestFastifyApplication;
-  let routes: RouteInfo[];
+  let routes: readonly RouteInfo[];
   let pool: Pool;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-audit-routes-'));
-    process.env.DATABASE_URL = db.url;
-    process.env.REMEDY_DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'silent';
-    delete process.env.REDIS_URL;
-    delete process.env.EVENTSTORE_CONNECTION_STRING;
-    // Imported only now: ConfigModule validates the environment when the module is declared.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ApiModule } = require('../../apps/api/src/api.module') as {
-      ApiModule: typeof ApiModuleClass;
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-    const adapter = new FastifyAdapter();
-    routes = collectRoutes(adapter);
-    app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    pool = new Pool({ connectionString: db.url, max: 2 });
+    started = await startRealApiOnTestDatabase('audit-routes', {
+      LOG_LEVEL: 'silent',
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+    });
+    ({ app, routes } = started.api);
+    pool = started.pool;
   });
 
   afterAll(async () => {
-    await pool?.end();
-    await app?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it('records each route once called, by method and template; case and legal-aid routes included', async () => {
-    const issuer = await LocalTokenIssuer.load({ dataDir });
+    const { issuer } = started.api;
     const organisationId = randomUUID();
     const token = await issuer.mintToken({
       userId: randomUUID(),

@@ -1,18 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { parsePosition } from '@remedy/event-store';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { catchUp, openReadSide, START_POSITION } from '../cases/read/support/case-writer';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApi,
+  startRealApiOnTestDatabase,
   type RealApi,
+  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
  * Issue 4 item 5: the person's access request, through the real API (apps/api ApiModule) on real
@@ -24,8 +21,7 @@ const MARK = `AccessMarker${randomUUID().slice(0, 8)}`;
 const ROUTE = '/cases/:caseId/access-request-export';
 
 describe('the access request export (real API)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let api: RealApi;
   let pool: Pool;
   let holderOrg: string;
@@ -36,9 +32,8 @@ describe('the access request export (real API)', () => {
   let caseId: string;
   let lastPosition = '';
 
-  const json = { 'content-type': 'application/json' };
   const command = async (token: string, url: string, body: object) => {
-    const res = await api.request(token, { method: 'POST', url, headers: json, payload: body });
+    const res = await api.post(token, url, body);
     if (res.statusCode >= 300) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
     lastPosition = (res.json() as { position: string }).position;
     return res.json() as { caseId: string; position: string };
@@ -46,7 +41,7 @@ describe('the access request export (real API)', () => {
   /** The API runs no projection (the worker does): bring every read model up to date here. */
   const project = async () => {
     const until = parsePosition(lastPosition)!;
-    const readSide = await openReadSide(db.url, ALL_PROJECTIONS);
+    const readSide = await openReadSide(started.db.url, ALL_PROJECTIONS);
     try {
       for (const projection of ALL_PROJECTIONS)
         await catchUp(readSide.ds, readSide.store, projection, START_POSITION, 100, until);
@@ -71,15 +66,11 @@ describe('the access request export (real API)', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-access-request-'));
-    api = await startRealApi({
-      DATABASE_URL: db.url,
-      REMEDY_DATA_DIR: dataDir,
+    started = await startRealApiOnTestDatabase('access-request', {
       REDIS_URL: undefined,
       EVENTSTORE_CONNECTION_STRING: undefined,
     });
-    pool = new Pool({ connectionString: db.url, max: 2 });
+    ({ api, pool } = started);
     holderOrg = await registerOrganisation(api, 'ARHOLD');
     receiverOrg = await registerOrganisation(api, 'ARRECV');
     thirdOrg = await registerOrganisation(api, 'ARTHRD');
@@ -115,10 +106,7 @@ describe('the access request export (real API)', () => {
   });
 
   afterAll(async () => {
-    await pool?.end();
-    await api?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it('gives a supervisor of the holder everything held, decrypted, with no-store, audited, and stores nothing', async () => {

@@ -3,17 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions } from 'fastify';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { LocalTokenIssuer } from '@remedy/auth';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { expectedFor, ROUTE_RULES, type RuleCaller } from '../security/route-rules';
 import { concreteUrl, type RouteInfo } from '../support/routes';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApi,
+  startRealApiOnTestDatabase,
   type RealApi,
+  type RealApiOnTestDatabase,
 } from './support/real-api';
+import { type OpenApi, type Schema } from '../support/openapi';
+import { mulberry32 } from '../support/prng';
 
 /**
  * Fault test (issue 8): ten thousand generated bad requests across every route the real API
@@ -32,16 +34,9 @@ import {
 const TOTAL = 10_000;
 const SEED = 0x8badf00d;
 
-/** mulberry32: small seeded PRNG. */
+/** The seeded generator, with the two draws the requests are built from. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
@@ -49,29 +44,6 @@ function prng(seed: number) {
   };
 }
 type Rng = ReturnType<typeof prng>;
-
-type Schema = {
-  $ref?: string;
-  type?: string;
-  enum?: unknown[];
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  allOf?: Schema[];
-};
-type OpenApi = {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        requestBody?: { content?: Record<string, { schema: Schema }> };
-        parameters?: { in: string; name: string }[];
-      }
-    >
-  >;
-  components: { schemas: Record<string, Schema> };
-};
 
 const PUBLIC = (url: string) =>
   ['/health', '/health/ready', '/metrics'].includes(url) || url.startsWith('/docs');
@@ -134,8 +106,7 @@ const WRONG_FOR: Record<string, unknown[]> = {
 };
 
 describe('ten thousand bad requests across every route of the API (fault test)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let otherDir: string;
   let api: RealApi;
   let pool: Pool;
@@ -144,34 +115,20 @@ describe('ten thousand bad requests across every route of the API (fault test)',
   let tokens: { good: (RuleCaller & { token: string })[]; forged: (string | undefined)[] };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-bad-'));
-    otherDir = mkdtempSync(join(tmpdir(), 'remedy-bad-other-'));
-    api = await startRealApi({
-      DATABASE_URL: db.url,
-      REMEDY_DATA_DIR: dataDir,
+    started = await startRealApiOnTestDatabase('bad', {
       REDIS_URL: undefined,
       EVENTSTORE_CONNECTION_STRING: undefined,
     });
-    pool = new Pool({ connectionString: db.url, max: 2 });
+    ({ api, pool } = started);
+    otherDir = mkdtempSync(join(tmpdir(), 'remedy-bad-other-'));
     doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as OpenApi;
 
     const organisationId = await registerOrganisation(api, 'BADREQ');
     const caseworker = await api.token(['caseworker'], organisationId);
-    const opened = await api.request(caseworker, {
-      method: 'POST',
-      url: '/cases',
-      headers: { 'content-type': 'application/json' },
-      payload: OPEN_CASE_BODY,
-    });
+    const opened = await api.post(caseworker, '/cases', OPEN_CASE_BODY);
     expect(opened.statusCode).toBe(201);
     const caseId = (opened.json() as { caseId: string }).caseId;
-    const flag = await api.request(caseworker, {
-      method: 'POST',
-      url: `/cases/${caseId}/non-punishment-flags`,
-      headers: { 'content-type': 'application/json' },
-      payload: {},
-    });
+    const flag = await api.post(caseworker, `/cases/${caseId}/non-punishment-flags`, {});
     expect(flag.statusCode).toBe(200); // this route answers 200, not 201
     ids = { caseId, organisationId, flagId: (flag.json() as { flagId: string }).flagId };
 
@@ -226,10 +183,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
   });
 
   afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
     rmSync(otherDir, { recursive: true, force: true });
   });
 

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { Pool } from 'pg';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApi,
+  startRealApiOnTestDatabase,
   type RealApi,
+  type RealApiOnTestDatabase,
 } from './support/real-api';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -22,40 +19,27 @@ import { caseStreamId } from '@remedy/case-stream';
 const COMMANDS = 200;
 
 describe('two hundred concurrent commands on one case (fault test)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let api: RealApi;
   let pool: Pool;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-contended-'));
-    api = await startRealApi({
-      DATABASE_URL: db.url,
-      REMEDY_DATA_DIR: dataDir,
+    started = await startRealApiOnTestDatabase('contended', {
       REDIS_URL: undefined,
       EVENTSTORE_CONNECTION_STRING: undefined,
     });
-    pool = new Pool({ connectionString: db.url, max: 2 });
+    ({ api, pool } = started);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it(`appends or refuses each of ${COMMANDS} concurrent notes, losing and doubling none`, async () => {
     const organisationId = await registerOrganisation(api, 'CONTEND');
     const caseworker = await api.token(['caseworker'], organisationId);
     const supervisor = await api.token(['supervisor'], organisationId);
-    const opened = await api.request(caseworker, {
-      method: 'POST',
-      url: '/cases',
-      headers: { 'content-type': 'application/json' },
-      payload: OPEN_CASE_BODY,
-    });
+    const opened = await api.post(caseworker, '/cases', OPEN_CASE_BODY);
     expect(opened.statusCode).toBe(201);
     const { caseId, revision: openedAt } = opened.json() as { caseId: string; revision: number };
     const streamId = caseStreamId(caseId);

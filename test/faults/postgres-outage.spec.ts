@@ -83,12 +83,7 @@ if (missing) {
         while (running) {
           const at = phase;
           const startedAt = Date.now();
-          const res = await app.request(token, {
-            method: 'POST',
-            url: '/cases',
-            headers: { 'content-type': 'application/json' },
-            payload: OPEN_CASE_BODY,
-          });
+          const res = await app.post(token, '/cases', OPEN_CASE_BODY);
           const endedAt = Date.now();
           answers.push({
             phase: at,

@@ -1,49 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { configureHttpApp } from '@remedy/http';
-import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
-import { createTestDatabase, TestDatabase } from '../support/database';
-import { collectRoutes, concreteUrl, RouteInfo } from '../support/routes';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
+import { concreteUrl, type RouteInfo } from '../support/routes';
 
 /** The real API module: every route it registers, but the public list, needs a valid token. */
 const PUBLIC = new Set(['/health', '/health/ready', '/docs-json', '/docs/*', '/docs', '/docs/']);
 
 describe('every route of the API requires identity, except the public list', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let app: NestFastifyApplication;
-  let routes: RouteInfo[];
+  let routes: readonly RouteInfo[];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-routes-'));
-    process.env.DATABASE_URL = db.url;
-    process.env.REMEDY_DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'silent';
-    delete process.env.REDIS_URL;
-    delete process.env.EVENTSTORE_CONNECTION_STRING;
-    // Imported only now: ConfigModule validates the environment when the module is declared.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ApiModule } = require('../../apps/api/src/api.module') as {
-      ApiModule: typeof ApiModuleClass;
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-    const adapter = new FastifyAdapter();
-    routes = collectRoutes(adapter);
-    app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { logger: false });
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    started = await startRealApiOnTestDatabase('routes', {
+      LOG_LEVEL: 'silent',
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+    });
+    ({ app, routes } = started.api);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it('answers 401 without a token, or with a malformed one, on every non-public route', async () => {

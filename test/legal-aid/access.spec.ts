@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   createLegalAidApp,
   ok as post,
+  legalServiceWithStaff,
   organisationWithStaff,
   stringsIn,
   type ApiApp,
+  type OrganisationWithStaff,
 } from './support';
-
-type Staff = Awaited<ReturnType<typeof organisationWithStaff>>;
 
 /**
  * The legal-aid view of a case over HTTP (real PostgreSQL, real command side): who reaches it,
@@ -16,10 +16,10 @@ type Staff = Awaited<ReturnType<typeof organisationWithStaff>>;
  */
 describe('legal-aid access view (HTTP, PostgreSQL)', () => {
   let api: ApiApp;
-  let holder: Staff;
-  let receiver: Staff;
-  let legal: Staff;
-  let otherLegal: Staff;
+  let holder: OrganisationWithStaff;
+  let receiver: OrganisationWithStaff;
+  let legal: OrganisationWithStaff;
+  let otherLegal: OrganisationWithStaff;
   let caseId: string;
   let reference: string;
   let body: string;
@@ -79,14 +79,8 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin);
     receiver = await organisationWithStaff(api, admin);
-    legal = await organisationWithStaff(api, admin, {
-      type: 'LegalService',
-      services: ['LegalRepresentation'],
-    });
-    otherLegal = await organisationWithStaff(api, admin, {
-      type: 'LegalService',
-      services: ['LegalRepresentation'],
-    });
+    legal = await legalServiceWithStaff(api, admin);
+    otherLegal = await legalServiceWithStaff(api, admin);
     const cw = holder.caseworker;
     const opened = await ok(api, cw, '/cases', {
       referralSource: 'Embassy',

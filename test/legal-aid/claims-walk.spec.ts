@@ -16,10 +16,17 @@ import {
   outcomeFiguresFromReadModel,
 } from '@remedy/legal-aid';
 import { createQueueKit, type QueueKit } from '@remedy/queue';
-import { createLegalAidApp, organisationWithStaff, type ApiApp, type TestUser } from './support';
+import {
+  createLegalAidApp,
+  legalServiceWithStaff,
+  organisationWithStaff,
+  type ApiApp,
+  type TestUser,
+  type OrganisationWithStaff,
+} from './support';
 
 const TZ = 'Europe/Vienna';
-type Staff = Awaited<ReturnType<typeof organisationWithStaff>>;
+type Staff = OrganisationWithStaff;
 
 /**
  * The issue's end-to-end walk over HTTP: one case with two claims through two avenues (a labour
@@ -101,14 +108,8 @@ describe('legal aid: two claims through two avenues, end to end (HTTP, PostgreSQ
     reconciler = new ReminderReconciler(ds, queue, settings);
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin);
-    legal = await organisationWithStaff(api, admin, {
-      type: 'LegalService',
-      services: ['LegalRepresentation'],
-    });
-    otherLegal = await organisationWithStaff(api, admin, {
-      type: 'LegalService',
-      services: ['LegalRepresentation'],
-    });
+    legal = await legalServiceWithStaff(api, admin);
+    otherLegal = await legalServiceWithStaff(api, admin);
     const opened = await cmd(holder.caseworker, '/cases', {
       referralSource: 'LabourInspectorate',
       profile: {

@@ -19,6 +19,7 @@ import {
   START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
+import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
 
 const TZ = 'Europe/Vienna';
 const quiet = { info: () => undefined, error: () => undefined };
@@ -77,24 +78,8 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
       birthDate: '1985-05-05',
       fullName: 'Claimant B',
     });
-    await h.writer.run(caseA, {
-      type: 'GiveConsent',
-      actor: cw,
-      purpose: 'legal_aid_access',
-      receivingOrganisationId: legalOrg,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: false,
-    });
-    await h.writer.run(caseA, {
-      type: 'GrantLegalAidAccess',
-      actor: cw,
-      legalAidOrganisationId: legalOrg,
-    });
-    const lawyer = {
-      userId: lawyerId,
-      organisationId: legalOrg,
-      role: 'legal_aid_lawyer',
-    } as never;
+    await grantLegalAidAccess(h.writer, caseA, cw, legalOrg);
+    const lawyer = legalAidLawyer(legalOrg, lawyerId);
     await h.writer.run(caseA, {
       type: 'FileCompensationClaim',
       actor: lawyer,

@@ -9,6 +9,7 @@ import {
   START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
+import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
 
 const TZ = 'Europe/Vienna';
 
@@ -24,12 +25,8 @@ describe('legal aid: the outstanding amount keeps its due date (PostgreSQL)', ()
   let claims: LegalAidClaimQueries;
   const holder = actorsOf();
   const legalOrg = randomUUID();
-  const lawyer = {
-    userId: randomUUID(),
-    organisationId: legalOrg,
-    role: 'legal_aid_lawyer',
-  } as never;
-  const lawyerActor = { userId: (lawyer as { userId: string }).userId, organisationId: legalOrg };
+  const lawyer = legalAidLawyer(legalOrg);
+  const lawyerActor = { userId: lawyer.userId, organisationId: legalOrg };
   const today = calendarDateIn(new Date(), TZ);
   const dueOn = addDays(today, 40);
   const claimId = randomUUID();
@@ -65,19 +62,7 @@ describe('legal aid: the outstanding amount keeps its due date (PostgreSQL)', ()
     claims = new LegalAidClaimQueries(queries);
     const cw = holder.caseworker;
     caseId = await h.writer.open(cw, { sequence: 1, birthDate: '1980-02-02' });
-    await h.writer.run(caseId, {
-      type: 'GiveConsent',
-      actor: cw,
-      purpose: 'legal_aid_access',
-      receivingOrganisationId: legalOrg,
-      obtainedInLanguage: 'en',
-      interpreterUsed: false,
-    });
-    await h.writer.run(caseId, {
-      type: 'GrantLegalAidAccess',
-      actor: cw,
-      legalAidOrganisationId: legalOrg,
-    });
+    await grantLegalAidAccess(h.writer, caseId, cw, legalOrg, 'en');
     await h.writer.run(caseId, {
       type: 'FileCompensationClaim',
       actor: lawyer,

@@ -9,6 +9,8 @@ import {
   START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
+import { victimStatus } from '../support/fixtures';
+import { grantLegalAidAccess } from './case-writing';
 
 /**
  * The legal-aid projection on real PostgreSQL: what it folds, that re-applying events (the same
@@ -50,31 +52,13 @@ describe('legal-aid projection (PostgreSQL)', () => {
       await h.writer.run(caseId, {
         type: 'RecordVictimStatus',
         actor: cw,
-        status: 'PossibleVictimOfTrafficking',
-        decidingBody: 'NGO',
-        decidedOn: '2026-01-10',
-        formsOfExploitation: ['ForcedLabour'],
-        sectors: [],
-        countriesOfRecruitment: [],
-        countriesOfTransit: [],
-        countriesOfExploitation: [],
-        meansOfControl: [],
-        personal: {},
+        ...victimStatus({
+          status: 'PossibleVictimOfTrafficking',
+          decidedOn: '2026-01-10',
+        }),
       });
       for (const target of [legalOrg, otherLegalOrg]) {
-        await h.writer.run(caseId, {
-          type: 'GiveConsent',
-          actor: cw,
-          purpose: 'legal_aid_access',
-          receivingOrganisationId: target,
-          obtainedInLanguage: 'uk',
-          interpreterUsed: false,
-        });
-        await h.writer.run(caseId, {
-          type: 'GrantLegalAidAccess',
-          actor: cw,
-          legalAidOrganisationId: target,
-        });
+        await grantLegalAidAccess(h.writer, caseId, cw, target);
       }
       await h.writer.run(caseId, {
         type: 'SeekRemedy',
@@ -101,16 +85,11 @@ describe('legal-aid projection (PostgreSQL)', () => {
     await h.writer.run(caseIds[2]!, {
       type: 'RecordVictimStatus',
       actor: cw,
-      status: 'ActualVictimOfTrafficking',
-      decidingBody: 'NGO',
-      decidedOn: '2026-02-10',
-      formsOfExploitation: ['ForcedLabour', 'ForcedBegging'],
-      sectors: [],
-      countriesOfRecruitment: [],
-      countriesOfTransit: [],
-      countriesOfExploitation: [],
-      meansOfControl: [],
-      personal: {},
+      ...victimStatus({
+        status: 'ActualVictimOfTrafficking',
+        decidedOn: '2026-02-10',
+        formsOfExploitation: ['ForcedLabour', 'ForcedBegging'],
+      }),
     });
     await catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 7, h.writer.lastPosition);
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { addDays, calendarDateIn } from '@remedy/case-domain';
+import { addDays, calendarDateIn, type FileCompensationClaim } from '@remedy/case-domain';
 import { casesProjection } from '@remedy/case-read-models';
 import {
   listDueReminders,
@@ -23,6 +23,7 @@ import {
   START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
+import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
 
 const TZ = 'Europe/Vienna';
 const backends: { label: string; backend: (url: string) => QueueBackend }[] = [
@@ -49,11 +50,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
   const holder = actorsOf();
   const legalOrg = randomUUID();
   const today = calendarDateIn(new Date(), TZ);
-  const lawyer = {
-    userId: randomUUID(),
-    organisationId: legalOrg,
-    role: 'legal_aid_lawyer',
-  } as never;
+  const lawyer = legalAidLawyer(legalOrg);
 
   const project = async () => {
     await catchUp(h.ds, h.store, casesProjection, START_POSITION, 500, h.writer.lastPosition);
@@ -80,33 +77,44 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
 
   async function caseWithLegalAid(): Promise<string> {
     const caseId = await h.writer.open(holder.caseworker, { sequence: 1, birthDate: '1990-01-01' });
-    await h.writer.run(caseId, {
-      type: 'GiveConsent',
-      actor: holder.caseworker,
-      purpose: 'legal_aid_access',
-      receivingOrganisationId: legalOrg,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: false,
-    });
-    await h.writer.run(caseId, {
-      type: 'GrantLegalAidAccess',
-      actor: holder.caseworker,
-      legalAidOrganisationId: legalOrg,
-    });
+    await grantLegalAidAccess(h.writer, caseId, holder.caseworker, legalOrg);
     return caseId;
   }
+
+  /** The legal-aid lawyer files a claim in euros, with no personal text unless one is given. */
+  const fileClaim = (
+    caseId: string,
+    claimId: string,
+    claim: Omit<FileCompensationClaim, 'type' | 'actor' | 'claimId' | 'currency' | 'personal'> &
+      Partial<Pick<FileCompensationClaim, 'personal'>>,
+  ) =>
+    h.writer.run(caseId, {
+      type: 'FileCompensationClaim',
+      actor: lawyer,
+      claimId,
+      currency: 'EUR',
+      personal: {},
+      ...claim,
+    });
+
+  /** The legal-aid lawyer schedules a hearing of the claim on the given day. */
+  const scheduleHearing = (caseId: string, claimId: string, hearingOn: string) =>
+    h.writer.run(caseId, {
+      type: 'ScheduleClaimHearing',
+      actor: lawyer,
+      claimId,
+      hearingId: randomUUID(),
+      hearingOn,
+      personal: {},
+    });
 
   it('schedules one job per deadline and organisation, opaque, idempotent; reschedules when dates change', async () => {
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
     const deadline = addDays(today, 20);
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'LabourOrEmploymentTribunal',
       respondentKind: 'Employer',
-      currency: 'EUR',
       claimed: { UnpaidWages: 100_000 },
       filingDeadline: deadline,
       personal: { text: 'never in a job' },
@@ -139,14 +147,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
 
     // A hearing: two more jobs (incremental run after the projection batch).
     const hearingOn = addDays(today, 30);
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, hearingOn);
     await project();
     expect(await reconciler.reconcile('incremental')).toMatchObject({
       mode: 'incremental',
@@ -220,25 +221,13 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
   it('withdrawing legal-aid consent drops that organisation’s jobs and open due reminders; the holder keeps its own', async () => {
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'StateCompensationFund',
       respondentKind: 'StateFund',
-      currency: 'EUR',
       claimed: { MaterialDamage: 10_000 },
-      personal: {},
     });
     const hearingOn = addDays(today, 1);
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, hearingOn);
     await project();
     const reconciler = new ReminderReconciler(h.ds, queue, settings);
     await reconciler.reconcile('full');
@@ -251,14 +240,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     expect(await listDueReminders(h.ds, legalOrg)).toHaveLength(1);
     await queue.obliterate({ force: true });
     const hearingLater = addDays(today, 25);
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn: hearingLater,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, hearingLater);
     await project();
     await reconciler.reconcile('full');
     expect(await pendingIds()).toEqual(
@@ -285,25 +267,13 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
   it('the runtime puts claim reminders back at start-up after the queue lost them, and records due ones', async () => {
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'CivilClaim',
       respondentKind: 'Trafficker',
-      currency: 'EUR',
       claimed: { MoralDamage: 10_000 },
       filingDeadline: addDays(today, 60),
-      personal: {},
     });
-    await h.writer.run(caseId, {
-      type: 'ScheduleClaimHearing',
-      actor: lawyer,
-      claimId,
-      hearingId: randomUUID(),
-      hearingOn: today,
-      personal: {},
-    });
+    await scheduleHearing(caseId, claimId, today);
     await project();
     const runtime = new ReminderRuntime({ dataSource: h.ds, kit, settings });
     await runtime.start();
@@ -357,16 +327,11 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       const caseId = await caseWithLegalAid();
       const claimId = randomUUID();
       const deadline = addDays(today, 90);
-      await h.writer.run(caseId, {
-        type: 'FileCompensationClaim',
-        actor: lawyer,
-        claimId,
+      await fileClaim(caseId, claimId, {
         avenue: 'AdministrativeBody',
         respondentKind: 'Employer',
-        currency: 'EUR',
         claimed: { UnpaidWages: 5_000 },
         filingDeadline: deadline,
-        personal: {},
       });
       const expected = [holder.organisationId, legalOrg]
         .map((o) => claimReminderJobId('claim_filing_deadline', claimId, deadline, o))
@@ -385,16 +350,11 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     const caseId = await caseWithLegalAid();
     const claimId = randomUUID();
     const deadline = addDays(today, 45);
-    await h.writer.run(caseId, {
-      type: 'FileCompensationClaim',
-      actor: lawyer,
-      claimId,
+    await fileClaim(caseId, claimId, {
       avenue: 'OutOfCourtSettlement',
       respondentKind: 'SupplyChainBusiness',
-      currency: 'EUR',
       claimed: { Other: 9_000 },
       filingDeadline: deadline,
-      personal: {},
     });
     await project();
     const expected = [holder.organisationId, legalOrg]

@@ -8,7 +8,13 @@ import type { ProjectionDefinition } from '@remedy/projections';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
 
 export { type ApiApp, type TestUser };
-export { organisationWithStaff, openCase, registerOrganisation } from '../cases/commands/support';
+export {
+  legalServiceWithStaff,
+  organisationWithStaff,
+  openCase,
+  registerOrganisation,
+  type OrganisationWithStaff,
+} from '../cases/commands/support';
 
 /** The command side and the legal-aid read API, with their projections running in process. */
 export const createLegalAidApp = (

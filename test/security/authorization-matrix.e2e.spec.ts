@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { Role } from '@remedy/auth';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
@@ -12,13 +9,14 @@ import { ALL_PROJECTIONS } from '@remedy/read-models';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApi,
+  startRealApiOnTestDatabase,
   type RealApi,
+  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import type { RouteInfo } from '../support/routes';
 import { ALL_ROLES, expectedFor, ROUTE_RULES, type Expected } from './route-rules';
 import { caseStreamId } from '@remedy/case-stream';
+import { type OpenApi, type Schema } from '../support/openapi';
 
 /**
  * Issue 4, "Done when": the authorisation matrix. The real API (apps/api ApiModule) is booted;
@@ -42,35 +40,6 @@ const CALLERS: readonly Caller[] = [
   ...ALL_ROLES.map((role) => ({ label: `owner ${role}`, role, org: 'owner' as const })),
   ...ALL_ROLES.map((role) => ({ label: `other ${role}`, role, org: 'other' as const })),
 ];
-
-type Schema = {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  enum?: unknown[];
-  items?: Schema;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  allOf?: Schema[];
-  oneOf?: Schema[];
-  minimum?: number;
-  minItems?: number;
-  minLength?: number;
-  pattern?: string;
-};
-type OpenApi = {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        requestBody?: { content?: Record<string, { schema: Schema }> };
-        parameters?: { in: string; name: string; required?: boolean; schema?: Schema }[];
-      }
-    >
-  >;
-  components: { schemas: Record<string, Schema> };
-};
 
 const key = (r: RouteInfo) => `${r.method} ${r.url}`;
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -108,8 +77,7 @@ const QUERIES: Record<string, string> = {
 };
 
 describe('authorisation matrix: every route × every role of the owning and of another organisation × anonymous', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let api: RealApi;
   let pool: Pool;
   let doc: OpenApi;
@@ -119,15 +87,11 @@ describe('authorisation matrix: every route × every role of the owning and of a
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-authz-'));
-    api = await startRealApi({
-      DATABASE_URL: db.url,
-      REMEDY_DATA_DIR: dataDir,
+    started = await startRealApiOnTestDatabase('authz', {
       REDIS_URL: undefined,
       EVENTSTORE_CONNECTION_STRING: undefined,
     });
-    pool = new Pool({ connectionString: db.url, max: 2 });
+    ({ api, pool } = started);
     doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as OpenApi;
     owner = await registerOrganisation(api, 'AUTHZA');
     other = await registerOrganisation(api, 'AUTHZB');
@@ -156,10 +120,7 @@ describe('authorisation matrix: every route × every role of the owning and of a
   }, 120_000);
 
   afterAll(async () => {
-    await api?.close();
-    await pool?.end();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   const routes = () => api.routes.filter((r) => !/^\/docs\/.+/.test(r.url) || r.url === '/docs/*');
@@ -225,12 +186,7 @@ describe('authorisation matrix: every route × every role of the owning and of a
   }
 
   async function openCase(): Promise<string> {
-    const res = await api.request(tokens.get('owner caseworker'), {
-      method: 'POST',
-      url: '/cases',
-      headers: { 'content-type': 'application/json' },
-      payload: OPEN_CASE_BODY,
-    });
+    const res = await api.post(tokens.get('owner caseworker'), '/cases', OPEN_CASE_BODY);
     expect(res.statusCode).toBe(201);
     return (res.json() as { caseId: string }).caseId;
   }

@@ -16,6 +16,7 @@ import {
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
 import { caseScript, marker } from './support';
+import { victimStatus } from '../support/fixtures';
 
 /**
  * The anonymous fact projection on real PostgreSQL: categorical facts per case and year, no
@@ -171,16 +172,11 @@ describe('statistics fact projection', () => {
     await child({ type: 'PresumeMinority', personal: {} });
     await child({
       type: 'RecordVictimStatus',
-      status: 'PossibleVictimOfTrafficking',
-      decidingBody: 'NGO',
-      decidedOn: '2026-05-02',
-      formsOfExploitation: ['SexualExploitation'],
-      sectors: [],
-      countriesOfRecruitment: [],
-      countriesOfTransit: [],
-      countriesOfExploitation: [],
-      meansOfControl: [],
-      personal: {},
+      ...victimStatus({
+        status: 'PossibleVictimOfTrafficking',
+        decidedOn: '2026-05-02',
+        formsOfExploitation: ['SexualExploitation'],
+      }),
     });
     const receiver = randomUUID();
     await child({

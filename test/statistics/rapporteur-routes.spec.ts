@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { parsePosition } from '@remedy/event-store';
 import { catchUp, openReadSide, START_POSITION } from '../cases/read/support/case-writer';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { concreteUrl } from '../support/routes';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApi,
+  startRealApiOnTestDatabase,
   type RealApi,
+  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
 
 const PUBLIC = (url: string) =>
@@ -25,36 +22,27 @@ const PUBLIC = (url: string) =>
  * GET /session, which answers the caller's own ids and roles.
  */
 describe('a national rapporteur reaches no case-level route of the real API', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let api: RealApi;
   let caseId: string;
   let organisationId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-rapporteur-'));
-    api = await startRealApi({
-      DATABASE_URL: db.url,
-      REMEDY_DATA_DIR: dataDir,
+    started = await startRealApiOnTestDatabase('rapporteur', {
       REDIS_URL: undefined,
       EVENTSTORE_CONNECTION_STRING: undefined,
     });
+    ({ api } = started);
     organisationId = await registerOrganisation(api, 'RAPPT');
     const caseworker = await api.token(['caseworker'], organisationId);
-    const opened = await api.request(caseworker, {
-      method: 'POST',
-      url: '/cases',
-      headers: { 'content-type': 'application/json' },
-      payload: OPEN_CASE_BODY,
-    });
+    const opened = await api.post(caseworker, '/cases', OPEN_CASE_BODY);
     expect(opened.statusCode).toBe(201);
     const answer = opened.json() as { caseId: string; position: string };
     caseId = answer.caseId;
     const until = parsePosition(answer.position)!;
     // The API process runs no projection (the worker does): bring every read model up to date here,
     // so that the case-level routes would have something to answer.
-    const readSide = await openReadSide(db.url, ALL_PROJECTIONS);
+    const readSide = await openReadSide(started.db.url, ALL_PROJECTIONS);
     try {
       for (const projection of ALL_PROJECTIONS)
         await catchUp(readSide.ds, readSide.store, projection, START_POSITION, 100, until);
@@ -64,9 +52,7 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
   });
 
   afterAll(async () => {
-    await api?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it('answers 403 or 404 on every non-statistics route, with the id of a case the organisation holds', async () => {
@@ -102,22 +88,11 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
       expect(res.body).not.toContain(caseId);
     }
     // With valid input, opening and searching cases are refused too.
-    const json = { 'content-type': 'application/json' };
-    const open = await api.request(rapporteur, {
-      method: 'POST',
-      url: '/cases',
-      headers: json,
-      payload: OPEN_CASE_BODY,
-    });
+    const open = await api.post(rapporteur, '/cases', OPEN_CASE_BODY);
     expect(open.statusCode).toBe(403);
-    const search = await api.request(rapporteur, {
-      method: 'POST',
-      url: '/cases/search',
-      headers: json,
-      payload: {
-        fullName: OPEN_CASE_BODY.personal.fullName,
-        birthDate: OPEN_CASE_BODY.personal.birthDate,
-      },
+    const search = await api.post(rapporteur, '/cases/search', {
+      fullName: OPEN_CASE_BODY.personal.fullName,
+      birthDate: OPEN_CASE_BODY.personal.birthDate,
     });
     expect(search.statusCode).toBe(403);
     expect(
@@ -144,11 +119,9 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
     expect(
       (await api.request(rapporteur, { method: 'GET', url: '/statistics/public-key' })).statusCode,
     ).toBe(200);
-    const requested = await api.request(rapporteur, {
-      method: 'POST',
-      url: '/statistics/releases',
-      headers: { 'content-type': 'application/json' },
-      payload: { period: '2026', mode: 'suppression' },
+    const requested = await api.post(rapporteur, '/statistics/releases', {
+      period: '2026',
+      mode: 'suppression',
     });
     expect(requested.statusCode).toBe(202);
     // A caseworker of the same organisation still reads its case (the guard confines rapporteurs only).

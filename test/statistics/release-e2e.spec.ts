@@ -9,8 +9,10 @@ import {
   type ReleaseDocument,
 } from '@remedy/statistics';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
-import { organisationWithStaff } from '../cases/commands/support';
+import { organisationWithStaff, type OrganisationWithStaff } from '../cases/commands/support';
 import { untilBuilt } from './app';
+import { victimStatus } from '../support/fixtures';
+import { mulberry32 } from '../support/prng';
 
 /**
  * The issue's end-to-end check: at least 2,000 cases seeded through the command API (HTTP, the
@@ -24,18 +26,6 @@ const ORGANISATIONS = 4;
 const CONCURRENCY = 12;
 const COOPERATION = ['not_decided', 'declined', 'cooperating', 'withdrew'] as const;
 type Cooperation = (typeof COOPERATION)[number] | 'not_recorded';
-
-/** mulberry32: a seeded PRNG, so a failure reproduces. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Plan {
   readonly before?: (typeof COOPERATION)[number];
@@ -60,11 +50,11 @@ describe(`release end to end: ${CASES} cases through the command API, unconditio
       env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
     });
     const admin = await api.user(['admin']);
-    const orgs: Awaited<ReturnType<typeof organisationWithStaff>>[] = [];
+    const orgs: OrganisationWithStaff[] = [];
     for (let i = 0; i < ORGANISATIONS; i++) orgs.push(await organisationWithStaff(api, admin));
     rapporteur = await api.user(['rapporteur']);
 
-    const random = prng(0x5eed);
+    const random = mulberry32(0x5eed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     for (let i = 0; i < CASES; i++) {
       const before = random() < 0.7 ? pick(COOPERATION) : undefined;
@@ -98,18 +88,15 @@ describe(`release end to end: ${CASES} cases through the command API, unconditio
           personal: { fullName: `Seed Person ${i}`, birthDate: '1990-04-02' },
         });
         const c = `/cases/${caseId}`;
-        await post(caseworker, `${c}/victim-status`, {
-          status: i % 3 ? 'ActualVictimOfTrafficking' : 'PossibleVictimOfTrafficking',
-          decidingBody: 'NGO',
-          decidedOn: '2026-06-01',
-          formsOfExploitation: ['ForcedLabour'],
-          sectors: ['A_AgricultureForestryAndFishing'],
-          countriesOfRecruitment: [],
-          countriesOfTransit: [],
-          countriesOfExploitation: [],
-          meansOfControl: [],
-          personal: {},
-        });
+        await post(
+          caseworker,
+          `${c}/victim-status`,
+          victimStatus({
+            status: i % 3 ? 'ActualVictimOfTrafficking' : 'PossibleVictimOfTrafficking',
+            decidedOn: '2026-06-01',
+            sectors: ['A_AgricultureForestryAndFishing'],
+          }),
+        );
         if (plan.before)
           await post(caseworker, `${c}/law-enforcement-cooperation`, { cooperation: plan.before });
         if (plan.assisted) {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { verifyRelease, type ReleaseDocument } from '@remedy/statistics';
-import { organisationWithStaff } from '../cases/commands/support';
+import { organisationWithStaff, type OrganisationWithStaff } from '../cases/commands/support';
 import { createStatisticsApp, untilBuilt, untilSettled, type ApiApp, type TestUser } from './app';
 import { marker } from './support';
 
@@ -14,8 +14,8 @@ import { marker } from './support';
 describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
   let api: ApiApp;
   let rapporteur: TestUser;
-  let org: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let other: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let org: OrganisationWithStaff;
+  let other: OrganisationWithStaff;
   const caseIds: string[] = [];
   const markers: string[] = [];
   let objectingCase: string;

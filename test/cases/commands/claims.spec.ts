@@ -4,9 +4,11 @@ import {
   eventCount,
   openCase,
   openCaseBody,
+  legalServiceWithStaff,
   organisationWithStaff,
   type ApiApp,
   type TestUser,
+  type OrganisationWithStaff,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -17,9 +19,9 @@ import { caseStreamId } from '@remedy/case-stream';
  */
 describe('compensation claims (HTTP, PostgreSQL)', () => {
   let api: ApiApp;
-  let holder: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let legal: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let otherLegal: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let holder: OrganisationWithStaff;
+  let legal: OrganisationWithStaff;
+  let otherLegal: OrganisationWithStaff;
 
   const fileBody = (overrides: Record<string, unknown> = {}) => ({
     avenue: 'LabourOrEmploymentTribunal',
@@ -65,14 +67,8 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
     api = await createCommandsApp();
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin);
-    legal = await organisationWithStaff(api, admin, {
-      type: 'LegalService',
-      services: ['LegalRepresentation'],
-    });
-    otherLegal = await organisationWithStaff(api, admin, {
-      type: 'LegalService',
-      services: ['LegalRepresentation'],
-    });
+    legal = await legalServiceWithStaff(api, admin);
+    otherLegal = await legalServiceWithStaff(api, admin);
   });
 
   afterAll(async () => {

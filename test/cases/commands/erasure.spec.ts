@@ -1,12 +1,19 @@
 import { ERASER, ErasureSteps, type Eraser } from '@remedy/case-commands';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
-import { createCommandsApp, newId, openCase, organisationWithStaff, type ApiApp } from './support';
+import {
+  createCommandsApp,
+  newId,
+  openCase,
+  organisationWithStaff,
+  type ApiApp,
+  type OrganisationWithStaff,
+} from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
 /** Erasure through the command side: the erasure event, then the case's data key is shredded. */
 describe('erasure of personal data (HTTP, PostgreSQL)', () => {
   let api: ApiApp;
-  let org: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let org: OrganisationWithStaff;
 
   beforeAll(async () => {
     api = await createCommandsApp();

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { victimStatus } from '../../support/fixtures';
 import {
   createCommandsApp,
   eventCount,
@@ -6,6 +7,7 @@ import {
   organisationWithStaff,
   type ApiApp,
   type TestUser,
+  type OrganisationWithStaff,
 } from './support';
 
 /**
@@ -29,18 +31,11 @@ const SAMPLE_BODIES: Record<string, object> = {
     },
   },
   '/cases/search': { fullName: 'A B', birthDate: '1990-01-01' },
-  'victim-status': {
+  'victim-status': victimStatus({
     status: 'PossibleVictimOfTrafficking',
-    decidingBody: 'NGO',
     decidedOn: '2026-01-01',
-    formsOfExploitation: ['ForcedLabour'],
-    sectors: [],
-    countriesOfRecruitment: [],
-    countriesOfTransit: [],
-    countriesOfExploitation: [],
-    meansOfControl: [],
     personal: { text: 't' },
-  },
+  }),
   'presume-minority': { personal: { text: 't' } },
   'verify-age': { method: 'other', verifiedAge: 17, personal: { birthDate: '2009-01-01' } },
   'reflection-period': { startsOn: '2026-01-01', days: 30 },
@@ -105,7 +100,7 @@ const SAMPLE_BODIES: Record<string, object> = {
 
 describe('every command endpoint under random bodies (fast-check, HTTP, PostgreSQL)', () => {
   let api: ApiApp;
-  let holder: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let holder: OrganisationWithStaff;
   let outsider: TestUser;
   let urls: { path: string; sample: object }[];
 

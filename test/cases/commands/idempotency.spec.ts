@@ -5,6 +5,7 @@ import {
   organisationWithStaff,
   type ApiApp,
   type TestUser,
+  type OrganisationWithStaff,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -15,7 +16,7 @@ import { caseStreamId } from '@remedy/case-stream';
  */
 describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   let api: ApiApp;
-  let org: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let org: OrganisationWithStaff;
   let caseworker: TestUser;
 
   beforeAll(async () => {

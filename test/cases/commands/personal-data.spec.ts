@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createCommandsApp, organisationWithStaff, type ApiApp } from './support';
+import {
+  createCommandsApp,
+  legalServiceWithStaff,
+  organisationWithStaff,
+  type ApiApp,
+} from './support';
 
 /**
  * Every case command endpoint, walked through a whole case with personal values made of unique
@@ -61,10 +66,7 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
     const admin = await api.user(['admin']);
     const holder = await organisationWithStaff(api, admin);
     const receiver = await organisationWithStaff(api, admin);
-    const legal = await organisationWithStaff(api, admin, {
-      type: 'LegalService',
-      services: ['LegalRepresentation'],
-    });
+    const legal = await legalServiceWithStaff(api, admin);
     const cw = holder.caseworker;
     const sup = holder.supervisor;
     const ok = async (user: typeof cw, path: string, body: object = {}) => {

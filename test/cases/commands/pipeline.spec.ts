@@ -7,6 +7,7 @@ import {
   organisationWithStaff,
   type ApiApp,
   type TestUser,
+  type OrganisationWithStaff,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -19,8 +20,8 @@ import { caseStreamId } from '@remedy/case-stream';
 describe('case command pipeline (HTTP, PostgreSQL)', () => {
   let api: ApiApp;
   let admin: TestUser;
-  let holder: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let other: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let holder: OrganisationWithStaff;
+  let other: OrganisationWithStaff;
 
   beforeAll(async () => {
     api = await createCommandsApp();

@@ -5,13 +5,14 @@ import {
   openCaseBody,
   organisationWithStaff,
   type ApiApp,
+  type OrganisationWithStaff,
 } from './support';
 
 /** Case references per organisation and year (unique under concurrency) and find-a-person. */
 describe('case references and find-a-person (HTTP, PostgreSQL)', () => {
   let api: ApiApp;
-  let org: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let other: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let org: OrganisationWithStaff;
+  let other: OrganisationWithStaff;
 
   beforeAll(async () => {
     api = await createCommandsApp();

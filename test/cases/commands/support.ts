@@ -57,6 +57,12 @@ export async function organisationWithStaff(
   };
 }
 
+export type OrganisationWithStaff = Awaited<ReturnType<typeof organisationWithStaff>>;
+
+/** A legal service (legal representation) of the directory, with its staff. */
+export const legalServiceWithStaff = (api: ApiApp, admin: TestUser) =>
+  organisationWithStaff(api, admin, { type: 'LegalService', services: ['LegalRepresentation'] });
+
 export const openCaseBody = (overrides: Record<string, unknown> = {}) => ({
   referralSource: 'Hotline',
   profile: { sexGender: 'Masculine', ageUncertain: false, citizenships: ['UA'], languages: ['uk'] },

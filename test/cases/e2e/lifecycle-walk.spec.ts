@@ -4,7 +4,7 @@ import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule } from '@remedy/case-reminders';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { createApiApp, type ApiApp, type TestUser } from '../../support/api-app';
-import { organisationWithStaff } from '../commands/support';
+import { organisationWithStaff, type OrganisationWithStaff } from '../commands/support';
 
 /**
  * Issue 3, "Case lifecycle", walked end to end through the API's composition (commands, read
@@ -67,8 +67,8 @@ interface Step {
 describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of, referrals', () => {
   let api: ApiApp;
   let admin: TestUser;
-  let holder: Awaited<ReturnType<typeof organisationWithStaff>>;
-  let receiver: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let holder: OrganisationWithStaff;
+  let receiver: OrganisationWithStaff;
   const today = calendarDateIn(new Date(), TZ);
   const reflectionEndsOn = addDays(today, 59); // 60 days from today, inclusive
   const openedOccurredAt = new Date(Date.now() - 3 * DAY).toISOString();

@@ -9,7 +9,12 @@ import {
 } from '@remedy/case-commands';
 import { CaseReadModelsModule, casesProjection } from '@remedy/case-read-models';
 import { createApiApp, type ApiApp } from '../../support/api-app';
-import { openCase, openCaseBody, organisationWithStaff } from '../commands/support';
+import {
+  openCase,
+  openCaseBody,
+  organisationWithStaff,
+  type OrganisationWithStaff,
+} from '../commands/support';
 
 /**
  * Issue 12, item 9: "child now" on the read side follows the decider's rule (adult from the 18th
@@ -20,7 +25,7 @@ import { openCase, openCaseBody, organisationWithStaff } from '../commands/suppo
 describe('child now follows the 18th birthday (HTTP, PostgreSQL)', () => {
   const now = new Date('2026-12-06T10:00:00Z');
   let api: ApiApp;
-  let staff: Awaited<ReturnType<typeof organisationWithStaff>>;
+  let staff: OrganisationWithStaff;
   const cases: Record<string, string> = {};
   let position = '';
 

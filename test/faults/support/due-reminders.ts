@@ -7,6 +7,7 @@ import {
   START_POSITION,
   type ReadSideHarness,
 } from '../../cases/read/support/case-writer';
+import { victimStatus } from '../../support/fixtures';
 
 export const TZ = 'Europe/Vienna';
 export const settings = reminderSettings({ timeZone: TZ });
@@ -29,16 +30,10 @@ export async function seedDueReminders(
     await h.writer.run(caseId, {
       type: 'RecordVictimStatus',
       actor: org.caseworker,
-      status: 'ActualVictimOfTrafficking',
-      decidingBody: 'NGO',
-      decidedOn: today,
-      formsOfExploitation: ['ForcedLabour'],
-      sectors: [],
-      countriesOfRecruitment: [],
-      countriesOfTransit: [],
-      countriesOfExploitation: [],
-      meansOfControl: [],
-      personal: {},
+      ...victimStatus({
+        status: 'ActualVictimOfTrafficking',
+        decidedOn: today,
+      }),
     });
     await h.writer.run(caseId, {
       type: 'GrantReflectionPeriod',

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Pool } from 'pg';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { configureHttpApp, fastifyOptions } from '@remedy/http';
 import type { ApiModule as ApiModuleClass } from '../../../apps/api/src/api.module';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { collectRoutes, type RouteInfo } from '../../support/routes';
 
 export interface RealApi {
@@ -16,6 +21,8 @@ export interface RealApi {
   token(roles: readonly Role[], organisationId?: string): Promise<string>;
   /** app.inject with an optional bearer token. */
   request(token: string | undefined, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** POST of a JSON body with an optional bearer token. */
+  post(token: string | undefined, url: string, body: object): Promise<LightMyRequestResponse>;
   /** GET on the API's internal listener (metrics, health details); needs METRICS_PORT in env. */
   internal(path: string): Promise<Response>;
   close(): Promise<void>;
@@ -46,26 +53,71 @@ export async function startRealApi(env: Record<string, string | undefined>): Pro
   await app.getHttpAdapter().getInstance().ready();
   const issuer = await LocalTokenIssuer.load({ dataDir: process.env.REMEDY_DATA_DIR! });
   const { host, apiPort } = app.get<RemedyConfig>(REMEDY_CONFIG).internalListener;
+  const request = (token: string | undefined, options: InjectOptions) =>
+    app.inject({
+      ...options,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(options.headers ?? {}),
+      },
+    }) as Promise<LightMyRequestResponse>;
   return {
     app,
     routes,
     issuer,
     token: (roles, organisationId = randomUUID()) =>
       issuer.mintToken({ userId: randomUUID(), organisationId, roles }),
-    request: (token, options) =>
-      app.inject({
-        ...options,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(options.headers ?? {}),
-        },
-      }) as Promise<LightMyRequestResponse>,
+    request,
+    post: (token, url, body) =>
+      request(token, {
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: body,
+      }),
     internal: (path) => {
       if (apiPort === null)
         throw new Error('startRealApi: set METRICS_PORT to reach the internal listener');
       return fetch(`http://${host}:${apiPort}${path}`);
     },
     close: () => app.close(),
+  };
+}
+
+/** The real API with a test database and a data directory of its own. */
+export interface RealApiOnTestDatabase {
+  readonly api: RealApi;
+  readonly db: TestDatabase;
+  readonly dataDir: string;
+  /** A pool on the test database, for assertions on raw tables. */
+  readonly pool: Pool;
+  /** Closes the API and the pool, drops the database and removes the data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * `startRealApi` on a fresh migrated test database and a fresh data directory (named after
+ * `name`); `env` is the rest of the environment the test runs the API in.
+ */
+export async function startRealApiOnTestDatabase(
+  name: string,
+  env: Record<string, string | undefined>,
+): Promise<RealApiOnTestDatabase> {
+  const db = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), `remedy-${name}-`));
+  const api = await startRealApi({ DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir, ...env });
+  const pool = new Pool({ connectionString: db.url, max: 2 });
+  return {
+    api,
+    db,
+    dataDir,
+    pool,
+    async close() {
+      await api.close();
+      await pool.end();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -77,17 +129,12 @@ export const OPEN_CASE_BODY = {
 
 /** Registers an organisation (as an administrator) and returns its id; throws unless 201. */
 export async function registerOrganisation(api: RealApi, code: string): Promise<string> {
-  const res = await api.request(await api.token(['admin']), {
-    method: 'POST',
-    url: '/organisations',
-    headers: { 'content-type': 'application/json' },
-    payload: {
-      name: `Organisation ${code}`,
-      type: 'NGO',
-      services: ['Accommodation'],
-      country: 'AT',
-      code,
-    },
+  const res = await api.post(await api.token(['admin']), '/organisations', {
+    name: `Organisation ${code}`,
+    type: 'NGO',
+    services: ['Accommodation'],
+    country: 'AT',
+    code,
   });
   if (res.statusCode !== 201)
     throw new Error(`register organisation: ${res.statusCode} ${res.body}`);

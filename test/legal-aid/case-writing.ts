@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor as DomainActor, LanguageCode } from '@remedy/case-domain';
+import type { Actor, CaseWriter } from '../cases/read/support/case-writer';
+
+/** A lawyer of a legal-aid organisation, as the actor of the commands a CaseWriter runs. */
+export const legalAidLawyer = (
+  organisationId: string,
+  userId: string = randomUUID(),
+): DomainActor => ({
+  userId,
+  organisationId,
+  role: 'legal_aid_lawyer',
+});
+
+/**
+ * The holder's caseworker records the person's consent to legal-aid access for the organisation
+ * (given in `obtainedInLanguage`, without an interpreter) and grants that organisation access.
+ */
+export async function grantLegalAidAccess(
+  writer: CaseWriter,
+  caseId: string,
+  caseworker: Actor,
+  legalAidOrganisationId: string,
+  obtainedInLanguage: LanguageCode = 'uk',
+): Promise<void> {
+  await writer.run(caseId, {
+    type: 'GiveConsent',
+    actor: caseworker,
+    purpose: 'legal_aid_access',
+    receivingOrganisationId: legalAidOrganisationId,
+    obtainedInLanguage,
+    interpreterUsed: false,
+  });
+  await writer.run(caseId, {
+    type: 'GrantLegalAidAccess',
+    actor: caseworker,
+    legalAidOrganisationId,
+  });
+}
