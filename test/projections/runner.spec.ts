@@ -150,6 +150,23 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     expect(await readCounters(ds.manager)).toEqual(await expectedCounters(ds.manager));
   });
 
+  it('given a runner backing off after a failure, when stopped, then it stops at once rather than after the backoff', async () => {
+    await appendMany(store, 3);
+    const projection = counterProjection({
+      beforeApply: async () => {
+        throw new Error('cannot project');
+      },
+    });
+    const r = runner(projection, { retry: { initialMs: 20_000, maxMs: 20_000 } });
+    r.start();
+    await eventually(async () => r.status().state === 'backing_off');
+    expect(r.status().consecutiveFailures).toBe(1);
+    const t0 = Date.now();
+    await r.stop();
+    expect(Date.now() - t0).toBeLessThan(2_000); // the backoff is at least 15 s
+    expect(r.status().state).toBe('stopped');
+  });
+
   it('never lets two runners of one projection apply at the same time; the standby takes over', async () => {
     let active = 0;
     let overlaps = 0;

@@ -5,6 +5,7 @@ import {
   formatPosition,
   GlobalPosition,
   ReadAllBatch,
+  retryWithBackoff,
   Subscription,
 } from '@remedy/event-store';
 import {
@@ -110,6 +111,8 @@ export class ProjectionRunner {
   private loop?: Promise<void>;
   private stopping = false;
   private stopSignal = deferred<'stop'>();
+  /** Aborted by stop(): cuts a backoff delay short. */
+  private stopController = new AbortController();
   private state: RunnerState = 'stopped';
   private checkpoint?: GlobalPosition;
   private appliedEvents = 0;
@@ -137,6 +140,7 @@ export class ProjectionRunner {
     if (this.loop) return;
     this.stopping = false;
     this.stopSignal = deferred();
+    this.stopController = new AbortController();
     this.loop = this.run();
   }
 
@@ -145,6 +149,7 @@ export class ProjectionRunner {
     if (!this.loop) return;
     this.stopping = true;
     this.stopSignal.resolve('stop');
+    this.stopController.abort();
     await this.loop;
     this.loop = undefined;
   }
@@ -163,31 +168,44 @@ export class ProjectionRunner {
   }
 
   private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        // After stepping aside for a rebuild, let it take the lock first.
-        if ((await this.session()) === 'yield') await this.sleepUnlessStopped(this.lockRetryMs);
-      } catch (err) {
-        this.failures += 1;
-        this.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        this.lastErrorAt = new Date();
-        const base = Math.min(
-          this.retryMaxMs,
-          this.retryInitialMs * 2 ** Math.min(30, this.failures - 1),
-        );
-        const delayMs = Math.round(base * (0.75 + Math.random() * 0.25));
-        this.logger.error('projection stopped by an error; retrying after backoff', {
-          projection: this.projection.name,
-          checkpoint: this.checkpoint ? formatPosition(this.checkpoint) : undefined,
-          error: this.lastError,
-          consecutiveFailures: this.failures,
-          retryInMs: delayMs,
-        });
-        this.state = 'backing_off';
-        await this.sleepUnlessStopped(delayMs);
-      }
+    try {
+      await retryWithBackoff(
+        async ({ progressed }) => {
+          while (!this.stopping) {
+            // After stepping aside for a rebuild, let it take the lock first.
+            if ((await this.session(progressed)) === 'yield') {
+              await this.sleepUnlessStopped(this.lockRetryMs);
+            }
+          }
+        },
+        {
+          initialDelayMs: this.retryInitialMs,
+          maxDelayMs: this.retryMaxMs,
+          jitter: 0.25,
+          signal: this.stopController.signal,
+          onRetry: ({ error, delayMs }) => {
+            this.recordFailure(error, delayMs);
+            this.state = 'backing_off';
+          },
+        },
+      );
+    } catch (err) {
+      this.recordFailure(err); // failed while stopping: not retried
     }
     this.state = 'stopped';
+  }
+
+  private recordFailure(err: unknown, retryInMs?: number): void {
+    this.failures += 1;
+    this.lastError = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    this.lastErrorAt = new Date();
+    this.logger.error('projection stopped by an error; retrying after backoff', {
+      projection: this.projection.name,
+      checkpoint: this.checkpoint ? formatPosition(this.checkpoint) : undefined,
+      error: this.lastError,
+      consecutiveFailures: this.failures,
+      retryInMs,
+    });
   }
 
   /** Resolves true when stopped during the sleep. */
@@ -199,8 +217,11 @@ export class ProjectionRunner {
     return result;
   }
 
-  /** One lock tenure: returns on stop or yield, throws on failure. Always releases the lock. */
-  private async session(): Promise<Outcome | 'failed'> {
+  /**
+   * One lock tenure: returns on stop or yield, throws on failure. Always releases the lock.
+   * `progressed` is told of each applied batch (the next failure backs off from the start again).
+   */
+  private async session(progressed: () => void): Promise<Outcome | 'failed'> {
     const { dataSource, eventStore } = this.options;
     const name = this.projection.name;
     const qr: QueryRunner = dataSource.createQueryRunner();
@@ -256,6 +277,7 @@ export class ProjectionRunner {
               this.batches += 1;
             }
             this.failures = 0;
+            progressed();
             lastBatchAt = performance.now();
           } catch (err) {
             failure ??= err;

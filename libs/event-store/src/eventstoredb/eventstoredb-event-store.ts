@@ -36,6 +36,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../port';
+import { retryWithBackoff } from '../retry';
 import {
   assembleReadAllBatch,
   assembleSubscriptionBatch,
@@ -279,6 +280,8 @@ interface EsdbSubscriptionOptions {
 class EsdbSubscription implements Subscription {
   readonly done: Promise<void>;
   private stopped = false;
+  /** Aborted by stop(): cuts a retry delay short. */
+  private readonly stopping = new AbortController();
   private wake: (() => void) | undefined;
   private resolveDone!: () => void;
   private rejectDone!: (error: unknown) => void;
@@ -326,6 +329,7 @@ class EsdbSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.signal();
     await this.done.catch(() => undefined);
   }
@@ -337,25 +341,21 @@ class EsdbSubscription implements Subscription {
   }
 
   private async run(): Promise<void> {
-    let failingSince: number | undefined;
-    let backoff = 100;
-    while (!this.stopped) {
-      try {
-        await this.consume(() => {
-          failingSince = undefined;
-          backoff = 100;
-        });
-        return;
-      } catch (error) {
-        if (error instanceof HandlerFailure) throw error.error; // the handler's own failure stops it
-        const translated = translateError(error);
-        if (this.stopped) return;
-        if (!(translated instanceof EventStoreUnavailableError)) throw translated;
-        failingSince ??= Date.now();
-        if (Date.now() - failingSince > this.options.retryMs) throw translated;
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, 2_000);
-      }
+    if (this.stopped) return;
+    try {
+      await retryWithBackoff(({ progressed }) => this.consume(progressed), {
+        initialDelayMs: 100,
+        maxDelayMs: 2_000,
+        giveUpAfterMs: this.options.retryMs,
+        retryOn: (error) =>
+          !(error instanceof HandlerFailure) &&
+          translateError(error) instanceof EventStoreUnavailableError,
+        signal: this.stopping.signal,
+      });
+    } catch (error) {
+      if (error instanceof HandlerFailure) throw error.error; // the handler's own failure stops it
+      if (this.stopped) return;
+      throw translateError(error);
     }
   }
 
@@ -441,16 +441,6 @@ class EsdbSubscription implements Subscription {
       await stream.unsubscribe().catch(() => undefined);
       stream.destroy();
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 

@@ -247,6 +247,24 @@ describe('PostgresEventStore (PostgreSQL specifics)', () => {
     }
   });
 
+  it('stops a subscription waiting out its back-off at once when asked', async () => {
+    const down = new PostgresEventStore({
+      connectionString: 'postgres://postgres@127.0.0.1:1/remedy',
+      connectionTimeoutMs: 1_000,
+    });
+    try {
+      const sub = down.subscribeToAll({ from: START }, async () => undefined);
+      // Refused connections fail at once: delays 50, 100, 200, 400, 800 ms, then 1.6 s from ~1.55 s.
+      await new Promise((resolve) => setTimeout(resolve, 1_700));
+      const t0 = Date.now();
+      await sub.stop();
+      expect(Date.now() - t0).toBeLessThan(500);
+      await expect(sub.done).resolves.toBeUndefined();
+    } finally {
+      await down.close();
+    }
+  });
+
   it('answers EventStoreUnavailableError when its server connection is killed', async () => {
     const victim = new PostgresEventStore({ connectionString: db.url, poolSize: 1 });
     const admin = await rawClient();

@@ -17,6 +17,7 @@ import {
   Subscription,
   WrongExpectedVersionError,
 } from '../port';
+import { retryWithBackoff } from '../retry';
 import { mapPgError, pgConstraint, pgErrorCode } from './errors';
 import {
   AppendMode,
@@ -606,6 +607,8 @@ class Notifier implements Waker {
 class PgSubscription implements Subscription {
   readonly done: Promise<void>;
   private stopped = false;
+  /** Aborted by stop(): cuts a retry delay short. */
+  private readonly stopping = new AbortController();
   private wakeUp: (() => void) | undefined;
   private resolveDone!: () => void;
   private rejectDone!: (err: unknown) => void;
@@ -639,6 +642,7 @@ class PgSubscription implements Subscription {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.wakeUp?.();
     await this.done.catch(() => undefined);
   }
@@ -648,26 +652,26 @@ class PgSubscription implements Subscription {
     const batchSize = this.options.batchSize ?? settings.batchSize;
     let from = this.options.from;
     let deliveredEnd = false;
-    let failingSince: number | undefined;
-    let backoff = 50;
     while (!this.stopped) {
       const waker = this.store.getWaker();
       const generation = waker.generation;
-      let batch: ReadAllBatch;
+      let batch: ReadAllBatch | undefined;
       try {
-        batch = await this.store.readAll({ from, batchSize, types: this.options.types });
-        failingSince = undefined;
-        backoff = 50;
+        batch = await retryWithBackoff(
+          () => this.store.readAll({ from, batchSize, types: this.options.types }),
+          {
+            initialDelayMs: 50,
+            maxDelayMs: 2_000,
+            giveUpAfterMs: settings.retryMs,
+            retryOn: (err) => err instanceof EventStoreUnavailableError && !this.store.isClosed,
+            signal: this.stopping.signal,
+          },
+        );
       } catch (err) {
         if (this.stopped || this.store.isClosed) return;
-        if (!(err instanceof EventStoreUnavailableError)) throw err;
-        failingSince ??= Date.now();
-        if (Date.now() - failingSince > settings.retryMs) throw err;
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, 2_000);
-        continue;
+        throw err;
       }
-      if (this.stopped) return;
+      if (this.stopped || batch === undefined) return;
       if (batch.events.length > 0 || (batch.isEnd && !deliveredEnd)) {
         await this.handler(batch);
         deliveredEnd = batch.isEnd;
@@ -680,16 +684,6 @@ class PgSubscription implements Subscription {
       await waker.wait(settings.idleRereadMs, signal);
       this.wakeUp = undefined;
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 
