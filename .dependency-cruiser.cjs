@@ -10,6 +10,20 @@
  * - libs/case-stream (the one way to read a case, seal and open personal parts) stands on the
  *   domain, the crypto envelope and the event-store port only; the read side opens personal parts
  *   through it, never with the crypto lib directly.
+ * - Command side and read side (rule `command-side-not-to-read-models`):
+ *   - command side: libs/case-commands (every case command through one pipeline, the legal-aid
+ *     claim commands included (ClaimsController), erasure and its steps, the organisation
+ *     directory, find-a-person, case references);
+ *   - read-model libs: libs/case-read-models, libs/case-reminders (jobs derived from read models),
+ *     libs/legal-aid (its projections, queries, claim-deadline reminders; no commands),
+ *     libs/statistics (its projections and releases), libs/read-models (the list of projections);
+ *   - neither, so not constrained: libs/case-stream and libs/case-domain (below both sides),
+ *     libs/data-rights (a feature over both, as an app is: the access request reads the read
+ *     models, retention erases through the case erase command), libs/audit (its own trail).
+ *   The read side may import the command side's ports: case-reminders contributes the `reminders`
+ *   erasure step as an `ErasureStepContribution` of @remedy/case-commands. No exception today.
+ * - Controllers (`*.controller.ts`) do not read the event store or a case stream: a service or
+ *   query class of their lib does (rule `controllers-not-to-event-store`). No exception today.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -28,7 +42,10 @@ module.exports = {
       comment:
         'Domain code does no I/O: no file system, network, process or HTTP modules. (The mutation-testing harness beside it, mutation/, only loads the specs.)',
       severity: 'error',
-      from: { path: '^libs/([^/]+-domain|disclosure-control)/', pathNot: '^libs/case-domain/mutation/' },
+      from: {
+        path: '^libs/([^/]+-domain|disclosure-control)/',
+        pathNot: '^libs/case-domain/mutation/',
+      },
       to: {
         dependencyTypes: ['core'],
         path: '^(node:)?(fs|fs/promises|net|http|https|http2|dgram|dns|dns/promises|tls|child_process|cluster|worker_threads|inspector)$',
@@ -89,6 +106,22 @@ module.exports = {
         pathNot: '\\.module\\.ts$',
       },
       to: { path: '^libs/crypto/' },
+    },
+    {
+      name: 'command-side-not-to-read-models',
+      comment:
+        'The command side (libs/case-commands) decides on the event stream and never imports a read-model lib (case-read-models, case-reminders, legal-aid, statistics, read-models): a step over read-side data is contributed to it through a port it defines (ErasureStepContribution). Classification in the header of this file.',
+      severity: 'error',
+      from: { path: '^libs/case-commands/' },
+      to: { path: '^libs/(case-read-models|case-reminders|legal-aid|statistics|read-models)/' },
+    },
+    {
+      name: 'controllers-not-to-event-store',
+      comment:
+        'A controller does not read the event store or a case stream (@remedy/event-store, @remedy/case-stream): a service or query class of its lib does (e.g. CaseReachQuery of libs/audit), so a controller maps HTTP only.',
+      severity: 'error',
+      from: { path: '\\.controller\\.ts$' },
+      to: { path: '^libs/(event-store|case-stream)/' },
     },
     {
       name: 'no-circular',

@@ -11,9 +11,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job, Queue } from 'bullmq';
 import { Pool } from 'pg';
-import { ErasureLedger, ErasureSteps, ErasureStepsFailedError } from '@remedy/case-commands';
-import { eraseCaseReminders, REMINDERS_QUEUE, type ReminderJobData } from '@remedy/case-reminders';
+import {
+  CaseCommandsModule,
+  ErasureLedger,
+  ErasureSteps,
+  ErasureStepsFailedError,
+} from '@remedy/case-commands';
+import {
+  CaseRemindersModule,
+  eraseCaseReminders,
+  REMINDERS_QUEUE,
+  type ReminderJobData,
+} from '@remedy/case-reminders';
 import { createQueueKit, type QueueKit } from '@remedy/queue';
+import { createApiApp } from '../support/api-app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../faults/support/processes';
 
@@ -168,5 +179,27 @@ describe('erasure steps', () => {
       /already registered/,
     );
     expect(new ErasureStepsFailedError(['reminders']).message).toContain('reminders');
+  });
+
+  it('runs the reminders step, contributed by CaseRemindersModule, after the core steps', async () => {
+    const api = await createApiApp({ modules: [CaseCommandsModule, CaseRemindersModule.forApi()] });
+    try {
+      const steps = api.app.get(ErasureSteps).all();
+      expect(steps.map((s) => s.name)).toEqual([
+        'data-key',
+        'person-index',
+        'adult-date',
+        'idempotency-keys',
+        'reminders',
+      ]);
+      // On the command side's pool and the app's queue backend (PostgreSQL here).
+      expect(await steps[4]!.erase(randomUUID())).toEqual({
+        jobsRemoved: 0,
+        jobsActive: 0,
+        dueRemindersDeleted: 0,
+      });
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -1,23 +1,13 @@
 import { Readable } from 'node:stream';
-import {
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-  StreamableFile,
-} from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { caseReachOf } from '@remedy/case-domain';
-import { readCase } from '@remedy/case-stream';
-import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { isUuid, type AuditRecord } from './audit-entry';
 import { AuditTrail, csvLine, EXPORT_COLUMNS } from './audit-trail';
+import { CaseReachQuery } from './case-reach.query';
 
 const ACCESS_HISTORY_READERS =
   "A case's access history is for the supervisors of the organisation holding it";
@@ -69,7 +59,7 @@ function notFound(): never {
 export class AuditController {
   constructor(
     private readonly trail: AuditTrail,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly cases: CaseReachQuery,
   ) {}
 
   @Get('cases/:caseId/access-history')
@@ -85,12 +75,11 @@ export class AuditController {
   ): Promise<{ items: readonly AuditRecord[]; nextBefore: string | null }> {
     if (!isUuid(caseId)) notFound();
     const id = caseId.toLowerCase();
-    const state = (await readCase(this.store, id)).readableState();
     assertCanOnCase(
       actor,
       'read',
       'AccessHistory',
-      caseReachOf(state, actor.organisationId),
+      await this.cases.reachOf(id, actor.organisationId),
       ACCESS_HISTORY_READERS,
     );
     return this.trail.caseHistory(id, { limit: query.limit, before: query.before });

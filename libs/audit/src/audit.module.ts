@@ -5,6 +5,7 @@ import { POLICY_REFUSAL_RECORDER } from '@remedy/access-policy';
 import { AuditController } from './audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditTrail } from './audit-trail';
+import { CaseReachQuery } from './case-reach.query';
 
 /**
  * The audit trail of the API: the global AuditInterceptor (every authenticated route, unless
@@ -24,6 +25,7 @@ export class AuditModule {
           inject: [DataSource],
           useFactory: (ds: DataSource) => new AuditTrail(ds),
         },
+        CaseReachQuery,
         AuditInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
         // The access policy's guard records its refusals through it (guards run before

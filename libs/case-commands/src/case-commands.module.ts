@@ -3,16 +3,17 @@ import {
   Injectable,
   Logger,
   Module,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleInit,
   type Provider,
 } from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Pool } from 'pg';
 import { ORGANISATION_LOOKUP, type OrganisationLookup } from '@remedy/access-policy';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
-import type { Queue } from 'bullmq';
-import { REMINDERS_QUEUE, type ReminderJobData } from '@remedy/case-reminders';
 import {
   cryptoEnvironment,
   openPersonalDataCrypto,
@@ -23,7 +24,13 @@ import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { QUEUE_KIT } from '@remedy/platform';
 import type { QueueKit } from '@remedy/queue';
 import { AdultDatesReconciler } from './adult-dates/adult-dates';
-import { coreErasureSteps, Eraser, ErasureSteps, keyDestroyedIn } from './erasure/erasure';
+import {
+  coreErasureSteps,
+  Eraser,
+  ErasureStepContribution,
+  ErasureSteps,
+  keyDestroyedIn,
+} from './erasure/erasure';
 import { ErasureLedger } from './erasure/erasure-ledger';
 import { CasesController } from './cases/cases.controller';
 import { ClaimsController } from './cases/claims.controller';
@@ -102,21 +109,12 @@ const providers: Provider[] = [
   },
   { provide: CLOCK, useValue: () => new Date() },
   {
-    // The erasure steps (the list: erasure/erasure.ts); other modules may register more.
+    // The erasure steps (the list: erasure/erasure.ts); the contributed ones are added by
+    // ContributedErasureSteps, and other modules may register more.
     provide: ErasureSteps,
-    inject: [COMMANDS_POOL, CASE_CIPHER, { token: QUEUE_KIT, optional: true }],
-    useFactory: (pool: Pool, cipher: CaseCipher, kit: QueueKit | undefined) => {
-      let queue: Queue<ReminderJobData> | undefined;
-      return new ErasureSteps(
-        coreErasureSteps({
-          pool,
-          cipher,
-          ...(kit
-            ? { reminderQueue: () => (queue ??= kit.queue<ReminderJobData>(REMINDERS_QUEUE)) }
-            : {}),
-        }),
-      );
-    },
+    inject: [COMMANDS_POOL, CASE_CIPHER],
+    useFactory: (pool: Pool, cipher: CaseCipher) =>
+      new ErasureSteps(coreErasureSteps({ pool, cipher })),
   },
   {
     provide: ADULT_DATES_RECONCILER,
@@ -143,6 +141,32 @@ const providers: Provider[] = [
       }),
   },
 ];
+
+/**
+ * The erasure steps other libs contribute (an `ErasureStepContribution` provided by any module of
+ * the app, e.g. CaseRemindersModule's `reminders`), registered after the core steps at module
+ * init: before the ledger is re-applied (application bootstrap) and before any command runs.
+ */
+@Injectable()
+class ContributedErasureSteps implements OnModuleInit {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly steps: ErasureSteps,
+    @Inject(COMMANDS_POOL) private readonly pool: Pool,
+    @Inject(QUEUE_KIT) @Optional() private readonly kit: QueueKit | undefined,
+  ) {}
+
+  onModuleInit(): void {
+    const contributions = new Set(
+      this.discovery
+        .getProviders()
+        .map((w) => w.instance as unknown)
+        .filter((i): i is ErasureStepContribution => i instanceof ErasureStepContribution),
+    );
+    for (const c of contributions)
+      this.steps.register(c.stepFor({ pool: this.pool, ...(this.kit ? { kit: this.kit } : {}) }));
+  }
+}
 
 /**
  * At start-up, before the API answers: every erasure of the ledger that the database does not
@@ -188,9 +212,11 @@ class CommandsPoolCloser implements OnApplicationShutdown {
  * the app's projections (ALL_PROJECTIONS).
  */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [CasesController, ClaimsController, OrganisationsController],
   providers: [
     ...providers,
+    ContributedErasureSteps,
     CommandsPoolCloser,
     ErasureLedgerCheck,
     CaseCommandPipeline,

@@ -50,11 +50,13 @@ export {
 export {
   coreErasureSteps,
   Eraser,
+  ErasureStepContribution,
   ErasureSteps,
   ErasureStepsFailedError,
   keyDestroyedIn,
   type CoreErasureDeps,
   type ErasureStep,
+  type ErasureStepDeps,
   type ReapplyReport,
 } from './erasure/erasure';
 export { ErasureLedger, parseLedgerLine, type ErasureLedgerEntry } from './erasure/erasure-ledger';

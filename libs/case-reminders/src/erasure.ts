@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
-import type { ReminderJobData } from './reminders';
+import { ErasureStepContribution } from '@remedy/case-commands';
+import { REMINDERS_QUEUE, type ReminderJobData } from './reminders';
 
 /** A TypeORM DataSource/EntityManager (rows) or a pg Pool/Client (a result with `rows`). */
 export interface ErasureDb {
@@ -77,3 +78,20 @@ export async function eraseCaseReminders(
   }[];
   return { jobsRemoved, jobsActive, dueRemindersDeleted: rows[0]?.n ?? 0 };
 }
+
+/**
+ * The `reminders` erasure step, contributed to the command side's erasure (CaseRemindersModule
+ * provides it; the CLI passes it to `openStandaloneEraser`): `eraseCaseReminders` over the command
+ * side's pool (its owner role sees every organisation's `due_reminders`) and the reminders queue
+ * when the process has a queue backend.
+ */
+export const REMINDERS_ERASURE = new ErasureStepContribution('reminders', ({ pool, kit }) => {
+  let queue: Queue<ReminderJobData> | undefined;
+  return async (caseId) => ({
+    ...(await eraseCaseReminders(
+      caseId,
+      pool,
+      kit ? (queue ??= kit.queue<ReminderJobData>(REMINDERS_QUEUE)) : undefined,
+    )),
+  });
+});

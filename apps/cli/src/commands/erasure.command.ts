@@ -1,5 +1,6 @@
 import { Command, CommandRunner, SubCommand } from 'nest-commander';
 import { openStandaloneEraser } from '@remedy/case-commands';
+import { REMINDERS_ERASURE } from '@remedy/case-reminders';
 import { CliContext } from '../cli-context';
 
 @SubCommand({
@@ -18,7 +19,12 @@ export class ErasureReapplyCommand extends CommandRunner {
   async run(): Promise<void> {
     this.cli.databaseUrl();
     const config = this.cli.settings();
-    const { eraser, close } = await openStandaloneEraser(config, this.cli.env);
+    const { eraser, close } = await openStandaloneEraser(
+      config,
+      // The steps the API's modules contribute (CaseRemindersModule's), as the API runs them.
+      [REMINDERS_ERASURE],
+      this.cli.env,
+    );
     try {
       this.cli.info(`erasure ledger: ${eraser.ledger.path}`);
       const r = await eraser.reapply();

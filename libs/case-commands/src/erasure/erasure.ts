@@ -1,9 +1,8 @@
 import type { Pool } from 'pg';
-import { eraseCaseReminders, type ReminderJobData } from '@remedy/case-reminders';
 import { readCase, type CaseStream } from '@remedy/case-stream';
 import type { CaseCipher } from '@remedy/crypto';
 import type { EventStore, RecordedEvent } from '@remedy/event-store';
-import type { Queue } from 'bullmq';
+import type { QueueKit } from '@remedy/queue';
 import type { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
 import type { ErasureLedger, ErasureLedgerEntry } from './erasure-ledger';
 
@@ -17,12 +16,35 @@ export interface ErasureStep {
   erase(caseId: string): Promise<Record<string, number> | boolean | void>;
 }
 
+/** What the command side gives an erasure step: its pool, and the queues when it can reach them. */
+export interface ErasureStepDeps {
+  /** The command side's pool (owner role: not narrowed by row-level security). */
+  readonly pool: Pick<Pool, 'query'>;
+  /** The process's queue backend (BullMQ), when it has one. */
+  readonly kit?: Pick<QueueKit, 'queue'>;
+}
+
+/**
+ * An erasure step another lib contributes (the port by which the command side runs a step over
+ * data it does not own, without importing that lib): provide one in a Nest module and
+ * CaseCommandsModule finds it at start-up and registers it after the core steps; pass it to
+ * `openStandaloneEraser` outside Nest. `@remedy/case-reminders` contributes `reminders`.
+ */
+export class ErasureStepContribution {
+  constructor(
+    readonly name: string,
+    private readonly create: (deps: ErasureStepDeps) => ErasureStep['erase'],
+  ) {}
+
+  stepFor(deps: ErasureStepDeps): ErasureStep {
+    return { name: this.name, erase: this.create(deps) };
+  }
+}
+
 export interface CoreErasureDeps {
-  /** The command side's pool (tables `person_blind_index`, `case_adult_dates`, `idempotency_keys`, `due_reminders`). */
+  /** The command side's pool (tables `person_blind_index`, `case_adult_dates`, `idempotency_keys`). */
   readonly pool: Pick<Pool, 'query'>;
   readonly cipher: Pick<CaseCipher, 'destroyCaseKey'>;
-  /** The reminders queue (BullMQ), when this process can reach it. */
-  readonly reminderQueue?: () => Pick<Queue<ReminderJobData>, 'getJobs' | 'remove'>;
 }
 
 /**
@@ -36,7 +58,8 @@ export interface CoreErasureDeps {
  * - `case_adult_dates`: the 18th birthday by the exact birth date (the read side's "child now");  [adult-date]
  * - `idempotency_keys`: the stored answers and request-body hashes of the case's commands
  *   (a hash of a body is derived from personal data);  [idempotency-keys]
- * - reminders: every BullMQ job of the case in any state, and its `due_reminders` rows;  [reminders]
+ * - reminders: every BullMQ job of the case in any state, and its `due_reminders` rows: contributed
+ *   by @remedy/case-reminders (`ErasureStepContribution`), run after the core steps;  [reminders]
  * - further steps registered with `ErasureSteps.register` (e.g. stored exports of a person).
  *   No export of a case is stored today: the access-request export and the audit export are
  *   streamed, never stored; statistics releases hold aggregate counts only;
@@ -81,18 +104,12 @@ export function coreErasureSteps(deps: CoreErasureDeps): ErasureStep[] {
         ),
       }),
     },
-    {
-      name: 'reminders',
-      erase: async (caseId) => ({
-        ...(await eraseCaseReminders(caseId, deps.pool, deps.reminderQueue?.())),
-      }),
-    },
   ];
 }
 
 /**
- * The erasure steps of a process: the core ones, then any registered by other modules (a stored
- * export of the person, say: register a step that deletes it).
+ * The erasure steps of a process: the core ones, then the contributed ones (reminders), then any
+ * registered by other modules (a stored export of the person, say: register a step that deletes it).
  */
 export class ErasureSteps {
   private readonly extra: ErasureStep[] = [];

@@ -1,21 +1,28 @@
 import { Pool } from 'pg';
-import type { Queue } from 'bullmq';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
-import { REMINDERS_QUEUE, type ReminderJobData } from '@remedy/case-reminders';
 import type { RemedyConfig } from '@remedy/config';
 import { cryptoEnvironment, openPersonalDataCrypto } from '@remedy/crypto';
 import { createEventStore } from '@remedy/platform';
 import { createQueueKit, queueBackendFor } from '@remedy/queue';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
-import { coreErasureSteps, Eraser, ErasureSteps, keyDestroyedIn } from './erasure';
+import {
+  coreErasureSteps,
+  Eraser,
+  ErasureSteps,
+  keyDestroyedIn,
+  type ErasureStepContribution,
+} from './erasure';
 import { ErasureLedger } from './erasure-ledger';
 
 /**
- * An Eraser outside Nest (the CLI's `erasure reapply`), wired like the API's: the same steps,
- * ledger, key files, event store and queue backend as the configuration names.
+ * An Eraser outside Nest (the CLI's `erasure reapply`), wired like the API's: the same steps (the
+ * core ones, then `contributions`: the caller passes what the API's modules contribute, e.g.
+ * `REMINDERS_ERASURE` of @remedy/case-reminders), ledger, key files, event store and queue backend
+ * as the configuration names.
  */
 export async function openStandaloneEraser(
   config: RemedyConfig,
+  contributions: readonly ErasureStepContribution[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ readonly eraser: Eraser; close(): Promise<void> }> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
@@ -30,14 +37,8 @@ export async function openStandaloneEraser(
   const kit = createQueueKit(
     queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: config.databaseUrl }),
   );
-  let queue: Queue<ReminderJobData> | undefined;
-  const steps = new ErasureSteps(
-    coreErasureSteps({
-      pool,
-      cipher: crypto.cipher,
-      reminderQueue: () => (queue ??= kit.queue<ReminderJobData>(REMINDERS_QUEUE)),
-    }),
-  );
+  const steps = new ErasureSteps(coreErasureSteps({ pool, cipher: crypto.cipher }));
+  for (const c of contributions) steps.register(c.stepFor({ pool, kit }));
   const policy = createJurisdictionPolicy({
     timeZone: config.jurisdictionTimeZone,
     minimumReflectionDays: config.minReflectionDays,
