@@ -4,7 +4,7 @@
  * the start, latency figures, and the reminder reconciliation timed against an empty queue.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import { DataSource, EntitySchema } from 'typeorm';
 import {
   createJurisdictionPolicy,
   decide,
@@ -12,9 +12,13 @@ import {
   initialState,
   personalDataOf,
   withPersonalData,
+  type Actor,
   type CaseCommand,
   type CaseEvent,
   type CaseState,
+  type OpenCase,
+  type RecordVictimStatus,
+  type VictimStatus,
 } from '@remedy/case-domain';
 import {
   ReminderReconciler,
@@ -23,9 +27,16 @@ import {
   type ReminderSettings,
 } from '@remedy/case-reminders';
 import { caseStreamId } from '@remedy/case-stream';
-import { START, type EventStore, type GlobalPosition, type NewEvent } from '@remedy/event-store';
-import type { ProjectionDefinition } from '@remedy/projections';
+import {
+  PostgresEventStore,
+  START,
+  type EventStore,
+  type GlobalPosition,
+  type NewEvent,
+} from '@remedy/event-store';
+import { projectionEntities, type ProjectionDefinition } from '@remedy/projections';
 import { createQueueKit } from '@remedy/queue';
+import { createBenchDatabase, stopBenchServer } from './database';
 import { percentile } from './results';
 
 export const BENCH_TIME_ZONE = 'Europe/Vienna';
@@ -35,6 +46,93 @@ const policy = createJurisdictionPolicy({ timeZone: BENCH_TIME_ZONE });
  * and never decrypt, so crypto is not measured).
  */
 const SEALED = { sealed: randomBytes(180).toString('base64url') };
+
+export interface ReadSide {
+  /** The URL of the benchmark's database (may hold a password: never print it). */
+  readonly url: string;
+  readonly store: PostgresEventStore;
+  /** The tables of `projections`. */
+  readonly ds: DataSource;
+}
+
+/**
+ * Runs a read-side benchmark as the process's work: on a fresh migrated database (named after
+ * `database`), with an event store and a data source of `poolSize` connections, all dropped at
+ * the end; an error sets the exit code.
+ */
+export function runReadSideBench(
+  options: {
+    readonly database: string;
+    readonly projections: readonly ProjectionDefinition[];
+    readonly poolSize: number;
+  },
+  work: (side: ReadSide) => Promise<void>,
+): void {
+  const run = async () => {
+    const db = await createBenchDatabase(options.database);
+    const store = new PostgresEventStore({ connectionString: db.url, poolSize: 8 });
+    const ds = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      entities: projectionEntities([...options.projections]) as EntitySchema[],
+      extra: { max: options.poolSize },
+    });
+    try {
+      await ds.initialize();
+      await work({ url: db.url, store, ds });
+    } finally {
+      await ds.destroy().catch(() => undefined);
+      await store.close();
+      await db.drop();
+      await stopBenchServer();
+    }
+  };
+  run().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
+
+/** The opening of bench case number `seq`: a Ukrainian-speaking person, by a hotline referral. */
+export const openBenchCase = (
+  actor: Actor,
+  caseId: string,
+  seq: number,
+  person: { readonly sexGender: OpenCase['profile']['sexGender']; readonly birthDate: string },
+): OpenCase => ({
+  type: 'OpenCase',
+  actor,
+  caseId,
+  caseReference: `ORG-2026-${String(seq).padStart(5, '0')}`,
+  referralSource: 'Hotline',
+  profile: {
+    sexGender: person.sexGender,
+    ageUncertain: false,
+    citizenships: ['UA'],
+    languages: ['uk'],
+  },
+  personal: { fullName: 'x', birthDate: person.birthDate },
+});
+
+/** A victim status decided by an NGO: forced labour, nothing else recorded. */
+export const benchVictimStatus = (
+  actor: Actor,
+  status: VictimStatus,
+  decidedOn: string,
+): RecordVictimStatus => ({
+  type: 'RecordVictimStatus',
+  actor,
+  status,
+  decidingBody: 'NGO',
+  decidedOn,
+  formsOfExploitation: ['ForcedLabour'],
+  sectors: [],
+  countriesOfRecruitment: [],
+  countriesOfTransit: [],
+  countriesOfExploitation: [],
+  meansOfControl: [],
+  personal: { text: 'x' },
+});
 
 /** One case's events, decided command by command (a refused command is a bug of the benchmark). */
 export function decideHistory(commands: readonly CaseCommand[], now = new Date()): CaseEvent[] {

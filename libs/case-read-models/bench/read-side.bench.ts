@@ -13,20 +13,19 @@
  * a fixed dummy ciphertext (bench/lib/read-side.ts): crypto is not measured.
  */
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntitySchema } from 'typeorm';
 import type { CaseCommand, CaseEvent } from '@remedy/case-domain';
-import { PostgresEventStore } from '@remedy/event-store';
-import { projectionEntities } from '@remedy/projections';
 import { reminderSettings } from '@remedy/case-reminders';
 import { CaseQueries, casesProjection, timelineProjection } from '@remedy/case-read-models';
-import { createBenchDatabase, stopBenchServer } from '../../../bench/lib/database';
 import { percentile } from '../../../bench/lib/results';
 import {
   appendCases,
+  benchVictimStatus,
   BENCH_TIME_ZONE,
   decideHistory,
   latency,
+  openBenchCase,
   rebuild,
+  runReadSideBench,
   timeReminderReconciliation,
 } from '../../../bench/lib/read-side';
 
@@ -36,34 +35,11 @@ function history(caseId: string, org: string, seq: number): CaseEvent[] {
   const actor = { userId: randomUUID(), organisationId: org, role: 'caseworker' as const };
   const supervisor = { ...actor, userId: randomUUID(), role: 'supervisor' as const };
   const commands: CaseCommand[] = [
-    {
-      type: 'OpenCase',
-      actor,
-      caseId,
-      caseReference: `ORG-2026-${String(seq).padStart(5, '0')}`,
-      referralSource: 'Hotline',
-      profile: {
-        sexGender: 'Feminine',
-        ageUncertain: false,
-        citizenships: ['UA'],
-        languages: ['uk'],
-      },
-      personal: { fullName: 'x', birthDate: seq % 7 === 0 ? '2012-01-01' : '1990-01-01' },
-    },
-    {
-      type: 'RecordVictimStatus',
-      actor,
-      status: 'PossibleVictimOfTrafficking',
-      decidingBody: 'NGO',
-      decidedOn: '2026-11-01',
-      formsOfExploitation: ['ForcedLabour'],
-      sectors: [],
-      countriesOfRecruitment: [],
-      countriesOfTransit: [],
-      countriesOfExploitation: [],
-      meansOfControl: [],
-      personal: { text: 'x' },
-    },
+    openBenchCase(actor, caseId, seq, {
+      sexGender: 'Feminine',
+      birthDate: seq % 7 === 0 ? '2012-01-01' : '1990-01-01',
+    }),
+    benchVictimStatus(actor, 'PossibleVictimOfTrafficking', '2026-11-01'),
     { type: 'GrantReflectionPeriod', actor, startsOn: '2026-11-15', days: 30 + (seq % 40) },
     { type: 'AssignCaseworker', actor: supervisor, caseworkerId: randomUUID() },
     {
@@ -80,17 +56,13 @@ function history(caseId: string, org: string, seq: number): CaseEvent[] {
   return decideHistory(commands);
 }
 
-async function main() {
-  const db = await createBenchDatabase('remedy_bench_read');
-  const store = new PostgresEventStore({ connectionString: db.url, poolSize: 8 });
-  const ds = new DataSource({
-    type: 'postgres',
-    url: db.url,
-    entities: projectionEntities([casesProjection, timelineProjection]) as EntitySchema[],
-    extra: { max: 8 },
-  });
-  try {
-    await ds.initialize();
+runReadSideBench(
+  {
+    database: 'remedy_bench_read',
+    projections: [casesProjection, timelineProjection],
+    poolSize: 8,
+  },
+  async ({ url, store, ds }) => {
     const org = randomUUID();
     const appendStarted = performance.now();
     const total = await appendCases(store, CASES, (caseId, seq) =>
@@ -148,19 +120,9 @@ async function main() {
         queries.listCases(org, { child: true, status: 'closure_requested', limit: 50 }),
       )}`,
     );
-    await timeReminderReconciliation(ds, db.url, reminderSettings({ timeZone: BENCH_TIME_ZONE }), [
+    await timeReminderReconciliation(ds, url, reminderSettings({ timeZone: BENCH_TIME_ZONE }), [
       'full',
       'incremental',
     ]);
-  } finally {
-    await ds.destroy().catch(() => undefined);
-    await store.close();
-    await db.drop();
-    await stopBenchServer();
-  }
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+  },
+);

@@ -13,24 +13,23 @@
  * dummy ciphertext (bench/lib/read-side.ts: the measured paths never decrypt).
  */
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntitySchema } from 'typeorm';
 import { addDays, calendarDateIn, type CaseCommand, type CaseEvent } from '@remedy/case-domain';
 import { reminderSettings } from '@remedy/case-reminders';
-import { PostgresEventStore } from '@remedy/event-store';
 import {
   claimDeadlineReminders,
   LegalAidClaimQueries,
   legalAidProjection,
   LegalAidQueries,
 } from '@remedy/legal-aid';
-import { projectionEntities } from '@remedy/projections';
-import { createBenchDatabase, stopBenchServer } from '../../../bench/lib/database';
 import {
   appendCases,
+  benchVictimStatus,
   BENCH_TIME_ZONE as TZ,
   decideHistory,
   latency,
+  openBenchCase,
   rebuild,
+  runReadSideBench,
   timeReminderReconciliation,
 } from '../../../bench/lib/read-side';
 
@@ -50,34 +49,8 @@ function history(
     : cw;
   const claimId = randomUUID();
   const commands: CaseCommand[] = [
-    {
-      type: 'OpenCase',
-      actor: cw,
-      caseId,
-      caseReference: `ORG-2026-${String(seq).padStart(5, '0')}`,
-      referralSource: 'Hotline',
-      profile: {
-        sexGender: 'Masculine',
-        ageUncertain: false,
-        citizenships: ['UA'],
-        languages: ['uk'],
-      },
-      personal: { fullName: 'x', birthDate: '1990-01-01' },
-    },
-    {
-      type: 'RecordVictimStatus',
-      actor: cw,
-      status: 'ActualVictimOfTrafficking',
-      decidingBody: 'NGO',
-      decidedOn: today,
-      formsOfExploitation: ['ForcedLabour'],
-      sectors: [],
-      countriesOfRecruitment: [],
-      countriesOfTransit: [],
-      countriesOfExploitation: [],
-      meansOfControl: [],
-      personal: { text: 'x' },
-    },
+    openBenchCase(cw, caseId, seq, { sexGender: 'Masculine', birthDate: '1990-01-01' }),
+    benchVictimStatus(cw, 'ActualVictimOfTrafficking', today),
     { type: 'AddNote', actor: cw, noteId: randomUUID(), personal: { text: 'x' } },
     { type: 'AddNote', actor: cw, noteId: randomUUID(), personal: { text: 'y' } },
     ...(legalOrg
@@ -144,17 +117,9 @@ async function timed(label: string, runs: number, work: () => Promise<unknown>) 
   console.log(`${label}: ${await latency(runs, work)} (${runs} runs)`);
 }
 
-async function main() {
-  const db = await createBenchDatabase('remedy_bench_legal');
-  const store = new PostgresEventStore({ connectionString: db.url, poolSize: 8 });
-  const ds = new DataSource({
-    type: 'postgres',
-    url: db.url,
-    entities: projectionEntities([legalAidProjection]) as EntitySchema[],
-    extra: { max: 10 },
-  });
-  try {
-    await ds.initialize();
+runReadSideBench(
+  { database: 'remedy_bench_legal', projections: [legalAidProjection], poolSize: 10 },
+  async ({ url, store, ds }) => {
     const holder = randomUUID();
     const legalOrg = randomUUID();
     const total = LEGAL_AID_CASES + HELD_CASES;
@@ -205,19 +170,9 @@ async function main() {
 
     await timeReminderReconciliation(
       ds,
-      db.url,
+      url,
       reminderSettings({ timeZone: TZ, sources: [claimDeadlineReminders()] }),
       ['full'],
     );
-  } finally {
-    await ds.destroy().catch(() => undefined);
-    await store.close();
-    await db.drop();
-    await stopBenchServer();
-  }
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+  },
+);
