@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { prng, type Rng } from '../lib/prng';
 import {
   createJurisdictionPolicy,
   decide,
@@ -36,31 +37,6 @@ const ROWS_PER_INSERT = 4_000;
 const TEMPLATES = 600;
 const FIRST_DAY = Date.parse('2024-11-01T08:00:00Z');
 const SPAN_MS = 2 * 365 * 86_400_000;
-
-/** Small, fast, seedable PRNG (mulberry32). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  const chance = (p: number) => next() < p;
-  const uuid = () => {
-    const h = Array.from({ length: 4 }, () =>
-      Math.floor(next() * 4294967296)
-        .toString(16)
-        .padStart(8, '0'),
-    ).join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[int(0, 3)]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
-  return { next, int, pick, chance, uuid };
-}
-type Rng = ReturnType<typeof prng>;
 
 /** Placeholder ciphertexts of realistic sizes (base64url of 100-400 bytes). */
 const CIPHERTEXTS = Array.from({ length: 64 }, (_, i) =>

@@ -20,6 +20,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { prng, type Rng } from '../lib/prng';
 import {
   ASSISTANCE_TYPES,
   CLAIM_RESPONDENT_KINDS,
@@ -46,35 +47,6 @@ import {
 } from '@remedy/statistics';
 
 const ROWS_PER_INSERT = 5_000;
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
-  /** Skewed towards the front of the list (the first values are the common ones). */
-  const skewed = <T>(xs: readonly T[]): T => xs[Math.floor(next() ** 2.2 * xs.length)]!;
-  const chance = (p: number) => next() < p;
-  const some = <T>(xs: readonly T[], n: number): T[] => {
-    const out = new Set<T>();
-    while (out.size < Math.min(n, xs.length)) out.add(skewed(xs));
-    return [...out];
-  };
-  /** Log-normal around `median` (σ = 1). */
-  const logNormal = (median: number) => {
-    const u = Math.max(next(), 1e-12);
-    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
-    return Math.round(median * Math.exp(z));
-  };
-  return { next, int, pick, skewed, chance, some, logNormal };
-}
 
 const COMMON_CITIZENSHIPS = [
   'UA',
@@ -145,7 +117,7 @@ interface ClaimRow {
 
 /** One case's fact row in `year` and its claims (exact amounts for legal_aid_claims). */
 function generateCase(
-  r: ReturnType<typeof prng>,
+  r: Rng,
   index: number,
   year: number,
   seed: number,

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, NotFoundException, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { PageLimit } from '@remedy/http';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { isUuid, type AuditRecord } from './audit-entry';
@@ -14,12 +14,7 @@ const ACCESS_HISTORY_READERS =
 const AUDIT_EXPORTERS = 'The audit trail export is for administrators';
 
 export class AccessHistoryQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit({ maximum: 500, default: 100 })
   limit?: number;
 
   @ApiPropertyOptional({ description: '`nextBefore` of the previous page' })

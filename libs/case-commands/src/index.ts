@@ -46,6 +46,8 @@ export {
   OrganisationProfileDto,
   RegisterOrganisationDto,
   ListOrganisationsQuery,
+  profileOf,
+  registrationOf,
 } from './organisations/organisation.dto';
 export {
   coreErasureSteps,

@@ -12,22 +12,8 @@
 import { randomUUID } from 'node:crypto';
 import { actorsOf, catchUp, openReadSide } from '../../../test/cases/read/support/case-writer';
 import { createTestDatabase } from '../../../test/support/database';
+import { latency } from '../../../bench/lib/read-side';
 import { CaseQueries, casesProjection } from '../src';
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-async function time(runs: number, work: () => Promise<unknown>): Promise<string> {
-  for (let i = 0; i < 20; i++) await work();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    await work();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return `p50 ${percentile(t, 50).toFixed(2)} ms, p99 ${percentile(t, 99).toFixed(2)} ms`;
-}
 
 async function main(): Promise<void> {
   const db = await createTestDatabase();
@@ -66,8 +52,12 @@ async function main(): Promise<void> {
           personal: { text: `note ${i}` },
         });
       await catchUp(h.ds, h.store, casesProjection, undefined, 500, h.writer.lastPosition);
-      const reach = await time(200, () => queries.reachOf(receiver.organisationId, caseId));
-      const detail = await time(200, () => queries.caseDetail(receiver.organisationId, caseId));
+      const reach = await latency(200, () => queries.reachOf(receiver.organisationId, caseId), 20);
+      const detail = await latency(
+        200,
+        () => queries.caseDetail(receiver.organisationId, caseId),
+        20,
+      );
       console.log(`${size} events: reachOf ${reach}; caseDetail (receiver) ${detail}`);
     }
   } finally {

@@ -1,6 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { PageLimit } from '@remedy/http';
 import { VICTIM_STATUSES } from '@remedy/case-domain';
 import { CASE_SORTS, LIFECYCLE_STATUSES, MAX_LIMIT } from './queries';
 
@@ -20,7 +29,9 @@ export class ListCasesQuery {
   @IsIn([...VICTIM_STATUSES, 'not_identified'])
   identificationStatus?: string;
 
-  @ApiPropertyOptional({ description: 'A child today (presumed minor, or under 18 by the readable facts)' })
+  @ApiPropertyOptional({
+    description: 'A child today (presumed minor, or under 18 by the readable facts)',
+  })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
@@ -49,12 +60,7 @@ export class ListCasesQuery {
   @MaxLength(1024)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
+  @PageLimit({ maximum: MAX_LIMIT, default: 50 })
   limit?: number;
 }
 
@@ -64,12 +70,7 @@ export class TimelineQuery {
   @Matches(/^\d{1,19}$/)
   afterRevision?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit({ maximum: 500, default: 100 })
   limit?: number;
 }
 
@@ -89,17 +90,14 @@ export class ListReferralsQuery {
   @MaxLength(1024)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_LIMIT)
+  @PageLimit({ maximum: MAX_LIMIT, default: 50 })
   limit?: number;
 }
 
 export class AsOfQuery {
-  @ApiPropertyOptional({ description: 'ISO 8601 instant: the case as the system had recorded it then' })
+  @ApiPropertyOptional({
+    description: 'ISO 8601 instant: the case as the system had recorded it then',
+  })
   @IsISO8601({ strict: true })
   recordedAt!: string;
 }

@@ -35,7 +35,8 @@ export interface CaseListFilter {
   readonly limit?: number;
 }
 
-export interface CaseListItem {
+/** What the case list and a case's detail both show of a case. */
+export interface CaseSummary {
   readonly caseId: string;
   readonly reference: string;
   readonly status: CaseListRow['lifecycle'];
@@ -48,6 +49,9 @@ export interface CaseListItem {
   readonly openReferrals: number;
   readonly nextDeadline: string | null;
   readonly lastActivity: string;
+}
+
+export interface CaseListItem extends CaseSummary {
   readonly lastRevision: string;
 }
 
@@ -65,7 +69,12 @@ export class InvalidCursorError extends Error {
 }
 
 const SORTS: Record<CaseSort, { key: string; cast: string; order: string; cmp: '<' | '>' }> = {
-  last_activity: { key: 'last_activity', cast: 'timestamptz', order: 'last_activity DESC, case_id DESC', cmp: '<' },
+  last_activity: {
+    key: 'last_activity',
+    cast: 'timestamptz',
+    order: 'last_activity DESC, case_id DESC',
+    cmp: '<',
+  },
   reference: { key: 'reference', cast: 'text', order: 'reference ASC, case_id ASC', cmp: '>' },
   next_deadline: {
     key: `COALESCE(next_deadline, 'infinity'::date)`,
@@ -77,25 +86,14 @@ const SORTS: Record<CaseSort, { key: string; cast: string; order: string; cmp: '
 
 const toIso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 
-export interface CaseDetail {
-  readonly caseId: string;
+export interface CaseDetail extends CaseSummary {
   readonly organisationId: string;
-  readonly reference: string;
-  readonly status: CaseListRow['lifecycle'];
-  readonly identificationStatus: string;
-  readonly childAtOpening: boolean | null;
-  readonly childAtIdentification: boolean | null;
-  readonly childNow: boolean;
   readonly presumedMinor: boolean;
-  readonly assignedCaseworkerId: string | null;
-  readonly openReferrals: number;
   readonly reflectionPeriodEndsOn: string | null;
-  readonly nextDeadline: string | null;
   /** Decisions requested for a child that still lack a best-interests assessment (adults: none). */
   readonly bestInterestsPending: readonly string[];
   readonly erased: boolean;
   readonly openedAt: string;
-  readonly lastActivity: string;
   readonly revision: string;
   /** Readable facts (profile, identification, consents, referrals, guardians, ...). */
   readonly facts: Record<string, unknown>;
@@ -168,7 +166,10 @@ export class CaseQueries {
     return calendarDateIn(this.now(), this.timeZone);
   }
 
-  async listCases(organisationId: string, filter: CaseListFilter = {}): Promise<Page<CaseListItem>> {
+  async listCases(
+    organisationId: string,
+    filter: CaseListFilter = {},
+  ): Promise<Page<CaseListItem>> {
     const sort = filter.sort ?? 'last_activity';
     const spec = SORTS[sort];
     const limit = Math.min(Math.max(1, filter.limit ?? 50), MAX_LIMIT);
@@ -180,9 +181,11 @@ export class CaseQueries {
       return `$${params.length}`;
     };
     if (filter.status) where.push(`lifecycle = ${p(filter.status)}`);
-    if (filter.identificationStatus) where.push(`identification_status = ${p(filter.identificationStatus)}`);
+    if (filter.identificationStatus)
+      where.push(`identification_status = ${p(filter.identificationStatus)}`);
     if (filter.caseworkerId) where.push(`caseworker_id = ${p(filter.caseworkerId)}`);
-    if (filter.hasOpenReferrals !== undefined) where.push(filter.hasOpenReferrals ? 'open_referrals > 0' : 'open_referrals = 0');
+    if (filter.hasOpenReferrals !== undefined)
+      where.push(filter.hasOpenReferrals ? 'open_referrals > 0' : 'open_referrals = 0');
     if (filter.child !== undefined) {
       const child = childNowSql(p(today));
       where.push(filter.child ? child : `NOT ${child}`);
@@ -192,7 +195,8 @@ export class CaseQueries {
       if (!c) throw new InvalidCursorError();
       where.push(`(${spec.key}, case_id) ${spec.cmp} (${p(c.key)}::${spec.cast}, ${p(c.id)})`);
     }
-    const rows = (await this.scoped(organisationId,
+    const rows = (await this.scoped(
+      organisationId,
       `SELECT case_id, reference, lifecycle, identification_status, child_at_opening, child_at_identification,
               presumed_minor, (${ADULT_FROM_SQL})::text AS adult_from, caseworker_id, open_referrals,
               next_deadline::text AS next_deadline, last_activity, last_revision::text AS last_revision,
@@ -218,7 +222,10 @@ export class CaseQueries {
         lastActivity: toIso(r.last_activity),
         lastRevision: r.last_revision,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor({ sort, key: last.sort_key, id: last.case_id }) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ sort, key: last.sort_key, id: last.case_id })
+          : null,
     };
   }
 
@@ -239,9 +246,13 @@ export class CaseQueries {
    * The case row when `organisationId` may read the whole case (it holds it, or a live referral
    * with the person's live consent names it: DOMAIN.md "Who uses it"), else undefined.
    */
-  private async readableCase(organisationId: string, caseId: string): Promise<CaseListRow | undefined> {
+  private async readableCase(
+    organisationId: string,
+    caseId: string,
+  ): Promise<CaseListRow | undefined> {
     if (!readsWholeCase(await this.reachOf(organisationId, caseId))) return undefined;
-    const rows = (await this.scoped(organisationId,
+    const rows = (await this.scoped(
+      organisationId,
       `SELECT l.*, (${ADULT_FROM_SQL})::text AS adult_from, reflection_ends_on::text AS reflection_ends_on,
               next_deadline::text AS next_deadline, last_revision::text AS last_revision
          FROM case_list l LEFT JOIN case_adult_dates a USING (case_id) WHERE l.case_id = $1`,
@@ -296,7 +307,8 @@ export class CaseQueries {
     const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
     // ORDER BY the table's bigint column: a bare `revision` would name the text output column
     // and sort 10 before 2.
-    const rows = (await this.scoped(organisationId,
+    const rows = (await this.scoped(
+      organisationId,
       `SELECT case_id, revision::text AS revision, event_type, occurred_at, recorded_at, actor_id, organisation_id, facts, has_personal, sealed_personal
          FROM case_timeline WHERE case_id = $1 AND revision > $2 ORDER BY case_timeline.revision LIMIT ${limit + 1}`,
       [caseId, (options.afterRevision ?? -1n).toString()],
@@ -344,9 +356,12 @@ export class CaseQueries {
       const c = decodeCursor(options.cursor, sortName);
       if (!c) throw new InvalidCursorError();
       params.push(c.key, c.id);
-      where.push(`(recorded_at, referral_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+      where.push(
+        `(recorded_at, referral_id) < ($${params.length - 1}::timestamptz, $${params.length})`,
+      );
     }
-    const rows = (await this.scoped(organisationId,
+    const rows = (await this.scoped(
+      organisationId,
       `SELECT *, recorded_at::text AS sort_key FROM case_referrals WHERE ${where.join(' AND ')}
         ORDER BY recorded_at DESC, referral_id DESC LIMIT ${limit + 1}`,
       params,
@@ -367,12 +382,16 @@ export class CaseQueries {
           fromOrganisationId: r.from_organisation_id,
           toOrganisationId: r.to_organisation_id,
         };
-        if (direction === 'out') return { ...common, caseId: r.case_id, caseReference: r.case_reference };
+        if (direction === 'out')
+          return { ...common, caseId: r.case_id, caseReference: r.case_reference };
         // Rule 2: the receiving side sees which case only while the person's consent is live.
         const visible = r.consent_live && r.status !== 'revoked';
         return { ...common, caseId: visible ? r.case_id : null };
       }),
-      nextCursor: rows.length > limit && last ? encodeCursor({ sort: sortName, key: last.sort_key, id: last.referral_id }) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ sort: sortName, key: last.sort_key, id: last.referral_id })
+          : null,
     };
   }
 
@@ -381,7 +400,11 @@ export class CaseQueries {
    * (readStream with recordedUntil), upcast and folded with the domain's `evolve`. Not a read model.
    * Only an organisation that may read the whole case now may ask (undefined otherwise).
    */
-  async asOf(organisationId: string, caseId: string, recordedAt: Date): Promise<CaseAsOf | undefined> {
+  async asOf(
+    organisationId: string,
+    caseId: string,
+    recordedAt: Date,
+  ): Promise<CaseAsOf | undefined> {
     if (!(await this.readableCase(organisationId, caseId))) return undefined;
     const stream = await readCase(this.eventStore, caseId, { recordedUntil: recordedAt });
     const state = evolveAll(stream.events);

@@ -1,4 +1,5 @@
 export * from './problem';
+export * from './query';
 export * from './validation';
 export * from './exception-filter';
 export * from './read-your-writes';

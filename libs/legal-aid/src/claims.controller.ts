@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-valida
 import { Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CLAIM_STATUSES, REMEDY_AVENUES } from '@remedy/case-domain';
-import { ReadsProjections } from '@remedy/http';
+import { PageLimit, ReadsProjections } from '@remedy/http';
 import { checkRole, LEGAL_AID_READERS } from './legal-aid.controller';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidClaimQueries } from './queries';
@@ -39,12 +39,7 @@ export class ClaimsQuery extends RepresentativeQuery {
   @IsIn(REMEDY_AVENUES)
   avenue?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit({ maximum: 500, default: 100 })
   limit?: number;
 }
 

@@ -1,10 +1,8 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { forbidden, mayEver, pickPermitted, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { ReadsProjections } from '@remedy/http';
+import { PageLimit, ReadsProjections } from '@remedy/http';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidQueries } from './queries';
 import { LEGAL_AID_QUERIES, LEGAL_AID_REACH } from './tokens';
@@ -28,12 +26,7 @@ export function checkRole(actor: Actor): void {
 }
 
 export class LegalAidCasesQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit({ maximum: 200, default: 50 })
   limit?: number;
 }
 

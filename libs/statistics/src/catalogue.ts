@@ -257,6 +257,16 @@ export const COMPENSATION_SUMS = {
 
 export const TABLE_IDS: readonly string[] = [...CATALOGUE.map((t) => t.id), COMPENSATION_SUMS_ID];
 
+/** A table as the catalogue and a release document describe it (without its cells). */
+export const describeTable = (t: CatalogueTable) => ({
+  id: t.id,
+  title: t.title,
+  description: t.description,
+  unit: t.unit,
+  population: t.population,
+  dimensions: t.dimensions.map((d) => ({ name: d.name, values: [...d.values] })),
+});
+
 export const specOf = (table: CatalogueTable): TableSpec => ({
   id: table.id,
   population: table.population,

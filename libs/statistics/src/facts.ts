@@ -43,8 +43,8 @@ export type AgeGroupValue = (typeof AGE_GROUPS)[number];
 
 export const CHILD_AGE_GROUPS: readonly AgeGroupValue[] = ['0-11', '12-17', 'child_age_unknown'];
 
-/** A claim in the fold state (private to the projection, never read by the release builder). */
-export interface ClaimFacts {
+/** The categories of a claim, in the fold state and in a fact row alike. */
+export interface ClaimCategories {
   readonly avenue: string;
   readonly respondentKind: string;
   readonly currency: string;
@@ -52,6 +52,10 @@ export interface ClaimFacts {
   /** Latest decision outcome (awarded / partly_awarded / rejected), or `pending`. */
   readonly outcome: string;
   readonly closure?: string;
+}
+
+/** A claim in the fold state (private to the projection, never read by the release builder). */
+export interface ClaimFacts extends ClaimCategories {
   /** The standing award and the cumulative payments, integer minor units of `currency`. */
   readonly awarded: number;
   readonly paid: number;
@@ -115,13 +119,7 @@ export const paymentOf = (claim: { awarded: number; paid: number }): ClaimPaymen
         : 'unpaid';
 
 /** A claim in a fact row: categories and bands, never an exact amount. */
-export interface ClaimFactRow {
-  readonly avenue: string;
-  readonly respondentKind: string;
-  readonly currency: string;
-  readonly filedYear: number;
-  readonly outcome: string;
-  readonly closure?: string;
+export interface ClaimFactRow extends ClaimCategories {
   readonly payment: ClaimPayment;
   /** Standing award and payments to date, banded at the rate of the decision's year. */
   readonly awardedBand: AmountBand;

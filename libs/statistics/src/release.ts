@@ -20,6 +20,7 @@ import {
   COMPENSATION_SUMS_ID,
   TABLE_IDS,
   compensationAmounts,
+  describeTable,
   tableCounter,
   type ClaimAmount,
   type CatalogueTable,
@@ -425,12 +426,7 @@ export function buildRelease(
     note: dp ? `${COUNTING_NOTE} ${DP_NOTE}` : COUNTING_NOTE,
     attribution: HTCDS_ATTRIBUTION,
     tables: tables.map((t) => ({
-      id: t.id,
-      title: t.title,
-      description: t.description,
-      unit: t.unit,
-      population: t.population,
-      dimensions: t.dimensions.map((d) => ({ name: d.name, values: [...d.values] })),
+      ...describeTable(t),
       cells: published
         .get(t.id)!
         .cells.map((c) =>

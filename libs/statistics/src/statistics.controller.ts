@@ -19,7 +19,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { CATALOGUE, COMPENSATION_SUMS } from './catalogue';
+import { CATALOGUE, COMPENSATION_SUMS, describeTable } from './catalogue';
 import { RequestReleaseBody, ReleaseFormatQuery } from './dto';
 import {
   HTCDS_EXPORT_AUDIT,
@@ -72,14 +72,7 @@ export class StatisticsController {
       note: COUNTING_NOTE,
       attribution: HTCDS_ATTRIBUTION,
       tables: [
-        ...CATALOGUE.map((t) => ({
-          id: t.id,
-          title: t.title,
-          description: t.description,
-          unit: t.unit,
-          population: t.population,
-          dimensions: t.dimensions.map((d) => ({ name: d.name, values: [...d.values] })),
-        })),
+        ...CATALOGUE.map(describeTable),
         {
           ...COMPENSATION_SUMS,
           dimensions: COMPENSATION_SUMS.dimensions.map((d) => ({ ...d, values: [...d.values] })),

@@ -14,6 +14,8 @@ import {
   RegisterOrganisationHandler,
   UpdateOrganisationCommand,
   UpdateOrganisationHandler,
+  profileOf,
+  registrationOf,
   uuidV5,
   type CommandContext,
   type OrganisationCommandResult,
@@ -171,13 +173,7 @@ export class OrganisationsRegisterCommand extends ProfileCommand {
     const result = await withDirectory(this.cli, (directory) =>
       new RegisterOrganisationHandler(directory).execute(
         new RegisterOrganisationCommand(
-          {
-            name: dto.name,
-            type: dto.type,
-            services: [...dto.services],
-            country: dto.country,
-            code: dto.code,
-          },
+          registrationOf(dto),
           // The same Idempotency-Key for the same code: a re-run finds the organisation it registered.
           operatorContext(options, 'POST /organisations', `cli-register-${dto.code}`),
         ),
@@ -224,7 +220,7 @@ export class OrganisationsUpdateCommand extends ProfileCommand {
       return new UpdateOrganisationHandler(directory).execute(
         new UpdateOrganisationCommand(
           id,
-          { name: dto.name, type: dto.type, services: [...dto.services], country: dto.country },
+          profileOf(dto),
           operatorContext(options, `PUT /organisations/${id}`),
         ),
       );

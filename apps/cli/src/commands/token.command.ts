@@ -9,6 +9,51 @@ export interface TokenMintOptions {
   expires?: string;
 }
 
+/** `--roles`: shared by the commands that mint tokens. */
+export const ROLES_OPTION = {
+  flags: '--roles <roles>',
+  description: `comma-separated: ${ROLES.join(', ')}`,
+  required: true,
+};
+
+/** `--expires`: shared by the commands that mint tokens. */
+export const EXPIRES_OPTION = {
+  flags: '--expires <duration>',
+  description: 'lifetime: 900, 15m, 8h, 1d (default 8h, at most 24h)',
+};
+
+/** The value of `--roles`: known roles, comma-separated. */
+export function parseRoleList(value: string): Role[] {
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (roles.length === 0 || !roles.every(isRole))
+    throw new CliUsageError(`--roles must list known roles (${ROLES.join(', ')})`);
+  return roles as Role[];
+}
+
+/** Prints a token of the local issuer (8 hours unless `expires`); a bad lifetime is a usage error. */
+export async function printLocalToken(
+  cli: CliContext,
+  claims: { userId: string; organisationId: string; roles: Role[]; expires?: string },
+): Promise<void> {
+  const issuer = await LocalTokenIssuer.load({ dataDir: cli.settings().dataDir });
+  try {
+    cli.out(
+      await issuer.mintToken({
+        userId: claims.userId,
+        organisationId: claims.organisationId,
+        roles: claims.roles,
+        expiresIn: claims.expires ?? '8h',
+      }),
+    );
+  } catch (error) {
+    if (error instanceof TypeError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
 @SubCommand({
   name: 'mint',
   description:
@@ -29,27 +74,12 @@ export class TokenMintCommand extends CommandRunner {
     return value.trim();
   }
 
-  @Option({
-    flags: '--roles <roles>',
-    description: `comma-separated: ${ROLES.join(', ')}`,
-    required: true,
-  })
+  @Option(ROLES_OPTION)
   parseRoles(value: string): Role[] {
-    const roles = value
-      .split(',')
-      .map((r) => r.trim())
-      .filter(Boolean);
-    const unknown = roles.filter((r) => !isRole(r));
-    if (roles.length === 0 || unknown.length > 0) {
-      throw new CliUsageError(`--roles must list known roles (${ROLES.join(', ')})`);
-    }
-    return roles as Role[];
+    return parseRoleList(value);
   }
 
-  @Option({
-    flags: '--expires <duration>',
-    description: 'lifetime: 900, 15m, 8h, 1d (default 8h, at most 24h)',
-  })
+  @Option(EXPIRES_OPTION)
   parseExpires(value: string): string {
     return value.trim();
   }
@@ -58,20 +88,12 @@ export class TokenMintCommand extends CommandRunner {
     if (!options.user || !options.org || !options.roles) {
       throw new CliUsageError('--user, --org and --roles are required');
     }
-    const issuer = await LocalTokenIssuer.load({ dataDir: this.cli.settings().dataDir });
-    try {
-      this.cli.out(
-        await issuer.mintToken({
-          userId: options.user,
-          organisationId: options.org,
-          roles: options.roles,
-          expiresIn: options.expires ?? '8h',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TypeError) throw new CliUsageError(error.message);
-      throw error;
-    }
+    await printLocalToken(this.cli, {
+      userId: options.user,
+      organisationId: options.org,
+      roles: options.roles,
+      expires: options.expires,
+    });
   }
 }
 

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { isOpaqueId, isRole, LocalTokenIssuer, ROLES, type Role } from '@remedy/auth';
+import { isOpaqueId, type Role } from '@remedy/auth';
 import { foldOrganisation, organisationStreamId } from '@remedy/case-commands';
 import { createEventStore } from '@remedy/platform';
 import { CliContext, CliUsageError } from '../cli-context';
-
-interface UsersTokenOptions {
-  user?: string;
-  org?: string;
-  roles?: Role[];
-  expires?: string;
-}
+import {
+  EXPIRES_OPTION,
+  parseRoleList,
+  printLocalToken,
+  ROLES_OPTION,
+  type TokenMintOptions,
+} from './token.command';
 
 @SubCommand({
   name: 'token',
@@ -33,19 +33,9 @@ export class UsersTokenCommand extends CommandRunner {
     return value.trim().toLowerCase();
   }
 
-  @Option({
-    flags: '--roles <roles>',
-    description: `comma-separated: ${ROLES.join(', ')}`,
-    required: true,
-  })
+  @Option(ROLES_OPTION)
   parseRoles(value: string): Role[] {
-    const roles = value
-      .split(',')
-      .map((r) => r.trim())
-      .filter(Boolean);
-    if (roles.length === 0 || !roles.every(isRole))
-      throw new CliUsageError(`--roles must list known roles (${ROLES.join(', ')})`);
-    return roles as Role[];
+    return parseRoleList(value);
   }
 
   @Option({
@@ -57,15 +47,12 @@ export class UsersTokenCommand extends CommandRunner {
     return value.trim().toLowerCase();
   }
 
-  @Option({
-    flags: '--expires <duration>',
-    description: 'lifetime: 900, 15m, 8h, 1d (default 8h, at most 24h)',
-  })
+  @Option(EXPIRES_OPTION)
   parseExpires(value: string): string {
     return value.trim();
   }
 
-  async run(_args: string[], options: UsersTokenOptions = {}): Promise<void> {
+  async run(_args: string[], options: TokenMintOptions = {}): Promise<void> {
     if (!options.org || !options.roles) throw new CliUsageError('--org and --roles are required');
     const settings = this.cli.settings();
     if (!settings.eventStoreConnectionString) this.cli.databaseUrl(); // the events are in PostgreSQL
@@ -81,20 +68,12 @@ export class UsersTokenCommand extends CommandRunner {
     }
     const userId = options.user ?? randomUUID();
     if (!options.user) this.cli.info(`user ${userId}`);
-    const issuer = await LocalTokenIssuer.load({ dataDir: this.cli.settings().dataDir });
-    try {
-      this.cli.out(
-        await issuer.mintToken({
-          userId,
-          organisationId: options.org,
-          roles: options.roles,
-          expiresIn: options.expires ?? '8h',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof TypeError) throw new CliUsageError(error.message);
-      throw error;
-    }
+    await printLocalToken(this.cli, {
+      userId,
+      organisationId: options.org,
+      roles: options.roles,
+      expires: options.expires,
+    });
   }
 }
 

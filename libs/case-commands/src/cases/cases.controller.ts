@@ -4,14 +4,21 @@ import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { assertCan, Policy } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
 import { CurrentActor } from '@remedy/auth';
-import { GrantsAccess } from '@remedy/http';
-import { CaseCommandEndpoints, newIdFor, text, Uuid, when } from './command-endpoint';
+import {
+  CaseCommandController,
+  CaseCommandEndpoints,
+  CommandRoute,
+  given,
+  newIdFor,
+  text,
+  Uuid,
+  when,
+} from './command-endpoint';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
 import { PersonIndex, type PersonMatch } from '../search/person-index';
 import {
   ErasePersonalDataCommand,
-  ExecuteCaseCommand,
   OpenCaseCommand,
   TransferCaseCommand,
   type GenericCaseCommandInput,
@@ -57,19 +64,12 @@ import {
   refusedByRule: 'Refused by a rule of the domain or the application (`rule`)',
 })
 @Controller('cases')
-export class CasesController {
+export class CasesController extends CaseCommandController {
   constructor(
-    private readonly bus: CommandBus,
+    bus: CommandBus,
     private readonly personIndex: PersonIndex,
-  ) {}
-
-  private run(
-    caseId: string,
-    input: GenericCaseCommandInput,
-    ctx: CommandContext,
-    created: Record<string, string> = {},
   ) {
-    return this.bus.execute(new ExecuteCaseCommand(caseId, input, ctx, created));
+    super(bus);
   }
 
   @Post()
@@ -113,8 +113,7 @@ export class CasesController {
     }
   }
 
-  @Post(':caseId/victim-status')
-  @HttpCode(200)
+  @CommandRoute(':caseId/victim-status')
   recordVictimStatus(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: RecordVictimStatusDto,
@@ -128,8 +127,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/presume-minority')
-  @HttpCode(200)
+  @CommandRoute(':caseId/presume-minority')
   presumeMinority(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: FreeTextCommandDto,
@@ -138,8 +136,7 @@ export class CasesController {
     return this.run(caseId, { type: 'PresumeMinority', personal: text(dto), ...when(dto) }, ctx);
   }
 
-  @Post(':caseId/verify-age')
-  @HttpCode(200)
+  @CommandRoute(':caseId/verify-age')
   verifyAge(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: VerifyAgeDto,
@@ -150,7 +147,7 @@ export class CasesController {
       {
         type: 'VerifyAge',
         method: dto.method,
-        ...(dto.verifiedAge !== undefined ? { verifiedAge: dto.verifiedAge } : {}),
+        ...given({ verifiedAge: dto.verifiedAge }),
         personal: { ...(dto.personal ?? {}) },
         ...when(dto),
       },
@@ -158,8 +155,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/reflection-period')
-  @HttpCode(200)
+  @CommandRoute(':caseId/reflection-period')
   grantReflectionPeriod(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: GrantReflectionPeriodDto,
@@ -169,17 +165,14 @@ export class CasesController {
       caseId,
       {
         type: 'GrantReflectionPeriod',
-        ...(dto.startsOn !== undefined ? { startsOn: dto.startsOn } : {}),
-        ...(dto.days !== undefined ? { days: dto.days } : {}),
+        ...given({ startsOn: dto.startsOn, days: dto.days }),
         ...when(dto),
       },
       ctx,
     );
   }
 
-  @Post(':caseId/consents')
-  @HttpCode(200)
-  @GrantsAccess()
+  @CommandRoute(':caseId/consents', { grantsAccess: true })
   giveConsent(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: GiveConsentDto,
@@ -190,9 +183,7 @@ export class CasesController {
       {
         type: 'GiveConsent',
         purpose: dto.purpose,
-        ...(dto.receivingOrganisationId !== undefined
-          ? { receivingOrganisationId: dto.receivingOrganisationId }
-          : {}),
+        ...given({ receivingOrganisationId: dto.receivingOrganisationId }),
         obtainedInLanguage: dto.obtainedInLanguage,
         interpreterUsed: dto.interpreterUsed,
         ...when(dto),
@@ -201,8 +192,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/consents/withdraw')
-  @HttpCode(200)
+  @CommandRoute(':caseId/consents/withdraw')
   withdrawConsent(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: WithdrawConsentDto,
@@ -213,17 +203,14 @@ export class CasesController {
       {
         type: 'WithdrawConsent',
         purpose: dto.purpose,
-        ...(dto.receivingOrganisationId !== undefined
-          ? { receivingOrganisationId: dto.receivingOrganisationId }
-          : {}),
+        ...given({ receivingOrganisationId: dto.receivingOrganisationId }),
         ...when(dto),
       },
       ctx,
     );
   }
 
-  @Post(':caseId/statistical-use-objection')
-  @HttpCode(200)
+  @CommandRoute(':caseId/statistical-use-objection')
   recordObjection(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: CommandDto,
@@ -232,8 +219,7 @@ export class CasesController {
     return this.run(caseId, { type: 'RecordStatisticalUseObjection', ...when(dto) }, ctx);
   }
 
-  @Post(':caseId/statistical-use-objection/withdraw')
-  @HttpCode(200)
+  @CommandRoute(':caseId/statistical-use-objection/withdraw')
   withdrawObjection(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: CommandDto,
@@ -242,8 +228,7 @@ export class CasesController {
     return this.run(caseId, { type: 'WithdrawStatisticalUseObjection', ...when(dto) }, ctx);
   }
 
-  @Post(':caseId/needs-assessments')
-  @HttpCode(200)
+  @CommandRoute(':caseId/needs-assessments')
   assessNeeds(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: AssessNeedsDto,
@@ -256,8 +241,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/support-plans')
-  @HttpCode(200)
+  @CommandRoute(':caseId/support-plans')
   recordSupportPlan(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: RecordSupportPlanDto,
@@ -270,7 +254,7 @@ export class CasesController {
         type: 'RecordSupportPlan',
         planId,
         plannedAssistance: dto.plannedAssistance,
-        ...(dto.reviewOn !== undefined ? { reviewOn: dto.reviewOn } : {}),
+        ...given({ reviewOn: dto.reviewOn }),
         personal: text(dto),
         ...when(dto),
       },
@@ -279,8 +263,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/assistance')
-  @HttpCode(200)
+  @CommandRoute(':caseId/assistance')
   provideAssistance(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: ProvideAssistanceDto,
@@ -293,8 +276,7 @@ export class CasesController {
         type: 'ProvideAssistance',
         assistanceId,
         assistanceType: dto.assistanceType,
-        ...(dto.from !== undefined ? { from: dto.from } : {}),
-        ...(dto.until !== undefined ? { until: dto.until } : {}),
+        ...given({ from: dto.from, until: dto.until }),
         personal: text(dto),
         ...when(dto),
       },
@@ -303,9 +285,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/referrals')
-  @HttpCode(200)
-  @GrantsAccess()
+  @CommandRoute(':caseId/referrals', { grantsAccess: true })
   refer(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: ReferCaseDto,
@@ -327,9 +307,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/referrals/:referralId/accept')
-  @HttpCode(200)
-  @GrantsAccess()
+  @CommandRoute(':caseId/referrals/:referralId/accept', { grantsAccess: true })
   acceptReferral(
     @Param('caseId', Uuid) caseId: string,
     @Param('referralId', Uuid) referralId: string,
@@ -339,8 +317,7 @@ export class CasesController {
     return this.run(caseId, { type: 'AcceptReferral', referralId, ...when(dto) }, ctx);
   }
 
-  @Post(':caseId/referrals/:referralId/decline')
-  @HttpCode(200)
+  @CommandRoute(':caseId/referrals/:referralId/decline')
   declineReferral(
     @Param('caseId', Uuid) caseId: string,
     @Param('referralId', Uuid) referralId: string,
@@ -354,8 +331,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/referrals/:referralId/complete')
-  @HttpCode(200)
+  @CommandRoute(':caseId/referrals/:referralId/complete')
   completeReferral(
     @Param('caseId', Uuid) caseId: string,
     @Param('referralId', Uuid) referralId: string,
@@ -365,8 +341,7 @@ export class CasesController {
     return this.run(caseId, { type: 'CompleteReferral', referralId, ...when(dto) }, ctx);
   }
 
-  @Post(':caseId/referrals/:referralId/revoke')
-  @HttpCode(200)
+  @CommandRoute(':caseId/referrals/:referralId/revoke')
   revokeReferral(
     @Param('caseId', Uuid) caseId: string,
     @Param('referralId', Uuid) referralId: string,
@@ -380,9 +355,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/legal-aid-access')
-  @HttpCode(200)
-  @GrantsAccess()
+  @CommandRoute(':caseId/legal-aid-access', { grantsAccess: true })
   grantLegalAidAccess(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: LegalAidAccessDto,
@@ -399,8 +372,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/legal-aid-access/revoke')
-  @HttpCode(200)
+  @CommandRoute(':caseId/legal-aid-access/revoke')
   revokeLegalAidAccess(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: LegalAidAccessDto,
@@ -417,9 +389,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/transfer')
-  @HttpCode(200)
-  @GrantsAccess()
+  @CommandRoute(':caseId/transfer', { grantsAccess: true })
   transfer(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: TransferCaseDto,
@@ -434,8 +404,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/best-interests-assessments')
-  @HttpCode(200)
+  @CommandRoute(':caseId/best-interests-assessments')
   recordBestInterests(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: RecordBestInterestsAssessmentDto,
@@ -458,8 +427,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/guardians')
-  @HttpCode(200)
+  @CommandRoute(':caseId/guardians')
   appointGuardian(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: AppointGuardianDto,
@@ -477,8 +445,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/law-enforcement-cooperation')
-  @HttpCode(200)
+  @CommandRoute(':caseId/law-enforcement-cooperation')
   recordCooperation(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: RecordLawEnforcementCooperationDto,
@@ -491,8 +458,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/remedies')
-  @HttpCode(200)
+  @CommandRoute(':caseId/remedies')
   seekRemedy(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: SeekRemedyDto,
@@ -514,8 +480,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/non-punishment-flags')
-  @HttpCode(200)
+  @CommandRoute(':caseId/non-punishment-flags')
   raiseFlag(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: FreeTextCommandDto,
@@ -530,8 +495,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/non-punishment-flags/:flagId/resolve')
-  @HttpCode(200)
+  @CommandRoute(':caseId/non-punishment-flags/:flagId/resolve')
   resolveFlag(
     @Param('caseId', Uuid) caseId: string,
     @Param('flagId', Uuid) flagId: string,
@@ -551,8 +515,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/closure/request')
-  @HttpCode(200)
+  @CommandRoute(':caseId/closure/request')
   requestClosure(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: RequestClosureDto,
@@ -565,8 +528,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/closure/approve')
-  @HttpCode(200)
+  @CommandRoute(':caseId/closure/approve')
   approveClosure(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: FreeTextCommandDto,
@@ -575,8 +537,7 @@ export class CasesController {
     return this.run(caseId, { type: 'ApproveClosure', personal: text(dto), ...when(dto) }, ctx);
   }
 
-  @Post(':caseId/reopen')
-  @HttpCode(200)
+  @CommandRoute(':caseId/reopen')
   reopen(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: FreeTextCommandDto,
@@ -585,8 +546,7 @@ export class CasesController {
     return this.run(caseId, { type: 'ReopenCase', personal: text(dto), ...when(dto) }, ctx);
   }
 
-  @Post(':caseId/caseworker')
-  @HttpCode(200)
+  @CommandRoute(':caseId/caseworker')
   assignCaseworker(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: AssignCaseworkerDto,
@@ -599,8 +559,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/notes')
-  @HttpCode(200)
+  @CommandRoute(':caseId/notes')
   addNote(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: AddNoteDto,
@@ -615,8 +574,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/corrections')
-  @HttpCode(200)
+  @CommandRoute(':caseId/corrections')
   correctFact(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: CorrectFactDto,
@@ -637,9 +595,7 @@ export class CasesController {
     );
   }
 
-  @Post(':caseId/erasure')
-  @HttpCode(200)
-  @ApiOperation({
+  @CommandRoute(':caseId/erasure', {
     summary: "Erase the person's personal data (crypto-shredding; a supervisor of the holder)",
   })
   erase(

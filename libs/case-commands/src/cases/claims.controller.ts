@@ -1,11 +1,17 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation } from '@nestjs/swagger';
+import { Body, Controller, Param } from '@nestjs/common';
 import type { ClaimAmounts } from '@remedy/case-domain';
-import { CaseCommandEndpoints, newIdFor, text, Uuid, when } from './command-endpoint';
+import {
+  CaseCommandController,
+  CaseCommandEndpoints,
+  CommandRoute,
+  given,
+  newIdFor,
+  text,
+  Uuid,
+  when,
+} from './command-endpoint';
 import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CaseCommandResult, CommandContext } from '../pipeline/context';
-import { ExecuteCaseCommand, type GenericCaseCommandInput } from './case.commands';
+import type { CommandContext } from '../pipeline/context';
 import {
   AppealClaimDto,
   ClaimLegalRepresentativeDto,
@@ -22,9 +28,6 @@ import {
 /** Only the heads given (a validated DTO instance may carry undeclared heads as undefined). */
 const amounts = (dto: ClaimAmountsDto): ClaimAmounts =>
   Object.fromEntries(Object.entries(dto).filter(([, amount]) => amount !== undefined));
-/** Optional fields, present only when given. */
-const given = <T extends object>(fields: T): Partial<T> =>
-  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
  * Compensation claims (rule 5) as `POST /cases/:caseId/claims` and
@@ -40,21 +43,8 @@ const given = <T extends object>(fields: T): Partial<T> =>
     'Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH',
 })
 @Controller('cases/:caseId/claims')
-export class ClaimsController {
-  constructor(private readonly bus: CommandBus) {}
-
-  private run(
-    caseId: string,
-    input: GenericCaseCommandInput,
-    ctx: CommandContext,
-    created: Record<string, string> = {},
-  ): Promise<CaseCommandResult> {
-    return this.bus.execute(new ExecuteCaseCommand(caseId, input, ctx, created));
-  }
-
-  @Post()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'File a compensation claim (answers its claimId)' })
+export class ClaimsController extends CaseCommandController {
+  @CommandRoute('/', { summary: 'File a compensation claim (answers its claimId)' })
   file(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: FileClaimDto,
@@ -84,9 +74,9 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/legal-representative')
-  @HttpCode(200)
-  @ApiOperation({ summary: "Record the claimant's legal representative on a claim" })
+  @CommandRoute(':claimId/legal-representative', {
+    summary: "Record the claimant's legal representative on a claim",
+  })
   recordLegalRepresentative(
     @Param('caseId', Uuid) caseId: string,
     @Param('claimId', Uuid) claimId: string,
@@ -105,9 +95,7 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/hearings')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Schedule a hearing (answers its hearingId)' })
+  @CommandRoute(':claimId/hearings', { summary: 'Schedule a hearing (answers its hearingId)' })
   scheduleHearing(
     @Param('caseId', Uuid) caseId: string,
     @Param('claimId', Uuid) claimId: string,
@@ -130,9 +118,9 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/decision')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Record a decision (first instance, or on appeal when appealed)' })
+  @CommandRoute(':claimId/decision', {
+    summary: 'Record a decision (first instance, or on appeal when appealed)',
+  })
   decide(
     @Param('caseId', Uuid) caseId: string,
     @Param('claimId', Uuid) claimId: string,
@@ -155,9 +143,7 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/appeal')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Record an appeal against the standing decision' })
+  @CommandRoute(':claimId/appeal', { summary: 'Record an appeal against the standing decision' })
   appeal(
     @Param('caseId', Uuid) caseId: string,
     @Param('claimId', Uuid) claimId: string,
@@ -178,9 +164,7 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/final')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Record that the standing decision became final' })
+  @CommandRoute(':claimId/final', { summary: 'Record that the standing decision became final' })
   markFinal(
     @Param('caseId', Uuid) caseId: string,
     @Param('claimId', Uuid) claimId: string,
@@ -194,9 +178,7 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/payments')
-  @HttpCode(200)
-  @ApiOperation({
+  @CommandRoute(':claimId/payments', {
     summary:
       'Record a payment received (answers its paymentId); in another currency with the rate and the converted amount',
   })
@@ -229,9 +211,9 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/enforcement')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Record that enforcement of a final award started' })
+  @CommandRoute(':claimId/enforcement', {
+    summary: 'Record that enforcement of a final award started',
+  })
   startEnforcement(
     @Param('caseId', Uuid) caseId: string,
     @Param('claimId', Uuid) claimId: string,
@@ -251,9 +233,7 @@ export class ClaimsController {
     );
   }
 
-  @Post(':claimId/closure')
-  @HttpCode(200)
-  @ApiOperation({
+  @CommandRoute(':claimId/closure', {
     summary: 'Close a claim: fully_paid, partly_paid_abandoned, unenforceable, rejected, withdrawn',
   })
   close(

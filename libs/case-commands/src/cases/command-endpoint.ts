@@ -1,5 +1,12 @@
-import { applyDecorators, ParseUUIDPipe, UseInterceptors } from '@nestjs/common';
-import { Policy } from '@remedy/access-policy';
+import {
+  applyDecorators,
+  HttpCode,
+  Injectable,
+  ParseUUIDPipe,
+  Post,
+  UseInterceptors,
+} from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -8,13 +15,17 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiPreconditionFailedResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { Policy } from '@remedy/access-policy';
+import { GrantsAccess } from '@remedy/http';
 import { CommandInterceptor } from '../idempotency/command.interceptor';
-import type { CommandContext } from '../pipeline/context';
+import type { CaseCommandResult, CommandContext } from '../pipeline/context';
 import { scopedId } from '../pipeline/ids';
+import { ExecuteCaseCommand, type GenericCaseCommandInput } from './case.commands';
 import { CaseCommandResponseDto } from './dto/case-command-response.dto';
 import type { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 
@@ -34,6 +45,42 @@ export const newIdFor = (ctx: CommandContext, purpose: string): string =>
 /** When it happened in the world, when the caller says so. */
 export const when = (dto: CommandDto) =>
   dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
+
+/** Optional fields, present only when given. */
+export const given = <T extends object>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * A command to an existing case: `POST <path>` answering 200; `grantsAccess` when the command
+ * can grant another organisation access (answered once the grant is readable: `@GrantsAccess`),
+ * `summary` for the OpenAPI operation.
+ */
+export const CommandRoute = (
+  path: string,
+  options: { readonly grantsAccess?: boolean; readonly summary?: string } = {},
+) =>
+  applyDecorators(
+    Post(path),
+    HttpCode(200),
+    ...(options.grantsAccess ? [GrantsAccess()] : []),
+    ...(options.summary !== undefined ? [ApiOperation({ summary: options.summary })] : []),
+  );
+
+/** A controller of case commands: runs a command on an existing case through the pipeline. */
+@Injectable()
+export abstract class CaseCommandController {
+  constructor(protected readonly bus: CommandBus) {}
+
+  /** `created`: the ids the application generated for the command (answered to the client). */
+  protected run(
+    caseId: string,
+    input: GenericCaseCommandInput,
+    ctx: CommandContext,
+    created: Record<string, string> = {},
+  ): Promise<CaseCommandResult> {
+    return this.bus.execute(new ExecuteCaseCommand(caseId, input, ctx, created));
+  }
+}
 
 /**
  * The class decorators of a case-command controller: its OpenAPI tag, bearer auth, the

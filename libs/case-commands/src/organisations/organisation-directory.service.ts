@@ -90,21 +90,10 @@ export class OrganisationDirectory {
         );
       }
     }
-    const now = this.clock().toISOString();
     const event: OrganisationRegistered = {
       type: 'OrganisationRegistered',
       schemaVersion: 1,
-      data: {
-        organisationId,
-        name: input.name,
-        type: input.type,
-        services: [...new Set(input.services)],
-        country: input.country,
-        code: input.code,
-        occurredAt: now,
-        recordedAt: now,
-        actorId: ctx.actor.userId,
-      },
+      data: { ...this.profileData(organisationId, input, ctx), code: input.code },
     };
     return this.append(organisationId, event, 'no_stream', ctx);
   }
@@ -121,22 +110,27 @@ export class OrganisationDirectory {
         `If-Match does not match the organisation's current revision ${existing.revision}`,
       );
     }
-    const now = this.clock().toISOString();
     const event: OrganisationUpdated = {
       type: 'OrganisationUpdated',
       schemaVersion: 1,
-      data: {
-        organisationId,
-        name: input.name,
-        type: input.type,
-        services: [...new Set(input.services)],
-        country: input.country,
-        occurredAt: now,
-        recordedAt: now,
-        actorId: ctx.actor.userId,
-      },
+      data: this.profileData(organisationId, input, ctx),
     };
     return this.append(organisationId, event, BigInt(existing.revision), ctx);
+  }
+
+  /** What registration and updates record: the profile (services once each), when and by whom. */
+  private profileData(organisationId: string, input: OrganisationProfile, ctx: CommandContext) {
+    const now = this.clock().toISOString();
+    return {
+      organisationId,
+      name: input.name,
+      type: input.type,
+      services: [...new Set(input.services)],
+      country: input.country,
+      occurredAt: now,
+      recordedAt: now,
+      actorId: ctx.actor.userId,
+    };
   }
 
   async list(filter: { service?: string; country?: string }): Promise<DirectoryEntry[]> {

@@ -18,6 +18,7 @@ import {
   type OrganisationType,
 } from '@remedy/case-domain';
 
+import type { OrganisationProfile } from './organisation.events';
 export class OrganisationProfileDto {
   @ApiProperty({ maxLength: 200 })
   @IsString()
@@ -52,6 +53,19 @@ export class RegisterOrganisationDto extends OrganisationProfileDto {
   @Matches(/^[A-Z][A-Z0-9]{1,9}$/)
   code!: string;
 }
+
+/** The profile a validated DTO states, as the plain input of a command. */
+export const profileOf = (dto: OrganisationProfileDto): OrganisationProfile => ({
+  name: dto.name,
+  type: dto.type,
+  services: [...dto.services],
+  country: dto.country,
+});
+
+/** The registration a validated DTO states, as the plain input of a command. */
+export const registrationOf = (
+  dto: RegisterOrganisationDto,
+): OrganisationProfile & { readonly code: string } => ({ ...profileOf(dto), code: dto.code });
 
 export class ListOrganisationsQuery {
   @ApiPropertyOptional({ enum: ASSISTANCE_TYPES })

@@ -29,7 +29,9 @@ import { RegisterOrganisationCommand, UpdateOrganisationCommand } from './organi
 import {
   ListOrganisationsQuery,
   OrganisationProfileDto,
+  profileOf,
   RegisterOrganisationDto,
+  registrationOf,
 } from './organisation.dto';
 
 const Uuid = new ParseUUIDPipe();
@@ -60,18 +62,7 @@ export class OrganisationsController {
     @CommandCtx() ctx: CommandContext,
   ): Promise<OrganisationCommandResult> {
     requireAdmin(ctx, 'create');
-    return this.bus.execute(
-      new RegisterOrganisationCommand(
-        {
-          name: dto.name,
-          type: dto.type,
-          services: [...dto.services],
-          country: dto.country,
-          code: dto.code,
-        },
-        ctx,
-      ),
-    );
+    return this.bus.execute(new RegisterOrganisationCommand(registrationOf(dto), ctx));
   }
 
   @Put(':organisationId')
@@ -85,13 +76,7 @@ export class OrganisationsController {
     @CommandCtx() ctx: CommandContext,
   ): Promise<OrganisationCommandResult> {
     requireAdmin(ctx, 'update');
-    return this.bus.execute(
-      new UpdateOrganisationCommand(
-        organisationId,
-        { name: dto.name, type: dto.type, services: [...dto.services], country: dto.country },
-        ctx,
-      ),
-    );
+    return this.bus.execute(new UpdateOrganisationCommand(organisationId, profileOf(dto), ctx));
   }
 
   @Get()

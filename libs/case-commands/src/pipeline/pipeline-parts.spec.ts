@@ -83,17 +83,19 @@ describe('isReachableBy', () => {
 
   it('reaches the holder, a live referral receiver and a legal-aid organisation; no one else, nothing before opening', () => {
     expect(isReachableBy(initialState, 'holder')).toBe(false);
+    const referral = meta('CaseReferred', {
+      referralId: 'r',
+      toOrganisationId: 'receiver',
+      service: 'Accommodation',
+      personal: { erased: true },
+    });
+    const grant = meta('LegalAidAccessGranted', { legalAidOrganisationId: 'lawyers' });
     const referred = fold(
       opened,
       meta('ConsentGiven', { purpose: 'referral', receivingOrganisationId: 'receiver' }),
       meta('ConsentGiven', { purpose: 'legal_aid_access', receivingOrganisationId: 'lawyers' }),
-      meta('CaseReferred', {
-        referralId: 'r',
-        toOrganisationId: 'receiver',
-        service: 'Accommodation',
-        personal: { erased: true },
-      }),
-      meta('LegalAidAccessGranted', { legalAidOrganisationId: 'lawyers' }),
+      referral,
+      grant,
     );
     expect(isReachableBy(referred, 'holder')).toBe(true);
     expect(isReachableBy(referred, 'HOLDER')).toBe(true);
@@ -106,16 +108,7 @@ describe('isReachableBy', () => {
     );
     expect(isReachableBy(declined, 'receiver')).toBe(false);
     // Without the person's consent naming it (rule 2), neither a referral nor a grant reaches.
-    const unconsented = fold(
-      opened,
-      meta('CaseReferred', {
-        referralId: 'r',
-        toOrganisationId: 'receiver',
-        service: 'Accommodation',
-        personal: { erased: true },
-      }),
-      meta('LegalAidAccessGranted', { legalAidOrganisationId: 'lawyers' }),
-    );
+    const unconsented = fold(opened, referral, grant);
     expect(isReachableBy(unconsented, 'receiver')).toBe(false);
     expect(isReachableBy(unconsented, 'lawyers')).toBe(false);
   });

@@ -8,6 +8,7 @@ import {
   type PublishedTable,
   type TableSpec,
 } from '../index';
+import { attackerOptimum, type Highs } from './attacker-lp';
 
 /**
  * Several releases of one period with data added between them (issue 12): different modes,
@@ -59,7 +60,7 @@ interface Published {
   readonly tables: readonly PublishedTable[];
 }
 
-let highs: Awaited<ReturnType<typeof highsLoader>>;
+let highs: Highs;
 beforeAll(async () => {
   highs = await highsLoader();
 });
@@ -93,20 +94,14 @@ function attackerInterval(
       }
   for (let s = 1; s < states; s++)
     joint.forEach((_, j) => rows.push(`${v(s, j)} - ${v(s - 1, j)} >= 0`));
-  const run = (direction: 'Minimize' | 'Maximize') => {
-    const lp = [
+  const run = (direction: 'Minimize' | 'Maximize') =>
+    attackerOptimum(
+      highs,
       direction,
-      ` obj: ${sumOf(target.state, target.spec, target.at)}`,
-      'Subject To',
-      ...rows.map((row, i) => ` r${i}: ${row}`),
-      'End',
-      '',
-    ].join('\n');
-    const solution = highs.solve(lp, {});
-    if (solution.Status === 'Unbounded') return Infinity;
-    if (solution.Status !== 'Optimal') throw new Error(`attacker LP: ${solution.Status}`);
-    return solution.ObjectiveValue;
-  };
+      sumOf(target.state, target.spec, target.at),
+      rows,
+      'attacker',
+    );
   return run('Maximize') - run('Minimize');
 }
 

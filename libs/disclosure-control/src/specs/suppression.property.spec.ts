@@ -8,6 +8,7 @@ import {
   type Dimension,
   type PublishedTable,
 } from '..';
+import { attackerOptimum, type Highs } from './attacker-lp';
 
 /**
  * Random releases drawn from random microdata: a joint table of one population over up to four
@@ -102,7 +103,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
     return { joint, tables, k, zeros, roundingBase, previous };
   });
 
-let highs: Awaited<ReturnType<typeof highsLoader>>;
+let highs: Highs;
 beforeAll(async () => {
   highs = await highsLoader();
 });
@@ -138,20 +139,8 @@ function intruderInterval(
           `${sum} <= ${cell.value + slack}`,
         );
     }
-  const run = (direction: 'Minimize' | 'Maximize'): number => {
-    const lp = [
-      direction,
-      ` obj: ${sumOf(target.table, target.at)}`,
-      'Subject To',
-      ...rows.map((row, i) => ` r${i}: ${row}`),
-      'End',
-      '',
-    ].join('\n');
-    const solution = highs.solve(lp, {});
-    if (solution.Status === 'Unbounded') return Infinity;
-    if (solution.Status !== 'Optimal') throw new Error(`intruder LP: ${solution.Status}`);
-    return solution.ObjectiveValue;
-  };
+  const run = (direction: 'Minimize' | 'Maximize') =>
+    attackerOptimum(highs, direction, sumOf(target.table, target.at), rows, 'intruder');
   return { min: run('Minimize'), max: run('Maximize') };
 }
 

@@ -70,8 +70,28 @@ import {
   Nested,
   RequiredTextDto,
 } from './common.dto';
+import { stacked } from '@remedy/http';
 
 const MAX_CODES = 50;
+
+/** A list of codes of one code list (at most MAX_CODES; the OpenAPI enum is the code list). */
+const CodeList = (codes: readonly string[]) =>
+  stacked(
+    ApiProperty({ enum: codes, isArray: true }),
+    IsArray(),
+    ArrayMaxSize(MAX_CODES),
+    IsIn(codes, { each: true }),
+  );
+
+/** An optional year of the exploitation (as the person remembers it). */
+const OptionalYear = () =>
+  stacked(
+    ApiPropertyOptional({ minimum: 1900, maximum: 9999 }),
+    IsOptional(),
+    IsInt(),
+    Min(1900),
+    Max(9999),
+  );
 
 // ---------- opening ----------
 
@@ -226,54 +246,28 @@ export class RecordVictimStatusDto extends CommandDto {
   @IsCalendarDate()
   decidedOn!: string;
 
-  @ApiProperty({ enum: FORMS_OF_EXPLOITATION, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(FORMS_OF_EXPLOITATION, { each: true })
+  @CodeList(FORMS_OF_EXPLOITATION)
   formsOfExploitation!: FormOfExploitation[];
 
-  @ApiProperty({ enum: SECTORS, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(SECTORS, { each: true })
+  @CodeList(SECTORS)
   sectors!: Sector[];
 
-  @ApiProperty({ enum: COUNTRY_CODES, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(COUNTRY_CODES, { each: true })
+  @CodeList(COUNTRY_CODES)
   countriesOfRecruitment!: CountryCode[];
 
-  @ApiProperty({ enum: COUNTRY_CODES, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(COUNTRY_CODES, { each: true })
+  @CodeList(COUNTRY_CODES)
   countriesOfTransit!: CountryCode[];
 
-  @ApiProperty({ enum: COUNTRY_CODES, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(COUNTRY_CODES, { each: true })
+  @CodeList(COUNTRY_CODES)
   countriesOfExploitation!: CountryCode[];
 
-  @ApiProperty({ enum: MEANS_OF_CONTROL, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(MEANS_OF_CONTROL, { each: true })
+  @CodeList(MEANS_OF_CONTROL)
   meansOfControl!: MeansOfControl[];
 
-  @ApiPropertyOptional({ minimum: 1900, maximum: 9999 })
-  @IsOptional()
-  @IsInt()
-  @Min(1900)
-  @Max(9999)
+  @OptionalYear()
   exploitationFromYear?: number;
 
-  @ApiPropertyOptional({ minimum: 1900, maximum: 9999 })
-  @IsOptional()
-  @IsInt()
-  @Min(1900)
-  @Max(9999)
+  @OptionalYear()
   exploitationToYear?: number;
 
   @ApiPropertyOptional({ type: () => VictimStatusPersonalDto })
@@ -398,18 +392,12 @@ export class GiveConsentDto extends WithdrawConsentDto {
 // ---------- support ----------
 
 export class AssessNeedsDto extends FreeTextCommandDto {
-  @ApiProperty({ enum: ASSISTANCE_TYPES, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(ASSISTANCE_TYPES, { each: true })
+  @CodeList(ASSISTANCE_TYPES)
   needs!: AssistanceType[];
 }
 
 export class RecordSupportPlanDto extends FreeTextCommandDto {
-  @ApiProperty({ enum: ASSISTANCE_TYPES, isArray: true })
-  @IsArray()
-  @ArrayMaxSize(MAX_CODES)
-  @IsIn(ASSISTANCE_TYPES, { each: true })
+  @CodeList(ASSISTANCE_TYPES)
   plannedAssistance!: AssistanceType[];
 
   @ApiPropertyOptional()
