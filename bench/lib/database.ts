@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '@remedy/database';
-import { startEmbeddedDatabase } from '../../apps/supervisor/src/embedded-database';
+import { startEmbeddedDatabase } from '@remedy/embedded-database';
 
 export const LOCAL_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { isAlive, waitUntilDead } from '../../apps/supervisor/src/processes';
+import { isAlive, waitUntilDead } from '@remedy/embedded-database';
 
 export const ROOT = resolve(__dirname, '../..');
 export const SUPERVISOR = join(ROOT, 'dist/apps/supervisor/src/main.js');

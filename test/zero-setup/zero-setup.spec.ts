@@ -1,4 +1,4 @@
-import { freePort } from '../../apps/supervisor/src/processes';
+import { freePort } from '@remedy/embedded-database';
 import {
   buildSupervisor,
   childPids,

@@ -1,17 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ReminderSource } from '@remedy/case-reminders';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
+import { runMigrations } from '@remedy/database';
+import {
+  DATA_DIR_WAIT_MS,
+  DataDirBusyError,
+  useEmbeddedDatabase,
+  type EmbeddedDatabaseUse,
+} from '@remedy/embedded-database';
 import { claimDeadlineReminders } from '@remedy/legal-aid';
 import type { ProjectionDefinition } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 
 /**
  * What commands share: the configuration (read from the environment once, lazily, so that
- * `--help` works without any) and where output goes (stdout; tests capture it).
+ * `--help` works without any), the database, and where output goes (stdout; tests capture it).
  */
 @Injectable()
-export class CliContext {
+export class CliContext implements OnApplicationShutdown {
   private config: RemedyConfig | undefined;
+  private embedded: Promise<EmbeddedDatabaseUse> | undefined;
   /** Replaceable sink for a command's result lines. */
   out: (line: string) => void = (line) => {
     process.stdout.write(`${line}\n`);
@@ -28,16 +36,58 @@ export class CliContext {
    * worker.module.ts, keep in step), so `reminders reconcile` neither misses nor removes their jobs.
    */
   reminderSources: readonly ReminderSource[] = [claimDeadlineReminders()];
+  /** How long to wait for another CLI command holding the data folder (or npm start starting). */
+  embeddedWaitMs = DATA_DIR_WAIT_MS;
 
   settings(): RemedyConfig {
     this.config ??= loadConfig(this.env, { requireDatabase: false });
     return this.config;
   }
 
-  databaseUrl(): string {
-    const url = this.settings().databaseUrl;
-    if (!url) throw new CliUsageError('DATABASE_URL is required for this command');
+  /**
+   * DATABASE_URL, or with none the embedded PostgreSQL of REMEDY_DATA_DIR: the one `npm start`
+   * runs, or (nothing running) one started for this command, migrated, and stopped when the
+   * command ends (onApplicationShutdown). What it did goes to stderr. Afterwards settings()
+   * carries that URL too (the event store and the standalone services read it there).
+   */
+  async databaseUrl(): Promise<string> {
+    const settings = this.settings();
+    if (settings.databaseUrl) return settings.databaseUrl;
+    this.embedded ??= this.openEmbedded(settings.dataDir);
+    const { url } = await this.embedded;
+    this.config = { ...settings, databaseUrl: url };
     return url;
+  }
+
+  private async openEmbedded(dataDir: string): Promise<EmbeddedDatabaseUse> {
+    let use: EmbeddedDatabaseUse;
+    try {
+      use = await useEmbeddedDatabase(dataDir, this.info, this.embeddedWaitMs);
+    } catch (e) {
+      if (e instanceof DataDirBusyError) throw new CliUsageError(e.message);
+      throw e;
+    }
+    if (use.how === 'started') {
+      try {
+        const { applied } = await runMigrations(use.url);
+        if (applied.length) this.info(`migrations applied: ${applied.join(', ')}`);
+      } catch (e) {
+        await use.release();
+        throw e;
+      }
+    }
+    return use;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const embedded = this.embedded;
+    this.embedded = undefined;
+    if (!embedded) return;
+    const use = await embedded.catch(() => undefined);
+    if (use?.how === 'started') {
+      await use.release();
+      this.info('stopped the embedded PostgreSQL');
+    }
   }
 }
 

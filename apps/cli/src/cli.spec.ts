@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandFactory, CommandRunnerService } from 'nest-commander';
@@ -335,11 +336,28 @@ describe('admin CLI', () => {
       }
     });
 
-    it('refuses database commands without DATABASE_URL', async () => {
-      const run = await runCli(['migrate'], { REMEDY_DATA_DIR: dataDir });
-      expect(run.errors.map((e) => e.message)).toEqual([
-        'DATABASE_URL is required for this command',
-      ]);
+    it('given no DATABASE_URL and another CLI command holding the data folder, when a database command runs, then it waits, then refuses naming the holder', async () => {
+      // (test/zero-setup/cli-zero-setup.spec.ts runs the CLI on the embedded database itself.)
+      const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {
+        stdio: 'ignore',
+      });
+      try {
+        await new Promise((r) => holder.once('spawn', r));
+        await writeFile(join(dataDir, 'data-dir.lock'), `${holder.pid}\ncli\n`);
+        const run = await runCli(['migrate'], { REMEDY_DATA_DIR: dataDir }, undefined, (cli) => {
+          cli.embeddedWaitMs = 300;
+        });
+        expect(run.info).toEqual([
+          `a CLI command (pid ${holder.pid}) is using the embedded PostgreSQL of REMEDY_DATA_DIR=${dataDir}: waiting up to 0.3 s for it to finish`,
+        ]);
+        expect(run.errors.map((e) => e.message)).toEqual([
+          `a CLI command (pid ${holder.pid}) is using the embedded PostgreSQL of REMEDY_DATA_DIR=${dataDir}, still after 0.3 s: try again when it has finished`,
+        ]);
+        expect(run.out).toEqual([]);
+      } finally {
+        holder.kill();
+        await rm(join(dataDir, 'data-dir.lock'), { force: true });
+      }
     });
   });
   describe('organisation directory, users and reminders', () => {

@@ -3,7 +3,10 @@
  *
  * DATABASE_URL set   → migrate once, then run the API and the worker as child processes.
  * DATABASE_URL unset → zero-setup: own an embedded PostgreSQL in REMEDY_DATA_DIR/postgres,
- *                      create the `remedy` database, migrate, then run the API and the worker.
+ *                      create the `remedy` database, migrate, record where it listens
+ *                      (`postgres.json`, for the CLI), then run the API and the worker. While a
+ *                      CLI command holds the data folder (it started the database for itself),
+ *                      wait up to 60 s for it, then refuse.
  *
  * If a child dies, the supervisor says so and stops everything with a non-zero exit (no restart
  * loop). SIGINT/SIGTERM (Ctrl-C) are forwarded to the children; PostgreSQL stops last.
@@ -13,8 +16,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig, logDeployment, RemedyConfig } from '@remedy/config';
 import { runMigrations } from '@remedy/database';
-import { lockDataDir } from './data-dir-lock';
-import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
+import {
+  clearRunning,
+  DATA_DIR_WAIT_MS,
+  DataDirBusyError,
+  lockDataDirWaiting,
+  recordRunning,
+  startEmbeddedDatabase,
+  type EmbeddedDatabase,
+} from '@remedy/embedded-database';
 
 const log = (line: string) => process.stdout.write(`[supervisor] ${line}\n`);
 const CHILD_STOP_TIMEOUT_MS = 20_000;
@@ -142,7 +152,13 @@ async function main(): Promise<number> {
   try {
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      lock = lockDataDir(config.dataDir);
+      try {
+        lock = await lockDataDirWaiting(config.dataDir, 'npm start', log, DATA_DIR_WAIT_MS);
+      } catch (e) {
+        if (!(e instanceof DataDirBusyError)) throw e;
+        log(e.message);
+        return 1;
+      }
       const started = Date.now();
       db = await startEmbeddedDatabase(config.dataDir, log);
       databaseUrl = db.url;
@@ -161,6 +177,7 @@ async function main(): Promise<number> {
         : 'schema up to date',
     );
     if (stopSignal) return 0;
+    if (db) recordRunning(config.dataDir, db);
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -189,6 +206,7 @@ async function main(): Promise<number> {
     return exitCode;
   } finally {
     if (db) {
+      clearRunning(config.dataDir);
       await db.stop().then(
         () => log('embedded PostgreSQL stopped'),
         (e: Error) => log(`stopping the embedded PostgreSQL failed: ${e.message}`),

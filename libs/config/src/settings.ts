@@ -123,7 +123,7 @@ export const SETTINGS = {
     schema: optional(urlWithProtocols('postgres:', 'postgresql:')),
     describe: 'a postgres:// URL',
     secret: true,
-    doc: 'PostgreSQL for everything (read models, queues on the PostgreSQL backend, events unless EventStoreDB). Required for api/worker/cli; when unset, `npm start` runs an embedded PostgreSQL.',
+    doc: 'PostgreSQL for everything (read models, queues on the PostgreSQL backend, events unless EventStoreDB). Required for api/worker; when unset, `npm start` runs an embedded PostgreSQL (REMEDY_DATA_DIR) and the CLI uses it (or starts it for the command when nothing runs).',
   },
   REDIS_URL: {
     schema: optional(urlWithProtocols('redis:', 'rediss:')),

@@ -32,7 +32,7 @@ export class CasesReconcileAdultDatesCommand extends CommandRunner {
   }
 
   async run(_args: string[], options: { all?: boolean; batchSize?: number } = {}): Promise<void> {
-    this.cli.databaseUrl();
+    await this.cli.databaseUrl();
     const { reconciler, close } = await openStandaloneAdultDates(this.cli.settings(), this.cli.env);
     try {
       const r = await reconciler.reconcile({

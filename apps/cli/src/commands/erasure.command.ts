@@ -17,7 +17,7 @@ export class ErasureReapplyCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    this.cli.databaseUrl();
+    await this.cli.databaseUrl();
     const config = this.cli.settings();
     const { eraser, close } = await openStandaloneEraser(
       config,

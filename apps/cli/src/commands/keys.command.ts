@@ -12,7 +12,7 @@ async function withCipher<T>(
     dataDir: cli.settings().dataDir,
     ...(masterKey ? { masterKey } : {}),
   });
-  const pool = new Pool({ connectionString: cli.databaseUrl(), max: 2 });
+  const pool = new Pool({ connectionString: await cli.databaseUrl(), max: 2 });
   try {
     return await work(new CaseCipher({ pool, kms }), kms);
   } finally {

@@ -12,7 +12,7 @@ export class MigrateCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
-    const { applied } = await runMigrations(this.cli.databaseUrl());
+    const { applied } = await runMigrations(await this.cli.databaseUrl());
     if (applied.length === 0) this.cli.out('Database schema is up to date');
     for (const name of applied) this.cli.out(`applied ${name}`);
   }

@@ -72,7 +72,7 @@ async function withDirectory<T>(
   cli: CliContext,
   work: (directory: OrganisationDirectory, store: EventStore) => Promise<T>,
 ): Promise<T> {
-  const pool = new Pool({ connectionString: cli.databaseUrl(), max: 2 });
+  const pool = new Pool({ connectionString: await cli.databaseUrl(), max: 2 });
   const store = createEventStore(cli.settings());
   try {
     return await work(new OrganisationDirectory(store, pool, () => new Date()), store);

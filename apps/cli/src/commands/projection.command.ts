@@ -16,7 +16,7 @@ async function withDataSource<T>(
 ): Promise<T> {
   const ds = new DataSource({
     type: 'postgres',
-    url: cli.databaseUrl(),
+    url: await cli.databaseUrl(),
     entities: projectionEntities(cli.projections) as EntitySchema[],
     synchronize: false,
     migrationsRun: false,
@@ -100,6 +100,7 @@ export class ProjectionRebuildCommand extends CommandRunner {
           : `Unknown projection "${name}" (registered: ${known})`,
       );
     }
+    await this.cli.databaseUrl(); // settings() carries it from here (the embedded one when unset)
     const eventStore = createEventStore(this.cli.settings());
     try {
       await withDataSource(this.cli, async (dataSource) => {

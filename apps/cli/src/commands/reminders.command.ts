@@ -23,8 +23,8 @@ export class RemindersReconcileCommand extends CommandRunner {
   }
 
   async run(): Promise<void> {
+    const databaseUrl = await this.cli.databaseUrl();
     const config = this.cli.settings();
-    const databaseUrl = this.cli.databaseUrl();
     const kit = createQueueKit(
       queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: databaseUrl }),
     );

@@ -54,9 +54,9 @@ export class UsersTokenCommand extends CommandRunner {
 
   async run(_args: string[], options: TokenMintOptions = {}): Promise<void> {
     if (!options.org || !options.roles) throw new CliUsageError('--org and --roles are required');
-    const settings = this.cli.settings();
-    if (!settings.eventStoreConnectionString) this.cli.databaseUrl(); // the events are in PostgreSQL
-    const store = createEventStore(settings);
+    // The events are in PostgreSQL unless EventStoreDB: then settings() carries its URL.
+    if (!this.cli.settings().eventStoreConnectionString) await this.cli.databaseUrl();
+    const store = createEventStore(this.cli.settings());
     try {
       const organisation = foldOrganisation(
         await store.readStream(organisationStreamId(options.org)),

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lockDataDir } from './data-dir-lock';
+import { lockDataDirWaiting } from './shared-use';
 import { freePort, isAlive, isPortFree, isPostmasterOf, waitUntilDead } from './processes';
 
 const dirs: string[] = [];
@@ -89,24 +90,38 @@ describe('ports', () => {
 });
 
 describe('lockDataDir', () => {
-  it('given a supervisor.pid of a live node process, when locking, then it refuses naming that pid', async () => {
+  it('given a data-dir.lock of a live node process, when locking, then it refuses naming that pid', async () => {
     const dir = tempDir();
     const other = sleeper('node', dir, process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     await new Promise((r) => other.once('spawn', r));
-    writeFileSync(join(dir, 'supervisor.pid'), `${other.pid}\n`);
+    writeFileSync(join(dir, 'data-dir.lock'), `${other.pid}\n`);
     expect(() => lockDataDir(dir)).toThrow(
       `another supervisor (pid ${other.pid}) is running with REMEDY_DATA_DIR=${dir}`,
     );
   });
 
-  it('given a supervisor.pid left by a dead supervisor, when locking, then the stale lock is taken over and released', async () => {
+  it('given a data-dir.lock left by a dead supervisor, when locking, then the stale lock is taken over and released', async () => {
     const dir = tempDir();
     const dead = spawn('true');
     await new Promise((r) => dead.once('exit', r));
-    writeFileSync(join(dir, 'supervisor.pid'), `${dead.pid}\n`);
+    writeFileSync(join(dir, 'data-dir.lock'), `${dead.pid}\n`);
     const lock = lockDataDir(dir);
-    expect(readFileSync(join(dir, 'supervisor.pid'), 'utf8').trim()).toBe(String(process.pid));
+    expect(readFileSync(join(dir, 'data-dir.lock'), 'utf8')).toBe(`${process.pid}\nnpm start\n`);
     lock.release();
-    expect(() => readFileSync(join(dir, 'supervisor.pid'))).toThrow();
+    expect(() => readFileSync(join(dir, 'data-dir.lock'))).toThrow();
+  });
+
+  it('given a data-dir.lock of a live CLI command, when npm start locks waiting, then it says it waits and refuses after the wait naming the command', async () => {
+    const dir = tempDir();
+    const other = sleeper('node', dir, process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    await new Promise((r) => other.once('spawn', r));
+    writeFileSync(join(dir, 'data-dir.lock'), `${other.pid}\ncli\n`);
+    const lines: string[] = [];
+    await expect(lockDataDirWaiting(dir, 'npm start', (l) => lines.push(l), 300)).rejects.toThrow(
+      `a CLI command (pid ${other.pid}) is using the embedded PostgreSQL of REMEDY_DATA_DIR=${dir}, still after 0.3 s: try again when it has finished`,
+    );
+    expect(lines).toEqual([
+      `a CLI command (pid ${other.pid}) is using the embedded PostgreSQL of REMEDY_DATA_DIR=${dir}: waiting up to 0.3 s for it to finish`,
+    ]);
   });
 });

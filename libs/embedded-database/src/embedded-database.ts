@@ -100,6 +100,11 @@ async function importEmbeddedPostgres() {
   return mod.default;
 }
 
+/** The URL of the embedded database listening on `port` (password from the data folder). */
+export function embeddedDatabaseUrl(dataDir: string, port: number): string {
+  return `postgres://postgres:${encodeURIComponent(password(embeddedPaths(dataDir)))}@127.0.0.1:${port}/${DATABASE_NAME}`;
+}
+
 function password(paths: ReturnType<typeof embeddedPaths>): string {
   mkdirSync(paths.keysDir, { recursive: true, mode: 0o700 });
   if (existsSync(paths.passwordFile)) return readFileSync(paths.passwordFile, 'utf8').trim();
@@ -271,7 +276,7 @@ export async function startEmbeddedDatabase(dataDir: string, log: Log): Promise<
 
   let stopped = false;
   return {
-    url: `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${port}/${DATABASE_NAME}`,
+    url: embeddedDatabaseUrl(dataDir, port),
     port,
     async stop() {
       if (stopped) return;
