@@ -110,6 +110,39 @@ describe('code lists over HTTP, in six languages', () => {
     expect((await get('/code-lists?colour=blue')).statusCode).toBe(400);
   });
 
+  it('is documented in OpenAPI: the language parameter and header, the answer schemas', async () => {
+    const doc = (await started.api.request(undefined, { method: 'GET', url: '/docs-json' })).json<{
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters: { name: string; in: string }[];
+            responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+          }
+        >
+      >;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    }>();
+    const all = doc.paths['/code-lists']!.get!;
+    const one = doc.paths['/code-lists/{name}']!.get!;
+    for (const op of [all, one])
+      expect(op.parameters.map((p) => `${p.in} ${p.name}`)).toEqual(
+        expect.arrayContaining(['query lang', 'header Accept-Language']),
+      );
+    expect(all.responses['200']!.content!['application/json']!.schema.$ref).toBe(
+      '#/components/schemas/CodeListsResponse',
+    );
+    expect(one.responses['200']!.content!['application/json']!.schema.$ref).toBe(
+      '#/components/schemas/CodeListResponse',
+    );
+    expect(Object.keys(doc.components.schemas.CodeListsResponse!.properties)).toEqual([
+      'language',
+      'review',
+      'lists',
+    ]);
+  });
+
   it('is open to every authenticated role and to no anonymous caller', async () => {
     for (const role of ['caseworker', 'supervisor', 'legal_aid', 'rapporteur', 'admin'] as const) {
       const as = await started.api.token([role]);
