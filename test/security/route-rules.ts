@@ -158,6 +158,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /legal-aid/portfolio': { org: CASE_ROLES },
   'GET /legal-aid/deadlines': { org: CASE_ROLES },
 
+  // The code lists and their labels: not personal, every authenticated role.
+  'GET /code-lists': { org: ALL_ROLES },
+  'GET /code-lists/:name': { org: ALL_ROLES },
+
   // Statistics: the catalogue and public key for everyone; releases for national rapporteurs.
   'GET /statistics/tables': { org: ALL_ROLES },
   'GET /statistics/public-key': { org: ALL_ROLES },

@@ -18,8 +18,9 @@ const PUBLIC = (url: string) =>
  * The real API composition (apps/api ApiModule): a national rapporteur reaches no route that
  * returns case-level data. Every route the app registers (read from Fastify) but the statistics
  * and the public ones is called with a rapporteur token of an organisation that HOLDS a case,
- * with that case's id in the path: each answer is 403 or 404, never a 2xx; the only exception is
- * GET /session, which answers the caller's own ids and roles.
+ * with that case's id in the path: each answer is 403 or 404, never a 2xx; the only exceptions are
+ * GET /session, which answers the caller's own ids and roles, and the code lists (labels, no case
+ * data).
  */
 describe('a national rapporteur reaches no case-level route of the real API', () => {
   let started: RealApiOnTestDatabase;
@@ -73,7 +74,7 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
           : { headers: { 'content-type': 'application/json' }, payload: {} }),
       });
       answers.push(`${route.method} ${route.url} ${res.statusCode}`);
-      if (route.method === 'GET' && route.url === '/session') {
+      if (route.method === 'GET' && (route.url === '/session' || route.url === '/code-lists')) {
         expect(res.statusCode).toBe(200);
         expect(res.body).not.toContain(caseId);
         continue;

@@ -7,6 +7,7 @@ import { AuthModule, CachingTokenVerifier, createTokenVerifier } from '@remedy/a
 import { AdultDatesAtStartUp, CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
+import { CODE_LIST_ROUTES, CodeListsModule } from '@remedy/code-lists';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
@@ -57,7 +58,14 @@ import { SessionController } from './session/session.controller';
     LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     // The access request export and the retention schedule setting.
     DataRightsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
-    StatisticsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+    StatisticsModule.forApi({
+      imports: [CaseCommandsModule],
+      cipherToken: CASE_CIPHER,
+      // A national rapporteur reads its own identity and the code lists' labels (no case data).
+      rapporteurAlsoMay: ['GET /session', ...CODE_LIST_ROUTES],
+    }),
+    // The code lists with their labels in the six UN languages.
+    CodeListsModule,
     QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE] }),
   ],
   controllers: [HealthController, SessionController],

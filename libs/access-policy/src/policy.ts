@@ -48,6 +48,7 @@ export type OrganisationSubject =
   | 'PersonSearch'
   | 'LegalAidPortfolio'
   | 'StatisticsCatalogue'
+  | 'CodeList'
   | 'StatisticsRelease'
   | 'HtcdsExport'
   | 'AuditTrail'
@@ -122,9 +123,10 @@ export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
   const worksOnCases = CASE_ROLES.some(has);
 
   // Everyone authenticated: their own identity, the statistics catalogue and the key that
-  // verifies releases (public facts, no case data).
+  // verifies releases (public facts, no case data), the code lists and their labels.
   can('read', 'Session');
   can('read', 'StatisticsCatalogue');
+  can('read', 'CodeList');
   // The organisation directory: the roles that work with organisations (a national rapporteur
   // receives aggregate statistics only).
   if (worksOnCases || has('admin')) can(['read', 'list'], 'Organisation');
