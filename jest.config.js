@@ -19,7 +19,8 @@ function esmPackages() {
   for (const entry of readdirSync(root)) {
     if (entry.startsWith('.')) continue;
     if (entry.startsWith('@')) {
-      for (const sub of readdirSync(join(root, entry))) if (isEsm(join(root, entry, sub))) names.push(`${entry}/${sub}`);
+      for (const sub of readdirSync(join(root, entry)))
+        if (isEsm(join(root, entry, sub))) names.push(`${entry}/${sub}`);
     } else if (isEsm(join(root, entry))) names.push(entry);
   }
   return names.map((n) => n.replace(/[.+]/g, '\\$&'));
@@ -41,7 +42,11 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
-  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/libs/**/*.spec.ts',
+    '<rootDir>/apps/**/*.spec.ts',
+    '<rootDir>/test/**/*.spec.ts',
+  ],
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${['@nestjs', ...esmPackages()].join('|')})/)`],
   moduleNameMapper: { '^@remedy/([^/]+)(.*)$': '<rootDir>/libs/$1/src$2' },

@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 
 const config = JSON.parse(readFileSync(new URL('../stryker.conf.json', import.meta.url), 'utf8'));
 const dryRunOnly = process.argv.includes('--dry-run');
-const results = await new Stryker({ configFile: 'stryker.conf.json', ...(dryRunOnly ? { dryRunOnly: true } : {}) }).runMutationTest();
+const results = await new Stryker({
+  configFile: 'stryker.conf.json',
+  ...(dryRunOnly ? { dryRunOnly: true } : {}),
+}).runMutationTest();
 
 const count = (...statuses) => results.filter((r) => statuses.includes(r.status)).length;
 const detected = count('Killed', 'Timeout');

@@ -1,4 +1,10 @@
-import { Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type Provider } from '@nestjs/common';
+import {
+  Module,
+  type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
+  type Provider,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CASE_REACH, type CaseReachResolver } from '@remedy/access-policy';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';

@@ -1,4 +1,13 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertCan, assertCanOnCase, mayEver, Policy } from '@remedy/access-policy';
@@ -10,7 +19,8 @@ import { CaseQueries, InvalidCursorError } from './queries';
 import { TIMELINE_PROJECTION } from './timeline.projection';
 import { CASE_QUERIES } from './tokens';
 
-const NO_CASE_CONTENT = 'Case content is for the case roles of the organisations that reach the case';
+const NO_CASE_CONTENT =
+  'Case content is for the case roles of the organisations that reach the case';
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function notFound(): never {
@@ -58,12 +68,20 @@ export class CasesController {
   private async checkRole(actor: Actor, caseId: string): Promise<void> {
     if (mayEver(actor, 'read', 'Case')) return;
     const id = checkedCaseId(caseId);
-    assertCanOnCase(actor, 'read', 'Case', await this.queries.reachOf(actor.organisationId, id), NO_CASE_CONTENT);
+    assertCanOnCase(
+      actor,
+      'read',
+      'Case',
+      await this.queries.reachOf(actor.organisationId, id),
+      NO_CASE_CONTENT,
+    );
   }
 
   @Get()
   @Policy('list', 'CaseList', { refusal: NO_CASE_CONTENT })
-  @ApiOperation({ summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)" })
+  @ApiOperation({
+    summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)",
+  })
   @ReadsProjections(CASES_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
     assertCan(actor, 'list', 'CaseList', NO_CASE_CONTENT);
@@ -72,7 +90,9 @@ export class CasesController {
 
   @Get(':caseId')
   @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
-  @ApiOperation({ summary: 'One case: readable facts and decrypted personal fields; ETag = stream revision' })
+  @ApiOperation({
+    summary: 'One case: readable facts and decrypted personal fields; ETag = stream revision',
+  })
   @ReadsProjections(CASES_PROJECTION)
   async detail(
     @CurrentActor() actor: Actor,
@@ -88,9 +108,16 @@ export class CasesController {
 
   @Get(':caseId/timeline')
   @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
-  @ApiOperation({ summary: 'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text' })
+  @ApiOperation({
+    summary:
+      'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text',
+  })
   @ReadsProjections(CASES_PROJECTION, TIMELINE_PROJECTION)
-  async timeline(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: TimelineQuery) {
+  async timeline(
+    @CurrentActor() actor: Actor,
+    @Param('caseId') caseId: string,
+    @Query() query: TimelineQuery,
+  ) {
     await this.checkRole(actor, caseId);
     const page = await this.queries.timeline(actor.organisationId, checkedCaseId(caseId), {
       afterRevision: query.afterRevision === undefined ? undefined : BigInt(query.afterRevision),
@@ -102,11 +129,21 @@ export class CasesController {
 
   @Get(':caseId/as-of')
   @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
-  @ApiOperation({ summary: 'The case as the system had recorded it at a past instant (folded from the stream)' })
+  @ApiOperation({
+    summary: 'The case as the system had recorded it at a past instant (folded from the stream)',
+  })
   @ReadsProjections(CASES_PROJECTION)
-  async asOf(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: AsOfQuery) {
+  async asOf(
+    @CurrentActor() actor: Actor,
+    @Param('caseId') caseId: string,
+    @Query() query: AsOfQuery,
+  ) {
     await this.checkRole(actor, caseId);
-    const view = await this.queries.asOf(actor.organisationId, checkedCaseId(caseId), new Date(query.recordedAt));
+    const view = await this.queries.asOf(
+      actor.organisationId,
+      checkedCaseId(caseId),
+      new Date(query.recordedAt),
+    );
     if (!view) notFound();
     return view;
   }

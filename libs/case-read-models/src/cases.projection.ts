@@ -74,8 +74,15 @@ export function foldCaseRow(
     }
     case 'VictimIdentified':
     case 'VictimStatusChanged': {
-      const { personal: _p, caseId: _c, organisationId: _o, actorId: _a, occurredAt: _oa, recordedAt: _ra, ...readable } =
-        event.data;
+      const {
+        personal: _p,
+        caseId: _c,
+        organisationId: _o,
+        actorId: _a,
+        occurredAt: _oa,
+        recordedAt: _ra,
+        ...readable
+      } = event.data;
       nextFacts = { ...nextFacts, identification: readable };
       if (event.type === 'VictimIdentified' || childAtIdentification === null) {
         const group = event.data.ageGroupAtIdentification;
@@ -93,7 +100,8 @@ export function foldCaseRow(
     case 'FactCorrected': {
       const c = event.data.correction;
       const profile = { ...(nextFacts.profile ?? {}) };
-      if (c.fact === 'sexGender' || c.fact === 'citizenships' || c.fact === 'languages') profile[c.fact] = c.value;
+      if (c.fact === 'sexGender' || c.fact === 'citizenships' || c.fact === 'languages')
+        profile[c.fact] = c.value;
       if (c.fact === 'birthDate') {
         profile.birthYear = c.birthYear;
         seal('birthDate', event.data.personal);
@@ -102,7 +110,11 @@ export function foldCaseRow(
         profile.estimatedAge = c.value;
         profile.estimatedAgeOn = c.estimatedOn;
       }
-      nextFacts = { ...nextFacts, profile, ...(c.fact === 'referralSource' ? { referralSource: c.value } : {}) };
+      nextFacts = {
+        ...nextFacts,
+        profile,
+        ...(c.fact === 'referralSource' ? { referralSource: c.value } : {}),
+      };
       break;
     }
     case 'ClosureRequested':
@@ -134,7 +146,8 @@ export function foldCaseRow(
     presumed_minor: state.age.presumedMinor,
     adult_from: adultFrom(state.age) ?? null,
     caseworker_id: state.caseworkerId ?? null,
-    open_referrals: Object.values(state.referrals).filter((r) => OPEN_REFERRAL.has(r.status)).length,
+    open_referrals: Object.values(state.referrals).filter((r) => OPEN_REFERRAL.has(r.status))
+      .length,
     reflection_ends_on: reflectionEndsOn,
     next_deadline: lifecycle === 'closed' ? null : reflectionEndsOn,
     closure_requested_at: closureRequestedAt,
@@ -157,7 +170,9 @@ export function foldCaseRow(
  * (and its timeline); withdrawing the consent removes them in the same append.
  */
 export function grantedOrganisations(state: CaseState): string[] {
-  const candidates = new Set(Object.values(state.referrals).map((r) => r.toOrganisationId.toLowerCase()));
+  const candidates = new Set(
+    Object.values(state.referrals).map((r) => r.toOrganisationId.toLowerCase()),
+  );
   return [...candidates].filter((org) => caseReachOf(state, org) === 'referral').sort();
 }
 
@@ -267,7 +282,11 @@ const REFERRAL_COLUMNS: readonly [keyof CaseReferralRow, string][] = [
  * One statement for many rows: `INSERT ... SELECT FROM jsonb_to_recordset($1)`, updating an
  * existing row only when the incoming revision is greater (idempotent by stream revision).
  */
-export function bulkUpsertSql(table: string, key: string, columns: readonly (readonly [string, string])[]): string {
+export function bulkUpsertSql(
+  table: string,
+  key: string,
+  columns: readonly (readonly [string, string])[],
+): string {
   const names = columns.map(([n]) => n);
   const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
   return `INSERT INTO ${table} AS t (${names.join(', ')})
@@ -304,14 +323,21 @@ export const casesProjection = defineProjection({
     const decoded = events.map((e) => ({ recorded: e, event: caseEventOf(e) }));
     const caseIds = [...new Set(decoded.map((d) => d.event.data.caseId))];
     const rows = new Map<string, CaseListRow>();
-    for (const r of (await em.query(`SELECT * FROM case_list WHERE case_id = ANY($1::text[])`, [caseIds])) as CaseListRow[]) {
-      rows.set(r.case_id, { ...r, last_revision: String(r.last_revision), adult_from: dateText(r.adult_from) });
+    for (const r of (await em.query(`SELECT * FROM case_list WHERE case_id = ANY($1::text[])`, [
+      caseIds,
+    ])) as CaseListRow[]) {
+      rows.set(r.case_id, {
+        ...r,
+        last_revision: String(r.last_revision),
+        adult_from: dateText(r.adult_from),
+      });
     }
     const referrals = new Map<string, CaseReferralRow>();
     if (decoded.some((d) => REFERRAL_EVENTS.has(d.event.type))) {
-      for (const r of (await em.query(`SELECT * FROM case_referrals WHERE case_id = ANY($1::text[])`, [
-        caseIds,
-      ])) as CaseReferralRow[]) {
+      for (const r of (await em.query(
+        `SELECT * FROM case_referrals WHERE case_id = ANY($1::text[])`,
+        [caseIds],
+      )) as CaseReferralRow[]) {
         referrals.set(r.referral_id, r);
       }
     }
@@ -323,7 +349,8 @@ export const casesProjection = defineProjection({
       if (before && BigInt(before.last_revision) >= recorded.revision) continue; // already applied
       const after = foldCaseRow(before, event, recorded);
       if (!after) continue;
-      for (const r of foldReferrals(referrals, after, event, recorded)) changedReferrals.set(r.referral_id, r);
+      for (const r of foldReferrals(referrals, after, event, recorded))
+        changedReferrals.set(r.referral_id, r);
       rows.set(caseId, after);
       changedCases.add(caseId);
     }

@@ -1,7 +1,14 @@
 export * from './age';
 export * from './cursor';
 export * from './entities';
-export { CASES_PROJECTION, casesProjection, foldCaseRow, foldReferrals, bulkUpsertSql, type CaseFacts } from './cases.projection';
+export {
+  CASES_PROJECTION,
+  casesProjection,
+  foldCaseRow,
+  foldReferrals,
+  bulkUpsertSql,
+  type CaseFacts,
+} from './cases.projection';
 export { TIMELINE_PROJECTION, timelineProjection, timelineRow } from './timeline.projection';
 export * from './queries';
 export * from './tokens';

@@ -7,7 +7,14 @@ import { CaseTimelineEntity, type CaseTimelineRow } from './entities';
 
 export const TIMELINE_PROJECTION = 'case-read.timeline';
 
-const META = new Set(['caseId', 'organisationId', 'actorId', 'occurredAt', 'recordedAt', 'personal']);
+const META = new Set([
+  'caseId',
+  'organisationId',
+  'actorId',
+  'occurredAt',
+  'recordedAt',
+  'personal',
+]);
 
 /** One timeline row per event: readable facts, both times, actor ids, personal text sealed. */
 export function timelineRow(e: RecordedEvent): CaseTimelineRow {
@@ -49,7 +56,9 @@ export const timelineProjection = defineProjection({
        ON CONFLICT (case_id, revision) DO NOTHING`,
       [JSON.stringify(rows)],
     );
-    const erased = [...new Set(rows.filter((r) => r.event_type === 'PersonalDataErased').map((r) => r.case_id))];
+    const erased = [
+      ...new Set(rows.filter((r) => r.event_type === 'PersonalDataErased').map((r) => r.case_id)),
+    ];
     if (erased.length > 0) {
       await em.query(
         `UPDATE case_timeline SET sealed_personal = NULL WHERE case_id = ANY($1::text[]) AND sealed_personal IS NOT NULL`,

@@ -34,7 +34,8 @@ const view = (r: Row): DueReminder => ({
   doneBy: r.done_by,
 });
 
-const COLUMNS = 'reminder_id, case_id, kind, subject_id, due_on::text AS due_on, became_due_at, done_at, done_by';
+const COLUMNS =
+  'reminder_id, case_id, kind, subject_id, due_on::text AS due_on, became_due_at, done_at, done_by';
 
 /** Due reminders of one organisation (the caller's only), open ones by default, earliest deadline first. */
 export async function listDueReminders(
@@ -67,10 +68,10 @@ export async function markReminderDone(
         WHERE reminder_id = $1 AND organisation_id = $2 AND done_at IS NULL`,
       [reminderId, organisationId, userId],
     );
-    return db.query(`SELECT ${COLUMNS} FROM due_reminders WHERE reminder_id = $1 AND organisation_id = $2`, [
-      reminderId,
-      organisationId,
-    ]);
+    return db.query(
+      `SELECT ${COLUMNS} FROM due_reminders WHERE reminder_id = $1 AND organisation_id = $2`,
+      [reminderId, organisationId],
+    );
   })) as Row[];
   return rows[0] ? view(rows[0]) : undefined;
 }

@@ -17,7 +17,10 @@ export async function processReminder(
   now: Date = new Date(),
 ): Promise<ReminderOutcome> {
   const id = job.id!;
-  const still = await desiredReminders(dataSource, settings, now, { caseId: job.data.caseId, includeDue: true });
+  const still = await desiredReminders(dataSource, settings, now, {
+    caseId: job.data.caseId,
+    includeDue: true,
+  });
   if (!still.has(id)) return 'obsolete';
   const { caseId, organisationId, kind, subjectId, dueOn } = job.data;
   const inserted = (await dataSource.query(

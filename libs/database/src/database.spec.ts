@@ -10,7 +10,11 @@ describe('runMigrations', () => {
   afterAll(async () => db.drop());
 
   it('is safe to run from several processes at once and applies each migration once', async () => {
-    const reports = await Promise.all([runMigrations(db.url), runMigrations(db.url), runMigrations(db.url)]);
+    const reports = await Promise.all([
+      runMigrations(db.url),
+      runMigrations(db.url),
+      runMigrations(db.url),
+    ]);
     const applied = reports.flatMap((r) => r.applied);
     expect(new Set(applied).size).toBe(applied.length);
     const c = new Client({ connectionString: db.url });

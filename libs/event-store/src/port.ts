@@ -38,8 +38,10 @@ export interface NewEvent<Type extends string = string, Data = unknown> {
   readonly occurredAt: Date;
 }
 
-export interface RecordedEvent<Type extends string = string, Data = unknown>
-  extends NewEvent<Type, Data> {
+export interface RecordedEvent<Type extends string = string, Data = unknown> extends NewEvent<
+  Type,
+  Data
+> {
   readonly streamId: string;
   readonly revision: bigint;
   readonly position: GlobalPosition;
@@ -97,7 +99,11 @@ export interface Subscription {
 }
 
 export interface EventStore {
-  append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: ExpectedVersion,
+  ): Promise<AppendResult>;
   /** Events of one stream in revision order; an empty array for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** One batch of all events after `from`, in global order. */
@@ -115,13 +121,18 @@ export class WrongExpectedVersionError extends Error {
     readonly expected: ExpectedVersion,
     readonly actual: bigint | 'no_stream',
   ) {
-    super(`Wrong expected version on stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`);
+    super(
+      `Wrong expected version on stream ${streamId}: expected ${String(expected)}, actual ${String(actual)}`,
+    );
     this.name = 'WrongExpectedVersionError';
   }
 }
 
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

@@ -26,7 +26,11 @@ export const ACCESS_PENDING_HEADER = 'x-access-pending';
 
 /** Answers whether every named projection has applied events up to `position` (bounded wait). */
 export interface ProjectionWaiter {
-  waitFor(projections: readonly string[], position: GlobalPosition, timeoutMs: number): Promise<boolean>;
+  waitFor(
+    projections: readonly string[],
+    position: GlobalPosition,
+    timeoutMs: number,
+  ): Promise<boolean>;
 }
 export const PROJECTION_WAITER = Symbol('PROJECTION_WAITER');
 export const READ_YOUR_WRITES_TIMEOUT_MS = Symbol('READ_YOUR_WRITES_TIMEOUT_MS');
@@ -40,7 +44,8 @@ const READS_PROJECTIONS = 'remedy:reads-projections';
 const GRANTS_ACCESS = 'remedy:grants-access';
 
 /** Marks a read endpoint as served from these projections, so `X-Min-Position` can be honoured. */
-export const ReadsProjections = (...projections: string[]) => SetMetadata(READS_PROJECTIONS, projections);
+export const ReadsProjections = (...projections: string[]) =>
+  SetMetadata(READS_PROJECTIONS, projections);
 
 /**
  * Marks a command endpoint that can grant another organisation access (a referral with the

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
 import { createQueueKit, QueueBackend, QueueKit } from './queue-kit';
 
-type Backend = { label: string; make: () => Promise<{ backend: QueueBackend; cleanup: () => Promise<void> }> };
+type Backend = {
+  label: string;
+  make: () => Promise<{ backend: QueueBackend; cleanup: () => Promise<void> }>;
+};
 
 const backends: Backend[] = [
   {
@@ -16,7 +19,10 @@ const backends: Backend[] = [
 if (process.env.REDIS_URL) {
   backends.push({
     label: 'Redis backend',
-    make: async () => ({ backend: { kind: 'redis', url: process.env.REDIS_URL! }, cleanup: async () => undefined }),
+    make: async () => ({
+      backend: { kind: 'redis', url: process.env.REDIS_URL! },
+      cleanup: async () => undefined,
+    }),
   });
 } else {
   // Reported in the test output, so a run without Redis says what it did not cover.

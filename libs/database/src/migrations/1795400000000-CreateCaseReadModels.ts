@@ -36,12 +36,18 @@ export class CreateCaseReadModels1795400000000 implements MigrationInterface {
         facts                      jsonb       NOT NULL,
         sealed_personal            jsonb       NOT NULL DEFAULT '{}'
       )`);
-    await q.query(`CREATE INDEX case_list_org_activity ON case_list (organisation_id, last_activity DESC, case_id DESC)`);
-    await q.query(`CREATE INDEX case_list_org_reference ON case_list (organisation_id, reference, case_id)`);
+    await q.query(
+      `CREATE INDEX case_list_org_activity ON case_list (organisation_id, last_activity DESC, case_id DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX case_list_org_reference ON case_list (organisation_id, reference, case_id)`,
+    );
     await q.query(
       `CREATE INDEX case_list_org_deadline ON case_list (organisation_id, (COALESCE(next_deadline, 'infinity'::date)), case_id)`,
     );
-    await q.query(`CREATE INDEX case_list_reflection ON case_list (reflection_ends_on) WHERE reflection_ends_on IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX case_list_reflection ON case_list (reflection_ends_on) WHERE reflection_ends_on IS NOT NULL`,
+    );
 
     await q.query(`
       CREATE TABLE case_referrals (
@@ -60,9 +66,15 @@ export class CreateCaseReadModels1795400000000 implements MigrationInterface {
         last_revision              bigint      NOT NULL
       )`);
     await q.query(`CREATE INDEX case_referrals_case ON case_referrals (case_id)`);
-    await q.query(`CREATE INDEX case_referrals_from ON case_referrals (from_organisation_id, recorded_at DESC)`);
-    await q.query(`CREATE INDEX case_referrals_to ON case_referrals (to_organisation_id, recorded_at DESC)`);
-    await q.query(`CREATE INDEX case_referrals_pending ON case_referrals (recorded_at) WHERE status = 'pending'`);
+    await q.query(
+      `CREATE INDEX case_referrals_from ON case_referrals (from_organisation_id, recorded_at DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX case_referrals_to ON case_referrals (to_organisation_id, recorded_at DESC)`,
+    );
+    await q.query(
+      `CREATE INDEX case_referrals_pending ON case_referrals (recorded_at) WHERE status = 'pending'`,
+    );
 
     await q.query(`
       CREATE TABLE case_timeline (
@@ -91,7 +103,9 @@ export class CreateCaseReadModels1795400000000 implements MigrationInterface {
         done_at                    timestamptz,
         done_by                    text
       )`);
-    await q.query(`CREATE INDEX due_reminders_org_open ON due_reminders (organisation_id, due_on) WHERE done_at IS NULL`);
+    await q.query(
+      `CREATE INDEX due_reminders_org_open ON due_reminders (organisation_id, due_on) WHERE done_at IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
