@@ -3,17 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { LocalTokenIssuer } from '@remedy/auth';
-import { configureHttpApp } from '@remedy/http';
+import type { LocalTokenIssuer } from '@remedy/auth';
 import { projectionStatus } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
-import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
-import type { WorkerModule as WorkerModuleClass } from '../../apps/worker/src/worker.module';
 import { freePort } from '../faults/support/processes';
+import { startRealApi, startRealWorker } from '../faults/support/real-api';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
@@ -39,34 +35,19 @@ describe('the whole system: API and worker compositions', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'remedy-system-'));
-    process.env.DATABASE_URL = db.url;
-    process.env.REMEDY_DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'silent';
-    delete process.env.REDIS_URL;
-    delete process.env.EVENTSTORE_CONNECTION_STRING;
     const [apiPort, workerPort] = [await freePort(), await freePort()];
-    process.env.METRICS_PORT = String(apiPort);
-    process.env.WORKER_METRICS_PORT = String(workerPort);
     internal = { api: `http://127.0.0.1:${apiPort}`, worker: `http://127.0.0.1:${workerPort}` };
-    // Imported only now: ConfigModule validates the environment when the module is declared.
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { ApiModule } = require('../../apps/api/src/api.module') as {
-      ApiModule: typeof ApiModuleClass;
+    const env = {
+      DATABASE_URL: db.url,
+      REMEDY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+      METRICS_PORT: String(apiPort),
+      WORKER_METRICS_PORT: String(workerPort),
     };
-    const { WorkerModule } = require('../../apps/worker/src/worker.module') as {
-      WorkerModule: typeof WorkerModuleClass;
-    };
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-    api = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    configureHttpApp(api);
-    await api.init();
-    await api.getHttpAdapter().getInstance().ready();
-    issuer = await LocalTokenIssuer.load({ dataDir });
+    worker = await startRealWorker(env);
+    ({ app: api, issuer } = await startRealApi(env));
     pool = new Pool({ connectionString: db.url, max: 2 });
   });
 
