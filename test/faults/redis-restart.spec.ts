@@ -33,6 +33,7 @@ import {
   startRealApi,
   type RealApi,
 } from './support/real-api';
+import { victimStatus } from '../support/fixtures';
 
 /**
  * Fault test (issue 8): Redis (the queue backend) is SIGKILLed mid-run and started again, empty,
@@ -148,17 +149,10 @@ if (missing) {
         return res.json() as { caseId: string };
       };
       const { caseId } = await post('/cases', OPEN_CASE_BODY);
-      await post(`/cases/${caseId}/victim-status`, {
-        status: 'ActualVictimOfTrafficking',
-        decidingBody: 'NGO',
-        decidedOn: today(),
-        formsOfExploitation: ['ForcedLabour'],
-        sectors: [],
-        countriesOfRecruitment: [],
-        countriesOfTransit: [],
-        countriesOfExploitation: [],
-        meansOfControl: [],
-      });
+      await post(
+        `/cases/${caseId}/victim-status`,
+        victimStatus({ status: 'ActualVictimOfTrafficking', decidedOn: today() }),
+      );
       // Due: ends in 2 days (inside the 5-day lead time). Later: ends in 39 days (a delayed job).
       const startsOn = due ? addDays(today(), -30) : today();
       const days = due ? 33 : 40;

@@ -14,8 +14,9 @@ import {
 } from '@remedy/case-reminders';
 import { claimDeadlineReminders, claimReminderJobId, legalAidProjection } from '@remedy/legal-aid';
 import { ProjectionRunner } from '@remedy/projections';
-import { createQueueKit, type QueueBackend, type QueueKit } from '@remedy/queue';
+import { createQueueKit, type QueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { queueBackends } from '../support/queue-backends';
 import {
   actorsOf,
   catchUp,
@@ -26,14 +27,7 @@ import {
 import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
 
 const TZ = 'Europe/Vienna';
-const backends: { label: string; backend: (url: string) => QueueBackend }[] = [
-  { label: 'PostgreSQL queue backend', backend: (url) => ({ kind: 'postgres', url }) },
-];
-if (process.env.REDIS_URL)
-  backends.push({
-    label: 'Redis queue backend',
-    backend: () => ({ kind: 'redis', url: process.env.REDIS_URL! }),
-  });
+const backends = queueBackends();
 
 /**
  * Claim deadline reminders through the case-reminders machinery (one reconciler, one queue, one
