@@ -5,7 +5,6 @@ import { casesProjection } from '@remedy/case-read-models';
 import {
   listDueReminders,
   processReminder,
-  REMINDERS_QUEUE,
   ReminderReconciler,
   ReminderRuntime,
   reminderSettings,
@@ -14,13 +13,17 @@ import {
 } from '@remedy/case-reminders';
 import { claimDeadlineReminders, claimReminderJobId, legalAidProjection } from '@remedy/legal-aid';
 import { ProjectionRunner } from '@remedy/projections';
-import { createQueueKit, type QueueKit } from '@remedy/queue';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { QueueKit } from '@remedy/queue';
+import type { TestDatabase } from '../support/database';
+import {
+  closeReminderQueue,
+  openReminderQueue,
+  pendingJobIds,
+} from '../cases/read/support/reminder-queue';
 import { queueBackends } from '../support/queue-backends';
 import {
   actorsOf,
   catchUp,
-  openReadSide,
   START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
@@ -50,24 +53,16 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     await catchUp(h.ds, h.store, casesProjection, START_POSITION, 500, h.writer.lastPosition);
     await catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 500, h.writer.lastPosition);
   };
-  const pendingIds = async () =>
-    (await queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, 1000, true))
-      .map((j) => j.id!)
-      .sort();
+  const pendingIds = () => pendingJobIds(queue);
 
   beforeEach(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, [casesProjection, legalAidProjection]);
-    kit = createQueueKit(backend(db.url), { prefix: `t${randomUUID().slice(0, 8)}` });
-    queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+    ({ db, h, kit, queue } = await openReminderQueue(backend, [
+      casesProjection,
+      legalAidProjection,
+    ]));
   });
 
-  afterEach(async () => {
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await kit.close();
-    await h.close();
-    await db.drop();
-  });
+  afterEach(() => closeReminderQueue({ db, h, kit, queue }));
 
   async function caseWithLegalAid(): Promise<string> {
     const caseId = await h.writer.open(holder.caseworker, { sequence: 1, birthDate: '1990-01-01' });

@@ -6,7 +6,6 @@ import {
   listDueReminders,
   markReminderDone,
   processReminder,
-  REMINDERS_QUEUE,
   ReminderReconciler,
   ReminderRuntime,
   reminderSettings,
@@ -14,15 +13,15 @@ import {
   type ReminderJobData,
 } from '@remedy/case-reminders';
 import { ProjectionRunner, waitForProjection } from '@remedy/projections';
-import { createQueueKit, type QueueKit } from '@remedy/queue';
-import { createTestDatabase, TestDatabase } from '../../support/database';
+import type { QueueKit } from '@remedy/queue';
+import type { TestDatabase } from '../../support/database';
+import { closeReminderQueue, openReminderQueue, pendingJobIds } from './support/reminder-queue';
 import { queueBackends } from '../../support/queue-backends';
 import { victimStatus } from '../../support/fixtures';
 import { eventually as waitUntil } from '../../projections/support/harness';
 import {
   actorsOf,
   catchUp,
-  openReadSide,
   ReadSideHarness,
   START_POSITION,
   type Actor,
@@ -46,10 +45,7 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
 
   const project = () =>
     catchUp(h.ds, h.store, casesProjection, START_POSITION, 200, h.writer.lastPosition);
-  const pendingIds = async () =>
-    (await queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, 1000, true))
-      .map((j) => j.id!)
-      .sort();
+  const pendingIds = () => pendingJobIds(queue);
 
   async function identified(
     actor: Actor,
@@ -70,18 +66,10 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
     h.writer.run(caseId, { type: 'GrantReflectionPeriod', actor, startsOn, days });
 
   beforeEach(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, [casesProjection]);
-    kit = createQueueKit(backend(db.url), { prefix: `t${randomUUID().slice(0, 8)}` });
-    queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+    ({ db, h, kit, queue } = await openReminderQueue(backend, [casesProjection]));
   });
 
-  afterEach(async () => {
-    await queue.obliterate({ force: true }).catch(() => undefined); // leaves nothing behind in a shared Redis
-    await kit.close();
-    await h.close();
-    await db.drop();
-  });
+  afterEach(() => closeReminderQueue({ db, h, kit, queue }));
 
   it('schedules one delayed job per deadline, with opaque ids only, however often it reconciles', async () => {
     const caseId = await identified(org.caseworker, 1);
