@@ -11,14 +11,18 @@ import {
   reminderSettings,
   type ReminderJobData,
 } from '@remedy/case-reminders';
-import { ProjectionRunner } from '@remedy/projections';
+import type { ProjectionRunner } from '@remedy/projections';
 import {
   createQueueKit,
   QUEUE_CONNECT_TIMEOUT_MS,
   QueueUnavailableError,
   type QueueKit,
 } from '@remedy/queue';
-import { openReadSide, type ReadSideHarness } from '../cases/read/support/case-writer';
+import {
+  openReadSide,
+  projectionRunner,
+  type ReadSideHarness,
+} from '../cases/read/support/case-writer';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   eventually,
@@ -84,13 +88,7 @@ if (missing) {
       });
       // The worker's part, in this process: the cases projection and the reminder runtime.
       h = await openReadSide(db.url, [casesProjection]);
-      runner = new ProjectionRunner({
-        dataSource: h.ds,
-        eventStore: h.store,
-        projection: casesProjection,
-        lockRetryMs: 50,
-        logger: { info: () => undefined, error: () => undefined },
-      });
+      runner = projectionRunner(h, casesProjection);
       runner.start();
       kit = createQueueKit({ kind: 'redis', url: redis.url }, { prefix });
       runtime = new ReminderRuntime({

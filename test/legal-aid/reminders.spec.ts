@@ -12,7 +12,6 @@ import {
   type ReminderJobData,
 } from '@remedy/case-reminders';
 import { claimDeadlineReminders, claimReminderJobId, legalAidProjection } from '@remedy/legal-aid';
-import { ProjectionRunner } from '@remedy/projections';
 import type { QueueKit } from '@remedy/queue';
 import type { TestDatabase } from '../support/database';
 import {
@@ -26,6 +25,7 @@ import {
   catchUp,
   START_POSITION,
   type ReadSideHarness,
+  projectionRunner,
 } from '../cases/read/support/case-writer';
 import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
 
@@ -303,13 +303,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       databaseUrl: db.url,
       process: false,
     });
-    const runner = new ProjectionRunner({
-      dataSource: h.ds,
-      eventStore: h.store,
-      projection: legalAidProjection,
-      lockRetryMs: 50,
-      logger: { info: () => undefined, error: () => undefined },
-    });
+    const runner = projectionRunner(h, legalAidProjection);
     await runtime.start();
     runner.start();
     try {

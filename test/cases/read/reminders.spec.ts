@@ -12,7 +12,7 @@ import {
   startOfDayIn,
   type ReminderJobData,
 } from '@remedy/case-reminders';
-import { ProjectionRunner, waitForProjection } from '@remedy/projections';
+import { waitForProjection } from '@remedy/projections';
 import type { QueueKit } from '@remedy/queue';
 import type { TestDatabase } from '../../support/database';
 import { closeReminderQueue, openReminderQueue, pendingJobIds } from './support/reminder-queue';
@@ -25,6 +25,7 @@ import {
   ReadSideHarness,
   START_POSITION,
   type Actor,
+  projectionRunner,
 } from './support/case-writer';
 
 const TZ = 'Europe/Vienna';
@@ -327,13 +328,7 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
   });
 
   it('reconciles after projection batches (LISTEN on the checkpoint), without waiting for the periodic run', async () => {
-    const runner = new ProjectionRunner({
-      dataSource: h.ds,
-      eventStore: h.store,
-      projection: casesProjection,
-      lockRetryMs: 50,
-      logger: { info: () => undefined, error: () => undefined },
-    });
+    const runner = projectionRunner(h, casesProjection);
     runner.start();
     const runtime = new ReminderRuntime({
       dataSource: h.ds,

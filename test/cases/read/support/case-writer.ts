@@ -21,7 +21,7 @@ import {
   PostgresEventStore,
 } from '@remedy/event-store';
 import { caseStreamId, sealEvent } from '@remedy/case-stream';
-import { ProjectionDefinition } from '@remedy/projections';
+import { ProjectionDefinition, ProjectionRunner } from '@remedy/projections';
 import { openDataSource } from '../../../projections/support/harness';
 
 export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
@@ -186,3 +186,17 @@ export async function catchUp(
 }
 
 export const START_POSITION: GlobalPosition = { commit: -1n, prepare: -1n };
+
+/** A projection runner on the harness's database and store (not started), logging nothing. */
+export function projectionRunner(
+  h: Pick<ReadSideHarness, 'ds' | 'store'>,
+  projection: ProjectionDefinition,
+): ProjectionRunner {
+  return new ProjectionRunner({
+    dataSource: h.ds,
+    eventStore: h.store,
+    projection,
+    lockRetryMs: 50,
+    logger: { info: () => undefined, error: () => undefined },
+  });
+}
