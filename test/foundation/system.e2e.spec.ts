@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import type { LocalTokenIssuer } from '@remedy/auth';
 import { projectionStatus } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { freePort } from '../faults/support/processes';
-import { startRealApi, startRealWorker } from '../faults/support/real-api';
+import { startRealApi, startRealWorker, type RealApi } from '../faults/support/real-api';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
@@ -29,7 +27,8 @@ describe('the whole system: API and worker compositions', () => {
   let api: NestFastifyApplication;
   let worker: INestApplicationContext | undefined;
   let pool: Pool;
-  let issuer: LocalTokenIssuer;
+  /** A token of a new user of the organisation (a new organisation unless given). */
+  let mintToken: RealApi['token'];
   let internal: { api: string; worker: string };
 
   beforeAll(async () => {
@@ -47,7 +46,7 @@ describe('the whole system: API and worker compositions', () => {
       WORKER_METRICS_PORT: String(workerPort),
     };
     worker = await startRealWorker(env);
-    ({ app: api, issuer } = await startRealApi(env));
+    ({ app: api, token: mintToken } = await startRealApi(env));
     pool = new Pool({ connectionString: db.url, max: 2 });
   });
 
@@ -61,11 +60,7 @@ describe('the whole system: API and worker compositions', () => {
 
   it('given a caseworker, when a case is opened through the API, then the worker projects it and the API lists it (read your writes)', async () => {
     // An administrator registers the organisation in the directory (its code prefixes references).
-    const adminToken = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId: randomUUID(),
-      roles: ['admin'],
-    });
+    const adminToken = await mintToken(['admin']);
     const registered = await api.inject({
       method: 'POST',
       url: '/organisations',
@@ -80,11 +75,7 @@ describe('the whole system: API and worker compositions', () => {
     });
     expect(registered.statusCode).toBe(201);
     const { organisationId } = registered.json() as { organisationId: string };
-    const token = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId,
-      roles: ['caseworker'],
-    });
+    const token = await mintToken(['caseworker'], organisationId);
     const auth = { authorization: `Bearer ${token}` };
     const opened = await api.inject({
       method: 'POST',
@@ -177,11 +168,7 @@ describe('the whole system: API and worker compositions', () => {
   });
 
   it('lists every queue of the system on the admin queue dashboard', async () => {
-    const adminToken = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId: randomUUID(),
-      roles: ['admin'],
-    });
+    const adminToken = await mintToken(['admin']);
     const res = await api.inject({
       method: 'GET',
       url: '/admin/queues/api/queues',
@@ -193,11 +180,7 @@ describe('the whole system: API and worker compositions', () => {
   });
 
   it("given a referral with the person's consent, the receiving organisation reads the case on its next request, without X-Min-Position (the command waited for the access projections)", async () => {
-    const adminToken = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId: randomUUID(),
-      roles: ['admin'],
-    });
+    const adminToken = await mintToken(['admin']);
     const register = async (code: string, services: string[]) => {
       const res = await api.inject({
         method: 'POST',
@@ -210,8 +193,7 @@ describe('the whole system: API and worker compositions', () => {
     };
     const holderOrg = await register('GRHOLD', ['Accommodation']);
     const receiverOrg = await register('GRRECV', ['Psychological']);
-    const tokenOf = (organisationId: string) =>
-      issuer.mintToken({ userId: randomUUID(), organisationId, roles: ['caseworker'] });
+    const tokenOf = (organisationId: string) => mintToken(['caseworker'], organisationId);
     const holder = { authorization: `Bearer ${await tokenOf(holderOrg)}` };
     const receiver = { authorization: `Bearer ${await tokenOf(receiverOrg)}` };
     const post = (url: string, payload: unknown) =>
