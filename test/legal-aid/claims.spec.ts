@@ -20,7 +20,7 @@ import {
   type ReadSideHarness,
   projectionRunner,
 } from '../cases/read/support/case-writer';
-import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
+import { grantLegalAidAccess, legalAidLawyer, legalAidQueriesOn } from './case-writing';
 
 const TZ = 'Europe/Vienna';
 
@@ -54,13 +54,7 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
     waiter = new CheckpointWaiter(h.ds);
     runner = projectionRunner(h, legalAidProjection);
     runner.start();
-    queries = new LegalAidQueries({
-      dataSource: h.ds,
-      cipher: h.cipher,
-      eventStore: h.store,
-      timeZone: TZ,
-    });
-    claims = new LegalAidClaimQueries(queries);
+    ({ queries, claims } = legalAidQueriesOn(h, TZ));
     const cw = holder.caseworker;
     caseA = await h.writer.open(cw, {
       sequence: 1,
