@@ -16,6 +16,7 @@ import type { QueueKit } from '@remedy/queue';
 import type { TestDatabase } from '../support/database';
 import {
   closeReminderQueue,
+  flakyPing,
   openReminderQueue,
   pendingJobIds,
 } from '../cases/read/support/reminder-queue';
@@ -348,14 +349,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       while ((await pendingIds()).length !== n && Date.now() < until)
         await new Promise((r) => setTimeout(r, 50));
     };
-    let backendDown = false;
-    const flakyKit: QueueKit = {
-      ...kit,
-      ping: async () => {
-        if (backendDown) throw new Error('connection refused');
-        await kit.ping();
-      },
-    };
+    const { kit: flakyKit, backend } = flakyPing(kit);
     const sources = [claimDeadlineReminders()];
     const runtime = new ReminderRuntime({
       dataSource: h.ds,
@@ -366,11 +360,11 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     await runtime.start();
     try {
       expect(await pendingIds()).toEqual(expected);
-      backendDown = true;
+      backend.down = true;
       await queue.obliterate({ force: true });
       await new Promise((r) => setTimeout(r, 200)); // several failed probes
       expect(await pendingIds()).toEqual([]);
-      backendDown = false; // the next probe sees it answer: full reconciliation
+      backend.down = false; // the next probe sees it answer: full reconciliation
       await waitFor(2);
       expect(await pendingIds()).toEqual(expected);
     } finally {

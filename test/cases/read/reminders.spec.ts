@@ -15,7 +15,12 @@ import {
 import { waitForProjection } from '@remedy/projections';
 import type { QueueKit } from '@remedy/queue';
 import type { TestDatabase } from '../../support/database';
-import { closeReminderQueue, openReminderQueue, pendingJobIds } from './support/reminder-queue';
+import {
+  closeReminderQueue,
+  flakyPing,
+  openReminderQueue,
+  pendingJobIds,
+} from './support/reminder-queue';
 import { queueBackends } from '../../support/queue-backends';
 import { victimStatus } from '../../support/fixtures';
 import { eventually as waitUntil } from '../../projections/support/harness';
@@ -165,14 +170,7 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
     await grantReflectionPeriod(caseId, org.caseworker, 50);
     await project();
     const expected = [`reflection_period_ending-${caseId}-case-${addDays(today(), 49)}`];
-    let backendDown = false;
-    const flakyKit: QueueKit = {
-      ...kit,
-      ping: async () => {
-        if (backendDown) throw new Error('connection refused');
-        await kit.ping();
-      },
-    };
+    const { kit: flakyKit, backend } = flakyPing(kit);
     const runtime = new ReminderRuntime({
       dataSource: h.ds,
       kit: flakyKit,
@@ -182,11 +180,11 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
     await runtime.start();
     try {
       expect(await pendingIds()).toEqual(expected);
-      backendDown = true;
+      backend.down = true;
       await queue.obliterate({ force: true }); // the jobs are lost while the backend is "down"
       await new Promise((r) => setTimeout(r, 200));
       expect(await pendingIds()).toEqual([]);
-      backendDown = false; // reconnected: the next probe triggers a full reconciliation
+      backend.down = false; // reconnected: the next probe triggers a full reconciliation
       await eventually(async () => (await pendingIds()).length === 1);
       expect(await pendingIds()).toEqual(expected);
     } finally {

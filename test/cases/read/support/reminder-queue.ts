@@ -48,3 +48,21 @@ export async function pendingJobIds(queue: Queue<ReminderJobData>): Promise<stri
     .map((j) => j.id!)
     .sort();
 }
+
+/**
+ * A kit whose `ping` fails ("connection refused") while `backend.down` is true: a queue backend
+ * that stops answering and comes back, as the runtime's probe sees it.
+ */
+export function flakyPing(kit: QueueKit): { kit: QueueKit; backend: { down: boolean } } {
+  const backend = { down: false };
+  return {
+    backend,
+    kit: {
+      ...kit,
+      ping: async () => {
+        if (backend.down) throw new Error('connection refused');
+        await kit.ping();
+      },
+    },
+  };
+}
