@@ -7,7 +7,12 @@ import { Pool } from 'pg';
 import { projectionStatus } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { freePort } from '../faults/support/processes';
-import { startRealApi, startRealWorker, type RealApi } from '../faults/support/real-api';
+import {
+  OPEN_CASE_BODY,
+  startRealApi,
+  startRealWorker,
+  type RealApi,
+} from '../faults/support/real-api';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
@@ -204,13 +209,7 @@ describe('the whole system: API and worker compositions', () => {
         payload: payload as Record<string, unknown>,
       });
     const opened = await post('/cases', {
-      referralSource: 'Hotline',
-      profile: {
-        sexGender: 'Masculine',
-        ageUncertain: false,
-        citizenships: ['UA'],
-        languages: ['uk'],
-      },
+      ...OPEN_CASE_BODY,
       personal: { fullName: 'Grant Test Person', birthDate: '1988-03-09' },
     });
     expect(opened.statusCode).toBe(201);
