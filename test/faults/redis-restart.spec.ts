@@ -11,14 +11,18 @@ import {
   reminderSettings,
   type ReminderJobData,
 } from '@remedy/case-reminders';
-import { ProjectionRunner } from '@remedy/projections';
+import type { ProjectionRunner } from '@remedy/projections';
 import {
   createQueueKit,
   QUEUE_CONNECT_TIMEOUT_MS,
   QueueUnavailableError,
   type QueueKit,
 } from '@remedy/queue';
-import { openReadSide, type ReadSideHarness } from '../cases/read/support/case-writer';
+import {
+  openReadSide,
+  projectionRunner,
+  type ReadSideHarness,
+} from '../cases/read/support/case-writer';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   eventually,
@@ -33,6 +37,7 @@ import {
   startRealApi,
   type RealApi,
 } from './support/real-api';
+import { victimStatus } from '../support/fixtures';
 
 /**
  * Fault test (issue 8): Redis (the queue backend) is SIGKILLed mid-run and started again, empty,
@@ -83,13 +88,7 @@ if (missing) {
       });
       // The worker's part, in this process: the cases projection and the reminder runtime.
       h = await openReadSide(db.url, [casesProjection]);
-      runner = new ProjectionRunner({
-        dataSource: h.ds,
-        eventStore: h.store,
-        projection: casesProjection,
-        lockRetryMs: 50,
-        logger: { info: () => undefined, error: () => undefined },
-      });
+      runner = projectionRunner(h, casesProjection);
       runner.start();
       kit = createQueueKit({ kind: 'redis', url: redis.url }, { prefix });
       runtime = new ReminderRuntime({
@@ -148,17 +147,10 @@ if (missing) {
         return res.json() as { caseId: string };
       };
       const { caseId } = await post('/cases', OPEN_CASE_BODY);
-      await post(`/cases/${caseId}/victim-status`, {
-        status: 'ActualVictimOfTrafficking',
-        decidingBody: 'NGO',
-        decidedOn: today(),
-        formsOfExploitation: ['ForcedLabour'],
-        sectors: [],
-        countriesOfRecruitment: [],
-        countriesOfTransit: [],
-        countriesOfExploitation: [],
-        meansOfControl: [],
-      });
+      await post(
+        `/cases/${caseId}/victim-status`,
+        victimStatus({ status: 'ActualVictimOfTrafficking', decidedOn: today() }),
+      );
       // Due: ends in 2 days (inside the 5-day lead time). Later: ends in 39 days (a delayed job).
       const startsOn = due ? addDays(today(), -30) : today();
       const days = due ? 33 : 40;

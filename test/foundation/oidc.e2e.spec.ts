@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { UnsecuredJWT } from 'jose';
-import { LocalTokenIssuer } from '@remedy/auth';
-import { configureHttpApp } from '@remedy/http';
-import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
 import { TestOidcProvider } from '../support/oidc-provider';
 
 /**
@@ -19,8 +12,7 @@ import { TestOidcProvider } from '../support/oidc-provider';
  * cannot be checked because the provider is unreachable is 503.
  */
 describe('OpenID Connect tokens on the API (GET /session)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let app: NestFastifyApplication;
   let provider: TestOidcProvider;
   const userId = randomUUID();
@@ -40,38 +32,21 @@ describe('OpenID Connect tokens on the API (GET /session)', () => {
   beforeAll(async () => {
     provider = await TestOidcProvider.start();
     await provider.stop(); // down when the first token arrives
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-oidc-'));
-    Object.assign(process.env, {
-      DATABASE_URL: db.url,
-      REMEDY_DATA_DIR: dataDir,
+    started = await startRealApiOnTestDatabase('oidc', {
       LOG_LEVEL: 'silent',
       OIDC_ISSUER: provider.issuer,
       OIDC_AUDIENCE: 'remedy-api',
       OIDC_CLAIM_ROLES: 'realm_access.roles',
       OIDC_ROLE_PREFIX: 'remedy-',
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
     });
-    delete process.env.REDIS_URL;
-    delete process.env.EVENTSTORE_CONNECTION_STRING;
-    // Imported only now: ConfigModule validates the environment when the module is declared.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { ApiModule } = require('../../apps/api/src/api.module') as {
-      ApiModule: typeof ApiModuleClass;
-    };
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    configureHttpApp(app);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    app = started.api.app;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await started?.close();
     await provider?.stop();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
     for (const k of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_CLAIM_ROLES', 'OIDC_ROLE_PREFIX'])
       delete process.env[k];
   });
@@ -92,7 +67,7 @@ describe('OpenID Connect tokens on the API (GET /session)', () => {
   });
 
   it('keeps accepting the local issuer’s tokens side by side', async () => {
-    const issuer = await LocalTokenIssuer.load({ dataDir });
+    const issuer = started.api.issuer;
     const localUser = randomUUID();
     const res = await session(
       await issuer.mintToken({ userId: localUser, organisationId, roles: ['admin'] }),

@@ -1,19 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
-import { LocalTokenIssuer } from '@remedy/auth';
-import { configureHttpApp } from '@remedy/http';
 import { projectionStatus } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
-import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
-import type { WorkerModule as WorkerModuleClass } from '../../apps/worker/src/worker.module';
 import { freePort } from '../faults/support/processes';
+import {
+  OPEN_CASE_BODY,
+  startRealApi,
+  startRealWorker,
+  type RealApi,
+} from '../faults/support/real-api';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
@@ -33,40 +32,26 @@ describe('the whole system: API and worker compositions', () => {
   let api: NestFastifyApplication;
   let worker: INestApplicationContext | undefined;
   let pool: Pool;
-  let issuer: LocalTokenIssuer;
+  /** A token of a new user of the organisation (a new organisation unless given). */
+  let mintToken: RealApi['token'];
   let internal: { api: string; worker: string };
 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'remedy-system-'));
-    process.env.DATABASE_URL = db.url;
-    process.env.REMEDY_DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'silent';
-    delete process.env.REDIS_URL;
-    delete process.env.EVENTSTORE_CONNECTION_STRING;
     const [apiPort, workerPort] = [await freePort(), await freePort()];
-    process.env.METRICS_PORT = String(apiPort);
-    process.env.WORKER_METRICS_PORT = String(workerPort);
     internal = { api: `http://127.0.0.1:${apiPort}`, worker: `http://127.0.0.1:${workerPort}` };
-    // Imported only now: ConfigModule validates the environment when the module is declared.
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { ApiModule } = require('../../apps/api/src/api.module') as {
-      ApiModule: typeof ApiModuleClass;
+    const env = {
+      DATABASE_URL: db.url,
+      REMEDY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+      METRICS_PORT: String(apiPort),
+      WORKER_METRICS_PORT: String(workerPort),
     };
-    const { WorkerModule } = require('../../apps/worker/src/worker.module') as {
-      WorkerModule: typeof WorkerModuleClass;
-    };
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-    api = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    configureHttpApp(api);
-    await api.init();
-    await api.getHttpAdapter().getInstance().ready();
-    issuer = await LocalTokenIssuer.load({ dataDir });
+    worker = await startRealWorker(env);
+    ({ app: api, token: mintToken } = await startRealApi(env));
     pool = new Pool({ connectionString: db.url, max: 2 });
   });
 
@@ -80,11 +65,7 @@ describe('the whole system: API and worker compositions', () => {
 
   it('given a caseworker, when a case is opened through the API, then the worker projects it and the API lists it (read your writes)', async () => {
     // An administrator registers the organisation in the directory (its code prefixes references).
-    const adminToken = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId: randomUUID(),
-      roles: ['admin'],
-    });
+    const adminToken = await mintToken(['admin']);
     const registered = await api.inject({
       method: 'POST',
       url: '/organisations',
@@ -99,11 +80,7 @@ describe('the whole system: API and worker compositions', () => {
     });
     expect(registered.statusCode).toBe(201);
     const { organisationId } = registered.json() as { organisationId: string };
-    const token = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId,
-      roles: ['caseworker'],
-    });
+    const token = await mintToken(['caseworker'], organisationId);
     const auth = { authorization: `Bearer ${token}` };
     const opened = await api.inject({
       method: 'POST',
@@ -196,11 +173,7 @@ describe('the whole system: API and worker compositions', () => {
   });
 
   it('lists every queue of the system on the admin queue dashboard', async () => {
-    const adminToken = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId: randomUUID(),
-      roles: ['admin'],
-    });
+    const adminToken = await mintToken(['admin']);
     const res = await api.inject({
       method: 'GET',
       url: '/admin/queues/api/queues',
@@ -212,11 +185,7 @@ describe('the whole system: API and worker compositions', () => {
   });
 
   it("given a referral with the person's consent, the receiving organisation reads the case on its next request, without X-Min-Position (the command waited for the access projections)", async () => {
-    const adminToken = await issuer.mintToken({
-      userId: randomUUID(),
-      organisationId: randomUUID(),
-      roles: ['admin'],
-    });
+    const adminToken = await mintToken(['admin']);
     const register = async (code: string, services: string[]) => {
       const res = await api.inject({
         method: 'POST',
@@ -229,8 +198,7 @@ describe('the whole system: API and worker compositions', () => {
     };
     const holderOrg = await register('GRHOLD', ['Accommodation']);
     const receiverOrg = await register('GRRECV', ['Psychological']);
-    const tokenOf = (organisationId: string) =>
-      issuer.mintToken({ userId: randomUUID(), organisationId, roles: ['caseworker'] });
+    const tokenOf = (organisationId: string) => mintToken(['caseworker'], organisationId);
     const holder = { authorization: `Bearer ${await tokenOf(holderOrg)}` };
     const receiver = { authorization: `Bearer ${await tokenOf(receiverOrg)}` };
     const post = (url: string, payload: unknown) =>
@@ -241,13 +209,7 @@ describe('the whole system: API and worker compositions', () => {
         payload: payload as Record<string, unknown>,
       });
     const opened = await post('/cases', {
-      referralSource: 'Hotline',
-      profile: {
-        sexGender: 'Masculine',
-        ageUncertain: false,
-        citizenships: ['UA'],
-        languages: ['uk'],
-      },
+      ...OPEN_CASE_BODY,
       personal: { fullName: 'Grant Test Person', birthDate: '1988-03-09' },
     });
     expect(opened.statusCode).toBe(201);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor as DomainActor, LanguageCode } from '@remedy/case-domain';
-import type { Actor, CaseWriter } from '../cases/read/support/case-writer';
+import { LegalAidClaimQueries, LegalAidQueries } from '@remedy/legal-aid';
+import type { Actor, CaseWriter, ReadSideHarness } from '../cases/read/support/case-writer';
 
 /** A lawyer of a legal-aid organisation, as the actor of the commands a CaseWriter runs. */
 export const legalAidLawyer = (
@@ -36,4 +37,18 @@ export async function grantLegalAidAccess(
     actor: caseworker,
     legalAidOrganisationId,
   });
+}
+
+/** The legal-aid queries (case views, claims) on the harness's read side, in `timeZone`. */
+export function legalAidQueriesOn(
+  h: Pick<ReadSideHarness, 'ds' | 'cipher' | 'store'>,
+  timeZone: string,
+): { queries: LegalAidQueries; claims: LegalAidClaimQueries } {
+  const queries = new LegalAidQueries({
+    dataSource: h.ds,
+    cipher: h.cipher,
+    eventStore: h.store,
+    timeZone,
+  });
+  return { queries, claims: new LegalAidClaimQueries(queries) };
 }

@@ -18,11 +18,11 @@ import {
   openReadSide,
   START_POSITION,
   type ReadSideHarness,
+  projectionRunner,
 } from '../cases/read/support/case-writer';
-import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
+import { grantLegalAidAccess, legalAidLawyer, legalAidQueriesOn } from './case-writing';
 
 const TZ = 'Europe/Vienna';
-const quiet = { info: () => undefined, error: () => undefined };
 
 /**
  * Claim read models on real PostgreSQL: claims per case, per lawyer and per organisation, amounts
@@ -52,21 +52,9 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
     db = await createTestDatabase();
     h = await openReadSide(db.url, [legalAidProjection]);
     waiter = new CheckpointWaiter(h.ds);
-    runner = new ProjectionRunner({
-      dataSource: h.ds,
-      eventStore: h.store,
-      projection: legalAidProjection,
-      lockRetryMs: 50,
-      logger: quiet,
-    });
+    runner = projectionRunner(h, legalAidProjection);
     runner.start();
-    queries = new LegalAidQueries({
-      dataSource: h.ds,
-      cipher: h.cipher,
-      eventStore: h.store,
-      timeZone: TZ,
-    });
-    claims = new LegalAidClaimQueries(queries);
+    ({ queries, claims } = legalAidQueriesOn(h, TZ));
     const cw = holder.caseworker;
     caseA = await h.writer.open(cw, {
       sequence: 1,

@@ -9,7 +9,7 @@ import {
   START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
-import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
+import { grantLegalAidAccess, legalAidLawyer, legalAidQueriesOn } from './case-writing';
 
 const TZ = 'Europe/Vienna';
 
@@ -53,13 +53,7 @@ describe('legal aid: the outstanding amount keeps its due date (PostgreSQL)', ()
   beforeAll(async () => {
     db = await createTestDatabase();
     h = await openReadSide(db.url, [legalAidProjection]);
-    queries = new LegalAidQueries({
-      dataSource: h.ds,
-      cipher: h.cipher,
-      eventStore: h.store,
-      timeZone: TZ,
-    });
-    claims = new LegalAidClaimQueries(queries);
+    ({ queries, claims } = legalAidQueriesOn(h, TZ));
     const cw = holder.caseworker;
     caseId = await h.writer.open(cw, { sequence: 1, birthDate: '1980-02-02' });
     await grantLegalAidAccess(h.writer, caseId, cw, legalOrg, 'en');

@@ -5,7 +5,6 @@ import { casesProjection } from '@remedy/case-read-models';
 import {
   listDueReminders,
   processReminder,
-  REMINDERS_QUEUE,
   ReminderReconciler,
   ReminderRuntime,
   reminderSettings,
@@ -13,27 +12,26 @@ import {
   type ReminderJobData,
 } from '@remedy/case-reminders';
 import { claimDeadlineReminders, claimReminderJobId, legalAidProjection } from '@remedy/legal-aid';
-import { ProjectionRunner } from '@remedy/projections';
-import { createQueueKit, type QueueBackend, type QueueKit } from '@remedy/queue';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { QueueKit } from '@remedy/queue';
+import type { TestDatabase } from '../support/database';
+import {
+  closeReminderQueue,
+  flakyPing,
+  openReminderQueue,
+  pendingJobIds,
+} from '../cases/read/support/reminder-queue';
+import { queueBackends } from '../support/queue-backends';
 import {
   actorsOf,
   catchUp,
-  openReadSide,
   START_POSITION,
   type ReadSideHarness,
+  projectionRunner,
 } from '../cases/read/support/case-writer';
 import { grantLegalAidAccess, legalAidLawyer } from './case-writing';
 
 const TZ = 'Europe/Vienna';
-const backends: { label: string; backend: (url: string) => QueueBackend }[] = [
-  { label: 'PostgreSQL queue backend', backend: (url) => ({ kind: 'postgres', url }) },
-];
-if (process.env.REDIS_URL)
-  backends.push({
-    label: 'Redis queue backend',
-    backend: () => ({ kind: 'redis', url: process.env.REDIS_URL! }),
-  });
+const backends = queueBackends();
 
 /**
  * Claim deadline reminders through the case-reminders machinery (one reconciler, one queue, one
@@ -56,24 +54,16 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     await catchUp(h.ds, h.store, casesProjection, START_POSITION, 500, h.writer.lastPosition);
     await catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 500, h.writer.lastPosition);
   };
-  const pendingIds = async () =>
-    (await queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, 1000, true))
-      .map((j) => j.id!)
-      .sort();
+  const pendingIds = () => pendingJobIds(queue);
 
   beforeEach(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, [casesProjection, legalAidProjection]);
-    kit = createQueueKit(backend(db.url), { prefix: `t${randomUUID().slice(0, 8)}` });
-    queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+    ({ db, h, kit, queue } = await openReminderQueue(backend, [
+      casesProjection,
+      legalAidProjection,
+    ]));
   });
 
-  afterEach(async () => {
-    await queue.obliterate({ force: true }).catch(() => undefined);
-    await kit.close();
-    await h.close();
-    await db.drop();
-  });
+  afterEach(() => closeReminderQueue({ db, h, kit, queue }));
 
   async function caseWithLegalAid(): Promise<string> {
     const caseId = await h.writer.open(holder.caseworker, { sequence: 1, birthDate: '1990-01-01' });
@@ -314,13 +304,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       databaseUrl: db.url,
       process: false,
     });
-    const runner = new ProjectionRunner({
-      dataSource: h.ds,
-      eventStore: h.store,
-      projection: legalAidProjection,
-      lockRetryMs: 50,
-      logger: { info: () => undefined, error: () => undefined },
-    });
+    const runner = projectionRunner(h, legalAidProjection);
     await runtime.start();
     runner.start();
     try {
@@ -365,14 +349,7 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
       while ((await pendingIds()).length !== n && Date.now() < until)
         await new Promise((r) => setTimeout(r, 50));
     };
-    let backendDown = false;
-    const flakyKit: QueueKit = {
-      ...kit,
-      ping: async () => {
-        if (backendDown) throw new Error('connection refused');
-        await kit.ping();
-      },
-    };
+    const { kit: flakyKit, backend } = flakyPing(kit);
     const sources = [claimDeadlineReminders()];
     const runtime = new ReminderRuntime({
       dataSource: h.ds,
@@ -383,11 +360,11 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
     await runtime.start();
     try {
       expect(await pendingIds()).toEqual(expected);
-      backendDown = true;
+      backend.down = true;
       await queue.obliterate({ force: true });
       await new Promise((r) => setTimeout(r, 200)); // several failed probes
       expect(await pendingIds()).toEqual([]);
-      backendDown = false; // the next probe sees it answer: full reconciliation
+      backend.down = false; // the next probe sees it answer: full reconciliation
       await waitFor(2);
       expect(await pendingIds()).toEqual(expected);
     } finally {

@@ -6,6 +6,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { RowSecurityNotEnforcedError } from '@remedy/database';
 import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
+import { setEnvironment } from '../faults/support/real-api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**
@@ -22,11 +23,13 @@ describe('the API at start-up (real ApiModule, PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'remedy-rls-start-'));
-    process.env.DATABASE_URL = db.url;
-    process.env.REMEDY_DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'silent';
-    delete process.env.REDIS_URL;
-    delete process.env.EVENTSTORE_CONNECTION_STRING;
+    setEnvironment({
+      DATABASE_URL: db.url,
+      REMEDY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      REDIS_URL: undefined,
+      EVENTSTORE_CONNECTION_STRING: undefined,
+    });
   });
 
   afterEach(async () => {

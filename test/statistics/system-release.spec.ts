@@ -1,17 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { LocalTokenIssuer } from '@remedy/auth';
-import { configureHttpApp } from '@remedy/http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { verifyRelease, type ReleaseDocument } from '@remedy/statistics';
-import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
-import type { WorkerModule as WorkerModuleClass } from '../../apps/worker/src/worker.module';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
 
 /**
  * The real compositions (apps/api ApiModule, apps/worker WorkerModule) on one database: the
@@ -19,60 +8,24 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
  * rapporteur's request and serves the signed release. Queues on BullMQ's PostgreSQL backend.
  */
 describe('statistics in the real API and worker compositions', () => {
-  let db: TestDatabase;
-  let dataDir: string;
+  let started: RealApiOnTestDatabase;
   let api: NestFastifyApplication;
-  let worker: INestApplicationContext | undefined;
-  let issuer: LocalTokenIssuer;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = mkdtempSync(join(tmpdir(), 'remedy-stat-system-'));
-    process.env.DATABASE_URL = db.url;
-    process.env.REMEDY_DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'silent';
-    delete process.env.REDIS_URL;
-    delete process.env.EVENTSTORE_CONNECTION_STRING;
-    // Imported only now: ConfigModule validates the environment when the module is declared.
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { ApiModule } = require('../../apps/api/src/api.module') as {
-      ApiModule: typeof ApiModuleClass;
-    };
-    const { WorkerModule } = require('../../apps/worker/src/worker.module') as {
-      WorkerModule: typeof WorkerModuleClass;
-    };
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
-    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-    api = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-      logger: false,
-    });
-    configureHttpApp(api);
-    await api.init();
-    await api.getHttpAdapter().getInstance().ready();
-    issuer = await LocalTokenIssuer.load({ dataDir });
+    started = await startRealApiOnTestDatabase(
+      'stat-system',
+      { LOG_LEVEL: 'silent', REDIS_URL: undefined, EVENTSTORE_CONNECTION_STRING: undefined },
+      { worker: true },
+    );
+    api = started.api.app;
   });
 
   afterAll(async () => {
-    await api?.close();
-    await worker?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   it("builds a rapporteur's release from cases opened through the API, signed with the published key", async () => {
-    const token = (
-      roles: ('admin' | 'caseworker' | 'rapporteur')[],
-      organisationId: string = randomUUID(),
-    ) => issuer.mintToken({ userId: randomUUID(), organisationId, roles });
-    const post = async (bearer: string, url: string, payload: unknown) =>
-      api.inject({
-        method: 'POST',
-        url,
-        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-        payload: payload as object,
-      });
+    const { token, post } = started.api;
     const registered = await post(await token(['admin']), '/organisations', {
       name: 'Statistics Shelter',
       type: 'NGO',

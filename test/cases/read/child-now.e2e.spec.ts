@@ -22,6 +22,23 @@ import {
  * the command side (CLOCK) and the read side (`now`): born 2008-01-01 is an adult (18 since
  * 2026-01-01), born 2008-12-07 is a child until tomorrow. GET /cases/:id and GET /cases?child=…
  */
+/** The case commands and read models, with the directory and cases projections, at `now`. */
+function createApiAppAt(now: Date): Promise<ApiApp> {
+  return createApiApp({
+    modules: [
+      CaseCommandsModule,
+      CaseReadModelsModule.forRoot({
+        now: () => now,
+        imports: [CaseCommandsModule],
+        cipherToken: CASE_CIPHER,
+      }),
+    ],
+    projections: [organisationDirectoryProjection, casesProjection],
+    overrides: [{ provide: CLOCK, useValue: () => now }],
+    env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
+  });
+}
+
 describe('child now follows the 18th birthday (HTTP, PostgreSQL)', () => {
   const now = new Date('2026-12-06T10:00:00Z');
   let api: ApiApp;
@@ -30,19 +47,7 @@ describe('child now follows the 18th birthday (HTTP, PostgreSQL)', () => {
   let position = '';
 
   beforeAll(async () => {
-    api = await createApiApp({
-      modules: [
-        CaseCommandsModule,
-        CaseReadModelsModule.forRoot({
-          now: () => now,
-          imports: [CaseCommandsModule],
-          cipherToken: CASE_CIPHER,
-        }),
-      ],
-      projections: [organisationDirectoryProjection, casesProjection],
-      overrides: [{ provide: CLOCK, useValue: () => now }],
-      env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
-    });
+    api = await createApiAppAt(now);
     staff = await organisationWithStaff(api, await api.user(['admin']));
     for (const birthDate of ['2008-01-01', '2007-12-31', '2008-12-07', '2008-12-06']) {
       const opened = await openCase(
@@ -110,19 +115,7 @@ describe('case_adult_dates reconciled from the streams (HTTP, PostgreSQL)', () =
   };
 
   beforeAll(async () => {
-    api = await createApiApp({
-      modules: [
-        CaseCommandsModule,
-        CaseReadModelsModule.forRoot({
-          now: () => now,
-          imports: [CaseCommandsModule],
-          cipherToken: CASE_CIPHER,
-        }),
-      ],
-      projections: [organisationDirectoryProjection, casesProjection],
-      overrides: [{ provide: CLOCK, useValue: () => now }],
-      env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
-    });
+    api = await createApiAppAt(now);
     reconciler = api.app.get(ADULT_DATES_RECONCILER);
     staff = await organisationWithStaff(api, await api.user(['admin']));
     const open = async (

@@ -9,17 +9,24 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuthModule, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
-import { CaseReadModelsModule, casesProjection, timelineProjection } from '@remedy/case-read-models';
+import {
+  CaseReadModelsModule,
+  casesProjection,
+  timelineProjection,
+} from '@remedy/case-read-models';
 import { CaseRemindersModule } from '@remedy/case-reminders';
 import { REMEDY_CONFIG } from '@remedy/config';
 import { CaseCipher } from '@remedy/crypto';
 import { EVENT_STORE, formatPosition } from '@remedy/event-store';
-import { configureHttpApp, PROJECTION_WAITER, READ_YOUR_WRITES_TIMEOUT_MS, ReadYourWritesInterceptor } from '@remedy/http';
+import {
+  configureHttpApp,
+  PROJECTION_WAITER,
+  READ_YOUR_WRITES_TIMEOUT_MS,
+  ReadYourWritesInterceptor,
+} from '@remedy/http';
 import { CheckpointWaiter, ProjectionRunner, waitForProjection } from '@remedy/projections';
 import { createTestDatabase, TestDatabase } from '../../support/database';
-import { actorsOf, openReadSide, ReadSideHarness } from './support/case-writer';
-
-const quiet = { info: () => undefined, error: () => undefined };
+import { actorsOf, openReadSide, projectionRunner, ReadSideHarness } from './support/case-writer';
 
 describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', () => {
   let db: TestDatabase;
@@ -42,7 +49,7 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
     issuer = await LocalTokenIssuer.load({ dataDir });
     waiter = new CheckpointWaiter(h.ds);
     for (const projection of [casesProjection, timelineProjection]) {
-      const runner = new ProjectionRunner({ dataSource: h.ds, eventStore: h.store, projection, lockRetryMs: 50, logger: quiet });
+      const runner = projectionRunner(h, projection);
       runner.start();
       runners.push(runner);
     }
@@ -57,7 +64,14 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
         { provide: PROJECTION_WAITER, useValue: waiter },
         { provide: READ_YOUR_WRITES_TIMEOUT_MS, useValue: 5_000 },
       ],
-      exports: [DataSource, CaseCipher, EVENT_STORE, REMEDY_CONFIG, PROJECTION_WAITER, READ_YOUR_WRITES_TIMEOUT_MS],
+      exports: [
+        DataSource,
+        CaseCipher,
+        EVENT_STORE,
+        REMEDY_CONFIG,
+        PROJECTION_WAITER,
+        READ_YOUR_WRITES_TIMEOUT_MS,
+      ],
     })
     class TestPlatform {}
 
@@ -70,16 +84,34 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
       ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor }],
     }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+      logger: false,
+    });
     configureHttpApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
 
-    holderToken = await issuer.mintToken({ userId: holder.caseworker.userId, organisationId: holder.organisationId, roles: ['caseworker'] });
-    otherToken = await issuer.mintToken({ userId: other.caseworker.userId, organisationId: other.organisationId, roles: ['caseworker'] });
-    caseId = await h.writer.open(holder.caseworker, { sequence: 7, birthDate: '1990-04-02', fullName: 'Http Person' });
-    expect(await waitForProjection(h.ds, casesProjection.name, h.writer.lastPosition, 10_000)).toBe(true);
-    expect(await waitForProjection(h.ds, timelineProjection.name, h.writer.lastPosition, 10_000)).toBe(true);
+    holderToken = await issuer.mintToken({
+      userId: holder.caseworker.userId,
+      organisationId: holder.organisationId,
+      roles: ['caseworker'],
+    });
+    otherToken = await issuer.mintToken({
+      userId: other.caseworker.userId,
+      organisationId: other.organisationId,
+      roles: ['caseworker'],
+    });
+    caseId = await h.writer.open(holder.caseworker, {
+      sequence: 7,
+      birthDate: '1990-04-02',
+      fullName: 'Http Person',
+    });
+    expect(await waitForProjection(h.ds, casesProjection.name, h.writer.lastPosition, 10_000)).toBe(
+      true,
+    );
+    expect(
+      await waitForProjection(h.ds, timelineProjection.name, h.writer.lastPosition, 10_000),
+    ).toBe(true);
   });
 
   afterAll(async () => {
@@ -91,7 +123,8 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const get = (url: string, token = holderToken) => request(app.getHttpServer()).get(url).set('authorization', `Bearer ${token}`);
+  const get = (url: string, token = holderToken) =>
+    request(app.getHttpServer()).get(url).set('authorization', `Bearer ${token}`);
 
   it('needs a bearer token', async () => {
     expect((await request(app.getHttpServer()).get('/cases')).status).toBe(401);
@@ -100,7 +133,10 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
   it("GET /cases lists the caller's organisation's cases and validates its query", async () => {
     const res = await get('/cases?sort=reference&limit=10&child=false');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ items: [{ caseId, reference: 'ORG-2026-00007', status: 'open', childNow: false }], nextCursor: null });
+    expect(res.body).toMatchObject({
+      items: [{ caseId, reference: 'ORG-2026-00007', status: 'open', childNow: false }],
+      nextCursor: null,
+    });
     expect((await get('/cases', otherToken)).body.items).toEqual([]);
     const tooMany = await get('/cases?limit=101');
     expect(tooMany.status).toBe(400);
@@ -113,7 +149,10 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
     const res = await get(`/cases/${caseId}`);
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe('"0"');
-    expect(res.body).toMatchObject({ caseId, personal: { opening: { erased: false, value: { fullName: 'Http Person' } } } });
+    expect(res.body).toMatchObject({
+      caseId,
+      personal: { opening: { erased: false, value: { fullName: 'Http Person' } } },
+    });
     const foreign = await get(`/cases/${caseId}`, otherToken);
     expect(foreign.status).toBe(404);
     expect(JSON.stringify(foreign.body)).not.toContain('Http Person');
@@ -124,23 +163,40 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
 
   it('X-Min-Position: a read right after a write waits for the projection and sees it', async () => {
     const caseworker = randomUUID();
-    const position = await h.writer.run(caseId, { type: 'AssignCaseworker', actor: holder.supervisor, caseworkerId: caseworker });
+    const position = await h.writer.run(caseId, {
+      type: 'AssignCaseworker',
+      actor: holder.supervisor,
+      caseworkerId: caseworker,
+    });
     const res = await get(`/cases/${caseId}`).set('x-min-position', formatPosition(position));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ assignedCaseworkerId: caseworker, revision: '1' });
     expect(res.headers.etag).toBe('"1"');
-    const timeline = await get(`/cases/${caseId}/timeline`).set('x-min-position', formatPosition(position));
-    expect(timeline.body.items.map((e: { type: string }) => e.type)).toEqual(['CaseOpened', 'CaseworkerAssigned']);
+    const timeline = await get(`/cases/${caseId}/timeline`).set(
+      'x-min-position',
+      formatPosition(position),
+    );
+    expect(timeline.body.items.map((e: { type: string }) => e.type)).toEqual([
+      'CaseOpened',
+      'CaseworkerAssigned',
+    ]);
     expect((await get(`/cases/${caseId}`).set('x-min-position', 'nonsense')).status).toBe(400);
   });
 
   it('GET /cases/:id/as-of folds the stream up to a recorded time', async () => {
-    const res = await get(`/cases/${caseId}/as-of?recordedAt=${encodeURIComponent(new Date().toISOString())}`);
+    const res = await get(
+      `/cases/${caseId}/as-of?recordedAt=${encodeURIComponent(new Date().toISOString())}`,
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ caseId, state: { lifecycle: 'open', holdingOrganisationId: holder.organisationId } });
+    expect(res.body).toMatchObject({
+      caseId,
+      state: { lifecycle: 'open', holdingOrganisationId: holder.organisationId },
+    });
     expect((await get(`/cases/${caseId}/as-of`)).status).toBe(400);
     expect((await get(`/cases/${caseId}/as-of?recordedAt=yesterday`)).status).toBe(400);
-    expect((await get(`/cases/${caseId}/as-of?recordedAt=2026-01-01T00:00:00Z`, otherToken)).status).toBe(404);
+    expect(
+      (await get(`/cases/${caseId}/as-of?recordedAt=2026-01-01T00:00:00Z`, otherToken)).status,
+    ).toBe(404);
   });
 
   it('GET /referrals needs a direction; GET /reminders/due lists the caller organisation only', async () => {
@@ -152,11 +208,20 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
     );
     const due = await get('/reminders/due');
     expect(due.status).toBe(200);
-    expect(due.body.items).toEqual([expect.objectContaining({ caseId, kind: 'reflection_period_ending', dueOn: '2026-12-01', doneAt: null })]);
+    expect(due.body.items).toEqual([
+      expect.objectContaining({
+        caseId,
+        kind: 'reflection_period_ending',
+        dueOn: '2026-12-01',
+        doneAt: null,
+      }),
+    ]);
     expect((await get('/reminders/due', otherToken)).body.items).toEqual([]);
     const id = due.body.items[0].reminderId;
     const post = (token: string) =>
-      request(app.getHttpServer()).post(`/reminders/due/${id}/done`).set('authorization', `Bearer ${token}`);
+      request(app.getHttpServer())
+        .post(`/reminders/due/${id}/done`)
+        .set('authorization', `Bearer ${token}`);
     expect((await post(otherToken)).status).toBe(404);
     const done = await post(holderToken);
     expect(done.status).toBe(200);

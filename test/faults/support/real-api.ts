@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -10,6 +12,7 @@ import { LocalTokenIssuer, type Role } from '@remedy/auth';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { configureHttpApp, fastifyOptions } from '@remedy/http';
 import type { ApiModule as ApiModuleClass } from '../../../apps/api/src/api.module';
+import type { WorkerModule as WorkerModuleClass } from '../../../apps/worker/src/worker.module';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { collectRoutes, type RouteInfo } from '../../support/routes';
 
@@ -35,11 +38,7 @@ export interface RealApi {
  * is declared, so it is required only here.
  */
 export async function startRealApi(env: Record<string, string | undefined>): Promise<RealApi> {
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  process.env.LOG_LEVEL ??= 'silent';
+  setEnvironment(env);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ApiModule } = require('../../../apps/api/src/api.module') as {
     ApiModule: typeof ApiModuleClass;
@@ -84,6 +83,32 @@ export async function startRealApi(env: Record<string, string | undefined>): Pro
   };
 }
 
+/** Sets (or, for `undefined`, deletes) the environment variables named; LOG_LEVEL is `silent` unless set. */
+export function setEnvironment(env: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  process.env.LOG_LEVEL ??= 'silent';
+}
+
+/**
+ * The real worker composition (apps/worker's WorkerModule) in this process, as `npm start` runs
+ * it; the environment as for `startRealApi`.
+ */
+export async function startRealWorker(
+  env: Record<string, string | undefined>,
+): Promise<INestApplicationContext> {
+  setEnvironment(env);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { WorkerModule } = require('../../../apps/worker/src/worker.module') as {
+    WorkerModule: typeof WorkerModuleClass;
+  };
+  const worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+  await worker.init();
+  return worker;
+}
+
 /** The real API with a test database and a data directory of its own. */
 export interface RealApiOnTestDatabase {
   readonly api: RealApi;
@@ -91,29 +116,38 @@ export interface RealApiOnTestDatabase {
   readonly dataDir: string;
   /** A pool on the test database, for assertions on raw tables. */
   readonly pool: Pool;
-  /** Closes the API and the pool, drops the database and removes the data directory. */
+  /** The real worker composition, when asked for (`{ worker: true }`). */
+  readonly worker?: INestApplicationContext;
+  /** Closes the API, the worker and the pool, drops the database and removes the data directory. */
   close(): Promise<void>;
 }
 
 /**
  * `startRealApi` on a fresh migrated test database and a fresh data directory (named after
- * `name`); `env` is the rest of the environment the test runs the API in.
+ * `name`); `env` is the rest of the environment the test runs the API in. With `{ worker: true }`
+ * the real worker composition starts first, on the same database and environment: the whole
+ * system as `npm start` runs it.
  */
 export async function startRealApiOnTestDatabase(
   name: string,
   env: Record<string, string | undefined>,
+  options: { worker?: boolean } = {},
 ): Promise<RealApiOnTestDatabase> {
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), `remedy-${name}-`));
-  const api = await startRealApi({ DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir, ...env });
+  const environment = { DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir, ...env };
+  const worker = options.worker ? await startRealWorker(environment) : undefined;
+  const api = await startRealApi(environment);
   const pool = new Pool({ connectionString: db.url, max: 2 });
   return {
     api,
     db,
     dataDir,
     pool,
+    worker,
     async close() {
       await api.close();
+      await worker?.close();
       await pool.end();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });

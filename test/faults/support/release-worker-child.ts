@@ -14,13 +14,17 @@
  * windows in which the parent's SIGKILL lands. Logs errors as lines on stdout (`error {...}`,
  * `worker-error …`). SIGTERM stops it cleanly (exit 0).
  */
-import { createInterface } from 'node:readline';
-import { DataSource } from 'typeorm';
 import { PostgresEventStore } from '@remedy/event-store';
-import { createQueueKit, type QueueKit } from '@remedy/queue';
 import { ReleaseSigner, ReleaseWorkerRuntime, type ReleaseJobData } from '@remedy/statistics';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import {
+  holdUpTo,
+  observedDataSource,
+  observedKit,
+  runChild,
+  stdoutLogger,
+  stopOnSigterm,
+  waitForGoIf,
+} from './worker-child';
 
 async function main(): Promise<void> {
   const [url, kind, queueUrl, prefix, dataDir] = process.argv.slice(2);
@@ -28,19 +32,8 @@ async function main(): Promise<void> {
     throw new Error(
       'usage: release-worker-child.ts <database url> <postgres|redis> <queue url> <prefix> <data dir>',
     );
-  const maxHold = Number(process.env.RELEASE_HOLD_MS ?? '0');
-  const hold = () => (maxHold > 0 ? sleep(maxHold / 2 + Math.random() * (maxHold / 2)) : undefined);
-  const ds = new DataSource({
-    type: 'postgres',
-    url,
-    synchronize: false,
-    logging: false,
-    extra: { max: 4 },
-  });
-  await ds.initialize();
-  const query = ds.query.bind(ds);
-  ds.query = (async (sql: string, parameters?: unknown[], ...rest: unknown[]) => {
-    const result = await (query as (...a: unknown[]) => Promise<unknown>)(sql, parameters, ...rest);
+  const hold = () => holdUpTo(Number(process.env.RELEASE_HOLD_MS ?? '0'));
+  const ds = await observedDataSource(url, 4, async (sql, parameters, result) => {
     // TypeORM answers an UPDATE with [rows, affected].
     if (
       sql.includes(`SET status = 'built'`) &&
@@ -51,30 +44,20 @@ async function main(): Promise<void> {
       process.stdout.write(`stored ${String(parameters?.[0])}\n`);
       await hold();
     }
-    return result;
-  }) as typeof ds.query;
+  });
   const eventStore = new PostgresEventStore({ connectionString: url, poolSize: 2 });
   const signer = await ReleaseSigner.load(dataDir);
-  const base = createQueueKit({ kind, url: queueUrl }, { prefix });
-  const kit: QueueKit = {
-    ...base,
-    worker: (name, processor, options) => {
-      const observed: typeof processor = async (job, token, signal) => {
-        const { releaseId } = job.data as ReleaseJobData;
-        process.stdout.write(`active ${releaseId}\n`);
-        const update = job.updateProgress.bind(job);
-        job.updateProgress = async (progress) => {
-          await update(progress);
-          process.stdout.write(`progress ${releaseId} ${JSON.stringify(progress)}\n`);
-          if (progress === 15) await hold();
-        };
-        return processor(job, token, signal);
-      };
-      const w = base.worker(name, observed, options);
-      w.on('error', (e) => process.stdout.write(`worker-error ${e.name}: ${e.message}\n`));
-      return w;
-    },
-  };
+  const kit = observedKit(kind, queueUrl, prefix, (processor) => async (job, token, signal) => {
+    const { releaseId } = job.data as ReleaseJobData;
+    process.stdout.write(`active ${releaseId}\n`);
+    const update = job.updateProgress.bind(job);
+    job.updateProgress = async (progress) => {
+      await update(progress);
+      process.stdout.write(`progress ${releaseId} ${JSON.stringify(progress)}\n`);
+      if (progress === 15) await hold();
+    };
+    return processor(job, token, signal);
+  });
   const runtime = new ReleaseWorkerRuntime({
     dataSource: ds,
     kit,
@@ -82,39 +65,17 @@ async function main(): Promise<void> {
     signer,
     // Short locks: a killed worker's job is found stalled within ~3 s (not 30 + 15 s).
     worker: { lockDuration: 2_000, stalledInterval: 1_000, maxStalledCount: 2 },
-    logger: {
-      info: (message, fields) =>
-        process.stdout.write(`info ${JSON.stringify({ message, ...fields })}\n`),
-      error: (message, fields) =>
-        process.stdout.write(`error ${JSON.stringify({ message, ...fields })}\n`),
-    },
+    logger: stdoutLogger,
   });
-  process.once('SIGTERM', () => {
-    void (async () => {
-      await runtime.stop();
-      await kit.close();
-      await eventStore.close();
-      await ds.destroy();
-      process.stdout.write('stopped\n');
-      process.exit(0);
-    })();
+  stopOnSigterm(async () => {
+    await runtime.stop();
+    await kit.close();
+    await eventStore.close();
+    await ds.destroy();
   });
-  if (process.env.RELEASE_WAIT_FOR_GO === '1') {
-    process.stdout.write('ready\n');
-    await new Promise<void>((resolve) => {
-      const lines = createInterface({ input: process.stdin });
-      lines.on('line', (l) => {
-        if (l.trim() !== 'go') return;
-        lines.close();
-        resolve();
-      });
-    });
-  }
+  await waitForGoIf('RELEASE_WAIT_FOR_GO');
   runtime.start();
   process.stdout.write('started\n');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runChild(main);

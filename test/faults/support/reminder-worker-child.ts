@@ -11,12 +11,16 @@
  * is done but not acknowledged. Logs its errors as JSON lines on stdout (`error {...}`).
  * SIGTERM stops it cleanly (exit 0).
  */
-import { createInterface } from 'node:readline';
-import { DataSource } from 'typeorm';
 import { ReminderRuntime, reminderSettings } from '@remedy/case-reminders';
-import { createQueueKit, type QueueKit } from '@remedy/queue';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import {
+  holdUpTo,
+  observedDataSource,
+  observedKit,
+  runChild,
+  stdoutLogger,
+  stopOnSigterm,
+  waitForGoIf,
+} from './worker-child';
 
 async function main(): Promise<void> {
   const [url, kind, queueUrl, prefix] = process.argv.slice(2);
@@ -25,33 +29,13 @@ async function main(): Promise<void> {
       'usage: reminder-worker-child.ts <database url> <postgres|redis> <queue url> <prefix>',
     );
   const hold = Number(process.env.REMINDER_HOLD_MS ?? '0');
-  const ds = new DataSource({
-    type: 'postgres',
-    url,
-    synchronize: false,
-    logging: false,
-    extra: { max: 6 },
-  });
-  await ds.initialize();
-  const query = ds.query.bind(ds);
-  ds.query = (async (sql: string, parameters?: unknown[], ...rest: unknown[]) => {
-    const result = await (query as (...a: unknown[]) => Promise<unknown>)(sql, parameters, ...rest);
+  const ds = await observedDataSource(url, 6, async (sql, parameters, result) => {
     if (sql.includes('INSERT INTO due_reminders') && Array.isArray(result) && result.length > 0) {
       process.stdout.write(`recorded ${String(parameters?.[0])}\n`);
-      if (hold > 0) await sleep(hold / 2 + Math.random() * (hold / 2));
+      await holdUpTo(hold);
     }
-    return result;
-  }) as typeof ds.query;
-  const base = createQueueKit({ kind, url: queueUrl }, { prefix });
-  // The runtime logs a worker error's class only; the test wants its message too (no data in it).
-  const kit: QueueKit = {
-    ...base,
-    worker: (name, processor, options) => {
-      const w = base.worker(name, processor, options);
-      w.on('error', (e) => process.stdout.write(`worker-error ${e.name}: ${e.message}\n`));
-      return w;
-    },
-  };
+  });
+  const kit = observedKit(kind, queueUrl, prefix);
   const runtime = new ReminderRuntime({
     dataSource: ds,
     kit,
@@ -62,38 +46,16 @@ async function main(): Promise<void> {
     databaseUrl: url,
     // Short locks: a killed worker's jobs are found stalled within ~2 s (not 30 + 15 s).
     worker: { lockDuration: 2_000, stalledInterval: 1_000, maxStalledCount: 2 },
-    logger: {
-      info: (message, fields) =>
-        process.stdout.write(`info ${JSON.stringify({ message, ...fields })}\n`),
-      error: (message, fields) =>
-        process.stdout.write(`error ${JSON.stringify({ message, ...fields })}\n`),
-    },
+    logger: stdoutLogger,
   });
-  process.once('SIGTERM', () => {
-    void (async () => {
-      await runtime.stop();
-      await kit.close();
-      await ds.destroy();
-      process.stdout.write('stopped\n');
-      process.exit(0);
-    })();
+  stopOnSigterm(async () => {
+    await runtime.stop();
+    await kit.close();
+    await ds.destroy();
   });
-  if (process.env.REMINDER_WAIT_FOR_GO === '1') {
-    process.stdout.write('ready\n');
-    await new Promise<void>((resolve) => {
-      const lines = createInterface({ input: process.stdin });
-      lines.on('line', (l) => {
-        if (l.trim() !== 'go') return;
-        lines.close();
-        resolve();
-      });
-    });
-  }
+  await waitForGoIf('REMINDER_WAIT_FOR_GO');
   await runtime.start();
   process.stdout.write('started\n');
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runChild(main);

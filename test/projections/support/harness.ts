@@ -11,6 +11,7 @@ import { counterTableSql } from './counter-projection';
 export async function openDataSource(
   url: string,
   projections: readonly ProjectionDefinition[] = [],
+  poolSize = 8,
 ): Promise<DataSource> {
   const ds = new DataSource({
     type: 'postgres',
@@ -18,7 +19,7 @@ export async function openDataSource(
     entities: projectionEntities(projections) as EntitySchema[],
     synchronize: false,
     logging: false,
-    extra: { max: 8 },
+    extra: { max: poolSize },
   });
   await ds.initialize();
   return ds;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { DataSource, EntitySchema } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   createJurisdictionPolicy,
   decide,
@@ -14,9 +14,15 @@ import {
   type OpenCase,
 } from '@remedy/case-domain';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
-import { comparePositions, type EventStore, type GlobalPosition, PostgresEventStore } from '@remedy/event-store';
+import {
+  comparePositions,
+  type EventStore,
+  type GlobalPosition,
+  PostgresEventStore,
+} from '@remedy/event-store';
 import { caseStreamId, sealEvent } from '@remedy/case-stream';
-import { ProjectionDefinition, projectionEntities } from '@remedy/projections';
+import { ProjectionDefinition, ProjectionRunner } from '@remedy/projections';
+import { openDataSource } from '../../../projections/support/harness';
 
 export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
 
@@ -49,7 +55,10 @@ export class CaseWriter {
   ) {}
 
   async run(caseId: string, command: CaseCommand, now = new Date()): Promise<GlobalPosition> {
-    const current = this.states.get(caseId) ?? { state: initialState, revision: 'no_stream' as const };
+    const current = this.states.get(caseId) ?? {
+      state: initialState,
+      revision: 'no_stream' as const,
+    };
     const decision = decide(command, current.state, now, policy);
     if (!decision.ok) throw new Error(`${decision.error.rule}: ${decision.error.message}`);
     const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
@@ -60,20 +69,35 @@ export class CaseWriter {
         type: e.type,
         schemaVersion: e.schemaVersion,
         data: e.data,
-        metadata: { correlationId: randomUUID(), userId: command.actor.userId, organisationId: command.actor.organisationId },
+        metadata: {
+          correlationId: randomUUID(),
+          userId: command.actor.userId,
+          organisationId: command.actor.organisationId,
+        },
         occurredAt: new Date(e.data.occurredAt),
       })),
       current.revision,
     );
-    this.states.set(caseId, { state: decision.events.reduce(evolve, current.state), revision: result.nextRevision });
-    if (comparePositions(result.position, this.lastPosition) > 0) this.lastPosition = result.position;
+    this.states.set(caseId, {
+      state: decision.events.reduce(evolve, current.state),
+      revision: result.nextRevision,
+    });
+    if (comparePositions(result.position, this.lastPosition) > 0)
+      this.lastPosition = result.position;
     return result.position;
   }
 
   /** Opens a case with a reference ORG-2026-<seq>; the person's details are personal (sealed). */
   async open(
     actor: Actor,
-    options: { caseId?: string; sequence: number; birthDate?: string; estimatedAge?: number; now?: Date; fullName?: string },
+    options: {
+      caseId?: string;
+      sequence: number;
+      birthDate?: string;
+      estimatedAge?: number;
+      now?: Date;
+      fullName?: string;
+    },
   ): Promise<string> {
     const caseId = options.caseId ?? randomUUID();
     const command: OpenCase = {
@@ -108,17 +132,12 @@ export interface ReadSideHarness {
   close(): Promise<void>;
 }
 
-export async function openReadSide(url: string, projections: readonly ProjectionDefinition[]): Promise<ReadSideHarness> {
+export async function openReadSide(
+  url: string,
+  projections: readonly ProjectionDefinition[],
+): Promise<ReadSideHarness> {
   const store = new PostgresEventStore({ connectionString: url, poolSize: 4 });
-  const ds = new DataSource({
-    type: 'postgres',
-    url,
-    entities: projectionEntities(projections) as EntitySchema[],
-    synchronize: false,
-    logging: false,
-    extra: { max: 6 },
-  });
-  await ds.initialize();
+  const ds = await openDataSource(url, projections, 6);
   const pool = new Pool({ connectionString: url, max: 3 });
   const dataDir = await mkdtemp(join(tmpdir(), 'remedy-read-'));
   const cipher = new CaseCipher({ pool, kms: await LocalKeyManagementService.load({ dataDir }) });
@@ -167,3 +186,17 @@ export async function catchUp(
 }
 
 export const START_POSITION: GlobalPosition = { commit: -1n, prepare: -1n };
+
+/** A projection runner on the harness's database and store (not started), logging nothing. */
+export function projectionRunner(
+  h: Pick<ReadSideHarness, 'ds' | 'store'>,
+  projection: ProjectionDefinition,
+): ProjectionRunner {
+  return new ProjectionRunner({
+    dataSource: h.ds,
+    eventStore: h.store,
+    projection,
+    lockRetryMs: 50,
+    logger: { info: () => undefined, error: () => undefined },
+  });
+}
