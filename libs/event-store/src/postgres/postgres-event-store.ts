@@ -74,7 +74,11 @@ export interface PostgresEventStoreOptions {
    * back every catch-up reader. Default 10 s.
    */
   readonly idleInTransactionTimeoutMs?: number;
-  /** Give up connecting after this long (EventStoreUnavailableError). Default 5 s. */
+  /**
+   * Give up getting a connection after this long (EventStoreUnavailableError, 503): the wait for a
+   * free pooled connection counts too (pg-pool does not separate the two), so it also bounds how
+   * long a burst of commands queues for the pool. Default {@link DEFAULT_CONNECTION_TIMEOUT_MS}.
+   */
   readonly connectionTimeoutMs?: number;
   /** Batch size of subscriptions that do not give one. Default 500. */
   readonly subscriptionBatchSize?: number;
@@ -83,6 +87,13 @@ export interface PostgresEventStoreOptions {
   /** NOTIFY channel ('notify' mode). */
   readonly notifyChannel?: string;
 }
+
+/**
+ * 10 s: 200 concurrent commands on one case (test/faults/concurrent-commands.spec.ts) queue for the
+ * pool's 10 connections for more than 5 s on 2 busy cores; a server that is down is still refused
+ * at once (connection refused), so the outage answer stays quick.
+ */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 10_000;
 
 /** Pool settings of the event store: pool size, connect timeout, idle-in-transaction timeout. */
 export function eventStorePoolConfig(
@@ -96,7 +107,7 @@ export function eventStorePoolConfig(
   return {
     connectionString,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     options: `-c idle_in_transaction_session_timeout=${idle}`,
     application_name: 'remedy-event-store',
   };
@@ -264,7 +275,7 @@ export class PostgresEventStore implements EventStore {
               this.options.connectionString ?? undefined,
               this.pool,
               this.notifyChannel,
-              this.options.connectionTimeoutMs ?? 5_000,
+              this.options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
             )
           : new HeadPoller(() => this.headPosition(), this.options.pollIntervalMs ?? 10);
     }
