@@ -1,7 +1,5 @@
-import { Pool } from 'pg';
 import type { RemedyConfig } from '@remedy/config';
-import { cryptoEnvironment, openPersonalDataCrypto } from '@remedy/crypto';
-import { createEventStore } from '@remedy/platform';
+import { openStandaloneCommandSide } from '../standalone';
 import { AdultDatesReconciler } from './adult-dates';
 
 /**
@@ -12,21 +10,13 @@ export async function openStandaloneAdultDates(
   config: RemedyConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ readonly reconciler: AdultDatesReconciler; close(): Promise<void> }> {
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
-  pool.on('error', () => undefined);
-  const crypto = await openPersonalDataCrypto({
-    ...cryptoEnvironment(config.dataDir, env),
-    pool,
-    listen: false,
-  });
-  const store = createEventStore(config);
+  const side = await openStandaloneCommandSide(config, env);
   return {
-    reconciler: new AdultDatesReconciler({ pool, store, cipher: crypto.cipher }),
-    close: async () => {
-      await store.close();
-      await crypto.close().catch(() => undefined);
-      await pool.end();
-    },
+    reconciler: new AdultDatesReconciler({
+      pool: side.pool,
+      store: side.store,
+      cipher: side.cipher,
+    }),
+    close: () => side.close(),
   };
 }

@@ -1,10 +1,8 @@
-import { Pool } from 'pg';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
 import type { RemedyConfig } from '@remedy/config';
-import { cryptoEnvironment, openPersonalDataCrypto } from '@remedy/crypto';
-import { createEventStore } from '@remedy/platform';
 import { createQueueKit, queueBackendFor } from '@remedy/queue';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
+import { openStandaloneCommandSide } from '../standalone';
 import {
   coreErasureSteps,
   Eraser,
@@ -25,25 +23,17 @@ export async function openStandaloneEraser(
   contributions: readonly ErasureStepContribution[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ readonly eraser: Eraser; close(): Promise<void> }> {
-  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
-  pool.on('error', () => undefined);
-  const crypto = await openPersonalDataCrypto({
-    ...cryptoEnvironment(config.dataDir, env),
-    pool,
-    listen: false,
-  });
-  const store = createEventStore(config);
+  const { pool, store, cipher, close } = await openStandaloneCommandSide(config, env);
   const kit = createQueueKit(
     queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: config.databaseUrl }),
   );
-  const steps = new ErasureSteps(coreErasureSteps({ pool, cipher: crypto.cipher }));
+  const steps = new ErasureSteps(coreErasureSteps({ pool, cipher }));
   for (const c of contributions) steps.register(c.stepFor({ pool, kit }));
   const policy = createJurisdictionPolicy({
     timeZone: config.jurisdictionTimeZone,
     minimumReflectionDays: config.minReflectionDays,
   });
-  const pipeline = new CaseCommandPipeline(store, crypto.cipher, policy, () => new Date());
+  const pipeline = new CaseCommandPipeline(store, cipher, policy, () => new Date());
   const eraser = new Eraser({
     ledger: new ErasureLedger(config.erasureLedgerPath),
     steps,
@@ -55,9 +45,7 @@ export async function openStandaloneEraser(
     eraser,
     close: async () => {
       await kit.close();
-      await store.close();
-      await crypto.close().catch(() => undefined);
-      await pool.end();
+      await close();
     },
   };
 }
