@@ -1,4 +1,8 @@
-import createClient, { type Client, type ClientOptions } from 'openapi-fetch';
+import createClient, {
+  type Client,
+  type ClientOptions,
+  type ClientPathsWithMethod,
+} from 'openapi-fetch';
 import type { paths } from './schema';
 
 export type { components, operations, paths } from './schema';
@@ -28,3 +32,7 @@ export function createRemedyClient(options: RemedyClientOptions): RemedyClient {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }
+
+/** The routes (path templates) that answer a method, e.g. `PathsWithMethod<'post'>`. */
+export type PathsWithMethod<M extends 'get' | 'put' | 'post' | 'delete' | 'patch'> =
+  ClientPathsWithMethod<RemedyClient, M>;
