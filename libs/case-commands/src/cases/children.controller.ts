@@ -1,8 +1,6 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CommandContext } from '../pipeline/context';
-import { CaseCommandEndpoints, CommandRoute, newIdFor, Uuid } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands } from './command-body';
+import { Body, Controller } from '@nestjs/common';
+import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
 import { FreeTextCommandDto } from './dto/common.dto';
 import {
   AppointGuardianDto,
@@ -15,28 +13,20 @@ import {
 @Controller('cases')
 export class ChildrenController extends CaseCommands {
   @CommandRoute(':caseId/presume-minority')
-  presumeMinority(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: FreeTextCommandDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  presumeMinority(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'PresumeMinority', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/verify-age')
-  verifyAge(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: VerifyAgeDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  verifyAge(@CaseId() caseId: string, @Body() dto: VerifyAgeDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'VerifyAge', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/best-interests-assessments')
   recordBestInterests(
-    @Param('caseId', Uuid) caseId: string,
+    @CaseId() caseId: string,
     @Body() dto: RecordBestInterestsAssessmentDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     const assessmentId = newIdFor(ctx, 'assessmentId');
     return this.run(caseId, { type: 'RecordBestInterestsAssessment', ...dto, assessmentId }, ctx, {
@@ -45,11 +35,7 @@ export class ChildrenController extends CaseCommands {
   }
 
   @CommandRoute(':caseId/guardians')
-  appointGuardian(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: AppointGuardianDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  appointGuardian(@CaseId() caseId: string, @Body() dto: AppointGuardianDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'AppointGuardian', ...dto }, ctx);
   }
 }

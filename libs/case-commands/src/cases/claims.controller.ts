@@ -1,8 +1,6 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CommandContext } from '../pipeline/context';
-import { CaseCommandEndpoints, CommandRoute, newIdFor, Uuid } from './command-endpoint';
-import { CaseCommands } from './command-body';
+import { Body, Controller } from '@nestjs/common';
+import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CaseCommands, CaseId, Ctx, PathId } from './command-body';
 import {
   AppealClaimDto,
   ClaimLegalRepresentativeDto,
@@ -31,11 +29,7 @@ import {
 @Controller('cases/:caseId/claims')
 export class ClaimsController extends CaseCommands {
   @CommandRoute('/', { summary: 'File a compensation claim (answers its claimId)' })
-  file(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: FileClaimDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  file(@CaseId() caseId: string, @Body() dto: FileClaimDto, @Ctx() ctx: Ctx) {
     const claimId = newIdFor(ctx, 'claimId');
     return this.run(caseId, { type: 'FileCompensationClaim', ...dto, claimId }, ctx, { claimId });
   }
@@ -44,20 +38,20 @@ export class ClaimsController extends CaseCommands {
     summary: "Record the claimant's legal representative on a claim",
   })
   recordLegalRepresentative(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: ClaimLegalRepresentativeDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'RecordClaimLegalRepresentative', ...dto, claimId }, ctx);
   }
 
   @CommandRoute(':claimId/hearings', { summary: 'Schedule a hearing (answers its hearingId)' })
   scheduleHearing(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: ScheduleHearingDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     const hearingId = newIdFor(ctx, 'hearingId');
     return this.run(caseId, { type: 'ScheduleClaimHearing', ...dto, claimId, hearingId }, ctx, {
@@ -69,30 +63,30 @@ export class ClaimsController extends CaseCommands {
     summary: 'Record a decision (first instance, or on appeal when appealed)',
   })
   decide(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: DecideClaimDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'DecideClaim', ...dto, claimId }, ctx);
   }
 
   @CommandRoute(':claimId/appeal', { summary: 'Record an appeal against the standing decision' })
   appeal(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: AppealClaimDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'AppealClaim', ...dto, claimId }, ctx);
   }
 
   @CommandRoute(':claimId/final', { summary: 'Record that the standing decision became final' })
   markFinal(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: MarkClaimFinalDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'MarkClaimDecisionFinal', ...dto, claimId }, ctx);
   }
@@ -102,10 +96,10 @@ export class ClaimsController extends CaseCommands {
       'Record a payment received (answers its paymentId); in another currency with the rate and the converted amount',
   })
   recordPayment(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: RecordPaymentDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     const paymentId = newIdFor(ctx, 'paymentId');
     return this.run(caseId, { type: 'RecordClaimPayment', ...dto, claimId, paymentId }, ctx, {
@@ -117,10 +111,10 @@ export class ClaimsController extends CaseCommands {
     summary: 'Record that enforcement of a final award started',
   })
   startEnforcement(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: StartEnforcementDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'StartClaimEnforcement', ...dto, claimId }, ctx);
   }
@@ -129,10 +123,10 @@ export class ClaimsController extends CaseCommands {
     summary: 'Close a claim: fully_paid, partly_paid_abandoned, unenforceable, rejected, withdrawn',
   })
   close(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: CloseClaimDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'CloseClaim', ...dto, claimId }, ctx);
   }

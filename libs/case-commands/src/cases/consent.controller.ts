@@ -1,8 +1,6 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CommandContext } from '../pipeline/context';
-import { CaseCommandEndpoints, CommandRoute, Uuid } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands } from './command-body';
+import { Body, Controller } from '@nestjs/common';
+import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
+import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
 import { CommandDto } from './dto/common.dto';
 import { GiveConsentDto, WithdrawConsentDto } from './dto/consent.dto';
 
@@ -11,38 +9,22 @@ import { GiveConsentDto, WithdrawConsentDto } from './dto/consent.dto';
 @Controller('cases')
 export class ConsentController extends CaseCommands {
   @CommandRoute(':caseId/consents', { grantsAccess: true })
-  giveConsent(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: GiveConsentDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  giveConsent(@CaseId() caseId: string, @Body() dto: GiveConsentDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'GiveConsent', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/consents/withdraw')
-  withdrawConsent(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: WithdrawConsentDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  withdrawConsent(@CaseId() caseId: string, @Body() dto: WithdrawConsentDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'WithdrawConsent', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/statistical-use-objection')
-  recordObjection(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: CommandDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  recordObjection(@CaseId() caseId: string, @Body() dto: CommandDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'RecordStatisticalUseObjection', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/statistical-use-objection/withdraw')
-  withdrawObjection(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: CommandDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  withdrawObjection(@CaseId() caseId: string, @Body() dto: CommandDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'WithdrawStatisticalUseObjection', ...dto }, ctx);
   }
 }

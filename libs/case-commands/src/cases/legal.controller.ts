@@ -1,8 +1,6 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CommandContext } from '../pipeline/context';
-import { CaseCommandEndpoints, CommandRoute, newIdFor, Uuid } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands } from './command-body';
+import { Body, Controller } from '@nestjs/common';
+import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, PathId } from './command-body';
 import { FreeTextCommandDto } from './dto/common.dto';
 import {
   RecordLawEnforcementCooperationDto,
@@ -16,39 +14,31 @@ import {
 export class LegalController extends CaseCommands {
   @CommandRoute(':caseId/law-enforcement-cooperation')
   recordCooperation(
-    @Param('caseId', Uuid) caseId: string,
+    @CaseId() caseId: string,
     @Body() dto: RecordLawEnforcementCooperationDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'RecordLawEnforcementCooperation', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/remedies')
-  seekRemedy(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: SeekRemedyDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  seekRemedy(@CaseId() caseId: string, @Body() dto: SeekRemedyDto, @Ctx() ctx: Ctx) {
     const remedyId = newIdFor(ctx, 'remedyId');
     return this.run(caseId, { type: 'SeekRemedy', ...dto, remedyId }, ctx, { remedyId });
   }
 
   @CommandRoute(':caseId/non-punishment-flags')
-  raiseFlag(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: FreeTextCommandDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  raiseFlag(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {
     const flagId = newIdFor(ctx, 'flagId');
     return this.run(caseId, { type: 'RaiseNonPunishmentFlag', ...dto, flagId }, ctx, { flagId });
   }
 
   @CommandRoute(':caseId/non-punishment-flags/:flagId/resolve')
   resolveFlag(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('flagId', Uuid) flagId: string,
+    @CaseId() caseId: string,
+    @PathId('flagId') flagId: string,
     @Body() dto: ResolveNonPunishmentFlagDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'ResolveNonPunishmentFlag', ...dto, flagId }, ctx);
   }

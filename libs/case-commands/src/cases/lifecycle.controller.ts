@@ -1,10 +1,8 @@
-import { Body, Controller, Param } from '@nestjs/common';
+import { Body, Controller } from '@nestjs/common';
 import type { CorrectionInput } from '@remedy/case-domain';
-import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CommandContext } from '../pipeline/context';
 import { ErasePersonalDataCommand } from './case.commands';
-import { CaseCommandEndpoints, CommandRoute, newIdFor, Uuid } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands } from './command-body';
+import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
 import { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 import {
   AddNoteDto,
@@ -18,57 +16,33 @@ import {
 @Controller('cases')
 export class LifecycleController extends CaseCommands {
   @CommandRoute(':caseId/closure/request')
-  requestClosure(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: RequestClosureDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  requestClosure(@CaseId() caseId: string, @Body() dto: RequestClosureDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'RequestClosure', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/closure/approve')
-  approveClosure(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: FreeTextCommandDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  approveClosure(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'ApproveClosure', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/reopen')
-  reopen(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: FreeTextCommandDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  reopen(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'ReopenCase', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/caseworker')
-  assignCaseworker(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: AssignCaseworkerDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  assignCaseworker(@CaseId() caseId: string, @Body() dto: AssignCaseworkerDto, @Ctx() ctx: Ctx) {
     return this.run(caseId, { type: 'AssignCaseworker', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/notes')
-  addNote(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: AddNoteDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  addNote(@CaseId() caseId: string, @Body() dto: AddNoteDto, @Ctx() ctx: Ctx) {
     const noteId = newIdFor(ctx, 'noteId');
     return this.run(caseId, { type: 'AddNote', ...dto, noteId }, ctx, { noteId });
   }
 
   @CommandRoute(':caseId/corrections')
-  correctFact(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: CorrectFactDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  correctFact(@CaseId() caseId: string, @Body() dto: CorrectFactDto, @Ctx() ctx: Ctx) {
     // The value was checked against its fact when the body was validated (CorrectionDto).
     const correction = dto.correction as CorrectionInput;
     return this.run(caseId, { type: 'CorrectFact', ...dto, correction }, ctx);
@@ -77,11 +51,7 @@ export class LifecycleController extends CaseCommands {
   @CommandRoute(':caseId/erasure', {
     summary: "Erase the person's personal data (crypto-shredding; a supervisor of the holder)",
   })
-  erase(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() _dto: CommandDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  erase(@CaseId() caseId: string, @Body() _dto: CommandDto, @Ctx() ctx: Ctx) {
     return this.bus.execute(new ErasePersonalDataCommand(caseId, ctx));
   }
 }

@@ -1,14 +1,13 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CaseCommandResult, CommandContext } from '../pipeline/context';
+import type { CaseCommandResult } from '../pipeline/context';
 import { PersonIndex, type PersonMatch } from '../search/person-index';
 import { OpenCaseCommand } from './case.commands';
-import { CaseCommandEndpoints, CommandRoute, Uuid } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, factsOf } from './command-body';
+import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
+import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, factsOf } from './command-body';
 import {
   GrantReflectionPeriodDto,
   OpenCaseDto,
@@ -40,7 +39,7 @@ export class OpeningController extends CaseCommands {
   @Policy('create', 'Case', { refusal: 'This role may not open cases' })
   @HttpCode(201)
   @ApiOperation({ summary: 'Open a case (allocates the case id and the reference ORG-YYYY-NNNNN)' })
-  open(@Body() dto: OpenCaseDto, @CommandCtx() ctx: CommandContext): Promise<CaseCommandResult> {
+  open(@Body() dto: OpenCaseDto, @Ctx() ctx: Ctx): Promise<CaseCommandResult> {
     return this.bus.execute(new OpenCaseCommand(factsOf(dto), ctx));
   }
 
@@ -69,18 +68,18 @@ export class OpeningController extends CaseCommands {
 
   @CommandRoute(':caseId/victim-status')
   recordVictimStatus(
-    @Param('caseId', Uuid) caseId: string,
+    @CaseId() caseId: string,
     @Body() dto: RecordVictimStatusDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'RecordVictimStatus', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/reflection-period')
   grantReflectionPeriod(
-    @Param('caseId', Uuid) caseId: string,
+    @CaseId() caseId: string,
     @Body() dto: GrantReflectionPeriodDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     return this.run(caseId, { type: 'GrantReflectionPeriod', ...dto }, ctx);
   }
