@@ -32,7 +32,7 @@ export interface paths {
     get: operations['CasesController_list'];
     put?: never;
     /** Open a case (allocates the case id and the reference ORG-YYYY-NNNNN) */
-    post: operations['CasesController_open'];
+    post: operations['OpeningController_open'];
     delete?: never;
     options?: never;
     head?: never;
@@ -49,7 +49,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Find a person among the caller's organisation's cases (blind index of name and birth date) */
-    post: operations['CasesController_search'];
+    post: operations['OpeningController_search'];
     delete?: never;
     options?: never;
     head?: never;
@@ -133,7 +133,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_provideAssistance'];
+    post: operations['SupportController_provideAssistance'];
     delete?: never;
     options?: never;
     head?: never;
@@ -149,7 +149,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordBestInterests'];
+    post: operations['ChildrenController_recordBestInterests'];
     delete?: never;
     options?: never;
     head?: never;
@@ -165,7 +165,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_assignCaseworker'];
+    post: operations['LifecycleController_assignCaseworker'];
     delete?: never;
     options?: never;
     head?: never;
@@ -334,7 +334,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_approveClosure'];
+    post: operations['LifecycleController_approveClosure'];
     delete?: never;
     options?: never;
     head?: never;
@@ -350,7 +350,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_requestClosure'];
+    post: operations['LifecycleController_requestClosure'];
     delete?: never;
     options?: never;
     head?: never;
@@ -366,7 +366,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_giveConsent'];
+    post: operations['ConsentController_giveConsent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -382,7 +382,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_withdrawConsent'];
+    post: operations['ConsentController_withdrawConsent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -398,7 +398,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_correctFact'];
+    post: operations['LifecycleController_correctFact'];
     delete?: never;
     options?: never;
     head?: never;
@@ -415,7 +415,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Erase the person's personal data (crypto-shredding; a supervisor of the holder) */
-    post: operations['CasesController_erase'];
+    post: operations['LifecycleController_erase'];
     delete?: never;
     options?: never;
     head?: never;
@@ -431,7 +431,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_appointGuardian'];
+    post: operations['ChildrenController_appointGuardian'];
     delete?: never;
     options?: never;
     head?: never;
@@ -447,7 +447,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordCooperation'];
+    post: operations['LegalController_recordCooperation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -463,7 +463,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_grantLegalAidAccess'];
+    post: operations['SharingController_grantLegalAidAccess'];
     delete?: never;
     options?: never;
     head?: never;
@@ -479,7 +479,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_revokeLegalAidAccess'];
+    post: operations['SharingController_revokeLegalAidAccess'];
     delete?: never;
     options?: never;
     head?: never;
@@ -495,7 +495,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_assessNeeds'];
+    post: operations['SupportController_assessNeeds'];
     delete?: never;
     options?: never;
     head?: never;
@@ -511,7 +511,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_raiseFlag'];
+    post: operations['LegalController_raiseFlag'];
     delete?: never;
     options?: never;
     head?: never;
@@ -527,7 +527,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_resolveFlag'];
+    post: operations['LegalController_resolveFlag'];
     delete?: never;
     options?: never;
     head?: never;
@@ -543,7 +543,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_addNote'];
+    post: operations['LifecycleController_addNote'];
     delete?: never;
     options?: never;
     head?: never;
@@ -559,7 +559,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_presumeMinority'];
+    post: operations['ChildrenController_presumeMinority'];
     delete?: never;
     options?: never;
     head?: never;
@@ -575,7 +575,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_refer'];
+    post: operations['SharingController_refer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -591,7 +591,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_acceptReferral'];
+    post: operations['SharingController_acceptReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -607,7 +607,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_completeReferral'];
+    post: operations['SharingController_completeReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -623,7 +623,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_declineReferral'];
+    post: operations['SharingController_declineReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -639,7 +639,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_revokeReferral'];
+    post: operations['SharingController_revokeReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -655,7 +655,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_grantReflectionPeriod'];
+    post: operations['OpeningController_grantReflectionPeriod'];
     delete?: never;
     options?: never;
     head?: never;
@@ -671,7 +671,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_seekRemedy'];
+    post: operations['LegalController_seekRemedy'];
     delete?: never;
     options?: never;
     head?: never;
@@ -687,7 +687,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_reopen'];
+    post: operations['LifecycleController_reopen'];
     delete?: never;
     options?: never;
     head?: never;
@@ -703,7 +703,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordObjection'];
+    post: operations['ConsentController_recordObjection'];
     delete?: never;
     options?: never;
     head?: never;
@@ -719,7 +719,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_withdrawObjection'];
+    post: operations['ConsentController_withdrawObjection'];
     delete?: never;
     options?: never;
     head?: never;
@@ -735,7 +735,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordSupportPlan'];
+    post: operations['SupportController_recordSupportPlan'];
     delete?: never;
     options?: never;
     head?: never;
@@ -768,7 +768,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_transfer'];
+    post: operations['SharingController_transfer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -784,7 +784,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_verifyAge'];
+    post: operations['ChildrenController_verifyAge'];
     delete?: never;
     options?: never;
     head?: never;
@@ -800,7 +800,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordVictimStatus'];
+    post: operations['OpeningController_recordVictimStatus'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4689,7 +4689,7 @@ export interface operations {
       };
     };
   };
-  CasesController_open: {
+  OpeningController_open: {
     parameters: {
       query?: never;
       header?: {
@@ -4766,7 +4766,7 @@ export interface operations {
       };
     };
   };
-  CasesController_search: {
+  OpeningController_search: {
     parameters: {
       query?: never;
       header?: {
@@ -4919,7 +4919,7 @@ export interface operations {
       };
     };
   };
-  CasesController_provideAssistance: {
+  SupportController_provideAssistance: {
     parameters: {
       query?: never;
       header?: {
@@ -4989,7 +4989,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordBestInterests: {
+  ChildrenController_recordBestInterests: {
     parameters: {
       query?: never;
       header?: {
@@ -5059,7 +5059,7 @@ export interface operations {
       };
     };
   };
-  CasesController_assignCaseworker: {
+  LifecycleController_assignCaseworker: {
     parameters: {
       query?: never;
       header?: {
@@ -5767,7 +5767,7 @@ export interface operations {
       };
     };
   };
-  CasesController_approveClosure: {
+  LifecycleController_approveClosure: {
     parameters: {
       query?: never;
       header?: {
@@ -5837,7 +5837,7 @@ export interface operations {
       };
     };
   };
-  CasesController_requestClosure: {
+  LifecycleController_requestClosure: {
     parameters: {
       query?: never;
       header?: {
@@ -5907,7 +5907,7 @@ export interface operations {
       };
     };
   };
-  CasesController_giveConsent: {
+  ConsentController_giveConsent: {
     parameters: {
       query?: never;
       header?: {
@@ -5977,7 +5977,7 @@ export interface operations {
       };
     };
   };
-  CasesController_withdrawConsent: {
+  ConsentController_withdrawConsent: {
     parameters: {
       query?: never;
       header?: {
@@ -6047,7 +6047,7 @@ export interface operations {
       };
     };
   };
-  CasesController_correctFact: {
+  LifecycleController_correctFact: {
     parameters: {
       query?: never;
       header?: {
@@ -6117,7 +6117,7 @@ export interface operations {
       };
     };
   };
-  CasesController_erase: {
+  LifecycleController_erase: {
     parameters: {
       query?: never;
       header?: {
@@ -6187,7 +6187,7 @@ export interface operations {
       };
     };
   };
-  CasesController_appointGuardian: {
+  ChildrenController_appointGuardian: {
     parameters: {
       query?: never;
       header?: {
@@ -6257,7 +6257,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordCooperation: {
+  LegalController_recordCooperation: {
     parameters: {
       query?: never;
       header?: {
@@ -6327,7 +6327,7 @@ export interface operations {
       };
     };
   };
-  CasesController_grantLegalAidAccess: {
+  SharingController_grantLegalAidAccess: {
     parameters: {
       query?: never;
       header?: {
@@ -6397,7 +6397,7 @@ export interface operations {
       };
     };
   };
-  CasesController_revokeLegalAidAccess: {
+  SharingController_revokeLegalAidAccess: {
     parameters: {
       query?: never;
       header?: {
@@ -6467,7 +6467,7 @@ export interface operations {
       };
     };
   };
-  CasesController_assessNeeds: {
+  SupportController_assessNeeds: {
     parameters: {
       query?: never;
       header?: {
@@ -6537,7 +6537,7 @@ export interface operations {
       };
     };
   };
-  CasesController_raiseFlag: {
+  LegalController_raiseFlag: {
     parameters: {
       query?: never;
       header?: {
@@ -6607,7 +6607,7 @@ export interface operations {
       };
     };
   };
-  CasesController_resolveFlag: {
+  LegalController_resolveFlag: {
     parameters: {
       query?: never;
       header?: {
@@ -6678,7 +6678,7 @@ export interface operations {
       };
     };
   };
-  CasesController_addNote: {
+  LifecycleController_addNote: {
     parameters: {
       query?: never;
       header?: {
@@ -6748,7 +6748,7 @@ export interface operations {
       };
     };
   };
-  CasesController_presumeMinority: {
+  ChildrenController_presumeMinority: {
     parameters: {
       query?: never;
       header?: {
@@ -6818,7 +6818,7 @@ export interface operations {
       };
     };
   };
-  CasesController_refer: {
+  SharingController_refer: {
     parameters: {
       query?: never;
       header?: {
@@ -6888,7 +6888,7 @@ export interface operations {
       };
     };
   };
-  CasesController_acceptReferral: {
+  SharingController_acceptReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -6959,7 +6959,7 @@ export interface operations {
       };
     };
   };
-  CasesController_completeReferral: {
+  SharingController_completeReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -7030,7 +7030,7 @@ export interface operations {
       };
     };
   };
-  CasesController_declineReferral: {
+  SharingController_declineReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -7101,7 +7101,7 @@ export interface operations {
       };
     };
   };
-  CasesController_revokeReferral: {
+  SharingController_revokeReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -7172,7 +7172,7 @@ export interface operations {
       };
     };
   };
-  CasesController_grantReflectionPeriod: {
+  OpeningController_grantReflectionPeriod: {
     parameters: {
       query?: never;
       header?: {
@@ -7242,7 +7242,7 @@ export interface operations {
       };
     };
   };
-  CasesController_seekRemedy: {
+  LegalController_seekRemedy: {
     parameters: {
       query?: never;
       header?: {
@@ -7312,7 +7312,7 @@ export interface operations {
       };
     };
   };
-  CasesController_reopen: {
+  LifecycleController_reopen: {
     parameters: {
       query?: never;
       header?: {
@@ -7382,7 +7382,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordObjection: {
+  ConsentController_recordObjection: {
     parameters: {
       query?: never;
       header?: {
@@ -7452,7 +7452,7 @@ export interface operations {
       };
     };
   };
-  CasesController_withdrawObjection: {
+  ConsentController_withdrawObjection: {
     parameters: {
       query?: never;
       header?: {
@@ -7522,7 +7522,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordSupportPlan: {
+  SupportController_recordSupportPlan: {
     parameters: {
       query?: never;
       header?: {
@@ -7615,7 +7615,7 @@ export interface operations {
       };
     };
   };
-  CasesController_transfer: {
+  SharingController_transfer: {
     parameters: {
       query?: never;
       header?: {
@@ -7685,7 +7685,7 @@ export interface operations {
       };
     };
   };
-  CasesController_verifyAge: {
+  ChildrenController_verifyAge: {
     parameters: {
       query?: never;
       header?: {
@@ -7755,7 +7755,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordVictimStatus: {
+  OpeningController_recordVictimStatus: {
     parameters: {
       query?: never;
       header?: {
