@@ -102,22 +102,20 @@ export function checkRequest(input: ReleaseRequestInput): Checked<ReleaseRequest
       rule: 'THRESHOLD_BELOW_MINIMUM',
       message: `k may be raised, never set below ${DEFAULT_K}`,
     };
+  const accepted = (
+    mode: ReleaseRequest['mode'],
+    roundingBase: number | null,
+    epsilon: number | null,
+  ): Checked<ReleaseRequest> => ({
+    ok: true,
+    value: { period: input.period, tables, mode, k, roundingBase, epsilon },
+  });
   if (input.mode === 'rounding') {
     const base = input.roundingBase ?? DEFAULT_ROUNDING_BASE;
     if (!Number.isSafeInteger(base) || base < 2)
       return invalid('roundingBase', 'an integer of at least 2');
     if (input.epsilon !== undefined) return invalid('epsilon', 'only with mode dp');
-    return {
-      ok: true,
-      value: {
-        period: input.period,
-        tables,
-        mode: 'rounding',
-        k,
-        roundingBase: base,
-        epsilon: null,
-      },
-    };
+    return accepted('rounding', base, null);
   }
   if (input.roundingBase !== undefined) return invalid('roundingBase', 'only with mode rounding');
   if (input.mode === 'dp') {
@@ -127,23 +125,10 @@ export function checkRequest(input: ReleaseRequestInput): Checked<ReleaseRequest
     const micro = Math.round(epsilon * 1e6);
     if (micro < 1 || Math.abs(epsilon * 1e6 - micro) > 1e-6)
       return invalid('epsilon', 'a positive number with at most 6 decimals');
-    return {
-      ok: true,
-      value: { period: input.period, tables, mode: 'dp', k, roundingBase: null, epsilon },
-    };
+    return accepted('dp', null, epsilon);
   }
   if (input.epsilon !== undefined) return invalid('epsilon', 'only with mode dp');
-  return {
-    ok: true,
-    value: {
-      period: input.period,
-      tables,
-      mode: 'suppression',
-      k,
-      roundingBase: null,
-      epsilon: null,
-    },
-  };
+  return accepted('suppression', null, null);
 }
 
 /** ε of a DP request as an exact rational (requests carry at most 6 decimals). */
