@@ -11,8 +11,8 @@ const POLICIES: Record<string, string> = {
   due_reminders: `lower(organisation_id) = remedy_organisation()`,
   // The holder, or an organisation with legal-aid access AND the person's live consent naming it.
   legal_aid_cases: `lower(holding_organisation_id) = remedy_organisation()
-    OR (EXISTS (SELECT 1 FROM unnest(legal_aid_organisations) o WHERE lower(o) = remedy_organisation())
-        AND EXISTS (SELECT 1 FROM unnest(legal_aid_consents) o WHERE lower(o) = remedy_organisation()))`,
+        OR (EXISTS (SELECT 1 FROM unnest(legal_aid_organisations) o WHERE lower(o) = remedy_organisation())
+            AND EXISTS (SELECT 1 FROM unnest(legal_aid_consents) o WHERE lower(o) = remedy_organisation()))`,
   legal_aid_claims: `EXISTS (SELECT 1 FROM legal_aid_cases c WHERE c.case_id = legal_aid_claims.case_id)`,
   // Blind indices are per organisation: an organisation finds only its own cases.
   person_blind_index: `organisation_id::text = remedy_organisation()`,
