@@ -10,9 +10,8 @@ import { consentKey } from '../state';
 import {
   check,
   checkActiveHolder,
+  checkCaseHolder,
   checkCode,
-  checkExists,
-  checkHolder,
   emit,
   event,
   type Context,
@@ -79,8 +78,7 @@ export const withdrawConsent = (ctx: Context<WithdrawConsent>): Decision => {
   const { command, state } = ctx;
   const { purpose, receivingOrganisationId } = command;
   const rejected =
-    checkExists(state) ??
-    checkHolder(state, command.actor) ??
+    checkCaseHolder(ctx) ??
     checkScope(purpose, receivingOrganisationId) ??
     check(
       hasLiveConsent(state, purpose, receivingOrganisationId),
@@ -119,8 +117,7 @@ export const withdrawConsent = (ctx: Context<WithdrawConsent>): Decision => {
 export const recordStatisticalUseObjection = (
   ctx: Context<RecordStatisticalUseObjection>,
 ): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   check(
     !ctx.state.objectsToStatisticalUse,
     'STATISTICAL_OBJECTION_ALREADY_RECORDED',
@@ -131,8 +128,7 @@ export const recordStatisticalUseObjection = (
 export const withdrawStatisticalUseObjection = (
   ctx: Context<WithdrawStatisticalUseObjection>,
 ): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   check(
     ctx.state.objectsToStatisticalUse,
     'STATISTICAL_OBJECTION_NOT_RECORDED',

@@ -12,12 +12,12 @@ import {
 import type { GrantReflectionPeriod, OpenCase, RecordVictimStatus } from '../commands';
 import { ageGroupOn } from '../rules/age';
 import { isCalendarDate, yearOf } from '../rules/calendar';
-import { isCaseReference } from '../rules/case-reference';
 import type { Decision } from '../rules/errors';
 import { reflectionPeriodDates } from '../rules/reflection-period';
 import {
   check,
   checkActiveHolder,
+  checkCaseReference,
   checkCode,
   checkCodes,
   checkId,
@@ -42,11 +42,7 @@ export const openCase = (ctx: Context<OpenCase>): Decision => {
     ) ??
     checkStaff(command.actor) ??
     checkId(command.caseId, 'caseId') ??
-    check(
-      isCaseReference(command.caseReference),
-      'INVALID_INPUT',
-      'caseReference is not of the form ORG-YYYY-NNNNN',
-    ) ??
+    checkCaseReference(command.caseReference) ??
     checkCode(REFERRAL_SOURCES, command.referralSource, 'referralSource') ??
     checkCode(SEX_GENDER, profile.sexGender, 'profile.sexGender') ??
     checkCodes(COUNTRY_CODES, profile.citizenships, 'profile.citizenships') ??
