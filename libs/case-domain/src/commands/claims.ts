@@ -8,7 +8,7 @@ import type {
 } from '../code-lists';
 import type { ClaimAmounts, ClaimFiledPersonal, ClaimPaymentPersonal, FreeText } from '../events';
 import type { CalendarDate } from '../rules/calendar';
-import type { CommandOf } from './actor';
+import type { CommandOf, FactsOf } from './actor';
 
 /**
  * Compensation claims (rule 5), see events/claims.ts for their life. Every date of a fact that has
@@ -33,17 +33,12 @@ export type FileCompensationClaim = CommandOf<
 
 export type RecordClaimLegalRepresentative = CommandOf<
   'RecordClaimLegalRepresentative',
-  { readonly claimId: string; readonly legalRepresentativeId: string }
+  FactsOf<'ClaimLegalRepresentativeRecorded'>
 >;
 
 export type ScheduleClaimHearing = CommandOf<
   'ScheduleClaimHearing',
-  {
-    readonly claimId: string;
-    readonly hearingId: string;
-    readonly hearingOn: CalendarDate;
-    readonly personal: FreeText;
-  }
+  FactsOf<'ClaimHearingScheduled'>
 >;
 
 export type DecideClaim = CommandOf<
