@@ -6,6 +6,7 @@ import {
   identify,
   openCase,
   outsider,
+  presumedVictimFacts,
   recorded,
   spec,
 } from '../testing/fixtures';
@@ -19,15 +20,7 @@ describe('Victim identified / status changed', () => {
       .when(identify())
       .then([
         recorded('VictimIdentified', {
-          status: 'PossibleVictimOfTrafficking',
-          decidingBody: 'NGO',
-          decidedOn: '2026-06-10',
-          formsOfExploitation: ['ForcedLabour', 'ForcedCriminality'],
-          sectors: ['F_Construction'],
-          countriesOfRecruitment: ['UA'],
-          countriesOfTransit: ['PL'],
-          countriesOfExploitation: ['AT'],
-          meansOfControl: ['DebtBondage', 'RestrictsMovement'],
+          ...presumedVictimFacts,
           exploitationFromYear: undefined,
           exploitationToYear: undefined,
           ageGroupAtIdentification: { category: 'adult', bracket: '35-44' },

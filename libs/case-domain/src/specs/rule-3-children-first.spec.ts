@@ -17,29 +17,16 @@ import {
   policy,
   refer,
   requestClosure,
+  sharingConsents,
   spec,
   supervisor,
   transfer,
 } from '../testing/fixtures';
 
 /** A child's open case with the consents every sharing decision needs. */
-const childCase = () =>
-  history([
-    openChildCase(),
-    identify(),
-    consent('assistance'),
-    consent('referral', OTHER_ORG),
-    consent('transfer', OTHER_ORG),
-  ]);
+const childCase = () => history([openChildCase(), identify(), ...sharingConsents()]);
 /** An adult (born 1990) with the same consents. */
-const adultCase = () =>
-  history([
-    openCase(),
-    identify(),
-    consent('assistance'),
-    consent('referral', OTHER_ORG),
-    consent('transfer', OTHER_ORG),
-  ]);
+const adultCase = () => history([openCase(), identify(), ...sharingConsents()]);
 
 describe('Rule 3: children first — best-interests assessment before each decision', () => {
   const decisions = [

@@ -17,19 +17,13 @@ import {
   receiverSupervisor,
   recorded,
   refer,
+  sharingConsents,
   spec,
   supervisor,
   transfer,
 } from '../testing/fixtures';
 
-const consented = () =>
-  history([
-    openCase(),
-    identify(),
-    consent('assistance'),
-    consent('referral', OTHER_ORG),
-    consent('transfer', OTHER_ORG),
-  ]);
+const consented = () => history([openCase(), identify(), ...sharingConsents()]);
 const referred = () => extend(consented(), [refer()]);
 const accept = (actor = receiver): CaseCommand => ({
   type: 'AcceptReferral',
