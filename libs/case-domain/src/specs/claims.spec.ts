@@ -145,6 +145,7 @@ const decided = () => extend(filed(), [decideClaim()]);
 const appealed = () => extend(decided(), [appeal()]);
 const final = () => extend(decided(), [markFinal()]);
 const rejectedFinal = () => extend(filed(), [rejectClaim(), markFinal()]);
+const paidInFull = () => extend(final(), [pay('pay-1', 1_000_000)]);
 const closedCase = (events: CaseEvent[]) =>
   extend(events, [requestClosure(), approveClosure(supervisor)]);
 
@@ -938,15 +939,17 @@ describe('Claim enforcement started', () => {
     expect(events.at(-1)!.data).toMatchObject({ paidTotal: 1_000_000 });
   });
 
-  it('refused unless final, with an award, not fully paid', () => {
-    spec.given(decided()).when(enforce()).thenRejects('CLAIM_NOT_FINAL');
-    spec.given(appealed()).when(enforce()).thenRejects('CLAIM_NOT_FINAL');
-    spec.given(filed()).when(enforce()).thenRejects('CLAIM_NOT_FINAL');
-    spec.given(rejectedFinal()).when(enforce()).thenRejects('CLAIM_NOTHING_AWARDED');
-    spec
-      .given(extend(final(), [pay('pay-1', 1_000_000)]))
-      .when(enforce())
-      .thenRejects('CLAIM_ALREADY_FULLY_PAID');
+  it.each([
+    ['a decided claim', 'CLAIM_NOT_FINAL', decided],
+    ['an appealed claim', 'CLAIM_NOT_FINAL', appealed],
+    ['an undecided claim', 'CLAIM_NOT_FINAL', filed],
+    ['a final rejection', 'CLAIM_NOTHING_AWARDED', rejectedFinal],
+    ['an award paid in full', 'CLAIM_ALREADY_FULLY_PAID', paidInFull],
+  ] as const)('enforcement is refused on %s (%s)', (_, rule, given) => {
+    spec.given(given()).when(enforce()).thenRejects(rule);
+  });
+
+  it('enforcement of a final award not fully paid; its date may not be after today', () => {
     spec
       .given(extend(final(), [pay('pay-1', 999_999)]))
       .when(enforce())
@@ -987,7 +990,6 @@ describe('Claim closed', () => {
     expect(evolveAll(extend(paid, [close('fully_paid')])).claims['claim-1']!.status).toBe('closed');
   });
 
-  const paidInFull = () => extend(final(), [pay('pay-1', 1_000_000)]);
   const rejectedOnAppeal = () => extend(filed(), [rejectClaim(), appeal()]);
   it.each([
     [
