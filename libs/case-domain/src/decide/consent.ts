@@ -9,6 +9,7 @@ import { accept, type Decision } from '../rules/errors';
 import { consentKey } from '../state';
 import {
   check,
+  checkBoolean,
   checkActiveHolder,
   checkCaseHolder,
   checkCode,
@@ -49,11 +50,7 @@ export const giveConsent = (ctx: Context<GiveConsent>): Decision => {
     checkActiveHolder(ctx) ??
     checkScope(purpose, receivingOrganisationId) ??
     checkCode(LANGUAGE_CODES, command.obtainedInLanguage, 'obtainedInLanguage') ??
-    check(
-      typeof command.interpreterUsed === 'boolean',
-      'INVALID_INPUT',
-      'interpreterUsed must be a boolean',
-    ) ??
+    checkBoolean(command.interpreterUsed, 'interpreterUsed') ??
     check(
       !hasLiveConsent(state, purpose, receivingOrganisationId),
       'RULE_2_CONSENT_ALREADY_LIVE',

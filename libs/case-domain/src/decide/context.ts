@@ -72,6 +72,9 @@ export const checkCodes = (
     ? undefined
     : invalid(field, 'holds a value outside its code list');
 
+export const checkBoolean = (value: unknown, field: string): Decision | undefined =>
+  typeof value === 'boolean' ? undefined : invalid(field, 'must be a boolean');
+
 export const checkId = (value: unknown, field: string): Decision | undefined =>
   typeof value === 'string' && value.length > 0
     ? undefined

@@ -16,6 +16,7 @@ import type { Decision } from '../rules/errors';
 import { reflectionPeriodDates } from '../rules/reflection-period';
 import {
   check,
+  checkBoolean,
   checkActiveHolder,
   checkCaseReference,
   checkCode,
@@ -52,11 +53,7 @@ export const openCase = (ctx: Context<OpenCase>): Decision => {
       'profile.citizenships needs at least one value (UNKNOWN if unknown)',
     ) ??
     checkCodes(LANGUAGE_CODES, profile.languages, 'profile.languages') ??
-    check(
-      typeof profile.ageUncertain === 'boolean',
-      'INVALID_INPUT',
-      'profile.ageUncertain must be a boolean',
-    ) ??
+    checkBoolean(profile.ageUncertain, 'profile.ageUncertain') ??
     (birthDate === undefined || (isCalendarDate(birthDate) && birthDate <= today)
       ? undefined
       : invalid('personal.birthDate')) ??
