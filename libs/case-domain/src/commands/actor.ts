@@ -26,3 +26,13 @@ export type FactsOf<T extends CaseEventType> = {
     ? Exclude<EventData<T>[K], ErasedPersonalData>
     : EventData<T>[K];
 };
+
+/**
+ * The facts of a command for a step taken on a date: those of the event of type `T` less the ones the
+ * domain derives (`Derived`), with the date field `D` optional (it defaults to today).
+ */
+export type DatedFactsOf<
+  T extends CaseEventType,
+  D extends keyof FactsOf<T>,
+  Derived extends keyof FactsOf<T> = never,
+> = Omit<FactsOf<T>, D | Derived> & { readonly [K in D]?: FactsOf<T>[K] };
