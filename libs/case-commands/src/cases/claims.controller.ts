@@ -44,7 +44,10 @@ const amounts = (dto: ClaimAmountsDto): ClaimAmounts =>
 })
 @Controller('cases/:caseId/claims')
 export class ClaimsController extends CaseCommandController {
-  @CommandRoute('/', { summary: 'File a compensation claim (answers its claimId)' })
+  @CommandRoute('/', {
+    summary: 'File a compensation claim (answers its claimId)',
+    creates: 'claimId',
+  })
   file(
     @Param('caseId', Uuid) caseId: string,
     @Body() dto: FileClaimDto,
@@ -95,7 +98,10 @@ export class ClaimsController extends CaseCommandController {
     );
   }
 
-  @CommandRoute(':claimId/hearings', { summary: 'Schedule a hearing (answers its hearingId)' })
+  @CommandRoute(':claimId/hearings', {
+    summary: 'Schedule a hearing (answers its hearingId)',
+    creates: 'hearingId',
+  })
   scheduleHearing(
     @Param('caseId', Uuid) caseId: string,
     @Param('claimId', Uuid) claimId: string,
@@ -181,6 +187,7 @@ export class ClaimsController extends CaseCommandController {
   @CommandRoute(':claimId/payments', {
     summary:
       'Record a payment received (answers its paymentId); in another currency with the rate and the converted amount',
+    creates: 'paymentId',
   })
   recordPayment(
     @Param('caseId', Uuid) caseId: string,
