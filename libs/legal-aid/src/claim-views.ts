@@ -2,8 +2,6 @@ import { openPersonalView, type PersonalDecrypter } from '@remedy/case-stream';
 import type { ClaimDeadline, LegalAidClaimRow } from './entities';
 import type { ClaimText, ClaimView } from './views';
 
-export type { ClaimText, ClaimView, CurrencyTotals } from './views';
-
 
 
 export function nextDeadlineOf(

@@ -4,13 +4,15 @@ import { readCase, type PersonalDecrypter } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
-import { claimTexts, claimView, type ClaimView, type CurrencyTotals } from './claim-views';
+import { claimTexts, claimView } from './claim-views';
 import { CLAIM_SELECT, claimRowOf, claimSelect } from './claims.projection';
 import type { ClaimDeadlineKind, LegalAidCaseRow } from './entities';
 import { openLegalAidPersonal } from './personal';
 import type {
   ClaimList,
   ClaimListItem,
+  ClaimView,
+  CurrencyTotals,
   DeadlineItem,
   Deadlines,
   LegalAidCaseList,

@@ -113,3 +113,18 @@ export function createdResponse(id: CreatedId): Type<CaseCommandOutcomeDto> {
   }
   return created;
 }
+
+/** One case of the caller's organisation whose person matches (`PersonMatch`). */
+export class PersonMatchDto {
+  @ApiProperty({ format: 'uuid' })
+  caseId!: string;
+
+  @ApiProperty({ example: 'ORG-2026-00042' })
+  caseReference!: string;
+}
+
+/** POST /cases/search: the matching cases (none: an empty list). */
+export class PersonSearchResponseDto {
+  @ApiProperty({ type: [PersonMatchDto] })
+  matches!: PersonMatchDto[];
+}

@@ -52,27 +52,27 @@ const IsMinorUnits =
 
 /** Amounts by head of damage (absent heads: none). */
 export class ClaimAmountsDto {
-  @ApiPropertyOptional({ description: MINOR_UNITS, minimum: 0, example: 1_200_000 })
+  @ApiPropertyOptional({ type: 'integer', description: MINOR_UNITS, minimum: 0, example: 1_200_000 })
   @IsOptional()
   @IsMinorUnits(0)
   UnpaidWages?: number;
 
-  @ApiPropertyOptional({ description: MINOR_UNITS, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: MINOR_UNITS, minimum: 0 })
   @IsOptional()
   @IsMinorUnits(0)
   MaterialDamage?: number;
 
-  @ApiPropertyOptional({ description: MINOR_UNITS, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: MINOR_UNITS, minimum: 0 })
   @IsOptional()
   @IsMinorUnits(0)
   MoralDamage?: number;
 
-  @ApiPropertyOptional({ description: MINOR_UNITS, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: MINOR_UNITS, minimum: 0 })
   @IsOptional()
   @IsMinorUnits(0)
   LegalCosts?: number;
 
-  @ApiPropertyOptional({ description: MINOR_UNITS, minimum: 0 })
+  @ApiPropertyOptional({ type: 'integer', description: MINOR_UNITS, minimum: 0 })
   @IsOptional()
   @IsMinorUnits(0)
   Other?: number;
@@ -206,7 +206,11 @@ export class ClaimPaymentPersonalDto extends FreeTextDto {
 }
 
 export class RecordPaymentDto extends CommandDto {
-  @ApiProperty({ description: 'Integer minor units of `currency`, as received', minimum: 1 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Integer minor units of `currency`, as received',
+    minimum: 1,
+  })
   @IsMinorUnits(1)
   amount!: number;
 
@@ -229,6 +233,7 @@ export class RecordPaymentDto extends CommandDto {
   exchangeRate?: string;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description:
       "The amount in the claim's currency (minor units): round half up of amount × rate, adjusted for the currencies' minor units",
     minimum: 1,
