@@ -40,7 +40,10 @@ export class AuditExportQuery {
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'ISO instant (exclusive); default: now' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'ISO instant (exclusive); default: now',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;

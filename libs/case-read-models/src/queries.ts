@@ -96,10 +96,7 @@ export class CaseQueries {
     return calendarDateIn(this.now(), this.timeZone);
   }
 
-  async listCases(
-    organisationId: string,
-    filter: CaseListFilter = {},
-  ): Promise<CaseListPage> {
+  async listCases(organisationId: string, filter: CaseListFilter = {}): Promise<CaseListPage> {
     const sort = filter.sort ?? 'last_activity';
     const spec = SORTS[sort];
     const limit = Math.min(Math.max(1, filter.limit ?? 50), MAX_LIMIT);

@@ -11,7 +11,13 @@ import type { PersonalView } from '@remedy/case-stream';
 
 export const LIFECYCLE_STATUSES = ['open', 'closure_requested', 'closed'] as const;
 export const IDENTIFICATION_STATUSES = [...VICTIM_STATUSES, 'not_identified'] as const;
-export const REFERRAL_STATUSES = ['pending', 'accepted', 'declined', 'completed', 'revoked'] as const;
+export const REFERRAL_STATUSES = [
+  'pending',
+  'accepted',
+  'declined',
+  'completed',
+  'revoked',
+] as const;
 
 /** Free-form JSON object (readable facts, folded state): described as an open object. */
 const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;

@@ -55,7 +55,10 @@ export class RemindersController {
     summary: "Due reminders of the caller's organisation (open ones unless includeDone)",
   })
   @ApiOkResponse({ type: DueReminderList })
-  async due(@CurrentActor() actor: Actor, @Query() query: DueRemindersQuery): Promise<DueReminderList> {
+  async due(
+    @CurrentActor() actor: Actor,
+    @Query() query: DueRemindersQuery,
+  ): Promise<DueReminderList> {
     assertCan(actor, 'list', 'Reminder', REMINDERS_FOR_CASE_ROLES);
     return { items: await listDueReminders(this.dataSource, actor.organisationId, query) };
   }

@@ -3,7 +3,7 @@ import { decideCase } from '@remedy/access-policy';
 import type { AuditRecord, AuditTrail } from '@remedy/audit';
 import { isRole } from '@remedy/auth';
 import { type CaseReach, caseReachOf, type CaseState, ERASED } from '@remedy/case-domain';
-import type { CaseDetail, CaseQueries, CaseReferralRow } from '@remedy/case-read-models';
+import type { CaseQueries, CaseReferralRow } from '@remedy/case-read-models';
 import {
   openPersonalView,
   readCase,
@@ -14,14 +14,8 @@ import {
 } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
-import type { ClaimView, CurrencyTotals, LegalAidQueries } from '@remedy/legal-aid';
-
-import {
-  ACCESS_REQUEST_FORMAT,
-  type AccessRequestExport,
-  type ExportedEvent,
-  type ExportedReferral,
-} from './views';
+import type { LegalAidQueries } from '@remedy/legal-aid';
+import { ACCESS_REQUEST_FORMAT, type AccessRequestExport, type ExportedEvent } from './views';
 
 export {
   ACCESS_REQUEST_FORMAT,

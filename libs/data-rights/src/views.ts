@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { AuditRecordView } from '@remedy/audit';
 import type { CaseState } from '@remedy/case-domain';
 import { CaseDetail, PersonalViewDto } from '@remedy/case-read-models';
@@ -89,6 +89,7 @@ export class ExportedReferral {
  * Everything Remedy holds on the person of one case, for the holding organisation's supervisor to
  * hand over. Built on request from the stream, the read models and the audit trail; never stored.
  */
+@ApiExtraModels(CaseDetail)
 export class AccessRequestExport {
   @ApiProperty({ enum: [ACCESS_REQUEST_FORMAT] })
   readonly format!: typeof ACCESS_REQUEST_FORMAT;
@@ -113,7 +114,10 @@ export class AccessRequestExport {
   readonly stored!: false;
 
   /** The case as the read model holds it: readable facts and decrypted personal fields. */
-  @ApiProperty({ type: CaseDetail, nullable: true })
+  // OpenAPI 3.0 has no nullable `$ref`: one of the case detail or null.
+  @ApiProperty({
+    oneOf: [{ $ref: getSchemaPath(CaseDetail) }, { type: 'object', nullable: true, enum: [null] }],
+  })
   readonly case!: CaseDetail | null;
 
   /** The readable facts folded from the whole stream (consents, referrals, claims, guardians...). */

@@ -2,8 +2,6 @@ import { openPersonalView, type PersonalDecrypter } from '@remedy/case-stream';
 import type { ClaimDeadline, LegalAidClaimRow } from './entities';
 import type { ClaimText, ClaimView } from './views';
 
-
-
 export function nextDeadlineOf(
   deadlines: readonly ClaimDeadline[],
   today: string,
@@ -86,4 +84,3 @@ export async function claimTexts(
   }
   return out;
 }
-

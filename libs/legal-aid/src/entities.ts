@@ -34,9 +34,6 @@ export {
  * here, so no query over this table can return one.
  */
 
-
-
-
 export interface LegalAidCaseRow {
   case_id: string;
   holding_organisation_id: string;
@@ -87,10 +84,6 @@ export const LegalAidCaseEntity = new EntitySchema<LegalAidCaseRow>({
     updated_at: { type: 'timestamptz' },
   },
 });
-
-
-
-
 
 /** The ciphertext of a claim event's free text (decrypted by the API for the case view only). */
 export interface SealedClaimText extends SealedPersonal {

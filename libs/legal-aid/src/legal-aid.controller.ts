@@ -48,7 +48,10 @@ export class LegalAidCasesController {
   })
   @ApiOkResponse({ type: LegalAidCaseList })
   @ReadsProjections(LEGAL_AID_PROJECTION)
-  list(@CurrentActor() actor: Actor, @Query() query: LegalAidCasesQuery): Promise<LegalAidCaseList> {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: LegalAidCasesQuery,
+  ): Promise<LegalAidCaseList> {
     checkRole(actor);
     return this.queries.listCases(actor, query);
   }

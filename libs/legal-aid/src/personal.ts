@@ -3,7 +3,6 @@ import type { LegalAidPersonal } from './views';
 
 export { LegalAidPersonal } from './views';
 
-
 export function pickLegalAidPersonal(opened: unknown): Omit<LegalAidPersonal, 'erased'> {
   if (!opened || typeof opened !== 'object') return {};
   const { fullName, contacts } = opened as { fullName?: unknown; contacts?: unknown };

@@ -39,7 +39,6 @@ export interface LegalAidCaller {
   readonly organisationId: string;
 }
 
-
 export interface LegalAidQueriesOptions {
   readonly dataSource: DataSource;
   readonly cipher: PersonalDecrypter;
@@ -216,7 +215,6 @@ export class LegalAidQueries {
   }
 }
 
-
 export interface ClaimFilter {
   /** Opaque user id of the legal representative. */
   readonly representativeId?: string;
@@ -225,9 +223,6 @@ export interface ClaimFilter {
   readonly avenue?: string;
   readonly limit?: number;
 }
-
-
-
 
 const TOTALS = `count(*)::int AS claims, COALESCE(sum(cl.claimed_total), 0)::text AS claimed,
   COALESCE(sum(cl.awarded_total), 0)::text AS awarded, COALESCE(sum(cl.paid_total), 0)::text AS paid,

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Type } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import {
   AGE_CATEGORIES,
   CLAIM_APPELLANTS,
@@ -18,7 +19,11 @@ import {
 
 const CURRENCY = { pattern: '^[A-Z]{3}$', description: 'ISO 4217', example: 'EUR' } as const;
 const MINOR_UNITS = (description?: string) =>
-  ({ type: 'integer', description: description ?? 'Integer minor units', example: 150000 }) as const;
+  ({
+    type: 'integer',
+    description: description ?? 'Integer minor units',
+    example: 150000,
+  }) as const;
 const AMOUNTS_BY_HEAD = {
   type: 'object',
   additionalProperties: { type: 'integer' },
@@ -28,6 +33,15 @@ const DATE = { type: String, format: 'date' } as const;
 const NULLABLE_DATE = { ...DATE, nullable: true } as const;
 const UUID = { format: 'uuid' } as const;
 const REACHES = ['holder', 'legal_aid'] as const;
+
+/**
+ * A nested view or null. OpenAPI 3.0 has no nullable `$ref` (`nullable` beside `allOf` does not
+ * make the referenced object accept null): one of the view or `null`.
+ */
+const orNull = (view: Type<unknown>, description?: string) => ({
+  oneOf: [{ $ref: getSchemaPath(view) }, { type: 'object', nullable: true, enum: [null] }],
+  ...(description !== undefined ? { description } : {}),
+});
 
 /** Age group for statistics (as in the case events). */
 export class AgeGroupValue {
@@ -78,7 +92,10 @@ export class ClaimDeadline {
   readonly kind!: ClaimDeadlineKind;
 
   /** The claim (filing deadline, payment due) or the hearing id. */
-  @ApiProperty({ format: 'uuid', description: 'The claim (filing deadline, payment due) or the hearing' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The claim (filing deadline, payment due) or the hearing',
+  })
   readonly subjectId!: string;
 
   @ApiProperty(DATE)
@@ -182,6 +199,7 @@ export class ClaimText {
 }
 
 /** Everything recorded of a claim (amounts in integer minor units of `currency`). */
+@ApiExtraModels(ClaimAmounts, ClaimClosure, ClaimDeadline)
 export class ClaimView {
   @ApiProperty(UUID)
   readonly claimId!: string;
@@ -208,7 +226,7 @@ export class ClaimView {
   readonly claimed!: ClaimAmounts;
 
   /** The standing award (latest decision); null until decided. */
-  @ApiProperty({ type: ClaimAmounts, nullable: true, description: 'null until decided' })
+  @ApiProperty(orNull(ClaimAmounts, 'null until decided'))
   readonly awarded!: ClaimAmounts | null;
 
   @ApiProperty(MINOR_UNITS())
@@ -251,14 +269,14 @@ export class ClaimView {
   @ApiProperty(NULLABLE_DATE)
   readonly enforcementStartedOn!: string | null;
 
-  @ApiProperty({ type: ClaimClosure, nullable: true })
+  @ApiProperty(orNull(ClaimClosure))
   readonly closure!: ClaimClosure | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'Opaque user id' })
   readonly legalRepresentativeId!: string | null;
 
   /** The earliest pending deadline from today on (filing deadline, hearing, payment due). */
-  @ApiProperty({ type: ClaimDeadline, nullable: true })
+  @ApiProperty(orNull(ClaimDeadline))
   readonly nextDeadline!: ClaimDeadline | null;
 
   /** Free text of the claim's events, decrypted (case view only); `{ erased: true }` after erasure. */
@@ -302,11 +320,12 @@ export class LegalAidPersonal {
   readonly contacts?: readonly string[];
 }
 
+@ApiExtraModels(AgeGroupValue)
 export class LegalAidProfile {
   @ApiProperty({ type: String, nullable: true })
   readonly sexGender!: string | null;
 
-  @ApiProperty({ type: AgeGroupValue, nullable: true })
+  @ApiProperty(orNull(AgeGroupValue))
   readonly ageGroup!: AgeGroupValue | null;
 
   @ApiProperty({ type: [String], description: 'ISO 3166-1 alpha-2' })
@@ -362,7 +381,11 @@ export class LegalAidCaseView {
   readonly totals!: readonly CurrencyTotals[];
 
   /** The stream revision the row reflects. */
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'The stream revision the view reflects' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'The stream revision the view reflects',
+  })
   readonly revision!: number;
 }
 
@@ -450,7 +473,10 @@ export class DeadlineItem {
   readonly kind!: ClaimDeadlineKind;
 
   /** The claim (filing deadline, payment due) or the hearing. */
-  @ApiProperty({ format: 'uuid', description: 'The claim (filing deadline, payment due) or the hearing' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The claim (filing deadline, payment due) or the hearing',
+  })
   readonly subjectId!: string;
 
   @ApiProperty(DATE)

@@ -105,7 +105,10 @@ export class StatisticsController {
     summary:
       'Request a release (rapporteurs): 202 with its id; the same request (period, tables, mode, parameters) is the same release, built once',
   })
-  @ApiAcceptedResponse({ type: ReleaseAccepted, description: 'Queued (or the same request made before); header Location' })
+  @ApiAcceptedResponse({
+    type: ReleaseAccepted,
+    description: 'Queued (or the same request made before); header Location',
+  })
   async request(
     @CurrentActor() actor: Actor,
     @Body() body: RequestReleaseBody,

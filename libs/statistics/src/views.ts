@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import {
   RELEASE_FORMAT,
   RELEASE_MODES,
@@ -99,6 +99,7 @@ export class ReleaseDownloads {
 }
 
 /** A release's status and progress (GET /statistics/releases/:id without a format). */
+@ApiExtraModels(ReleaseDownloads)
 export class ReleaseStatusView {
   @ApiProperty(RELEASE_ID)
   readonly releaseId!: string;
@@ -128,7 +129,14 @@ export class ReleaseStatusView {
   })
   readonly digest!: string | null;
 
-  @ApiProperty({ type: ReleaseDownloads, nullable: true, description: 'Once built' })
+  // OpenAPI 3.0 has no nullable `$ref`: one of the downloads or null.
+  @ApiProperty({
+    oneOf: [
+      { $ref: getSchemaPath(ReleaseDownloads) },
+      { type: 'object', nullable: true, enum: [null] },
+    ],
+    description: 'Once built',
+  })
   readonly downloads!: ReleaseDownloads | null;
 }
 

@@ -28,11 +28,7 @@ import { CommandInterceptor } from '../idempotency/command.interceptor';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CommandContext } from '../pipeline/context';
 import { ORGANISATION_DIRECTORY_PROJECTION } from './organisation-directory.projection';
-import {
-  OrganisationDirectory,
-  type DirectoryEntry,
-  type OrganisationCommandResult,
-} from './organisation-directory.service';
+import { OrganisationDirectory, type DirectoryEntry } from './organisation-directory.service';
 import { RegisterOrganisationCommand, UpdateOrganisationCommand } from './organisation.commands';
 import {
   ListOrganisationsQuery,
@@ -46,7 +42,8 @@ import {
 } from './organisation.dto';
 
 const Uuid = new ParseUUIDPipe();
-const OrganisationIdParam = () => ApiParam({ name: 'organisationId', type: String, format: 'uuid' });
+const OrganisationIdParam = () =>
+  ApiParam({ name: 'organisationId', type: String, format: 'uuid' });
 const DIRECTORY_MANAGERS = 'Only an administrator manages the organisation directory';
 
 const requireAdmin = (ctx: CommandContext, action: 'create' | 'update'): void =>

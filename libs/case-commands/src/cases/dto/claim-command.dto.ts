@@ -52,7 +52,12 @@ const IsMinorUnits =
 
 /** Amounts by head of damage (absent heads: none). */
 export class ClaimAmountsDto {
-  @ApiPropertyOptional({ type: 'integer', description: MINOR_UNITS, minimum: 0, example: 1_200_000 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: MINOR_UNITS,
+    minimum: 0,
+    example: 1_200_000,
+  })
   @IsOptional()
   @IsMinorUnits(0)
   UnpaidWages?: number;
