@@ -14,8 +14,7 @@ interface Operation {
 /** A JSON body is a named schema (or one of named schemas); any other body is text. */
 const described = (mediaType: string, schema: Schema | undefined): boolean =>
   mediaType.includes('json') && !mediaType.includes('ndjson')
-    ? schema?.$ref !== undefined ||
-      (schema?.oneOf?.every((s) => s.$ref !== undefined) ?? false)
+    ? schema?.$ref !== undefined || (schema?.oneOf?.every((s) => s.$ref !== undefined) ?? false)
     : schema?.type === 'string';
 
 /**
@@ -42,7 +41,8 @@ describe('OpenAPI: every operation has a named success schema', () => {
     const doc = (await started.api.request(undefined, { method: 'GET', url: '/docs-json' })).json<{
       paths: Record<string, Record<string, Operation>>;
     }>();
-    if (process.env.OPENAPI_DUMP) writeFileSync(process.env.OPENAPI_DUMP, JSON.stringify(doc, null, 2));
+    if (process.env.OPENAPI_DUMP)
+      writeFileSync(process.env.OPENAPI_DUMP, JSON.stringify(doc, null, 2));
     const missing: string[] = [];
     // In libs/case-commands/src/cases/cases.controller.ts, which is being split by concept: their
     // answers (CaseOpenedResponseDto, PersonSearchResponseDto) are declared there after the split.
