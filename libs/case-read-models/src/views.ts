@@ -172,12 +172,10 @@ export class TimelinePage {
   readonly nextAfterRevision!: number | null;
 }
 
-export class ReferralView {
+/** What every view of a referral shows (the referral list, the access-request export). */
+export class ReferralRecord {
   @ApiProperty({ format: 'uuid' })
   readonly referralId!: string;
-
-  @ApiProperty({ enum: ['in', 'out'] })
-  readonly direction!: 'in' | 'out';
 
   @ApiProperty({ enum: REFERRAL_STATUSES })
   readonly status!: string;
@@ -202,6 +200,11 @@ export class ReferralView {
 
   @ApiProperty({ format: 'uuid' })
   readonly toOrganisationId!: string;
+}
+
+export class ReferralView extends ReferralRecord {
+  @ApiProperty({ enum: ['in', 'out'] })
+  readonly direction!: 'in' | 'out';
 
   /** For the receiving organisation: only while the person's consent to the referral is live. */
   @ApiProperty({

@@ -1,7 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { AuditRecordView } from '@remedy/audit';
 import type { CaseState } from '@remedy/case-domain';
-import { CaseDetail, PersonalViewDto } from '@remedy/case-read-models';
+import { CaseDetail, PersonalViewDto, ReferralRecord } from '@remedy/case-read-models';
 import type { PersonalView } from '@remedy/case-stream';
 import { ClaimView, CurrencyTotals } from '@remedy/legal-aid';
 import {
@@ -53,36 +53,9 @@ export class ExportedEvent {
   readonly personal?: PersonalView;
 }
 
-export class ExportedReferral {
-  @ApiProperty({ format: 'uuid' })
-  readonly referralId!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  readonly fromOrganisationId!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  readonly toOrganisationId!: string;
-
-  @ApiProperty()
-  readonly service!: string;
-
-  @ApiProperty()
-  readonly status!: string;
-
-  @ApiProperty()
+export class ExportedReferral extends ReferralRecord {
+  @ApiProperty({ description: "The person's consent to the referral is live" })
   readonly consentLive!: boolean;
-
-  @ApiProperty({ format: 'date-time' })
-  readonly referredAt!: string;
-
-  @ApiProperty({ format: 'date-time' })
-  readonly recordedAt!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  readonly answeredAt!: string | null;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  readonly closedAt!: string | null;
 }
 
 /**
