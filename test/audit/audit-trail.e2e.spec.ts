@@ -218,7 +218,7 @@ describe('audit trail and consent-based access (API)', () => {
     expect(detail.json()).toMatchObject({
       caseId,
       organisationId: holder.organisationId,
-      revision: String(referred.revision),
+      revision: referred.revision,
       personal: { opening: { value: { fullName: FULL_NAME } } },
     });
     const timeline = await read(receiver.caseworker, `/cases/${caseId}/timeline`);

@@ -169,7 +169,7 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
       texts: [
         {
           eventType: 'CompensationClaimFiled',
-          revision: '3',
+          revision: 3,
           erased: false,
           value: { text: 'filed with the tribunal' },
         },

@@ -108,7 +108,7 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
       method: 'GET',
       url: `/cases/${caseId}`,
     });
-    expect(events.json()).toMatchObject({ revision: '0' });
+    expect(events.json()).toMatchObject({ revision: 0 });
     expect(answers.length).toBe(routes.length);
   });
 

@@ -278,7 +278,7 @@ describe('case read models (PostgreSQL)', () => {
     expect(detail).toMatchObject({
       caseId: adultCase,
       reference: 'ORG-2026-00001',
-      revision: '6',
+      revision: 6,
       personal: {
         opening: { erased: false, value: { fullName: 'Ana Example', birthDate: '1990-04-02' } },
         identification: { erased: false, value: { text: 'worked on a building site' } },
@@ -291,7 +291,7 @@ describe('case read models (PostgreSQL)', () => {
     // A pending referral to the receiver, with the person's consent naming it (rule 2).
     expect(await queries.caseDetail(receiver.organisationId, adultCase)).toMatchObject({
       caseId: adultCase,
-      revision: '6',
+      revision: 6,
     });
     expect(await queries.reachOf(receiver.organisationId, adultCase)).toBe('referral');
   });
@@ -309,7 +309,7 @@ describe('case read models (PostgreSQL)', () => {
     ]);
     const note = timeline!.items[6]!;
     expect(note).toMatchObject({
-      revision: '6',
+      revision: 6,
       actorId: holder.caseworker.userId,
       personal: { erased: false, value: { text: 'called back' } },
     });
@@ -319,9 +319,9 @@ describe('case read models (PostgreSQL)', () => {
     expect(timeline!.items[3]!.personal).toBeUndefined();
     const page = await queries.timeline(holder.organisationId, adultCase, { limit: 4 });
     expect(page!.items).toHaveLength(4);
-    expect(page!.nextAfterRevision).toBe('3');
+    expect(page!.nextAfterRevision).toBe(3);
     const rest = await queries.timeline(holder.organisationId, adultCase, { afterRevision: 3n });
-    expect(rest!.items.map((e) => e.revision)).toEqual(['4', '5', '6']);
+    expect(rest!.items.map((e) => e.revision)).toEqual([4, 5, 6]);
     expect(await queries.timeline(other.organisationId, adultCase)).toBeUndefined();
   });
 
@@ -385,13 +385,13 @@ describe('case read models (PostgreSQL)', () => {
     const then = await queries.asOf(holder.organisationId, caseId, between);
     expect(then).toMatchObject({
       caseId,
-      revision: '0',
+      revision: 0,
       events: 1,
       state: { lifecycle: 'open', caseReference: 'ORG-2026-00050' },
     });
     expect(then!.state.caseworkerId).toBeUndefined();
     const now = await queries.asOf(holder.organisationId, caseId, new Date());
-    expect(now).toMatchObject({ revision: '1', state: { caseworkerId: caseworkerB } });
+    expect(now).toMatchObject({ revision: 1, state: { caseworkerId: caseworkerB } });
     const before = await queries.asOf(
       holder.organisationId,
       caseId,

@@ -22,7 +22,7 @@ export class ChildrenController extends CaseCommands {
     return this.run(caseId, { type: 'VerifyAge', ...dto }, ctx);
   }
 
-  @CommandRoute(':caseId/best-interests-assessments')
+  @CommandRoute(':caseId/best-interests-assessments', { creates: 'assessmentId' })
   recordBestInterests(
     @CaseId() caseId: string,
     @Body() dto: RecordBestInterestsAssessmentDto,

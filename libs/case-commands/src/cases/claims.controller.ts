@@ -28,7 +28,10 @@ import {
 })
 @Controller('cases/:caseId/claims')
 export class ClaimsController extends CaseCommands {
-  @CommandRoute('/', { summary: 'File a compensation claim (answers its claimId)' })
+  @CommandRoute('/', {
+    summary: 'File a compensation claim (answers its claimId)',
+    creates: 'claimId',
+  })
   file(@CaseId() caseId: string, @Body() dto: FileClaimDto, @Ctx() ctx: Ctx) {
     const claimId = newIdFor(ctx, 'claimId');
     return this.run(caseId, { type: 'FileCompensationClaim', ...dto, claimId }, ctx, { claimId });
@@ -46,7 +49,10 @@ export class ClaimsController extends CaseCommands {
     return this.run(caseId, { type: 'RecordClaimLegalRepresentative', ...dto, claimId }, ctx);
   }
 
-  @CommandRoute(':claimId/hearings', { summary: 'Schedule a hearing (answers its hearingId)' })
+  @CommandRoute(':claimId/hearings', {
+    summary: 'Schedule a hearing (answers its hearingId)',
+    creates: 'hearingId',
+  })
   scheduleHearing(
     @CaseId() caseId: string,
     @PathId('claimId') claimId: string,
@@ -94,6 +100,7 @@ export class ClaimsController extends CaseCommands {
   @CommandRoute(':claimId/payments', {
     summary:
       'Record a payment received (answers its paymentId); in another currency with the rate and the converted amount',
+    creates: 'paymentId',
   })
   recordPayment(
     @CaseId() caseId: string,

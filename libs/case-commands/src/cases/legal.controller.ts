@@ -21,13 +21,13 @@ export class LegalController extends CaseCommands {
     return this.run(caseId, { type: 'RecordLawEnforcementCooperation', ...dto }, ctx);
   }
 
-  @CommandRoute(':caseId/remedies')
+  @CommandRoute(':caseId/remedies', { creates: 'remedyId' })
   seekRemedy(@CaseId() caseId: string, @Body() dto: SeekRemedyDto, @Ctx() ctx: Ctx) {
     const remedyId = newIdFor(ctx, 'remedyId');
     return this.run(caseId, { type: 'SeekRemedy', ...dto, remedyId }, ctx, { remedyId });
   }
 
-  @CommandRoute(':caseId/non-punishment-flags')
+  @CommandRoute(':caseId/non-punishment-flags', { creates: 'flagId' })
   raiseFlag(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {
     const flagId = newIdFor(ctx, 'flagId');
     return this.run(caseId, { type: 'RaiseNonPunishmentFlag', ...dto, flagId }, ctx, { flagId });

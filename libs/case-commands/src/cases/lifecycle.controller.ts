@@ -35,7 +35,7 @@ export class LifecycleController extends CaseCommands {
     return this.run(caseId, { type: 'AssignCaseworker', ...dto }, ctx);
   }
 
-  @CommandRoute(':caseId/notes')
+  @CommandRoute(':caseId/notes', { creates: 'noteId' })
   addNote(@CaseId() caseId: string, @Body() dto: AddNoteDto, @Ctx() ctx: Ctx) {
     const noteId = newIdFor(ctx, 'noteId');
     return this.run(caseId, { type: 'AddNote', ...dto, noteId }, ctx, { noteId });
@@ -50,6 +50,7 @@ export class LifecycleController extends CaseCommands {
 
   @CommandRoute(':caseId/erasure', {
     summary: "Erase the person's personal data (crypto-shredding; a supervisor of the holder)",
+    creates: 'erasureRequestId',
   })
   erase(@CaseId() caseId: string, @Body() _dto: CommandDto, @Ctx() ctx: Ctx) {
     return this.bus.execute(new ErasePersonalDataCommand(caseId, ctx));

@@ -1,12 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import type { CaseCommandResult } from '../pipeline/context';
 import { PersonIndex, type PersonMatch } from '../search/person-index';
 import { OpenCaseCommand } from './case.commands';
 import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
+import { CaseOpenedResponseDto, PersonSearchResponseDto } from './dto/case-command-response.dto';
 import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, factsOf } from './command-body';
 import {
   GrantReflectionPeriodDto,
@@ -39,6 +40,10 @@ export class OpeningController extends CaseCommands {
   @Policy('create', 'Case', { refusal: 'This role may not open cases' })
   @HttpCode(201)
   @ApiOperation({ summary: 'Open a case (allocates the case id and the reference ORG-YYYY-NNNNN)' })
+  @ApiCreatedResponse({
+    type: CaseOpenedResponseDto,
+    description: 'Opened; headers ETag and X-Position',
+  })
   open(@Body() dto: OpenCaseDto, @Ctx() ctx: Ctx): Promise<CaseCommandResult> {
     return this.bus.execute(new OpenCaseCommand(factsOf(dto), ctx));
   }
@@ -50,7 +55,7 @@ export class OpeningController extends CaseCommands {
     summary:
       "Find a person among the caller's organisation's cases (blind index of name and birth date)",
   })
-  @ApiOkResponse({ description: '{ matches: [{ caseId, caseReference }] }' })
+  @ApiOkResponse({ type: PersonSearchResponseDto, description: 'The matching cases, if any' })
   async search(
     @Body() dto: SearchPersonDto,
     @CurrentActor() actor: Actor,

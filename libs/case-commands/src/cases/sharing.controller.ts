@@ -9,7 +9,7 @@ import { LegalAidAccessDto, ReferCaseDto, TransferCaseDto } from './dto/sharing.
 @CaseCommandEndpoints(CASE_COMMANDS)
 @Controller('cases')
 export class SharingController extends CaseCommands {
-  @CommandRoute(':caseId/referrals', { grantsAccess: true })
+  @CommandRoute(':caseId/referrals', { grantsAccess: true, creates: 'referralId' })
   refer(@CaseId() caseId: string, @Body() dto: ReferCaseDto, @Ctx() ctx: Ctx) {
     const referralId = newIdFor(ctx, 'referralId');
     return this.run(caseId, { type: 'ReferCase', ...dto, referralId }, ctx, { referralId });

@@ -12,13 +12,13 @@ export class SupportController extends CaseCommands {
     return this.run(caseId, { type: 'AssessNeeds', ...dto }, ctx);
   }
 
-  @CommandRoute(':caseId/support-plans')
+  @CommandRoute(':caseId/support-plans', { creates: 'planId' })
   recordSupportPlan(@CaseId() caseId: string, @Body() dto: RecordSupportPlanDto, @Ctx() ctx: Ctx) {
     const planId = newIdFor(ctx, 'planId');
     return this.run(caseId, { type: 'RecordSupportPlan', ...dto, planId }, ctx, { planId });
   }
 
-  @CommandRoute(':caseId/assistance')
+  @CommandRoute(':caseId/assistance', { creates: 'assistanceId' })
   provideAssistance(@CaseId() caseId: string, @Body() dto: ProvideAssistanceDto, @Ctx() ctx: Ctx) {
     const assistanceId = newIdFor(ctx, 'assistanceId');
     return this.run(caseId, { type: 'ProvideAssistance', ...dto, assistanceId }, ctx, {

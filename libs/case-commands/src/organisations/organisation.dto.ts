@@ -9,6 +9,7 @@ import {
   type OrganisationType,
 } from '@remedy/case-domain';
 import { Code, CodeList, Text } from '../cases/dto/fields';
+import type { DirectoryEntry, OrganisationCommandResult } from './organisation-directory.service';
 import type { OrganisationProfile } from './organisation.events';
 
 export class OrganisationProfileDto implements OrganisationProfile {
@@ -56,4 +57,34 @@ export class ListOrganisationsQuery {
 
   @Code(ISO_COUNTRY_CODES, { optional: true })
   country?: IsoCountryCode;
+}
+
+/** One organisation of the directory. */
+export class OrganisationEntryDto extends RegisterOrganisationDto implements DirectoryEntry {
+  @ApiProperty({ format: 'uuid' })
+  organisationId!: string;
+}
+
+export class OrganisationListDto {
+  @ApiProperty({ type: [OrganisationEntryDto] })
+  organisations!: OrganisationEntryDto[];
+}
+
+/** The answer of a registration or an update. */
+export class OrganisationCommandResponseDto implements OrganisationCommandResult {
+  @ApiProperty({ format: 'uuid' })
+  organisationId!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: "Revision of the organisation's stream (also the ETag, quoted)",
+  })
+  revision!: number;
+
+  @ApiProperty({
+    pattern: '^(-1|\\d{1,20})\\.(-1|\\d{1,20})$',
+    description: 'Global position of the write (also X-Position)',
+  })
+  position!: string;
 }

@@ -52,7 +52,12 @@ const LEGAL_REPRESENTATIVE = "User id of the claimant's legal representative";
  * in the order amounts have always given them: integer, then the range).
  */
 const MinorUnits = ({ minimum, ...options }: FieldOptions & { readonly minimum: number }) =>
-  stacked(...field({ minimum, ...options }), Max(Number.MAX_SAFE_INTEGER), Min(minimum), IsInt());
+  stacked(
+    ...field({ type: 'integer', minimum, ...options }),
+    Max(Number.MAX_SAFE_INTEGER),
+    Min(minimum),
+    IsInt(),
+  );
 
 /** The date of something that has happened: optional, defaults to today, never after today. */
 const HappenedOn = () => DateField({ optional: true, description: UP_TO_TODAY });

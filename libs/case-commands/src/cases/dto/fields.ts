@@ -101,7 +101,12 @@ export const WholeNumber = ({
   maximum,
   ...options
 }: FieldOptions & { readonly minimum: number; readonly maximum: number }) =>
-  stacked(...field({ minimum, maximum, ...options }), IsInt(), Min(minimum), Max(maximum));
+  stacked(
+    ...field({ type: 'integer', minimum, maximum, ...options }),
+    IsInt(),
+    Min(minimum),
+    Max(maximum),
+  );
 
 /** An optional year of the exploitation (as the person remembers it). */
 export const OptionalYear = () => WholeNumber({ optional: true, minimum: 1900, maximum: 9999 });
