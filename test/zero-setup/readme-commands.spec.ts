@@ -363,7 +363,7 @@ class Runner {
       };
       if (/\/organisations(\s|$)/.test(a.args) && /-X POST/.test(a.args))
         take('org', body.organisationId);
-      take('caseId', body.caseId);
+      if (/-X POST \S*\/cases(\s|$)/.test(a.args)) take('caseId', body.caseId, false); // opened
       take('referralId', body.referralId, false);
       take('position', body.position, false);
       take('releaseId', body.releaseId, false);
