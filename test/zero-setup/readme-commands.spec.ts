@@ -275,6 +275,7 @@ class Runner {
   /** Per role, from the demo's summary: a case id of its organisation. */
   private readonly demoCase = new Map<string, string>();
   private lastEtag: string | undefined;
+  private readonly ran = new Set<string>();
 
   constructor(
     private readonly shell: Shell,
@@ -299,6 +300,11 @@ class Runner {
     if (/^npm run demo$/.test(normalise(statement))) {
       statement = `npm run demo -- --cases ${DEMO_CASES}`;
     }
+    if (this.ran.has(statement)) {
+      this.record(true, `${where(line)}: the same command as an earlier line, run once`);
+      return;
+    }
+    this.ran.add(statement);
     const t0 = Date.now();
     const ran = await this.shell.run(statement, /npm run demo/.test(statement) ? 900_000 : 300_000);
     const ms = Date.now() - t0;
@@ -317,13 +323,15 @@ class Runner {
               .map((a) => `\n    ${a.status} for curl ${a.args}\n    ${a.body.slice(0, 400)}`)
               .join('') +
             (ran.code !== 0
-              ? `\n    stdout: ${ran.stdout.slice(-800)}\n    stderr: ${ran.stderr.slice(-600)}`
+              ? `\n    stdout: ${ran.stdout.slice(0, 1500)}\n    stderr: ${ran.stderr.slice(-600)}`
               : ''),
     );
   }
 
   private record(ok: boolean, text: string): void {
-    const report = text.replace(/Bearer [\w.-]+/g, 'Bearer <token>');
+    const report = text
+      .replace(/Bearer [\w.-]+/g, 'Bearer <token>')
+      .replace(/eyJ[\w-]*\.[\w-]+\.[\w-]+/g, '<token>');
     this.results.push({ ok, report });
     if (process.env.README_COMMANDS_PROGRESS)
       process.stderr.write(`${ok ? 'ok' : 'FAILED'} ${report}\n`);
