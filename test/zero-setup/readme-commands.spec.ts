@@ -16,9 +16,11 @@ import {
 import {
   cleanUp,
   newDataDir,
+  postmasterPid,
   ROOT,
   RunningSupervisor,
   waitForHealth,
+  waitUntilDead,
   within,
 } from './supervisor-harness';
 
@@ -103,13 +105,14 @@ describe('README commands', () => {
           run.results.map((r) => `  ${r.report}`).join('\n'),
       );
 
+      // Ctrl-C: npm itself dies of the signal; the supervisor stops PostgreSQL and frees the folder.
+      const postmaster = postmasterPid(dir);
+      expect(postmaster).toBeDefined();
       process.kill(-start.pid, 'SIGINT');
-      expect(await within(40_000, 'npm start stops', start.exited)).toEqual({
-        code: 0,
-        signal: null,
-      });
+      await within(40_000, 'npm start stops', start.exited);
+      expect(await waitUntilDead(postmaster!, 40_000)).toBe(true);
       expect(existsSync(join(dir, 'postgres.json'))).toBe(false);
-    }, 1_800_000); // bounds only: about 3 min on idle cores, 15 min at a load average of 20
+    }, 1_800_000); // a bound only: 7-10 min measured at a load average of 20 on 2 cores
   });
 });
 
