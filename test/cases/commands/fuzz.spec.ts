@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { victimStatus } from '../../support/fixtures';
 import {
-  createCommandsApp,
+  commandsAppPerSuite,
   eventCount,
   openCase,
   organisationWithStaff,
-  type ApiApp,
   type TestUser,
   type OrganisationWithStaff,
 } from './support';
@@ -99,13 +98,12 @@ const SAMPLE_BODIES: Record<string, object> = {
 };
 
 describe('every command endpoint under random bodies (fast-check, HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let holder: OrganisationWithStaff;
   let outsider: TestUser;
   let urls: { path: string; sample: object }[];
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     holder = await organisationWithStaff(api, await api.user(['admin']));
     outsider = await api.user(['supervisor']); // an organisation that is not in the directory
     const { caseId } = await openCase(api, holder.caseworker);
@@ -122,10 +120,6 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
         : `/cases/${caseId}/${route.replace(':referralId', referralId).replace(':flagId', flag).replace(':claimId', claimId)}`,
       sample,
     }));
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('covers every POST route under /cases (from the OpenAPI document)', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CaseCommandsModule, organisationDirectoryProjection } from '@remedy/case-commands';
 import { createApiApp, type ApiApp, type TestUser } from '../../support/api-app';
+import { perSuite } from '../../support/per-suite';
 
 export { type ApiApp, type TestUser };
 
@@ -14,6 +15,9 @@ export const createCommandsApp = (
     overrides,
     env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
   });
+
+/** The command side for the enclosing describe block: started before its tests, closed after them. */
+export const commandsAppPerSuite = () => perSuite(() => createCommandsApp());
 
 let codeCounter = 0;
 /** A fresh organisation code (2-10 upper-case letters/digits, starting with a letter). */
