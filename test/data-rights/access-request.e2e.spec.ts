@@ -6,9 +6,8 @@ import { catchUp, openReadSide, START_POSITION } from '../cases/read/support/cas
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApiOnTestDatabase,
+  realApiPerSuite,
   type RealApi,
-  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
 
 /**
@@ -21,7 +20,7 @@ const MARK = `AccessMarker${randomUUID().slice(0, 8)}`;
 const ROUTE = '/cases/:caseId/access-request-export';
 
 describe('the access request export (real API)', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('access-request');
   let api: RealApi;
   let pool: Pool;
   let holderOrg: string;
@@ -66,10 +65,6 @@ describe('the access request export (real API)', () => {
   };
 
   beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('access-request', {
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
     ({ api, pool } = started);
     holderOrg = await registerOrganisation(api, 'ARHOLD');
     receiverOrg = await registerOrganisation(api, 'ARRECV');
@@ -103,10 +98,6 @@ describe('the access request export (real API)', () => {
         .statusCode,
     ).toBeLessThan(500);
     await project();
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   it('gives a supervisor of the holder everything held, decrypted, with no-store, audited, and stores nothing', async () => {

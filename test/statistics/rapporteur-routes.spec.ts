@@ -6,9 +6,8 @@ import { concreteUrl } from '../support/routes';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApiOnTestDatabase,
+  realApiPerSuite,
   type RealApi,
-  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
 
 const PUBLIC = (url: string) =>
@@ -23,16 +22,12 @@ const PUBLIC = (url: string) =>
  * data).
  */
 describe('a national rapporteur reaches no case-level route of the real API', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('rapporteur');
   let api: RealApi;
   let caseId: string;
   let organisationId: string;
 
   beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('rapporteur', {
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
     ({ api } = started);
     organisationId = await registerOrganisation(api, 'RAPPT');
     const caseworker = await api.token(['caseworker'], organisationId);
@@ -50,10 +45,6 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
     } finally {
       await readSide.close();
     }
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   it('answers 403 or 404 on every non-statistics route, with the id of a case the organisation holds', async () => {

@@ -6,11 +6,14 @@
  *
  * Written by hand (a Proxy of a few lines): Jest has no per-describe fixture of its own.
  */
-export function perSuite<T extends { close(): Promise<void> }>(start: () => Promise<T>): T {
+export function perSuite<T extends { close(): Promise<void> }>(
+  start: () => Promise<T>,
+  timeoutMs?: number,
+): T {
   let started: T | undefined;
   beforeAll(async () => {
     started = await start();
-  });
+  }, timeoutMs);
   afterAll(async () => {
     await started?.close();
     started = undefined;

@@ -14,6 +14,7 @@ import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { parsePosition, PostgresEventStore } from '@remedy/event-store';
 import { createQueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { victimStatus } from '../../../test/support/fixtures';
 import type { ProjectionDefinition } from '@remedy/projections';
 import {
   appendMany,
@@ -599,16 +600,7 @@ describe('admin CLI', () => {
         await h.writer.run(caseId, {
           type: 'RecordVictimStatus',
           actor: org.caseworker,
-          status: 'ActualVictimOfTrafficking',
-          decidingBody: 'NGO',
-          decidedOn: today,
-          formsOfExploitation: ['ForcedLabour'],
-          sectors: [],
-          countriesOfRecruitment: [],
-          countriesOfTransit: [],
-          countriesOfExploitation: [],
-          meansOfControl: [],
-          personal: {},
+          ...victimStatus({ status: 'ActualVictimOfTrafficking', decidedOn: today }),
         });
         await h.writer.run(caseId, {
           type: 'GrantReflectionPeriod',

@@ -14,6 +14,7 @@ import { configureHttpApp, fastifyOptions } from '@remedy/http';
 import type { ApiModule as ApiModuleClass } from '../../../apps/api/src/api.module';
 import type { WorkerModule as WorkerModuleClass } from '../../../apps/worker/src/worker.module';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { perSuite } from '../../support/per-suite';
 import { collectRoutes, type RouteInfo } from '../../support/routes';
 
 export interface RealApi {
@@ -154,6 +155,28 @@ export async function startRealApiOnTestDatabase(
     },
   };
 }
+
+/** How long a start of the real API (and worker) may take on a loaded machine. */
+const START_TIMEOUT_MS = 120_000;
+
+/**
+ * `startRealApiOnTestDatabase` for the enclosing describe block (started in its beforeAll, closed
+ * in its afterAll), on PostgreSQL alone (no Redis, no EventStoreDB) unless `env` names them.
+ */
+export const realApiPerSuite = (
+  name: string,
+  env: Record<string, string | undefined> = {},
+  options: { worker?: boolean } = {},
+) =>
+  perSuite(
+    () =>
+      startRealApiOnTestDatabase(
+        name,
+        { REDIS_URL: undefined, EVENTSTORE_CONNECTION_STRING: undefined, ...env },
+        options,
+      ),
+    START_TIMEOUT_MS,
+  );
 
 export const OPEN_CASE_BODY = {
   referralSource: 'Hotline',
