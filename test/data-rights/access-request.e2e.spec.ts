@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { parsePosition } from '@remedy/event-store';
-import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { catchUp, openReadSide, START_POSITION } from '../cases/read/support/case-writer';
 import {
   OPEN_CASE_BODY,
+  projectAllUntil,
   registerOrganisation,
   realApiPerSuite,
   type RealApi,
@@ -38,16 +36,7 @@ describe('the access request export (real API)', () => {
     return res.json() as { caseId: string; position: string };
   };
   /** The API runs no projection (the worker does): bring every read model up to date here. */
-  const project = async () => {
-    const until = parsePosition(lastPosition)!;
-    const readSide = await openReadSide(started.db.url, ALL_PROJECTIONS);
-    try {
-      for (const projection of ALL_PROJECTIONS)
-        await catchUp(readSide.ds, readSide.store, projection, START_POSITION, 100, until);
-    } finally {
-      await readSide.close();
-    }
-  };
+  const project = () => projectAllUntil(started.db, lastPosition);
   const exportAs = (token: string | undefined, id = caseId) =>
     api.request(token, { method: 'GET', url: `/cases/${id}/access-request-export` });
   /** Row counts of every table of the public schema (what an export could have stored). */
