@@ -6,13 +6,11 @@ import {
   timelineProjection,
   type CaseListItem,
 } from '@remedy/case-read-models';
-import { createTestDatabase, TestDatabase } from '../../support/database';
 import {
   actorsOf,
-  catchUp,
-  openReadSide,
+  catchUpWithWriter,
   ReadSideHarness,
-  START_POSITION,
+  readSidePerSuite,
 } from './support/case-writer';
 
 const projections = [casesProjection, timelineProjection];
@@ -26,13 +24,11 @@ async function snapshot(h: ReadSideHarness) {
 }
 
 async function project(h: ReadSideHarness, batchSize = 100) {
-  for (const p of projections)
-    await catchUp(h.ds, h.store, p, START_POSITION, batchSize, h.writer.lastPosition);
+  for (const p of projections) await catchUpWithWriter(h, p, batchSize);
 }
 
 describe('case read models (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let h: ReadSideHarness;
+  const h = readSidePerSuite(projections);
   let queries: CaseQueries;
   const holder = actorsOf();
   const receiver = actorsOf();
@@ -45,8 +41,6 @@ describe('case read models (PostgreSQL)', () => {
   const caseworkerB = randomUUID();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, projections);
     queries = new CaseQueries(h.ds, h.cipher, h.store, 'Europe/Vienna');
     const w = h.writer;
     // Adult, identified, reflection period, caseworker, referral to another organisation.
@@ -123,11 +117,6 @@ describe('case read models (PostgreSQL)', () => {
       await w.open(holder.caseworker, { sequence: i, birthDate: '1980-01-01' });
     await w.open(other.caseworker, { sequence: 99, birthDate: '1980-01-01' });
     await project(h, 7);
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await db?.drop();
   });
 
   it('projects the list row of a case: status, identification, caseworker, referrals, deadline, sealed personal data', async () => {

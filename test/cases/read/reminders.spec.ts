@@ -26,9 +26,8 @@ import { victimStatus } from '../../support/fixtures';
 import { eventually as waitUntil } from '../../projections/support/harness';
 import {
   actorsOf,
-  catchUp,
+  catchUpWithWriter,
   ReadSideHarness,
-  START_POSITION,
   type Actor,
   projectionRunner,
 } from './support/case-writer';
@@ -49,8 +48,7 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
   const otherOrg = actorsOf();
   const today = () => calendarDateIn(new Date(), TZ);
 
-  const project = () =>
-    catchUp(h.ds, h.store, casesProjection, START_POSITION, 200, h.writer.lastPosition);
+  const project = () => catchUpWithWriter(h, casesProjection, 200);
   const pendingIds = () => pendingJobIds(queue);
 
   async function identified(
