@@ -54,21 +54,10 @@ describe('row-level security on the read models (PostgreSQL)', () => {
     caseOfA = await w.open(a.caseworker, { sequence: 1, birthDate: '1990-04-02' });
     caseOfB = await w.open(b.caseworker, { sequence: 2, birthDate: '1991-05-03' });
     // B refers its case to A with the person's consent: A may read it (a consent-based grant).
-    await w.run(caseOfB, {
-      type: 'GiveConsent',
-      actor: b.caseworker,
-      purpose: 'referral',
-      receivingOrganisationId: a.organisationId,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: false,
-    });
-    await w.run(caseOfB, {
-      type: 'ReferCase',
-      actor: b.caseworker,
-      referralId: randomUUID(),
-      toOrganisationId: a.organisationId,
+    await w.refer(caseOfB, b.caseworker, a.organisationId, {
       service: 'Accommodation',
-      personal: { text: 'needs a shelter place' },
+      interpreterUsed: false,
+      text: 'needs a shelter place',
     });
     // A grants a legal-aid organisation access to its case, with the person's consent.
     await w.run(caseOfA, {

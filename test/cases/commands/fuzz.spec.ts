@@ -4,6 +4,7 @@ import {
   commandsAppPerSuite,
   eventCount,
   openCase,
+  openCaseBody,
   organisationWithStaff,
   type TestUser,
   type OrganisationWithStaff,
@@ -15,20 +16,13 @@ import {
  * body is invalid or the caller may not act.
  */
 const SAMPLE_BODIES: Record<string, object> = {
-  '/cases': {
-    referralSource: 'Hotline',
-    profile: {
-      sexGender: 'Masculine',
-      ageUncertain: false,
-      citizenships: ['UA'],
-      languages: ['uk'],
-    },
+  '/cases': openCaseBody({
     personal: {
       fullName: 'A B',
       birthDate: '1990-01-01',
       identityDocuments: [{ kind: 'passport', number: '1' }],
     },
-  },
+  }),
   '/cases/search': { fullName: 'A B', birthDate: '1990-01-01' },
   'victim-status': victimStatus({
     status: 'PossibleVictimOfTrafficking',

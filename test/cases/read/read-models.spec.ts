@@ -12,6 +12,7 @@ import {
   ReadSideHarness,
   readSidePerSuite,
 } from './support/case-writer';
+import { victimStatus } from '../../support/fixtures';
 
 const projections = [casesProjection, timelineProjection];
 
@@ -52,16 +53,15 @@ describe('case read models (PostgreSQL)', () => {
     await w.run(adultCase, {
       type: 'RecordVictimStatus',
       actor: holder.caseworker,
-      status: 'PossibleVictimOfTrafficking',
-      decidingBody: 'NGO',
-      decidedOn: '2026-11-01',
-      formsOfExploitation: ['ForcedLabour'],
-      sectors: ['F_Construction'],
-      countriesOfRecruitment: ['UA'],
-      countriesOfTransit: [],
-      countriesOfExploitation: ['AT'],
-      meansOfControl: ['DebtBondage'],
-      personal: { text: 'worked on a building site' },
+      ...victimStatus({
+        status: 'PossibleVictimOfTrafficking',
+        decidedOn: '2026-11-01',
+        sectors: ['F_Construction'],
+        countriesOfRecruitment: ['UA'],
+        countriesOfExploitation: ['AT'],
+        meansOfControl: ['DebtBondage'],
+        personal: { text: 'worked on a building site' },
+      }),
     });
     await w.run(adultCase, {
       type: 'GrantReflectionPeriod',
@@ -74,22 +74,10 @@ describe('case read models (PostgreSQL)', () => {
       actor: holder.supervisor,
       caseworkerId: holder.caseworker.userId,
     });
-    await w.run(adultCase, {
-      type: 'GiveConsent',
-      actor: holder.caseworker,
-      purpose: 'referral',
-      receivingOrganisationId: receiver.organisationId,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: true,
-    });
-    referralId = randomUUID();
-    await w.run(adultCase, {
-      type: 'ReferCase',
-      actor: holder.caseworker,
-      referralId,
-      toOrganisationId: receiver.organisationId,
+    referralId = await w.refer(adultCase, holder.caseworker, receiver.organisationId, {
       service: 'Accommodation',
-      personal: { text: 'needs a shelter place' },
+      interpreterUsed: true,
+      text: 'needs a shelter place',
     });
     await w.run(adultCase, {
       type: 'AddNote',

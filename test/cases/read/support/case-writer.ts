@@ -9,6 +9,7 @@ import {
   decide,
   evolve,
   initialState,
+  type AssistanceType,
   type CaseCommand,
   type CaseState,
   type OpenCase,
@@ -122,6 +123,36 @@ export class CaseWriter {
     };
     await this.run(caseId, command, options.now);
     return caseId;
+  }
+
+  /**
+   * The person's consent (in Ukrainian) to a referral to `toOrganisationId`, then the referral;
+   * answers the referral's id.
+   */
+  async refer(
+    caseId: string,
+    actor: Actor,
+    toOrganisationId: string,
+    referral: { service: AssistanceType; interpreterUsed: boolean; text?: string },
+  ): Promise<string> {
+    await this.run(caseId, {
+      type: 'GiveConsent',
+      actor,
+      purpose: 'referral',
+      receivingOrganisationId: toOrganisationId,
+      obtainedInLanguage: 'uk',
+      interpreterUsed: referral.interpreterUsed,
+    });
+    const referralId = randomUUID();
+    await this.run(caseId, {
+      type: 'ReferCase',
+      actor,
+      referralId,
+      toOrganisationId,
+      service: referral.service,
+      personal: referral.text === undefined ? {} : { text: referral.text },
+    });
+    return referralId;
   }
 }
 
