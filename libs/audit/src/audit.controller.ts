@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Controller, Get, NotFoundException, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { PageLimit } from '@remedy/http';
+import { PageLimit, problem } from '@remedy/http';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { isUuid, type AuditRecord } from './audit-entry';
@@ -41,7 +41,7 @@ export class AuditExportQuery {
 }
 
 function notFound(): never {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
+  throw new NotFoundException(problem(404, 'No such case'));
 }
 
 /**

@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { listDueReminders, markReminderDone } from './due-reminders';
+import { problem } from '@remedy/http';
 
 export class DueRemindersQuery {
   @ApiPropertyOptional({ default: false })
@@ -63,12 +64,7 @@ export class RemindersController {
     const done = REMINDER_ID.test(reminderId)
       ? await markReminderDone(this.dataSource, actor.organisationId, reminderId, actor.userId)
       : undefined;
-    if (!done)
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'No such due reminder',
-      });
+    if (!done) throw new NotFoundException(problem(404, 'No such due reminder'));
     return done;
   }
 }

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
 import { frameworkErrorProblem, ProblemExceptionFilter } from './exception-filter';
 import { jsonTooDeep, MAX_JSON_DEPTH, tooDeep } from './input';
+import { RULE_TITLES, sendProblem, type RuleTitles } from './problem';
 import { applyRateLimit, applySecurityHeaders, type HttpSecurityOptions } from './security';
 import { createValidationPipe } from './validation';
 
@@ -46,16 +47,12 @@ export function fastifyOptions(
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (error, _request, reply: FastifyReply) => {
-      const problem = frameworkErrorProblem(error);
-      void reply
-        .code(problem.statusCode)
-        .headers({
-          'content-type': 'application/json; charset=utf-8',
-          'cache-control': 'no-store',
-          'x-content-type-options': 'nosniff',
-          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-        })
-        .send(problem);
+      void reply.headers({
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      });
+      sendProblem(reply, frameworkErrorProblem(error));
     },
   };
 }
@@ -97,7 +94,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
   if (options.security?.rateLimit) applyRateLimit(app, options.security.rateLimit);
   useDepthLimitedJson(app);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemExceptionFilter());
+  app.useGlobalFilters(new ProblemExceptionFilter(optional<RuleTitles>(app, RULE_TITLES)));
   // SIGTERM/SIGINT: stop accepting, finish the requests in flight, close the pools, then exit 0
   // (without useProcessExit Nest re-raises the signal: the process dies "by SIGTERM" and a
   // supervisor cannot tell a clean stop from a kill; pino also flushes on exit).
@@ -116,6 +113,15 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/** A provider of the app when one is registered (in any module), else undefined. */
+function optional<T>(app: INestApplication, token: symbol): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /**

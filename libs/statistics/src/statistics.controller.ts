@@ -32,12 +32,13 @@ import { checkRequest, COUNTING_NOTE, HTCDS_ATTRIBUTION, releaseCsv } from './re
 import { parseRelease, StatisticsRefusal, StatisticsReleases } from './releases';
 import type { ReleaseSigner } from './signing';
 import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
+import { invalidInput, problem } from '@remedy/http';
 
 const RELEASE_PATH =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.(json|csv))?$/i;
 
 const notFound = (): never => {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such release' });
+  throw new NotFoundException(problem(404, 'No such release'));
 };
 
 const RELEASES_FOR_RAPPORTEURS = 'Releases are requested and read by national rapporteurs';
@@ -97,12 +98,9 @@ export class StatisticsController {
     const checked = checkRequest(body);
     if (!checked.ok) {
       if (checked.status === 422) throw new StatisticsRefusal(checked.rule, checked.message);
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: `Invalid input: ${checked.field} (${checked.message})`,
-        fields: [{ field: checked.field, reason: checked.message }],
-      });
+      throw new BadRequestException(
+        invalidInput([{ name: checked.field ?? 'body', reason: checked.message }]),
+      );
     }
     const result = await this.releases.request(checked.value);
     void reply.header('location', `/statistics/releases/${result.releaseId}`);
@@ -149,11 +147,7 @@ export class StatisticsController {
       };
     }
     if (release.status !== 'built' || release.body === null)
-      throw new ConflictException({
-        statusCode: 409,
-        error: 'Conflict',
-        message: `Release not built yet (status ${release.status})`,
-      });
+      throw new ConflictException(problem(409, `Release not built yet (status ${release.status})`));
     void reply.header('x-content-sha256', release.digest!);
     void reply.header('x-signature-ed25519', release.signature!);
     void reply.header('cache-control', 'private, max-age=31536000, immutable');

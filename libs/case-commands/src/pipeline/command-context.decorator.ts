@@ -8,18 +8,20 @@ import type { Actor } from '@remedy/auth';
 import type { FastifyRequest } from 'fastify';
 import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
 import type { CommandContext } from './context';
+import { problem } from '@remedy/http';
 
 /** `"3"`, `W/"3"` or `3` → 3n; absent → undefined; anything else → 400. */
 export function parseIfMatch(raw: string | string[] | undefined): bigint | undefined {
   if (raw === undefined) return undefined;
   const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(\d{1,19})"?\s*$/.exec(raw) : null;
   if (!m) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
-      fields: [{ field: 'if-match', reason: 'not an ETag of this API' }],
-    });
+    throw new BadRequestException(
+      problem(
+        400,
+        'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
+        { fields: [{ name: 'if-match', reason: 'not an ETag of this API' }] },
+      ),
+    );
   }
   return BigInt(m[1]!);
 }

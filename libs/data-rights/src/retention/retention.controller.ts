@@ -30,6 +30,7 @@ import {
   type RetentionSchedule,
   type RetentionSchedules,
 } from './schedule';
+import { problem } from '@remedy/http';
 
 export class RetentionScheduleDto {
   @ApiProperty({
@@ -55,12 +56,13 @@ function parseIfMatch(raw: string | string[] | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(-1|\d{1,9})"?\s*$/.exec(raw) : null;
   if (!m) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
-      fields: [{ field: 'if-match', reason: 'not an ETag of this API' }],
-    });
+    throw new BadRequestException(
+      problem(
+        400,
+        'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
+        { fields: [{ name: 'if-match', reason: 'not an ETag of this API' }] },
+      ),
+    );
   }
   return Number(m[1]);
 }
@@ -87,19 +89,11 @@ export class RetentionController {
   ): Promise<string> {
     const id = organisationId.toLowerCase();
     if (!(await this.directory.find(id)))
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'No such organisation',
-      });
+      throw new NotFoundException(problem(404, 'No such organisation'));
     // The access policy (@remedy/access-policy): its own supervisors, or an administrator.
     const own = actor.organisationId.toLowerCase() === id;
     if (decideOrganisation(actor, action, 'RetentionSchedule', own) !== 'allowed') {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: RETENTION_SETTERS,
-      });
+      throw new ForbiddenException(problem(403, RETENTION_SETTERS));
     }
     return id;
   }
