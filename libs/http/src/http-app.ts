@@ -2,10 +2,11 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
 import { frameworkErrorProblem, ProblemExceptionFilter } from './exception-filter';
 import { jsonTooDeep, MAX_JSON_DEPTH, tooDeep } from './input';
+import { createApiDocument, optionalProvider } from './openapi';
 import { RULE_TITLES, sendProblem, type RuleTitles } from './problem';
 import { applyRateLimit, applySecurityHeaders, type HttpSecurityOptions } from './security';
 import { createValidationPipe } from './validation';
@@ -94,34 +95,17 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
   if (options.security?.rateLimit) applyRateLimit(app, options.security.rateLimit);
   useDepthLimitedJson(app);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemExceptionFilter(optional<RuleTitles>(app, RULE_TITLES)));
+  app.useGlobalFilters(new ProblemExceptionFilter(optionalProvider<RuleTitles>(app, RULE_TITLES)));
   // SIGTERM/SIGINT: stop accepting, finish the requests in flight, close the pools, then exit 0
   // (without useProcessExit Nest re-raises the signal: the process dies "by SIGTERM" and a
   // supervisor cannot tell a clean stop from a kill; pino also flushes on exit).
   app.enableShutdownHooks([], { useProcessExit: true });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title ?? 'Remedy API')
-      .setDescription(
-        'Event-sourced case management for assisting victims of human trafficking. ' +
-          'Every route but /health, /health/ready (their status only), /docs and /docs-json needs a bearer token. ' +
-          'Metrics and detailed health are on the internal listener (METRICS_HOST, METRICS_PORT), not here.',
-      )
-      .setVersion('0.1')
-      .addBearerAuth()
-      .build(),
-  );
+  const exempt = options.security?.rateLimit ? options.security.rateLimit.exemptPaths : undefined;
+  const document = createApiDocument(app, {
+    ...(options.title !== undefined ? { title: options.title } : {}),
+    ...(exempt ? { rateLimitExempt: exempt } : {}),
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-}
-
-/** A provider of the app when one is registered (in any module), else undefined. */
-function optional<T>(app: INestApplication, token: symbol): T | undefined {
-  try {
-    return app.get<T>(token, { strict: false });
-  } catch {
-    return undefined;
-  }
 }
 
 /**

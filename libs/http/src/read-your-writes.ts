@@ -41,8 +41,8 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = Symbol('READ_YOUR_WRITES_TIMEOUT_MS')
  */
 export const ACCESS_PROJECTIONS = Symbol('ACCESS_PROJECTIONS');
 
-const READS_PROJECTIONS = 'remedy:reads-projections';
-const GRANTS_ACCESS = 'remedy:grants-access';
+export const READS_PROJECTIONS = 'remedy:reads-projections';
+export const GRANTS_ACCESS = 'remedy:grants-access';
 
 /** Marks a read endpoint as served from these projections, so `X-Min-Position` can be honoured. */
 export const ReadsProjections = (...projections: string[]) =>

@@ -43,7 +43,7 @@ export interface HttpSecurityOptions {
   readonly uiPaths?: readonly string[];
 }
 
-const DEFAULT_EXEMPT_PATHS = ['/health', '/health/ready'];
+export const DEFAULT_EXEMPT_PATHS = ['/health', '/health/ready'];
 
 /** JSON answers: nothing may be loaded, framed or submitted from them. */
 const API_CSP = {

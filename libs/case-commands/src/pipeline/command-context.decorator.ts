@@ -8,7 +8,7 @@ import type { Actor } from '@remedy/auth';
 import type { FastifyRequest } from 'fastify';
 import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
 import type { CommandContext } from './context';
-import { problem } from '@remedy/http';
+import { declareContract, problem } from '@remedy/http';
 
 /** `"3"`, `W/"3"` or `3` → 3n; absent → undefined; anything else → 400. */
 export function parseIfMatch(raw: string | string[] | undefined): bigint | undefined {
@@ -27,7 +27,7 @@ export function parseIfMatch(raw: string | string[] | undefined): bigint | undef
 }
 
 /** The command's context from the request: actor, request id, route, Idempotency-Key, If-Match. */
-export const CommandCtx = createParamDecorator(
+const commandContext = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): CommandContext => {
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
     if (!req.actor) throw new UnauthorizedException('A bearer token is required');
@@ -42,3 +42,23 @@ export const CommandCtx = createParamDecorator(
     };
   },
 );
+
+/**
+ * The command's context (see `commandContext`). A route that takes one is a command: the OpenAPI
+ * document says so from this declaration (@remedy/http `Contract`): it reads If-Match and
+ * Idempotency-Key, sets ETag and X-Position (CommandInterceptor), and can answer 409 (changed
+ * concurrently, key in flight), 412 (If-Match) and 422 (a rule refused it).
+ */
+export const CommandCtx =
+  (): ParameterDecorator =>
+  (target, key, index): void => {
+    commandContext()(target, key, index);
+    if (key !== undefined)
+      declareContract((target as Record<string | symbol, object>)[key]!, COMMAND_CONTRACT);
+  };
+
+const COMMAND_CONTRACT = {
+  answers: [409, 412, 422],
+  reads: ['If-Match', 'Idempotency-Key'],
+  sets: ['ETag', 'X-Position'],
+} as const;
