@@ -299,6 +299,7 @@ describe('hardened HTTP app (createHttpApp)', () => {
     expect(res.json()).toEqual({
       status: 413,
       type: 'https://remedy.example/problems/payload-too-large',
+      title: 'Request body too large',
       detail: 'Invalid input: body (too large)',
     });
     expect(res.body).not.toContain('MARKER');
