@@ -86,6 +86,12 @@ const REQUEST_HEADERS: Readonly<Record<string, HeaderObject>> = {
   },
 };
 
+const DAY_SECONDS = 86_400;
+/** A header holding a whole number from 0 to `maximum`. */
+function count(description: string, maximum = 1_000_000_000): HeaderObject {
+  return { description, schema: { type: 'integer', minimum: 0, maximum } };
+}
+
 /** The response headers routes set (components of the document, referenced by the answers). */
 const RESPONSE_HEADERS: Readonly<Record<string, HeaderObject>> = {
   ETag: {
@@ -101,22 +107,10 @@ const RESPONSE_HEADERS: Readonly<Record<string, HeaderObject>> = {
       '`true` when the access the command granted is recorded but not yet readable by the receiving organisation',
     schema: { type: 'string', enum: ['true'] },
   },
-  'Retry-After': {
-    description: 'Seconds to wait before retrying',
-    schema: { type: 'integer', minimum: 0, maximum: 86400 },
-  },
-  'X-RateLimit-Limit': {
-    description: 'Requests allowed per window (per user, else per client address)',
-    schema: { type: 'integer', minimum: 0, maximum: 1000000000 },
-  },
-  'X-RateLimit-Remaining': {
-    description: 'Requests left in the current window',
-    schema: { type: 'integer', minimum: 0, maximum: 1000000000 },
-  },
-  'X-RateLimit-Reset': {
-    description: 'Seconds until the window resets',
-    schema: { type: 'integer', minimum: 0, maximum: 86400 },
-  },
+  'Retry-After': count('Seconds to wait before retrying', DAY_SECONDS),
+  'X-RateLimit-Limit': count('Requests allowed per window (per user, else per client address)'),
+  'X-RateLimit-Remaining': count('Requests left in the current window'),
+  'X-RateLimit-Reset': count('Seconds until the window resets', DAY_SECONDS),
 };
 const RATE_LIMIT_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
 
