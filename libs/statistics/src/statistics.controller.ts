@@ -32,7 +32,7 @@ import { checkRequest, COUNTING_NOTE, HTCDS_ATTRIBUTION, releaseCsv } from './re
 import { parseRelease, StatisticsRefusal, StatisticsReleases } from './releases';
 import type { ReleaseSigner } from './signing';
 import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
-import { invalidInput, problem } from '@remedy/http';
+import { Contract, invalidInput, problem } from '@remedy/http';
 
 const RELEASE_PATH =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.(json|csv))?$/i;
@@ -83,6 +83,7 @@ export class StatisticsController {
   }
 
   @Post('releases')
+  @Contract({ answers: [422] })
   @Policy('request', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @HttpCode(202)
   @ApiOperation({
@@ -108,6 +109,7 @@ export class StatisticsController {
   }
 
   @Get('releases/:release')
+  @Contract({ answers: [409] })
   @Policy('read', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @ApiOperation({
     summary:

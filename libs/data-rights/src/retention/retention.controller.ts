@@ -30,7 +30,7 @@ import {
   type RetentionSchedule,
   type RetentionSchedules,
 } from './schedule';
-import { problem } from '@remedy/http';
+import { Contract, problem } from '@remedy/http';
 
 export class RetentionScheduleDto {
   @ApiProperty({
@@ -99,6 +99,7 @@ export class RetentionController {
   }
 
   @Get(':organisationId/retention')
+  @Contract({ sets: ['ETag'] })
   @Policy.ownOrganisation('read', 'RetentionSchedule', { refusal: RETENTION_SETTERS })
   @ApiOperation({
     summary:
@@ -116,6 +117,7 @@ export class RetentionController {
   }
 
   @Put(':organisationId/retention')
+  @Contract({ answers: [409, 412], reads: ['If-Match'], sets: ['ETag'] })
   @Policy.ownOrganisation('update', 'RetentionSchedule', { refusal: RETENTION_SETTERS })
   @HttpCode(200)
   @ApiOperation({
