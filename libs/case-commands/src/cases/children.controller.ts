@@ -1,5 +1,5 @@
 import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
 import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
 import { FreeTextCommandDto } from './dto/common.dto';
 import {
@@ -28,10 +28,8 @@ export class ChildrenController extends CaseCommands {
     @Body() dto: RecordBestInterestsAssessmentDto,
     @Ctx() ctx: Ctx,
   ) {
-    const assessmentId = newIdFor(ctx, 'assessmentId');
-    return this.run(caseId, { type: 'RecordBestInterestsAssessment', ...dto, assessmentId }, ctx, {
-      assessmentId,
-    });
+    const assessment = { type: 'RecordBestInterestsAssessment', ...dto } as const;
+    return this.runCreating(caseId, 'assessmentId', assessment, ctx);
   }
 
   @CommandRoute(':caseId/guardians')

@@ -1,7 +1,7 @@
 import { Body, Controller } from '@nestjs/common';
 import type { CorrectionInput } from '@remedy/case-domain';
 import { ErasePersonalDataCommand } from './case.commands';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
 import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
 import { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 import {
@@ -37,8 +37,7 @@ export class LifecycleController extends CaseCommands {
 
   @CommandRoute(':caseId/notes', { creates: 'noteId' })
   addNote(@CaseId() caseId: string, @Body() dto: AddNoteDto, @Ctx() ctx: Ctx) {
-    const noteId = newIdFor(ctx, 'noteId');
-    return this.run(caseId, { type: 'AddNote', ...dto, noteId }, ctx, { noteId });
+    return this.runCreating(caseId, 'noteId', { type: 'AddNote', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/corrections')

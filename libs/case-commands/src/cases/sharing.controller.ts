@@ -1,6 +1,6 @@
 import { Body, Controller } from '@nestjs/common';
 import { TransferCaseCommand } from './case.commands';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
 import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, factsOf, PathId } from './command-body';
 import { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 import { LegalAidAccessDto, ReferCaseDto, TransferCaseDto } from './dto/sharing.dto';
@@ -11,8 +11,7 @@ import { LegalAidAccessDto, ReferCaseDto, TransferCaseDto } from './dto/sharing.
 export class SharingController extends CaseCommands {
   @CommandRoute(':caseId/referrals', { grantsAccess: true, creates: 'referralId' })
   refer(@CaseId() caseId: string, @Body() dto: ReferCaseDto, @Ctx() ctx: Ctx) {
-    const referralId = newIdFor(ctx, 'referralId');
-    return this.run(caseId, { type: 'ReferCase', ...dto, referralId }, ctx, { referralId });
+    return this.runCreating(caseId, 'referralId', { type: 'ReferCase', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/referrals/:referralId/accept', { grantsAccess: true })

@@ -1,5 +1,5 @@
 import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
 import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
 import { AssessNeedsDto, ProvideAssistanceDto, RecordSupportPlanDto } from './dto/support.dto';
 
@@ -14,15 +14,11 @@ export class SupportController extends CaseCommands {
 
   @CommandRoute(':caseId/support-plans', { creates: 'planId' })
   recordSupportPlan(@CaseId() caseId: string, @Body() dto: RecordSupportPlanDto, @Ctx() ctx: Ctx) {
-    const planId = newIdFor(ctx, 'planId');
-    return this.run(caseId, { type: 'RecordSupportPlan', ...dto, planId }, ctx, { planId });
+    return this.runCreating(caseId, 'planId', { type: 'RecordSupportPlan', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/assistance', { creates: 'assistanceId' })
   provideAssistance(@CaseId() caseId: string, @Body() dto: ProvideAssistanceDto, @Ctx() ctx: Ctx) {
-    const assistanceId = newIdFor(ctx, 'assistanceId');
-    return this.run(caseId, { type: 'ProvideAssistance', ...dto, assistanceId }, ctx, {
-      assistanceId,
-    });
+    return this.runCreating(caseId, 'assistanceId', { type: 'ProvideAssistance', ...dto }, ctx);
   }
 }
