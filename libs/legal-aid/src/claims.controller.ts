@@ -1,4 +1,11 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Inject,
+  Query,
+  type Type as Class,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -72,6 +79,15 @@ export class DeadlinesQuery extends RepresentativeQuery {
 const representativeOf = (actor: Actor, value: string | undefined) =>
   value === undefined ? undefined : value === 'me' ? actor.userId : value.toLowerCase();
 
+/** A read of the legal-aid projection: `GET legal-aid/<path>` answering `type`, once it is applied. */
+const LegalAidRead = (path: string, summary: string, type: Class<unknown>) =>
+  applyDecorators(
+    Get(path),
+    ApiOperation({ summary }),
+    ApiOkResponse({ type }),
+    ReadsProjections(LEGAL_AID_PROJECTION),
+  );
+
 /**
  * Claims across the cases the caller's organisation reaches (held, or live legal-aid access with
  * live consent). Amounts are integer minor units; every sum is per currency.
@@ -83,13 +99,11 @@ const representativeOf = (actor: Actor, value: string | undefined) =>
 export class LegalAidClaimsController {
   constructor(@Inject(LEGAL_AID_CLAIM_QUERIES) private readonly claims: LegalAidClaimQueries) {}
 
-  @Get('claims')
-  @ApiOperation({
-    summary:
-      'Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency',
-  })
-  @ApiOkResponse({ type: ClaimList })
-  @ReadsProjections(LEGAL_AID_PROJECTION)
+  @LegalAidRead(
+    'claims',
+    'Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency',
+    ClaimList,
+  )
   list(@CurrentActor() actor: Actor, @Query() query: ClaimsQuery): Promise<ClaimList> {
     checkRole(actor);
     return this.claims.listClaims(actor, {
@@ -101,12 +115,11 @@ export class LegalAidClaimsController {
     });
   }
 
-  @Get('portfolio')
-  @ApiOperation({
-    summary: 'Totals per avenue and status, per avenue, per status and overall, each per currency',
-  })
-  @ApiOkResponse({ type: Portfolio })
-  @ReadsProjections(LEGAL_AID_PROJECTION)
+  @LegalAidRead(
+    'portfolio',
+    'Totals per avenue and status, per avenue, per status and overall, each per currency',
+    Portfolio,
+  )
   portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery): Promise<Portfolio> {
     checkRole(actor);
     return this.claims.portfolio(actor, {
@@ -114,12 +127,11 @@ export class LegalAidClaimsController {
     });
   }
 
-  @Get('deadlines')
-  @ApiOperation({
-    summary: 'Filing deadlines, hearings and payment due dates in the next N days (default 30)',
-  })
-  @ApiOkResponse({ type: Deadlines })
-  @ReadsProjections(LEGAL_AID_PROJECTION)
+  @LegalAidRead(
+    'deadlines',
+    'Filing deadlines, hearings and payment due dates in the next N days (default 30)',
+    Deadlines,
+  )
   deadlines(@CurrentActor() actor: Actor, @Query() query: DeadlinesQuery): Promise<Deadlines> {
     checkRole(actor);
     return this.claims.deadlines(actor, {
