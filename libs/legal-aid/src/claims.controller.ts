@@ -76,8 +76,18 @@ export class DeadlinesQuery extends RepresentativeQuery {
   days?: number;
 }
 
-const representativeOf = (actor: Actor, value: string | undefined) =>
-  value === undefined ? undefined : value === 'me' ? actor.userId : value.toLowerCase();
+/** Whose claims a read is about: checks the caller's role (403), then the representative asked for. */
+const readScope = (actor: Actor, { representative }: RepresentativeQuery) => {
+  checkRole(actor);
+  return {
+    representativeId:
+      representative === undefined
+        ? undefined
+        : representative === 'me'
+          ? actor.userId
+          : representative.toLowerCase(),
+  };
+};
 
 /** A read of the legal-aid projection: `GET legal-aid/<path>` answering `type`, once it is applied. */
 const LegalAidRead = (path: string, summary: string, type: Class<unknown>) =>
@@ -105,9 +115,8 @@ export class LegalAidClaimsController {
     ClaimList,
   )
   list(@CurrentActor() actor: Actor, @Query() query: ClaimsQuery): Promise<ClaimList> {
-    checkRole(actor);
     return this.claims.listClaims(actor, {
-      representativeId: representativeOf(actor, query.representative),
+      ...readScope(actor, query),
       caseId: query.caseId?.toLowerCase(),
       status: query.status,
       avenue: query.avenue,
@@ -121,10 +130,7 @@ export class LegalAidClaimsController {
     Portfolio,
   )
   portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery): Promise<Portfolio> {
-    checkRole(actor);
-    return this.claims.portfolio(actor, {
-      representativeId: representativeOf(actor, query.representative),
-    });
+    return this.claims.portfolio(actor, readScope(actor, query));
   }
 
   @LegalAidRead(
@@ -133,10 +139,6 @@ export class LegalAidClaimsController {
     Deadlines,
   )
   deadlines(@CurrentActor() actor: Actor, @Query() query: DeadlinesQuery): Promise<Deadlines> {
-    checkRole(actor);
-    return this.claims.deadlines(actor, {
-      days: query.days ?? 30,
-      representativeId: representativeOf(actor, query.representative),
-    });
+    return this.claims.deadlines(actor, { days: query.days ?? 30, ...readScope(actor, query) });
   }
 }
