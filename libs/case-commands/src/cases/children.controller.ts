@@ -1,6 +1,6 @@
-import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
+import { Body } from '@nestjs/common';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx } from './command-body';
 import { FreeTextCommandDto } from './dto/common.dto';
 import {
   AppointGuardianDto,
@@ -9,8 +9,7 @@ import {
 } from './dto/children.dto';
 
 /** Children: the presumption of minority, age verification, best interests, the guardian. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class ChildrenController extends CaseCommands {
   @CommandRoute(':caseId/presume-minority')
   presumeMinority(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {

@@ -1,10 +1,10 @@
-import { Param } from '@nestjs/common';
+import { applyDecorators, Controller, Param } from '@nestjs/common';
 import type { CaseCommand } from '@remedy/case-domain';
 import { instanceToPlain } from 'class-transformer';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
 import type { GenericCaseCommandInput } from './case.commands';
-import { CaseCommandController, newIdFor, Uuid } from './command-endpoint';
+import { CaseCommandController, CaseCommandEndpoints, newIdFor, Uuid } from './command-endpoint';
 import type { CreatedId } from './dto/case-command-response.dto';
 
 /**
@@ -31,6 +31,10 @@ export const CASE_COMMANDS = {
   idempotencyKey: 'Retry-safe key (scoped to user and route)',
   refusedByRule: 'Refused by a rule of the domain or the application (`rule`)',
 } as const;
+
+/** A controller of commands under `/cases`, with their OpenAPI contract (`CASE_COMMANDS`). */
+export const CaseCommandsController = () =>
+  applyDecorators(CaseCommandEndpoints(CASE_COMMANDS), Controller('cases'));
 
 /** A command that carries the id `K` it creates, stated without it (the application makes it). */
 type WithoutCreated<C, K extends PropertyKey> = C extends unknown

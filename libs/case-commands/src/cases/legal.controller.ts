@@ -1,6 +1,6 @@
-import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, PathId } from './command-body';
+import { Body } from '@nestjs/common';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx, PathId } from './command-body';
 import { FreeTextCommandDto } from './dto/common.dto';
 import {
   RecordLawEnforcementCooperationDto,
@@ -9,8 +9,7 @@ import {
 } from './dto/legal.dto';
 
 /** Legal matters: cooperation with law enforcement, remedies, non-punishment. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class LegalController extends CaseCommands {
   @CommandRoute(':caseId/law-enforcement-cooperation')
   recordCooperation(

@@ -1,11 +1,10 @@
-import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
+import { Body } from '@nestjs/common';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx } from './command-body';
 import { AssessNeedsDto, ProvideAssistanceDto, RecordSupportPlanDto } from './dto/support.dto';
 
 /** Support: the needs, the support plan, the assistance provided. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class SupportController extends CaseCommands {
   @CommandRoute(':caseId/needs-assessments')
   assessNeeds(@CaseId() caseId: string, @Body() dto: AssessNeedsDto, @Ctx() ctx: Ctx) {
