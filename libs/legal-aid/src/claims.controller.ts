@@ -1,4 +1,11 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Inject,
+  Query,
+  type Type as Class,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -69,8 +76,27 @@ export class DeadlinesQuery extends RepresentativeQuery {
   days?: number;
 }
 
-const representativeOf = (actor: Actor, value: string | undefined) =>
-  value === undefined ? undefined : value === 'me' ? actor.userId : value.toLowerCase();
+/** Whose claims a read is about: checks the caller's role (403), then the representative asked for. */
+const readScope = (actor: Actor, { representative }: RepresentativeQuery) => {
+  checkRole(actor);
+  return {
+    representativeId:
+      representative === undefined
+        ? undefined
+        : representative === 'me'
+          ? actor.userId
+          : representative.toLowerCase(),
+  };
+};
+
+/** A read of the legal-aid projection: `GET legal-aid/<path>` answering `type`, once it is applied. */
+const LegalAidRead = (path: string, summary: string, type: Class<unknown>) =>
+  applyDecorators(
+    Get(path),
+    ApiOperation({ summary }),
+    ApiOkResponse({ type }),
+    ReadsProjections(LEGAL_AID_PROJECTION),
+  );
 
 /**
  * Claims across the cases the caller's organisation reaches (held, or live legal-aid access with
@@ -83,17 +109,14 @@ const representativeOf = (actor: Actor, value: string | undefined) =>
 export class LegalAidClaimsController {
   constructor(@Inject(LEGAL_AID_CLAIM_QUERIES) private readonly claims: LegalAidClaimQueries) {}
 
-  @Get('claims')
-  @ApiOperation({
-    summary:
-      'Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency',
-  })
-  @ApiOkResponse({ type: ClaimList })
-  @ReadsProjections(LEGAL_AID_PROJECTION)
+  @LegalAidRead(
+    'claims',
+    'Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency',
+    ClaimList,
+  )
   list(@CurrentActor() actor: Actor, @Query() query: ClaimsQuery): Promise<ClaimList> {
-    checkRole(actor);
     return this.claims.listClaims(actor, {
-      representativeId: representativeOf(actor, query.representative),
+      ...readScope(actor, query),
       caseId: query.caseId?.toLowerCase(),
       status: query.status,
       avenue: query.avenue,
@@ -101,30 +124,21 @@ export class LegalAidClaimsController {
     });
   }
 
-  @Get('portfolio')
-  @ApiOperation({
-    summary: 'Totals per avenue and status, per avenue, per status and overall, each per currency',
-  })
-  @ApiOkResponse({ type: Portfolio })
-  @ReadsProjections(LEGAL_AID_PROJECTION)
+  @LegalAidRead(
+    'portfolio',
+    'Totals per avenue and status, per avenue, per status and overall, each per currency',
+    Portfolio,
+  )
   portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery): Promise<Portfolio> {
-    checkRole(actor);
-    return this.claims.portfolio(actor, {
-      representativeId: representativeOf(actor, query.representative),
-    });
+    return this.claims.portfolio(actor, readScope(actor, query));
   }
 
-  @Get('deadlines')
-  @ApiOperation({
-    summary: 'Filing deadlines, hearings and payment due dates in the next N days (default 30)',
-  })
-  @ApiOkResponse({ type: Deadlines })
-  @ReadsProjections(LEGAL_AID_PROJECTION)
+  @LegalAidRead(
+    'deadlines',
+    'Filing deadlines, hearings and payment due dates in the next N days (default 30)',
+    Deadlines,
+  )
   deadlines(@CurrentActor() actor: Actor, @Query() query: DeadlinesQuery): Promise<Deadlines> {
-    checkRole(actor);
-    return this.claims.deadlines(actor, {
-      days: query.days ?? 30,
-      representativeId: representativeOf(actor, query.representative),
-    });
+    return this.claims.deadlines(actor, { days: query.days ?? 30, ...readScope(actor, query) });
   }
 }

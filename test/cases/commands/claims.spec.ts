@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   commandsAppPerSuite,
   eventCount,
+  legalServicePerSuite,
   openCase,
   openCaseBody,
-  legalServiceWithStaff,
-  organisationWithStaff,
+  organisationPerSuite,
+  storedEvents,
   type TestUser,
-  type OrganisationWithStaff,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -18,9 +18,9 @@ import { caseStreamId } from '@remedy/case-stream';
  */
 describe('compensation claims (HTTP, PostgreSQL)', () => {
   const api = commandsAppPerSuite();
-  let holder: OrganisationWithStaff;
-  let legal: OrganisationWithStaff;
-  let otherLegal: OrganisationWithStaff;
+  const holder = organisationPerSuite(api);
+  const legal = legalServicePerSuite(api);
+  const otherLegal = legalServicePerSuite(api);
 
   const fileBody = (overrides: Record<string, unknown> = {}) => ({
     avenue: 'LabourOrEmploymentTribunal',
@@ -53,21 +53,6 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
     });
     return { caseId, c };
   };
-
-  const storedEvents = async (caseId: string) =>
-    (
-      await api.pool.query(
-        `SELECT event_type, data FROM events WHERE stream_id = $1 ORDER BY stream_revision`,
-        [caseStreamId(caseId)],
-      )
-    ).rows as { event_type: string; data: Record<string, unknown> }[];
-
-  beforeAll(async () => {
-    const admin = await api.user(['admin']);
-    holder = await organisationWithStaff(api, admin);
-    legal = await legalServiceWithStaff(api, admin);
-    otherLegal = await legalServiceWithStaff(api, admin);
-  });
 
   it('a legal aid lawyer follows a claim from filing to money received', async () => {
     const { caseId, c } = await caseWithLegalAid();
@@ -118,7 +103,7 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
     expect(closed.statusCode).toBe(200);
     expect(closed.headers.etag).toBe(`"${closed.json().revision}"`);
 
-    const events = await storedEvents(caseId);
+    const events = await storedEvents(api, caseId);
     const claimEvents = events.filter((e) => e.data.claimId === filed.claimId);
     expect(claimEvents.map((e) => e.event_type)).toEqual([
       'CompensationClaimFiled',
@@ -363,21 +348,13 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
       hearingOn: '2027-01-01',
       personal: { text: marker('HEARING') },
     });
-    await ok(lawyer, `${k}/decision`, {
-      outcome: 'awarded',
-      awarded: { UnpaidWages: 40_000 },
-      currency: 'EUR',
-      personal: { text: marker('DECISION') },
-    });
+    const award = { outcome: 'awarded', awarded: { UnpaidWages: 40_000 }, currency: 'EUR' };
+    await ok(lawyer, `${k}/decision`, { ...award, personal: { text: marker('DECISION') } });
     await ok(lawyer, `${k}/appeal`, {
       appealedBy: 'respondent',
       personal: { text: marker('APPEAL') },
     });
-    await ok(lawyer, `${k}/decision`, {
-      outcome: 'awarded',
-      awarded: { UnpaidWages: 40_000 },
-      currency: 'EUR',
-    });
+    await ok(lawyer, `${k}/decision`, award);
     await ok(lawyer, `${k}/final`);
     await ok(lawyer, `${k}/enforcement`, { personal: { text: marker('ENFORCE') } });
     await ok(lawyer, `${k}/payments`, {
@@ -410,7 +387,7 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
     ])
       expect({ what, found: stored.includes(marker(what)) }).toEqual({ what, found: false });
     expect(stored).toContain('"sealed"');
-    const events = await storedEvents(caseId);
+    const events = await storedEvents(api, caseId);
     const payment = events.find((e) => e.event_type === 'ClaimPaymentReceived')!;
     expect(payment.data).toMatchObject({
       amount: 50_000,

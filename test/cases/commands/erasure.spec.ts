@@ -4,19 +4,15 @@ import {
   commandsAppPerSuite,
   newId,
   openCase,
-  organisationWithStaff,
-  type OrganisationWithStaff,
+  organisationPerSuite,
+  storedEvents,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
 /** Erasure through the command side: the erasure event, then the case's data key is shredded. */
 describe('erasure of personal data (HTTP, PostgreSQL)', () => {
   const api = commandsAppPerSuite();
-  let org: OrganisationWithStaff;
-
-  beforeAll(async () => {
-    org = await organisationWithStaff(api, await api.user(['admin']));
-  });
+  const org = organisationPerSuite(api);
 
   const keyState = async (caseId: string) =>
     (
@@ -35,10 +31,7 @@ describe('erasure of personal data (HTTP, PostgreSQL)', () => {
     const res = await api.post(org.supervisor, `/cases/${caseId}/erasure`, {});
     expect(res.statusCode).toBe(200);
     expect(await keyState(caseId)).toEqual({ shredded: true, tombstone: true });
-    const { rows } = await api.pool.query(
-      'SELECT event_type FROM events WHERE stream_id = $1 ORDER BY stream_revision',
-      [caseStreamId(caseId)],
-    );
+    const rows = await storedEvents(api, caseId);
     expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual([
       'CaseOpened',
       'PersonalDataErased',

@@ -2,9 +2,8 @@ import {
   commandsAppPerSuite,
   eventCount,
   openCaseBody,
-  organisationWithStaff,
+  organisationPerSuite,
   type TestUser,
-  type OrganisationWithStaff,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -15,12 +14,17 @@ import { caseStreamId } from '@remedy/case-stream';
  */
 describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   const api = commandsAppPerSuite();
-  let org: OrganisationWithStaff;
+  const org = organisationPerSuite(api);
   let caseworker: TestUser;
 
-  beforeAll(async () => {
-    org = await organisationWithStaff(api, await api.user(['admin']));
+  beforeAll(() => {
     caseworker = org.caseworker;
+  });
+
+  /** A new case of the caseworker's, and the Idempotency-Key header with `key`. */
+  const caseAndKey = async (key: string) => ({
+    caseId: (await api.post(caseworker, '/cases', openCaseBody())).json().caseId as string,
+    headers: { 'idempotency-key': key },
   });
 
   it('replays the first answer to a retry of POST /cases and opens one case only', async () => {
@@ -38,8 +42,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('treats key order in the body as the same body', async () => {
-    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
-    const headers = { 'idempotency-key': 'note-order' };
+    const { caseId, headers } = await caseAndKey('note-order');
     const a = await api.post(caseworker, `/cases/${caseId}/victim-status`, statusBody(), headers);
     const reordered = Object.fromEntries(Object.entries(statusBody()).reverse());
     const b = await api.post(caseworker, `/cases/${caseId}/victim-status`, reordered, headers);
@@ -49,8 +52,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('refuses the same key with a different body (422 IDEMPOTENCY_KEY_REUSED), appending nothing', async () => {
-    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
-    const headers = { 'idempotency-key': 'note-1' };
+    const { caseId, headers } = await caseAndKey('note-1');
     expect(
       (
         await api.post(
@@ -74,8 +76,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('scopes keys to the user and the route', async () => {
-    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
-    const headers = { 'idempotency-key': 'shared-key' };
+    const { caseId, headers } = await caseAndKey('shared-key');
     const body = { personal: { text: 'same' } };
     const mine = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
     const colleague = await api.post(org.supervisor, `/cases/${caseId}/notes`, body, headers);
@@ -87,8 +88,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('appends once when retries race (the others wait and replay, or get 409)', async () => {
-    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
-    const headers = { 'idempotency-key': 'race-1' };
+    const { caseId, headers } = await caseAndKey('race-1');
     const responses = await Promise.all(
       Array.from({ length: 6 }, () =>
         api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'race' } }, headers),
@@ -102,8 +102,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('lets a failed command be retried with the same key (nothing stored for it)', async () => {
-    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
-    const headers = { 'idempotency-key': 'after-refusal' };
+    const { caseId, headers } = await caseAndKey('after-refusal');
     const refused = await api.post(caseworker, `/cases/${caseId}/reflection-period`, {}, headers);
     expect(refused.statusCode).toBe(422);
     await api.post(caseworker, `/cases/${caseId}/victim-status`, statusBody());
@@ -112,8 +111,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('appends nothing when the answer was lost after the append (the store holds the command already)', async () => {
-    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
-    const headers = { 'idempotency-key': 'lost-answer' };
+    const { caseId, headers } = await caseAndKey('lost-answer');
     const body = { personal: { text: 'once' } };
     const first = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
     expect(first.statusCode).toBe(200);
@@ -130,8 +128,7 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
   });
 
   it('takes over a reservation left in flight by a dead process once it is stale', async () => {
-    const { caseId } = (await api.post(caseworker, '/cases', openCaseBody())).json();
-    const headers = { 'idempotency-key': 'stale-1' };
+    const { caseId, headers } = await caseAndKey('stale-1');
     const body = { personal: { text: 'after a crash' } };
     const first = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
     await api.pool.query(

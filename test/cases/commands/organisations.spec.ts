@@ -97,19 +97,16 @@ describe('organisation directory (HTTP, PostgreSQL)', () => {
   it('updates an organisation (code kept), honouring If-Match', async () => {
     const org = await registerOrganisation(api, admin, { name: 'Before' });
     const body = { name: 'After', type: 'NGO', services: ['FamilyTracing'], country: 'PL' };
-    const stale = await api.request(admin, {
-      method: 'PUT',
-      url: `/organisations/${org.organisationId}`,
-      headers: { 'content-type': 'application/json', 'if-match': '"7"' },
-      payload: JSON.stringify(body),
-    });
+    const put = (ifMatch: string) =>
+      api.request(admin, {
+        method: 'PUT',
+        url: `/organisations/${org.organisationId}`,
+        headers: { 'content-type': 'application/json', 'if-match': ifMatch },
+        payload: JSON.stringify(body),
+      });
+    const stale = await put('"7"');
     expect(stale.statusCode).toBe(412);
-    const res = await api.request(admin, {
-      method: 'PUT',
-      url: `/organisations/${org.organisationId}`,
-      headers: { 'content-type': 'application/json', 'if-match': '"0"' },
-      payload: JSON.stringify(body),
-    });
+    const res = await put('"0"');
     expect(res.statusCode).toBe(200);
     expect(res.json().revision).toBe(1);
     const read = await api.get(caseworker, `/organisations/${org.organisationId}`, {

@@ -5,9 +5,9 @@ import {
   eventCount,
   newId,
   openCase,
-  organisationWithStaff,
+  organisationPerSuite,
+  storedEvents,
   type TestUser,
-  type OrganisationWithStaff,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -19,15 +19,8 @@ import { caseStreamId } from '@remedy/case-stream';
  */
 describe('case command pipeline (HTTP, PostgreSQL)', () => {
   const api = commandsAppPerSuite();
-  let admin: TestUser;
-  let holder: OrganisationWithStaff;
-  let other: OrganisationWithStaff;
-
-  beforeAll(async () => {
-    admin = await api.user(['admin']);
-    holder = await organisationWithStaff(api, admin);
-    other = await organisationWithStaff(api, admin);
-  });
+  const holder = organisationPerSuite(api);
+  const other = organisationPerSuite(api);
 
   const note = (
     user: TestUser,
@@ -325,10 +318,7 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
     );
     expect(withdrawn.statusCode).toBe(200);
     expect(withdrawn.json().revision).toBe(5); // ConsentWithdrawn + ReferralRevoked
-    const { rows } = await api.pool.query(
-      'SELECT event_type, metadata FROM events WHERE stream_id = $1 AND stream_revision >= 4 ORDER BY stream_revision',
-      [caseStreamId(caseId)],
-    );
+    const rows = await storedEvents(api, caseId, 4);
     expect(rows.map((r: { event_type: string }) => r.event_type)).toEqual([
       'ConsentWithdrawn',
       'ReferralRevoked',

@@ -1,23 +1,11 @@
 import { CaseReferenceAllocator } from '@remedy/case-commands';
-import {
-  commandsAppPerSuite,
-  openCase,
-  openCaseBody,
-  organisationWithStaff,
-  type OrganisationWithStaff,
-} from './support';
+import { commandsAppPerSuite, openCase, openCaseBody, organisationPerSuite } from './support';
 
 /** Case references per organisation and year (unique under concurrency) and find-a-person. */
 describe('case references and find-a-person (HTTP, PostgreSQL)', () => {
   const api = commandsAppPerSuite();
-  let org: OrganisationWithStaff;
-  let other: OrganisationWithStaff;
-
-  beforeAll(async () => {
-    const admin = await api.user(['admin']);
-    org = await organisationWithStaff(api, admin);
-    other = await organisationWithStaff(api, admin);
-  });
+  const org = organisationPerSuite(api);
+  const other = organisationPerSuite(api);
 
   it('allocates unique, consecutive references when cases are opened concurrently', async () => {
     const year = new Date().getUTCFullYear();

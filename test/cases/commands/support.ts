@@ -9,13 +9,14 @@ import {
   casesProjection,
   timelineProjection,
 } from '@remedy/case-read-models';
+import { caseStreamId } from '@remedy/case-stream';
 import {
   createApiApp,
   type ApiAppOptions,
   type ApiApp,
   type TestUser,
 } from '../../support/api-app';
-import { perSuite } from '../../support/per-suite';
+import { beforeSuite, perSuite } from '../../support/per-suite';
 
 export { type ApiApp, type TestUser };
 
@@ -89,9 +90,21 @@ export async function organisationWithStaff(
 
 export type OrganisationWithStaff = Awaited<ReturnType<typeof organisationWithStaff>>;
 
+const LEGAL_SERVICE = { type: 'LegalService', services: ['LegalRepresentation'] };
+
 /** A legal service (legal representation) of the directory, with its staff. */
 export const legalServiceWithStaff = (api: ApiApp, admin: TestUser) =>
-  organisationWithStaff(api, admin, { type: 'LegalService', services: ['LegalRepresentation'] });
+  organisationWithStaff(api, admin, LEGAL_SERVICE);
+
+/**
+ * An organisation of the directory with its staff for the enclosing describe block, registered
+ * (by a new administrator) in its `beforeAll`, after the app started.
+ */
+export const organisationPerSuite = (api: ApiApp, overrides: Record<string, unknown> = {}) =>
+  beforeSuite(async () => organisationWithStaff(api, await api.user(['admin']), overrides));
+
+/** A legal service of the directory with its staff for the enclosing describe block. */
+export const legalServicePerSuite = (api: ApiApp) => organisationPerSuite(api, LEGAL_SERVICE);
 
 export const openCaseBody = (overrides: Record<string, unknown> = {}) => ({
   referralSource: 'Hotline',
@@ -120,6 +133,19 @@ export async function eventCount(api: ApiApp, streamId?: string): Promise<number
     ? await api.pool.query('SELECT count(*)::int AS n FROM events WHERE stream_id = $1', [streamId])
     : await api.pool.query('SELECT count(*)::int AS n FROM events');
   return rows[0].n;
+}
+
+/** The events of a case's stream in order, from `fromRevision` on, as stored. */
+export async function storedEvents(api: ApiApp, caseId: string, fromRevision = 0) {
+  const { rows } = await api.pool.query(
+    'SELECT event_type, data, metadata FROM events WHERE stream_id = $1 AND stream_revision >= $2 ORDER BY stream_revision',
+    [caseStreamId(caseId), fromRevision],
+  );
+  return rows as {
+    event_type: string;
+    data: Record<string, unknown>;
+    metadata: Record<string, unknown>;
+  }[];
 }
 
 export const newId = randomUUID;

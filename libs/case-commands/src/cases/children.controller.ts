@@ -1,6 +1,6 @@
-import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
+import { Body } from '@nestjs/common';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx } from './command-body';
 import { FreeTextCommandDto } from './dto/common.dto';
 import {
   AppointGuardianDto,
@@ -9,8 +9,7 @@ import {
 } from './dto/children.dto';
 
 /** Children: the presumption of minority, age verification, best interests, the guardian. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class ChildrenController extends CaseCommands {
   @CommandRoute(':caseId/presume-minority')
   presumeMinority(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {
@@ -28,10 +27,8 @@ export class ChildrenController extends CaseCommands {
     @Body() dto: RecordBestInterestsAssessmentDto,
     @Ctx() ctx: Ctx,
   ) {
-    const assessmentId = newIdFor(ctx, 'assessmentId');
-    return this.run(caseId, { type: 'RecordBestInterestsAssessment', ...dto, assessmentId }, ctx, {
-      assessmentId,
-    });
+    const assessment = { type: 'RecordBestInterestsAssessment', ...dto } as const;
+    return this.runCreating(caseId, 'assessmentId', assessment, ctx);
   }
 
   @CommandRoute(':caseId/guardians')

@@ -1,5 +1,5 @@
 import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
 import { CaseCommands, CaseId, Ctx, PathId } from './command-body';
 import {
   AppealClaimDto,
@@ -33,8 +33,7 @@ export class ClaimsController extends CaseCommands {
     creates: 'claimId',
   })
   file(@CaseId() caseId: string, @Body() dto: FileClaimDto, @Ctx() ctx: Ctx) {
-    const claimId = newIdFor(ctx, 'claimId');
-    return this.run(caseId, { type: 'FileCompensationClaim', ...dto, claimId }, ctx, { claimId });
+    return this.runCreating(caseId, 'claimId', { type: 'FileCompensationClaim', ...dto }, ctx);
   }
 
   @CommandRoute(':claimId/legal-representative', {
@@ -59,10 +58,8 @@ export class ClaimsController extends CaseCommands {
     @Body() dto: ScheduleHearingDto,
     @Ctx() ctx: Ctx,
   ) {
-    const hearingId = newIdFor(ctx, 'hearingId');
-    return this.run(caseId, { type: 'ScheduleClaimHearing', ...dto, claimId, hearingId }, ctx, {
-      hearingId,
-    });
+    const hearing = { type: 'ScheduleClaimHearing', ...dto, claimId } as const;
+    return this.runCreating(caseId, 'hearingId', hearing, ctx);
   }
 
   @CommandRoute(':claimId/decision', {
@@ -108,10 +105,8 @@ export class ClaimsController extends CaseCommands {
     @Body() dto: RecordPaymentDto,
     @Ctx() ctx: Ctx,
   ) {
-    const paymentId = newIdFor(ctx, 'paymentId');
-    return this.run(caseId, { type: 'RecordClaimPayment', ...dto, claimId, paymentId }, ctx, {
-      paymentId,
-    });
+    const payment = { type: 'RecordClaimPayment', ...dto, claimId } as const;
+    return this.runCreating(caseId, 'paymentId', payment, ctx);
   }
 
   @CommandRoute(':claimId/enforcement', {

@@ -1,10 +1,11 @@
-import { Param } from '@nestjs/common';
+import { applyDecorators, Controller, Param } from '@nestjs/common';
 import type { CaseCommand } from '@remedy/case-domain';
 import { instanceToPlain } from 'class-transformer';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
 import type { GenericCaseCommandInput } from './case.commands';
-import { CaseCommandController, Uuid } from './command-endpoint';
+import { CaseCommandController, CaseCommandEndpoints, newIdFor, Uuid } from './command-endpoint';
+import type { CreatedId } from './dto/case-command-response.dto';
 
 /**
  * The body of a case command as the client states it: the domain's command without its type, the
@@ -31,9 +32,21 @@ export const CASE_COMMANDS = {
   refusedByRule: 'Refused by a rule of the domain or the application (`rule`)',
 } as const;
 
+/** A controller of commands under `/cases`, with their OpenAPI contract (`CASE_COMMANDS`). */
+export const CaseCommandsController = () =>
+  applyDecorators(CaseCommandEndpoints(CASE_COMMANDS), Controller('cases'));
+
+/** A command that carries the id `K` it creates, stated without it (the application makes it). */
+type WithoutCreated<C, K extends PropertyKey> = C extends unknown
+  ? K extends keyof C
+    ? Omit<C, K>
+    : never
+  : never;
+
 /**
  * A controller of commands to an existing case whose methods state the command as
- * `{ type, ...dto, ...ids }`: run as the plain facts the client gave (`factsOf`).
+ * `{ type, ...dto, ...ids }`: run as the plain facts the client gave (`factsOf`); a command that
+ * creates something (`creates` of its route) runs with `runCreating`.
  */
 export abstract class CaseCommands extends CaseCommandController {
   protected override run(
@@ -43,6 +56,20 @@ export abstract class CaseCommands extends CaseCommandController {
     created: Record<string, string> = {},
   ): Promise<CaseCommandResult> {
     return super.run(caseId, factsOf(input), ctx, created);
+  }
+
+  /**
+   * Runs a command that creates `id`: a new id (`newIdFor`, the same for a retry under the same
+   * Idempotency-Key) goes into the command, as its last field, and into the answer.
+   */
+  protected runCreating<K extends CreatedId>(
+    caseId: string,
+    id: K,
+    input: WithoutCreated<GenericCaseCommandInput, K>,
+    ctx: CommandContext,
+  ): Promise<CaseCommandResult> {
+    const created = { [id]: newIdFor(ctx, id) };
+    return this.run(caseId, { ...input, ...created } as GenericCaseCommandInput, ctx, created);
   }
 }
 

@@ -1,12 +1,11 @@
-import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
+import { Body } from '@nestjs/common';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx } from './command-body';
 import { CommandDto } from './dto/common.dto';
 import { GiveConsentDto, WithdrawConsentDto } from './dto/consent.dto';
 
 /** Consent to a purpose, and the objection to statistical use. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class ConsentController extends CaseCommands {
   @CommandRoute(':caseId/consents', { grantsAccess: true })
   giveConsent(@CaseId() caseId: string, @Body() dto: GiveConsentDto, @Ctx() ctx: Ctx) {

@@ -1,6 +1,6 @@
-import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, PathId } from './command-body';
+import { Body } from '@nestjs/common';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx, PathId } from './command-body';
 import { FreeTextCommandDto } from './dto/common.dto';
 import {
   RecordLawEnforcementCooperationDto,
@@ -9,8 +9,7 @@ import {
 } from './dto/legal.dto';
 
 /** Legal matters: cooperation with law enforcement, remedies, non-punishment. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class LegalController extends CaseCommands {
   @CommandRoute(':caseId/law-enforcement-cooperation')
   recordCooperation(
@@ -23,14 +22,12 @@ export class LegalController extends CaseCommands {
 
   @CommandRoute(':caseId/remedies', { creates: 'remedyId' })
   seekRemedy(@CaseId() caseId: string, @Body() dto: SeekRemedyDto, @Ctx() ctx: Ctx) {
-    const remedyId = newIdFor(ctx, 'remedyId');
-    return this.run(caseId, { type: 'SeekRemedy', ...dto, remedyId }, ctx, { remedyId });
+    return this.runCreating(caseId, 'remedyId', { type: 'SeekRemedy', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/non-punishment-flags', { creates: 'flagId' })
   raiseFlag(@CaseId() caseId: string, @Body() dto: FreeTextCommandDto, @Ctx() ctx: Ctx) {
-    const flagId = newIdFor(ctx, 'flagId');
-    return this.run(caseId, { type: 'RaiseNonPunishmentFlag', ...dto, flagId }, ctx, { flagId });
+    return this.runCreating(caseId, 'flagId', { type: 'RaiseNonPunishmentFlag', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/non-punishment-flags/:flagId/resolve')

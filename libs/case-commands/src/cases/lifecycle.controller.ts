@@ -1,8 +1,8 @@
-import { Body, Controller } from '@nestjs/common';
+import { Body } from '@nestjs/common';
 import type { CorrectionInput } from '@remedy/case-domain';
 import { ErasePersonalDataCommand } from './case.commands';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx } from './command-body';
 import { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 import {
   AddNoteDto,
@@ -12,8 +12,7 @@ import {
 } from './dto/lifecycle.dto';
 
 /** The case's life: closure, reopening, the caseworker, notes, corrections, erasure. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class LifecycleController extends CaseCommands {
   @CommandRoute(':caseId/closure/request')
   requestClosure(@CaseId() caseId: string, @Body() dto: RequestClosureDto, @Ctx() ctx: Ctx) {
@@ -37,8 +36,7 @@ export class LifecycleController extends CaseCommands {
 
   @CommandRoute(':caseId/notes', { creates: 'noteId' })
   addNote(@CaseId() caseId: string, @Body() dto: AddNoteDto, @Ctx() ctx: Ctx) {
-    const noteId = newIdFor(ctx, 'noteId');
-    return this.run(caseId, { type: 'AddNote', ...dto, noteId }, ctx, { noteId });
+    return this.runCreating(caseId, 'noteId', { type: 'AddNote', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/corrections')

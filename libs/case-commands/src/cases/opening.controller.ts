@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { assertCan, Policy } from '@remedy/access-policy';
@@ -6,9 +6,9 @@ import { CurrentActor, type Actor } from '@remedy/auth';
 import type { CaseCommandResult } from '../pipeline/context';
 import { PersonIndex, type PersonMatch } from '../search/person-index';
 import { OpenCaseCommand } from './case.commands';
-import { CaseCommandEndpoints, CommandRoute } from './command-endpoint';
+import { CommandRoute } from './command-endpoint';
 import { CaseOpenedResponseDto, PersonSearchResponseDto } from './dto/case-command-response.dto';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, factsOf } from './command-body';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx, factsOf } from './command-body';
 import {
   GrantReflectionPeriodDto,
   OpenCaseDto,
@@ -26,8 +26,7 @@ import {
  * `X-Access-Pending: true`. 404 for a case the caller's organisation cannot reach, 403 for roles
  * that act on no case content, 409/412 on concurrent changes, 422 naming the rule.
  */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class OpeningController extends CaseCommands {
   constructor(
     bus: CommandBus,

@@ -1,18 +1,16 @@
-import { Body, Controller } from '@nestjs/common';
+import { Body } from '@nestjs/common';
 import { TransferCaseCommand } from './case.commands';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx, factsOf, PathId } from './command-body';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx, factsOf, PathId } from './command-body';
 import { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 import { LegalAidAccessDto, ReferCaseDto, TransferCaseDto } from './dto/sharing.dto';
 
 /** Sharing the case: referrals, legal aid access, transfer. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class SharingController extends CaseCommands {
   @CommandRoute(':caseId/referrals', { grantsAccess: true, creates: 'referralId' })
   refer(@CaseId() caseId: string, @Body() dto: ReferCaseDto, @Ctx() ctx: Ctx) {
-    const referralId = newIdFor(ctx, 'referralId');
-    return this.run(caseId, { type: 'ReferCase', ...dto, referralId }, ctx, { referralId });
+    return this.runCreating(caseId, 'referralId', { type: 'ReferCase', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/referrals/:referralId/accept', { grantsAccess: true })

@@ -1,11 +1,10 @@
-import { Body, Controller } from '@nestjs/common';
-import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
-import { CASE_COMMANDS, CaseCommands, CaseId, Ctx } from './command-body';
+import { Body } from '@nestjs/common';
+import { CommandRoute } from './command-endpoint';
+import { CaseCommandsController, CaseCommands, CaseId, Ctx } from './command-body';
 import { AssessNeedsDto, ProvideAssistanceDto, RecordSupportPlanDto } from './dto/support.dto';
 
 /** Support: the needs, the support plan, the assistance provided. */
-@CaseCommandEndpoints(CASE_COMMANDS)
-@Controller('cases')
+@CaseCommandsController()
 export class SupportController extends CaseCommands {
   @CommandRoute(':caseId/needs-assessments')
   assessNeeds(@CaseId() caseId: string, @Body() dto: AssessNeedsDto, @Ctx() ctx: Ctx) {
@@ -14,15 +13,11 @@ export class SupportController extends CaseCommands {
 
   @CommandRoute(':caseId/support-plans', { creates: 'planId' })
   recordSupportPlan(@CaseId() caseId: string, @Body() dto: RecordSupportPlanDto, @Ctx() ctx: Ctx) {
-    const planId = newIdFor(ctx, 'planId');
-    return this.run(caseId, { type: 'RecordSupportPlan', ...dto, planId }, ctx, { planId });
+    return this.runCreating(caseId, 'planId', { type: 'RecordSupportPlan', ...dto }, ctx);
   }
 
   @CommandRoute(':caseId/assistance', { creates: 'assistanceId' })
   provideAssistance(@CaseId() caseId: string, @Body() dto: ProvideAssistanceDto, @Ctx() ctx: Ctx) {
-    const assistanceId = newIdFor(ctx, 'assistanceId');
-    return this.run(caseId, { type: 'ProvideAssistance', ...dto, assistanceId }, ctx, {
-      assistanceId,
-    });
+    return this.runCreating(caseId, 'assistanceId', { type: 'ProvideAssistance', ...dto }, ctx);
   }
 }
