@@ -6,3 +6,4 @@ export * from './read-your-writes';
 export * from './security';
 export * from './http-app';
 export * from './openapi';
+export * from './api-properties';
