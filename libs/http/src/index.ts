@@ -7,3 +7,4 @@ export * from './security';
 export * from './http-app';
 export * from './openapi';
 export * from './api-properties';
+export * from './api-decorators';
