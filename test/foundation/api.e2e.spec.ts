@@ -11,7 +11,7 @@ import { AuthModule, IssuerVerifierList, LocalTokenIssuer } from '@remedy/auth';
 import { EVENT_STORE, EventStore, formatPosition } from '@remedy/event-store';
 import { configureHttpApp, ReadsProjections, ReadYourWritesInterceptor } from '@remedy/http';
 import { MetricsModule } from '@remedy/observability';
-import { InternalListenerModule, PlatformModule } from '@remedy/platform';
+import { InternalListenerModule, PlatformModule, type HealthReport } from '@remedy/platform';
 import { freePort } from '../faults/support/processes';
 import { HealthController } from '../../apps/api/src/health/health.controller';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -39,11 +39,6 @@ class CountersController {
     return this.ds.query('SELECT stream_id, events FROM test_counters ORDER BY stream_id');
   }
 }
-
-/** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
-type HealthDetails = Record<string, { status: string; head?: string }> & {
-  projections: { name: string }[];
-};
 
 describe('API foundation (Fastify, local issuer, read your writes)', () => {
   let db: TestDatabase;
@@ -135,7 +130,7 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
   it('serves every dependency and projection on the internal listener, bound to 127.0.0.1', async () => {
     const res = await fetch(`${internalUrl}/health`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as HealthDetails;
+    const body = (await res.json()) as HealthReport;
     expect(body.status).toBe('ok');
     expect(body.database.status).toBe('up');
     expect(body.eventStore).toMatchObject({ status: 'up', kind: 'postgres' });
@@ -236,7 +231,7 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
     expect(health.json()).toEqual({ status: 'degraded' });
     const details = await fetch(`${internalUrl}/health/ready`);
     expect(details.status).toBe(503);
-    const body = (await details.json()) as HealthDetails;
+    const body = (await details.json()) as HealthReport;
     expect(body.database.status).toBe('down');
     expect(body.eventStore.status).toBe('down');
   });

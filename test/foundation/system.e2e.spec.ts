@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
+import type { HealthReport } from '@remedy/platform';
 import { projectionStatus } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { freePort } from '../faults/support/processes';
@@ -14,11 +15,6 @@ import {
   type RealApi,
 } from '../faults/support/real-api';
 import { createTestDatabase, TestDatabase } from '../support/database';
-
-/** The internal listener's /health body (HealthReport of @remedy/platform), as far as read here. */
-type HealthDetails = Record<string, { status: string; head?: string }> & {
-  projections: { name: string }[];
-};
 
 /**
  * The real compositions (apps/api's ApiModule, apps/worker's WorkerModule) on one database, as
@@ -138,7 +134,7 @@ describe('the whole system: API and worker compositions', () => {
     for (const url of [internal.api, internal.worker]) {
       const res = await fetch(`${url}/health`);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as HealthDetails;
+      const body = (await res.json()) as HealthReport;
       expect(body).toMatchObject({
         database: { status: 'up', kind: 'postgresql' },
         eventStore: { status: 'up', kind: 'postgres', head: expect.any(String) },

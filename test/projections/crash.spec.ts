@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { DataSource } from 'typeorm';
 import { comparePositions, PostgresEventStore } from '@remedy/event-store';
 import { readCheckpoints, rebuildProjection } from '@remedy/projections';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import {
   COUNTED,
   counterEvent,
@@ -13,13 +13,7 @@ import {
   NOTED,
   readCounters,
 } from './support/counter-projection';
-import {
-  createCounterTable,
-  openDataSource,
-  openStore,
-  sleep,
-  waitCaughtUp,
-} from './support/harness';
+import { closeCounterDatabase, openCounterDatabase, sleep, waitCaughtUp } from './support/harness';
 
 const ROOT = join(__dirname, '..', '..');
 const REGISTER = join(ROOT, 'test', 'support', 'swc-register.js');
@@ -80,20 +74,15 @@ describe('projection runner under SIGKILL (crash test)', () => {
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = await openDataSource(db.url, [
-      counterProjection(),
-      counterProjection({ name: 'test.counters-replay', table: 'test_counters_replay' }),
-    ]);
-    await createCounterTable(ds);
-    await createCounterTable(ds, 'test_counters_replay');
-    store = openStore(db.url);
+    ({ db, ds, store } = await openCounterDatabase(
+      [
+        counterProjection(),
+        counterProjection({ name: 'test.counters-replay', table: 'test_counters_replay' }),
+      ],
+      ['test_counters', 'test_counters_replay'],
+    ));
   });
-  afterAll(async () => {
-    await store.close();
-    await ds.destroy();
-    await db.drop();
-  });
+  afterAll(() => closeCounterDatabase({ db, ds, store }));
 
   it(`loses and doubles no event over ${ROUNDS} kills at random points, while events keep arriving`, async () => {
     // The writer appends continuously to 15 streams (a fifth of the events of another type).

@@ -2,14 +2,14 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, PostgresEventStore } from '@remedy/event-store';
 import { CheckpointWaiter, ProjectionRunners, ProjectionsModule } from '@remedy/projections';
-import { createTestDatabase, TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
 import {
   appendMany,
   counterProjection,
   expectedCounters,
   readCounters,
 } from './support/counter-projection';
-import { createCounterTable, openDataSource, openStore } from './support/harness';
+import { closeCounterDatabase, openCounterDatabase } from './support/harness';
 
 describe('ProjectionsModule', () => {
   let db: TestDatabase;
@@ -17,16 +17,9 @@ describe('ProjectionsModule', () => {
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    ds = await openDataSource(db.url, [counterProjection()]);
-    await createCounterTable(ds);
-    store = openStore(db.url);
+    ({ db, ds, store } = await openCounterDatabase([counterProjection()]));
   });
-  afterAll(async () => {
-    await store.close();
-    await ds.destroy();
-    await db.drop();
-  });
+  afterAll(() => closeCounterDatabase({ db, ds, store }));
 
   async function boot(run: boolean) {
     class Infrastructure {}

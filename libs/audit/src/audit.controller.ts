@@ -1,15 +1,8 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, NotFoundException, Param, Query, StreamableFile } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Get, NotFoundException, Param, Query, StreamableFile } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { PageLimit, problem } from '@remedy/http';
+import { ApiController, PageLimit, UuidParam, problem } from '@remedy/http';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { isUuid } from './audit-entry';
@@ -62,9 +55,7 @@ function notFound(): never {
  * Reading the trail: a case's access history for the supervisors of the organisation holding it
  * (decided on the case's stream), and the whole trail for administrators, streamed.
  */
-@ApiTags('audit')
-@ApiBearerAuth()
-@Controller()
+@ApiController('audit')
 export class AuditController {
   constructor(
     private readonly trail: AuditTrail,
@@ -77,7 +68,7 @@ export class AuditController {
     summary:
       "Who read or acted on the case, or tried to: the holding organisation's supervisors only (404 for other organisations)",
   })
-  @ApiParam({ name: 'caseId', type: String, format: 'uuid' })
+  @UuidParam('caseId')
   @ApiOkResponse({ type: AuditPageView })
   async accessHistory(
     @CurrentActor() actor: Actor,

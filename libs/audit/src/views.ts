@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DATE_TIME, NULLABLE_UUID, UUID, listOf } from '@remedy/http';
 import { ROLES, type Role } from '@remedy/auth';
 import type { AuditOutcome, AuditRecord } from './audit-entry';
 import type { AuditPage } from './audit-trail';
@@ -12,16 +13,16 @@ export class AuditRecordView implements AuditRecord {
   @ApiProperty({ pattern: '^\\d{1,19}$', description: 'Position in the trail' })
   readonly auditId!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly recordedAt!: string;
 
   @ApiProperty({ description: "The request id (the command's events carry it as correlationId)" })
   readonly requestId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly userId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly organisationId!: string;
 
   @ApiProperty({ enum: ROLES, isArray: true })
@@ -33,7 +34,7 @@ export class AuditRecordView implements AuditRecord {
   @ApiProperty({ description: 'The route template', example: '/cases/:caseId/timeline' })
   readonly route!: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty(NULLABLE_UUID)
   readonly caseId!: string | null;
 
   @ApiProperty({ type: [String], description: 'Other cases the answer named (uuids)' })
@@ -54,7 +55,7 @@ export class AuditRecordView implements AuditRecord {
 }
 
 export class AuditPageView implements AuditPage {
-  @ApiProperty({ type: [AuditRecordView] })
+  @ApiProperty(listOf(AuditRecordView))
   readonly items!: readonly AuditRecordView[];
 
   @ApiProperty({

@@ -1,6 +1,6 @@
 import {
+  applyDecorators,
   BadRequestException,
-  Controller,
   Get,
   Inject,
   NotFoundException,
@@ -8,11 +8,11 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, type ApiResponseOptions } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertCan, assertCanOnCase, mayEver, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { ReadsProjections, problem } from '@remedy/http';
+import { ApiController, ReadsProjections, UuidParam, problem } from '@remedy/http';
 import { CASES_PROJECTION } from './cases.projection';
 import { AsOfQuery, ListCasesQuery, ListReferralsQuery, TimelineQuery } from './dto';
 import { CaseQueries, InvalidCursorError } from './queries';
@@ -20,12 +20,22 @@ import { TIMELINE_PROJECTION } from './timeline.projection';
 import { CASE_QUERIES } from './tokens';
 import { CaseAsOf, CaseDetail, CaseListPage, ReferralPage, TimelinePage } from './views';
 
-/** The case id of a path: a uuid (any other text is 404). */
-const CaseIdParam = () => ApiParam({ name: 'caseId', type: String, format: 'uuid' });
-
 const NO_CASE_CONTENT =
   'Case content is for the case roles of the organisations that reach the case';
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * A route reading one case (`:caseId`, a uuid in the document): GET `path`, for the case roles of
+ * the organisations that reach the case, answering `ok`.
+ */
+const CaseRoute = (path: string, summary: string, ok: ApiResponseOptions) =>
+  applyDecorators(
+    Get(path),
+    Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT }),
+    ApiOperation({ summary }),
+    UuidParam('caseId'),
+    ApiOkResponse(ok),
+  );
 
 function notFound(): never {
   throw new NotFoundException(problem(404, 'No such case'));
@@ -57,9 +67,7 @@ async function mapCursorErrors<T>(work: Promise<T>): Promise<T> {
  * revealed). Personal fields are decrypted only here, for the organisation holding the case or one
  * a live referral names with the person's live consent (decided on the stream: `reachOf`).
  */
-@ApiTags('cases')
-@ApiBearerAuth()
-@Controller('cases')
+@ApiController('cases', 'cases')
 export class CasesController {
   constructor(@Inject(CASE_QUERIES) private readonly queries: CaseQueries) {}
 
@@ -92,13 +100,11 @@ export class CasesController {
     return mapCursorErrors(this.queries.listCases(actor.organisationId, query));
   }
 
-  @Get(':caseId')
-  @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
-  @ApiOperation({
-    summary: 'One case: readable facts and decrypted personal fields; ETag = stream revision',
-  })
-  @CaseIdParam()
-  @ApiOkResponse({ type: CaseDetail, description: 'Header ETag: the revision, quoted' })
+  @CaseRoute(
+    ':caseId',
+    'One case: readable facts and decrypted personal fields; ETag = stream revision',
+    { type: CaseDetail, description: 'Header ETag: the revision, quoted' },
+  )
   @ReadsProjections(CASES_PROJECTION)
   async detail(
     @CurrentActor() actor: Actor,
@@ -112,14 +118,11 @@ export class CasesController {
     return detail;
   }
 
-  @Get(':caseId/timeline')
-  @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
-  @ApiOperation({
-    summary:
-      'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text',
-  })
-  @CaseIdParam()
-  @ApiOkResponse({ type: TimelinePage })
+  @CaseRoute(
+    ':caseId/timeline',
+    'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text',
+    { type: TimelinePage },
+  )
   @ReadsProjections(CASES_PROJECTION, TIMELINE_PROJECTION)
   async timeline(
     @CurrentActor() actor: Actor,
@@ -135,13 +138,11 @@ export class CasesController {
     return page;
   }
 
-  @Get(':caseId/as-of')
-  @Policy.case('read', 'Case', { refusal: NO_CASE_CONTENT })
-  @ApiOperation({
-    summary: 'The case as the system had recorded it at a past instant (folded from the stream)',
-  })
-  @CaseIdParam()
-  @ApiOkResponse({ type: CaseAsOf })
+  @CaseRoute(
+    ':caseId/as-of',
+    'The case as the system had recorded it at a past instant (folded from the stream)',
+    { type: CaseAsOf },
+  )
   @ReadsProjections(CASES_PROJECTION)
   async asOf(
     @CurrentActor() actor: Actor,
@@ -159,9 +160,7 @@ export class CasesController {
   }
 }
 
-@ApiTags('referrals')
-@ApiBearerAuth()
-@Controller('referrals')
+@ApiController('referrals', 'referrals')
 export class ReferralsController {
   constructor(@Inject(CASE_QUERIES) private readonly queries: CaseQueries) {}
 

@@ -1,4 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  DATE_TIME,
+  NULLABLE_DATE,
+  NULLABLE_DATE_TIME,
+  OPEN_OBJECT,
+  UUID,
+  listOf,
+} from '@remedy/http';
 import { VICTIM_STATUSES, type CaseState } from '@remedy/case-domain';
 import type { PersonalView } from '@remedy/case-stream';
 
@@ -20,7 +28,6 @@ export const REFERRAL_STATUSES = [
 ] as const;
 
 /** Free-form JSON object (readable facts, folded state): described as an open object. */
-const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
 
 /** A personal part: the decrypted value, or `{ erased: true }` once crypto-shredded. */
 export class PersonalViewDto {
@@ -36,7 +43,7 @@ const revision = (description: string) =>
 
 /** What the case list and a case's detail both show of a case. */
 export class CaseSummary {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly caseId!: string;
 
   @ApiProperty({ example: 'ORG-2026-00042' })
@@ -64,10 +71,10 @@ export class CaseSummary {
   @ApiProperty({ type: 'integer', minimum: 0 })
   readonly openReferrals!: number;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true })
+  @ApiProperty(NULLABLE_DATE)
   readonly nextDeadline!: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly lastActivity!: string;
 }
 
@@ -84,7 +91,7 @@ const NEXT_CURSOR = {
 } as const;
 
 export class CaseListPage {
-  @ApiProperty({ type: [CaseListItem] })
+  @ApiProperty(listOf(CaseListItem))
   readonly items!: readonly CaseListItem[];
 
   @ApiProperty(NEXT_CURSOR)
@@ -98,7 +105,7 @@ export class CaseDetail extends CaseSummary {
   @ApiProperty()
   readonly presumedMinor!: boolean;
 
-  @ApiProperty({ type: String, format: 'date', nullable: true })
+  @ApiProperty(NULLABLE_DATE)
   readonly reflectionPeriodEndsOn!: string | null;
 
   /** Decisions requested for a child that still lack a best-interests assessment (adults: none). */
@@ -111,7 +118,7 @@ export class CaseDetail extends CaseSummary {
   @ApiProperty()
   readonly erased!: boolean;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly openedAt!: string;
 
   @ApiProperty(revision('Revision of the last event of the case stream (the ETag, quoted)'))
@@ -140,16 +147,16 @@ export class TimelineEntry {
   @ApiProperty({ description: 'The event type', example: 'CaseOpened' })
   readonly type!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly occurredAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly recordedAt!: string;
 
   @ApiProperty({ description: 'Opaque id of the user who recorded it' })
   readonly actorId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly organisationId!: string;
 
   @ApiProperty({ ...OPEN_OBJECT, description: 'The readable facts of the event' })
@@ -160,7 +167,7 @@ export class TimelineEntry {
 }
 
 export class TimelinePage {
-  @ApiProperty({ type: [TimelineEntry] })
+  @ApiProperty(listOf(TimelineEntry))
   readonly items!: TimelineEntry[];
 
   @ApiProperty({
@@ -174,7 +181,7 @@ export class TimelinePage {
 
 /** What every view of a referral shows (the referral list, the access-request export). */
 export class ReferralRecord {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly referralId!: string;
 
   @ApiProperty({ enum: REFERRAL_STATUSES })
@@ -183,22 +190,22 @@ export class ReferralRecord {
   @ApiProperty({ description: 'The assistance type referred for (code list)' })
   readonly service!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly referredAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly recordedAt!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty(NULLABLE_DATE_TIME)
   readonly answeredAt!: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty(NULLABLE_DATE_TIME)
   readonly closedAt!: string | null;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly fromOrganisationId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly toOrganisationId!: string;
 }
 
@@ -221,7 +228,7 @@ export class ReferralView extends ReferralRecord {
 }
 
 export class ReferralPage {
-  @ApiProperty({ type: [ReferralView] })
+  @ApiProperty(listOf(ReferralView))
   readonly items!: readonly ReferralView[];
 
   @ApiProperty(NEXT_CURSOR)
@@ -229,10 +236,10 @@ export class ReferralPage {
 }
 
 export class CaseAsOf {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly caseId!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly recordedAt!: string;
 
   /** Revision of the last event recorded by then (null when the case did not exist yet). */

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DATE_TIME, NULLABLE_DATE_TIME, UUID, listOf } from '@remedy/http';
 import type { DataSource } from 'typeorm';
 import { withOrganisationScope } from '@remedy/database';
 
@@ -7,7 +8,7 @@ export class DueReminder {
   @ApiProperty({ description: 'Opaque id (not a uuid)', pattern: '^[A-Za-z0-9_-]{1,400}$' })
   readonly reminderId!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly caseId!: string;
 
   @ApiProperty({
@@ -27,10 +28,10 @@ export class DueReminder {
   @ApiProperty({ format: 'date' })
   readonly dueOn!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly becameDueAt!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty(NULLABLE_DATE_TIME)
   readonly doneAt!: string | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'Opaque id of the user' })
@@ -38,7 +39,7 @@ export class DueReminder {
 }
 
 export class DueReminderList {
-  @ApiProperty({ type: [DueReminder] })
+  @ApiProperty(listOf(DueReminder))
   readonly items!: DueReminder[];
 }
 

@@ -1,20 +1,6 @@
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-} from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiController } from '@remedy/http';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -45,9 +31,7 @@ const REMINDER_ID = /^[A-Za-z0-9_-]{1,400}$/;
 const REMINDERS_FOR_CASE_ROLES = "Reminders are for the organisation's case roles";
 
 /** Reminders that have fallen due, for the caller's organisation only. */
-@ApiTags('reminders')
-@ApiBearerAuth()
-@Controller('reminders')
+@ApiController('reminders', 'reminders')
 export class RemindersController {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 

@@ -1,4 +1,12 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  DATE_TIME,
+  NULLABLE_DATE_TIME,
+  NULLABLE_UUID,
+  OPEN_OBJECT,
+  UUID,
+  listOf,
+} from '@remedy/http';
 import { AuditRecordView } from '@remedy/audit';
 import type { CaseState } from '@remedy/case-domain';
 import { CaseDetail, PersonalViewDto, ReferralRecord } from '@remedy/case-read-models';
@@ -18,8 +26,6 @@ import {
 
 export const ACCESS_REQUEST_FORMAT = 'remedy-access-request/v1';
 
-const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
-
 /** One event of the case's stream as held: readable facts, who and when, the personal part opened. */
 export class ExportedEvent {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Revision of the event' })
@@ -31,17 +37,17 @@ export class ExportedEvent {
   @ApiProperty({ type: 'integer', minimum: 1 })
   readonly schemaVersion!: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly occurredAt!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly recordedAt!: string;
 
   /** The acting user and organisation (opaque ids), from the event's metadata. */
   @ApiProperty({ type: String, nullable: true, description: 'Opaque id of the acting user' })
   readonly actorId!: string | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty(NULLABLE_UUID)
   readonly actorOrganisationId!: string | null;
 
   /** The event's readable facts (its personal part removed). */
@@ -67,16 +73,16 @@ export class AccessRequestExport {
   @ApiProperty({ enum: [ACCESS_REQUEST_FORMAT] })
   readonly format!: typeof ACCESS_REQUEST_FORMAT;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly exportedAt!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly caseId!: string;
 
   @ApiProperty()
   readonly reference!: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly holdingOrganisationId!: string;
 
   @ApiProperty()
@@ -101,20 +107,20 @@ export class AccessRequestExport {
   @ApiProperty({ type: [ExportedEvent], description: 'Every event of the case, oldest first' })
   readonly events!: readonly ExportedEvent[];
 
-  @ApiProperty({ type: [ExportedEvent] })
+  @ApiProperty(listOf(ExportedEvent))
   readonly notes!: readonly ExportedEvent[];
 
-  @ApiProperty({ type: [ExportedEvent] })
+  @ApiProperty(listOf(ExportedEvent))
   readonly consents!: readonly ExportedEvent[];
 
-  @ApiProperty({ type: [ExportedReferral] })
+  @ApiProperty(listOf(ExportedReferral))
   readonly referrals!: readonly ExportedReferral[];
 
   /** Compensation claims with their events' free text decrypted, and totals per currency. */
-  @ApiProperty({ type: [ClaimView] })
+  @ApiProperty(listOf(ClaimView))
   readonly claims!: readonly ClaimView[];
 
-  @ApiProperty({ type: [CurrencyTotals] })
+  @ApiProperty(listOf(CurrencyTotals))
   readonly claimTotals!: readonly CurrencyTotals[];
 
   /** Every audited request that named the case (who read or acted on it, or tried), newest first. */
@@ -124,7 +130,7 @@ export class AccessRequestExport {
 
 /** An organisation's retention schedule (GET; ETag = revision). */
 export class RetentionScheduleView implements RetentionSchedule {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty(UUID)
   readonly organisationId!: string;
 
   @ApiProperty({
@@ -146,7 +152,7 @@ export class RetentionScheduleView implements RetentionSchedule {
   @ApiProperty({ type: String, nullable: true, description: 'Opaque id of the user who set it' })
   readonly setBy!: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty(NULLABLE_DATE_TIME)
   readonly setAt!: string | null;
 }
 

@@ -1,3 +1,4 @@
+export * from './columns';
 export * from './migrate';
 export { ALL_MIGRATIONS } from './migrations';
 export * from './row-security';

@@ -6,3 +6,5 @@ export * from './read-your-writes';
 export * from './security';
 export * from './http-app';
 export * from './openapi';
+export * from './api-properties';
+export * from './api-decorators';

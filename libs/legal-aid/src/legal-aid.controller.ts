@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { forbidden, mayEver, pickPermitted, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { PageLimit, ReadsProjections, problem } from '@remedy/http';
+import { ApiController, PageLimit, ReadsProjections, UuidParam, problem } from '@remedy/http';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidQueries } from './queries';
 import { LEGAL_AID_QUERIES, LEGAL_AID_REACH } from './tokens';
@@ -35,9 +35,7 @@ export class LegalAidCasesQuery {
  * The legal-aid view of cases. A case the caller's organisation neither holds nor reaches through
  * live legal-aid access (with the person's live consent) is 404, decided from the stream.
  */
-@ApiTags('legal-aid')
-@ApiBearerAuth()
-@Controller('legal-aid/cases')
+@ApiController('legal-aid', 'legal-aid/cases')
 export class LegalAidCasesController {
   constructor(@Inject(LEGAL_AID_QUERIES) private readonly queries: LegalAidQueries) {}
 
@@ -66,7 +64,7 @@ export class LegalAidCasesController {
     summary:
       'The legal-aid view of one case: reference, name, contacts, languages, sex/gender, age group, citizenship, identification status and forms of exploitation, non-punishment flags, remedies and claims',
   })
-  @ApiParam({ name: 'caseId', type: String, format: 'uuid' })
+  @UuidParam('caseId')
   @ApiOkResponse({ type: LegalAidCaseView })
   @ReadsProjections(LEGAL_AID_PROJECTION)
   async detail(

@@ -1,6 +1,15 @@
 import type { Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import {
+  DATE,
+  DATE_TIME,
+  NULLABLE_DATE,
+  NULLABLE_UUID,
+  OPEN_OBJECT,
+  UUID,
+  listOf,
+} from '@remedy/http';
+import {
   AGE_CATEGORIES,
   CLAIM_APPELLANTS,
   CLAIM_CLOSURE_OUTCOMES,
@@ -29,9 +38,6 @@ const AMOUNTS_BY_HEAD = {
   additionalProperties: { type: 'integer' },
   description: 'Integer minor units per head of damage',
 } as const;
-const DATE = { type: String, format: 'date' } as const;
-const NULLABLE_DATE = { ...DATE, nullable: true } as const;
-const UUID = { format: 'uuid' } as const;
 const REACHES = ['holder', 'legal_aid'] as const;
 
 /**
@@ -62,10 +68,10 @@ export class NonPunishmentFlagValue {
   @ApiPropertyOptional()
   readonly resolution?: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly raisedAt!: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional(DATE_TIME)
   readonly resolvedAt?: string;
 }
 
@@ -79,7 +85,7 @@ export class RemedyValue {
   @ApiProperty({ enum: REMEDY_AVENUES })
   readonly avenue!: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly soughtAt!: string;
 }
 
@@ -194,7 +200,7 @@ export class ClaimText {
   @ApiProperty()
   readonly erased!: boolean;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional(OPEN_OBJECT)
   readonly value?: unknown;
 }
 
@@ -207,7 +213,7 @@ export class ClaimView {
   @ApiProperty(UUID)
   readonly caseId!: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty(NULLABLE_UUID)
   readonly remedyId!: string | null;
 
   @ApiProperty({ enum: REMEDY_AVENUES })
@@ -244,19 +250,19 @@ export class ClaimView {
   @ApiProperty()
   readonly filedLate!: boolean;
 
-  @ApiProperty({ type: [ClaimDecisionValue] })
+  @ApiProperty(listOf(ClaimDecisionValue))
   readonly decisions!: readonly ClaimDecisionValue[];
 
-  @ApiProperty({ type: [ClaimAppealValue] })
+  @ApiProperty(listOf(ClaimAppealValue))
   readonly appeals!: readonly ClaimAppealValue[];
 
   @ApiProperty(NULLABLE_DATE)
   readonly finalOn!: string | null;
 
-  @ApiProperty({ type: [ClaimHearingValue] })
+  @ApiProperty(listOf(ClaimHearingValue))
   readonly hearings!: readonly ClaimHearingValue[];
 
-  @ApiProperty({ type: [ClaimPaymentValue] })
+  @ApiProperty(listOf(ClaimPaymentValue))
   readonly payments!: readonly ClaimPaymentValue[];
 
   @ApiProperty(NULLABLE_DATE)
@@ -316,7 +322,7 @@ export class LegalAidPersonal {
   @ApiPropertyOptional()
   readonly fullName?: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional(listOf(String))
   readonly contacts?: readonly string[];
 }
 
@@ -340,7 +346,7 @@ export class LegalAidIdentification {
   @ApiProperty()
   readonly status!: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty(listOf(String))
   readonly formsOfExploitation!: readonly string[];
 }
 
@@ -366,18 +372,18 @@ export class LegalAidCaseView {
   @ApiProperty({ type: LegalAidIdentification })
   readonly identification!: LegalAidIdentification;
 
-  @ApiProperty({ type: [NonPunishmentFlagValue] })
+  @ApiProperty(listOf(NonPunishmentFlagValue))
   readonly nonPunishmentFlags!: readonly NonPunishmentFlagValue[];
 
-  @ApiProperty({ type: [RemedyValue] })
+  @ApiProperty(listOf(RemedyValue))
   readonly remedies!: readonly RemedyValue[];
 
   /** Every compensation claim of the case, with its events' free text decrypted. */
-  @ApiProperty({ type: [ClaimView] })
+  @ApiProperty(listOf(ClaimView))
   readonly claims!: readonly ClaimView[];
 
   /** Totals per currency (never mixed). */
-  @ApiProperty({ type: [CurrencyTotals] })
+  @ApiProperty(listOf(CurrencyTotals))
   readonly totals!: readonly CurrencyTotals[];
 
   /** The stream revision the row reflects. */
@@ -404,7 +410,7 @@ export class LegalAidCaseSummary {
 }
 
 export class LegalAidCaseList {
-  @ApiProperty({ type: [LegalAidCaseSummary] })
+  @ApiProperty(listOf(LegalAidCaseSummary))
   readonly items!: LegalAidCaseSummary[];
 }
 
@@ -414,7 +420,7 @@ export class ClaimListItem extends ClaimView {
 }
 
 export class ClaimList {
-  @ApiProperty({ type: [ClaimListItem] })
+  @ApiProperty(listOf(ClaimListItem))
   readonly items!: ClaimListItem[];
 
   @ApiProperty({ description: 'More claims matched than `limit`' })
@@ -443,16 +449,16 @@ export class PortfolioByStatus extends CurrencyTotals {
 }
 
 export class Portfolio {
-  @ApiProperty({ type: [PortfolioGroup] })
+  @ApiProperty(listOf(PortfolioGroup))
   readonly byAvenueAndStatus!: PortfolioGroup[];
 
-  @ApiProperty({ type: [PortfolioByAvenue] })
+  @ApiProperty(listOf(PortfolioByAvenue))
   readonly byAvenue!: PortfolioByAvenue[];
 
-  @ApiProperty({ type: [PortfolioByStatus] })
+  @ApiProperty(listOf(PortfolioByStatus))
   readonly byStatus!: PortfolioByStatus[];
 
-  @ApiProperty({ type: [CurrencyTotals] })
+  @ApiProperty(listOf(CurrencyTotals))
   readonly totals!: CurrencyTotals[];
 }
 
@@ -493,6 +499,6 @@ export class Deadlines {
   @ApiProperty(DATE)
   readonly to!: string;
 
-  @ApiProperty({ type: [DeadlineItem] })
+  @ApiProperty(listOf(DeadlineItem))
   readonly items!: DeadlineItem[];
 }

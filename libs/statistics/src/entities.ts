@@ -1,3 +1,4 @@
+import { COLUMN } from '@remedy/database';
 import { EntitySchema } from 'typeorm';
 
 /**
@@ -21,9 +22,9 @@ export const CaseStateEntity = new EntitySchema<CaseStateRow>({
   name: 'StatisticsCaseState',
   tableName: 'statistics_case_state',
   columns: {
-    row_key: { type: 'text', primary: true },
-    state: { type: 'jsonb' },
-    last_revision: { type: 'bigint' },
+    row_key: COLUMN.textKey,
+    state: COLUMN.jsonb,
+    last_revision: COLUMN.bigint,
   },
 });
 
@@ -36,8 +37,8 @@ export const CaseFactEntity = new EntitySchema<CaseFactRowEntity>({
   name: 'StatisticsCaseFact',
   tableName: 'statistics_case_facts',
   columns: {
-    row_key: { type: 'text', primary: true },
-    year: { type: 'smallint', primary: true },
+    row_key: COLUMN.textKey,
+    year: COLUMN.smallintKey,
   },
 });
 
@@ -55,12 +56,12 @@ export const ReleaseEntity = new EntitySchema<ReleaseRow>({
   name: 'StatisticsRelease',
   tableName: 'statistics_releases',
   columns: {
-    release_id: { type: 'uuid', primary: true },
-    request_key: { type: 'text' },
-    status: { type: 'text' },
-    request: { type: 'jsonb' },
-    body: { type: 'text', nullable: true },
-    digest: { type: 'text', nullable: true },
-    signature: { type: 'text', nullable: true },
+    release_id: COLUMN.uuidKey,
+    request_key: COLUMN.text,
+    status: COLUMN.text,
+    request: COLUMN.jsonb,
+    body: COLUMN.textOrNull,
+    digest: COLUMN.textOrNull,
+    signature: COLUMN.textOrNull,
   },
 });

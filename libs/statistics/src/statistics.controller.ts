@@ -24,6 +24,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { ApiController } from '@remedy/http';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -231,9 +232,7 @@ export class StatisticsController {
 }
 
 /** HTCDS v2.0 export of the caller's organisation's own cases (supervisors only). */
-@ApiTags('exports')
-@ApiBearerAuth()
-@Controller('exports')
+@ApiController('exports', 'exports')
 export class HtcdsExportController {
   constructor(
     private readonly dataSource: DataSource,

@@ -1,4 +1,11 @@
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  IntersectionType,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { DATE_TIME, NULLABLE_DATE_TIME, OPEN_OBJECT, listOf } from '@remedy/http';
 import {
   RELEASE_FORMAT,
   RELEASE_MODES,
@@ -21,7 +28,7 @@ export class CatalogueDimension {
   @ApiProperty({ example: 'avenue' })
   readonly name!: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty(listOf(String))
   readonly values!: string[];
 }
 
@@ -42,7 +49,7 @@ export class CatalogueTableView {
   @ApiProperty()
   readonly population!: string;
 
-  @ApiProperty({ type: [CatalogueDimension] })
+  @ApiProperty(listOf(CatalogueDimension))
   readonly dimensions!: CatalogueDimension[];
 }
 
@@ -53,7 +60,7 @@ export class StatisticsCatalogue {
   @ApiProperty()
   readonly attribution!: string;
 
-  @ApiProperty({ type: [CatalogueTableView] })
+  @ApiProperty(listOf(CatalogueTableView))
   readonly tables!: CatalogueTableView[];
 }
 
@@ -69,14 +76,8 @@ export class ReleaseAccepted {
   readonly replayed!: boolean;
 }
 
-/** A release request after validation, as stored (its canonical form). */
-export class ReleaseRequestView implements ReleaseRequest {
-  @ApiProperty({ pattern: '^\\d{4}$', example: '2026' })
-  readonly period!: string;
-
-  @ApiProperty({ type: [String], description: 'Table ids, sorted' })
-  readonly tables!: readonly string[];
-
+/** How a release is protected (k-anonymity, rounding, differential privacy). */
+export class ReleaseDisclosureControl {
   @ApiProperty({ enum: RELEASE_MODES })
   readonly mode!: ReleaseMode;
 
@@ -89,6 +90,20 @@ export class ReleaseRequestView implements ReleaseRequest {
   @ApiProperty({ type: Number, nullable: true })
   readonly epsilon!: number | null;
 }
+
+/** What a release request covers (its year and tables). */
+class ReleaseScope {
+  @ApiProperty({ pattern: '^\\d{4}$', example: '2026' })
+  readonly period!: string;
+
+  @ApiProperty({ type: [String], description: 'Table ids, sorted' })
+  readonly tables!: readonly string[];
+}
+
+/** A release request after validation, as stored (its canonical form): its scope and disclosure control. */
+export class ReleaseRequestView
+  extends IntersectionType(ReleaseScope, ReleaseDisclosureControl)
+  implements ReleaseRequest {}
 
 export class ReleaseDownloads {
   @ApiProperty({ example: '/statistics/releases/<id>.json' })
@@ -113,10 +128,10 @@ export class ReleaseStatusView {
   @ApiProperty({ type: ReleaseRequestView })
   readonly request!: ReleaseRequestView;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty(DATE_TIME)
   readonly requestedAt!: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty(NULLABLE_DATE_TIME)
   readonly builtAt!: string | null;
 
   @ApiProperty({ type: String, nullable: true, description: 'Why the build failed' })
@@ -144,22 +159,6 @@ export class ReleasePeriod {
   @ApiProperty({ type: 'integer', example: 2026 })
   readonly year!: number;
 }
-
-export class ReleaseDisclosureControl {
-  @ApiProperty({ enum: RELEASE_MODES })
-  readonly mode!: ReleaseMode;
-
-  @ApiProperty({ type: 'integer', minimum: 1 })
-  readonly k!: number;
-
-  @ApiProperty({ type: 'integer', nullable: true })
-  readonly roundingBase!: number | null;
-
-  @ApiProperty({ type: Number, nullable: true })
-  readonly epsilon!: number | null;
-}
-
-const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
 
 /** The signed release document (`<id>.json`): its top level (the `ReleaseDocument` of release.ts). */
 export class ReleaseDocumentView {

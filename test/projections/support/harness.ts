@@ -6,6 +6,8 @@ import {
   PostgresEventStore,
 } from '@remedy/event-store';
 import { ProjectionDefinition, projectionEntities, waitForProjection } from '@remedy/projections';
+import { eventually as pollUntil, sleep } from '../../faults/support/processes';
+import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { counterTableSql } from './counter-projection';
 
 export async function openDataSource(
@@ -31,6 +33,31 @@ export async function createCounterTable(ds: DataSource, table = 'test_counters'
 
 export function openStore(url: string): PostgresEventStore {
   return new PostgresEventStore({ connectionString: url, poolSize: 4 });
+}
+
+/** What a counter-projection spec runs on: a fresh database, a DataSource and an event store. */
+export interface CounterDatabase {
+  readonly db: TestDatabase;
+  readonly ds: DataSource;
+  readonly store: PostgresEventStore;
+}
+
+/** A fresh test database with the counter `tables`, a DataSource for `projections` and a store. */
+export async function openCounterDatabase(
+  projections: readonly ProjectionDefinition[],
+  tables: readonly string[] = ['test_counters'],
+): Promise<CounterDatabase> {
+  const db = await createTestDatabase();
+  const ds = await openDataSource(db.url, projections);
+  for (const table of tables) await createCounterTable(ds, table);
+  return { db, ds, store: openStore(db.url) };
+}
+
+/** Closes the store and the DataSource, then drops the database. */
+export async function closeCounterDatabase({ db, ds, store }: CounterDatabase): Promise<void> {
+  await store.close();
+  await ds.destroy();
+  await db.drop();
 }
 
 /**
@@ -70,20 +97,10 @@ export async function waitReadable(
   );
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { sleep };
 
-/** Polls a condition (test helper only; not a product wait). */
-export async function eventually<T>(
+/** Polls a condition (test helper only; not a product wait): every 20 ms, up to `timeoutMs`. */
+export const eventually = <T>(
   check: () => Promise<T | undefined | false>,
   timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+): Promise<T> => pollUntil('condition', check, timeoutMs, 20);

@@ -2,7 +2,6 @@ import {
   BadRequestException,
   Body,
   ConflictException,
-  Controller,
   ForbiddenException,
   Get,
   HttpCode,
@@ -15,15 +14,8 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty } from '@nestjs/swagger';
+import { ApiController, UuidParam } from '@remedy/http';
 import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decideOrganisation, Policy } from '@remedy/access-policy';
@@ -81,9 +73,7 @@ function parseIfMatch(raw: string | string[] | undefined): number | undefined {
  * organisation's supervisor gets 403, an unknown organisation 404. Every call is audited by the
  * audit trail's interceptor, and each change is an event naming who made it.
  */
-@ApiTags('organisations')
-@ApiBearerAuth()
-@Controller('organisations')
+@ApiController('organisations', 'organisations')
 export class RetentionController {
   constructor(
     @Inject(RETENTION_SCHEDULES) private readonly schedules: RetentionSchedules,
@@ -113,7 +103,7 @@ export class RetentionController {
     summary:
       "The organisation's retention schedule (its supervisors, administrators); ETag = revision",
   })
-  @ApiParam({ name: 'organisationId', type: String, format: 'uuid' })
+  @UuidParam('organisationId')
   @ApiOkResponse({ type: RetentionScheduleView, description: 'Header ETag: the revision, quoted' })
   async get(
     @CurrentActor() actor: Actor,
@@ -136,7 +126,7 @@ export class RetentionController {
       `(${MIN_RETENTION_YEARS}-${MAX_RETENTION_YEARS}), or null for none (its supervisors, administrators)`,
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the schedule read' })
-  @ApiParam({ name: 'organisationId', type: String, format: 'uuid' })
+  @UuidParam('organisationId')
   @ApiOkResponse({ type: RetentionScheduleSet, description: 'Headers ETag and X-Position' })
   async set(
     @CurrentActor() actor: Actor,
