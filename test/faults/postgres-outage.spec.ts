@@ -202,6 +202,8 @@ if (missing) {
         expect(JSON.parse(a.body)).toEqual({
           status: 503,
           type: 'https://remedy.example/problems/unavailable',
+          title: 'A dependency is unavailable',
+          retryAfter: 5,
           detail: expect.stringMatching(/try again/i),
         });
       }

@@ -247,6 +247,21 @@ export const RULES: readonly { readonly match: RegExp; readonly kind: Kind }[] =
     },
   },
   {
+    match: /^npm run openapi$/,
+    kind: {
+      exempt:
+        'rewrites committed files (libs/api-client); test/api-client runs the same generation and compares it with them',
+      check: all(script('openapi'), file('test/api-client/api-client-drift.spec.ts')),
+    },
+  },
+  {
+    match: /^npm run lint:openapi$/,
+    kind: {
+      exempt: CHECKS_OF_THE_TREE,
+      check: all(script('lint:openapi'), file('.spectral.yaml')),
+    },
+  },
+  {
     match: /^npm run mutation$/,
     kind: {
       exempt: 'StrykerJS over the case domain: about 5 min on 2 idle cores',

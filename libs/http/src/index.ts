@@ -8,3 +8,4 @@ export * from './http-app';
 export * from './openapi';
 export * from './api-properties';
 export * from './api-decorators';
+export * from './if-match';

@@ -132,7 +132,7 @@ export const PROBLEM_SCHEMA = {
     type: { type: 'string', format: 'uri', maxLength: 200 },
     title: { type: 'string', maxLength: 500 },
     status: { type: 'integer', minimum: 400, maximum: 599 },
-    detail: { type: 'string', maxLength: 5000 },
+    detail: { type: 'string', maxLength: 100_000 },
     instance: { type: 'string', format: 'uri-reference', maxLength: 2000 },
     fields: {
       type: 'array',
@@ -144,7 +144,7 @@ export const PROBLEM_SCHEMA = {
         additionalProperties: false,
         properties: {
           name: { type: 'string', maxLength: 500 },
-          reason: { type: 'string', maxLength: 500 },
+          reason: { type: 'string', maxLength: 10_000 },
         },
       },
     },
@@ -175,6 +175,8 @@ const STATUS_DESCRIPTIONS: Readonly<Record<number, string>> = {
   404: "No such resource for the caller's organisation (another organisation's is not found either)",
   409: 'Changed concurrently, or the same Idempotency-Key is in flight',
   412: 'If-Match does not match the current revision',
+  413: 'The body is larger than the API takes',
+  415: 'The body is not of a media type the API takes (application/json)',
   422: 'Refused by a rule: `rule` names it, `title` says it in the caller’s language',
   429: 'Too many requests: `retryAfter` and Retry-After say when to retry',
   503: 'A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds',
@@ -318,6 +320,8 @@ function describeOperation(
   }
   if (parameters.some((p) => p.in === 'path')) statuses.add(404);
   if (parameters.length || operation.requestBody) statuses.add(400);
+  // A body too large (bodyLimit) or of a media type the parser does not take: refused before the route.
+  if (operation.requestBody) for (const status of [413, 415]) statuses.add(status);
   if (rateLimited) statuses.add(429);
   statuses.add(503);
 
@@ -329,10 +333,13 @@ function describeOperation(
         ...Object.fromEntries([...sets].sort().map((h) => [h, headerRef(h)])),
       };
     }
-    // The hand-written error answers of a route give way to the central ones.
-    if (code >= 400) delete operation.responses[status];
+    // The hand-written error answers of a route give way to the central ones, but for an answer
+    // the route writes itself with a body of its own (the readiness probe's 503 status).
+    if (code >= 400 && !(response && 'content' in response && response.content))
+      delete operation.responses[status];
   }
   for (const status of [...statuses].sort((a, b) => a - b)) {
+    if (operation.responses[String(status)]) continue;
     operation.responses[String(status)] = {
       description: STATUS_DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? 'Error',
       ...(status === 429 || status === 503

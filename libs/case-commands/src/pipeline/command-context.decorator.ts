@@ -1,30 +1,9 @@
-import {
-  BadRequestException,
-  createParamDecorator,
-  UnauthorizedException,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { createParamDecorator, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import type { Actor } from '@remedy/auth';
 import type { FastifyRequest } from 'fastify';
 import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
 import type { CommandContext } from './context';
-import { declareContract, problem } from '@remedy/http';
-
-/** `"3"`, `W/"3"` or `3` → 3n; absent → undefined; anything else → 400. */
-export function parseIfMatch(raw: string | string[] | undefined): bigint | undefined {
-  if (raw === undefined) return undefined;
-  const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(\d{1,19})"?\s*$/.exec(raw) : null;
-  if (!m) {
-    throw new BadRequestException(
-      problem(
-        400,
-        'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
-        { fields: [{ name: 'if-match', reason: 'not an ETag of this API' }] },
-      ),
-    );
-  }
-  return BigInt(m[1]!);
-}
+import { declareContract, parseIfMatch } from '@remedy/http';
 
 /** The command's context from the request: actor, request id, route, Idempotency-Key, If-Match. */
 const commandContext = createParamDecorator(

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { evolve, initialState, type CaseEvent } from '@remedy/case-domain';
 import { canonicalJson } from '../idempotency/idempotency.store';
 import { caseRoleOf, isReachableBy } from './access';
-import { parseIfMatch } from './command-context.decorator';
+import { parseIfMatch } from '@remedy/http';
 import { scopedId, uuidV5 } from './ids';
 
 describe('uuidV5 / scopedId', () => {

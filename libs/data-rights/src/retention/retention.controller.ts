@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   ConflictException,
   ForbiddenException,
@@ -30,7 +29,7 @@ import {
   RetentionPreconditionError,
   type RetentionSchedules,
 } from './schedule';
-import { Contract, problem } from '@remedy/http';
+import { Contract, parseIfMatch, problem } from '@remedy/http';
 
 export class RetentionScheduleDto {
   @ApiProperty({
@@ -51,21 +50,6 @@ export class RetentionScheduleDto {
 const Uuid = new ParseUUIDPipe();
 const RETENTION_SETTERS =
   "An organisation's retention schedule is set by its supervisors or an administrator";
-
-function parseIfMatch(raw: string | string[] | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(-1|\d{1,9})"?\s*$/.exec(raw) : null;
-  if (!m) {
-    throw new BadRequestException(
-      problem(
-        400,
-        'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
-        { fields: [{ name: 'if-match', reason: 'not an ETag of this API' }] },
-      ),
-    );
-  }
-  return Number(m[1]);
-}
 
 /**
  * An organisation's retention schedule: read and set by a supervisor of that organisation (the
@@ -135,7 +119,8 @@ export class RetentionController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RetentionScheduleSet> {
-    const ifMatch = parseIfMatch(req.headers['if-match']);
+    const revision = parseIfMatch(req.headers['if-match'], { noneYet: true });
+    const ifMatch = revision === undefined ? undefined : Number(revision);
     const id = await this.authorise(actor, organisationId, 'update');
     try {
       const result = await this.schedules.set(
