@@ -5,3 +5,4 @@ export * from './exception-filter';
 export * from './read-your-writes';
 export * from './security';
 export * from './http-app';
+export * from './contract-check';
