@@ -124,6 +124,20 @@ module.exports = {
       to: { path: '^libs/(event-store|case-stream)/' },
     },
     {
+      name: 'api-client-stands-alone',
+      comment:
+        'libs/api-client is a client of the HTTP API for any TypeScript program: it imports openapi-fetch and its generated types only, no other Remedy lib and no server framework.',
+      severity: 'error',
+      from: { path: '^libs/api-client/' },
+      to: {
+        path: ['^libs/', '(^|/)node_modules/'],
+        pathNot: [
+          '^libs/api-client/',
+          '(^|/)node_modules/(openapi-fetch|openapi-typescript-helpers)/',
+        ],
+      },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

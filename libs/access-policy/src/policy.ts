@@ -6,7 +6,7 @@ import {
   type MongoAbility,
 } from '@casl/ability';
 import { permittedFieldsOf } from '@casl/ability/extra';
-import type { Actor, Role } from '@remedy/auth';
+import { ROLES, type Actor, type Role } from '@remedy/auth';
 import type { ActorRole, CaseReach } from '@remedy/case-domain';
 
 /**
@@ -117,9 +117,27 @@ const KNOWN_THROUGH: Record<CaseSubjectType, Partial<Record<Action, readonly Cas
   AccessRequestExport: { export: ['holder', 'referral', 'legal_aid'] },
 };
 
+/**
+ * The ability of the actor's roles, built once per set of roles (issue 18: the guard and the
+ * handlers ask on every request, and building one costs more than the check). Keyed by the known
+ * roles the actor holds, so the map holds at most one ability per subset of ROLES; an ability is
+ * never changed after it is built.
+ */
 export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
+  const roles = ROLES.filter((role) => actor.roles.includes(role));
+  const key = roles.join(',');
+  let ability = abilities.get(key);
+  if (!ability) {
+    ability = buildAbility(roles);
+    abilities.set(key, ability);
+  }
+  return ability;
+}
+const abilities = new Map<string, AppAbility>();
+
+function buildAbility(roles: readonly Role[]): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
-  const has = (role: Role) => actor.roles.includes(role);
+  const has = (role: Role) => roles.includes(role);
   const worksOnCases = CASE_ROLES.some(has);
 
   // Everyone authenticated: their own identity, the statistics catalogue and the key that

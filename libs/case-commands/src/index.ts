@@ -9,6 +9,7 @@ export {
   CaseCommandPipeline,
   type DecisionInput,
   type PipelineOutcome,
+  CONFLICT_RETRY,
 } from './pipeline/case-command-pipeline';
 export type { CaseCommandResult, CommandContext } from './pipeline/context';
 export { DomainError, type ApplicationRule } from './pipeline/errors';

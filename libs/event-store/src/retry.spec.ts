@@ -25,6 +25,19 @@ describe('retryWithBackoff', () => {
     expect((events[4].error as Error).message).toBe('failure 5');
   });
 
+  it('given maxAttempts, when every call fails, then it gives up with the last error after that many calls', async () => {
+    let calls = 0;
+    const failing = retryWithBackoff(
+      async () => {
+        calls += 1;
+        throw new Transient(`failure ${calls}`);
+      },
+      { ...transientOnly, initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 4 },
+    );
+    await expect(failing).rejects.toThrow('failure 4');
+    expect(calls).toBe(4);
+  });
+
   it('given an error the predicate refuses, when it is thrown, then it is thrown at once without a retry', async () => {
     let calls = 0;
     const failing = retryWithBackoff(

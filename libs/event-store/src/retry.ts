@@ -15,6 +15,8 @@ export interface BackoffRetryOptions {
    * failure since the operation last made progress. Default: retries for ever.
    */
   readonly giveUpAfterMs?: number;
+  /** Gives up (throws the last error) after this many calls of `fn` in all. Default: no bound. */
+  readonly maxAttempts?: number;
   /** Aborting cuts a pending delay short: the helper resolves `undefined` without another attempt. */
   readonly signal?: AbortSignal;
   /** Called at each failure that will be retried, before the delay. */
@@ -76,7 +78,8 @@ export async function retryWithBackoff<T>(
       failingSince ??= now;
       return options.giveUpAfterMs === undefined || now - failingSince <= options.giveUpAfterMs;
     }),
-    { maxAttempts: Infinity, backoff: new ConstantBackoff(0) },
+    // cockatiel counts retries: maxAttempts calls of fn are maxAttempts - 1 retries.
+    { maxAttempts: (options.maxAttempts ?? Infinity) - 1, backoff: new ConstantBackoff(0) },
   );
   policy.onRetry((reason) => {
     failures += 1;

@@ -2,11 +2,12 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
 import { installContractCheck } from './contract-check';
 import { frameworkErrorProblem, ProblemExceptionFilter } from './exception-filter';
 import { jsonTooDeep, MAX_JSON_DEPTH, tooDeep } from './input';
+import { createOpenApiDocument } from './openapi';
 import { applyRateLimit, applySecurityHeaders, type HttpSecurityOptions } from './security';
 import { createValidationPipe } from './validation';
 
@@ -104,19 +105,7 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
   // (without useProcessExit Nest re-raises the signal: the process dies "by SIGTERM" and a
   // supervisor cannot tell a clean stop from a kill; pino also flushes on exit).
   app.enableShutdownHooks([], { useProcessExit: true });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(options.title ?? 'Remedy API')
-      .setDescription(
-        'Event-sourced case management for assisting victims of human trafficking. ' +
-          'Every route but /health, /health/ready (their status only), /docs and /docs-json needs a bearer token. ' +
-          'Metrics and detailed health are on the internal listener (METRICS_HOST, METRICS_PORT), not here.',
-      )
-      .setVersion('0.1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = createOpenApiDocument(app, { title: options.title });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 

@@ -1,3 +1,4 @@
+import { CONFLICT_RETRY } from '@remedy/case-commands';
 import { EVENT_STORE, type EventStore, type NewEvent } from '@remedy/event-store';
 import {
   createCommandsApp,
@@ -13,7 +14,7 @@ import { caseStreamId } from '@remedy/case-stream';
 
 /**
  * The command pipeline end to end: append and answer (ETag, X-Position), If-Match (412),
- * concurrent writers (one retry without If-Match, else 409), access (404 across organisations,
+ * concurrent writers (retried up to CONFLICT_RETRY without If-Match, else 409), access (404 across organisations,
  * 403 for roles without case content), domain refusals (422 naming the rule), and the directory
  * check for referrals and transfers.
  */
@@ -157,13 +158,23 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
       expect(await eventCount(api, caseStreamId(caseId))).toBe(3);
     });
 
-    it('answers 409 after the one retry when the stream keeps moving', async () => {
+    it('retries until the append goes through when the stream moves several times', async () => {
       const { caseId } = await openCase(api, holder.caseworker);
-      interfere(caseId, 5);
+      interfere(caseId, CONFLICT_RETRY.maxAttempts - 1);
+      const res = await note(holder.caseworker, caseId);
+      expect(res.statusCode).toBe(200);
+      expect(appendCalls).toBe(CONFLICT_RETRY.maxAttempts);
+      expect(res.json().revision).toBe(CONFLICT_RETRY.maxAttempts); // opening, rivals, the note
+    });
+
+    it(`answers 409 after ${CONFLICT_RETRY.maxAttempts} attempts when the stream keeps moving`, async () => {
+      const { caseId } = await openCase(api, holder.caseworker);
+      interfere(caseId, CONFLICT_RETRY.maxAttempts + 2);
       const res = await note(holder.caseworker, caseId);
       expect(res.statusCode).toBe(409);
-      expect(appendCalls).toBe(2);
-      expect(await eventCount(api, caseStreamId(caseId))).toBe(3); // opening + two rivals, no note
+      expect(appendCalls).toBe(CONFLICT_RETRY.maxAttempts);
+      // The opening event and one rival per attempt; no note.
+      expect(await eventCount(api, caseStreamId(caseId))).toBe(1 + CONFLICT_RETRY.maxAttempts);
     });
 
     it('answers 409 at once when the client sent If-Match', async () => {

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRemedyClient, type PathsWithMethod, type RemedyClient } from '@remedy/api-client';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
 import { uuidV5 } from '@remedy/case-commands';
 import { addDays, FORMS_OF_EXPLOITATION, MEANS_OF_CONTROL } from '@remedy/case-domain';
@@ -100,12 +101,18 @@ const CASEWORKERS = 4;
 interface Step {
   readonly name: string;
   readonly user: UserRef;
-  /** The path, given the case id and the ids created by earlier steps. */
-  readonly path: (ids: Record<string, string>) => string;
+  /**
+   * The route, as the API's OpenAPI document names it (e.g. `/cases/{caseId}/notes`); its
+   * parameters are the ids of the case's earlier steps (`caseId`, and those `remember`ed).
+   */
+  readonly path: PathsWithMethod<'post'>;
   readonly body: Record<string, unknown>;
   /** Event types the step appends. */
   readonly events: readonly string[];
-  /** Answer field to remember under the step's name (e.g. referralId). */
+  /**
+   * Answer field to remember for later steps (e.g. referralId): a path parameter of theirs, or
+   * `{id:<field>}` in their bodies.
+   */
   readonly remember?: string;
 }
 
@@ -148,12 +155,10 @@ function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | un
   const wages = rnd.int(20, 400) * 10_000; // minor units: 2,000.00 to 40,000.00
   const moral = rnd.chance(0.5) ? rnd.int(5, 100) * 10_000 : 0;
   const filedOn = addDays(anchor, -rnd.int(20, 120));
-  const onClaim = (suffix: string) => (ids: Record<string, string>) =>
-    `/cases/${ids.caseId}/claims/${ids.claim}${suffix}`;
   steps.push({
     name: 'claim',
     user: lawyer,
-    path: onCase('/claims'),
+    path: '/cases/{caseId}/claims',
     body: {
       avenue: rnd.pick([
         'CriminalProceedingsWithCivilClaim',
@@ -165,7 +170,7 @@ function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | un
       claimed: { UnpaidWages: wages, ...(moral > 0 ? { MoralDamage: moral } : {}) },
       filedOn,
       filingDeadline: addDays(filedOn, rnd.int(1, 30)),
-      remedyId: '{id:remedy}',
+      remedyId: '{id:remedyId}',
       legalRepresentativeId: demoUserId('legal', 'legal_aid'),
       personal: { text: 'Fictional demo: wages withheld for months.' },
     },
@@ -184,7 +189,7 @@ function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | un
     steps.push({
       name: 'claim-hearing',
       user: lawyer,
-      path: onClaim('/hearings'),
+      path: '/cases/{caseId}/claims/{claimId}/hearings',
       body: { hearingOn: addDays(anchor, rnd.int(7, 90)) },
       events: ['ClaimHearingScheduled'],
     });
@@ -195,14 +200,14 @@ function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | un
     steps.push({
       name: 'claim-decision',
       user: lawyer,
-      path: onClaim('/decision'),
+      path: '/cases/{caseId}/claims/{claimId}/decision',
       body: { outcome: 'rejected', awarded: {}, currency, decidedOn },
       events: ['ClaimDecided'],
     });
     steps.push({
       name: 'claim-closure',
       user: lawyer,
-      path: onClaim('/closure'),
+      path: '/cases/{caseId}/claims/{claimId}/closure',
       body: { outcome: 'rejected', closedOn: anchor },
       events: ['ClaimClosed'],
     });
@@ -212,7 +217,7 @@ function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | un
   steps.push({
     name: 'claim-decision',
     user: lawyer,
-    path: onClaim('/decision'),
+    path: '/cases/{caseId}/claims/{claimId}/decision',
     body: {
       outcome: awarded === wages && moral === 0 ? 'awarded' : 'partly_awarded',
       awarded: { UnpaidWages: awarded },
@@ -225,7 +230,7 @@ function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | un
   steps.push({
     name: 'claim-payment',
     user: lawyer,
-    path: onClaim('/payments'),
+    path: '/cases/{caseId}/claims/{claimId}/payments',
     body: {
       amount: stage === 'fully_paid' ? awarded : Math.round(awarded / 300) * 100,
       currency,
@@ -237,7 +242,7 @@ function planClaim(index: number, anchor: string, steps: Step[]): ClaimPlan | un
     steps.push({
       name: 'claim-closure',
       user: lawyer,
-      path: onClaim('/closure'),
+      path: '/cases/{caseId}/claims/{claimId}/closure',
       body: { outcome: 'fully_paid', closedOn: anchor },
       events: ['ClaimClosed'],
     });
@@ -250,10 +255,6 @@ const org = (key: DemoOrganisation['key']) => DEMO_ORGANISATIONS.find((o) => o.k
 
 const caseworker = (o: DemoOrganisation, n = 0): UserRef => ({ org: o.key, role: 'caseworker', n });
 const supervisor = (o: DemoOrganisation): UserRef => ({ org: o.key, role: 'supervisor' });
-const onCase =
-  (suffix = '') =>
-  (ids: Record<string, string>) =>
-    `/cases/${ids.caseId}${suffix}`;
 
 function isoAt(date: string, hour: number, minute: number): string {
   return `${date}T${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -292,7 +293,7 @@ export function planCase(index: number, anchor: string): CasePlan {
   add({
     name: 'open',
     user: cw,
-    path: () => '/cases',
+    path: '/cases',
     body: {
       referralSource: rnd.pick([
         'Hotline',
@@ -326,7 +327,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name,
       user: cw,
-      path: onCase('/notes'),
+      path: '/cases/{caseId}/notes',
       body: { personal: { text: rnd.pick(NOTE_TEXTS) } },
       events: ['NoteAdded'],
     });
@@ -336,7 +337,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'presume-minority',
       user: cw,
-      path: onCase('/presume-minority'),
+      path: '/cases/{caseId}/presume-minority',
       body: { personal: { text: 'Fictional demo: says they are a minor; no document yet.' } },
       events: ['MinorityPresumed'],
     });
@@ -345,7 +346,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'guardian',
       user: cw,
-      path: onCase('/guardians'),
+      path: '/cases/{caseId}/guardians',
       body: {
         kind: rnd.pick(['guardian', 'legal_representative']),
         personal: {
@@ -382,7 +383,7 @@ export function planCase(index: number, anchor: string): CasePlan {
   add({
     name: 'identify',
     user: cw,
-    path: onCase('/victim-status'),
+    path: '/cases/{caseId}/victim-status',
     body: {
       status: firstStatus,
       decidingBody:
@@ -407,7 +408,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'not-a-victim',
       user: cw,
-      path: onCase('/victim-status'),
+      path: '/cases/{caseId}/victim-status',
       body: {
         status: 'NotAVictimOfTrafficking',
         decidingBody: 'NGO',
@@ -424,7 +425,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'closure-request',
       user: cw,
-      path: onCase('/closure/request'),
+      path: '/cases/{caseId}/closure/request',
       body: { reason: 'not_a_victim' },
       events: ['ClosureRequested'],
     });
@@ -436,7 +437,7 @@ export function planCase(index: number, anchor: string): CasePlan {
       add({
         name: 'closure-approve',
         user: sv,
-        path: onCase('/closure/approve'),
+        path: '/cases/{caseId}/closure/approve',
         body: {},
         events: ['ClosureApproved'],
       });
@@ -448,7 +449,7 @@ export function planCase(index: number, anchor: string): CasePlan {
   add({
     name: 'consent-assistance',
     user: cw,
-    path: onCase('/consents'),
+    path: '/cases/{caseId}/consents',
     body: {
       purpose: 'assistance',
       obtainedInLanguage: languages[0],
@@ -460,7 +461,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'reflection',
       user: cw,
-      path: onCase('/reflection-period'),
+      path: '/cases/{caseId}/reflection-period',
       body: { startsOn: addDays(anchor, -rnd.int(0, 45)), days: rnd.pick([60, 90]) },
       events: ['ReflectionPeriodGranted'],
     });
@@ -469,7 +470,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'needs',
       user: cw,
-      path: onCase('/needs-assessments'),
+      path: '/cases/{caseId}/needs-assessments',
       body: {
         needs: ['Accommodation', 'Psychological', 'InterpretationTranslation'].slice(
           0,
@@ -483,7 +484,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'support-plan',
       user: cw,
-      path: onCase('/support-plans'),
+      path: '/cases/{caseId}/support-plans',
       body: {
         plannedAssistance: ['Accommodation', 'SocialCare'],
         reviewOn: addDays(anchor, rnd.int(10, 60)),
@@ -496,7 +497,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: `assistance-${a}`,
       user: cw,
-      path: onCase('/assistance'),
+      path: '/cases/{caseId}/assistance',
       body: {
         assistanceType: rnd.pick(holder.services),
         from: addDays(anchor, -rnd.int(0, 30)),
@@ -508,7 +509,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'cooperation',
       user: cw,
-      path: onCase('/law-enforcement-cooperation'),
+      path: '/cases/{caseId}/law-enforcement-cooperation',
       body: { cooperation: rnd.pick(['not_decided', 'declined', 'cooperating', 'withdrew']) },
       events: ['LawEnforcementCooperationRecorded'],
     });
@@ -523,7 +524,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'consent-referral',
       user: cw,
-      path: onCase('/consents'),
+      path: '/cases/{caseId}/consents',
       body: {
         purpose: 'referral',
         receivingOrganisationId: `{org:${target.key}}`,
@@ -536,7 +537,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'refer',
       user: cw,
-      path: onCase('/referrals'),
+      path: '/cases/{caseId}/referrals',
       body: { toOrganisationId: `{org:${target.key}}`, service: rnd.pick(target.services) },
       events: ['CaseReferred'],
       remember: 'referralId',
@@ -547,10 +548,14 @@ export function planCase(index: number, anchor: string): CasePlan {
       ['completed', 0.2],
       ['declined', 0.25],
     ] as const);
-    const answer = (name: string, verb: string, events: string[]): Step => ({
+    const answer = (
+      name: string,
+      verb: 'accept' | 'complete' | 'decline',
+      events: string[],
+    ): Step => ({
       name,
       user: caseworker(target, index % CASEWORKERS),
-      path: (ids) => `/cases/${ids.caseId}/referrals/${ids.refer}/${verb}`,
+      path: `/cases/{caseId}/referrals/{referralId}/${verb}`,
       body:
         verb === 'decline' ? { personal: { text: 'Fictional demo: no capacity this month.' } } : {},
       events,
@@ -569,7 +574,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'consent-legal-aid',
       user: cw,
-      path: onCase('/consents'),
+      path: '/cases/{caseId}/consents',
       body: {
         purpose: 'legal_aid_access',
         receivingOrganisationId: `{org:${legal.key}}`,
@@ -581,7 +586,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'legal-aid-access',
       user: cw,
-      path: onCase('/legal-aid-access'),
+      path: '/cases/{caseId}/legal-aid-access',
       body: { legalAidOrganisationId: `{org:${legal.key}}` },
       events: ['LegalAidAccessGranted'],
     });
@@ -589,7 +594,7 @@ export function planCase(index: number, anchor: string): CasePlan {
       add({
         name: 'remedy',
         user: { org: 'legal', role: 'legal_aid' },
-        path: onCase('/remedies'),
+        path: '/cases/{caseId}/remedies',
         body: {
           remedyType: rnd.pick(['Compensation', 'Restitution', 'Rehabilitation']),
           avenue: rnd.pick([
@@ -611,7 +616,7 @@ export function planCase(index: number, anchor: string): CasePlan {
     add({
       name: 'closure-request',
       user: cw,
-      path: onCase('/closure/request'),
+      path: '/cases/{caseId}/closure/request',
       body: {
         reason: rnd.pick([
           'assistance_completed',
@@ -627,7 +632,7 @@ export function planCase(index: number, anchor: string): CasePlan {
       add({
         name: 'closure-approve',
         user: sv,
-        path: onCase('/closure/approve'),
+        path: '/cases/{caseId}/closure/approve',
         body: {},
         events: ['ClosureApproved'],
       });
@@ -636,7 +641,7 @@ export function planCase(index: number, anchor: string): CasePlan {
         add({
           name: 'reopen',
           user: cw,
-          path: onCase('/reopen'),
+          path: '/cases/{caseId}/reopen',
           body: { personal: { text: 'Fictional demo: came back and asked for support again.' } },
           events: ['CaseReopened'],
         });
@@ -651,7 +656,7 @@ function bestInterests(sv: UserRef, decision: 'referral' | 'closure'): Step {
   return {
     name: `best-interests-${decision}`,
     user: sv,
-    path: onCase('/best-interests-assessments'),
+    path: '/cases/{caseId}/best-interests-assessments',
     body: {
       decision,
       outcome: 'proceed',
@@ -672,46 +677,96 @@ const ADMIN_KEY: DemoOrganisation['key'] = 'rapporteur';
 
 interface Answer {
   readonly status: number;
-  readonly body: Record<string, unknown>;
+  /** The answer's body as fields (success or problem document), `{}` when it has none. */
+  readonly body: Readonly<Record<string, unknown>>;
   readonly replayed: boolean;
 }
 
+/** What an openapi-fetch call resolves to. */
+interface Sent {
+  readonly data?: unknown;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
+/**
+ * An answer's body as fields. The one place the demo narrows a body: the API's document types
+ * most answers as `unknown` today (issue 14), and the demo reads a few fields of any answer
+ * (the ids it created, `position`, a problem's `rule` or `message`) by name.
+ */
+const fieldsOf = (body: unknown): Readonly<Record<string, unknown>> =>
+  typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : {};
+
+/** The path parameters a route template names (`{caseId}`…), from the ids known so far. */
+const pathParams = (path: string, ids: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries([...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name!, ids[name!]!]));
+
+/**
+ * The demo's requests, through the typed client of the API (@remedy/api-client, one per token),
+ * with retries: on 429 after its Retry-After (the limit is per user), on 409 (a concurrent retry
+ * of the same key), 503 and network errors after a short backoff.
+ */
 class DemoClient {
   sent = 0;
   replayed = 0;
   /** The latest position any answer reported (for X-Min-Position on reads). */
   last: GlobalPosition | undefined;
-  constructor(private readonly apiUrl: string) {}
-
   /** Requests that waited for the rate limit (429 with Retry-After) and were sent again. */
   rateLimited = 0;
+  private readonly clients = new Map<string, RemedyClient>();
+
+  constructor(private readonly apiUrl: string) {}
+
+  /** The typed client for a bearer token (none: the public routes). */
+  api(token?: string): RemedyClient {
+    const key = token ?? '';
+    let client = this.clients.get(key);
+    if (!client) {
+      client = createRemedyClient({ baseUrl: this.apiUrl, ...(token ? { token } : {}) });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
 
   /**
-   * POST with retries: on 429 after its Retry-After (the limit is per user), on 409 (a concurrent
-   * retry of the same key), 503 and network errors after a short backoff.
+   * A planned step: its body to its route, the path parameters filled from `ids`. The plan's
+   * bodies are data (their shape is the API's to check), hence the one untyped call.
    */
-  async post(token: string, path: string, body: unknown, key: string): Promise<Answer> {
+  step(
+    token: string,
+    path: PathsWithMethod<'post'>,
+    ids: Readonly<Record<string, string>>,
+    body: Record<string, unknown>,
+    key: string,
+  ): Promise<Answer> {
+    const post = this.api(token).POST as (
+      path: string,
+      init: { params: object; body: unknown },
+    ) => Promise<Sent>;
+    return this.send(() =>
+      post(path, {
+        params: { path: pathParams(path, ids), header: { 'Idempotency-Key': key } },
+        body,
+      }),
+    );
+  }
+
+  /** Sends (again, as long as it is worth it) and counts the answer. */
+  async send(request: () => Promise<Sent>): Promise<Answer> {
     for (let attempt = 1; ; attempt++) {
       let answer: Answer | undefined;
       let retryAfterMs = 100 * 2 ** Math.min(attempt, 6);
       try {
-        const res = await fetch(`${this.apiUrl}${path}`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'idempotency-key': key,
-          },
-          body: JSON.stringify(body),
-        });
-        const text = await res.text();
+        const { data, error, response } = await request();
         answer = {
-          status: res.status,
-          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-          replayed: res.headers.get('idempotent-replayed') === 'true',
+          status: response.status,
+          body: fieldsOf(response.ok ? data : error),
+          replayed: response.headers.get('idempotent-replayed') === 'true',
         };
-        const retryAfter = Number(res.headers.get('retry-after'));
-        if (res.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0) {
+        const retryAfter = Number(response.headers.get('retry-after'));
+        if (response.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0) {
           retryAfterMs = Math.min(retryAfter, 65) * 1000;
           this.rateLimited += 1;
         }
@@ -778,7 +833,10 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
   let stale = 0;
 
   // Any HTTP answer means a server listens there (the commands say whether it is Remedy).
-  const health = await fetch(`${apiUrl}/health`).catch(() => undefined);
+  const health = await client
+    .api()
+    .GET('/health')
+    .catch(() => undefined);
   if (!health)
     throw new Error(`no Remedy API answers at ${apiUrl}/health (start it with npm start)`);
 
@@ -791,11 +849,17 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
   });
   const organisationIds = new Map<string, string>();
   for (const o of DEMO_ORGANISATIONS) {
-    const answer = await client.post(
-      adminToken,
-      '/organisations',
-      { name: o.name, type: o.type, services: o.services, country: o.country, code: o.code },
-      `demo-organisation-${o.code}`,
+    const answer = await client.send(() =>
+      client.api(adminToken).POST('/organisations', {
+        params: { header: { 'Idempotency-Key': `demo-organisation-${o.code}` } },
+        body: {
+          name: o.name,
+          type: o.type,
+          services: [...o.services],
+          country: o.country,
+          code: o.code,
+        },
+      }),
     );
     if (answer.status !== 201) {
       throw new Error(
@@ -821,7 +885,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
     }
     return token;
   };
-  /** `{org:<key>}` → the organisation's id; `{id:<step>}` → the id an earlier step created. */
+  /** `{org:<key>}` → the organisation's id; `{id:<field>}` → the id an earlier step remembered. */
   const withIds = (
     body: Record<string, unknown>,
     ids: Record<string, string>,
@@ -829,7 +893,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
     JSON.parse(
       JSON.stringify(body)
         .replace(/\{org:([a-z0-9]+)\}/g, (_m, key: string) => organisationIds.get(key)!)
-        .replace(/\{id:([a-z0-9-]+)\}/g, (_m, step: string) => ids[step]!),
+        .replace(/\{id:([A-Za-z0-9]+)\}/g, (_m, field: string) => ids[field]!),
     ) as Record<string, unknown>;
 
   const plans = Array.from({ length: caseCount }, (_, i) => planCase(i, anchor));
@@ -838,15 +902,16 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
   await pool(plans, options.concurrency ?? 8, async (plan) => {
     const ids: Record<string, string> = {};
     for (const step of plan.steps) {
-      const answer = await client.post(
+      const answer = await client.step(
         await tokenFor(step.user),
-        step.path(ids),
+        step.path,
+        ids,
         withIds(step.body, ids),
         `demo-${plan.holder.code}-${plan.index}-${step.name}`,
       );
       if (answer.status === 200 || answer.status === 201) {
         if (step.name === 'open') ids.caseId = answer.body.caseId as string;
-        if (step.remember) ids[step.name] = answer.body[step.remember] as string;
+        if (step.remember) ids[step.remember] = answer.body[step.remember] as string;
         continue;
       }
       if (answer.status === 422 && answer.body.rule === 'IDEMPOTENCY_KEY_REUSED') {

@@ -21,6 +21,7 @@ import type { CaseCipher } from '@remedy/crypto';
 import {
   EVENT_STORE,
   formatPosition,
+  retryWithBackoff,
   WrongExpectedVersionError,
   type EventStore,
   type NewEvent,
@@ -32,6 +33,7 @@ import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-poli
 import type { CaseCommandResult, CommandContext } from './context';
 import { DomainError } from './errors';
 import { scopedId } from './ids';
+import { StreamQueue } from './stream-queue';
 
 /** What a use case builds its domain command from. */
 export interface DecisionInput {
@@ -61,14 +63,27 @@ export interface PipelineOutcome {
   readonly appended: boolean;
 }
 
-const MAX_ATTEMPTS = 2;
+/**
+ * How a command sent without If-Match is retried when another process appended to the case between
+ * its read and its append (in this process, commands on one case already run one at a time): up to
+ * 8 attempts in all, after 5, 10, 20, 40, 80, 100, 100 ms (each up to half shorter, at random, so
+ * that rival processes do not retry in step); then 409. With If-Match there is no retry: the
+ * client asked for that revision (409 on a lost race, 412 when it reads a newer one).
+ */
+export const CONFLICT_RETRY = {
+  maxAttempts: 8,
+  initialDelayMs: 5,
+  maxDelayMs: 100,
+  jitter: 0.5,
+} as const;
 
 /**
- * The one place every case command goes through:
- * load stream → upcast → access (404 across organisations, 403 for roles) → If-Match (412) →
- * decrypt personal data → evolve → decide(command, state, now, policy) → DomainError on refusal →
- * encrypt personal data of the new events → append at the loaded revision → on a concurrent write,
- * one re-load and re-decision when the client sent no If-Match (else 409).
+ * The one place every case command goes through, one command per case at a time in this process
+ * (StreamQueue): load stream → upcast → access (404 across organisations, 403 for roles) →
+ * If-Match (412) → decrypt personal data → evolve → decide(command, state, now, policy) →
+ * DomainError on refusal → encrypt personal data of the new events → append at the loaded
+ * revision → on a concurrent write by another process, re-load and re-decide when the client sent
+ * no If-Match (CONFLICT_RETRY; else 409).
  */
 @Injectable()
 export class CaseCommandPipeline {
@@ -81,91 +96,97 @@ export class CaseCommandPipeline {
     @Optional() @Inject(COMMANDS_POOL) private readonly pool?: Pick<Pool, 'query'>,
   ) {}
 
-  async execute(
+  private readonly queue = new StreamQueue();
+
+  execute(
     caseId: string,
     build: (input: DecisionInput) => CaseCommand | Promise<CaseCommand>,
     ctx: CommandContext,
     options: PipelineOptions = {},
+  ): Promise<PipelineOutcome> {
+    return this.queue.run(caseStreamId(caseId), async () => {
+      const outcome = await retryWithBackoff(() => this.attempt(caseId, build, ctx, options), {
+        ...CONFLICT_RETRY,
+        retryOn: (error) => error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined,
+      });
+      return outcome!; // undefined only when a signal aborts a delay; none is given
+    });
+  }
+
+  /** One read → decide → append; throws WrongExpectedVersionError when the stream moved. */
+  private async attempt(
+    caseId: string,
+    build: (input: DecisionInput) => CaseCommand | Promise<CaseCommand>,
+    ctx: CommandContext,
+    options: PipelineOptions,
   ): Promise<PipelineOutcome> {
     const streamId = caseStreamId(caseId);
     const commandId = scopedId(
       { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
       'command',
     );
-    for (let attempt = 1; ; attempt++) {
-      const stream = await readCase(this.store, caseId);
-      const { recorded, revision } = stream;
+    const stream = await readCase(this.store, caseId);
+    const { recorded, revision } = stream;
 
-      // Access first, on the readable facts only: nothing is decrypted for a caller without access.
-      const coarse = stream.readableState();
-      // The access policy (@remedy/access-policy): 404 for a case the organisation does not reach
-      // (decided on this stream), 403 for a role that may not act on cases.
-      if (recorded.length > 0 || !options.creates) {
-        const reach = caseReachOf(coarse, ctx.actor.organisationId);
-        assertCanOnCase(ctx.actor, 'command', 'Case', reach, 'This role may not act on cases');
-      } else assertCan(ctx.actor, 'create', 'Case', 'This role may not open cases');
-      const role = caseActorRoleOf(ctx.actor.roles);
-      if (role === undefined) throw new ForbiddenException('This role may not act on cases');
-      if (ctx.ifMatch !== undefined && ctx.ifMatch !== (revision ?? -1n)) {
-        throw new PreconditionFailedException(
-          `If-Match does not match the case's current revision ${revision === undefined ? 'none' : String(revision)}`,
-        );
-      }
-
-      // A retry of a command that already reached the store (same Idempotency-Key): answer from it.
-      const already = this.alreadyAppended(recorded, ctx, commandId);
-      if (already) return { ...already, history: [], events: [] };
-
-      const { history, state } = await stream.opened(this.cipher);
-      const now = this.clock();
-      const command = await build({
-        state,
-        actor: { userId: ctx.actor.userId, organisationId: ctx.actor.organisationId, role },
-        now,
-      });
-      const decision = decide(command, state, now, this.policy);
-      if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
-
-      const sealed = await Promise.all(
-        decision.events.map((e) => sealEvent(this.cipher, caseId, e)),
+    // Access first, on the readable facts only: nothing is decrypted for a caller without access.
+    const coarse = stream.readableState();
+    // The access policy (@remedy/access-policy): 404 for a case the organisation does not reach
+    // (decided on this stream), 403 for a role that may not act on cases.
+    if (recorded.length > 0 || !options.creates) {
+      const reach = caseReachOf(coarse, ctx.actor.organisationId);
+      assertCanOnCase(ctx.actor, 'command', 'Case', reach, 'This role may not act on cases');
+    } else assertCan(ctx.actor, 'create', 'Case', 'This role may not open cases');
+    const role = caseActorRoleOf(ctx.actor.roles);
+    if (role === undefined) throw new ForbiddenException('This role may not act on cases');
+    if (ctx.ifMatch !== undefined && ctx.ifMatch !== (revision ?? -1n)) {
+      throw new PreconditionFailedException(
+        `If-Match does not match the case's current revision ${revision === undefined ? 'none' : String(revision)}`,
       );
-      const newEvents: NewEvent[] = sealed.map((e, i) => ({
-        id: scopedId(
-          { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
-          `event:${i}`,
-        ),
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        data: e.data,
-        metadata: {
-          correlationId: ctx.requestId,
-          causationId: commandId,
-          userId: ctx.actor.userId,
-          organisationId: ctx.actor.organisationId,
-        },
-        occurredAt: new Date(e.data.occurredAt),
-      }));
-      try {
-        const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
-        await this.keepAdultDate(decision.events.reduce(evolve, state), appended.nextRevision);
-        return {
-          result: {
-            caseId,
-            revision: Number(appended.nextRevision),
-            position: formatPosition(appended.position),
-          },
-          events: decision.events,
-          history,
-          appended: true,
-        };
-      } catch (error) {
-        const retry =
-          error instanceof WrongExpectedVersionError &&
-          ctx.ifMatch === undefined &&
-          attempt < MAX_ATTEMPTS;
-        if (!retry) throw error;
-      }
     }
+
+    // A retry of a command that already reached the store (same Idempotency-Key): answer from it.
+    const already = this.alreadyAppended(recorded, ctx, commandId);
+    if (already) return { ...already, history: [], events: [] };
+
+    const { history, state } = await stream.opened(this.cipher);
+    const now = this.clock();
+    const command = await build({
+      state,
+      actor: { userId: ctx.actor.userId, organisationId: ctx.actor.organisationId, role },
+      now,
+    });
+    const decision = decide(command, state, now, this.policy);
+    if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
+
+    const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
+    const newEvents: NewEvent[] = sealed.map((e, i) => ({
+      id: scopedId(
+        { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+        `event:${i}`,
+      ),
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: e.data,
+      metadata: {
+        correlationId: ctx.requestId,
+        causationId: commandId,
+        userId: ctx.actor.userId,
+        organisationId: ctx.actor.organisationId,
+      },
+      occurredAt: new Date(e.data.occurredAt),
+    }));
+    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
+    await this.keepAdultDate(decision.events.reduce(evolve, state), appended.nextRevision);
+    return {
+      result: {
+        caseId,
+        revision: Number(appended.nextRevision),
+        position: formatPosition(appended.position),
+      },
+      events: decision.events,
+      history,
+      appended: true,
+    };
   }
 
   /**
