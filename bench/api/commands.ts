@@ -369,6 +369,15 @@ export async function projectionLagBench(
   );
   const S = '3 projection lag';
   const complete = failures === 0 && invisible === 0 && listed === caseIds.length;
+  /** A row of the answer → case list lag against its goal (met only if every case was listed). */
+  const lagWithin = (figure: string, value: number, goalMs: number) => ({
+    section: S,
+    measure: `answer → visible in case list, ${figure}`,
+    value,
+    unit: 'ms',
+    goal: `≤ ${goalMs} ms`,
+    met: value <= goalMs && complete,
+  });
   return {
     rows: [
       {
@@ -395,22 +404,8 @@ export async function projectionLagBench(
         value: percentile(afterAnswer, 50),
         unit: 'ms',
       },
-      {
-        section: S,
-        measure: 'answer → visible in case list, p99',
-        value: p99,
-        unit: 'ms',
-        goal: `≤ ${GOALS.lagP99Ms} ms`,
-        met: p99 <= GOALS.lagP99Ms && complete,
-      },
-      {
-        section: S,
-        measure: 'answer → visible in case list, max',
-        value: max,
-        unit: 'ms',
-        goal: `≤ ${GOALS.lagMaxMs} ms`,
-        met: max <= GOALS.lagMaxMs && complete,
-      },
+      lagWithin('p99', p99, GOALS.lagP99Ms),
+      lagWithin('max', max, GOALS.lagMaxMs),
       {
         section: S,
         measure: 'request sent → visible in case list, p99',

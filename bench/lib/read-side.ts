@@ -38,6 +38,7 @@ import { projectionEntities, type ProjectionDefinition } from '@remedy/projectio
 import { createQueueKit } from '@remedy/queue';
 import { createBenchDatabase, stopBenchServer } from './database';
 import { percentile } from './results';
+import { victimStatus } from '../../test/support/fixtures';
 
 export const BENCH_TIME_ZONE = 'Europe/Vienna';
 const policy = createJurisdictionPolicy({ timeZone: BENCH_TIME_ZONE });
@@ -114,7 +115,7 @@ export const openBenchCase = (
   personal: { fullName: 'x', birthDate: person.birthDate },
 });
 
-/** A victim status decided by an NGO: forced labour, nothing else recorded. */
+/** A victim status decided by an NGO: forced labour, nothing else recorded (test/support/fixtures). */
 export const benchVictimStatus = (
   actor: Actor,
   status: VictimStatus,
@@ -122,16 +123,7 @@ export const benchVictimStatus = (
 ): RecordVictimStatus => ({
   type: 'RecordVictimStatus',
   actor,
-  status,
-  decidingBody: 'NGO',
-  decidedOn,
-  formsOfExploitation: ['ForcedLabour'],
-  sectors: [],
-  countriesOfRecruitment: [],
-  countriesOfTransit: [],
-  countriesOfExploitation: [],
-  meansOfControl: [],
-  personal: { text: 'x' },
+  ...victimStatus({ status, decidedOn, personal: { text: 'x' } }),
 });
 
 /** One case's events, decided command by command (a refused command is a bug of the benchmark). */

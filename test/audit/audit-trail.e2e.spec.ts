@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AuditModule } from '@remedy/audit';
+import type { ApiApp, TestUser } from '../support/api-app';
 import {
-  CASE_CIPHER,
-  CaseCommandsModule,
-  organisationDirectoryProjection,
-} from '@remedy/case-commands';
-import {
-  CaseReadModelsModule,
-  casesProjection,
-  timelineProjection,
-} from '@remedy/case-read-models';
-import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
-import {
+  caseReadSide,
+  createCommandsApp,
   openCase,
   openCaseBody,
   organisationWithStaff,
@@ -72,15 +64,7 @@ describe('audit trail and consent-based access (API)', () => {
     api.get(user, url, { 'x-min-position': lastPosition });
 
   beforeAll(async () => {
-    api = await createApiApp({
-      modules: [
-        CaseCommandsModule,
-        CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
-        AuditModule.forRoot(),
-      ],
-      projections: [organisationDirectoryProjection, casesProjection, timelineProjection],
-      env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
-    });
+    api = await createCommandsApp(caseReadSide(), { modules: [AuditModule.forRoot()] });
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin);
     receiver = await organisationWithStaff(api, admin);
@@ -218,7 +202,7 @@ describe('audit trail and consent-based access (API)', () => {
     expect(detail.json()).toMatchObject({
       caseId,
       organisationId: holder.organisationId,
-      revision: String(referred.revision),
+      revision: referred.revision,
       personal: { opening: { value: { fullName: FULL_NAME } } },
     });
     const timeline = await read(receiver.caseworker, `/cases/${caseId}/timeline`);

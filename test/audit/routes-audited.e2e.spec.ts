@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Pool } from 'pg';
-import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
+import { realApiPerSuite } from '../faults/support/real-api';
 import { concreteUrl, type RouteInfo } from '../support/routes';
 
 /** Served without a token (no user to audit). */
@@ -25,23 +25,14 @@ const touchesCaseData = (url: string) =>
  * this test fails if one escapes it, e.g. through @NotAudited on a route touching a case.
  */
 describe('every authenticated route of the API is audited', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('audit-routes', { LOG_LEVEL: 'silent' });
   let app: NestFastifyApplication;
   let routes: readonly RouteInfo[];
   let pool: Pool;
 
-  beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('audit-routes', {
-      LOG_LEVEL: 'silent',
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
+  beforeAll(() => {
     ({ app, routes } = started.api);
     pool = started.pool;
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   it('records each route once called, by method and template; case and legal-aid routes included', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CODE_LIST_NAMES, CODE_LISTS, labelOf, type CodeListName } from '@remedy/code-lists';
-import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
+import { realApiPerSuite } from '../faults/support/real-api';
 
 interface Answer {
   language: string;
@@ -16,21 +16,12 @@ const ARABIC = /[\u0600-\u06FF]/;
  * validation pipe and audit trail): labels in the language the caller asks for.
  */
 describe('code lists over HTTP, in six languages', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('code-lists', { LOG_LEVEL: 'silent' });
   let token: string;
   const organisationId = randomUUID();
 
   beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('code-lists', {
-      LOG_LEVEL: 'silent',
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
     token = await started.api.token(['caseworker'], organisationId);
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   const get = (url: string, headers: Record<string, string> = {}, as = token) =>

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { parsePosition } from '@remedy/event-store';
-import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { catchUp, openReadSide, START_POSITION } from '../cases/read/support/case-writer';
 import {
   OPEN_CASE_BODY,
+  projectAllUntil,
   registerOrganisation,
-  startRealApiOnTestDatabase,
+  realApiPerSuite,
   type RealApi,
-  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
 
 /**
@@ -21,7 +18,7 @@ const MARK = `AccessMarker${randomUUID().slice(0, 8)}`;
 const ROUTE = '/cases/:caseId/access-request-export';
 
 describe('the access request export (real API)', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('access-request');
   let api: RealApi;
   let pool: Pool;
   let holderOrg: string;
@@ -39,16 +36,7 @@ describe('the access request export (real API)', () => {
     return res.json() as { caseId: string; position: string };
   };
   /** The API runs no projection (the worker does): bring every read model up to date here. */
-  const project = async () => {
-    const until = parsePosition(lastPosition)!;
-    const readSide = await openReadSide(started.db.url, ALL_PROJECTIONS);
-    try {
-      for (const projection of ALL_PROJECTIONS)
-        await catchUp(readSide.ds, readSide.store, projection, START_POSITION, 100, until);
-    } finally {
-      await readSide.close();
-    }
-  };
+  const project = () => projectAllUntil(started.db, lastPosition);
   const exportAs = (token: string | undefined, id = caseId) =>
     api.request(token, { method: 'GET', url: `/cases/${id}/access-request-export` });
   /** Row counts of every table of the public schema (what an export could have stored). */
@@ -66,10 +54,6 @@ describe('the access request export (real API)', () => {
   };
 
   beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('access-request', {
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
     ({ api, pool } = started);
     holderOrg = await registerOrganisation(api, 'ARHOLD');
     receiverOrg = await registerOrganisation(api, 'ARRECV');
@@ -103,10 +87,6 @@ describe('the access request export (real API)', () => {
         .statusCode,
     ).toBeLessThan(500);
     await project();
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   it('gives a supervisor of the holder everything held, decrypted, with no-store, audited, and stores nothing', async () => {

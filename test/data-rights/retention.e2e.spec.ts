@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { AuditModule } from '@remedy/audit';
-import {
-  CASE_CIPHER,
-  CaseCommandsModule,
-  CLOCK,
-  organisationDirectoryProjection,
-} from '@remedy/case-commands';
-import {
-  CaseReadModelsModule,
-  casesProjection,
-  timelineProjection,
-} from '@remedy/case-read-models';
+import { CASE_CIPHER, CaseCommandsModule, CLOCK } from '@remedy/case-commands';
 import {
   DataRightsModule,
   eraseJobId,
@@ -23,8 +13,13 @@ import {
   type RetentionRuntime,
 } from '@remedy/data-rights';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
-import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
-import { openCaseBody, organisationWithStaff } from '../cases/commands/support';
+import type { ApiApp, TestUser } from '../support/api-app';
+import {
+  caseReadSide,
+  createCommandsApp,
+  openCaseBody,
+  organisationWithStaff,
+} from '../cases/commands/support';
 import { caseStreamId } from '@remedy/case-stream';
 
 /**
@@ -102,17 +97,13 @@ describe('retention schedule (BullMQ on PostgreSQL)', () => {
     });
 
   beforeAll(async () => {
-    api = await createApiApp({
+    api = await createCommandsApp(caseReadSide(), {
       modules: [
         AuditModule.forRoot(),
-        CaseCommandsModule,
-        CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
         DataRightsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
         DataRightsModule.forWorker({ imports: [CaseCommandsModule] }),
       ],
-      projections: [organisationDirectoryProjection, casesProjection, timelineProjection],
       overrides: [{ provide: CLOCK, useValue: () => now }],
-      env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
     });
     runtime = api.app.get<RetentionRuntime>(RETENTION_RUNTIME);
     store = api.app.get<EventStore>(EVENT_STORE);

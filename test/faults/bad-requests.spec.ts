@@ -10,9 +10,8 @@ import { concreteUrl, type RouteInfo } from '../support/routes';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApiOnTestDatabase,
+  realApiPerSuite,
   type RealApi,
-  type RealApiOnTestDatabase,
 } from './support/real-api';
 import { type OpenApi, type Schema } from '../support/openapi';
 import { mulberry32 } from '../support/prng';
@@ -106,7 +105,7 @@ const WRONG_FOR: Record<string, unknown[]> = {
 };
 
 describe('ten thousand bad requests across every route of the API (fault test)', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('bad');
   let otherDir: string;
   let api: RealApi;
   let pool: Pool;
@@ -115,10 +114,6 @@ describe('ten thousand bad requests across every route of the API (fault test)',
   let tokens: { good: (RuleCaller & { token: string })[]; forged: (string | undefined)[] };
 
   beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('bad', {
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
     ({ api, pool } = started);
     otherDir = mkdtempSync(join(tmpdir(), 'remedy-bad-other-'));
     doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as OpenApi;
@@ -183,7 +178,6 @@ describe('ten thousand bad requests across every route of the API (fault test)',
   });
 
   afterAll(async () => {
-    await started?.close();
     rmSync(otherDir, { recursive: true, force: true });
   });
 

@@ -2,9 +2,8 @@ import type { Pool } from 'pg';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApiOnTestDatabase,
+  realApiPerSuite,
   type RealApi,
-  type RealApiOnTestDatabase,
 } from './support/real-api';
 import { caseStreamId } from '@remedy/case-stream';
 
@@ -20,20 +19,12 @@ import { caseStreamId } from '@remedy/case-stream';
 const COMMANDS = 200;
 
 describe('two hundred concurrent commands on one case (fault test)', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('contended');
   let api: RealApi;
   let pool: Pool;
 
-  beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('contended', {
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
+  beforeAll(() => {
     ({ api, pool } = started);
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   it(`appends or refuses each of ${COMMANDS} concurrent notes, losing and doubling none`, async () => {

@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
+import { realApiPerSuite } from '../faults/support/real-api';
 import { concreteUrl, type RouteInfo } from '../support/routes';
 
 /** The real API module: every route it registers, but the public list, needs a valid token. */
 const PUBLIC = new Set(['/health', '/health/ready', '/docs-json', '/docs/*', '/docs', '/docs/']);
 
 describe('every route of the API requires identity, except the public list', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('routes', { LOG_LEVEL: 'silent' });
   let app: NestFastifyApplication;
   let routes: readonly RouteInfo[];
 
-  beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('routes', {
-      LOG_LEVEL: 'silent',
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
+  beforeAll(() => {
     ({ app, routes } = started.api);
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   it('answers 401 without a token, or with a malformed one, on every non-public route', async () => {

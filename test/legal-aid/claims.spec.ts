@@ -15,8 +15,8 @@ import {
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   actorsOf,
+  eventsOf,
   openReadSide,
-  START_POSITION,
   type ReadSideHarness,
   projectionRunner,
 } from '../cases/read/support/case-writer';
@@ -169,7 +169,7 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
       texts: [
         {
           eventType: 'CompensationClaimFiled',
-          revision: '3',
+          revision: 3,
           erased: false,
           value: { text: 'filed with the tribunal' },
         },
@@ -359,13 +359,7 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
         `SELECT claim_id, row_to_json(c)::jsonb - 'updated_at' AS r FROM legal_aid_claims c ORDER BY claim_id`,
       )) as unknown[];
     const before = await snapshot();
-    const events = (
-      await h.store.readAll({
-        from: START_POSITION,
-        batchSize: 10_000,
-        types: legalAidProjection.eventTypes,
-      })
-    ).events;
+    const events = await eventsOf(h, legalAidProjection);
     await h.ds.transaction((em) => legalAidProjection.apply(events, em));
     await h.ds.transaction((em) => legalAidProjection.apply(events.slice(0, 5), em));
     expect(await snapshot()).toEqual(before);

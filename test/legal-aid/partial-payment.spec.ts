@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, calendarDateIn } from '@remedy/case-domain';
 import { LegalAidClaimQueries, legalAidProjection, LegalAidQueries } from '@remedy/legal-aid';
-import { createTestDatabase, type TestDatabase } from '../support/database';
-import {
-  actorsOf,
-  catchUp,
-  openReadSide,
-  START_POSITION,
-  type ReadSideHarness,
-} from '../cases/read/support/case-writer';
+import { actorsOf, catchUpWithWriter, readSidePerSuite } from '../cases/read/support/case-writer';
 import { grantLegalAidAccess, legalAidLawyer, legalAidQueriesOn } from './case-writing';
 
 const TZ = 'Europe/Vienna';
@@ -19,8 +12,7 @@ const TZ = 'Europe/Vienna';
  * a new date replaces it; paying in full ends it.
  */
 describe('legal aid: the outstanding amount keeps its due date (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let h: ReadSideHarness;
+  const h = readSidePerSuite([legalAidProjection]);
   let queries: LegalAidQueries;
   let claims: LegalAidClaimQueries;
   const holder = actorsOf();
@@ -32,8 +24,7 @@ describe('legal aid: the outstanding amount keeps its due date (PostgreSQL)', ()
   const claimId = randomUUID();
   let caseId: string;
 
-  const project = () =>
-    catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 200, h.writer.lastPosition);
+  const project = () => catchUpWithWriter(h, legalAidProjection, 200);
   const claimView = async () => {
     const view = await queries.caseView(lawyerActor, caseId);
     return view!.claims.find((c) => c.claimId === claimId)!;
@@ -51,8 +42,6 @@ describe('legal aid: the outstanding amount keeps its due date (PostgreSQL)', ()
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, [legalAidProjection]);
     ({ queries, claims } = legalAidQueriesOn(h, TZ));
     const cw = holder.caseworker;
     caseId = await h.writer.open(cw, { sequence: 1, birthDate: '1980-02-02' });
@@ -77,11 +66,6 @@ describe('legal aid: the outstanding amount keeps its due date (PostgreSQL)', ()
       paymentDueOn: dueOn,
       personal: {},
     });
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await db?.drop();
   });
 
   it('a payment of 50,000 of 200,000 without a new date: 150,000 stays due on the award date', async () => {

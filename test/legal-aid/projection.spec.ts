@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { legalAidProjection, type LegalAidCaseRow } from '@remedy/legal-aid';
 import { rebuildProjection } from '@remedy/projections';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   actorsOf,
-  catchUp,
-  openReadSide,
-  START_POSITION,
-  type ReadSideHarness,
+  eventsOf,
+  catchUpWithWriter,
+  readSidePerSuite,
 } from '../cases/read/support/case-writer';
 import { victimStatus } from '../support/fixtures';
 import { grantLegalAidAccess } from './case-writing';
@@ -18,8 +16,7 @@ import { grantLegalAidAccess } from './case-writing';
  * rebuild gives the same rows.
  */
 describe('legal-aid projection (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let h: ReadSideHarness;
+  const h = readSidePerSuite([legalAidProjection]);
   const org = actorsOf();
   const legalOrg = randomUUID();
   const otherLegalOrg = randomUUID();
@@ -29,18 +26,9 @@ describe('legal-aid projection (PostgreSQL)', () => {
     (await h.ds.query(
       `SELECT *, last_revision::text AS last_revision, updated_at::text AS updated_at FROM legal_aid_cases ORDER BY case_id`,
     )) as LegalAidCaseRow[];
-  const allEvents = async () =>
-    (
-      await h.store.readAll({
-        from: START_POSITION,
-        batchSize: 10_000,
-        types: legalAidProjection.eventTypes,
-      })
-    ).events;
+  const allEvents = () => eventsOf(h, legalAidProjection);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, [legalAidProjection]);
     const cw = org.caseworker;
     for (let i = 1; i <= 3; i++) {
       const caseId = await h.writer.open(cw, {
@@ -91,12 +79,7 @@ describe('legal-aid projection (PostgreSQL)', () => {
         formsOfExploitation: ['ForcedLabour', 'ForcedBegging'],
       }),
     });
-    await catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 7, h.writer.lastPosition);
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await db?.drop();
+    await catchUpWithWriter(h, legalAidProjection, 7);
   });
 
   it('folds the whitelisted facts and the live access of each case', async () => {
@@ -151,7 +134,7 @@ describe('legal-aid projection (PostgreSQL)', () => {
     const before = strip(await rows());
     await h.ds.transaction((em) => legalAidProjection.clear(em));
     expect(await rows()).toEqual([]);
-    await catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 1, h.writer.lastPosition);
+    await catchUpWithWriter(h, legalAidProjection, 1);
     expect(strip(await rows())).toEqual(before);
     const report = await rebuildProjection({
       dataSource: h.ds,

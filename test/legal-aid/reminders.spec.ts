@@ -23,8 +23,7 @@ import {
 import { queueBackends } from '../support/queue-backends';
 import {
   actorsOf,
-  catchUp,
-  START_POSITION,
+  catchUpWithWriter,
   type ReadSideHarness,
   projectionRunner,
 } from '../cases/read/support/case-writer';
@@ -51,8 +50,8 @@ describe.each(backends)('claim deadline reminders on the $label', ({ backend }) 
   const lawyer = legalAidLawyer(legalOrg);
 
   const project = async () => {
-    await catchUp(h.ds, h.store, casesProjection, START_POSITION, 500, h.writer.lastPosition);
-    await catchUp(h.ds, h.store, legalAidProjection, START_POSITION, 500, h.writer.lastPosition);
+    await catchUpWithWriter(h, casesProjection, 500);
+    await catchUpWithWriter(h, legalAidProjection, 500);
   };
   const pendingIds = () => pendingJobIds(queue);
 

@@ -1,11 +1,7 @@
-import {
-  CASE_CIPHER,
-  CaseCommandsModule,
-  organisationDirectoryProjection,
-} from '@remedy/case-commands';
+import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { LegalAidModule, legalAidProjection } from '@remedy/legal-aid';
-import type { ProjectionDefinition } from '@remedy/projections';
-import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
+import type { ApiApp, TestUser } from '../support/api-app';
+import { createCommandsApp, type AppPart } from '../cases/commands/support';
 
 export { type ApiApp, type TestUser };
 export {
@@ -17,25 +13,16 @@ export {
 } from '../cases/commands/support';
 
 /** The command side and the legal-aid read API, with their projections running in process. */
-export const createLegalAidApp = (
-  options: {
-    modules?: Parameters<typeof createApiApp>[0]['modules'];
-    projections?: readonly ProjectionDefinition[];
-  } = {},
-) =>
-  createApiApp({
-    modules: [
-      CaseCommandsModule,
-      LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
-      ...(options.modules ?? []),
-    ],
-    projections: [
-      organisationDirectoryProjection,
-      legalAidProjection,
-      ...(options.projections ?? []),
-    ],
-    env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
-  });
+export const createLegalAidApp = (part: AppPart = {}) =>
+  createCommandsApp(
+    {
+      modules: [
+        LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+      ],
+      projections: [legalAidProjection],
+    },
+    part,
+  );
 
 /** POST that must succeed; returns the JSON answer. */
 export async function ok(

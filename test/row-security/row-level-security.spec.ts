@@ -9,8 +9,8 @@ import {
 } from '@remedy/database';
 import { legalAidProjection } from '@remedy/legal-aid';
 import { rebuildProjection } from '@remedy/projections';
-import { actorsOf, openReadSide, type ReadSideHarness } from '../cases/read/support/case-writer';
-import { createTestDatabase, serverUrl, type TestDatabase } from '../support/database';
+import { actorsOf, readSidePerSuite } from '../cases/read/support/case-writer';
+import { serverUrl } from '../support/database';
 
 /** Every table under row-level security, and the column naming whose rows they are. */
 const RLS_TABLES = [
@@ -26,8 +26,7 @@ const RLS_TABLES = [
 const projections = [casesProjection, timelineProjection, legalAidProjection];
 
 describe('row-level security on the read models (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let h: ReadSideHarness;
+  const h = readSidePerSuite(projections);
   const a = actorsOf();
   const b = actorsOf();
   const lawyer = actorsOf();
@@ -51,27 +50,14 @@ describe('row-level security on the read models (PostgreSQL)', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, projections);
     const w = h.writer;
     caseOfA = await w.open(a.caseworker, { sequence: 1, birthDate: '1990-04-02' });
     caseOfB = await w.open(b.caseworker, { sequence: 2, birthDate: '1991-05-03' });
     // B refers its case to A with the person's consent: A may read it (a consent-based grant).
-    await w.run(caseOfB, {
-      type: 'GiveConsent',
-      actor: b.caseworker,
-      purpose: 'referral',
-      receivingOrganisationId: a.organisationId,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: false,
-    });
-    await w.run(caseOfB, {
-      type: 'ReferCase',
-      actor: b.caseworker,
-      referralId: randomUUID(),
-      toOrganisationId: a.organisationId,
+    await w.refer(caseOfB, b.caseworker, a.organisationId, {
       service: 'Accommodation',
-      personal: { text: 'needs a shelter place' },
+      interpreterUsed: false,
+      text: 'needs a shelter place',
     });
     // A grants a legal-aid organisation access to its case, with the person's consent.
     await w.run(caseOfA, {
@@ -110,11 +96,6 @@ describe('row-level security on the read models (PostgreSQL)', () => {
       [randomUUID(), caseOfA],
     );
   }, 60_000);
-
-  afterAll(async () => {
-    await h?.close();
-    await db?.drop();
-  });
 
   it('the application role owns no table, is no superuser and has no BYPASSRLS', async () => {
     const [role] = await h.ds.query(

@@ -9,9 +9,8 @@ import { ALL_PROJECTIONS } from '@remedy/read-models';
 import {
   OPEN_CASE_BODY,
   registerOrganisation,
-  startRealApiOnTestDatabase,
+  realApiPerSuite,
   type RealApi,
-  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
 import type { RouteInfo } from '../support/routes';
 import { ALL_ROLES, expectedFor, ROUTE_RULES, type Expected } from './route-rules';
@@ -77,7 +76,7 @@ const QUERIES: Record<string, string> = {
 };
 
 describe('authorisation matrix: every route × every role of the owning and of another organisation × anonymous', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('authz');
   let api: RealApi;
   let pool: Pool;
   let doc: OpenApi;
@@ -87,10 +86,6 @@ describe('authorisation matrix: every route × every role of the owning and of a
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('authz', {
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
     ({ api, pool } = started);
     doc = (await api.request(undefined, { method: 'GET', url: '/docs-json' })).json() as OpenApi;
     owner = await registerOrganisation(api, 'AUTHZA');
@@ -118,10 +113,6 @@ describe('authorisation matrix: every route × every role of the owning and of a
         await rebuildProjection({ dataSource, eventStore, projection });
     }
   }, 120_000);
-
-  afterAll(async () => {
-    await started?.close();
-  });
 
   const routes = () => api.routes.filter((r) => !/^\/docs\/.+/.test(r.url) || r.url === '/docs/*');
 

@@ -1,16 +1,8 @@
-import {
-  CASE_CIPHER,
-  CaseCommandsModule,
-  organisationDirectoryProjection,
-} from '@remedy/case-commands';
-import {
-  CaseReadModelsModule,
-  casesProjection,
-  timelineProjection,
-} from '@remedy/case-read-models';
+import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { legalAidProjection } from '@remedy/legal-aid';
 import { StatisticsModule, statisticsFactsProjection } from '@remedy/statistics';
-import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
+import type { ApiApp, TestUser } from '../support/api-app';
+import { caseReadSide, createCommandsApp } from '../cases/commands/support';
 
 export type { ApiApp, TestUser };
 
@@ -19,22 +11,16 @@ export type { ApiApp, TestUser };
  * process) on a fresh database; queues on BullMQ's PostgreSQL backend (no REDIS_URL).
  */
 export const createStatisticsApp = () =>
-  createApiApp({
+  createCommandsApp(caseReadSide(), {
     modules: [
-      CaseCommandsModule,
-      CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
       StatisticsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
       StatisticsModule.forWorker(),
     ],
     projections: [
-      organisationDirectoryProjection,
-      casesProjection,
-      timelineProjection,
       statisticsFactsProjection,
       // The compensation sums of a release are read from the legal-aid claim read model.
       legalAidProjection,
     ],
-    env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
   });
 
 /** Polls the release's status until it is built (the build is asynchronous, in the worker). */

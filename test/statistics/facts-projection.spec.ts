@@ -10,9 +10,9 @@ import {
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import {
   actorsOf,
-  catchUp,
+  eventsOf,
+  catchUpWithWriter,
   openReadSide,
-  START_POSITION,
   type ReadSideHarness,
 } from '../cases/read/support/case-writer';
 import { caseScript, marker } from './support';
@@ -46,8 +46,7 @@ describe('statistics fact projection', () => {
       string,
       unknown
     >[];
-  const project = () =>
-    catchUp(h.ds, h.store, statisticsFactsProjection, START_POSITION, 7, h.writer.lastPosition);
+  const project = () => catchUpWithWriter(h, statisticsFactsProjection, 7);
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'remedy-stat-facts-'));
@@ -295,14 +294,8 @@ describe('statistics fact projection', () => {
   it('is idempotent: replaying every event over the rows changes nothing', async () => {
     const before = await facts();
     await project();
-    await h.ds.transaction(async (em) => {
-      const batch = await h.store.readAll({
-        from: START_POSITION,
-        batchSize: 1000,
-        types: statisticsFactsProjection.eventTypes,
-      });
-      await statisticsFactsProjection.apply(batch.events, em);
-    });
+    const events = await eventsOf(h, statisticsFactsProjection);
+    await h.ds.transaction((em) => statisticsFactsProjection.apply(events, em));
     expect(await facts()).toEqual(before);
   });
 

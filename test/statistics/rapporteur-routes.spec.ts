@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { parsePosition } from '@remedy/event-store';
-import { catchUp, openReadSide, START_POSITION } from '../cases/read/support/case-writer';
 import { concreteUrl } from '../support/routes';
 import {
   OPEN_CASE_BODY,
+  projectAllUntil,
   registerOrganisation,
-  startRealApiOnTestDatabase,
+  realApiPerSuite,
   type RealApi,
-  type RealApiOnTestDatabase,
 } from '../faults/support/real-api';
 
 const PUBLIC = (url: string) =>
@@ -23,16 +20,12 @@ const PUBLIC = (url: string) =>
  * data).
  */
 describe('a national rapporteur reaches no case-level route of the real API', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('rapporteur');
   let api: RealApi;
   let caseId: string;
   let organisationId: string;
 
   beforeAll(async () => {
-    started = await startRealApiOnTestDatabase('rapporteur', {
-      REDIS_URL: undefined,
-      EVENTSTORE_CONNECTION_STRING: undefined,
-    });
     ({ api } = started);
     organisationId = await registerOrganisation(api, 'RAPPT');
     const caseworker = await api.token(['caseworker'], organisationId);
@@ -40,20 +33,9 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
     expect(opened.statusCode).toBe(201);
     const answer = opened.json() as { caseId: string; position: string };
     caseId = answer.caseId;
-    const until = parsePosition(answer.position)!;
     // The API process runs no projection (the worker does): bring every read model up to date here,
     // so that the case-level routes would have something to answer.
-    const readSide = await openReadSide(started.db.url, ALL_PROJECTIONS);
-    try {
-      for (const projection of ALL_PROJECTIONS)
-        await catchUp(readSide.ds, readSide.store, projection, START_POSITION, 100, until);
-    } finally {
-      await readSide.close();
-    }
-  });
-
-  afterAll(async () => {
-    await started?.close();
+    await projectAllUntil(started.db, answer.position);
   });
 
   it('answers 403 or 404 on every non-statistics route, with the id of a case the organisation holds', async () => {
@@ -108,7 +90,7 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
       method: 'GET',
       url: `/cases/${caseId}`,
     });
-    expect(events.json()).toMatchObject({ revision: '0' });
+    expect(events.json()).toMatchObject({ revision: 0 });
     expect(answers.length).toBe(routes.length);
   });
 

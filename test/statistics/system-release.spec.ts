@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { verifyRelease, type ReleaseDocument } from '@remedy/statistics';
-import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../faults/support/real-api';
+import { realApiPerSuite } from '../faults/support/real-api';
 
 /**
  * The real compositions (apps/api ApiModule, apps/worker WorkerModule) on one database: the
@@ -8,20 +8,11 @@ import { startRealApiOnTestDatabase, type RealApiOnTestDatabase } from '../fault
  * rapporteur's request and serves the signed release. Queues on BullMQ's PostgreSQL backend.
  */
 describe('statistics in the real API and worker compositions', () => {
-  let started: RealApiOnTestDatabase;
+  const started = realApiPerSuite('stat-system', { LOG_LEVEL: 'silent' }, { worker: true });
   let api: NestFastifyApplication;
 
-  beforeAll(async () => {
-    started = await startRealApiOnTestDatabase(
-      'stat-system',
-      { LOG_LEVEL: 'silent', REDIS_URL: undefined, EVENTSTORE_CONNECTION_STRING: undefined },
-      { worker: true },
-    );
+  beforeAll(() => {
     api = started.api.app;
-  });
-
-  afterAll(async () => {
-    await started?.close();
   });
 
   it("builds a rapporteur's release from cases opened through the API, signed with the published key", async () => {

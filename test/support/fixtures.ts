@@ -26,3 +26,22 @@ export function victimStatus(
     ...others,
   };
 }
+
+/**
+ * The CLI arguments that register the fictional legal service Harbour Light (`remedy organisations
+ * register ...`) in `country` (as typed) under `code`.
+ */
+export const registerHarbourLightArgs = (country: string, code: string): string[] => [
+  'organisations',
+  'register',
+  '--name',
+  'Harbour Light Legal Aid (fictional)',
+  '--type',
+  'LegalService',
+  '--services',
+  'LegalCounselling,LegalRepresentation',
+  '--country',
+  country,
+  '--code',
+  code,
+];

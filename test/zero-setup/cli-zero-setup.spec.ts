@@ -4,6 +4,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '@remedy/embedded-database';
 import { spawnTs } from '../faults/support/processes';
+import { registerHarbourLightArgs } from '../support/fixtures';
 import {
   buildSupervisor,
   cleanUp,
@@ -34,20 +35,7 @@ async function cli(dataDir: string, args: string[]) {
 }
 
 async function register(dataDir: string, code: string) {
-  const run = await cli(dataDir, [
-    'organisations',
-    'register',
-    '--name',
-    'Harbour Light Legal Aid (fictional)',
-    '--type',
-    'LegalService',
-    '--services',
-    'LegalCounselling,LegalRepresentation',
-    '--country',
-    'AT',
-    '--code',
-    code,
-  ]);
+  const run = await cli(dataDir, registerHarbourLightArgs('AT', code));
   expect(run).toMatchObject({ code: 0 });
   const id = /^registered \S+ ([0-9a-f-]{36}) /.exec(run.stdout)?.[1];
   expect(id).toBeDefined();

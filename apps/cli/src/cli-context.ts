@@ -1,4 +1,6 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { Command, CommandRunner, type CommandMetadata } from 'nest-commander';
+import { DataSource, type EntitySchema } from 'typeorm';
 import type { ReminderSource } from '@remedy/case-reminders';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
 import { runMigrations } from '@remedy/database';
@@ -59,6 +61,28 @@ export class CliContext implements OnApplicationShutdown {
     return url;
   }
 
+  /** A small TypeORM DataSource (two connections) on databaseUrl(), destroyed once `work` ends. */
+  async withDataSource<T>(
+    entities: EntitySchema[],
+    work: (dataSource: DataSource) => Promise<T>,
+  ): Promise<T> {
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: await this.databaseUrl(),
+      entities,
+      synchronize: false,
+      migrationsRun: false,
+      logging: false,
+      extra: { max: 2 },
+    });
+    await dataSource.initialize();
+    try {
+      return await work(dataSource);
+    } finally {
+      await dataSource.destroy();
+    }
+  }
+
   private async openEmbedded(dataDir: string): Promise<EmbeddedDatabaseUse> {
     let use: EmbeddedDatabaseUse;
     try {
@@ -94,4 +118,33 @@ export class CliContext implements OnApplicationShutdown {
 /** A refusal to print as `error: <message>` with exit code 1 (no stack trace). */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
+}
+
+/**
+ * A command that works with the shared CliContext (`this.cli`). Nest injects the context through
+ * this constructor, so a subclass declares none of its own.
+ */
+@Injectable()
+export abstract class CliCommand extends CommandRunner {
+  constructor(protected readonly cli: CliContext) {
+    super();
+  }
+}
+
+/**
+ * A group of subcommands (`remedy keys`): run alone, it prints its help. Its class is named after
+ * the command (`KeysCommand`): nest-commander finds a command's options and subcommands by class name.
+ */
+export function commandGroup(
+  metadata: CommandMetadata & { subCommands: Type<CommandRunner>[] },
+): Type<CommandRunner> {
+  @Command(metadata)
+  class CommandGroup extends CommandRunner {
+    async run(): Promise<void> {
+      this.command.help();
+    }
+  }
+  const className = `${metadata.name[0].toUpperCase()}${metadata.name.slice(1)}Command`;
+  Object.defineProperty(CommandGroup, 'name', { value: className });
+  return CommandGroup;
 }

@@ -14,6 +14,7 @@ import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { parsePosition, PostgresEventStore } from '@remedy/event-store';
 import { createQueueKit } from '@remedy/queue';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { registerHarbourLightArgs, victimStatus } from '../../../test/support/fixtures';
 import type { ProjectionDefinition } from '@remedy/projections';
 import {
   appendMany,
@@ -391,20 +392,7 @@ describe('admin CLI', () => {
       ).rows;
 
     it('organisations register appends OrganisationRegistered through the directory; a re-run appends nothing', async () => {
-      const args = [
-        'organisations',
-        'register',
-        '--name',
-        'Harbour Light Legal Aid (fictional)',
-        '--type',
-        'LegalService',
-        '--services',
-        'LegalCounselling,LegalRepresentation',
-        '--country',
-        'at',
-        '--code',
-        'HLLA',
-      ];
+      const args = registerHarbourLightArgs('at', 'HLLA');
       const first = await runCli(args, env);
       expect(first.errors).toEqual([]);
       expect(first.out).toEqual([
@@ -599,16 +587,7 @@ describe('admin CLI', () => {
         await h.writer.run(caseId, {
           type: 'RecordVictimStatus',
           actor: org.caseworker,
-          status: 'ActualVictimOfTrafficking',
-          decidingBody: 'NGO',
-          decidedOn: today,
-          formsOfExploitation: ['ForcedLabour'],
-          sectors: [],
-          countriesOfRecruitment: [],
-          countriesOfTransit: [],
-          countriesOfExploitation: [],
-          meansOfControl: [],
-          personal: {},
+          ...victimStatus({ status: 'ActualVictimOfTrafficking', decidedOn: today }),
         });
         await h.writer.run(caseId, {
           type: 'GrantReflectionPeriod',

@@ -32,7 +32,7 @@ export interface paths {
     get: operations['CasesController_list'];
     put?: never;
     /** Open a case (allocates the case id and the reference ORG-YYYY-NNNNN) */
-    post: operations['CasesController_open'];
+    post: operations['OpeningController_open'];
     delete?: never;
     options?: never;
     head?: never;
@@ -49,7 +49,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Find a person among the caller's organisation's cases (blind index of name and birth date) */
-    post: operations['CasesController_search'];
+    post: operations['OpeningController_search'];
     delete?: never;
     options?: never;
     head?: never;
@@ -133,7 +133,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_provideAssistance'];
+    post: operations['SupportController_provideAssistance'];
     delete?: never;
     options?: never;
     head?: never;
@@ -149,7 +149,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordBestInterests'];
+    post: operations['ChildrenController_recordBestInterests'];
     delete?: never;
     options?: never;
     head?: never;
@@ -165,7 +165,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_assignCaseworker'];
+    post: operations['LifecycleController_assignCaseworker'];
     delete?: never;
     options?: never;
     head?: never;
@@ -334,7 +334,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_approveClosure'];
+    post: operations['LifecycleController_approveClosure'];
     delete?: never;
     options?: never;
     head?: never;
@@ -350,7 +350,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_requestClosure'];
+    post: operations['LifecycleController_requestClosure'];
     delete?: never;
     options?: never;
     head?: never;
@@ -366,7 +366,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_giveConsent'];
+    post: operations['ConsentController_giveConsent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -382,7 +382,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_withdrawConsent'];
+    post: operations['ConsentController_withdrawConsent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -398,7 +398,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_correctFact'];
+    post: operations['LifecycleController_correctFact'];
     delete?: never;
     options?: never;
     head?: never;
@@ -415,7 +415,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Erase the person's personal data (crypto-shredding; a supervisor of the holder) */
-    post: operations['CasesController_erase'];
+    post: operations['LifecycleController_erase'];
     delete?: never;
     options?: never;
     head?: never;
@@ -431,7 +431,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_appointGuardian'];
+    post: operations['ChildrenController_appointGuardian'];
     delete?: never;
     options?: never;
     head?: never;
@@ -447,7 +447,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordCooperation'];
+    post: operations['LegalController_recordCooperation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -463,7 +463,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_grantLegalAidAccess'];
+    post: operations['SharingController_grantLegalAidAccess'];
     delete?: never;
     options?: never;
     head?: never;
@@ -479,7 +479,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_revokeLegalAidAccess'];
+    post: operations['SharingController_revokeLegalAidAccess'];
     delete?: never;
     options?: never;
     head?: never;
@@ -495,7 +495,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_assessNeeds'];
+    post: operations['SupportController_assessNeeds'];
     delete?: never;
     options?: never;
     head?: never;
@@ -511,7 +511,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_raiseFlag'];
+    post: operations['LegalController_raiseFlag'];
     delete?: never;
     options?: never;
     head?: never;
@@ -527,7 +527,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_resolveFlag'];
+    post: operations['LegalController_resolveFlag'];
     delete?: never;
     options?: never;
     head?: never;
@@ -543,7 +543,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_addNote'];
+    post: operations['LifecycleController_addNote'];
     delete?: never;
     options?: never;
     head?: never;
@@ -559,7 +559,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_presumeMinority'];
+    post: operations['ChildrenController_presumeMinority'];
     delete?: never;
     options?: never;
     head?: never;
@@ -575,7 +575,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_refer'];
+    post: operations['SharingController_refer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -591,7 +591,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_acceptReferral'];
+    post: operations['SharingController_acceptReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -607,7 +607,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_completeReferral'];
+    post: operations['SharingController_completeReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -623,7 +623,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_declineReferral'];
+    post: operations['SharingController_declineReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -639,7 +639,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_revokeReferral'];
+    post: operations['SharingController_revokeReferral'];
     delete?: never;
     options?: never;
     head?: never;
@@ -655,7 +655,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_grantReflectionPeriod'];
+    post: operations['OpeningController_grantReflectionPeriod'];
     delete?: never;
     options?: never;
     head?: never;
@@ -671,7 +671,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_seekRemedy'];
+    post: operations['LegalController_seekRemedy'];
     delete?: never;
     options?: never;
     head?: never;
@@ -687,7 +687,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_reopen'];
+    post: operations['LifecycleController_reopen'];
     delete?: never;
     options?: never;
     head?: never;
@@ -703,7 +703,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordObjection'];
+    post: operations['ConsentController_recordObjection'];
     delete?: never;
     options?: never;
     head?: never;
@@ -719,7 +719,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_withdrawObjection'];
+    post: operations['ConsentController_withdrawObjection'];
     delete?: never;
     options?: never;
     head?: never;
@@ -735,7 +735,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordSupportPlan'];
+    post: operations['SupportController_recordSupportPlan'];
     delete?: never;
     options?: never;
     head?: never;
@@ -768,7 +768,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_transfer'];
+    post: operations['SharingController_transfer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -784,7 +784,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_verifyAge'];
+    post: operations['ChildrenController_verifyAge'];
     delete?: never;
     options?: never;
     head?: never;
@@ -800,7 +800,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    post: operations['CasesController_recordVictimStatus'];
+    post: operations['OpeningController_recordVictimStatus'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1167,6 +1167,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AccessRequestExport: {
+      /** @enum {string} */
+      format: 'remedy-access-request/v1';
+      /** Format: date-time */
+      exportedAt: string;
+      /** Format: uuid */
+      caseId: string;
+      reference: string;
+      /** Format: uuid */
+      holdingOrganisationId: string;
+      erased: boolean;
+      /**
+       * @description Always false: the export is never kept
+       * @enum {boolean}
+       */
+      stored: false;
+      case: components['schemas']['CaseDetail'] | (never | null);
+      /** @description The readable facts folded from the whole stream */
+      facts: {
+        [key: string]: unknown;
+      };
+      /** @description Every event of the case, oldest first */
+      events: components['schemas']['ExportedEvent'][];
+      notes: components['schemas']['ExportedEvent'][];
+      consents: components['schemas']['ExportedEvent'][];
+      referrals: components['schemas']['ExportedReferral'][];
+      claims: components['schemas']['ClaimView'][];
+      claimTotals: components['schemas']['CurrencyTotals'][];
+      /** @description Newest first */
+      accessHistory: components['schemas']['AuditRecordView'][];
+    };
     AddNoteDto: {
       /**
        * @description When it happened (ISO 8601 instant); defaults to now
@@ -1174,6 +1205,12 @@ export interface components {
        */
       occurredAt?: string;
       personal: components['schemas']['RequiredTextDto'];
+    };
+    AgeGroupValue: {
+      /** @enum {string} */
+      category: 'child' | 'adult';
+      /** @example 25-29 */
+      bracket?: string;
     };
     AppealClaimDto: {
       /**
@@ -1225,6 +1262,25 @@ export interface components {
         | 'Other'
       )[];
     };
+    AssessmentIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/best-interests-assessments
+       */
+      assessmentId: string;
+    };
     AssignCaseworkerDto: {
       /**
        * @description When it happened (ISO 8601 instant); defaults to now
@@ -1234,8 +1290,79 @@ export interface components {
       /** Format: uuid */
       caseworkerId: string;
     };
+    AssistanceIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/assistance
+       */
+      assistanceId: string;
+    };
+    AuditPageView: {
+      items: components['schemas']['AuditRecordView'][];
+      /** @description Pass as `before` for the next (older) page; null on the last page */
+      nextBefore: string | null;
+    };
+    AuditRecordView: {
+      /** @description Position in the trail */
+      auditId: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** @description The request id (the command's events carry it as correlationId) */
+      requestId: string;
+      /** Format: uuid */
+      userId: string;
+      /** Format: uuid */
+      organisationId: string;
+      roles: ('caseworker' | 'supervisor' | 'legal_aid' | 'rapporteur' | 'admin')[];
+      /** @example GET */
+      method: string;
+      /**
+       * @description The route template
+       * @example /cases/:caseId/timeline
+       */
+      route: string;
+      /** Format: uuid */
+      caseId: string | null;
+      /** @description Other cases the answer named (uuids) */
+      caseIds: string[];
+      /** @example 200 */
+      status: number;
+      /** @enum {string} */
+      outcome: 'allowed' | 'denied' | 'failed';
+      /** @description The refusal rule id or kind (NOT_FOUND, FORBIDDEN, ...) */
+      rule: string | null;
+    };
     BirthDatePersonalDto: {
       birthDate?: string;
+    };
+    CaseAsOf: {
+      /** Format: uuid */
+      caseId: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /**
+       * @description Revision of the last event recorded by then (null: the case did not exist yet)
+       * @example 17
+       */
+      revision: number | null;
+      /** @description Events recorded by then */
+      events: number;
+      /** @description The domain state folded from the events recorded by then (readable facts only) */
+      state: {
+        [key: string]: unknown;
+      };
     };
     CaseCommandResponseDto: {
       /** Format: uuid */
@@ -1311,6 +1438,136 @@ export interface components {
        */
       erasureRequestId?: string;
     };
+    CaseDetail: {
+      /** Format: uuid */
+      caseId: string;
+      /** @example ORG-2026-00042 */
+      reference: string;
+      /** @enum {string} */
+      status: 'open' | 'closure_requested' | 'closed';
+      /** @enum {string} */
+      identificationStatus:
+        | 'PossibleVictimOfTrafficking'
+        | 'ActualVictimOfTrafficking'
+        | 'NotAVictimOfTrafficking'
+        | 'not_identified';
+      childAtOpening: boolean | null;
+      childAtIdentification: boolean | null;
+      /** @description A child today, in the jurisdiction's time zone */
+      childNow: boolean;
+      /** @description Opaque id of the caseworker */
+      assignedCaseworkerId: string | null;
+      openReferrals: number;
+      /** Format: date */
+      nextDeadline: string | null;
+      /** Format: date-time */
+      lastActivity: string;
+      /**
+       * Format: uuid
+       * @description The holding organisation
+       */
+      organisationId: string;
+      presumedMinor: boolean;
+      /** Format: date */
+      reflectionPeriodEndsOn: string | null;
+      /** @description Decisions requested for a child that still lack a best-interests assessment */
+      bestInterestsPending: string[];
+      erased: boolean;
+      /** Format: date-time */
+      openedAt: string;
+      /**
+       * @description Revision of the last event of the case stream (the ETag, quoted)
+       * @example 17
+       */
+      revision: number;
+      /** @description Readable facts (profile, identification, consents, referrals, guardians, ...) */
+      facts: {
+        [key: string]: unknown;
+      };
+      /** @description Decrypted personal fields by topic; `{ erased: true }` after erasure */
+      personal: {
+        [key: string]: components['schemas']['PersonalViewDto'];
+      };
+    };
+    CaseListItem: {
+      /** Format: uuid */
+      caseId: string;
+      /** @example ORG-2026-00042 */
+      reference: string;
+      /** @enum {string} */
+      status: 'open' | 'closure_requested' | 'closed';
+      /** @enum {string} */
+      identificationStatus:
+        | 'PossibleVictimOfTrafficking'
+        | 'ActualVictimOfTrafficking'
+        | 'NotAVictimOfTrafficking'
+        | 'not_identified';
+      childAtOpening: boolean | null;
+      childAtIdentification: boolean | null;
+      /** @description A child today, in the jurisdiction's time zone */
+      childNow: boolean;
+      /** @description Opaque id of the caseworker */
+      assignedCaseworkerId: string | null;
+      openReferrals: number;
+      /** Format: date */
+      nextDeadline: string | null;
+      /** Format: date-time */
+      lastActivity: string;
+      /**
+       * @description Revision of the last event of the case stream
+       * @example 17
+       */
+      lastRevision: number;
+    };
+    CaseListPage: {
+      items: components['schemas']['CaseListItem'][];
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    CaseOpenedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * @description The case reference (ORG-YYYY-NNNNN)
+       * @example ORG-2026-00042
+       */
+      caseReference: string;
+    };
+    CatalogueDimension: {
+      /** @example avenue */
+      name: string;
+      values: string[];
+    };
+    CatalogueTableView: {
+      id: string;
+      title: string;
+      description: string;
+      /** @description What one counted unit is */
+      unit: string;
+      population: string;
+      dimensions: components['schemas']['CatalogueDimension'][];
+    };
+    ClaimAmounts: {
+      /** @description Integer minor units per head of damage */
+      byHead: {
+        [key: string]: number;
+      };
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      total: number;
+    };
     ClaimAmountsDto: {
       /**
        * @description Integer minor units of the claim currency (e.g. cents)
@@ -1326,11 +1583,78 @@ export interface components {
       /** @description Integer minor units of the claim currency (e.g. cents) */
       Other?: number;
     };
+    ClaimAppealValue: {
+      /** @enum {string} */
+      appealedBy: 'claimant' | 'respondent';
+      /** Format: date */
+      appealedOn: string;
+    };
+    ClaimClosure: {
+      /** @enum {string} */
+      outcome: 'fully_paid' | 'partly_paid_abandoned' | 'unenforceable' | 'rejected' | 'withdrawn';
+      /** Format: date */
+      closedOn: string;
+    };
+    ClaimDeadline: {
+      /** @enum {string} */
+      kind: 'filing_deadline' | 'hearing' | 'payment_due';
+      /**
+       * Format: uuid
+       * @description The claim (filing deadline, payment due) or the hearing
+       */
+      subjectId: string;
+      /** Format: date */
+      dueOn: string;
+    };
+    ClaimDecisionValue: {
+      /** @enum {string} */
+      instance: 'first_instance' | 'appeal';
+      /** @enum {string} */
+      outcome: 'awarded' | 'partly_awarded' | 'rejected';
+      /** @description Integer minor units per head of damage */
+      awarded: {
+        [key: string]: number;
+      };
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      awardedTotal: number;
+      /** Format: date */
+      decidedOn: string;
+      /** Format: date */
+      paymentDueOn?: string;
+    };
     ClaimFiledPersonalDto: {
       /** @description Free text (personal data: encrypted, erasable) */
       text?: string;
       /** @description Why the claim is filed after its deadline; required then (personal data: encrypted, erasable) */
       lateFilingReason?: string;
+    };
+    ClaimHearingValue: {
+      /** Format: uuid */
+      hearingId: string;
+      /** Format: date */
+      hearingOn: string;
+    };
+    ClaimIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/claims
+       */
+      claimId: string;
     };
     ClaimLegalRepresentativeDto: {
       /**
@@ -1344,11 +1668,180 @@ export interface components {
        */
       legalRepresentativeId: string;
     };
+    ClaimList: {
+      items: components['schemas']['ClaimListItem'][];
+      /** @description More claims matched than `limit` */
+      truncated: boolean;
+      /** @description Of every matching claim, per currency */
+      totals: components['schemas']['CurrencyTotals'][];
+    };
+    ClaimListItem: {
+      /** Format: uuid */
+      claimId: string;
+      /** Format: uuid */
+      caseId: string;
+      /** Format: uuid */
+      remedyId: string | null;
+      /** @enum {string} */
+      avenue:
+        | 'CriminalProceedingsWithCivilClaim'
+        | 'CivilClaim'
+        | 'LabourOrEmploymentTribunal'
+        | 'StateCompensationFund'
+        | 'OutOfCourtSettlement'
+        | 'AdministrativeBody';
+      respondentKind: string;
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @enum {string} */
+      status: 'filed' | 'decided' | 'appealed' | 'final' | 'closed';
+      claimed: components['schemas']['ClaimAmounts'];
+      /** @description null until decided */
+      awarded: components['schemas']['ClaimAmounts'] | (never | null);
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
+      /**
+       * @description max(awarded − paid, 0)
+       * @example 150000
+       */
+      outstanding: number;
+      /** Format: date */
+      filedOn: string;
+      /** Format: date */
+      filingDeadline: string | null;
+      filedLate: boolean;
+      decisions: components['schemas']['ClaimDecisionValue'][];
+      appeals: components['schemas']['ClaimAppealValue'][];
+      /** Format: date */
+      finalOn: string | null;
+      hearings: components['schemas']['ClaimHearingValue'][];
+      payments: components['schemas']['ClaimPaymentValue'][];
+      /** Format: date */
+      paymentDueOn: string | null;
+      /** @description A payment due date has passed with money still outstanding */
+      paymentOverdue: boolean;
+      /** Format: date */
+      enforcementStartedOn: string | null;
+      closure: components['schemas']['ClaimClosure'] | (never | null);
+      /** @description Opaque user id */
+      legalRepresentativeId: string | null;
+      nextDeadline: components['schemas']['ClaimDeadline'] | (never | null);
+      /** @description The case view only */
+      texts?: components['schemas']['ClaimText'][];
+      reference: string;
+    };
+    ClaimPaymentOriginal: {
+      /**
+       * @description Integer minor units of the currency paid in
+       * @example 150000
+       */
+      amount: number;
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /**
+       * @description Decimal rate, as given
+       * @example 1.0825
+       */
+      exchangeRate: string;
+    };
     ClaimPaymentPersonalDto: {
       /** @description Free text (personal data: encrypted, erasable) */
       text?: string;
       /** @description Why the total paid exceeds the award; required then (personal data: encrypted, erasable) */
       aboveAwardReason?: string;
+    };
+    ClaimPaymentValue: {
+      /** Format: uuid */
+      paymentId: string;
+      /** Format: date */
+      receivedOn: string;
+      /**
+       * @description Integer minor units of the claim's currency
+       * @example 150000
+       */
+      amount: number;
+      /** @description Paid in another currency */
+      original?: components['schemas']['ClaimPaymentOriginal'];
+      aboveAward: boolean;
+    };
+    ClaimText: {
+      /** @example CompensationClaimFiled */
+      eventType: string;
+      /** @description Revision of the event */
+      revision: number;
+      erased: boolean;
+      value?: {
+        [key: string]: unknown;
+      };
+    };
+    ClaimView: {
+      /** Format: uuid */
+      claimId: string;
+      /** Format: uuid */
+      caseId: string;
+      /** Format: uuid */
+      remedyId: string | null;
+      /** @enum {string} */
+      avenue:
+        | 'CriminalProceedingsWithCivilClaim'
+        | 'CivilClaim'
+        | 'LabourOrEmploymentTribunal'
+        | 'StateCompensationFund'
+        | 'OutOfCourtSettlement'
+        | 'AdministrativeBody';
+      respondentKind: string;
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @enum {string} */
+      status: 'filed' | 'decided' | 'appealed' | 'final' | 'closed';
+      claimed: components['schemas']['ClaimAmounts'];
+      /** @description null until decided */
+      awarded: components['schemas']['ClaimAmounts'] | (never | null);
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
+      /**
+       * @description max(awarded − paid, 0)
+       * @example 150000
+       */
+      outstanding: number;
+      /** Format: date */
+      filedOn: string;
+      /** Format: date */
+      filingDeadline: string | null;
+      filedLate: boolean;
+      decisions: components['schemas']['ClaimDecisionValue'][];
+      appeals: components['schemas']['ClaimAppealValue'][];
+      /** Format: date */
+      finalOn: string | null;
+      hearings: components['schemas']['ClaimHearingValue'][];
+      payments: components['schemas']['ClaimPaymentValue'][];
+      /** Format: date */
+      paymentDueOn: string | null;
+      /** @description A payment due date has passed with money still outstanding */
+      paymentOverdue: boolean;
+      /** Format: date */
+      enforcementStartedOn: string | null;
+      closure: components['schemas']['ClaimClosure'] | (never | null);
+      /** @description Opaque user id */
+      legalRepresentativeId: string | null;
+      nextDeadline: components['schemas']['ClaimDeadline'] | (never | null);
+      /** @description The case view only */
+      texts?: components['schemas']['ClaimText'][];
     };
     CloseClaimDto: {
       /**
@@ -1520,6 +2013,68 @@ export interface components {
       text?: string;
       /** @description For a birthDate correction: the right date (personal) */
       birthDate?: string;
+    };
+    CurrencyTotals: {
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @description Number of claims */
+      claims: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      claimed: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      awarded: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      outstanding: number;
+    };
+    DeadlineItem: {
+      /** Format: uuid */
+      caseId: string;
+      reference: string;
+      /** Format: uuid */
+      claimId: string;
+      /** @enum {string} */
+      avenue:
+        | 'CriminalProceedingsWithCivilClaim'
+        | 'CivilClaim'
+        | 'LabourOrEmploymentTribunal'
+        | 'StateCompensationFund'
+        | 'OutOfCourtSettlement'
+        | 'AdministrativeBody';
+      /** @enum {string} */
+      kind: 'filing_deadline' | 'hearing' | 'payment_due';
+      /**
+       * Format: uuid
+       * @description The claim (filing deadline, payment due) or the hearing
+       */
+      subjectId: string;
+      /** Format: date */
+      dueOn: string;
+      /** @description Opaque user id */
+      legalRepresentativeId: string | null;
+    };
+    Deadlines: {
+      /** Format: date */
+      from: string;
+      /** Format: date */
+      to: string;
+      items: components['schemas']['DeadlineItem'][];
     };
     DecideClaimDto: {
       /**
@@ -1720,6 +2275,92 @@ export interface components {
       decidedOn?: string;
       /** @description When the award is due (only with an award) */
       paymentDueOn?: string;
+    };
+    DueReminder: {
+      /** @description Opaque id (not a uuid) */
+      reminderId: string;
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description What falls due: reflection_period_ending, referral_unanswered, best_interests_needed, or a claim deadline of legal aid
+       * @example reflection_period_ending
+       */
+      kind: string;
+      /** @description The referral, claim, hearing... the reminder is about */
+      subjectId: string | null;
+      /** Format: date */
+      dueOn: string;
+      /** Format: date-time */
+      becameDueAt: string;
+      /** Format: date-time */
+      doneAt: string | null;
+      /** @description Opaque id of the user */
+      doneBy: string | null;
+    };
+    DueReminderList: {
+      items: components['schemas']['DueReminder'][];
+    };
+    ErasureRequestIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/erasure
+       */
+      erasureRequestId: string;
+    };
+    ExportedEvent: {
+      /** @description Revision of the event */
+      revision: number;
+      /** @example CaseOpened */
+      type: string;
+      schemaVersion: number;
+      /** Format: date-time */
+      occurredAt: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** @description Opaque id of the acting user */
+      actorId: string | null;
+      /** Format: uuid */
+      actorOrganisationId: string | null;
+      /** @description The event's readable facts */
+      facts: {
+        [key: string]: unknown;
+      };
+      /** @description Absent when the event has none */
+      personal?: components['schemas']['PersonalViewDto'];
+    };
+    ExportedReferral: {
+      /** Format: uuid */
+      referralId: string;
+      /** @enum {string} */
+      status: 'pending' | 'accepted' | 'declined' | 'completed' | 'revoked';
+      /** @description The assistance type referred for (code list) */
+      service: string;
+      /** Format: date-time */
+      referredAt: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** Format: date-time */
+      answeredAt: string | null;
+      /** Format: date-time */
+      closedAt: string | null;
+      /** Format: uuid */
+      fromOrganisationId: string;
+      /** Format: uuid */
+      toOrganisationId: string;
+      /** @description The person's consent to the referral is live */
+      consentLive: boolean;
     };
     FileClaimDto: {
       /**
@@ -1939,6 +2580,25 @@ export interface components {
        */
       legalRepresentativeId?: string;
       personal?: components['schemas']['ClaimFiledPersonalDto'];
+    };
+    FlagIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/non-punishment-flags
+       */
+      flagId: string;
     };
     FreeTextCommandDto: {
       /**
@@ -2174,6 +2834,25 @@ export interface components {
       /** @enum {string} */
       status: 'ok' | 'degraded' | 'error';
     };
+    HearingIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/claims/:claimId/hearings
+       */
+      hearingId: string;
+    };
     IdentityDocumentDto: {
       kind: string;
       number: string;
@@ -2202,6 +2881,54 @@ export interface components {
        */
       legalAidOrganisationId: string;
     };
+    LegalAidCaseList: {
+      items: components['schemas']['LegalAidCaseSummary'][];
+    };
+    LegalAidCaseSummary: {
+      /** Format: uuid */
+      caseId: string;
+      reference: string;
+      /** @enum {string} */
+      access: 'holder' | 'legal_aid';
+      identificationStatus: string;
+    };
+    LegalAidCaseView: {
+      /** Format: uuid */
+      caseId: string;
+      /** @example ORG-2026-00042 */
+      reference: string;
+      /**
+       * @description How the caller's organisation reaches the case
+       * @enum {string}
+       */
+      access: 'holder' | 'legal_aid';
+      person: components['schemas']['LegalAidPersonal'];
+      profile: components['schemas']['LegalAidProfile'];
+      identification: components['schemas']['LegalAidIdentification'];
+      nonPunishmentFlags: components['schemas']['NonPunishmentFlagValue'][];
+      remedies: components['schemas']['RemedyValue'][];
+      claims: components['schemas']['ClaimView'][];
+      totals: components['schemas']['CurrencyTotals'][];
+      /** @description The stream revision the view reflects */
+      revision: number;
+    };
+    LegalAidIdentification: {
+      status: string;
+      formsOfExploitation: string[];
+    };
+    LegalAidPersonal: {
+      erased: boolean;
+      fullName?: string;
+      contacts?: string[];
+    };
+    LegalAidProfile: {
+      sexGender: string | null;
+      ageGroup: components['schemas']['AgeGroupValue'] | (never | null);
+      /** @description ISO 3166-1 alpha-2 */
+      citizenships: string[];
+      /** @description As recorded; the first is the preferred */
+      languages: string[];
+    };
     MarkClaimFinalDto: {
       /**
        * @description When it happened (ISO 8601 instant); defaults to now
@@ -2210,6 +2937,36 @@ export interface components {
       occurredAt?: string;
       /** @description Defaults to today; never after today */
       finalOn?: string;
+    };
+    NonPunishmentFlagValue: {
+      /** Format: uuid */
+      flagId: string;
+      /** @enum {string} */
+      status: 'raised' | 'resolved';
+      resolution?: string;
+      /** Format: date-time */
+      raisedAt: string;
+      /** Format: date-time */
+      resolvedAt?: string;
+    };
+    NoteIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/notes
+       */
+      noteId: string;
     };
     OpenCaseDto: {
       /**
@@ -2238,6 +2995,317 @@ export interface components {
         | 'Other';
       profile: components['schemas']['ProfileDto'];
       personal: components['schemas']['PersonIdentifiersDto'];
+    };
+    OrganisationCommandResponseDto: {
+      /** Format: uuid */
+      organisationId: string;
+      /** @description Revision of the organisation's stream (also the ETag, quoted) */
+      revision: number;
+      /** @description Global position of the write (also X-Position) */
+      position: string;
+    };
+    OrganisationEntryDto: {
+      name: string;
+      /**
+       * @description HTCDS org_Type
+       * @enum {string}
+       */
+      type:
+        | 'NGO'
+        | 'LawEnforcement'
+        | 'HealthServiceOrganisation'
+        | 'CentralGovernmentOrganisation'
+        | 'LocalGovernmentOrganisation'
+        | 'ImmigrationService'
+        | 'LegalService'
+        | 'CorporateBusiness'
+        | 'SchoolOrCollege';
+      /** @description Services offered (assistance types) */
+      services: (
+        | 'Accommodation'
+        | 'MedicalEmergency'
+        | 'MedicalOngoing'
+        | 'Psychological'
+        | 'MaterialOrFinancial'
+        | 'InterpretationTranslation'
+        | 'LegalCounselling'
+        | 'LegalRepresentation'
+        | 'SupportInProceedings'
+        | 'EducationForChildren'
+        | 'VocationalTraining'
+        | 'EmploymentSupport'
+        | 'SocialCare'
+        | 'ResidencePermitSupport'
+        | 'VoluntaryReturnSupport'
+        | 'ReintegrationSupport'
+        | 'FamilyTracing'
+        | 'Other'
+      )[];
+      /**
+       * @description ISO 3166-1 alpha-2
+       * @enum {string}
+       */
+      country:
+        | 'AD'
+        | 'AE'
+        | 'AF'
+        | 'AG'
+        | 'AI'
+        | 'AL'
+        | 'AM'
+        | 'AO'
+        | 'AQ'
+        | 'AR'
+        | 'AS'
+        | 'AT'
+        | 'AU'
+        | 'AW'
+        | 'AX'
+        | 'AZ'
+        | 'BA'
+        | 'BB'
+        | 'BD'
+        | 'BE'
+        | 'BF'
+        | 'BG'
+        | 'BH'
+        | 'BI'
+        | 'BJ'
+        | 'BL'
+        | 'BM'
+        | 'BN'
+        | 'BO'
+        | 'BQ'
+        | 'BR'
+        | 'BS'
+        | 'BT'
+        | 'BV'
+        | 'BW'
+        | 'BY'
+        | 'BZ'
+        | 'CA'
+        | 'CC'
+        | 'CD'
+        | 'CF'
+        | 'CG'
+        | 'CH'
+        | 'CI'
+        | 'CK'
+        | 'CL'
+        | 'CM'
+        | 'CN'
+        | 'CO'
+        | 'CR'
+        | 'CU'
+        | 'CV'
+        | 'CW'
+        | 'CX'
+        | 'CY'
+        | 'CZ'
+        | 'DE'
+        | 'DJ'
+        | 'DK'
+        | 'DM'
+        | 'DO'
+        | 'DZ'
+        | 'EC'
+        | 'EE'
+        | 'EG'
+        | 'EH'
+        | 'ER'
+        | 'ES'
+        | 'ET'
+        | 'FI'
+        | 'FJ'
+        | 'FK'
+        | 'FM'
+        | 'FO'
+        | 'FR'
+        | 'GA'
+        | 'GB'
+        | 'GD'
+        | 'GE'
+        | 'GF'
+        | 'GG'
+        | 'GH'
+        | 'GI'
+        | 'GL'
+        | 'GM'
+        | 'GN'
+        | 'GP'
+        | 'GQ'
+        | 'GR'
+        | 'GS'
+        | 'GT'
+        | 'GU'
+        | 'GW'
+        | 'GY'
+        | 'HK'
+        | 'HM'
+        | 'HN'
+        | 'HR'
+        | 'HT'
+        | 'HU'
+        | 'ID'
+        | 'IE'
+        | 'IL'
+        | 'IM'
+        | 'IN'
+        | 'IO'
+        | 'IQ'
+        | 'IR'
+        | 'IS'
+        | 'IT'
+        | 'JE'
+        | 'JM'
+        | 'JO'
+        | 'JP'
+        | 'KE'
+        | 'KG'
+        | 'KH'
+        | 'KI'
+        | 'KM'
+        | 'KN'
+        | 'KP'
+        | 'KR'
+        | 'KW'
+        | 'KY'
+        | 'KZ'
+        | 'LA'
+        | 'LB'
+        | 'LC'
+        | 'LI'
+        | 'LK'
+        | 'LR'
+        | 'LS'
+        | 'LT'
+        | 'LU'
+        | 'LV'
+        | 'LY'
+        | 'MA'
+        | 'MC'
+        | 'MD'
+        | 'ME'
+        | 'MF'
+        | 'MG'
+        | 'MH'
+        | 'MK'
+        | 'ML'
+        | 'MM'
+        | 'MN'
+        | 'MO'
+        | 'MP'
+        | 'MQ'
+        | 'MR'
+        | 'MS'
+        | 'MT'
+        | 'MU'
+        | 'MV'
+        | 'MW'
+        | 'MX'
+        | 'MY'
+        | 'MZ'
+        | 'NA'
+        | 'NC'
+        | 'NE'
+        | 'NF'
+        | 'NG'
+        | 'NI'
+        | 'NL'
+        | 'NO'
+        | 'NP'
+        | 'NR'
+        | 'NU'
+        | 'NZ'
+        | 'OM'
+        | 'PA'
+        | 'PE'
+        | 'PF'
+        | 'PG'
+        | 'PH'
+        | 'PK'
+        | 'PL'
+        | 'PM'
+        | 'PN'
+        | 'PR'
+        | 'PS'
+        | 'PT'
+        | 'PW'
+        | 'PY'
+        | 'QA'
+        | 'RE'
+        | 'RO'
+        | 'RS'
+        | 'RU'
+        | 'RW'
+        | 'SA'
+        | 'SB'
+        | 'SC'
+        | 'SD'
+        | 'SE'
+        | 'SG'
+        | 'SH'
+        | 'SI'
+        | 'SJ'
+        | 'SK'
+        | 'SL'
+        | 'SM'
+        | 'SN'
+        | 'SO'
+        | 'SR'
+        | 'SS'
+        | 'ST'
+        | 'SV'
+        | 'SX'
+        | 'SY'
+        | 'SZ'
+        | 'TC'
+        | 'TD'
+        | 'TF'
+        | 'TG'
+        | 'TH'
+        | 'TJ'
+        | 'TK'
+        | 'TL'
+        | 'TM'
+        | 'TN'
+        | 'TO'
+        | 'TR'
+        | 'TT'
+        | 'TV'
+        | 'TW'
+        | 'TZ'
+        | 'UA'
+        | 'UG'
+        | 'UM'
+        | 'US'
+        | 'UY'
+        | 'UZ'
+        | 'VA'
+        | 'VC'
+        | 'VE'
+        | 'VG'
+        | 'VI'
+        | 'VN'
+        | 'VU'
+        | 'WF'
+        | 'WS'
+        | 'XK'
+        | 'YE'
+        | 'YT'
+        | 'ZA'
+        | 'ZM'
+        | 'ZW';
+      /**
+       * @description Short code for case references (2-10 upper-case letters or digits)
+       * @example ORG
+       */
+      code: string;
+      /** Format: uuid */
+      organisationId: string;
+    };
+    OrganisationListDto: {
+      organisations: components['schemas']['OrganisationEntryDto'][];
     };
     OrganisationProfileDto: {
       name: string;
@@ -2532,6 +3600,25 @@ export interface components {
         | 'ZM'
         | 'ZW';
     };
+    PaymentIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/claims/:claimId/payments
+       */
+      paymentId: string;
+    };
     PersonIdentifiersDto: {
       fullName?: string;
       aliases?: string[];
@@ -2542,6 +3629,155 @@ export interface components {
       addresses?: string[];
       shelterLocation?: string;
       notes?: string;
+    };
+    PersonMatchDto: {
+      /** Format: uuid */
+      caseId: string;
+      /** @example ORG-2026-00042 */
+      caseReference: string;
+    };
+    PersonSearchResponseDto: {
+      matches: components['schemas']['PersonMatchDto'][];
+    };
+    PersonalViewDto: {
+      /** @description True once the personal data was erased (no value then) */
+      erased: boolean;
+      /** @description The decrypted fields (absent when erased) */
+      value?: {
+        [key: string]: unknown;
+      };
+    };
+    PlanIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/support-plans
+       */
+      planId: string;
+    };
+    Portfolio: {
+      byAvenueAndStatus: components['schemas']['PortfolioGroup'][];
+      byAvenue: components['schemas']['PortfolioByAvenue'][];
+      byStatus: components['schemas']['PortfolioByStatus'][];
+      totals: components['schemas']['CurrencyTotals'][];
+    };
+    PortfolioByAvenue: {
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @description Number of claims */
+      claims: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      claimed: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      awarded: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      outstanding: number;
+      /** @enum {string} */
+      avenue:
+        | 'CriminalProceedingsWithCivilClaim'
+        | 'CivilClaim'
+        | 'LabourOrEmploymentTribunal'
+        | 'StateCompensationFund'
+        | 'OutOfCourtSettlement'
+        | 'AdministrativeBody';
+    };
+    PortfolioByStatus: {
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @description Number of claims */
+      claims: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      claimed: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      awarded: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      outstanding: number;
+      /** @enum {string} */
+      status: 'filed' | 'decided' | 'appealed' | 'final' | 'closed';
+    };
+    PortfolioGroup: {
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @description Number of claims */
+      claims: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      claimed: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      awarded: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      outstanding: number;
+      /** @enum {string} */
+      avenue:
+        | 'CriminalProceedingsWithCivilClaim'
+        | 'CivilClaim'
+        | 'LabourOrEmploymentTribunal'
+        | 'StateCompensationFund'
+        | 'OutOfCourtSettlement'
+        | 'AdministrativeBody';
+      /** @enum {string} */
+      status: 'filed' | 'decided' | 'appealed' | 'final' | 'closed';
     };
     ProfileDto: {
       /**
@@ -4159,6 +5395,59 @@ export interface components {
         | 'FamilyTracing'
         | 'Other';
     };
+    ReferralIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/referrals
+       */
+      referralId: string;
+    };
+    ReferralPage: {
+      items: components['schemas']['ReferralView'][];
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    ReferralView: {
+      /** Format: uuid */
+      referralId: string;
+      /** @enum {string} */
+      status: 'pending' | 'accepted' | 'declined' | 'completed' | 'revoked';
+      /** @description The assistance type referred for (code list) */
+      service: string;
+      /** Format: date-time */
+      referredAt: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** Format: date-time */
+      answeredAt: string | null;
+      /** Format: date-time */
+      closedAt: string | null;
+      /** Format: uuid */
+      fromOrganisationId: string;
+      /** Format: uuid */
+      toOrganisationId: string;
+      /** @enum {string} */
+      direction: 'in' | 'out';
+      /**
+       * Format: uuid
+       * @description For the receiving organisation: only while the person's consent is live
+       */
+      caseId: string | null;
+      /** @description Direction `out` only: the case reference */
+      caseReference?: string;
+    };
     RegisterOrganisationDto: {
       name: string;
       /**
@@ -4457,6 +5746,113 @@ export interface components {
        */
       code: string;
     };
+    ReleaseAccepted: {
+      /** Format: uuid */
+      releaseId: string;
+      /** @enum {string} */
+      status: 'queued' | 'building' | 'built' | 'failed';
+      /** @description The same request was made before: its release, built once */
+      replayed: boolean;
+    };
+    ReleaseDisclosureControl: {
+      /** @enum {string} */
+      mode: 'suppression' | 'rounding' | 'dp';
+      k: number;
+      roundingBase: number | null;
+      epsilon: number | null;
+    };
+    ReleaseDocumentView: {
+      /** @enum {string} */
+      format: 'remedy.statistics.release/1';
+      /** Format: uuid */
+      releaseId: string;
+      period: components['schemas']['ReleasePeriod'];
+      disclosureControl: components['schemas']['ReleaseDisclosureControl'];
+      note: string;
+      attribution: string;
+      /** @description The count tables and cells */
+      tables: {
+        [key: string]: unknown;
+      }[];
+      /** @description Compensation sums per currency */
+      compensationSums?: {
+        [key: string]: unknown;
+      };
+    };
+    ReleaseDownloads: {
+      /** @example /statistics/releases/<id>.json */
+      json: string;
+      /** @example /statistics/releases/<id>.csv */
+      csv: string;
+    };
+    ReleasePeriod: {
+      /** @example 2026 */
+      year: number;
+    };
+    ReleaseRequestView: {
+      /** @example 2026 */
+      period: string;
+      /** @description Table ids, sorted */
+      tables: string[];
+      /** @enum {string} */
+      mode: 'suppression' | 'rounding' | 'dp';
+      k: number;
+      roundingBase: number | null;
+      epsilon: number | null;
+    };
+    ReleaseStatusView: {
+      /** Format: uuid */
+      releaseId: string;
+      /** @enum {string} */
+      status: 'queued' | 'building' | 'built' | 'failed';
+      /** @description Percent built */
+      progress: number;
+      request: components['schemas']['ReleaseRequestView'];
+      /** Format: date-time */
+      requestedAt: string;
+      /** Format: date-time */
+      builtAt: string | null;
+      /** @description Why the build failed */
+      error: string | null;
+      /** @description SHA-256 of the JSON document (hex), once built */
+      digest: string | null;
+      /** @description Once built */
+      downloads: components['schemas']['ReleaseDownloads'] | (never | null);
+    };
+    RemedyIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/remedies
+       */
+      remedyId: string;
+    };
+    RemedyValue: {
+      /** Format: uuid */
+      remedyId: string;
+      remedyType: string;
+      /** @enum {string} */
+      avenue:
+        | 'CriminalProceedingsWithCivilClaim'
+        | 'CivilClaim'
+        | 'LabourOrEmploymentTribunal'
+        | 'StateCompensationFund'
+        | 'OutOfCourtSettlement'
+        | 'AdministrativeBody';
+      /** Format: date-time */
+      soughtAt: string;
+    };
     RequestClosureDto: {
       /**
        * @description When it happened (ISO 8601 instant); defaults to now
@@ -4531,6 +5927,31 @@ export interface components {
       /** @description Erase a case's personal data this many whole years after its closure; null: no automatic erasure */
       erasePersonalDataYearsAfterClosure: number | null;
     };
+    RetentionScheduleSet: {
+      /** Format: uuid */
+      organisationId: string;
+      /** @description Whole years after closure; null: no automatic erasure */
+      erasePersonalDataYearsAfterClosure: number | null;
+      /** @description Revision of the schedule stream (the ETag); -1 when never set */
+      revision: number;
+      /** @description Opaque id of the user who set it */
+      setBy: string | null;
+      /** Format: date-time */
+      setAt: string | null;
+      position: string;
+    };
+    RetentionScheduleView: {
+      /** Format: uuid */
+      organisationId: string;
+      /** @description Whole years after closure; null: no automatic erasure */
+      erasePersonalDataYearsAfterClosure: number | null;
+      /** @description Revision of the schedule stream (the ETag); -1 when never set */
+      revision: number;
+      /** @description Opaque id of the user who set it */
+      setBy: string | null;
+      /** Format: date-time */
+      setAt: string | null;
+    };
     ScheduleHearingDto: {
       /**
        * @description When it happened (ISO 8601 instant); defaults to now
@@ -4570,6 +5991,16 @@ export interface components {
         | 'OutOfCourtSettlement'
         | 'AdministrativeBody';
     };
+    SessionDto: {
+      /**
+       * Format: uuid
+       * @description Opaque id of the user
+       */
+      userId: string;
+      /** Format: uuid */
+      organisationId: string;
+      roles: ('caseworker' | 'supervisor' | 'legal_aid' | 'rapporteur' | 'admin')[];
+    };
     StartEnforcementDto: {
       /**
        * @description When it happened (ISO 8601 instant); defaults to now
@@ -4579,6 +6010,43 @@ export interface components {
       personal?: components['schemas']['FreeTextDto'];
       /** @description Defaults to today; never after today */
       startedOn?: string;
+    };
+    StatisticsCatalogue: {
+      /** @description How counts are made (cases, not persons) */
+      note: string;
+      attribution: string;
+      tables: components['schemas']['CatalogueTableView'][];
+    };
+    TimelineEntry: {
+      /**
+       * @description Revision of the event in the case stream
+       * @example 17
+       */
+      revision: number;
+      /**
+       * @description The event type
+       * @example CaseOpened
+       */
+      type: string;
+      /** Format: date-time */
+      occurredAt: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** @description Opaque id of the user who recorded it */
+      actorId: string;
+      /** Format: uuid */
+      organisationId: string;
+      /** @description The readable facts of the event */
+      facts: {
+        [key: string]: unknown;
+      };
+      /** @description Events with a personal part only */
+      personal?: components['schemas']['PersonalViewDto'];
+    };
+    TimelinePage: {
+      items: components['schemas']['TimelineEntry'][];
+      /** @description Pass as `afterRevision` for the next page; null on the last page */
+      nextAfterRevision: number | null;
     };
     TransferCaseDto: {
       /**
@@ -4648,11 +6116,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description One record (AuditRecordView) per line, or CSV with a header row (attachment) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/x-ndjson': string;
+          'text/csv': string;
+        };
       };
     };
   };
@@ -4685,11 +6157,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseListPage'];
+        };
       };
     };
   };
-  CasesController_open: {
+  OpeningController_open: {
     parameters: {
       query?: never;
       header?: {
@@ -4707,20 +6181,14 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Recorded; headers ETag and X-Position */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CaseCommandResponseDto'];
-        };
-      };
+      /** @description Opened; headers ETag and X-Position */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseOpenedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -4766,7 +6234,7 @@ export interface operations {
       };
     };
   };
-  CasesController_search: {
+  OpeningController_search: {
     parameters: {
       query?: never;
       header?: {
@@ -4784,12 +6252,14 @@ export interface operations {
       };
     };
     responses: {
-      /** @description { matches: [{ caseId, caseReference }] } */
+      /** @description The matching cases, if any */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PersonSearchResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -4846,11 +6316,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Header ETag: the revision, quoted */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseDetail'];
+        };
       };
     };
   };
@@ -4873,7 +6346,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuditPageView'];
+        };
       };
     };
   };
@@ -4888,20 +6363,22 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The export (format `remedy-access-request/v1`) */
+      /** @description The export (format `remedy-access-request/v1`), as an attachment */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AccessRequestExport'];
+        };
       };
     };
   };
   CasesController_asOf: {
     parameters: {
-      query?: {
+      query: {
         /** @description ISO 8601 instant: the case as the system had recorded it then */
-        recordedAt?: string;
+        recordedAt: string;
       };
       header?: never;
       path: {
@@ -4915,11 +6392,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseAsOf'];
+        };
       };
     };
   };
-  CasesController_provideAssistance: {
+  SupportController_provideAssistance: {
     parameters: {
       query?: never;
       header?: {
@@ -4939,11 +6418,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssistanceIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -4989,7 +6471,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordBestInterests: {
+  ChildrenController_recordBestInterests: {
     parameters: {
       query?: never;
       header?: {
@@ -5009,11 +6491,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AssessmentIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5059,7 +6544,7 @@ export interface operations {
       };
     };
   };
-  CasesController_assignCaseworker: {
+  LifecycleController_assignCaseworker: {
     parameters: {
       query?: never;
       header?: {
@@ -5079,11 +6564,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5149,11 +6637,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ClaimIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5220,11 +6711,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5291,11 +6785,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5362,11 +6859,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5433,11 +6933,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5504,11 +7007,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5575,11 +7081,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HearingIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5646,11 +7155,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5717,11 +7229,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PaymentIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5767,7 +7282,7 @@ export interface operations {
       };
     };
   };
-  CasesController_approveClosure: {
+  LifecycleController_approveClosure: {
     parameters: {
       query?: never;
       header?: {
@@ -5787,11 +7302,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5837,7 +7355,7 @@ export interface operations {
       };
     };
   };
-  CasesController_requestClosure: {
+  LifecycleController_requestClosure: {
     parameters: {
       query?: never;
       header?: {
@@ -5857,11 +7375,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5907,7 +7428,7 @@ export interface operations {
       };
     };
   };
-  CasesController_giveConsent: {
+  ConsentController_giveConsent: {
     parameters: {
       query?: never;
       header?: {
@@ -5927,11 +7448,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -5977,7 +7501,7 @@ export interface operations {
       };
     };
   };
-  CasesController_withdrawConsent: {
+  ConsentController_withdrawConsent: {
     parameters: {
       query?: never;
       header?: {
@@ -5997,11 +7521,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6047,7 +7574,7 @@ export interface operations {
       };
     };
   };
-  CasesController_correctFact: {
+  LifecycleController_correctFact: {
     parameters: {
       query?: never;
       header?: {
@@ -6067,11 +7594,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6117,7 +7647,7 @@ export interface operations {
       };
     };
   };
-  CasesController_erase: {
+  LifecycleController_erase: {
     parameters: {
       query?: never;
       header?: {
@@ -6137,11 +7667,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ErasureRequestIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6187,7 +7720,7 @@ export interface operations {
       };
     };
   };
-  CasesController_appointGuardian: {
+  ChildrenController_appointGuardian: {
     parameters: {
       query?: never;
       header?: {
@@ -6207,11 +7740,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6257,7 +7793,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordCooperation: {
+  LegalController_recordCooperation: {
     parameters: {
       query?: never;
       header?: {
@@ -6277,11 +7813,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6327,7 +7866,7 @@ export interface operations {
       };
     };
   };
-  CasesController_grantLegalAidAccess: {
+  SharingController_grantLegalAidAccess: {
     parameters: {
       query?: never;
       header?: {
@@ -6347,11 +7886,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6397,7 +7939,7 @@ export interface operations {
       };
     };
   };
-  CasesController_revokeLegalAidAccess: {
+  SharingController_revokeLegalAidAccess: {
     parameters: {
       query?: never;
       header?: {
@@ -6417,11 +7959,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6467,7 +8012,7 @@ export interface operations {
       };
     };
   };
-  CasesController_assessNeeds: {
+  SupportController_assessNeeds: {
     parameters: {
       query?: never;
       header?: {
@@ -6487,11 +8032,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6537,7 +8085,7 @@ export interface operations {
       };
     };
   };
-  CasesController_raiseFlag: {
+  LegalController_raiseFlag: {
     parameters: {
       query?: never;
       header?: {
@@ -6557,11 +8105,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['FlagIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6607,7 +8158,7 @@ export interface operations {
       };
     };
   };
-  CasesController_resolveFlag: {
+  LegalController_resolveFlag: {
     parameters: {
       query?: never;
       header?: {
@@ -6628,11 +8179,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6678,7 +8232,7 @@ export interface operations {
       };
     };
   };
-  CasesController_addNote: {
+  LifecycleController_addNote: {
     parameters: {
       query?: never;
       header?: {
@@ -6698,11 +8252,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NoteIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6748,7 +8305,7 @@ export interface operations {
       };
     };
   };
-  CasesController_presumeMinority: {
+  ChildrenController_presumeMinority: {
     parameters: {
       query?: never;
       header?: {
@@ -6768,11 +8325,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6818,7 +8378,7 @@ export interface operations {
       };
     };
   };
-  CasesController_refer: {
+  SharingController_refer: {
     parameters: {
       query?: never;
       header?: {
@@ -6838,11 +8398,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReferralIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6888,7 +8451,7 @@ export interface operations {
       };
     };
   };
-  CasesController_acceptReferral: {
+  SharingController_acceptReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -6909,11 +8472,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -6959,7 +8525,7 @@ export interface operations {
       };
     };
   };
-  CasesController_completeReferral: {
+  SharingController_completeReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -6980,11 +8546,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7030,7 +8599,7 @@ export interface operations {
       };
     };
   };
-  CasesController_declineReferral: {
+  SharingController_declineReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -7051,11 +8620,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7101,7 +8673,7 @@ export interface operations {
       };
     };
   };
-  CasesController_revokeReferral: {
+  SharingController_revokeReferral: {
     parameters: {
       query?: never;
       header?: {
@@ -7122,11 +8694,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7172,7 +8747,7 @@ export interface operations {
       };
     };
   };
-  CasesController_grantReflectionPeriod: {
+  OpeningController_grantReflectionPeriod: {
     parameters: {
       query?: never;
       header?: {
@@ -7192,11 +8767,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7242,7 +8820,7 @@ export interface operations {
       };
     };
   };
-  CasesController_seekRemedy: {
+  LegalController_seekRemedy: {
     parameters: {
       query?: never;
       header?: {
@@ -7262,11 +8840,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RemedyIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7312,7 +8893,7 @@ export interface operations {
       };
     };
   };
-  CasesController_reopen: {
+  LifecycleController_reopen: {
     parameters: {
       query?: never;
       header?: {
@@ -7332,11 +8913,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7382,7 +8966,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordObjection: {
+  ConsentController_recordObjection: {
     parameters: {
       query?: never;
       header?: {
@@ -7402,11 +8986,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7452,7 +9039,7 @@ export interface operations {
       };
     };
   };
-  CasesController_withdrawObjection: {
+  ConsentController_withdrawObjection: {
     parameters: {
       query?: never;
       header?: {
@@ -7472,11 +9059,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7522,7 +9112,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordSupportPlan: {
+  SupportController_recordSupportPlan: {
     parameters: {
       query?: never;
       header?: {
@@ -7542,11 +9132,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PlanIdCreatedResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7595,8 +9188,8 @@ export interface operations {
   CasesController_timeline: {
     parameters: {
       query?: {
-        /** @description Return events after this stream revision */
-        afterRevision?: string;
+        /** @description Return events after this stream revision (`nextAfterRevision`) */
+        afterRevision?: number;
         limit?: number;
       };
       header?: never;
@@ -7611,11 +9204,13 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TimelinePage'];
+        };
       };
     };
   };
-  CasesController_transfer: {
+  SharingController_transfer: {
     parameters: {
       query?: never;
       header?: {
@@ -7635,11 +9230,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7685,7 +9283,7 @@ export interface operations {
       };
     };
   };
-  CasesController_verifyAge: {
+  ChildrenController_verifyAge: {
     parameters: {
       query?: never;
       header?: {
@@ -7705,11 +9303,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7755,7 +9356,7 @@ export interface operations {
       };
     };
   };
-  CasesController_recordVictimStatus: {
+  OpeningController_recordVictimStatus: {
     parameters: {
       query?: never;
       header?: {
@@ -7775,11 +9376,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CaseCommandResponseDto'];
+        };
       };
       /** @description Invalid input: the fields and reasons (never the values) */
       400: {
@@ -7893,11 +9497,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description HTCDS v2.0 CSV (attachment) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/csv': string;
+        };
       };
     };
   };
@@ -7965,7 +9572,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LegalAidCaseList'];
+        };
       };
     };
   };
@@ -7984,7 +9593,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LegalAidCaseView'];
+        };
       };
     };
   };
@@ -8015,7 +9626,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ClaimList'];
+        };
       };
     };
   };
@@ -8037,7 +9650,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Deadlines'];
+        };
       };
     };
   };
@@ -8057,7 +9672,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['Portfolio'];
+        };
       };
     };
   };
@@ -8345,7 +9962,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganisationListDto'];
+        };
       };
     };
   };
@@ -8364,11 +9983,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Registered */
       201: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganisationCommandResponseDto'];
+        };
       };
     };
   };
@@ -8387,7 +10009,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganisationEntryDto'];
+        };
       };
     };
   };
@@ -8408,11 +10032,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Updated */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganisationCommandResponseDto'];
+        };
       };
     };
   };
@@ -8427,11 +10054,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Header ETag: the revision, quoted */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RetentionScheduleView'];
+        };
       };
     };
   };
@@ -8453,18 +10083,21 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Headers ETag and X-Position */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RetentionScheduleSet'];
+        };
       };
     };
   };
   ReferralsController_list: {
     parameters: {
-      query?: {
-        direction?: 'in' | 'out';
+      query: {
+        direction: 'in' | 'out';
         status?: 'pending' | 'accepted' | 'declined' | 'completed' | 'revoked';
         cursor?: string;
         limit?: number;
@@ -8479,7 +10112,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReferralPage'];
+        };
       };
     };
   };
@@ -8499,7 +10134,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DueReminderList'];
+        };
       };
     };
   };
@@ -8514,11 +10151,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The reminder, done */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DueReminder'];
+        };
       };
     };
   };
@@ -8536,7 +10176,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SessionDto'];
+        };
       };
     };
   };
@@ -8549,11 +10191,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description SPKI PEM */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/x-pem-file': string;
+        };
       };
     };
   };
@@ -8570,11 +10215,14 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Queued (or the same request made before); header Location */
       202: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReleaseAccepted'];
+        };
       };
     };
   };
@@ -8585,17 +10233,24 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @description The release id, optionally with `.json` or `.csv` */
         release: string;
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
+      /** @description Without a format: the status (ReleaseStatusView); with one: the signed document (ReleaseDocumentView, or its CSV), headers X-Content-SHA256 and X-Signature-Ed25519 */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json':
+            | components['schemas']['ReleaseStatusView']
+            | components['schemas']['ReleaseDocumentView'];
+          'text/csv': string;
+        };
       };
     };
   };
@@ -8612,7 +10267,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StatisticsCatalogue'];
+        };
       };
     };
   };

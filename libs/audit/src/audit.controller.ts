@@ -1,13 +1,21 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, NotFoundException, Param, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { PageLimit } from '@remedy/http';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { isUuid, type AuditRecord } from './audit-entry';
-import { AuditTrail, csvLine, EXPORT_COLUMNS } from './audit-trail';
+import { isUuid } from './audit-entry';
+import { AuditTrail, csvLine, EXPORT_COLUMNS, type AuditPage } from './audit-trail';
 import { CaseReachQuery } from './case-reach.query';
+import { AuditPageView } from './views';
 
 const ACCESS_HISTORY_READERS =
   "A case's access history is for the supervisors of the organisation holding it";
@@ -17,19 +25,25 @@ export class AccessHistoryQuery {
   @PageLimit({ maximum: 500, default: 100 })
   limit?: number;
 
-  @ApiPropertyOptional({ description: '`nextBefore` of the previous page' })
+  @ApiPropertyOptional({ pattern: '^\\d{1,19}$', description: '`nextBefore` of the previous page' })
   @IsOptional()
   @Matches(/^\d{1,19}$/, { message: 'before must be nextBefore of a previous page' })
   before?: string;
 }
 
 export class AuditExportQuery {
-  @ApiPropertyOptional({ description: 'ISO instant (inclusive); default: the beginning' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'ISO instant (inclusive); default: the beginning',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'ISO instant (exclusive); default: now' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'ISO instant (exclusive); default: now',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
@@ -63,11 +77,13 @@ export class AuditController {
     summary:
       "Who read or acted on the case, or tried to: the holding organisation's supervisors only (404 for other organisations)",
   })
+  @ApiParam({ name: 'caseId', type: String, format: 'uuid' })
+  @ApiOkResponse({ type: AuditPageView })
   async accessHistory(
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
     @Query() query: AccessHistoryQuery,
-  ): Promise<{ items: readonly AuditRecord[]; nextBefore: string | null }> {
+  ): Promise<AuditPage> {
     if (!isUuid(caseId)) notFound();
     const id = caseId.toLowerCase();
     assertCanOnCase(
@@ -85,6 +101,13 @@ export class AuditController {
   @ApiOperation({
     summary:
       'The audit trail recorded in [from, to), streamed as NDJSON (default) or CSV: administrators only',
+  })
+  @ApiOkResponse({
+    description: 'One record (AuditRecordView) per line, or CSV with a header row (attachment)',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
   })
   exportTrail(@CurrentActor() actor: Actor, @Query() query: AuditExportQuery): StreamableFile {
     assertCan(actor, 'export', 'AuditTrail', AUDIT_EXPORTERS);

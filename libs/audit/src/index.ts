@@ -8,3 +8,4 @@ export * from './decorators';
 export { AuditInterceptor, AuditUnavailableException, routeTemplateOf } from './audit.interceptor';
 export { AuditController, AccessHistoryQuery, AuditExportQuery } from './audit.controller';
 export { AuditModule } from './audit.module';
+export { AuditPageView, AuditRecordView } from './views';

@@ -32,8 +32,14 @@ import {
   keyDestroyedIn,
 } from './erasure/erasure';
 import { ErasureLedger } from './erasure/erasure-ledger';
-import { CasesController } from './cases/cases.controller';
+import { ChildrenController } from './cases/children.controller';
 import { ClaimsController } from './cases/claims.controller';
+import { ConsentController } from './cases/consent.controller';
+import { LegalController } from './cases/legal.controller';
+import { LifecycleController } from './cases/lifecycle.controller';
+import { OpeningController } from './cases/opening.controller';
+import { SharingController } from './cases/sharing.controller';
+import { SupportController } from './cases/support.controller';
 import {
   ErasePersonalDataHandler,
   ExecuteCaseCommandHandler,
@@ -213,7 +219,18 @@ class CommandsPoolCloser implements OnApplicationShutdown {
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [CasesController, ClaimsController, OrganisationsController],
+  controllers: [
+    // The case commands, one controller for each concept of the domain (case-domain/src/decide).
+    OpeningController,
+    ChildrenController,
+    ConsentController,
+    SupportController,
+    SharingController,
+    LegalController,
+    LifecycleController,
+    ClaimsController,
+    OrganisationsController,
+  ],
   providers: [
     ...providers,
     ContributedErasureSteps,

@@ -28,21 +28,10 @@ async function main(): Promise<void> {
         sequence: ++sequence,
         birthDate: '1990-04-02',
       });
-      await h.writer.run(caseId, {
-        type: 'GiveConsent',
-        actor: holder.caseworker,
-        purpose: 'referral',
-        receivingOrganisationId: receiver.organisationId,
-        obtainedInLanguage: 'uk',
-        interpreterUsed: true,
-      });
-      await h.writer.run(caseId, {
-        type: 'ReferCase',
-        actor: holder.caseworker,
-        referralId: randomUUID(),
-        toOrganisationId: receiver.organisationId,
+      await h.writer.refer(caseId, holder.caseworker, receiver.organisationId, {
         service: 'Accommodation',
-        personal: { text: 'needs a shelter place' },
+        interpreterUsed: true,
+        text: 'needs a shelter place',
       });
       for (let i = 3; i < size; i++)
         await h.writer.run(caseId, {

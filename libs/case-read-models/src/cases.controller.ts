@@ -8,7 +8,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { assertCan, assertCanOnCase, mayEver, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
@@ -18,6 +18,10 @@ import { AsOfQuery, ListCasesQuery, ListReferralsQuery, TimelineQuery } from './
 import { CaseQueries, InvalidCursorError } from './queries';
 import { TIMELINE_PROJECTION } from './timeline.projection';
 import { CASE_QUERIES } from './tokens';
+import { CaseAsOf, CaseDetail, CaseListPage, ReferralPage, TimelinePage } from './views';
+
+/** The case id of a path: a uuid (any other text is 404). */
+const CaseIdParam = () => ApiParam({ name: 'caseId', type: String, format: 'uuid' });
 
 const NO_CASE_CONTENT =
   'Case content is for the case roles of the organisations that reach the case';
@@ -82,8 +86,9 @@ export class CasesController {
   @ApiOperation({
     summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)",
   })
+  @ApiOkResponse({ type: CaseListPage })
   @ReadsProjections(CASES_PROJECTION)
-  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
+  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery): Promise<CaseListPage> {
     assertCan(actor, 'list', 'CaseList', NO_CASE_CONTENT);
     return mapCursorErrors(this.queries.listCases(actor.organisationId, query));
   }
@@ -93,12 +98,14 @@ export class CasesController {
   @ApiOperation({
     summary: 'One case: readable facts and decrypted personal fields; ETag = stream revision',
   })
+  @CaseIdParam()
+  @ApiOkResponse({ type: CaseDetail, description: 'Header ETag: the revision, quoted' })
   @ReadsProjections(CASES_PROJECTION)
   async detail(
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<CaseDetail> {
     await this.checkRole(actor, caseId);
     const detail = await this.queries.caseDetail(actor.organisationId, checkedCaseId(caseId));
     if (!detail) notFound();
@@ -112,12 +119,14 @@ export class CasesController {
     summary:
       'Every event of the case: type, occurred and recorded times, actor ids, facts, personal text',
   })
+  @CaseIdParam()
+  @ApiOkResponse({ type: TimelinePage })
   @ReadsProjections(CASES_PROJECTION, TIMELINE_PROJECTION)
   async timeline(
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
     @Query() query: TimelineQuery,
-  ) {
+  ): Promise<TimelinePage> {
     await this.checkRole(actor, caseId);
     const page = await this.queries.timeline(actor.organisationId, checkedCaseId(caseId), {
       afterRevision: query.afterRevision === undefined ? undefined : BigInt(query.afterRevision),
@@ -132,12 +141,14 @@ export class CasesController {
   @ApiOperation({
     summary: 'The case as the system had recorded it at a past instant (folded from the stream)',
   })
+  @CaseIdParam()
+  @ApiOkResponse({ type: CaseAsOf })
   @ReadsProjections(CASES_PROJECTION)
   async asOf(
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
     @Query() query: AsOfQuery,
-  ) {
+  ): Promise<CaseAsOf> {
     await this.checkRole(actor, caseId);
     const view = await this.queries.asOf(
       actor.organisationId,
@@ -158,8 +169,9 @@ export class ReferralsController {
   @Get()
   @Policy('list', 'Referral', { refusal: NO_CASE_CONTENT })
   @ApiOperation({ summary: "Referrals made by (out) or to (in) the caller's organisation" })
+  @ApiOkResponse({ type: ReferralPage })
   @ReadsProjections(CASES_PROJECTION)
-  list(@CurrentActor() actor: Actor, @Query() query: ListReferralsQuery) {
+  list(@CurrentActor() actor: Actor, @Query() query: ListReferralsQuery): Promise<ReferralPage> {
     assertCan(actor, 'list', 'Referral', NO_CASE_CONTENT);
     return mapCursorErrors(
       this.queries.referrals(actor.organisationId, query.direction, {

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -10,8 +10,8 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageLimit } from '@remedy/http';
-import { VICTIM_STATUSES } from '@remedy/case-domain';
-import { CASE_SORTS, LIFECYCLE_STATUSES, MAX_LIMIT } from './queries';
+import { CASE_SORTS, MAX_LIMIT } from './queries';
+import { IDENTIFICATION_STATUSES, LIFECYCLE_STATUSES, REFERRAL_STATUSES } from './views';
 
 const toBoolean = ({ value }: { value: unknown }) =>
   value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
@@ -24,9 +24,9 @@ export class ListCasesQuery {
   @IsIn(LIFECYCLE_STATUSES)
   status?: (typeof LIFECYCLE_STATUSES)[number];
 
-  @ApiPropertyOptional({ enum: [...VICTIM_STATUSES, 'not_identified'] })
+  @ApiPropertyOptional({ enum: IDENTIFICATION_STATUSES })
   @IsOptional()
-  @IsIn([...VICTIM_STATUSES, 'not_identified'])
+  @IsIn(IDENTIFICATION_STATUSES)
   identificationStatus?: string;
 
   @ApiPropertyOptional({
@@ -65,7 +65,11 @@ export class ListCasesQuery {
 }
 
 export class TimelineQuery {
-  @ApiPropertyOptional({ description: 'Return events after this stream revision' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Return events after this stream revision (`nextAfterRevision`)',
+  })
   @IsOptional()
   @Matches(/^\d{1,19}$/)
   afterRevision?: string;
@@ -75,13 +79,13 @@ export class TimelineQuery {
 }
 
 export class ListReferralsQuery {
-  @ApiPropertyOptional({ enum: ['in', 'out'] })
+  @ApiProperty({ enum: ['in', 'out'] })
   @IsIn(['in', 'out'])
   direction!: 'in' | 'out';
 
-  @ApiPropertyOptional({ enum: ['pending', 'accepted', 'declined', 'completed', 'revoked'] })
+  @ApiPropertyOptional({ enum: REFERRAL_STATUSES })
   @IsOptional()
-  @IsIn(['pending', 'accepted', 'declined', 'completed', 'revoked'])
+  @IsIn(REFERRAL_STATUSES)
   status?: string;
 
   @ApiPropertyOptional()
@@ -95,7 +99,8 @@ export class ListReferralsQuery {
 }
 
 export class AsOfQuery {
-  @ApiPropertyOptional({
+  @ApiProperty({
+    format: 'date-time',
     description: 'ISO 8601 instant: the case as the system had recorded it then',
   })
   @IsISO8601({ strict: true })

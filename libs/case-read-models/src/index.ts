@@ -11,6 +11,7 @@ export {
 } from './cases.projection';
 export { TIMELINE_PROJECTION, timelineProjection, timelineRow } from './timeline.projection';
 export * from './queries';
+export * from './views';
 export * from './tokens';
 export { CasesController, ReferralsController } from './cases.controller';
 export { CaseReadModelsModule, type CaseReadModelsOptions } from './case-read-models.module';

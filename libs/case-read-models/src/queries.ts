@@ -5,7 +5,6 @@ import {
   evolveAll,
   readsWholeCase,
   type CaseReach,
-  type CaseState,
 } from '@remedy/case-domain';
 import {
   openPersonalView,
@@ -18,10 +17,20 @@ import type { EventStore } from '@remedy/event-store';
 import { ADULT_FROM_SQL, childNowSql, isChildToday } from './age';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { CaseListRow, CaseReferralRow, CaseTimelineRow } from './entities';
+import {
+  LIFECYCLE_STATUSES,
+  type CaseAsOf,
+  type CaseDetail,
+  type CaseListPage,
+  type ReferralPage,
+  type TimelineEntry,
+  type TimelinePage,
+} from './views';
+
+export { LIFECYCLE_STATUSES };
 
 export const CASE_SORTS = ['last_activity', 'reference', 'next_deadline'] as const;
 export type CaseSort = (typeof CASE_SORTS)[number];
-export const LIFECYCLE_STATUSES = ['open', 'closure_requested', 'closed'] as const;
 export const MAX_LIMIT = 100;
 
 export interface CaseListFilter {
@@ -33,32 +42,6 @@ export interface CaseListFilter {
   readonly sort?: CaseSort;
   readonly cursor?: string;
   readonly limit?: number;
-}
-
-/** What the case list and a case's detail both show of a case. */
-export interface CaseSummary {
-  readonly caseId: string;
-  readonly reference: string;
-  readonly status: CaseListRow['lifecycle'];
-  readonly identificationStatus: string;
-  readonly childAtOpening: boolean | null;
-  readonly childAtIdentification: boolean | null;
-  /** Computed now, in the jurisdiction's time zone, with the decider's own rule (see age.ts). */
-  readonly childNow: boolean;
-  readonly assignedCaseworkerId: string | null;
-  readonly openReferrals: number;
-  readonly nextDeadline: string | null;
-  readonly lastActivity: string;
-}
-
-export interface CaseListItem extends CaseSummary {
-  readonly lastRevision: string;
-}
-
-export interface Page<T> {
-  readonly items: readonly T[];
-  /** Pass as `cursor` for the next page; null on the last page. */
-  readonly nextCursor: string | null;
 }
 
 export class InvalidCursorError extends Error {
@@ -85,59 +68,6 @@ const SORTS: Record<CaseSort, { key: string; cast: string; order: string; cmp: '
 };
 
 const toIso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
-
-export interface CaseDetail extends CaseSummary {
-  readonly organisationId: string;
-  readonly presumedMinor: boolean;
-  readonly reflectionPeriodEndsOn: string | null;
-  /** Decisions requested for a child that still lack a best-interests assessment (adults: none). */
-  readonly bestInterestsPending: readonly string[];
-  readonly erased: boolean;
-  readonly openedAt: string;
-  readonly revision: string;
-  /** Readable facts (profile, identification, consents, referrals, guardians, ...). */
-  readonly facts: Record<string, unknown>;
-  /** Decrypted personal fields by topic; `{ erased: true }` after erasure. */
-  readonly personal: Record<string, PersonalView>;
-}
-
-export interface TimelineEntry {
-  readonly revision: string;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly recordedAt: string;
-  readonly actorId: string;
-  readonly organisationId: string;
-  readonly facts: Record<string, unknown>;
-  readonly personal?: PersonalView;
-}
-
-export interface ReferralView {
-  readonly referralId: string;
-  readonly direction: 'in' | 'out';
-  readonly status: string;
-  readonly service: string;
-  readonly referredAt: string;
-  readonly recordedAt: string;
-  readonly answeredAt: string | null;
-  readonly closedAt: string | null;
-  readonly fromOrganisationId: string;
-  readonly toOrganisationId: string;
-  /** For the receiving organisation: only while the person's consent to the referral is live. */
-  readonly caseId: string | null;
-  /** The referring organisation's own reference: never shown to the receiving organisation. */
-  readonly caseReference?: string;
-}
-
-export interface CaseAsOf {
-  readonly caseId: string;
-  readonly recordedAt: string;
-  /** Revision of the last event recorded by then (null when the case did not exist yet). */
-  readonly revision: string | null;
-  readonly events: number;
-  /** The domain state folded from the events recorded by then (readable facts only). */
-  readonly state: CaseState;
-}
 
 /**
  * The read side's queries, plain SQL over the read models (and the stream for `asOf` and for the
@@ -166,10 +96,7 @@ export class CaseQueries {
     return calendarDateIn(this.now(), this.timeZone);
   }
 
-  async listCases(
-    organisationId: string,
-    filter: CaseListFilter = {},
-  ): Promise<Page<CaseListItem>> {
+  async listCases(organisationId: string, filter: CaseListFilter = {}): Promise<CaseListPage> {
     const sort = filter.sort ?? 'last_activity';
     const spec = SORTS[sort];
     const limit = Math.min(Math.max(1, filter.limit ?? 50), MAX_LIMIT);
@@ -220,7 +147,7 @@ export class CaseQueries {
         openReferrals: r.open_referrals,
         nextDeadline: r.next_deadline,
         lastActivity: toIso(r.last_activity),
-        lastRevision: r.last_revision,
+        lastRevision: Number(r.last_revision),
       })),
       nextCursor:
         rows.length > limit && last
@@ -291,7 +218,7 @@ export class CaseQueries {
       erased: r.erased,
       openedAt: toIso(r.opened_at),
       lastActivity: toIso(r.last_activity),
-      revision: r.last_revision,
+      revision: Number(r.last_revision),
       facts: r.facts,
       personal,
     };
@@ -301,7 +228,7 @@ export class CaseQueries {
     organisationId: string,
     caseId: string,
     options: { afterRevision?: bigint; limit?: number } = {},
-  ): Promise<{ items: TimelineEntry[]; nextAfterRevision: string | null } | undefined> {
+  ): Promise<TimelinePage | undefined> {
     const held = await this.readableCase(organisationId, caseId);
     if (!held) return undefined;
     const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
@@ -322,7 +249,7 @@ export class CaseQueries {
           ? { erased: true }
           : await openPersonalView(this.cipher, caseId, r.sealed_personal);
       items.push({
-        revision: r.revision,
+        revision: Number(r.revision),
         type: r.event_type,
         occurredAt: toIso(r.occurred_at),
         recordedAt: toIso(r.recorded_at),
@@ -334,7 +261,8 @@ export class CaseQueries {
     }
     return {
       items,
-      nextAfterRevision: rows.length > limit ? (page[page.length - 1]?.revision ?? null) : null,
+      nextAfterRevision:
+        rows.length > limit && page.length > 0 ? Number(page[page.length - 1]!.revision) : null,
     };
   }
 
@@ -342,7 +270,7 @@ export class CaseQueries {
     organisationId: string,
     direction: 'in' | 'out',
     options: { cursor?: string; limit?: number; status?: string } = {},
-  ): Promise<Page<ReferralView>> {
+  ): Promise<ReferralPage> {
     const limit = Math.min(Math.max(1, options.limit ?? 50), MAX_LIMIT);
     const column = direction === 'in' ? 'to_organisation_id' : 'from_organisation_id';
     const params: unknown[] = [organisationId];
@@ -411,7 +339,7 @@ export class CaseQueries {
     return {
       caseId,
       recordedAt: recordedAt.toISOString(),
-      revision: stream.revision?.toString() ?? null,
+      revision: stream.revision === undefined ? null : Number(stream.revision),
       events: stream.recorded.length,
       state,
     };

@@ -1,15 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { withOrganisationScope } from '@remedy/database';
 
-export interface DueReminder {
-  readonly reminderId: string;
-  readonly caseId: string;
-  readonly kind: string;
-  readonly subjectId: string | null;
-  readonly dueOn: string;
-  readonly becameDueAt: string;
-  readonly doneAt: string | null;
-  readonly doneBy: string | null;
+/** A reminder that fell due (the answer of GET /reminders/due and of marking one done). */
+export class DueReminder {
+  @ApiProperty({ description: 'Opaque id (not a uuid)', pattern: '^[A-Za-z0-9_-]{1,400}$' })
+  readonly reminderId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  readonly caseId!: string;
+
+  @ApiProperty({
+    description:
+      'What falls due: reflection_period_ending, referral_unanswered, best_interests_needed, or a claim deadline of legal aid',
+    example: 'reflection_period_ending',
+  })
+  readonly kind!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The referral, claim, hearing... the reminder is about',
+  })
+  readonly subjectId!: string | null;
+
+  @ApiProperty({ format: 'date' })
+  readonly dueOn!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly becameDueAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  readonly doneAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Opaque id of the user' })
+  readonly doneBy!: string | null;
+}
+
+export class DueReminderList {
+  @ApiProperty({ type: [DueReminder] })
+  readonly items!: DueReminder[];
 }
 
 interface Row {

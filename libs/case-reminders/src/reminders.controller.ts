@@ -8,13 +8,19 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { listDueReminders, markReminderDone } from './due-reminders';
+import { DueReminder, DueReminderList, listDueReminders, markReminderDone } from './due-reminders';
 
 export class DueRemindersQuery {
   @ApiPropertyOptional({ default: false })
@@ -23,7 +29,7 @@ export class DueRemindersQuery {
   @IsBoolean()
   includeDone?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -48,7 +54,11 @@ export class RemindersController {
   @ApiOperation({
     summary: "Due reminders of the caller's organisation (open ones unless includeDone)",
   })
-  async due(@CurrentActor() actor: Actor, @Query() query: DueRemindersQuery) {
+  @ApiOkResponse({ type: DueReminderList })
+  async due(
+    @CurrentActor() actor: Actor,
+    @Query() query: DueRemindersQuery,
+  ): Promise<DueReminderList> {
     assertCan(actor, 'list', 'Reminder', REMINDERS_FOR_CASE_ROLES);
     return { items: await listDueReminders(this.dataSource, actor.organisationId, query) };
   }
@@ -58,7 +68,11 @@ export class RemindersController {
   @Policy('update', 'Reminder', { refusal: REMINDERS_FOR_CASE_ROLES, opaqueIds: ['reminderId'] })
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks a due reminder done (idempotent)' })
-  async done(@CurrentActor() actor: Actor, @Param('reminderId') reminderId: string) {
+  @ApiOkResponse({ type: DueReminder, description: 'The reminder, done' })
+  async done(
+    @CurrentActor() actor: Actor,
+    @Param('reminderId') reminderId: string,
+  ): Promise<DueReminder> {
     assertCan(actor, 'update', 'Reminder', REMINDERS_FOR_CASE_ROLES);
     const done = REMINDER_ID.test(reminderId)
       ? await markReminderDone(this.dataSource, actor.organisationId, reminderId, actor.userId)

@@ -1,4 +1,3 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -8,12 +7,10 @@ import {
   declaredHandlers,
   errorName,
   JobHandler,
+  JobRuntime,
   jobTypes,
-  JobWorkers,
-  silentJobLogger,
   type JobLogger,
-  type QueueKit,
-  type WorkerSettings,
+  type JobRuntimeOptions,
 } from '@remedy/queue';
 import { processReminder, type ReminderOutcome } from './processor';
 import { ReminderReconciler, type ReconcileReport } from './reconciler';
@@ -35,27 +32,14 @@ export const REMINDER_JOBS = [
   ...jobTypes(REMINDER_RECONCILIATION_QUEUE, ['reconcile']),
 ];
 
-export interface ReminderRuntimeOptions {
+export interface ReminderRuntimeOptions extends JobRuntimeOptions {
   readonly dataSource: DataSource;
-  readonly kit: QueueKit;
   readonly settings: ReminderSettings;
   /** PostgreSQL URL to LISTEN for projection checkpoints (incremental reconciliation after batches). */
   readonly databaseUrl?: string;
   /** Run the reminders' processor in this process (default true; without JobsModule only). */
   readonly process?: boolean;
-  /**
-   * True when JobsModule discovers and runs this runtime's `@JobHandler` methods
-   * (CaseRemindersModule.forWorker); otherwise `start()` runs workers for them itself.
-   */
-  readonly discovered?: boolean;
   readonly now?: () => Date;
-  readonly logger?: ReminderLogger;
-  /**
-   * Overrides of the processor's BullMQ settings (default `WORKER_DEFAULTS` of @remedy/queue),
-   * e.g. a shorter `lockDuration`/`stalledInterval` so that a test sees a killed worker's jobs
-   * recovered in seconds rather than in up to `lockDuration + stalledInterval`.
-   */
-  readonly worker?: WorkerSettings;
 }
 
 /**
@@ -66,37 +50,31 @@ export interface ReminderRuntimeOptions {
  * BullMQ job scheduler: one run per period for the whole deployment, by whichever worker takes it).
  * Losing the queue therefore loses no reminder: the next full reconciliation puts them back.
  */
-export class ReminderRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReminderRuntime extends JobRuntime {
   readonly queue: Queue<ReminderJobData>;
   readonly reconciler: ReminderReconciler;
   private readonly reconciliation: Queue;
-  private workers: JobWorkers | undefined;
   private timers: NodeJS.Timeout[] = [];
   private debounce: NodeJS.Timeout | undefined;
   private listener: Client | undefined;
   private queueDown = false;
   private periodicDeclared = false;
   private stopped = false;
-  private readonly logger: ReminderLogger;
   private readonly now: () => Date;
   /** Projections whose batches trigger an incremental run: the cases projection and the sources'. */
   private readonly triggers: ReadonlySet<string>;
 
   constructor(private readonly options: ReminderRuntimeOptions) {
+    super(options);
     this.now = options.now ?? (() => new Date());
-    this.logger = options.logger ?? silentJobLogger;
     this.triggers = new Set([
       CASES_PROJECTION,
       ...options.settings.sources.flatMap((src) => src.projections ?? []),
     ]);
-    this.queue = options.kit.queue<ReminderJobData>(REMINDERS_QUEUE);
-    // Connection errors of the queue (Redis down): logged here rather than printed raw by BullMQ.
-    this.queue.on('error', (e) =>
-      this.logger.error('reminder queue error', { error: errorName(e) }),
-    );
-    this.reconciliation = options.kit.queue(REMINDER_RECONCILIATION_QUEUE);
-    this.reconciliation.on('error', (e) =>
-      this.logger.error('reminder reconciliation queue error', { error: errorName(e) }),
+    this.queue = this.openQueue<ReminderJobData>(REMINDERS_QUEUE, 'reminder queue');
+    this.reconciliation = this.openQueue(
+      REMINDER_RECONCILIATION_QUEUE,
+      'reminder reconciliation queue',
     );
     this.reconciler = new ReminderReconciler(
       options.dataSource,
@@ -119,18 +97,13 @@ export class ReminderRuntime implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async start(): Promise<void> {
-    const { kit, settings } = this.options;
+    const { settings } = this.options;
     this.stopped = false;
-    if (!this.options.discovered) {
-      const handlers = declaredHandlers(this).filter(
+    this.startWorkers(
+      declaredHandlers(this).filter(
         (h) => this.options.process !== false || h.queue !== REMINDERS_QUEUE,
-      );
-      this.workers = new JobWorkers(kit, handlers, {
-        logger: this.logger,
-        overrides: this.options.worker,
-      });
-      this.workers.start();
-    }
+      ),
+    );
     // The periodic run is declared once the queue answers (here, or by the next probe).
     if (await this.reconcile('full', 'start-up')) await this.schedulePeriodic();
     this.timers.push(setInterval(() => void this.probeQueue(), settings.queueProbeSeconds * 1000));
@@ -146,17 +119,8 @@ export class ReminderRuntime implements OnApplicationBootstrap, BeforeApplicatio
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
-    await this.workers?.close();
-    this.workers = undefined;
+    await this.stopWorkers();
     await Promise.all([this.queue.close(), this.reconciliation.close()]);
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.stop();
   }
 
   /**

@@ -7,14 +7,15 @@ import {
   Param,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CASES_PROJECTION, TIMELINE_PROJECTION } from '@remedy/case-read-models';
 import { ReadsProjections } from '@remedy/http';
 import { LEGAL_AID_PROJECTION } from '@remedy/legal-aid';
-import { AccessRequestExporter, type AccessRequestExport } from './access-request';
+import { AccessRequestExporter } from './access-request';
+import { AccessRequestExport } from './views';
 import { ACCESS_REQUEST_EXPORTER } from './tokens';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,7 +49,11 @@ export class AccessRequestController {
       'supervisor of the holding organisation to hand over. Not stored. 404 for other organisations, ' +
       '403 for other roles and for organisations reaching the case by referral or legal aid',
   })
-  @ApiOkResponse({ description: 'The export (format `remedy-access-request/v1`)' })
+  @ApiParam({ name: 'caseId', type: String, format: 'uuid' })
+  @ApiOkResponse({
+    type: AccessRequestExport,
+    description: 'The export (format `remedy-access-request/v1`), as an attachment',
+  })
   async export(
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,

@@ -3,7 +3,7 @@ import { decideCase } from '@remedy/access-policy';
 import type { AuditRecord, AuditTrail } from '@remedy/audit';
 import { isRole } from '@remedy/auth';
 import { type CaseReach, caseReachOf, type CaseState, ERASED } from '@remedy/case-domain';
-import type { CaseDetail, CaseQueries, CaseReferralRow } from '@remedy/case-read-models';
+import type { CaseQueries, CaseReferralRow } from '@remedy/case-read-models';
 import {
   openPersonalView,
   readCase,
@@ -14,67 +14,15 @@ import {
 } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
-import type { ClaimView, CurrencyTotals, LegalAidQueries } from '@remedy/legal-aid';
+import type { LegalAidQueries } from '@remedy/legal-aid';
+import { ACCESS_REQUEST_FORMAT, type AccessRequestExport, type ExportedEvent } from './views';
 
-export const ACCESS_REQUEST_FORMAT = 'remedy-access-request/v1';
-
-/** One event of the case's stream as held: readable facts, who and when, the personal part opened. */
-export interface ExportedEvent {
-  readonly revision: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  readonly occurredAt: string;
-  readonly recordedAt: string;
-  /** The acting user and organisation (opaque ids), from the event's metadata. */
-  readonly actorId: string | null;
-  readonly actorOrganisationId: string | null;
-  /** The event's readable facts (its personal part removed). */
-  readonly facts: Record<string, unknown>;
-  /** The personal part, decrypted; `{ erased: true }` after erasure. Absent when the event has none. */
-  readonly personal?: PersonalView;
-}
-
-export interface ExportedReferral {
-  readonly referralId: string;
-  readonly fromOrganisationId: string;
-  readonly toOrganisationId: string;
-  readonly service: string;
-  readonly status: string;
-  readonly consentLive: boolean;
-  readonly referredAt: string;
-  readonly recordedAt: string;
-  readonly answeredAt: string | null;
-  readonly closedAt: string | null;
-}
-
-/**
- * Everything Remedy holds on the person of one case, for the holding organisation's supervisor to
- * hand over. Built on request from the stream, the read models and the audit trail; never stored.
- */
-export interface AccessRequestExport {
-  readonly format: typeof ACCESS_REQUEST_FORMAT;
-  readonly exportedAt: string;
-  readonly caseId: string;
-  readonly reference: string;
-  readonly holdingOrganisationId: string;
-  readonly erased: boolean;
-  /** Always false: the export is answered, never kept (nothing to scrub after an erasure). */
-  readonly stored: false;
-  /** The case as the read model holds it: readable facts and decrypted personal fields. */
-  readonly case: CaseDetail | null;
-  /** The readable facts folded from the whole stream (consents, referrals, claims, guardians...). */
-  readonly facts: CaseState;
-  /** Every event of the case, oldest first: the full record (timeline, corrections, decisions...). */
-  readonly events: readonly ExportedEvent[];
-  readonly notes: readonly ExportedEvent[];
-  readonly consents: readonly ExportedEvent[];
-  readonly referrals: readonly ExportedReferral[];
-  /** Compensation claims with their events' free text decrypted, and totals per currency. */
-  readonly claims: readonly ClaimView[];
-  readonly claimTotals: readonly CurrencyTotals[];
-  /** Every audited request that named the case (who read or acted on it, or tried), newest first. */
-  readonly accessHistory: readonly AuditRecord[];
-}
+export {
+  ACCESS_REQUEST_FORMAT,
+  AccessRequestExport,
+  ExportedEvent,
+  ExportedReferral,
+} from './views';
 
 export type AccessRequestOutcome =
   | { readonly kind: 'not_found' }
@@ -152,7 +100,7 @@ export class AccessRequestExporter {
       }
       const meta = (r.metadata ?? {}) as { userId?: unknown; organisationId?: unknown };
       events.push({
-        revision: r.revision.toString(),
+        revision: Number(r.revision),
         type: e.type,
         schemaVersion: e.schemaVersion,
         occurredAt: typeof data.occurredAt === 'string' ? data.occurredAt : toIso(r.occurredAt),

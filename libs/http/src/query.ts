@@ -19,7 +19,12 @@ export const stacked = (...decorators: AnyDecorator[]) =>
  */
 export const PageLimit = (options: { readonly maximum: number; readonly default: number }) =>
   stacked(
-    ApiPropertyOptional({ minimum: 1, maximum: options.maximum, default: options.default }),
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 1,
+      maximum: options.maximum,
+      default: options.default,
+    }),
     IsOptional(),
     Type(() => Number),
     IsInt(),

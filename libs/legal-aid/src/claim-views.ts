@@ -1,48 +1,6 @@
 import { openPersonalView, type PersonalDecrypter } from '@remedy/case-stream';
 import type { ClaimDeadline, LegalAidClaimRow } from './entities';
-
-/** Everything recorded of a claim (amounts in integer minor units of `currency`). */
-export interface ClaimView {
-  readonly claimId: string;
-  readonly caseId: string;
-  readonly remedyId: string | null;
-  readonly avenue: string;
-  readonly respondentKind: string;
-  readonly currency: string;
-  readonly status: string;
-  readonly claimed: { readonly byHead: Record<string, number>; readonly total: number };
-  /** The standing award (latest decision); null until decided. */
-  readonly awarded: { readonly byHead: Record<string, number>; readonly total: number } | null;
-  readonly paid: number;
-  readonly outstanding: number;
-  readonly filedOn: string;
-  readonly filingDeadline: string | null;
-  readonly filedLate: boolean;
-  readonly decisions: LegalAidClaimRow['decisions'];
-  readonly appeals: LegalAidClaimRow['appeals'];
-  readonly finalOn: string | null;
-  readonly hearings: LegalAidClaimRow['hearings'];
-  readonly payments: LegalAidClaimRow['payments'];
-  readonly paymentDueOn: string | null;
-  /** A payment due date has passed with money still outstanding. */
-  readonly paymentOverdue: boolean;
-  readonly enforcementStartedOn: string | null;
-  readonly closure: { readonly outcome: string; readonly closedOn: string } | null;
-  readonly legalRepresentativeId: string | null;
-  /** The earliest pending deadline from today on (filing deadline, hearing, payment due). */
-  readonly nextDeadline: ClaimDeadline | null;
-  /** Free text of the claim's events, decrypted (case view only); `{ erased: true }` after erasure. */
-  readonly texts?: readonly ClaimText[];
-}
-
-export type ClaimText =
-  | {
-      readonly eventType: string;
-      readonly revision: string;
-      readonly erased: false;
-      readonly value: unknown;
-    }
-  | { readonly eventType: string; readonly revision: string; readonly erased: true };
+import type { ClaimText, ClaimView } from './views';
 
 export function nextDeadlineOf(
   deadlines: readonly ClaimDeadline[],
@@ -115,19 +73,14 @@ export async function claimTexts(
       continue;
     out.push(
       view.erased
-        ? { eventType: t.eventType, revision: t.revision, erased: true }
-        : { eventType: t.eventType, revision: t.revision, erased: false, value: view.value },
+        ? { eventType: t.eventType, revision: Number(t.revision), erased: true }
+        : {
+            eventType: t.eventType,
+            revision: Number(t.revision),
+            erased: false,
+            value: view.value,
+          },
     );
   }
   return out;
-}
-
-/** Sums of one currency (never mixed with another). */
-export interface CurrencyTotals {
-  readonly currency: string;
-  readonly claims: number;
-  readonly claimed: number;
-  readonly awarded: number;
-  readonly paid: number;
-  readonly outstanding: number;
 }

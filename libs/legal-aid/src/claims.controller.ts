@@ -1,5 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { Policy } from '@remedy/access-policy';
@@ -10,12 +16,14 @@ import { checkRole, LEGAL_AID_READERS } from './legal-aid.controller';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidClaimQueries } from './queries';
 import { LEGAL_AID_CLAIM_QUERIES } from './tokens';
+import { ClaimList, Deadlines, Portfolio } from './views';
 
 const REPRESENTATIVE =
   /^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
 class RepresentativeQuery {
   @ApiPropertyOptional({
+    pattern: REPRESENTATIVE.source,
     description: '`me` (the caller) or the opaque user id of a legal representative',
   })
   @IsOptional()
@@ -24,7 +32,7 @@ class RepresentativeQuery {
 }
 
 export class ClaimsQuery extends RepresentativeQuery {
-  @ApiPropertyOptional({ description: 'Only the claims of this case' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the claims of this case' })
   @IsOptional()
   @IsUUID()
   caseId?: string;
@@ -47,6 +55,7 @@ export class PortfolioQuery extends RepresentativeQuery {}
 
 export class DeadlinesQuery extends RepresentativeQuery {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: 366,
     default: 30,
@@ -79,8 +88,9 @@ export class LegalAidClaimsController {
     summary:
       'Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency',
   })
+  @ApiOkResponse({ type: ClaimList })
   @ReadsProjections(LEGAL_AID_PROJECTION)
-  list(@CurrentActor() actor: Actor, @Query() query: ClaimsQuery) {
+  list(@CurrentActor() actor: Actor, @Query() query: ClaimsQuery): Promise<ClaimList> {
     checkRole(actor);
     return this.claims.listClaims(actor, {
       representativeId: representativeOf(actor, query.representative),
@@ -95,8 +105,9 @@ export class LegalAidClaimsController {
   @ApiOperation({
     summary: 'Totals per avenue and status, per avenue, per status and overall, each per currency',
   })
+  @ApiOkResponse({ type: Portfolio })
   @ReadsProjections(LEGAL_AID_PROJECTION)
-  portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery) {
+  portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery): Promise<Portfolio> {
     checkRole(actor);
     return this.claims.portfolio(actor, {
       representativeId: representativeOf(actor, query.representative),
@@ -107,8 +118,9 @@ export class LegalAidClaimsController {
   @ApiOperation({
     summary: 'Filing deadlines, hearings and payment due dates in the next N days (default 30)',
   })
+  @ApiOkResponse({ type: Deadlines })
   @ReadsProjections(LEGAL_AID_PROJECTION)
-  deadlines(@CurrentActor() actor: Actor, @Query() query: DeadlinesQuery) {
+  deadlines(@CurrentActor() actor: Actor, @Query() query: DeadlinesQuery): Promise<Deadlines> {
     checkRole(actor);
     return this.claims.deadlines(actor, {
       days: query.days ?? 30,

@@ -1,5 +1,27 @@
 import { EntitySchema } from 'typeorm';
 import type { SealedPersonal } from '@remedy/case-stream';
+import type {
+  AgeGroupValue,
+  ClaimAppealValue,
+  ClaimDeadline,
+  ClaimDecisionValue,
+  ClaimHearingValue,
+  ClaimPaymentValue,
+  NonPunishmentFlagValue,
+  RemedyValue,
+} from './views';
+
+// The values the rows hold are the classes the API answers (views.ts).
+export {
+  AgeGroupValue,
+  CLAIM_DEADLINE_KINDS,
+  ClaimDeadline,
+  ClaimDecisionValue,
+  ClaimPaymentValue,
+  NonPunishmentFlagValue,
+  RemedyValue,
+  type ClaimDeadlineKind,
+} from './views';
 
 /**
  * TypeORM schemas of the legal-aid read models (tables made by CreateLegalAidReadModels1795500000000).
@@ -11,27 +33,6 @@ import type { SealedPersonal } from '@remedy/case-stream';
  * shelter, assistance, note, referral, guardian or other identification detail is ever written
  * here, so no query over this table can return one.
  */
-
-/** Age group for statistics (as in the case events). */
-export interface AgeGroupValue {
-  readonly category: string;
-  readonly bracket?: string;
-}
-
-export interface NonPunishmentFlagValue {
-  readonly flagId: string;
-  readonly status: 'raised' | 'resolved';
-  readonly resolution?: string;
-  readonly raisedAt: string;
-  readonly resolvedAt?: string;
-}
-
-export interface RemedyValue {
-  readonly remedyId: string;
-  readonly remedyType: string;
-  readonly avenue: string;
-  readonly soughtAt: string;
-}
 
 export interface LegalAidCaseRow {
   case_id: string;
@@ -84,39 +85,6 @@ export const LegalAidCaseEntity = new EntitySchema<LegalAidCaseRow>({
   },
 });
 
-export const CLAIM_DEADLINE_KINDS = ['filing_deadline', 'hearing', 'payment_due'] as const;
-export type ClaimDeadlineKind = (typeof CLAIM_DEADLINE_KINDS)[number];
-
-/** A date the claim's lawyer must act by (kept while it is pending; dates past are filtered at query time). */
-export interface ClaimDeadline {
-  readonly kind: ClaimDeadlineKind;
-  /** The claim (filing deadline, payment due) or the hearing id. */
-  readonly subjectId: string;
-  readonly dueOn: string;
-}
-
-export interface ClaimDecisionValue {
-  readonly instance: string;
-  readonly outcome: string;
-  readonly awarded: Record<string, number>;
-  readonly awardedTotal: number;
-  readonly decidedOn: string;
-  readonly paymentDueOn?: string;
-}
-
-export interface ClaimPaymentValue {
-  readonly paymentId: string;
-  readonly receivedOn: string;
-  /** In the claim's currency. */
-  readonly amount: number;
-  readonly original?: {
-    readonly amount: number;
-    readonly currency: string;
-    readonly exchangeRate: string;
-  };
-  readonly aboveAward: boolean;
-}
-
 /** The ciphertext of a claim event's free text (decrypted by the API for the case view only). */
 export interface SealedClaimText extends SealedPersonal {
   readonly eventType: string;
@@ -144,9 +112,9 @@ export interface LegalAidClaimRow {
   filing_deadline: string | null;
   filed_late: boolean;
   decisions: ClaimDecisionValue[];
-  appeals: { appealedBy: string; appealedOn: string }[];
+  appeals: ClaimAppealValue[];
   final_on: string | null;
-  hearings: { hearingId: string; hearingOn: string }[];
+  hearings: ClaimHearingValue[];
   payments: ClaimPaymentValue[];
   /** When the next payment is due (decision's due date, or the next instalment's). */
   payment_due_on: string | null;

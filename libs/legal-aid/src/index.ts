@@ -11,6 +11,7 @@ export * from './outcomes.query';
 export { LegalAidCasesController } from './legal-aid.controller';
 export { LegalAidClaimsController } from './claims.controller';
 export * from './claim-views';
+export * from './views';
 export { claimDeadlines, foldClaim, CLAIM_EVENT_TYPES } from './claims.projection';
 export { LegalAidModule, type LegalAidModuleOptions } from './legal-aid.module';
 

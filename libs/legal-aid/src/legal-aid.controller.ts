@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { forbidden, mayEver, pickPermitted, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { PageLimit, ReadsProjections } from '@remedy/http';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidQueries } from './queries';
 import { LEGAL_AID_QUERIES, LEGAL_AID_REACH } from './tokens';
+import { LegalAidCaseList, LegalAidCaseView } from './views';
 
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -45,8 +46,12 @@ export class LegalAidCasesController {
   @ApiOperation({
     summary: "Cases the caller's organisation holds or has live legal-aid access to",
   })
+  @ApiOkResponse({ type: LegalAidCaseList })
   @ReadsProjections(LEGAL_AID_PROJECTION)
-  list(@CurrentActor() actor: Actor, @Query() query: LegalAidCasesQuery) {
+  list(
+    @CurrentActor() actor: Actor,
+    @Query() query: LegalAidCasesQuery,
+  ): Promise<LegalAidCaseList> {
     checkRole(actor);
     return this.queries.listCases(actor, query);
   }
@@ -61,8 +66,13 @@ export class LegalAidCasesController {
     summary:
       'The legal-aid view of one case: reference, name, contacts, languages, sex/gender, age group, citizenship, identification status and forms of exploitation, non-punishment flags, remedies and claims',
   })
+  @ApiParam({ name: 'caseId', type: String, format: 'uuid' })
+  @ApiOkResponse({ type: LegalAidCaseView })
   @ReadsProjections(LEGAL_AID_PROJECTION)
-  async detail(@CurrentActor() actor: Actor, @Param('caseId') caseId: string) {
+  async detail(
+    @CurrentActor() actor: Actor,
+    @Param('caseId') caseId: string,
+  ): Promise<Partial<LegalAidCaseView>> {
     checkRole(actor);
     if (!CASE_ID.test(caseId)) notFound();
     const view = await this.queries.caseView(actor, caseId.toLowerCase());

@@ -20,12 +20,12 @@ const claim = (over: Partial<ClaimOutcomeFacts> = {}): ClaimOutcomeFacts => ({
   ...over,
 });
 
+/** The outcome figures of `claims` at the reference rates above. */
+const figures = (...claims: ClaimOutcomeFacts[]) => outcomeFigures(claims, rates);
+
 describe('outcome figures of compensation claims (pure)', () => {
   it('given claims filed and not decided, then they count as filed in the filing year only', () => {
-    const f = outcomeFigures(
-      [claim(), claim({ filedOn: '2025-12-31' }), claim({ filedOn: '2026-01-01' })],
-      rates,
-    );
+    const f = figures(claim(), claim({ filedOn: '2025-12-31' }), claim({ filedOn: '2026-01-01' }));
     expect(f.rows.map((r) => [r.year, r.filed, r.decided, r.awarded])).toEqual([
       [2025, 2, 0, 0],
       [2026, 1, 0, 0],
@@ -33,19 +33,16 @@ describe('outcome figures of compensation claims (pure)', () => {
   });
 
   it('given a claim rejected, then awarded on appeal the next year, then it is decided in the first year and awarded in the appeal year', () => {
-    const f = outcomeFigures(
-      [
-        claim({
-          avenue: 'StateCompensationFund',
-          filedOn: '2025-03-01',
-          decisions: [
-            { awardedTotal: 0, decidedOn: '2025-09-01' },
-            { awardedTotal: 200_000, decidedOn: '2026-04-01' },
-          ],
-          paidTotal: 200_000,
-        }),
-      ],
-      rates,
+    const f = figures(
+      claim({
+        avenue: 'StateCompensationFund',
+        filedOn: '2025-03-01',
+        decisions: [
+          { awardedTotal: 0, decidedOn: '2025-09-01' },
+          { awardedTotal: 200_000, decidedOn: '2026-04-01' },
+        ],
+        paidTotal: 200_000,
+      }),
     );
     expect(f.rows).toEqual([
       expect.objectContaining({
@@ -68,14 +65,11 @@ describe('outcome figures of compensation claims (pure)', () => {
   });
 
   it('given an award paid in part, then it counts as paid in part and the share is paid over awarded', () => {
-    const f = outcomeFigures(
-      [
-        claim({
-          decisions: [{ awardedTotal: 300_000, decidedOn: '2025-06-01' }],
-          paidTotal: 100_000,
-        }),
-      ],
-      rates,
+    const f = figures(
+      claim({
+        decisions: [{ awardedTotal: 300_000, decidedOn: '2025-06-01' }],
+        paidTotal: 100_000,
+      }),
     );
     expect(f.rows[0]).toMatchObject({
       awarded: 1,
@@ -87,10 +81,7 @@ describe('outcome figures of compensation claims (pure)', () => {
   });
 
   it('given an award not paid at all, then it is neither paid in full nor in part', () => {
-    const f = outcomeFigures(
-      [claim({ decisions: [{ awardedTotal: 1_000, decidedOn: '2025-06-01' }] })],
-      rates,
-    );
+    const f = figures(claim({ decisions: [{ awardedTotal: 1_000, decidedOn: '2025-06-01' }] }));
     expect(f.rows[0]).toMatchObject({
       awarded: 1,
       paidInFull: 0,
@@ -100,25 +91,22 @@ describe('outcome figures of compensation claims (pure)', () => {
   });
 
   it('given sums in other currencies, then they are converted at the award year’s rate, exactly (minor units, half up)', () => {
-    const f = outcomeFigures(
-      [
-        claim({
-          currency: 'USD',
-          decisions: [{ awardedTotal: 10_000, decidedOn: '2025-05-05' }],
-          paidTotal: 10_000,
-        }), // 100.00 USD → 90.00 EUR
-        claim({
-          currency: 'USD',
-          decisions: [{ awardedTotal: 10_000, decidedOn: '2026-05-05' }],
-          paidTotal: 5_000,
-        }), // at 0.8 → 80.00 / 40.00 EUR
-        claim({
-          currency: 'JPY',
-          decisions: [{ awardedTotal: 10_001, decidedOn: '2025-07-07' }],
-          paidTotal: 0,
-        }), // 10001 JPY × 0.0061 = 61.0061 → 61.01 EUR
-      ],
-      rates,
+    const f = figures(
+      claim({
+        currency: 'USD',
+        decisions: [{ awardedTotal: 10_000, decidedOn: '2025-05-05' }],
+        paidTotal: 10_000,
+      }), // 100.00 USD → 90.00 EUR
+      claim({
+        currency: 'USD',
+        decisions: [{ awardedTotal: 10_000, decidedOn: '2026-05-05' }],
+        paidTotal: 5_000,
+      }), // at 0.8 → 80.00 / 40.00 EUR
+      claim({
+        currency: 'JPY',
+        decisions: [{ awardedTotal: 10_001, decidedOn: '2025-07-07' }],
+        paidTotal: 0,
+      }), // 10001 JPY × 0.0061 = 61.0061 → 61.01 EUR
     );
     expect(
       f.rows.map((r) => [r.year, r.converted.awarded, r.converted.paid, r.unconverted]),
@@ -129,26 +117,23 @@ describe('outcome figures of compensation claims (pure)', () => {
   });
 
   it('given a currency without a rate for the year, then its sums are reported unconverted, per currency, never mixed in', () => {
-    const f = outcomeFigures(
-      [
-        claim({
-          currency: 'JPY',
-          decisions: [{ awardedTotal: 50_000, decidedOn: '2026-01-10' }],
-          paidTotal: 20_000,
-        }),
-        claim({
-          currency: 'GBP',
-          decisions: [{ awardedTotal: 7_000, decidedOn: '2026-02-10' }],
-          paidTotal: 7_000,
-        }),
-        claim({
-          currency: 'GBP',
-          decisions: [{ awardedTotal: 3_000, decidedOn: '2026-03-10' }],
-          paidTotal: 0,
-        }),
-        claim({ decisions: [{ awardedTotal: 1_000, decidedOn: '2026-03-10' }], paidTotal: 500 }),
-      ],
-      rates,
+    const f = figures(
+      claim({
+        currency: 'JPY',
+        decisions: [{ awardedTotal: 50_000, decidedOn: '2026-01-10' }],
+        paidTotal: 20_000,
+      }),
+      claim({
+        currency: 'GBP',
+        decisions: [{ awardedTotal: 7_000, decidedOn: '2026-02-10' }],
+        paidTotal: 7_000,
+      }),
+      claim({
+        currency: 'GBP',
+        decisions: [{ awardedTotal: 3_000, decidedOn: '2026-03-10' }],
+        paidTotal: 0,
+      }),
+      claim({ decisions: [{ awardedTotal: 1_000, decidedOn: '2026-03-10' }], paidTotal: 500 }),
     );
     expect(f.rows.map((r) => [r.year, r.filed])).toEqual([
       [2025, 4],
@@ -181,13 +166,10 @@ describe('outcome figures of compensation claims (pure)', () => {
   });
 
   it('given claims through several avenues, then each avenue has its own rows, sorted by avenue and year', () => {
-    const f = outcomeFigures(
-      [
-        claim({ avenue: 'CivilClaim', filedOn: '2026-01-01' }),
-        claim({ avenue: 'CivilClaim' }),
-        claim(),
-      ],
-      rates,
+    const f = figures(
+      claim({ avenue: 'CivilClaim', filedOn: '2026-01-01' }),
+      claim({ avenue: 'CivilClaim' }),
+      claim(),
     );
     expect(f.rows.map((r) => [r.avenue, r.year])).toEqual([
       ['CivilClaim', 2025],

@@ -1,15 +1,7 @@
 import { openPersonalView, type PersonalDecrypter } from '@remedy/case-stream';
+import type { LegalAidPersonal } from './views';
 
-/**
- * The only personal fields of the opening a legal-aid lawyer sees: the person's name and contact
- * channels. The opening is one ciphertext (the event's `data.personal`); it is decrypted here, in
- * the API, and everything but these two fields is dropped before the answer is built.
- */
-export interface LegalAidPersonal {
-  readonly erased: boolean;
-  readonly fullName?: string;
-  readonly contacts?: readonly string[];
-}
+export { LegalAidPersonal } from './views';
 
 export function pickLegalAidPersonal(opened: unknown): Omit<LegalAidPersonal, 'erased'> {
   if (!opened || typeof opened !== 'object') return {};

@@ -4,50 +4,39 @@ import { readCase, type PersonalDecrypter } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
-import { claimTexts, claimView, type ClaimView, type CurrencyTotals } from './claim-views';
+import { claimTexts, claimView } from './claim-views';
 import { CLAIM_SELECT, claimRowOf, claimSelect } from './claims.projection';
+import type { ClaimDeadlineKind, LegalAidCaseRow } from './entities';
+import { openLegalAidPersonal } from './personal';
 import type {
-  AgeGroupValue,
-  ClaimDeadlineKind,
-  LegalAidCaseRow,
-  NonPunishmentFlagValue,
-  RemedyValue,
-} from './entities';
-import { openLegalAidPersonal, type LegalAidPersonal } from './personal';
+  ClaimList,
+  ClaimListItem,
+  ClaimView,
+  CurrencyTotals,
+  DeadlineItem,
+  Deadlines,
+  LegalAidCaseList,
+  LegalAidCaseView,
+  Portfolio,
+  PortfolioGroup,
+} from './views';
+
+export type {
+  ClaimList,
+  ClaimListItem,
+  DeadlineItem,
+  Deadlines,
+  LegalAidCaseList,
+  LegalAidCaseSummary,
+  LegalAidCaseView,
+  Portfolio,
+  PortfolioGroup,
+} from './views';
 
 /** Who asks: opaque ids only. */
 export interface LegalAidCaller {
   readonly userId: string;
   readonly organisationId: string;
-}
-
-/** Exactly what a legal-aid lawyer sees of a case (see README "What the view holds"). */
-export interface LegalAidCaseView {
-  readonly caseId: string;
-  readonly reference: string;
-  /** How the caller's organisation reaches the case. */
-  readonly access: LegalAidReach;
-  /** Name and contact channels, decrypted here; `{ erased: true }` after erasure. */
-  readonly person: LegalAidPersonal;
-  readonly profile: {
-    readonly sexGender: string | null;
-    readonly ageGroup: AgeGroupValue | null;
-    readonly citizenships: readonly string[];
-    /** As recorded; the first is the preferred language. */
-    readonly languages: readonly string[];
-  };
-  readonly identification: {
-    readonly status: string;
-    readonly formsOfExploitation: readonly string[];
-  };
-  readonly nonPunishmentFlags: readonly NonPunishmentFlagValue[];
-  readonly remedies: readonly RemedyValue[];
-  /** Every compensation claim of the case, with its events' free text decrypted. */
-  readonly claims: readonly ClaimView[];
-  /** Totals per currency (never mixed). */
-  readonly totals: readonly CurrencyTotals[];
-  /** The stream revision the row reflects. */
-  readonly revision: string;
 }
 
 export interface LegalAidQueriesOptions {
@@ -194,7 +183,7 @@ export class LegalAidQueries {
       },
       nonPunishmentFlags: row.non_punishment_flags,
       remedies: row.remedies,
-      revision: row.last_revision,
+      revision: Number(row.last_revision),
     };
   }
 
@@ -202,7 +191,7 @@ export class LegalAidQueries {
   async listCases(
     caller: LegalAidCaller,
     options: { limit?: number } = {},
-  ): Promise<{ items: LegalAidCaseSummary[] }> {
+  ): Promise<LegalAidCaseList> {
     const verified = await this.verifiedLegalAidCases(caller.organisationId);
     const limit = Math.min(Math.max(1, options.limit ?? 50), 200);
     const rows = (await this.scoped(
@@ -226,13 +215,6 @@ export class LegalAidQueries {
   }
 }
 
-export interface LegalAidCaseSummary {
-  readonly caseId: string;
-  readonly reference: string;
-  readonly access: LegalAidReach;
-  readonly identificationStatus: string;
-}
-
 export interface ClaimFilter {
   /** Opaque user id of the legal representative. */
   readonly representativeId?: string;
@@ -240,27 +222,6 @@ export interface ClaimFilter {
   readonly status?: string;
   readonly avenue?: string;
   readonly limit?: number;
-}
-
-export interface ClaimListItem extends ClaimView {
-  readonly reference: string;
-}
-
-export interface PortfolioGroup extends CurrencyTotals {
-  readonly avenue: string | null;
-  readonly status: string | null;
-}
-
-export interface DeadlineItem {
-  readonly caseId: string;
-  readonly reference: string;
-  readonly claimId: string;
-  readonly avenue: string;
-  readonly kind: ClaimDeadlineKind;
-  /** The claim (filing deadline, payment due) or the hearing. */
-  readonly subjectId: string;
-  readonly dueOn: string;
-  readonly legalRepresentativeId: string | null;
 }
 
 const TOTALS = `count(*)::int AS claims, COALESCE(sum(cl.claimed_total), 0)::text AS claimed,
@@ -331,7 +292,7 @@ export class LegalAidClaimQueries {
   constructor(private readonly q: LegalAidQueries) {}
 
   /** Claims per lawyer, per case or per organisation, soonest next deadline first; totals per currency. */
-  async listClaims(caller: LegalAidCaller, filter: ClaimFilter = {}) {
+  async listClaims(caller: LegalAidCaller, filter: ClaimFilter = {}): Promise<ClaimList> {
     const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
       withClaimsOnly: true,
     });
@@ -363,7 +324,10 @@ export class LegalAidClaimQueries {
    * The portfolio: totals per avenue and status, per avenue, per status and overall, each per
    * currency (a sum never mixes currencies).
    */
-  async portfolio(caller: LegalAidCaller, filter: Pick<ClaimFilter, 'representativeId'> = {}) {
+  async portfolio(
+    caller: LegalAidCaller,
+    filter: Pick<ClaimFilter, 'representativeId'> = {},
+  ): Promise<Portfolio> {
     const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
       withClaimsOnly: true,
     });
@@ -382,8 +346,8 @@ export class LegalAidClaimQueries {
       g_status: number;
     })[];
     const group = (r: (typeof rows)[number]): PortfolioGroup => ({
-      avenue: r.avenue,
-      status: r.status,
+      avenue: r.avenue!,
+      status: r.status!,
       ...totalsRow(r),
     });
     return {
@@ -402,7 +366,7 @@ export class LegalAidClaimQueries {
   async deadlines(
     caller: LegalAidCaller,
     options: { days: number; representativeId?: string; limit?: number },
-  ) {
+  ): Promise<Deadlines> {
     const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
       withClaimsOnly: true,
     });

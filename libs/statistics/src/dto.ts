@@ -46,6 +46,7 @@ export class RequestReleaseBody {
   mode!: ReleaseMode;
 
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'Threshold: counts 0 < n < k are suppressed. Default and minimum 10.',
     minimum: 10,
   })
@@ -55,7 +56,11 @@ export class RequestReleaseBody {
   @Max(1_000_000)
   k?: number;
 
-  @ApiPropertyOptional({ description: 'Rounding base (mode rounding; default 5)', minimum: 2 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Rounding base (mode rounding; default 5)',
+    minimum: 2,
+  })
   @IsOptional()
   @IsInt()
   @Min(2)

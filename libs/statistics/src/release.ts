@@ -102,22 +102,20 @@ export function checkRequest(input: ReleaseRequestInput): Checked<ReleaseRequest
       rule: 'THRESHOLD_BELOW_MINIMUM',
       message: `k may be raised, never set below ${DEFAULT_K}`,
     };
+  const accepted = (
+    mode: ReleaseRequest['mode'],
+    roundingBase: number | null,
+    epsilon: number | null,
+  ): Checked<ReleaseRequest> => ({
+    ok: true,
+    value: { period: input.period, tables, mode, k, roundingBase, epsilon },
+  });
   if (input.mode === 'rounding') {
     const base = input.roundingBase ?? DEFAULT_ROUNDING_BASE;
     if (!Number.isSafeInteger(base) || base < 2)
       return invalid('roundingBase', 'an integer of at least 2');
     if (input.epsilon !== undefined) return invalid('epsilon', 'only with mode dp');
-    return {
-      ok: true,
-      value: {
-        period: input.period,
-        tables,
-        mode: 'rounding',
-        k,
-        roundingBase: base,
-        epsilon: null,
-      },
-    };
+    return accepted('rounding', base, null);
   }
   if (input.roundingBase !== undefined) return invalid('roundingBase', 'only with mode rounding');
   if (input.mode === 'dp') {
@@ -127,23 +125,10 @@ export function checkRequest(input: ReleaseRequestInput): Checked<ReleaseRequest
     const micro = Math.round(epsilon * 1e6);
     if (micro < 1 || Math.abs(epsilon * 1e6 - micro) > 1e-6)
       return invalid('epsilon', 'a positive number with at most 6 decimals');
-    return {
-      ok: true,
-      value: { period: input.period, tables, mode: 'dp', k, roundingBase: null, epsilon },
-    };
+    return accepted('dp', null, epsilon);
   }
   if (input.epsilon !== undefined) return invalid('epsilon', 'only with mode dp');
-  return {
-    ok: true,
-    value: {
-      period: input.period,
-      tables,
-      mode: 'suppression',
-      k,
-      roundingBase: null,
-      epsilon: null,
-    },
-  };
+  return accepted('suppression', null, null);
 }
 
 /** ε of a DP request as an exact rational (requests carry at most 6 decimals). */
@@ -486,67 +471,24 @@ const csvField = (v: string | number | null): string => {
 /** The release as CSV: one line per published cell (totals named `Total`), then the money sums. */
 export function releaseCsv(doc: ReleaseDocument): string {
   const lines = [['release_id', 'year', 'table_id', 'unit', 'cell', 'value', 'flag'].join(',')];
+  const line = (tableId: string, unit: string, cell: string, value: number | null, flag: string) =>
+    lines.push(
+      [doc.releaseId, doc.period.year, tableId, unit, cell, value, flag].map(csvField).join(','),
+    );
   for (const t of doc.tables) {
     for (const c of t.cells) {
       const cell = t.dimensions.map((d, i) => `${d.name}=${c.at[i] ?? 'Total'}`).join(';');
-      lines.push(
-        [
-          doc.releaseId,
-          doc.period.year,
-          t.id,
-          t.unit,
-          cell,
-          c.value,
-          c.suppressed ? 'suppressed' : '',
-        ]
-          .map(csvField)
-          .join(','),
-      );
+      line(t.id, t.unit, cell, c.value, c.suppressed ? 'suppressed' : '');
     }
   }
   for (const t of doc.compensationSums?.tables ?? []) {
     for (const c of t.cells) {
       const cell = `avenue=${c.at[0] ?? 'Total'};currency=${t.currency}`;
-      const flag = (v: number | null) => (v === null ? 'suppressed' : '');
-      lines.push(
-        [
-          doc.releaseId,
-          doc.period.year,
-          COMPENSATION_SUMS_ID,
-          'claims with an award',
-          cell,
-          c.claims,
-          flag(c.claims),
-        ]
-          .map(csvField)
-          .join(','),
-      );
-      lines.push(
-        [
-          doc.releaseId,
-          doc.period.year,
-          COMPENSATION_SUMS_ID,
-          `awarded, ${t.currency} minor units`,
-          cell,
-          c.awarded,
-          flag(c.awarded),
-        ]
-          .map(csvField)
-          .join(','),
-      );
-      lines.push(
-        [
-          doc.releaseId,
-          doc.period.year,
-          COMPENSATION_SUMS_ID,
-          `paid, ${t.currency} minor units`,
-          cell,
-          c.paid,
-          flag(c.paid),
-        ]
-          .map(csvField)
-          .join(','),
-      );
+      const sum = (unit: string, v: number | null) =>
+        line(COMPENSATION_SUMS_ID, unit, cell, v, v === null ? 'suppressed' : '');
+      sum('claims with an award', c.claims);
+      sum(`awarded, ${t.currency} minor units`, c.awarded);
+      sum(`paid, ${t.currency} minor units`, c.paid);
     }
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -1,16 +1,12 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@remedy/event-store';
 import {
-  declaredHandlers,
   JobHandler,
+  JobRuntime,
   jobTypes,
-  JobWorkers,
-  silentJobLogger,
   type JobLogger,
-  type QueueKit,
-  type WorkerSettings,
+  type JobRuntimeOptions,
 } from '@remedy/queue';
 import {
   RELEASES_QUEUE,
@@ -31,25 +27,18 @@ export const RELEASE_JOBS = jobTypes(RELEASES_QUEUE, ['build']);
  * protects, signs and stores the release once; a crash mid-build is retried by BullMQ (the stored
  * row is only written when complete, and a built row is never written again).
  */
-export class ReleaseWorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ReleaseWorkerRuntime extends JobRuntime {
   readonly queue: Queue<ReleaseJobData>;
   readonly releases: StatisticsReleases;
-  private workers: JobWorkers | undefined;
-  private readonly logger: JobLogger;
 
   constructor(
-    private readonly options: {
+    private readonly options: JobRuntimeOptions & {
       readonly dataSource: DataSource;
-      readonly kit: QueueKit;
       readonly eventStore: EventStore;
       readonly signer: ReleaseSigner;
-      readonly logger?: ReleaseWorkerLogger;
-      readonly worker?: WorkerSettings;
-      /** True when JobsModule runs the `@JobHandler` (StatisticsModule.forWorker). */
-      readonly discovered?: boolean;
     },
   ) {
-    this.logger = options.logger ?? silentJobLogger;
+    super(options);
     this.queue = options.kit.queue<ReleaseJobData>(RELEASES_QUEUE);
     this.releases = new StatisticsReleases(options.dataSource, this.queue, options.eventStore);
   }
@@ -62,25 +51,11 @@ export class ReleaseWorkerRuntime implements OnApplicationBootstrap, BeforeAppli
   }
 
   start(): void {
-    if (this.options.discovered) return;
-    this.workers = new JobWorkers(this.options.kit, declaredHandlers(this), {
-      logger: this.logger,
-      overrides: this.options.worker,
-    });
-    this.workers.start();
+    this.startWorkers();
   }
 
   async stop(): Promise<void> {
-    await this.workers?.close();
-    this.workers = undefined;
+    await this.stopWorkers();
     await this.queue.close();
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.stop();
   }
 }

@@ -13,7 +13,17 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -32,6 +42,12 @@ import { checkRequest, COUNTING_NOTE, HTCDS_ATTRIBUTION, releaseCsv } from './re
 import { parseRelease, StatisticsRefusal, StatisticsReleases } from './releases';
 import type { ReleaseSigner } from './signing';
 import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
+import {
+  ReleaseAccepted,
+  ReleaseDocumentView,
+  ReleaseStatusView,
+  StatisticsCatalogue,
+} from './views';
 
 const RELEASE_PATH =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.(json|csv))?$/i;
@@ -67,7 +83,8 @@ export class StatisticsController {
     summary:
       'The fixed catalogue of tables: id, title, description, unit, dimensions (with their values)',
   })
-  tables() {
+  @ApiOkResponse({ type: StatisticsCatalogue })
+  tables(): StatisticsCatalogue {
     return {
       note: COUNTING_NOTE,
       attribution: HTCDS_ATTRIBUTION,
@@ -88,11 +105,15 @@ export class StatisticsController {
     summary:
       'Request a release (rapporteurs): 202 with its id; the same request (period, tables, mode, parameters) is the same release, built once',
   })
+  @ApiAcceptedResponse({
+    type: ReleaseAccepted,
+    description: 'Queued (or the same request made before); header Location',
+  })
   async request(
     @CurrentActor() actor: Actor,
     @Body() body: RequestReleaseBody,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<ReleaseAccepted> {
     requireRapporteur(actor);
     const checked = checkRequest(body);
     if (!checked.ok) {
@@ -115,12 +136,38 @@ export class StatisticsController {
     summary:
       'A release: status and progress; `<id>.json` / `<id>.csv` (or ?format=json|csv) downloads it once built (409 before), with its SHA-256 digest and Ed25519 signature in headers',
   })
+  @ApiParam({
+    name: 'release',
+    // RELEASE_PATH, case-insensitive as it is matched (a schema pattern has no flags).
+    schema: {
+      type: 'string',
+      pattern:
+        '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\\.([jJ][sS][oO][nN]|[cC][sS][vV]))?$',
+    },
+    description: 'The release id, optionally with `.json` or `.csv`',
+  })
+  @ApiExtraModels(ReleaseStatusView, ReleaseDocumentView)
+  @ApiOkResponse({
+    description:
+      'Without a format: the status (ReleaseStatusView); with one: the signed document (ReleaseDocumentView, or its CSV), headers X-Content-SHA256 and X-Signature-Ed25519',
+    content: {
+      'application/json': {
+        schema: {
+          oneOf: [
+            { $ref: getSchemaPath(ReleaseStatusView) },
+            { $ref: getSchemaPath(ReleaseDocumentView) },
+          ],
+        },
+      },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async release(
     @CurrentActor() actor: Actor,
     @Param('release') param: string,
     @Query() query: ReleaseFormatQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<ReleaseStatusView | StreamableFile> {
     requireRapporteur(actor);
     const m = RELEASE_PATH.exec(param);
     if (!m) return notFound();
@@ -176,7 +223,12 @@ export class StatisticsController {
     summary:
       "The installation's Ed25519 public key (SPKI PEM) that verifies release signatures (over the exact JSON bytes)",
   })
-  publicKey(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiProduces('application/x-pem-file')
+  @ApiOkResponse({
+    description: 'SPKI PEM',
+    content: { 'application/x-pem-file': { schema: { type: 'string' } } },
+  })
+  publicKey(@Res({ passthrough: true }) reply: FastifyReply): string {
     void reply.header('content-type', 'application/x-pem-file');
     return this.signer.publicKeyPem;
   }
@@ -198,6 +250,10 @@ export class HtcdsExportController {
   @ApiOperation({
     summary:
       "HTCDS v2.0 CSV of the caller's organisation's cases, personal data included (supervisors only; streamed, never stored; each case read is reported to the audit hook)",
+  })
+  @ApiOkResponse({
+    description: 'HTCDS v2.0 CSV (attachment)',
+    content: { 'text/csv': { schema: { type: 'string' } } },
   })
   export(@CurrentActor() actor: Actor): StreamableFile {
     assertCan(actor, 'export', 'HtcdsExport', HTCDS_FOR_SUPERVISORS);

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
-  createCommandsApp,
+  commandsAppPerSuite,
   eventCount,
   openCase,
   openCaseBody,
   legalServiceWithStaff,
   organisationWithStaff,
-  type ApiApp,
   type TestUser,
   type OrganisationWithStaff,
 } from './support';
@@ -18,7 +17,7 @@ import { caseStreamId } from '@remedy/case-stream';
  * fields, organisations without legal aid access 404, and free text is sealed before it is stored.
  */
 describe('compensation claims (HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let holder: OrganisationWithStaff;
   let legal: OrganisationWithStaff;
   let otherLegal: OrganisationWithStaff;
@@ -64,15 +63,10 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
     ).rows as { event_type: string; data: Record<string, unknown> }[];
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin);
     legal = await legalServiceWithStaff(api, admin);
     otherLegal = await legalServiceWithStaff(api, admin);
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('a legal aid lawyer follows a claim from filing to money received', async () => {

@@ -1,27 +1,21 @@
 import { ERASER, ErasureSteps, type Eraser } from '@remedy/case-commands';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import {
-  createCommandsApp,
+  commandsAppPerSuite,
   newId,
   openCase,
   organisationWithStaff,
-  type ApiApp,
   type OrganisationWithStaff,
 } from './support';
 import { caseStreamId } from '@remedy/case-stream';
 
 /** Erasure through the command side: the erasure event, then the case's data key is shredded. */
 describe('erasure of personal data (HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let org: OrganisationWithStaff;
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     org = await organisationWithStaff(api, await api.user(['admin']));
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   const keyState = async (caseId: string) =>

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { victimStatus } from '../../support/fixtures';
 import {
-  createCommandsApp,
+  commandsAppPerSuite,
   eventCount,
   openCase,
+  openCaseBody,
   organisationWithStaff,
-  type ApiApp,
   type TestUser,
   type OrganisationWithStaff,
 } from './support';
@@ -16,20 +16,13 @@ import {
  * body is invalid or the caller may not act.
  */
 const SAMPLE_BODIES: Record<string, object> = {
-  '/cases': {
-    referralSource: 'Hotline',
-    profile: {
-      sexGender: 'Masculine',
-      ageUncertain: false,
-      citizenships: ['UA'],
-      languages: ['uk'],
-    },
+  '/cases': openCaseBody({
     personal: {
       fullName: 'A B',
       birthDate: '1990-01-01',
       identityDocuments: [{ kind: 'passport', number: '1' }],
     },
-  },
+  }),
   '/cases/search': { fullName: 'A B', birthDate: '1990-01-01' },
   'victim-status': victimStatus({
     status: 'PossibleVictimOfTrafficking',
@@ -99,13 +92,12 @@ const SAMPLE_BODIES: Record<string, object> = {
 };
 
 describe('every command endpoint under random bodies (fast-check, HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let holder: OrganisationWithStaff;
   let outsider: TestUser;
   let urls: { path: string; sample: object }[];
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     holder = await organisationWithStaff(api, await api.user(['admin']));
     outsider = await api.user(['supervisor']); // an organisation that is not in the directory
     const { caseId } = await openCase(api, holder.caseworker);
@@ -122,10 +114,6 @@ describe('every command endpoint under random bodies (fast-check, HTTP, PostgreS
         : `/cases/${caseId}/${route.replace(':referralId', referralId).replace(':flagId', flag).replace(':claimId', claimId)}`,
       sample,
     }));
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('covers every POST route under /cases (from the OpenAPI document)', async () => {

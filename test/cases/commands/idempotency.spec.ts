@@ -1,9 +1,8 @@
 import {
-  createCommandsApp,
+  commandsAppPerSuite,
   eventCount,
   openCaseBody,
   organisationWithStaff,
-  type ApiApp,
   type TestUser,
   type OrganisationWithStaff,
 } from './support';
@@ -15,18 +14,13 @@ import { caseStreamId } from '@remedy/case-stream';
  * append once; keys are stored hashed, scoped to user and route.
  */
 describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let org: OrganisationWithStaff;
   let caseworker: TestUser;
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     org = await organisationWithStaff(api, await api.user(['admin']));
     caseworker = org.caseworker;
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('replays the first answer to a retry of POST /cases and opens one case only', async () => {

@@ -1,25 +1,14 @@
-import {
-  createCommandsApp,
-  freshCode,
-  registerOrganisation,
-  type ApiApp,
-  type TestUser,
-} from './support';
+import { commandsAppPerSuite, freshCode, registerOrganisation, type TestUser } from './support';
 
 /** The organisation directory: administrators register and update, every user reads (read your writes). */
 describe('organisation directory (HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let admin: TestUser;
   let caseworker: TestUser;
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     admin = await api.user(['admin']);
     caseworker = await api.user(['caseworker']);
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('lets only administrators register organisations', async () => {

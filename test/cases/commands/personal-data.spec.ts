@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createCommandsApp,
-  legalServiceWithStaff,
-  organisationWithStaff,
-  type ApiApp,
-} from './support';
+import { commandsAppPerSuite, legalServiceWithStaff, organisationWithStaff } from './support';
 
 /**
  * Every case command endpoint, walked through a whole case with personal values made of unique
@@ -12,7 +7,7 @@ import {
  * searched for them: none may appear in clear.
  */
 describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   const tag = randomUUID().slice(0, 8);
   const marker = (what: string) => `MARK${what}${tag}`;
   const birthDate = '1993-07-19';
@@ -53,14 +48,6 @@ describe('personal data is sealed before it is stored (HTTP, PostgreSQL)', () =>
     childBirthDate,
     '2020-05-04',
   ];
-
-  beforeAll(async () => {
-    api = await createCommandsApp();
-  });
-
-  afterAll(async () => {
-    await api?.close();
-  });
 
   it('accepts every command with personal fields, and stores none of them in clear', async () => {
     const admin = await api.user(['admin']);

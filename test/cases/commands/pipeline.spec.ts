@@ -1,12 +1,11 @@
 import { CONFLICT_RETRY } from '@remedy/case-commands';
 import { EVENT_STORE, type EventStore, type NewEvent } from '@remedy/event-store';
 import {
-  createCommandsApp,
+  commandsAppPerSuite,
   eventCount,
   newId,
   openCase,
   organisationWithStaff,
-  type ApiApp,
   type TestUser,
   type OrganisationWithStaff,
 } from './support';
@@ -19,20 +18,15 @@ import { caseStreamId } from '@remedy/case-stream';
  * check for referrals and transfers.
  */
 describe('case command pipeline (HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let admin: TestUser;
   let holder: OrganisationWithStaff;
   let other: OrganisationWithStaff;
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin);
     other = await organisationWithStaff(api, admin);
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   const note = (

@@ -1,28 +1,22 @@
 import { CaseReferenceAllocator } from '@remedy/case-commands';
 import {
-  createCommandsApp,
+  commandsAppPerSuite,
   openCase,
   openCaseBody,
   organisationWithStaff,
-  type ApiApp,
   type OrganisationWithStaff,
 } from './support';
 
 /** Case references per organisation and year (unique under concurrency) and find-a-person. */
 describe('case references and find-a-person (HTTP, PostgreSQL)', () => {
-  let api: ApiApp;
+  const api = commandsAppPerSuite();
   let org: OrganisationWithStaff;
   let other: OrganisationWithStaff;
 
   beforeAll(async () => {
-    api = await createCommandsApp();
     const admin = await api.user(['admin']);
     org = await organisationWithStaff(api, admin);
     other = await organisationWithStaff(api, admin);
-  });
-
-  afterAll(async () => {
-    await api?.close();
   });
 
   it('allocates unique, consecutive references when cases are opened concurrently', async () => {

@@ -1,19 +1,49 @@
 import { randomUUID } from 'node:crypto';
-import { CaseCommandsModule, organisationDirectoryProjection } from '@remedy/case-commands';
-import { createApiApp, type ApiApp, type TestUser } from '../../support/api-app';
+import {
+  CASE_CIPHER,
+  CaseCommandsModule,
+  organisationDirectoryProjection,
+} from '@remedy/case-commands';
+import {
+  CaseReadModelsModule,
+  casesProjection,
+  timelineProjection,
+} from '@remedy/case-read-models';
+import {
+  createApiApp,
+  type ApiAppOptions,
+  type ApiApp,
+  type TestUser,
+} from '../../support/api-app';
+import { perSuite } from '../../support/per-suite';
 
 export { type ApiApp, type TestUser };
 
-/** The command side on a fresh database, with the organisation directory projection running. */
-export const createCommandsApp = (
-  overrides: Parameters<typeof createApiApp>[0]['overrides'] = [],
-) =>
+/** Modules, projections and provider overrides a suite adds to the command side. */
+export type AppPart = Partial<Pick<ApiAppOptions, 'modules' | 'projections' | 'overrides'>>;
+
+/**
+ * The command side on a fresh database, with the organisation directory projection running, and
+ * the `parts` the suite adds (their modules and projections after the command side's).
+ */
+export const createCommandsApp = (...parts: AppPart[]) =>
   createApiApp({
-    modules: [CaseCommandsModule],
-    projections: [organisationDirectoryProjection],
-    overrides,
+    modules: [CaseCommandsModule, ...parts.flatMap((p) => p.modules ?? [])],
+    projections: [organisationDirectoryProjection, ...parts.flatMap((p) => p.projections ?? [])],
+    overrides: parts.flatMap((p) => p.overrides ?? []),
     env: { REMEDY_JURISDICTION_TIMEZONE: 'Europe/Vienna' },
   });
+
+/** The case read side (case list, timeline), as a part of the command-side app. */
+export const caseReadSide = (): AppPart => ({
+  modules: [
+    CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+  ],
+  projections: [casesProjection, timelineProjection],
+});
+
+/** The command side for the enclosing describe block: started before its tests, closed after them. */
+export const commandsAppPerSuite = () => perSuite(() => createCommandsApp());
 
 let codeCounter = 0;
 /** A fresh organisation code (2-10 upper-case letters/digits, starting with a letter). */

@@ -43,11 +43,11 @@ interface ListItem {
   childNow: boolean;
   openReferrals: number;
   nextDeadline: string | null;
-  lastRevision: string;
+  lastRevision: number;
 }
 
 interface TimelineEntry {
-  revision: string;
+  revision: number;
   type: string;
   occurredAt: string;
   recordedAt: string;
@@ -145,7 +145,7 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
     );
     expect(res.statusCode).toBe(200);
     return res.json() as {
-      revision: string | null;
+      revision: number | null;
       events: number;
       state: Record<string, any>;
     };
@@ -164,7 +164,7 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
     expect(detailRes.statusCode).toBe(200);
     expect(detailRes.headers.etag).toBe(`"${revision}"`);
     const detail = detailRes.json();
-    expect(detail.revision).toBe(String(revision));
+    expect(detail.revision).toBe(revision);
 
     const after = before ? `?afterRevision=${before.revision}` : '';
     const timelineRes = await read(
@@ -175,7 +175,7 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
     expect(timelineRes.statusCode).toBe(200);
     const entries = timelineRes.json().items as TimelineEntry[];
     expect(entries.map((e) => e.type)).toEqual(types);
-    expect(entries[entries.length - 1]!.revision).toBe(String(revision));
+    expect(entries[entries.length - 1]!.revision).toBe(revision);
     for (const e of entries) {
       expect(e.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
       expect(e.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
@@ -185,13 +185,13 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
 
     const item = await listItem(caseId, position);
     expect(item).toBeDefined();
-    expect(item!.lastRevision).toBe(String(revision));
+    expect(item!.lastRevision).toBe(revision);
 
     let previous: Awaited<ReturnType<typeof asOf>> | undefined;
     if (before) {
       // As recorded by the previous step: its revision, none of this step's events.
       previous = await asOf(caseId, before.recordedAt);
-      expect(previous.revision).toBe(String(before.revision));
+      expect(previous.revision).toBe(before.revision);
       expect(previous.events).toBe(before.revision + 1);
     }
     const step = { revision, position, recordedAt: entries[entries.length - 1]!.recordedAt };
@@ -766,13 +766,13 @@ describe('case lifecycle walk (issue 3): commands, list, detail, timeline, as-of
       'ClosureApproved',
       'CaseReopened',
     ]);
-    expect(entries.map((e) => e.revision)).toEqual(entries.map((_, i) => String(i)));
+    expect(entries.map((e) => e.revision)).toEqual(entries.map((_, i) => i));
     const recorded = entries.map((e) => Date.parse(e.recordedAt));
     expect([...recorded].sort((x, y) => x - y)).toEqual(recorded);
 
     // As recorded when the referral was made: a presumed victim with a pending referral, open.
     const atReferral = await asOf(adultCase, steps.get('referred')!.recordedAt);
-    expect(atReferral.revision).toBe(String(steps.get('referred')!.revision));
+    expect(atReferral.revision).toBe(steps.get('referred')!.revision);
     expect(atReferral.state).toMatchObject({
       lifecycle: 'open',
       victimStatus: 'PossibleVictimOfTrafficking',

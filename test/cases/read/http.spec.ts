@@ -170,7 +170,7 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
     });
     const res = await get(`/cases/${caseId}`).set('x-min-position', formatPosition(position));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ assignedCaseworkerId: caseworker, revision: '1' });
+    expect(res.body).toMatchObject({ assignedCaseworkerId: caseworker, revision: 1 });
     expect(res.headers.etag).toBe('"1"');
     const timeline = await get(`/cases/${caseId}/timeline`).set(
       'x-min-position',

@@ -6,14 +6,13 @@ import {
   timelineProjection,
   type CaseListItem,
 } from '@remedy/case-read-models';
-import { createTestDatabase, TestDatabase } from '../../support/database';
 import {
   actorsOf,
-  catchUp,
-  openReadSide,
+  catchUpWithWriter,
   ReadSideHarness,
-  START_POSITION,
+  readSidePerSuite,
 } from './support/case-writer';
+import { victimStatus } from '../../support/fixtures';
 
 const projections = [casesProjection, timelineProjection];
 
@@ -26,13 +25,11 @@ async function snapshot(h: ReadSideHarness) {
 }
 
 async function project(h: ReadSideHarness, batchSize = 100) {
-  for (const p of projections)
-    await catchUp(h.ds, h.store, p, START_POSITION, batchSize, h.writer.lastPosition);
+  for (const p of projections) await catchUpWithWriter(h, p, batchSize);
 }
 
 describe('case read models (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let h: ReadSideHarness;
+  const h = readSidePerSuite(projections);
   let queries: CaseQueries;
   const holder = actorsOf();
   const receiver = actorsOf();
@@ -45,8 +42,6 @@ describe('case read models (PostgreSQL)', () => {
   const caseworkerB = randomUUID();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    h = await openReadSide(db.url, projections);
     queries = new CaseQueries(h.ds, h.cipher, h.store, 'Europe/Vienna');
     const w = h.writer;
     // Adult, identified, reflection period, caseworker, referral to another organisation.
@@ -58,16 +53,15 @@ describe('case read models (PostgreSQL)', () => {
     await w.run(adultCase, {
       type: 'RecordVictimStatus',
       actor: holder.caseworker,
-      status: 'PossibleVictimOfTrafficking',
-      decidingBody: 'NGO',
-      decidedOn: '2026-11-01',
-      formsOfExploitation: ['ForcedLabour'],
-      sectors: ['F_Construction'],
-      countriesOfRecruitment: ['UA'],
-      countriesOfTransit: [],
-      countriesOfExploitation: ['AT'],
-      meansOfControl: ['DebtBondage'],
-      personal: { text: 'worked on a building site' },
+      ...victimStatus({
+        status: 'PossibleVictimOfTrafficking',
+        decidedOn: '2026-11-01',
+        sectors: ['F_Construction'],
+        countriesOfRecruitment: ['UA'],
+        countriesOfExploitation: ['AT'],
+        meansOfControl: ['DebtBondage'],
+        personal: { text: 'worked on a building site' },
+      }),
     });
     await w.run(adultCase, {
       type: 'GrantReflectionPeriod',
@@ -80,22 +74,10 @@ describe('case read models (PostgreSQL)', () => {
       actor: holder.supervisor,
       caseworkerId: holder.caseworker.userId,
     });
-    await w.run(adultCase, {
-      type: 'GiveConsent',
-      actor: holder.caseworker,
-      purpose: 'referral',
-      receivingOrganisationId: receiver.organisationId,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: true,
-    });
-    referralId = randomUUID();
-    await w.run(adultCase, {
-      type: 'ReferCase',
-      actor: holder.caseworker,
-      referralId,
-      toOrganisationId: receiver.organisationId,
+    referralId = await w.refer(adultCase, holder.caseworker, receiver.organisationId, {
       service: 'Accommodation',
-      personal: { text: 'needs a shelter place' },
+      interpreterUsed: true,
+      text: 'needs a shelter place',
     });
     await w.run(adultCase, {
       type: 'AddNote',
@@ -123,11 +105,6 @@ describe('case read models (PostgreSQL)', () => {
       await w.open(holder.caseworker, { sequence: i, birthDate: '1980-01-01' });
     await w.open(other.caseworker, { sequence: 99, birthDate: '1980-01-01' });
     await project(h, 7);
-  });
-
-  afterAll(async () => {
-    await h?.close();
-    await db?.drop();
   });
 
   it('projects the list row of a case: status, identification, caseworker, referrals, deadline, sealed personal data', async () => {
@@ -278,7 +255,7 @@ describe('case read models (PostgreSQL)', () => {
     expect(detail).toMatchObject({
       caseId: adultCase,
       reference: 'ORG-2026-00001',
-      revision: '6',
+      revision: 6,
       personal: {
         opening: { erased: false, value: { fullName: 'Ana Example', birthDate: '1990-04-02' } },
         identification: { erased: false, value: { text: 'worked on a building site' } },
@@ -291,7 +268,7 @@ describe('case read models (PostgreSQL)', () => {
     // A pending referral to the receiver, with the person's consent naming it (rule 2).
     expect(await queries.caseDetail(receiver.organisationId, adultCase)).toMatchObject({
       caseId: adultCase,
-      revision: '6',
+      revision: 6,
     });
     expect(await queries.reachOf(receiver.organisationId, adultCase)).toBe('referral');
   });
@@ -309,7 +286,7 @@ describe('case read models (PostgreSQL)', () => {
     ]);
     const note = timeline!.items[6]!;
     expect(note).toMatchObject({
-      revision: '6',
+      revision: 6,
       actorId: holder.caseworker.userId,
       personal: { erased: false, value: { text: 'called back' } },
     });
@@ -319,9 +296,9 @@ describe('case read models (PostgreSQL)', () => {
     expect(timeline!.items[3]!.personal).toBeUndefined();
     const page = await queries.timeline(holder.organisationId, adultCase, { limit: 4 });
     expect(page!.items).toHaveLength(4);
-    expect(page!.nextAfterRevision).toBe('3');
+    expect(page!.nextAfterRevision).toBe(3);
     const rest = await queries.timeline(holder.organisationId, adultCase, { afterRevision: 3n });
-    expect(rest!.items.map((e) => e.revision)).toEqual(['4', '5', '6']);
+    expect(rest!.items.map((e) => e.revision)).toEqual([4, 5, 6]);
     expect(await queries.timeline(other.organisationId, adultCase)).toBeUndefined();
   });
 
@@ -385,13 +362,13 @@ describe('case read models (PostgreSQL)', () => {
     const then = await queries.asOf(holder.organisationId, caseId, between);
     expect(then).toMatchObject({
       caseId,
-      revision: '0',
+      revision: 0,
       events: 1,
       state: { lifecycle: 'open', caseReference: 'ORG-2026-00050' },
     });
     expect(then!.state.caseworkerId).toBeUndefined();
     const now = await queries.asOf(holder.organisationId, caseId, new Date());
-    expect(now).toMatchObject({ revision: '1', state: { caseworkerId: caseworkerB } });
+    expect(now).toMatchObject({ revision: 1, state: { caseworkerId: caseworkerB } });
     const before = await queries.asOf(
       holder.organisationId,
       caseId,

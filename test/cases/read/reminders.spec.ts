@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { addDays, calendarDateIn } from '@remedy/case-domain';
 import { casesProjection } from '@remedy/case-read-models';
@@ -26,9 +25,8 @@ import { victimStatus } from '../../support/fixtures';
 import { eventually as waitUntil } from '../../projections/support/harness';
 import {
   actorsOf,
-  catchUp,
+  catchUpWithWriter,
   ReadSideHarness,
-  START_POSITION,
   type Actor,
   projectionRunner,
 } from './support/case-writer';
@@ -49,8 +47,7 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
   const otherOrg = actorsOf();
   const today = () => calendarDateIn(new Date(), TZ);
 
-  const project = () =>
-    catchUp(h.ds, h.store, casesProjection, START_POSITION, 200, h.writer.lastPosition);
+  const project = () => catchUpWithWriter(h, casesProjection, 200);
   const pendingIds = () => pendingJobIds(queue);
 
   async function identified(
@@ -106,22 +103,9 @@ describe.each(backends)('case reminders on the $label', ({ backend }) => {
   it('reschedules when the deadline changes and drops reminders no longer called for', async () => {
     const caseId = await identified(org.caseworker, 1);
     await grantReflectionPeriod(caseId, org.caseworker, 40);
-    await h.writer.run(caseId, {
-      type: 'GiveConsent',
-      actor: org.caseworker,
-      purpose: 'referral',
-      receivingOrganisationId: otherOrg.organisationId,
-      obtainedInLanguage: 'uk',
-      interpreterUsed: false,
-    });
-    const referralId = randomUUID();
-    await h.writer.run(caseId, {
-      type: 'ReferCase',
-      actor: org.caseworker,
-      referralId,
-      toOrganisationId: otherOrg.organisationId,
+    const referralId = await h.writer.refer(caseId, org.caseworker, otherOrg.organisationId, {
       service: 'LegalCounselling',
-      personal: {},
+      interpreterUsed: false,
     });
     await project();
     const reconciler = new ReminderReconciler(h.ds, queue, settings);

@@ -3,8 +3,7 @@ import { casesProjection } from '@remedy/case-read-models';
 import { desiredReminders, reminderSettings } from '@remedy/case-reminders';
 import {
   actorsOf,
-  catchUp,
-  START_POSITION,
+  catchUpWithWriter,
   type ReadSideHarness,
 } from '../../cases/read/support/case-writer';
 import { victimStatus } from '../../support/fixtures';
@@ -47,7 +46,7 @@ export async function seedDueReminders(
       Array.from({ length: Math.min(8, count - i) }, (_, j) => one(firstSequence + i + j)),
     );
   }
-  await catchUp(h.ds, h.store, casesProjection, START_POSITION, 500, h.writer.lastPosition);
+  await catchUpWithWriter(h, casesProjection, 500);
   const desired = await desiredReminders(h.ds, settings, new Date(), { includeDue: true });
   return [...desired.keys()].sort();
 }

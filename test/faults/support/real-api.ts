@@ -10,10 +10,14 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Pool } from 'pg';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
+import { parsePosition } from '@remedy/event-store';
 import { configureHttpApp, fastifyOptions } from '@remedy/http';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
 import type { ApiModule as ApiModuleClass } from '../../../apps/api/src/api.module';
 import type { WorkerModule as WorkerModuleClass } from '../../../apps/worker/src/worker.module';
+import { catchUp, openReadSide, START_POSITION } from '../../cases/read/support/case-writer';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
+import { perSuite } from '../../support/per-suite';
 import { collectRoutes, type RouteInfo } from '../../support/routes';
 
 export interface RealApi {
@@ -153,6 +157,43 @@ export async function startRealApiOnTestDatabase(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** How long a start of the real API (and worker) may take on a loaded machine. */
+const START_TIMEOUT_MS = 120_000;
+
+/**
+ * `startRealApiOnTestDatabase` for the enclosing describe block (started in its beforeAll, closed
+ * in its afterAll), on PostgreSQL alone (no Redis, no EventStoreDB) unless `env` names them.
+ */
+export const realApiPerSuite = (
+  name: string,
+  env: Record<string, string | undefined> = {},
+  options: { worker?: boolean } = {},
+) =>
+  perSuite(
+    () =>
+      startRealApiOnTestDatabase(
+        name,
+        { REDIS_URL: undefined, EVENTSTORE_CONNECTION_STRING: undefined, ...env },
+        options,
+      ),
+    START_TIMEOUT_MS,
+  );
+
+/**
+ * Brings every read model (ALL_PROJECTIONS) of the test database up to `position` (as a command
+ * answered it): the real API runs no projection (the worker does).
+ */
+export async function projectAllUntil(db: TestDatabase, position: string): Promise<void> {
+  const until = parsePosition(position)!;
+  const readSide = await openReadSide(db.url, ALL_PROJECTIONS);
+  try {
+    for (const projection of ALL_PROJECTIONS)
+      await catchUp(readSide.ds, readSide.store, projection, START_POSITION, 100, until);
+  } finally {
+    await readSide.close();
+  }
 }
 
 export const OPEN_CASE_BODY = {

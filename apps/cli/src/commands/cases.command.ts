@@ -1,6 +1,6 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Option, SubCommand } from 'nest-commander';
 import { openStandaloneAdultDates } from '@remedy/case-commands';
-import { CliContext, CliUsageError } from '../cli-context';
+import { CliCommand, CliUsageError, commandGroup } from '../cli-context';
 
 @SubCommand({
   name: 'reconcile-adult-dates',
@@ -10,11 +10,7 @@ import { CliContext, CliUsageError } from '../cli-context';
     'than the case list, a row of an erased case), or every case with --all. Erased cases get no row. ' +
     'Idempotent and resumable; the API also runs it at start-up. Prints counts only.',
 })
-export class CasesReconcileAdultDatesCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class CasesReconcileAdultDatesCommand extends CliCommand {
   @Option({
     flags: '--all',
     description: 'every case of the case list (not erased), not only those that need it',
@@ -50,13 +46,8 @@ export class CasesReconcileAdultDatesCommand extends CommandRunner {
   }
 }
 
-@Command({
+export const CasesCommand = commandGroup({
   name: 'cases',
   description: 'Case data kept beside the streams',
   subCommands: [CasesReconcileAdultDatesCommand],
-})
-export class CasesCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

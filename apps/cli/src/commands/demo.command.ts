@@ -1,5 +1,5 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { CliContext, CliUsageError } from '../cli-context';
+import { Command, Option } from 'nest-commander';
+import { CliCommand, CliUsageError } from '../cli-context';
 import { formatDemoSummary, seedDemo } from '../demo/seed';
 
 interface DemoCommandOptions {
@@ -22,11 +22,7 @@ const positive = (name: string, max: number) => (value: string) => {
     '(DEMO_API_URL, default http://localhost:3000), with tokens of the local issuer (REMEDY_DATA_DIR); ' +
     'running it again appends nothing. Prints a token per role and requests to try.',
 })
-export class DemoCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class DemoCommand extends CliCommand {
   @Option({
     flags: '--api-url <url>',
     description: 'the API (default DEMO_API_URL or http://localhost:3000)',

@@ -1,7 +1,7 @@
-import { Command, CommandRunner, SubCommand } from 'nest-commander';
+import { SubCommand } from 'nest-commander';
 import { openStandaloneEraser } from '@remedy/case-commands';
 import { REMINDERS_ERASURE } from '@remedy/case-reminders';
-import { CliContext } from '../cli-context';
+import { CliCommand, commandGroup } from '../cli-context';
 
 @SubCommand({
   name: 'reapply',
@@ -11,11 +11,7 @@ import { CliContext } from '../cli-context';
     'data key again, scrubs the lookup rows, stored answers and reminder jobs. Idempotent; run it after ' +
     'restoring a database and before starting the API (which also runs it at start-up).',
 })
-export class ErasureReapplyCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class ErasureReapplyCommand extends CliCommand {
   async run(): Promise<void> {
     await this.cli.databaseUrl();
     const config = this.cli.settings();
@@ -42,13 +38,8 @@ export class ErasureReapplyCommand extends CommandRunner {
   }
 }
 
-@Command({
+export const ErasureCommand = commandGroup({
   name: 'erasure',
   description: 'Erasure of personal data (the erasure ledger)',
   subCommands: [ErasureReapplyCommand],
-})
-export class ErasureCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Option, SubCommand } from 'nest-commander';
 import { CaseCipher, KeyMaterialError, LocalKeyManagementService } from '@remedy/crypto';
-import { CliContext, CliUsageError } from '../cli-context';
+import { CliCommand, CliContext, CliUsageError, commandGroup } from '../cli-context';
 
 async function withCipher<T>(
   cli: CliContext,
@@ -26,11 +26,7 @@ async function withCipher<T>(
     'Create a new master key version (key files) and re-wrap every case data key under it; ' +
     'with REMEDY_MASTER_KEY, re-wrap under its highest version. Events and ciphertexts are not touched.',
 })
-export class KeysRotateMasterCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class KeysRotateMasterCommand extends CliCommand {
   @Option({
     flags: '--rewrap-only',
     description: 'do not create a new version; finish re-wrapping under the current one',
@@ -68,11 +64,7 @@ export class KeysRotateMasterCommand extends CommandRunner {
     'so copies of wrapped keys in backups can no longer be unwrapped. Rotate first, and let running ' +
     'processes pick up the new version (they re-read key files every minute).',
 })
-export class KeysRetireMasterCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class KeysRetireMasterCommand extends CliCommand {
   async run([versionArg]: string[]): Promise<void> {
     const version = Number(versionArg);
     if (!Number.isInteger(version) || version < 1) {
@@ -114,11 +106,7 @@ export class KeysRetireMasterCommand extends CommandRunner {
   name: 'status',
   description: 'How many case data keys each master key version wraps',
 })
-export class KeysStatusCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class KeysStatusCommand extends CliCommand {
   async run(): Promise<void> {
     await withCipher(this.cli, async (cipher, kms) => {
       this.cli.out(
@@ -131,13 +119,8 @@ export class KeysStatusCommand extends CommandRunner {
   }
 }
 
-@Command({
+export const KeysCommand = commandGroup({
   name: 'keys',
   description: 'Personal-data encryption keys',
   subCommands: [KeysRotateMasterCommand, KeysRetireMasterCommand, KeysStatusCommand],
-})
-export class KeysCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

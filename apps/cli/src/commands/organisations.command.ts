@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Option, SubCommand } from 'nest-commander';
 import { Pool } from 'pg';
 import { isOpaqueId } from '@remedy/auth';
 import {
@@ -22,7 +22,7 @@ import {
 } from '@remedy/case-commands';
 import type { EventStore } from '@remedy/event-store';
 import { createEventStore } from '@remedy/platform';
-import { CliContext, CliUsageError } from '../cli-context';
+import { CliCommand, CliContext, CliUsageError, commandGroup } from '../cli-context';
 
 /**
  * The operator the CLI acts as when `--operator` is not given: a fixed opaque id, so that the
@@ -104,11 +104,7 @@ function operatorContext(
 const describe = (verb: string, r: OrganisationCommandResult): string =>
   `${verb} ${r.organisationId} (revision ${r.revision}, position ${r.position})`;
 
-abstract class ProfileCommand extends CommandRunner {
-  constructor(protected readonly cli: CliContext) {
-    super();
-  }
-
+abstract class ProfileCommand extends CliCommand {
   @Option({ flags: '--name <name>', description: 'display name (an organisation, not a person)' })
   parseName(value: string): string {
     return value.trim();
@@ -149,10 +145,6 @@ abstract class ProfileCommand extends CommandRunner {
     'Running it again with the same --code answers with the same organisation and appends nothing.',
 })
 export class OrganisationsRegisterCommand extends ProfileCommand {
-  constructor(cli: CliContext) {
-    super(cli);
-  }
-
   @Option({
     flags: '--code <code>',
     description: 'case reference code, 2-10 upper-case letters/digits (fixed once registered)',
@@ -191,10 +183,6 @@ export class OrganisationsRegisterCommand extends ProfileCommand {
     'options not given keep their current value; the code never changes',
 })
 export class OrganisationsUpdateCommand extends ProfileCommand {
-  constructor(cli: CliContext) {
-    super(cli);
-  }
-
   @Option({
     flags: '--if-match <revision>',
     description: 'refuse unless the organisation is at this revision',
@@ -235,11 +223,7 @@ export class OrganisationsUpdateCommand extends ProfileCommand {
     'The organisation directory (read model organisation_directory, kept by the worker): ' +
     'id, code, type, country, name, services',
 })
-export class OrganisationsListCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class OrganisationsListCommand extends CliCommand {
   @Option({ flags: '--service <type>', description: 'only organisations offering this service' })
   parseService(value: string): string {
     return value.trim();
@@ -279,13 +263,8 @@ export class OrganisationsListCommand extends CommandRunner {
   }
 }
 
-@Command({
+export const OrganisationsCommand = commandGroup({
   name: 'organisations',
   description: 'The organisation directory (the same commands as POST/PUT /organisations)',
   subCommands: [OrganisationsRegisterCommand, OrganisationsUpdateCommand, OrganisationsListCommand],
-})
-export class OrganisationsCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

@@ -1,5 +1,5 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
-import { DataSource, type EntitySchema } from 'typeorm';
+import { Option, SubCommand } from 'nest-commander';
+import type { DataSource, EntitySchema } from 'typeorm';
 import { formatPosition } from '@remedy/event-store';
 import { createEventStore } from '@remedy/platform';
 import {
@@ -8,44 +8,22 @@ import {
   projectionStatus,
   rebuildProjection,
 } from '@remedy/projections';
-import { CliContext, CliUsageError } from '../cli-context';
+import { CliCommand, CliContext, CliUsageError, commandGroup } from '../cli-context';
 
-async function withDataSource<T>(
-  cli: CliContext,
-  work: (ds: DataSource) => Promise<T>,
-): Promise<T> {
-  const ds = new DataSource({
-    type: 'postgres',
-    url: await cli.databaseUrl(),
-    entities: projectionEntities(cli.projections) as EntitySchema[],
-    synchronize: false,
-    migrationsRun: false,
-    logging: false,
-    extra: { max: 2 },
-  });
-  await ds.initialize();
-  try {
-    return await work(ds);
-  } finally {
-    await ds.destroy();
-  }
-}
+const withProjectionEntities = <T>(cli: CliContext, work: (ds: DataSource) => Promise<T>) =>
+  cli.withDataSource(projectionEntities(cli.projections) as EntitySchema[], work);
 
 @SubCommand({
   name: 'list',
   description: 'Every projection with its checkpoint and how far behind it is',
 })
-export class ProjectionListCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class ProjectionListCommand extends CliCommand {
   async run(): Promise<void> {
     if (this.cli.projections.length === 0) {
       this.cli.out('No projections are registered');
       return;
     }
-    await withDataSource(this.cli, async (ds) => {
+    await withProjectionEntities(this.cli, async (ds) => {
       for (const lag of await projectionStatus(ds, this.cli.projections)) {
         const at = lag.checkpoint ? formatPosition(lag.checkpoint) : 'never run';
         const behind =
@@ -65,11 +43,7 @@ export class ProjectionListCommand extends CommandRunner {
   description:
     'Clear a projection and replay every event into it (its runner steps aside meanwhile); --all: every projection, one after the other',
 })
-export class ProjectionRebuildCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class ProjectionRebuildCommand extends CliCommand {
   @Option({
     flags: '--batch-size <n>',
     description: 'events per read and per transaction (default 1000)',
@@ -103,7 +77,7 @@ export class ProjectionRebuildCommand extends CommandRunner {
     await this.cli.databaseUrl(); // settings() carries it from here (the embedded one when unset)
     const eventStore = createEventStore(this.cli.settings());
     try {
-      await withDataSource(this.cli, async (dataSource) => {
+      await withProjectionEntities(this.cli, async (dataSource) => {
         for (const projection of projections) {
           const report = await rebuildProjection({
             dataSource,
@@ -123,13 +97,8 @@ export class ProjectionRebuildCommand extends CommandRunner {
   }
 }
 
-@Command({
+export const ProjectionCommand = commandGroup({
   name: 'projection',
   description: 'Read-model projections',
   subCommands: [ProjectionListCommand, ProjectionRebuildCommand],
-})
-export class ProjectionCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

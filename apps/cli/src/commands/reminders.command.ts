@@ -1,5 +1,4 @@
-import { Command, CommandRunner, SubCommand } from 'nest-commander';
-import { DataSource } from 'typeorm';
+import { SubCommand } from 'nest-commander';
 import {
   REMINDERS_QUEUE,
   ReminderReconciler,
@@ -7,7 +6,7 @@ import {
   type ReminderJobData,
 } from '@remedy/case-reminders';
 import { createQueueKit, queueBackendFor } from '@remedy/queue';
-import { CliContext } from '../cli-context';
+import { CliCommand, commandGroup } from '../cli-context';
 
 @SubCommand({
   name: 'reconcile',
@@ -17,55 +16,37 @@ import { CliContext } from '../cli-context';
     '(e.g. after losing Redis), removes those no longer called for. ' +
     'Safe while the worker runs (job ids derive from case, kind, subject and deadline).',
 })
-export class RemindersReconcileCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class RemindersReconcileCommand extends CliCommand {
   async run(): Promise<void> {
-    const databaseUrl = await this.cli.databaseUrl();
-    const config = this.cli.settings();
-    const kit = createQueueKit(
-      queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: databaseUrl }),
-    );
-    const dataSource = new DataSource({
-      type: 'postgres',
-      url: databaseUrl,
-      synchronize: false,
-      migrationsRun: false,
-      logging: false,
-      extra: { max: 2 },
+    await this.cli.withDataSource([], async (dataSource) => {
+      const config = this.cli.settings();
+      const kit = createQueueKit(
+        queueBackendFor({ REDIS_URL: config.redisUrl, DATABASE_URL: config.databaseUrl }),
+      );
+      try {
+        const queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
+        const reconciler = new ReminderReconciler(
+          dataSource,
+          queue,
+          reminderSettings({
+            timeZone: config.jurisdictionTimeZone,
+            sources: this.cli.reminderSources,
+          }),
+        );
+        this.cli.info(`queue backend: ${kit.backend}`);
+        const report = await reconciler.reconcile('full');
+        this.cli.out(
+          `${REMINDERS_QUEUE}: ${report.desired} reminders called for, ${report.added} added, ${report.removed} removed`,
+        );
+      } finally {
+        await kit.close();
+      }
     });
-    await dataSource.initialize();
-    try {
-      const queue = kit.queue<ReminderJobData>(REMINDERS_QUEUE);
-      const reconciler = new ReminderReconciler(
-        dataSource,
-        queue,
-        reminderSettings({
-          timeZone: config.jurisdictionTimeZone,
-          sources: this.cli.reminderSources,
-        }),
-      );
-      this.cli.info(`queue backend: ${kit.backend}`);
-      const report = await reconciler.reconcile('full');
-      this.cli.out(
-        `${REMINDERS_QUEUE}: ${report.desired} reminders called for, ${report.added} added, ${report.removed} removed`,
-      );
-    } finally {
-      await kit.close();
-      await dataSource.destroy();
-    }
   }
 }
 
-@Command({
+export const RemindersCommand = commandGroup({
   name: 'reminders',
   description: 'Case reminders (the BullMQ queue case-reminders)',
   subCommands: [RemindersReconcileCommand],
-})
-export class RemindersCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

@@ -1,6 +1,6 @@
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Option, SubCommand } from 'nest-commander';
 import { isRole, LocalTokenIssuer, ROLES, type Role } from '@remedy/auth';
-import { CliContext, CliUsageError } from '../cli-context';
+import { CliCommand, CliContext, CliUsageError, commandGroup } from '../cli-context';
 
 export interface TokenMintOptions {
   user?: string;
@@ -59,11 +59,7 @@ export async function printLocalToken(
   description:
     'Print a bearer token of the local issuer (remedy-local) for a user of an organisation',
 })
-export class TokenMintCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class TokenMintCommand extends CliCommand {
   @Option({ flags: '--user <id>', description: 'user id (uuid)', required: true })
   parseUser(value: string): string {
     return value.trim();
@@ -97,13 +93,8 @@ export class TokenMintCommand extends CommandRunner {
   }
 }
 
-@Command({
+export const TokenCommand = commandGroup({
   name: 'token',
   description: 'Bearer tokens of the local issuer',
   subCommands: [TokenMintCommand],
-})
-export class TokenCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Command, CommandRunner, Option, SubCommand } from 'nest-commander';
+import { Option, SubCommand } from 'nest-commander';
 import { isOpaqueId, type Role } from '@remedy/auth';
 import { foldOrganisation, organisationStreamId } from '@remedy/case-commands';
 import { createEventStore } from '@remedy/platform';
-import { CliContext, CliUsageError } from '../cli-context';
+import { CliCommand, CliUsageError, commandGroup } from '../cli-context';
 import {
   EXPIRES_OPTION,
   parseRoleList,
@@ -18,11 +18,7 @@ import {
     'Print a local-issuer token for a user of a directory organisation (a new user id unless --user); ' +
     'refuses organisations that are not in the directory',
 })
-export class UsersTokenCommand extends CommandRunner {
-  constructor(private readonly cli: CliContext) {
-    super();
-  }
-
+export class UsersTokenCommand extends CliCommand {
   @Option({
     flags: '--org <id>',
     description: 'organisation id (uuid) of the directory',
@@ -77,16 +73,11 @@ export class UsersTokenCommand extends CommandRunner {
   }
 }
 
-@Command({
+export const UsersCommand = commandGroup({
   name: 'users',
   description:
     'Remedy keeps no user store: who a user is, their organisation and roles come from the bearer ' +
     'token (the local issuer now, an OIDC identity provider later). Users are managed in the identity provider; ' +
     '`users token` mints a local-issuer token for a user of a directory organisation.',
   subCommands: [UsersTokenCommand],
-})
-export class UsersCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-  }
-}
+});

@@ -1,4 +1,4 @@
-import { Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   calendarDateIn,
@@ -60,16 +60,35 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<
   }
 }
 
-@CommandHandler(OpenCaseCommand)
-export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand, CaseCommandResult> {
+/**
+ * What opening and transferring a case share: the organisation's own case reference, allocated in
+ * the year of the command (jurisdiction's time zone), and the person's blind index under it.
+ */
+@Injectable()
+abstract class CaseReferenceHandler {
   constructor(
-    private readonly pipeline: CaseCommandPipeline,
-    private readonly directory: OrganisationDirectory,
+    protected readonly pipeline: CaseCommandPipeline,
+    protected readonly directory: OrganisationDirectory,
     private readonly references: CaseReferenceAllocator,
-    private readonly personIndex: PersonIndex,
+    protected readonly personIndex: PersonIndex,
     @Inject(JURISDICTION_POLICY) private readonly policy: JurisdictionPolicy,
   ) {}
 
+  /** The organisation's next case reference in the year of `now`. */
+  protected referenceFor(organisation: Organisation, now: Date): Promise<string> {
+    return this.references.allocate(
+      organisation.organisationId,
+      organisation.code,
+      yearOf(calendarDateIn(now, this.policy.timeZone)),
+    );
+  }
+}
+
+@CommandHandler(OpenCaseCommand)
+export class OpenCaseHandler
+  extends CaseReferenceHandler
+  implements ICommandHandler<OpenCaseCommand, CaseCommandResult>
+{
   async execute({ input, ctx }: OpenCaseCommand): Promise<CaseCommandResult> {
     const caseId = scopedId(
       { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
@@ -83,11 +102,7 @@ export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand, CaseCom
     const outcome = await this.pipeline.execute(
       caseId,
       async ({ actor, now }) => {
-        caseReference ||= await this.references.allocate(
-          organisation.organisationId,
-          organisation.code,
-          yearOf(calendarDateIn(now, this.policy.timeZone)),
-        );
+        caseReference ||= await this.referenceFor(organisation, now);
         return { type: 'OpenCase', actor, caseId, caseReference, ...input };
       },
       ctx,
@@ -111,18 +126,10 @@ export class OpenCaseHandler implements ICommandHandler<OpenCaseCommand, CaseCom
 }
 
 @CommandHandler(TransferCaseCommand)
-export class TransferCaseHandler implements ICommandHandler<
-  TransferCaseCommand,
-  CaseCommandResult
-> {
-  constructor(
-    private readonly pipeline: CaseCommandPipeline,
-    private readonly directory: OrganisationDirectory,
-    private readonly references: CaseReferenceAllocator,
-    private readonly personIndex: PersonIndex,
-    @Inject(JURISDICTION_POLICY) private readonly policy: JurisdictionPolicy,
-  ) {}
-
+export class TransferCaseHandler
+  extends CaseReferenceHandler
+  implements ICommandHandler<TransferCaseCommand, CaseCommandResult>
+{
   async execute({ caseId, input, ctx }: TransferCaseCommand): Promise<CaseCommandResult> {
     // The receiver is looked up once the caller's access to the case is decided (the pipeline's
     // 404 / 403 come first: an outsider naming an unknown receiver learns nothing else).
@@ -135,11 +142,7 @@ export class TransferCaseHandler implements ICommandHandler<
           input.toOrganisationId,
           'REFERRAL_TARGET_UNKNOWN',
         );
-        caseReference ||= await this.references.allocate(
-          receiver.organisationId,
-          receiver.code,
-          yearOf(calendarDateIn(now, this.policy.timeZone)),
-        );
+        caseReference ||= await this.referenceFor(receiver, now);
         return { type: 'TransferCase', actor, caseReference, ...input };
       },
       ctx,

@@ -1,17 +1,6 @@
-import { Body, Controller, Param } from '@nestjs/common';
-import type { ClaimAmounts } from '@remedy/case-domain';
-import {
-  CaseCommandController,
-  CaseCommandEndpoints,
-  CommandRoute,
-  given,
-  newIdFor,
-  text,
-  Uuid,
-  when,
-} from './command-endpoint';
-import { CommandCtx } from '../pipeline/command-context.decorator';
-import type { CommandContext } from '../pipeline/context';
+import { Body, Controller } from '@nestjs/common';
+import { CaseCommandEndpoints, CommandRoute, newIdFor } from './command-endpoint';
+import { CaseCommands, CaseId, Ctx, PathId } from './command-body';
 import {
   AppealClaimDto,
   ClaimLegalRepresentativeDto,
@@ -22,12 +11,7 @@ import {
   RecordPaymentDto,
   ScheduleHearingDto,
   StartEnforcementDto,
-  type ClaimAmountsDto,
-} from './dto/claim-command.dto';
-
-/** Only the heads given (a validated DTO instance may carry undeclared heads as undefined). */
-const amounts = (dto: ClaimAmountsDto): ClaimAmounts =>
-  Object.fromEntries(Object.entries(dto).filter(([, amount]) => amount !== undefined));
+} from './dto/claims.dto';
 
 /**
  * Compensation claims (rule 5) as `POST /cases/:caseId/claims` and
@@ -43,216 +27,114 @@ const amounts = (dto: ClaimAmountsDto): ClaimAmounts =>
     'Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH',
 })
 @Controller('cases/:caseId/claims')
-export class ClaimsController extends CaseCommandController {
-  @CommandRoute('/', { summary: 'File a compensation claim (answers its claimId)' })
-  file(
-    @Param('caseId', Uuid) caseId: string,
-    @Body() dto: FileClaimDto,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+export class ClaimsController extends CaseCommands {
+  @CommandRoute('/', {
+    summary: 'File a compensation claim (answers its claimId)',
+    creates: 'claimId',
+  })
+  file(@CaseId() caseId: string, @Body() dto: FileClaimDto, @Ctx() ctx: Ctx) {
     const claimId = newIdFor(ctx, 'claimId');
-    return this.run(
-      caseId,
-      {
-        type: 'FileCompensationClaim',
-        claimId,
-        avenue: dto.avenue,
-        respondentKind: dto.respondentKind,
-        currency: dto.currency,
-        claimed: amounts(dto.claimed),
-        ...given({
-          remedyId: dto.remedyId,
-          filedOn: dto.filedOn,
-          filingDeadline: dto.filingDeadline,
-          legalRepresentativeId: dto.legalRepresentativeId,
-        }),
-        personal: { ...(dto.personal ?? {}) },
-        ...when(dto),
-      },
-      ctx,
-      { claimId },
-    );
+    return this.run(caseId, { type: 'FileCompensationClaim', ...dto, claimId }, ctx, { claimId });
   }
 
   @CommandRoute(':claimId/legal-representative', {
     summary: "Record the claimant's legal representative on a claim",
   })
   recordLegalRepresentative(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: ClaimLegalRepresentativeDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
-    return this.run(
-      caseId,
-      {
-        type: 'RecordClaimLegalRepresentative',
-        claimId,
-        legalRepresentativeId: dto.legalRepresentativeId,
-        ...when(dto),
-      },
-      ctx,
-    );
+    return this.run(caseId, { type: 'RecordClaimLegalRepresentative', ...dto, claimId }, ctx);
   }
 
-  @CommandRoute(':claimId/hearings', { summary: 'Schedule a hearing (answers its hearingId)' })
+  @CommandRoute(':claimId/hearings', {
+    summary: 'Schedule a hearing (answers its hearingId)',
+    creates: 'hearingId',
+  })
   scheduleHearing(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: ScheduleHearingDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     const hearingId = newIdFor(ctx, 'hearingId');
-    return this.run(
-      caseId,
-      {
-        type: 'ScheduleClaimHearing',
-        claimId,
-        hearingId,
-        hearingOn: dto.hearingOn,
-        personal: text(dto),
-        ...when(dto),
-      },
-      ctx,
-      { hearingId },
-    );
+    return this.run(caseId, { type: 'ScheduleClaimHearing', ...dto, claimId, hearingId }, ctx, {
+      hearingId,
+    });
   }
 
   @CommandRoute(':claimId/decision', {
     summary: 'Record a decision (first instance, or on appeal when appealed)',
   })
   decide(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: DecideClaimDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
-    return this.run(
-      caseId,
-      {
-        type: 'DecideClaim',
-        claimId,
-        outcome: dto.outcome,
-        awarded: amounts(dto.awarded),
-        currency: dto.currency,
-        ...given({ decidedOn: dto.decidedOn, paymentDueOn: dto.paymentDueOn }),
-        personal: text(dto),
-        ...when(dto),
-      },
-      ctx,
-    );
+    return this.run(caseId, { type: 'DecideClaim', ...dto, claimId }, ctx);
   }
 
   @CommandRoute(':claimId/appeal', { summary: 'Record an appeal against the standing decision' })
   appeal(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: AppealClaimDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
-    return this.run(
-      caseId,
-      {
-        type: 'AppealClaim',
-        claimId,
-        appealedBy: dto.appealedBy,
-        ...given({ appealedOn: dto.appealedOn }),
-        personal: text(dto),
-        ...when(dto),
-      },
-      ctx,
-    );
+    return this.run(caseId, { type: 'AppealClaim', ...dto, claimId }, ctx);
   }
 
   @CommandRoute(':claimId/final', { summary: 'Record that the standing decision became final' })
   markFinal(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: MarkClaimFinalDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
-    return this.run(
-      caseId,
-      { type: 'MarkClaimDecisionFinal', claimId, ...given({ finalOn: dto.finalOn }), ...when(dto) },
-      ctx,
-    );
+    return this.run(caseId, { type: 'MarkClaimDecisionFinal', ...dto, claimId }, ctx);
   }
 
   @CommandRoute(':claimId/payments', {
     summary:
       'Record a payment received (answers its paymentId); in another currency with the rate and the converted amount',
+    creates: 'paymentId',
   })
   recordPayment(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: RecordPaymentDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
     const paymentId = newIdFor(ctx, 'paymentId');
-    return this.run(
-      caseId,
-      {
-        type: 'RecordClaimPayment',
-        claimId,
-        paymentId,
-        amount: dto.amount,
-        currency: dto.currency,
-        ...given({
-          exchangeRate: dto.exchangeRate,
-          convertedAmount: dto.convertedAmount,
-          receivedOn: dto.receivedOn,
-          nextPaymentDueOn: dto.nextPaymentDueOn,
-        }),
-        personal: { ...(dto.personal ?? {}) },
-        ...when(dto),
-      },
-      ctx,
-      { paymentId },
-    );
+    return this.run(caseId, { type: 'RecordClaimPayment', ...dto, claimId, paymentId }, ctx, {
+      paymentId,
+    });
   }
 
   @CommandRoute(':claimId/enforcement', {
     summary: 'Record that enforcement of a final award started',
   })
   startEnforcement(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: StartEnforcementDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
-    return this.run(
-      caseId,
-      {
-        type: 'StartClaimEnforcement',
-        claimId,
-        ...given({ startedOn: dto.startedOn }),
-        personal: text(dto),
-        ...when(dto),
-      },
-      ctx,
-    );
+    return this.run(caseId, { type: 'StartClaimEnforcement', ...dto, claimId }, ctx);
   }
 
   @CommandRoute(':claimId/closure', {
     summary: 'Close a claim: fully_paid, partly_paid_abandoned, unenforceable, rejected, withdrawn',
   })
   close(
-    @Param('caseId', Uuid) caseId: string,
-    @Param('claimId', Uuid) claimId: string,
+    @CaseId() caseId: string,
+    @PathId('claimId') claimId: string,
     @Body() dto: CloseClaimDto,
-    @CommandCtx() ctx: CommandContext,
+    @Ctx() ctx: Ctx,
   ) {
-    return this.run(
-      caseId,
-      {
-        type: 'CloseClaim',
-        claimId,
-        outcome: dto.outcome,
-        ...given({ closedOn: dto.closedOn }),
-        personal: text(dto),
-        ...when(dto),
-      },
-      ctx,
-    );
+    return this.run(caseId, { type: 'CloseClaim', ...dto, claimId }, ctx);
   }
 }

@@ -16,6 +16,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiPreconditionFailedResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -26,7 +27,11 @@ import { CommandInterceptor } from '../idempotency/command.interceptor';
 import type { CaseCommandResult, CommandContext } from '../pipeline/context';
 import { scopedId } from '../pipeline/ids';
 import { ExecuteCaseCommand, type GenericCaseCommandInput } from './case.commands';
-import { CaseCommandResponseDto } from './dto/case-command-response.dto';
+import {
+  CaseCommandResponseDto,
+  createdResponse,
+  type CreatedId,
+} from './dto/case-command-response.dto';
 import type { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 
 /** What the controllers of case commands share: path pipes, DTO helpers, the OpenAPI contract. */
@@ -53,18 +58,34 @@ export const given = <T extends object>(fields: T): Partial<T> =>
 /**
  * A command to an existing case: `POST <path>` answering 200; `grantsAccess` when the command
  * can grant another organisation access (answered once the grant is readable: `@GrantsAccess`),
- * `summary` for the OpenAPI operation.
+ * `summary` for the OpenAPI operation, `creates` the id the command creates (its answer is then
+ * `<Id>CreatedResponseDto`; without it, `CaseCommandResponseDto`). The path parameters (`caseId`,
+ * of the controller's path or this one, and every `:name` of `path`) are uuids.
  */
 export const CommandRoute = (
   path: string,
-  options: { readonly grantsAccess?: boolean; readonly summary?: string } = {},
+  options: {
+    readonly grantsAccess?: boolean;
+    readonly summary?: string;
+    readonly creates?: CreatedId;
+  } = {},
 ) =>
   applyDecorators(
     Post(path),
     HttpCode(200),
     ...(options.grantsAccess ? [GrantsAccess()] : []),
     ...(options.summary !== undefined ? [ApiOperation({ summary: options.summary })] : []),
+    ...uuidParams(path).map((name) => ApiParam({ name, type: String, format: 'uuid' })),
+    ApiOkResponse({
+      type: options.creates ? createdResponse(options.creates) : CaseCommandResponseDto,
+      description: 'Recorded; headers ETag and X-Position',
+    }),
   );
+
+/** `caseId` and the `:name` parameters of a command route's own path. */
+const uuidParams = (path: string): string[] => [
+  ...new Set(['caseId', ...[...path.matchAll(/:(\w+)/g)].map((m) => m[1]!)]),
+];
 
 /** A controller of case commands: runs a command on an existing case through the pipeline. */
 @Injectable()
@@ -84,7 +105,7 @@ export abstract class CaseCommandController {
 
 /**
  * The class decorators of a case-command controller: its OpenAPI tag, bearer auth, the
- * Idempotency-Key and If-Match headers, the answer and every refusal, and the command interceptor
+ * Idempotency-Key and If-Match headers, every refusal (the answer: `CommandRoute`), and the command interceptor
  * (Idempotency-Key, ETag and X-Position), and the access policy of a command to one case (decided
  * by PolicyGuard before validation: 404 / 403; a route that is not a case command overrides it
  * with its own `@Policy`). The headers are listed in the order the document had
@@ -105,10 +126,6 @@ export const CaseCommandEndpoints = (options: {
       description: 'The ETag ("<revision>") the change is based on',
     }),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: options.idempotencyKey }),
-    ApiOkResponse({
-      type: CaseCommandResponseDto,
-      description: 'Recorded; headers ETag and X-Position',
-    }),
     ApiBadRequestResponse({
       description: 'Invalid input: the fields and reasons (never the values)',
     }),

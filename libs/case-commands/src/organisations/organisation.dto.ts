@@ -1,14 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { Matches } from 'class-validator';
 import {
   ASSISTANCE_TYPES,
   ISO_COUNTRY_CODES,
@@ -17,31 +8,24 @@ import {
   type IsoCountryCode,
   type OrganisationType,
 } from '@remedy/case-domain';
-
+import { Code, CodeList, Text } from '../cases/dto/fields';
+import type { DirectoryEntry, OrganisationCommandResult } from './organisation-directory.service';
 import type { OrganisationProfile } from './organisation.events';
-export class OrganisationProfileDto {
-  @ApiProperty({ maxLength: 200 })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+
+export class OrganisationProfileDto implements OrganisationProfile {
+  @Text({ maxLength: 200 })
   name!: string;
 
-  @ApiProperty({ enum: ORGANISATION_TYPES, description: 'HTCDS org_Type' })
-  @IsIn(ORGANISATION_TYPES)
+  @Code(ORGANISATION_TYPES, { description: 'HTCDS org_Type' })
   type!: OrganisationType;
 
-  @ApiProperty({
-    enum: ASSISTANCE_TYPES,
-    isArray: true,
+  @CodeList(ASSISTANCE_TYPES, {
     description: 'Services offered (assistance types)',
+    maxSize: ASSISTANCE_TYPES.length,
   })
-  @IsArray()
-  @ArrayMaxSize(ASSISTANCE_TYPES.length)
-  @IsIn(ASSISTANCE_TYPES, { each: true })
   services!: AssistanceType[];
 
-  @ApiProperty({ enum: ISO_COUNTRY_CODES, description: 'ISO 3166-1 alpha-2' })
-  @IsIn(ISO_COUNTRY_CODES)
+  @Code(ISO_COUNTRY_CODES, { description: 'ISO 3166-1 alpha-2' })
   country!: IsoCountryCode;
 }
 
@@ -68,13 +52,39 @@ export const registrationOf = (
 ): OrganisationProfile & { readonly code: string } => ({ ...profileOf(dto), code: dto.code });
 
 export class ListOrganisationsQuery {
-  @ApiPropertyOptional({ enum: ASSISTANCE_TYPES })
-  @IsOptional()
-  @IsIn(ASSISTANCE_TYPES)
+  @Code(ASSISTANCE_TYPES, { optional: true })
   service?: AssistanceType;
 
-  @ApiPropertyOptional({ enum: ISO_COUNTRY_CODES })
-  @IsOptional()
-  @IsIn(ISO_COUNTRY_CODES)
+  @Code(ISO_COUNTRY_CODES, { optional: true })
   country?: IsoCountryCode;
+}
+
+/** One organisation of the directory. */
+export class OrganisationEntryDto extends RegisterOrganisationDto implements DirectoryEntry {
+  @ApiProperty({ format: 'uuid' })
+  organisationId!: string;
+}
+
+export class OrganisationListDto {
+  @ApiProperty({ type: [OrganisationEntryDto] })
+  organisations!: OrganisationEntryDto[];
+}
+
+/** The answer of a registration or an update. */
+export class OrganisationCommandResponseDto implements OrganisationCommandResult {
+  @ApiProperty({ format: 'uuid' })
+  organisationId!: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: "Revision of the organisation's stream (also the ETag, quoted)",
+  })
+  revision!: number;
+
+  @ApiProperty({
+    pattern: '^(-1|\\d{1,20})\\.(-1|\\d{1,20})$',
+    description: 'Global position of the write (also X-Position)',
+  })
+  position!: string;
 }

@@ -12,7 +12,15 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ReadsProjections } from '@remedy/http';
@@ -20,14 +28,13 @@ import { CommandInterceptor } from '../idempotency/command.interceptor';
 import { CommandCtx } from '../pipeline/command-context.decorator';
 import type { CommandContext } from '../pipeline/context';
 import { ORGANISATION_DIRECTORY_PROJECTION } from './organisation-directory.projection';
-import {
-  OrganisationDirectory,
-  type DirectoryEntry,
-  type OrganisationCommandResult,
-} from './organisation-directory.service';
+import { OrganisationDirectory, type DirectoryEntry } from './organisation-directory.service';
 import { RegisterOrganisationCommand, UpdateOrganisationCommand } from './organisation.commands';
 import {
   ListOrganisationsQuery,
+  OrganisationCommandResponseDto,
+  OrganisationEntryDto,
+  OrganisationListDto,
   OrganisationProfileDto,
   profileOf,
   RegisterOrganisationDto,
@@ -35,6 +42,8 @@ import {
 } from './organisation.dto';
 
 const Uuid = new ParseUUIDPipe();
+const OrganisationIdParam = () =>
+  ApiParam({ name: 'organisationId', type: String, format: 'uuid' });
 const DIRECTORY_MANAGERS = 'Only an administrator manages the organisation directory';
 
 const requireAdmin = (ctx: CommandContext, action: 'create' | 'update'): void =>
@@ -57,10 +66,11 @@ export class OrganisationsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an organisation (administrators)' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: OrganisationCommandResponseDto, description: 'Registered' })
   register(
     @Body() dto: RegisterOrganisationDto,
     @CommandCtx() ctx: CommandContext,
-  ): Promise<OrganisationCommandResult> {
+  ): Promise<OrganisationCommandResponseDto> {
     requireAdmin(ctx, 'create');
     return this.bus.execute(new RegisterOrganisationCommand(registrationOf(dto), ctx));
   }
@@ -70,11 +80,13 @@ export class OrganisationsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Update an organisation's profile (administrators; the code stays)" })
   @ApiHeader({ name: 'If-Match', required: false })
+  @OrganisationIdParam()
+  @ApiOkResponse({ type: OrganisationCommandResponseDto, description: 'Updated' })
   update(
     @Param('organisationId', Uuid) organisationId: string,
     @Body() dto: OrganisationProfileDto,
     @CommandCtx() ctx: CommandContext,
-  ): Promise<OrganisationCommandResult> {
+  ): Promise<OrganisationCommandResponseDto> {
     requireAdmin(ctx, 'update');
     return this.bus.execute(new UpdateOrganisationCommand(organisationId, profileOf(dto), ctx));
   }
@@ -83,6 +95,7 @@ export class OrganisationsController {
   @Policy('list', 'Organisation', { refusal: DIRECTORY_READERS })
   @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
   @ApiOperation({ summary: 'List the directory, optionally by service offered and country' })
+  @ApiOkResponse({ type: OrganisationListDto })
   async list(
     @Query() query: ListOrganisationsQuery,
     @CurrentActor() actor: Actor,
@@ -94,6 +107,8 @@ export class OrganisationsController {
   @Get(':organisationId')
   @Policy('read', 'Organisation', { refusal: DIRECTORY_READERS })
   @ReadsProjections(ORGANISATION_DIRECTORY_PROJECTION)
+  @OrganisationIdParam()
+  @ApiOkResponse({ type: OrganisationEntryDto })
   async get(
     @Param('organisationId', Uuid) organisationId: string,
     @CurrentActor() actor: Actor,

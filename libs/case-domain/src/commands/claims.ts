@@ -1,14 +1,7 @@
-import type {
-  ClaimAppellant,
-  ClaimClosureOutcome,
-  ClaimDecisionOutcome,
-  ClaimRespondentKind,
-  CurrencyCode,
-  RemedyAvenue,
-} from '../code-lists';
-import type { ClaimAmounts, ClaimFiledPersonal, ClaimPaymentPersonal, FreeText } from '../events';
+import type { CurrencyCode } from '../code-lists';
+import type { ClaimPaymentPersonal } from '../events';
 import type { CalendarDate } from '../rules/calendar';
-import type { CommandOf } from './actor';
+import type { CommandOf, DatedFactsOf, FactsOf } from './actor';
 
 /**
  * Compensation claims (rule 5), see events/claims.ts for their life. Every date of a fact that has
@@ -17,63 +10,29 @@ import type { CommandOf } from './actor';
  */
 export type FileCompensationClaim = CommandOf<
   'FileCompensationClaim',
-  {
-    readonly claimId: string;
-    readonly remedyId?: string;
-    readonly avenue: RemedyAvenue;
-    readonly respondentKind: ClaimRespondentKind;
-    readonly currency: CurrencyCode;
-    readonly claimed: ClaimAmounts;
-    readonly filedOn?: CalendarDate;
-    readonly filingDeadline?: CalendarDate;
-    readonly legalRepresentativeId?: string;
-    readonly personal: ClaimFiledPersonal;
-  }
+  DatedFactsOf<'CompensationClaimFiled', 'filedOn', 'claimedTotal' | 'filedLate'>
 >;
 
 export type RecordClaimLegalRepresentative = CommandOf<
   'RecordClaimLegalRepresentative',
-  { readonly claimId: string; readonly legalRepresentativeId: string }
+  FactsOf<'ClaimLegalRepresentativeRecorded'>
 >;
 
 export type ScheduleClaimHearing = CommandOf<
   'ScheduleClaimHearing',
-  {
-    readonly claimId: string;
-    readonly hearingId: string;
-    readonly hearingOn: CalendarDate;
-    readonly personal: FreeText;
-  }
+  FactsOf<'ClaimHearingScheduled'>
 >;
 
 export type DecideClaim = CommandOf<
   'DecideClaim',
-  {
-    readonly claimId: string;
-    readonly outcome: ClaimDecisionOutcome;
-    /** Empty when rejected. */
-    readonly awarded: ClaimAmounts;
-    /** Must be the claim's currency. */
-    readonly currency: CurrencyCode;
-    readonly decidedOn?: CalendarDate;
-    readonly paymentDueOn?: CalendarDate;
-    readonly personal: FreeText;
-  }
+  DatedFactsOf<'ClaimDecided', 'decidedOn', 'instance' | 'awardedTotal'>
 >;
 
-export type AppealClaim = CommandOf<
-  'AppealClaim',
-  {
-    readonly claimId: string;
-    readonly appealedBy: ClaimAppellant;
-    readonly appealedOn?: CalendarDate;
-    readonly personal: FreeText;
-  }
->;
+export type AppealClaim = CommandOf<'AppealClaim', DatedFactsOf<'ClaimAppealed', 'appealedOn'>>;
 
 export type MarkClaimDecisionFinal = CommandOf<
   'MarkClaimDecisionFinal',
-  { readonly claimId: string; readonly finalOn?: CalendarDate }
+  DatedFactsOf<'ClaimDecisionBecameFinal', 'finalOn', 'awardedTotal'>
 >;
 
 /**
@@ -98,17 +57,12 @@ export type RecordClaimPayment = CommandOf<
 
 export type StartClaimEnforcement = CommandOf<
   'StartClaimEnforcement',
-  { readonly claimId: string; readonly startedOn?: CalendarDate; readonly personal: FreeText }
+  DatedFactsOf<'ClaimEnforcementStarted', 'startedOn'>
 >;
 
 export type CloseClaim = CommandOf<
   'CloseClaim',
-  {
-    readonly claimId: string;
-    readonly outcome: ClaimClosureOutcome;
-    readonly closedOn?: CalendarDate;
-    readonly personal: FreeText;
-  }
+  DatedFactsOf<'ClaimClosed', 'closedOn', 'awardedTotal' | 'paidTotal'>
 >;
 
 export type ClaimCommand =

@@ -1,29 +1,16 @@
 import type {
   AgeVerificationMethod,
-  ConsentScope,
   Correction,
   FreeText,
-  NonPunishmentResolution,
   PersonIdentifiers,
   PersonProfile,
   VictimStatusFacts,
   VictimStatusPersonal,
 } from '../events';
-import type {
-  AssistanceType,
-  BestInterestsDecision,
-  BestInterestsOutcome,
-  ClosureReason,
-  GuardianKind,
-  LanguageCode,
-  LawEnforcementCooperation,
-  ReferralSource,
-  RemedyAvenue,
-  RemedyType,
-} from '../code-lists';
+import type { AssistanceType, ReferralSource } from '../code-lists';
 import type { CalendarDate } from '../rules/calendar';
 import type { ClaimCommand } from './claims';
-import type { CommandOf } from './actor';
+import type { CommandOf, FactsOf } from './actor';
 
 export * from './actor';
 export * from './claims';
@@ -49,7 +36,7 @@ export type RecordVictimStatus = CommandOf<
   'RecordVictimStatus',
   VictimStatusFacts & { readonly personal: VictimStatusPersonal }
 >;
-export type PresumeMinority = CommandOf<'PresumeMinority', { readonly personal: FreeText }>;
+export type PresumeMinority = CommandOf<'PresumeMinority', FactsOf<'MinorityPresumed'>>;
 export type VerifyAge = CommandOf<
   'VerifyAge',
   {
@@ -69,27 +56,13 @@ export type GrantReflectionPeriod = CommandOf<
   }
 >;
 
-export type GiveConsent = CommandOf<
-  'GiveConsent',
-  ConsentScope & { readonly obtainedInLanguage: LanguageCode; readonly interpreterUsed: boolean }
->;
-export type WithdrawConsent = CommandOf<'WithdrawConsent', ConsentScope>;
+export type GiveConsent = CommandOf<'GiveConsent', FactsOf<'ConsentGiven'>>;
+export type WithdrawConsent = CommandOf<'WithdrawConsent', FactsOf<'ConsentWithdrawn'>>;
 export type RecordStatisticalUseObjection = CommandOf<'RecordStatisticalUseObjection'>;
 export type WithdrawStatisticalUseObjection = CommandOf<'WithdrawStatisticalUseObjection'>;
 
-export type AssessNeeds = CommandOf<
-  'AssessNeeds',
-  { readonly needs: readonly AssistanceType[]; readonly personal: FreeText }
->;
-export type RecordSupportPlan = CommandOf<
-  'RecordSupportPlan',
-  {
-    readonly planId: string;
-    readonly plannedAssistance: readonly AssistanceType[];
-    readonly reviewOn?: CalendarDate;
-    readonly personal: FreeText;
-  }
->;
+export type AssessNeeds = CommandOf<'AssessNeeds', FactsOf<'NeedsAssessed'>>;
+export type RecordSupportPlan = CommandOf<'RecordSupportPlan', FactsOf<'SupportPlanRecorded'>>;
 export type ProvideAssistance = CommandOf<
   'ProvideAssistance',
   {
@@ -102,28 +75,17 @@ export type ProvideAssistance = CommandOf<
   }
 >;
 
-export type ReferCase = CommandOf<
-  'ReferCase',
-  {
-    readonly referralId: string;
-    readonly toOrganisationId: string;
-    readonly service: AssistanceType;
-    readonly personal: FreeText;
-  }
->;
-export type AcceptReferral = CommandOf<'AcceptReferral', { readonly referralId: string }>;
-export type DeclineReferral = CommandOf<
-  'DeclineReferral',
-  { readonly referralId: string; readonly personal: FreeText }
->;
-export type CompleteReferral = CommandOf<'CompleteReferral', { readonly referralId: string }>;
+export type ReferCase = CommandOf<'ReferCase', FactsOf<'CaseReferred'>>;
+export type AcceptReferral = CommandOf<'AcceptReferral', FactsOf<'ReferralAccepted'>>;
+export type DeclineReferral = CommandOf<'DeclineReferral', FactsOf<'ReferralDeclined'>>;
+export type CompleteReferral = CommandOf<'CompleteReferral', FactsOf<'ReferralCompleted'>>;
 export type RevokeReferral = CommandOf<
   'RevokeReferral',
   { readonly referralId: string; readonly personal: FreeText }
 >;
 export type GrantLegalAidAccess = CommandOf<
   'GrantLegalAidAccess',
-  { readonly legalAidOrganisationId: string }
+  FactsOf<'LegalAidAccessGranted'>
 >;
 export type RevokeLegalAidAccess = CommandOf<
   'RevokeLegalAidAccess',
@@ -136,59 +98,29 @@ export type TransferCase = CommandOf<
 
 export type RecordBestInterestsAssessment = CommandOf<
   'RecordBestInterestsAssessment',
-  {
-    readonly assessmentId: string;
-    readonly decision: BestInterestsDecision;
-    readonly outcome: BestInterestsOutcome;
-    readonly guardianPresent: boolean;
-    readonly personal: FreeText;
-  }
+  FactsOf<'BestInterestsAssessmentRecorded'>
 >;
-export type AppointGuardian = CommandOf<
-  'AppointGuardian',
-  {
-    readonly kind: GuardianKind;
-    readonly personal: { readonly name?: string; readonly contact?: string };
-  }
->;
+export type AppointGuardian = CommandOf<'AppointGuardian', FactsOf<'GuardianAppointed'>>;
 
 export type RecordLawEnforcementCooperation = CommandOf<
   'RecordLawEnforcementCooperation',
-  { readonly cooperation: LawEnforcementCooperation }
+  FactsOf<'LawEnforcementCooperationRecorded'>
 >;
-export type SeekRemedy = CommandOf<
-  'SeekRemedy',
-  {
-    readonly remedyId: string;
-    readonly remedyType: RemedyType;
-    readonly avenue: RemedyAvenue;
-    readonly personal: FreeText;
-  }
->;
+export type SeekRemedy = CommandOf<'SeekRemedy', FactsOf<'RemedySought'>>;
 export type RaiseNonPunishmentFlag = CommandOf<
   'RaiseNonPunishmentFlag',
-  { readonly flagId: string; readonly personal: FreeText }
+  FactsOf<'NonPunishmentFlagRaised'>
 >;
 export type ResolveNonPunishmentFlag = CommandOf<
   'ResolveNonPunishmentFlag',
-  {
-    readonly flagId: string;
-    readonly resolution: NonPunishmentResolution;
-    readonly personal: FreeText;
-  }
+  FactsOf<'NonPunishmentFlagResolved'>
 >;
 
-export type RequestClosure = CommandOf<
-  'RequestClosure',
-  { readonly reason: ClosureReason; readonly personal: FreeText }
->;
+export type RequestClosure = CommandOf<'RequestClosure', FactsOf<'ClosureRequested'>>;
 export type ApproveClosure = CommandOf<'ApproveClosure', { readonly personal: FreeText }>;
-export type ReopenCase = CommandOf<'ReopenCase', { readonly personal: FreeText }>;
-export type AssignCaseworker = CommandOf<'AssignCaseworker', { readonly caseworkerId: string }>;
-export type AddNote = CommandOf<
-  'AddNote',
-  { readonly noteId: string; readonly personal: FreeText }
->;
+export type ReopenCase = CommandOf<'ReopenCase', FactsOf<'CaseReopened'>>;
+export type AssignCaseworker = CommandOf<'AssignCaseworker', FactsOf<'CaseworkerAssigned'>>;
+export type AddNote = CommandOf<'AddNote', FactsOf<'NoteAdded'>>;
 
 /** A correction as commanded: for the birth date, the new date is in `personal.birthDate`. */
 export type CorrectionInput =
@@ -200,10 +132,7 @@ export type CorrectFact = CommandOf<
     readonly personal: FreeText & { readonly birthDate?: CalendarDate };
   }
 >;
-export type ErasePersonalData = CommandOf<
-  'ErasePersonalData',
-  { readonly erasureRequestId: string }
->;
+export type ErasePersonalData = CommandOf<'ErasePersonalData', FactsOf<'PersonalDataErased'>>;
 
 export type CaseCommand =
   | OpenCase

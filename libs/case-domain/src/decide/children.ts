@@ -10,6 +10,7 @@ import { isCalendarDate, yearOf } from '../rules/calendar';
 import type { Decision } from '../rules/errors';
 import {
   check,
+  checkBoolean,
   checkActiveHolder,
   checkCode,
   checkId,
@@ -80,11 +81,7 @@ export const recordBestInterestsAssessment = (
     checkId(command.assessmentId, 'assessmentId') ??
     checkCode(BEST_INTERESTS_DECISIONS, command.decision, 'decision') ??
     checkCode(BEST_INTERESTS_OUTCOMES, command.outcome, 'outcome') ??
-    check(
-      typeof command.guardianPresent === 'boolean',
-      'INVALID_INPUT',
-      'guardianPresent must be a boolean',
-    ) ??
+    checkBoolean(command.guardianPresent, 'guardianPresent') ??
     emit(ctx, 'BestInterestsAssessmentRecorded', {
       assessmentId: command.assessmentId,
       decision: command.decision,

@@ -27,9 +27,8 @@ import { convertMinorUnits, isExchangeRate, isMinorUnits } from '../rules/money'
 import type { ClaimState } from '../state';
 import {
   check,
+  checkCaseHolderOrLegalAid,
   checkCode,
-  checkExists,
-  checkHolderOrLegalAid,
   checkId,
   checkNotClosed,
   emit,
@@ -84,9 +83,6 @@ const amountsTotal = (
     : { total };
 };
 
-const checkClaimActor = (ctx: Context): Decision | undefined =>
-  checkExists(ctx.state) ?? checkHolderOrLegalAid(ctx.state, ctx.command.actor);
-
 /** Runs `decide` on a claim that exists and is not closed. */
 const onOpenClaim = <C extends ClaimCommand>(
   ctx: Context<C>,
@@ -95,12 +91,30 @@ const onOpenClaim = <C extends ClaimCommand>(
   const { claimId } = ctx.command;
   const claim = Object.hasOwn(ctx.state.claims, claimId) ? ctx.state.claims[claimId] : undefined;
   return (
-    checkClaimActor(ctx) ??
+    checkCaseHolderOrLegalAid(ctx) ??
     (claim === undefined
       ? reject('CLAIM_NOT_FOUND', 'the claim is not part of this case')
       : (check(claim.status !== 'closed', 'CLAIM_CLOSED', 'the claim is closed') ?? decide(claim)))
   );
 };
+
+/**
+ * A step on a claim that exists and is not closed: its `checks`, then its date (`dateField`, defaulting
+ * to today, not after today), then the event `record` builds with that date.
+ */
+const claimStep = <C extends ClaimCommand>(
+  ctx: Context<C>,
+  dateField: string,
+  date: CalendarDate | undefined,
+  checks: (claim: ClaimState) => Decision | undefined,
+  record: (claim: ClaimState, date: CalendarDate) => Decision,
+): Decision =>
+  onOpenClaim(ctx, (claim) => {
+    const rejected = checks(claim);
+    if (rejected) return rejected;
+    const dated = pastDate(ctx, date, dateField);
+    return 'rejected' in dated ? dated.rejected : record(claim, dated.date);
+  });
 
 /**
  * Filing. A filing after its deadline needs a late-filing reason (rule 5: the remedy stays open, the
@@ -110,7 +124,7 @@ const onOpenClaim = <C extends ClaimCommand>(
 export const fileCompensationClaim = (ctx: Context<FileCompensationClaim>): Decision => {
   const { command, state } = ctx;
   const rejected =
-    checkClaimActor(ctx) ??
+    checkCaseHolderOrLegalAid(ctx) ??
     checkNotClosed(state) ??
     checkId(command.claimId, 'claimId') ??
     check(
@@ -257,7 +271,7 @@ export const decideClaim = (ctx: Context<DecideClaim>): Decision => {
   });
 };
 
-const checkDecidedNotFinal = (claimId: string, claim: ClaimState): Decision | undefined =>
+const checkDecidedNotFinal = (claim: ClaimState): Decision | undefined =>
   check(claim.status !== 'final', 'CLAIM_ALREADY_FINAL', 'the decision on the claim is final') ??
   check(
     claim.status === 'decided',
@@ -267,36 +281,30 @@ const checkDecidedNotFinal = (claimId: string, claim: ClaimState): Decision | un
 
 export const appealClaim = (ctx: Context<AppealClaim>): Decision => {
   const { command } = ctx;
-  return onOpenClaim(ctx, (claim) => {
-    const rejected =
-      checkDecidedNotFinal(command.claimId, claim) ??
-      checkCode(CLAIM_APPELLANTS, command.appealedBy, 'appealedBy');
-    if (rejected) return rejected;
-    const appealed = pastDate(ctx, command.appealedOn, 'appealedOn');
-    if ('rejected' in appealed) return appealed.rejected;
-    return emit(ctx, 'ClaimAppealed', {
-      claimId: command.claimId,
-      appealedBy: command.appealedBy,
-      appealedOn: appealed.date,
-      personal: command.personal,
-    });
-  });
+  return claimStep(
+    ctx,
+    'appealedOn',
+    command.appealedOn,
+    (claim) =>
+      checkDecidedNotFinal(claim) ?? checkCode(CLAIM_APPELLANTS, command.appealedBy, 'appealedBy'),
+    (_claim, appealedOn) =>
+      emit(ctx, 'ClaimAppealed', {
+        claimId: command.claimId,
+        appealedBy: command.appealedBy,
+        appealedOn,
+        personal: command.personal,
+      }),
+  );
 };
 
-export const markClaimDecisionFinal = (ctx: Context<MarkClaimDecisionFinal>): Decision => {
-  const { command } = ctx;
-  return onOpenClaim(ctx, (claim) => {
-    const rejected = checkDecidedNotFinal(command.claimId, claim);
-    if (rejected) return rejected;
-    const final = pastDate(ctx, command.finalOn, 'finalOn');
-    if ('rejected' in final) return final.rejected;
-    return emit(ctx, 'ClaimDecisionBecameFinal', {
-      claimId: command.claimId,
-      finalOn: final.date,
+export const markClaimDecisionFinal = (ctx: Context<MarkClaimDecisionFinal>): Decision =>
+  claimStep(ctx, 'finalOn', ctx.command.finalOn, checkDecidedNotFinal, (claim, finalOn) =>
+    emit(ctx, 'ClaimDecisionBecameFinal', {
+      claimId: ctx.command.claimId,
+      finalOn,
       awardedTotal: claim.awardedTotal!,
-    });
-  });
-};
+    }),
+  );
 
 /** The payment in the claim's currency, converting (and checking the conversion) when needed. */
 const paymentInClaimCurrency = (
@@ -397,12 +405,12 @@ export const recordClaimPayment = (ctx: Context<RecordClaimPayment>): Decision =
   });
 };
 
-const checkAwarded = (claimId: string, claim: ClaimState): Decision | undefined =>
+const checkAwarded = (claim: ClaimState): Decision | undefined =>
   check(claim.awardedTotal !== undefined, 'CLAIM_NOT_DECIDED', 'the claim has no decision yet') ??
   check(claim.awardedTotal! > 0, 'CLAIM_NOTHING_AWARDED', 'the claim has no award');
 
-const checkAwardOutstanding = (claimId: string, claim: ClaimState): Decision | undefined =>
-  checkAwarded(claimId, claim) ??
+const checkAwardOutstanding = (claim: ClaimState): Decision | undefined =>
+  checkAwarded(claim) ??
   check(
     claim.paidTotal < claim.awardedTotal!,
     'CLAIM_ALREADY_FULLY_PAID',
@@ -412,8 +420,11 @@ const checkAwardOutstanding = (claimId: string, claim: ClaimState): Decision | u
 /** Enforcement of a final award that is not fully paid, once. */
 export const startClaimEnforcement = (ctx: Context<StartClaimEnforcement>): Decision => {
   const { command } = ctx;
-  return onOpenClaim(ctx, (claim) => {
-    const rejected =
+  return claimStep(
+    ctx,
+    'startedOn',
+    command.startedOn,
+    (claim) =>
       check(
         !claim.enforcementStarted,
         'CLAIM_ENFORCEMENT_ALREADY_STARTED',
@@ -424,20 +435,17 @@ export const startClaimEnforcement = (ctx: Context<StartClaimEnforcement>): Deci
         'CLAIM_NOT_FINAL',
         `the claim is ${claim.status}: only a final award is enforced`,
       ) ??
-      checkAwardOutstanding(command.claimId, claim);
-    if (rejected) return rejected;
-    const started = pastDate(ctx, command.startedOn, 'startedOn');
-    if ('rejected' in started) return started.rejected;
-    return emit(ctx, 'ClaimEnforcementStarted', {
-      claimId: command.claimId,
-      startedOn: started.date,
-      personal: command.personal,
-    });
-  });
+      checkAwardOutstanding(claim),
+    (_claim, startedOn) =>
+      emit(ctx, 'ClaimEnforcementStarted', {
+        claimId: command.claimId,
+        startedOn,
+        personal: command.personal,
+      }),
+  );
 };
 
 const checkClosureOutcome = (command: CloseClaim, claim: ClaimState): Decision | undefined => {
-  const { claimId } = command;
   switch (command.outcome) {
     case 'withdrawn':
       return undefined;
@@ -449,7 +457,7 @@ const checkClosureOutcome = (command: CloseClaim, claim: ClaimState): Decision |
       );
     case 'fully_paid':
       return (
-        checkAwarded(claimId, claim) ??
+        checkAwarded(claim) ??
         check(
           claim.paidTotal >= claim.awardedTotal!,
           'CLAIM_NOT_FULLY_PAID',
@@ -458,11 +466,11 @@ const checkClosureOutcome = (command: CloseClaim, claim: ClaimState): Decision |
       );
     case 'partly_paid_abandoned':
       return (
-        checkAwardOutstanding(claimId, claim) ??
+        checkAwardOutstanding(claim) ??
         check(claim.paidTotal > 0, 'CLAIM_NOT_PARTLY_PAID', 'nothing was paid on the claim')
       );
     case 'unenforceable':
-      return checkAwardOutstanding(claimId, claim);
+      return checkAwardOutstanding(claim);
     default:
       return invalid('outcome', 'is not a value of its code list');
   }
@@ -471,18 +479,19 @@ const checkClosureOutcome = (command: CloseClaim, claim: ClaimState): Decision |
 /** Closure, with an outcome that must match what was awarded and paid. */
 export const closeClaim = (ctx: Context<CloseClaim>): Decision => {
   const { command } = ctx;
-  return onOpenClaim(ctx, (claim) => {
-    const rejected = checkClosureOutcome(command, claim);
-    if (rejected) return rejected;
-    const closed = pastDate(ctx, command.closedOn, 'closedOn');
-    if ('rejected' in closed) return closed.rejected;
-    return emit(ctx, 'ClaimClosed', {
-      claimId: command.claimId,
-      outcome: command.outcome,
-      closedOn: closed.date,
-      awardedTotal: claim.awardedTotal ?? 0,
-      paidTotal: claim.paidTotal,
-      personal: command.personal,
-    });
-  });
+  return claimStep(
+    ctx,
+    'closedOn',
+    command.closedOn,
+    (claim) => checkClosureOutcome(command, claim),
+    (claim, closedOn) =>
+      emit(ctx, 'ClaimClosed', {
+        claimId: command.claimId,
+        outcome: command.outcome,
+        closedOn,
+        awardedTotal: claim.awardedTotal ?? 0,
+        paidTotal: claim.paidTotal,
+        personal: command.personal,
+      }),
+  );
 };

@@ -9,10 +9,10 @@ import { accept, type Decision } from '../rules/errors';
 import { consentKey } from '../state';
 import {
   check,
+  checkBoolean,
   checkActiveHolder,
+  checkCaseHolder,
   checkCode,
-  checkExists,
-  checkHolder,
   emit,
   event,
   type Context,
@@ -50,11 +50,7 @@ export const giveConsent = (ctx: Context<GiveConsent>): Decision => {
     checkActiveHolder(ctx) ??
     checkScope(purpose, receivingOrganisationId) ??
     checkCode(LANGUAGE_CODES, command.obtainedInLanguage, 'obtainedInLanguage') ??
-    check(
-      typeof command.interpreterUsed === 'boolean',
-      'INVALID_INPUT',
-      'interpreterUsed must be a boolean',
-    ) ??
+    checkBoolean(command.interpreterUsed, 'interpreterUsed') ??
     check(
       !hasLiveConsent(state, purpose, receivingOrganisationId),
       'RULE_2_CONSENT_ALREADY_LIVE',
@@ -79,8 +75,7 @@ export const withdrawConsent = (ctx: Context<WithdrawConsent>): Decision => {
   const { command, state } = ctx;
   const { purpose, receivingOrganisationId } = command;
   const rejected =
-    checkExists(state) ??
-    checkHolder(state, command.actor) ??
+    checkCaseHolder(ctx) ??
     checkScope(purpose, receivingOrganisationId) ??
     check(
       hasLiveConsent(state, purpose, receivingOrganisationId),
@@ -119,8 +114,7 @@ export const withdrawConsent = (ctx: Context<WithdrawConsent>): Decision => {
 export const recordStatisticalUseObjection = (
   ctx: Context<RecordStatisticalUseObjection>,
 ): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   check(
     !ctx.state.objectsToStatisticalUse,
     'STATISTICAL_OBJECTION_ALREADY_RECORDED',
@@ -131,8 +125,7 @@ export const recordStatisticalUseObjection = (
 export const withdrawStatisticalUseObjection = (
   ctx: Context<WithdrawStatisticalUseObjection>,
 ): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   check(
     ctx.state.objectsToStatisticalUse,
     'STATISTICAL_OBJECTION_NOT_RECORDED',

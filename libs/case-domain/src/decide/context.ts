@@ -8,6 +8,7 @@ import {
   type EventMeta,
 } from '../events';
 import { isChildOn } from '../rules/age';
+import { isCaseReference } from '../rules/case-reference';
 import type { CalendarDate } from '../rules/calendar';
 import { accept, reject, type Decision, type RuleId } from '../rules/errors';
 import type { JurisdictionPolicy } from '../rules/policy';
@@ -71,6 +72,9 @@ export const checkCodes = (
     ? undefined
     : invalid(field, 'holds a value outside its code list');
 
+export const checkBoolean = (value: unknown, field: string): Decision | undefined =>
+  typeof value === 'boolean' ? undefined : invalid(field, 'must be a boolean');
+
 export const checkId = (value: unknown, field: string): Decision | undefined =>
   typeof value === 'string' && value.length > 0
     ? undefined
@@ -128,9 +132,21 @@ export const checkHolderOrLegalAid = (state: DecisionState, actor: Actor): Decis
       )
     : checkHolder(state, actor);
 
+/** Existing and not erased (closed or not), and the actor works for the holder. */
+export const checkCaseHolder = (ctx: Context): Decision | undefined =>
+  checkExists(ctx.state) ?? checkHolder(ctx.state, ctx.command.actor);
+
 /** Existing, not erased, not closed, and the actor works for the holder. */
 export const checkActiveHolder = (ctx: Context): Decision | undefined =>
-  checkExists(ctx.state) ?? checkHolder(ctx.state, ctx.command.actor) ?? checkNotClosed(ctx.state);
+  checkCaseHolder(ctx) ?? checkNotClosed(ctx.state);
+
+/** Existing and not erased (closed or not); the actor is the holder's staff or has legal aid access. */
+export const checkCaseHolderOrLegalAid = (ctx: Context): Decision | undefined =>
+  checkExists(ctx.state) ?? checkHolderOrLegalAid(ctx.state, ctx.command.actor);
+
+/** A case reference of the form ORG-YYYY-NNNNN (allocated by the application, see `formatCaseReference`). */
+export const checkCaseReference = (value: unknown): Decision | undefined =>
+  check(isCaseReference(value), 'INVALID_INPUT', 'caseReference is not of the form ORG-YYYY-NNNNN');
 
 // ---- rule 3 ----
 

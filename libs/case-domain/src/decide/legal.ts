@@ -9,10 +9,9 @@ import { NON_PUNISHMENT_RESOLUTIONS } from '../events';
 import type { Decision } from '../rules/errors';
 import {
   check,
+  checkCaseHolder,
+  checkCaseHolderOrLegalAid,
   checkCode,
-  checkExists,
-  checkHolder,
-  checkHolderOrLegalAid,
   checkId,
   checkNotClosed,
   emit,
@@ -23,15 +22,12 @@ import {
 export const recordLawEnforcementCooperation = (
   ctx: Context<RecordLawEnforcementCooperation>,
 ): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   checkCode(LAW_ENFORCEMENT_COOPERATION, ctx.command.cooperation, 'cooperation') ??
   emit(ctx, 'LawEnforcementCooperationRecorded', { cooperation: ctx.command.cooperation });
 
 const checkActiveHolderOrLegalAid = (ctx: Context): Decision | undefined =>
-  checkExists(ctx.state) ??
-  checkHolderOrLegalAid(ctx.state, ctx.command.actor) ??
-  checkNotClosed(ctx.state);
+  checkCaseHolderOrLegalAid(ctx) ?? checkNotClosed(ctx.state);
 
 /** Rule 5: several remedies, through several avenues at once; never conditional on proceedings (rule 1). */
 export const seekRemedy = (ctx: Context<SeekRemedy>): Decision => {

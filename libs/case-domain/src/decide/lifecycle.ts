@@ -21,10 +21,9 @@ import {
   check,
   checkActiveHolder,
   checkBestInterests,
+  checkCaseHolder,
   checkCode,
   checkCodes,
-  checkExists,
-  checkHolder,
   checkId,
   checkSupervisor,
   emit,
@@ -70,8 +69,7 @@ export const approveClosure = (ctx: Context<ApproveClosure>): Decision => {
 };
 
 export const reopenCase = (ctx: Context<ReopenCase>): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   check(ctx.state.lifecycle === 'closed', 'CASE_NOT_CLOSED', 'the case is not closed') ??
   emit(ctx, 'CaseReopened', { personal: ctx.command.personal });
 
@@ -95,8 +93,7 @@ export const assignCaseworker = (ctx: Context<AssignCaseworker>): Decision => {
 };
 
 export const addNote = (ctx: Context<AddNote>): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   checkId(ctx.command.noteId, 'noteId') ??
   check(
     typeof ctx.command.personal.text === 'string' && ctx.command.personal.text.length > 0,
@@ -135,7 +132,7 @@ const correctionOf = (ctx: Context<CorrectFact>): Correction | Decision => {
 
 /** An earlier fact was wrong: a new event says so (also on a closed case). */
 export const correctFact = (ctx: Context<CorrectFact>): Decision => {
-  const rejected = checkExists(ctx.state) ?? checkHolder(ctx.state, ctx.command.actor);
+  const rejected = checkCaseHolder(ctx);
   if (rejected) return rejected;
   const correction = correctionOf(ctx);
   if ('ok' in correction) return correction;
@@ -144,8 +141,7 @@ export const correctFact = (ctx: Context<CorrectFact>): Decision => {
 
 /** Rule 7: a supervisor records the erasure; the application shreds the case's data key with it. */
 export const erasePersonalData = (ctx: Context<ErasePersonalData>): Decision =>
-  checkExists(ctx.state) ??
-  checkHolder(ctx.state, ctx.command.actor) ??
+  checkCaseHolder(ctx) ??
   checkSupervisor(ctx.command.actor) ??
   checkId(ctx.command.erasureRequestId, 'erasureRequestId') ??
   emit(ctx, 'PersonalDataErased', { erasureRequestId: ctx.command.erasureRequestId });

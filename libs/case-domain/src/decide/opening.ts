@@ -12,12 +12,13 @@ import {
 import type { GrantReflectionPeriod, OpenCase, RecordVictimStatus } from '../commands';
 import { ageGroupOn } from '../rules/age';
 import { isCalendarDate, yearOf } from '../rules/calendar';
-import { isCaseReference } from '../rules/case-reference';
 import type { Decision } from '../rules/errors';
 import { reflectionPeriodDates } from '../rules/reflection-period';
 import {
   check,
+  checkBoolean,
   checkActiveHolder,
+  checkCaseReference,
   checkCode,
   checkCodes,
   checkId,
@@ -42,11 +43,7 @@ export const openCase = (ctx: Context<OpenCase>): Decision => {
     ) ??
     checkStaff(command.actor) ??
     checkId(command.caseId, 'caseId') ??
-    check(
-      isCaseReference(command.caseReference),
-      'INVALID_INPUT',
-      'caseReference is not of the form ORG-YYYY-NNNNN',
-    ) ??
+    checkCaseReference(command.caseReference) ??
     checkCode(REFERRAL_SOURCES, command.referralSource, 'referralSource') ??
     checkCode(SEX_GENDER, profile.sexGender, 'profile.sexGender') ??
     checkCodes(COUNTRY_CODES, profile.citizenships, 'profile.citizenships') ??
@@ -56,11 +53,7 @@ export const openCase = (ctx: Context<OpenCase>): Decision => {
       'profile.citizenships needs at least one value (UNKNOWN if unknown)',
     ) ??
     checkCodes(LANGUAGE_CODES, profile.languages, 'profile.languages') ??
-    check(
-      typeof profile.ageUncertain === 'boolean',
-      'INVALID_INPUT',
-      'profile.ageUncertain must be a boolean',
-    ) ??
+    checkBoolean(profile.ageUncertain, 'profile.ageUncertain') ??
     (birthDate === undefined || (isCalendarDate(birthDate) && birthDate <= today)
       ? undefined
       : invalid('personal.birthDate')) ??

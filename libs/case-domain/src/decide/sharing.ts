@@ -9,7 +9,6 @@ import type {
   RevokeReferral,
   TransferCase,
 } from '../commands';
-import { isCaseReference } from '../rules/case-reference';
 import type { Decision } from '../rules/errors';
 import type { ReferralState } from '../state';
 import { hasLiveConsent } from './consent';
@@ -17,9 +16,10 @@ import {
   check,
   checkActiveHolder,
   checkBestInterests,
+  checkCaseHolder,
+  checkCaseReference,
   checkCode,
   checkExists,
-  checkHolder,
   checkId,
   checkNotClosed,
   checkStaff,
@@ -161,8 +161,7 @@ export const grantLegalAidAccess = (ctx: Context<GrantLegalAidAccess>): Decision
 export const revokeLegalAidAccess = (ctx: Context<RevokeLegalAidAccess>): Decision => {
   const { command, state } = ctx;
   return (
-    checkExists(state) ??
-    checkHolder(state, command.actor) ??
+    checkCaseHolder(ctx) ??
     check(
       state.legalAidOrganisations.includes(command.legalAidOrganisationId),
       'LEGAL_AID_ACCESS_NOT_GRANTED',
@@ -182,11 +181,7 @@ export const transferCase = (ctx: Context<TransferCase>): Decision => {
     checkActiveHolder(ctx) ??
     checkSupervisor(command.actor) ??
     checkOtherOrganisation(ctx, command.toOrganisationId) ??
-    check(
-      isCaseReference(command.caseReference),
-      'INVALID_INPUT',
-      'caseReference is not of the form ORG-YYYY-NNNNN',
-    ) ??
+    checkCaseReference(command.caseReference) ??
     checkSharingConsent(ctx, 'transfer', command.toOrganisationId) ??
     checkBestInterests(ctx, 'transfer') ??
     emit(ctx, 'CaseTransferred', {

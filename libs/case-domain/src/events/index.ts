@@ -1,14 +1,4 @@
-import type {
-  ClaimAppealed,
-  ClaimClosed,
-  ClaimDecided,
-  ClaimDecisionBecameFinal,
-  ClaimEnforcementStarted,
-  ClaimHearingScheduled,
-  ClaimLegalRepresentativeRecorded,
-  ClaimPaymentReceived,
-  CompensationClaimFiled,
-} from './claims';
+import type { ClaimEvent } from './claims';
 import type {
   ConsentGiven,
   ConsentWithdrawn,
@@ -94,15 +84,7 @@ export type CaseEvent =
   | RemedySought
   | NonPunishmentFlagRaised
   | NonPunishmentFlagResolved
-  | CompensationClaimFiled
-  | ClaimLegalRepresentativeRecorded
-  | ClaimHearingScheduled
-  | ClaimDecided
-  | ClaimAppealed
-  | ClaimDecisionBecameFinal
-  | ClaimPaymentReceived
-  | ClaimEnforcementStarted
-  | ClaimClosed
+  | ClaimEvent
   | CaseTransferred
   | ClosureRequested
   | ClosureApproved

@@ -9,24 +9,23 @@ describe('recovery and reflection period dates (rule 4)', () => {
     });
   });
 
-  it('counts calendar days across a daylight-saving change and a leap day', () => {
-    expect(
-      reflectionPeriodDates('2026-03-15', 30, { reflectionReminderDaysBefore: 7 }).endsOn,
-    ).toBe('2026-04-13');
-    expect(
-      reflectionPeriodDates('2028-02-15', 30, { reflectionReminderDaysBefore: 7 }).endsOn,
-    ).toBe('2028-03-15');
+  it.each([
+    ['across a daylight-saving change', '2026-03-15', '2026-04-13'],
+    ['across a leap day', '2028-02-15', '2028-03-15'],
+  ])('counts calendar days %s', (_, startsOn, endsOn) => {
+    expect(reflectionPeriodDates(startsOn, 30, { reflectionReminderDaysBefore: 7 }).endsOn).toBe(
+      endsOn,
+    );
   });
 
-  it('never reminds before the period starts', () => {
+  it.each([
+    [60, '2026-06-01'],
+    [29, '2026-06-01'],
+    [28, '2026-06-02'],
+  ])('never reminds before the period starts (%d days before: %s)', (daysBefore, remindOn) => {
     expect(
-      reflectionPeriodDates('2026-06-01', 30, { reflectionReminderDaysBefore: 60 }).remindOn,
-    ).toBe('2026-06-01');
-    expect(
-      reflectionPeriodDates('2026-06-01', 30, { reflectionReminderDaysBefore: 29 }).remindOn,
-    ).toBe('2026-06-01');
-    expect(
-      reflectionPeriodDates('2026-06-01', 30, { reflectionReminderDaysBefore: 28 }).remindOn,
-    ).toBe('2026-06-02');
+      reflectionPeriodDates('2026-06-01', 30, { reflectionReminderDaysBefore: daysBefore })
+        .remindOn,
+    ).toBe(remindOn);
   });
 });

@@ -6,6 +6,7 @@ import {
   identify,
   openCase,
   outsider,
+  presumedVictimFacts,
   recorded,
   spec,
 } from '../testing/fixtures';
@@ -19,15 +20,7 @@ describe('Victim identified / status changed', () => {
       .when(identify())
       .then([
         recorded('VictimIdentified', {
-          status: 'PossibleVictimOfTrafficking',
-          decidingBody: 'NGO',
-          decidedOn: '2026-06-10',
-          formsOfExploitation: ['ForcedLabour', 'ForcedCriminality'],
-          sectors: ['F_Construction'],
-          countriesOfRecruitment: ['UA'],
-          countriesOfTransit: ['PL'],
-          countriesOfExploitation: ['AT'],
-          meansOfControl: ['DebtBondage', 'RestrictsMovement'],
+          ...presumedVictimFacts,
           exploitationFromYear: undefined,
           exploitationToYear: undefined,
           ageGroupAtIdentification: { category: 'adult', bracket: '35-44' },
@@ -144,11 +137,15 @@ describe('Recovery and reflection period granted (rule 4)', () => {
       .thenAccepted();
   });
 
-  it('rejects a period shorter than 30 days', () => {
+  it.each([
+    ['a period shorter than 30 days', { days: 29 }, 'RULE_4_REFLECTION_PERIOD_TOO_SHORT'],
+    ['a fractional number of days', { days: 30.5 }, 'RULE_4_REFLECTION_PERIOD_TOO_SHORT'],
+    ['an invalid start date', { startsOn: '2026-02-30' }, 'INVALID_INPUT'],
+  ] as const)('rejects %s', (_, patch, rule) => {
     spec
       .given(presumed())
-      .when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 29 })
-      .thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
+      .when({ type: 'GrantReflectionPeriod', actor: caseworker, ...patch })
+      .thenRejects(rule);
   });
 
   it('rejects a period shorter than a longer jurisdiction minimum', () => {
@@ -162,20 +159,6 @@ describe('Recovery and reflection period granted (rule 4)', () => {
       .when({ type: 'GrantReflectionPeriod', actor: caseworker }, { policy })
       .thenAccepted() as ReflectionPeriodGranted[];
     expect(granted!.data.days).toBe(45);
-  });
-
-  it('rejects a fractional number of days', () => {
-    spec
-      .given(presumed())
-      .when({ type: 'GrantReflectionPeriod', actor: caseworker, days: 30.5 })
-      .thenRejects('RULE_4_REFLECTION_PERIOD_TOO_SHORT');
-  });
-
-  it('rejects an invalid start date', () => {
-    spec
-      .given(presumed())
-      .when({ type: 'GrantReflectionPeriod', actor: caseworker, startsOn: '2026-02-30' })
-      .thenRejects('INVALID_INPUT');
   });
 
   it('needs a presumed or identified victim', () => {

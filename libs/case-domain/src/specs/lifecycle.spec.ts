@@ -72,19 +72,25 @@ describe('Closure requested by a caseworker, approved by a supervisor', () => {
     spec.given(selfRequested).when(approveClosure(secondSupervisor)).thenAccepted();
   });
 
-  it('impossible transitions are rejected', () => {
-    spec.given(opened()).when(approveClosure()).thenRejects('CLOSURE_NOT_REQUESTED');
-    spec.given(requested()).when(requestClosure()).thenRejects('CLOSURE_ALREADY_REQUESTED');
-    spec.given(closed()).when(approveClosure()).thenRejects('CASE_CLOSED');
-    spec.given(closed()).when(requestClosure()).thenRejects('CASE_CLOSED');
-    spec
-      .given(opened())
-      .when({ type: 'ReopenCase', actor: caseworker, personal: {} })
-      .thenRejects('CASE_NOT_CLOSED');
-    spec
-      .given(opened())
-      .when({ ...requestClosure(), reason: 'bored' } as never)
-      .thenRejects('INVALID_INPUT');
+  it.each([
+    ['approving a closure never requested', opened, approveClosure(), 'CLOSURE_NOT_REQUESTED'],
+    ['requesting closure twice', requested, requestClosure(), 'CLOSURE_ALREADY_REQUESTED'],
+    ['approving closure of a closed case', closed, approveClosure(), 'CASE_CLOSED'],
+    ['requesting closure of a closed case', closed, requestClosure(), 'CASE_CLOSED'],
+    [
+      'reopening an open case',
+      opened,
+      { type: 'ReopenCase', actor: caseworker, personal: {} },
+      'CASE_NOT_CLOSED',
+    ],
+    [
+      'closing for a reason outside the code list',
+      opened,
+      { ...requestClosure(), reason: 'bored' } as never,
+      'INVALID_INPUT',
+    ],
+  ] as const)('impossible transition: %s is rejected', (_, given, command, rule) => {
+    spec.given(given()).when(command).thenRejects(rule);
   });
 
   it('a closed case rejects new work until reopened', () => {

@@ -30,6 +30,12 @@ describe('Refusal messages name the field or the rule, with opaque ids only', ()
       'profile.languages holds a value outside its code list',
     );
     expect(messageOf(openCase({ caseId: '' }), [])).toBe('caseId must be a non-empty opaque id');
+    expect(messageOf(openCase({}, { ageUncertain: 'no' as never }), [])).toBe(
+      'profile.ageUncertain must be a boolean',
+    );
+    expect(messageOf(openCase({ caseReference: 'case 42' }), [])).toBe(
+      'caseReference is not of the form ORG-YYYY-NNNNN',
+    );
     expect(messageOf(openCase({ personal: { birthDate: '2026-02-30' } }), [])).toBe(
       'personal.birthDate is not valid',
     );

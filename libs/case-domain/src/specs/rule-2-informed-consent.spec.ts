@@ -221,27 +221,22 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
     expect(evolveAll([...given, ...events]).legalAidOrganisations).toEqual([]);
   });
 
-  it('withdrawing legal aid consent that was never used revokes nothing', () => {
-    const given = extend(opened(), [consent('legal_aid_access', LEGAL_ORG)]);
+  it.each([
+    [
+      'legal aid consent that was never used',
+      [consent('legal_aid_access', LEGAL_ORG)],
+      withdraw('legal_aid_access', LEGAL_ORG),
+    ],
+    [
+      'transfer consent, beside a referral',
+      [consent('transfer', OTHER_ORG), consent('referral', OTHER_ORG), refer()],
+      withdraw('transfer', OTHER_ORG),
+    ],
+  ])('withdrawing %s revokes nothing else', (_, commands, withdrawal) => {
     expect(
       spec
-        .given(given)
-        .when(withdraw('legal_aid_access', LEGAL_ORG))
-        .thenAccepted()
-        .map((e) => e.type),
-    ).toEqual(['ConsentWithdrawn']);
-  });
-
-  it('withdrawing transfer consent revokes nothing else', () => {
-    const given = extend(opened(), [
-      consent('transfer', OTHER_ORG),
-      consent('referral', OTHER_ORG),
-      refer(),
-    ]);
-    expect(
-      spec
-        .given(given)
-        .when(withdraw('transfer', OTHER_ORG))
+        .given(extend(opened(), commands))
+        .when(withdrawal)
         .thenAccepted()
         .map((e) => e.type),
     ).toEqual(['ConsentWithdrawn']);

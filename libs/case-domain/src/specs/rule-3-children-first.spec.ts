@@ -1,3 +1,4 @@
+import type { VerifyAge } from '../commands';
 import type { AgeVerified, VictimIdentified } from '../events';
 import { isChild, needsGuardian } from '../decider';
 import { evolveAll } from '../state';
@@ -17,29 +18,16 @@ import {
   policy,
   refer,
   requestClosure,
+  sharingConsents,
   spec,
   supervisor,
   transfer,
 } from '../testing/fixtures';
 
 /** A child's open case with the consents every sharing decision needs. */
-const childCase = () =>
-  history([
-    openChildCase(),
-    identify(),
-    consent('assistance'),
-    consent('referral', OTHER_ORG),
-    consent('transfer', OTHER_ORG),
-  ]);
+const childCase = () => history([openChildCase(), identify(), ...sharingConsents()]);
 /** An adult (born 1990) with the same consents. */
-const adultCase = () =>
-  history([
-    openCase(),
-    identify(),
-    consent('assistance'),
-    consent('referral', OTHER_ORG),
-    consent('transfer', OTHER_ORG),
-  ]);
+const adultCase = () => history([openCase(), identify(), ...sharingConsents()]);
 
 describe('Rule 3: children first — best-interests assessment before each decision', () => {
   const decisions = [
@@ -180,10 +168,19 @@ describe('Rule 3: presumption of minority and age verification', () => {
     actor: caseworker,
     personal: { text: 'looks young, school documents' },
   } as const;
+  const presumedMinor = () => extend(uncertain(), [presume]);
+  /** A caseworker's age verification: method `other` and no birth date unless stated. */
+  const verify = (facts: Partial<VerifyAge>): VerifyAge => ({
+    type: 'VerifyAge',
+    actor: caseworker,
+    method: 'other',
+    personal: {},
+    ...facts,
+  });
 
   it('given an uncertain age, when minority is presumed, then the person is a child until verified', () => {
     spec.given(uncertain()).when(refer()).thenAccepted();
-    const presumed = extend(uncertain(), [presume]);
+    const presumed = presumedMinor();
     expect(presumed.at(-1)).toMatchObject({
       type: 'MinorityPresumed',
       data: { personal: { text: 'looks young, school documents' } },
@@ -193,7 +190,7 @@ describe('Rule 3: presumption of minority and age verification', () => {
   });
 
   it('records the presumed minor as a child at identification', () => {
-    const presumed = extend(uncertain(), [presume]);
+    const presumed = presumedMinor();
     const [identified] = spec.given(presumed).when(identify()).thenAccepted() as VictimIdentified[];
     expect(identified!.data.ageGroupAtIdentification).toEqual({ category: 'child' });
   });
@@ -203,20 +200,15 @@ describe('Rule 3: presumption of minority and age verification', () => {
       .given(history([openCase()]))
       .when(presume)
       .thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
-    const presumed = extend(uncertain(), [presume]);
+    const presumed = presumedMinor();
     spec.given(presumed).when(presume).thenRejects('RULE_3_MINORITY_ALREADY_PRESUMED');
   });
 
   it('given a presumed minor, when the age is verified with a birth date, then the presumption ends', () => {
-    const presumed = extend(uncertain(), [presume]);
+    const presumed = presumedMinor();
     const [verified] = spec
       .given(presumed)
-      .when({
-        type: 'VerifyAge',
-        actor: caseworker,
-        method: 'identity_document',
-        personal: { birthDate: '2000-01-01' },
-      })
+      .when(verify({ method: 'identity_document', personal: { birthDate: '2000-01-01' } }))
       .thenAccepted() as AgeVerified[];
     expect(verified!.data).toMatchObject({
       method: 'identity_document',
@@ -236,16 +228,10 @@ describe('Rule 3: presumption of minority and age verification', () => {
   });
 
   it('a verification may establish an age instead of a date; a child stays a child', () => {
-    const presumed = extend(uncertain(), [presume]);
+    const presumed = presumedMinor();
     const [verified] = spec
       .given(presumed)
-      .when({
-        type: 'VerifyAge',
-        actor: caseworker,
-        method: 'multidisciplinary_assessment',
-        verifiedAge: 16,
-        personal: {},
-      })
+      .when(verify({ method: 'multidisciplinary_assessment', verifiedAge: 16 }))
       .thenAccepted() as AgeVerified[];
     expect(verified!.data).toMatchObject({
       birthYear: 2010,
@@ -274,37 +260,18 @@ describe('Rule 3: presumption of minority and age verification', () => {
   ])('rejects a verification with %s', (_, patch) => {
     spec
       .given(uncertain())
-      .when({ type: 'VerifyAge', actor: caseworker, method: 'other', ...patch } as never)
+      .when(verify(patch as never))
       .thenRejects('INVALID_INPUT');
   });
 
-  it('accepts the boundary ages 0 and 130', () => {
-    spec
-      .given(uncertain())
-      .when({ type: 'VerifyAge', actor: caseworker, method: 'other', verifiedAge: 0, personal: {} })
-      .thenAccepted();
-    spec
-      .given(uncertain())
-      .when({
-        type: 'VerifyAge',
-        actor: caseworker,
-        method: 'other',
-        verifiedAge: 130,
-        personal: {},
-      })
-      .thenAccepted();
+  it.each([0, 130])('accepts the boundary age %d', (verifiedAge) => {
+    spec.given(uncertain()).when(verify({ verifiedAge })).thenAccepted();
   });
 
   it('an age that is not uncertain is corrected, not verified', () => {
     spec
       .given(history([openCase()]))
-      .when({
-        type: 'VerifyAge',
-        actor: caseworker,
-        method: 'other',
-        verifiedAge: 30,
-        personal: {},
-      })
+      .when(verify({ verifiedAge: 30 }))
       .thenRejects('RULE_3_AGE_NOT_UNCERTAIN');
   });
 });

@@ -17,19 +17,13 @@ import {
   receiverSupervisor,
   recorded,
   refer,
+  sharingConsents,
   spec,
   supervisor,
   transfer,
 } from '../testing/fixtures';
 
-const consented = () =>
-  history([
-    openCase(),
-    identify(),
-    consent('assistance'),
-    consent('referral', OTHER_ORG),
-    consent('transfer', OTHER_ORG),
-  ]);
+const consented = () => history([openCase(), identify(), ...sharingConsents()]);
 const referred = () => extend(consented(), [refer()]);
 const accept = (actor = receiver): CaseCommand => ({
   type: 'AcceptReferral',
@@ -216,16 +210,12 @@ describe('Legal aid access', () => {
     expect(evolveAll([...withConsent(), granted!]).legalAidOrganisations).toEqual([LEGAL_ORG]);
   });
 
-  it('cannot be granted twice, to the holder, or by another organisation', () => {
-    spec
-      .given(extend(withConsent(), [grant()]))
-      .when(grant())
-      .thenRejects('LEGAL_AID_ACCESS_ALREADY_GRANTED');
-    spec
-      .given(withConsent())
-      .when(grant(caseworker, ORG))
-      .thenRejects('SHARE_WITH_HOLDING_ORGANISATION');
-    spec.given(withConsent()).when(grant(outsider)).thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
+  it.each([
+    ['twice', () => extend(withConsent(), [grant()]), grant(), 'LEGAL_AID_ACCESS_ALREADY_GRANTED'],
+    ['to the holder', withConsent, grant(caseworker, ORG), 'SHARE_WITH_HOLDING_ORGANISATION'],
+    ['by another organisation', withConsent, grant(outsider), 'ACCESS_NOT_HOLDING_ORGANISATION'],
+  ] as const)('legal aid access cannot be granted %s', (_, given, command, rule) => {
+    spec.given(given()).when(command).thenRejects(rule);
   });
 
   it('the holder revokes it; revoking what was not granted is rejected', () => {

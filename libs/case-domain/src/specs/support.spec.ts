@@ -2,57 +2,52 @@ import type { CaseCommand } from '../commands';
 import {
   ORG,
   caseworker,
-  consent,
   extend,
-  history,
-  identify,
-  openCase,
+  openAdultCase,
   outsider,
   recorded,
   spec,
 } from '../testing/fixtures';
 
-const withConsent = () => history([openCase(), identify(), consent('assistance')]);
+const needs: CaseCommand = {
+  type: 'AssessNeeds',
+  actor: caseworker,
+  needs: ['Accommodation', 'MedicalOngoing'],
+  personal: { text: 'summary' },
+};
+const plan: CaseCommand = {
+  type: 'RecordSupportPlan',
+  actor: caseworker,
+  planId: 'plan-1',
+  plannedAssistance: ['LegalCounselling'],
+  reviewOn: '2026-09-01',
+  personal: { text: 'plan' },
+};
+const assistance: CaseCommand = {
+  type: 'ProvideAssistance',
+  actor: caseworker,
+  assistanceId: 'a-1',
+  assistanceType: 'Accommodation',
+  personal: { text: 'shelter' },
+};
 
 describe('Needs assessed, support plan recorded, assistance provided', () => {
   it('records assessed needs as assistance types', () => {
-    const command: CaseCommand = {
-      type: 'AssessNeeds',
-      actor: caseworker,
-      needs: ['Accommodation', 'MedicalOngoing'],
-      personal: { text: 'summary' },
-    };
     spec
-      .given(withConsent())
-      .when(command)
+      .given(openAdultCase())
+      .when(needs)
       .then([
         recorded('NeedsAssessed', {
           needs: ['Accommodation', 'MedicalOngoing'],
           personal: { text: 'summary' },
         }),
       ]);
-    spec
-      .given(withConsent())
-      .when({ ...command, needs: ['Yoga'] } as never)
-      .thenRejects('INVALID_INPUT');
-    spec
-      .given(withConsent())
-      .when({ ...command, actor: outsider })
-      .thenRejects('ACCESS_NOT_HOLDING_ORGANISATION');
   });
 
-  it('records a support plan', () => {
-    const command: CaseCommand = {
-      type: 'RecordSupportPlan',
-      actor: caseworker,
-      planId: 'plan-1',
-      plannedAssistance: ['LegalCounselling'],
-      reviewOn: '2026-09-01',
-      personal: { text: 'plan' },
-    };
+  it('records a support plan, with or without a review date', () => {
     spec
-      .given(withConsent())
-      .when(command)
+      .given(openAdultCase())
+      .when(plan)
       .then([
         recorded('SupportPlanRecorded', {
           planId: 'plan-1',
@@ -62,34 +57,15 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
         }),
       ]);
     spec
-      .given(withConsent())
-      .when({ ...command, reviewOn: undefined })
+      .given(openAdultCase())
+      .when({ ...plan, reviewOn: undefined })
       .thenAccepted();
-    spec
-      .given(withConsent())
-      .when({ ...command, reviewOn: '2026-09-31' })
-      .thenRejects('INVALID_INPUT');
-    spec
-      .given(withConsent())
-      .when({ ...command, planId: '' })
-      .thenRejects('INVALID_INPUT');
-    spec
-      .given(withConsent())
-      .when({ ...command, plannedAssistance: ['Yoga'] } as never)
-      .thenRejects('INVALID_INPUT');
   });
 
   it('records assistance by the holder, from today unless stated', () => {
-    const command: CaseCommand = {
-      type: 'ProvideAssistance',
-      actor: caseworker,
-      assistanceId: 'a-1',
-      assistanceType: 'Accommodation',
-      personal: { text: 'shelter' },
-    };
     spec
-      .given(withConsent())
-      .when(command)
+      .given(openAdultCase())
+      .when(assistance)
       .then([
         recorded('AssistanceProvided', {
           assistanceId: 'a-1',
@@ -101,34 +77,47 @@ describe('Needs assessed, support plan recorded, assistance provided', () => {
         }),
       ]);
     const [dated] = spec
-      .given(withConsent())
-      .when({ ...command, from: '2026-06-01', until: '2026-06-01' })
+      .given(openAdultCase())
+      .when({ ...assistance, from: '2026-06-01', until: '2026-06-01' })
       .thenAccepted();
     expect(dated!.data).toMatchObject({ from: '2026-06-01', until: '2026-06-01' });
   });
 
   it.each([
-    ['an until before from', { from: '2026-06-02', until: '2026-06-01' }],
-    ['an invalid until', { until: '2026-06-31' }],
-    ['an invalid from', { from: 'yesterday' }],
-    ['an unknown type', { assistanceType: 'Yoga' }],
-    ['an empty id', { assistanceId: '' }],
-  ])('rejects assistance with %s', (_, patch) => {
+    ['needs with an unknown assistance type', needs, { needs: ['Yoga'] }, 'INVALID_INPUT'],
+    [
+      'needs assessed by an outsider',
+      needs,
+      { actor: outsider },
+      'ACCESS_NOT_HOLDING_ORGANISATION',
+    ],
+    [
+      'a support plan with an invalid review date',
+      plan,
+      { reviewOn: '2026-09-31' },
+      'INVALID_INPUT',
+    ],
+    ['a support plan with an empty id', plan, { planId: '' }, 'INVALID_INPUT'],
+    ['a support plan of an unknown type', plan, { plannedAssistance: ['Yoga'] }, 'INVALID_INPUT'],
+    [
+      'assistance with an until before from',
+      assistance,
+      { from: '2026-06-02', until: '2026-06-01' },
+      'INVALID_INPUT',
+    ],
+    ['assistance with an invalid until', assistance, { until: '2026-06-31' }, 'INVALID_INPUT'],
+    ['assistance with an invalid from', assistance, { from: 'yesterday' }, 'INVALID_INPUT'],
+    ['assistance of an unknown type', assistance, { assistanceType: 'Yoga' }, 'INVALID_INPUT'],
+    ['assistance with an empty id', assistance, { assistanceId: '' }, 'INVALID_INPUT'],
+  ] as const)('rejects %s', (_, command, patch, rule) => {
     spec
-      .given(withConsent())
-      .when({
-        type: 'ProvideAssistance',
-        actor: caseworker,
-        assistanceId: 'a-1',
-        assistanceType: 'Accommodation',
-        personal: {},
-        ...patch,
-      } as never)
-      .thenRejects('INVALID_INPUT');
+      .given(openAdultCase())
+      .when({ ...command, ...patch } as never)
+      .thenRejects(rule);
   });
 
   it('a closed case rejects new assistance until reopened', () => {
-    const closed = extend(withConsent(), [
+    const closed = extend(openAdultCase(), [
       { type: 'RequestClosure', actor: caseworker, reason: 'assistance_completed', personal: {} },
       {
         type: 'ApproveClosure',

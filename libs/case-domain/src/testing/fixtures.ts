@@ -1,6 +1,6 @@
 import type { Actor, CaseCommand, OpenCase, RecordVictimStatus } from '../commands';
 import { decide } from '../decide';
-import type { CaseEvent, CaseEventType, EventData } from '../events';
+import type { CaseEvent, CaseEventType, EventData, VictimStatusFacts } from '../events';
 import type {
   ActorRole,
   AssistanceType,
@@ -79,9 +79,8 @@ export const openCase = (
 export const openChildCase = (): OpenCase =>
   openCase({ personal: { fullName: 'Test Child', birthDate: '2010-03-01' } });
 
-export const identify = (overrides: Partial<RecordVictimStatus> = {}): RecordVictimStatus => ({
-  type: 'RecordVictimStatus',
-  actor: caseworker,
+/** The status facts `identify()` records: a presumed victim of forced labour and criminality. */
+export const presumedVictimFacts: VictimStatusFacts = {
   status: 'PossibleVictimOfTrafficking',
   decidingBody: 'NGO',
   decidedOn: '2026-06-10',
@@ -91,6 +90,12 @@ export const identify = (overrides: Partial<RecordVictimStatus> = {}): RecordVic
   countriesOfTransit: ['PL'],
   countriesOfExploitation: ['AT'],
   meansOfControl: ['DebtBondage', 'RestrictsMovement'],
+};
+
+export const identify = (overrides: Partial<RecordVictimStatus> = {}): RecordVictimStatus => ({
+  type: 'RecordVictimStatus',
+  actor: caseworker,
+  ...presumedVictimFacts,
   personal: { text: 'described by the person' },
   ...overrides,
 });
@@ -208,6 +213,13 @@ export const extend = (
 /** An open case of an adult, presumed victim, with consent to assistance. */
 export const openAdultCase = (): CaseEvent[] =>
   history([openCase(), identify(), consent('assistance')]);
+
+/** Consent to assistance, and to referral and transfer to `organisationId`: what sharing decisions need. */
+export const sharingConsents = (organisationId = OTHER_ORG): readonly CaseCommand[] => [
+  consent('assistance'),
+  consent('referral', organisationId),
+  consent('transfer', organisationId),
+];
 
 /** Consent to legal aid access for LEGAL_ORG, then the access granted (lawyer may act). */
 export const grantLegalAid: readonly CaseCommand[] = [

@@ -15,19 +15,27 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsInt, Max, Min, ValidateIf } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decideOrganisation, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { OrganisationDirectory } from '@remedy/case-commands';
 import { RETENTION_SCHEDULES } from '../tokens';
+import { RetentionScheduleSet, RetentionScheduleView } from '../views';
 import {
   MAX_RETENTION_YEARS,
   MIN_RETENTION_YEARS,
   RetentionConflictError,
   RetentionPreconditionError,
-  type RetentionSchedule,
   type RetentionSchedules,
 } from './schedule';
 
@@ -110,11 +118,13 @@ export class RetentionController {
     summary:
       "The organisation's retention schedule (its supervisors, administrators); ETag = revision",
   })
+  @ApiParam({ name: 'organisationId', type: String, format: 'uuid' })
+  @ApiOkResponse({ type: RetentionScheduleView, description: 'Header ETag: the revision, quoted' })
   async get(
     @CurrentActor() actor: Actor,
     @Param('organisationId', Uuid) organisationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RetentionSchedule> {
+  ): Promise<RetentionScheduleView> {
     const id = await this.authorise(actor, organisationId, 'read');
     const schedule = await this.schedules.get(id);
     void reply.header('etag', `"${schedule.revision}"`);
@@ -130,13 +140,15 @@ export class RetentionController {
       `(${MIN_RETENTION_YEARS}-${MAX_RETENTION_YEARS}), or null for none (its supervisors, administrators)`,
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag of the schedule read' })
+  @ApiParam({ name: 'organisationId', type: String, format: 'uuid' })
+  @ApiOkResponse({ type: RetentionScheduleSet, description: 'Headers ETag and X-Position' })
   async set(
     @CurrentActor() actor: Actor,
     @Param('organisationId', Uuid) organisationId: string,
     @Body() dto: RetentionScheduleDto,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RetentionSchedule & { position: string }> {
+  ): Promise<RetentionScheduleSet> {
     const ifMatch = parseIfMatch(req.headers['if-match']);
     const id = await this.authorise(actor, organisationId, 'update');
     try {

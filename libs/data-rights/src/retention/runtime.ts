@@ -1,19 +1,15 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { readCase } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import {
-  declaredHandlers,
   errorName,
   JobHandler,
+  JobRuntime,
   jobTypes,
-  JobWorkers,
-  silentJobLogger,
   type JobLogger,
-  type QueueKit,
-  type WorkerSettings,
+  type JobRuntimeOptions,
 } from '@remedy/queue';
 import { retentionCutoff, type RetentionSchedules } from './schedule';
 
@@ -47,10 +43,9 @@ export type EraseCase = (input: {
 
 export type RetentionLogger = JobLogger;
 
-export interface RetentionRuntimeOptions {
+export interface RetentionRuntimeOptions extends JobRuntimeOptions {
   readonly dataSource: DataSource;
   readonly eventStore: EventStore;
-  readonly kit: QueueKit;
   readonly schedules: RetentionSchedules;
   readonly erase: EraseCase;
   /** The decisions' clock (CLOCK of @remedy/case-commands). */
@@ -60,10 +55,6 @@ export interface RetentionRuntimeOptions {
   readonly timeZone?: string;
   /** Run the processor in this process (default true; without JobsModule only). */
   readonly process?: boolean;
-  /** True when JobsModule runs the `@JobHandler`s (DataRightsModule.forWorker). */
-  readonly discovered?: boolean;
-  readonly logger?: RetentionLogger;
-  readonly worker?: WorkerSettings;
 }
 
 /** BullMQ refuses ':' in custom job ids; parts are joined with '-'. */
@@ -79,27 +70,16 @@ export const eraseJobId = (caseId: string, closedAtRevision: string): string =>
  * model erases nothing) and then erases through the application's erase command, as a supervisor
  * would; a case already erased is never erased again.
  */
-export class RetentionRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RetentionRuntime extends JobRuntime {
   readonly queue: Queue<RetentionJobData>;
-  private workers: JobWorkers | undefined;
-  private readonly logger: RetentionLogger;
 
   constructor(private readonly options: RetentionRuntimeOptions) {
-    this.logger = options.logger ?? silentJobLogger;
-    this.queue = options.kit.queue<RetentionJobData>(RETENTION_QUEUE);
-    this.queue.on('error', (e) =>
-      this.logger.error('retention queue error', { error: errorName(e) }),
-    );
+    super(options);
+    this.queue = this.openQueue<RetentionJobData>(RETENTION_QUEUE, 'retention queue');
   }
 
   async start(): Promise<void> {
-    if (!this.options.discovered && this.options.process !== false) {
-      this.workers = new JobWorkers(this.options.kit, declaredHandlers(this), {
-        logger: this.logger,
-        overrides: this.options.worker,
-      });
-      this.workers.start();
-    }
+    if (this.options.process !== false) this.startWorkers();
     try {
       await this.queue.upsertJobScheduler(
         RETENTION_SWEEP_SCHEDULER,
@@ -116,17 +96,8 @@ export class RetentionRuntime implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async stop(): Promise<void> {
-    await this.workers?.close();
-    this.workers = undefined;
+    await this.stopWorkers();
     await this.queue.close();
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.stop();
   }
 
   /** Queues a sweep now (operators, tests); the job id makes concurrent calls one sweep. */

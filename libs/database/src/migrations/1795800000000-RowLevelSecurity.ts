@@ -1,5 +1,23 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The tables under row-level security (forced, the owner role too) and their `remedy_app` policy. */
+const POLICIES: Record<string, string> = {
+  // The holder, or an organisation a consented live referral names.
+  case_list: `lower(organisation_id) = remedy_organisation() OR remedy_organisation() = ANY (granted_organisations)`,
+  // A referral is known to both ends (the receiver sees the case id only while consent is live).
+  case_referrals: `lower(from_organisation_id) = remedy_organisation() OR lower(to_organisation_id) = remedy_organisation()`,
+  // A case's timeline: whoever may see the case row (its own policy applies in the subquery).
+  case_timeline: `EXISTS (SELECT 1 FROM case_list l WHERE l.case_id = case_timeline.case_id)`,
+  due_reminders: `lower(organisation_id) = remedy_organisation()`,
+  // The holder, or an organisation with legal-aid access AND the person's live consent naming it.
+  legal_aid_cases: `lower(holding_organisation_id) = remedy_organisation()
+        OR (EXISTS (SELECT 1 FROM unnest(legal_aid_organisations) o WHERE lower(o) = remedy_organisation())
+            AND EXISTS (SELECT 1 FROM unnest(legal_aid_consents) o WHERE lower(o) = remedy_organisation()))`,
+  legal_aid_claims: `EXISTS (SELECT 1 FROM legal_aid_cases c WHERE c.case_id = legal_aid_claims.case_id)`,
+  // Blind indices are per organisation: an organisation finds only its own cases.
+  person_blind_index: `organisation_id::text = remedy_organisation()`,
+};
+
 /**
  * Row-level security on the read models (issue 4, defence in depth under the access policy).
  *
@@ -67,13 +85,7 @@ export class RowLevelSecurity1795800000000 implements MigrationInterface {
     );
 
     const owned = [
-      'case_list',
-      'case_referrals',
-      'case_timeline',
-      'due_reminders',
-      'legal_aid_cases',
-      'legal_aid_claims',
-      'person_blind_index',
+      ...Object.keys(POLICIES),
       'audit_trail',
       'organisation_directory',
       'statistics_case_state',
@@ -110,23 +122,7 @@ export class RowLevelSecurity1795800000000 implements MigrationInterface {
     );
 
     // Row-level security, forced (the owner role too).
-    const policies: Record<string, string> = {
-      // The holder, or an organisation a consented live referral names.
-      case_list: `lower(organisation_id) = remedy_organisation() OR remedy_organisation() = ANY (granted_organisations)`,
-      // A referral is known to both ends (the receiver sees the case id only while consent is live).
-      case_referrals: `lower(from_organisation_id) = remedy_organisation() OR lower(to_organisation_id) = remedy_organisation()`,
-      // A case's timeline: whoever may see the case row (its own policy applies in the subquery).
-      case_timeline: `EXISTS (SELECT 1 FROM case_list l WHERE l.case_id = case_timeline.case_id)`,
-      due_reminders: `lower(organisation_id) = remedy_organisation()`,
-      // The holder, or an organisation with legal-aid access AND the person's live consent naming it.
-      legal_aid_cases: `lower(holding_organisation_id) = remedy_organisation()
-        OR (EXISTS (SELECT 1 FROM unnest(legal_aid_organisations) o WHERE lower(o) = remedy_organisation())
-            AND EXISTS (SELECT 1 FROM unnest(legal_aid_consents) o WHERE lower(o) = remedy_organisation()))`,
-      legal_aid_claims: `EXISTS (SELECT 1 FROM legal_aid_cases c WHERE c.case_id = legal_aid_claims.case_id)`,
-      // Blind indices are per organisation: an organisation finds only its own cases.
-      person_blind_index: `organisation_id::text = remedy_organisation()`,
-    };
-    for (const [table, using] of Object.entries(policies)) {
+    for (const [table, using] of Object.entries(POLICIES)) {
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);
       await q.query(
@@ -142,16 +138,7 @@ export class RowLevelSecurity1795800000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    const rls = [
-      'case_list',
-      'case_referrals',
-      'case_timeline',
-      'due_reminders',
-      'legal_aid_cases',
-      'legal_aid_claims',
-      'person_blind_index',
-    ];
-    for (const t of rls) {
+    for (const t of Object.keys(POLICIES)) {
       for (const p of ['app', 'projector', 'owner_all'])
         await q.query(`DROP POLICY ${t}_${p} ON ${t}`);
       await q.query(`ALTER TABLE ${t} NO FORCE ROW LEVEL SECURITY`);

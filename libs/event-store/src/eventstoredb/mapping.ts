@@ -231,6 +231,17 @@ export function resolvedPosition(resolved: AnyResolved): GlobalPosition | undefi
   return position ? fromEsPosition(position) : undefined;
 }
 
+/** Position of a $all record, which always has one (MalformedEventError otherwise). */
+function allRecordPosition(resolved: AllStreamResolvedEvent): GlobalPosition {
+  const position = resolvedPosition(resolved);
+  if (!position)
+    throw new MalformedEventError(
+      resolved.event?.id ?? '(unknown)',
+      'a $all record without a position',
+    );
+  return position;
+}
+
 export function toRecordedEvent(resolved: AnyResolved): RecordedEvent {
   const e = resolved.event;
   if (!e)
@@ -297,12 +308,7 @@ export function assembleReadAllBatch(
 ): ReadAllBatch {
   const after: { resolved: AllStreamResolvedEvent; position: GlobalPosition }[] = [];
   for (const resolved of raw) {
-    const position = resolvedPosition(resolved);
-    if (!position)
-      throw new MalformedEventError(
-        resolved.event?.id ?? '(unknown)',
-        'a $all record without a position',
-      );
+    const position = allRecordPosition(resolved);
     if (comparePositions(position, options.from) > 0) after.push({ resolved, position });
   }
   const consumed = after.slice(0, options.batchSize);
@@ -334,12 +340,7 @@ export function assembleSubscriptionBatch(
   let next = options.last;
   const events: RecordedEvent[] = [];
   for (const resolved of raw) {
-    const position = resolvedPosition(resolved);
-    if (!position)
-      throw new MalformedEventError(
-        resolved.event?.id ?? '(unknown)',
-        'a $all record without a position',
-      );
+    const position = allRecordPosition(resolved);
     if (comparePositions(position, next) <= 0) continue; // never deliver a record twice
     next = position;
     if (resolved.event && isWanted(resolved.event.type, options.types))

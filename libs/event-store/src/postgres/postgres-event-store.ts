@@ -65,8 +65,15 @@ export interface PostgresEventStoreOptions {
   /** Pool size when the store creates the pool. Default 10. */
   readonly poolSize?: number;
   readonly liveDelivery?: LiveDelivery;
-  /** Idle re-read interval of subscriptions in 'poll' mode. Default 10 ms. */
+  /**
+   * Re-read interval of waiting subscriptions in 'poll' mode while the head moves. Default 10 ms.
+   */
   readonly pollIntervalMs?: number;
+  /**
+   * 'poll' mode: while the head stays put, the interval doubles from `pollIntervalMs` up to this
+   * (default 250 ms, the 'notify' fallback's), and drops back once the head moves.
+   */
+  readonly maxPollIntervalMs?: number;
   /** Safety re-read interval of idle subscriptions in 'notify' mode. Default 250 ms. */
   readonly notifyFallbackPollMs?: number;
   /**
@@ -277,7 +284,11 @@ export class PostgresEventStore implements EventStore {
               this.notifyChannel,
               this.options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
             )
-          : new HeadPoller(() => this.headPosition(), this.options.pollIntervalMs ?? 10);
+          : new HeadPoller(
+              () => this.headPosition(),
+              this.options.pollIntervalMs ?? 10,
+              this.options.maxPollIntervalMs ?? 250,
+            );
     }
     return this.waker;
   }
@@ -473,7 +484,11 @@ function addWaiter(
 
 /**
  * 'poll' mode: one loop per store, running only while some subscription waits, reads the
- * readable head every `intervalMs` and wakes every waiting subscription when it moved.
+ * readable head and wakes every waiting subscription when it moved. The pause is `intervalMs`
+ * after a move and doubles on each read that finds the head where it was, up to
+ * `maxIntervalMs`: an idle process reads the head ~4 times a second (at 10 ms, ~40 times), and
+ * the first event after a quiet spell waits at most `maxIntervalMs` to be seen. (A doubling
+ * written here: a retry library's backoff is for failures, this is the steady state.)
  */
 class HeadPoller implements Waker {
   generation = 0;
@@ -488,6 +503,7 @@ class HeadPoller implements Waker {
   constructor(
     private readonly readHead: () => Promise<GlobalPosition>,
     private readonly intervalMs: number,
+    private readonly maxIntervalMs: number = intervalMs,
   ) {}
 
   wait(timeoutMs: number, signal: { cancel?: () => void }): Promise<void> {
@@ -513,16 +529,19 @@ class HeadPoller implements Waker {
   }
 
   private async run(): Promise<void> {
+    let idlePause = this.intervalMs;
     try {
       while (!this.closed && this.waiters.size > 0) {
-        let pause = this.intervalMs;
+        let pause = idlePause;
         try {
           const head = await this.readHead();
           const key = `${head.commit}.${head.prepare}`;
           if (key !== this.last) {
             this.last = key;
             this.wakeAll();
+            pause = this.intervalMs;
           }
+          idlePause = Math.min(pause * 2, Math.max(this.intervalMs, this.maxIntervalMs));
         } catch {
           // Let the subscriptions meet the error themselves (they retry with back-off).
           this.wakeAll();

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
@@ -9,7 +8,6 @@ import {
   redactPaths,
   scrubPersonalFields,
 } from './redaction';
-import { REQUEST_ID_HEADER, requestIdFor } from './request-id';
 
 export type LogLevel = Level | 'silent';
 
@@ -86,15 +84,6 @@ export function createLogger(config: LoggerConfig = {}): Logger {
   return config.destination ? pino(options, config.destination) : pino(options);
 }
 
-/** Set by the request-context hook: the raw Node request → its Fastify request. */
-export const FASTIFY_REQUEST = Symbol.for('remedy.observability.fastifyRequest');
-
-interface RawRequest extends IncomingMessage {
-  originalUrl?: string;
-  actor?: unknown;
-  [FASTIFY_REQUEST]?: { actor?: unknown; routeOptions?: { url?: string } };
-}
-
 const OPAQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The actor's opaque ids, when the request carries a well-formed actor. */
@@ -116,68 +105,69 @@ function pathOnly(url: string | undefined): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/**
- * Fields of the "request completed" line: method, path (query stripped), the route template, and
- * the acting user's and organisation's ids when the auth guard set them.
- */
-function completionFields(req: RawRequest): Record<string, unknown> {
-  const fastifyRequest = req[FASTIFY_REQUEST];
-  const fields: Record<string, unknown> = {
-    req: { method: req.method, url: pathOnly(req.originalUrl ?? req.url) },
-  };
-  const route = fastifyRequest?.routeOptions?.url;
-  if (route) fields.route = route;
-  const actor = actorOf(fastifyRequest) ?? actorOf(req);
-  if (actor) {
-    fields.userId = actor.userId;
-    fields.organisationId = actor.organisationId;
-  }
-  return fields;
-}
-
 export interface HttpLoggingConfig extends LoggerConfig {
   /** Paths (exact, without query) whose requests are not logged; default `/health`, `/health/ready`. */
   readonly ignorePaths?: readonly string[];
 }
 
 /**
- * The `pino-http` options: one line per request ("request completed") with method, path (query
- * stripped), status, response time, request id, route template, user and organisation ids; no
- * headers, no body, no query, no client address. Logs made while handling a request carry its
- * `requestId`.
- *
- * Cost: pino-http binds the request to one child logger per request under the key
- * `customAttributeKeys.req`; that key is `requestId` here and its serializer yields the id alone,
- * which puts a top-level `requestId` on every request line with a single child. (Its
- * `quietReqLogger` would do the same with two nested children per request: measured ~3x the
- * CPU per request, see bench/http-overhead.ts.) The completion line gets its fields from
- * `customSuccessObject` / `customErrorObject`, which create no child at all.
+ * The options of the root logger of a Nest app (handed to nestjs-pino as `pinoHttp`, which
+ * builds the root from them): {@link loggerOptions} and, in development, pino-pretty. Requests
+ * are logged by {@link requestLogLine}'s hook, not by pino-http's middleware.
  */
-export function httpLoggerOptions(
-  config: HttpLoggingConfig = {},
-): PinoHttpOptions<RawRequest, ServerResponse> {
-  const ignored = new Set(config.ignorePaths ?? ['/health', '/health/ready']);
+export function httpLoggerOptions(config: HttpLoggingConfig = {}): PinoHttpOptions {
   const transport = config.destination ? undefined : prettyTransport(config.pretty);
   return {
     ...loggerOptions(config),
     ...(transport ? { transport } : {}),
-    customAttributeKeys: { req: 'requestId' },
-    // Fastify assigns `request.id` itself (see the request-context hook); this serves other adapters.
-    genReqId: (req, res) => {
-      const id = requestIdFor(req.headers);
-      res.setHeader(REQUEST_ID_HEADER, id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) =>
-      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req) => ignored.has(pathOnly(req.originalUrl ?? req.url)) },
-    customSuccessObject: (req, _res, value) => ({ ...completionFields(req), ...value }),
-    customErrorObject: (req, _res, _error, value) => ({ ...completionFields(req), ...value }),
+    // pino-http wraps its root's `res` serializer in one expecting a Node response.
     serializers: {
-      requestId: (req: { id?: unknown }) => String(req.id),
-      res: (res: { raw?: ServerResponse; statusCode?: number | null }) => ({
-        statusCode: res.raw?.statusCode ?? res.statusCode,
-      }),
+      res: (res: { raw?: { statusCode?: number } }) => ({ statusCode: res.raw?.statusCode }),
     },
   };
+}
+
+/** What the completion line reads of a request (a Fastify request and its reply). */
+export interface LoggedRequest {
+  readonly id: string;
+  readonly method: string;
+  readonly url: string;
+  readonly actor?: unknown;
+  readonly routeOptions?: { readonly url?: string };
+}
+
+/**
+ * The one line per request: `[level, fields, msg]`, or undefined for an ignored path. Fields:
+ * request id, method, path (query stripped), route template, the acting user's and
+ * organisation's ids when the auth guard set them, status and response time (ms); no headers,
+ * no body, no query, no client address. Level: error for 5xx (msg "request errored", with the
+ * error pino-http used to add), warn for 4xx, else info ("request completed").
+ */
+export function requestLogLine(
+  ignored: ReadonlySet<string>,
+  request: LoggedRequest,
+  statusCode: number,
+  responseTime: number,
+): [Level, Record<string, unknown>, string] | undefined {
+  const url = pathOnly(request.url);
+  if (ignored.has(url)) return undefined;
+  const fields: Record<string, unknown> = {
+    requestId: request.id,
+    req: { method: request.method, url },
+  };
+  const route = request.routeOptions?.url;
+  if (route) fields.route = route;
+  const actor = actorOf(request);
+  if (actor) {
+    fields.userId = actor.userId;
+    fields.organisationId = actor.organisationId;
+  }
+  fields.res = { statusCode };
+  if (statusCode >= 500) {
+    fields.err = new Error(`failed with status code ${statusCode}`);
+    fields.responseTime = responseTime;
+    return ['error', fields, 'request errored'];
+  }
+  fields.responseTime = responseTime;
+  return [statusCode >= 400 ? 'warn' : 'info', fields, 'request completed'];
 }

@@ -78,13 +78,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (options.app) registry.setDefaultLabels({ app: labelValue(options.app) });
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers });
+  /** A gauge that `collect` fills at scrape time. */
+  const scrapeGauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    collect: () => Promise<void>,
+  ) => new Gauge<L>({ name, help, labelNames, registers, collect });
 
-  const httpRequests = new Counter({
-    name: 'remedy_http_requests_total',
-    help: 'HTTP responses sent, by method, route template and status code',
-    labelNames: ['method', 'route', 'status_code'] as const,
-    registers,
-  });
+  const httpRequests = counter(
+    'remedy_http_requests_total',
+    'HTTP responses sent, by method, route template and status code',
+    ['method', 'route', 'status_code'],
+  );
   const httpDuration = new Histogram({
     name: 'remedy_http_request_duration_seconds',
     help: 'Time from receiving an HTTP request to sending its response, by method, route template and status code',
@@ -92,24 +100,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     buckets: HTTP_DURATION_BUCKETS,
     registers,
   });
-  const eventsAppended = new Counter({
-    name: 'remedy_events_appended_total',
-    help: 'Events appended to the event store, by event type',
-    labelNames: ['type'] as const,
-    registers,
-  });
-  const appendFailures = new Counter({
-    name: 'remedy_event_append_failures_total',
-    help: 'Failed appends to the event store, by reason (wrong_expected_version is a concurrency conflict)',
-    labelNames: ['reason'] as const,
-    registers,
-  });
-  const jobsFailed = new Counter({
-    name: 'remedy_jobs_failed_total',
-    help: 'Jobs that failed an attempt, by queue',
-    labelNames: ['queue'] as const,
-    registers,
-  });
+  const eventsAppended = counter(
+    'remedy_events_appended_total',
+    'Events appended to the event store, by event type',
+    ['type'],
+  );
+  const appendFailures = counter(
+    'remedy_event_append_failures_total',
+    'Failed appends to the event store, by reason (wrong_expected_version is a concurrency conflict)',
+    ['reason'],
+  );
+  const jobsFailed = counter('remedy_jobs_failed_total', 'Jobs that failed an attempt, by queue', [
+    'queue',
+  ]);
   // The gauges below read their source at scrape time; prom-client collects all metrics of a
   // scrape concurrently, so each source is read once per scrape (`shared`), and this counter
   // waits for the reads of the same scrape before it reports.
@@ -126,20 +129,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
 
   const { projectionStatus, queueDepths } = options;
   if (projectionStatus) {
-    const lagEvents = new Gauge({
-      name: 'remedy_projection_lag_events',
-      help: 'Events in the store that a projection has not applied yet (computed at scrape time)',
-      labelNames: ['projection'] as const,
-      registers,
-      collect: () => refresh(),
-    });
-    const lagSeconds = new Gauge({
-      name: 'remedy_projection_lag_seconds',
-      help: 'Age of the oldest event a projection has not applied yet, 0 when caught up (computed at scrape time)',
-      labelNames: ['projection'] as const,
-      registers,
-      collect: () => refresh(),
-    });
+    const lagEvents = scrapeGauge(
+      'remedy_projection_lag_events',
+      'Events in the store that a projection has not applied yet (computed at scrape time)',
+      ['projection'],
+      () => refresh(),
+    );
+    const lagSeconds = scrapeGauge(
+      'remedy_projection_lag_seconds',
+      'Age of the oldest event a projection has not applied yet, 0 when caught up (computed at scrape time)',
+      ['projection'],
+      () => refresh(),
+    );
     const refresh = shared(async () => {
       lagEvents.reset();
       lagSeconds.reset();
@@ -158,13 +159,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     refreshes.push(refresh);
   }
   if (queueDepths) {
-    const jobs = new Gauge({
-      name: 'remedy_queue_jobs',
-      help: 'Jobs in a queue by state (computed at scrape time)',
-      labelNames: ['queue', 'state'] as const,
-      registers,
-      collect: () => refresh(),
-    });
+    const jobs = scrapeGauge(
+      'remedy_queue_jobs',
+      'Jobs in a queue by state (computed at scrape time)',
+      ['queue', 'state'],
+      () => refresh(),
+    );
     const refresh = shared(async () => {
       jobs.reset();
       try {

@@ -9,6 +9,7 @@ import {
   decide,
   evolve,
   initialState,
+  type AssistanceType,
   type CaseCommand,
   type CaseState,
   type OpenCase,
@@ -23,6 +24,8 @@ import {
 import { caseStreamId, sealEvent } from '@remedy/case-stream';
 import { ProjectionDefinition, ProjectionRunner } from '@remedy/projections';
 import { openDataSource } from '../../../projections/support/harness';
+import { createTestDatabase } from '../../../support/database';
+import { perSuite } from '../../../support/per-suite';
 
 export const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
 
@@ -121,6 +124,36 @@ export class CaseWriter {
     await this.run(caseId, command, options.now);
     return caseId;
   }
+
+  /**
+   * The person's consent (in Ukrainian) to a referral to `toOrganisationId`, then the referral;
+   * answers the referral's id.
+   */
+  async refer(
+    caseId: string,
+    actor: Actor,
+    toOrganisationId: string,
+    referral: { service: AssistanceType; interpreterUsed: boolean; text?: string },
+  ): Promise<string> {
+    await this.run(caseId, {
+      type: 'GiveConsent',
+      actor,
+      purpose: 'referral',
+      receivingOrganisationId: toOrganisationId,
+      obtainedInLanguage: 'uk',
+      interpreterUsed: referral.interpreterUsed,
+    });
+    const referralId = randomUUID();
+    await this.run(caseId, {
+      type: 'ReferCase',
+      actor,
+      referralId,
+      toOrganisationId,
+      service: referral.service,
+      personal: referral.text === undefined ? {} : { text: referral.text },
+    });
+    return referralId;
+  }
 }
 
 export interface ReadSideHarness {
@@ -158,6 +191,23 @@ export async function openReadSide(
 }
 
 /**
+ * A read-side harness on a fresh test database for the enclosing describe block: opened in its
+ * beforeAll, closed (and the database dropped) in its afterAll.
+ */
+export const readSidePerSuite = (projections: readonly ProjectionDefinition[]) =>
+  perSuite(async () => {
+    const db = await createTestDatabase();
+    const h = await openReadSide(db.url, projections);
+    return {
+      ...h,
+      async close() {
+        await h.close();
+        await db.drop();
+      },
+    };
+  });
+
+/**
  * Applies every event from `from` in batches, as the runner would (one transaction per batch),
  * until `until` (default: everything readable) has been applied. Events of a transaction that
  * committed after an older one still running elsewhere become readable only once that one ends,
@@ -186,6 +236,22 @@ export async function catchUp(
 }
 
 export const START_POSITION: GlobalPosition = { commit: -1n, prepare: -1n };
+
+/** Every event of the projection's types from the start (one read of up to 10,000 events). */
+export const eventsOf = async (
+  h: Pick<ReadSideHarness, 'store'>,
+  projection: ProjectionDefinition,
+) =>
+  (await h.store.readAll({ from: START_POSITION, batchSize: 10_000, types: projection.eventTypes }))
+    .events;
+
+/** `catchUp` of one projection from the start to the harness writer's last append. */
+export const catchUpWithWriter = (
+  h: Pick<ReadSideHarness, 'ds' | 'store' | 'writer'>,
+  projection: ProjectionDefinition,
+  batchSize = 100,
+): Promise<GlobalPosition> =>
+  catchUp(h.ds, h.store, projection, START_POSITION, batchSize, h.writer.lastPosition);
 
 /** A projection runner on the harness's database and store (not started), logging nothing. */
 export function projectionRunner(

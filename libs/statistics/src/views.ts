@@ -1,0 +1,196 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  RELEASE_FORMAT,
+  RELEASE_MODES,
+  type ReleaseDocument,
+  type ReleaseMode,
+  type ReleaseRequest,
+} from './release';
+import type { ReleaseStatus } from './releases';
+
+/**
+ * What the statistics API answers in JSON, as classes the controller returns and the OpenAPI
+ * document describes (one declaration). A release document's tables are described to their top
+ * level (their cells are the signed document's own format, `remedy.statistics.release/1`).
+ */
+
+const RELEASE_STATUSES = ['queued', 'building', 'built', 'failed'] as const;
+const RELEASE_ID = { format: 'uuid' } as const;
+
+export class CatalogueDimension {
+  @ApiProperty({ example: 'avenue' })
+  readonly name!: string;
+
+  @ApiProperty({ type: [String] })
+  readonly values!: string[];
+}
+
+/** A table as the catalogue describes it (without its cells). */
+export class CatalogueTableView {
+  @ApiProperty()
+  readonly id!: string;
+
+  @ApiProperty()
+  readonly title!: string;
+
+  @ApiProperty()
+  readonly description!: string;
+
+  @ApiProperty({ description: 'What one counted unit is' })
+  readonly unit!: string;
+
+  @ApiProperty()
+  readonly population!: string;
+
+  @ApiProperty({ type: [CatalogueDimension] })
+  readonly dimensions!: CatalogueDimension[];
+}
+
+export class StatisticsCatalogue {
+  @ApiProperty({ description: 'How counts are made (cases, not persons)' })
+  readonly note!: string;
+
+  @ApiProperty()
+  readonly attribution!: string;
+
+  @ApiProperty({ type: [CatalogueTableView] })
+  readonly tables!: CatalogueTableView[];
+}
+
+/** The answer to a release request (202, with Location). */
+export class ReleaseAccepted {
+  @ApiProperty(RELEASE_ID)
+  readonly releaseId!: string;
+
+  @ApiProperty({ enum: RELEASE_STATUSES })
+  readonly status!: ReleaseStatus;
+
+  @ApiProperty({ description: 'The same request was made before: its release, built once' })
+  readonly replayed!: boolean;
+}
+
+/** A release request after validation, as stored (its canonical form). */
+export class ReleaseRequestView implements ReleaseRequest {
+  @ApiProperty({ pattern: '^\\d{4}$', example: '2026' })
+  readonly period!: string;
+
+  @ApiProperty({ type: [String], description: 'Table ids, sorted' })
+  readonly tables!: readonly string[];
+
+  @ApiProperty({ enum: RELEASE_MODES })
+  readonly mode!: ReleaseMode;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  readonly k!: number;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  readonly roundingBase!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  readonly epsilon!: number | null;
+}
+
+export class ReleaseDownloads {
+  @ApiProperty({ example: '/statistics/releases/<id>.json' })
+  readonly json!: string;
+
+  @ApiProperty({ example: '/statistics/releases/<id>.csv' })
+  readonly csv!: string;
+}
+
+/** A release's status and progress (GET /statistics/releases/:id without a format). */
+@ApiExtraModels(ReleaseDownloads)
+export class ReleaseStatusView {
+  @ApiProperty(RELEASE_ID)
+  readonly releaseId!: string;
+
+  @ApiProperty({ enum: RELEASE_STATUSES })
+  readonly status!: ReleaseStatus;
+
+  @ApiProperty({ type: Number, minimum: 0, maximum: 100, description: 'Percent built' })
+  readonly progress!: number;
+
+  @ApiProperty({ type: ReleaseRequestView })
+  readonly request!: ReleaseRequestView;
+
+  @ApiProperty({ format: 'date-time' })
+  readonly requestedAt!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  readonly builtAt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the build failed' })
+  readonly error!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'SHA-256 of the JSON document (hex), once built',
+  })
+  readonly digest!: string | null;
+
+  // OpenAPI 3.0 has no nullable `$ref`: one of the downloads or null.
+  @ApiProperty({
+    oneOf: [
+      { $ref: getSchemaPath(ReleaseDownloads) },
+      { type: 'object', nullable: true, enum: [null] },
+    ],
+    description: 'Once built',
+  })
+  readonly downloads!: ReleaseDownloads | null;
+}
+
+export class ReleasePeriod {
+  @ApiProperty({ type: 'integer', example: 2026 })
+  readonly year!: number;
+}
+
+export class ReleaseDisclosureControl {
+  @ApiProperty({ enum: RELEASE_MODES })
+  readonly mode!: ReleaseMode;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  readonly k!: number;
+
+  @ApiProperty({ type: 'integer', nullable: true })
+  readonly roundingBase!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  readonly epsilon!: number | null;
+}
+
+const OPEN_OBJECT = { type: 'object', additionalProperties: true } as const;
+
+/** The signed release document (`<id>.json`): its top level (the `ReleaseDocument` of release.ts). */
+export class ReleaseDocumentView {
+  @ApiProperty({ enum: [RELEASE_FORMAT] })
+  readonly format!: typeof RELEASE_FORMAT;
+
+  @ApiProperty(RELEASE_ID)
+  readonly releaseId!: string;
+
+  @ApiProperty({ type: ReleasePeriod })
+  readonly period!: ReleasePeriod;
+
+  @ApiProperty({ type: ReleaseDisclosureControl })
+  readonly disclosureControl!: ReleaseDisclosureControl;
+
+  @ApiProperty()
+  readonly note!: string;
+
+  @ApiProperty()
+  readonly attribution!: string;
+
+  @ApiProperty({ type: 'array', items: OPEN_OBJECT, description: 'The count tables and cells' })
+  readonly tables!: readonly unknown[];
+
+  @ApiPropertyOptional({ ...OPEN_OBJECT, description: 'Compensation sums per currency' })
+  readonly compensationSums?: unknown;
+}
+
+/** The compiler's check that the document's top level and its description name the same fields. */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
+  ? true
+  : false;
+export type ReleaseDocumentViewIsComplete = Assert<SameKeys<ReleaseDocumentView, ReleaseDocument>>;
+type Assert<T extends true> = T;
