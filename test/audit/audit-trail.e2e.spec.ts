@@ -390,7 +390,7 @@ describe('audit trail and consent-based access (API)', () => {
       const detail = await api.get(holder.caseworker, `/cases/${caseId}`);
       expect(detail.statusCode).toBe(503);
       expect(detail.body).not.toContain(FULL_NAME);
-      expect(detail.json().message).toMatch(/audit trail/);
+      expect(detail.json().detail).toMatch(/audit trail/);
       const denied = await api.get(third.caseworker, `/cases/${caseId}`);
       expect(denied.statusCode).toBe(503);
       const note = await api.post(holder.caseworker, `/cases/${caseId}/notes`, {

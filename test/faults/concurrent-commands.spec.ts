@@ -68,7 +68,10 @@ describe('two hundred concurrent commands on one case (fault test)', () => {
     // Of the commands sent with the same If-Match, one at most was appended.
     expect(acknowledged.filter((a) => a.withIfMatch).length).toBeLessThanOrEqual(1);
     for (const a of answers.filter((x) => x.status === 409))
-      expect(a.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
+      expect(a.body).toMatchObject({
+        status: 409,
+        type: 'https://remedy.example/problems/conflict',
+      });
 
     // The store: the opening events plus one NoteAdded per acknowledgement, revisions 0..n-1.
     const { rows } = await pool.query<{ revision: string; type: string; note_id: string | null }>(

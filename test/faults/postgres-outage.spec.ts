@@ -186,8 +186,8 @@ if (missing) {
       for (const a of readsInOutage) {
         expect(a.status).toBe(503);
         expect(JSON.parse(a.body)).toMatchObject({
-          statusCode: 503,
-          message: expect.stringMatching(/try again/i),
+          status: 503,
+          detail: expect.stringMatching(/try again/i),
         });
       }
       expect(
@@ -200,9 +200,9 @@ if (missing) {
       for (const a of inOutage) {
         expect(a.status).toBe(503);
         expect(JSON.parse(a.body)).toEqual({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: expect.stringMatching(/try again/i),
+          status: 503,
+          type: 'https://remedy.example/problems/unavailable',
+          detail: expect.stringMatching(/try again/i),
         });
       }
       // After recovery, commands succeed again (a stale pooled connection may fail one more).

@@ -216,13 +216,13 @@ describe('API foundation (Fastify, local issuer, read your writes)', () => {
       'x-min-position': formatPosition(far),
     });
     expect(late.statusCode).toBe(503);
-    expect(late.json().message).toMatch(/not yet reached/);
+    expect(late.json().detail).toMatch(/not yet reached/);
     const bad = await get('/counters', {
       authorization: `Bearer ${token}`,
       'x-min-position': 'yesterday',
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().fields[0].field).toBe('x-min-position');
+    expect(bad.json().fields[0].name).toBe('x-min-position');
   });
 
   // Last: it takes the database away from the running app.

@@ -226,7 +226,10 @@ describe('hardened HTTP app (createHttpApp)', () => {
     const retryAfter = Number(limited.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(limited.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    expect(limited.json()).toMatchObject({
+      status: 429,
+      type: 'https://remedy.example/problems/rate-limited',
+    });
     expect(limited.headers['cache-control']).toBe('no-store');
     // Same address, another user: a budget of their own.
     expect((await get(ben)).statusCode).toBe(200);
@@ -263,7 +266,10 @@ describe('hardened HTTP app (createHttpApp)', () => {
     expect(blocked.statusCode).toBe(429); // the whole address, valid tokens too
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     expect(blocked.headers['cache-control']).toBe('no-store');
-    expect(blocked.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    expect(blocked.json()).toMatchObject({
+      status: 429,
+      type: 'https://remedy.example/problems/rate-limited',
+    });
     expect((await badToken('10.0.1.2')).statusCode).toBe(401); // another address
     expect((await badToken('10.0.1.1', '/health')).statusCode).toBe(200); // exempt
   });
@@ -291,9 +297,10 @@ describe('hardened HTTP app (createHttpApp)', () => {
     );
     expect(res.statusCode).toBe(413);
     expect(res.json()).toEqual({
-      statusCode: 413,
-      error: 'Payload Too Large',
-      message: 'Invalid input: body (too large)',
+      status: 413,
+      type: 'https://remedy.example/problems/payload-too-large',
+      title: 'Request body too large',
+      detail: 'Invalid input: body (too large)',
     });
     expect(res.body).not.toContain('MARKER');
   });
@@ -313,7 +320,7 @@ describe('hardened HTTP app (createHttpApp)', () => {
     expect(
       res
         .json()
-        .fields.map((f: { field: string }) => f.field)
+        .fields.map((f: { name: string }) => f.name)
         .sort(),
     ).toEqual(['age', 'name']);
     expect(res.json().fields.every((f: { reason: string }) => f.reason.length > 0)).toBe(true);
@@ -337,17 +344,17 @@ describe('hardened HTTP app (createHttpApp)', () => {
       const res = await post(payload);
       expect({ payload, status: res.statusCode }).toEqual({ payload, status: 400 });
       expect(res.json()).toMatchObject({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: expect.stringMatching(/^Invalid input: body/),
+        status: 400,
+        type: 'https://remedy.example/problems/invalid-input',
+        detail: expect.stringMatching(/^Invalid input: body/),
       });
       expect(res.body).not.toContain('MARKER');
     }
     const wrongType = await post('name=MARKER_FORM', 'text/x-unknown');
     expect(wrongType.statusCode).toBe(415);
     expect(wrongType.json()).toMatchObject({
-      statusCode: 415,
-      message: 'Invalid input: content-type (unsupported media type)',
+      status: 415,
+      detail: 'Invalid input: content-type (unsupported media type)',
     });
     expect(wrongType.body).not.toContain('MARKER');
   });
@@ -358,9 +365,10 @@ describe('hardened HTTP app (createHttpApp)', () => {
       const res = await inject(open, { method: 'GET', url }, bearer);
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: 'Unexpected error',
+        status: 500,
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        detail: 'Unexpected error',
       });
     }
   });

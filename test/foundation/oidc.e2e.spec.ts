@@ -56,7 +56,10 @@ describe('OpenID Connect tokens on the API (GET /session)', () => {
     const down = await session(token);
     expect(down.statusCode).toBe(503);
     expect(down.headers['retry-after']).toBe('5');
-    expect(down.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect(down.json()).toMatchObject({
+      status: 503,
+      type: 'https://remedy.example/problems/unavailable',
+    });
     expect(down.body).not.toContain(token.slice(0, 30));
 
     await provider.listen();

@@ -293,7 +293,7 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
     for (const [path, field] of cases) {
       const res = await api.get(legal.legalAid, path);
       expect({ path, status: res.statusCode }).toEqual({ path, status: 400 });
-      expect(res.json().fields).toEqual([expect.objectContaining({ field })]);
+      expect(res.json().fields).toEqual([expect.objectContaining({ name: field })]);
     }
   });
 

@@ -156,7 +156,7 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
       tables: ['cases-by-name'],
     });
     expect(badTable.statusCode).toBe(400);
-    expect(badTable.json().fields[0].field).toBe('tables');
+    expect(badTable.json().fields[0].name).toBe('tables');
     expect(
       (await post(rapporteur, '/statistics/releases', { ...body, period: 'last year' })).statusCode,
     ).toBe(400);
@@ -172,7 +172,7 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
       mode: 'dp',
       epsilon: 0.1234567,
     });
-    expect([badEpsilon.statusCode, badEpsilon.json().fields[0].field]).toEqual([400, 'epsilon']);
+    expect([badEpsilon.statusCode, badEpsilon.json().fields[0].name]).toEqual([400, 'epsilon']);
     expect(
       (await post(rapporteur, '/statistics/releases', { period: '2026', mode: 'dp' })).statusCode,
     ).toBe(400);

@@ -6,3 +6,4 @@ export * from './nest/enforce';
 export * from './nest/policy.decorator';
 export * from './nest/policy.guard';
 export * from './nest/access-policy.module';
+export * from './nest/route-describer';

@@ -11,7 +11,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The audit trail recorded in [from, to), streamed as NDJSON (default) or CSV: administrators only */
+    /**
+     * The audit trail recorded in [from, to), streamed as NDJSON (default) or CSV: administrators only
+     * @description The audit trail recorded in [from, to), streamed as NDJSON (default) or CSV: administrators only. Who may call it: admin.
+     */
     get: operations['AuditController_exportTrail'];
     put?: never;
     post?: never;
@@ -28,10 +31,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100) */
+    /**
+     * The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)
+     * @description The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100). Who may call it: caseworker, supervisor, legal_aid.
+     */
     get: operations['CasesController_list'];
     put?: never;
-    /** Open a case (allocates the case id and the reference ORG-YYYY-NNNNN) */
+    /**
+     * Open a case (allocates the case id and the reference ORG-YYYY-NNNNN)
+     * @description Open a case (allocates the case id and the reference ORG-YYYY-NNNNN). Who may call it: caseworker, supervisor, legal_aid.
+     */
     post: operations['OpeningController_open'];
     delete?: never;
     options?: never;
@@ -48,7 +57,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Find a person among the caller's organisation's cases (blind index of name and birth date) */
+    /**
+     * Find a person among the caller's organisation's cases (blind index of name and birth date)
+     * @description Find a person among the caller's organisation's cases (blind index of name and birth date). Who may call it: caseworker, supervisor.
+     */
     post: operations['OpeningController_search'];
     delete?: never;
     options?: never;
@@ -63,7 +75,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One case: readable facts and decrypted personal fields; ETag = stream revision */
+    /**
+     * One case: readable facts and decrypted personal fields; ETag = stream revision
+     * @description One case: readable facts and decrypted personal fields; ETag = stream revision. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     get: operations['CasesController_detail'];
     put?: never;
     post?: never;
@@ -80,7 +95,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Who read or acted on the case, or tried to: the holding organisation's supervisors only (404 for other organisations) */
+    /**
+     * Who read or acted on the case, or tried to: the holding organisation's supervisors only (404 for other organisations)
+     * @description Who read or acted on the case, or tried to: the holding organisation's supervisors only (404 for other organisations). Who may call it: supervisor, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     get: operations['AuditController_accessHistory'];
     put?: never;
     post?: never;
@@ -97,7 +115,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The person's access request: everything held on them (decrypted personal fields of every event, readable facts, timeline, notes, consents, referrals, claims, access history) as JSON, for a supervisor of the holding organisation to hand over. Not stored. 404 for other organisations, 403 for other roles and for organisations reaching the case by referral or legal aid */
+    /**
+     * The person's access request: everything held on them (decrypted personal fields of every event, readable facts, timeline, notes, consents, referrals, claims, access history) as JSON, for a supervisor of the holding organisation to hand over. Not stored. 404 for other organisations, 403 for other roles and for organisations reaching the case by referral or legal aid
+     * @description The person's access request: everything held on them (decrypted personal fields of every event, readable facts, timeline, notes, consents, referrals, claims, access history) as JSON, for a supervisor of the holding organisation to hand over. Not stored. 404 for other organisations, 403 for other roles and for organisations reaching the case by referral or legal aid. Who may call it: supervisor, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     get: operations['AccessRequestController_export'];
     put?: never;
     post?: never;
@@ -114,7 +135,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The case as the system had recorded it at a past instant (folded from the stream) */
+    /**
+     * The case as the system had recorded it at a past instant (folded from the stream)
+     * @description The case as the system had recorded it at a past instant (folded from the stream). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     get: operations['CasesController_asOf'];
     put?: never;
     post?: never;
@@ -133,6 +157,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/assistance. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SupportController_provideAssistance'];
     delete?: never;
     options?: never;
@@ -149,6 +174,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/best-interests-assessments. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ChildrenController_recordBestInterests'];
     delete?: never;
     options?: never;
@@ -165,6 +191,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/caseworker. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LifecycleController_assignCaseworker'];
     delete?: never;
     options?: never;
@@ -181,7 +208,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** File a compensation claim (answers its claimId) */
+    /**
+     * File a compensation claim (answers its claimId)
+     * @description File a compensation claim (answers its claimId). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_file'];
     delete?: never;
     options?: never;
@@ -198,7 +228,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record an appeal against the standing decision */
+    /**
+     * Record an appeal against the standing decision
+     * @description Record an appeal against the standing decision. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_appeal'];
     delete?: never;
     options?: never;
@@ -215,7 +248,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Close a claim: fully_paid, partly_paid_abandoned, unenforceable, rejected, withdrawn */
+    /**
+     * Close a claim: fully_paid, partly_paid_abandoned, unenforceable, rejected, withdrawn
+     * @description Close a claim: fully_paid, partly_paid_abandoned, unenforceable, rejected, withdrawn. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_close'];
     delete?: never;
     options?: never;
@@ -232,7 +268,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record a decision (first instance, or on appeal when appealed) */
+    /**
+     * Record a decision (first instance, or on appeal when appealed)
+     * @description Record a decision (first instance, or on appeal when appealed). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_decide'];
     delete?: never;
     options?: never;
@@ -249,7 +288,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record that enforcement of a final award started */
+    /**
+     * Record that enforcement of a final award started
+     * @description Record that enforcement of a final award started. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_startEnforcement'];
     delete?: never;
     options?: never;
@@ -266,7 +308,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record that the standing decision became final */
+    /**
+     * Record that the standing decision became final
+     * @description Record that the standing decision became final. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_markFinal'];
     delete?: never;
     options?: never;
@@ -283,7 +328,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Schedule a hearing (answers its hearingId) */
+    /**
+     * Schedule a hearing (answers its hearingId)
+     * @description Schedule a hearing (answers its hearingId). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_scheduleHearing'];
     delete?: never;
     options?: never;
@@ -300,7 +348,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record the claimant's legal representative on a claim */
+    /**
+     * Record the claimant's legal representative on a claim
+     * @description Record the claimant's legal representative on a claim. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_recordLegalRepresentative'];
     delete?: never;
     options?: never;
@@ -317,7 +368,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record a payment received (answers its paymentId); in another currency with the rate and the converted amount */
+    /**
+     * Record a payment received (answers its paymentId); in another currency with the rate and the converted amount
+     * @description Record a payment received (answers its paymentId); in another currency with the rate and the converted amount. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['ClaimsController_recordPayment'];
     delete?: never;
     options?: never;
@@ -334,6 +388,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/closure/approve. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LifecycleController_approveClosure'];
     delete?: never;
     options?: never;
@@ -350,6 +405,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/closure/request. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LifecycleController_requestClosure'];
     delete?: never;
     options?: never;
@@ -366,6 +422,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/consents. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ConsentController_giveConsent'];
     delete?: never;
     options?: never;
@@ -382,6 +439,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/consents/withdraw. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ConsentController_withdrawConsent'];
     delete?: never;
     options?: never;
@@ -398,6 +456,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/corrections. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LifecycleController_correctFact'];
     delete?: never;
     options?: never;
@@ -414,7 +473,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Erase the person's personal data (crypto-shredding; a supervisor of the holder) */
+    /**
+     * Erase the person's personal data (crypto-shredding; a supervisor of the holder)
+     * @description Erase the person's personal data (crypto-shredding; a supervisor of the holder). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     post: operations['LifecycleController_erase'];
     delete?: never;
     options?: never;
@@ -431,6 +493,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/guardians. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ChildrenController_appointGuardian'];
     delete?: never;
     options?: never;
@@ -447,6 +510,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/law-enforcement-cooperation. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LegalController_recordCooperation'];
     delete?: never;
     options?: never;
@@ -463,6 +527,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/legal-aid-access. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_grantLegalAidAccess'];
     delete?: never;
     options?: never;
@@ -479,6 +544,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/legal-aid-access/revoke. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_revokeLegalAidAccess'];
     delete?: never;
     options?: never;
@@ -495,6 +561,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/needs-assessments. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SupportController_assessNeeds'];
     delete?: never;
     options?: never;
@@ -511,6 +578,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/non-punishment-flags. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LegalController_raiseFlag'];
     delete?: never;
     options?: never;
@@ -527,6 +595,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/non-punishment-flags/{flagId}/resolve. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LegalController_resolveFlag'];
     delete?: never;
     options?: never;
@@ -543,6 +612,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/notes. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LifecycleController_addNote'];
     delete?: never;
     options?: never;
@@ -559,6 +629,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/presume-minority. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ChildrenController_presumeMinority'];
     delete?: never;
     options?: never;
@@ -575,6 +646,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/referrals. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_refer'];
     delete?: never;
     options?: never;
@@ -591,6 +663,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/referrals/{referralId}/accept. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_acceptReferral'];
     delete?: never;
     options?: never;
@@ -607,6 +680,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/referrals/{referralId}/complete. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_completeReferral'];
     delete?: never;
     options?: never;
@@ -623,6 +697,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/referrals/{referralId}/decline. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_declineReferral'];
     delete?: never;
     options?: never;
@@ -639,6 +714,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/referrals/{referralId}/revoke. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_revokeReferral'];
     delete?: never;
     options?: never;
@@ -655,6 +731,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/reflection-period. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['OpeningController_grantReflectionPeriod'];
     delete?: never;
     options?: never;
@@ -671,6 +748,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/remedies. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LegalController_seekRemedy'];
     delete?: never;
     options?: never;
@@ -687,6 +765,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/reopen. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LifecycleController_reopen'];
     delete?: never;
     options?: never;
@@ -703,6 +782,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/statistical-use-objection. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ConsentController_recordObjection'];
     delete?: never;
     options?: never;
@@ -719,6 +799,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/statistical-use-objection/withdraw. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ConsentController_withdrawObjection'];
     delete?: never;
     options?: never;
@@ -735,6 +816,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/support-plans. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SupportController_recordSupportPlan'];
     delete?: never;
     options?: never;
@@ -749,7 +831,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every event of the case: type, occurred and recorded times, actor ids, facts, personal text */
+    /**
+     * Every event of the case: type, occurred and recorded times, actor ids, facts, personal text
+     * @description Every event of the case: type, occurred and recorded times, actor ids, facts, personal text. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     get: operations['CasesController_timeline'];
     put?: never;
     post?: never;
@@ -768,6 +853,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/transfer. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['SharingController_transfer'];
     delete?: never;
     options?: never;
@@ -784,6 +870,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/verify-age. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['ChildrenController_verifyAge'];
     delete?: never;
     options?: never;
@@ -800,6 +887,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** @description POST /cases/{caseId}/victim-status. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['OpeningController_recordVictimStatus'];
     delete?: never;
     options?: never;
@@ -814,7 +902,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Every code list with its labels in Arabic, Chinese, English, French, Russian or Spanish (Accept-Language or ?lang=; English by default) */
+    /**
+     * Every code list with its labels in Arabic, Chinese, English, French, Russian or Spanish (Accept-Language or ?lang=; English by default)
+     * @description Every code list with its labels in Arabic, Chinese, English, French, Russian or Spanish (Accept-Language or ?lang=; English by default). Who may call it: every role.
+     */
     get: operations['CodeListsController_all'];
     put?: never;
     post?: never;
@@ -831,7 +922,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One code list by name, with its labels in the caller’s language */
+    /**
+     * One code list by name, with its labels in the caller’s language
+     * @description One code list by name, with its labels in the caller’s language. Who may call it: every role.
+     */
     get: operations['CodeListsController_one'];
     put?: never;
     post?: never;
@@ -848,7 +942,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** HTCDS v2.0 CSV of the caller's organisation's cases, personal data included (supervisors only; streamed, never stored; each case read is reported to the audit hook) */
+    /**
+     * HTCDS v2.0 CSV of the caller's organisation's cases, personal data included (supervisors only; streamed, never stored; each case read is reported to the audit hook)
+     * @description HTCDS v2.0 CSV of the caller's organisation's cases, personal data included (supervisors only; streamed, never stored; each case read is reported to the audit hook). Who may call it: supervisor.
+     */
     get: operations['HtcdsExportController_export'];
     put?: never;
     post?: never;
@@ -865,6 +962,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** @description GET /health. Public: no token needed. */
     get: operations['HealthController_report'];
     put?: never;
     post?: never;
@@ -881,6 +979,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** @description GET /health/ready. Public: no token needed. */
     get: operations['HealthController_ready'];
     put?: never;
     post?: never;
@@ -897,7 +996,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Cases the caller's organisation holds or has live legal-aid access to */
+    /**
+     * Cases the caller's organisation holds or has live legal-aid access to
+     * @description Cases the caller's organisation holds or has live legal-aid access to. Who may call it: caseworker, supervisor, legal_aid.
+     */
     get: operations['LegalAidCasesController_list'];
     put?: never;
     post?: never;
@@ -914,7 +1016,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The legal-aid view of one case: reference, name, contacts, languages, sex/gender, age group, citizenship, identification status and forms of exploitation, non-punishment flags, remedies and claims */
+    /**
+     * The legal-aid view of one case: reference, name, contacts, languages, sex/gender, age group, citizenship, identification status and forms of exploitation, non-punishment flags, remedies and claims
+     * @description The legal-aid view of one case: reference, name, contacts, languages, sex/gender, age group, citizenship, identification status and forms of exploitation, non-punishment flags, remedies and claims. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
     get: operations['LegalAidCasesController_detail'];
     put?: never;
     post?: never;
@@ -931,7 +1036,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency */
+    /**
+     * Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency
+     * @description Claims per lawyer (representative=me|<id>), per case or per organisation, with totals per currency. Who may call it: caseworker, supervisor, legal_aid.
+     */
     get: operations['LegalAidClaimsController_list'];
     put?: never;
     post?: never;
@@ -948,7 +1056,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Filing deadlines, hearings and payment due dates in the next N days (default 30) */
+    /**
+     * Filing deadlines, hearings and payment due dates in the next N days (default 30)
+     * @description Filing deadlines, hearings and payment due dates in the next N days (default 30). Who may call it: caseworker, supervisor, legal_aid.
+     */
     get: operations['LegalAidClaimsController_deadlines'];
     put?: never;
     post?: never;
@@ -965,7 +1076,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Totals per avenue and status, per avenue, per status and overall, each per currency */
+    /**
+     * Totals per avenue and status, per avenue, per status and overall, each per currency
+     * @description Totals per avenue and status, per avenue, per status and overall, each per currency. Who may call it: caseworker, supervisor, legal_aid.
+     */
     get: operations['LegalAidClaimsController_portfolio'];
     put?: never;
     post?: never;
@@ -982,10 +1096,16 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the directory, optionally by service offered and country */
+    /**
+     * List the directory, optionally by service offered and country
+     * @description List the directory, optionally by service offered and country. Who may call it: caseworker, supervisor, legal_aid, admin.
+     */
     get: operations['OrganisationsController_list'];
     put?: never;
-    /** Register an organisation (administrators) */
+    /**
+     * Register an organisation (administrators)
+     * @description Register an organisation (administrators). Who may call it: admin.
+     */
     post: operations['OrganisationsController_register'];
     delete?: never;
     options?: never;
@@ -1000,8 +1120,12 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** @description GET /organisations/{organisationId}. Who may call it: caseworker, supervisor, legal_aid, admin. */
     get: operations['OrganisationsController_get'];
-    /** Update an organisation's profile (administrators; the code stays) */
+    /**
+     * Update an organisation's profile (administrators; the code stays)
+     * @description Update an organisation's profile (administrators; the code stays). Who may call it: admin.
+     */
     put: operations['OrganisationsController_update'];
     post?: never;
     delete?: never;
@@ -1017,9 +1141,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The organisation's retention schedule (its supervisors, administrators); ETag = revision */
+    /**
+     * The organisation's retention schedule (its supervisors, administrators); ETag = revision
+     * @description The organisation's retention schedule (its supervisors, administrators); ETag = revision. Who may call it: supervisor, admin, for their own organisation (an administrator: any).
+     */
     get: operations['RetentionController_get'];
-    /** Set the organisation's retention schedule: erase personal data N years after closure (1-100), or null for none (its supervisors, administrators) */
+    /**
+     * Set the organisation's retention schedule: erase personal data N years after closure (1-100), or null for none (its supervisors, administrators)
+     * @description Set the organisation's retention schedule: erase personal data N years after closure (1-100), or null for none (its supervisors, administrators). Who may call it: supervisor, admin, for their own organisation (an administrator: any).
+     */
     put: operations['RetentionController_set'];
     post?: never;
     delete?: never;
@@ -1035,7 +1165,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Referrals made by (out) or to (in) the caller's organisation */
+    /**
+     * Referrals made by (out) or to (in) the caller's organisation
+     * @description Referrals made by (out) or to (in) the caller's organisation. Who may call it: caseworker, supervisor, legal_aid.
+     */
     get: operations['ReferralsController_list'];
     put?: never;
     post?: never;
@@ -1052,7 +1185,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Due reminders of the caller's organisation (open ones unless includeDone) */
+    /**
+     * Due reminders of the caller's organisation (open ones unless includeDone)
+     * @description Due reminders of the caller's organisation (open ones unless includeDone). Who may call it: caseworker, supervisor, legal_aid.
+     */
     get: operations['RemindersController_due'];
     put?: never;
     post?: never;
@@ -1071,7 +1207,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Marks a due reminder done (idempotent) */
+    /**
+     * Marks a due reminder done (idempotent)
+     * @description Marks a due reminder done (idempotent). Who may call it: caseworker, supervisor, legal_aid.
+     */
     post: operations['RemindersController_done'];
     delete?: never;
     options?: never;
@@ -1086,6 +1225,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** @description GET /session. Who may call it: every role. */
     get: operations['SessionController_whoAmI'];
     put?: never;
     post?: never;
@@ -1102,7 +1242,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The installation's Ed25519 public key (SPKI PEM) that verifies release signatures (over the exact JSON bytes) */
+    /**
+     * The installation's Ed25519 public key (SPKI PEM) that verifies release signatures (over the exact JSON bytes)
+     * @description The installation's Ed25519 public key (SPKI PEM) that verifies release signatures (over the exact JSON bytes). Who may call it: every role.
+     */
     get: operations['StatisticsController_publicKey'];
     put?: never;
     post?: never;
@@ -1121,7 +1264,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Request a release (rapporteurs): 202 with its id; the same request (period, tables, mode, parameters) is the same release, built once */
+    /**
+     * Request a release (rapporteurs): 202 with its id; the same request (period, tables, mode, parameters) is the same release, built once
+     * @description Request a release (rapporteurs): 202 with its id; the same request (period, tables, mode, parameters) is the same release, built once. Who may call it: rapporteur.
+     */
     post: operations['StatisticsController_request'];
     delete?: never;
     options?: never;
@@ -1136,7 +1282,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A release: status and progress; `<id>.json` / `<id>.csv` (or ?format=json|csv) downloads it once built (409 before), with its SHA-256 digest and Ed25519 signature in headers */
+    /**
+     * A release: status and progress; `<id>.json` / `<id>.csv` (or ?format=json|csv) downloads it once built (409 before), with its SHA-256 digest and Ed25519 signature in headers
+     * @description A release: status and progress; `<id>.json` / `<id>.csv` (or ?format=json|csv) downloads it once built (409 before), with its SHA-256 digest and Ed25519 signature in headers. Who may call it: rapporteur.
+     */
     get: operations['StatisticsController_release'];
     put?: never;
     post?: never;
@@ -1153,7 +1302,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The fixed catalogue of tables: id, title, description, unit, dimensions (with their values) */
+    /**
+     * The fixed catalogue of tables: id, title, description, unit, dimensions (with their values)
+     * @description The fixed catalogue of tables: id, title, description, unit, dimensions (with their values). Who may call it: every role.
+     */
     get: operations['StatisticsController_tables'];
     put?: never;
     post?: never;
@@ -1896,7 +2048,8 @@ export interface components {
         | 'age-verification-methods'
         | 'non-punishment-resolutions'
         | 'revocation-causes'
-        | 'rules';
+        | 'rules'
+        | 'application-rules';
       /**
        * @description `icu`: country, language and currency names from ICU/CLDR (the catalogue names what ICU does not); `catalogue`: the message catalogue of the language
        * @enum {string}
@@ -1946,7 +2099,8 @@ export interface components {
         | 'age-verification-methods'
         | 'non-punishment-resolutions'
         | 'revocation-causes'
-        | 'rules';
+        | 'rules'
+        | 'application-rules';
       /**
        * @description `icu`: country, language and currency names from ICU/CLDR (the catalogue names what ICU does not); `catalogue`: the message catalogue of the language
        * @enum {string}
@@ -3778,6 +3932,27 @@ export interface components {
         | 'AdministrativeBody';
       /** @enum {string} */
       status: 'filed' | 'decided' | 'appealed' | 'final' | 'closed';
+    };
+    /** @description An RFC 9457 problem document. `type` is https://remedy.example/problems/<kind> (invalid-input, unauthenticated, forbidden, not-found, conflict, precondition-failed, payload-too-large, unsupported-media-type, rule-refused, rate-limited, unavailable), https://remedy.example/problems/rules/<RULE> for a refusal by a rule (422; its title in the caller's language: ?lang= or Accept-Language, English by default), or about:blank. Never quotes a submitted value. */
+    Problem: {
+      /** Format: uri */
+      type: string;
+      title: string;
+      status: number;
+      detail: string;
+      /** Format: uri-reference */
+      instance?: string;
+      /** @description 400: each invalid input (body field path, query or path parameter, header) */
+      fields?: {
+        name: string;
+        reason: string;
+      }[];
+      /** @description 422: the rule that refused the command (GET /code-lists/rules and /code-lists/application-rules name them) */
+      rule?: string;
+      /** @description 401: why the token was refused */
+      reason?: string;
+      /** @description 429 and 503: seconds to wait before retrying (also the Retry-After header) */
+      retryAfter?: number;
     };
     ProfileDto: {
       /**
@@ -6096,7 +6271,22 @@ export interface components {
   responses: never;
   parameters: never;
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description The revision of the resource (`"<revision>"`), for If-Match */
+    ETag: string;
+    /** @description Seconds to wait before retrying */
+    'Retry-After': number;
+    /** @description `true` when the access the command granted is recorded but not yet readable by the receiving organisation */
+    'X-Access-Pending': 'true';
+    /** @description The global position the command produced, for X-Min-Position */
+    'X-Position': string;
+    /** @description Requests allowed per window (per user, else per client address) */
+    'X-RateLimit-Limit': number;
+    /** @description Requests left in the current window */
+    'X-RateLimit-Remaining': number;
+    /** @description Seconds until the window resets */
+    'X-RateLimit-Reset': number;
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -6119,11 +6309,61 @@ export interface operations {
       /** @description One record (AuditRecordView) per line, or CSV with a header row (attachment) */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/x-ndjson': string;
           'text/csv': string;
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -6147,7 +6387,10 @@ export interface operations {
         cursor?: string;
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -6155,10 +6398,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseListPage'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -6167,9 +6460,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path?: never;
@@ -6184,65 +6477,97 @@ export interface operations {
       /** @description Opened; headers ETag and X-Position */
       201: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseOpenedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
-      };
-      /** @description No such case for the caller's organisation */
-      404: {
-        headers: {
-          [name: string]: unknown;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
-        content?: never;
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
   OpeningController_search: {
     parameters: {
       query?: never;
-      header?: {
-        /** @description The ETag ("<revision>") the change is based on */
-        'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
-        'Idempotency-Key'?: string;
-      };
+      header?: never;
       path?: never;
       cookie?: never;
     };
@@ -6255,60 +6580,71 @@ export interface operations {
       /** @description The matching cases, if any */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['PersonSearchResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
-      404: {
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
         headers: {
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
-      409: {
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
         headers: {
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
-        content?: never;
-      };
-      /** @description If-Match does not match the current revision */
-      412: {
-        headers: {
-          [name: string]: unknown;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
-        content?: never;
-      };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
       };
     };
   };
   CasesController_detail: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path: {
         caseId: string;
       };
@@ -6319,10 +6655,69 @@ export interface operations {
       /** @description Header ETag: the revision, quoted */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseDetail'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -6344,10 +6739,69 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['AuditPageView'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -6355,7 +6809,10 @@ export interface operations {
   AccessRequestController_export: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path: {
         caseId: string;
       };
@@ -6366,10 +6823,69 @@ export interface operations {
       /** @description The export (format `remedy-access-request/v1`), as an attachment */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['AccessRequestExport'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -6380,7 +6896,10 @@ export interface operations {
         /** @description ISO 8601 instant: the case as the system had recorded it then */
         recordedAt: string;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path: {
         caseId: string;
       };
@@ -6390,10 +6909,69 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseAsOf'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -6402,9 +6980,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6421,53 +6999,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['AssistanceIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6475,9 +7099,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6494,53 +7118,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['AssessmentIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6548,9 +7218,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6567,53 +7237,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6621,9 +7337,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6640,53 +7356,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ClaimIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6694,9 +7456,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6714,53 +7476,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6768,9 +7576,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6788,53 +7596,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6842,9 +7696,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6862,53 +7716,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6916,9 +7816,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -6936,53 +7836,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -6990,9 +7936,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7010,53 +7956,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7064,9 +8056,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7084,53 +8076,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['HearingIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7138,9 +8176,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7158,53 +8196,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7212,9 +8296,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route); created ids derive from it */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7232,53 +8316,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['PaymentIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7286,9 +8416,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7305,53 +8435,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7359,9 +8535,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7378,53 +8554,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7432,9 +8654,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7451,53 +8673,100 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Access-Pending': components['headers']['X-Access-Pending'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7505,9 +8774,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7524,53 +8793,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7578,9 +8893,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7597,53 +8912,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7651,9 +9012,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7670,53 +9031,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ErasureRequestIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7724,9 +9131,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7743,53 +9150,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7797,9 +9250,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7816,53 +9269,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7870,9 +9369,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7889,53 +9388,100 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Access-Pending': components['headers']['X-Access-Pending'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -7943,9 +9489,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -7962,53 +9508,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8016,9 +9608,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8035,53 +9627,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8089,9 +9727,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8108,53 +9746,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['FlagIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8162,9 +9846,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8182,53 +9866,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8236,9 +9966,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8255,53 +9985,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['NoteIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8309,9 +10085,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8328,53 +10104,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8382,9 +10204,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8401,53 +10223,100 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Access-Pending': components['headers']['X-Access-Pending'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ReferralIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8455,9 +10324,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8475,53 +10344,100 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Access-Pending': components['headers']['X-Access-Pending'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8529,9 +10445,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8549,53 +10465,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8603,9 +10565,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8623,53 +10585,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8677,9 +10685,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8697,53 +10705,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8751,9 +10805,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8770,53 +10824,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8824,9 +10924,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8843,53 +10943,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['RemedyIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8897,9 +11043,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8916,53 +11062,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -8970,9 +11162,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -8989,53 +11181,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -9043,9 +11281,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -9062,53 +11300,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -9116,9 +11400,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -9135,53 +11419,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['PlanIdCreatedResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -9192,7 +11522,10 @@ export interface operations {
         afterRevision?: number;
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path: {
         caseId: string;
       };
@@ -9202,10 +11535,69 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['TimelinePage'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9214,9 +11606,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -9233,53 +11625,100 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Access-Pending': components['headers']['X-Access-Pending'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -9287,9 +11726,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -9306,53 +11745,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -9360,9 +11845,9 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The ETag ("<revision>") the change is based on */
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
-        /** @description Retry-safe key (scoped to user and route) */
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
       };
       path: {
@@ -9379,53 +11864,99 @@ export interface operations {
       /** @description Recorded; headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CaseCommandResponseDto'];
         };
       };
-      /** @description Invalid input: the fields and reasons (never the values) */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
       400: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description The role acts on no case content */
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
       403: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description No such case for the caller's organisation */
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Changed concurrently (after one retry), or the same Idempotency-Key is in flight */
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
       /** @description If-Match does not match the current revision */
       412: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
-      /** @description Refused by a rule of the domain or the application (`rule`) */
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -9446,10 +11977,51 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CodeListsResponse'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9473,18 +12045,61 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['CodeListResponse'];
         };
       };
-      /** @description No code list of that name */
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -9500,10 +12115,51 @@ export interface operations {
       /** @description HTCDS v2.0 CSV (attachment) */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'text/csv': string;
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9526,6 +12182,16 @@ export interface operations {
           'application/json': components['schemas']['HealthStatus'];
         };
       };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   HealthController_ready: {
@@ -9546,13 +12212,14 @@ export interface operations {
           'application/json': components['schemas']['HealthStatus'];
         };
       };
-      /** @description A dependency is down or a projection lags: `error` */
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
       503: {
         headers: {
+          'Retry-After': components['headers']['Retry-After'];
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['HealthStatus'];
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9562,7 +12229,10 @@ export interface operations {
       query?: {
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -9570,10 +12240,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['LegalAidCaseList'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9581,7 +12301,10 @@ export interface operations {
   LegalAidCasesController_detail: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path: {
         caseId: string;
       };
@@ -9591,10 +12314,69 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['LegalAidCaseView'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9616,7 +12398,10 @@ export interface operations {
           | 'AdministrativeBody';
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -9624,10 +12409,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ClaimList'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9640,7 +12475,10 @@ export interface operations {
         /** @description Deadlines from today to today + days */
         days?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -9648,10 +12486,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['Deadlines'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9662,7 +12550,10 @@ export interface operations {
         /** @description `me` (the caller) or the opaque user id of a legal representative */
         representative?: string;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -9670,10 +12561,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['Portfolio'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9952,7 +12893,10 @@ export interface operations {
           | 'ZM'
           | 'ZW';
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -9960,10 +12904,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['OrganisationListDto'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9972,7 +12966,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
         'Idempotency-Key'?: string;
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
+        'If-Match'?: string;
       };
       path?: never;
       cookie?: never;
@@ -9986,10 +12983,89 @@ export interface operations {
       /** @description Registered */
       201: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['OrganisationCommandResponseDto'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -9997,7 +13073,10 @@ export interface operations {
   OrganisationsController_get: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path: {
         organisationId: string;
       };
@@ -10007,10 +13086,69 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['OrganisationEntryDto'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10019,7 +13157,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
         'If-Match'?: string;
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
+        'Idempotency-Key'?: string;
       };
       path: {
         organisationId: string;
@@ -10035,10 +13176,98 @@ export interface operations {
       /** @description Updated */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['OrganisationCommandResponseDto'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10057,10 +13286,70 @@ export interface operations {
       /** @description Header ETag: the revision, quoted */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['RetentionScheduleView'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10086,10 +13375,88 @@ export interface operations {
       /** @description Headers ETag and X-Position */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['RetentionScheduleSet'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10102,7 +13469,10 @@ export interface operations {
         cursor?: string;
         limit?: number;
       };
-      header?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -10110,10 +13480,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ReferralPage'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10132,10 +13552,60 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['DueReminderList'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10154,10 +13624,69 @@ export interface operations {
       /** @description The reminder, done */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['DueReminder'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10174,10 +13703,42 @@ export interface operations {
       /** @description The acting user, organisation and roles */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['SessionDto'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10194,10 +13755,42 @@ export interface operations {
       /** @description SPKI PEM */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/x-pem-file': string;
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10218,10 +13811,69 @@ export interface operations {
       /** @description Queued (or the same request made before); header Location */
       202: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ReleaseAccepted'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10243,6 +13895,9 @@ export interface operations {
       /** @description Without a format: the status (ReleaseStatusView); with one: the signed document (ReleaseDocumentView, or its CSV), headers X-Content-SHA256 and X-Signature-Ed25519 */
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
@@ -10250,6 +13905,71 @@ export interface operations {
             | components['schemas']['ReleaseStatusView']
             | components['schemas']['ReleaseDocumentView'];
           'text/csv': string;
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -10265,10 +13985,42 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['StatisticsCatalogue'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
-import { PageLimit } from '@remedy/http';
+import { PageLimit, problem } from '@remedy/http';
 import { assertCan, assertCanOnCase, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { isUuid } from './audit-entry';
@@ -55,7 +55,7 @@ export class AuditExportQuery {
 }
 
 function notFound(): never {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
+  throw new NotFoundException(problem(404, 'No such case'));
 }
 
 /**

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, type Observable } from 'rxjs';
 import type { PolicyRefusalRecorder } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
-import { toProblem } from '@remedy/http';
+import { toProblem, problem } from '@remedy/http';
 import { caseIdsIn, isUuid, outcomeOf, ruleOf, type AuditEntry } from './audit-entry';
 import { AuditTrail } from './audit-trail';
 import { NOT_AUDITED_KEY } from './decorators';
@@ -20,11 +20,9 @@ type AuditedRequest = FastifyRequest & { actor?: Actor };
 /** Thrown instead of the answer when the audit row cannot be committed. */
 export class AuditUnavailableException extends ServiceUnavailableException {
   constructor() {
-    super({
-      statusCode: 503,
-      error: 'Service Unavailable',
-      message: 'The audit trail cannot be written; nothing was returned. Try again shortly',
-    });
+    super(
+      problem(503, 'The audit trail cannot be written; nothing was returned. Try again shortly'),
+    );
   }
 }
 
@@ -81,13 +79,13 @@ export class AuditInterceptor implements NestInterceptor, PolicyRefusalRecorder 
   async recordRefusal(context: ExecutionContext, error: unknown): Promise<void> {
     const base = this.baseOf(context);
     if (base === undefined) return;
-    const problem = toProblem(error) as { statusCode: number; rule?: unknown };
+    const refusal = toProblem(error);
     await this.write({
       ...base,
       caseIds: [],
-      status: problem.statusCode,
-      outcome: outcomeOf(problem.statusCode),
-      rule: ruleOf(problem.statusCode, problem.rule),
+      status: refusal.status,
+      outcome: outcomeOf(refusal.status),
+      rule: ruleOf(refusal.status, refusal.rule),
     });
   }
 

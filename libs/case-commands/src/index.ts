@@ -12,7 +12,7 @@ export {
   CONFLICT_RETRY,
 } from './pipeline/case-command-pipeline';
 export type { CaseCommandResult, CommandContext } from './pipeline/context';
-export { DomainError, type ApplicationRule } from './pipeline/errors';
+export { APPLICATION_RULE_IDS, DomainError, type ApplicationRule } from './pipeline/errors';
 export { caseRoleOf, isReachableBy } from './pipeline/access';
 export { uuidV5, scopedId } from './pipeline/ids';
 export {

@@ -12,7 +12,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@
 import type { FastifyReply } from 'fastify';
 import { assertCan, assertCanOnCase, mayEver, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { ReadsProjections } from '@remedy/http';
+import { ReadsProjections, problem } from '@remedy/http';
 import { CASES_PROJECTION } from './cases.projection';
 import { AsOfQuery, ListCasesQuery, ListReferralsQuery, TimelineQuery } from './dto';
 import { CaseQueries, InvalidCursorError } from './queries';
@@ -28,7 +28,7 @@ const NO_CASE_CONTENT =
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 function notFound(): never {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
+  throw new NotFoundException(problem(404, 'No such case'));
 }
 
 /** Case ids are opaque (lower-case uuids from the command side); the lookup is case-insensitive. */
@@ -42,12 +42,11 @@ async function mapCursorErrors<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (err) {
     if (err instanceof InvalidCursorError) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: err.message,
-        fields: [{ field: 'cursor', reason: 'not a cursor of this listing and sort' }],
-      });
+      throw new BadRequestException(
+        problem(400, err.message, {
+          fields: [{ name: 'cursor', reason: 'not a cursor of this listing and sort' }],
+        }),
+      );
     }
     throw err;
   }

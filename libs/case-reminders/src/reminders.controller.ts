@@ -22,6 +22,8 @@ import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { DueReminder, DueReminderList, listDueReminders, markReminderDone } from './due-reminders';
 
+import { problem } from '@remedy/http';
+
 export class DueRemindersQuery {
   @ApiPropertyOptional({ default: false })
   @IsOptional()
@@ -77,12 +79,7 @@ export class RemindersController {
     const done = REMINDER_ID.test(reminderId)
       ? await markReminderDone(this.dataSource, actor.organisationId, reminderId, actor.userId)
       : undefined;
-    if (!done)
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'No such due reminder',
-      });
+    if (!done) throw new NotFoundException(problem(404, 'No such due reminder'));
     return done;
   }
 }

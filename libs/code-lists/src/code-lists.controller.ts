@@ -13,6 +13,7 @@ import type { LabelLanguage } from './catalogue';
 import { CODE_LIST_NAMES, isCodeListName, labelledCodeList, reviewStatusOf } from './code-lists';
 import { CodeListResponse, CodeListsResponse, LanguageQuery } from './dto';
 import { chooseLanguage } from './language';
+import { problem } from '@remedy/http';
 
 const ACCEPT_LANGUAGE = {
   name: 'Accept-Language',
@@ -71,12 +72,7 @@ export class CodeListsController {
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): CodeListResponse {
-    if (!isCodeListName(name))
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'No such code list',
-      });
+    if (!isCodeListName(name)) throw new NotFoundException(problem(404, 'No such code list'));
     const language = chooseLanguage(query.lang, acceptLanguage);
     answerIn(reply, language);
     const list = labelledCodeList(name, language);

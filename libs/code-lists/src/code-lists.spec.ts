@@ -1,6 +1,14 @@
+import { APPLICATION_RULE_IDS } from '@remedy/case-commands';
 import * as domain from '@remedy/case-domain';
 import { CATALOGUES, LABEL_LANGUAGES } from './catalogue';
-import { CODE_LIST_NAMES, CODE_LISTS, labelOf, labelledCodeList, ruleMessage } from './code-lists';
+import {
+  CODE_LIST_NAMES,
+  CODE_LISTS,
+  labelOf,
+  labelledCodeList,
+  RULE_TITLES_FROM_CATALOGUES,
+  ruleMessage,
+} from './code-lists';
 import { chooseLanguage } from './language';
 
 /**
@@ -102,6 +110,27 @@ describe('code lists: labels in the six UN languages', () => {
     );
     expect(ruleMessage('CASE_CLOSED', 'fr')).toBe('Le dossier est clos.');
     expect(labelledCodeList('rules', 'ar').codes.map((c) => c.code)).toEqual([...domain.RULE_IDS]);
+    expect(labelledCodeList('application-rules', 'ar').codes.map((c) => c.code)).toEqual([
+      ...APPLICATION_RULE_IDS,
+    ]);
+    expect(ruleMessage('IDEMPOTENCY_KEY_REUSED', 'es')).toBe(
+      'Esta Idempotency-Key ya se utilizó para otra solicitud.',
+    );
+  });
+
+  it('titles a refusal (422) in the language asked for, English by default', () => {
+    expect(RULE_TITLES_FROM_CATALOGUES.titleOf('CASE_CLOSED', 'fr', undefined)).toEqual({
+      title: 'Le dossier est clos.',
+      language: 'fr',
+    });
+    expect(RULE_TITLES_FROM_CATALOGUES.titleOf('CASE_CLOSED', undefined, 'de, ar;q=0.5')).toEqual({
+      title: ruleMessage('CASE_CLOSED', 'ar'),
+      language: 'ar',
+    });
+    expect(RULE_TITLES_FROM_CATALOGUES.titleOf('CASE_CLOSED', undefined, undefined)?.language).toBe(
+      'en',
+    );
+    expect(RULE_TITLES_FROM_CATALOGUES.titleOf('NO_SUCH_RULE', 'fr', undefined)).toBeUndefined();
   });
 });
 

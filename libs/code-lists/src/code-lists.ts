@@ -37,7 +37,10 @@ import {
   VICTIM_STATUSES,
   type RuleId,
 } from '@remedy/case-domain';
+import { APPLICATION_RULE_IDS, type ApplicationRule } from '@remedy/case-commands';
+import type { RuleTitles } from '@remedy/http';
 import { CATALOGUES, FALLBACK_LANGUAGE, type LabelLanguage, type ReviewStatus } from './catalogue';
+import { chooseLanguage } from './language';
 
 /** Where a list's labels come from: ICU's display names (CLDR), or the message catalogue. */
 export type LabelSource = 'icu' | 'catalogue';
@@ -92,6 +95,8 @@ export const CODE_LISTS = {
   'revocation-causes': { codes: REVOCATION_CAUSES },
   /** The domain's rules: the message a refusal (422) names them with. */
   rules: { codes: RULE_IDS },
+  /** The rules the application adds to the domain's (@remedy/case-commands), likewise. */
+  'application-rules': { codes: APPLICATION_RULE_IDS },
 } as const satisfies Record<string, CodeListDefinition>;
 
 export type CodeListName = keyof typeof CODE_LISTS;
@@ -168,6 +173,22 @@ export function labelledCodeList(name: CodeListName, language: LabelLanguage): L
 export const reviewStatusOf = (language: LabelLanguage): ReviewStatus =>
   CATALOGUES[language].review.status;
 
-/** The human message of a domain rule in a language (for a refusal's answer, 422). */
-export const ruleMessage = (rule: RuleId, language: LabelLanguage): string =>
-  labelledCodeList('rules', language).codes.find((c) => c.code === rule)!.label;
+const RULE_LISTS = ['rules', 'application-rules'] as const;
+const RULES: ReadonlySet<string> = new Set(RULE_LISTS.flatMap((l) => CODE_LISTS[l].codes));
+
+/** The human message of a rule in a language (the title of a refusal's answer, 422). */
+export const ruleMessage = (rule: RuleId | ApplicationRule, language: LabelLanguage): string =>
+  RULE_LISTS.flatMap((l) => labelledCodeList(l, language).codes).find((c) => c.code === rule)!
+    .label;
+
+/**
+ * The title of a refusal (422) in the caller's language (`?lang=`, else `Accept-Language`, else
+ * English), for the exception filter of @remedy/http (provided by CodeListsModule).
+ */
+export const RULE_TITLES_FROM_CATALOGUES: RuleTitles = {
+  titleOf(rule, lang, acceptLanguage) {
+    if (!RULES.has(rule)) return undefined;
+    const language = chooseLanguage(lang, acceptLanguage);
+    return { title: ruleMessage(rule as RuleId, language), language };
+  },
+};

@@ -12,7 +12,7 @@ import type { FastifyReply } from 'fastify';
 import { Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CASES_PROJECTION, TIMELINE_PROJECTION } from '@remedy/case-read-models';
-import { ReadsProjections } from '@remedy/http';
+import { ReadsProjections, problem } from '@remedy/http';
 import { LEGAL_AID_PROJECTION } from '@remedy/legal-aid';
 import { AccessRequestExporter } from './access-request';
 import { AccessRequestExport } from './views';
@@ -24,7 +24,7 @@ const ACCESS_REQUEST_ANSWERERS =
   "A person's access request is answered by a supervisor of the organisation holding the case";
 
 function notFound(): never {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such case' });
+  throw new NotFoundException(problem(404, 'No such case'));
 }
 
 /**
@@ -65,11 +65,7 @@ export class AccessRequestController {
     const outcome = await this.exporter.export(actor, id);
     if (outcome.kind === 'not_found') notFound();
     if (outcome.kind !== 'ok') {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: ACCESS_REQUEST_ANSWERERS,
-      });
+      throw new ForbiddenException(problem(403, ACCESS_REQUEST_ANSWERERS));
     }
     void reply.header('content-disposition', `attachment; filename="access-request-${id}.json"`);
     return outcome.export;

@@ -1,8 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EventStoreUnavailableError, WrongExpectedVersionError } from '@remedy/event-store';
-import type { Problem } from './problem';
+import { isProblem, problem, sendProblem, type Problem, type RuleTitles } from './problem';
 
 /** Errors whose name/shape mean "the database or another dependency is unreachable". */
 const UNAVAILABLE_CODES = new Set([
@@ -52,6 +51,7 @@ export function toProblem(error: unknown): Problem {
     if (client) return client;
     const status = error.getStatus();
     const body = error.getResponse();
+    if (isProblem(body)) return body.status === status ? body : { ...body, status };
     // The router's 404 (`Cannot GET /the/url`) quotes the URL.
     if (
       status === 404 &&
@@ -59,46 +59,26 @@ export function toProblem(error: unknown): Problem {
       body !== null &&
       ROUTER_404.test(String((body as { message?: unknown }).message))
     )
-      return { statusCode: 404, error: 'Not Found', message: 'No such route' };
+      return problem(404, 'No such route');
+    // Nest's own exceptions (a pipe's, the throttler's, `new NotFoundException('text')`).
     if (typeof body === 'object' && body !== null && 'message' in body) {
-      const b = body as Record<string, unknown>;
-      const message = Array.isArray(b.message) ? b.message.join('; ') : String(b.message);
-      return {
-        ...(b as object),
-        statusCode: status,
-        error: String(b.error ?? error.name),
-        message,
-      } as Problem;
+      const b = body as { message?: unknown };
+      return problem(status, Array.isArray(b.message) ? b.message.join('; ') : String(b.message));
     }
-    return { statusCode: status, error: error.name, message: String(body) };
+    return problem(status, String(body));
   }
   if (error instanceof WrongExpectedVersionError) {
-    return {
-      statusCode: 409,
-      error: 'Conflict',
-      message: 'The resource was changed by someone else; reload it and try again',
-    };
+    return problem(409, 'The resource was changed by someone else; reload it and try again');
   }
   const rule = domainRule(error);
-  if (rule) {
-    return {
-      statusCode: 422,
-      error: 'Unprocessable Entity',
-      rule,
-      message: (error as Error).message,
-    };
-  }
+  if (rule) return problem(422, (error as Error).message, { rule });
   if (isUnavailable(error)) {
-    return {
-      statusCode: 503,
-      error: 'Service Unavailable',
-      message: 'A dependency is unavailable; try again shortly',
-    };
+    return problem(503, 'A dependency is unavailable; try again shortly');
   }
   // Fastify's own client errors (bad JSON, body too large, bad content type) carry a 4xx statusCode.
   const client = fastifyClientError(error);
   if (client) return client;
-  return { statusCode: 500, error: 'Internal Server Error', message: 'Unexpected error' };
+  return problem(500, 'Unexpected error');
 }
 
 /** Nest's answer for a URL no route matches: `Cannot <METHOD> <url>`. */
@@ -117,11 +97,7 @@ export function frameworkErrorProblem(error: unknown): Problem {
 function fastifyClientError(error: unknown): Problem | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  return {
-    statusCode: status,
-    error: STATUS_CODES[status] ?? 'Bad Request',
-    message: clientErrorMessage(error as { code?: string }, status),
-  };
+  return problem(status, clientErrorMessage(error as { code?: string }, status));
 }
 
 function clientErrorMessage(error: { code?: string }, status: number): string {
@@ -142,23 +118,39 @@ function clientErrorMessage(error: { code?: string }, status: number): string {
   }
 }
 
+/**
+ * Answers every error the app raises as a problem document (see `problem.ts`); a refusal by a
+ * rule (422) is titled in the caller's language when the app provides {@link RuleTitles}.
+ */
 @Catch()
 export class ProblemExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly ruleTitles?: RuleTitles) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const problem = toProblem(exception);
-    if (problem.statusCode >= 500) {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    let body = toProblem(exception);
+    if (body.status >= 500) {
       // Log the error class and code only: messages of driver errors may quote submitted values.
       const e = exception as { name?: string; code?: string };
-      this.logger.error(
-        `${problem.statusCode} ${e?.name ?? 'Error'}${e?.code ? ` (${e.code})` : ''}`,
-      );
+      this.logger.error(`${body.status} ${e?.name ?? 'Error'}${e?.code ? ` (${e.code})` : ''}`);
     }
-    void reply
-      .status(problem.statusCode)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send(problem);
+    let language: string | undefined;
+    if (body.rule !== undefined && this.ruleTitles) {
+      const request = http.getRequest<FastifyRequest>();
+      const lang = (request.query as { lang?: unknown } | undefined)?.lang;
+      const named = this.ruleTitles.titleOf(
+        body.rule,
+        typeof lang === 'string' ? lang : undefined,
+        request.headers['accept-language'],
+      );
+      if (named) {
+        body = { ...body, title: named.title };
+        language = named.language;
+      }
+    }
+    sendProblem(reply, body, language === undefined ? {} : { language });
   }
 }

@@ -7,7 +7,8 @@ import { loadConfig, type RemedyConfig } from '@remedy/config';
 import { installContractCheck } from './contract-check';
 import { frameworkErrorProblem, ProblemExceptionFilter } from './exception-filter';
 import { jsonTooDeep, MAX_JSON_DEPTH, tooDeep } from './input';
-import { createOpenApiDocument } from './openapi';
+import { createOpenApiDocument, optionalProvider } from './openapi';
+import { RULE_TITLES, sendProblem, type RuleTitles } from './problem';
 import { applyRateLimit, applySecurityHeaders, type HttpSecurityOptions } from './security';
 import { createValidationPipe } from './validation';
 
@@ -48,16 +49,12 @@ export function fastifyOptions(
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: (error, _request, reply: FastifyReply) => {
-      const problem = frameworkErrorProblem(error);
-      void reply
-        .code(problem.statusCode)
-        .headers({
-          'content-type': 'application/json; charset=utf-8',
-          'cache-control': 'no-store',
-          'x-content-type-options': 'nosniff',
-          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-        })
-        .send(problem);
+      void reply.headers({
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      });
+      sendProblem(reply, frameworkErrorProblem(error));
     },
   };
 }
@@ -100,12 +97,16 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
   if (options.security?.rateLimit) applyRateLimit(app, options.security.rateLimit);
   useDepthLimitedJson(app);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemExceptionFilter());
+  app.useGlobalFilters(new ProblemExceptionFilter(optionalProvider<RuleTitles>(app, RULE_TITLES)));
   // SIGTERM/SIGINT: stop accepting, finish the requests in flight, close the pools, then exit 0
   // (without useProcessExit Nest re-raises the signal: the process dies "by SIGTERM" and a
   // supervisor cannot tell a clean stop from a kill; pino also flushes on exit).
   app.enableShutdownHooks([], { useProcessExit: true });
-  const document = createOpenApiDocument(app, { title: options.title });
+  const exempt = options.security?.rateLimit ? options.security.rateLimit.exemptPaths : undefined;
+  const document = createOpenApiDocument(app, {
+    ...(options.title !== undefined ? { title: options.title } : {}),
+    ...(exempt ? { rateLimitExempt: exempt } : {}),
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 

@@ -110,10 +110,10 @@ describe('bad input never reaches a 500, and no answer quotes it (issue 12)', ()
       quotes: false,
     });
     const body = JSON.parse(res.body) as Record<string, unknown>;
-    expect(body).toMatchObject({ statusCode: status, error: expect.any(String) });
-    expect(typeof body.message).toBe('string');
+    expect(body).toMatchObject({ status, title: expect.any(String) });
+    expect(typeof body.detail).toBe('string');
     expect(body).not.toHaveProperty('code');
-    expect(String(body.message)).not.toMatch(/\/things/);
+    expect(String(body.detail)).not.toMatch(/\/things/);
   }
 
   describe('5. nesting depth, before parsing', () => {
@@ -122,7 +122,7 @@ describe('bad input never reaches a 500, and no answer quotes it (issue 12)', ()
       const res = await post('/things', bomb);
       expectProblem(res, 400);
       expect(res.json()).toMatchObject({
-        fields: [{ field: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
+        fields: [{ name: 'body', reason: `nested deeper than ${MAX_JSON_DEPTH} levels` }],
       });
     });
 
@@ -155,7 +155,7 @@ describe('bad input never reaches a 500, and no answer quotes it (issue 12)', ()
     ])('refuses %s in a top-level field with 400 naming it', async (_what, value) => {
       const res = await post('/things', JSON.stringify({ name: value }));
       expectProblem(res, 400);
-      expect(res.json()).toMatchObject({ fields: [{ field: 'name' }] });
+      expect(res.json()).toMatchObject({ fields: [{ name: 'name' }] });
     });
 
     it('names a nested field, and a field of an array, by their path', async () => {
@@ -168,7 +168,7 @@ describe('bad input never reaches a 500, and no answer quotes it (issue 12)', ()
         }),
       );
       expectProblem(res, 400);
-      const fields = (res.json() as { fields: { field: string }[] }).fields.map((f) => f.field);
+      const fields = (res.json() as { fields: { name: string }[] }).fields.map((f) => f.name);
       expect(fields.sort()).toEqual(['personal.fullName', 'tags.1']);
     });
 
@@ -184,7 +184,7 @@ describe('bad input never reaches a 500, and no answer quotes it (issue 12)', ()
         headers: { authorization: 'Bearer t' },
       });
       expectProblem(res, 400);
-      expect(res.json()).toMatchObject({ fields: [{ field: 'q' }] });
+      expect(res.json()).toMatchObject({ fields: [{ name: 'q' }] });
     });
 
     it('accepts tabs, line breaks and any well-formed Unicode (emoji, scripts)', async () => {
@@ -227,7 +227,7 @@ describe('bad input never reaches a 500, and no answer quotes it (issue 12)', ()
     it('an unknown route: 404 without the URL', async () => {
       const res = await app.inject({ method: 'GET', url: `/nothing/${MARKER}` });
       expectProblem(res, 404);
-      expect(res.json()).toMatchObject({ message: 'No such route' });
+      expect(res.json()).toMatchObject({ detail: 'No such route' });
     });
 
     it.each([

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { invalidInput, type ProblemField } from './problem';
 
 /**
  * Input checks every request body (and query) passes before anything recursive touches it:
@@ -49,12 +50,7 @@ export function jsonTooDeep(raw: Buffer | string, max = MAX_JSON_DEPTH): boolean
  */
 export function tooDeep(max = MAX_JSON_DEPTH): BadRequestException {
   const reason = `nested deeper than ${max} levels`;
-  const error = new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `Invalid input: body (${reason})`,
-    fields: [{ field: 'body', reason }],
-  });
+  const error = new BadRequestException(invalidInput([{ name: 'body', reason }]));
   return Object.assign(error, { statusCode: 400 });
 }
 
@@ -83,19 +79,15 @@ const SAFE_KEY = /^[A-Za-z0-9_$-]{1,64}$/;
  * well-formed text, with its field path (`personal.fullName`, `items.2`). A key that is not a
  * plain name is not echoed: the field is named by its parent.
  */
-export function textDefects(
-  value: unknown,
-  root = '',
-  limit = 20,
-): { field: string; reason: string }[] {
-  const found: { field: string; reason: string }[] = [];
+export function textDefects(value: unknown, root = '', limit = 20): ProblemField[] {
+  const found: ProblemField[] = [];
   const stack: { value: unknown; path: string }[] = [{ value, path: root }];
   const seen = new Set<object>();
   while (stack.length && found.length < limit) {
     const { value: v, path } = stack.pop()!;
     if (typeof v === 'string') {
       const reason = textDefect(v);
-      if (reason) found.push({ field: path || 'body', reason });
+      if (reason) found.push({ name: path || 'body', reason });
     } else if (v && typeof v === 'object' && !seen.has(v)) {
       seen.add(v);
       const entries = Array.isArray(v)
@@ -104,7 +96,7 @@ export function textDefects(
       for (const [key, child] of entries) {
         const keyReason = textDefect(key);
         if (keyReason) {
-          found.push({ field: path || 'body', reason: `a field name ${keyReason}` });
+          found.push({ name: path || 'body', reason: `a field name ${keyReason}` });
           continue;
         }
         const name = SAFE_KEY.test(key) ? key : '(field)';

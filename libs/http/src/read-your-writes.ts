@@ -13,6 +13,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable, switchMap } from 'rxjs';
 import { GlobalPosition, parsePosition } from '@remedy/event-store';
+import { problem } from './problem';
 
 export const MIN_POSITION_HEADER = 'x-min-position';
 export const POSITION_HEADER = 'x-position';
@@ -40,8 +41,8 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = Symbol('READ_YOUR_WRITES_TIMEOUT_MS')
  */
 export const ACCESS_PROJECTIONS = Symbol('ACCESS_PROJECTIONS');
 
-const READS_PROJECTIONS = 'remedy:reads-projections';
-const GRANTS_ACCESS = 'remedy:grants-access';
+export const READS_PROJECTIONS = 'remedy:reads-projections';
+export const GRANTS_ACCESS = 'remedy:grants-access';
 
 /** Marks a read endpoint as served from these projections, so `X-Min-Position` can be honoured. */
 export const ReadsProjections = (...projections: string[]) =>
@@ -90,21 +91,22 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     if (raw === undefined) return next.handle();
     const position = typeof raw === 'string' ? parsePosition(raw) : undefined;
     if (!position) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: `Invalid input: ${MIN_POSITION_HEADER} (expected a position such as "812.4051" from a command response)`,
-        fields: [{ field: MIN_POSITION_HEADER, reason: 'not a position' }],
-      });
+      throw new BadRequestException(
+        problem(
+          400,
+          `Invalid input: ${MIN_POSITION_HEADER} (expected a position such as "812.4051" from a command response)`,
+          { fields: [{ name: MIN_POSITION_HEADER, reason: 'not a position' }] },
+        ),
+      );
     }
     return from(this.waiter.waitFor(projections, position, this.timeoutMs)).pipe(
       switchMap((reached) => {
         if (!reached) {
-          throw new ServiceUnavailableException({
-            statusCode: 503,
-            error: 'Service Unavailable',
-            message: `The read model has not yet reached position ${raw}; retry shortly`,
-          });
+          throw new ServiceUnavailableException(
+            problem(503, `The read model has not yet reached position ${raw}; retry shortly`, {
+              retryAfter: 1,
+            }),
+          );
         }
         return next.handle();
       }),

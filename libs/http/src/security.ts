@@ -17,6 +17,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import { Redis } from 'ioredis';
+import { problem, sendProblem } from './problem';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -43,7 +44,7 @@ export interface HttpSecurityOptions {
   readonly uiPaths?: readonly string[];
 }
 
-const DEFAULT_EXEMPT_PATHS = ['/health', '/health/ready'];
+export const DEFAULT_EXEMPT_PATHS = ['/health', '/health/ready'];
 
 /** JSON answers: nothing may be loaded, framed or submitted from them. */
 const API_CSP = {
@@ -313,11 +314,9 @@ export class RateLimitGuard extends ThrottlerGuard {
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     throw new HttpException(
-      {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: `Too many requests; retry after ${detail.timeToBlockExpire} s`,
-      },
+      problem(429, `Too many requests; retry after ${detail.timeToBlockExpire} s`, {
+        retryAfter: detail.timeToBlockExpire,
+      }),
       429,
     );
   }
@@ -395,15 +394,10 @@ function limitRefusedTokens(
       return;
     }
     const seconds = Math.ceil(left / 1000);
-    return reply
-      .code(429)
-      .header('retry-after', String(seconds))
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: `Too many requests; retry after ${seconds} s`,
-      });
+    return sendProblem(
+      reply,
+      problem(429, `Too many requests; retry after ${seconds} s`, { retryAfter: seconds }),
+    );
   });
   fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     if (reply.statusCode !== 401) return;

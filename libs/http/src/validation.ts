@@ -5,27 +5,21 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { textDefects } from './input';
+import { invalidInput, type ProblemField } from './problem';
 
-function flatten(errors: ValidationError[], parent = ''): { field: string; reason: string }[] {
+function flatten(errors: ValidationError[], parent = ''): ProblemField[] {
   return errors.flatMap((e) => {
-    const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.entries(e.constraints ?? {}).map(([name, text]) => ({
-      field,
+    const name = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.entries(e.constraints ?? {}).map(([constraint, text]) => ({
+      name,
       // class-validator messages name the property, never the value.
-      reason: name === 'whitelistValidation' ? 'unknown field' : text,
+      reason: constraint === 'whitelistValidation' ? 'unknown field' : text,
     }));
-    return [...own, ...flatten(e.children ?? [], field)];
+    return [...own, ...flatten(e.children ?? [], name)];
   });
 }
 
-function invalid(fields: { field: string; reason: string }[]): BadRequestException {
-  return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: `Invalid input: ${fields.map((f) => `${f.field} (${f.reason})`).join('; ')}`,
-    fields,
-  });
-}
+const invalid = (fields: readonly ProblemField[]) => new BadRequestException(invalidInput(fields));
 
 /**
  * The project's validation: first every string of the body and the query (values and keys, at

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestj
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { forbidden, mayEver, pickPermitted, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
-import { PageLimit, ReadsProjections } from '@remedy/http';
+import { PageLimit, ReadsProjections, problem } from '@remedy/http';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidQueries } from './queries';
 import { LEGAL_AID_QUERIES, LEGAL_AID_REACH } from './tokens';
@@ -11,7 +11,7 @@ import { LegalAidCaseList, LegalAidCaseView } from './views';
 const CASE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function notFound(what = 'case'): never {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `No such ${what}` });
+  throw new NotFoundException(problem(404, `No such ${what}`));
 }
 
 /**

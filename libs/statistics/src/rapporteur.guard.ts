@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { reachesOnlyStatistics } from '@remedy/access-policy';
-import { createValidationPipe } from '@remedy/http';
+import { createValidationPipe, problem } from '@remedy/http';
 import {
   IS_PUBLIC_KEY,
   TOKEN_VERIFIER,
@@ -105,11 +105,9 @@ export class RapporteurScopeGuard implements CanActivate {
     // contract for every token): the route's body, query and path parameters go through the
     // app's validation pipe and their own pipes first; the handler itself never runs.
     await this.validateAsTheRoute(context, request);
-    throw new ForbiddenException({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'National rapporteurs receive aggregate statistics only (see /statistics)',
-    });
+    throw new ForbiddenException(
+      problem(403, 'National rapporteurs receive aggregate statistics only (see /statistics)'),
+    );
   }
 
   private readonly validation = createValidationPipe();

@@ -48,12 +48,13 @@ import {
   ReleaseStatusView,
   StatisticsCatalogue,
 } from './views';
+import { Contract, invalidInput, problem } from '@remedy/http';
 
 const RELEASE_PATH =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.(json|csv))?$/i;
 
 const notFound = (): never => {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: 'No such release' });
+  throw new NotFoundException(problem(404, 'No such release'));
 };
 
 const RELEASES_FOR_RAPPORTEURS = 'Releases are requested and read by national rapporteurs';
@@ -99,6 +100,7 @@ export class StatisticsController {
   }
 
   @Post('releases')
+  @Contract({ answers: [422] })
   @Policy('request', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @HttpCode(202)
   @ApiOperation({
@@ -118,12 +120,9 @@ export class StatisticsController {
     const checked = checkRequest(body);
     if (!checked.ok) {
       if (checked.status === 422) throw new StatisticsRefusal(checked.rule, checked.message);
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: `Invalid input: ${checked.field} (${checked.message})`,
-        fields: [{ field: checked.field, reason: checked.message }],
-      });
+      throw new BadRequestException(
+        invalidInput([{ name: checked.field ?? 'body', reason: checked.message }]),
+      );
     }
     const result = await this.releases.request(checked.value);
     void reply.header('location', `/statistics/releases/${result.releaseId}`);
@@ -131,6 +130,7 @@ export class StatisticsController {
   }
 
   @Get('releases/:release')
+  @Contract({ answers: [409] })
   @Policy('read', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @ApiOperation({
     summary:
@@ -196,11 +196,7 @@ export class StatisticsController {
       };
     }
     if (release.status !== 'built' || release.body === null)
-      throw new ConflictException({
-        statusCode: 409,
-        error: 'Conflict',
-        message: `Release not built yet (status ${release.status})`,
-      });
+      throw new ConflictException(problem(409, `Release not built yet (status ${release.status})`));
     void reply.header('x-content-sha256', release.digest!);
     void reply.header('x-signature-ed25519', release.signature!);
     void reply.header('cache-control', 'private, max-age=31536000, immutable');

@@ -296,7 +296,7 @@ describe('compensation claims (HTTP, PostgreSQL)', () => {
     const fields = async (path: string, body: object) => {
       const res = await api.post(cw, path, body);
       expect({ path, status: res.statusCode }).toEqual({ path, status: 400 });
-      return (res.json().fields as { field: string; reason: string }[]).map((f) => f.field);
+      return (res.json().fields as { name: string; reason: string }[]).map((f) => f.name);
     };
     expect(
       await fields(`${c}/claims`, fileBody({ claimed: { UnpaidWages: 10.5, Revenge: 1 } })),

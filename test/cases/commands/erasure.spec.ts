@@ -101,7 +101,7 @@ describe('erasure of personal data (HTTP, PostgreSQL)', () => {
     const key = { 'idempotency-key': `erase-${caseId}` };
     const first = await api.post(org.supervisor, `/cases/${caseId}/erasure`, {}, key);
     expect(first.statusCode).toBe(503);
-    expect(first.json().message).not.toContain(caseId);
+    expect(first.json().detail).not.toContain(caseId);
     // The event is appended and the key shredded (the steps before the failing one ran).
     expect(await keyState(caseId)).toEqual({ shredded: true, tombstone: true });
     const retry = await api.post(org.supervisor, `/cases/${caseId}/erasure`, {}, key);

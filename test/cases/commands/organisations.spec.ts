@@ -142,7 +142,7 @@ describe('organisation directory (HTTP, PostgreSQL)', () => {
       code: 'lower',
     });
     expect(bad.statusCode).toBe(400);
-    const fields = bad.json().fields.map((f: { field: string }) => f.field);
+    const fields = bad.json().fields.map((f: { name: string }) => f.name);
     expect(fields).toEqual(expect.arrayContaining(['name', 'type', 'services', 'country', 'code']));
     expect(
       (await api.get(caseworker, '/organisations/6f1c3b1e-8a2d-4c7b-9e5f-0a1b2c3d4e5f')).statusCode,

@@ -223,12 +223,12 @@ describe('case command pipeline (HTTP, PostgreSQL)', () => {
       extra: 1,
     });
     expect(unknownField.statusCode).toBe(400);
-    expect(unknownField.json().fields).toContainEqual({ field: 'extra', reason: 'unknown field' });
+    expect(unknownField.json().fields).toContainEqual({ name: 'extra', reason: 'unknown field' });
     const badCode = await api.post(holder.caseworker, `/cases/${caseId}/victim-status`, {
       status: 'Maybe',
     });
     expect(badCode.statusCode).toBe(400);
-    expect(badCode.json().fields.map((f: { field: string }) => f.field)).toContain('status');
+    expect(badCode.json().fields.map((f: { name: string }) => f.name)).toContain('status');
     expect(
       (await api.request(undefined, { method: 'POST', url: `/cases/${caseId}/notes`, payload: {} }))
         .statusCode,

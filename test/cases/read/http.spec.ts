@@ -140,7 +140,7 @@ describe('case read API over HTTP (Fastify, bearer tokens, read your writes)', (
     expect((await get('/cases', otherToken)).body.items).toEqual([]);
     const tooMany = await get('/cases?limit=101');
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.fields).toEqual([expect.objectContaining({ field: 'limit' })]);
+    expect(tooMany.body.fields).toEqual([expect.objectContaining({ name: 'limit' })]);
     expect((await get('/cases?sort=name')).status).toBe(400);
     expect((await get('/cases?cursor=forged')).status).toBe(400);
   });

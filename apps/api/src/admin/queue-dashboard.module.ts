@@ -14,6 +14,7 @@ import {
   TOKEN_VERIFIER,
   type TokenVerifier,
 } from '@remedy/auth';
+import { problem, problemPayload, sendProblem } from '@remedy/http';
 import { QUEUE_KIT } from '@remedy/platform';
 import type { QueueKit } from '@remedy/queue';
 
@@ -37,11 +38,10 @@ export interface QueueDashboardOptions {
   readonly audit?: boolean;
 }
 
-const AUDIT_UNAVAILABLE = JSON.stringify({
-  statusCode: 503,
-  error: 'Service Unavailable',
-  message: 'The audit trail cannot be written; nothing was returned. Try again shortly',
-});
+const AUDIT_UNAVAILABLE = problem(
+  503,
+  'The audit trail cannot be written; nothing was returned. Try again shortly',
+);
 
 /**
  * Fastify `onSend` hook of the dashboard's scope: one audit row per request of an authenticated
@@ -71,9 +71,8 @@ export function auditDashboard(trail: AuditTrail) {
       return payload;
     } catch {
       (payload as { destroy?: () => void } | null)?.destroy?.();
-      reply.code(503).removeHeader('content-length');
-      reply.header('content-type', 'application/json; charset=utf-8');
-      return AUDIT_UNAVAILABLE;
+      reply.removeHeader('content-length');
+      return problemPayload(reply, AUDIT_UNAVAILABLE);
     }
   };
 }
@@ -110,29 +109,18 @@ export function adminOnly(verifier: TokenVerifier) {
       actor = await verifier.verify(tokenOf(request));
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
-      await reply
-        .code(401)
-        .header(
-          'WWW-Authenticate',
-          error.kind === 'missing'
-            ? 'Bearer realm="remedy-api"'
-            : 'Bearer realm="remedy-api", error="invalid_token"',
-        )
-        .send({
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: error.message,
-          reason: error.kind,
-        });
+      reply.header(
+        'WWW-Authenticate',
+        error.kind === 'missing'
+          ? 'Bearer realm="remedy-api"'
+          : 'Bearer realm="remedy-api", error="invalid_token"',
+      );
+      await sendProblem(reply, problem(401, error.message, { reason: error.kind }));
       return reply;
     }
     request.actor = actor; // also for the audit row of a refusal
     if (decideAccess(actor, 'use', 'QueueDashboard') !== 'allowed') {
-      await reply.code(403).send({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: 'Only an administrator may use the queue dashboard',
-      });
+      await sendProblem(reply, problem(403, 'Only an administrator may use the queue dashboard'));
       return reply;
     }
   };

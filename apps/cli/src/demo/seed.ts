@@ -863,7 +863,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
     );
     if (answer.status !== 201) {
       throw new Error(
-        `registering the demo organisation ${o.code} failed: ${answer.status} ${String(answer.body.rule ?? answer.body.message ?? '')}`,
+        `registering the demo organisation ${o.code} failed: ${answer.status} ${String(answer.body.rule ?? answer.body.detail ?? '')}`,
       );
     }
     organisationIds.set(o.key, answer.body.organisationId as string);
@@ -920,7 +920,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoReport> {
         failed += 1;
         if (failures.length < 10) {
           failures.push(
-            `case ${plan.index} ${step.name}: ${answer.status} ${String(answer.body.rule ?? answer.body.message ?? '')}`,
+            `case ${plan.index} ${step.name}: ${answer.status} ${String(answer.body.rule ?? answer.body.detail ?? '')}`,
           );
         }
       }

@@ -9,14 +9,15 @@ import {
   type AccessDecision,
   type OrganisationSubject,
 } from '../policy';
+import { problem } from '@remedy/http';
 
 /** 403 with the problem shape of the API; the message names the rule, never personal data. */
 export function forbidden(message: string): never {
-  throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message });
+  throw new ForbiddenException(problem(403, message));
 }
 
 export function notFound(what = 'case'): never {
-  throw new NotFoundException({ statusCode: 404, error: 'Not Found', message: `No such ${what}` });
+  throw new NotFoundException(problem(404, `No such ${what}`));
 }
 
 /** Throws the answer a refusal calls for (404 or 403); returns on `allowed`. */

@@ -236,7 +236,7 @@ describe('PolicyGuard: the access policy of every route, before validation, refu
       invalid,
     );
     expect(claim.statusCode).toBe(404);
-    expect(claim.json()).toMatchObject({ message: 'No such claim' });
+    expect(claim.json()).toMatchObject({ detail: 'No such claim' });
     expect(
       (await call('POST', `/cases/${CASE}/claims/${randomUUID()}`, 'caseworker', HOLDER, invalid))
         .statusCode,

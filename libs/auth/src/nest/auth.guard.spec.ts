@@ -81,7 +81,11 @@ describe('AuthGuard on Fastify (global, bearer JWT, @Public routes open)', () =>
     const res = await get('/me');
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="remedy-api"');
-    expect(res.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized', reason: 'missing' });
+    expect(res.json()).toMatchObject({
+      status: 401,
+      type: 'https://remedy.example/problems/unauthenticated',
+      reason: 'missing',
+    });
   });
 
   it('given a valid token, then 200 and the handler receives the actor', async () => {

@@ -10,6 +10,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthError, IdentityProviderUnavailableError } from '../errors';
 import type { TokenVerifier } from '../verifier';
 import { IS_PUBLIC_KEY, type RequestWithActor } from './decorators';
+import { problem } from '@remedy/http';
 
 export const TOKEN_VERIFIER = Symbol('remedy:TokenVerifier');
 
@@ -51,13 +52,11 @@ export class AuthGuard implements CanActivate {
     } catch (error) {
       const reply = http.getResponse<ReplyLike>();
       if (error instanceof IdentityProviderUnavailableError) {
-        // The token could not be checked at all: 503, so clients retry rather than log out.
-        setHeader(reply, 'Retry-After', '5');
-        throw new ServiceUnavailableException({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: "The identity provider's signing keys cannot be fetched; try again shortly",
-        });
+        // The token could not be checked at all: 503 (with Retry-After), so clients retry rather
+        // than log out.
+        throw new ServiceUnavailableException(
+          problem(503, "The identity provider's signing keys cannot be fetched; try again shortly"),
+        );
       }
       if (!(error instanceof AuthError)) throw error;
       const challenge =
@@ -65,12 +64,7 @@ export class AuthGuard implements CanActivate {
           ? 'Bearer realm="remedy-api"'
           : 'Bearer realm="remedy-api", error="invalid_token"';
       setHeader(reply, 'WWW-Authenticate', challenge);
-      throw new UnauthorizedException({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: error.message,
-        reason: error.kind,
-      });
+      throw new UnauthorizedException(problem(401, error.message, { reason: error.kind }));
     }
   }
 }

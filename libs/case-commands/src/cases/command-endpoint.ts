@@ -7,20 +7,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiPreconditionFailedResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Policy } from '@remedy/access-policy';
 import { GrantsAccess } from '@remedy/http';
 import { CommandInterceptor } from '../idempotency/command.interceptor';
@@ -104,12 +91,14 @@ export abstract class CaseCommandController {
 }
 
 /**
- * The class decorators of a case-command controller: its OpenAPI tag, bearer auth, the
- * Idempotency-Key and If-Match headers, every refusal (the answer: `CommandRoute`), and the command interceptor
- * (Idempotency-Key, ETag and X-Position), and the access policy of a command to one case (decided
- * by PolicyGuard before validation: 404 / 403; a route that is not a case command overrides it
- * with its own `@Policy`). The headers are listed in the order the document had
- * when these stood as stacked class decorators.
+ * The class decorators of a case-command controller: its OpenAPI tag, bearer auth (each route's
+ * answer is declared by `CommandRoute`),
+ * the command interceptor (Idempotency-Key, ETag and X-Position), and the access policy of a
+ * command to one case (decided by PolicyGuard before validation: 404 / 403; a route that is not a
+ * case command overrides it with its own `@Policy`). The refusals (400, 401, 403, 404, 409, 412,
+ * 422, 429, 503) and the headers are declared by @remedy/http's document from the route's
+ * metadata (the policy, `@CommandCtx()`): `idempotencyKey` and `refusedByRule` describe the
+ * controller's Idempotency-Key and 422 in its tag's words.
  */
 export const CaseCommandEndpoints = (options: {
   readonly tag: string;
@@ -120,24 +109,5 @@ export const CaseCommandEndpoints = (options: {
     Policy.case('command', 'Case', { refusal: 'This role may not act on cases' }),
     ApiTags(options.tag),
     ApiBearerAuth(),
-    ApiHeader({
-      name: 'If-Match',
-      required: false,
-      description: 'The ETag ("<revision>") the change is based on',
-    }),
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: options.idempotencyKey }),
-    ApiBadRequestResponse({
-      description: 'Invalid input: the fields and reasons (never the values)',
-    }),
-    ApiForbiddenResponse({ description: 'The role acts on no case content' }),
-    ApiNotFoundResponse({ description: "No such case for the caller's organisation" }),
-    ApiConflictResponse({
-      description:
-        'Changed concurrently (after one retry), or the same Idempotency-Key is in flight',
-    }),
-    ApiPreconditionFailedResponse({
-      description: 'If-Match does not match the current revision',
-    }),
-    ApiUnprocessableEntityResponse({ description: options.refusedByRule }),
     UseInterceptors(CommandInterceptor),
   );

@@ -10,7 +10,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, of, switchMap, tap } from 'rxjs';
 import type { Actor } from '@remedy/auth';
-import { POSITION_HEADER } from '@remedy/http';
+import { POSITION_HEADER, problem } from '@remedy/http';
 import { DomainError } from '../pipeline/errors';
 import { IdempotencyStore } from './idempotency.store';
 
@@ -32,12 +32,11 @@ export function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   const raw = req.headers[IDEMPOTENCY_KEY_HEADER];
   if (raw === undefined) return undefined;
   if (typeof raw !== 'string' || !KEY.test(raw)) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid input: Idempotency-Key (1-255 printable ASCII characters)',
-      fields: [{ field: IDEMPOTENCY_KEY_HEADER, reason: 'not a valid key' }],
-    });
+    throw new BadRequestException(
+      problem(400, 'Invalid input: Idempotency-Key (1-255 printable ASCII characters)', {
+        fields: [{ name: IDEMPOTENCY_KEY_HEADER, reason: 'not a valid key' }],
+      }),
+    );
   }
   return raw;
 }
@@ -71,12 +70,11 @@ export class CommandInterceptor implements NestInterceptor {
       req.body !== undefined &&
       (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))
     ) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'Invalid input: body (a JSON object is expected)',
-        fields: [{ field: 'body', reason: 'not a JSON object' }],
-      });
+      throw new BadRequestException(
+        problem(400, 'Invalid input: body (a JSON object is expected)', {
+          fields: [{ name: 'body', reason: 'not a JSON object' }],
+        }),
+      );
     }
     const key = idempotencyKeyOf(req);
     if (req.method !== 'POST' || key === undefined || req.actor === undefined)

@@ -8,24 +8,26 @@ import type { Actor } from '@remedy/auth';
 import type { FastifyRequest } from 'fastify';
 import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
 import type { CommandContext } from './context';
+import { declareContract, problem } from '@remedy/http';
 
 /** `"3"`, `W/"3"` or `3` → 3n; absent → undefined; anything else → 400. */
 export function parseIfMatch(raw: string | string[] | undefined): bigint | undefined {
   if (raw === undefined) return undefined;
   const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(\d{1,19})"?\s*$/.exec(raw) : null;
   if (!m) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
-      fields: [{ field: 'if-match', reason: 'not an ETag of this API' }],
-    });
+    throw new BadRequestException(
+      problem(
+        400,
+        'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
+        { fields: [{ name: 'if-match', reason: 'not an ETag of this API' }] },
+      ),
+    );
   }
   return BigInt(m[1]!);
 }
 
 /** The command's context from the request: actor, request id, route, Idempotency-Key, If-Match. */
-export const CommandCtx = createParamDecorator(
+const commandContext = createParamDecorator(
   (_data: unknown, ctx: ExecutionContext): CommandContext => {
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
     if (!req.actor) throw new UnauthorizedException('A bearer token is required');
@@ -40,3 +42,23 @@ export const CommandCtx = createParamDecorator(
     };
   },
 );
+
+/**
+ * The command's context (see `commandContext`). A route that takes one is a command: the OpenAPI
+ * document says so from this declaration (@remedy/http `Contract`): it reads If-Match and
+ * Idempotency-Key, sets ETag and X-Position (CommandInterceptor), and can answer 409 (changed
+ * concurrently, key in flight), 412 (If-Match) and 422 (a rule refused it).
+ */
+export const CommandCtx =
+  (): ParameterDecorator =>
+  (target, key, index): void => {
+    commandContext()(target, key, index);
+    if (key !== undefined)
+      declareContract((target as Record<string | symbol, object>)[key]!, COMMAND_CONTRACT);
+  };
+
+const COMMAND_CONTRACT = {
+  answers: [409, 412, 422],
+  reads: ['If-Match', 'Idempotency-Key'],
+  sets: ['ETag', 'X-Position'],
+} as const;

@@ -1,11 +1,16 @@
 import type { RuleId } from '@remedy/case-domain';
 
-/** Rules the application adds to the domain's (the domain's own are RuleId). */
-export type ApplicationRule =
-  | 'REFERRAL_TARGET_UNKNOWN'
-  | 'ORGANISATION_NOT_IN_DIRECTORY'
-  | 'ORGANISATION_CODE_TAKEN'
-  | 'IDEMPOTENCY_KEY_REUSED';
+/**
+ * Rules the application adds to the domain's (the domain's own are RuleId). Each has a label in
+ * the six message catalogues of @remedy/code-lists (the `rules` list), as the domain's have.
+ */
+export const APPLICATION_RULE_IDS = [
+  'REFERRAL_TARGET_UNKNOWN',
+  'ORGANISATION_NOT_IN_DIRECTORY',
+  'ORGANISATION_CODE_TAKEN',
+  'IDEMPOTENCY_KEY_REUSED',
+] as const;
+export type ApplicationRule = (typeof APPLICATION_RULE_IDS)[number];
 
 /**
  * A refusal naming its rule; the HTTP layer answers 422 with `rule` (ProblemExceptionFilter

@@ -38,6 +38,7 @@ import {
   RetentionPreconditionError,
   type RetentionSchedules,
 } from './schedule';
+import { Contract, problem } from '@remedy/http';
 
 export class RetentionScheduleDto {
   @ApiProperty({
@@ -63,12 +64,13 @@ function parseIfMatch(raw: string | string[] | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const m = typeof raw === 'string' ? /^\s*(?:W\/)?"?(-1|\d{1,9})"?\s*$/.exec(raw) : null;
   if (!m) {
-    throw new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
-      fields: [{ field: 'if-match', reason: 'not an ETag of this API' }],
-    });
+    throw new BadRequestException(
+      problem(
+        400,
+        'Invalid input: If-Match (expected an ETag such as "3" from an earlier response)',
+        { fields: [{ name: 'if-match', reason: 'not an ETag of this API' }] },
+      ),
+    );
   }
   return Number(m[1]);
 }
@@ -95,24 +97,17 @@ export class RetentionController {
   ): Promise<string> {
     const id = organisationId.toLowerCase();
     if (!(await this.directory.find(id)))
-      throw new NotFoundException({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'No such organisation',
-      });
+      throw new NotFoundException(problem(404, 'No such organisation'));
     // The access policy (@remedy/access-policy): its own supervisors, or an administrator.
     const own = actor.organisationId.toLowerCase() === id;
     if (decideOrganisation(actor, action, 'RetentionSchedule', own) !== 'allowed') {
-      throw new ForbiddenException({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: RETENTION_SETTERS,
-      });
+      throw new ForbiddenException(problem(403, RETENTION_SETTERS));
     }
     return id;
   }
 
   @Get(':organisationId/retention')
+  @Contract({ sets: ['ETag'] })
   @Policy.ownOrganisation('read', 'RetentionSchedule', { refusal: RETENTION_SETTERS })
   @ApiOperation({
     summary:
@@ -132,6 +127,7 @@ export class RetentionController {
   }
 
   @Put(':organisationId/retention')
+  @Contract({ answers: [409, 412], reads: ['If-Match'], sets: ['ETag'] })
   @Policy.ownOrganisation('update', 'RetentionSchedule', { refusal: RETENTION_SETTERS })
   @HttpCode(200)
   @ApiOperation({
