@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { Contract, installContractCheck, type ContractRecord } from './contract-check';
+import { ContractCheck, installContractCheck, type ContractRecord } from './contract-check';
 
 const document = {
   openapi: '3.0.0',
@@ -48,7 +48,7 @@ const document = {
 const id = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
 const json = 'application/json; charset=utf-8';
 const check = (status: number, body: unknown, type = json) =>
-  new Contract(document).check(
+  new ContractCheck(document).check(
     'GET',
     '/things/{thingId}',
     status,

@@ -37,7 +37,7 @@ export function installContractCheck(
   const documentPath = env[CONTRACT_DOCUMENT_ENV];
   const results = env[CONTRACT_RESULTS_ENV];
   if (!documentPath || !results) return;
-  const contract = new Contract(JSON.parse(readFileSync(documentPath, 'utf8')) as OpenApiDocument);
+  const contract = new ContractCheck(JSON.parse(readFileSync(documentPath, 'utf8')) as OpenApiDocument);
   const file = join(results, `${process.pid}.jsonl`);
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     const route = request.routeOptions.url;
@@ -74,7 +74,7 @@ interface OperationObject {
 }
 
 /** The document's responses, with a validator compiled once per declared body. */
-export class Contract {
+export class ContractCheck {
   private readonly ajv: Ajv2019;
   private readonly validators = new Map<string, ValidateFunction>();
 
@@ -89,7 +89,7 @@ export class Contract {
   }
 
   /** {@link check}, with a document it cannot read reported as a violation: never a thrown error. */
-  checkSafely(...args: Parameters<Contract['check']>): string[] {
+  checkSafely(...args: Parameters<ContractCheck['check']>): string[] {
     try {
       return this.check(...args);
     } catch (error) {
