@@ -52,6 +52,7 @@ module.exports = {
   moduleNameMapper: { '^@remedy/([^/]+)(.*)$': '<rootDir>/libs/$1/src$2' },
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  setupFilesAfterEnv: ['<rootDir>/test/support/contract-setup.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

