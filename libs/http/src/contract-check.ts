@@ -37,7 +37,9 @@ export function installContractCheck(
   const documentPath = env[CONTRACT_DOCUMENT_ENV];
   const results = env[CONTRACT_RESULTS_ENV];
   if (!documentPath || !results) return;
-  const contract = new ContractCheck(JSON.parse(readFileSync(documentPath, 'utf8')) as OpenApiDocument);
+  const contract = new ContractCheck(
+    JSON.parse(readFileSync(documentPath, 'utf8')) as OpenApiDocument,
+  );
   const file = join(results, `${process.pid}.jsonl`);
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload) => {
     const route = request.routeOptions.url;
