@@ -126,19 +126,34 @@ export const benchVictimStatus = (
   ...victimStatus({ status, decidedOn, personal: { text: 'x' } }),
 });
 
-/** One case's events, decided command by command (a refused command is a bug of the benchmark). */
-export function decideHistory(commands: readonly CaseCommand[], now = new Date()): CaseEvent[] {
+/**
+ * The events of commands decided in turn by the pure decider, each at its own time, personal parts
+ * replaced by `sealed(n)` (n: the events so far): a refused command is a bug of the benchmark.
+ */
+export function decideInTurn(
+  commands: readonly { readonly command: CaseCommand; readonly at: Date }[],
+  sealed: (n: number) => { readonly sealed: string },
+): { readonly event: CaseEvent; readonly step: number }[] {
   let state: CaseState = initialState;
-  const events: CaseEvent[] = [];
-  for (const c of commands) {
-    const d = decide(c, state, now, policy);
-    if (!d.ok) throw new Error(d.error.rule);
+  const out: { event: CaseEvent; step: number }[] = [];
+  commands.forEach(({ command, at }, step) => {
+    const d = decide(command, state, at, policy);
+    if (!d.ok) throw new Error(`${command.type} refused (${d.error.rule}): ${d.error.message}`);
     for (const e of d.events) {
       state = evolve(state, e);
-      events.push(personalDataOf(e) === undefined ? e : withPersonalData(e, SEALED));
+      const event = personalDataOf(e) === undefined ? e : withPersonalData(e, sealed(out.length));
+      out.push({ event, step });
     }
-  }
-  return events;
+  });
+  return out;
+}
+
+/** One case's events, decided command by command (a refused command is a bug of the benchmark). */
+export function decideHistory(commands: readonly CaseCommand[], now = new Date()): CaseEvent[] {
+  return decideInTurn(
+    commands.map((command) => ({ command, at: now })),
+    () => SEALED,
+  ).map((r) => r.event);
 }
 
 /**

@@ -14,21 +14,11 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { prng, type Rng } from '../lib/prng';
-import {
-  createJurisdictionPolicy,
-  decide,
-  evolve,
-  initialState,
-  personalDataOf,
-  withPersonalData,
-  type Actor,
-  type CaseCommand,
-  type CaseEvent,
-  type CaseState,
-} from '@remedy/case-domain';
+import { decideInTurn } from '../lib/read-side';
+import type { Actor, CaseCommand, CaseEvent } from '@remedy/case-domain';
 import { caseStreamId } from '@remedy/case-stream';
 
-const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
+// Decided in the benchmarks' jurisdiction (BENCH_TIME_ZONE, Europe/Vienna), by decideInTurn.
 const ORGANISATIONS = 20;
 /** Cases generated (and their events sorted by time) per chunk. */
 const CASES_PER_CHUNK = 1_500;
@@ -210,23 +200,17 @@ function caseHistory(
     add(org.supervisor, { type: 'ApproveClosure', personal: {} });
   }
 
-  let state: CaseState = initialState;
-  const out: SeededEvent[] = [];
-  for (const { actor, command } of plan) {
+  const timed = plan.map(({ actor, command }) => {
     at += rng.int(1, 72) * 3_600_000;
-    const d = decide(command, state, new Date(at), policy);
-    if (!d.ok)
-      throw new Error(`seed: ${command.type} refused (${d.error.rule}): ${d.error.message}`);
-    for (const e of d.events) {
-      state = evolve(state, e);
-      const sealed =
-        personalDataOf(e) === undefined
-          ? e
-          : withPersonalData(e, { sealed: CIPHERTEXTS[out.length % CIPHERTEXTS.length]! });
-      out.push({ streamId, revision: out.length, event: sealed, at, actor });
-    }
-  }
-  return { events: out, org, reference, year };
+    return { actor, command, at: new Date(at) };
+  });
+  const events = decideInTurn(timed, (n) => ({
+    sealed: CIPHERTEXTS[n % CIPHERTEXTS.length]!,
+  })).map(({ event, step }, revision): SeededEvent => {
+    const { actor, at: when } = timed[step]!;
+    return { streamId, revision, event, at: when.getTime(), actor };
+  });
+  return { events, org, reference, year };
 }
 
 export interface SeedReport {

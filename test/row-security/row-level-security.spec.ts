@@ -7,9 +7,11 @@ import {
   RowSecurityNotEnforcedError,
   withOrganisationScope,
 } from '@remedy/database';
+import { comparePositions } from '@remedy/event-store';
 import { legalAidProjection } from '@remedy/legal-aid';
 import { rebuildProjection } from '@remedy/projections';
 import { actorsOf, readSidePerSuite } from '../cases/read/support/case-writer';
+import { eventually } from '../faults/support/processes';
 import { serverUrl } from '../support/database';
 
 /** Every table under row-level security, and the column naming whose rows they are. */
@@ -44,6 +46,13 @@ describe('row-level security on the read models (PostgreSQL)', () => {
         .sort(),
     );
   const project = async () => {
+    // A rebuild reads to the store's head, which stops at the oldest transaction still running on
+    // the server (other test files run beside this one): wait until the head has passed the
+    // writer's last append, so the rebuild sees every event written above.
+    await eventually(
+      'the head passes the last append',
+      async () => comparePositions(await h.store.headPosition(), h.writer.lastPosition) >= 0,
+    );
     for (const projection of projections) {
       await rebuildProjection({ dataSource: h.ds, eventStore: h.store, projection });
     }

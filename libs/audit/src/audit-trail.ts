@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import { withOrganisationScope, type ScopedDb } from '@remedy/database';
 import type { AuditEntry, AuditRecord } from './audit-entry';
 
-interface AuditRow {
+/** A row of the `audit_log` table, as the driver returns it. */
+export interface AuditRow {
   audit_id: string;
   recorded_at: Date;
   request_id: string;

@@ -320,8 +320,10 @@ function describeOperation(
   }
   if (parameters.some((p) => p.in === 'path')) statuses.add(404);
   if (parameters.length || operation.requestBody) statuses.add(400);
-  // A body too large (bodyLimit) or of a media type the parser does not take: refused before the route.
-  if (operation.requestBody) for (const status of [413, 415]) statuses.add(status);
+  // A body too large (bodyLimit) or of a media type the parser does not take, on any method that
+  // may carry one (even where the route reads none): refused before the route.
+  if (operation.requestBody || /^(POST|PUT|PATCH) /.test(name))
+    for (const status of [413, 415]) statuses.add(status);
   if (rateLimited) statuses.add(429);
   statuses.add(503);
 
