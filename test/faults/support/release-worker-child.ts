@@ -17,6 +17,7 @@
 import { PostgresEventStore } from '@remedy/event-store';
 import { ReleaseSigner, ReleaseWorkerRuntime, type ReleaseJobData } from '@remedy/statistics';
 import {
+  childArguments,
   holdUpTo,
   observedDataSource,
   observedKit,
@@ -27,11 +28,9 @@ import {
 } from './worker-child';
 
 async function main(): Promise<void> {
-  const [url, kind, queueUrl, prefix, dataDir] = process.argv.slice(2);
-  if (!url || (kind !== 'postgres' && kind !== 'redis') || !queueUrl || !prefix || !dataDir)
-    throw new Error(
-      'usage: release-worker-child.ts <database url> <postgres|redis> <queue url> <prefix> <data dir>',
-    );
+  const { url, kind, queueUrl, prefix, dataDir } = childArguments('release-worker-child.ts', [
+    'dataDir',
+  ]);
   const hold = () => holdUpTo(Number(process.env.RELEASE_HOLD_MS ?? '0'));
   const ds = await observedDataSource(url, 4, async (sql, parameters, result) => {
     // TypeORM answers an UPDATE with [rows, affected].

@@ -13,6 +13,7 @@
  */
 import { ReminderRuntime, reminderSettings } from '@remedy/case-reminders';
 import {
+  childArguments,
   holdUpTo,
   observedDataSource,
   observedKit,
@@ -23,11 +24,7 @@ import {
 } from './worker-child';
 
 async function main(): Promise<void> {
-  const [url, kind, queueUrl, prefix] = process.argv.slice(2);
-  if (!url || (kind !== 'postgres' && kind !== 'redis') || !queueUrl || !prefix)
-    throw new Error(
-      'usage: reminder-worker-child.ts <database url> <postgres|redis> <queue url> <prefix>',
-    );
+  const { url, kind, queueUrl, prefix } = childArguments('reminder-worker-child.ts');
   const hold = Number(process.env.REMINDER_HOLD_MS ?? '0');
   const ds = await observedDataSource(url, 6, async (sql, parameters, result) => {
     if (sql.includes('INSERT INTO due_reminders') && Array.isArray(result) && result.length > 0) {

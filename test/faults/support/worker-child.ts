@@ -12,6 +12,37 @@ import { createQueueKit, type JobLogger, type QueueKit } from '@remedy/queue';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A random pause between half of `maxMs` and `maxMs` (none when `maxMs` is 0). */
+/**
+ * A worker child's arguments: `<database url> <postgres|redis> <queue url> <prefix>`, then the
+ * extra ones it names; a usage error naming the script otherwise.
+ */
+export function childArguments<Extra extends string>(
+  script: string,
+  extra: readonly Extra[] = [],
+): { url: string; kind: 'postgres' | 'redis'; queueUrl: string; prefix: string } & Record<
+  Extra,
+  string
+> {
+  const [url, kind, queueUrl, prefix, ...rest] = process.argv.slice(2);
+  if (
+    !url ||
+    (kind !== 'postgres' && kind !== 'redis') ||
+    !queueUrl ||
+    !prefix ||
+    rest.length < extra.length
+  )
+    throw new Error(
+      `usage: ${script} <database url> <postgres|redis> <queue url> <prefix>${extra.map((e) => ` <${e}>`).join('')}`,
+    );
+  return {
+    url,
+    kind,
+    queueUrl,
+    prefix,
+    ...(Object.fromEntries(extra.map((e, i) => [e, rest[i]!])) as Record<Extra, string>),
+  };
+}
+
 export const holdUpTo = (maxMs: number) =>
   maxMs > 0 ? sleep(maxMs / 2 + Math.random() * (maxMs / 2)) : undefined;
 
