@@ -7,6 +7,7 @@ import { spawnTs } from '../faults/support/processes';
 import { registerHarbourLightArgs } from '../support/fixtures';
 import {
   buildSupervisor,
+  holdDist,
   cleanUp,
   newDataDir,
   postmasterPid,
@@ -65,7 +66,11 @@ function getStatus(port: number, path: string, token?: string): Promise<number> 
  * REMEDY_DATA_DIR: the one `npm start` runs, or one it starts for the command alone.
  */
 describe('admin CLI on the zero-setup data folder', () => {
-  beforeAll(() => buildSupervisor(), 120_000);
+  // dist/ may be held by another zero-setup file (npm start rebuilds it): up to 15 min.
+  beforeAll(async () => {
+    await holdDist();
+    buildSupervisor();
+  }, 1_020_000);
   afterAll(() => cleanUp(), 90_000);
 
   it('given npm start running on a fresh data folder, when organisations register and users token run with nothing configured, then they use its database and the API accepts the token', async () => {

@@ -15,6 +15,7 @@ import {
 } from './readme-commands';
 import {
   cleanUp,
+  holdDist,
   newDataDir,
   postmasterPid,
   ROOT,
@@ -68,12 +69,13 @@ describe('README commands', () => {
     let shell: Shell;
 
     beforeAll(async () => {
+      await holdDist(); // npm start rebuilds dist/, which the other zero-setup files run
       dir = newDataDir();
       port = await freePort();
       start = npmStart(dir, port);
       await waitForHealth(start, port, 600_000); // `npm start` builds first (about 40 s)
       shell = new Shell(newcomerEnv(dir, port));
-    }, 660_000);
+    }, 1_560_000);
 
     afterAll(async () => {
       shell?.close();

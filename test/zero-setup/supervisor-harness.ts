@@ -10,6 +10,23 @@ export const ROOT = resolve(__dirname, '../..');
 export const SUPERVISOR = join(ROOT, 'dist/apps/supervisor/src/main.js');
 const FIXTURES = join(__dirname, 'fixtures');
 
+/** The advisory lock (on the tests' PostgreSQL) of dist/ while a test file builds and runs it. */
+const DIST_LOCK = 7_364_201_001;
+let distHolder: Client | undefined;
+
+/**
+ * dist/ is shared by the test files that build it and run what it holds: a build rewrites every
+ * file, and tsc writes `require("@remedy/…")` that tsc-alias only rewrites a moment later, so a
+ * supervisor started meanwhile in another file fails to load. One file at a time holds dist/, from
+ * its build to its last test (`cleanUp` lets go): a session advisory lock on the tests' server.
+ */
+export async function holdDist(): Promise<void> {
+  const client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await client.connect();
+  await client.query('SELECT pg_advisory_lock($1)', [DIST_LOCK]);
+  distHolder = client;
+}
+
 /**
  * Compiles the supervisor (and the libs it imports) into dist/ the same way `npm run build` does,
  * limited to what the supervisor reaches so the tests stay fast (~5 s).
@@ -173,4 +190,6 @@ export async function cleanUp(): Promise<void> {
     }
     rmSync(dir, { recursive: true, force: true });
   }
+  await distHolder?.end(); // the session's advisory lock goes with it
+  distHolder = undefined;
 }
