@@ -6,9 +6,7 @@ import { freePort } from '@remedy/embedded-database';
 import { spawnTs } from '../faults/support/processes';
 import { registerHarbourLightArgs } from '../support/fixtures';
 import {
-  buildSupervisor,
-  holdDist,
-  cleanUp,
+  useBuiltSupervisor,
   newDataDir,
   postmasterPid,
   ROOT,
@@ -66,12 +64,7 @@ function getStatus(port: number, path: string, token?: string): Promise<number> 
  * REMEDY_DATA_DIR: the one `npm start` runs, or one it starts for the command alone.
  */
 describe('admin CLI on the zero-setup data folder', () => {
-  // dist/ may be held by another zero-setup file (npm start rebuilds it): up to 15 min.
-  beforeAll(async () => {
-    await holdDist();
-    buildSupervisor();
-  }, 1_020_000);
-  afterAll(() => cleanUp(), 90_000);
+  useBuiltSupervisor();
 
   it('given npm start running on a fresh data folder, when organisations register and users token run with nothing configured, then they use its database and the API accepts the token', async () => {
     const dir = newDataDir();

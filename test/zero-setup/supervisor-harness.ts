@@ -28,6 +28,18 @@ export async function holdDist(): Promise<void> {
 }
 
 /**
+ * For a describe block that runs the built supervisor: holds dist/ (another zero-setup file may
+ * hold it: npm start rebuilds it; up to 15 min), builds, and cleans up after the block.
+ */
+export function useBuiltSupervisor(): void {
+  beforeAll(async () => {
+    await holdDist();
+    buildSupervisor();
+  }, 1_020_000);
+  afterAll(() => cleanUp(), 90_000);
+}
+
+/**
  * Compiles the supervisor (and the libs it imports) into dist/ the same way `npm run build` does,
  * limited to what the supervisor reaches so the tests stay fast (~5 s).
  */

@@ -1,9 +1,7 @@
 import { freePort } from '@remedy/embedded-database';
 import {
-  buildSupervisor,
-  holdDist,
+  useBuiltSupervisor,
   childPids,
-  cleanUp,
   connectEmbedded,
   embeddedPort,
   isAlive,
@@ -21,12 +19,7 @@ import {
  * same environment; CI (.ci/run) also boots the real ones.
  */
 describe('zero-setup supervisor', () => {
-  // dist/ may be held by another zero-setup file (npm start rebuilds it): up to 15 min.
-  beforeAll(async () => {
-    await holdDist();
-    buildSupervisor();
-  }, 1_020_000);
-  afterAll(() => cleanUp(), 90_000);
+  useBuiltSupervisor();
 
   it('given two data dirs and two ports, when two instances start side by side, then both are healthy on their own databases', async () => {
     const [dirA, dirB] = [newDataDir(), newDataDir()];
