@@ -31,6 +31,8 @@ export interface RemedyConfig {
   readonly referenceRates: ReferenceRates;
   /** An OpenID Connect provider whose tokens are accepted besides the local issuer's. */
   readonly oidc: OidcConfig | undefined;
+  /** The login: the embedded OpenID provider (when `oidc` is unset) and the local issuer. */
+  readonly identity: IdentityConfig;
   /** Requests per minute per user (or per address without a token). */
   readonly rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty: CORS closed. */
@@ -47,6 +49,19 @@ export interface InternalListenerConfig {
   readonly workerPort: number | null;
   /** Bearer token a request must carry; undefined: none asked. */
   readonly token: string | undefined;
+}
+
+/** PUBLIC_URL, AUTH_LOCAL_TOKENS, OIDC_ACCESS_TOKEN_TTL_SECONDS, LOGIN_*. */
+export interface IdentityConfig {
+  /** Origin people open (no trailing slash): the console, and `<publicUrl>/oidc`. */
+  readonly publicUrl: string;
+  /** The embedded provider's issuer (`<publicUrl>/oidc`); undefined when OIDC_ISSUER is set. */
+  readonly embeddedIssuer: string | undefined;
+  /** Whether local-issuer tokens are accepted at all. */
+  readonly localTokens: boolean;
+  readonly accessTokenTtlSeconds: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockoutMinutes: number;
 }
 
 /** OIDC_* settings. Claims are names or dotted paths (`realm_access.roles`). */
@@ -151,6 +166,32 @@ function portProblems(settings: Record<string, unknown>): ConfigProblem[] {
   return problems;
 }
 
+/** The login settings; the embedded provider serves only while no external OIDC_ISSUER is set. */
+function identityOf(
+  s: {
+    PUBLIC_URL?: string;
+    PORT: number;
+    OIDC_ISSUER?: string;
+    AUTH_LOCAL_TOKENS?: 'enabled' | 'disabled';
+    OIDC_ACCESS_TOKEN_TTL_SECONDS: number;
+    LOGIN_MAX_FAILURES: number;
+    LOGIN_LOCKOUT_MINUTES: number;
+  },
+  env: Env,
+): IdentityConfig {
+  const publicUrl = (s.PUBLIC_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, '');
+  return {
+    publicUrl,
+    embeddedIssuer: s.OIDC_ISSUER ? undefined : `${publicUrl}/oidc`,
+    localTokens:
+      (s.AUTH_LOCAL_TOKENS ?? (env.NODE_ENV === 'production' ? 'disabled' : 'enabled')) ===
+      'enabled',
+    accessTokenTtlSeconds: s.OIDC_ACCESS_TOKEN_TTL_SECONDS,
+    loginMaxFailures: s.LOGIN_MAX_FAILURES,
+    loginLockoutMinutes: s.LOGIN_LOCKOUT_MINUTES,
+  };
+}
+
 export function deploymentOf(s: {
   EVENTSTORE_CONNECTION_STRING?: string;
   REDIS_URL?: string;
@@ -205,6 +246,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
           rolePrefix: s.OIDC_ROLE_PREFIX,
         })
       : undefined,
+    identity: Object.freeze(identityOf(s, env)),
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
     corsOrigins: Object.freeze([...(s.CORS_ORIGINS ?? [])]),
     deployment: Object.freeze(deploymentOf(s)),

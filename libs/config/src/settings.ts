@@ -288,6 +288,31 @@ export const SETTINGS = {
     describe: 'letters, digits and _ . : / - (at most 64)',
     doc: 'Set: only provider roles starting with it count, without it (`remedy-caseworker` → caseworker). Unset: role names as they are.',
   },
+  PUBLIC_URL: {
+    schema: optional(httpsUrl),
+    describe: 'an https:// URL (http:// on localhost only), without a path: the origin people open',
+    doc: 'Where people reach Remedy: the console, and the embedded OpenID provider at `<PUBLIC_URL>/oidc` (its issuer). Default `http://localhost:<PORT>`.',
+  },
+  AUTH_LOCAL_TOKENS: {
+    schema: optional(z.enum(['enabled', 'disabled'])),
+    describe: "'enabled' or 'disabled'",
+    doc: 'Whether tokens of the local issuer (minted by `npm run cli -- token`, 8 h) are accepted: for tests and break-glass access. Never for a deactivated user. Default `enabled`, except `disabled` when `NODE_ENV=production`.',
+  },
+  OIDC_ACCESS_TOKEN_TTL_SECONDS: {
+    schema: withDefault(integer(60, 3600), '300'),
+    describe: 'an integer 60-3600',
+    doc: "Lifetime of the embedded provider's access tokens. Default 300 (5 minutes): a deactivated user's last token ends within it.",
+  },
+  LOGIN_MAX_FAILURES: {
+    schema: withDefault(integer(1, 100), '5'),
+    describe: 'an integer 1-100',
+    doc: 'Failed logins (password or second factor) in a row after which an account of the embedded provider is locked for `LOGIN_LOCKOUT_MINUTES`. Default 5.',
+  },
+  LOGIN_LOCKOUT_MINUTES: {
+    schema: withDefault(integer(1, 1440), '15'),
+    describe: 'an integer 1-1440',
+    doc: 'How long a locked account stays locked. Default 15.',
+  },
   RATE_LIMIT_PER_MINUTE: {
     schema: withDefault(integer(1, 1_000_000), '600'),
     describe: 'an integer 1-1000000',
