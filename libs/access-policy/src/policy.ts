@@ -55,9 +55,18 @@ export type OrganisationSubject =
   | 'QueueDashboard';
 
 export type CaseSubjectType = 'Case' | 'LegalAidCase' | 'AccessHistory' | 'AccessRequestExport';
-/** A resource of one organisation (its retention schedule): its own roles, or administrators. */
-export type OwnOrganisationSubjectType = 'RetentionSchedule';
-export type SubjectType = OrganisationSubject | CaseSubjectType | OwnOrganisationSubjectType;
+/**
+ * A resource of one organisation (its retention schedule, its users, its login policy): its own
+ * roles, or platform administrators.
+ */
+export type OwnOrganisationSubjectType = 'RetentionSchedule' | 'OrganisationUsers' | 'LoginPolicy';
+/**
+ * One account of the embedded provider (issue 15): its organisation's administrators, or
+ * platform administrators. Another organisation's user is unknown to the caller (404, never 403).
+ */
+export type AccountSubjectType = 'User';
+export type SubjectType =
+  OrganisationSubject | CaseSubjectType | OwnOrganisationSubjectType | AccountSubjectType;
 
 /** A case as the policy sees it: only how the caller's organisation reaches it. */
 export interface CaseResource {
@@ -76,7 +85,10 @@ type Subjects =
   | TaggedCase<'LegalAidCase'>
   | TaggedCase<'AccessHistory'>
   | TaggedCase<'AccessRequestExport'>
-  | (ForcedSubject<'RetentionSchedule'> & OrganisationResource);
+  | (ForcedSubject<'RetentionSchedule'> & OrganisationResource)
+  | (ForcedSubject<'OrganisationUsers'> & OrganisationResource)
+  | (ForcedSubject<'LoginPolicy'> & OrganisationResource)
+  | (ForcedSubject<'User'> & OrganisationResource);
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
 /** Roles that work on cases: they read and act on the cases their organisation reaches. */
@@ -147,7 +159,7 @@ function buildAbility(roles: readonly Role[]): AppAbility {
   can('read', 'CodeList');
   // The organisation directory: the roles that work with organisations (a national rapporteur
   // receives aggregate statistics only).
-  if (worksOnCases || has('admin')) can(['read', 'list'], 'Organisation');
+  if (worksOnCases || has('admin') || has('org_admin')) can(['read', 'list'], 'Organisation');
 
   if (worksOnCases) {
     // The caller's own organisation's lists (scoped to it by the queries).
@@ -174,6 +186,12 @@ function buildAbility(roles: readonly Role[]): AppAbility {
     can(['read', 'update'], 'RetentionSchedule', { own: true });
   }
   if (has('rapporteur')) can(['request', 'read'], 'StatisticsRelease');
+  if (has('org_admin')) {
+    // Organisation administrators: the users and the login policy of their own organisation.
+    can(['list', 'create'], 'OrganisationUsers', { own: true });
+    can(['read', 'update'], 'LoginPolicy', { own: true });
+    can(['read', 'update'], 'User', { own: true });
+  }
   if (has('admin')) {
     // Administrators manage organisations and users and export the audit trail; they read no
     // case content (no case subject above is granted for this role).
@@ -181,6 +199,10 @@ function buildAbility(roles: readonly Role[]): AppAbility {
     can('export', 'AuditTrail');
     can('use', 'QueueDashboard');
     can(['read', 'update'], 'RetentionSchedule');
+    // Platform administrators: the users and login policy of every organisation.
+    can(['list', 'create'], 'OrganisationUsers');
+    can(['read', 'update'], 'LoginPolicy');
+    can(['read', 'update'], 'User');
   }
   return build();
 }
@@ -227,6 +249,20 @@ export function decideOrganisation(
   return defineAbilityFor(actor).can(action, subject(subjectType, { own }))
     ? 'allowed'
     : 'forbidden';
+}
+
+/**
+ * One account (a user of the embedded provider), given whether it belongs to the caller's own
+ * organisation: allowed; forbidden (403) in the caller's own organisation; not_found (404) in
+ * another (users are not public: another organisation's user is unknown to the caller).
+ */
+export function decideAccount(
+  actor: Pick<Actor, 'roles'>,
+  action: Action,
+  own: boolean,
+): AccessDecision {
+  if (defineAbilityFor(actor).can(action, subject('User', { own }))) return 'allowed';
+  return own ? 'forbidden' : 'not_found';
 }
 
 /** May this role ever do `action` on `subjectType` (under some reach)? */

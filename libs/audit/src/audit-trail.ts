@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-import { withOrganisationScope, type ScopedDb } from '@remedy/database';
+import { withOrganisationScope, type ScopedDb, type ScopeSource } from '@remedy/database';
 import type { AuditEntry, AuditRecord } from './audit-entry';
 
 /** A row of the `audit_log` table, as the driver returns it. */
@@ -49,7 +48,8 @@ export interface AuditPage {
  * an export in recorded order. The table refuses UPDATE, DELETE and TRUNCATE (trigger).
  */
 export class AuditTrail {
-  constructor(private readonly dataSource: DataSource) {}
+  /** A TypeORM DataSource (the API) or a `pg` Pool (the accounts of the embedded provider, the CLI). */
+  constructor(private readonly dataSource: ScopeSource) {}
 
   /**
    * As the application role (INSERT and SELECT on the trail, never UPDATE or DELETE). The trail

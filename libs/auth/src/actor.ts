@@ -1,5 +1,16 @@
-/** The roles of the product brief (docs/DOMAIN.md "Who uses it"). */
-export const ROLES = ['caseworker', 'supervisor', 'legal_aid', 'rapporteur', 'admin'] as const;
+/**
+ * The roles of the product brief (docs/DOMAIN.md "Who uses it"). `admin` is the platform
+ * administrator (every organisation: the directory, users, the audit trail); `org_admin` the
+ * organisation administrator (issue 15: the users and login policy of its own organisation only).
+ */
+export const ROLES = [
+  'caseworker',
+  'supervisor',
+  'legal_aid',
+  'rapporteur',
+  'org_admin',
+  'admin',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: unknown): value is Role {

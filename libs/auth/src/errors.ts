@@ -12,7 +12,8 @@ export type AuthErrorKind =
   | 'not_yet_valid'
   | 'wrong_issuer'
   | 'wrong_audience'
-  | 'invalid_claims';
+  | 'invalid_claims'
+  | 'deactivated';
 
 const MESSAGES: Record<AuthErrorKind, string> = {
   missing: 'A bearer token is required',
@@ -25,6 +26,7 @@ const MESSAGES: Record<AuthErrorKind, string> = {
   wrong_issuer: 'The token was issued by an issuer that is not trusted',
   wrong_audience: 'The token is not meant for this API',
   invalid_claims: 'The token claims are invalid',
+  deactivated: 'The account is deactivated',
 };
 
 export class AuthError extends Error {

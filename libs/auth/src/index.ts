@@ -7,4 +7,5 @@ export * from './oidc';
 // Nest adapter: global guard, @Public(), @CurrentActor(), AuthModule.
 export * from './nest/decorators';
 export * from './nest/auth.guard';
+export * from './nest/deactivated';
 export * from './nest/auth.module';

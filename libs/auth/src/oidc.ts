@@ -171,14 +171,21 @@ export function oidcActorMapper(
 }
 
 /**
- * The API's verifier: the local issuer (always), plus an OpenID Connect provider when configured
- * (the OIDC_* settings); each token goes to the verifier of its `iss`.
+ * The API's verifier: the local issuer (while `localTokens`: AUTH_LOCAL_TOKENS), plus an OpenID
+ * Connect provider when configured (the OIDC_* settings), plus any other issuer's verifier (the
+ * embedded provider's); each token goes to the verifier of its `iss`.
  */
 export async function createTokenVerifier(options: {
   readonly dataDir: string;
   readonly oidc?: OidcVerifierOptions | undefined;
+  /** Whether local-issuer (CLI-minted) tokens are accepted; default true. */
+  readonly localTokens?: boolean;
+  readonly others?: readonly IssuerVerifier[];
 }): Promise<IssuerVerifierList> {
-  const verifiers: IssuerVerifier[] = [await LocalTokenIssuer.load({ dataDir: options.dataDir })];
+  const verifiers: IssuerVerifier[] = [];
+  if (options.localTokens !== false)
+    verifiers.push(await LocalTokenIssuer.load({ dataDir: options.dataDir }));
   if (options.oidc) verifiers.push(new OidcIssuerVerifier(options.oidc));
+  verifiers.push(...(options.others ?? []));
   return new IssuerVerifierList(verifiers);
 }

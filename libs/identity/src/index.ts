@@ -1,1 +1,28 @@
 export * from './accounts/ports';
+export {
+  AccountsModule,
+  ACCOUNTS_POOL,
+  CREATE_ADMIN_COMMAND,
+  createAccountStore,
+} from './accounts/accounts.module';
+export {
+  AccountError,
+  AccountStore,
+  NO_ACCOUNT,
+  type AccountView,
+  type ChangeContext,
+  type LoginPolicyView as AccountLoginPolicy,
+  type NewAccount,
+  type OneTimeLink,
+} from './accounts/account-store';
+export { DeactivatedSet, DEACTIVATION_CHANNEL } from './accounts/deactivated-set';
+export { SecretBox } from './accounts/secret-box';
+export {
+  passwordProblem,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  afterFailure,
+  afterLogin,
+  lockedForSeconds,
+} from './accounts/rules';
+export { LOGIN_NAME } from './accounts/views';

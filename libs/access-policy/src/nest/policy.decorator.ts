@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 import type { CaseReach } from '@remedy/case-domain';
 import type {
+  AccountSubjectType,
   Action,
   CaseSubjectType,
   OrganisationSubject,
@@ -31,6 +32,15 @@ export interface OrganisationLookup {
   exists(organisationId: string): Promise<boolean>;
 }
 export const ORGANISATION_LOOKUP = Symbol('remedy:access-policy:OrganisationLookup');
+
+/**
+ * The organisation of an account of the embedded provider (undefined: no such account). Provided
+ * by @remedy/identity under {@link ACCOUNT_LOOKUP}; PolicyGuard finds it in the app.
+ */
+export interface AccountLookup {
+  organisationOf(userId: string): Promise<string | undefined>;
+}
+export const ACCOUNT_LOOKUP = Symbol('remedy:access-policy:AccountLookup');
 
 /**
  * Path parameters named `…Id` are UUIDs: PolicyGuard answers 404 for any other value, after the
@@ -70,6 +80,14 @@ export type RoutePolicy =
       readonly action: Action;
       readonly subject: OwnOrganisationSubjectType;
       /** The path parameter holding the organisation id. */
+      readonly param: string;
+      readonly refusal?: string;
+    }
+  | {
+      readonly kind: 'account';
+      readonly action: Action;
+      readonly subject: AccountSubjectType;
+      /** The path parameter holding the user id. */
       readonly param: string;
       readonly refusal?: string;
     };
@@ -126,6 +144,21 @@ export const Policy = Object.assign(
         action,
         subject,
         param: options.param ?? 'organisationId',
+        ...(options.refusal === undefined ? {} : { refusal: options.refusal }),
+      }),
+    /**
+     * One account of the embedded provider (`:userId`): unknown, or of another organisation for a
+     * caller who may not reach it, 404; of the caller's organisation and a role not allowed, 403.
+     */
+    account: (
+      action: Action,
+      options: { readonly param?: string; readonly refusal?: string } = {},
+    ): Decorator =>
+      SetMetadata<string, RoutePolicy>(POLICY_KEY, {
+        kind: 'account',
+        action,
+        subject: 'User',
+        param: options.param ?? 'userId',
         ...(options.refusal === undefined ? {} : { refusal: options.refusal }),
       }),
   },

@@ -3,6 +3,7 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, type Actor } from '@remedy/auth';
 import {
   decideAccess,
+  decideAccount,
   decideCase,
   decideOrganisation,
   mayEver,
@@ -10,8 +11,10 @@ import {
 } from '../policy';
 import { enforce, forbidden, notFound } from './enforce';
 import {
+  ACCOUNT_LOOKUP,
   ORGANISATION_LOOKUP,
   POLICY_KEY,
+  type AccountLookup,
   type CaseReachResolver,
   type OrganisationLookup,
   type RoutePolicy,
@@ -50,6 +53,8 @@ export const NO_POLICY =
  *   subject's CaseReachResolver (the same function the handlers use), then 404 / 403.
  * - Own-organisation rules (a retention schedule): 404 for an organisation the directory does not
  *   hold (ORGANISATION_LOOKUP), else by role and whether it is the caller's own (403).
+ * - Account rules (a user of the embedded provider, ACCOUNT_LOOKUP): 404 for an unknown user and
+ *   for another organisation's user the caller may not reach; 403 in its own organisation.
  * - Then every path parameter named `…Id` (but the route's `opaqueIds`) must be a UUID: 404
  *   otherwise, so a malformed id answers as an unknown one would, before any validation (400).
  *
@@ -106,6 +111,14 @@ export class PolicyGuard implements CanActivate {
         const own = id.toLowerCase() === actor.organisationId.toLowerCase();
         return enforce(decideOrganisation(actor, policy.action, policy.subject, own), refusal);
       }
+      case 'account': {
+        const id = params[policy.param];
+        if (typeof id !== 'string' || !UUID.test(id)) notFound('user');
+        const organisationId = await this.accounts().organisationOf(id.toLowerCase());
+        if (organisationId === undefined) notFound('user');
+        const own = organisationId.toLowerCase() === actor.organisationId.toLowerCase();
+        return enforce(decideAccount(actor, policy.action, own), refusal, 'user');
+      }
       case 'case': {
         const { action, subject } = policy;
         // Reads are confined for an actor who reaches only the statistics (a national
@@ -139,6 +152,15 @@ export class PolicyGuard implements CanActivate {
     } catch {
       this.logger.error('No organisation lookup registered');
       return forbidden('The access to this organisation cannot be decided: refused');
+    }
+  }
+
+  private accounts(): AccountLookup {
+    try {
+      return this.moduleRef.get<AccountLookup>(ACCOUNT_LOOKUP, { strict: false });
+    } catch {
+      this.logger.error('No account lookup registered');
+      return forbidden('The access to this user cannot be decided: refused');
     }
   }
 

@@ -35,6 +35,12 @@ export const ROUTE_DESCRIBER_FROM_POLICY: RouteDescriber = {
           answers: [...answers, 404],
           whoMay: `${who}, for their own organisation (an administrator: any).`,
         };
+      case 'account':
+        return {
+          authenticated: true,
+          answers: [...answers, 404],
+          whoMay: `${who}, for a user of their own organisation (a platform administrator: any; another organisation's user is 404).`,
+        };
       default:
         return { authenticated: true, answers, whoMay: `${who}.` };
     }

@@ -3,12 +3,14 @@ import {
   type ExecutionContext,
   Inject,
   Injectable,
+  Optional,
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthError, IdentityProviderUnavailableError } from '../errors';
 import type { TokenVerifier } from '../verifier';
+import { DEACTIVATED_ACCOUNTS, type DeactivatedAccounts } from './deactivated';
 import { IS_PUBLIC_KEY, type RequestWithActor } from './decorators';
 import { problem } from '@remedy/http';
 
@@ -28,13 +30,31 @@ interface ReplyLike {
  * token unless marked @Public(). Sets `request.actor`. Refusals are 401 with
  * `WWW-Authenticate: Bearer error="invalid_token"` and a reason that carries no token content;
  * a token that cannot be checked because the identity provider's keys are unreachable is 503.
+ * A verified token whose user is a deactivated account (DEACTIVATED_ACCOUNTS, when the app has
+ * one) is refused (401, reason `deactivated`), whoever issued it, on every request.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Optional() private readonly moduleRef?: ModuleRef,
   ) {}
+
+  private deactivatedAccounts: DeactivatedAccounts | null | undefined;
+
+  /** The app's deactivated accounts, looked up once (null: the app has none). */
+  private deactivated(): DeactivatedAccounts | null {
+    if (this.deactivatedAccounts === undefined) {
+      try {
+        this.deactivatedAccounts =
+          this.moduleRef?.get<DeactivatedAccounts>(DEACTIVATED_ACCOUNTS, { strict: false }) ?? null;
+      } catch {
+        this.deactivatedAccounts = null;
+      }
+    }
+    return this.deactivatedAccounts;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
@@ -47,7 +67,10 @@ export class AuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
     try {
-      request.actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+      const actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+      // Outside the verification cache: a deactivation counts from the next request on.
+      if (this.deactivated()?.isDeactivated(actor.userId)) throw new AuthError('deactivated');
+      request.actor = actor;
       return true;
     } catch (error) {
       const reply = http.getResponse<ReplyLike>();
