@@ -16,14 +16,29 @@ function esmPackages() {
       return false;
     }
   };
-  for (const entry of readdirSync(root)) {
-    if (entry.startsWith('.')) continue;
-    if (entry.startsWith('@')) {
-      for (const sub of readdirSync(join(root, entry)))
-        if (isEsm(join(root, entry, sub))) names.push(`${entry}/${sub}`);
-    } else if (isEsm(join(root, entry))) names.push(entry);
-  }
-  return names.map((n) => n.replace(/[.+]/g, '\\$&'));
+  const scan = (dir, depth) => {
+    let entries = [];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    const visit = (path, name) => {
+      if (isEsm(path)) names.push(name);
+      // A package's own copy of a dependency (e.g. otplib's ESM-only @noble/hashes 2 beside a
+      // CommonJS 1.x at the top): one level down.
+      if (depth === 0) scan(join(path, 'node_modules'), 1);
+    };
+    for (const entry of entries) {
+      if (entry.startsWith('.')) continue;
+      if (entry.startsWith('@')) {
+        for (const sub of readdirSync(join(dir, entry)))
+          visit(join(dir, entry, sub), `${entry}/${sub}`);
+      } else visit(join(dir, entry), entry);
+    }
+  };
+  scan(root, 0);
+  return [...new Set(names)].map((n) => n.replace(/[.+]/g, '\\$&'));
 }
 
 /** @type {import('jest').Config} */

@@ -11,6 +11,7 @@ import { CODE_LIST_ROUTES, CodeListsModule } from '@remedy/code-lists';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
+import { AccountsModule } from '@remedy/identity';
 import { LegalAidModule } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { InternalListenerModule, PlatformModule } from '@remedy/platform';
@@ -38,18 +39,25 @@ import { SessionController } from './session/session.controller';
     InternalListenerModule.forRoot({ app: 'api' }),
     AuthModule.forRootAsync({
       inject: [REMEDY_CONFIG],
-      // The local issuer, plus the OIDC provider of the OIDC_* settings when set.
+      // The local issuer (while AUTH_LOCAL_TOKENS), plus the OIDC provider of the OIDC_* settings
+      // when set. Deactivated accounts are refused after verification (AccountsModule).
       // Successful checks are remembered per exact token for a minute (expiry re-checked on every
       // hit; failures never cached): one signature check per token per minute, not per request.
       useFactory: async (config: RemedyConfig) =>
         new CachingTokenVerifier(
-          await createTokenVerifier({ dataDir: config.dataDir, oidc: config.oidc }),
+          await createTokenVerifier({
+            dataDir: config.dataDir,
+            oidc: config.oidc,
+            localTokens: config.identity.localTokens,
+          }),
         ),
     }),
     // The access policy of every route, decided before validation (after AuthGuard: imported
     // after AuthModule); a route without one is refused.
     AccessPolicyModule.forRoot(),
     CqrsModule.forRoot(),
+    // The embedded provider's accounts: user administration, deactivated accounts refused.
+    AccountsModule.forRoot(),
     // Every authenticated request appends to the audit trail before it is answered.
     AuditModule.forRoot(),
     CaseCommandsModule,
@@ -62,7 +70,7 @@ import { SessionController } from './session/session.controller';
       imports: [CaseCommandsModule],
       cipherToken: CASE_CIPHER,
       // A national rapporteur reads its own identity and the code lists' labels (no case data).
-      rapporteurAlsoMay: ['GET /session', ...CODE_LIST_ROUTES],
+      rapporteurAlsoMay: ['GET /session', 'PUT /session/language', ...CODE_LIST_ROUTES],
     }),
     // The code lists with their labels in the six UN languages.
     CodeListsModule,

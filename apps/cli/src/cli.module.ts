@@ -23,7 +23,7 @@ import {
 } from './commands/organisations.command';
 import { RemindersCommand, RemindersReconcileCommand } from './commands/reminders.command';
 import { TokenCommand, TokenMintCommand } from './commands/token.command';
-import { UsersCommand, UsersTokenCommand } from './commands/users.command';
+import { UsersCommand, UsersCreateAdminCommand, UsersTokenCommand } from './commands/users.command';
 
 @Module({
   providers: [
@@ -44,6 +44,7 @@ import { UsersCommand, UsersTokenCommand } from './commands/users.command';
     OrganisationsListCommand,
     UsersCommand,
     UsersTokenCommand,
+    UsersCreateAdminCommand,
     RemindersCommand,
     RemindersReconcileCommand,
     DemoCommand,

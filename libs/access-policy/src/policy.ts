@@ -155,6 +155,8 @@ function buildAbility(roles: readonly Role[]): AppAbility {
   // Everyone authenticated: their own identity, the statistics catalogue and the key that
   // verifies releases (public facts, no case data), the code lists and their labels.
   can('read', 'Session');
+  // Their own account's preferred language (an account of the embedded provider).
+  can('update', 'Session');
   can('read', 'StatisticsCatalogue');
   can('read', 'CodeList');
   // The organisation directory: the roles that work with organisations (a national rapporteur

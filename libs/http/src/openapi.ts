@@ -371,6 +371,8 @@ const TAGS: Readonly<Record<string, string>> = {
   reminders: 'Due reminders of the caller’s organisation',
   session: 'The caller’s identity and roles',
   statistics: 'Anonymous statistics: tables, releases for national rapporteurs, HTCDS export',
+  users:
+    'Users of the embedded login provider and their organisation’s login policy, for organisation and platform administrators',
 };
 
 function contractOf(route: DescribedRoute): RouteContract {

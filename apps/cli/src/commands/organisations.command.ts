@@ -68,7 +68,7 @@ async function validated<T extends object>(type: new () => T, input: object): Pr
 }
 
 /** The directory over the event store (the same service and handlers as POST/PUT /organisations). */
-async function withDirectory<T>(
+export async function withDirectory<T>(
   cli: CliContext,
   work: (directory: OrganisationDirectory, store: EventStore) => Promise<T>,
 ): Promise<T> {
@@ -86,7 +86,7 @@ async function withDirectory<T>(
   }
 }
 
-function operatorContext(
+export function operatorContext(
   options: ProfileOptions,
   route: string,
   idempotencyKey?: string,

@@ -24,7 +24,7 @@ export const ACCOUNTS_POOL = Symbol('remedy:identity:AccountsPool');
 
 /** The command that creates the first platform administrator (printed, never a link). */
 export const CREATE_ADMIN_COMMAND =
-  'npm run cli -- users create-admin --login-name <login name> --display-name <display name>';
+  'npm run cli -- users create-admin --login-name <login name> --display-name <display name> --country <ISO 3166-1 code>';
 
 /** Starts the deactivated set before the app serves; ends it and the pool at shutdown. */
 @Injectable()
