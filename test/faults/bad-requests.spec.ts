@@ -110,7 +110,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
   let api: RealApi;
   let pool: Pool;
   let doc: OpenApi;
-  let ids: { caseId: string; organisationId: string; flagId: string };
+  let ids: { caseId: string; organisationId: string; flagId: string; userId: string };
   let tokens: { good: (RuleCaller & { token: string })[]; forged: (string | undefined)[] };
 
   beforeAll(async () => {
@@ -125,7 +125,24 @@ describe('ten thousand bad requests across every route of the API (fault test)',
     const caseId = (opened.json() as { caseId: string }).caseId;
     const flag = await api.post(caseworker, `/cases/${caseId}/non-punishment-flags`, {});
     expect(flag.statusCode).toBe(200); // this route answers 200, not 201
-    ids = { caseId, organisationId, flagId: (flag.json() as { flagId: string }).flagId };
+    // A user (account of the embedded provider) of the organisation, for the /users/:userId routes.
+    const created = await api.post(
+      await api.token(['admin']),
+      `/organisations/${organisationId}/users`,
+      {
+        loginName: 'bad.requests.user',
+        displayName: 'Bad Requests',
+        roles: ['caseworker'],
+        language: 'en',
+      },
+    );
+    expect(created.statusCode).toBe(201);
+    ids = {
+      caseId,
+      organisationId,
+      flagId: (flag.json() as { flagId: string }).flagId,
+      userId: (created.json() as { userId: string }).userId,
+    };
 
     // Tokens that must be refused: absent, malformed, unsigned, signed by another key or
     // another algorithm, tampered with, or in another scheme.
@@ -151,6 +168,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
           org: 'owner',
         },
         { token: await api.token(['legal_aid'], organisationId), role: 'legal_aid', org: 'owner' },
+        { token: await api.token(['org_admin'], organisationId), role: 'org_admin', org: 'owner' },
         // An organisation outside the directory.
         { token: await api.token(['supervisor']), role: 'supervisor', org: 'other' },
       ],
@@ -204,6 +222,7 @@ describe('ten thousand bad requests across every route of the API (fault test)',
       .replace(':caseId', ids.caseId)
       .replace(':flagId', ids.flagId)
       .replace(':organisationId', ids.organisationId)
+      .replace(':userId', ids.userId)
       .replace(/:[A-Za-z0-9_]+/g, randomUUID());
 
   /** The paths of the body's string fields, one level into nested objects. */

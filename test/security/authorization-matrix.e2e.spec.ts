@@ -61,6 +61,12 @@ const bodies = (ids: { unknown: string }): Record<string, unknown> => ({
   },
   'POST /cases/search': { fullName: 'Nobody Known', birthDate: '1990-01-01' },
   'POST /statistics/releases': { period: '2026', mode: 'suppression' },
+  'POST /organisations/:organisationId/users': {
+    loginName: `matrix.${randomUUID().slice(0, 8)}`,
+    displayName: 'Matrix User',
+    roles: ['caseworker'],
+    language: 'en',
+  },
   'PUT /organisations/:organisationId': {
     name: 'Organisation renamed',
     type: 'NGO',
@@ -83,6 +89,8 @@ describe('authorisation matrix: every route × every role of the owning and of a
   let owner: string;
   let other: string;
   let shared: string;
+  /** A user (account of the embedded provider) of the owning organisation. */
+  let ownerUser: string;
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
@@ -92,6 +100,14 @@ describe('authorisation matrix: every route × every role of the owning and of a
     other = await registerOrganisation(api, 'AUTHZB');
     for (const c of CALLERS)
       if (c.role) tokens.set(c.label, await api.token([c.role], c.org === 'owner' ? owner : other));
+    const created = await api.post(tokens.get('owner admin'), `/organisations/${owner}/users`, {
+      loginName: `matrix.owner.${randomUUID().slice(0, 6)}`,
+      displayName: 'Owner User',
+      roles: ['caseworker'],
+      language: 'en',
+    });
+    expect(created.statusCode).toBe(201);
+    ownerUser = (created.json() as { userId: string }).userId;
     // The case the read routes share, projected (the API runs no projection: the worker does).
     // Catch-up reads only events below the cluster's oldest running transaction, so a rebuild
     // may not see the case yet while other databases' transactions run: rebuild until it does.
@@ -239,6 +255,7 @@ describe('authorisation matrix: every route × every role of the owning and of a
         r.url
           .replace(':caseId', caseId)
           .replace(':organisationId', owner)
+          .replace(':userId', ownerUser)
           .replace(/:[A-Za-z0-9_]+/g, randomUUID())
           .replace(/\*$/, 'index.html') + queryFor(r);
       const body = bodyFor(r);
@@ -294,6 +311,7 @@ describe('authorisation matrix: every route × every role of the owning and of a
         r.url
           .replace(':caseId', shared)
           .replace(':organisationId', owner)
+          .replace(':userId', ownerUser)
           .replace(/:[A-Za-z0-9_]+/g, randomUUID()) +
         (queryFor(r) || '?') +
         (hasQuerySchema ? `${queryFor(r) ? '&' : ''}zz_order_probe=1` : '');

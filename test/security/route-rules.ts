@@ -15,6 +15,10 @@ import type { Role } from '@remedy/auth';
  * - `ownOrganisation` / `anyOrganisation`: a resource of the owning organisation (its retention
  *   schedule): these roles of that organisation, and those of any organisation, get past the
  *   policy; everyone else 403 (the directory is public to its users: the organisation is known).
+ * - `account` / `anyOrganisation`: a user (account of the embedded provider) of the owning
+ *   organisation: the `account` roles of that organisation and the `anyOrganisation` roles of any
+ *   get past the policy; the other roles of the owning organisation 403; of another, 404 (users
+ *   are not public: never 403 across organisations).
  * - `case`: a case held by the owning organisation. Callers of the owning organisation: `may` get
  *   past the policy, the other roles 403 (a known case, a role not allowed). Callers of another
  *   organisation: 404 (a case they may not know exists, never 403), except the roles of
@@ -24,6 +28,7 @@ export type RouteRule =
   | { readonly public: true }
   | { readonly org: readonly Role[] }
   | { readonly ownOrganisation: readonly Role[]; readonly anyOrganisation: readonly Role[] }
+  | { readonly account: readonly Role[]; readonly anyOrganisation: readonly Role[] }
   | { readonly case: readonly Role[]; readonly refusedFirst?: readonly Role[] };
 
 /** A caller of a route: a role of the organisation owning the resource, of another, or no token. */
@@ -38,6 +43,11 @@ export function expectedFor(rule: RouteRule, caller: RuleCaller): Expected {
   if ('public' in rule) return 'public';
   if (!caller.role) return 401;
   if ('org' in rule) return rule.org.includes(caller.role) ? 'allowed' : 403;
+  if ('account' in rule) {
+    if (rule.anyOrganisation.includes(caller.role)) return 'allowed';
+    if (caller.org !== 'owner') return 404;
+    return rule.account.includes(caller.role) ? 'allowed' : 403;
+  }
   if ('anyOrganisation' in rule)
     return rule.anyOrganisation.includes(caller.role) ||
       (caller.org === 'owner' && rule.ownOrganisation.includes(caller.role))
@@ -53,6 +63,7 @@ export const ALL_ROLES: readonly Role[] = [
   'supervisor',
   'legal_aid',
   'rapporteur',
+  'org_admin',
   'admin',
 ];
 const CASE_ROLES: readonly Role[] = ['caseworker', 'supervisor', 'legal_aid'];
@@ -62,6 +73,10 @@ const COMMAND: RouteRule = { case: CASE_ROLES };
 /** A read of a case: rapporteurs are confined to the statistics before any lookup (403). */
 const caseRead = (may: readonly Role[]): RouteRule => ({ case: may, refusedFirst: ['rapporteur'] });
 const ADMIN: RouteRule = { org: ['admin'] };
+/** An organisation's users and login policy: its organisation administrators, platform admins. */
+const USER_ADMINS: RouteRule = { ownOrganisation: ['org_admin'], anyOrganisation: ['admin'] };
+/** One user: its organisation's administrators, platform admins; another organisation's: 404. */
+const ACCOUNT_ADMINS: RouteRule = { account: ['org_admin'], anyOrganisation: ['admin'] };
 
 export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   // Public: health (its status only), the OpenAPI document and UI. Metrics are on the internal
@@ -74,14 +89,27 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /docs-json': PUBLIC,
   'GET /docs-yaml': PUBLIC,
 
-  // The caller's own identity.
+  // The caller's own identity, and its account's preferred language.
   'GET /session': { org: ALL_ROLES },
+  'PUT /session/language': { org: ALL_ROLES },
+
+  // The users of the embedded provider and an organisation's login policy (issue 15).
+  'POST /organisations/:organisationId/users': USER_ADMINS,
+  'GET /organisations/:organisationId/users': USER_ADMINS,
+  'GET /organisations/:organisationId/login-policy': USER_ADMINS,
+  'PUT /organisations/:organisationId/login-policy': USER_ADMINS,
+  'GET /users/:userId': ACCOUNT_ADMINS,
+  'PUT /users/:userId/roles': ACCOUNT_ADMINS,
+  'POST /users/:userId/deactivation': ACCOUNT_ADMINS,
+  'POST /users/:userId/reactivation': ACCOUNT_ADMINS,
+  'POST /users/:userId/password-reset-link': ACCOUNT_ADMINS,
+  'POST /users/:userId/second-factor-reset': ACCOUNT_ADMINS,
 
   // The organisation directory: administrators manage it; the organisations' users read it.
   'POST /organisations': ADMIN,
   'PUT /organisations/:organisationId': ADMIN,
-  'GET /organisations': { org: [...CASE_ROLES, 'admin'] },
-  'GET /organisations/:organisationId': { org: [...CASE_ROLES, 'admin'] },
+  'GET /organisations': { org: [...CASE_ROLES, 'org_admin', 'admin'] },
+  'GET /organisations/:organisationId': { org: [...CASE_ROLES, 'org_admin', 'admin'] },
   // An organisation's retention schedule: its supervisors, and administrators.
   'GET /organisations/:organisationId/retention': {
     ownOrganisation: ['supervisor'],

@@ -276,7 +276,7 @@ export const SETTINGS = {
   OIDC_CLAIM_ROLES: {
     schema: withDefault(claimPath, 'roles'),
     describe: 'a claim name or dotted path, e.g. realm_access.roles',
-    doc: 'Claim holding the roles (a list); names other than caseworker, supervisor, legal_aid, rapporteur, admin (after the prefix) are ignored. Default `roles`.',
+    doc: 'Claim holding the roles (a list); names other than caseworker, supervisor, legal_aid, rapporteur, org_admin, admin (after the prefix) are ignored. Default `roles`.',
   },
   OIDC_ROLE_PREFIX: {
     schema: optional(
