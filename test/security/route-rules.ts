@@ -179,9 +179,13 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /cases/:caseId/claims/:claimId/enforcement': COMMAND,
   'POST /cases/:caseId/claims/:claimId/closure': COMMAND,
 
-  // Legal aid: the case roles; administrators and rapporteurs never (403 before any lookup).
+  // Legal aid: the case roles; administrators (platform, organisation) and rapporteurs never
+  // (403 before any lookup).
   'GET /legal-aid/cases': { org: CASE_ROLES },
-  'GET /legal-aid/cases/:caseId': { case: CASE_ROLES, refusedFirst: ['admin', 'rapporteur'] },
+  'GET /legal-aid/cases/:caseId': {
+    case: CASE_ROLES,
+    refusedFirst: ['admin', 'org_admin', 'rapporteur'],
+  },
   'GET /legal-aid/claims': { org: CASE_ROLES },
   'GET /legal-aid/portfolio': { org: CASE_ROLES },
   'GET /legal-aid/deadlines': { org: CASE_ROLES },

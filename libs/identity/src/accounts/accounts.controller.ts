@@ -1,6 +1,9 @@
 import {
+  BadRequestException,
   Body,
   ConflictException,
+  createParamDecorator,
+  type ExecutionContext,
   ForbiddenException,
   Get,
   HttpCode,
@@ -20,7 +23,14 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor, type Role } from '@remedy/auth';
-import { ApiController, Contract, parseIfMatch, problem, UuidParam } from '@remedy/http';
+import {
+  ApiController,
+  Contract,
+  invalidInput,
+  parseIfMatch,
+  problem,
+  UuidParam,
+} from '@remedy/http';
 import { AccountError, AccountStore, type AccountView } from './account-store';
 import {
   CreatedUserView,
@@ -72,6 +82,24 @@ function answer(error: unknown): never {
   }
   throw error;
 }
+
+/**
+ * An action that reads no input (deactivation, reactivation, a reset): a body, if any, must be an
+ * empty JSON object and the query string empty; anything else is refused (400), never ignored.
+ */
+const NoInput = createParamDecorator((_data: unknown, context: ExecutionContext): undefined => {
+  const req = context.switchToHttp().getRequest<FastifyRequest>();
+  const body = req.body as unknown;
+  const emptyBody =
+    body === undefined ||
+    body === null ||
+    (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+  if (!emptyBody)
+    throw new BadRequestException(invalidInput([{ name: 'body', reason: 'must be empty' }]));
+  if (Object.keys((req.query as object | undefined) ?? {}).length > 0)
+    throw new BadRequestException(invalidInput([{ name: 'query', reason: 'must be empty' }]));
+  return undefined;
+});
 
 const ifMatchOf = (req: FastifyRequest): number | undefined => {
   const revision = parseIfMatch(req.headers['if-match']);
@@ -247,6 +275,7 @@ export class UsersController {
   async deactivate(
     @CurrentActor() actor: Actor,
     @Param('userId', Uuid) userId: string,
+    @NoInput() _none: undefined,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
@@ -273,6 +302,7 @@ export class UsersController {
   async reactivate(
     @CurrentActor() actor: Actor,
     @Param('userId', Uuid) userId: string,
+    @NoInput() _none: undefined,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
@@ -295,6 +325,7 @@ export class UsersController {
   async passwordResetLink(
     @CurrentActor() actor: Actor,
     @Param('userId', Uuid) userId: string,
+    @NoInput() _none: undefined,
     @Req() req: FastifyRequest,
   ): Promise<OneTimeLinkView> {
     await this.target(actor, userId);
@@ -318,6 +349,7 @@ export class UsersController {
   async resetSecondFactor(
     @CurrentActor() actor: Actor,
     @Param('userId', Uuid) userId: string,
+    @NoInput() _none: undefined,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserView> {
