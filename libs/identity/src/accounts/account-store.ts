@@ -635,7 +635,7 @@ export class AccountStore implements IdentityAccounts {
       await this.auditRow(randomRequestId(), 'LOGIN_LOCKED', account(row));
       return { kind: 'locked', retryAfterSeconds: lockedFor };
     }
-    let verified = false;
+    let verified: boolean;
     let newCounter = Number(credential.counter);
     try {
       const result = await verifyAuthenticationResponse({
