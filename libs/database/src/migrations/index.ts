@@ -12,6 +12,7 @@ import { CreateAuditTrail1795700000000 } from './1795700000000-CreateAuditTrail'
 import { RowLevelSecurity1795800000000 } from './1795800000000-RowLevelSecurity';
 import { CreateCaseAdultDates1795900000900 } from './1795900000900-CreateCaseAdultDates';
 import { CaseAdultDatesRevision1795900001000 } from './1795900001000-CaseAdultDatesRevision';
+import { CreateOidcProviderStore1796000000100 } from './1796000000100-CreateOidcProviderStore';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   RowLevelSecurity1795800000000,
   CreateCaseAdultDates1795900000900,
   CaseAdultDatesRevision1795900001000,
+  CreateOidcProviderStore1796000000100,
 ];
