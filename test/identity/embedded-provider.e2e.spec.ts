@@ -31,6 +31,7 @@ import {
   keyRetentionSeconds,
   OidcKeyStore,
   postgresAdapterFactory,
+  PROVIDER_CSP,
   SESSION_REVOKER,
   type SessionRevoker,
   sqlOf,
@@ -263,7 +264,12 @@ describe('the embedded OpenID provider', () => {
     expect(metadata.authorization_endpoint).toBe(`${issuer}/auth`);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
     expect(metadata.end_session_endpoint).toBe(`${issuer}/session/end`);
-    const jwks = (await (await fetch(metadata.jwks_uri!)).json()) as {
+    // The project's security headers on the provider's hijacked answers, its own CSP.
+    const answer = await fetch(metadata.jwks_uri!);
+    expect(answer.headers.get('content-security-policy')).toBe(PROVIDER_CSP);
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('strict-transport-security')).toMatch(/max-age=/);
+    const jwks = (await answer.json()) as {
       keys: Record<string, unknown>[];
     };
     expect(jwks.keys).toHaveLength(1);

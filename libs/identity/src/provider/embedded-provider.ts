@@ -97,6 +97,7 @@ export class EmbeddedProvider implements SessionRevoker {
       ttl: this.options.ttl,
       pages: this.options.pages,
       corsOrigins: this.options.corsOrigins ?? [],
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     // URLs, cookies' `secure` and the client address come from the headers set by `trusted`,
     // never from what a client sent.

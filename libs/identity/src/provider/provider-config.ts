@@ -42,6 +42,8 @@ export interface ProviderConfigOptions {
   readonly pages?: ProviderPages | undefined;
   /** Browser origins allowed to call the token endpoint cross-origin (CORS_ORIGINS). */
   readonly corsOrigins?: readonly string[];
+  /** A logout that could not be audited (the person is signed out all the same). */
+  readonly onError?: (message: string, error: unknown) => void;
 }
 
 /** Default lifetimes: a working day's session, half an hour to log in. */
@@ -175,7 +177,10 @@ export function createProvider(options: ProviderConfigOptions): Provider {
 
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
     const accountId = ctx.oidc.session?.accountId;
-    if (accountId) void accounts.recordLogout(accountId).catch(() => undefined);
+    if (accountId)
+      void accounts
+        .recordLogout(accountId)
+        .catch((error: unknown) => options.onError?.('logout not audited', error));
   });
   return provider;
 }
