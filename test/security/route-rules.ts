@@ -88,6 +88,11 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /docs/*': PUBLIC,
   'GET /docs-json': PUBLIC,
   'GET /docs-yaml': PUBLIC,
+  // The embedded OpenID provider (oidc-provider, issue 15): the OpenID protocol's own endpoints
+  // (discovery, JWKS, authorisation, token, end session), public by nature; oidc-provider
+  // authenticates its clients and sessions itself. Outside the OpenAPI document.
+  'GET /oidc/*': PUBLIC,
+  'POST /oidc/*': PUBLIC,
 
   // The caller's own identity, and its account's preferred language.
   'GET /session': { org: ALL_ROLES },

@@ -8,10 +8,11 @@ import { AdultDatesAtStartUp, CASE_CIPHER, CaseCommandsModule } from '@remedy/ca
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { CODE_LIST_ROUTES, CodeListsModule } from '@remedy/code-lists';
+import { DataSource } from 'typeorm';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
-import { AccountsModule } from '@remedy/identity';
+import { AccountsModule, EmbeddedProviderModule, embeddedVerifierOptions } from '@remedy/identity';
 import { LegalAidModule } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { InternalListenerModule, PlatformModule } from '@remedy/platform';
@@ -38,20 +39,25 @@ import { SessionController } from './session/session.controller';
     // /metrics and detailed /health for operators, apart from the public port (METRICS_*).
     InternalListenerModule.forRoot({ app: 'api' }),
     AuthModule.forRootAsync({
-      inject: [REMEDY_CONFIG],
+      inject: [REMEDY_CONFIG, DataSource],
       // The local issuer (while AUTH_LOCAL_TOKENS), plus the OIDC provider of the OIDC_* settings
-      // when set. Deactivated accounts are refused after verification (AccountsModule).
+      // when set, or else the embedded provider (its keys read from its key store, not fetched
+      // from /oidc/jwks). Deactivated accounts are refused after verification (AccountsModule).
       // Successful checks are remembered per exact token for a minute (expiry re-checked on every
       // hit; failures never cached): one signature check per token per minute, not per request.
-      useFactory: async (config: RemedyConfig) =>
+      useFactory: async (config: RemedyConfig, dataSource: DataSource) =>
         new CachingTokenVerifier(
           await createTokenVerifier({
             dataDir: config.dataDir,
             oidc: config.oidc,
             localTokens: config.identity.localTokens,
+            embedded: embeddedVerifierOptions(config, dataSource),
           }),
         ),
     }),
+    // The embedded OpenID provider at /oidc while OIDC_ISSUER is unset (issue 15); needs the
+    // accounts (IDENTITY_ACCOUNTS) and takes the login pages' hooks (PROVIDER_PAGES).
+    EmbeddedProviderModule.forRoot(),
     // The access policy of every route, decided before validation (after AuthGuard: imported
     // after AuthModule); a route without one is refused.
     AccessPolicyModule.forRoot(),

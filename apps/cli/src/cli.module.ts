@@ -7,6 +7,7 @@ import {
   KeysCommand,
   KeysRetireMasterCommand,
   KeysRotateMasterCommand,
+  KeysRotateOidcCommand,
   KeysStatusCommand,
 } from './commands/keys.command';
 import { MigrateCommand } from './commands/migrate.command';
@@ -35,6 +36,7 @@ import { UsersCommand, UsersCreateAdminCommand, UsersTokenCommand } from './comm
     KeysRotateMasterCommand,
     KeysRetireMasterCommand,
     KeysStatusCommand,
+    KeysRotateOidcCommand,
     ProjectionCommand,
     ProjectionListCommand,
     ProjectionRebuildCommand,

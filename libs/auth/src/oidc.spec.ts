@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnsecuredJWT } from 'jose';
+import { exportJWK, generateKeyPair, type JWK, jwtVerify, SignJWT, UnsecuredJWT } from 'jose';
 import { TestOidcProvider } from '../../../test/support/oidc-provider';
 import { AuthError, IdentityProviderUnavailableError } from './errors';
 import { LocalTokenIssuer } from './local-issuer';
-import { claimAt, createTokenVerifier, OidcIssuerVerifier, oidcActorMapper } from './oidc';
+import {
+  claimAt,
+  createTokenVerifier,
+  OidcIssuerVerifier,
+  oidcActorMapper,
+  storedKeySet,
+} from './oidc';
 
 const userId = randomUUID();
 const organisationId = randomUUID();
@@ -257,6 +263,79 @@ describe('OidcIssuerVerifier against a provider served by the test (discovery, J
       expect(
         await kindOf(list.verify(await provider.sign(keycloakClaims(), { iss: 'remedy-local' }))),
       ).toBe('bad_algorithm');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a key set read from a store (the embedded provider)', () => {
+  async function key(kid: string) {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+    const sign = () =>
+      new SignJWT({ organisation_id: organisationId, roles: ['caseworker'] })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .setIssuer('http://127.0.0.1/oidc')
+        .setAudience('remedy-api')
+        .setSubject(userId)
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(privateKey);
+    return { jwk, sign };
+  }
+
+  it('re-reads the store for an unknown kid (a rotation), at most once per cooldown', async () => {
+    const first = await key('k1');
+    const second = await key('k2');
+    const stored: JWK[] = [first.jwk];
+    let loads = 0;
+    let now = 0;
+    const keys = storedKeySet(
+      {
+        load: async () => {
+          loads++;
+          return { keys: [...stored] };
+        },
+        cooldownMs: 1_000,
+      },
+      () => now,
+    );
+    await jwtVerify(await first.sign(), keys);
+    expect(loads).toBe(1);
+    // A key the store does not hold: reloaded once per cooldown at most, not once per request.
+    await expect(jwtVerify(await second.sign(), keys)).rejects.toThrow();
+    expect(loads).toBe(1); // within the cooldown of the first load
+    now = 1_000;
+    await expect(jwtVerify(await second.sign(), keys)).rejects.toThrow();
+    expect(loads).toBe(2);
+    stored.push(second.jwk);
+    await expect(jwtVerify(await second.sign(), keys)).rejects.toThrow(); // cooldown again
+    now = 2_000;
+    await expect(jwtVerify(await second.sign(), keys)).resolves.toBeDefined();
+    expect(loads).toBe(3);
+    await jwtVerify(await first.sign(), keys);
+    expect(loads).toBe(3);
+  });
+
+  it('verifies the embedded issuer like any provider: issuer, audience, claims', async () => {
+    const signer = await key('k1');
+    const dataDir = await mkdtemp(join(tmpdir(), 'remedy-oidc-stored-'));
+    try {
+      const verifier = await createTokenVerifier({
+        dataDir,
+        embedded: {
+          issuer: 'http://127.0.0.1/oidc',
+          audience: 'remedy-api',
+          algorithms: ['ES256'],
+          keySource: { load: async () => ({ keys: [signer.jwk] }) },
+        },
+      });
+      await expect(verifier.verify(await signer.sign())).resolves.toEqual({
+        userId,
+        organisationId,
+        roles: ['caseworker'],
+      });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

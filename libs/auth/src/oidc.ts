@@ -1,4 +1,11 @@
-import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { type Actor, isOpaqueId, isRole, type Role } from './actor';
 import { AuthError, IdentityProviderUnavailableError } from './errors';
 import { LocalTokenIssuer } from './local-issuer';
@@ -21,6 +28,11 @@ export interface OidcVerifierOptions {
   readonly audience: string;
   /** The key set; default: `jwks_uri` of `<issuer>/.well-known/openid-configuration`. */
   readonly jwksUrl?: string | undefined;
+  /**
+   * The key set read from a store instead of fetched (the embedded provider's keys, in this
+   * API's database): no HTTP call. Takes precedence over `jwksUrl` and discovery.
+   */
+  readonly keySource?: KeySource | undefined;
   /** Accepted asymmetric algorithms (default RS256); never `none`. */
   readonly algorithms?: readonly string[];
   readonly claims?: OidcClaimMapping;
@@ -35,6 +47,15 @@ export interface OidcVerifierOptions {
     readonly cacheMaxAgeMs?: number;
     readonly timeoutMs?: number;
   };
+}
+
+/** A key set read from a store (see {@link storedKeySet}). */
+export interface KeySource {
+  readonly load: () => Promise<JSONWebKeySet>;
+  /** After a load, no other load for this long, even for an unknown `kid` (default 1 s). */
+  readonly cooldownMs?: number;
+  /** Keys are loaded again once older than this (default 10 min). */
+  readonly maxAgeMs?: number;
 }
 
 const HMAC = /^HS\d+$/i;
@@ -91,6 +112,10 @@ export class OidcIssuerVerifier implements IssuerVerifier {
   /** Concurrent requests share one discovery; a failed one is not remembered (the next request asks again). */
   private async discover(): Promise<JWTVerifyGetKey> {
     try {
+      if (this.options.keySource) {
+        this.keySet = storedKeySet(this.options.keySource);
+        return this.keySet;
+      }
       const url = this.options.jwksUrl ?? (await this.jwksUriFromDiscovery());
       const tuning = this.options.jwks ?? {};
       this.keySet = createRemoteJWKSet(new URL(url), {
@@ -121,6 +146,41 @@ export class OidcIssuerVerifier implements IssuerVerifier {
       throw new Error('discovery document: jwks_uri does not use the issuer scheme');
     return jwksUri.toString();
   }
+}
+
+/**
+ * A key resolver over a key set kept in a store, as jose's remote key set behaves over HTTP: the
+ * set is loaded once, reloaded when older than `maxAgeMs`, and reloaded at once for a `kid` it
+ * does not hold (a rotation), at most once per `cooldownMs`. Concurrent reloads share one load.
+ */
+export function storedKeySet(source: KeySource, now: () => number = Date.now): JWTVerifyGetKey {
+  const cooldownMs = source.cooldownMs ?? 1_000;
+  const maxAgeMs = source.maxAgeMs ?? 600_000;
+  let local: { resolve: JWTVerifyGetKey; loadedAt: number } | undefined;
+  let loading: Promise<JWTVerifyGetKey> | undefined;
+  const reload = (): Promise<JWTVerifyGetKey> => {
+    loading ??= source
+      .load()
+      .then((jwks) => {
+        const resolve = createLocalJWKSet(jwks);
+        local = { resolve, loadedAt: now() };
+        return resolve;
+      })
+      .finally(() => {
+        loading = undefined;
+      });
+    return loading;
+  };
+  return async (header, token) => {
+    const resolve = local && now() - local.loadedAt < maxAgeMs ? local.resolve : await reload();
+    try {
+      return await resolve(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+      if (local && now() - local.loadedAt < cooldownMs) throw error;
+      return (await reload())(header, token);
+    }
+  };
 }
 
 /** The value at a claim name or dotted path (`realm_access.roles`); own properties only. */
@@ -172,20 +232,21 @@ export function oidcActorMapper(
 
 /**
  * The API's verifier: the local issuer (while `localTokens`: AUTH_LOCAL_TOKENS), plus an OpenID
- * Connect provider when configured (the OIDC_* settings), plus any other issuer's verifier (the
- * embedded provider's); each token goes to the verifier of its `iss`.
+ * Connect provider when configured (the OIDC_* settings), plus the embedded provider when on
+ * (OIDC_ISSUER unset; its keys from its key store); each token goes to the verifier of its `iss`.
+ * Both providers' tokens go through the same {@link OidcIssuerVerifier} checks.
  */
 export async function createTokenVerifier(options: {
   readonly dataDir: string;
   readonly oidc?: OidcVerifierOptions | undefined;
   /** Whether local-issuer (CLI-minted) tokens are accepted; default true. */
   readonly localTokens?: boolean;
-  readonly others?: readonly IssuerVerifier[];
+  readonly embedded?: OidcVerifierOptions | undefined;
 }): Promise<IssuerVerifierList> {
   const verifiers: IssuerVerifier[] = [];
   if (options.localTokens !== false)
     verifiers.push(await LocalTokenIssuer.load({ dataDir: options.dataDir }));
   if (options.oidc) verifiers.push(new OidcIssuerVerifier(options.oidc));
-  verifiers.push(...(options.others ?? []));
+  if (options.embedded) verifiers.push(new OidcIssuerVerifier(options.embedded));
   return new IssuerVerifierList(verifiers);
 }

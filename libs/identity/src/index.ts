@@ -26,3 +26,4 @@ export {
   lockedForSeconds,
 } from './accounts/rules';
 export { LOGIN_NAME } from './accounts/views';
+export * from './provider';

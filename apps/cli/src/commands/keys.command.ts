@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { Option, SubCommand } from 'nest-commander';
 import { CaseCipher, KeyMaterialError, LocalKeyManagementService } from '@remedy/crypto';
+import { keyDbOfPool, keyRetentionSeconds, OidcKeyStore } from '@remedy/identity';
 import { CliCommand, CliContext, CliUsageError, commandGroup } from '../cli-context';
 
 async function withCipher<T>(
@@ -119,8 +120,39 @@ export class KeysStatusCommand extends CliCommand {
   }
 }
 
+@SubCommand({
+  name: 'rotate-oidc',
+  description:
+    'Give the embedded OpenID provider a new signing key: new tokens are signed with it once each API ' +
+    'instance has re-read its keys (within a minute); the previous key stays published until every ' +
+    'token it signed has expired',
+})
+export class KeysRotateOidcCommand extends CliCommand {
+  async run(): Promise<void> {
+    const settings = this.cli.settings();
+    const pool = new Pool({ connectionString: await this.cli.databaseUrl(), max: 2 });
+    try {
+      const retention = keyRetentionSeconds(settings.identity.accessTokenTtlSeconds);
+      const store = new OidcKeyStore(keyDbOfPool(pool), retention);
+      const { kid, retired } = await store.rotateSigningKey();
+      this.cli.out(`embedded OpenID provider: new signing key ${kid}`);
+      if (retired)
+        this.cli.out(`previous key ${retired} stays published for ${retention} s, then is removed`);
+      if (!settings.identity.embeddedIssuer)
+        this.cli.info('OIDC_ISSUER is set: the embedded provider is off in this configuration');
+    } finally {
+      await pool.end();
+    }
+  }
+}
+
 export const KeysCommand = commandGroup({
   name: 'keys',
-  description: 'Personal-data encryption keys',
-  subCommands: [KeysRotateMasterCommand, KeysRetireMasterCommand, KeysStatusCommand],
+  description: "Personal-data encryption keys, and the embedded OpenID provider's signing key",
+  subCommands: [
+    KeysRotateMasterCommand,
+    KeysRetireMasterCommand,
+    KeysStatusCommand,
+    KeysRotateOidcCommand,
+  ],
 });

@@ -13,6 +13,7 @@ import { RowLevelSecurity1795800000000 } from './1795800000000-RowLevelSecurity'
 import { CreateCaseAdultDates1795900000900 } from './1795900000900-CreateCaseAdultDates';
 import { CaseAdultDatesRevision1795900001000 } from './1795900001000-CaseAdultDatesRevision';
 import { CreateIdentityAccounts1796000000000 } from './1796000000000-CreateIdentityAccounts';
+import { CreateOidcProviderStore1796000000100 } from './1796000000100-CreateOidcProviderStore';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -35,4 +36,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateCaseAdultDates1795900000900,
   CaseAdultDatesRevision1795900001000,
   CreateIdentityAccounts1796000000000,
+  CreateOidcProviderStore1796000000100,
 ];
