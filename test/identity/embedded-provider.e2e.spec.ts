@@ -294,9 +294,16 @@ describe('the embedded OpenID provider', () => {
     expect(claims.exp! - claims.iat!).toBe(300);
     // The ID token names the account only.
     expect(Object.keys(tokens.claims()!)).not.toContain('name');
+    // The accounts here are a stand-in for the port: no account row, so no display name.
     expect(await api.session(tokens.access_token)).toEqual({
       status: 200,
-      body: { userId: person.userId, organisationId: person.organisationId, roles: ['caseworker'] },
+      body: {
+        userId: person.userId,
+        organisationId: person.organisationId,
+        roles: ['caseworker'],
+        displayName: null,
+        language: null,
+      },
     });
   });
 
@@ -493,6 +500,8 @@ describe('the embedded OpenID provider', () => {
           userId: person.userId,
           organisationId: person.organisationId,
           roles: ['legal_aid'],
+          displayName: null,
+          language: null,
         },
       });
       expect((await api.session(tokens.access_token)).status).toBe(401);
