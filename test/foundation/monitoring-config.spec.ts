@@ -30,8 +30,12 @@ describe('docker: Prometheus scrapes the internal listeners', () => {
     expect(compose).toContain('./prometheus.yml:/etc/prometheus/prometheus.yml:ro');
   });
 
-  it('publishes neither internal port, and only the API port and the Prometheus UI on loopback', () => {
+  it('publishes neither internal port: only the API port, and the Prometheus UI and Keycloak on loopback', () => {
     const published = [...compose.matchAll(/^ {6}- "([^"]+:\d+)"$/gm)].map((m) => m[1]);
-    expect(published).toEqual(['${REMEDY_HTTP_PORT:-3000}:3000', '127.0.0.1:9090:9090']);
+    expect(published).toEqual([
+      '${REMEDY_HTTP_PORT:-3000}:3000',
+      '127.0.0.1:8080:8080',
+      '127.0.0.1:9090:9090',
+    ]);
   });
 });

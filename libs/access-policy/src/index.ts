@@ -5,5 +5,6 @@ export * from './nest/enforce';
 // Nest adapter: the route metadata and the global guard deciding before validation.
 export * from './nest/policy.decorator';
 export * from './nest/policy.guard';
+export * from './nest/idempotent-replay';
 export * from './nest/access-policy.module';
 export * from './nest/route-describer';

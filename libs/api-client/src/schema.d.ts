@@ -1511,6 +1511,7 @@ export interface components {
       exportedAt: string;
       /** Format: uuid */
       caseId: string;
+      /** @example ORG-2026-00042 */
       reference: string;
       /** Format: uuid */
       holdingOrganisationId: string;
@@ -2071,6 +2072,7 @@ export interface components {
       nextDeadline: components['schemas']['ClaimDeadline'] | (never | null);
       /** @description The case view only */
       texts?: components['schemas']['ClaimText'][];
+      /** @example ORG-2026-00042 */
       reference: string;
     };
     ClaimPaymentOriginal: {
@@ -2402,10 +2404,9 @@ export interface components {
     };
     DeadlineItem: {
       /** Format: uuid */
-      caseId: string;
-      reference: string;
-      /** Format: uuid */
       claimId: string;
+      /** Format: uuid */
+      caseId: string;
       /** @enum {string} */
       avenue:
         | 'CriminalProceedingsWithCivilClaim'
@@ -2414,6 +2415,8 @@ export interface components {
         | 'StateCompensationFund'
         | 'OutOfCourtSettlement'
         | 'AdministrativeBody';
+      /** @example ORG-2026-00042 */
+      reference: string;
       /** @enum {string} */
       kind: 'filing_deadline' | 'hearing' | 'payment_due';
       /**
@@ -3244,6 +3247,7 @@ export interface components {
     LegalAidCaseSummary: {
       /** Format: uuid */
       caseId: string;
+      /** @example ORG-2026-00042 */
       reference: string;
       /** @enum {string} */
       access: 'holder' | 'legal_aid';

@@ -11,7 +11,11 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { Pool } from 'pg';
-import { ORGANISATION_LOOKUP, type OrganisationLookup } from '@remedy/access-policy';
+import {
+  IDEMPOTENT_REPLAY,
+  ORGANISATION_LOOKUP,
+  type OrganisationLookup,
+} from '@remedy/access-policy';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { createJurisdictionPolicy } from '@remedy/case-domain';
 import {
@@ -46,7 +50,7 @@ import {
   OpenCaseHandler,
   TransferCaseHandler,
 } from './cases/case.handlers';
-import { CommandInterceptor } from './idempotency/command.interceptor';
+import { CommandInterceptor, CommandReplay } from './idempotency/command.interceptor';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { OrganisationDirectory } from './organisations/organisation-directory.service';
 import {
@@ -239,6 +243,9 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     CaseCommandPipeline,
     IdempotencyStore,
     CommandInterceptor,
+    // PolicyGuard: a retry of a command already answered gets its answer, even if now refused.
+    CommandReplay,
+    { provide: IDEMPOTENT_REPLAY, useExisting: CommandReplay },
     OrganisationDirectory,
     {
       // PolicyGuard: a resource of an organisation the directory does not hold is 404.
@@ -258,6 +265,7 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     UpdateOrganisationHandler,
   ],
   exports: [
+    IDEMPOTENT_REPLAY,
     CaseCommandPipeline,
     OrganisationDirectory,
     ORGANISATION_LOOKUP,

@@ -6,6 +6,7 @@ import {
   OPEN_OBJECT,
   UUID,
   listOf,
+  CASE_REFERENCE,
 } from '@remedy/http';
 import { VICTIM_STATUSES, type CaseState } from '@remedy/case-domain';
 import type { PersonalView } from '@remedy/case-stream';
@@ -46,7 +47,7 @@ export class CaseSummary {
   @ApiProperty(UUID)
   readonly caseId!: string;
 
-  @ApiProperty({ example: 'ORG-2026-00042' })
+  @ApiProperty(CASE_REFERENCE)
   readonly reference!: string;
 
   @ApiProperty({ enum: LIFECYCLE_STATUSES })

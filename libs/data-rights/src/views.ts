@@ -6,6 +6,7 @@ import {
   OPEN_OBJECT,
   UUID,
   listOf,
+  CASE_REFERENCE,
 } from '@remedy/http';
 import { AuditRecordView } from '@remedy/audit';
 import type { CaseState } from '@remedy/case-domain';
@@ -79,7 +80,7 @@ export class AccessRequestExport {
   @ApiProperty(UUID)
   readonly caseId!: string;
 
-  @ApiProperty()
+  @ApiProperty(CASE_REFERENCE)
   readonly reference!: string;
 
   @ApiProperty(UUID)

@@ -1,5 +1,12 @@
 import type { Type } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  getSchemaPath,
+  IntersectionType,
+  PickType,
+} from '@nestjs/swagger';
 import {
   DATE,
   DATE_TIME,
@@ -8,6 +15,7 @@ import {
   OPEN_OBJECT,
   UUID,
   listOf,
+  CASE_REFERENCE,
 } from '@remedy/http';
 import {
   AGE_CATEGORIES,
@@ -355,7 +363,7 @@ export class LegalAidCaseView {
   @ApiProperty(UUID)
   readonly caseId!: string;
 
-  @ApiProperty({ example: 'ORG-2026-00042' })
+  @ApiProperty(CASE_REFERENCE)
   readonly reference!: string;
 
   /** How the caller's organisation reaches the case. */
@@ -399,7 +407,7 @@ export class LegalAidCaseSummary {
   @ApiProperty(UUID)
   readonly caseId!: string;
 
-  @ApiProperty()
+  @ApiProperty(CASE_REFERENCE)
   readonly reference!: string;
 
   @ApiProperty({ enum: REACHES })
@@ -415,7 +423,7 @@ export class LegalAidCaseList {
 }
 
 export class ClaimListItem extends ClaimView {
-  @ApiProperty()
+  @ApiProperty(CASE_REFERENCE)
   readonly reference!: string;
 }
 
@@ -462,32 +470,14 @@ export class Portfolio {
   readonly totals!: CurrencyTotals[];
 }
 
-export class DeadlineItem {
-  @ApiProperty(UUID)
-  readonly caseId!: string;
-
-  @ApiProperty()
-  readonly reference!: string;
-
-  @ApiProperty(UUID)
-  readonly claimId!: string;
-
-  @ApiProperty({ enum: REMEDY_AVENUES })
-  readonly avenue!: string;
-
-  @ApiProperty({ enum: CLAIM_DEADLINE_KINDS })
-  readonly kind!: ClaimDeadlineKind;
-
-  /** The claim (filing deadline, payment due) or the hearing. */
-  @ApiProperty({
-    format: 'uuid',
-    description: 'The claim (filing deadline, payment due) or the hearing',
-  })
-  readonly subjectId!: string;
-
-  @ApiProperty(DATE)
-  readonly dueOn!: string;
-
+/**
+ * A deadline of the deadlines list: the claim's deadline (kind, subject, date) with the claim and
+ * case it belongs to, each field declared once, where the claim views declare it.
+ */
+export class DeadlineItem extends IntersectionType(
+  PickType(ClaimListItem, ['caseId', 'reference', 'claimId', 'avenue'] as const),
+  ClaimDeadline,
+) {
   @ApiProperty({ type: String, nullable: true, description: 'Opaque user id' })
   readonly legalRepresentativeId!: string | null;
 }

@@ -1,3 +1,4 @@
+import { AccessPolicyModule } from '@remedy/access-policy';
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule } from '@remedy/case-reminders';
@@ -19,6 +20,9 @@ describe('npm run demo: seeding through the command API', () => {
   beforeAll(async () => {
     api = await createApiApp({
       modules: [
+        // The API's access policy (PolicyGuard), as `npm run demo` meets it: a second run retries
+        // answers the policy now refuses (a declined or completed referral's receiver).
+        AccessPolicyModule.forRoot(),
         CaseCommandsModule,
         CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
         LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),

@@ -1,4 +1,11 @@
-import { type CanActivate, type ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, type Actor } from '@remedy/auth';
 import {
@@ -10,6 +17,7 @@ import {
   reachesOnlyStatistics,
 } from '../policy';
 import { enforce, forbidden, notFound } from './enforce';
+import { ADMITTED_REPLAY, IDEMPOTENT_REPLAY, type IdempotentReplay } from './idempotent-replay';
 import {
   ACCOUNT_LOOKUP,
   ORGANISATION_LOOKUP,
@@ -32,7 +40,9 @@ export const POLICY_REFUSAL_RECORDER = Symbol('remedy:access-policy:RefusalRecor
 
 interface RequestLike {
   actor?: Actor;
+  method?: string;
   params?: Record<string, unknown>;
+  [ADMITTED_REPLAY]?: unknown;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -57,6 +67,9 @@ export const NO_POLICY =
  *   for another organisation's user the caller may not reach; 403 in its own organisation.
  * - Then every path parameter named `…Id` (but the route's `opaqueIds`) must be a UUID: 404
  *   otherwise, so a malformed id answers as an unknown one would, before any validation (400).
+ *
+ * A refused POST that retries a command already answered (same caller, path, Idempotency-Key and
+ * body) is let through to be answered as the first time (IDEMPOTENT_REPLAY, ADMITTED_REPLAY).
  *
  * Handlers keep their checks where they decide on fresh state (a command re-checks on the
  * stream it appends to). A refusal is written to the audit trail (POLICY_REFUSAL_RECORDER) before
@@ -85,8 +98,37 @@ export class PolicyGuard implements CanActivate {
       if (policy) checkIds(policy, request.params ?? {});
       return true;
     } catch (error) {
+      if (await this.admitsReplay(context, request, actor, error)) return true;
       await this.recorder()?.recordRefusal(context, error);
       throw error;
+    }
+  }
+
+  /**
+   * A refused command that retries one already answered (same caller, path, Idempotency-Key and
+   * body) gets its stored answer (IDEMPOTENT_REPLAY): the guard leaves it on the request and the
+   * route's interceptor answers it, running nothing. Anything else, or a lookup that fails, keeps
+   * the refusal.
+   */
+  private async admitsReplay(
+    context: ExecutionContext,
+    request: RequestLike,
+    actor: Actor,
+    refusal: unknown,
+  ): Promise<boolean> {
+    if (request.method !== 'POST') return false;
+    if (!(refusal instanceof NotFoundException || refusal instanceof ForbiddenException))
+      return false;
+    const replay = this.replay();
+    if (!replay) return false;
+    try {
+      const answer = await replay.answeredBefore(context, actor);
+      if (answer === undefined) return false;
+      request[ADMITTED_REPLAY] = answer;
+      return true;
+    } catch (error) {
+      this.logger.warn(`Idempotent replay lookup failed, the refusal stands: ${String(error)}`);
+      return false;
     }
   }
 
@@ -161,6 +203,14 @@ export class PolicyGuard implements CanActivate {
     } catch {
       this.logger.error('No account lookup registered');
       return forbidden('The access to this user cannot be decided: refused');
+    }
+  }
+
+  private replay(): IdempotentReplay | undefined {
+    try {
+      return this.moduleRef.get<IdempotentReplay>(IDEMPOTENT_REPLAY, { strict: false });
+    } catch {
+      return undefined;
     }
   }
 

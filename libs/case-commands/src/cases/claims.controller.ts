@@ -20,12 +20,7 @@ import {
  * access (404 for anyone else's organisation). Free text (notes, the late-filing reason, the reason
  * for a payment above the award) is sealed; amounts, dates and codes are readable facts.
  */
-@CaseCommandEndpoints({
-  tag: 'claims',
-  idempotencyKey: 'Retry-safe key (scoped to user and route); created ids derive from it',
-  refusedByRule:
-    'Refused by a rule (`rule`), e.g. CLAIM_NOT_DECIDED, RULE_5_PAYMENT_ABOVE_AWARD_REASON_REQUIRED, RULE_5_LATE_FILING_REASON_REQUIRED, RULE_3_CHILD_CLAIM_NEEDS_REPRESENTATIVE, CLAIM_CURRENCY_MISMATCH, CLAIM_CONVERSION_MISMATCH',
-})
+@CaseCommandEndpoints('claims')
 @Controller('cases/:caseId/claims')
 export class ClaimsController extends CaseCommands {
   @CommandRoute('/', {

@@ -25,16 +25,9 @@ export type CommandBody<C extends CaseCommand, Supplied extends keyof C = never>
 export const factsOf = <T extends object>(dto: T): T =>
   instanceToPlain(dto, { exposeUnsetFields: false }) as T;
 
-/** The OpenAPI contract of the controllers of commands under `/cases` (not the claims). */
-export const CASE_COMMANDS = {
-  tag: 'cases',
-  idempotencyKey: 'Retry-safe key (scoped to user and route)',
-  refusedByRule: 'Refused by a rule of the domain or the application (`rule`)',
-} as const;
-
-/** A controller of commands under `/cases`, with their OpenAPI contract (`CASE_COMMANDS`). */
+/** A controller of commands under `/cases` (OpenAPI tag `cases`; the claims have their own). */
 export const CaseCommandsController = () =>
-  applyDecorators(CaseCommandEndpoints(CASE_COMMANDS), Controller('cases'));
+  applyDecorators(CaseCommandEndpoints('cases'), Controller('cases'));
 
 /** A command that carries the id `K` it creates, stated without it (the application makes it). */
 type WithoutCreated<C, K extends PropertyKey> = C extends unknown

@@ -19,13 +19,9 @@ import {
   createdResponse,
   type CreatedId,
 } from './dto/case-command-response.dto';
-import type { CommandDto, FreeTextCommandDto } from './dto/common.dto';
 
 /** What the controllers of case commands share: path pipes, DTO helpers, the OpenAPI contract. */
 export const Uuid = new ParseUUIDPipe({ version: undefined });
-
-/** The free text of a command, for its `personal` part. */
-export const text = (dto: FreeTextCommandDto) => ({ ...(dto.personal ?? {}) });
 
 /** The id of what a command creates: the same for a retry under the same Idempotency-Key. */
 export const newIdFor = (ctx: CommandContext, purpose: string): string =>
@@ -33,14 +29,6 @@ export const newIdFor = (ctx: CommandContext, purpose: string): string =>
     { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
     purpose,
   );
-
-/** When it happened in the world, when the caller says so. */
-export const when = (dto: CommandDto) =>
-  dto.occurredAt !== undefined ? { occurredAt: dto.occurredAt } : {};
-
-/** Optional fields, present only when given. */
-export const given = <T extends object>(fields: T): Partial<T> =>
-  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
  * A command to an existing case: `POST <path>` answering 200; `grantsAccess` when the command
@@ -92,22 +80,16 @@ export abstract class CaseCommandController {
 
 /**
  * The class decorators of a case-command controller: its OpenAPI tag, bearer auth (each route's
- * answer is declared by `CommandRoute`),
- * the command interceptor (Idempotency-Key, ETag and X-Position), and the access policy of a
- * command to one case (decided by PolicyGuard before validation: 404 / 403; a route that is not a
- * case command overrides it with its own `@Policy`). The refusals (400, 401, 403, 404, 409, 412,
- * 422, 429, 503) and the headers are declared by @remedy/http's document from the route's
- * metadata (the policy, `@CommandCtx()`): `idempotencyKey` and `refusedByRule` describe the
- * controller's Idempotency-Key and 422 in its tag's words.
+ * answer is declared by `CommandRoute`), the command interceptor (Idempotency-Key, ETag and
+ * X-Position), and the access policy of a command to one case (decided by PolicyGuard before
+ * validation: 404 / 403; a route that is not a case command overrides it with its own `@Policy`).
+ * The refusals (400, 401, 403, 404, 409, 412, 422, 429, 503) and the headers are declared by
+ * @remedy/http's document from the route's metadata (the policy, `@CommandCtx()`).
  */
-export const CaseCommandEndpoints = (options: {
-  readonly tag: string;
-  readonly idempotencyKey: string;
-  readonly refusedByRule: string;
-}) =>
+export const CaseCommandEndpoints = (tag: string) =>
   applyDecorators(
     Policy.case('command', 'Case', { refusal: 'This role may not act on cases' }),
-    ApiTags(options.tag),
+    ApiTags(tag),
     ApiBearerAuth(),
     UseInterceptors(CommandInterceptor),
   );

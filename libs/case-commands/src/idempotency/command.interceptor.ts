@@ -9,6 +9,11 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, mergeMap, Observable, of, switchMap, tap } from 'rxjs';
+import {
+  admittedReplayOf,
+  type AdmittedReplay,
+  type IdempotentReplay,
+} from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
 import { POSITION_HEADER, problem } from '@remedy/http';
 import { DomainError } from '../pipeline/errors';
@@ -76,6 +81,13 @@ export class CommandInterceptor implements NestInterceptor {
         }),
       );
     }
+    // A retry of a command already answered, which the policy now refuses: PolicyGuard found its
+    // stored answer (CommandReplay); answer it, run nothing.
+    const admitted = admittedReplayOf(req);
+    if (admitted !== undefined) {
+      void reply.header('idempotent-replayed', 'true');
+      return withHeaders(of(admitted.body));
+    }
     const key = idempotencyKeyOf(req);
     if (req.method !== 'POST' || key === undefined || req.actor === undefined)
       return withHeaders(next.handle());
@@ -115,5 +127,43 @@ export class CommandInterceptor implements NestInterceptor {
         }),
       ),
     );
+  }
+}
+
+/** Where Nest keeps `@UseInterceptors(...)` (its INTERCEPTORS_METADATA). */
+const INTERCEPTORS_METADATA = '__interceptors__';
+
+/**
+ * PolicyGuard's IDEMPOTENT_REPLAY for the command routes: a refused POST whose caller, path,
+ * Idempotency-Key and body are those of a command already answered gets that answer. Only on a
+ * route that CommandInterceptor serves (it answers the admitted replay; nothing else would).
+ */
+@Injectable()
+export class CommandReplay implements IdempotentReplay {
+  constructor(private readonly store: IdempotencyStore) {}
+
+  async answeredBefore(
+    context: ExecutionContext,
+    actor: Actor,
+  ): Promise<AdmittedReplay | undefined> {
+    const served = [context.getHandler(), context.getClass()].some((target) =>
+      ((Reflect.getMetadata(INTERCEPTORS_METADATA, target) ?? []) as unknown[]).includes(
+        CommandInterceptor,
+      ),
+    );
+    if (!served) return undefined;
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
+    let key: string | undefined;
+    try {
+      key = idempotencyKeyOf(req);
+    } catch {
+      return undefined; // not a valid key: no replay, the refusal stands
+    }
+    if (key === undefined) return undefined;
+    const answer = await this.store.answered(
+      { userId: actor.userId, route: routeOf(req), key },
+      req.body,
+    );
+    return answer === undefined ? undefined : { body: answer.body };
   }
 }

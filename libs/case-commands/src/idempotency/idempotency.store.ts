@@ -93,6 +93,26 @@ export class IdempotencyStore {
     }
   }
 
+  /** The stored answer of a completed request with this key and the same body; else undefined. */
+  async answered(
+    scope: IdempotencyScope,
+    body: unknown,
+  ): Promise<{ readonly status: number; readonly body: unknown } | undefined> {
+    const { rows } = await this.pool.query<{
+      request_hash: string;
+      status: number;
+      response: unknown;
+    }>(
+      `SELECT request_hash, status, response FROM idempotency_keys
+        WHERE key_hash = $1 AND status IS NOT NULL`,
+      [this.keyHash(scope)],
+    );
+    const row = rows[0];
+    if (row === undefined || row.request_hash !== sha256(canonicalJson(body ?? null)))
+      return undefined;
+    return { status: row.status, body: row.response };
+  }
+
   async complete(keyHash: string, status: number, body: unknown): Promise<void> {
     await this.pool.query(
       `UPDATE idempotency_keys SET status = $2, response = $3::jsonb, completed_at = now() WHERE key_hash = $1`,
