@@ -1,1 +1,2 @@
 export * from './accounts/ports';
+export * from './pages';
