@@ -65,11 +65,9 @@ export function fontAssets(): FontAssets {
   return fonts;
 }
 
+/** @simplewebauthn/browser's browser bundle (the package exports no package.json: from its main). */
 const webauthnBundle = (): string =>
-  join(
-    dirname(require.resolve('@simplewebauthn/browser/package.json')),
-    'dist/bundle/index.umd.min.js',
-  );
+  join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js');
 
 const TEXT_ASSETS: Readonly<Record<string, { type: string; body: () => string }>> = {
   'pages.css': { type: 'text/css; charset=utf-8', body: () => PAGES_CSS },

@@ -49,7 +49,10 @@ export function Document(props: {
  * The errors of a submitted form, first on the page: `role="alert"` (announced at once), focused
  * by pages.js, each message linking to its field.
  */
-export function ErrorSummary(props: { readonly t: Translate; readonly errors: readonly PageError[] }) {
+export function ErrorSummary(props: {
+  readonly t: Translate;
+  readonly errors: readonly PageError[];
+}) {
   if (props.errors.length === 0) return null;
   return (
     <div

@@ -33,7 +33,11 @@ export function loginPage(props: LoginPageProps): string {
   else if (props.error === 'passkeyFailed') errors.push({ message: t('login.passkeyFailed') });
   else if (props.error) errors.push({ field: 'loginName', message: t(`login.${props.error}`) });
   return renderPage(
-    <Document language={props.language} title={t('login.title')} scripts={['webauthn.js', 'pages.js']}>
+    <Document
+      language={props.language}
+      title={t('login.title')}
+      scripts={['webauthn.js', 'pages.js']}
+    >
       <ErrorSummary t={t} errors={errors} />
       <form method="post" action={props.action} noValidate>
         <Field
@@ -152,7 +156,11 @@ export function enrolPage(props: EnrolPageProps): string {
     errors.push({ field: 'code', message: t('secondFactor.refused') });
   const done = Boolean(props.enrolled?.totp || props.enrolled?.passkey);
   return renderPage(
-    <Document language={props.language} title={t('enrol.title')} scripts={['webauthn.js', 'pages.js']}>
+    <Document
+      language={props.language}
+      title={t('enrol.title')}
+      scripts={['webauthn.js', 'pages.js']}
+    >
       <ErrorSummary t={t} errors={errors} />
       <p className="notice">{t(props.required ? 'enrol.required' : 'enrol.offered')}</p>
       {props.enrolled?.totp && (

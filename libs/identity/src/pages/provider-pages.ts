@@ -42,7 +42,8 @@ export interface ProviderPagesOptions {
 export function providerPages(options: ProviderPagesOptions = {}) {
   return {
     async renderError(ctx: ProviderPageContext, out: { error?: unknown }): Promise<void> {
-      const code = typeof out.error === 'string' && /^[\w.-]{1,64}$/.test(out.error) ? out.error : undefined;
+      const code =
+        typeof out.error === 'string' && /^[\w.-]{1,64}$/.test(out.error) ? out.error : undefined;
       send(ctx, errorPage({ language: languageOf(ctx), ...(code ? { code } : {}) }));
     },
     async logoutSource(ctx: ProviderPageContext, form: string): Promise<void> {
