@@ -53,16 +53,28 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+/** The same for `.tsx` (server-rendered pages: React's automatic JSX runtime). */
+const swcTsx = [
+  '@swc/jest',
+  {
+    ...swc[1],
+    jsc: {
+      ...swc[1].jsc,
+      parser: { syntax: 'typescript', tsx: true, decorators: true },
+      transform: { ...swc[1].jsc.transform, react: { runtime: 'automatic' } },
+    },
+  },
+];
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'json'],
   testMatch: [
     '<rootDir>/libs/**/*.spec.ts',
     '<rootDir>/apps/**/*.spec.ts',
     '<rootDir>/test/**/*.spec.ts',
   ],
-  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.tsx$': swcTsx, '^.+\\.m?js$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${['@nestjs', ...esmPackages()].join('|')})/)`],
   moduleNameMapper: { '^@remedy/([^/]+)(.*)$': '<rootDir>/libs/$1/src$2' },
   globalSetup: '<rootDir>/test/support/global-setup.mjs',

@@ -34,3 +34,17 @@ require.extensions['.ts'] = function compileTs(module, filename) {
   const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...options, filename });
   module._compile(code, filename);
 };
+
+// Server-rendered pages (libs/identity/src/pages): TSX with React's automatic runtime.
+const tsxOptions = {
+  ...options,
+  jsc: {
+    ...options.jsc,
+    parser: { syntax: 'typescript', tsx: true, decorators: true },
+    transform: { ...options.jsc.transform, react: { runtime: 'automatic' } },
+  },
+};
+require.extensions['.tsx'] = function compileTsx(module, filename) {
+  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...tsxOptions, filename });
+  module._compile(code, filename);
+};

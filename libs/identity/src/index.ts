@@ -27,3 +27,4 @@ export {
 } from './accounts/rules';
 export { LOGIN_NAME } from './accounts/views';
 export * from './provider';
+export * from './pages';
