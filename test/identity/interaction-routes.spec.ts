@@ -1,8 +1,7 @@
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-// @ts-expect-error oidc-provider ships no type declarations
-import Provider from 'oidc-provider';
+import { Provider } from 'oidc-provider';
 import * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import type { IdentityAccounts, InteractionProvider } from '@remedy/identity';
