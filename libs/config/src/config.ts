@@ -62,6 +62,8 @@ export interface IdentityConfig {
   readonly accessTokenTtlSeconds: number;
   readonly loginMaxFailures: number;
   readonly loginLockoutMinutes: number;
+  /** Form posts per client address per minute on the login pages. */
+  readonly loginPostsPerMinute: number;
 }
 
 /** OIDC_* settings. Claims are names or dotted paths (`realm_access.roles`). */
@@ -176,6 +178,7 @@ function identityOf(
     OIDC_ACCESS_TOKEN_TTL_SECONDS: number;
     LOGIN_MAX_FAILURES: number;
     LOGIN_LOCKOUT_MINUTES: number;
+    LOGIN_POSTS_PER_MINUTE: number;
   },
   env: Env,
 ): IdentityConfig {
@@ -189,6 +192,7 @@ function identityOf(
     accessTokenTtlSeconds: s.OIDC_ACCESS_TOKEN_TTL_SECONDS,
     loginMaxFailures: s.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: s.LOGIN_LOCKOUT_MINUTES,
+    loginPostsPerMinute: s.LOGIN_POSTS_PER_MINUTE,
   };
 }
 
