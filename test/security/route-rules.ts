@@ -73,6 +73,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /docs/*': PUBLIC,
   'GET /docs-json': PUBLIC,
   'GET /docs-yaml': PUBLIC,
+  // The web console's login settings (issuer, client id, idle timeout): needed before a login.
+  'GET /console-config.json': PUBLIC,
 
   // The caller's own identity.
   'GET /session': { org: ALL_ROLES },
