@@ -45,9 +45,15 @@ console.log(
 );
 writeFileSync(
   join(dir, '.vite', 'size.json'),
-  JSON.stringify({ initialJsGzipBytes: total, initialCssGzipBytes: css, chunks: [...initial] }, null, 2),
+  JSON.stringify(
+    { initialJsGzipBytes: total, initialCssGzipBytes: css, chunks: [...initial] },
+    null,
+    2,
+  ),
 );
 if (total > BUDGET_BYTES) {
-  console.error(`console: the initial JavaScript exceeds the budget by ${kb(total - BUDGET_BYTES)}`);
+  console.error(
+    `console: the initial JavaScript exceeds the budget by ${kb(total - BUDGET_BYTES)}`,
+  );
   process.exit(1);
 }

@@ -19,7 +19,13 @@ const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
 
 /** Activity that keeps a session alive. */
 const ACTIVITY: (keyof DocumentEventMap)[] = [
-  'keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart', 'scroll'];
+  'keydown',
+  'pointerdown',
+  'pointermove',
+  'wheel',
+  'touchstart',
+  'scroll',
+];
 
 export function App() {
   const { route } = useNavigation();

@@ -1,8 +1,4 @@
-import {
-  DirectionProvider,
-  MantineProvider,
-  type MantineColorSchemeManager,
-} from '@mantine/core';
+import { DirectionProvider, MantineProvider, type MantineColorSchemeManager } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { i18n } from 'i18next';
 import { useMemo } from 'react';

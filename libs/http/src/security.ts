@@ -81,7 +81,6 @@ export function consoleCsp(otherConnectOrigins: readonly string[] = []): string 
   );
 }
 
-
 /** helmet's options: strict CSP, HSTS, nosniff, frame denial, no referrer. */
 const HELMET_OPTIONS: HelmetOptions = {
   contentSecurityPolicy: { useDefaults: false, directives: API_CSP },

@@ -12,12 +12,12 @@ export class ConsoleConfigDto {
   })
   readonly issuer!: string;
 
-  @ApiProperty({ example: 'remedy-console', description: 'The console\'s public client id (PKCE)' })
+  @ApiProperty({ example: 'remedy-console', description: "The console's public client id (PKCE)" })
   readonly clientId!: string;
 
   @ApiProperty({
     example: 'remedy-api',
-    description: 'The API\'s audience: the resource the console asks access tokens for',
+    description: "The API's audience: the resource the console asks access tokens for",
   })
   readonly resource!: string;
 
@@ -25,7 +25,8 @@ export class ConsoleConfigDto {
     type: 'integer',
     minimum: 60,
     example: 900,
-    description: 'Seconds without input after which the console ends the session and clears the screen',
+    description:
+      'Seconds without input after which the console ends the session and clears the screen',
   })
   readonly idleTimeoutSeconds!: number;
 }

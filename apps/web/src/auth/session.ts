@@ -50,6 +50,8 @@ export class ConsoleAuth {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
   private current: AuthState = { status: 'anonymous' };
+  /** Bumped by `end`: a refresh answered after the session ended is dropped. */
+  private generation = 0;
   private readonly client: oauth.Client;
 
   constructor(
@@ -119,7 +121,10 @@ export class ConsoleAuth {
     url.searchParams.set('redirect_uri', this.redirectUri);
     url.searchParams.set('response_type', 'code');
     url.searchParams.set('scope', 'openid');
-    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(pending.codeVerifier));
+    url.searchParams.set(
+      'code_challenge',
+      await oauth.calculatePKCECodeChallenge(pending.codeVerifier),
+    );
     url.searchParams.set('code_challenge_method', 'S256');
     url.searchParams.set('state', pending.state);
     url.searchParams.set('nonce', pending.nonce);
@@ -192,6 +197,7 @@ export class ConsoleAuth {
   async refresh(): Promise<void> {
     const refreshToken = this.tokens?.refreshToken;
     if (!refreshToken) return this.end('expired');
+    const generation = this.generation;
     try {
       const as = await this.authorizationServer();
       const response = await oauth.refreshTokenGrantRequest(
@@ -201,9 +207,10 @@ export class ConsoleAuth {
         refreshToken,
         { additionalParameters: { resource: this.settings.resource }, ...this.requestOptions() },
       );
-      this.accept(await oauth.processRefreshTokenResponse(as, this.client, response));
+      const result = await oauth.processRefreshTokenResponse(as, this.client, response);
+      if (generation === this.generation) this.accept(result);
     } catch {
-      this.end('expired');
+      if (generation === this.generation) this.end('expired');
     }
   }
 
@@ -214,6 +221,7 @@ export class ConsoleAuth {
   end(reason: EndReason): void {
     const refreshToken = this.tokens?.refreshToken;
     clearTimeout(this.refreshTimer);
+    this.generation += 1;
     this.tokens = undefined;
     if (reason === 'idle' && refreshToken) void this.revoke(refreshToken);
     this.set({ status: 'anonymous', reason });

@@ -1,5 +1,15 @@
 import type { operations } from '@remedy/api-client';
-import { Anchor, Button, Checkbox, Group, Loader, NativeSelect, Table, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  Checkbox,
+  Group,
+  Loader,
+  NativeSelect,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -58,9 +68,7 @@ export default function CaseList() {
     limit: PAGE_SIZE,
     sort: filters.sort,
     ...(filters.status ? { status: filters.status } : {}),
-    ...(filters.identificationStatus
-      ? { identificationStatus: filters.identificationStatus }
-      : {}),
+    ...(filters.identificationStatus ? { identificationStatus: filters.identificationStatus } : {}),
     ...(filters.child ? { child: true } : {}),
     ...(filters.hasOpenReferrals ? { hasOpenReferrals: true } : {}),
     ...(cursors[page] ? { cursor: cursors[page] } : {}),
@@ -202,7 +210,9 @@ function CaseRow({ item, language }: { item: CaseListItem; language: string }) {
       <Table.Td>{t(`identification.${item.identificationStatus}`)}</Table.Td>
       <Table.Td>{item.childNow ? t('common.yes') : t('common.no')}</Table.Td>
       <Table.Td>{formatNumber(language, item.openReferrals)}</Table.Td>
-      <Table.Td>{item.nextDeadline ? formatDate(language, item.nextDeadline) : t('common.none')}</Table.Td>
+      <Table.Td>
+        {item.nextDeadline ? formatDate(language, item.nextDeadline) : t('common.none')}
+      </Table.Td>
       <Table.Td>{formatDateTime(language, item.lastActivity)}</Table.Td>
     </Table.Tr>
   );

@@ -23,8 +23,7 @@ export default function CasePage({ caseId }: { caseId: string }) {
   const back = useLinkProps(paths.cases());
   const detail = useQuery({
     queryKey: ['case', caseId],
-    queryFn: async () =>
-      dataOf(await api.GET('/cases/{caseId}', { params: { path: { caseId } } })),
+    queryFn: async () => dataOf(await api.GET('/cases/{caseId}', { params: { path: { caseId } } })),
   });
   useDocumentTitle(
     detail.data
@@ -59,9 +58,14 @@ export default function CasePage({ caseId }: { caseId: string }) {
       [t('case.childNow'), yesNo(c.childNow)],
       [
         t('case.reflectionEnds'),
-        c.reflectionPeriodEndsOn ? formatDate(language, c.reflectionPeriodEndsOn) : t('common.none'),
+        c.reflectionPeriodEndsOn
+          ? formatDate(language, c.reflectionPeriodEndsOn)
+          : t('common.none'),
       ],
-      [t('case.nextDeadline'), c.nextDeadline ? formatDate(language, c.nextDeadline) : t('common.none')],
+      [
+        t('case.nextDeadline'),
+        c.nextDeadline ? formatDate(language, c.nextDeadline) : t('common.none'),
+      ],
       [t('case.caseworker'), c.assignedCaseworkerId ?? t('case.unassigned')],
       [t('case.openReferrals'), formatNumber(language, c.openReferrals)],
       [
@@ -151,7 +155,10 @@ function Timeline({ caseId }: { caseId: string }) {
         await api.GET('/cases/{caseId}/timeline', {
           params: {
             path: { caseId },
-            query: { limit: TIMELINE_PAGE, ...(pageParam !== undefined ? { afterRevision: pageParam } : {}) },
+            query: {
+              limit: TIMELINE_PAGE,
+              ...(pageParam !== undefined ? { afterRevision: pageParam } : {}),
+            },
           },
         }),
       ),
