@@ -45,7 +45,8 @@ function prng(seed: number) {
 type Rng = ReturnType<typeof prng>;
 
 const PUBLIC = (url: string) =>
-  ['/health', '/health/ready', '/metrics'].includes(url) || url.startsWith('/docs');
+  ['/health', '/health/ready', '/metrics', '/console-config.json'].includes(url) ||
+  url.startsWith('/docs');
 const hasBody = (r: RouteInfo) => r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 

@@ -93,6 +93,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   // authenticates its clients and sessions itself. Outside the OpenAPI document.
   'GET /oidc/*': PUBLIC,
   'POST /oidc/*': PUBLIC,
+  // The web console's login settings (issuer, client id, idle timeout): needed before a login.
+  'GET /console-config.json': PUBLIC,
 
   // The caller's own identity, and its account's preferred language.
   'GET /session': { org: ALL_ROLES },
