@@ -79,3 +79,15 @@ export function builtConsole(): Promise<string> {
   })();
   return built;
 }
+
+/** A language's console messages, its area files merged (apps/web/src/locales/<language>/*.json). */
+export function consoleCatalogue(language: string): Record<string, string> {
+  const dir = join(__dirname, '../../apps/web/src/locales', language);
+  return Object.assign(
+    {},
+    ...readdirSync(dir)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, string>),
+  );
+}

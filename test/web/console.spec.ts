@@ -15,7 +15,7 @@ import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { consoleCsp } from '@remedy/http';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
-import { builtConsole } from '../support/web-console';
+import { builtConsole, consoleCatalogue } from '../support/web-console';
 import {
   axeViolations,
   launchBrowser,
@@ -32,11 +32,7 @@ import { openCase, openCaseBody, organisationWithStaff } from '../cases/commands
  * resource, rotation) and hands out a local-issuer access token the API verifies for real.
  */
 
-type Catalogue = Record<string, string>;
-const catalogue = (language: string): Catalogue =>
-  JSON.parse(
-    readFileSync(join(__dirname, '../../apps/web/src/locales', `${language}.json`), 'utf8'),
-  );
+const catalogue = consoleCatalogue;
 
 const CLIENT_ID = 'remedy-console';
 const PERSON_NAME = 'Amira Testperson';

@@ -3,21 +3,43 @@ import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 
 /**
- * The console's message catalogues (apps/web/src/locales): the six languages, each with every key
- * of the English one and no other, each message valid ICU that formats in its language (plurals
+ * The console's message catalogues (apps/web/src/locales/<language>/<area>.json): the six
+ * languages, each area file with every key of the English one and no other, no key in two areas, each message valid ICU that formats in its language (plurals
  * with the categories the language needs). A key added to one catalogue only fails here.
  */
 const DIR = join(__dirname, '../../apps/web/src/locales');
 const LANGUAGES = ['ar', 'en', 'es', 'fr', 'ru', 'zh'];
+const areasOf = (language: string): string[] =>
+  readdirSync(join(DIR, language))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+const loadArea = (language: string, area: string): Record<string, string> =>
+  JSON.parse(readFileSync(join(DIR, language, area), 'utf8'));
+/** A language's areas merged, as the console loads them. */
 const load = (language: string): Record<string, string> =>
-  JSON.parse(readFileSync(join(DIR, `${language}.json`), 'utf8'));
+  Object.assign({}, ...areasOf(language).map((area) => loadArea(language, area)));
 
 describe('the console catalogues', () => {
   const english = load('en');
 
   it('are the six UN languages, no more, no fewer', () => {
-    expect(readdirSync(DIR).sort()).toEqual(LANGUAGES.map((l) => `${l}.json`));
+    expect(readdirSync(DIR).sort()).toEqual(LANGUAGES);
   });
+
+  it.each(LANGUAGES)(
+    '%s has the same area files as English, and no key in two areas',
+    (language) => {
+      expect(areasOf(language)).toEqual(areasOf('en'));
+      const seen = new Map<string, string>();
+      const twice: string[] = [];
+      for (const area of areasOf(language))
+        for (const key of Object.keys(loadArea(language, area))) {
+          if (seen.has(key)) twice.push(`${key} (${seen.get(key)}, ${area})`);
+          seen.set(key, area);
+        }
+      expect(twice).toEqual([]);
+    },
+  );
 
   it.each(LANGUAGES)('%s has every key of English and no other, none empty', (language) => {
     const messages = load(language);

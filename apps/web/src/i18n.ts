@@ -20,8 +20,14 @@ const RTL: ReadonlySet<Language> = new Set(['ar']);
 export const directionOf = (language: Language): 'rtl' | 'ltr' =>
   RTL.has(language) ? 'rtl' : 'ltr';
 
-/** One chunk per catalogue: only the chosen language is downloaded. */
-const catalogues = import.meta.glob<Record<string, string>>('./locales/*.json', {
+/**
+ * The catalogues: `locales/<language>/<area>.json`, one file per area of the console (the shell,
+ * the case screens, administration...), so each area's messages live beside each other and two
+ * areas never edit one file. A language's files are merged into one flat set of keys (each key is
+ * prefixed by its area, and a key in two files fails the completeness test); one chunk per file,
+ * so only the chosen language is downloaded.
+ */
+const catalogues = import.meta.glob<Record<string, string>>('./locales/*/*.json', {
   import: 'default',
 });
 
@@ -45,8 +51,11 @@ export function applyDocumentLanguage(language: Language): void {
 
 async function load(instance: i18n, language: Language): Promise<void> {
   if (instance.hasResourceBundle(language, 'translation')) return;
-  const catalogue = await catalogues[`./locales/${language}.json`]!();
-  instance.addResourceBundle(language, 'translation', catalogue);
+  const files = Object.entries(catalogues).filter(([path]) =>
+    path.startsWith(`./locales/${language}/`),
+  );
+  const parts = await Promise.all(files.map(([, loadFile]) => loadFile()));
+  instance.addResourceBundle(language, 'translation', Object.assign({}, ...parts));
 }
 
 /** i18next with ICU messages (plurals, selects), keys as flat strings (`cases.title`). */
