@@ -69,9 +69,12 @@ export const ALL_ROLES: readonly Role[] = [
 const CASE_ROLES: readonly Role[] = ['caseworker', 'supervisor', 'legal_aid'];
 const PUBLIC: RouteRule = { public: true };
 
-/** Whether the route (`GET /health`, `POST /oidc/*`) is public: no token, no policy. */
+/**
+ * Whether the route (`GET /health`, `POST /oidc/*`) is public: no token, no policy. Swagger UI's
+ * own files (`/docs/swagger-ui-init.js`, ...) are registered one by one: all of `/docs` is public.
+ */
 export const isPublicRoute = (method: string, url: string): boolean =>
-  'public' in (ROUTE_RULES[`${method} ${url}`] ?? {});
+  url.startsWith('/docs') || 'public' in (ROUTE_RULES[`${method} ${url}`] ?? {});
 /** A command to a case: every case role of an organisation reaching it (the domain decides the rest: 422). */
 const COMMAND: RouteRule = { case: CASE_ROLES };
 /** A read of a case: rapporteurs are confined to the statistics before any lookup (403). */
