@@ -23,11 +23,12 @@ import {
   formatPosition,
   retryWithBackoff,
   WrongExpectedVersionError,
+  type AlongsideWrite,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
 } from '@remedy/event-store';
-import { keepAdultDate } from '../adult-dates/adult-dates';
+import { adultDateWithAppend, keepAdultDate } from '../adult-dates/adult-dates';
 import { CASE_CIPHER, CLOCK, COMMANDS_POOL, JURISDICTION_POLICY, type Clock } from '../tokens';
 import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-policy';
 import type { CaseCommandResult, CommandContext } from './context';
@@ -51,6 +52,12 @@ export interface DecisionInput {
 export interface PipelineOptions {
   /** The command opens the stream (no 404 for a missing case). */
   readonly creates?: boolean;
+  /**
+   * The handler's answer is the pipeline's result with these fields, nothing else follows the
+   * append: the request's audit row and Idempotency-Key record (`CommandContext.withCommand`) are
+   * then committed with the append, in its one statement (PostgreSQL store; issue 18 item 3).
+   */
+  readonly answer?: Readonly<Record<string, string>>;
 }
 
 export interface PipelineOutcome {
@@ -175,8 +182,21 @@ export class CaseCommandPipeline {
       },
       occurredAt: new Date(e.data.occurredAt),
     }));
-    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
-    await this.keepAdultDate(decision.events.reduce(evolve, state), appended.nextRevision);
+    // One statement: the events, the adult date, and (when the answer is complete) the audit row
+    // and the Idempotency-Key record; each written afterwards instead when the store cannot.
+    const after = decision.events.reduce(evolve, state);
+    const adultDate = this.pool && after.caseId ? adultDateWithAppend(after) : undefined;
+    const offered = options.answer !== undefined ? (ctx.withCommand ?? []) : [];
+    const answer = { caseId, ...options.answer };
+    const alongside: AlongsideWrite[] = [
+      ...(adultDate ? [adultDate] : []),
+      ...offered.map((w) => w.statement({ caseId, body: answer })),
+    ];
+    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream', {
+      alongside,
+    });
+    if (appended.alongsideWritten) for (const w of offered) w.committed = true;
+    else await this.keepAdultDate(after, appended.nextRevision);
     return {
       result: {
         caseId,
