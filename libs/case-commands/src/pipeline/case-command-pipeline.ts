@@ -17,7 +17,7 @@ import {
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
 import { caseIdOfStream, caseStreamId, readCase, sealEvent } from '@remedy/case-stream';
-import type { CaseCipher } from '@remedy/crypto';
+import { PersonalDataErasedError, type CaseCipher } from '@remedy/crypto';
 import {
   EVENT_STORE,
   formatPosition,
@@ -84,6 +84,11 @@ export const CONFLICT_RETRY = {
   jitter: 0.5,
 } as const;
 
+/** The case was erased between an attempt's read and its sealing: the attempt reads again. */
+class ErasedMeanwhile extends Error {
+  override readonly name = 'ErasedMeanwhile';
+}
+
 /**
  * The one place every case command goes through, one command per case at a time in this process
  * (StreamQueue): load stream → upcast → access (404 across organisations, 403 for roles) →
@@ -114,7 +119,9 @@ export class CaseCommandPipeline {
     return this.queue.run(caseStreamId(caseId), async () => {
       const outcome = await retryWithBackoff(() => this.attempt(caseId, build, ctx, options), {
         ...CONFLICT_RETRY,
-        retryOn: (error) => error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined,
+        retryOn: (error) =>
+          error instanceof ErasedMeanwhile ||
+          (error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined),
       });
       return outcome!; // undefined only when a signal aborts a delay; none is given
     });
@@ -137,6 +144,9 @@ export class CaseCommandPipeline {
 
     // Access first, on the readable facts only: nothing is decrypted for a caller without access.
     const coarse = stream.readableState();
+    // An erased case: no key of it stays cached here, whether or not the destroy notification
+    // of the process that erased it has arrived (the erasure event precedes the destruction).
+    if (coarse.erased) this.cipher.forgetCaseKey(caseId);
     // The access policy (@remedy/access-policy): 404 for a case the organisation does not reach
     // (decided on this stream), 403 for a role that may not act on cases.
     if (recorded.length > 0 || !options.creates) {
@@ -165,7 +175,13 @@ export class CaseCommandPipeline {
     const decision = decide(command, state, now, this.policy);
     if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
 
-    const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
+    const sealed = await Promise.all(
+      decision.events.map((e) => sealEvent(this.cipher, caseId, e)),
+    ).catch((error: unknown) => {
+      // The key was destroyed after this attempt read the stream: an erasure was appended
+      // meanwhile. Read again (422 for the erased case, or 412 for a stale If-Match).
+      throw error instanceof PersonalDataErasedError ? new ErasedMeanwhile() : error;
+    });
     const newEvents: NewEvent[] = sealed.map((e, i) => ({
       id: scopedId(
         { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
