@@ -54,6 +54,30 @@ export interface AppendResult {
   readonly nextRevision: bigint;
   /** Global position of the last appended event. */
   readonly position: GlobalPosition;
+  /**
+   * True when this call appended the events together with `AppendOptions.alongside` (committed in
+   * the same transaction). Absent or false: the statements were not run (an EventStoreDB store,
+   * or the events were already in place from an earlier call): the caller writes them itself.
+   */
+  readonly alongsideWritten?: boolean;
+}
+
+/**
+ * A write to another table of the same PostgreSQL database, committed with an append (one
+ * statement: the append and these writes are data-modifying CTEs of it, so one round trip and
+ * one transaction). `text` is an INSERT, UPDATE or DELETE with its parameters numbered from $1;
+ * it may read `appended` (stream_revision, transaction_id, global_position of each row the
+ * append wrote) and must change nothing when `appended` is empty (e.g.
+ * `... WHERE EXISTS (SELECT 1 FROM appended)`), since an append that finds the stream elsewhere
+ * writes no row. Only the PostgreSQL store runs them; see `AppendResult.alongsideWritten`.
+ */
+export interface AlongsideWrite {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+export interface AppendOptions {
+  readonly alongside?: readonly AlongsideWrite[];
 }
 
 export interface ReadStreamOptions {
@@ -103,6 +127,7 @@ export interface EventStore {
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion,
+    options?: AppendOptions,
   ): Promise<AppendResult>;
   /** Events of one stream in revision order; an empty array for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

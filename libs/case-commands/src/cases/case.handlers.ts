@@ -55,6 +55,7 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<
         return { ...input, actor } as CaseCommand;
       },
       ctx,
+      { answer: created },
     );
     return { ...result, ...created };
   }

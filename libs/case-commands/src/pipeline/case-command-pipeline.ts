@@ -17,17 +17,18 @@ import {
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
 import { caseIdOfStream, caseStreamId, readCase, sealEvent } from '@remedy/case-stream';
-import type { CaseCipher } from '@remedy/crypto';
+import { PersonalDataErasedError, type CaseCipher } from '@remedy/crypto';
 import {
   EVENT_STORE,
   formatPosition,
   retryWithBackoff,
   WrongExpectedVersionError,
+  type AlongsideWrite,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
 } from '@remedy/event-store';
-import { keepAdultDate } from '../adult-dates/adult-dates';
+import { adultDateWithAppend, keepAdultDate } from '../adult-dates/adult-dates';
 import { CASE_CIPHER, CLOCK, COMMANDS_POOL, JURISDICTION_POLICY, type Clock } from '../tokens';
 import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-policy';
 import type { CaseCommandResult, CommandContext } from './context';
@@ -51,6 +52,12 @@ export interface DecisionInput {
 export interface PipelineOptions {
   /** The command opens the stream (no 404 for a missing case). */
   readonly creates?: boolean;
+  /**
+   * The handler's answer is the pipeline's result with these fields, nothing else follows the
+   * append: the request's audit row and Idempotency-Key record (`CommandContext.withCommand`) are
+   * then committed with the append, in its one statement (PostgreSQL store; issue 18 item 3).
+   */
+  readonly answer?: Readonly<Record<string, string>>;
 }
 
 export interface PipelineOutcome {
@@ -76,6 +83,11 @@ export const CONFLICT_RETRY = {
   maxDelayMs: 100,
   jitter: 0.5,
 } as const;
+
+/** The case was erased between an attempt's read and its sealing: the attempt reads again. */
+class ErasedMeanwhile extends Error {
+  override readonly name = 'ErasedMeanwhile';
+}
 
 /**
  * The one place every case command goes through, one command per case at a time in this process
@@ -107,7 +119,9 @@ export class CaseCommandPipeline {
     return this.queue.run(caseStreamId(caseId), async () => {
       const outcome = await retryWithBackoff(() => this.attempt(caseId, build, ctx, options), {
         ...CONFLICT_RETRY,
-        retryOn: (error) => error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined,
+        retryOn: (error) =>
+          error instanceof ErasedMeanwhile ||
+          (error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined),
       });
       return outcome!; // undefined only when a signal aborts a delay; none is given
     });
@@ -130,6 +144,9 @@ export class CaseCommandPipeline {
 
     // Access first, on the readable facts only: nothing is decrypted for a caller without access.
     const coarse = stream.readableState();
+    // An erased case: no key of it stays cached here, whether or not the destroy notification
+    // of the process that erased it has arrived (the erasure event precedes the destruction).
+    if (coarse.erased) this.cipher.forgetCaseKey(caseId);
     // The access policy (@remedy/access-policy): 404 for a case the organisation does not reach
     // (decided on this stream), 403 for a role that may not act on cases.
     if (recorded.length > 0 || !options.creates) {
@@ -158,7 +175,13 @@ export class CaseCommandPipeline {
     const decision = decide(command, state, now, this.policy);
     if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
 
-    const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
+    const sealed = await Promise.all(
+      decision.events.map((e) => sealEvent(this.cipher, caseId, e)),
+    ).catch((error: unknown) => {
+      // The key was destroyed after this attempt read the stream: an erasure was appended
+      // meanwhile. Read again (422 for the erased case, or 412 for a stale If-Match).
+      throw error instanceof PersonalDataErasedError ? new ErasedMeanwhile() : error;
+    });
     const newEvents: NewEvent[] = sealed.map((e, i) => ({
       id: scopedId(
         { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
@@ -175,8 +198,21 @@ export class CaseCommandPipeline {
       },
       occurredAt: new Date(e.data.occurredAt),
     }));
-    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
-    await this.keepAdultDate(decision.events.reduce(evolve, state), appended.nextRevision);
+    // One statement: the events, the adult date, and (when the answer is complete) the audit row
+    // and the Idempotency-Key record; each written afterwards instead when the store cannot.
+    const after = decision.events.reduce(evolve, state);
+    const adultDate = this.pool && after.caseId ? adultDateWithAppend(after) : undefined;
+    const offered = options.answer !== undefined ? (ctx.withCommand ?? []) : [];
+    const answer = { caseId, ...options.answer };
+    const alongside: AlongsideWrite[] = [
+      ...(adultDate ? [adultDate] : []),
+      ...offered.map((w) => w.statement({ caseId, body: answer })),
+    ];
+    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream', {
+      alongside,
+    });
+    if (appended.alongsideWritten) for (const w of offered) w.committed = true;
+    else await this.keepAdultDate(after, appended.nextRevision);
     return {
       result: {
         caseId,

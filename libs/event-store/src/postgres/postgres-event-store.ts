@@ -1,5 +1,7 @@
 import { Client, Pool, type PoolConfig, type QueryConfig, type QueryResultRow } from 'pg';
 import {
+  AlongsideWrite,
+  AppendOptions,
   AppendResult,
   BatchHandler,
   comparePositions,
@@ -155,6 +157,7 @@ export class PostgresEventStore implements EventStore {
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) return this.appendNothing(streamId, expected);
@@ -165,7 +168,8 @@ export class PostgresEventStore implements EventStore {
         'An exact expected revision is 0 or more (use no_stream for a new stream)',
       );
     }
-    const query = this.appendQuery(streamId, events, mode, expected);
+    const alongside = options.alongside ?? [];
+    const query = withAlongside(this.appendQuery(streamId, events, mode, expected), alongside);
     for (let attempt = 1; ; attempt++) {
       let rows: AppendRow[];
       try {
@@ -184,6 +188,7 @@ export class PostgresEventStore implements EventStore {
       return {
         nextRevision: BigInt(last.stream_revision),
         position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) },
+        ...(alongside.length > 0 ? { alongsideWritten: true } : {}),
       };
     }
   }
@@ -409,6 +414,39 @@ export class PostgresEventStore implements EventStore {
       },
     };
   }
+}
+
+/**
+ * The append and the `alongside` writes as one statement: `WITH appended AS (<the append>),
+ * w1 AS (<write 1>), ... SELECT ... FROM appended`. PostgreSQL runs every data-modifying CTE once,
+ * in the statement's one transaction: all of it commits, or none (a revision taken by another
+ * writer fails the whole statement). Each write's parameters are renumbered after the append's.
+ * Prepared under a name per distinct text (a handful: the audit row, the idempotency record, ...).
+ */
+function withAlongside(append: QueryConfig, alongside: readonly AlongsideWrite[]): QueryConfig {
+  if (alongside.length === 0) return append;
+  const values = [...(append.values ?? [])];
+  const ctes = alongside.map((w, i) => {
+    const offset = values.length;
+    values.push(...w.values);
+    const text = w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `w${i + 1} AS (${text})`;
+  });
+  const text = `WITH appended AS (${append.text}),
+${ctes.join(',\n')}
+SELECT stream_revision, transaction_id, global_position FROM appended`;
+  return { name: preparedNameOf(text), text, values };
+}
+
+const preparedNames = new Map<string, string>();
+/** A stable statement name per text (at most 64 kept; others go unnamed, parsed each time). */
+function preparedNameOf(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < 64) {
+    name = `remedy_es_append_w${preparedNames.size}`;
+    preparedNames.set(text, name);
+  }
+  return name;
 }
 
 interface AppendRow {
