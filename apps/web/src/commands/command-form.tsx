@@ -161,7 +161,6 @@ export function CommandForm<P extends CommandPath>(props: CommandFormProps<P>) {
   );
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Form = UseFormReturnType<FormValues, FormValues, any>;
 
 function FieldInput({
