@@ -147,6 +147,7 @@ describe('the web console (issue 16 foundation)', () => {
         clientId: CLIENT_ID,
         resource: 'remedy-api',
         idleTimeoutSeconds: 900,
+        minReflectionDays: 30,
       });
     });
   });
