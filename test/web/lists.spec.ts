@@ -329,4 +329,72 @@ describe('the console lists (issue 16: LISTS)', () => {
     expect(csp).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it("the referrals inbox: organisation B's caseworker accepts A's referral in a second browser context (A sees it accepted); after A records the withdrawal of consent, B's next page shows the case gone; axe 0 in English and Arabic", async () => {
+    const b = await login(receiver.caseworker, 'ar', '/console/referrals');
+    await h1(b.page, ar['lists.referrals.title']!).waitFor();
+    const incoming = b.page.getByTestId('referrals-in');
+    const accommodation = incoming.locator(`[data-referral="${adultReferralId}"]`);
+    await accommodation.getByText('Safe Harbour A').waitFor();
+    // The case is named by its reference while it is shared (B reads it by the referral).
+    await accommodation.getByRole('link', { name: adult.caseReference }).waitFor();
+    await accommodation.getByText(ar['lists.referrals.status.pending']!).waitFor();
+    expect(await axeViolations(b.page)).toEqual([]);
+    await switchTo(b.page, 'ar', 'en');
+    await accommodation.getByText(en['lists.referrals.status.pending']!).waitFor();
+    expect(await axeViolations(b.page)).toEqual([]);
+
+    // Accept: sent with If-Match and an Idempotency-Key by the command layer.
+    const sent = b.page.waitForRequest(
+      (r) => r.method() === 'POST' && r.url().endsWith(`/referrals/${adultReferralId}/accept`),
+    );
+    await accommodation.getByRole('button', { name: /^Accept/ }).click();
+    const request = await sent;
+    expect(request.headers()['if-match']).toMatch(/^"\d+"$/);
+    expect(request.headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    await accommodation.getByText(en['lists.referrals.status.accepted']!).waitFor();
+    await accommodation.getByRole('button', { name: /^Accept/ }).waitFor({ state: 'detached' });
+
+    // A (its own browser context) sees the referral accepted in the outgoing tab.
+    const a = await login(holder.caseworker, 'en', '/console/referrals');
+    await a.page.getByRole('tab', { name: en['lists.referrals.outgoing'] }).click();
+    const outgoing = a.page.getByTestId('referrals-out');
+    const sentOut = outgoing.locator(`[data-referral="${adultReferralId}"]`);
+    await sentOut.getByText(en['lists.referrals.status.accepted']!).waitFor();
+    await sentOut.getByText('Shelter Network B').waitFor();
+    await sentOut.getByRole('link', { name: adult.caseReference }).waitFor();
+    expect(await axeViolations(a.page)).toEqual([]);
+    await switchTo(a.page, 'en', 'ar');
+    await sentOut.getByText(ar['lists.referrals.status.accepted']!).waitFor();
+    expect(await axeViolations(a.page)).toEqual([]);
+    await a.context.close();
+
+    // B opens the other shared case; then A records that the person withdrew the consent.
+    const psychological = incoming.locator(`[data-referral="${withdrawnReferralId}"]`);
+    await psychological.getByRole('link', { name: withdrawn.caseReference }).click();
+    await b.page.waitForURL(`${origin}/console/cases/${withdrawn.caseId}`);
+    await row(b.page.getByTestId('timeline'), en['lists.event.CaseReferred']!).waitFor();
+    const withdrawal = await command(
+      holder.caseworker,
+      `/cases/${withdrawn.caseId}/consents/withdraw`,
+      {
+        purpose: 'referral',
+        receivingOrganisationId: receiver.organisationId,
+      },
+    );
+    await api.get(holder.caseworker, `/cases/${withdrawn.caseId}`, {
+      'x-min-position': withdrawal.position,
+    });
+    // B's next page: the inbox no longer names the case; the case page finds nothing.
+    await nav(b.page, 'en', 'lists.nav.referrals');
+    await psychological.getByText(en['lists.referrals.caseGone']!).waitFor();
+    expect(await psychological.getByRole('link').count()).toBe(0);
+    expect(await b.page.getByText(withdrawn.caseReference).count()).toBe(0);
+    expect(await axeViolations(b.page)).toEqual([]);
+    await b.page.goBack();
+    await b.page.getByText(en['case.notFound']!).waitFor();
+    expect(await b.page.getByTestId('timeline').count()).toBe(0);
+    expect(b.csp).toEqual([]);
+    await b.context.close();
+  }, 240_000);
 });

@@ -1,7 +1,7 @@
 import { Anchor, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { dataOf } from '../api';
+import { caseQuery } from '../commands';
 import { useConsole } from '../context';
 import { paths, useLinkProps } from '../router';
 
@@ -13,11 +13,8 @@ export function CaseReferenceLink({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const { api } = useConsole();
   const link = useLinkProps(paths.case(caseId));
-  const detail = useQuery({
-    queryKey: ['case', caseId],
-    queryFn: async () => dataOf(await api.GET('/cases/{caseId}', { params: { path: { caseId } } })),
-    retry: false,
-  });
+  // Asked again whenever shown: a case whose sharing ended is gone on the next page.
+  const detail = useQuery({ ...caseQuery(api, caseId), retry: false, refetchOnMount: 'always' });
   if (detail.isError)
     return (
       <Text component="span" c="dimmed">

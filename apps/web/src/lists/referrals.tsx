@@ -21,7 +21,8 @@ import { formatDateTime } from '../format';
 import { paths, useLinkProps } from '../router';
 import { ErrorNotice } from '../screens/error-notice';
 import { CaseReferenceLink } from './case-reference';
-import { useCodeLabels, useOrganisationNames } from './labels';
+import { useCodeLists } from '../commands';
+import { useOrganisationNames } from './labels';
 import { ReferralAnswer } from './referral-answer';
 
 type Direction = 'in' | 'out';
@@ -75,8 +76,11 @@ function ReferralList({ direction }: { direction: Direction }) {
     queryKey: ['referrals', query],
     queryFn: async () => dataOf(await api.GET('/referrals', { params: { query } })),
     placeholderData: keepPreviousData,
+    // Asked again whenever shown: a case whose sharing ended is gone on the next page.
+    refetchOnMount: 'always',
   });
-  const service = useCodeLabels('assistance-types');
+  const codes = useCodeLists();
+  const service = (code: string) => codes.label('assistance-types', code);
   const organisation = useOrganisationNames();
   const language = i18n.language;
   return (

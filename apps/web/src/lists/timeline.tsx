@@ -10,7 +10,8 @@ import { formatDate, formatDateTime, formatNumber } from '../format';
 import { ErrorNotice } from '../screens/error-notice';
 import { ListsDates, parseIsoDate } from './dates';
 import { isKnownEventType } from './event-types';
-import { useCodeLabels, useOrganisationNames } from './labels';
+import { useCodeLists } from '../commands';
+import { useOrganisationNames } from './labels';
 
 const TIMELINE_PAGE = 50;
 
@@ -138,7 +139,7 @@ export function CaseAsOf({ caseId }: { caseId: string }) {
         }),
       ),
   });
-  const victimStatus = useCodeLabels('victim-statuses');
+  const codes = useCodeLists();
   const organisation = useOrganisationNames();
   const language = i18n.language;
   const yesNo = (value: boolean) => (value ? t('common.yes') : t('common.no'));
@@ -175,7 +176,9 @@ export function CaseAsOf({ caseId }: { caseId: string }) {
                   ],
                   [
                     t('lists.asOf.victimStatus'),
-                    state.victimStatus ? victimStatus(state.victimStatus) : t('common.none'),
+                    state.victimStatus
+                      ? codes.label('victim-statuses', state.victimStatus)
+                      : t('common.none'),
                   ],
                   [t('lists.asOf.presumedMinor'), yesNo(Boolean(state.age?.presumedMinor))],
                   [

@@ -23,6 +23,8 @@ export default function CasePage({ caseId }: { caseId: string }) {
   const detail = useQuery({
     queryKey: ['case', caseId],
     queryFn: async () => dataOf(await api.GET('/cases/{caseId}', { params: { path: { caseId } } })),
+    // Asked again on every visit: a case no longer shared with this organisation is gone at once.
+    refetchOnMount: 'always',
   });
   useDocumentTitle(
     detail.data
