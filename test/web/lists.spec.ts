@@ -87,6 +87,18 @@ describe('the console lists (issue 16: LISTS)', () => {
     return referred;
   };
 
+  /** Until the read side has reached `position` (read your writes answers 503 until then). */
+  const caughtUp = async (position: string) => {
+    for (let i = 0; i < 30; i++) {
+      const res = await api.get(holder.caseworker, '/cases?limit=1', {
+        'x-min-position': position,
+      });
+      if (res.statusCode === 200) return;
+      expect(res.statusCode).toBe(503);
+    }
+    throw new Error(`the read side did not reach ${position}`);
+  };
+
   beforeAll(async () => {
     const consoleDir = await builtConsole();
     const port = await freePort();
@@ -148,9 +160,7 @@ describe('the console lists (issue 16: LISTS)', () => {
       ],
     );
     // The read side has every case before the browser asks.
-    expect(
-      (await api.get(holder.caseworker, '/cases', { 'x-min-position': last })).statusCode,
-    ).toBe(200);
+    await caughtUp(last);
     browser = await launchBrowser();
   }, 600_000);
 
@@ -382,12 +392,18 @@ describe('the console lists (issue 16: LISTS)', () => {
         receivingOrganisationId: receiver.organisationId,
       },
     );
-    await api.get(holder.caseworker, `/cases/${withdrawn.caseId}`, {
-      'x-min-position': withdrawal.position,
-    });
+    await caughtUp(withdrawal.position);
     // B's next page: the inbox no longer names the case; the case page finds nothing.
     await nav(b.page, 'en', 'lists.nav.referrals');
-    await psychological.getByText(en['lists.referrals.caseGone']!).waitFor();
+    await psychological
+      .getByText(en['lists.referrals.caseGone']!)
+      .waitFor()
+      .catch(async (error) => {
+        const inbox = await api.get(receiver.caseworker, '/referrals?direction=in');
+        throw new Error(`${await b.page.locator('main').innerText()}\n${inbox.body}`, {
+          cause: error,
+        });
+      });
     expect(await psychological.getByRole('link').count()).toBe(0);
     expect(await b.page.getByText(withdrawn.caseReference).count()).toBe(0);
     expect(await axeViolations(b.page)).toEqual([]);
