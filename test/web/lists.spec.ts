@@ -188,7 +188,9 @@ describe('the console lists (issue 16: LISTS)', () => {
     const csp = watchCspViolations(page);
     await page.goto(`${origin}${path}`);
     await page.getByRole('button', { name: msg(language, 'login.button') }).click();
-    await page.getByRole('navigation', { name: msg(language, 'nav.label') }).waitFor();
+    await page
+      .getByRole('navigation', { name: msg(language, 'nav.label') })
+      .waitFor({ timeout: 90_000 }); // a loaded machine: the login's round trips take time
     return { context, page, csp };
   }
 
