@@ -53,7 +53,11 @@ describe('the console catalogues', () => {
     '%s: every message is ICU that formats, with the plural forms of the language',
     (language) => {
       const messages = load(language);
-      const values = { count: 0, minutes: 0, reference: 'ORG-1', roles: 'x' };
+      const values = {
+        ...{ count: 0, minutes: 0, reference: 'ORG-1', roles: 'x' },
+        // lists.*
+        ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
+      };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {
         try {

@@ -13,9 +13,14 @@ import { paths, useLinkProps, useNavigation, type Route } from './router';
 // One chunk per area: the case list and the case page load when first opened.
 const CaseList = lazy(() => import('./screens/case-list'));
 const CasePage = lazy(() => import('./screens/case-page'));
+const Search = lazy(() => import('./lists/search'));
+const Reminders = lazy(() => import('./lists/reminders'));
+const Referrals = lazy(() => import('./lists/referrals'));
 
 /** Roles that work with cases (GET /cases, GET /cases/{id}: test/security/route-rules.ts). */
 const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
+/** Roles that may search for a person (POST /cases/search). */
+const SEARCH_ROLES = new Set(['caseworker', 'supervisor']);
 
 /** Activity that keeps a session alive. */
 const ACTIVITY: (keyof DocumentEventMap)[] = [
@@ -74,6 +79,16 @@ function Screen({ route }: { route: Route }) {
           <CasePage caseId={route.caseId} />
         </Suspense>
       );
+    case 'search':
+    case 'reminders':
+    case 'referrals': {
+      const ListScreen = { search: Search, reminders: Reminders, referrals: Referrals }[route.name];
+      return (
+        <Suspense fallback={fallback}>
+          <ListScreen />
+        </Suspense>
+      );
+    }
     case 'home':
       return <Home />;
     default:
@@ -218,8 +233,22 @@ function Navigation() {
   const roles = useRoles();
   const { route } = useNavigation();
   const cases = useLinkProps(paths.cases());
+  const search = useLinkProps(paths.search());
+  const reminders = useLinkProps(paths.reminders());
+  const referrals = useLinkProps(paths.referrals());
   if (!roles) return null;
   const items: ReactNode[] = [];
+  const entry = (name: Route['name'], link: typeof cases, label: string) => (
+    <li key={name}>
+      <Anchor
+        className="nav-link"
+        {...link}
+        aria-current={route.name === name ? 'page' : undefined}
+      >
+        {label}
+      </Anchor>
+    </li>
+  );
   if (roles.some((r) => CASE_ROLES.has(r)))
     items.push(
       <li key="cases">
@@ -231,6 +260,13 @@ function Navigation() {
           {t('nav.cases')}
         </Anchor>
       </li>,
+    );
+  if (roles.some((r) => SEARCH_ROLES.has(r)))
+    items.push(entry('search', search, t('lists.nav.search')));
+  if (roles.some((r) => CASE_ROLES.has(r)))
+    items.push(
+      entry('reminders', reminders, t('lists.nav.reminders')),
+      entry('referrals', referrals, t('lists.nav.referrals')),
     );
   return (
     <nav aria-label={t('nav.label')} className="shell-nav">

@@ -10,12 +10,18 @@ export type Route =
   | { readonly name: 'callback' }
   | { readonly name: 'cases' }
   | { readonly name: 'case'; readonly caseId: string }
+  | { readonly name: 'search' }
+  | { readonly name: 'reminders' }
+  | { readonly name: 'referrals' }
   | { readonly name: 'not-found' };
 
 export const paths = {
   home: () => '/',
   cases: () => '/console/cases',
   case: (caseId: string) => `/console/cases/${encodeURIComponent(caseId)}`,
+  search: () => '/console/search',
+  reminders: () => '/console/reminders',
+  referrals: () => '/console/referrals',
 };
 
 export function routeOf(pathname: string): Route {
@@ -23,6 +29,9 @@ export function routeOf(pathname: string): Route {
     return { name: 'home' };
   if (pathname === '/callback') return { name: 'callback' };
   if (pathname === '/console/cases') return { name: 'cases' };
+  if (pathname === '/console/search') return { name: 'search' };
+  if (pathname === '/console/reminders') return { name: 'reminders' };
+  if (pathname === '/console/referrals') return { name: 'referrals' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
   return { name: 'not-found' };

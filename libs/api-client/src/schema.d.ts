@@ -943,8 +943,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The web console's login settings (issuer, client id, idle timeout)
-     * @description The web console's login settings (issuer, client id, idle timeout). Public: no token needed.
+     * The web console's login settings (issuer, client id, idle timeout, the jurisdiction's minimum reflection period)
+     * @description The web console's login settings (issuer, client id, idle timeout, the jurisdiction's minimum reflection period). Public: no token needed.
      */
     get: operations['ConsoleConfigController_settings'];
     put?: never;
@@ -2367,6 +2367,11 @@ export interface components {
        * @example 900
        */
       idleTimeoutSeconds: number;
+      /**
+       * @description The jurisdiction's minimum recovery and reflection period in days (REMEDY_MIN_REFLECTION_DAYS): the console shows it on the reflection period's form
+       * @example 30
+       */
+      minReflectionDays: number;
     };
     CorrectFactDto: {
       /**

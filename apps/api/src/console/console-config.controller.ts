@@ -29,6 +29,15 @@ export class ConsoleConfigDto {
       'Seconds without input after which the console ends the session and clears the screen',
   })
   readonly idleTimeoutSeconds!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 30,
+    example: 30,
+    description:
+      "The jurisdiction's minimum recovery and reflection period in days (REMEDY_MIN_REFLECTION_DAYS): the console shows it on the reflection period's form",
+  })
+  readonly minReflectionDays!: number;
 }
 
 /**
@@ -42,7 +51,10 @@ export class ConsoleConfigController {
   constructor(@Inject(REMEDY_CONFIG) private readonly config: RemedyConfig) {}
 
   @Get('console-config.json')
-  @ApiOperation({ summary: "The web console's login settings (issuer, client id, idle timeout)" })
+  @ApiOperation({
+    summary:
+      "The web console's login settings (issuer, client id, idle timeout, the jurisdiction's minimum reflection period)",
+  })
   @ApiOkResponse({ type: ConsoleConfigDto })
   settings(): ConsoleConfigDto {
     return consoleConfigOf(this.config);
@@ -51,12 +63,13 @@ export class ConsoleConfigController {
 
 /** The console's settings for `config`: the external provider when OIDC_ISSUER is set. */
 export function consoleConfigOf(
-  config: Pick<RemedyConfig, 'identity' | 'oidc' | 'console'>,
+  config: Pick<RemedyConfig, 'identity' | 'oidc' | 'console' | 'minReflectionDays'>,
 ): ConsoleConfigDto {
   return {
     issuer: config.oidc?.issuer ?? config.identity.embeddedIssuer!,
     clientId: config.console.clientId,
     resource: config.oidc?.audience ?? API_AUDIENCE,
     idleTimeoutSeconds: config.console.idleTimeoutSeconds,
+    minReflectionDays: config.minReflectionDays,
   };
 }

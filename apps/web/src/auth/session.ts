@@ -6,6 +6,8 @@ export interface ConsoleSettings {
   readonly clientId: string;
   readonly resource: string;
   readonly idleTimeoutSeconds: number;
+  /** The jurisdiction's minimum recovery and reflection period, in days. */
+  readonly minReflectionDays: number;
 }
 
 export type EndReason = 'idle' | 'expired' | 'failed' | 'logged-out';
