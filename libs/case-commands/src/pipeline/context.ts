@@ -10,6 +10,11 @@ export interface CommandContext {
   readonly idempotencyKey?: string;
   /** The stream revision the client expects (`If-Match: "<revision>"`). */
   readonly ifMatch?: bigint;
+  /**
+   * The request (an opaque key): the case stream the access policy's guard read for it is reused
+   * by the pipeline's first attempt rather than read again (issue 18 item 1).
+   */
+  readonly scope?: object;
 }
 
 /** The answer to every case command: ETag = revision, X-Position = position. */
