@@ -21,7 +21,7 @@ import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { PostgresEventStore, type NewEvent } from '@remedy/event-store';
 import { percentile, type BenchRow } from '../lib/results';
 import { OPEN_BODY } from './commands';
-import type { Caller, SystemUnderTest } from './system';
+import { registerOrganisation, type Caller, type SystemUnderTest } from './system';
 
 export const HISTORY_SIZES = [10, 1_000, 10_000] as const;
 const GOAL_RATIO = 1.5;
@@ -123,7 +123,10 @@ export async function historyGrowthBench(
         201,
       );
       const caseId = opened.caseId;
-      const lawyer = await sut.mint(['legal_aid']);
+      // A legal-aid organisation of the directory (access is granted to known organisations only).
+      const code = `LAW${'ABC'[seeded.length]}`;
+      const { organisationId } = await registerOrganisation(sut, code);
+      const lawyer = await sut.mint(['legal_aid'], organisationId);
       await sut.call(caseworker, 'POST', `/cases/${caseId}/consents`, {
         purpose: 'legal_aid_access',
         receivingOrganisationId: lawyer.organisationId,
