@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { createJurisdictionPolicy, decide, initialState } from '@remedy/case-domain';
+import { createJurisdictionPolicy, decide } from '@remedy/case-domain';
 import { caseStreamId, readCase, sealEvent } from '@remedy/case-stream';
 import { CaseCipher, LocalKeyManagementService } from '@remedy/crypto';
 import { PostgresEventStore, type NewEvent } from '@remedy/event-store';
@@ -58,8 +58,10 @@ async function seedNotes(
 ): Promise<void> {
   const policy = createJurisdictionPolicy({ timeZone: 'Europe/Vienna' });
   const streamId = caseStreamId(caseId);
-  let revision = (await readCase(store, caseId)).revision!;
-  const state = { ...initialState, lifecycle: 'open' as const, caseId };
+  const stream = await readCase(store, caseId);
+  let revision = stream.revision!;
+  // Notes change nothing a note's decision reads: the state as opened serves every one.
+  const { state } = await stream.opened(cipher);
   const half = Math.floor(count / 2);
   for (let done = 0; done < count;) {
     const n = Math.min(BATCH, count - done, done < half ? half - done : BATCH);
