@@ -16,6 +16,7 @@ const commandContext = createParamDecorator(
       actor: req.actor,
       requestId: String(req.id),
       route: routeOf(req),
+      scope: req,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       withCommand: writesWithCommand(req),

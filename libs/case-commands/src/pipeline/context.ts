@@ -17,6 +17,11 @@ export interface CommandContext {
    * pipeline its whole answer (`PipelineOptions.answer`).
    */
   readonly withCommand?: readonly WriteWithCommand[];
+  /**
+   * The request (an opaque key): the case stream the access policy's guard read for it is reused
+   * by the pipeline's first attempt rather than read again (issue 18 item 1).
+   */
+  readonly scope?: object;
 }
 
 /** The answer to every case command: ETag = revision, X-Position = position. */

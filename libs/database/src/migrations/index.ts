@@ -14,6 +14,7 @@ import { CreateCaseAdultDates1795900000900 } from './1795900000900-CreateCaseAdu
 import { CaseAdultDatesRevision1795900001000 } from './1795900001000-CaseAdultDatesRevision';
 import { CreateIdentityAccounts1796000000000 } from './1796000000000-CreateIdentityAccounts';
 import { CreateOidcProviderStore1796000000100 } from './1796000000100-CreateOidcProviderStore';
+import { CreateStreamSnapshots1796000000200 } from './1796000000200-CreateStreamSnapshots';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -37,4 +38,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CaseAdultDatesRevision1795900001000,
   CreateIdentityAccounts1796000000000,
   CreateOidcProviderStore1796000000100,
+  CreateStreamSnapshots1796000000200,
 ];

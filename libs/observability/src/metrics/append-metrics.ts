@@ -39,5 +39,6 @@ export function withAppendMetrics(
     subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
     headPosition: () => store.headPosition(),
     close: () => store.close(),
+    ...(store.snapshots ? { snapshots: store.snapshots } : {}),
   };
 }
