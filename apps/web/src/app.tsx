@@ -12,7 +12,8 @@ import { paths, useLinkProps, useNavigation, type Route } from './router';
 
 // One chunk per area: the case list and the case page load when first opened.
 const CaseList = lazy(() => import('./screens/case-list'));
-const CasePage = lazy(() => import('./screens/case-page'));
+const CasePage = lazy(() => import('./cases/case-page'));
+const OpenCase = lazy(() => import('./cases/open-case'));
 
 /** Roles that work with cases (GET /cases, GET /cases/{id}: test/security/route-rules.ts). */
 const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
@@ -72,6 +73,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={fallback}>
           <CasePage caseId={route.caseId} />
+        </Suspense>
+      );
+    case 'open-case':
+      return (
+        <Suspense fallback={fallback}>
+          <OpenCase />
         </Suspense>
       );
     case 'home':
@@ -218,6 +225,7 @@ function Navigation() {
   const roles = useRoles();
   const { route } = useNavigation();
   const cases = useLinkProps(paths.cases());
+  const openCase = useLinkProps(paths.openCase());
   if (!roles) return null;
   const items: ReactNode[] = [];
   if (roles.some((r) => CASE_ROLES.has(r)))
@@ -229,6 +237,18 @@ function Navigation() {
           aria-current={route.name === 'cases' || route.name === 'case' ? 'page' : undefined}
         >
           {t('nav.cases')}
+        </Anchor>
+      </li>,
+    );
+  if (roles.some((r) => r === 'caseworker' || r === 'supervisor'))
+    items.push(
+      <li key="open-case">
+        <Anchor
+          className="nav-link"
+          {...openCase}
+          aria-current={route.name === 'open-case' ? 'page' : undefined}
+        >
+          {t('casepage.openCase')}
         </Anchor>
       </li>,
     );

@@ -9,12 +9,14 @@ export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'callback' }
   | { readonly name: 'cases' }
+  | { readonly name: 'open-case' }
   | { readonly name: 'case'; readonly caseId: string }
   | { readonly name: 'not-found' };
 
 export const paths = {
   home: () => '/',
   cases: () => '/console/cases',
+  openCase: () => '/console/cases/new',
   case: (caseId: string) => `/console/cases/${encodeURIComponent(caseId)}`,
 };
 
@@ -23,6 +25,7 @@ export function routeOf(pathname: string): Route {
     return { name: 'home' };
   if (pathname === '/callback') return { name: 'callback' };
   if (pathname === '/console/cases') return { name: 'cases' };
+  if (pathname === '/console/cases/new') return { name: 'open-case' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
   return { name: 'not-found' };

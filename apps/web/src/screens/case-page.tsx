@@ -144,7 +144,7 @@ function KeyValues({ rows }: { rows: [string, ReactNode][] }) {
   );
 }
 
-function Timeline({ caseId }: { caseId: string }) {
+export function Timeline({ caseId }: { caseId: string }) {
   const { t, i18n } = useTranslation();
   const { api } = useConsole();
   const timeline = useInfiniteQuery({
