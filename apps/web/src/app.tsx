@@ -14,9 +14,14 @@ import { paths, useLinkProps, useNavigation, type Route } from './router';
 const CaseList = lazy(() => import('./screens/case-list'));
 const CasePage = lazy(() => import('./cases/case-page'));
 const OpenCase = lazy(() => import('./cases/open-case'));
+const Search = lazy(() => import('./lists/search'));
+const Reminders = lazy(() => import('./lists/reminders'));
+const Referrals = lazy(() => import('./lists/referrals'));
 
 /** Roles that work with cases (GET /cases, GET /cases/{id}: test/security/route-rules.ts). */
 const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
+/** Roles that may search for a person (POST /cases/search). */
+const SEARCH_ROLES = new Set(['caseworker', 'supervisor']);
 
 /** Activity that keeps a session alive. */
 const ACTIVITY: (keyof DocumentEventMap)[] = [
@@ -81,6 +86,16 @@ function Screen({ route }: { route: Route }) {
           <OpenCase />
         </Suspense>
       );
+    case 'search':
+    case 'reminders':
+    case 'referrals': {
+      const ListScreen = { search: Search, reminders: Reminders, referrals: Referrals }[route.name];
+      return (
+        <Suspense fallback={fallback}>
+          <ListScreen />
+        </Suspense>
+      );
+    }
     case 'home':
       return <Home />;
     default:
@@ -226,8 +241,22 @@ function Navigation() {
   const { route } = useNavigation();
   const cases = useLinkProps(paths.cases());
   const openCase = useLinkProps(paths.openCase());
+  const search = useLinkProps(paths.search());
+  const reminders = useLinkProps(paths.reminders());
+  const referrals = useLinkProps(paths.referrals());
   if (!roles) return null;
   const items: ReactNode[] = [];
+  const entry = (name: Route['name'], link: typeof cases, label: string) => (
+    <li key={name}>
+      <Anchor
+        className="nav-link"
+        {...link}
+        aria-current={route.name === name ? 'page' : undefined}
+      >
+        {label}
+      </Anchor>
+    </li>
+  );
   if (roles.some((r) => CASE_ROLES.has(r)))
     items.push(
       <li key="cases">
@@ -241,16 +270,13 @@ function Navigation() {
       </li>,
     );
   if (roles.some((r) => r === 'caseworker' || r === 'supervisor'))
+    items.push(entry('open-case', openCase, t('casepage.openCase')));
+  if (roles.some((r) => SEARCH_ROLES.has(r)))
+    items.push(entry('search', search, t('lists.nav.search')));
+  if (roles.some((r) => CASE_ROLES.has(r)))
     items.push(
-      <li key="open-case">
-        <Anchor
-          className="nav-link"
-          {...openCase}
-          aria-current={route.name === 'open-case' ? 'page' : undefined}
-        >
-          {t('casepage.openCase')}
-        </Anchor>
-      </li>,
+      entry('reminders', reminders, t('lists.nav.reminders')),
+      entry('referrals', referrals, t('lists.nav.referrals')),
     );
   return (
     <nav aria-label={t('nav.label')} className="shell-nav">

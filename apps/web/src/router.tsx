@@ -11,6 +11,9 @@ export type Route =
   | { readonly name: 'cases' }
   | { readonly name: 'open-case' }
   | { readonly name: 'case'; readonly caseId: string }
+  | { readonly name: 'search' }
+  | { readonly name: 'reminders' }
+  | { readonly name: 'referrals' }
   | { readonly name: 'not-found' };
 
 export const paths = {
@@ -18,6 +21,9 @@ export const paths = {
   cases: () => '/console/cases',
   openCase: () => '/console/cases/new',
   case: (caseId: string) => `/console/cases/${encodeURIComponent(caseId)}`,
+  search: () => '/console/search',
+  reminders: () => '/console/reminders',
+  referrals: () => '/console/referrals',
 };
 
 export function routeOf(pathname: string): Route {
@@ -26,6 +32,9 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/callback') return { name: 'callback' };
   if (pathname === '/console/cases') return { name: 'cases' };
   if (pathname === '/console/cases/new') return { name: 'open-case' };
+  if (pathname === '/console/search') return { name: 'search' };
+  if (pathname === '/console/reminders') return { name: 'reminders' };
+  if (pathname === '/console/referrals') return { name: 'referrals' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
   return { name: 'not-found' };

@@ -20,7 +20,7 @@ import { useConsole } from '../context';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { paths, useLinkProps } from '../router';
 import { ErrorNotice } from '../screens/error-notice';
-import { Timeline } from '../screens/case-page';
+import { CaseHistory } from '../lists/timeline';
 import { CaseCommands } from './case-commands';
 import type { CaseFactsView, CaseView } from './case-view';
 
@@ -111,7 +111,7 @@ export default function CasePage({ caseId }: { caseId: string }) {
         {roles.some((r) => COMMAND_ROLES.includes(r)) && !c.erased && (
           <CaseCommands view={view} roles={roles} />
         )}
-        <Timeline caseId={caseId} />
+        <CaseHistory caseId={caseId} />
       </Stack>
     );
   }

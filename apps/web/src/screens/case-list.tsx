@@ -18,6 +18,7 @@ import { dataOf } from '../api';
 import { useConsole } from '../context';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { paths, useLinkProps } from '../router';
+import { useSession } from '../lists/labels';
 import { ErrorNotice } from './error-notice';
 
 type ListQuery = NonNullable<operations['CasesController_list']['parameters']['query']>;
@@ -39,6 +40,8 @@ interface Filters {
   readonly identificationStatus: ListQuery['identificationStatus'] | '';
   readonly child: boolean;
   readonly hasOpenReferrals: boolean;
+  /** Only the cases assigned to the person (their opaque user id: GET /session). */
+  readonly mine: boolean;
   readonly sort: NonNullable<ListQuery['sort']>;
 }
 
@@ -47,6 +50,7 @@ const NO_FILTERS: Filters = {
   identificationStatus: '',
   child: false,
   hasOpenReferrals: false,
+  mine: false,
   sort: 'last_activity',
 };
 
@@ -62,6 +66,7 @@ export default function CaseList() {
   // cursors[i]: the cursor of page i (page 0 has none).
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const page = cursors.length - 1;
+  const session = useSession();
   useDocumentTitle(`${t('cases.title')} · ${t('app.name')}`);
 
   const query: ListQuery = {
@@ -71,6 +76,7 @@ export default function CaseList() {
     ...(filters.identificationStatus ? { identificationStatus: filters.identificationStatus } : {}),
     ...(filters.child ? { child: true } : {}),
     ...(filters.hasOpenReferrals ? { hasOpenReferrals: true } : {}),
+    ...(filters.mine && session.data ? { caseworkerId: session.data.userId } : {}),
     ...(cursors[page] ? { cursor: cursors[page] } : {}),
   };
   const list = useQuery({
@@ -132,6 +138,12 @@ export default function CaseList() {
             checked={filters.hasOpenReferrals}
             onChange={(e) => change({ hasOpenReferrals: e.currentTarget.checked })}
           />
+          <Checkbox
+            label={t('lists.cases.mine')}
+            checked={filters.mine}
+            disabled={!session.data}
+            onChange={(e) => change({ mine: e.currentTarget.checked })}
+          />
         </Group>
       </section>
       {list.isPending ? (
@@ -141,13 +153,14 @@ export default function CaseList() {
       ) : (
         <>
           <Text role="status" size="sm" my="xs">
+            {t('lists.cases.page', { page: page + 1 })} ·{' '}
             {t('cases.count', { count: list.data.items.length })}
           </Text>
           {list.data.items.length === 0 ? (
             <Text>{t('cases.empty')}</Text>
           ) : (
             <Table.ScrollContainer minWidth="48rem">
-              <Table striped highlightOnHover>
+              <Table striped highlightOnHover data-testid="case-list">
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th scope="col">{t('cases.col.reference')}</Table.Th>

@@ -1,15 +1,14 @@
-import { Alert, Anchor, Button, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, dataOf } from '../api';
 import { useConsole } from '../context';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { paths, useLinkProps } from '../router';
+import { CaseHistory } from '../lists/timeline';
 import { ErrorNotice } from './error-notice';
-
-const TIMELINE_PAGE = 50;
 
 /**
  * One case, read-only: its profile (GET /cases/{caseId}, personal fields as the API decrypted
@@ -107,7 +106,7 @@ export default function CasePage({ caseId }: { caseId: string }) {
             />
           )}
         </section>
-        <Timeline caseId={caseId} />
+        <CaseHistory caseId={caseId} />
       </Stack>
     );
   }
@@ -141,79 +140,5 @@ function KeyValues({ rows }: { rows: [string, ReactNode][] }) {
         ))}
       </Table.Tbody>
     </Table>
-  );
-}
-
-export function Timeline({ caseId }: { caseId: string }) {
-  const { t, i18n } = useTranslation();
-  const { api } = useConsole();
-  const timeline = useInfiniteQuery({
-    queryKey: ['case', caseId, 'timeline'],
-    initialPageParam: undefined as number | undefined,
-    queryFn: async ({ pageParam }) =>
-      dataOf(
-        await api.GET('/cases/{caseId}/timeline', {
-          params: {
-            path: { caseId },
-            query: {
-              limit: TIMELINE_PAGE,
-              ...(pageParam !== undefined ? { afterRevision: pageParam } : {}),
-            },
-          },
-        }),
-      ),
-    getNextPageParam: (last) =>
-      last.nextAfterRevision === null ? undefined : last.nextAfterRevision,
-  });
-  const events = timeline.data?.pages.flatMap((p) => p.items) ?? [];
-  return (
-    <section aria-labelledby="case-timeline">
-      <Title order={2} id="case-timeline" mb="xs">
-        {t('case.timeline')}
-      </Title>
-      {timeline.isPending ? (
-        <Loader aria-label={t('app.loading')} />
-      ) : timeline.isError ? (
-        <ErrorNotice error={timeline.error} onRetry={() => void timeline.refetch()} />
-      ) : (
-        <>
-          <Text size="sm" mb="xs">
-            {t('timeline.count', { count: events.length })}
-          </Text>
-          <Table.ScrollContainer minWidth="36rem">
-            <Table striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('timeline.col.event')}</Table.Th>
-                  <Table.Th scope="col">{t('timeline.col.occurred')}</Table.Th>
-                  <Table.Th scope="col">{t('timeline.col.recorded')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {events.map((event) => (
-                  <Table.Tr key={event.revision}>
-                    <Table.Td>
-                      <code>{event.type}</code>
-                    </Table.Td>
-                    <Table.Td>{formatDateTime(i18n.language, event.occurredAt)}</Table.Td>
-                    <Table.Td>{formatDateTime(i18n.language, event.recordedAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          {timeline.hasNextPage && (
-            <Button
-              variant="default"
-              mt="sm"
-              loading={timeline.isFetchingNextPage}
-              onClick={() => void timeline.fetchNextPage()}
-            >
-              {t('timeline.more')}
-            </Button>
-          )}
-        </>
-      )}
-    </section>
   );
 }
