@@ -10,7 +10,7 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'profile.sexGender', kind: 'code', list: 'sex-gender', required: true },
   { name: 'profile.estimatedAge', kind: 'integer', min: 0, max: 130 },
   { name: 'profile.ageUncertain', kind: 'boolean' },
-  { name: 'profile.citizenships', kind: 'codes', list: 'countries' },
+  { name: 'profile.citizenships', kind: 'codes', list: 'countries', required: true },
   { name: 'profile.languages', kind: 'codes', list: 'languages' },
   { name: 'personal.fullName', kind: 'text', maxLength: 300 },
   { name: 'personal.aliases', kind: 'tags' },
