@@ -132,13 +132,21 @@ describe('the console case page (issue 16: CASES)', () => {
     const input = form.getByLabel(msg(language, `commands.field.${field}`)).first();
     await input.click();
     if ((await input.getAttribute('readonly')) === null) await input.fill(option);
-    await page.getByRole('option', { name: option, exact: true }).click();
+    await page
+      .getByRole('listbox', { name: msg(language, `commands.field.${field}`) })
+      .getByRole('option', { name: option, exact: true })
+      .click();
   }
 
   /** Submits `form` and waits until the command is recorded. */
   async function submit(form: Locator, language: Language, button = 'casepage.submit') {
     await form.getByRole('button', { name: msg(language, button) }).click();
-    await form.getByTestId('command-done').waitFor();
+    await form
+      .getByTestId('command-done')
+      .waitFor()
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${await form.textContent()}`);
+      });
   }
 
   /** Submits a command that changes the case's status: its form leaves (no longer offered). */
