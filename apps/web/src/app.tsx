@@ -12,7 +12,8 @@ import { paths, useLinkProps, useNavigation, type Route } from './router';
 
 // One chunk per area: the case list and the case page load when first opened.
 const CaseList = lazy(() => import('./screens/case-list'));
-const CasePage = lazy(() => import('./screens/case-page'));
+const CasePage = lazy(() => import('./cases/case-page'));
+const OpenCase = lazy(() => import('./cases/open-case'));
 const Search = lazy(() => import('./lists/search'));
 const Reminders = lazy(() => import('./lists/reminders'));
 const Referrals = lazy(() => import('./lists/referrals'));
@@ -77,6 +78,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={fallback}>
           <CasePage caseId={route.caseId} />
+        </Suspense>
+      );
+    case 'open-case':
+      return (
+        <Suspense fallback={fallback}>
+          <OpenCase />
         </Suspense>
       );
     case 'search':
@@ -233,6 +240,7 @@ function Navigation() {
   const roles = useRoles();
   const { route } = useNavigation();
   const cases = useLinkProps(paths.cases());
+  const openCase = useLinkProps(paths.openCase());
   const search = useLinkProps(paths.search());
   const reminders = useLinkProps(paths.reminders());
   const referrals = useLinkProps(paths.referrals());
@@ -261,6 +269,8 @@ function Navigation() {
         </Anchor>
       </li>,
     );
+  if (roles.some((r) => r === 'caseworker' || r === 'supervisor'))
+    items.push(entry('open-case', openCase, t('casepage.openCase')));
   if (roles.some((r) => SEARCH_ROLES.has(r)))
     items.push(entry('search', search, t('lists.nav.search')));
   if (roles.some((r) => CASE_ROLES.has(r)))

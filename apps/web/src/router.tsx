@@ -9,6 +9,7 @@ export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'callback' }
   | { readonly name: 'cases' }
+  | { readonly name: 'open-case' }
   | { readonly name: 'case'; readonly caseId: string }
   | { readonly name: 'search' }
   | { readonly name: 'reminders' }
@@ -18,6 +19,7 @@ export type Route =
 export const paths = {
   home: () => '/',
   cases: () => '/console/cases',
+  openCase: () => '/console/cases/new',
   case: (caseId: string) => `/console/cases/${encodeURIComponent(caseId)}`,
   search: () => '/console/search',
   reminders: () => '/console/reminders',
@@ -29,6 +31,7 @@ export function routeOf(pathname: string): Route {
     return { name: 'home' };
   if (pathname === '/callback') return { name: 'callback' };
   if (pathname === '/console/cases') return { name: 'cases' };
+  if (pathname === '/console/cases/new') return { name: 'open-case' };
   if (pathname === '/console/search') return { name: 'search' };
   if (pathname === '/console/reminders') return { name: 'reminders' };
   if (pathname === '/console/referrals') return { name: 'referrals' };

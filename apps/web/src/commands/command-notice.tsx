@@ -37,7 +37,7 @@ export function CommandNotice({
     case 'changed':
       return (
         <Alert
-          color="orange"
+          color="red"
           role="alert"
           title={t('commands.changed.title')}
           data-testid="command-changed"
