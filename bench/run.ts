@@ -11,6 +11,9 @@
  *   5 statistics     a release of the full statistics catalogue over 100,000 and 1,000,000 cases
  *                    (fact rows seeded directly), seconds and growth (bench/statistics/catalogue.ts)
  *   6 memory         peak RSS of the API and the worker during 2-3 and during 4
+ *   7 history growth GET /cases/:id, a note, the as-of view halfway and the lawyer's list on a
+ *                    case at 10, 1,000 and 10,000 events: largest / smallest median
+ *                    (bench/api/history-growth.ts; run before 4, which stops the worker)
  *
  * Database: BENCH_DATABASE_URL / DATABASE_URL, else the local PostgreSQL, else an embedded one
  * (bench/lib/database.ts); a fresh database per section, dropped at the end. Queues: BullMQ on
@@ -28,6 +31,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendBench } from './event-store/append';
 import { commandsBench, projectionLagBench } from './api/commands';
+import { historyGrowthBench } from './api/history-growth';
 import { registerOrganisation, startSystem, type SystemUnderTest } from './api/system';
 import {
   benchServer,
@@ -129,7 +133,7 @@ async function main(): Promise<void> {
       );
     }
 
-    const systemSections = [2, 3, 4, 6].some(runs);
+    const systemSections = [2, 3, 4, 6, 7].some(runs);
     if (systemSections) db = await createBenchDatabase('remedy_bench_system');
     const databaseUrl = db?.url ?? '';
     if (systemSections) {
@@ -179,6 +183,19 @@ async function main(): Promise<void> {
         );
       }
       peaks23 = during23.stop();
+
+      if (caseworker && runs(7)) {
+        log('7 history growth: cases at 10, 1,000 and 10,000 events');
+        await section('7 history growth', async () =>
+          rows.push(
+            ...(await historyGrowthBench(system, caseworker, {
+              databaseUrl,
+              samples: quick ? 10 : 40,
+              log,
+            })),
+          ),
+        );
+      }
 
       if (runs(4)) {
         log(`4 replay: worker stopped; seeding ${SIZES.replayEvents.toLocaleString('en')} events`);

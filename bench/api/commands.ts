@@ -11,6 +11,7 @@
  *    transaction as its rows, and NOTIFYed) reaches the command's position. Checked afterwards:
  *    every case is in `case_list`.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, type Notification } from 'pg';
 import { comparePositions, parsePosition, type GlobalPosition } from '@remedy/event-store';
@@ -37,6 +38,9 @@ export const GOALS = {
   p99AtHalfMs: 50,
   lagP99Ms: 50,
   lagMaxMs: 500,
+  sessionCpuMicros: 100,
+  commandCpuMicros: 1_500,
+  roundTripsPerCommand: 3,
 };
 
 export interface CommandsOptions {
@@ -48,6 +52,17 @@ export interface CommandsOptions {
   readonly assistCases: number;
   readonly log: (line: string) => void;
   readonly logDir: string;
+}
+
+/**
+ * CPU time (user + system) the process has used so far, in µs, from its own accounting in
+ * /proc/<pid>/stat (clock ticks, USER_HZ 100 on Linux: 10 ms resolution, fine over a slice).
+ */
+export function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the command name: state is field 3; utime and stime are fields 14 and 15.
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
 async function inParallel(n: number, concurrency: number, work: (i: number) => Promise<void>) {
@@ -140,13 +155,21 @@ export async function commandsBench(
     const sat = Object.fromEntries(
       names.map((n) => [n, { ok: 0, seconds: 0, errors: 0, p50: [], p99: [] } as Sum]),
     ) as Record<keyof typeof targets, Sum>;
+    // API CPU per request (the API process's own accounting), per target over its slices.
+    const cpu = Object.fromEntries(names.map((n) => [n, { micros: 0, requests: 0 }])) as Record<
+      keyof typeof targets,
+      { micros: number; requests: number }
+    >;
     for (let round = 0; round < options.rounds; round++) {
       for (const name of names) {
+        const before = processCpuMicros(sut.api.pid);
         const r = await load({
           ...targets[name],
           seconds: options.seconds,
           connections: options.connections,
         });
+        cpu[name].micros += processCpuMicros(sut.api.pid) - before;
+        cpu[name].requests += r.ok + r.errors;
         add(sat[name], r);
         log(
           `${name} at saturation: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors} ${r.otherStatuses}`,
@@ -191,6 +214,34 @@ export async function commandsBench(
         met: (ratioOf(trivial, rps('bare')) ?? 0) >= GOALS.trivialVsBare,
       },
     ];
+    // CPU per request beside throughput: throughput within 10 % of 1 / (CPU per request) says the
+    // API's own CPU is what bounds it (on a shared machine, with the database beside it).
+    const cpuLabel = {
+      trivial: 'GET /session',
+      open: 'POST /cases',
+      assist: 'POST /cases/:id/assistance',
+    } as const;
+    for (const name of ['trivial', 'open', 'assist'] as const) {
+      const perRequest = cpu[name].requests > 0 ? cpu[name].micros / cpu[name].requests : 0;
+      const bound = perRequest > 0 ? 1e6 / perRequest : 0;
+      rows.push({
+        section: S,
+        measure: `${cpuLabel[name]}: API CPU per request at saturation (/proc/<pid>/stat)`,
+        value: perRequest,
+        unit: 'µs',
+        reference: '1 / CPU per request (req/s)',
+        referenceValue: bound,
+        ratio: ratioOf(rps(name), bound),
+        ...(name === 'trivial'
+          ? { goal: `≤ ${GOALS.sessionCpuMicros} µs`, met: perRequest <= GOALS.sessionCpuMicros }
+          : name === 'assist'
+            ? {
+                goal: `≤ ${GOALS.commandCpuMicros} µs`,
+                met: perRequest <= GOALS.commandCpuMicros,
+              }
+            : {}),
+      });
+    }
     const label = {
       open: 'POST /cases (open a case)',
       assist: 'POST /cases/:id/assistance',

@@ -4,6 +4,8 @@
  * apps/api runs), requests injected through Fastify (no sockets), CPU from `process.cpuUsage()`.
  *
  *   DATABASE_URL=postgres://… node dist/bench/api/request-cpu.js > /dev/null
+ *   BENCH_COMMANDS=1 DATABASE_URL=postgres://… node dist/bench/api/request-cpu.js > /dev/null
+ *     (round trips and API CPU per command instead: `measureCommandCost`)
  *
  * The request log lines go to stdout (as in production); the figures go to stderr. Environment:
  * BENCH_REQUESTS (default 10,000 per round), BENCH_ROUNDS (default 5; the median is reported).
@@ -69,7 +71,145 @@ export async function measureSessionCpu(options: {
   }
 }
 
-if (require.main === module) {
+export interface CommandCost {
+  readonly label: string;
+  /** Queries the pg driver sent per command (every pool of the process), median. */
+  readonly roundTrips: number;
+  /** Microseconds of API CPU per command (process.cpuUsage: the API, the pg driver, crypto). */
+  readonly cpuMicros: number;
+  readonly commands: number;
+}
+
+const OPEN_BODY = {
+  referralSource: 'Hotline',
+  profile: { sexGender: 'Feminine', ageUncertain: false, citizenships: ['UA'], languages: ['uk'] },
+  personal: { fullName: 'Bench Person', birthDate: '1990-04-02' },
+};
+
+/**
+ * A note (`POST /cases/:id/notes`, the generic case command) on short streams (each of `cases`
+ * cases gets one note per round: at most `rounds` + 1 events), without and with an
+ * Idempotency-Key, in process: the queries the pg driver sends per command (Client.prototype.query
+ * counted, every pool: event store, TypeORM, the commands pool, the key cache), and the API CPU
+ * per command. The read-your-writes wait of granting commands is not in a note.
+ */
+export async function measureCommandCost(options: {
+  readonly databaseUrl: string;
+  readonly cases?: number;
+  readonly rounds?: number;
+}): Promise<CommandCost[]> {
+  const cases = options.cases ?? 50;
+  const rounds = options.rounds ?? 8;
+  const dataDir = mkdtempSync(join(tmpdir(), 'remedy-bench-cmd-'));
+  process.env.DATABASE_URL = options.databaseUrl;
+  process.env.REMEDY_DATA_DIR = dataDir;
+  process.env.REMEDY_EMBEDDED_DATABASE = 'false';
+  process.env.RATE_LIMIT_PER_MINUTE = '1000000';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client } = require('pg') as typeof import('pg');
+  const original = Client.prototype.query;
+  let queries = 0;
+  Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    queries += 1;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  const issuer = await LocalTokenIssuer.load({ dataDir });
+  const app = await createHttpApp(ApiModule);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const post = async (token: string, url: string, body: object, headers = {}) => {
+    const res = await app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      payload: body,
+    });
+    return { status: res.statusCode, body: res.json() as Record<string, string> };
+  };
+  try {
+    const admin = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId: randomUUID(),
+      roles: ['admin'],
+    });
+    const code = `B${randomUUID().slice(0, 6).toUpperCase()}`;
+    const org = await post(admin, '/organisations', {
+      name: `Organisation ${code}`,
+      type: 'NGO',
+      services: ['Accommodation'],
+      country: 'AT',
+      code,
+    });
+    if (org.status !== 201) throw new Error(`register organisation: ${org.status}`);
+    const token = await issuer.mintToken({
+      userId: randomUUID(),
+      organisationId: org.body.organisationId!,
+      roles: ['caseworker'],
+    });
+    const caseIds: string[] = [];
+    for (let i = 0; i < cases; i++) {
+      const opened = await post(token, '/cases', OPEN_BODY);
+      if (opened.status !== 201) throw new Error(`open a case: ${opened.status}`);
+      caseIds.push(opened.body.caseId!);
+    }
+    const note = async (caseId: string, keyed: boolean) => {
+      const res = await post(
+        token,
+        `/cases/${caseId}/notes`,
+        { personal: { text: 'Called the shelter; a place from Monday.' } },
+        keyed ? { 'idempotency-key': randomUUID() } : {},
+      );
+      if (res.status !== 200) throw new Error(`note: ${res.status}`);
+    };
+    for (const caseId of caseIds) await note(caseId, false); // warm-up: keys cached, plans prepared
+    const results: CommandCost[] = [];
+    for (const keyed of [false, true]) {
+      const perCommand: number[] = [];
+      let cpu = 0;
+      let n = 0;
+      for (let r = 0; r < rounds / 2; r++) {
+        for (const caseId of caseIds) {
+          const before = queries;
+          const start = process.cpuUsage();
+          await note(caseId, keyed);
+          const used = process.cpuUsage(start);
+          cpu += used.user + used.system;
+          perCommand.push(queries - before);
+          n++;
+        }
+      }
+      perCommand.sort((a, b) => a - b);
+      results.push({
+        label: `POST /cases/:id/notes ${keyed ? 'with' : 'without'} an Idempotency-Key`,
+        roundTrips: perCommand[Math.floor(perCommand.length / 2)]!,
+        cpuMicros: cpu / n,
+        commands: n,
+      });
+    }
+    return results;
+  } finally {
+    Client.prototype.query = original;
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module && process.env.BENCH_COMMANDS === '1') {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+  measureCommandCost({ databaseUrl })
+    .then((results) => {
+      for (const r of results)
+        process.stderr.write(
+          `${r.label}: ${r.roundTrips} round trips, ${r.cpuMicros.toFixed(0)} µs API CPU per command (${r.commands} commands)\n`,
+        );
+      process.exit(0);
+    })
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    });
+} else if (require.main === module) {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is not set');
   measureSessionCpu({

@@ -15,6 +15,7 @@ import {
 } from './support/real-api';
 import { type OpenApi, type Schema } from '../support/openapi';
 import { mulberry32 } from '../support/prng';
+import { isPublicRoute } from '../security/route-rules';
 
 /**
  * Fault test (issue 8): ten thousand generated bad requests across every route the real API
@@ -44,8 +45,8 @@ function prng(seed: number) {
 }
 type Rng = ReturnType<typeof prng>;
 
-const PUBLIC = (url: string) =>
-  ['/health', '/health/ready', '/metrics'].includes(url) || url.startsWith('/docs');
+/** Public routes (test/security/route-rules.ts, the one list): no token, no policy. */
+const PUBLIC = (url: string) => isPublicRoute('GET', url) || isPublicRoute('POST', url);
 const hasBody = (r: RouteInfo) => r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 

@@ -6,6 +6,7 @@ import {
   type RealApi,
 } from './support/real-api';
 import { caseStreamId } from '@remedy/case-stream';
+import { CONFLICT_RETRY } from '@remedy/case-commands';
 
 /**
  * Fault test (issue 8): two hundred commands at once on ONE case, through the real API. Half send
@@ -107,8 +108,16 @@ describe('two hundred concurrent commands on one case (fault test)', () => {
   }, 60_000);
 
   it('appends all of 100 concurrent notes sent without If-Match, at contiguous revisions', async () => {
-    // Within one API process the commands on a case run one at a time, so none loses a race;
-    // between processes a lost race is retried up to CONFLICT_RETRY.maxAttempts times (then 409).
+    // Within one API process the commands on a case run one at a time (StreamQueue), so none
+    // loses a race. Between processes a lost race is re-read and re-decided: the retry bound is
+    // 8 attempts in all (7 retries after 5, 10, 20, 40, 80, 100, 100 ms, each up to half shorter
+    // at random), then 409. With If-Match there is no retry: 412 (or 409 on a lost race).
+    expect(CONFLICT_RETRY).toEqual({
+      maxAttempts: 8,
+      initialDelayMs: 5,
+      maxDelayMs: 100,
+      jitter: 0.5,
+    });
     const organisationId = await registerOrganisation(api, 'CALM');
     const caseworker = await api.token(['caseworker'], organisationId);
     const opened = await api.post(caseworker, '/cases', OPEN_CASE_BODY);
@@ -128,5 +137,13 @@ describe('two hundred concurrent commands on one case (fault test)', () => {
       [caseStreamId(caseId)],
     );
     expect(Number(rows[0]!.n)).toBe(100);
+    // If-Match still asks for a version check: the revision the notes started from is stale.
+    const stale = await api.request(caseworker, {
+      method: 'POST',
+      url: `/cases/${caseId}/notes`,
+      headers: { 'content-type': 'application/json', 'if-match': `"${openedAt}"` },
+      payload: { personal: { text: 'stale' } },
+    });
+    expect(stale.statusCode).toBe(412);
   }, 60_000);
 });

@@ -65,7 +65,14 @@ describe('OpenID Connect tokens on the API (GET /session)', () => {
     await provider.listen();
     const up = await session(token);
     expect(up.statusCode).toBe(200);
-    expect(up.json()).toEqual({ userId, organisationId, roles: ['caseworker', 'supervisor'] });
+    // No account of the embedded provider behind an external provider's user: no name, no language.
+    expect(up.json()).toEqual({
+      userId,
+      organisationId,
+      roles: ['caseworker', 'supervisor'],
+      displayName: null,
+      language: null,
+    });
     expect(up.body).not.toContain('ana@example.org');
   });
 
@@ -76,7 +83,13 @@ describe('OpenID Connect tokens on the API (GET /session)', () => {
       await issuer.mintToken({ userId: localUser, organisationId, roles: ['admin'] }),
     );
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ userId: localUser, organisationId, roles: ['admin'] });
+    expect(res.json()).toEqual({
+      userId: localUser,
+      organisationId,
+      roles: ['admin'],
+      displayName: null,
+      language: null,
+    });
   });
 
   it('answers 401 naming the reason for expired, unsigned, wrongly signed, other issuer, other audience, missing organisation, non-uuid ids, no known role', async () => {

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { realApiPerSuite } from '../faults/support/real-api';
+import { isPublicRoute } from '../security/route-rules';
 import { concreteUrl, type RouteInfo } from '../support/routes';
 
-/** The real API module: every route it registers, but the public list, needs a valid token. */
-const PUBLIC = new Set(['/health', '/health/ready', '/docs-json', '/docs/*', '/docs', '/docs/']);
+/**
+ * The real API module: every route it registers, but the public list (test/security/route-rules.ts:
+ * health, the documents, the console's settings, the OpenID provider's own endpoints), needs a
+ * valid token.
+ */
 
 describe('every route of the API requires identity, except the public list', () => {
   const started = realApiPerSuite('routes', { LOG_LEVEL: 'silent' });
@@ -16,7 +20,7 @@ describe('every route of the API requires identity, except the public list', () 
   });
 
   it('answers 401 without a token, or with a malformed one, on every non-public route', async () => {
-    const guarded = routes.filter((r) => !PUBLIC.has(r.url) && !r.url.startsWith('/docs'));
+    const guarded = routes.filter((r) => !isPublicRoute(r.method, r.url));
     expect(routes.map((r) => r.url)).toEqual(
       expect.arrayContaining(['/health', '/health/ready', '/docs-json']),
     );

@@ -68,6 +68,13 @@ export const ALL_ROLES: readonly Role[] = [
 ];
 const CASE_ROLES: readonly Role[] = ['caseworker', 'supervisor', 'legal_aid'];
 const PUBLIC: RouteRule = { public: true };
+
+/**
+ * Whether the route (`GET /health`, `POST /oidc/*`) is public: no token, no policy. Swagger UI's
+ * own files (`/docs/swagger-ui-init.js`, ...) are registered one by one: all of `/docs` is public.
+ */
+export const isPublicRoute = (method: string, url: string): boolean =>
+  url.startsWith('/docs') || 'public' in (ROUTE_RULES[`${method} ${url}`] ?? {});
 /** A command to a case: every case role of an organisation reaching it (the domain decides the rest: 422). */
 const COMMAND: RouteRule = { case: CASE_ROLES };
 /** A read of a case: rapporteurs are confined to the statistics before any lookup (403). */
@@ -117,6 +124,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /oidc/setup/finish': PUBLIC,
   'GET /oidc/assets/:name': PUBLIC,
   'GET /oidc/assets/fonts/:file': PUBLIC,
+  // The web console's login settings (issuer, client id, idle timeout): needed before a login.
+  'GET /console-config.json': PUBLIC,
 
   // The caller's own identity, and its account's preferred language.
   'GET /session': { org: ALL_ROLES },

@@ -7,9 +7,10 @@ import {
   realApiPerSuite,
   type RealApi,
 } from '../faults/support/real-api';
+import { isPublicRoute } from '../security/route-rules';
 
-const PUBLIC = (url: string) =>
-  ['/health', '/health/ready', '/metrics'].includes(url) || url.startsWith('/docs');
+/** Public routes (test/security/route-rules.ts, the one list): no token, no policy. */
+const PUBLIC = (url: string) => isPublicRoute('GET', url) || isPublicRoute('POST', url);
 
 /**
  * The real API composition (apps/api ApiModule): a national rapporteur reaches no route that
@@ -58,6 +59,12 @@ describe('a national rapporteur reaches no case-level route of the real API', ()
       answers.push(`${route.method} ${route.url} ${res.statusCode}`);
       if (route.method === 'GET' && (route.url === '/session' || route.url === '/code-lists')) {
         expect(res.statusCode).toBe(200);
+        expect(res.body).not.toContain(caseId);
+        continue;
+      }
+      // Their own account's language (issue 15): theirs to set; the empty body is invalid input.
+      if (route.method === 'PUT' && route.url === '/session/language') {
+        expect(res.statusCode).toBe(400);
         expect(res.body).not.toContain(caseId);
         continue;
       }

@@ -23,6 +23,8 @@ export interface ApiAppOptions {
   /** Providers to replace, e.g. `[{ provide: CLOCK, useValue: () => fixedDate }]`. */
   readonly overrides?: readonly { provide: unknown; useValue: unknown }[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Runs after the HTTP conventions are applied, before `app.init()` (e.g. serving the console). */
+  readonly beforeInit?: (app: NestFastifyApplication) => Promise<unknown> | void;
 }
 
 export interface TestUser {
@@ -104,6 +106,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   );
   // The API's rate limiter runs as in production, with a limit no test reaches.
   configureHttpApp(app, { security: { rateLimit: { perMinute: 1_000_000 } } });
+  await options.beforeInit?.(app);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const issuer = await LocalTokenIssuer.load({ dataDir });

@@ -24,6 +24,7 @@ import { InternalListenerModule, PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
+import { ConsoleConfigController } from './console/console-config.controller';
 import { HealthController } from './health/health.controller';
 import { RowSecurityCheck } from './row-security.check';
 import { SessionController } from './session/session.controller';
@@ -90,7 +91,7 @@ import { SessionController } from './session/session.controller';
     CodeListsModule,
     QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE] }),
   ],
-  controllers: [HealthController, SessionController],
+  controllers: [HealthController, SessionController, ConsoleConfigController],
   providers: [
     { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
     RowSecurityCheck,

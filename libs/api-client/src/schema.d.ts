@@ -935,6 +935,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/console-config.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The web console's login settings (issuer, client id, idle timeout, the jurisdiction's minimum reflection period)
+     * @description The web console's login settings (issuer, client id, idle timeout, the jurisdiction's minimum reflection period). Public: no token needed.
+     */
+    get: operations['ConsoleConfigController_settings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/exports/htcds.csv': {
     parameters: {
       query?: never;
@@ -2325,6 +2345,33 @@ export interface components {
        * @example 2026-06-15T10:00:00Z
        */
       occurredAt?: string;
+    };
+    ConsoleConfigDto: {
+      /**
+       * @description The OpenID provider the console logs people in with: the embedded one (`<PUBLIC_URL>/oidc`) or `OIDC_ISSUER`
+       * @example http://localhost:3000/oidc
+       */
+      issuer: string;
+      /**
+       * @description The console's public client id (PKCE)
+       * @example remedy-console
+       */
+      clientId: string;
+      /**
+       * @description The API's audience: the resource the console asks access tokens for
+       * @example remedy-api
+       */
+      resource: string;
+      /**
+       * @description Seconds without input after which the console ends the session and clears the screen
+       * @example 900
+       */
+      idleTimeoutSeconds: number;
+      /**
+       * @description The jurisdiction's minimum recovery and reflection period in days (REMEDY_MIN_REFLECTION_DAYS): the console shows it on the reflection period's form
+       * @example 30
+       */
+      minReflectionDays: number;
     };
     CorrectFactDto: {
       /**
@@ -13130,6 +13177,48 @@ export interface operations {
         };
         content: {
           'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  ConsoleConfigController_settings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsoleConfigDto'];
         };
       };
       /** @description Too many requests: `retryAfter` and Retry-After say when to retry */

@@ -62,24 +62,7 @@ export class AuditTrail {
   /** Appends one entry; resolves once it is committed (an autocommit INSERT), rejects otherwise. */
   async record(e: AuditEntry): Promise<void> {
     await this.asApplication(e.organisationId, (db) =>
-      db.query(
-        `INSERT INTO audit_trail (request_id, user_id, organisation_id, roles, method, route, case_id,
-                                case_ids, status, outcome, rule)
-       VALUES ($1, $2, $3, $4::text[], $5, $6, $7, $8::uuid[], $9, $10, $11)`,
-        [
-          e.requestId,
-          e.userId,
-          e.organisationId,
-          e.roles,
-          e.method,
-          e.route,
-          e.caseId,
-          e.caseIds,
-          e.status,
-          e.outcome,
-          e.rule,
-        ],
-      ),
+      db.query(`${INSERT_ROW} VALUES (${ROW_VALUES})`, valuesOf(e)),
     );
   }
 
@@ -141,6 +124,36 @@ export class AuditTrail {
       after = rows[rows.length - 1]!.audit_id;
     }
   }
+}
+
+const INSERT_ROW = `INSERT INTO audit_trail (request_id, user_id, organisation_id, roles, method, route,
+  case_id, case_ids, status, outcome, rule)`;
+const ROW_VALUES = '$1, $2, $3, $4::text[], $5, $6, $7, $8::uuid[], $9, $10, $11';
+const valuesOf = (e: AuditEntry): unknown[] => [
+  e.requestId,
+  e.userId,
+  e.organisationId,
+  e.roles,
+  e.method,
+  e.route,
+  e.caseId,
+  e.caseIds,
+  e.status,
+  e.outcome,
+  e.rule,
+];
+
+/**
+ * The entry as a statement committed with a command's append (@remedy/event-store
+ * `AlongsideWrite`): written only when the append wrote its events, in the same transaction.
+ * Run by the event store's login, which the migrations make a member of the application role
+ * (INSERT on the trail); the trail has no row-level security, so no organisation is set.
+ */
+export function auditRowWithAppend(e: AuditEntry): { text: string; values: unknown[] } {
+  return {
+    text: `${INSERT_ROW} SELECT ${ROW_VALUES} WHERE EXISTS (SELECT 1 FROM appended)`,
+    values: valuesOf(e),
+  };
 }
 
 /** CSV columns of the export (every value is an id, a code or a timestamp: nothing to quote). */

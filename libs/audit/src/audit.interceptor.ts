@@ -10,12 +10,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, type Observable } from 'rxjs';
 import type { PolicyRefusalRecorder } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
-import { toProblem, problem } from '@remedy/http';
+import { toProblem, problem, writeWithCommand, type WriteWithCommand } from '@remedy/http';
 import { caseIdsIn, isUuid, outcomeOf, ruleOf, type AuditEntry } from './audit-entry';
-import { AuditTrail } from './audit-trail';
+import { AuditTrail, auditRowWithAppend } from './audit-trail';
 import { NOT_AUDITED_KEY } from './decorators';
 
 type AuditedRequest = FastifyRequest & { actor?: Actor };
+
+/** Where @HttpCode() keeps the route's status (Nest's HTTP_CODE_METADATA). */
+const HTTP_CODE_METADATA = '__httpCode__';
 
 /** Thrown instead of the answer when the audit row cannot be committed. */
 export class AuditUnavailableException extends ServiceUnavailableException {
@@ -51,9 +54,12 @@ export class AuditInterceptor implements NestInterceptor, PolicyRefusalRecorder 
     const base = this.baseOf(context);
     if (base === undefined) return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const withCommand = this.rowWithCommand(context, base);
     return next.handle().pipe(
       mergeMap(async (body: unknown) => {
         const status = reply.statusCode;
+        // Committed with the command's append (same status): nothing more to write.
+        if (withCommand?.write.committed && withCommand.status === status) return body;
         await this.write({
           ...base,
           caseIds: caseIdsIn(body, base.caseId),
@@ -87,6 +93,30 @@ export class AuditInterceptor implements NestInterceptor, PolicyRefusalRecorder 
       outcome: outcomeOf(refusal.status),
       rule: ruleOf(refusal.status, refusal.rule),
     });
+  }
+
+  /**
+   * A POST may be a command whose append commits its success row (issue 18 item 3): the row is
+   * offered to it (@remedy/http `writeWithCommand`) with the route's status; the command's answer
+   * names the case ids. Used only when the answer leaves with that status.
+   */
+  private rowWithCommand(
+    context: ExecutionContext,
+    base: Omit<AuditEntry, 'caseIds' | 'status' | 'outcome' | 'rule'>,
+  ): { readonly write: WriteWithCommand; readonly status: number } | undefined {
+    if (base.method !== 'POST') return undefined;
+    const status =
+      (Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as number | undefined) ?? 201;
+    const write = writeWithCommand(context.switchToHttp().getRequest<object>(), (answer) =>
+      auditRowWithAppend({
+        ...base,
+        caseIds: caseIdsIn(answer.body, base.caseId),
+        status,
+        outcome: outcomeOf(status),
+        rule: ruleOf(status, undefined),
+      }),
+    );
+    return { write, status };
   }
 
   /** Who, where and which case; undefined when the request is not audited. */

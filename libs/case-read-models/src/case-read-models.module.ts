@@ -54,7 +54,7 @@ export class CaseReadModelsModule {
           provide: CASE_REACH,
           inject: [CASE_QUERIES],
           useFactory: (q: CaseQueries): CaseReachResolver => ({
-            reachOf: (organisationId, caseId) => q.reachOf(organisationId, caseId),
+            reachOf: (organisationId, caseId, scope) => q.reachOf(organisationId, caseId, scope),
           }),
         },
       ],

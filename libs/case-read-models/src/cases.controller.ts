@@ -6,10 +6,11 @@ import {
   NotFoundException,
   Param,
   Query,
+  Req,
   Res,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, type ApiResponseOptions } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertCan, assertCanOnCase, mayEver, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ApiController, ReadsProjections, UuidParam, problem } from '@remedy/http';
@@ -76,14 +77,14 @@ export class CasesController {
    * with 403 for a case its organisation reaches, 404 for any other (decided on the stream). The
    * roles that may read cases go on: the queries decide their organisation's reach (404).
    */
-  private async checkRole(actor: Actor, caseId: string): Promise<void> {
+  private async checkRole(actor: Actor, caseId: string, request: object): Promise<void> {
     if (mayEver(actor, 'read', 'Case')) return;
     const id = checkedCaseId(caseId);
     assertCanOnCase(
       actor,
       'read',
       'Case',
-      await this.queries.reachOf(actor.organisationId, id),
+      await this.queries.reachOf(actor.organisationId, id, request),
       NO_CASE_CONTENT,
     );
   }
@@ -109,10 +110,16 @@ export class CasesController {
   async detail(
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseDetail> {
-    await this.checkRole(actor, caseId);
-    const detail = await this.queries.caseDetail(actor.organisationId, checkedCaseId(caseId));
+    // The request is the scope of the stream read: the access policy's guard read it already.
+    await this.checkRole(actor, caseId, request);
+    const detail = await this.queries.caseDetail(
+      actor.organisationId,
+      checkedCaseId(caseId),
+      request,
+    );
     if (!detail) notFound();
     void reply.header('etag', `"${detail.revision}"`);
     return detail;
@@ -128,12 +135,18 @@ export class CasesController {
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
     @Query() query: TimelineQuery,
+    @Req() request: FastifyRequest,
   ): Promise<TimelinePage> {
-    await this.checkRole(actor, caseId);
-    const page = await this.queries.timeline(actor.organisationId, checkedCaseId(caseId), {
-      afterRevision: query.afterRevision === undefined ? undefined : BigInt(query.afterRevision),
-      limit: query.limit,
-    });
+    await this.checkRole(actor, caseId, request);
+    const page = await this.queries.timeline(
+      actor.organisationId,
+      checkedCaseId(caseId),
+      {
+        afterRevision: query.afterRevision === undefined ? undefined : BigInt(query.afterRevision),
+        limit: query.limit,
+      },
+      request,
+    );
     if (!page) notFound();
     return page;
   }
@@ -148,12 +161,14 @@ export class CasesController {
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
     @Query() query: AsOfQuery,
+    @Req() request: FastifyRequest,
   ): Promise<CaseAsOf> {
-    await this.checkRole(actor, caseId);
+    await this.checkRole(actor, caseId, request);
     const view = await this.queries.asOf(
       actor.organisationId,
       checkedCaseId(caseId),
       new Date(query.recordedAt),
+      request,
     );
     if (!view) notFound();
     return view;

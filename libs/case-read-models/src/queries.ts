@@ -1,15 +1,10 @@
 import type { DataSource } from 'typeorm';
-import {
-  calendarDateIn,
-  caseReachOf,
-  evolveAll,
-  readsWholeCase,
-  type CaseReach,
-} from '@remedy/case-domain';
+import { calendarDateIn, caseReachOf, readsWholeCase, type CaseReach } from '@remedy/case-domain';
 import {
   openPersonalView,
   readCase,
   type PersonalDecrypter,
+  type PersonalSealer,
   type PersonalView,
 } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
@@ -77,7 +72,8 @@ const toIso = (v: unknown): string => (v instanceof Date ? v.toISOString() : Str
 export class CaseQueries {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly cipher: PersonalDecrypter,
+    /** Opens personal fields; with `encryptJsonForCase` too (CaseCipher), it writes snapshots. */
+    private readonly cipher: PersonalDecrypter & Partial<PersonalSealer>,
     private readonly eventStore: EventStore,
     private readonly timeZone: string,
     private readonly now: () => Date = () => new Date(),
@@ -161,10 +157,20 @@ export class CaseQueries {
    * rule (`caseReachOf`, the command side's decision too), never on a projection that may lag: a
    * referral with the person's consent grants access as soon as it is appended, and a withdrawn
    * consent (or a declined, completed or revoked referral) cuts it at the next request.
-   * Only readable facts are folded (personal data is not decrypted to decide).
+   * Only readable facts are folded (personal data is not decrypted to decide). The stream is read
+   * from its latest snapshot (the events after it only), once per request (`scope`: the request,
+   * whose access policy guard read it first).
    */
-  async reachOf(organisationId: string, caseId: string): Promise<CaseReach | undefined> {
-    const stream = await readCase(this.eventStore, caseId);
+  async reachOf(
+    organisationId: string,
+    caseId: string,
+    scope?: object,
+  ): Promise<CaseReach | undefined> {
+    const stream = await readCase(this.eventStore, caseId, {
+      snapshot: true,
+      scope,
+      cipher: this.cipher,
+    });
     if (!stream.exists) return undefined;
     return caseReachOf(stream.readableState(), organisationId);
   }
@@ -176,8 +182,9 @@ export class CaseQueries {
   private async readableCase(
     organisationId: string,
     caseId: string,
+    scope: object | undefined,
   ): Promise<CaseListRow | undefined> {
-    if (!readsWholeCase(await this.reachOf(organisationId, caseId))) return undefined;
+    if (!readsWholeCase(await this.reachOf(organisationId, caseId, scope))) return undefined;
     const rows = (await this.scoped(
       organisationId,
       `SELECT l.*, (${ADULT_FROM_SQL})::text AS adult_from, reflection_ends_on::text AS reflection_ends_on,
@@ -188,8 +195,13 @@ export class CaseQueries {
     return rows[0];
   }
 
-  async caseDetail(organisationId: string, caseId: string): Promise<CaseDetail | undefined> {
-    const r = await this.readableCase(organisationId, caseId);
+  /** `scope`: the request (its stream read is reused, see `reachOf`). */
+  async caseDetail(
+    organisationId: string,
+    caseId: string,
+    scope?: object,
+  ): Promise<CaseDetail | undefined> {
+    const r = await this.readableCase(organisationId, caseId, scope);
     if (!r) return undefined;
     const personal: Record<string, PersonalView> = {};
     for (const [topic, ct] of Object.entries(r.sealed_personal ?? {})) {
@@ -228,8 +240,9 @@ export class CaseQueries {
     organisationId: string,
     caseId: string,
     options: { afterRevision?: bigint; limit?: number } = {},
+    scope?: object,
   ): Promise<TimelinePage | undefined> {
-    const held = await this.readableCase(organisationId, caseId);
+    const held = await this.readableCase(organisationId, caseId, scope);
     if (!held) return undefined;
     const limit = Math.min(Math.max(1, options.limit ?? 100), 500);
     // ORDER BY the table's bigint column: a bare `revision` would name the text output column
@@ -325,23 +338,32 @@ export class CaseQueries {
 
   /**
    * The case as the system had recorded it at `recordedAt`: the stream's events recorded by then
-   * (readStream with recordedUntil), upcast and folded with the domain's `evolve`. Not a read model.
-   * Only an organisation that may read the whole case now may ask (undefined otherwise).
+   * (readStream with recordedUntil), upcast and folded with the domain's `evolve`, personal parts
+   * unopened (the readable fold). Not a read model. From the latest snapshot of a prefix recorded
+   * by then (one is written at this cut when more than SNAPSHOT_AFTER events follow it), so the
+   * cost does not grow with the history. Only an organisation that may read the whole case now may
+   * ask (undefined otherwise).
    */
   async asOf(
     organisationId: string,
     caseId: string,
     recordedAt: Date,
+    scope?: object,
   ): Promise<CaseAsOf | undefined> {
-    if (!(await this.readableCase(organisationId, caseId))) return undefined;
-    const stream = await readCase(this.eventStore, caseId, { recordedUntil: recordedAt });
-    const state = evolveAll(stream.events);
+    if (!(await this.readableCase(organisationId, caseId, scope))) return undefined;
+    const stream = await readCase(this.eventStore, caseId, {
+      recordedUntil: recordedAt,
+      snapshot: true,
+      cipher: this.cipher,
+    });
     return {
       caseId,
       recordedAt: recordedAt.toISOString(),
       revision: stream.revision === undefined ? null : Number(stream.revision),
-      events: stream.recorded.length,
-      state,
+      events: stream.complete
+        ? stream.recorded.length
+        : Number(stream.base!.revision) + 1 + stream.recorded.length,
+      state: stream.readableState(),
     };
   }
 }

@@ -33,6 +33,8 @@ export interface RemedyConfig {
   readonly oidc: OidcConfig | undefined;
   /** The login: the embedded OpenID provider (when `oidc` is unset) and the local issuer. */
   readonly identity: IdentityConfig;
+  /** The web console (CONSOLE_*): its OpenID client and idle timeout. */
+  readonly console: ConsoleConfig;
   /** Requests per minute per user (or per address without a token). */
   readonly rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty: CORS closed. */
@@ -64,6 +66,14 @@ export interface IdentityConfig {
   readonly loginLockoutMinutes: number;
   /** Form posts per client address per minute on the login pages. */
   readonly loginPostsPerMinute: number;
+}
+
+/** CONSOLE_* settings: what the console needs to log a person in and out. */
+export interface ConsoleConfig {
+  /** The console's OpenID client id (public client, PKCE). */
+  readonly clientId: string;
+  /** Seconds without input after which the console ends the session and clears the screen. */
+  readonly idleTimeoutSeconds: number;
 }
 
 /** OIDC_* settings. Claims are names or dotted paths (`realm_access.roles`). */
@@ -251,6 +261,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         })
       : undefined,
     identity: Object.freeze(identityOf(s, env)),
+    console: Object.freeze({
+      clientId: s.CONSOLE_CLIENT_ID,
+      idleTimeoutSeconds: s.CONSOLE_IDLE_TIMEOUT_MINUTES * 60,
+    }),
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
     corsOrigins: Object.freeze([...(s.CORS_ORIGINS ?? [])]),
     deployment: Object.freeze(deploymentOf(s)),

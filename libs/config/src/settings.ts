@@ -318,6 +318,22 @@ export const SETTINGS = {
     describe: 'an integer 1-100000',
     doc: "Form posts per client address per minute on the embedded provider's login pages (sign-in, second factor, one-time link, password change), besides each account's lockout; then a 429 page with Retry-After. Counted per API process. Default 30.",
   },
+  CONSOLE_CLIENT_ID: {
+    schema: withDefault(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9_.:-]{1,128}$/),
+      'remedy-console',
+    ),
+    describe: 'letters, digits and _ . : - (at most 128)',
+    doc: "The console's OpenID client id (a public client: Authorization Code with PKCE). Default `remedy-console`, the embedded provider's; with `OIDC_ISSUER`, the id of the client registered there.",
+  },
+  CONSOLE_IDLE_TIMEOUT_MINUTES: {
+    schema: withDefault(integer(1, 720), '15'),
+    describe: 'an integer 1-720',
+    doc: "Minutes without a key press or a click after which the console ends the person's session and clears the screen. Default 15.",
+  },
   RATE_LIMIT_PER_MINUTE: {
     schema: withDefault(integer(1, 1_000_000), '600'),
     describe: 'an integer 1-1000000',

@@ -107,6 +107,15 @@ export class CaseCipher {
   }
 
   /**
+   * Drops the case's unwrapped key from this process's cache at once (no database call): for a
+   * process that learns of an erasure from the case's stream (the erasure event precedes the
+   * key's destruction) before the destroy notification reaches it.
+   */
+  forgetCaseKey(caseId: string): void {
+    this.forget(canonicalCaseId(caseId));
+  }
+
+  /**
    * Re-wraps every live data key under the KMS's current master key version (after creating
    * a new version when `newVersion` is true and the KMS supports it). Ciphertexts and events
    * are untouched: only `case_data_keys` changes.

@@ -54,6 +54,30 @@ export interface AppendResult {
   readonly nextRevision: bigint;
   /** Global position of the last appended event. */
   readonly position: GlobalPosition;
+  /**
+   * True when this call appended the events together with `AppendOptions.alongside` (committed in
+   * the same transaction). Absent or false: the statements were not run (an EventStoreDB store,
+   * or the events were already in place from an earlier call): the caller writes them itself.
+   */
+  readonly alongsideWritten?: boolean;
+}
+
+/**
+ * A write to another table of the same PostgreSQL database, committed with an append (one
+ * statement: the append and these writes are data-modifying CTEs of it, so one round trip and
+ * one transaction). `text` is an INSERT, UPDATE or DELETE with its parameters numbered from $1;
+ * it may read `appended` (stream_revision, transaction_id, global_position of each row the
+ * append wrote) and must change nothing when `appended` is empty (e.g.
+ * `... WHERE EXISTS (SELECT 1 FROM appended)`), since an append that finds the stream elsewhere
+ * writes no row. Only the PostgreSQL store runs them; see `AppendResult.alongsideWritten`.
+ */
+export interface AlongsideWrite {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+export interface AppendOptions {
+  readonly alongside?: readonly AlongsideWrite[];
 }
 
 export interface ReadStreamOptions {
@@ -98,11 +122,62 @@ export interface Subscription {
   readonly done: Promise<void>;
 }
 
+/** A stored fold of a stream's prefix (its first `revision + 1` events): valid for good. */
+export interface StreamSnapshot {
+  readonly revision: bigint;
+  /** The fold's result as written (JSON: opaque to the store). */
+  readonly state: unknown;
+  /** The latest recording instant of the prefix (millisecond precision), when read back. */
+  readonly lastRecordedAt?: Date;
+}
+
+/** Which snapshots a read may use: those of this fold (`kind`) at this version, none other. */
+export interface SnapshotKind {
+  readonly kind: string;
+  readonly version: number;
+}
+
+export interface SnapshotReadOptions extends ReadStreamOptions, SnapshotKind {
+  /**
+   * The id of the first event of an append: its command's last event (same stream, same appending
+   * transaction, same causation id) is returned as `found`, looked up by id, not by scanning.
+   */
+  readonly findAppendOf?: string;
+}
+
+export interface SnapshotRead {
+  /** The latest usable snapshot at or below the read's cut (undefined: none, fold from the start). */
+  readonly snapshot?: StreamSnapshot;
+  /** The events after the snapshot (all of them without one), within the read's cut. */
+  readonly events: RecordedEvent[];
+  /** See `SnapshotReadOptions.findAppendOf`. */
+  readonly found?: RecordedEvent;
+}
+
+/**
+ * Snapshots of stream prefixes, kept beside the log (issue 18): read in one statement together
+ * with the events after them. Optional: a store without it (EventStoreDB) is read in full.
+ */
+export interface StreamSnapshotStore {
+  read(streamId: string, options: SnapshotReadOptions): Promise<SnapshotRead>;
+  /** Several streams in one statement (latest snapshot and the events after it, per stream). */
+  readMany(streamIds: readonly string[], kind: SnapshotKind): Promise<Map<string, SnapshotRead>>;
+  /** Keeps a snapshot (a second write of the same one is a no-op). */
+  write(
+    streamId: string,
+    kind: SnapshotKind,
+    snapshot: StreamSnapshot & { readonly lastRecordedAt: Date },
+  ): Promise<void>;
+  /** Deletes every snapshot of the stream (e.g. on erasure). */
+  deleteAll(streamId: string): Promise<void>;
+}
+
 export interface EventStore {
   append(
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion,
+    options?: AppendOptions,
   ): Promise<AppendResult>;
   /** Events of one stream in revision order; an empty array for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
@@ -113,6 +188,8 @@ export interface EventStore {
   /** The position a reader would reach now (for lag). START when empty. */
   headPosition(): Promise<GlobalPosition>;
   close(): Promise<void>;
+  /** Snapshots of stream prefixes, when the store keeps them (PostgreSQL); see StreamSnapshotStore. */
+  readonly snapshots?: StreamSnapshotStore;
 }
 
 export class WrongExpectedVersionError extends Error {

@@ -10,3 +10,4 @@ export * from './openapi';
 export * from './api-properties';
 export * from './api-decorators';
 export * from './if-match';
+export * from './with-command';

@@ -65,6 +65,22 @@ export const UI_CSP =
 
 const DEFAULT_UI_PATHS = ['/docs', '/admin/queues'];
 
+/**
+ * The web console (apps/web, served at `/`): its own scripts, styles and fonts only (no inline
+ * script or style element: Mantine's styles are CSS files, its theme variables are not injected),
+ * data: images (Mantine's inline SVG icons in CSS), fetches to this origin and to the OpenID
+ * provider's origin when it is another one (`OIDC_ISSUER`: its token endpoint). Nothing from any
+ * other origin.
+ */
+export function consoleCsp(otherConnectOrigins: readonly string[] = []): string {
+  const connect = ["'self'", ...otherConnectOrigins].join(' ');
+  return (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    `font-src 'self'; connect-src ${connect}; object-src 'none'; base-uri 'self'; ` +
+    "form-action 'self'; frame-ancestors 'none'"
+  );
+}
+
 /** helmet's options: strict CSP, HSTS, nosniff, frame denial, no referrer. */
 const HELMET_OPTIONS: HelmetOptions = {
   contentSecurityPolicy: { useDefaults: false, directives: API_CSP },

@@ -1,4 +1,4 @@
-import { Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Get, Inject, NotFoundException, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { forbidden, mayEver, pickPermitted, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
@@ -70,10 +70,12 @@ export class LegalAidCasesController {
   async detail(
     @CurrentActor() actor: Actor,
     @Param('caseId') caseId: string,
+    @Req() request: object,
   ): Promise<Partial<LegalAidCaseView>> {
     checkRole(actor);
     if (!CASE_ID.test(caseId)) notFound();
-    const view = await this.queries.caseView(actor, caseId.toLowerCase());
+    // The request scopes the stream read: the access policy's guard read it already.
+    const view = await this.queries.caseView(actor, caseId.toLowerCase(), request);
     if (!view) notFound();
     // Field-level limits of the policy: a legal-aid organisation reads the listed fields only.
     return pickPermitted(actor, 'LegalAidCase', view.access, view);

@@ -65,8 +65,8 @@ export class LegalAidModule {
           provide: LEGAL_AID_REACH,
           inject: [LEGAL_AID_QUERIES],
           useFactory: (q: LegalAidQueries): CaseReachResolver => ({
-            reachOf: async (organisationId, caseId) =>
-              (await q.reach(organisationId, caseId))?.reach,
+            reachOf: async (organisationId, caseId, scope) =>
+              (await q.reach(organisationId, caseId, scope))?.reach,
           }),
         },
       ],

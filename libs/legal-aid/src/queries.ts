@@ -1,6 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { addDays, calendarDateIn } from '@remedy/case-domain';
-import { readCase, type PersonalDecrypter } from '@remedy/case-stream';
+import {
+  readCase,
+  readCases,
+  type PersonalDecrypter,
+  type PersonalSealer,
+} from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
@@ -41,16 +46,14 @@ export interface LegalAidCaller {
 
 export interface LegalAidQueriesOptions {
   readonly dataSource: DataSource;
-  readonly cipher: PersonalDecrypter;
+  /** Opens personal fields; with `encryptJsonForCase` too (CaseCipher), it writes snapshots. */
+  readonly cipher: PersonalDecrypter & Partial<PersonalSealer>;
   readonly eventStore: EventStore;
   readonly timeZone: string;
   readonly now?: () => Date;
 }
 
 const CASE_COLUMNS = `c.*, c.last_revision::text AS last_revision`;
-
-/** Case streams read at once when verifying legal-aid access for a list. */
-const VERIFY_CONCURRENCY = 8;
 
 /**
  * The legal-aid read side. Legal-aid access is never decided from a stale read:
@@ -96,15 +99,17 @@ export class LegalAidQueries {
         [organisationId],
       )) as { case_id: string }[]
     ).map((r) => r.case_id);
-    const verified: string[] = [];
-    for (let i = 0; i < candidates.length; i += VERIFY_CONCURRENCY) {
-      const chunk = candidates.slice(i, i + VERIFY_CONCURRENCY);
-      const reaches = await Promise.all(chunk.map((id) => this.reach(organisationId, id)));
-      chunk.forEach((id, k) => {
-        if (reaches[k]?.reach === 'legal_aid') verified.push(id);
-      });
-    }
-    return verified;
+    // Every candidate's stream in one statement, each from its latest snapshot (the readable
+    // fold of its prefix) and the events after it: the decision is the stream's, its cost does
+    // not grow with the histories.
+    const streams = await readCases(this.options.eventStore, candidates);
+    return candidates.filter((id) => {
+      const stream = streams.get(id);
+      return (
+        stream?.exists === true &&
+        legalAidReachOf(stream.readableState(), organisationId) === 'legal_aid'
+      );
+    });
   }
 
   /**
@@ -114,15 +119,25 @@ export class LegalAidQueries {
   async reach(
     organisationId: string,
     caseId: string,
+    scope?: object,
   ): Promise<{ reach: LegalAidReach } | undefined> {
-    const stream = await readCase(this.options.eventStore, caseId);
+    // From the latest snapshot, once per request (`scope`: the guard's read serves the view).
+    const stream = await readCase(this.options.eventStore, caseId, {
+      snapshot: true,
+      scope,
+      cipher: this.options.cipher,
+    });
     if (!stream.exists) return undefined;
     const reach = legalAidReachOf(stream.readableState(), organisationId);
     return reach ? { reach } : undefined;
   }
 
-  async caseView(caller: LegalAidCaller, caseId: string): Promise<LegalAidCaseView | undefined> {
-    const found = await this.reach(caller.organisationId, caseId);
+  async caseView(
+    caller: LegalAidCaller,
+    caseId: string,
+    scope?: object,
+  ): Promise<LegalAidCaseView | undefined> {
+    const found = await this.reach(caller.organisationId, caseId, scope);
     if (!found) return undefined;
     const read = async () =>
       (

@@ -17,7 +17,12 @@ export const POLICY_KEY = 'remedy:access-policy:route';
  * `@Policy.case` names; PolicyGuard finds it in the app.
  */
 export interface CaseReachResolver {
-  reachOf(organisationId: string, caseId: string): Promise<CaseReach | undefined>;
+  /**
+   * `scope`: the request the decision is for (an opaque key): a resolver may keep the stream it
+   * read for it, so the handler's queries and the command pipeline reuse that read rather than
+   * reading the stream again in the same request.
+   */
+  reachOf(organisationId: string, caseId: string, scope?: object): Promise<CaseReach | undefined>;
 }
 
 /** The resolver of the reach of `caseReachOf` (holder, referral receiver, legal aid). */

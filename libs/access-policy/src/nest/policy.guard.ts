@@ -94,7 +94,7 @@ export class PolicyGuard implements CanActivate {
     if (!actor) return false;
     const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY_KEY, targets);
     try {
-      await this.decide(actor, policy, request.params ?? {});
+      await this.decide(actor, policy, request.params ?? {}, request);
       if (policy) checkIds(policy, request.params ?? {});
       return true;
     } catch (error) {
@@ -136,6 +136,7 @@ export class PolicyGuard implements CanActivate {
     actor: Actor,
     policy: RoutePolicy | undefined,
     params: Record<string, unknown>,
+    request: object,
   ): Promise<void> {
     if (!policy) {
       this.logger.error(NO_POLICY);
@@ -172,7 +173,8 @@ export class PolicyGuard implements CanActivate {
         // No case has this id: 404 for everyone, as for an unknown case.
         if (typeof caseId !== 'string' || !UUID.test(caseId)) notFound();
         const resolver = this.resolver(policy.reach);
-        const reach = await resolver.reachOf(actor.organisationId, caseId.toLowerCase());
+        // The request is the resolver's scope: the stream read here serves the whole request.
+        const reach = await resolver.reachOf(actor.organisationId, caseId.toLowerCase(), request);
         return enforce(decideCase(actor, action, subject, reach), refusal);
       }
     }

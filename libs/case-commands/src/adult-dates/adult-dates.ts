@@ -43,6 +43,28 @@ export async function keepAdultDate(
   return rowCount === 0 ? 'newer' : 'written';
 }
 
+/**
+ * `keepAdultDate` as a statement committed with the command's append (@remedy/event-store
+ * `AlongsideWrite`), at the revision the append reached: no crash can come between the two.
+ */
+export function adultDateWithAppend(state: CaseState): { text: string; values: unknown[] } {
+  const date = state.erased || state.age.birthDate === undefined ? undefined : adultFrom(state.age);
+  const revision = '(SELECT max(stream_revision) FROM appended)';
+  if (date === undefined)
+    return {
+      text: `DELETE FROM case_adult_dates WHERE case_id = $1
+              AND (revision IS NULL OR revision <= ${revision}) AND EXISTS (SELECT 1 FROM appended)`,
+      values: [state.caseId],
+    };
+  return {
+    text: `INSERT INTO case_adult_dates (case_id, adult_from, revision)
+      SELECT $1, $2::date, ${revision} WHERE EXISTS (SELECT 1 FROM appended)
+      ON CONFLICT (case_id) DO UPDATE SET adult_from = EXCLUDED.adult_from, revision = EXCLUDED.revision
+       WHERE case_adult_dates.revision IS NULL OR case_adult_dates.revision <= EXCLUDED.revision`,
+    values: [state.caseId, date],
+  };
+}
+
 /** Counts of one reconciliation (never an id or a date). */
 export interface AdultDatesReport {
   /** Cases looked at. */

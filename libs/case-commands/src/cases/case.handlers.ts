@@ -55,6 +55,7 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<
         return { ...input, actor } as CaseCommand;
       },
       ctx,
+      { answer: created },
     );
     return { ...result, ...created };
   }
@@ -147,7 +148,12 @@ export class TransferCaseHandler
       },
       ctx,
     );
-    const opened = outcome.history.find((e): e is CaseOpened => e.type === 'CaseOpened');
+    // The opening is in the events read only for a short stream (else before its snapshot).
+    const opening = !outcome.appended
+      ? undefined
+      : (outcome.history.find((e) => e.type === 'CaseOpened') ??
+        (await this.pipeline.caseOpening(caseId)));
+    const opened = opening?.type === 'CaseOpened' ? (opening as CaseOpened) : undefined;
     if (outcome.appended && opened && receiver) {
       await this.personIndex.reindexCase(
         caseId,

@@ -15,7 +15,7 @@ import {
   type IdempotentReplay,
 } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
-import { POSITION_HEADER, problem } from '@remedy/http';
+import { POSITION_HEADER, problem, writeWithCommand } from '@remedy/http';
 import { DomainError } from '../pipeline/errors';
 import { IdempotencyStore } from './idempotency.store';
 
@@ -112,10 +112,16 @@ export class CommandInterceptor implements NestInterceptor {
               throw new ConflictException(
                 'A request with this Idempotency-Key is still being processed; retry later',
               );
-            case 'reserved':
+            case 'reserved': {
+              // A case command commits the answer with its append (issue 18 item 3); others, or
+              // when the store could not, store it here once the handler answered.
+              const withCommand = writeWithCommand(req, (answer) =>
+                this.store.completionWithAppend(reservation.keyHash, status, answer.body),
+              );
               return next.handle().pipe(
                 mergeMap(async (body) => {
-                  await this.store.complete(reservation.keyHash, status, body);
+                  if (!withCommand.committed)
+                    await this.store.complete(reservation.keyHash, status, body);
                   return body;
                 }),
                 catchError(async (error: unknown) => {
@@ -123,6 +129,7 @@ export class CommandInterceptor implements NestInterceptor {
                   throw error;
                 }),
               );
+            }
           }
         }),
       ),

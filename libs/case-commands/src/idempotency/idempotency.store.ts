@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { APPENDED_POSITION_SQL, APPENDED_REVISION_SQL } from '@remedy/http';
 import type { Pool } from 'pg';
 import { sha256 } from '../pipeline/ids';
 import { COMMANDS_POOL } from '../tokens';
@@ -118,6 +119,24 @@ export class IdempotencyStore {
       `UPDATE idempotency_keys SET status = $2, response = $3::jsonb, completed_at = now() WHERE key_hash = $1`,
       [keyHash, status, JSON.stringify(body ?? null)],
     );
+  }
+
+  /**
+   * `complete` as a statement committed with the command's append (@remedy/event-store
+   * `AlongsideWrite`): the stored answer is `body` with the appended `revision` and `position`.
+   */
+  completionWithAppend(
+    keyHash: string,
+    status: number,
+    body: Readonly<Record<string, unknown>>,
+  ): { text: string; values: unknown[] } {
+    return {
+      text: `UPDATE idempotency_keys SET status = $2, completed_at = now(),
+        response = $3::jsonb || jsonb_build_object('revision', ${APPENDED_REVISION_SQL},
+                                                   'position', ${APPENDED_POSITION_SQL})
+      WHERE key_hash = $1 AND EXISTS (SELECT 1 FROM appended)`,
+      values: [keyHash, status, JSON.stringify(body)],
+    };
   }
 
   /** The command failed: forget the reservation so the client may retry with the same key. */

@@ -16,18 +16,27 @@ import {
   type CaseState,
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
-import { caseIdOfStream, caseStreamId, readCase, sealEvent } from '@remedy/case-stream';
-import type { CaseCipher } from '@remedy/crypto';
+import {
+  caseIdOfStream,
+  caseStreamId,
+  forgetCaseRead,
+  heldCaseRead,
+  openEvent,
+  readCase,
+  sealEvent,
+  type CaseStream,
+} from '@remedy/case-stream';
+import { PersonalDataErasedError, type CaseCipher } from '@remedy/crypto';
 import {
   EVENT_STORE,
   formatPosition,
   retryWithBackoff,
   WrongExpectedVersionError,
+  type AlongsideWrite,
   type EventStore,
   type NewEvent,
-  type RecordedEvent,
 } from '@remedy/event-store';
-import { keepAdultDate } from '../adult-dates/adult-dates';
+import { adultDateWithAppend, keepAdultDate } from '../adult-dates/adult-dates';
 import { CASE_CIPHER, CLOCK, COMMANDS_POOL, JURISDICTION_POLICY, type Clock } from '../tokens';
 import { assertCan, assertCanOnCase, caseActorRoleOf } from '@remedy/access-policy';
 import type { CaseCommandResult, CommandContext } from './context';
@@ -51,13 +60,22 @@ export interface DecisionInput {
 export interface PipelineOptions {
   /** The command opens the stream (no 404 for a missing case). */
   readonly creates?: boolean;
+  /**
+   * The handler's answer is the pipeline's result with these fields, nothing else follows the
+   * append: the request's audit row and Idempotency-Key record (`CommandContext.withCommand`) are
+   * then committed with the append, in its one statement (PostgreSQL store; issue 18 item 3).
+   */
+  readonly answer?: Readonly<Record<string, string>>;
 }
 
 export interface PipelineOutcome {
   readonly result: CaseCommandResult;
   /** The new events, personal data in clear (for the use case's follow-up, e.g. the blind index). */
   readonly events: readonly CaseEvent[];
-  /** The case's history as decided on, personal data in clear. */
+  /**
+   * The events the decision read, personal data in clear: those after the stream's latest
+   * snapshot (the whole history only for a short stream). See `caseOpening` for the first event.
+   */
   readonly history: readonly CaseEvent[];
   /** False when a retry found the command already appended (nothing new was written). */
   readonly appended: boolean;
@@ -76,6 +94,11 @@ export const CONFLICT_RETRY = {
   maxDelayMs: 100,
   jitter: 0.5,
 } as const;
+
+/** The case was erased between an attempt's read and its sealing: the attempt reads again. */
+class ErasedMeanwhile extends Error {
+  override readonly name = 'ErasedMeanwhile';
+}
 
 /**
  * The one place every case command goes through, one command per case at a time in this process
@@ -98,6 +121,12 @@ export class CaseCommandPipeline {
 
   private readonly queue = new StreamQueue();
 
+  /**
+   * The last revision this process appended per stream (bounded): a read the guard made before
+   * the command's turn in the queue is not used once the stream moved past it here.
+   */
+  private readonly appendedHere = new Map<string, bigint>();
+
   execute(
     caseId: string,
     build: (input: DecisionInput) => CaseCommand | Promise<CaseCommand>,
@@ -105,10 +134,16 @@ export class CaseCommandPipeline {
     options: PipelineOptions = {},
   ): Promise<PipelineOutcome> {
     return this.queue.run(caseStreamId(caseId), async () => {
-      const outcome = await retryWithBackoff(() => this.attempt(caseId, build, ctx, options), {
-        ...CONFLICT_RETRY,
-        retryOn: (error) => error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined,
-      });
+      let attempts = 0;
+      const outcome = await retryWithBackoff(
+        () => this.attempt(caseId, build, ctx, options, ++attempts),
+        {
+          ...CONFLICT_RETRY,
+          retryOn: (error) =>
+            error instanceof ErasedMeanwhile ||
+            (error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined),
+        },
+      );
       return outcome!; // undefined only when a signal aborts a delay; none is given
     });
   }
@@ -119,20 +154,24 @@ export class CaseCommandPipeline {
     build: (input: DecisionInput) => CaseCommand | Promise<CaseCommand>,
     ctx: CommandContext,
     options: PipelineOptions,
+    attempt: number,
   ): Promise<PipelineOutcome> {
     const streamId = caseStreamId(caseId);
     const commandId = scopedId(
       { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
       'command',
     );
-    const stream = await readCase(this.store, caseId);
-    const { recorded, revision } = stream;
+    const stream = await this.read(caseId, ctx, attempt);
+    const { revision } = stream;
 
     // Access first, on the readable facts only: nothing is decrypted for a caller without access.
     const coarse = stream.readableState();
+    // An erased case: no key of it stays cached here, whether or not the destroy notification
+    // of the process that erased it has arrived (the erasure event precedes the destruction).
+    if (coarse.erased) this.cipher.forgetCaseKey(caseId);
     // The access policy (@remedy/access-policy): 404 for a case the organisation does not reach
     // (decided on this stream), 403 for a role that may not act on cases.
-    if (recorded.length > 0 || !options.creates) {
+    if (stream.exists || !options.creates) {
       const reach = caseReachOf(coarse, ctx.actor.organisationId);
       assertCanOnCase(ctx.actor, 'command', 'Case', reach, 'This role may not act on cases');
     } else assertCan(ctx.actor, 'create', 'Case', 'This role may not open cases');
@@ -145,7 +184,7 @@ export class CaseCommandPipeline {
     }
 
     // A retry of a command that already reached the store (same Idempotency-Key): answer from it.
-    const already = this.alreadyAppended(recorded, ctx, commandId);
+    const already = this.alreadyAppended(stream, ctx, commandId);
     if (already) return { ...already, history: [], events: [] };
 
     const { history, state } = await stream.opened(this.cipher);
@@ -158,7 +197,13 @@ export class CaseCommandPipeline {
     const decision = decide(command, state, now, this.policy);
     if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
 
-    const sealed = await Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
+    const sealed = await Promise.all(
+      decision.events.map((e) => sealEvent(this.cipher, caseId, e)),
+    ).catch((error: unknown) => {
+      // The key was destroyed after this attempt read the stream: an erasure was appended
+      // meanwhile. Read again (422 for the erased case, or 412 for a stale If-Match).
+      throw error instanceof PersonalDataErasedError ? new ErasedMeanwhile() : error;
+    });
     const newEvents: NewEvent[] = sealed.map((e, i) => ({
       id: scopedId(
         { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
@@ -175,8 +220,23 @@ export class CaseCommandPipeline {
       },
       occurredAt: new Date(e.data.occurredAt),
     }));
-    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream');
-    await this.keepAdultDate(decision.events.reduce(evolve, state), appended.nextRevision);
+    // One statement: the events, the adult date, and (when the answer is complete) the audit row
+    // and the Idempotency-Key record; each written afterwards instead when the store cannot.
+    const after = decision.events.reduce(evolve, state);
+    const adultDate = this.pool && after.caseId ? adultDateWithAppend(after) : undefined;
+    const offered = options.answer !== undefined ? (ctx.withCommand ?? []) : [];
+    const answer = { caseId, ...options.answer };
+    const alongside: AlongsideWrite[] = [
+      ...(adultDate ? [adultDate] : []),
+      ...offered.map((w) => w.statement({ caseId, body: answer })),
+    ];
+    forgetCaseRead(ctx.scope, caseId);
+    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream', {
+      alongside,
+    });
+    this.noteAppended(streamId, appended.nextRevision);
+    if (appended.alongsideWritten) for (const w of offered) w.committed = true;
+    else await this.keepAdultDate(after, appended.nextRevision);
     return {
       result: {
         caseId,
@@ -202,6 +262,56 @@ export class CaseCommandPipeline {
     await keepAdultDate(this.pool, after, revision);
   }
 
+  /**
+   * The stream as the command decides on it: from its latest snapshot (the events after it only;
+   * decrypting only those), with the command's own earlier append looked up by id when it carries
+   * an Idempotency-Key. The first attempt reuses the read the access policy's guard made for the
+   * request, unless this process appended to the stream since or the lookup is needed.
+   */
+  private async read(caseId: string, ctx: CommandContext, attempt: number): Promise<CaseStream> {
+    const held =
+      attempt === 1 && ctx.idempotencyKey === undefined
+        ? heldCaseRead(ctx.scope, caseId)
+        : undefined;
+    if (held) {
+      const stream = await held.catch(() => undefined);
+      const here = this.appendedHere.get(caseStreamId(caseId));
+      const current =
+        stream !== undefined &&
+        (here === undefined || (stream.revision !== undefined && stream.revision >= here));
+      if (current) return stream;
+    }
+    return readCase(this.store, caseId, {
+      snapshot: true,
+      cipher: this.cipher,
+      findAppendOf:
+        ctx.idempotencyKey === undefined
+          ? undefined
+          : scopedId(
+              { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+              'event:0',
+            ),
+    });
+  }
+
+  private noteAppended(streamId: string, revision: bigint): void {
+    this.appendedHere.delete(streamId);
+    this.appendedHere.set(streamId, revision);
+    // Bounded: the oldest entries go (a read older than a forgotten append at worst conflicts
+    // and is retried on a fresh read).
+    if (this.appendedHere.size > 10_000) {
+      const oldest = this.appendedHere.keys().next().value;
+      if (oldest !== undefined) this.appendedHere.delete(oldest);
+    }
+  }
+
+  /** The case's opening event (revision 0) with its personal part opened (ERASED once shredded). */
+  async caseOpening(caseId: string): Promise<CaseEvent | undefined> {
+    const stream = await readCase(this.store, caseId, { toRevision: 0n });
+    const first = stream.events[0];
+    return first ? openEvent(this.cipher, caseId, first) : undefined;
+  }
+
   /** The case reference recorded when the case was opened (readable; '' when none). */
   async caseReferenceOf(caseId: string): Promise<string> {
     const { recorded } = await readCase(this.store, caseId, { toRevision: 0n });
@@ -209,17 +319,20 @@ export class CaseCommandPipeline {
     return typeof data?.caseReference === 'string' ? data.caseReference : '';
   }
 
+  /** The command's own earlier append, found by its first event's id (`found`), not by scanning. */
   private alreadyAppended(
-    recorded: readonly RecordedEvent[],
+    stream: CaseStream,
     ctx: CommandContext,
     commandId: string,
   ): Omit<PipelineOutcome, 'history' | 'events'> | undefined {
     if (ctx.idempotencyKey === undefined) return undefined;
-    const mine = recorded.filter(
-      (r) => r.metadata.causationId === commandId && r.metadata.userId === ctx.actor.userId,
-    );
-    if (mine.length === 0) return undefined;
-    const last = mine[mine.length - 1]!;
+    const last = stream.found;
+    if (
+      !last ||
+      last.metadata.causationId !== commandId ||
+      last.metadata.userId !== ctx.actor.userId
+    )
+      return undefined;
     const caseId = caseIdOfStream(last.streamId);
     return {
       result: { caseId, revision: Number(last.revision), position: formatPosition(last.position) },

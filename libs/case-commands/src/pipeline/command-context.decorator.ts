@@ -3,7 +3,7 @@ import type { Actor } from '@remedy/auth';
 import type { FastifyRequest } from 'fastify';
 import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
 import type { CommandContext } from './context';
-import { declareContract, parseIfMatch } from '@remedy/http';
+import { declareContract, parseIfMatch, writesWithCommand } from '@remedy/http';
 
 /** The command's context from the request: actor, request id, route, Idempotency-Key, If-Match. */
 const commandContext = createParamDecorator(
@@ -16,8 +16,10 @@ const commandContext = createParamDecorator(
       actor: req.actor,
       requestId: String(req.id),
       route: routeOf(req),
+      scope: req,
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
       ...(ifMatch !== undefined ? { ifMatch } : {}),
+      withCommand: writesWithCommand(req),
     };
   },
 );

@@ -1,4 +1,5 @@
 import type { Actor } from '@remedy/auth';
+import type { WriteWithCommand } from '@remedy/http';
 
 /** What a command carries from its HTTP request: opaque ids and headers, never personal data. */
 export interface CommandContext {
@@ -10,6 +11,17 @@ export interface CommandContext {
   readonly idempotencyKey?: string;
   /** The stream revision the client expects (`If-Match: "<revision>"`). */
   readonly ifMatch?: bigint;
+  /**
+   * What the request's interceptors offer to commit with the append (the audit row, the
+   * Idempotency-Key record): @remedy/http `writesWithCommand`. Used when the handler gives the
+   * pipeline its whole answer (`PipelineOptions.answer`).
+   */
+  readonly withCommand?: readonly WriteWithCommand[];
+  /**
+   * The request (an opaque key): the case stream the access policy's guard read for it is reused
+   * by the pipeline's first attempt rather than read again (issue 18 item 1).
+   */
+  readonly scope?: object;
 }
 
 /** The answer to every case command: ETag = revision, X-Position = position. */

@@ -14,7 +14,8 @@ import { CreateCaseAdultDates1795900000900 } from './1795900000900-CreateCaseAdu
 import { CaseAdultDatesRevision1795900001000 } from './1795900001000-CaseAdultDatesRevision';
 import { CreateIdentityAccounts1796000000000 } from './1796000000000-CreateIdentityAccounts';
 import { CreateOidcProviderStore1796000000100 } from './1796000000100-CreateOidcProviderStore';
-import { PasskeyCredentialIdCheck1796000000200 } from './1796000000200-PasskeyCredentialIdCheck';
+import { CreateStreamSnapshots1796000000200 } from './1796000000200-CreateStreamSnapshots';
+import { PasskeyCredentialIdCheck1796000000300 } from './1796000000300-PasskeyCredentialIdCheck';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -38,5 +39,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CaseAdultDatesRevision1795900001000,
   CreateIdentityAccounts1796000000000,
   CreateOidcProviderStore1796000000100,
-  PasskeyCredentialIdCheck1796000000200,
+  CreateStreamSnapshots1796000000200,
+  PasskeyCredentialIdCheck1796000000300,
 ];

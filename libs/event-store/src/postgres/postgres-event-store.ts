@@ -1,5 +1,7 @@
 import { Client, Pool, type PoolConfig, type QueryConfig, type QueryResultRow } from 'pg';
 import {
+  AlongsideWrite,
+  AppendOptions,
   AppendResult,
   BatchHandler,
   comparePositions,
@@ -12,7 +14,12 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  SnapshotKind,
+  SnapshotRead,
+  SnapshotReadOptions,
   START,
+  StreamSnapshot,
+  StreamSnapshotStore,
   SubscribeOptions,
   Subscription,
   WrongExpectedVersionError,
@@ -25,6 +32,10 @@ import {
   appendOneSql,
   CONFLICT_SQL,
   DEFAULT_NOTIFY_CHANNEL,
+  DELETE_SNAPSHOTS_SQL,
+  READ_SNAPSHOT_SQL,
+  READ_SNAPSHOTS_MANY_SQL,
+  WRITE_SNAPSHOT_SQL,
   EVENT_ID_CONSTRAINT,
   HEAD_POSITION_SQL,
   READ_STREAM_SQL,
@@ -155,6 +166,7 @@ export class PostgresEventStore implements EventStore {
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedVersion,
+    options: AppendOptions = {},
   ): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) return this.appendNothing(streamId, expected);
@@ -165,7 +177,8 @@ export class PostgresEventStore implements EventStore {
         'An exact expected revision is 0 or more (use no_stream for a new stream)',
       );
     }
-    const query = this.appendQuery(streamId, events, mode, expected);
+    const alongside = options.alongside ?? [];
+    const query = withAlongside(this.appendQuery(streamId, events, mode, expected), alongside);
     for (let attempt = 1; ; attempt++) {
       let rows: AppendRow[];
       try {
@@ -184,6 +197,7 @@ export class PostgresEventStore implements EventStore {
       return {
         nextRevision: BigInt(last.stream_revision),
         position: { commit: BigInt(last.transaction_id), prepare: BigInt(last.global_position) },
+        ...(alongside.length > 0 ? { alongsideWritten: true } : {}),
       };
     }
   }
@@ -200,6 +214,82 @@ export class PostgresEventStore implements EventStore {
       ],
     });
     return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Snapshots of stream prefixes in `stream_snapshots` (migration CreateStreamSnapshots), each read
+   * in one statement with the events after it (issue 18 item 1).
+   */
+  readonly snapshots: StreamSnapshotStore = {
+    read: (streamId, options) => this.readSnapshot(streamId, options),
+    readMany: (streamIds, kind) => this.readSnapshots(streamIds, kind),
+    write: async (streamId, kind, snapshot) => {
+      this.assertOpen();
+      await this.query({
+        name: 'remedy_es_snapshot_write',
+        text: WRITE_SNAPSHOT_SQL,
+        values: [
+          streamId,
+          kind.kind,
+          kind.version,
+          snapshot.revision.toString(),
+          snapshot.lastRecordedAt,
+          JSON.stringify(snapshot.state),
+        ],
+      });
+    },
+    deleteAll: async (streamId) => {
+      this.assertOpen();
+      await this.query({ name: 'remedy_es_snapshot_delete', text: DELETE_SNAPSHOTS_SQL, values: [streamId] });
+    },
+  };
+
+  private async readSnapshot(streamId: string, options: SnapshotReadOptions): Promise<SnapshotRead> {
+    this.assertOpen();
+    const rows = await this.query<EventRow & { part: 's' | 'e' | 'f' }>({
+      name: 'remedy_es_snapshot_read',
+      text: READ_SNAPSHOT_SQL,
+      values: [
+        streamId,
+        options.kind,
+        options.version,
+        options.toRevision === undefined ? null : options.toRevision.toString(),
+        options.recordedUntil ?? null,
+        options.findAppendOf ?? null,
+      ],
+    });
+    let snapshot: StreamSnapshot | undefined;
+    let found: RecordedEvent | undefined;
+    const events: RecordedEvent[] = [];
+    for (const r of rows) {
+      if (r.part === 's') snapshot = snapshotOf(r);
+      else if (r.part === 'f') found = toRecordedEvent(r);
+      else events.push(toRecordedEvent(r));
+    }
+    return { snapshot, events: inRevisionOrder(events), found };
+  }
+
+  private async readSnapshots(
+    streamIds: readonly string[],
+    kind: SnapshotKind,
+  ): Promise<Map<string, SnapshotRead>> {
+    this.assertOpen();
+    const reads = new Map<string, { snapshot?: StreamSnapshot; events: RecordedEvent[] }>();
+    for (const id of streamIds) reads.set(id, { events: [] });
+    if (streamIds.length === 0) return reads;
+    const rows = await this.query<EventRow & { part: 's' | 'e' }>({
+      name: 'remedy_es_snapshot_read_many',
+      text: READ_SNAPSHOTS_MANY_SQL,
+      values: [streamIds, kind.kind, kind.version],
+    });
+    for (const r of rows) {
+      const read = reads.get(r.stream_id);
+      if (!read) continue;
+      if (r.part === 's') read.snapshot = snapshotOf(r);
+      else read.events.push(toRecordedEvent(r));
+    }
+    for (const read of reads.values()) read.events = inRevisionOrder(read.events);
+    return reads;
   }
 
   async readAll(options: ReadAllOptions): Promise<ReadAllBatch> {
@@ -411,6 +501,39 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/**
+ * The append and the `alongside` writes as one statement: `WITH appended AS (<the append>),
+ * w1 AS (<write 1>), ... SELECT ... FROM appended`. PostgreSQL runs every data-modifying CTE once,
+ * in the statement's one transaction: all of it commits, or none (a revision taken by another
+ * writer fails the whole statement). Each write's parameters are renumbered after the append's.
+ * Prepared under a name per distinct text (a handful: the audit row, the idempotency record, ...).
+ */
+function withAlongside(append: QueryConfig, alongside: readonly AlongsideWrite[]): QueryConfig {
+  if (alongside.length === 0) return append;
+  const values = [...(append.values ?? [])];
+  const ctes = alongside.map((w, i) => {
+    const offset = values.length;
+    values.push(...w.values);
+    const text = w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    return `w${i + 1} AS (${text})`;
+  });
+  const text = `WITH appended AS (${append.text}),
+${ctes.join(',\n')}
+SELECT stream_revision, transaction_id, global_position FROM appended`;
+  return { name: preparedNameOf(text), text, values };
+}
+
+const preparedNames = new Map<string, string>();
+/** A stable statement name per text (at most 64 kept; others go unnamed, parsed each time). */
+function preparedNameOf(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < 64) {
+    name = `remedy_es_append_w${preparedNames.size}`;
+    preparedNames.set(text, name);
+  }
+  return name;
+}
+
 interface AppendRow {
   stream_revision: string;
   transaction_id: string;
@@ -438,6 +561,23 @@ interface EventRow {
   metadata: RecordedEvent['metadata'];
   occurred_ms: number;
   recorded_ms: number;
+}
+
+function snapshotOf(r: EventRow): StreamSnapshot {
+  return {
+    revision: BigInt(r.stream_revision),
+    state: r.data,
+    lastRecordedAt: new Date(r.recorded_ms),
+  };
+}
+
+/** Events of one stream sorted by revision (a no-op when the statement returned them in order). */
+function inRevisionOrder(events: RecordedEvent[]): RecordedEvent[] {
+  for (let i = 1; i < events.length; i++) {
+    if (events[i - 1]!.revision > events[i]!.revision)
+      return events.sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
+  }
+  return events;
 }
 
 function toRecordedEvent(r: EventRow): RecordedEvent {

@@ -120,3 +120,71 @@ export const HEAD_POSITION_SQL = `
 SELECT transaction_id, global_position FROM ${EVENTS_TABLE}
  WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
  ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
+
+export const SNAPSHOTS_TABLE = 'stream_snapshots';
+
+/** The columns of a snapshot row in a read that also returns events (`part` = 's'). */
+const SNAPSHOT_AS_EVENT = `NULL::bigint AS global_position, NULL::text AS transaction_id, s.stream_id,
+  s.revision AS stream_revision, NULL::uuid AS event_id, NULL::text AS event_type, NULL::int AS schema_version,
+  s.state AS data, NULL::jsonb AS metadata, NULL::float8 AS occurred_ms,
+  floor(extract(epoch FROM s.last_recorded_at) * 1000)::float8 AS recorded_ms`;
+
+const EVENT_COLUMNS_OF = (a: string) => `${a}.global_position, ${a}.transaction_id::text AS transaction_id,
+  ${a}.stream_id, ${a}.stream_revision, ${a}.event_id, ${a}.event_type, ${a}.schema_version, ${a}.data, ${a}.metadata,
+  floor(extract(epoch FROM ${a}.occurred_at) * 1000)::float8 AS occurred_ms,
+  floor(extract(epoch FROM ${a}.recorded_at) * 1000)::float8 AS recorded_ms`;
+
+/**
+ * One statement: the latest snapshot of the stream at or below the cut (part 's'), the events after
+ * it within the cut (part 'e'), and, when `$6` names an event, the last event of the append that
+ * event opened (part 'f': same stream, transaction and causation id; found by id, not by scanning).
+ * $1 stream, $2 kind, $3 fold version, $4 max revision or null, $5 recorded until or null, $6 event id
+ * or null.
+ */
+export const READ_SNAPSHOT_SQL = `
+WITH s AS (
+  SELECT stream_id, revision, state, last_recorded_at FROM ${SNAPSHOTS_TABLE}
+   WHERE stream_id = $1::text AND kind = $2::text AND fold_version = $3::int
+     AND ($4::bigint IS NULL OR revision <= $4::bigint)
+     AND ($5::timestamptz IS NULL OR last_recorded_at < $5::timestamptz + interval '1 millisecond')
+   ORDER BY revision DESC LIMIT 1
+)
+SELECT 's' AS part, ${SNAPSHOT_AS_EVENT} FROM s
+UNION ALL
+(SELECT 'e', ${EVENT_COLUMNS_OF('e')} FROM ${EVENTS_TABLE} e
+  WHERE e.stream_id = $1::text AND e.stream_revision > COALESCE((SELECT revision FROM s), -1)
+    AND ($4::bigint IS NULL OR e.stream_revision <= $4::bigint)
+    AND ($5::timestamptz IS NULL OR e.recorded_at < $5::timestamptz + interval '1 millisecond')
+  ORDER BY e.stream_revision)
+UNION ALL
+(SELECT 'f', ${EVENT_COLUMNS_OF('e')} FROM ${EVENTS_TABLE} first
+   JOIN ${EVENTS_TABLE} e ON e.stream_id = first.stream_id AND e.transaction_id = first.transaction_id
+    AND e.metadata->>'causationId' IS NOT DISTINCT FROM first.metadata->>'causationId'
+  WHERE $6::uuid IS NOT NULL AND first.event_id = $6::uuid AND first.stream_id = $1::text
+  ORDER BY e.stream_revision DESC LIMIT 1)`;
+
+/**
+ * Several streams in one statement: for each, its latest snapshot ('s') and the events after it
+ * ('e'). $1 stream ids, $2 kind, $3 fold version.
+ */
+export const READ_SNAPSHOTS_MANY_SQL = `
+WITH ids AS (SELECT DISTINCT unnest($1::text[]) AS stream_id),
+s AS (
+  SELECT ids.stream_id, l.revision, l.state, l.last_recorded_at FROM ids
+    JOIN LATERAL (SELECT revision, state, last_recorded_at FROM ${SNAPSHOTS_TABLE} x
+                   WHERE x.stream_id = ids.stream_id AND x.kind = $2::text AND x.fold_version = $3::int
+                   ORDER BY revision DESC LIMIT 1) l ON true
+)
+SELECT 's' AS part, ${SNAPSHOT_AS_EVENT} FROM s
+UNION ALL
+SELECT 'e', ${EVENT_COLUMNS_OF('e')} FROM ids
+  LEFT JOIN s ON s.stream_id = ids.stream_id
+  JOIN ${EVENTS_TABLE} e ON e.stream_id = ids.stream_id AND e.stream_revision > COALESCE(s.revision, -1)`;
+
+/** $1 stream, $2 kind, $3 fold version, $4 revision, $5 last recorded at, $6 state. */
+export const WRITE_SNAPSHOT_SQL = `
+INSERT INTO ${SNAPSHOTS_TABLE} (stream_id, kind, fold_version, revision, last_recorded_at, state)
+VALUES ($1::text, $2::text, $3::int, $4::bigint, $5::timestamptz, $6::jsonb)
+ON CONFLICT DO NOTHING`;
+
+export const DELETE_SNAPSHOTS_SQL = `DELETE FROM ${SNAPSHOTS_TABLE} WHERE stream_id = $1::text`;

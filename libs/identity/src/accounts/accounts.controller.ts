@@ -92,8 +92,11 @@ const NoInput = createParamDecorator((_data: unknown, context: ExecutionContext)
   const body = req.body as unknown;
   const emptyBody =
     body === undefined ||
-    body === null ||
-    (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+    // JSON `null` is a body, and not an empty object: refused like any other.
+    (typeof body === 'object' &&
+      body !== null &&
+      !Array.isArray(body) &&
+      Object.keys(body).length === 0);
   if (!emptyBody)
     throw new BadRequestException(invalidInput([{ name: 'body', reason: 'must be empty' }]));
   if (Object.keys((req.query as object | undefined) ?? {}).length > 0)

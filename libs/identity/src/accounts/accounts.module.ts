@@ -80,8 +80,13 @@ export class AccountsModule {
         {
           provide: ACCOUNTS_POOL,
           inject: [REMEDY_CONFIG],
-          useFactory: (config: RemedyConfig) =>
-            new Pool({ connectionString: config.databaseUrl, max: 5 }),
+          useFactory: (config: RemedyConfig) => {
+            const pool = new Pool({ connectionString: config.databaseUrl, max: 5 });
+            // An idle connection lost (PostgreSQL restarting) is dropped by the pool; the next
+            // query reconnects or fails with 503. Without a listener it would crash the process.
+            pool.on('error', () => undefined);
+            return pool;
+          },
         },
         {
           provide: SecretBox,

@@ -24,9 +24,9 @@ export function withAppendMetrics(
   metrics: Pick<Metrics, 'recordAppend' | 'recordAppendFailure'>,
 ): EventStore {
   return {
-    async append(streamId, events, expected) {
+    async append(streamId, events, expected, options) {
       try {
-        const result = await store.append(streamId, events, expected);
+        const result = await store.append(streamId, events, expected, options);
         metrics.recordAppend(events.map((e) => e.type));
         return result;
       } catch (error) {
@@ -39,5 +39,6 @@ export function withAppendMetrics(
     subscribeToAll: (options, handler) => store.subscribeToAll(options, handler),
     headPosition: () => store.headPosition(),
     close: () => store.close(),
+    ...(store.snapshots ? { snapshots: store.snapshots } : {}),
   };
 }

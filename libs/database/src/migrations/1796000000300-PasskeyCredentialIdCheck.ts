@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * (`{1,1400}`: its repetition counts stop at 255), so every passkey registration failed with a 500
  * (found by the login end-to-end test). Same rule, written as a character class and a length.
  */
-export class PasskeyCredentialIdCheck1796000000200 implements MigrationInterface {
-  name = 'PasskeyCredentialIdCheck1796000000200';
+export class PasskeyCredentialIdCheck1796000000300 implements MigrationInterface {
+  name = 'PasskeyCredentialIdCheck1796000000300';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

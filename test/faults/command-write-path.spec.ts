@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { caseStreamId } from '@remedy/case-stream';
+import {
+  OPEN_CASE_BODY,
+  registerOrganisation,
+  realApiPerSuite,
+  type RealApi,
+} from './support/real-api';
+import type { Pool } from 'pg';
+
+/**
+ * Issue 18 item 3: a case command's success commits its events, its audit row and its
+ * Idempotency-Key record in one statement (one round trip, one transaction), with the adult date.
+ * The round trips are counted at the pg driver (every `Client.query` of every pool of the API
+ * process: event store, TypeORM, the commands pool, the key cache), per request.
+ */
+describe('the write path of a case command (PostgreSQL)', () => {
+  const started = realApiPerSuite('write-path');
+  let api: RealApi;
+  let pool: Pool;
+  let queries = 0;
+  const originalQuery = Client.prototype.query;
+
+  beforeAll(() => {
+    ({ api, pool } = started);
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      queries += 1;
+      if (process.env.LOG_QUERIES) {
+        const a = args[0] as { text?: string } | string;
+        console.log(String(typeof a === 'string' ? a : a?.text).slice(0, 90));
+      }
+      return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+  });
+  afterAll(() => {
+    Client.prototype.query = originalQuery;
+  });
+
+  /**
+   * The fewest queries one request took over `times` runs: other work of the process (a queue
+   * backend's start-up, a poll) may add some to one run, never remove any.
+   */
+  const fewestQueries = async (times: number, send: (i: number) => Promise<number>) => {
+    let fewest = Infinity;
+    for (let i = 0; i < times; i++) {
+      const before = queries;
+      expect(await send(i)).toBe(200);
+      fewest = Math.min(fewest, queries - before);
+    }
+    return fewest;
+  };
+
+  it('commits the note, its audit row and its Idempotency-Key record together, in ≤ 3 round trips', async () => {
+    const organisationId = await registerOrganisation(api, 'WRITE');
+    const caseworker = await api.token(['caseworker'], organisationId);
+    const opened = await api.post(caseworker, '/cases', OPEN_CASE_BODY);
+    expect(opened.statusCode).toBe(201);
+    const { caseId } = opened.json() as { caseId: string };
+
+    // Without a key: the stream read(s) and the one write. 3 while the policy guard and the
+    // pipeline each read the stream; 2 once the guard hands its read to the pipeline.
+    const withoutKey = await fewestQueries(5, async (i) => {
+      const res = await api.post(caseworker, `/cases/${caseId}/notes`, {
+        personal: { text: `plain ${i}` },
+      });
+      return res.statusCode;
+    });
+    // With a key: one more (the key's reservation, before the command runs).
+    const keys: string[] = [];
+    const withKey = await fewestQueries(5, async (i) => {
+      const key = randomUUID();
+      keys.push(key);
+      const res = await api.request(caseworker, {
+        method: 'POST',
+        url: `/cases/${caseId}/notes`,
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        payload: { personal: { text: `keyed ${i}` } },
+      });
+      return res.statusCode;
+    });
+    console.log(`round trips per note: ${withoutKey} without a key, ${withKey} with one`);
+    expect(withoutKey).toBeLessThanOrEqual(3);
+    expect(withKey).toBeLessThanOrEqual(4);
+
+    // One audit row per note, with the answer's status, none doubled.
+    const audit = await pool.query<{ status: number; n: string }>(
+      `SELECT status, count(*)::text AS n FROM audit_trail
+        WHERE case_id = $1 AND route = '/cases/:caseId/notes' GROUP BY status`,
+      [caseId],
+    );
+    expect(audit.rows).toEqual([{ status: 200, n: '10' }]);
+
+    // The stored answer of a keyed note is the answer sent: a retry replays it, runs nothing.
+    const last = keys[keys.length - 1]!;
+    const { rows: stored } = await pool.query<{ status: number; response: unknown }>(
+      `SELECT status, response FROM idempotency_keys WHERE status IS NOT NULL
+        ORDER BY completed_at DESC LIMIT 1`,
+    );
+    const retry = await api.request(caseworker, {
+      method: 'POST',
+      url: `/cases/${caseId}/notes`,
+      headers: { 'content-type': 'application/json', 'idempotency-key': last },
+      payload: { personal: { text: `keyed ${keys.length - 1}` } },
+    });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(stored[0]!.status).toBe(200);
+    expect(stored[0]!.response).toEqual(retry.json());
+    const body = retry.json() as { revision: number; position: string; noteId: string };
+    expect(retry.headers.etag).toBe(`"${body.revision}"`);
+    expect(retry.headers['x-position']).toBe(body.position);
+    const { rows: events } = await pool.query<{ n: string; last: string }>(
+      `SELECT count(*)::text AS n, max(stream_revision)::text AS last FROM events
+        WHERE stream_id = $1 AND event_type = 'NoteAdded'`,
+      [caseStreamId(caseId)],
+    );
+    expect(events[0]).toEqual({ n: '10', last: String(body.revision) });
+    // The adult date was written with the append, at its revision.
+    const { rows: adult } = await pool.query<{ revision: string }>(
+      'SELECT revision::text AS revision FROM case_adult_dates WHERE case_id = $1',
+      [caseId],
+    );
+    expect(adult).toEqual([{ revision: String(body.revision) }]);
+  }, 120_000);
+
+  it('records a refused command as before (its own row, no stored answer), and 412 stays', async () => {
+    const organisationId = await registerOrganisation(api, 'REFUSE');
+    const caseworker = await api.token(['caseworker'], organisationId);
+    const opened = await api.post(caseworker, '/cases', OPEN_CASE_BODY);
+    const { caseId, revision } = opened.json() as { caseId: string; revision: number };
+    const key = randomUUID();
+    const stale = await api.request(caseworker, {
+      method: 'POST',
+      url: `/cases/${caseId}/notes`,
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': key,
+        'if-match': `"${revision + 5}"`,
+      },
+      payload: { personal: { text: 'too early' } },
+    });
+    expect(stale.statusCode).toBe(412);
+    const { rows } = await pool.query<{ status: number; rule: string }>(
+      `SELECT status, rule FROM audit_trail WHERE case_id = $1 AND route = '/cases/:caseId/notes'`,
+      [caseId],
+    );
+    expect(rows).toEqual([{ status: 412, rule: 'PRECONDITION_FAILED' }]);
+    // The reservation was released: the same key may be used again, and succeeds.
+    const again = await api.request(caseworker, {
+      method: 'POST',
+      url: `/cases/${caseId}/notes`,
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      payload: { personal: { text: 'too early' } },
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+  }, 60_000);
+});
