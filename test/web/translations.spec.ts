@@ -53,7 +53,17 @@ describe('the console catalogues', () => {
     '%s: every message is ICU that formats, with the plural forms of the language',
     (language) => {
       const messages = load(language);
-      const values = { count: 0, minutes: 0, reference: 'ORG-1', roles: 'x' };
+      const values = {
+        count: 0,
+        minutes: 0,
+        reference: 'ORG-1',
+        roles: 'x',
+        // administration and supervision (apps/web/src/admin, supervisor)
+        organisation: 'x',
+        name: 'x',
+        expires: 'x',
+        date: 'x',
+      };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {
         try {

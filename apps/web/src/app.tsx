@@ -4,6 +4,7 @@ import { useDocumentTitle, useIdle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAccountLanguage, storeAccountLanguage } from './admin/account-language';
 import { dataOf } from './api';
 import type { EndReason } from './auth/session';
 import { useAuthState, useConsole } from './context';
@@ -13,9 +14,14 @@ import { paths, useLinkProps, useNavigation, type Route } from './router';
 // One chunk per area: the case list and the case page load when first opened.
 const CaseList = lazy(() => import('./screens/case-list'));
 const CasePage = lazy(() => import('./screens/case-page'));
+const AdminArea = lazy(() => import('./admin'));
+const SupervisionArea = lazy(() => import('./supervisor'));
 
 /** Roles that work with cases (GET /cases, GET /cases/{id}: test/security/route-rules.ts). */
 const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
+/** Roles of the supervision and administration areas (their own modules stay lazy). */
+const SUPERVISION_ROLES = new Set(['supervisor']);
+const ADMIN_ROLES = new Set(['org_admin', 'admin']);
 
 /** Activity that keeps a session alive. */
 const ACTIVITY: (keyof DocumentEventMap)[] = [
@@ -31,6 +37,7 @@ export function App() {
   const { route } = useNavigation();
   const state = useAuthState();
   const { auth, queryClient } = useConsole();
+  useAccountLanguage();
   const idle = useIdle(auth.settings.idleTimeoutSeconds * 1000, {
     events: ACTIVITY,
     initialState: false,
@@ -72,6 +79,18 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={fallback}>
           <CasePage caseId={route.caseId} />
+        </Suspense>
+      );
+    case 'admin':
+      return (
+        <Suspense fallback={fallback}>
+          <AdminArea rest={route.rest} />
+        </Suspense>
+      );
+    case 'supervision':
+      return (
+        <Suspense fallback={fallback}>
+          <SupervisionArea rest={route.rest} />
         </Suspense>
       );
     case 'home':
@@ -138,13 +157,17 @@ function Home() {
   const { t } = useTranslation();
   const roles = useRoles();
   const cases = useLinkProps(paths.cases());
+  const admin = useLinkProps(paths.admin());
   useDocumentTitle(`${t('home.title')} · ${t('app.name')}`);
   const mayCases = roles?.some((r) => CASE_ROLES.has(r));
+  const mayAdmin = roles?.some((r) => ADMIN_ROLES.has(r));
   return (
     <Stack gap="md">
       <Title order={1}>{t('home.title')}</Title>
       {roles === undefined ? null : mayCases ? (
         <Anchor {...cases}>{t('home.open')}</Anchor>
+      ) : mayAdmin ? (
+        <Anchor {...admin}>{t('admin.navEntry')}</Anchor>
       ) : (
         <Text>{t('home.noScreens')}</Text>
       )}
@@ -218,6 +241,8 @@ function Navigation() {
   const roles = useRoles();
   const { route } = useNavigation();
   const cases = useLinkProps(paths.cases());
+  const supervision = useLinkProps(paths.supervision());
+  const admin = useLinkProps(paths.admin());
   if (!roles) return null;
   const items: ReactNode[] = [];
   if (roles.some((r) => CASE_ROLES.has(r)))
@@ -229,6 +254,30 @@ function Navigation() {
           aria-current={route.name === 'cases' || route.name === 'case' ? 'page' : undefined}
         >
           {t('nav.cases')}
+        </Anchor>
+      </li>,
+    );
+  if (roles.some((r) => SUPERVISION_ROLES.has(r)))
+    items.push(
+      <li key="supervision">
+        <Anchor
+          className="nav-link"
+          {...supervision}
+          aria-current={route.name === 'supervision' ? 'page' : undefined}
+        >
+          {t('supervisor.navEntry')}
+        </Anchor>
+      </li>,
+    );
+  if (roles.some((r) => ADMIN_ROLES.has(r)))
+    items.push(
+      <li key="admin">
+        <Anchor
+          className="nav-link"
+          {...admin}
+          aria-current={route.name === 'admin' ? 'page' : undefined}
+        >
+          {t('admin.navEntry')}
         </Anchor>
       </li>,
     );
@@ -245,6 +294,8 @@ function Navigation() {
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   const { setDirection } = useDirection();
+  const { api, queryClient } = useConsole();
+  const authenticated = useAuthState().status === 'authenticated';
   return (
     <NativeSelect
       size="xs"
@@ -253,6 +304,7 @@ function LanguageSwitch() {
       onChange={(event) => {
         const language = event.currentTarget.value as Language;
         void switchLanguage(i18n, language).then(() => setDirection(directionOf(language)));
+        if (authenticated) void storeAccountLanguage(api, queryClient, language);
       }}
     >
       {LANGUAGES.map((language) => (

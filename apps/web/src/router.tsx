@@ -10,12 +10,18 @@ export type Route =
   | { readonly name: 'callback' }
   | { readonly name: 'cases' }
   | { readonly name: 'case'; readonly caseId: string }
+  | { readonly name: 'admin'; readonly rest: string }
+  | { readonly name: 'supervision'; readonly rest: string }
   | { readonly name: 'not-found' };
 
 export const paths = {
   home: () => '/',
   cases: () => '/console/cases',
   case: (caseId: string) => `/console/cases/${encodeURIComponent(caseId)}`,
+  /** Administration (apps/web/src/admin): its own sub-paths after /console/admin. */
+  admin: (rest = '') => `/console/admin${rest}`,
+  /** Supervision (apps/web/src/supervisor): its own sub-paths after /console/supervision. */
+  supervision: (rest = '') => `/console/supervision${rest}`,
 };
 
 export function routeOf(pathname: string): Route {
@@ -25,6 +31,8 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/console/cases') return { name: 'cases' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
+  const area = /^\/console\/(admin|supervision)((?:\/[A-Za-z0-9-]{1,128})*)\/?$/.exec(pathname);
+  if (area) return { name: area[1] as 'admin' | 'supervision', rest: area[2]! };
   return { name: 'not-found' };
 }
 
