@@ -1,6 +1,5 @@
 import {
   Anchor,
-  Badge,
   Button,
   Checkbox,
   Group,
@@ -25,7 +24,7 @@ import { ENDONYMS, LANGUAGES, type Language } from '../i18n';
 import { paths, useLinkProps } from '../router';
 import { ErrorNotice } from '../screens/error-notice';
 import { OneTimeLinkModal, type OneTimeLink } from './one-time-link';
-import { ChangeFailure, ifMatch, okOf, ROLES, useSession, type Role } from './shared';
+import { ChangeFailure, ifMatch, okOf, ROLES, statusOf, useSession, type Role } from './shared';
 
 const PAGE = 50;
 
@@ -90,7 +89,11 @@ function UsersTable({ organisationId }: { organisationId: string }) {
       {users.isPending ? (
         <Loader aria-label={t('app.loading')} />
       ) : users.isError ? (
-        <ErrorNotice error={users.error} onRetry={() => void users.refetch()} />
+        statusOf(users.error) === 403 ? (
+          <ChangeFailure error={users.error} />
+        ) : (
+          <ErrorNotice error={users.error} onRetry={() => void users.refetch()} />
+        )
       ) : (
         <>
           <Text size="sm" mb="xs">
@@ -159,20 +162,20 @@ export function UserState({
   const { t } = useTranslation();
   if (!active)
     return (
-      <Badge color="gray" variant="light">
+      <Text component="span" fw={700} size="sm">
         {t('admin.state.deactivated')}
-      </Badge>
+      </Text>
     );
   if (lockedUntil && Date.parse(lockedUntil) > Date.now())
     return (
-      <Badge color="orange" variant="light">
+      <Text component="span" fw={700} size="sm">
         {t('admin.state.locked')}
-      </Badge>
+      </Text>
     );
   return (
-    <Badge color="green" variant="light">
+    <Text component="span" fw={700} size="sm">
       {t('admin.state.active')}
-    </Badge>
+    </Text>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,7 +12,6 @@ import { ChangeFailure, okOf } from '../admin/shared';
 import { saveFile } from './download';
 
 const PAGE = 100;
-const OUTCOME_COLOUR = { allowed: 'green', denied: 'red', failed: 'orange' } as const;
 
 /** A case for its supervisor: the person's access-request export and the case's access history. */
 export function CaseSupervision({ caseId }: { caseId: string }) {
@@ -153,9 +152,9 @@ function AccessHistory({ caseId }: { caseId: string }) {
                       </code>
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={OUTCOME_COLOUR[row.outcome]} variant="light">
+                      <Text component="span" fw={700} size="sm">
                         {t(`supervisor.history.outcome.${row.outcome}`)}
-                      </Badge>
+                      </Text>
                     </Table.Td>
                   </Table.Tr>
                 ))}
