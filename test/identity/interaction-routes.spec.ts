@@ -52,6 +52,7 @@ const accounts: IdentityAccounts = {
   confirmTotpEnrolment: async (_userId, code) => code === '654321',
   passkeyRegistrationOptions: async () => ({ challengeId: 'c', options: {} }),
   verifyPasskeyRegistration: async () => false,
+  recordLogin: async () => undefined,
   recordLogout: async () => undefined,
 };
 

@@ -95,6 +95,30 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /oidc/*': PUBLIC,
   // The web console's login settings (issuer, client id, idle timeout): needed before a login.
   'GET /console-config.json': PUBLIC,
+  // Its login pages (libs/identity/src/pages): public HTML pages and their form posts (the person
+  // is not signed in yet); the interaction's cookie, the one-time link's secret or the signed
+  // state cookie authorise each step, with a per-address limit and each account's lockout.
+  'GET /oidc/interaction/:uid': PUBLIC,
+  'POST /oidc/interaction/:uid/login': PUBLIC,
+  'POST /oidc/interaction/:uid/totp': PUBLIC,
+  'POST /oidc/interaction/:uid/passkey/options': PUBLIC,
+  'POST /oidc/interaction/:uid/passkey': PUBLIC,
+  'POST /oidc/interaction/:uid/enrol/totp': PUBLIC,
+  'POST /oidc/interaction/:uid/enrol/passkey/options': PUBLIC,
+  'POST /oidc/interaction/:uid/enrol/passkey': PUBLIC,
+  'POST /oidc/interaction/:uid/enrol/finish': PUBLIC,
+  'GET /oidc/interaction/:uid/abort': PUBLIC,
+  'GET /oidc/interaction/:uid/password': PUBLIC,
+  'POST /oidc/interaction/:uid/password': PUBLIC,
+  'GET /oidc/setup': PUBLIC,
+  'POST /oidc/setup': PUBLIC,
+  'GET /oidc/setup/enrol': PUBLIC,
+  'POST /oidc/setup/enrol/totp': PUBLIC,
+  'POST /oidc/setup/enrol/passkey/options': PUBLIC,
+  'POST /oidc/setup/enrol/passkey': PUBLIC,
+  'POST /oidc/setup/finish': PUBLIC,
+  'GET /oidc/assets/:name': PUBLIC,
+  'GET /oidc/assets/fonts/:file': PUBLIC,
 
   // The caller's own identity, and its account's preferred language.
   'GET /session': { org: ALL_ROLES },

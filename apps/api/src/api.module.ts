@@ -12,7 +12,12 @@ import { DataSource } from 'typeorm';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { ReadYourWritesInterceptor } from '@remedy/http';
-import { AccountsModule, EmbeddedProviderModule, embeddedVerifierOptions } from '@remedy/identity';
+import {
+  AccountsModule,
+  EmbeddedProviderModule,
+  embeddedVerifierOptions,
+  LoginPagesModule,
+} from '@remedy/identity';
 import { LegalAidModule } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { InternalListenerModule, PlatformModule } from '@remedy/platform';
@@ -59,6 +64,9 @@ import { SessionController } from './session/session.controller';
     // The embedded OpenID provider at /oidc while OIDC_ISSUER is unset (issue 15); needs the
     // accounts (IDENTITY_ACCOUNTS) and takes the login pages' hooks (PROVIDER_PAGES).
     EmbeddedProviderModule.forRoot(),
+    // Its login pages (sign-in, second factor, one-time link, password change) under /oidc, and
+    // its error and logout pages (PROVIDER_PAGES) in the person's language.
+    LoginPagesModule.forRoot(),
     // The access policy of every route, decided before validation (after AuthGuard: imported
     // after AuthModule); a route without one is refused.
     AccessPolicyModule.forRoot(),

@@ -64,6 +64,8 @@ export interface IdentityConfig {
   readonly accessTokenTtlSeconds: number;
   readonly loginMaxFailures: number;
   readonly loginLockoutMinutes: number;
+  /** Form posts per client address per minute on the login pages. */
+  readonly loginPostsPerMinute: number;
 }
 
 /** CONSOLE_* settings: what the console needs to log a person in and out. */
@@ -186,6 +188,7 @@ function identityOf(
     OIDC_ACCESS_TOKEN_TTL_SECONDS: number;
     LOGIN_MAX_FAILURES: number;
     LOGIN_LOCKOUT_MINUTES: number;
+    LOGIN_POSTS_PER_MINUTE: number;
   },
   env: Env,
 ): IdentityConfig {
@@ -199,6 +202,7 @@ function identityOf(
     accessTokenTtlSeconds: s.OIDC_ACCESS_TOKEN_TTL_SECONDS,
     loginMaxFailures: s.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: s.LOGIN_LOCKOUT_MINUTES,
+    loginPostsPerMinute: s.LOGIN_POSTS_PER_MINUTE,
   };
 }
 

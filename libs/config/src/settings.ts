@@ -329,6 +329,11 @@ export const SETTINGS = {
     describe: 'an integer 1-720',
     doc: "Minutes without a key press or a click after which the console ends the person's session and clears the screen. Default 15.",
   },
+  LOGIN_POSTS_PER_MINUTE: {
+    schema: withDefault(integer(1, 100_000), '30'),
+    describe: 'an integer 1-100000',
+    doc: "Form posts per client address per minute on the embedded provider's login pages (sign-in, second factor, one-time link, password change), besides each account's lockout; then a 429 page with Retry-After. Counted per API process. Default 30.",
+  },
   RATE_LIMIT_PER_MINUTE: {
     schema: withDefault(integer(1, 1_000_000), '600'),
     describe: 'an integer 1-1000000',

@@ -732,20 +732,40 @@ export class AccountStore implements IdentityAccounts {
   }
 
   async changePassword(
-    userId: string,
+    loginName: string,
     currentPassword: string,
     newPassword: string,
     _context: LoginContext,
   ): Promise<
     | { readonly ok: true }
-    | { readonly ok: false; readonly problem: PasswordProblem | 'refused' | 'locked' }
+    | {
+        readonly ok: false;
+        readonly problem: PasswordProblem | 'refused' | 'locked';
+        readonly retryAfterSeconds?: number;
+      }
   > {
-    const row = isUuid(userId) ? await this.row(userId.toLowerCase()) : undefined;
-    if (!row || row.deactivated_at || !row.password_hash) return { ok: false, problem: 'refused' };
-    if (lockedForSeconds(lockoutOf(row), this.now()) > 0) return { ok: false, problem: 'locked' };
+    const { rows } = await this.options.pool.query<AccountRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM identity_accounts a WHERE lower(a.login_name) = lower($1)`,
+      [typeof loginName === 'string' ? loginName.slice(0, 200) : ''],
+    );
+    const row = rows[0];
+    if (!row || !row.password_hash || row.deactivated_at) {
+      // The same work as for a known account, so the answer's time says nothing.
+      await this.verifyPassword(await this.dummy(), currentPassword);
+      await this.auditRow(randomRequestId(), 'LOGIN_FAILED', account(row));
+      return { ok: false, problem: 'refused' };
+    }
+    const lockedFor = lockedForSeconds(lockoutOf(row), this.now());
+    if (lockedFor > 0) {
+      await this.verifyPassword(await this.dummy(), currentPassword);
+      await this.auditRow(randomRequestId(), 'LOGIN_LOCKED', account(row));
+      return { ok: false, problem: 'locked', retryAfterSeconds: lockedFor };
+    }
     if (!(await this.verifyPassword(row.password_hash, currentPassword))) {
       const failed = await this.recordFailure(row.user_id);
-      return { ok: false, problem: failed.kind === 'locked' ? 'locked' : 'refused' };
+      return failed.kind === 'locked'
+        ? { ok: false, problem: 'locked', retryAfterSeconds: failed.retryAfterSeconds }
+        : { ok: false, problem: 'refused' };
     }
     const problem = passwordProblem(row.login_name, newPassword);
     if (problem) return { ok: false, problem };
@@ -933,7 +953,9 @@ export class AccountStore implements IdentityAccounts {
     };
   }
 
-  private async recordLogin(userId: string): Promise<void> {
+  /** LOGIN_SUCCEEDED, failures cleared (also the pages', after an enrolment: see the port). */
+  async recordLogin(userId: string): Promise<void> {
+    if (!isUuid(userId)) return;
     const reset = afterLogin();
     const { rows } = await this.options.pool.query<AccountRow>(
       `UPDATE identity_accounts SET failed_count = $2, locked_until = $3 WHERE user_id = $1

@@ -101,14 +101,23 @@ export interface IdentityAccounts {
     | { readonly ok: true; readonly userId: string }
     | { readonly ok: false; readonly problem: PasswordProblem | 'link_expired_or_used' }
   >;
+  /**
+   * The password change page (within a login): the login name and the current password, as at
+   * login (a wrong one counts towards the lockout), then the new one. Audited PASSWORD_CHANGED.
+   */
   changePassword(
-    userId: string,
+    loginName: string,
     currentPassword: string,
     newPassword: string,
     context: LoginContext,
   ): Promise<
     | { readonly ok: true }
-    | { readonly ok: false; readonly problem: PasswordProblem | 'refused' | 'locked' }
+    | {
+        readonly ok: false;
+        readonly problem: PasswordProblem | 'refused' | 'locked';
+        /** When locked: for how long. */
+        readonly retryAfterSeconds?: number;
+      }
   >;
 
   /** TOTP enrolment: a new secret (not active until confirmed with a code). */
@@ -124,6 +133,12 @@ export interface IdentityAccounts {
     challengeId: string,
     response: WebAuthnJson,
   ): Promise<boolean>;
+
+  /**
+   * Audits a login the pages finished themselves (LOGIN_SUCCEEDED, failures cleared): after a
+   * password login that had to enrol a second factor first (`enrol_second_factor`).
+   */
+  recordLogin(userId: string): Promise<void>;
 
   /** Audits a logout (the provider's end-session). */
   recordLogout(userId: string): Promise<void>;

@@ -7,3 +7,4 @@ export {
   type InteractionProvider,
   type LoginRoutesOptions,
 } from './interaction-routes';
+export { interactionProviderOf, LoginPagesModule } from './login-pages.module';

@@ -17,6 +17,7 @@ import {
   enrolPage,
   errorPage,
   loginPage,
+  passwordChangePage,
   secondFactorPage,
   setupDonePage,
   setupPage,
@@ -138,6 +139,15 @@ export async function registerLoginRoutes(
   options: LoginRoutesOptions,
 ): Promise<void> {
   await fastify.register(async (scope) => {
+    // Every answer of these routes (pages, their assets, JSON of the passkey options, 404s)
+    // carries the pages' CSP, in place of the API's (set on the raw response before this hook).
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.raw.setHeader('content-security-policy', PAGES_CSP);
+    });
+    // Form posts parsed here by @fastify/formbody (an app's own urlencoded parser, e.g. Nest's,
+    // is replaced in this scope only).
+    if (scope.hasContentTypeParser('application/x-www-form-urlencoded'))
+      scope.removeContentTypeParser('application/x-www-form-urlencoded');
     await scope.register(formbody, { bodyLimit: 65_536 });
     registerPageAssets(scope);
     const limiter = new MemoryRateLimitStorage();
@@ -240,6 +250,7 @@ function registerInteraction(fastify: FastifyInstance, options: LoginRoutesOptio
           ...common,
           action: `${base(uid)}/login`,
           passkey: passkeyUrls(uid),
+          changePasswordUrl: `${base(uid)}/password`,
           ...(extra.loginName ? { loginName: extra.loginName } : {}),
         }),
       );
@@ -453,7 +464,75 @@ function registerInteraction(fastify: FastifyInstance, options: LoginRoutesOptio
     if (!step) return reply;
     const enrolled = step.pending.enrolled ?? {};
     if (!enrolled.totp && !enrolled.passkey) return reply.redirect(base(step.details.uid), 303);
+    // passwordLogin audited no login on this path (a factor had to be enrolled first): now it is.
+    await accounts.recordLogin(step.pending.userId);
     return signIn(request, reply, step.pending.userId, step.pending.amr);
+  });
+
+  // The password change of a person at the login (login name, current and new password), within
+  // the interaction: then back to the sign-in page, where the new password (and any second
+  // factor) signs in. A wrong current password counts towards the account's lockout.
+  const changeAction = (uid: string) => `${base(uid)}/password`;
+  fastify.get(`${INTERACTION}/password`, async (request, reply) => {
+    const details = await detailsOf(request, reply);
+    if (!details) return reply;
+    return sendHtml(
+      reply,
+      200,
+      passwordChangePage({
+        language: languageOf(request, details.params.ui_locales),
+        action: changeAction(details.uid),
+        backUrl: base(details.uid),
+      }),
+    );
+  });
+
+  fastify.post(`${INTERACTION}/password`, async (request, reply) => {
+    const details = await detailsOf(request, reply);
+    if (!details) return reply;
+    const language = languageOf(request, details.params.ui_locales);
+    const loginName = field(request.body, 'loginName').trim();
+    const current = field(request.body, 'current');
+    const password = field(request.body, 'password');
+    const repeat = field(request.body, 'repeat');
+    const again = (
+      status: number,
+      error: NonNullable<Parameters<typeof passwordChangePage>[0]['error']>,
+      retryAfterSeconds?: number,
+    ) =>
+      sendHtml(
+        reply,
+        status,
+        passwordChangePage({
+          language,
+          action: changeAction(details.uid),
+          backUrl: base(details.uid),
+          error,
+          ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+          ...(loginName && loginName.length <= 200 ? { loginName } : {}),
+        }),
+      );
+    if (!loginName || !current || loginName.length > 200 || current.length > 1024)
+      return again(400, 'refused');
+    if (!password) return again(400, 'missing');
+    if (password !== repeat) return again(400, 'mismatch');
+    const result = await accounts.changePassword(loginName, current, password, { ip: request.ip });
+    if (!result.ok)
+      return again(
+        result.problem === 'refused' || result.problem === 'locked' ? 200 : 400,
+        result.problem,
+        result.retryAfterSeconds,
+      );
+    return sendHtml(
+      reply,
+      200,
+      passwordChangePage({
+        language,
+        action: changeAction(details.uid),
+        backUrl: base(details.uid),
+        done: true,
+      }),
+    );
   });
 
   fastify.get(`${INTERACTION}/abort`, async (request, reply) => {

@@ -23,6 +23,8 @@ export interface LoginPageProps {
   readonly error?: 'missing' | 'refused' | 'locked' | 'passkeyFailed';
   readonly retryAfterSeconds?: number;
   readonly loginName?: string;
+  /** The password change page of this login (a link under the form). */
+  readonly changePasswordUrl?: string;
 }
 
 export function loginPage(props: LoginPageProps): string {
@@ -59,6 +61,11 @@ export function loginPage(props: LoginPageProps): string {
           <button type="submit">{t('login.submit')}</button>
         </div>
       </form>
+      {props.changePasswordUrl && (
+        <p>
+          <a href={props.changePasswordUrl}>{t('change.title')}</a>
+        </p>
+      )}
       {props.passkey && (
         <>
           <p className="or">{t('login.or')}</p>
@@ -314,16 +321,21 @@ export function setupDonePage(props: { readonly language: Language; readonly app
 
 export interface PasswordChangePageProps {
   readonly language: Language;
+  /** POST loginName, current, password, repeat. */
   readonly action: string;
   readonly error?: PasswordProblem | 'mismatch' | 'missing' | 'refused' | 'locked';
   readonly retryAfterSeconds?: number;
   readonly done?: boolean;
+  /** A login name typed before (put back into its field only). */
+  readonly loginName?: string;
+  /** Back to the sign-in page of this login. */
+  readonly backUrl?: string;
 }
 
 export function passwordChangePage(props: PasswordChangePageProps): string {
   const t = translator(props.language);
   let errors: PageError[] = [];
-  if (props.error === 'refused') errors = [{ field: 'current', message: t('change.refused') }];
+  if (props.error === 'refused') errors = [{ field: 'loginName', message: t('change.refused') }];
   else if (props.error === 'locked')
     errors = [{ message: t('login.locked', { count: minutes(props.retryAfterSeconds ?? 60) }) }];
   else if (props.error)
@@ -344,11 +356,19 @@ export function passwordChangePage(props: PasswordChangePageProps): string {
       ) : (
         <form method="post" action={props.action} noValidate>
           <Field
+            id="loginName"
+            label={t('login.loginName')}
+            type="text"
+            autoComplete="username"
+            value={props.loginName}
+            invalid={fieldOf('loginName')}
+          />
+          <Field
             id="current"
             label={t('change.current')}
             type="password"
             autoComplete="current-password"
-            invalid={fieldOf('current')}
+            invalid={fieldOf('loginName')}
           />
           <Field
             id="password"
@@ -368,6 +388,11 @@ export function passwordChangePage(props: PasswordChangePageProps): string {
             <button type="submit">{t('change.submit')}</button>
           </div>
         </form>
+      )}
+      {props.backUrl && (
+        <p>
+          <a href={props.backUrl}>{t('change.back')}</a>
+        </p>
       )}
     </Document>,
   );

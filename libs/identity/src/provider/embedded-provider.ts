@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InteractionDetails, Provider } from 'oidc-provider';
 import type { IdentityAccounts, SessionRevoker } from '../accounts/ports';
@@ -170,6 +171,18 @@ export class EmbeddedProvider implements SessionRevoker {
       result as unknown as Record<string, unknown>,
       options,
     );
+  }
+
+  /**
+   * A 32-byte secret for `purpose` (e.g. the login pages' state cookie), derived with HKDF-SHA-256
+   * from the provider's first cookie secret: in PostgreSQL (never in the repository), the same on
+   * every API instance, different for every purpose.
+   */
+  async derivedSecret(purpose: string): Promise<Uint8Array> {
+    await this.options.keyStore.ensureKeys();
+    const { cookies } = await this.options.keyStore.providerKeys();
+    const first = cookies[cookies.length - 1]!;
+    return new Uint8Array(hkdfSync('sha256', first, '', `remedy:${purpose}`, 32));
   }
 
   /** SessionRevoker: the user's sessions, grants, codes, access and refresh tokens, deleted. */
