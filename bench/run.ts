@@ -11,6 +11,10 @@
  *   5 statistics     a release of the full statistics catalogue over 100,000 and 1,000,000 cases
  *                    (fact rows seeded directly), seconds and growth (bench/statistics/catalogue.ts)
  *   6 memory         peak RSS of the API and the worker during 2-3 and during 4
+ *   7 console        the web console under Chromium's network throttling (DevTools "Slow 3G" by
+ *                    Network.emulateNetworkConditions): first load, the case page's time to
+ *                    interactive (bench/console/throttled.ts); on the system of 2-4 (its own
+ *                    when run alone: BENCH_ONLY=7)
  *
  * Database: BENCH_DATABASE_URL / DATABASE_URL, else the local PostgreSQL, else an embedded one
  * (bench/lib/database.ts); a fresh database per section, dropped at the end. Queues: BullMQ on
@@ -28,6 +32,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendBench } from './event-store/append';
 import { commandsBench, projectionLagBench } from './api/commands';
+import { consoleBench } from './console/throttled';
 import { registerOrganisation, startSystem, type SystemUnderTest } from './api/system';
 import {
   benchServer,
@@ -48,6 +53,7 @@ const SIZES = {
   commandSeconds: Math.max(2, seconds),
   commandRounds: quick ? 1 : 2,
   connections: 32,
+  consoleRounds: Number(process.env.BENCH_CONSOLE_ROUNDS ?? (quick ? 1 : 3)),
   assistCases: quick ? 40 : 200,
   lagSeconds: quick ? 3 : 20,
   lagRate: 200,
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
       );
     }
 
-    const systemSections = [2, 3, 4, 6].some(runs);
+    const systemSections = [2, 3, 4, 6, 7].some(runs);
     if (systemSections) db = await createBenchDatabase('remedy_bench_system');
     const databaseUrl = db?.url ?? '';
     if (systemSections) {
@@ -179,6 +185,54 @@ async function main(): Promise<void> {
         );
       }
       peaks23 = during23.stop();
+
+      if (runs(7)) {
+        log('7 console: first load and case page under Slow 3G');
+        await section('7 console (Slow 3G)', async () => {
+          const { organisationId } = await registerOrganisation(system, 'CONSOLE');
+          const caseworker = await system.mint(['caseworker'], organisationId);
+          const { body } = await system.call<{
+            caseId: string;
+            caseReference: string;
+            position: string;
+          }>(
+            caseworker,
+            'POST',
+            '/cases',
+            {
+              referralSource: 'Hotline',
+              profile: {
+                sexGender: 'Feminine',
+                ageUncertain: false,
+                citizenships: ['UA'],
+                languages: ['uk'],
+              },
+              personal: { fullName: 'Bench Person', birthDate: '1990-04-02' },
+            },
+            201,
+          );
+          // The case list shows it (read your writes) before the browser asks.
+          for (let i = 0; ; i++) {
+            const seen = await system.call(caseworker, 'GET', '/cases', undefined, [200, 503], {
+              'x-min-position': body.position,
+            });
+            if (seen.status === 200) break;
+            if (i > 100) throw new Error('the case list never showed the case');
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          rows.push(
+            ...(await consoleBench({
+              baseUrl: system.baseUrl,
+              token: caseworker.token,
+              userId: caseworker.userId,
+              caseId: body.caseId,
+              reference: body.caseReference,
+              rounds: SIZES.consoleRounds,
+              log,
+            })),
+          );
+        });
+      }
 
       if (runs(4)) {
         log(`4 replay: worker stopped; seeding ${SIZES.replayEvents.toLocaleString('en')} events`);

@@ -24,6 +24,7 @@ export function OneTimeLinkModal({
   const { t, i18n } = useTranslation();
   return (
     <Modal
+      lockScroll={false}
       opened={link !== undefined}
       onClose={onClose}
       title={title}

@@ -34,9 +34,17 @@ export function Organisations() {
   const types = useCodeLabels('organisation-types');
   const countries = useCodeLabels('countries');
   const services = useCodeLabels('assistance-types');
+  // After a registration: the directory read at least at its position (X-Min-Position), so the
+  // new organisation is in the list even while the read side catches up.
+  const [minPosition, setMinPosition] = useState<string | undefined>(undefined);
   const directory = useQuery({
-    queryKey: ['organisations'],
-    queryFn: async () => dataOf(await api.GET('/organisations')),
+    queryKey: ['organisations', minPosition],
+    queryFn: async () =>
+      dataOf(
+        await api.GET('/organisations', {
+          params: { header: minPosition ? { 'X-Min-Position': minPosition } : {} },
+        }),
+      ),
   });
   useDocumentTitle(`${t('admin.orgs.title')} · ${t('app.name')}`);
   const isAdmin = session.data?.roles.includes('admin') ?? false;
@@ -45,7 +53,7 @@ export function Organisations() {
     <Stack gap="lg">
       <Group justify="space-between">
         <Title order={1}>{t('admin.orgs.title')}</Title>
-        {isAdmin && <RegisterOrganisation />}
+        {isAdmin && <RegisterOrganisation onRegistered={setMinPosition} />}
       </Group>
       {directory.isPending ? (
         <Loader aria-label={t('app.loading')} />
@@ -95,7 +103,7 @@ function OrganisationLink({ organisationId, name }: { organisationId: string; na
   return <Anchor {...link}>{name}</Anchor>;
 }
 
-function RegisterOrganisation() {
+function RegisterOrganisation({ onRegistered }: { onRegistered: (position: string) => void }) {
   const { t } = useTranslation();
   const { api } = useConsole();
   const queryClient = useQueryClient();
@@ -126,7 +134,7 @@ function RegisterOrganisation() {
   const submit = form.onSubmit(async (values) => {
     setError(undefined);
     try {
-      okOf(
+      const registered = okOf(
         await api.POST('/organisations', {
           params: { header: { 'Idempotency-Key': idempotencyKey } },
           body: { ...values, name: values.name.trim() },
@@ -135,6 +143,7 @@ function RegisterOrganisation() {
       close();
       form.reset();
       setIdempotencyKey(crypto.randomUUID());
+      onRegistered(registered.position);
       await queryClient.invalidateQueries({ queryKey: ['organisations'] });
     } catch (failure) {
       setError(failure);
@@ -144,6 +153,7 @@ function RegisterOrganisation() {
     <>
       <Button onClick={open}>{t('admin.orgs.register')}</Button>
       <Modal
+        lockScroll={false}
         opened={opened}
         onClose={close}
         title={t('admin.orgs.register')}

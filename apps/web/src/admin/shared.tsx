@@ -80,6 +80,9 @@ export function okOf<T>(answer: { data?: T; error?: unknown; response: Response 
 }
 
 /**
+ * Every modal of these areas has `lockScroll={false}`: Mantine locks the page's scroll with
+ * react-remove-scroll, which adds a <style> element, and the console's CSP refuses inline styles.
+ *
  * A button that asks first, in a Mantine modal: what will happen, Confirm or Cancel. The action
  * runs on Confirm; its failure is shown in the modal.
  */
@@ -104,10 +107,11 @@ export function ConfirmButton({
   const [error, setError] = useState<unknown>(undefined);
   return (
     <>
-      <Button variant="outline" color={color} onClick={open}>
+      <Button variant={color ? 'filled' : 'default'} color={color} onClick={open}>
         {label}
       </Button>
       <Modal
+        lockScroll={false}
         opened={opened}
         onClose={close}
         title={title}

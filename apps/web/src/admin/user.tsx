@@ -194,17 +194,19 @@ function UserActions({ user }: { user: User }) {
       <Group gap="sm">
         {user.active ? (
           <ConfirmButton
+            key="deactivate"
             label={t('admin.user.deactivate')}
             title={t('admin.user.deactivate')}
             message={t('admin.user.deactivateConfirm', { name: user.displayName })}
             confirm={t('admin.user.deactivate')}
-            color="red"
+            color="red.9"
             onConfirm={async () =>
               answer(okOf(await api.POST('/users/{userId}/deactivation', { params: guarded })))
             }
           />
         ) : (
           <ConfirmButton
+            key="reactivate"
             label={t('admin.user.reactivate')}
             title={t('admin.user.reactivate')}
             message={t('admin.user.reactivateConfirm', { name: user.displayName })}
@@ -220,7 +222,7 @@ function UserActions({ user }: { user: User }) {
             title={t('admin.user.resetFactor')}
             message={t('admin.user.resetFactorConfirm', { name: user.displayName })}
             confirm={t('admin.user.resetFactor')}
-            color="orange"
+            color="orange.9"
             onConfirm={async () =>
               answer(okOf(await api.POST('/users/{userId}/second-factor-reset', { params: path })))
             }
@@ -228,7 +230,7 @@ function UserActions({ user }: { user: User }) {
         )}
         {user.active && (
           <Button
-            variant="outline"
+            variant="default"
             onClick={() => {
               setLinkError(undefined);
               void api

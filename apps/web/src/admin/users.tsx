@@ -232,6 +232,7 @@ function CreateUser({ organisationId }: { organisationId: string }) {
     <>
       <Button onClick={open}>{t('admin.users.create')}</Button>
       <Modal
+        lockScroll={false}
         opened={opened}
         onClose={close}
         title={t('admin.users.create')}
