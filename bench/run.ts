@@ -14,6 +14,10 @@
  *   7 history growth GET /cases/:id, a note, the as-of view halfway and the lawyer's list on a
  *                    case at 10, 1,000 and 10,000 events: largest / smallest median
  *                    (bench/api/history-growth.ts; run before 4, which stops the worker)
+ *   8 console        the web console under Chromium's network throttling (DevTools "Slow 3G" by
+ *                    Network.emulateNetworkConditions): first load, the case page's time to
+ *                    interactive (bench/console/throttled.ts); on the system of 2-4 (its own
+ *                    when run alone: BENCH_ONLY=8)
  *
  * Database: BENCH_DATABASE_URL / DATABASE_URL, else the local PostgreSQL, else an embedded one
  * (bench/lib/database.ts); a fresh database per section, dropped at the end. Queues: BullMQ on
@@ -32,6 +36,7 @@ import { join } from 'node:path';
 import { appendBench } from './event-store/append';
 import { commandsBench, projectionLagBench } from './api/commands';
 import { historyGrowthBench } from './api/history-growth';
+import { consoleBench } from './console/throttled';
 import { registerOrganisation, startSystem, type SystemUnderTest } from './api/system';
 import {
   benchServer,
@@ -52,6 +57,7 @@ const SIZES = {
   commandSeconds: Math.max(2, seconds),
   commandRounds: quick ? 1 : 2,
   connections: 32,
+  consoleRounds: Number(process.env.BENCH_CONSOLE_ROUNDS ?? (quick ? 1 : 3)),
   assistCases: quick ? 40 : 200,
   lagSeconds: quick ? 3 : 20,
   lagRate: 200,
@@ -195,6 +201,54 @@ async function main(): Promise<void> {
             })),
           ),
         );
+      }
+
+      if (runs(8)) {
+        log('8 console: first load and case page under Slow 3G');
+        await section('8 console (Slow 3G)', async () => {
+          const { organisationId } = await registerOrganisation(system, 'CONSOLE');
+          const caseworker = await system.mint(['caseworker'], organisationId);
+          const { body } = await system.call<{
+            caseId: string;
+            caseReference: string;
+            position: string;
+          }>(
+            caseworker,
+            'POST',
+            '/cases',
+            {
+              referralSource: 'Hotline',
+              profile: {
+                sexGender: 'Feminine',
+                ageUncertain: false,
+                citizenships: ['UA'],
+                languages: ['uk'],
+              },
+              personal: { fullName: 'Bench Person', birthDate: '1990-04-02' },
+            },
+            201,
+          );
+          // The case list shows it (read your writes) before the browser asks.
+          for (let i = 0; ; i++) {
+            const seen = await system.call(caseworker, 'GET', '/cases', undefined, [200, 503], {
+              'x-min-position': body.position,
+            });
+            if (seen.status === 200) break;
+            if (i > 100) throw new Error('the case list never showed the case');
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          rows.push(
+            ...(await consoleBench({
+              baseUrl: system.baseUrl,
+              token: caseworker.token,
+              userId: caseworker.userId,
+              caseId: body.caseId,
+              reference: body.caseReference,
+              rounds: SIZES.consoleRounds,
+              log,
+            })),
+          );
+        });
       }
 
       if (runs(4)) {

@@ -145,7 +145,7 @@ describe('the web console (issue 16 foundation)', () => {
       expect(settings.json()).toEqual({
         issuer: `${origin}/oidc`,
         clientId: CLIENT_ID,
-        resource: 'remedy-api',
+        resource: 'urn:remedy:api',
         idleTimeoutSeconds: 900,
         minReflectionDays: 30,
       });
@@ -184,7 +184,7 @@ describe('the web console (issue 16 foundation)', () => {
       code_challenge_method: 'S256',
       state: expect.any(String),
       nonce: expect.any(String),
-      resource: 'remedy-api',
+      resource: 'urn:remedy:api',
       ui_locales: language,
     });
     // The stand-in accepted the code only with the verifier of that challenge.
@@ -277,7 +277,7 @@ describe('the web console (issue 16 foundation)', () => {
       refresh.get('grant_type'),
       refresh.get('refresh_token'),
       refresh.get('resource'),
-    ]).toEqual(['refresh_token', 'refresh-1', 'remedy-api']);
+    ]).toEqual(['refresh_token', 'refresh-1', 'urn:remedy:api']);
     // The list still answers with the new token.
     await page.getByRole('link', { name: reference }).click();
     await page.getByText(PERSON_NAME).waitFor();

@@ -57,6 +57,8 @@ describe('the console catalogues', () => {
         ...{ count: 0, minutes: 0, reference: 'ORG-1', roles: 'x' },
         // lists.*
         ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
+        // administration and supervision (apps/web/src/admin, supervisor)
+        ...{ name: 'x', expires: 'x' },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {

@@ -4,6 +4,7 @@ import { useDocumentTitle, useIdle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAccountLanguage, storeAccountLanguage } from './admin/account-language';
 import { dataOf } from './api';
 import type { EndReason } from './auth/session';
 import { useAuthState, useConsole } from './context';
@@ -22,6 +23,11 @@ const Referrals = lazy(() => import('./lists/referrals'));
 const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
 /** Roles that may search for a person (POST /cases/search). */
 const SEARCH_ROLES = new Set(['caseworker', 'supervisor']);
+const AdminArea = lazy(() => import('./admin'));
+const SupervisionArea = lazy(() => import('./supervisor'));
+/** Roles of the supervision and administration areas (their own modules stay lazy). */
+const SUPERVISION_ROLES = new Set(['supervisor']);
+const ADMIN_ROLES = new Set(['org_admin', 'admin']);
 
 /** Activity that keeps a session alive. */
 const ACTIVITY: (keyof DocumentEventMap)[] = [
@@ -37,6 +43,7 @@ export function App() {
   const { route } = useNavigation();
   const state = useAuthState();
   const { auth, queryClient } = useConsole();
+  useAccountLanguage();
   const idle = useIdle(auth.settings.idleTimeoutSeconds * 1000, {
     events: ACTIVITY,
     initialState: false,
@@ -96,6 +103,18 @@ function Screen({ route }: { route: Route }) {
         </Suspense>
       );
     }
+    case 'admin':
+      return (
+        <Suspense fallback={fallback}>
+          <AdminArea rest={route.rest} />
+        </Suspense>
+      );
+    case 'supervision':
+      return (
+        <Suspense fallback={fallback}>
+          <SupervisionArea rest={route.rest} />
+        </Suspense>
+      );
     case 'home':
       return <Home />;
     default:
@@ -160,13 +179,17 @@ function Home() {
   const { t } = useTranslation();
   const roles = useRoles();
   const cases = useLinkProps(paths.cases());
+  const admin = useLinkProps(paths.admin());
   useDocumentTitle(`${t('home.title')} · ${t('app.name')}`);
   const mayCases = roles?.some((r) => CASE_ROLES.has(r));
+  const mayAdmin = roles?.some((r) => ADMIN_ROLES.has(r));
   return (
     <Stack gap="md">
       <Title order={1}>{t('home.title')}</Title>
       {roles === undefined ? null : mayCases ? (
         <Anchor {...cases}>{t('home.open')}</Anchor>
+      ) : mayAdmin ? (
+        <Anchor {...admin}>{t('admin.navEntry')}</Anchor>
       ) : (
         <Text>{t('home.noScreens')}</Text>
       )}
@@ -244,6 +267,8 @@ function Navigation() {
   const search = useLinkProps(paths.search());
   const reminders = useLinkProps(paths.reminders());
   const referrals = useLinkProps(paths.referrals());
+  const supervision = useLinkProps(paths.supervision());
+  const admin = useLinkProps(paths.admin());
   if (!roles) return null;
   const items: ReactNode[] = [];
   const entry = (name: Route['name'], link: typeof cases, label: string) => (
@@ -278,6 +303,30 @@ function Navigation() {
       entry('reminders', reminders, t('lists.nav.reminders')),
       entry('referrals', referrals, t('lists.nav.referrals')),
     );
+  if (roles.some((r) => SUPERVISION_ROLES.has(r)))
+    items.push(
+      <li key="supervision">
+        <Anchor
+          className="nav-link"
+          {...supervision}
+          aria-current={route.name === 'supervision' ? 'page' : undefined}
+        >
+          {t('supervisor.navEntry')}
+        </Anchor>
+      </li>,
+    );
+  if (roles.some((r) => ADMIN_ROLES.has(r)))
+    items.push(
+      <li key="admin">
+        <Anchor
+          className="nav-link"
+          {...admin}
+          aria-current={route.name === 'admin' ? 'page' : undefined}
+        >
+          {t('admin.navEntry')}
+        </Anchor>
+      </li>,
+    );
   return (
     <nav aria-label={t('nav.label')} className="shell-nav">
       <ul>{items}</ul>
@@ -291,6 +340,8 @@ function Navigation() {
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
   const { setDirection } = useDirection();
+  const { api, queryClient } = useConsole();
+  const authenticated = useAuthState().status === 'authenticated';
   return (
     <NativeSelect
       size="xs"
@@ -299,6 +350,7 @@ function LanguageSwitch() {
       onChange={(event) => {
         const language = event.currentTarget.value as Language;
         void switchLanguage(i18n, language).then(() => setDirection(directionOf(language)));
+        if (authenticated) void storeAccountLanguage(api, queryClient, language);
       }}
     >
       {LANGUAGES.map((language) => (

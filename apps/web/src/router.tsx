@@ -14,6 +14,8 @@ export type Route =
   | { readonly name: 'search' }
   | { readonly name: 'reminders' }
   | { readonly name: 'referrals' }
+  | { readonly name: 'admin'; readonly rest: string }
+  | { readonly name: 'supervision'; readonly rest: string }
   | { readonly name: 'not-found' };
 
 export const paths = {
@@ -24,6 +26,10 @@ export const paths = {
   search: () => '/console/search',
   reminders: () => '/console/reminders',
   referrals: () => '/console/referrals',
+  /** Administration (apps/web/src/admin): its own sub-paths after /console/admin. */
+  admin: (rest = '') => `/console/admin${rest}`,
+  /** Supervision (apps/web/src/supervisor): its own sub-paths after /console/supervision. */
+  supervision: (rest = '') => `/console/supervision${rest}`,
 };
 
 export function routeOf(pathname: string): Route {
@@ -37,6 +43,8 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/console/referrals') return { name: 'referrals' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
+  const area = /^\/console\/(admin|supervision)((?:\/[A-Za-z0-9-]{1,128})*)\/?$/.exec(pathname);
+  if (area) return { name: area[1] as 'admin' | 'supervision', rest: area[2]! };
   return { name: 'not-found' };
 }
 

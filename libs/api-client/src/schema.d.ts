@@ -2358,8 +2358,8 @@ export interface components {
        */
       clientId: string;
       /**
-       * @description The API's audience: the resource the console asks access tokens for
-       * @example remedy-api
+       * @description The resource indicator (RFC 8707) the console asks access tokens for: the embedded provider's `urn:remedy:api` (its tokens' audience is `remedy-api`), or the external provider's audience (OIDC_AUDIENCE)
+       * @example urn:remedy:api
        */
       resource: string;
       /**

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { API_AUDIENCE, Public } from '@remedy/auth';
+import { Public } from '@remedy/auth';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
+import { API_RESOURCE } from '@remedy/identity';
 
 /** What the console needs before anyone logs in: where to log in, as which client. No secret. */
 export class ConsoleConfigDto {
@@ -16,8 +17,9 @@ export class ConsoleConfigDto {
   readonly clientId!: string;
 
   @ApiProperty({
-    example: 'remedy-api',
-    description: "The API's audience: the resource the console asks access tokens for",
+    example: 'urn:remedy:api',
+    description:
+      "The resource indicator (RFC 8707) the console asks access tokens for: the embedded provider's `urn:remedy:api` (its tokens' audience is `remedy-api`), or the external provider's audience (OIDC_AUDIENCE)",
   })
   readonly resource!: string;
 
@@ -61,14 +63,19 @@ export class ConsoleConfigController {
   }
 }
 
-/** The console's settings for `config`: the external provider when OIDC_ISSUER is set. */
+/**
+ * The console's settings for `config`: the external provider when OIDC_ISSUER is set. The
+ * embedded provider knows the API by its resource indicator `urn:remedy:api` (an absolute URI, as
+ * RFC 8707 requires; a bare `remedy-api` is refused with invalid_target) and issues its tokens for
+ * the audience `remedy-api`.
+ */
 export function consoleConfigOf(
   config: Pick<RemedyConfig, 'identity' | 'oidc' | 'console' | 'minReflectionDays'>,
 ): ConsoleConfigDto {
   return {
     issuer: config.oidc?.issuer ?? config.identity.embeddedIssuer!,
     clientId: config.console.clientId,
-    resource: config.oidc?.audience ?? API_AUDIENCE,
+    resource: config.oidc ? config.oidc.audience : API_RESOURCE,
     idleTimeoutSeconds: config.console.idleTimeoutSeconds,
     minReflectionDays: config.minReflectionDays,
   };

@@ -62,7 +62,9 @@ export function defaultTtls(accessTokenSeconds: number): ProviderTtls {
 export function createProvider(options: ProviderConfigOptions): Provider {
   const { accounts, ttl, pages } = options;
   const issuerPath = new URL(options.issuer).pathname.replace(/\/+$/, '');
-  const cors = new Set(options.corsOrigins ?? []);
+  // The console is served by the API at the public URL: its token requests (fetch, with an Origin
+  // header even on the same origin) come from there; other origins only by CORS_ORIGINS.
+  const cors = new Set([new URL(options.publicUrl).origin, ...(options.corsOrigins ?? [])]);
 
   const provider = new Provider(options.issuer, {
     adapter: postgresAdapterFactory(options.sql),
