@@ -240,11 +240,18 @@ export class PostgresEventStore implements EventStore {
     },
     deleteAll: async (streamId) => {
       this.assertOpen();
-      await this.query({ name: 'remedy_es_snapshot_delete', text: DELETE_SNAPSHOTS_SQL, values: [streamId] });
+      await this.query({
+        name: 'remedy_es_snapshot_delete',
+        text: DELETE_SNAPSHOTS_SQL,
+        values: [streamId],
+      });
     },
   };
 
-  private async readSnapshot(streamId: string, options: SnapshotReadOptions): Promise<SnapshotRead> {
+  private async readSnapshot(
+    streamId: string,
+    options: SnapshotReadOptions,
+  ): Promise<SnapshotRead> {
     this.assertOpen();
     const rows = await this.query<EventRow & { part: 's' | 'e' | 'f' }>({
       name: 'remedy_es_snapshot_read',
@@ -575,7 +582,9 @@ function snapshotOf(r: EventRow): StreamSnapshot {
 function inRevisionOrder(events: RecordedEvent[]): RecordedEvent[] {
   for (let i = 1; i < events.length; i++) {
     if (events[i - 1]!.revision > events[i]!.revision)
-      return events.sort((a, b) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
+      return events.sort((a, b) =>
+        a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0,
+      );
   }
   return events;
 }

@@ -129,7 +129,9 @@ const SNAPSHOT_AS_EVENT = `NULL::bigint AS global_position, NULL::text AS transa
   s.state AS data, NULL::jsonb AS metadata, NULL::float8 AS occurred_ms,
   floor(extract(epoch FROM s.last_recorded_at) * 1000)::float8 AS recorded_ms`;
 
-const EVENT_COLUMNS_OF = (a: string) => `${a}.global_position, ${a}.transaction_id::text AS transaction_id,
+const EVENT_COLUMNS_OF = (
+  a: string,
+) => `${a}.global_position, ${a}.transaction_id::text AS transaction_id,
   ${a}.stream_id, ${a}.stream_revision, ${a}.event_id, ${a}.event_type, ${a}.schema_version, ${a}.data, ${a}.metadata,
   floor(extract(epoch FROM ${a}.occurred_at) * 1000)::float8 AS occurred_ms,
   floor(extract(epoch FROM ${a}.recorded_at) * 1000)::float8 AS recorded_ms`;
