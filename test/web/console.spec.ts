@@ -203,7 +203,8 @@ describe('the web console (issue 16 foundation)', () => {
     await page
       .getByRole('heading', { level: 1, name: t['case.title']!.replace('{reference}', reference) })
       .waitFor();
-    await page.getByText('CaseOpened').waitFor();
+    // The timeline names the event in the person's language (lists.event.*).
+    await page.getByText(t['lists.event.CaseOpened']!, { exact: true }).first().waitFor();
     await page.getByText(PERSON_NAME).waitFor(); // the API decrypted it for this caseworker
     expect(await axeViolations(page)).toEqual([]);
 

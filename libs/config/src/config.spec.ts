@@ -51,6 +51,7 @@ describe('loadConfig', () => {
         localTokens: true,
         accessTokenTtlSeconds: 300,
         loginMaxFailures: 5,
+        loginPostsPerMinute: 30,
         loginLockoutMinutes: 15,
       },
       console: { clientId: 'remedy-console', idleTimeoutSeconds: 900 },

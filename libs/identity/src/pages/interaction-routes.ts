@@ -138,7 +138,10 @@ export async function registerLoginRoutes(
   fastify: FastifyInstance,
   options: LoginRoutesOptions,
 ): Promise<void> {
-  await fastify.register(async (scope) => {
+  // Not awaited: awaiting a registration makes Fastify load every plugin queued so far at once,
+  // before Nest has finished its own set-up, and the API's body-parsing errors (400, 413, 415)
+  // then left Fastify as plain JSON instead of problem documents. Loaded with the rest at ready.
+  void fastify.register(async (scope) => {
     // Every answer of these routes (pages, their assets, JSON of the passkey options, 404s)
     // carries the pages' CSP, in place of the API's (set on the raw response before this hook).
     scope.addHook('onRequest', async (_request, reply) => {
