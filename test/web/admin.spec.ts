@@ -349,14 +349,22 @@ describe('supervision and administration in the console', () => {
   async function tabTo(page: Page, name: string): Promise<void> {
     for (let i = 0; i < 80; i += 1) {
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
-        if (!el) return '';
-        const labelled = el.getAttribute('aria-labelledby');
-        const byId = labelled ? document.getElementById(labelled)?.textContent : undefined;
-        const label = (el as HTMLInputElement).labels?.[0]?.textContent;
-        return (el.getAttribute('aria-label') ?? byId ?? label ?? el.textContent ?? '').trim();
-      });
+      // A press may land while the previous Enter's navigation (the login round trip) ends:
+      // then the page is read again once it has loaded, and the press counts as not found.
+      const focused = await page
+        .evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el) return '';
+          const labelled = el.getAttribute('aria-labelledby');
+          const byId = labelled ? document.getElementById(labelled)?.textContent : undefined;
+          const label = (el as HTMLInputElement).labels?.[0]?.textContent;
+          return (el.getAttribute('aria-label') ?? byId ?? label ?? el.textContent ?? '').trim();
+        })
+        .catch(async (error: Error) => {
+          if (!/Execution context was destroyed/.test(error.message)) throw error;
+          await page.waitForLoadState('load');
+          return '';
+        });
       if (focused === name || focused.replace(/\s*\*$/, '') === name) return;
     }
     throw new Error(`no focusable element named ${name} within 80 Tab presses`);
