@@ -115,7 +115,9 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
     const body = { personal: { text: 'once' } };
     const first = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
     expect(first.statusCode).toBe(200);
-    // As if the process died before storing the answer: the reservation is gone (or stale).
+    // As if the key's record were lost (deleted by hand): the retry is the key's "first use" and
+    // does not look the append up, but the command's event ids are unique in the store: its append
+    // conflicts, and the pipeline's retry finds the first append by id and answers from it.
     await api.pool.query('DELETE FROM idempotency_keys');
     const retry = await api.post(caseworker, `/cases/${caseId}/notes`, body, headers);
     expect(retry.statusCode).toBe(200);
@@ -125,6 +127,31 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
       position: first.json().position,
     });
     expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
+  });
+
+  it('keeps a released reservation: the next use of the key is not its first, and may carry another body', async () => {
+    const { caseId, headers } = await caseAndKey('released');
+    const route = `POST /cases/${caseId}/reflection-period`;
+    const refused = await api.post(caseworker, `/cases/${caseId}/reflection-period`, {}, headers);
+    expect(refused.statusCode).toBe(422);
+    const record = () =>
+      api.pool
+        .query<{ released: boolean; status: number | null }>(
+          'SELECT released, status FROM idempotency_keys WHERE route = $1',
+          [route],
+        )
+        .then((r) => r.rows);
+    expect(await record()).toEqual([{ released: true, status: null }]);
+    await api.post(caseworker, `/cases/${caseId}/victim-status`, statusBody());
+    const other = await api.post(
+      caseworker,
+      `/cases/${caseId}/reflection-period`,
+      { days: 90 },
+      headers,
+    );
+    expect(other.statusCode).toBe(200);
+    expect(await record()).toEqual([{ released: false, status: 200 }]);
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(3);
   });
 
   it('takes over a reservation left in flight by a dead process once it is stale', async () => {

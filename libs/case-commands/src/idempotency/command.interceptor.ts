@@ -30,6 +30,16 @@ export interface CommandRequest extends FastifyRequest {
   actor?: Actor;
 }
 
+const FIRST_USE = Symbol('remedy.idempotencyKeyFirstUse');
+
+/**
+ * Whether the request's Idempotency-Key is used for the first time (its reservation inserted the
+ * key's record): then no earlier append of the command can exist and the pipeline does not look
+ * one up (issue 18 item 3).
+ */
+export const idempotencyKeyFirstUse = (req: FastifyRequest): boolean =>
+  (req as { [FIRST_USE]?: boolean })[FIRST_USE] === true;
+
 /** `POST /cases/<uuid>/notes`: method and path, no query string. */
 export const routeOf = (req: FastifyRequest): string => `${req.method} ${req.url.split('?')[0]}`;
 
@@ -113,6 +123,7 @@ export class CommandInterceptor implements NestInterceptor {
                 'A request with this Idempotency-Key is still being processed; retry later',
               );
             case 'reserved': {
+              (req as { [FIRST_USE]?: boolean })[FIRST_USE] = reservation.firstUse;
               // A case command commits the answer with its append (issue 18 item 3); others, or
               // when the store could not, store it here once the handler answered.
               const withCommand = writeWithCommand(req, (answer) =>

@@ -12,7 +12,15 @@ export interface IdempotencyScope {
 }
 
 export type Reservation =
-  | { readonly kind: 'reserved'; readonly keyHash: string }
+  | {
+      readonly kind: 'reserved';
+      readonly keyHash: string;
+      /**
+       * The key's first use: no request with it reached a command before, so no append of this
+       * command can exist (a later use, after a released or abandoned reservation, may find one).
+       */
+      readonly firstUse: boolean;
+    }
   | { readonly kind: 'replay'; readonly status: number; readonly body: unknown }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'in_flight' };
@@ -56,12 +64,16 @@ export class IdempotencyStore {
   async reserve(scope: IdempotencyScope, body: unknown): Promise<Reservation> {
     const keyHash = this.keyHash(scope);
     const requestHash = sha256(canonicalJson(body ?? null));
-    const inserted = await this.pool.query(
+    // Inserted (`xmax = 0`: the key's first use), or a released reservation taken again.
+    const taken = await this.pool.query<{ first_use: boolean }>(
       `INSERT INTO idempotency_keys (key_hash, user_id, route, request_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key_hash) DO NOTHING RETURNING key_hash`,
+       ON CONFLICT (key_hash) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, created_at = now(), released = false
+         WHERE idempotency_keys.released
+       RETURNING xmax = 0 AS first_use`,
       [keyHash, scope.userId, scope.route, requestHash],
     );
-    if (inserted.rowCount === 1) return { kind: 'reserved', keyHash };
+    if (taken.rows[0]) return { kind: 'reserved', keyHash, firstUse: taken.rows[0].first_use };
     const deadline = Date.now() + this.settings.waitMs;
     for (;;) {
       const { rows } = await this.pool.query<{
@@ -71,23 +83,24 @@ export class IdempotencyStore {
         stale: boolean;
       }>(
         `SELECT request_hash, status, response, created_at < now() - make_interval(secs => $2::double precision / 1000) AS stale
-           FROM idempotency_keys WHERE key_hash = $1`,
+           FROM idempotency_keys WHERE key_hash = $1 AND NOT released`,
         [keyHash, this.settings.staleAfterMs],
       );
       const row = rows[0];
       if (row === undefined) {
-        // Released by a failed first attempt: try to take the key.
+        // Released by a failed attempt meanwhile: try to take the key.
         return this.reserve(scope, body);
       }
       if (row.request_hash !== requestHash) return { kind: 'mismatch' };
       if (row.status !== null) return { kind: 'replay', status: row.status, body: row.response };
       if (row.stale) {
-        const taken = await this.pool.query(
+        const takenOver = await this.pool.query(
           `UPDATE idempotency_keys SET created_at = now() WHERE key_hash = $1 AND status IS NULL
+             AND NOT released
              AND created_at < now() - make_interval(secs => $2::double precision / 1000) RETURNING key_hash`,
           [keyHash, this.settings.staleAfterMs],
         );
-        if (taken.rowCount === 1) return { kind: 'reserved', keyHash };
+        if (takenOver.rowCount === 1) return { kind: 'reserved', keyHash, firstUse: false };
       }
       if (Date.now() >= deadline) return { kind: 'in_flight' };
       await sleep(50);
@@ -139,10 +152,14 @@ export class IdempotencyStore {
     };
   }
 
-  /** The command failed: forget the reservation so the client may retry with the same key. */
+  /**
+   * The command failed: release the reservation so the client may retry with the same key (and
+   * any body). The row stays, marked released: the next use is not the key's first.
+   */
   async release(keyHash: string): Promise<void> {
-    await this.pool.query(`DELETE FROM idempotency_keys WHERE key_hash = $1 AND status IS NULL`, [
-      keyHash,
-    ]);
+    await this.pool.query(
+      `UPDATE idempotency_keys SET released = true WHERE key_hash = $1 AND status IS NULL`,
+      [keyHash],
+    );
   }
 }

@@ -265,14 +265,17 @@ export class CaseCommandPipeline {
   /**
    * The stream as the command decides on it: from its latest snapshot (the events after it only;
    * decrypting only those), with the command's own earlier append looked up by id when it carries
-   * an Idempotency-Key. The first attempt reuses the read the access policy's guard made for the
-   * request, unless this process appended to the stream since or the lookup is needed.
+   * an Idempotency-Key used before (not on the key's first use: no such append can exist). The
+   * first attempt reuses the read the access policy's guard made for the request, unless this
+   * process appended to the stream since or the lookup is needed.
    */
   private async read(caseId: string, ctx: CommandContext, attempt: number): Promise<CaseStream> {
-    const held =
-      attempt === 1 && ctx.idempotencyKey === undefined
-        ? heldCaseRead(ctx.scope, caseId)
-        : undefined;
+    // On a retry after a conflict too: the event ids are the command's own (`scopedId`) and unique
+    // in the store, so an append that exists despite a first use (its key record deleted by hand)
+    // makes the first attempt conflict, and the retry answers from it.
+    const lookup =
+      ctx.idempotencyKey !== undefined && (ctx.idempotencyKeyFirstUse !== true || attempt > 1);
+    const held = attempt === 1 && !lookup ? heldCaseRead(ctx.scope, caseId) : undefined;
     if (held) {
       const stream = await held.catch(() => undefined);
       const here = this.appendedHere.get(caseStreamId(caseId));
@@ -284,13 +287,12 @@ export class CaseCommandPipeline {
     return readCase(this.store, caseId, {
       snapshot: true,
       cipher: this.cipher,
-      findAppendOf:
-        ctx.idempotencyKey === undefined
-          ? undefined
-          : scopedId(
-              { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
-              'event:0',
-            ),
+      findAppendOf: !lookup
+        ? undefined
+        : scopedId(
+            { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+            'event:0',
+          ),
     });
   }
 

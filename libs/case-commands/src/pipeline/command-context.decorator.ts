@@ -1,7 +1,11 @@
 import { createParamDecorator, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import type { Actor } from '@remedy/auth';
 import type { FastifyRequest } from 'fastify';
-import { idempotencyKeyOf, routeOf } from '../idempotency/command.interceptor';
+import {
+  idempotencyKeyFirstUse,
+  idempotencyKeyOf,
+  routeOf,
+} from '../idempotency/command.interceptor';
 import type { CommandContext } from './context';
 import { declareContract, parseIfMatch, writesWithCommand } from '@remedy/http';
 
@@ -17,7 +21,9 @@ const commandContext = createParamDecorator(
       requestId: String(req.id),
       route: routeOf(req),
       scope: req,
-      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+      ...(idempotencyKey !== undefined
+        ? { idempotencyKey, idempotencyKeyFirstUse: idempotencyKeyFirstUse(req) }
+        : {}),
       ...(ifMatch !== undefined ? { ifMatch } : {}),
       withCommand: writesWithCommand(req),
     };

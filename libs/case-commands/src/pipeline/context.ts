@@ -9,6 +9,11 @@ export interface CommandContext {
   /** `POST /cases/<uuid>/notes`: method and path (opaque ids only, no query string). */
   readonly route: string;
   readonly idempotencyKey?: string;
+  /**
+   * The Idempotency-Key's first use (its reservation inserted the record): no earlier append of
+   * this command can exist, so none is looked up on the stream. False or absent: looked up.
+   */
+  readonly idempotencyKeyFirstUse?: boolean;
   /** The stream revision the client expects (`If-Match: "<revision>"`). */
   readonly ifMatch?: bigint;
   /**
