@@ -136,9 +136,15 @@ const EVENT_COLUMNS_OF = (
   floor(extract(epoch FROM ${a}.occurred_at) * 1000)::float8 AS occurred_ms,
   floor(extract(epoch FROM ${a}.recorded_at) * 1000)::float8 AS recorded_ms`;
 
+/** No revision is above this (bigint's largest). */
+const MAX_REVISION = '9223372036854775807';
+
 /**
  * One statement: the latest snapshot of the stream at or below the cut (part 's'), the events after
- * it within the cut (part 'e'), and, when `$6` names an event, the last event of the append that
+ * it within the cut (part 'e': with a recorded-until cut, those before the first event recorded
+ * after it (`after_cut`), so the read stops there instead of filtering the rest of the stream; a
+ * stream's events are recorded in revision order, each append being one statement whose
+ * `recorded_at` is its start, taken after the append it follows had committed), and, when `$6` names an event, the last event of the append that
  * event opened (part 'f': same stream, transaction and causation id; found by id, not by scanning).
  * $1 stream, $2 kind, $3 fold version, $4 max revision or null, $5 recorded until or null, $6 event id
  * or null.
@@ -150,6 +156,13 @@ WITH s AS (
      AND ($4::bigint IS NULL OR revision <= $4::bigint)
      AND ($5::timestamptz IS NULL OR last_recorded_at < $5::timestamptz + interval '1 millisecond')
    ORDER BY revision DESC LIMIT 1
+),
+after_cut AS (
+  SELECT e.stream_revision FROM ${EVENTS_TABLE} e
+   WHERE $5::timestamptz IS NOT NULL AND e.stream_id = $1::text
+     AND e.stream_revision > COALESCE((SELECT revision FROM s), -1)
+     AND e.recorded_at >= $5::timestamptz + interval '1 millisecond'
+   ORDER BY e.stream_revision LIMIT 1
 )
 SELECT 's' AS part, ${SNAPSHOT_AS_EVENT} FROM s
 UNION ALL
@@ -157,6 +170,7 @@ UNION ALL
   WHERE e.stream_id = $1::text AND e.stream_revision > COALESCE((SELECT revision FROM s), -1)
     AND ($4::bigint IS NULL OR e.stream_revision <= $4::bigint)
     AND ($5::timestamptz IS NULL OR e.recorded_at < $5::timestamptz + interval '1 millisecond')
+    AND e.stream_revision < COALESCE((SELECT stream_revision FROM after_cut), ${MAX_REVISION})
   ORDER BY e.stream_revision)
 UNION ALL
 (SELECT 'f', ${EVENT_COLUMNS_OF('e')} FROM ${EVENTS_TABLE} first
