@@ -45,4 +45,6 @@ export const FIGURE_SQL: Record<DashboardFigure, (today: string) => string> = {
 
 /** The ids of the organisation's cases behind a figure (a subquery; `today` a parameter). */
 export const figureCasesSql = (figure: DashboardFigure, today: string): string =>
-  `SELECT l.case_id FROM dashboard_case_facts l LEFT JOIN case_adult_dates a USING (case_id) WHERE ${FIGURE_SQL[figure](today)}`;
+  // `today IS NOT NULL` types the parameter for the figures whose condition does not use it.
+  `SELECT l.case_id FROM dashboard_case_facts l LEFT JOIN case_adult_dates a USING (case_id)
+    WHERE ${today}::date IS NOT NULL AND ${FIGURE_SQL[figure](today)}`;

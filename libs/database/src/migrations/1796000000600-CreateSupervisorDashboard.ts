@@ -7,7 +7,7 @@ const POLICIES: Record<string, string> = {
   // A referral is known to both ends: sent by the holder, received by the other organisation.
   dashboard_referrals: `lower(from_organisation_id) = remedy_organisation() OR lower(to_organisation_id) = remedy_organisation()`,
   // The names of an organisation's own staff.
-  staff_display_names: `lower(organisation_id) = remedy_organisation()`,
+  staff_display_names: `organisation_id::text = remedy_organisation()`,
 };
 
 /**
