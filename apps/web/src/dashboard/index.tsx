@@ -1,4 +1,5 @@
 import '@mantine/charts/styles.css';
+import './dashboard.css';
 import type { operations } from '@remedy/api-client';
 import { Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';

@@ -1,6 +1,6 @@
 import type { operations } from '@remedy/api-client';
 import { BarChart } from '@mantine/charts';
-import { Anchor, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Loader, Paper, Stack, Table, Text, Title, useDirection } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +23,15 @@ const STATUS_COLOURS: Record<string, string> = {
   not_identified: 'blue.8',
 };
 const STATUSES = Object.keys(STATUS_COLOURS);
+
+/** Axes for counts (whole numbers), mirrored right to left. */
+function useAxes() {
+  const rtl = useDirection().dir === 'rtl';
+  return {
+    xAxisProps: { reversed: rtl },
+    yAxisProps: { allowDecimals: false, orientation: rtl ? ('right' as const) : ('left' as const) },
+  };
+}
 
 /**
  * The supervisor's dashboard (GET /dashboard/supervisor): headline figures, open cases by status
@@ -62,7 +71,7 @@ function DashboardBody({ data }: { data: Dashboard }) {
         <Title order={2} id="dashboard-headline" mb="sm">
           {t('dashboard.headline')}
         </Title>
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+        <div className="dashboard-figures">
           <FigureCard figure="open" value={data.openTotal} />
           <FigureCard figure="reflection_7" value={data.reflectionEndingIn7Days} />
           <FigureCard figure="reflection_30" value={data.reflectionEndingIn30Days} />
@@ -75,7 +84,7 @@ function DashboardBody({ data }: { data: Dashboard }) {
             text={days(data.firstAssistance.medianDays)}
             note={t('dashboard.firstAssistance.note', { count: data.firstAssistance.cases })}
           />
-        </SimpleGrid>
+        </div>
       </section>
       <OpenCases cells={data.openCases} />
       <ReferralSection sent={data.referralsSent} received={data.referralsReceived} days={days} />
@@ -130,6 +139,7 @@ function useWho() {
 
 function OpenCases({ cells }: { cells: Cell[] }) {
   const { t, i18n } = useTranslation();
+  const axes = useAxes();
   const who = useWho();
   const rows = [...new Map(cells.map((c) => [c.caseworkerId ?? '', c])).values()];
   const statuses = STATUSES.filter((s) => cells.some((c) => c.identificationStatus === s));
@@ -149,7 +159,7 @@ function OpenCases({ cells }: { cells: Cell[] }) {
         <Text>{t('dashboard.open.empty')}</Text>
       ) : (
         <>
-          <figure aria-label={t('dashboard.open.chart')} style={{ margin: 0 }}>
+          <figure aria-label={t('dashboard.open.chart')} className="dashboard-chart">
             <BarChart
               h={260}
               data={chart}
@@ -162,6 +172,7 @@ function OpenCases({ cells }: { cells: Cell[] }) {
                 color: STATUS_COLOURS[s]!,
               }))}
               valueFormatter={(v) => formatNumber(i18n.language, v)}
+              {...axes}
             />
           </figure>
           <Table.ScrollContainer minWidth="30rem">
@@ -230,6 +241,7 @@ function ReferralSection({
   days: (value: number | null) => string;
 }) {
   const { t, i18n } = useTranslation();
+  const axes = useAxes();
   const sentLink = useLinkProps(figurePath('referred_out'));
   const receivedLink = useLinkProps(paths.referrals());
   const percent = (rate: number | null) =>
@@ -253,7 +265,7 @@ function ReferralSection({
       <Title order={2} id="dashboard-referrals" mb="sm">
         {t('dashboard.referrals.title')}
       </Title>
-      <figure aria-label={t('dashboard.referrals.chart')} style={{ margin: 0 }}>
+      <figure aria-label={t('dashboard.referrals.chart')} className="dashboard-chart">
         <BarChart
           h={220}
           data={chart}
@@ -264,6 +276,7 @@ function ReferralSection({
             { name: 'received', label: t('dashboard.referrals.received'), color: 'teal.8' },
           ]}
           valueFormatter={(v) => formatNumber(i18n.language, v)}
+          {...axes}
         />
       </figure>
       <Table.ScrollContainer minWidth="30rem">
