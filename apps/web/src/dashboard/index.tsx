@@ -53,7 +53,7 @@ function FigureCases({ preset }: { preset: Preset }) {
       <CaseList
         key={JSON.stringify(preset)}
         preset={preset}
-        heading={t('dashboard.cases.behind', { figure: t(`dashboard.figure.${preset.figure}`) })}
+        heading={t('dashboard.cases.behind', { what: t(`dashboard.figure.${preset.figure}`) })}
       />
     </Suspense>
   );

@@ -66,7 +66,7 @@ function DashboardBody({ data }: { data: Dashboard }) {
     value === null ? t('dashboard.none') : t('dashboard.days', { count: value });
   return (
     <>
-      <Text>{t('dashboard.intro', { today: formatDate(i18n.language, data.today) })}</Text>
+      <Text>{t('dashboard.intro', { date: formatDate(i18n.language, data.today) })}</Text>
       <section aria-labelledby="dashboard-headline">
         <Title order={2} id="dashboard-headline" mb="sm">
           {t('dashboard.headline')}

@@ -47,7 +47,7 @@ export class AuthGuard implements CanActivate {
   /** A provider the app may have, looked up once (null: the app has none). */
   private lookUp<T>(token: symbol): T | null {
     if (!this.optional.has(token)) {
-      let found: T | null = null;
+      let found: T | null;
       try {
         found = this.moduleRef?.get<T>(token, { strict: false }) ?? null;
       } catch {
