@@ -1,6 +1,6 @@
 import type { operations } from '@remedy/api-client';
 import { BarChart } from '@mantine/charts';
-import { Anchor, Loader, Paper, Stack, Table, Text, Title, useDirection } from '@mantine/core';
+import { Anchor, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -24,14 +24,11 @@ const STATUS_COLOURS: Record<string, string> = {
 };
 const STATUSES = Object.keys(STATUS_COLOURS);
 
-/** Axes for counts (whole numbers), mirrored right to left. */
-function useAxes() {
-  const rtl = useDirection().dir === 'rtl';
-  return {
-    xAxisProps: { reversed: rtl },
-    yAxisProps: { allowDecimals: false, orientation: rtl ? ('right' as const) : ('left' as const) },
-  };
-}
+/**
+ * Axes for counts (whole numbers). The charts stay left to right in Arabic (@mantine/charts sets
+ * `dir="ltr"` on them: recharts has no right-to-left layout); their data tables follow the page.
+ */
+const AXES = { yAxisProps: { allowDecimals: false } } as const;
 
 /**
  * The supervisor's dashboard (GET /dashboard/supervisor): headline figures, open cases by status
@@ -139,7 +136,6 @@ function useWho() {
 
 function OpenCases({ cells }: { cells: Cell[] }) {
   const { t, i18n } = useTranslation();
-  const axes = useAxes();
   const who = useWho();
   const rows = [...new Map(cells.map((c) => [c.caseworkerId ?? '', c])).values()];
   const statuses = STATUSES.filter((s) => cells.some((c) => c.identificationStatus === s));
@@ -172,7 +168,7 @@ function OpenCases({ cells }: { cells: Cell[] }) {
                 color: STATUS_COLOURS[s]!,
               }))}
               valueFormatter={(v) => formatNumber(i18n.language, v)}
-              {...axes}
+              {...AXES}
             />
           </figure>
           <Table.ScrollContainer minWidth="30rem">
@@ -241,7 +237,6 @@ function ReferralSection({
   days: (value: number | null) => string;
 }) {
   const { t, i18n } = useTranslation();
-  const axes = useAxes();
   const sentLink = useLinkProps(figurePath('referred_out'));
   const receivedLink = useLinkProps(paths.referrals());
   const percent = (rate: number | null) =>
@@ -276,7 +271,7 @@ function ReferralSection({
             { name: 'received', label: t('dashboard.referrals.received'), color: 'teal.8' },
           ]}
           valueFormatter={(v) => formatNumber(i18n.language, v)}
-          {...axes}
+          {...AXES}
         />
       </figure>
       <Table.ScrollContainer minWidth="30rem">
