@@ -1,26 +1,17 @@
 /// <reference lib="dom" />
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Module } from '@nestjs/common';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ConsoleConfigController } from '../../apps/api/src/console/console-config.controller';
-import { serveConsole } from '../../apps/api/src/console/serve-console';
-import { SessionController } from '../../apps/api/src/session/session.controller';
-import { LocalTokenIssuer } from '@remedy/auth';
-import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
-import { CaseReadModelsModule } from '@remedy/case-read-models';
-import { CaseRemindersModule } from '@remedy/case-reminders';
-import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
+import type { Browser, Page } from 'playwright-core';
+import type { ApiApp } from '../support/api-app';
 import {
   DASHBOARD_TIME_ZONE,
   NAMED_CASEWORKER,
   seedDashboard,
   type DashboardSeed,
 } from '../support/dashboard-seed';
-import { builtConsole, consoleCatalogue } from '../support/web-console';
-import { axeViolations, launchBrowser, watchCspViolations } from '../support/web-browser';
-import { freePort, StandInProvider } from '../support/web-login';
+import { loginToConsole, startApiConsole, type ApiConsole } from '../support/web-api-console';
+import { consoleCatalogue } from '../support/web-console';
+import { axeViolations, launchBrowser } from '../support/web-browser';
 import { screenshot } from '../support/web-screenshots';
 import { organisationWithStaff, type OrganisationWithStaff } from '../cases/commands/support';
 
@@ -30,41 +21,20 @@ import { organisationWithStaff, type OrganisationWithStaff } from '../cases/comm
  * shown equals the count computed from the seeded cases; a figure's link lists exactly the cases
  * behind it; axe 0 violations in English and Arabic; screenshots for docs/screenshots.
  */
-type Language = 'en' | 'ar';
 const en = consoleCatalogue('en');
 const ar = consoleCatalogue('ar');
-const msg = (language: Language, key: string) => (language === 'en' ? en : ar)[key]!;
 const DOCS = join(__dirname, '..', '..', 'docs', 'screenshots');
 
 describe('the supervisor dashboard in the console (issue 17 item 2)', () => {
+  let target: ApiConsole;
   let api: ApiApp;
   let browser: Browser;
-  let origin: string;
-  let issuer: LocalTokenIssuer;
   let holder: OrganisationWithStaff;
   let seed: DashboardSeed;
 
-  @Module({ controllers: [ConsoleConfigController, SessionController] })
-  class ConsoleConfigModule {}
-
   beforeAll(async () => {
-    const consoleDir = await builtConsole();
-    const port = await freePort();
-    origin = `http://localhost:${port}`;
-    api = await createApiApp({
-      modules: [
-        CaseCommandsModule,
-        CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
-        CaseRemindersModule.forApi(),
-        ConsoleConfigModule,
-      ],
-      projections: ALL_PROJECTIONS,
-      env: { PUBLIC_URL: origin, REMEDY_JURISDICTION_TIMEZONE: DASHBOARD_TIME_ZONE },
-      beforeInit: (app) =>
-        serveConsole(app, { directory: consoleDir, issuer: `${origin}/oidc`, publicUrl: origin }),
-    });
-    await api.app.listen({ port, host: '127.0.0.1' });
-    issuer = await LocalTokenIssuer.load({ dataDir: api.dataDir });
+    target = await startApiConsole({ REMEDY_JURISDICTION_TIMEZONE: DASHBOARD_TIME_ZONE });
+    api = target.api;
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin, { name: 'Safe Harbour Dashboard' });
     const receiver = await organisationWithStaff(api, admin, { name: 'Shelter Dashboard B' });
@@ -85,35 +55,19 @@ describe('the supervisor dashboard in the console (issue 17 item 2)', () => {
     await api?.close();
   });
 
-  async function login(user: TestUser, language: Language, path: string) {
-    const context: BrowserContext = await browser.newContext({
-      locale: language === 'ar' ? 'ar-EG' : 'en-GB',
-    });
-    const provider = new StandInProvider(origin, user, () =>
-      issuer.mintToken({
-        userId: user.userId,
-        organisationId: user.organisationId,
-        roles: user.roles,
-      }),
-    );
-    await provider.install(context);
-    const page = await context.newPage();
-    const csp = watchCspViolations(page);
-    await page.goto(`${origin}${path}`);
-    await page.getByRole('button', { name: msg(language, 'login.button') }).click();
-    await page
-      .getByRole('navigation', { name: msg(language, 'nav.label') })
-      .waitFor({ timeout: 90_000 });
-    return { context, page, csp };
-  }
-
   const numberIn = async (page: Page, testId: string) =>
     Number((await page.getByTestId(testId).textContent())!.replace(/[^\d.]/g, ''));
   const cellTexts = (page: Page, selector: string) =>
     page.$$eval(selector, (cells) => cells.map((c) => c.textContent?.trim() ?? ''));
 
   it('shows every figure as counted from the seeded cases; each links to the cases behind it; axe 0 in English and Arabic', async () => {
-    const { context, page, csp } = await login(holder.supervisor, 'en', '/console/cases');
+    const { context, page, csp } = await loginToConsole(
+      browser,
+      target,
+      holder.supervisor,
+      'en',
+      '/console/cases',
+    );
     const e = seed.expected;
     // The navigation offers the dashboard to supervisors.
     await page
