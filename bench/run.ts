@@ -18,6 +18,9 @@
  *                    Network.emulateNetworkConditions): first load, the case page's time to
  *                    interactive (bench/console/throttled.ts); on the system of 2-4 (its own
  *                    when run alone: BENCH_ONLY=8)
+ *   9 dashboard      rebuild of the supervisor dashboard's projection alone from
+ *                    BENCH_DASHBOARD_EVENTS seeded events vs a bare ordered SELECT, and the
+ *                    dashboard's read over it (bench/dashboard/rebuild.ts; a database of its own)
  *
  * Database: BENCH_DATABASE_URL / DATABASE_URL, else the local PostgreSQL, else an embedded one
  * (bench/lib/database.ts); a fresh database per section, dropped at the end. Queues: BullMQ on
@@ -27,7 +30,7 @@
  * 500,000: with 1,000,000 the whole run took more than 15 minutes on 2 shared cores);
  * BENCH_WORKER_REPLAY_SECONDS (longest worker replay, default 60); BENCH_SECONDS (seconds per
  * measured slice, default 5); BENCH_STATISTICS_CASES (case counts of section 5, comma-separated,
- * default 100000,1000000); BENCH_ONLY (sections to run, comma-separated, e.g. BENCH_ONLY=5:
+ * default 100000,1000000); BENCH_DASHBOARD_EVENTS (section 9, default 200,000); BENCH_ONLY (sections to run, comma-separated, e.g. BENCH_ONLY=5:
  * results go to section-5.json/md instead of latest.*; 6 needs 2-4).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,6 +49,7 @@ import {
 } from './lib/database';
 import { sampleRss } from './lib/processes';
 import { benchContext, writeResults, type BenchRow } from './lib/results';
+import { dashboardBench } from './dashboard/rebuild';
 import { replayBench } from './replay/replay';
 import { statisticsBench } from './statistics/catalogue';
 
@@ -65,6 +69,7 @@ const SIZES = {
   // rebuild alone 527 s: the default is half, BENCH_REPLAY_EVENTS=1000000 for the full size.
   replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? (quick ? 20_000 : 500_000)),
   workerReplaySeconds: Number(process.env.BENCH_WORKER_REPLAY_SECONDS ?? (quick ? 10 : 60)),
+  dashboardEvents: Number(process.env.BENCH_DASHBOARD_EVENTS ?? (quick ? 20_000 : 200_000)),
   statisticsCases: (process.env.BENCH_STATISTICS_CASES ?? (quick ? '5000,50000' : '100000,1000000'))
     .split(',')
     .map(Number),
@@ -278,6 +283,12 @@ async function main(): Promise<void> {
       );
       await section('5 statistics', async () =>
         rows.push(...(await statisticsBench({ sizes: SIZES.statisticsCases, log }))),
+      );
+    }
+    if (runs(9)) {
+      log(`9 dashboard: ${SIZES.dashboardEvents.toLocaleString('en')} events`);
+      await section('9 dashboard', async () =>
+        rows.push(...(await dashboardBench({ events: SIZES.dashboardEvents, log }))),
       );
     }
     if (peaks23) rows.push(...memoryRows('2-3 (commands, lag)', peaks23, ''));

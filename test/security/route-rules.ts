@@ -164,6 +164,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /cases': { org: CASE_ROLES },
   'GET /referrals': { org: CASE_ROLES },
   'GET /reminders/due': { org: CASE_ROLES },
+  'GET /dashboard/supervisor': { org: ['supervisor'] },
   'POST /reminders/due/:reminderId/done': { org: CASE_ROLES },
 
   // One case: reads (holder and consented referral receivers) and its access history.

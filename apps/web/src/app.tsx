@@ -25,6 +25,7 @@ const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
 const SEARCH_ROLES = new Set(['caseworker', 'supervisor']);
 const AdminArea = lazy(() => import('./admin'));
 const SupervisionArea = lazy(() => import('./supervisor'));
+const DashboardArea = lazy(() => import('./dashboard'));
 /** Roles of the supervision and administration areas (their own modules stay lazy). */
 const SUPERVISION_ROLES = new Set(['supervisor']);
 const ADMIN_ROLES = new Set(['org_admin', 'admin']);
@@ -113,6 +114,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={fallback}>
           <SupervisionArea rest={route.rest} />
+        </Suspense>
+      );
+    case 'dashboard':
+      return (
+        <Suspense fallback={fallback}>
+          <DashboardArea rest={route.rest} />
         </Suspense>
       );
     case 'home':
@@ -268,6 +275,7 @@ function Navigation() {
   const reminders = useLinkProps(paths.reminders());
   const referrals = useLinkProps(paths.referrals());
   const supervision = useLinkProps(paths.supervision());
+  const dashboard = useLinkProps(paths.dashboard());
   const admin = useLinkProps(paths.admin());
   if (!roles) return null;
   const items: ReactNode[] = [];
@@ -305,6 +313,7 @@ function Navigation() {
     );
   if (roles.some((r) => SUPERVISION_ROLES.has(r)))
     items.push(
+      entry('dashboard', dashboard, t('dashboard.navEntry')),
       <li key="supervision">
         <Anchor
           className="nav-link"

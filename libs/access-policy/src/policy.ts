@@ -51,6 +51,7 @@ export type OrganisationSubject =
   | 'CodeList'
   | 'StatisticsRelease'
   | 'HtcdsExport'
+  | 'SupervisorDashboard'
   | 'AuditTrail'
   | 'QueueDashboard';
 
@@ -184,6 +185,8 @@ function buildAbility(roles: readonly Role[]): AppAbility {
     // The person's access request: everything held on them, for the holder's supervisors.
     can('export', 'AccessRequestExport', { reach: 'holder' });
     can('export', 'HtcdsExport');
+    // Their own organisation's dashboard (scoped to it by the queries and row-level security).
+    can('read', 'SupervisorDashboard');
     // Their own organisation's retention schedule.
     can(['read', 'update'], 'RetentionSchedule', { own: true });
   }

@@ -955,6 +955,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/dashboard/supervisor': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The supervisor's dashboard of the caller's organisation: figures from the dashboard projection's dated facts, windows at the jurisdiction's today
+     * @description The supervisor's dashboard of the caller's organisation: figures from the dashboard projection's dated facts, windows at the jurisdiction's today. Who may call it: supervisor.
+     */
+    get: operations['DashboardController_supervisor'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/exports/htcds.csv': {
     parameters: {
       query?: never;
@@ -2988,6 +3008,12 @@ export interface components {
       legalRepresentativeId?: string;
       personal?: components['schemas']['ClaimFiledPersonalDto'];
     };
+    FirstAssistanceFigure: {
+      /** @description Cases with a first assistance (figure `assisted`) */
+      cases: number;
+      /** @description Median in days between occurred dates (null: no case) */
+      medianDays: number | null;
+    };
     FlagIdCreatedResponseDto: {
       /** Format: uuid */
       caseId: string;
@@ -3420,6 +3446,19 @@ export interface components {
         | 'Other';
       profile: components['schemas']['ProfileDto'];
       personal: components['schemas']['PersonIdentifiersDto'];
+    };
+    OpenCasesCell: {
+      /** @description Opaque id; null: not assigned */
+      caseworkerId: string | null;
+      /** @description The caseworker's display name (embedded provider's account, or the name claim recorded at login with an external provider), else a short opaque id; null when not assigned */
+      caseworkerName: string | null;
+      /** @enum {string} */
+      identificationStatus:
+        | 'PossibleVictimOfTrafficking'
+        | 'ActualVictimOfTrafficking'
+        | 'NotAVictimOfTrafficking'
+        | 'not_identified';
+      count: number;
     };
     OrganisationCommandResponseDto: {
       /** Format: uuid */
@@ -5841,6 +5880,15 @@ export interface components {
         | 'FamilyTracing'
         | 'Other';
     };
+    ReferralFigures: {
+      count: number;
+      answered: number;
+      accepted: number;
+      /** @description accepted / answered, 0..1 (null: none answered) */
+      acceptanceRate: number | null;
+      /** @description Median in days between occurred dates (null: no case) */
+      medianDaysToAnswer: number | null;
+    };
     ReferralIdCreatedResponseDto: {
       /** Format: uuid */
       caseId: string;
@@ -6481,6 +6529,31 @@ export interface components {
       attribution: string;
       tables: components['schemas']['CatalogueTableView'][];
     };
+    SupervisorDashboard: {
+      /**
+       * Format: date
+       * @description The jurisdiction's today the windows are computed with
+       */
+      today: string;
+      openCases: components['schemas']['OpenCasesCell'][];
+      /** @description Figure `open` */
+      openTotal: number;
+      firstAssistance: components['schemas']['FirstAssistanceFigure'];
+      /** @description Figure `reflection_7`: ending today or in 7 days */
+      reflectionEndingIn7Days: number;
+      /** @description Figure `reflection_30`: ending today or in 30 days */
+      reflectionEndingIn30Days: number;
+      /** @description Figure `assessment_awaited` */
+      childrenAwaitingAssessment: number;
+      /** @description Sent by the organisation (`referred_out`) */
+      referralsSent: components['schemas']['ReferralFigures'];
+      /** @description Received by the organisation */
+      referralsReceived: components['schemas']['ReferralFigures'];
+      /** @description Figure `closure_requested` */
+      closuresAwaitingApproval: number;
+      /** @description Reminders fallen due, not done, whose date has passed (cases: figure `reminders_overdue`) */
+      overdueReminders: number;
+    };
     TimelineEntry: {
       /**
        * @description Revision of the event in the case stream
@@ -6706,6 +6779,17 @@ export interface operations {
         /** @description Opaque id of the assigned caseworker */
         caseworkerId?: string;
         hasOpenReferrals?: boolean;
+        /** @description The cases behind a figure of the supervisor's dashboard (GET /dashboard/supervisor) */
+        figure?:
+          | 'open'
+          | 'unassigned'
+          | 'assisted'
+          | 'reflection_7'
+          | 'reflection_30'
+          | 'assessment_awaited'
+          | 'referred_out'
+          | 'closure_requested'
+          | 'reminders_overdue';
         sort?: 'last_activity' | 'reference' | 'next_deadline';
         /** @description Opaque cursor from the previous page (`nextCursor`) */
         cursor?: string;
@@ -13219,6 +13303,78 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConsoleConfigDto'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  DashboardController_supervisor: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SupervisorDashboard'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description Too many requests: `retryAfter` and Retry-After say when to retry */

@@ -8,4 +8,5 @@ export * from './oidc';
 export * from './nest/decorators';
 export * from './nest/auth.guard';
 export * from './nest/deactivated';
+export * from './nest/staff-names';
 export * from './nest/auth.module';

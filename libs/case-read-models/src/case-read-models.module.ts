@@ -11,6 +11,8 @@ import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { CaseCipher } from '@remedy/crypto';
 import { EVENT_STORE, type EventStore } from '@remedy/event-store';
 import { CasesController, ReferralsController } from './cases.controller';
+import { DASHBOARD_QUERIES, DashboardController } from './dashboard/dashboard.controller';
+import { DashboardQueries } from './dashboard/queries';
 import { CaseQueries } from './queries';
 import { CASE_QUERIES } from './tokens';
 
@@ -28,10 +30,11 @@ export interface CaseReadModelsOptions {
 }
 
 /**
- * The case read API (GET /cases, /cases/:id, /cases/:id/timeline, /cases/:id/as-of, /referrals).
+ * The case read API (GET /cases, /cases/:id, /cases/:id/timeline, /cases/:id/as-of, /referrals,
+ * /dashboard/supervisor).
  * Needs, from the app: a TypeORM `DataSource` with `ALL_PROJECTIONS`' entities, `EVENT_STORE`,
  * `REMEDY_CONFIG` (for the jurisdiction's time zone) and a CaseCipher (see `cipherToken`).
- * The projections themselves (`casesProjection`, `timelineProjection`) run in the worker via
+ * The projections themselves (`casesProjection`, `timelineProjection`, `dashboardProjection`) run in the worker via
  * `ALL_PROJECTIONS` of @remedy/read-models.
  */
 @Module({})
@@ -46,9 +49,15 @@ export class CaseReadModelsModule {
     return {
       module: CaseReadModelsModule,
       imports: options.imports ?? [],
-      controllers: [CasesController, ReferralsController],
+      controllers: [CasesController, ReferralsController, DashboardController],
       providers: [
         queries,
+        {
+          provide: DASHBOARD_QUERIES,
+          inject: [DataSource, REMEDY_CONFIG],
+          useFactory: (ds: DataSource, config: RemedyConfig) =>
+            new DashboardQueries(ds, config.jurisdictionTimeZone, options.now),
+        },
         // The access policy's guard reads a case's reach with the same stream fold as the reads.
         {
           provide: CASE_REACH,

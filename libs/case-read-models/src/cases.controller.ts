@@ -15,6 +15,7 @@ import { assertCan, assertCanOnCase, mayEver, Policy } from '@remedy/access-poli
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { ApiController, ReadsProjections, UuidParam, problem } from '@remedy/http';
 import { CASES_PROJECTION } from './cases.projection';
+import { DASHBOARD_PROJECTION } from './dashboard/dashboard.projection';
 import { AsOfQuery, ListCasesQuery, ListReferralsQuery, TimelineQuery } from './dto';
 import { CaseQueries, InvalidCursorError } from './queries';
 import { TIMELINE_PROJECTION } from './timeline.projection';
@@ -95,7 +96,8 @@ export class CasesController {
     summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)",
   })
   @ApiOkResponse({ type: CaseListPage })
-  @ReadsProjections(CASES_PROJECTION)
+  // `figure` reads the dashboard's facts too.
+  @ReadsProjections(CASES_PROJECTION, DASHBOARD_PROJECTION)
   list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery): Promise<CaseListPage> {
     assertCan(actor, 'list', 'CaseList', NO_CASE_CONTENT);
     return mapCursorErrors(this.queries.listCases(actor.organisationId, query));

@@ -10,6 +10,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageLimit } from '@remedy/http';
+import { DASHBOARD_FIGURES, type DashboardFigure } from './dashboard/figures';
 import { CASE_SORTS, MAX_LIMIT } from './queries';
 import { IDENTIFICATION_STATUSES, LIFECYCLE_STATUSES, REFERRAL_STATUSES } from './views';
 
@@ -48,6 +49,15 @@ export class ListCasesQuery {
   @Transform(toBoolean)
   @IsBoolean()
   hasOpenReferrals?: boolean;
+
+  @ApiPropertyOptional({
+    enum: DASHBOARD_FIGURES,
+    description:
+      "The cases behind a figure of the supervisor's dashboard (GET /dashboard/supervisor)",
+  })
+  @IsOptional()
+  @IsIn(DASHBOARD_FIGURES)
+  figure?: DashboardFigure;
 
   @ApiPropertyOptional({ enum: CASE_SORTS, default: 'last_activity' })
   @IsOptional()

@@ -11,6 +11,7 @@ import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
 import { ADULT_FROM_SQL, childNowSql, isChildToday } from './age';
 import { decodeCursor, encodeCursor } from './cursor';
+import { figureCasesSql, type DashboardFigure } from './dashboard/figures';
 import type { CaseListRow, CaseReferralRow, CaseTimelineRow } from './entities';
 import {
   LIFECYCLE_STATUSES,
@@ -34,6 +35,8 @@ export interface CaseListFilter {
   readonly child?: boolean;
   readonly caseworkerId?: string;
   readonly hasOpenReferrals?: boolean;
+  /** The cases behind a figure of the supervisor's dashboard. */
+  readonly figure?: DashboardFigure;
   readonly sort?: CaseSort;
   readonly cursor?: string;
   readonly limit?: number;
@@ -109,6 +112,7 @@ export class CaseQueries {
     if (filter.caseworkerId) where.push(`caseworker_id = ${p(filter.caseworkerId)}`);
     if (filter.hasOpenReferrals !== undefined)
       where.push(filter.hasOpenReferrals ? 'open_referrals > 0' : 'open_referrals = 0');
+    if (filter.figure) where.push(`l.case_id IN (${figureCasesSql(filter.figure, p(today))})`);
     if (filter.child !== undefined) {
       const child = childNowSql(p(today));
       where.push(filter.child ? child : `NOT ${child}`);

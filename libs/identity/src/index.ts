@@ -17,6 +17,7 @@ export {
 } from './accounts/account-store';
 export { DeactivatedSet, DEACTIVATION_CHANNEL } from './accounts/deactivated-set';
 export { SecretBox } from './accounts/secret-box';
+export { ExternalStaffNames } from './accounts/staff-names';
 export {
   passwordProblem,
   PASSWORD_MAX_LENGTH,

@@ -59,7 +59,15 @@ const NO_FILTERS: Filters = {
  * (`nextCursor`; earlier pages from the cursors already seen), the next deadline. Filters are
  * kept in memory, not in the URL (the URL stays free of anything about a person).
  */
-export default function CaseList() {
+export default function CaseList({
+  preset = {},
+  heading,
+}: {
+  /** Fixed filters (the cases behind a dashboard figure), besides the person's own. */
+  readonly preset?: Pick<ListQuery, 'figure' | 'caseworkerId' | 'identificationStatus'>;
+  /** What the list shows, under the title (e.g. the figure). */
+  readonly heading?: string;
+} = {}) {
   const { t, i18n } = useTranslation();
   const { api } = useConsole();
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -78,6 +86,7 @@ export default function CaseList() {
     ...(filters.hasOpenReferrals ? { hasOpenReferrals: true } : {}),
     ...(filters.mine && session.data ? { caseworkerId: session.data.userId } : {}),
     ...(cursors[page] ? { cursor: cursors[page] } : {}),
+    ...preset,
   };
   const list = useQuery({
     queryKey: ['cases', query],
@@ -95,6 +104,7 @@ export default function CaseList() {
       <Title order={1} mb="md">
         {t('cases.title')}
       </Title>
+      {heading && <Text mb="md">{heading}</Text>}
       <section aria-labelledby="case-filters">
         <Title order={2} size="h4" id="case-filters">
           {t('cases.filters')}

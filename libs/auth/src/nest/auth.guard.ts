@@ -12,6 +12,7 @@ import { AuthError, IdentityProviderUnavailableError } from '../errors';
 import type { TokenVerifier } from '../verifier';
 import { DEACTIVATED_ACCOUNTS, type DeactivatedAccounts } from './deactivated';
 import { IS_PUBLIC_KEY, type RequestWithActor } from './decorators';
+import { STAFF_NAMES, type StaffNameRecorder } from './staff-names';
 import { problem } from '@remedy/http';
 
 export const TOKEN_VERIFIER = Symbol('remedy:TokenVerifier');
@@ -41,19 +42,25 @@ export class AuthGuard implements CanActivate {
     @Optional() private readonly moduleRef?: ModuleRef,
   ) {}
 
-  private deactivatedAccounts: DeactivatedAccounts | null | undefined;
+  private readonly optional = new Map<symbol, unknown>();
 
-  /** The app's deactivated accounts, looked up once (null: the app has none). */
-  private deactivated(): DeactivatedAccounts | null {
-    if (this.deactivatedAccounts === undefined) {
+  /** A provider the app may have, looked up once (null: the app has none). */
+  private lookUp<T>(token: symbol): T | null {
+    if (!this.optional.has(token)) {
+      let found: T | null;
       try {
-        this.deactivatedAccounts =
-          this.moduleRef?.get<DeactivatedAccounts>(DEACTIVATED_ACCOUNTS, { strict: false }) ?? null;
+        found = this.moduleRef?.get<T>(token, { strict: false }) ?? null;
       } catch {
-        this.deactivatedAccounts = null;
+        found = null;
       }
+      this.optional.set(token, found);
     }
-    return this.deactivatedAccounts;
+    return this.optional.get(token) as T | null;
+  }
+
+  /** The app's deactivated accounts (null: the app has none). */
+  private deactivated(): DeactivatedAccounts | null {
+    return this.lookUp<DeactivatedAccounts>(DEACTIVATED_ACCOUNTS);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -67,10 +74,13 @@ export class AuthGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
     try {
-      const actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+      const token = bearerToken(request.headers.authorization);
+      const actor = await this.verifier.verify(token);
       // Outside the verification cache: a deactivation counts from the next request on.
       if (this.deactivated()?.isDeactivated(actor.userId)) throw new AuthError('deactivated');
       request.actor = actor;
+      // An external provider's `name` claim (returns at once; see StaffNameRecorder).
+      this.lookUp<StaffNameRecorder>(STAFF_NAMES)?.seen(actor, token);
       return true;
     } catch (error) {
       const reply = http.getResponse<ReplyLike>();

@@ -16,6 +16,7 @@ import { CreateIdentityAccounts1796000000000 } from './1796000000000-CreateIdent
 import { CreateOidcProviderStore1796000000100 } from './1796000000100-CreateOidcProviderStore';
 import { CreateStreamSnapshots1796000000200 } from './1796000000200-CreateStreamSnapshots';
 import { PasskeyCredentialIdCheck1796000000300 } from './1796000000300-PasskeyCredentialIdCheck';
+import { CreateSupervisorDashboard1796000000600 } from './1796000000600-CreateSupervisorDashboard';
 import { IdempotencyKeyReleased1796000000900 } from './1796000000900-IdempotencyKeyReleased';
 
 type MigrationClass = new () => MigrationInterface;
@@ -42,5 +43,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateOidcProviderStore1796000000100,
   CreateStreamSnapshots1796000000200,
   PasskeyCredentialIdCheck1796000000300,
+  CreateSupervisorDashboard1796000000600,
   IdempotencyKeyReleased1796000000900,
 ];

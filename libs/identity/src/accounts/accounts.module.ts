@@ -11,7 +11,7 @@ import {
 import { Pool } from 'pg';
 import { ACCOUNT_LOOKUP } from '@remedy/access-policy';
 import { AuditTrail } from '@remedy/audit';
-import { DEACTIVATED_ACCOUNTS } from '@remedy/auth';
+import { DEACTIVATED_ACCOUNTS, STAFF_NAMES } from '@remedy/auth';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { LocalKeyManagementService } from '@remedy/crypto';
 import { AccountStore } from './account-store';
@@ -19,6 +19,7 @@ import { OrganisationUsersController, UsersController } from './accounts.control
 import { DeactivatedSet } from './deactivated-set';
 import { IDENTITY_ACCOUNTS, SESSION_REVOKER, type SessionRevoker } from './ports';
 import { SecretBox } from './secret-box';
+import { ExternalStaffNames } from './staff-names';
 
 export const ACCOUNTS_POOL = Symbol('remedy:identity:AccountsPool');
 
@@ -65,7 +66,8 @@ class AccountsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
  * The accounts of the embedded OpenID provider (issue 15): the AccountStore (IDENTITY_ACCOUNTS,
  * for the provider and its pages), the user administration routes, the access policy's
  * ACCOUNT_LOOKUP, and the deactivated accounts AuthGuard refuses (DEACTIVATED_ACCOUNTS, kept
- * current by LISTEN/NOTIFY). A SESSION_REVOKER provided elsewhere in the app (the provider's) is
+ * current by LISTEN/NOTIFY), and with an external provider the `name` claim of its tokens
+ * (STAFF_NAMES, for the dashboards' caseworker names). A SESSION_REVOKER provided elsewhere in the app (the provider's) is
  * called on deactivation and second-factor reset. Global; import it once, in the root module.
  * Needs PlatformModule (REMEDY_CONFIG) and the migrations.
  */
@@ -125,9 +127,17 @@ export class AccountsModule {
         { provide: IDENTITY_ACCOUNTS, useExisting: AccountStore },
         { provide: ACCOUNT_LOOKUP, useExisting: AccountStore },
         { provide: DEACTIVATED_ACCOUNTS, useExisting: DeactivatedSet },
+        // With an external provider: its tokens' `name` claim (null: the embedded provider's
+        // accounts have their display names).
+        {
+          provide: STAFF_NAMES,
+          inject: [ACCOUNTS_POOL, REMEDY_CONFIG],
+          useFactory: (pool: Pool, config: RemedyConfig) =>
+            config.oidc ? new ExternalStaffNames(pool, config.oidc.issuer) : null,
+        },
         AccountsLifecycle,
       ],
-      exports: [AccountStore, IDENTITY_ACCOUNTS, ACCOUNT_LOOKUP, DEACTIVATED_ACCOUNTS],
+      exports: [AccountStore, IDENTITY_ACCOUNTS, ACCOUNT_LOOKUP, DEACTIVATED_ACCOUNTS, STAFF_NAMES],
     };
   }
 }
