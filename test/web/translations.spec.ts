@@ -59,6 +59,17 @@ describe('the console catalogues', () => {
         ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
         // administration and supervision (apps/web/src/admin, supervisor)
         ...{ name: 'x', expires: 'x' },
+        // charts (apps/web/src/charts) and the rapporteur's statistics (apps/web/src/statistics)
+        ...{
+          kind: 'bar',
+          title: 'x',
+          rows: 3,
+          series: 2,
+          max: '7',
+          suppressed: 1,
+          cells: 'x',
+          format: 'CSV',
+        },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {
