@@ -70,6 +70,8 @@ describe('the console catalogues', () => {
           cells: 'x',
           format: 'CSV',
         },
+        ...{ year: 2026, tables: 12, progress: '5', rule: 'x', epsilon: '1', share: '0.1' },
+        ...{ scale: '2', k: 10, base: 5, dimension: 'x', currency: 'EUR' },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {
