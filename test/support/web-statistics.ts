@@ -4,6 +4,7 @@ import {
   type ReleaseSigner,
   type StatisticsReleases,
 } from '@remedy/statistics';
+import { DataSource } from 'typeorm';
 import type { ConsoleUser, RealConsole } from './web-real-console';
 
 /**
@@ -107,6 +108,17 @@ export async function builtRelease(
     '/statistics/releases',
     request,
   );
+  // The release counts every event recorded before it was requested. The real console runs no
+  // projection (the worker does, and its checkpoints tell the builder how far the read models
+  // are): the test brings them up to that position itself, then lets the build start at once.
+  const rows = (await api.app.get(DataSource, { strict: false }).query(
+    `UPDATE statistics_releases r SET request = r.request - 'asOfPosition'
+       FROM (SELECT release_id, request->>'asOfPosition' AS position FROM statistics_releases
+              WHERE release_id = $1) old
+      WHERE r.release_id = old.release_id RETURNING old.position`,
+    [releaseId],
+  )) as [{ position: string }[], number];
+  await api.project(rows[0][0]!.position);
   const releases = api.app.get<symbol, StatisticsReleases>(STATISTICS_RELEASES, { strict: false });
   const signer = api.app.get<symbol, ReleaseSigner>(RELEASE_SIGNER, { strict: false });
   const status = await releases.build(

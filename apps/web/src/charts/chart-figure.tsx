@@ -268,7 +268,7 @@ export function ChartTable({
 }) {
   const { t } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth="16rem" maxHeight="28rem">
+    <Table.ScrollContainer minWidth="16rem">
       <Table id={id} striped withTableBorder captionSide="top" data-chart-table>
         <Table.Caption>{t('charts.tableCaption', { title })}</Table.Caption>
         <Table.Thead>

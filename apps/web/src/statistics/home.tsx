@@ -64,10 +64,15 @@ function Trend() {
   const { t } = useTranslation();
   const { api } = useConsole();
   const releases = useReleases();
+  // Per year, its latest built release (the list is newest first), preferring exact counts
+  // (suppression, rounding) to noisy ones (differential privacy) so that the years compare.
   const built = (releases.data ?? []).filter((r) => r.status === 'built');
-  const latestPerYear = [
-    ...new Map(built.map((r) => [r.request.period, r] as const).reverse()).values(),
-  ];
+  const years = [...new Set(built.map((r) => r.request.period))];
+  const latestPerYear = years.map(
+    (year) =>
+      built.find((r) => r.request.period === year && r.request.mode !== 'dp') ??
+      built.find((r) => r.request.period === year)!,
+  );
   const loaded = useQueries({
     queries: latestPerYear.map((r) => releaseQuery(api, r.releaseId)),
   });

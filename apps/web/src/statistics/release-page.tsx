@@ -75,7 +75,7 @@ function Signature({ release }: { release: VerifiedRelease }) {
   const ok = release.verified && release.digestMatches;
   return (
     <Alert
-      color={ok ? 'green' : 'red'}
+      color={ok ? 'green.9' : 'red'}
       role={ok ? 'status' : 'alert'}
       title={ok ? t('statistics.verify.ok') : t('statistics.verify.failed')}
       data-testid="signature"

@@ -90,8 +90,8 @@ export const TREND_TABLES = [
 ] as const;
 
 /**
- * The time series: one row per year (its latest built release holding every headline table),
- * one series per headline table, each the table's grand total as released.
+ * The time series: one row per year (the first release of that year in `releases` holding every
+ * headline table), one series per headline table, each the table's grand total as released.
  */
 export function trendData(
   releases: readonly ReleaseDocument[],
