@@ -175,7 +175,8 @@ describe("the rapporteur's statistics in the console", () => {
     expect(await axeViolations(page)).toEqual([]);
 
     // The 2026 release (suppression): verified, every chart's figures = the release's cells.
-    await page.goto(`${api.origin}/console/statistics/releases/${release['2026']}`);
+    // (The session lives in memory: the page navigates in place, by the list's link.)
+    await page.locator(`a[href="/console/statistics/releases/${release['2026']}"]`).click();
     const signature = page.getByTestId('signature');
     await signature.waitFor();
     expect(await signature.getAttribute('data-verified')).toBe('true');
