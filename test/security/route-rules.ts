@@ -237,6 +237,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /statistics/tables': { org: ALL_ROLES },
   'GET /statistics/public-key': { org: ALL_ROLES },
   'POST /statistics/releases': { org: ['rapporteur'] },
+  'GET /statistics/releases': { org: ['rapporteur'] },
   'GET /statistics/releases/:release': { org: ['rapporteur'] },
   // The HTCDS export of the organisation's own cases, personal data included.
   'GET /exports/htcds.csv': { org: ['supervisor'] },

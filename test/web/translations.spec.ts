@@ -59,6 +59,19 @@ describe('the console catalogues', () => {
         ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
         // administration and supervision (apps/web/src/admin, supervisor)
         ...{ name: 'x', expires: 'x' },
+        // charts (apps/web/src/charts) and the rapporteur's statistics (apps/web/src/statistics)
+        ...{
+          kind: 'bar',
+          title: 'x',
+          rows: 3,
+          series: 2,
+          max: '7',
+          suppressed: 1,
+          cells: 'x',
+          format: 'CSV',
+        },
+        ...{ year: 2026, tables: 12, progress: '5', rule: 'x', epsilon: '1', share: '0.1' },
+        ...{ scale: '2', k: 10, base: 5, dimension: 'x', currency: 'EUR' },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {

@@ -2,14 +2,22 @@ import { Alert, Anchor, Button, Loader, NativeSelect, Stack, Text, Title } from 
 import { useDirection } from '@mantine/core';
 import { useDocumentTitle, useIdle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from 'react';
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useRef,
+  type ComponentType,
+  type LazyExoticComponent,
+  type ReactNode,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAccountLanguage, storeAccountLanguage } from './admin/account-language';
 import { dataOf } from './api';
 import type { EndReason } from './auth/session';
 import { useAuthState, useConsole } from './context';
 import { directionOf, ENDONYMS, LANGUAGES, switchLanguage, type Language } from './i18n';
-import { paths, useLinkProps, useNavigation, type Route } from './router';
+import { paths, useLinkProps, useNavigation, type Area, type Route } from './router';
 
 // One chunk per area: the case list and the case page load when first opened.
 const CaseList = lazy(() => import('./screens/case-list'));
@@ -23,9 +31,13 @@ const Referrals = lazy(() => import('./lists/referrals'));
 const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
 /** Roles that may search for a person (POST /cases/search). */
 const SEARCH_ROLES = new Set(['caseworker', 'supervisor']);
-const AdminArea = lazy(() => import('./admin'));
-const SupervisionArea = lazy(() => import('./supervisor'));
-const DashboardArea = lazy(() => import('./dashboard'));
+/** Each area's screens (router.tsx AREAS), in a module of its own loaded when first shown. */
+const AREA_SCREENS: Record<Area, LazyExoticComponent<ComponentType<{ rest: string }>>> = {
+  admin: lazy(() => import('./admin')),
+  supervision: lazy(() => import('./supervisor')),
+  dashboard: lazy(() => import('./dashboard')),
+  statistics: lazy(() => import('./statistics')),
+};
 /** Roles of the supervision and administration areas (their own modules stay lazy). */
 const SUPERVISION_ROLES = new Set(['supervisor']);
 const ADMIN_ROLES = new Set(['org_admin', 'admin']);
@@ -105,23 +117,16 @@ function Screen({ route }: { route: Route }) {
       );
     }
     case 'admin':
-      return (
-        <Suspense fallback={fallback}>
-          <AdminArea rest={route.rest} />
-        </Suspense>
-      );
     case 'supervision':
-      return (
-        <Suspense fallback={fallback}>
-          <SupervisionArea rest={route.rest} />
-        </Suspense>
-      );
     case 'dashboard':
+    case 'statistics': {
+      const AreaScreen = AREA_SCREENS[route.name];
       return (
         <Suspense fallback={fallback}>
-          <DashboardArea rest={route.rest} />
+          <AreaScreen rest={route.rest} />
         </Suspense>
       );
+    }
     case 'home':
       return <Home />;
     default:
@@ -187,6 +192,7 @@ function Home() {
   const roles = useRoles();
   const cases = useLinkProps(paths.cases());
   const admin = useLinkProps(paths.admin());
+  const statistics = useLinkProps(paths.statistics());
   useDocumentTitle(`${t('home.title')} · ${t('app.name')}`);
   const mayCases = roles?.some((r) => CASE_ROLES.has(r));
   const mayAdmin = roles?.some((r) => ADMIN_ROLES.has(r));
@@ -197,6 +203,8 @@ function Home() {
         <Anchor {...cases}>{t('home.open')}</Anchor>
       ) : mayAdmin ? (
         <Anchor {...admin}>{t('admin.navEntry')}</Anchor>
+      ) : roles.includes('rapporteur') ? (
+        <Anchor {...statistics}>{t('statistics.navEntry')}</Anchor>
       ) : (
         <Text>{t('home.noScreens')}</Text>
       )}
@@ -277,6 +285,7 @@ function Navigation() {
   const supervision = useLinkProps(paths.supervision());
   const dashboard = useLinkProps(paths.dashboard());
   const admin = useLinkProps(paths.admin());
+  const statistics = useLinkProps(paths.statistics());
   if (!roles) return null;
   const items: ReactNode[] = [];
   const entry = (name: Route['name'], link: typeof cases, label: string) => (
@@ -324,6 +333,8 @@ function Navigation() {
         </Anchor>
       </li>,
     );
+  if (roles.includes('rapporteur'))
+    items.push(entry('statistics', statistics, t('statistics.navEntry')));
   if (roles.some((r) => ADMIN_ROLES.has(r)))
     items.push(
       <li key="admin">

@@ -5,6 +5,14 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
  * CONSOLE_CLIENT_ROUTES). Paths hold opaque ids only, never personal data (they reach the
  * browser's history).
  */
+/**
+ * The console's areas: each is a folder apps/web/src/<area> (loaded lazily) that routes its own
+ * sub-paths after /console/<area>.
+ */
+export const AREAS = ['admin', 'supervision', 'dashboard', 'statistics'] as const;
+export type Area = (typeof AREAS)[number];
+const AREA_PATH = new RegExp(`^/console/(${AREAS.join('|')})((?:/[A-Za-z0-9-]{1,128})*)/?$`);
+
 export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'callback' }
@@ -14,9 +22,7 @@ export type Route =
   | { readonly name: 'search' }
   | { readonly name: 'reminders' }
   | { readonly name: 'referrals' }
-  | { readonly name: 'admin'; readonly rest: string }
-  | { readonly name: 'supervision'; readonly rest: string }
-  | { readonly name: 'dashboard'; readonly rest: string }
+  | { readonly name: Area; readonly rest: string }
   | { readonly name: 'not-found' };
 
 export const paths = {
@@ -33,6 +39,8 @@ export const paths = {
   supervision: (rest = '') => `/console/supervision${rest}`,
   /** The supervisor's dashboard (apps/web/src/dashboard): sub-paths after /console/dashboard. */
   dashboard: (rest = '') => `/console/dashboard${rest}`,
+  /** The rapporteur's statistics (apps/web/src/statistics): its own sub-paths. */
+  statistics: (rest = '') => `/console/statistics${rest}`,
 };
 
 export function routeOf(pathname: string): Route {
@@ -46,10 +54,8 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/console/referrals') return { name: 'referrals' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
-  const area = /^\/console\/(admin|supervision|dashboard)((?:\/[A-Za-z0-9-]{1,128})*)\/?$/.exec(
-    pathname,
-  );
-  if (area) return { name: area[1] as 'admin' | 'supervision' | 'dashboard', rest: area[2]! };
+  const area = AREA_PATH.exec(pathname);
+  if (area) return { name: area[1] as Area, rest: area[2]! };
   return { name: 'not-found' };
 }
 
