@@ -8,10 +8,13 @@ import {
 } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
+import type { ReferenceRates } from '@remedy/config';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
 import { claimTexts, claimView } from './claim-views';
 import { CLAIM_SELECT, claimRowOf, claimSelect } from './claims.projection';
 import type { ClaimDeadlineKind, LegalAidCaseRow } from './entities';
+import { outcomeFigures } from './outcomes';
+import { OUTCOME_FACT_COLUMNS, outcomeFactsOf } from './outcomes.query';
 import { openLegalAidPersonal } from './personal';
 import type {
   ClaimList,
@@ -22,6 +25,7 @@ import type {
   Deadlines,
   LegalAidCaseList,
   LegalAidCaseView,
+  OutcomeFiguresView,
   Portfolio,
   PortfolioGroup,
 } from './views';
@@ -50,6 +54,8 @@ export interface LegalAidQueriesOptions {
   readonly cipher: PersonalDecrypter & Partial<PersonalSealer>;
   readonly eventStore: EventStore;
   readonly timeZone: string;
+  /** Yearly reference rates of the outcome figures (LEGAL_AID_REFERENCE_RATES); none: no conversion. */
+  readonly referenceRates?: ReferenceRates;
   readonly now?: () => Date;
 }
 
@@ -375,6 +381,27 @@ export class LegalAidClaimQueries {
         .map(({ avenue: _a, ...r }) => ({ status: r.status!, ...totalsRow(r) })),
       totals: rows.filter((r) => r.g_avenue === 1 && r.g_status === 1).map(totalsRow),
     };
+  }
+
+  /**
+   * Outcome figures by avenue and year (`outcomeFigures`) of the claims the caller's organisation
+   * reaches: the lawyer's own casework, so no statistical objection applies; the statistics
+   * release publishes figures under disclosure control, not this.
+   */
+  async outcomes(
+    caller: LegalAidCaller,
+    filter: Pick<ClaimFilter, 'representativeId'> = {},
+  ): Promise<OutcomeFiguresView> {
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
+      withClaimsOnly: true,
+    });
+    const { where, params } = claimScope(caller.organisationId, verified, filter);
+    const rows = await this.q.scoped(
+      caller.organisationId,
+      `SELECT ${OUTCOME_FACT_COLUMNS} FROM ${FROM_CLAIMS} WHERE ${where}`,
+      params,
+    );
+    return outcomeFigures(outcomeFactsOf(rows), this.q.options.referenceRates);
   }
 
   /** Pending deadlines from today to today + `days` (calendar dates in the jurisdiction), soonest first. */
