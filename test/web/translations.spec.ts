@@ -59,6 +59,8 @@ describe('the console catalogues', () => {
         ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
         // administration and supervision (apps/web/src/admin, supervisor)
         ...{ name: 'x', expires: 'x' },
+        // legal aid (apps/web/src/legal-aid)
+        ...{ currency: 'EUR', number: 1, avenue: 'x' },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {

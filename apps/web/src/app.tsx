@@ -25,6 +25,7 @@ const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
 const SEARCH_ROLES = new Set(['caseworker', 'supervisor']);
 const AdminArea = lazy(() => import('./admin'));
 const SupervisionArea = lazy(() => import('./supervisor'));
+const LegalAidArea = lazy(() => import('./legal-aid'));
 /** Roles of the supervision and administration areas (their own modules stay lazy). */
 const SUPERVISION_ROLES = new Set(['supervisor']);
 const ADMIN_ROLES = new Set(['org_admin', 'admin']);
@@ -113,6 +114,12 @@ function Screen({ route }: { route: Route }) {
       return (
         <Suspense fallback={fallback}>
           <SupervisionArea rest={route.rest} />
+        </Suspense>
+      );
+    case 'legal-aid':
+      return (
+        <Suspense fallback={fallback}>
+          <LegalAidArea rest={route.rest} />
         </Suspense>
       );
     case 'home':
@@ -268,6 +275,7 @@ function Navigation() {
   const reminders = useLinkProps(paths.reminders());
   const referrals = useLinkProps(paths.referrals());
   const supervision = useLinkProps(paths.supervision());
+  const legalAid = useLinkProps(paths.legalAid());
   const admin = useLinkProps(paths.admin());
   if (!roles) return null;
   const items: ReactNode[] = [];
@@ -303,6 +311,9 @@ function Navigation() {
       entry('reminders', reminders, t('lists.nav.reminders')),
       entry('referrals', referrals, t('lists.nav.referrals')),
     );
+  // Claims: the lawyer's, and the holder's caseworkers' and supervisors' of their cases.
+  if (roles.some((r) => CASE_ROLES.has(r)))
+    items.push(entry('legal-aid', legalAid, t('legalaid.navEntry')));
   if (roles.some((r) => SUPERVISION_ROLES.has(r)))
     items.push(
       <li key="supervision">

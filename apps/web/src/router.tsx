@@ -16,6 +16,7 @@ export type Route =
   | { readonly name: 'referrals' }
   | { readonly name: 'admin'; readonly rest: string }
   | { readonly name: 'supervision'; readonly rest: string }
+  | { readonly name: 'legal-aid'; readonly rest: string }
   | { readonly name: 'not-found' };
 
 export const paths = {
@@ -30,6 +31,8 @@ export const paths = {
   admin: (rest = '') => `/console/admin${rest}`,
   /** Supervision (apps/web/src/supervisor): its own sub-paths after /console/supervision. */
   supervision: (rest = '') => `/console/supervision${rest}`,
+  /** Legal aid (apps/web/src/legal-aid): its own sub-paths after /console/legal-aid. */
+  legalAid: (rest = '') => `/console/legal-aid${rest}`,
 };
 
 export function routeOf(pathname: string): Route {
@@ -43,8 +46,10 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/console/referrals') return { name: 'referrals' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
-  const area = /^\/console\/(admin|supervision)((?:\/[A-Za-z0-9-]{1,128})*)\/?$/.exec(pathname);
-  if (area) return { name: area[1] as 'admin' | 'supervision', rest: area[2]! };
+  const area = /^\/console\/(admin|supervision|legal-aid)((?:\/[A-Za-z0-9-]{1,128})*)\/?$/.exec(
+    pathname,
+  );
+  if (area) return { name: area[1] as 'admin' | 'supervision' | 'legal-aid', rest: area[2]! };
   return { name: 'not-found' };
 }
 

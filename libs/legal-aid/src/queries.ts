@@ -126,7 +126,7 @@ export class LegalAidQueries {
     organisationId: string,
     caseId: string,
     scope?: object,
-  ): Promise<{ reach: LegalAidReach } | undefined> {
+  ): Promise<{ reach: LegalAidReach; revision: bigint } | undefined> {
     // From the latest snapshot, once per request (`scope`: the guard's read serves the view).
     const stream = await readCase(this.options.eventStore, caseId, {
       snapshot: true,
@@ -135,7 +135,7 @@ export class LegalAidQueries {
     });
     if (!stream.exists) return undefined;
     const reach = legalAidReachOf(stream.readableState(), organisationId);
-    return reach ? { reach } : undefined;
+    return reach ? { reach, revision: stream.revision ?? -1n } : undefined;
   }
 
   async caseView(
@@ -171,7 +171,14 @@ export class LegalAidQueries {
         ...claimView(c, today),
         texts: await claimTexts(this.options.cipher, c, row.erased),
       });
-    return { ...(await this.view(row, found.reach)), claims, totals: totalsOf(claims) };
+    return {
+      ...(await this.view(row, found.reach)),
+      claims,
+      totals: totalsOf(claims),
+      // The stream's revision as read now (the If-Match of a command on it): the row's revision
+      // counts only the events the view folds, so it would refuse every command after a note.
+      revision: Number(found.revision),
+    };
   }
 
   today(): string {

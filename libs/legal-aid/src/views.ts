@@ -394,11 +394,11 @@ export class LegalAidCaseView {
   @ApiProperty(listOf(CurrencyTotals))
   readonly totals!: readonly CurrencyTotals[];
 
-  /** The stream revision the row reflects. */
   @ApiProperty({
     type: 'integer',
     minimum: 0,
-    description: 'The stream revision the view reflects',
+    description:
+      "The case stream's revision when read (send it as If-Match); the content is as fresh as the projection (X-Min-Position: your own writes)",
   })
   readonly revision!: number;
 }

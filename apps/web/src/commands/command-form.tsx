@@ -23,10 +23,18 @@ import { useForm, type UseFormReturnType } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDate } from '../format';
+import { currencyDigits, formatDate } from '../format';
 import { useCodeLists, useOrganisations, type CodeLists } from './code-lists';
 import { CommandNotice } from './command-notice';
-import { bodyOf, fieldOf, getPath, initialValues, type FieldSpec, type FormValues } from './fields';
+import {
+  bodyOf,
+  fieldOf,
+  getPath,
+  initialValues,
+  moneyCurrency,
+  type FieldSpec,
+  type FormValues,
+} from './fields';
 import type { CommandAnswer, CommandBody, CommandPath } from './send';
 import { useCommand, type UseCommandOptions } from './use-command';
 
@@ -175,7 +183,9 @@ function FieldInput({
   const { t, i18n } = useTranslation();
   const organisations = useOrganisations();
   const common = {
-    label: t(field.label ?? `commands.field.${field.name}`),
+    label: field.codeLabel
+      ? codeLists.label(field.codeLabel.list, field.codeLabel.code)
+      : t(field.label ?? `commands.field.${field.name}`),
     description: field.description ? t(field.description) : undefined,
     withAsterisk: field.required,
     ...form.getInputProps(field.name),
@@ -233,6 +243,19 @@ function FieldInput({
           allowNegative={false}
         />
       );
+    case 'money': {
+      const currency = moneyCurrency(field, form.values);
+      return (
+        <NumberInput
+          {...common}
+          min={0}
+          allowNegative={false}
+          decimalScale={currency ? currencyDigits(currency) : undefined}
+          rightSection={currency}
+          rightSectionWidth="3.5rem"
+        />
+      );
+    }
     case 'boolean':
       return (
         <Checkbox
