@@ -55,3 +55,24 @@ export function formatShare(language: string, share: number): string {
     share,
   );
 }
+
+/**
+ * `minor` units of `from` in units of `to` at `rate` (units of `to` per unit of `from`, a decimal
+ * string), rounded half up: the conversion the API checks a payment in another currency against
+ * (exact: BigInt, the rate's digits as written). Undefined for a rate that is not a decimal.
+ */
+export function convertedMinorUnits(
+  minor: number,
+  from: string,
+  to: string,
+  rate: string,
+): number | undefined {
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(rate.trim());
+  if (!match || !Number.isSafeInteger(minor)) return undefined;
+  const fraction = match[2] ?? '';
+  const shift = currencyDigits(to) - currencyDigits(from) - fraction.length;
+  const numerator =
+    BigInt(minor) * BigInt(`${match[1]}${fraction}`) * 10n ** BigInt(Math.max(0, shift));
+  const denominator = 10n ** BigInt(Math.max(0, -shift));
+  return Number((2n * numerator + denominator) / (2n * denominator));
+}

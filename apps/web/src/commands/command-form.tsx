@@ -190,6 +190,8 @@ function FieldInput({
     withAsterisk: field.required,
     ...form.getInputProps(field.name),
   };
+  // The clear buttons of optional inputs, named for screen readers.
+  const clearButtonProps = { 'aria-label': t('commands.clear') };
   switch (field.kind) {
     case 'text':
       return <TextInput {...common} maxLength={field.maxLength} />;
@@ -198,7 +200,15 @@ function FieldInput({
     case 'code': {
       const options = codeLists.options(field.list);
       const data = field.only ? options.filter((o) => field.only!.includes(o.value)) : options;
-      return <Select {...common} data={[...data]} searchable clearable={!field.required} />;
+      return (
+        <Select
+          {...common}
+          data={[...data]}
+          searchable
+          clearable={!field.required}
+          clearButtonProps={clearButtonProps}
+        />
+      );
     }
     case 'codes':
       return <MultiSelect {...common} data={[...codeLists.options(field.list)]} searchable />;
@@ -208,6 +218,7 @@ function FieldInput({
           {...common}
           data={field.options.map((value) => ({ value, label: t(`${field.labels}.${value}`) }))}
           clearable={!field.required}
+          clearButtonProps={clearButtonProps}
         />
       );
     case 'organisation':
@@ -216,6 +227,7 @@ function FieldInput({
           {...common}
           searchable
           clearable={!field.required}
+          clearButtonProps={clearButtonProps}
           data={(organisations.data ?? []).map((o) => ({
             value: o.organisationId,
             label: `${o.name} (${o.code})`,
@@ -227,12 +239,13 @@ function FieldInput({
         <DateInput
           {...common}
           clearable={!field.required}
+          clearButtonProps={clearButtonProps}
           valueFormat={(date: string) => formatDate(i18n.language, date)}
           dateParser={parseDate}
         />
       );
     case 'datetime':
-      return <DateTimePicker {...common} clearable />;
+      return <DateTimePicker {...common} clearable clearButtonProps={clearButtonProps} />;
     case 'integer':
       return (
         <NumberInput

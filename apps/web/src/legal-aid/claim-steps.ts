@@ -1,4 +1,5 @@
 import type { CommandPath, FieldSpec, FormValues } from '../commands';
+import { convertedMinorUnits } from '../format';
 
 /** The heads of damage a claim's amounts are given by (the `damage-heads` code list). */
 export const DAMAGE_HEADS = [
@@ -179,6 +180,21 @@ export function claimSteps(me: string, claim: { currency: string }): ClaimStep[]
         notes,
         { name: 'personal.aboveAwardReason', kind: 'textarea', label: label('aboveAwardReason') },
       ],
+      // A payment in another currency carries its amount in the claim's currency at the rate.
+      toBody: (body) =>
+        body.currency === claim.currency ||
+        typeof body.amount !== 'number' ||
+        typeof body.exchangeRate !== 'string'
+          ? body
+          : {
+              ...body,
+              convertedAmount: convertedMinorUnits(
+                body.amount,
+                String(body.currency),
+                claim.currency,
+                body.exchangeRate,
+              ),
+            },
     },
     {
       id: 'enforcement',

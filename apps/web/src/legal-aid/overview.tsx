@@ -202,6 +202,14 @@ function DeadlinesSection() {
                     <Calendar
                       minDate={data.from}
                       maxDate={data.to}
+                      maxLevel="month"
+                      // Weekend and outside days are greyed or red in Mantine: too little contrast.
+                      weekendDays={[]}
+                      hideOutsideDates
+                      ariaLabels={{
+                        nextMonth: t('legalaid.calendar.nextMonth'),
+                        previousMonth: t('legalaid.calendar.previousMonth'),
+                      }}
                       getDayProps={(date) => {
                         const count = byDay.get(date) ?? 0;
                         return {
