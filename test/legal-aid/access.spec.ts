@@ -276,7 +276,12 @@ describe('legal-aid access view (HTTP, PostgreSQL)', () => {
   });
 
   it('claim routes: 403 for rapporteurs, 400 naming the field for bad filters', async () => {
-    for (const path of ['/legal-aid/claims', '/legal-aid/portfolio', '/legal-aid/deadlines']) {
+    for (const path of [
+      '/legal-aid/claims',
+      '/legal-aid/portfolio',
+      '/legal-aid/deadlines',
+      '/legal-aid/outcomes',
+    ]) {
       expect((await api.get(legal.rapporteur, path)).statusCode).toBe(403);
       expect((await api.get(legal.legalAid, path)).statusCode).toBe(200);
     }

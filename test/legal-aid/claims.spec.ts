@@ -326,6 +326,19 @@ describe('legal-aid claim read models (PostgreSQL)', () => {
     expect((await claims.deadlines(lawyerOf(otherLegalOrg), { days: 366 })).items).toEqual([]);
   });
 
+  it("gives the lawyer's outcome figures by avenue and year over the claims their organisation reaches only", async () => {
+    const year = Number(today.slice(0, 4));
+    const mine = await claims.outcomes(lawyerOf(legalOrg));
+    expect(mine.referenceCurrency).toBeNull();
+    expect(
+      mine.rows.map((r) => [r.avenue, r.year, r.filed, r.decided, r.awarded, r.paidInPart]),
+    ).toEqual([
+      ['LabourOrEmploymentTribunal', year, 1, 1, 1, 1],
+      ['StateCompensationFund', year, 1, 1, 0, 0],
+    ]);
+    expect((await claims.outcomes(lawyerOf(otherLegalOrg))).rows).toEqual([]);
+  });
+
   it('gives outcome figures from the read model, leaving out persons who object to statistical use', async () => {
     const year = Number(today.slice(0, 4));
     const rates = { referenceCurrency: 'EUR' as const, years: { [String(year)]: { USD: '0.5' } } };

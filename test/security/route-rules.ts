@@ -228,6 +228,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /legal-aid/claims': { org: CASE_ROLES },
   'GET /legal-aid/portfolio': { org: CASE_ROLES },
   'GET /legal-aid/deadlines': { org: CASE_ROLES },
+  'GET /legal-aid/outcomes': { org: CASE_ROLES },
 
   // The code lists and their labels: not personal, every authenticated role.
   'GET /code-lists': { org: ALL_ROLES },

@@ -11,8 +11,13 @@ import { configureHttpApp, fastifyOptions } from '@remedy/http';
 import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
 import { serveConsole } from '../../apps/api/src/console/serve-console';
 import { projectAllUntil, setEnvironment } from '../faults/support/real-api';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
+import { openReadSide, projectionRunner } from '../cases/read/support/case-writer';
 import { createTestDatabase, type TestDatabase } from './database';
-import { builtConsole } from './web-console';
+import type { Browser } from 'playwright-core';
+import { watchCspViolations } from './web-browser';
+import { builtConsole, consoleCatalogue } from './web-console';
+import { StandInProvider } from './web-login';
 
 /** A user of a local-issuer token: who the stand-in provider logs in. */
 export interface ConsoleUser {
@@ -61,6 +66,13 @@ export async function freePort(): Promise<number> {
 export async function startRealConsole(
   name: string,
   env: Record<string, string | undefined> = {},
+  options: {
+    /**
+     * Run every projection continuously, as the worker does (screens that send commands read
+     * their own writes through X-Min-Position, which waits for the projections).
+     */
+    readonly projections?: boolean;
+  } = {},
 ): Promise<RealConsole> {
   const directory = await builtConsole();
   const db = await createTestDatabase();
@@ -90,6 +102,9 @@ export async function startRealConsole(
   await serveConsole(app, { directory, issuer: `${origin}/oidc`, publicUrl: origin });
   await app.listen({ port, host: '127.0.0.1' });
   const issuer = await LocalTokenIssuer.load({ dataDir });
+  const readSide = options.projections ? await openReadSide(db.url, ALL_PROJECTIONS) : undefined;
+  const runners = readSide ? ALL_PROJECTIONS.map((p) => projectionRunner(readSide, p)) : [];
+  for (const runner of runners) runner.start();
   const request = (user: ConsoleUser | undefined, options: InjectOptions) =>
     app.inject({
       ...options,
@@ -120,9 +135,34 @@ export async function startRealConsole(
     },
     project: (position) => projectAllUntil(db, position),
     async close() {
+      await Promise.all(runners.map((runner) => runner.stop()));
+      await readSide?.close();
       await app.close();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A browser context logged in as `user` (the stand-in provider hands out the user's local-issuer
+ * token) on `path`, in `locale` (its language is the console's first): the page once the
+ * navigation shows. Content-Security-Policy violations are collected in `csp`.
+ */
+export async function loggedInAs(
+  browser: Browser,
+  api: RealConsole,
+  user: ConsoleUser,
+  locale: string,
+  path: string,
+) {
+  const context = await browser.newContext({ locale });
+  await new StandInProvider(api.origin, user, async () => user.token).install(context);
+  const page = await context.newPage();
+  const csp = watchCspViolations(page);
+  await page.goto(`${api.origin}${path}`);
+  const messages = consoleCatalogue(locale.split('-')[0]!);
+  await page.getByRole('button', { name: messages['login.button'] }).click();
+  await page.getByRole('navigation', { name: messages['nav.label'] }).waitFor();
+  return { context, page, csp };
 }

@@ -72,6 +72,8 @@ describe('the console catalogues', () => {
         },
         ...{ year: 2026, tables: 12, progress: '5', rule: 'x', epsilon: '1', share: '0.1' },
         ...{ scale: '2', k: 10, base: 5, dimension: 'x', currency: 'EUR' },
+        // legal aid (apps/web/src/legal-aid)
+        ...{ currency: 'EUR', number: 1, avenue: 'x' },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {

@@ -37,6 +37,7 @@ const AREA_SCREENS: Record<Area, LazyExoticComponent<ComponentType<{ rest: strin
   supervision: lazy(() => import('./supervisor')),
   dashboard: lazy(() => import('./dashboard')),
   statistics: lazy(() => import('./statistics')),
+  'legal-aid': lazy(() => import('./legal-aid')),
 };
 /** Roles of the supervision and administration areas (their own modules stay lazy). */
 const SUPERVISION_ROLES = new Set(['supervisor']);
@@ -119,7 +120,8 @@ function Screen({ route }: { route: Route }) {
     case 'admin':
     case 'supervision':
     case 'dashboard':
-    case 'statistics': {
+    case 'statistics':
+    case 'legal-aid': {
       const AreaScreen = AREA_SCREENS[route.name];
       return (
         <Suspense fallback={fallback}>
@@ -284,6 +286,7 @@ function Navigation() {
   const referrals = useLinkProps(paths.referrals());
   const supervision = useLinkProps(paths.supervision());
   const dashboard = useLinkProps(paths.dashboard());
+  const legalAid = useLinkProps(paths.legalAid());
   const admin = useLinkProps(paths.admin());
   const statistics = useLinkProps(paths.statistics());
   if (!roles) return null;
@@ -320,6 +323,9 @@ function Navigation() {
       entry('reminders', reminders, t('lists.nav.reminders')),
       entry('referrals', referrals, t('lists.nav.referrals')),
     );
+  // Claims: the lawyer's, and the holder's caseworkers' and supervisors' of their cases.
+  if (roles.some((r) => CASE_ROLES.has(r)))
+    items.push(entry('legal-aid', legalAid, t('legalaid.navEntry')));
   if (roles.some((r) => SUPERVISION_ROLES.has(r)))
     items.push(
       entry('dashboard', dashboard, t('dashboard.navEntry')),

@@ -9,7 +9,7 @@ import { createContext, useCallback, useContext, useEffect, useState, type React
  * The console's areas: each is a folder apps/web/src/<area> (loaded lazily) that routes its own
  * sub-paths after /console/<area>.
  */
-export const AREAS = ['admin', 'supervision', 'dashboard', 'statistics'] as const;
+export const AREAS = ['admin', 'supervision', 'dashboard', 'statistics', 'legal-aid'] as const;
 export type Area = (typeof AREAS)[number];
 const AREA_PATH = new RegExp(`^/console/(${AREAS.join('|')})((?:/[A-Za-z0-9-]{1,128})*)/?$`);
 
@@ -41,6 +41,8 @@ export const paths = {
   dashboard: (rest = '') => `/console/dashboard${rest}`,
   /** The rapporteur's statistics (apps/web/src/statistics): its own sub-paths. */
   statistics: (rest = '') => `/console/statistics${rest}`,
+  /** Legal aid (apps/web/src/legal-aid): its own sub-paths after /console/legal-aid. */
+  legalAid: (rest = '') => `/console/legal-aid${rest}`,
 };
 
 export function routeOf(pathname: string): Route {

@@ -1109,6 +1109,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/legal-aid/outcomes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Outcome figures by avenue and year (filed, decided, awarded, paid in full or in part; awarded and paid money in the reference currency with the share paid, currencies without a rate per currency)
+     * @description Outcome figures by avenue and year (filed, decided, awarded, paid in full or in part; awarded and paid money in the reference currency with the share paid, currencies without a rate per currency). Who may call it: caseworker, supervisor, legal_aid.
+     */
+    get: operations['LegalAidClaimsController_outcomes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/legal-aid/portfolio': {
     parameters: {
       query?: never;
@@ -2398,6 +2418,27 @@ export interface components {
        * @example 30
        */
       minReflectionDays: number;
+    };
+    ConvertedSumsView: {
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @description Number of awarded claims */
+      claims: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      awarded: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
+      /** @description paid / awarded of the converted sums; null when nothing converted was awarded */
+      sharePaid: number | null;
     };
     CorrectFactDto: {
       /**
@@ -4069,6 +4110,35 @@ export interface components {
         | 'ZA'
         | 'ZM'
         | 'ZW';
+    };
+    OutcomeFiguresView: {
+      /**
+       * @description ISO 4217; null without rates
+       * @example EUR
+       */
+      referenceCurrency: string | null;
+      rows: components['schemas']['OutcomeRowView'][];
+    };
+    OutcomeRowView: {
+      /** @enum {string} */
+      avenue:
+        | 'CriminalProceedingsWithCivilClaim'
+        | 'CivilClaim'
+        | 'LabourOrEmploymentTribunal'
+        | 'StateCompensationFund'
+        | 'OutOfCourtSettlement'
+        | 'AdministrativeBody';
+      year: number;
+      /** @description Claims filed that year */
+      filed: number;
+      /** @description Claims first decided that year */
+      decided: number;
+      /** @description Claims whose standing award (above 0) was decided that year */
+      awarded: number;
+      paidInFull: number;
+      paidInPart: number;
+      converted: components['schemas']['ConvertedSumsView'];
+      unconverted: components['schemas']['UnconvertedSumsView'][];
     };
     PaymentIdCreatedResponseDto: {
       /** Format: uuid */
@@ -6622,6 +6692,25 @@ export interface components {
        * @description An organisation of the directory; it gets its own case reference
        */
       toOrganisationId: string;
+    };
+    UnconvertedSumsView: {
+      /**
+       * @description ISO 4217
+       * @example EUR
+       */
+      currency: string;
+      /** @description Number of awarded claims */
+      claims: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      awarded: number;
+      /**
+       * @description Integer minor units
+       * @example 150000
+       */
+      paid: number;
     };
     UserPage: {
       items: components['schemas']['UserView'][];
@@ -13813,6 +13902,81 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Deadlines'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  LegalAidClaimsController_outcomes: {
+    parameters: {
+      query?: {
+        /** @description `me` (the caller) or the opaque user id of a legal representative */
+        representative?: string;
+      };
+      header?: {
+        /** @description Read your writes: wait (bounded) until the read model has reached this position (`X-Position` of a command answer); 503 when it has not */
+        'X-Min-Position'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OutcomeFiguresView'];
         };
       };
       /** @description Invalid input: `fields` names each input and the reason (never the value) */

@@ -23,7 +23,7 @@ import { checkRole, LEGAL_AID_READERS } from './legal-aid.controller';
 import { LEGAL_AID_PROJECTION } from './legal-aid.projection';
 import { LegalAidClaimQueries } from './queries';
 import { LEGAL_AID_CLAIM_QUERIES } from './tokens';
-import { ClaimList, Deadlines, Portfolio } from './views';
+import { ClaimList, Deadlines, OutcomeFiguresView, Portfolio } from './views';
 
 const REPRESENTATIVE =
   /^(me|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
@@ -131,6 +131,18 @@ export class LegalAidClaimsController {
   )
   portfolio(@CurrentActor() actor: Actor, @Query() query: PortfolioQuery): Promise<Portfolio> {
     return this.claims.portfolio(actor, readScope(actor, query));
+  }
+
+  @LegalAidRead(
+    'outcomes',
+    'Outcome figures by avenue and year (filed, decided, awarded, paid in full or in part; awarded and paid money in the reference currency with the share paid, currencies without a rate per currency)',
+    OutcomeFiguresView,
+  )
+  outcomes(
+    @CurrentActor() actor: Actor,
+    @Query() query: PortfolioQuery,
+  ): Promise<OutcomeFiguresView> {
+    return this.claims.outcomes(actor, readScope(actor, query));
   }
 
   @LegalAidRead(

@@ -46,6 +46,7 @@ export class LegalAidModule {
           cipher,
           eventStore,
           timeZone: config.jurisdictionTimeZone,
+          referenceRates: config.referenceRates,
           now: options.now,
         }),
     };

@@ -16,18 +16,30 @@ import {
 export async function claimOutcomeFacts(
   db: DataSource | EntityManager,
 ): Promise<ClaimOutcomeFacts[]> {
-  const rows = (await db.query(
-    `SELECT cl.avenue, cl.currency, cl.filed_on::text AS filed_on, cl.decisions, cl.paid_total::text AS paid_total
-       FROM legal_aid_claims cl JOIN legal_aid_cases c ON c.case_id = cl.case_id
-      WHERE NOT c.objects_to_statistics`,
-  )) as {
-    avenue: string;
-    currency: string;
-    filed_on: string;
-    decisions: { awardedTotal: number; decidedOn: string }[];
-    paid_total: string;
-  }[];
-  return rows.map((r) => ({
+  return outcomeFactsOf(
+    await db.query(
+      `SELECT ${OUTCOME_FACT_COLUMNS}
+         FROM legal_aid_claims cl JOIN legal_aid_cases c ON c.case_id = cl.case_id
+        WHERE NOT c.objects_to_statistics`,
+    ),
+  );
+}
+
+/** The columns of a claim's outcome facts (`cl`: legal_aid_claims), read by {@link outcomeFactsOf}. */
+export const OUTCOME_FACT_COLUMNS =
+  'cl.avenue, cl.currency, cl.filed_on::text AS filed_on, cl.decisions, cl.paid_total::text AS paid_total';
+
+/** The outcome facts of rows selected with {@link OUTCOME_FACT_COLUMNS}. */
+export function outcomeFactsOf(rows: unknown[]): ClaimOutcomeFacts[] {
+  return (
+    rows as {
+      avenue: string;
+      currency: string;
+      filed_on: string;
+      decisions: { awardedTotal: number; decidedOn: string }[];
+      paid_total: string;
+    }[]
+  ).map((r) => ({
     avenue: r.avenue,
     currency: r.currency,
     filedOn: r.filed_on,

@@ -8,10 +8,13 @@ import {
 } from '@remedy/case-stream';
 import { withOrganisationScope } from '@remedy/database';
 import type { EventStore } from '@remedy/event-store';
+import type { ReferenceRates } from '@remedy/config';
 import { legalAidCandidatesSql, legalAidReachOf, reachableSql, type LegalAidReach } from './access';
 import { claimTexts, claimView } from './claim-views';
 import { CLAIM_SELECT, claimRowOf, claimSelect } from './claims.projection';
 import type { ClaimDeadlineKind, LegalAidCaseRow } from './entities';
+import { outcomeFigures } from './outcomes';
+import { OUTCOME_FACT_COLUMNS, outcomeFactsOf } from './outcomes.query';
 import { openLegalAidPersonal } from './personal';
 import type {
   ClaimList,
@@ -22,6 +25,7 @@ import type {
   Deadlines,
   LegalAidCaseList,
   LegalAidCaseView,
+  OutcomeFiguresView,
   Portfolio,
   PortfolioGroup,
 } from './views';
@@ -50,6 +54,8 @@ export interface LegalAidQueriesOptions {
   readonly cipher: PersonalDecrypter & Partial<PersonalSealer>;
   readonly eventStore: EventStore;
   readonly timeZone: string;
+  /** Yearly reference rates of the outcome figures (LEGAL_AID_REFERENCE_RATES); none: no conversion. */
+  readonly referenceRates?: ReferenceRates;
   readonly now?: () => Date;
 }
 
@@ -120,7 +126,7 @@ export class LegalAidQueries {
     organisationId: string,
     caseId: string,
     scope?: object,
-  ): Promise<{ reach: LegalAidReach } | undefined> {
+  ): Promise<{ reach: LegalAidReach; revision: bigint } | undefined> {
     // From the latest snapshot, once per request (`scope`: the guard's read serves the view).
     const stream = await readCase(this.options.eventStore, caseId, {
       snapshot: true,
@@ -129,7 +135,7 @@ export class LegalAidQueries {
     });
     if (!stream.exists) return undefined;
     const reach = legalAidReachOf(stream.readableState(), organisationId);
-    return reach ? { reach } : undefined;
+    return reach ? { reach, revision: stream.revision ?? -1n } : undefined;
   }
 
   async caseView(
@@ -165,7 +171,14 @@ export class LegalAidQueries {
         ...claimView(c, today),
         texts: await claimTexts(this.options.cipher, c, row.erased),
       });
-    return { ...(await this.view(row, found.reach)), claims, totals: totalsOf(claims) };
+    return {
+      ...(await this.view(row, found.reach)),
+      claims,
+      totals: totalsOf(claims),
+      // The stream's revision as read now (the If-Match of a command on it): the row's revision
+      // counts only the events the view folds, so it would refuse every command after a note.
+      revision: Number(found.revision),
+    };
   }
 
   today(): string {
@@ -375,6 +388,27 @@ export class LegalAidClaimQueries {
         .map(({ avenue: _a, ...r }) => ({ status: r.status!, ...totalsRow(r) })),
       totals: rows.filter((r) => r.g_avenue === 1 && r.g_status === 1).map(totalsRow),
     };
+  }
+
+  /**
+   * Outcome figures by avenue and year (`outcomeFigures`) of the claims the caller's organisation
+   * reaches: the lawyer's own casework, so no statistical objection applies; the statistics
+   * release publishes figures under disclosure control, not this.
+   */
+  async outcomes(
+    caller: LegalAidCaller,
+    filter: Pick<ClaimFilter, 'representativeId'> = {},
+  ): Promise<OutcomeFiguresView> {
+    const verified = await this.q.verifiedLegalAidCases(caller.organisationId, {
+      withClaimsOnly: true,
+    });
+    const { where, params } = claimScope(caller.organisationId, verified, filter);
+    const rows = await this.q.scoped(
+      caller.organisationId,
+      `SELECT ${OUTCOME_FACT_COLUMNS} FROM ${FROM_CLAIMS} WHERE ${where}`,
+      params,
+    );
+    return outcomeFigures(outcomeFactsOf(rows), this.q.options.referenceRates);
   }
 
   /** Pending deadlines from today to today + `days` (calendar dates in the jurisdiction), soonest first. */

@@ -394,11 +394,11 @@ export class LegalAidCaseView {
   @ApiProperty(listOf(CurrencyTotals))
   readonly totals!: readonly CurrencyTotals[];
 
-  /** The stream revision the row reflects. */
   @ApiProperty({
     type: 'integer',
     minimum: 0,
-    description: 'The stream revision the view reflects',
+    description:
+      "The case stream's revision when read (send it as If-Match); the content is as fresh as the projection (X-Min-Position: your own writes)",
   })
   readonly revision!: number;
 }
@@ -491,4 +491,76 @@ export class Deadlines {
 
   @ApiProperty(listOf(DeadlineItem))
   readonly items!: DeadlineItem[];
+}
+
+/** Sums of awarded claims in one currency without a reference rate for the year. */
+export class UnconvertedSumsView {
+  @ApiProperty(CURRENCY)
+  readonly currency!: string;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Number of awarded claims' })
+  readonly claims!: number;
+
+  @ApiProperty(MINOR_UNITS())
+  readonly awarded!: number;
+
+  @ApiProperty(MINOR_UNITS())
+  readonly paid!: number;
+}
+
+/** Sums of awarded claims converted into the reference currency at the year's rates. */
+export class ConvertedSumsView extends UnconvertedSumsView {
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    description: 'paid / awarded of the converted sums; null when nothing converted was awarded',
+  })
+  readonly sharePaid!: number | null;
+}
+
+/** The outcome figures of one avenue and year (`outcomeFigures`, outcomes.ts, defines each). */
+export class OutcomeRowView {
+  @ApiProperty({ enum: REMEDY_AVENUES })
+  readonly avenue!: string;
+
+  @ApiProperty({ type: 'integer' })
+  readonly year!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Claims filed that year' })
+  readonly filed!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Claims first decided that year' })
+  readonly decided!: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Claims whose standing award (above 0) was decided that year',
+  })
+  readonly awarded!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly paidInFull!: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0 })
+  readonly paidInPart!: number;
+
+  @ApiProperty({ type: ConvertedSumsView })
+  readonly converted!: ConvertedSumsView;
+
+  @ApiProperty(listOf(UnconvertedSumsView))
+  readonly unconverted!: readonly UnconvertedSumsView[];
+}
+
+export class OutcomeFiguresView {
+  @ApiProperty({
+    ...CURRENCY,
+    type: String,
+    nullable: true,
+    description: 'ISO 4217; null without rates',
+  })
+  readonly referenceCurrency!: string | null;
+
+  @ApiProperty(listOf(OutcomeRowView))
+  readonly rows!: readonly OutcomeRowView[];
 }

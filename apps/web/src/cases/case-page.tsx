@@ -36,6 +36,7 @@ export default function CasePage({ caseId }: { caseId: string }) {
   const { t, i18n } = useTranslation();
   const { api } = useConsole();
   const back = useLinkProps(paths.cases());
+  const claims = useLinkProps(paths.legalAid(`/cases/${caseId}`));
   const detail = useQuery(caseQuery(api, caseId));
   const session = useQuery({
     queryKey: ['session'],
@@ -82,6 +83,7 @@ export default function CasePage({ caseId }: { caseId: string }) {
             {t(`status.${c.status}`)}
           </Badge>
         </Group>
+        <Anchor {...claims}>{t('legalaid.case.claimsLink')}</Anchor>
         {c.erased && (
           <Alert color="gray" role="status">
             {t('case.erased')}

@@ -23,10 +23,18 @@ import { useForm, type UseFormReturnType } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDate } from '../format';
+import { currencyDigits, formatDate } from '../format';
 import { useCodeLists, useOrganisations, type CodeLists } from './code-lists';
 import { CommandNotice } from './command-notice';
-import { bodyOf, fieldOf, getPath, initialValues, type FieldSpec, type FormValues } from './fields';
+import {
+  bodyOf,
+  fieldOf,
+  getPath,
+  initialValues,
+  moneyCurrency,
+  type FieldSpec,
+  type FormValues,
+} from './fields';
 import type { CommandAnswer, CommandBody, CommandPath } from './send';
 import { useCommand, type UseCommandOptions } from './use-command';
 
@@ -175,11 +183,15 @@ function FieldInput({
   const { t, i18n } = useTranslation();
   const organisations = useOrganisations();
   const common = {
-    label: t(field.label ?? `commands.field.${field.name}`),
+    label: field.codeLabel
+      ? codeLists.label(field.codeLabel.list, field.codeLabel.code)
+      : t(field.label ?? `commands.field.${field.name}`),
     description: field.description ? t(field.description) : undefined,
     withAsterisk: field.required,
     ...form.getInputProps(field.name),
   };
+  // The clear buttons of optional inputs, named for screen readers.
+  const clearButtonProps = { 'aria-label': t('commands.clear') };
   switch (field.kind) {
     case 'text':
       return <TextInput {...common} maxLength={field.maxLength} />;
@@ -188,7 +200,15 @@ function FieldInput({
     case 'code': {
       const options = codeLists.options(field.list);
       const data = field.only ? options.filter((o) => field.only!.includes(o.value)) : options;
-      return <Select {...common} data={[...data]} searchable clearable={!field.required} />;
+      return (
+        <Select
+          {...common}
+          data={[...data]}
+          searchable
+          clearable={!field.required}
+          clearButtonProps={clearButtonProps}
+        />
+      );
     }
     case 'codes':
       return <MultiSelect {...common} data={[...codeLists.options(field.list)]} searchable />;
@@ -198,6 +218,7 @@ function FieldInput({
           {...common}
           data={field.options.map((value) => ({ value, label: t(`${field.labels}.${value}`) }))}
           clearable={!field.required}
+          clearButtonProps={clearButtonProps}
         />
       );
     case 'organisation':
@@ -206,6 +227,7 @@ function FieldInput({
           {...common}
           searchable
           clearable={!field.required}
+          clearButtonProps={clearButtonProps}
           data={(organisations.data ?? []).map((o) => ({
             value: o.organisationId,
             label: `${o.name} (${o.code})`,
@@ -217,12 +239,13 @@ function FieldInput({
         <DateInput
           {...common}
           clearable={!field.required}
+          clearButtonProps={clearButtonProps}
           valueFormat={(date: string) => formatDate(i18n.language, date)}
           dateParser={parseDate}
         />
       );
     case 'datetime':
-      return <DateTimePicker {...common} clearable />;
+      return <DateTimePicker {...common} clearable clearButtonProps={clearButtonProps} />;
     case 'integer':
       return (
         <NumberInput
@@ -233,6 +256,19 @@ function FieldInput({
           allowNegative={false}
         />
       );
+    case 'money': {
+      const currency = moneyCurrency(field, form.values);
+      return (
+        <NumberInput
+          {...common}
+          min={0}
+          allowNegative={false}
+          decimalScale={currency ? currencyDigits(currency) : undefined}
+          rightSection={currency}
+          rightSectionWidth="3.5rem"
+        />
+      );
+    }
     case 'boolean':
       return (
         <Checkbox

@@ -1,3 +1,4 @@
+import { minorUnitsOf } from '../format';
 import type { CodeListName } from './code-lists';
 
 /**
@@ -14,6 +15,8 @@ export type FieldSpec = {
   readonly required?: boolean;
   /** Shown (and sent) only when this holds for the form's values. */
   readonly when?: (values: FormValues) => boolean;
+  /** Labelled by a code's label (e.g. a head of damage) instead of a message. */
+  readonly codeLabel?: { readonly list: CodeListName; readonly code: string };
 } & (
   | { readonly kind: 'text' | 'textarea'; readonly maxLength?: number }
   /** One code of a code list (labels from GET /code-lists). `only` narrows the codes offered. */
@@ -25,6 +28,11 @@ export type FieldSpec = {
   /** An instant (ISO 8601), e.g. when it happened. */
   | { readonly kind: 'datetime' }
   | { readonly kind: 'integer'; readonly min?: number; readonly max?: number }
+  /**
+   * Money typed as a decimal, sent as integer minor units of the currency (its digits from Intl):
+   * a fixed `currency`, or the value of the field `currencyField`.
+   */
+  | { readonly kind: 'money'; readonly currency?: string; readonly currencyField?: string }
   /** Always sent (false when unticked). */
   | { readonly kind: 'boolean' }
   /** Free values (e.g. aliases), sent as a list of strings. */
@@ -104,7 +112,11 @@ export function bodyOf(fields: readonly FieldSpec[], values: FormValues): FormVa
     if (value === null || value === undefined || (typeof value === 'string' && value.trim() === ''))
       continue;
     if (field.kind === 'integer') setPath(body, field.name, Number(value));
-    else if (field.kind === 'datetime') setPath(body, field.name, instantOf(String(value)));
+    else if (field.kind === 'money') {
+      const currency = moneyCurrency(field, values);
+      // Without a currency, the API names the missing currency; a decimal it cannot hold, the field.
+      if (currency) setPath(body, field.name, minorUnitsOf(value as string | number, currency));
+    } else if (field.kind === 'datetime') setPath(body, field.name, instantOf(String(value)));
     else if (field.kind === 'date') setPath(body, field.name, String(value).slice(0, 10));
     else setPath(body, field.name, value);
   }
@@ -118,4 +130,13 @@ export function fieldOf(fields: readonly FieldSpec[], name: string): string | un
     .map((f) => f.name)
     .filter((f) => clean === f || clean.startsWith(`${f}.`))
     .sort((a, b) => b.length - a.length)[0];
+}
+
+/** The currency of a money field: its own, else the value of its currency field. */
+export function moneyCurrency(
+  field: FieldSpec & { kind: 'money' },
+  values: FormValues,
+): string | undefined {
+  const currency = field.currency ?? (field.currencyField && getPath(values, field.currencyField));
+  return typeof currency === 'string' && currency !== '' ? currency : undefined;
 }
