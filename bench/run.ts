@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       );
     }
 
-    const systemSections = [2, 3, 4, 6, 7].some(runs);
+    const systemSections = [2, 3, 4, 6, 7, 8].some(runs);
     if (systemSections) db = await createBenchDatabase('remedy_bench_system');
     const databaseUrl = db?.url ?? '';
     if (systemSections) {

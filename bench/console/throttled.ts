@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * Section 7 of `npm run bench`: the web console on a poor connection. Chromium (@sparticuz/chromium
+ * Section 8 of `npm run bench`: the web console on a poor connection. Chromium (@sparticuz/chromium
  * driven by playwright-core) with the DevTools protocol's Network.emulateNetworkConditions at
  * DevTools' "Slow 3G" preset (2,000 ms round trip, 400 kbit/s down and up), against the real API
  * serving the built console (dist/web, as `npm start` serves it):
@@ -31,7 +31,7 @@ export const SLOW_3G = {
   uploadThroughput: (400 * 1000) / 8,
 };
 
-const SECTION = '7 console (Slow 3G)';
+const SECTION = '8 console (Slow 3G)';
 
 export interface ConsoleBenchOptions {
   readonly baseUrl: string;
@@ -105,20 +105,37 @@ async function standInLogin(
   });
 }
 
-async function throttle(page: Page): Promise<void> {
+/**
+ * Throttles the page's network; answers the bytes it has received so far (the DevTools protocol's
+ * encodedDataLength of every finished load: headers and bodies as they came over the wire; the
+ * Resource Timing API's transferSize read 0 for most files here).
+ */
+async function throttle(page: Page): Promise<() => number> {
   const cdp = await page.context().newCDPSession(page);
+  let received = 0;
+  cdp.on('Network.loadingFinished', (event) => {
+    received += event.encodedDataLength;
+  });
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+  return () => received;
 }
 
-/** Bytes received by the page so far (transfer sizes of every resource and the document). */
-const transferred = (page: Page) =>
-  page.evaluate(() =>
-    [
-      ...performance.getEntriesByType('navigation'),
-      ...performance.getEntriesByType('resource'),
-    ].reduce((sum, e) => sum + ((e as PerformanceResourceTiming).transferSize ?? 0), 0),
-  );
+/** Waits for `what`; a timeout names the step and what the page showed (the bench's log). */
+async function step(page: Page, what: string, wait: Promise<unknown>): Promise<void> {
+  try {
+    await wait;
+  } catch (error) {
+    const text = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '');
+    throw new Error(
+      `${what}: ${(error as Error).message.split('\n')[0]} (${page.url()}; page: ${text.replace(/\s+/g, ' ').slice(0, 300)})`,
+      { cause: error },
+    );
+  }
+}
 
 export async function consoleBench(options: ConsoleBenchOptions): Promise<BenchRow[]> {
   const { baseUrl, log } = options;
@@ -126,6 +143,10 @@ export async function consoleBench(options: ConsoleBenchOptions): Promise<BenchR
     issuer: string;
     clientId: string;
   };
+  // The console at its public URL (PUBLIC_URL, the embedded issuer's origin), as a person opens
+  // it: the login's token request is then same-origin (from the API's bare address
+  // http://127.0.0.1:<port> it is cross-origin, refused by CORS, and the login never ends).
+  const consoleUrl = `${new URL(settings.issuer).origin}/console/cases`;
   const browser = await playwright.launch({
     executablePath: await chromium.executablePath(),
     headless: true,
@@ -146,18 +167,22 @@ export async function consoleBench(options: ConsoleBenchOptions): Promise<BenchR
         options.token,
       );
       const page = await context.newPage();
-      await throttle(page);
+      const transferred = await throttle(page);
       const start = Date.now();
-      await page.goto(`${baseUrl}/console/cases`, { waitUntil: 'commit' });
-      await page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 120_000 });
+      await page.goto(consoleUrl, { waitUntil: 'commit' });
+      await step(
+        page,
+        'first load: the login screen',
+        page.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 120_000 }),
+      );
       firstLoads.push(Date.now() - start);
-      bytes.push(await transferred(page));
+      bytes.push(transferred());
 
       // Logged in, on the case list; then the case page (its chunk and data not loaded yet),
       // measured in the page's own clock.
       await page.getByRole('button', { name: 'Log in' }).click();
       const link = page.getByRole('link', { name: options.reference });
-      await link.waitFor({ timeout: 120_000 });
+      await step(page, 'the case list', link.waitFor({ timeout: 120_000 }));
       await page.evaluate(() => {
         const w = window as unknown as { __longTaskEnd: number };
         w.__longTaskEnd = 0;
@@ -168,7 +193,14 @@ export async function consoleBench(options: ConsoleBenchOptions): Promise<BenchR
       });
       const clickedAt = await page.evaluate(() => performance.now());
       await link.click();
-      await page.getByText('CaseOpened').first().waitFor({ timeout: 120_000 });
+      // The timeline's first row (labelled in the person's language; its type in data-event-type).
+      await step(
+        page,
+        'the case page',
+        page
+          .locator('[data-testid="timeline"] [data-event-type="CaseOpened"]')
+          .waitFor({ timeout: 120_000 }),
+      );
       const drawnAt = await page.evaluate(() => performance.now());
       // Quiet: 500 ms without a long task after the page was drawn.
       const quietAt = await page.evaluate(async (drawn: number) => {
@@ -181,7 +213,7 @@ export async function consoleBench(options: ConsoleBenchOptions): Promise<BenchR
       }, drawnAt);
       interactive.push(quietAt - clickedAt);
       log(
-        `7 console: first load ${firstLoads.at(-1)} ms (${Math.round(bytes.at(-1)! / 1024)} KiB), case page TTI ${Math.round(interactive.at(-1)!)} ms`,
+        `8 console: first load ${firstLoads.at(-1)} ms (${Math.round(bytes.at(-1)! / 1024)} KiB), case page TTI ${Math.round(interactive.at(-1)!)} ms`,
       );
       await context.close();
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generate } from 'otplib';
 import { Pool } from 'pg';
 import { AccessPolicyModule } from '@remedy/access-policy';
-import { AuthError, createTokenVerifier, LocalTokenIssuer } from '@remedy/auth';
+import { AuthError, createTokenVerifier, LocalTokenIssuer, type Role } from '@remedy/auth';
 import { loadConfig } from '@remedy/config';
 import { LocalKeyManagementService } from '@remedy/crypto';
 import {
@@ -16,6 +16,7 @@ import {
   NO_ACCOUNT,
   SecretBox,
 } from '@remedy/identity';
+import { createCommandsApp, registerOrganisation } from '../cases/commands/support';
 import { createApiApp, type ApiApp } from '../support/api-app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -358,5 +359,65 @@ describe('user administration over HTTP: deactivated users refused at once', () 
       payload: JSON.stringify({ roles: ['admin'] }),
     });
     expect(grant.statusCode).toBe(403);
+  });
+});
+
+describe("an organisation's caseworkers by display name (whom a case can be assigned to)", () => {
+  let api: ApiApp;
+
+  beforeAll(async () => {
+    api = await createCommandsApp({
+      modules: [AccessPolicyModule.forRoot(), AccountsModule.forRoot()],
+    });
+  });
+  afterAll(async () => api?.close());
+
+  it("the organisation's caseworkers by display name: its caseworkers and supervisors read them (active, with those roles only); its other roles and other organisations 403", async () => {
+    const admin = await api.user(['admin']);
+    const { organisationId: own } = await registerOrganisation(api, admin);
+    const { organisationId: elsewhere } = await registerOrganisation(api, admin);
+    const supervisor = await api.user(['supervisor'], own);
+    const store = api.app.get(AccountStore);
+    const account = async (displayName: string, roles: Role[], organisationId: string) =>
+      (
+        await store.create(
+          {
+            organisationId,
+            loginName: `cw.${randomUUID().slice(0, 8)}`,
+            displayName,
+            roles,
+            language: 'en',
+          },
+          { requestId: 'cli-test' },
+        )
+      ).userId;
+    const zoe = await account('Zoë Caseworker', ['caseworker'], own);
+    const amal = await account('Amal Supervisor', ['supervisor', 'caseworker'], own);
+    await account('Olga Admin', ['org_admin'], own);
+    const gone = await account('Gone Caseworker', ['caseworker'], own);
+    await store.deactivate(gone, undefined, { requestId: 'cli-test' });
+    const caseworker = await api.user(['caseworker'], elsewhere);
+    await account('Elsewhere', ['caseworker'], caseworker.organisationId);
+
+    const listed = await api.get(supervisor, `/organisations/${own}/caseworkers`);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toEqual({
+      items: [
+        { userId: amal, displayName: 'Amal Supervisor' },
+        { userId: zoe, displayName: 'Zoë Caseworker' },
+      ],
+    });
+    // Another organisation's caseworker, its own organisation's administrator: 403.
+    expect((await api.get(caseworker, `/organisations/${own}/caseworkers`)).statusCode).toBe(403);
+    const orgAdmin = await api.user(['org_admin'], own);
+    expect((await api.get(orgAdmin, `/organisations/${own}/caseworkers`)).statusCode).toBe(403);
+    const mine = await api.get(
+      caseworker,
+      `/organisations/${caseworker.organisationId}/caseworkers`,
+    );
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().items.map((u: { displayName: string }) => u.displayName)).toEqual([
+      'Elsewhere',
+    ]);
   });
 });

@@ -149,6 +149,12 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /organisations': { org: [...CASE_ROLES, 'org_admin', 'admin'] },
   'GET /organisations/:organisationId': { org: [...CASE_ROLES, 'org_admin', 'admin'] },
   // An organisation's retention schedule: its supervisors, and administrators.
+  // The caseworkers a case can be assigned to (id and display name): its own caseworkers and
+  // supervisors (they send the assignment command); nobody of another organisation.
+  'GET /organisations/:organisationId/caseworkers': {
+    ownOrganisation: ['caseworker', 'supervisor'],
+    anyOrganisation: [],
+  },
   'GET /organisations/:organisationId/retention': {
     ownOrganisation: ['supervisor'],
     anyOrganisation: ['admin'],

@@ -339,7 +339,8 @@ describe('the console case page (issue 16: CASES)', () => {
     await secondNote.getByRole('button', { name: msg('en', 'casepage.submit') }).click();
     const changed = secondNote.getByTestId('command-changed');
     await changed.getByText(msg('en', 'commands.changed.title')).waitFor();
-    await changed.getByText('NoteAdded').waitFor(); // what changed since the revision shown
+    // What changed since the revision shown, in words (test/web/case-forms.spec.ts: in Arabic too).
+    await changed.getByText(msg('en', 'lists.event.NoteAdded')).waitFor();
     expect(await field(secondNote).inputValue()).toBe('Typed in the second browser');
     expect(await axeViolations(second.page)).toEqual([]);
     await submit(secondNote, 'en'); // on the fresh case: recorded

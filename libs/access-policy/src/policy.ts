@@ -57,10 +57,11 @@ export type OrganisationSubject =
 
 export type CaseSubjectType = 'Case' | 'LegalAidCase' | 'AccessHistory' | 'AccessRequestExport';
 /**
- * A resource of one organisation (its retention schedule, its users, its login policy): its own
- * roles, or platform administrators.
+ * A resource of one organisation (its retention schedule, its users, its login policy, the names
+ * of the caseworkers a case can be assigned to): its own roles, or platform administrators.
  */
-export type OwnOrganisationSubjectType = 'RetentionSchedule' | 'OrganisationUsers' | 'LoginPolicy';
+export type OwnOrganisationSubjectType =
+  'RetentionSchedule' | 'OrganisationUsers' | 'LoginPolicy' | 'OrganisationCaseworkers';
 /**
  * One account of the embedded provider (issue 15): its organisation's administrators, or
  * platform administrators. Another organisation's user is unknown to the caller (404, never 403).
@@ -89,6 +90,7 @@ type Subjects =
   | (ForcedSubject<'RetentionSchedule'> & OrganisationResource)
   | (ForcedSubject<'OrganisationUsers'> & OrganisationResource)
   | (ForcedSubject<'LoginPolicy'> & OrganisationResource)
+  | (ForcedSubject<'OrganisationCaseworkers'> & OrganisationResource)
   | (ForcedSubject<'User'> & OrganisationResource);
 export type AppAbility = MongoAbility<[Action, Subjects]>;
 
@@ -179,7 +181,12 @@ function buildAbility(roles: readonly Role[]): AppAbility {
     can('read', 'LegalAidCase', { reach: 'holder' });
     can('read', 'LegalAidCase', [...LEGAL_AID_CASE_FIELDS], { reach: 'legal_aid' });
   }
-  if (has('caseworker') || has('supervisor')) can('search', 'PersonSearch');
+  if (has('caseworker') || has('supervisor')) {
+    can('search', 'PersonSearch');
+    // Who a case can be assigned to in their own organisation: ids and display names only (the
+    // assignment command names a caseworker by id; the console shows the name).
+    can('list', 'OrganisationCaseworkers', { own: true });
+  }
   if (has('supervisor')) {
     can('read', 'AccessHistory', { reach: 'holder' });
     // The person's access request: everything held on them, for the holder's supervisors.

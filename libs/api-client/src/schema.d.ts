@@ -1194,6 +1194,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/organisations/{organisationId}/caseworkers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organisation's active caseworkers and supervisors, by display name: whom a case can be assigned to
+     * @description The organisation's active caseworkers and supervisors, by display name: whom a case can be assigned to. Who may call it: caseworker, supervisor, for their own organisation (an administrator: any).
+     */
+    get: operations['OrganisationUsersController_caseworkers'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/organisations/{organisationId}/login-policy': {
     parameters: {
       query?: never;
@@ -1944,6 +1964,15 @@ export interface components {
        * @example ORG-2026-00042
        */
       caseReference: string;
+    };
+    CaseworkerList: {
+      /** @description By display name */
+      items: components['schemas']['CaseworkerView'][];
+    };
+    CaseworkerView: {
+      /** Format: uuid */
+      userId: string;
+      displayName: string;
     };
     CatalogueDimension: {
       /** @example avenue */
@@ -14763,6 +14792,86 @@ export interface operations {
       };
       /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  OrganisationUsersController_caseworkers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        organisationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseworkerList'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -14,8 +14,16 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, dataOf } from '../api';
-import { caseQuery, useCodeLists, useOrganisations, type CodeLists } from '../commands';
+import { ApiError } from '../api';
+import {
+  caseQuery,
+  IDENTITY_DOCUMENT_KINDS,
+  useCaseworkers,
+  useCodeLists,
+  useOrganisations,
+  useSession,
+  type CodeLists,
+} from '../commands';
 import { useConsole } from '../context';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { paths, useLinkProps } from '../router';
@@ -38,10 +46,7 @@ export default function CasePage({ caseId }: { caseId: string }) {
   const back = useLinkProps(paths.cases());
   const claims = useLinkProps(paths.legalAid(`/cases/${caseId}`));
   const detail = useQuery(caseQuery(api, caseId));
-  const session = useQuery({
-    queryKey: ['session'],
-    queryFn: async () => dataOf(await api.GET('/session')),
-  });
+  const session = useSession();
   const codes = useCodeLists();
   useDocumentTitle(
     detail.data
@@ -74,7 +79,6 @@ export default function CasePage({ caseId }: { caseId: string }) {
       formatDate: (date) => formatDate(language, date),
     };
     const roles = session.data?.roles ?? [];
-    const personal = Object.entries(c.personal ?? {});
     body = (
       <Stack gap="lg">
         <Group gap="sm" align="center">
@@ -84,32 +88,15 @@ export default function CasePage({ caseId }: { caseId: string }) {
           </Badge>
         </Group>
         <Anchor {...claims}>{t('legalaid.case.claimsLink')}</Anchor>
+        {roles.includes('supervisor') && <SupervisionLink caseId={caseId} />}
         {c.erased && (
           <Alert color="gray" role="status">
             {t('case.erased')}
           </Alert>
         )}
-        <Profile view={view} codes={codes} />
+        <Profile view={view} codes={codes} assigns={roles.some((r) => COMMAND_ROLES.includes(r))} />
         <OpenDecisions view={view} codes={codes} />
-        <section aria-labelledby="case-personal">
-          <Title order={2} id="case-personal" mb="xs">
-            {t('case.personal')}
-          </Title>
-          {personal.length === 0 ? (
-            <Text>{t('case.noPersonal')}</Text>
-          ) : (
-            <KeyValues
-              rows={personal.flatMap(([topic, value]): [string, ReactNode][] =>
-                value.erased || value.value === undefined
-                  ? [[topic, t('case.personalErased')]]
-                  : Object.entries(value.value as Record<string, unknown>).map(([field, v]) => [
-                      field,
-                      show(v),
-                    ]),
-              )}
-            />
-          )}
-        </section>
+        <PersonalDetails view={view} />
         {roles.some((r) => COMMAND_ROLES.includes(r)) && !c.erased && (
           <CaseCommands view={view} roles={roles} />
         )}
@@ -125,9 +112,80 @@ export default function CasePage({ caseId }: { caseId: string }) {
   );
 }
 
-function Profile({ view, codes }: { view: CaseView; codes: CodeLists }) {
+/** The case's supervision screens (access history, the person's access-request export). */
+function SupervisionLink({ caseId }: { caseId: string }) {
+  const { t } = useTranslation();
+  const link = useLinkProps(paths.supervision(`/cases/${caseId}`));
+  return (
+    <Anchor {...link} data-testid="case-supervision-link">
+      {t('casepage.supervisionLink')}
+    </Anchor>
+  );
+}
+
+/** Personal fields by topic, as the API decrypted them for this caller, labelled in six languages. */
+const PERSONAL_DATES: ReadonlySet<string> = new Set([
+  'birthDate',
+  'exploitationStartedOn',
+  'exploitationEndedOn',
+]);
+const KNOWN_DOCUMENT_KINDS: ReadonlySet<string> = new Set(IDENTITY_DOCUMENT_KINDS);
+
+function PersonalDetails({ view }: { view: CaseView }) {
+  const { t } = useTranslation();
+  const personal = Object.entries(view.detail.personal ?? {});
+  const fieldLabel = (field: string) => t(`casepage.personal.${field}`, { defaultValue: field });
+  const topicLabel = (topic: string) =>
+    t(`casepage.personal.topic.${topic}`, { defaultValue: topic });
+  const valueOf = (field: string, value: unknown): string => {
+    if (PERSONAL_DATES.has(field) && typeof value === 'string') return view.formatDate(value);
+    if (field === 'identityDocuments' && Array.isArray(value))
+      return (value as { kind?: string; number?: string }[])
+        .map(
+          (d) =>
+            `${d.kind && KNOWN_DOCUMENT_KINDS.has(d.kind) ? t(`commands.documentKind.${d.kind}`) : (d.kind ?? '')}: ${d.number ?? ''}`,
+        )
+        .join('; ');
+    return show(value);
+  };
+  return (
+    <section aria-labelledby="case-personal" data-testid="case-personal">
+      <Title order={2} id="case-personal" mb="xs">
+        {t('case.personal')}
+      </Title>
+      {personal.length === 0 ? (
+        <Text>{t('case.noPersonal')}</Text>
+      ) : (
+        <KeyValues
+          rows={personal.flatMap(([topic, value]): [string, ReactNode][] =>
+            value.erased || value.value === undefined
+              ? [[topicLabel(topic), t('case.personalErased')]]
+              : Object.entries(value.value as Record<string, unknown>).map(([field, v]) => [
+                  topic === 'opening'
+                    ? fieldLabel(field)
+                    : `${fieldLabel(field)} (${topicLabel(topic)})`,
+                  valueOf(field, v),
+                ]),
+          )}
+        />
+      )}
+    </section>
+  );
+}
+
+function Profile({
+  view,
+  codes,
+  assigns,
+}: {
+  view: CaseView;
+  codes: CodeLists;
+  /** The person sends case commands: the caseworkers' names are theirs to read. */
+  assigns: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const organisations = useOrganisations();
+  const caseworkers = useCaseworkers(assigns);
   const language = i18n.language;
   const { detail: c, state, facts } = view;
   const yesNo = (value: boolean | undefined) => (value ? t('common.yes') : t('common.no'));
@@ -197,7 +255,13 @@ function Profile({ view, codes }: { view: CaseView; codes: CodeLists }) {
       t('casepage.legalAid'),
       (state.legalAidOrganisations ?? []).map(orgName).join(', ') || t('common.none'),
     ],
-    [t('case.caseworker'), c.assignedCaseworkerId ?? t('case.unassigned')],
+    [
+      t('case.caseworker'),
+      c.assignedCaseworkerId
+        ? (caseworkers.data?.find((u) => u.userId === c.assignedCaseworkerId)?.displayName ??
+          c.assignedCaseworkerId)
+        : t('case.unassigned'),
+    ],
     [t('case.openReferrals'), formatNumber(language, c.openReferrals)],
   ];
   return (

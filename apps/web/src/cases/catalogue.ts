@@ -269,12 +269,7 @@ export const COMMANDS: Readonly<Record<CommandId, CaseCommandSpec>> = {
     id: 'assignCaseworker',
     path: '/cases/{caseId}/caseworker',
     fields: [
-      {
-        name: 'caseworkerId',
-        kind: 'text',
-        required: true,
-        description: 'commands.hint.caseworkerId',
-      },
+      { name: 'caseworkerId', kind: 'caseworker', required: true },
       occurredAt,
     ],
   },

@@ -1,7 +1,12 @@
 import { Anchor, Stack, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { CommandForm, rememberPosition, type FieldSpec } from '../commands';
+import {
+  CommandForm,
+  IDENTITY_DOCUMENT_KINDS,
+  rememberPosition,
+  type FieldSpec,
+} from '../commands';
 import { paths, useLinkProps, useNavigation } from '../router';
 
 /** POST /cases: how the person came, the readable profile, and the personal identifiers. */
@@ -15,6 +20,21 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'personal.fullName', kind: 'text', maxLength: 300 },
   { name: 'personal.aliases', kind: 'tags' },
   { name: 'personal.birthDate', kind: 'date' },
+  {
+    name: 'personal.identityDocuments',
+    kind: 'records',
+    max: 20,
+    fields: [
+      {
+        name: 'kind',
+        kind: 'choice',
+        options: IDENTITY_DOCUMENT_KINDS,
+        labels: 'commands.documentKind',
+        required: true,
+      },
+      { name: 'number', kind: 'text', maxLength: 100, required: true },
+    ],
+  },
   { name: 'personal.contacts', kind: 'tags' },
   { name: 'personal.addresses', kind: 'tags' },
   { name: 'personal.shelterLocation', kind: 'text', maxLength: 1000 },

@@ -55,3 +55,32 @@ export function useOrganisations() {
     queryFn: async () => dataOf(await api.GET('/organisations')).organisations,
   });
 }
+
+/** The person's session (GET /session): their organisation and roles. */
+export function useSession() {
+  const { api } = useConsole();
+  return useQuery({
+    queryKey: ['session'],
+    queryFn: async () => dataOf(await api.GET('/session')),
+  });
+}
+
+/**
+ * The caseworkers and supervisors of the person's organisation, by display name (GET
+ * /organisations/{id}/caseworkers): whom a case can be assigned to, and who holds it.
+ */
+export function useCaseworkers(enabled = true) {
+  const { api } = useConsole();
+  const organisationId = useSession().data?.organisationId;
+  return useQuery({
+    queryKey: ['caseworkers', organisationId],
+    enabled: enabled && organisationId !== undefined,
+    staleTime: 5 * 60_000,
+    queryFn: async () =>
+      dataOf(
+        await api.GET('/organisations/{organisationId}/caseworkers', {
+          params: { path: { organisationId: organisationId! } },
+        }),
+      ).items,
+  });
+}

@@ -7,6 +7,7 @@ import 'dayjs/locale/zh-cn';
 import {
   Button,
   Checkbox,
+  Fieldset,
   Group,
   Modal,
   MultiSelect,
@@ -24,13 +25,15 @@ import { useDisclosure } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currencyDigits, formatDate } from '../format';
-import { useCodeLists, useOrganisations, type CodeLists } from './code-lists';
+import { useCaseworkers, useCodeLists, useOrganisations, type CodeLists } from './code-lists';
 import { CommandNotice } from './command-notice';
 import {
   bodyOf,
+  emptyRecord,
   fieldOf,
   getPath,
   initialValues,
+  isEmpty,
   moneyCurrency,
   type FieldSpec,
   type FormValues,
@@ -81,14 +84,17 @@ export function CommandForm<P extends CommandPath>(props: CommandFormProps<P>) {
     validate: (values) => {
       const errors: Record<string, string> = {};
       for (const field of fields) {
-        if (!field.required || (field.when && !field.when(values))) continue;
+        if (field.when && !field.when(values)) continue;
         const value = getPath(values, field.name);
-        const empty =
-          value === null ||
-          value === undefined ||
-          value === '' ||
-          (Array.isArray(value) && value.length === 0);
-        if (empty) errors[field.name] = t('commands.required');
+        if (field.required && isEmpty(value)) errors[field.name] = t('commands.required');
+        // A row begun is a row to finish: its required sub-fields.
+        if (field.kind === 'records')
+          ((value as FormValues[] | undefined) ?? []).forEach((row, i) => {
+            if (Object.values(bodyOf(field.fields, row)).length === 0) return;
+            for (const sub of field.fields)
+              if (sub.required && isEmpty(getPath(row, sub.name)))
+                errors[`${field.name}.${i}.${sub.name}`] = t('commands.required');
+          });
       }
       return errors;
     },
@@ -182,6 +188,7 @@ function FieldInput({
 }) {
   const { t, i18n } = useTranslation();
   const organisations = useOrganisations();
+  const caseworkers = useCaseworkers(field.kind === 'caseworker');
   const common = {
     label: field.codeLabel
       ? codeLists.label(field.codeLabel.list, field.codeLabel.code)
@@ -234,6 +241,18 @@ function FieldInput({
           }))}
         />
       );
+    case 'caseworker':
+      return (
+        <Select
+          {...common}
+          searchable
+          clearable={!field.required}
+          nothingFoundMessage={t('commands.noCaseworkers')}
+          data={(caseworkers.data ?? []).map((u) => ({ value: u.userId, label: u.displayName }))}
+        />
+      );
+    case 'records':
+      return <RecordsInput field={field} form={form} codeLists={codeLists} />;
     case 'date':
       return (
         <DateInput
@@ -280,6 +299,67 @@ function FieldInput({
     case 'tags':
       return <TagsInput {...common} />;
   }
+}
+
+/** A `records` field: its rows of sub-fields, a row added or removed by a button. */
+function RecordsInput({
+  field,
+  form,
+  codeLists,
+}: {
+  field: FieldSpec & { kind: 'records' };
+  form: Form;
+  codeLists: CodeLists;
+}) {
+  const { t } = useTranslation();
+  const rows = (getPath(form.values, field.name) as FormValues[] | undefined) ?? [];
+  const label = t(`commands.field.${field.name}`);
+  const error = form.errors[field.name];
+  return (
+    <Fieldset legend={label} variant="unstyled" data-testid={`records-${field.name}`}>
+      <Stack gap="xs">
+        {rows.map((_row, i) => (
+          <Group key={i} align="end" wrap="wrap" gap="sm">
+            {field.fields.map((sub) => (
+              <FieldInput
+                key={sub.name}
+                field={{
+                  ...sub,
+                  name: `${field.name}.${i}.${sub.name}`,
+                  label: sub.label ?? `commands.field.${field.name}.${sub.name}`,
+                }}
+                form={form}
+                codeLists={codeLists}
+              />
+            ))}
+            <Button
+              variant="subtle"
+              color="red"
+              onClick={() => form.removeListItem(field.name, i)}
+              aria-label={t('commands.records.removeRow', { name: label, count: i + 1 })}
+            >
+              {t('commands.records.remove')}
+            </Button>
+          </Group>
+        ))}
+        {error && (
+          <Text size="sm" c="red" role="alert">
+            {error}
+          </Text>
+        )}
+        {rows.length < (field.max ?? 20) && (
+          <Group>
+            <Button
+              variant="light"
+              onClick={() => form.insertListItem(field.name, emptyRecord(field))}
+            >
+              {t('commands.records.add', { name: label })}
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Fieldset>
+  );
 }
 
 /** What a person types into a date input: `YYYY-MM-DD`, else what the browser's Date reads. */

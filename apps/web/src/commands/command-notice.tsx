@@ -1,6 +1,7 @@
 import { Alert, Code, List, Loader, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../format';
+import { eventTypeMessage } from '../lists/event-types';
 import type { CommandState } from './use-command';
 
 /**
@@ -52,8 +53,8 @@ export function CommandNotice({
               </Text>
               <List size="sm">
                 {state.events.map((event) => (
-                  <List.Item key={event.revision}>
-                    <Code>{event.type}</Code> ({t('commands.changed.revision')}{' '}
+                  <List.Item key={event.revision} data-event-type={event.type}>
+                    {t(eventTypeMessage(event.type))} ({t('commands.changed.revision')}{' '}
                     {formatNumber(i18n.language, event.revision)})
                   </List.Item>
                 ))}

@@ -41,9 +41,31 @@ export type FieldSpec = {
   | { readonly kind: 'organisation'; readonly exceptOwn?: boolean }
   /** One of given values; each labelled by the message `<labels>.<value>`. */
   | { readonly kind: 'choice'; readonly options: readonly string[]; readonly labels: string }
+  /** A caseworker of the person's organisation, chosen by name, sent as the user id. */
+  | { readonly kind: 'caseworker' }
+  /**
+   * Rows of sub-fields (e.g. identity documents: kind and number), sent as a list of objects;
+   * empty rows are left out. A sub-field's label is `commands.field.<name>.<sub-field>`.
+   */
+  | { readonly kind: 'records'; readonly fields: readonly FieldSpec[]; readonly max?: number }
 );
 
 export type FormValues = Record<string, unknown>;
+
+/**
+ * The kinds of identity document the opening form offers (`commands.documentKind.<kind>`). The
+ * API takes a document's kind as personal free text (no domain code list): the console sends
+ * these codes and shows any other kind as it was recorded.
+ */
+export const IDENTITY_DOCUMENT_KINDS = [
+  'passport',
+  'national_id',
+  'residence_permit',
+  'travel_document',
+  'birth_certificate',
+  'driving_licence',
+  'other',
+] as const;
 
 export const getPath = (values: FormValues, path: string): unknown =>
   path
@@ -69,7 +91,7 @@ export function initialValues(fields: readonly FieldSpec[], today: string): Form
   const values: FormValues = {};
   for (const field of fields) {
     const empty =
-      field.kind === 'codes' || field.kind === 'tags'
+      field.kind === 'codes' || field.kind === 'tags' || field.kind === 'records'
         ? []
         : field.kind === 'boolean'
           ? false
@@ -80,6 +102,7 @@ export function initialValues(fields: readonly FieldSpec[], today: string): Form
             : field.kind === 'code' ||
                 field.kind === 'choice' ||
                 field.kind === 'organisation' ||
+                field.kind === 'caseworker' ||
                 field.kind === 'datetime'
               ? null
               : '';
@@ -87,6 +110,17 @@ export function initialValues(fields: readonly FieldSpec[], today: string): Form
   }
   return values;
 }
+
+/** A row of a `records` field, as its sub-fields' values. */
+export const emptyRecord = (field: FieldSpec & { kind: 'records' }): FormValues =>
+  initialValues(field.fields, '');
+
+/** Nothing entered: null, undefined, blank text, an empty list. */
+export const isEmpty = (value: unknown): boolean =>
+  value === null ||
+  value === undefined ||
+  (typeof value === 'string' && value.trim() === '') ||
+  (Array.isArray(value) && value.length === 0);
 
 /** An instant from DateTimePicker's `YYYY-MM-DD HH:mm:ss` (the browser's zone) as ISO 8601. */
 const instantOf = (value: string): string => new Date(value.replace(' ', 'T')).toISOString();
@@ -105,12 +139,18 @@ export function bodyOf(fields: readonly FieldSpec[], values: FormValues): FormVa
       if (field.kind === 'codes' || list.length > 0) setPath(body, field.name, list);
       continue;
     }
+    if (field.kind === 'records') {
+      const rows = ((value as FormValues[] | undefined) ?? [])
+        .map((row) => bodyOf(field.fields, row))
+        .filter((row) => Object.keys(row).length > 0);
+      if (rows.length > 0) setPath(body, field.name, rows);
+      continue;
+    }
     if (field.kind === 'boolean') {
       setPath(body, field.name, Boolean(value));
       continue;
     }
-    if (value === null || value === undefined || (typeof value === 'string' && value.trim() === ''))
-      continue;
+    if (isEmpty(value)) continue;
     if (field.kind === 'integer') setPath(body, field.name, Number(value));
     else if (field.kind === 'money') {
       const currency = moneyCurrency(field, values);

@@ -51,7 +51,9 @@ export const EVENT_TYPES = [
 ] as const;
 
 const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES);
-export const isKnownEventType = (type: string): boolean => KNOWN.has(type);
+/** The message labelling an event type (`lists.event.unknown` for a type this console lacks). */
+export const eventTypeMessage = (type: string): string =>
+  KNOWN.has(type) ? `lists.event.${type}` : 'lists.event.unknown';
 
 /** Reminder kinds (libs/case-reminders REMINDER_KINDS, libs/legal-aid CLAIM_DEADLINE_KINDS). */
 export const REMINDER_KINDS = [

@@ -9,7 +9,7 @@ import { useConsole } from '../context';
 import { formatDate, formatDateTime, formatNumber } from '../format';
 import { ErrorNotice } from '../screens/error-notice';
 import { ListsDates, parseIsoDate } from './dates';
-import { isKnownEventType } from './event-types';
+import { eventTypeMessage } from './event-types';
 import { useCodeLists } from '../commands';
 import { useOrganisationNames } from './labels';
 
@@ -80,11 +80,7 @@ export function CaseTimeline({ caseId }: { caseId: string }) {
               <Table.Tbody>
                 {events.map((event) => (
                   <Table.Tr key={event.revision} data-event-type={event.type}>
-                    <Table.Td>
-                      {isKnownEventType(event.type)
-                        ? t(`lists.event.${event.type}`)
-                        : t('lists.event.unknown')}
-                    </Table.Td>
+                    <Table.Td>{t(eventTypeMessage(event.type))}</Table.Td>
                     <Table.Td>{formatDateTime(language, event.occurredAt)}</Table.Td>
                     <Table.Td>{formatDateTime(language, event.recordedAt)}</Table.Td>
                   </Table.Tr>

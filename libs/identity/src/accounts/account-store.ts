@@ -301,6 +301,23 @@ export class AccountStore implements IdentityAccounts {
     };
   }
 
+  /**
+   * The organisation's active caseworkers and supervisors (whom a case can be assigned to): id and
+   * display name only, by name.
+   */
+  async caseworkers(
+    organisationId: string,
+  ): Promise<{ readonly userId: string; readonly displayName: string }[]> {
+    const { rows } = await this.options.pool.query<{ user_id: string; display_name: string }>(
+      `SELECT user_id::text, display_name FROM identity_accounts
+        WHERE organisation_id = $1 AND deactivated_at IS NULL
+          AND roles && ARRAY['caseworker', 'supervisor']::text[]
+        ORDER BY display_name, user_id LIMIT 1000`,
+      [organisationId.toLowerCase()],
+    );
+    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name }));
+  }
+
   /** The user ids of every deactivated account (loaded by each API process at start). */
   async deactivatedUserIds(): Promise<string[]> {
     const { rows } = await this.options.pool.query<{ user_id: string }>(

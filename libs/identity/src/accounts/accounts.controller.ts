@@ -33,6 +33,7 @@ import {
 } from '@remedy/http';
 import { AccountError, AccountStore, type AccountView } from './account-store';
 import {
+  CaseworkerList,
   CreatedUserView,
   CreateUserDto,
   ListUsersQuery,
@@ -159,6 +160,22 @@ export class OrganisationUsersController {
       ...(query.after ? { after: query.after } : {}),
       ...(query.limit ? { limit: query.limit } : {}),
     });
+  }
+
+  @Get(':organisationId/caseworkers')
+  @Policy.ownOrganisation('list', 'OrganisationCaseworkers', {
+    refusal: "An organisation's caseworkers and supervisors see whom its cases can be assigned to",
+  })
+  @ApiOperation({
+    summary:
+      "The organisation's active caseworkers and supervisors, by display name: whom a case can be assigned to",
+  })
+  @UuidParam('organisationId')
+  @ApiOkResponse({ type: CaseworkerList })
+  async caseworkers(
+    @Param('organisationId', Uuid) organisationId: string,
+  ): Promise<CaseworkerList> {
+    return { items: await this.accounts.caseworkers(organisationId) };
   }
 
   @Get(':organisationId/login-policy')

@@ -108,6 +108,19 @@ export class UserPage {
   readonly nextAfter!: string | null;
 }
 
+/** A user a case can be assigned to: the id the command takes, the name the console shows. */
+export class CaseworkerView {
+  @ApiProperty(UUID)
+  readonly userId!: string;
+  @ApiProperty()
+  readonly displayName!: string;
+}
+
+export class CaseworkerList {
+  @ApiProperty({ type: [CaseworkerView], description: 'By display name' })
+  readonly items!: readonly CaseworkerView[];
+}
+
 export class OneTimeLinkView {
   @ApiProperty({
     description:
