@@ -3419,7 +3419,7 @@ export interface components {
       remedies: components['schemas']['RemedyValue'][];
       claims: components['schemas']['ClaimView'][];
       totals: components['schemas']['CurrencyTotals'][];
-      /** @description The stream revision the view reflects */
+      /** @description The case stream's revision when read (send it as If-Match); the content is as fresh as the projection (X-Min-Position: your own writes) */
       revision: number;
     };
     LegalAidIdentification: {
