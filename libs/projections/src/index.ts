@@ -19,8 +19,9 @@ export {
   formatRebuildProgress,
   rebuildAllProjections,
   rebuildProjection,
+  rebuildProjections,
 } from './rebuild';
-export type { RebuildOptions, RebuildProgress, RebuildReport } from './rebuild';
+export type { RebuildManyOptions, RebuildOptions, RebuildProgress, RebuildReport } from './rebuild';
 export { CheckpointWaiter, MAX_WAIT_MS, readCheckpoints, waitForProjection } from './wait';
 export type { CheckpointSource } from './wait';
 export { projectionStatus } from './status';
