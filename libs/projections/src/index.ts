@@ -1,4 +1,5 @@
 export { defineProjection, projectionEntities } from './projection';
+export { bulkUpsertSql } from './set-based';
 export type { ProjectionDefinition } from './projection';
 export {
   CHECKPOINT_CHANNEL,
