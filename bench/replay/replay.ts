@@ -4,8 +4,12 @@
  * On a database holding the events of sections 2-3 plus `events` seeded case events
  * (bench/seed/cases.ts), with the worker stopped:
  *  - reference: a bare ordered SELECT of every event into Node (bench/lib/bare-select.ts);
- *  - rebuild: `rebuildProjection` (libs/projections, what `npm run cli -- projection rebuild`
- *    runs) of every projection of ALL_PROJECTIONS at once, in this process;
+ *  - rebuild: `rebuildProjections` (libs/projections, what `npm run cli -- projection rebuild
+ *    --all` runs) of every projection of ALL_PROJECTIONS at once (one read of the store feeding
+ *    them all), in this process, with this process's peak RSS;
+ *  - each projection's own rate: every projection holding at least 1 % of the events rebuilt
+ *    alone, one after the other (store events per second: what it costs beside the scan, so a
+ *    projection added later reports its own figure);
  *  - worker replay: every projection cleared, then the real worker started: how fast all its
  *    runners together bring every read model up (events at or below the lowest checkpoint per
  *    second), until they reach the head or for at most `workerSeconds` (what a new deployment
@@ -17,9 +21,8 @@ import {
   clearProjection,
   projectionEntities,
   readCheckpoints,
-  rebuildProjection,
+  rebuildProjections,
   waitForProjection,
-  type RebuildReport,
 } from '@remedy/projections';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { bareOrderedSelect } from '../lib/bare-select';
@@ -65,23 +68,42 @@ export async function replayBench(options: ReplayOptions): Promise<BenchRow[]> {
       `bare ordered SELECT: ${bare.rows.toLocaleString('en')} rows in ${bare.seconds.toFixed(1)} s`,
     );
 
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 100);
     let started = performance.now();
-    const reports: RebuildReport[] = await Promise.all(
-      ALL_PROJECTIONS.map((projection) =>
-        rebuildProjection({
-          dataSource: ds,
-          eventStore: store,
-          projection,
-          progressIntervalMs: 10_000,
-          onProgress: (p) => {
-            if (!p.done) log(`rebuild ${p.projection}: ${p.events.toLocaleString('en')} events`);
-          },
-        }),
-      ),
-    );
+    await rebuildProjections({
+      dataSource: ds,
+      eventStore: store,
+      projections: ALL_PROJECTIONS,
+      progressIntervalMs: 10_000,
+      onProgress: (p) => {
+        if (!p.done) log(`rebuild ${p.projection}: ${p.events.toLocaleString('en')} events`);
+      },
+    });
+    clearInterval(sampler);
     const rebuildSeconds = (performance.now() - started) / 1000;
     const rebuildRate = total / rebuildSeconds;
-    log(`rebuild of ${ALL_PROJECTIONS.length} projections: ${rebuildSeconds.toFixed(1)} s`);
+    log(
+      `rebuild of ${ALL_PROJECTIONS.length} projections: ${rebuildSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+    );
+
+    // Each projection alone (a rate over a handful of events, the organisation directory's, says
+    // nothing: not shown).
+    const solo: { name: string; events: number; seconds: number }[] = [];
+    for (const projection of ALL_PROJECTIONS) {
+      const [{ n }] = (await ds.query(
+        'SELECT count(*)::int AS n FROM events WHERE event_type = ANY($1::text[])',
+        [projection.eventTypes],
+      )) as { n: number }[];
+      if (n < total / 100) continue;
+      const t = performance.now();
+      await rebuildProjections({ dataSource: ds, eventStore: store, projections: [projection] });
+      const seconds = (performance.now() - t) / 1000;
+      solo.push({ name: projection.name, events: n, seconds });
+      log(`rebuild of ${projection.name} alone: ${seconds.toFixed(1)} s`);
+    }
 
     for (const projection of ALL_PROJECTIONS) await clearProjection({ dataSource: ds, projection });
     const head = await store.headPosition();
@@ -128,7 +150,7 @@ export async function replayBench(options: ReplayOptions): Promise<BenchRow[]> {
       },
       {
         section: S,
-        measure: `rebuild every read model (${ALL_PROJECTIONS.length} projections at once, rebuildProjection)`,
+        measure: `rebuild every read model (${ALL_PROJECTIONS.length} projections at once, one read of the store: rebuildProjections)`,
         value: rebuildRate,
         unit: 'store events/s',
         reference: 'bare ordered SELECT',
@@ -138,20 +160,27 @@ export async function replayBench(options: ReplayOptions): Promise<BenchRow[]> {
         met: (ratioOf(rebuildRate, bare.rowsPerSecond) ?? 0) >= REPLAY_GOAL,
         note: `${rebuildSeconds.toFixed(1)} s`,
       },
-      // Each projection's own figure (its event types only, sharing the cores with the others);
-      // a rate over a handful of events (the organisation directory) says nothing: not shown.
-      ...reports
-        .filter((r) => r.events >= total / 100)
-        .map((r): BenchRow => ({
+      {
+        section: S,
+        measure: 'rebuild every read model: peak RSS of the rebuilding process',
+        value: peakRss / 2 ** 20,
+        unit: 'MiB',
+        note: `readAhead 2 pages of 2,000 events`,
+      },
+      // Each projection's own figure: store events per second of its rebuild alone.
+      ...solo.map((r): BenchRow => {
+        const rate = total / r.seconds;
+        return {
           section: S,
-          measure: `  of which ${r.projection} (its event types, alongside the others)`,
-          value: r.eventsPerSecond,
-          unit: 'events applied/s',
+          measure: `  rebuild of ${r.name} alone (store events/s; ${r.events.toLocaleString('en')} of its types)`,
+          value: rate,
+          unit: 'store events/s',
           reference: 'bare ordered SELECT',
           referenceValue: bare.rowsPerSecond,
-          ratio: ratioOf(r.eventsPerSecond, bare.rowsPerSecond),
-          note: `${r.events.toLocaleString('en')} events`,
-        })),
+          ratio: ratioOf(rate, bare.rowsPerSecond),
+          note: `${r.seconds.toFixed(1)} s`,
+        };
+      }),
       {
         section: S,
         measure: `worker replay: every projection cleared, the worker started, ${

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { comparePositions, PostgresEventStore, START } from '@remedy/event-store';
+import { comparePositions, formatPosition, PostgresEventStore, START } from '@remedy/event-store';
 import {
   CheckpointWaiter,
   formatRebuildProgress,
@@ -8,6 +8,7 @@ import {
   RebuildProgress,
   readCheckpoints,
   rebuildProjection,
+  rebuildProjections,
   waitForProjection,
 } from '@remedy/projections';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -244,6 +245,58 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     await waitCaughtUp(ds, store, 'test.counters');
     expect(r.status().state).toBe('running');
     expect(await readCounters(ds.manager)).toEqual(await expectedCounters(ds.manager));
+  });
+
+  it('rebuilds several projections with ONE read of the store, each to the read model it builds alone, and vacuums their tables', async () => {
+    await appendMany(store, 200, 13);
+    await ds.query('DROP TABLE IF EXISTS test_counters_b');
+    await createCounterTable(ds, 'test_counters_b');
+    await ds.query(`UPDATE test_counters SET total = total + 1000`); // a rebuild must not read it
+    let reads = 0;
+    const counting = new Proxy(store, {
+      get(target, key) {
+        if (key === 'readAll') {
+          return (options: Parameters<PostgresEventStore['readAll']>[0]) => {
+            reads += 1;
+            return target.readAll(options);
+          };
+        }
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const reports = await rebuildProjections({
+      dataSource: ds,
+      eventStore: counting,
+      projections: [
+        counterProjection(),
+        counterProjection({ name: 'test.counters-b', table: 'test_counters_b' }),
+      ],
+      batchSize: 17,
+      readAhead: 1,
+      lockTimeoutMs: 10_000,
+    });
+    expect(reports.map((r) => [r.projection, r.events, r.done])).toEqual([
+      ['test.counters', 160, true],
+      ['test.counters-b', 160, true],
+    ]);
+    // 160 events of their types in pages of 17: 10 pages (the last one ends the read), not 20.
+    expect(reads).toBe(10);
+    const expected = await expectedCounters(ds.manager);
+    expect(await readCounters(ds.manager)).toEqual(expected);
+    expect(
+      await ds.query(
+        'SELECT stream_id, events, total::text, last_revision::text FROM test_counters_b ORDER BY stream_id',
+      ),
+    ).toEqual(expected);
+    const checkpoints = await readCheckpoints(ds, ['test.counters', 'test.counters-b']);
+    for (const r of reports)
+      expect(formatPosition(checkpoints.get(r.projection)!)).toBe(formatPosition(r.position));
+    // test_counters is registered in the DataSource: vacuumed (after the clear and at the end).
+    const [{ vacuums }] = (await ds.query(
+      `SELECT vacuum_count::int AS vacuums FROM pg_stat_user_tables WHERE relname = 'test_counters'`,
+    )) as { vacuums: number }[];
+    expect(vacuums).toBeGreaterThanOrEqual(1);
   });
 
   it('waitForProjection: true once reached (also during the wait), false on timeout or for a projection never run', async () => {

@@ -61,10 +61,11 @@ export class CliContext implements OnApplicationShutdown {
     return url;
   }
 
-  /** A small TypeORM DataSource (two connections) on databaseUrl(), destroyed once `work` ends. */
+  /** A small TypeORM DataSource (two connections unless told) on databaseUrl(), destroyed once `work` ends. */
   async withDataSource<T>(
     entities: EntitySchema[],
     work: (dataSource: DataSource) => Promise<T>,
+    connections = 2,
   ): Promise<T> {
     const dataSource = new DataSource({
       type: 'postgres',
@@ -73,7 +74,7 @@ export class CliContext implements OnApplicationShutdown {
       synchronize: false,
       migrationsRun: false,
       logging: false,
-      extra: { max: 2 },
+      extra: { max: connections },
     });
     await dataSource.initialize();
     try {

@@ -9,7 +9,7 @@ import {
 } from '@remedy/case-domain';
 import { caseEventOf, sealedCiphertextOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import { defineProjection } from '@remedy/projections';
+import { bulkUpsertSql, defineProjection } from '@remedy/projections';
 import { adultFrom } from './age';
 import {
   CaseListEntity,
@@ -277,23 +277,6 @@ const REFERRAL_COLUMNS: readonly [keyof CaseReferralRow, string][] = [
   ['closed_at', 'timestamptz'],
   ['last_revision', 'bigint'],
 ];
-
-/**
- * One statement for many rows: `INSERT ... SELECT FROM jsonb_to_recordset($1)`, updating an
- * existing row only when the incoming revision is greater (idempotent by stream revision).
- */
-export function bulkUpsertSql(
-  table: string,
-  key: string,
-  columns: readonly (readonly [string, string])[],
-): string {
-  const names = columns.map(([n]) => n);
-  const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
-  return `INSERT INTO ${table} AS t (${names.join(', ')})
-    SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${columns.map(([n, type]) => `${n} ${type}`).join(', ')})
-    ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
-    WHERE t.last_revision < EXCLUDED.last_revision`;
-}
 
 const UPSERT_CASES = bulkUpsertSql('case_list', 'case_id', CASE_COLUMNS);
 const UPSERT_REFERRALS = bulkUpsertSql('case_referrals', 'referral_id', REFERRAL_COLUMNS);

@@ -6,9 +6,10 @@ export {
   casesProjection,
   foldCaseRow,
   foldReferrals,
-  bulkUpsertSql,
   type CaseFacts,
 } from './cases.projection';
+/** @deprecated moved to @remedy/projections (import it from there); kept for code written against it. */
+export { bulkUpsertSql } from '@remedy/projections';
 export { TIMELINE_PROJECTION, timelineProjection, timelineRow } from './timeline.projection';
 export * from './queries';
 export * from './views';

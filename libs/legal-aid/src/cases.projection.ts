@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent } from '@remedy/case-domain';
-import { bulkUpsertSql } from '@remedy/case-read-models';
+import { bulkUpsertSql } from '@remedy/projections';
 import { sealedCiphertextOf } from '@remedy/case-stream';
 import { LegalAidCaseEntity, type LegalAidCaseRow } from './entities';
 

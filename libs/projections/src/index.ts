@@ -1,4 +1,5 @@
 export { defineProjection, projectionEntities } from './projection';
+export { bulkUpsertSql } from './set-based';
 export type { ProjectionDefinition } from './projection';
 export {
   CHECKPOINT_CHANNEL,
@@ -19,8 +20,9 @@ export {
   formatRebuildProgress,
   rebuildAllProjections,
   rebuildProjection,
+  rebuildProjections,
 } from './rebuild';
-export type { RebuildOptions, RebuildProgress, RebuildReport } from './rebuild';
+export type { RebuildManyOptions, RebuildOptions, RebuildProgress, RebuildReport } from './rebuild';
 export { CheckpointWaiter, MAX_WAIT_MS, readCheckpoints, waitForProjection } from './wait';
 export type { CheckpointSource } from './wait';
 export { projectionStatus } from './status';

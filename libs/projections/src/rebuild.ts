@@ -4,6 +4,7 @@ import {
   EventStore,
   formatPosition,
   GlobalPosition,
+  ReadAllBatch,
   START,
 } from '@remedy/event-store';
 import {
@@ -13,17 +14,24 @@ import {
   lockProjection,
   unlockProjection,
 } from './checkpoint';
+import { TableCompactor, tablesOf } from './compaction';
 import type { ProjectionDefinition } from './projection';
 
 export interface RebuildProgress {
   readonly projection: string;
-  /** Events applied so far. */
+  /** Events applied so far (of its types). */
   readonly events: number;
   readonly batches: number;
   readonly position: GlobalPosition;
   readonly elapsedMs: number;
   /** Average since the start of the replay. */
   readonly eventsPerSecond: number;
+  /**
+   * Time spent in its own batch transactions (apply and checkpoint), excluding the time it waited
+   * for the shared reader: with several projections rebuilt at once, `events / busyMs` is the
+   * projection's own rate, what it alone would cost.
+   */
+  readonly busyMs: number;
   readonly done: boolean;
 }
 
@@ -33,7 +41,7 @@ export interface RebuildOptions {
   readonly dataSource: DataSource;
   readonly eventStore: EventStore;
   readonly projection: ProjectionDefinition;
-  /** Events per read and per transaction; default 1000. */
+  /** Events per read (a page of the store, of every rebuilt projection's types) and per transaction; default 2000. */
   readonly batchSize?: number;
   /**
    * How long to wait for the projection's lock; default 60 s. A running runner is asked to step
@@ -41,10 +49,21 @@ export interface RebuildOptions {
    * it has in flight, or for another rebuild.
    */
   readonly lockTimeoutMs?: number;
-  /** Called at most every `progressIntervalMs` (default 1000) and once at the end. */
+  /** Called at most every `progressIntervalMs` (default 1000) and once at the end, per projection. */
   readonly onProgress?: (progress: RebuildProgress) => void;
   readonly progressIntervalMs?: number;
 }
+
+export interface RebuildManyOptions extends Omit<RebuildOptions, 'projection'> {
+  readonly projections: readonly ProjectionDefinition[];
+  /**
+   * Pages the reader may run ahead of the slowest projection (read while the others are applied);
+   * default 2. Memory is about `(readAhead + 1) × batchSize` events.
+   */
+  readonly readAhead?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 2000;
 
 /** One line for an operator's terminal, e.g. `cases: 120000 events, 15234 events/s, at 812.4051`. */
 export function formatRebuildProgress(p: RebuildProgress): string {
@@ -53,25 +72,47 @@ export function formatRebuildProgress(p: RebuildProgress): string {
   }`;
 }
 
-async function withProjectionLock<T>(
+interface Held {
+  readonly projection: ProjectionDefinition;
+  readonly qr: QueryRunner;
+  locked: boolean;
+}
+
+/**
+ * Takes the lock of every projection, each on its own connection (asking a running runner, in
+ * any process, to finish its batch and step aside; PostgreSQL hands the lock over as soon as it
+ * is released), runs `work`, then releases every lock and connection.
+ */
+async function withProjectionLocks<T>(
   dataSource: DataSource,
-  name: string,
+  projections: readonly ProjectionDefinition[],
   lockTimeoutMs: number,
-  work: (qr: QueryRunner) => Promise<T>,
+  work: (held: readonly Held[]) => Promise<T>,
 ): Promise<T> {
-  const qr = dataSource.createQueryRunner();
-  await qr.connect();
-  let locked = false;
+  const held: Held[] = [];
   try {
-    // Ask a running runner (any process) to finish its batch and release the lock; then wait in
-    // the lock queue, where PostgreSQL hands the lock over to us as soon as it is released.
-    await qr.query('SELECT pg_notify($1, $2)', [CONTROL_CHANNEL, `yield ${name}`]);
-    await lockProjection(qr, name, lockTimeoutMs);
-    locked = true;
-    return await work(qr);
+    for (const projection of projections) {
+      const qr = dataSource.createQueryRunner();
+      const h: Held = { projection, qr, locked: false };
+      held.push(h);
+      await qr.connect();
+    }
+    await Promise.all(
+      held.map(async (h) => {
+        await h.qr.query('SELECT pg_notify($1, $2)', [
+          CONTROL_CHANNEL,
+          `yield ${h.projection.name}`,
+        ]);
+        await lockProjection(h.qr, h.projection.name, lockTimeoutMs);
+        h.locked = true;
+      }),
+    );
+    return await work(held);
   } finally {
-    if (locked) await unlockProjection(qr, name).catch(() => undefined);
-    await qr.release().catch(() => undefined);
+    for (const h of held) {
+      if (h.locked) await unlockProjection(h.qr, h.projection.name).catch(() => undefined);
+      await h.qr.release().catch(() => undefined);
+    }
   }
 }
 
@@ -85,92 +126,216 @@ export async function clearProjection(options: {
   readonly lockTimeoutMs?: number;
 }): Promise<void> {
   const { dataSource, projection } = options;
-  await withProjectionLock(dataSource, projection.name, options.lockTimeoutMs ?? 60_000, (qr) =>
-    clearAtomically(qr, projection),
+  await withProjectionLocks(dataSource, [projection], options.lockTimeoutMs ?? 60_000, ([h]) =>
+    clearAtomically(h.qr, projection),
   );
 }
 
+/** Wakes everyone awaiting `next()` on each `fire()`. */
+class Signal {
+  private wake!: () => void;
+  private promise = this.renew();
+  private renew(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
+  }
+  next(): Promise<void> {
+    return this.promise;
+  }
+  fire(): void {
+    const wake = this.wake;
+    this.promise = this.renew();
+    wake();
+  }
+}
+
 /**
- * Operator command: rebuilds a projection from the first event. Takes the projection's lock
- * (asking its runner to step aside), clears its rows and resets its checkpoint in one
- * transaction, then replays every event of its types in batches, each applied with its
- * checkpoint in one transaction (an interrupted rebuild resumes where it stopped when the
- * runner takes over), reporting progress, until it reaches the head; then releases the lock and
- * the runner carries on live. During the rebuild the read model is partial and its checkpoint
- * low, so read-your-writes waits answer "not yet" rather than serving a half-built model.
+ * The shared reader of a rebuild: reads the store once, page after page (`readAll` of the union
+ * of the projections' types), for every projection being rebuilt. Each consumer asks for pages in
+ * order; the reader reads the next pages while the current ones are applied, at most `readAhead`
+ * pages ahead of the slowest consumer, and forgets a page once every consumer is past it.
  */
-export async function rebuildProjection(options: RebuildOptions): Promise<RebuildReport> {
-  const { dataSource, eventStore, projection, onProgress } = options;
-  const batchSize = options.batchSize ?? 1000;
-  const progressIntervalMs = options.progressIntervalMs ?? 1000;
-  return withProjectionLock(
-    dataSource,
-    projection.name,
-    options.lockTimeoutMs ?? 60_000,
-    async (qr) => {
-      await clearAtomically(qr, projection);
-      const started = performance.now();
-      let lastReport = started;
-      let checkpoint = START;
-      let events = 0;
-      let batches = 0;
-      const progress = (done: boolean): RebuildProgress => {
-        const elapsedMs = performance.now() - started;
-        return {
-          projection: projection.name,
-          events,
-          batches,
-          position: checkpoint,
-          elapsedMs,
-          eventsPerSecond: elapsedMs > 0 ? (events * 1000) / elapsedMs : 0,
-          done,
-        };
-      };
-      for (;;) {
-        const batch = await eventStore.readAll({
-          from: checkpoint,
-          batchSize,
-          types: projection.eventTypes,
-        });
-        if (
-          !batch.isEnd &&
-          batch.events.length === 0 &&
-          comparePositions(batch.next, checkpoint) <= 0
-        ) {
-          throw new Error(
-            `Rebuild of ${projection.name}: the event store made no progress after ${formatPosition(checkpoint)}`,
-          );
-        }
-        const result = await applyBatchAtomically(qr, projection, checkpoint, batch);
-        checkpoint = result.checkpoint;
-        events += result.applied;
-        if (result.applied > 0) batches += 1;
-        if (batch.isEnd) break;
-        if (onProgress && performance.now() - lastReport >= progressIntervalMs) {
-          lastReport = performance.now();
-          onProgress(progress(false));
-        }
+class SharedReader {
+  private readonly pages = new Map<number, ReadAllBatch>();
+  /** The next page each consumer wants (Infinity once it needs no more). */
+  private readonly wants: number[];
+  private failure: { error: unknown } | undefined;
+  private readonly read = new Signal();
+  private readonly consumed = new Signal();
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly types: readonly string[],
+    private readonly batchSize: number,
+    private readonly readAhead: number,
+    consumers: number,
+  ) {
+    this.wants = new Array<number>(consumers).fill(0);
+    this.done = this.run().catch((error: unknown) => {
+      this.failure = { error };
+      this.read.fire();
+    });
+  }
+
+  private slowest(): number {
+    return Math.min(...this.wants);
+  }
+
+  private async run(): Promise<void> {
+    let from = START;
+    for (let index = 0; ; index++) {
+      while (index > this.slowest() + this.readAhead) await this.consumed.next();
+      if (this.slowest() === Number.POSITIVE_INFINITY) return; // every consumer stopped
+      const batch = await this.eventStore.readAll({
+        from,
+        batchSize: this.batchSize,
+        types: this.types,
+      });
+      if (!batch.isEnd && batch.events.length === 0 && comparePositions(batch.next, from) <= 0) {
+        throw new Error(`Rebuild: the event store made no progress after ${formatPosition(from)}`);
       }
-      const report = progress(true);
-      onProgress?.(report);
-      return report;
+      this.pages.set(index, batch);
+      this.read.fire();
+      if (batch.isEnd) return;
+      from = batch.next;
+    }
+  }
+
+  /** Page `index` for `consumer` (each consumer asks for 0, 1, 2, … in order). */
+  async page(consumer: number, index: number): Promise<ReadAllBatch> {
+    this.want(consumer, index);
+    for (;;) {
+      const page = this.pages.get(index);
+      if (page) return page;
+      if (this.failure) throw this.failure.error;
+      await this.read.next();
+    }
+  }
+
+  /** The consumer needs no more pages (finished or failed). */
+  stop(consumer: number): void {
+    this.want(consumer, Number.POSITIVE_INFINITY);
+  }
+
+  private want(consumer: number, index: number): void {
+    this.wants[consumer] = index;
+    const slowest = this.slowest();
+    for (const i of this.pages.keys()) if (i < slowest) this.pages.delete(i);
+    this.consumed.fire();
+  }
+}
+
+/**
+ * Operator command: rebuilds these projections from the first event, reading the store ONCE for
+ * all of them. Takes each projection's lock (asking its runner to step aside), clears its rows and
+ * resets its checkpoint in one transaction, then replays: one reader reads the store page after
+ * page (the next pages while the current one is applied), and each projection applies its events
+ * of every page with its checkpoint in one transaction, on its own connection, alongside the
+ * others (an interrupted rebuild resumes where it stopped when the runners take over). Its tables
+ * are kept compact meanwhile (VACUUM when dead rows outgrow live ones; VACUUM ANALYZE at the end).
+ * During the rebuild a read model is partial and its checkpoint low, so read-your-writes waits
+ * answer "not yet" rather than serving a half-built model. The first failure stops every
+ * projection (each keeps the batches it committed) and is thrown.
+ */
+export async function rebuildProjections(options: RebuildManyOptions): Promise<RebuildReport[]> {
+  const { dataSource, eventStore, projections, onProgress } = options;
+  if (projections.length === 0) return [];
+  const names = new Set(projections.map((p) => p.name));
+  if (names.size !== projections.length) throw new Error('Rebuild: a projection is named twice');
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const progressIntervalMs = options.progressIntervalMs ?? 1000;
+  const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
+  return withProjectionLocks(
+    dataSource,
+    projections,
+    options.lockTimeoutMs ?? 60_000,
+    async (held) => {
+      const compactors = held.map(
+        (h) => new TableCompactor(dataSource, tablesOf(dataSource, h.projection)),
+      );
+      await Promise.all(
+        held.map(async (h, i) => {
+          await clearAtomically(h.qr, h.projection);
+          await compactors[i].compact(); // the cleared rows: gone before the replay writes
+        }),
+      );
+      const reader = new SharedReader(
+        eventStore,
+        types,
+        batchSize,
+        Math.max(1, options.readAhead ?? 2),
+        held.length,
+      );
+      const started = performance.now();
+      let failed = false;
+      const replay = async ({ projection, qr }: Held, consumer: number) => {
+        let lastReport = started;
+        let checkpoint = START;
+        let events = 0;
+        let batches = 0;
+        let busyMs = 0;
+        const progress = (done: boolean): RebuildProgress => {
+          const elapsedMs = performance.now() - started;
+          return {
+            projection: projection.name,
+            events,
+            batches,
+            position: checkpoint,
+            elapsedMs,
+            eventsPerSecond: elapsedMs > 0 ? (events * 1000) / elapsedMs : 0,
+            busyMs,
+            done,
+          };
+        };
+        try {
+          for (let index = 0; !failed; index++) {
+            const page = await reader.page(consumer, index);
+            const t = performance.now();
+            const result = await applyBatchAtomically(qr, projection, checkpoint, page);
+            busyMs += performance.now() - t;
+            checkpoint = result.checkpoint;
+            events += result.applied;
+            if (result.applied > 0) batches += 1;
+            compactors[consumer].whenDue();
+            if (page.isEnd) break;
+            if (onProgress && performance.now() - lastReport >= progressIntervalMs) {
+              lastReport = performance.now();
+              onProgress(progress(false));
+            }
+          }
+        } catch (err) {
+          failed = true;
+          throw err;
+        } finally {
+          reader.stop(consumer);
+        }
+        const t = performance.now();
+        await compactors[consumer].finish();
+        busyMs += performance.now() - t;
+        const report = progress(true);
+        onProgress?.(report);
+        return report;
+      };
+      const outcomes = await Promise.allSettled(held.map((h, i) => replay(h, i)));
+      await reader.done;
+      await Promise.all(compactors.map((c) => c.idle()));
+      const failure = outcomes.find((o) => o.status === 'rejected');
+      if (failure) throw (failure as PromiseRejectedResult).reason;
+      return outcomes.map((o) => (o as PromiseFulfilledResult<RebuildReport>).value);
     },
   );
 }
 
-/**
- * Rebuilds every given projection, one after the other (each as `rebuildProjection`: its own
- * lock, clear and replay), e.g. every projection of the system after a change of code or to
- * check that the read models follow from the events alone. Stops at the first failure.
- */
-export async function rebuildAllProjections(
-  options: Omit<RebuildOptions, 'projection'> & {
-    readonly projections: readonly ProjectionDefinition[];
-  },
-): Promise<RebuildReport[]> {
-  const { projections, ...rest } = options;
-  const reports: RebuildReport[] = [];
-  for (const projection of projections)
-    reports.push(await rebuildProjection({ ...rest, projection }));
-  return reports;
+/** `rebuildProjections` of one projection. */
+export async function rebuildProjection(options: RebuildOptions): Promise<RebuildReport> {
+  const { projection, ...rest } = options;
+  const [report] = await rebuildProjections({ ...rest, projections: [projection] });
+  return report;
 }
+
+/**
+ * Rebuilds every given projection at once with one read of the store (`rebuildProjections`), e.g.
+ * every projection of the system after a change of code or to check that the read models follow
+ * from the events alone.
+ */
+export const rebuildAllProjections = rebuildProjections;

@@ -70,9 +70,13 @@ export const statisticsFactsProjection = defineProjection({
     const ctx = { timeZone: statisticsTimeZone(), claimKey: p.claimKey };
     // LEGAL_AID_REFERENCE_RATES as @remedy/config validates it (claim amounts become bands).
     const rates = referenceRatesFromEnvironment();
+    const keyOf = new Map<string, string>(); // one HMAC per case of the batch, not per event
     const decoded = events.map((recorded) => {
       const event = caseEventOf(recorded);
-      return { recorded, event, key: p.caseKey(event.data.caseId) };
+      const caseId = event.data.caseId;
+      let key = keyOf.get(caseId);
+      if (key === undefined) keyOf.set(caseId, (key = p.caseKey(caseId)));
+      return { recorded, event, key };
     });
     const keys = [...new Set(decoded.map((d) => d.key))];
     const states = new Map<string, { state: CaseStatState; revision: bigint }>();
@@ -84,6 +88,7 @@ export const statisticsFactsProjection = defineProjection({
       states.set(r.row_key, { state: r.state, revision: BigInt(r.last_revision) });
 
     const changed = new Set<string>();
+    const storedStates = new Map([...states].map(([k, v]) => [k, v.state]));
     for (const { recorded, event, key } of decoded) {
       const before = states.get(key);
       if (before && before.revision >= recorded.revision) continue; // already applied
@@ -102,12 +107,24 @@ export const statisticsFactsProjection = defineProjection({
         })),
       ),
     ]);
-    await em.query(`DELETE FROM statistics_case_facts WHERE row_key = ANY($1::text[])`, [
-      changedKeys,
-    ]);
-    const rows = changedKeys.flatMap((k) =>
-      factRows(states.get(k)!.state, rates).map((row) => ({ row_key: k, ...row })),
-    );
+    // Only the cases whose fact rows changed are rewritten (most events, a note, a deadline,
+    // change no fact): fewer dead rows, and the DELETE touches only what it replaces.
+    const replaced: string[] = [];
+    const rows: Record<string, unknown>[] = [];
+    for (const k of changedKeys) {
+      const after = factRows(states.get(k)!.state, rates);
+      const was = storedStates.get(k);
+      if (was !== undefined) {
+        if (JSON.stringify(factRows(was, rates)) === JSON.stringify(after)) continue;
+        replaced.push(k);
+      }
+      for (const row of after) rows.push({ row_key: k, ...row });
+    }
+    if (replaced.length > 0) {
+      await em.query(`DELETE FROM statistics_case_facts WHERE row_key = ANY($1::text[])`, [
+        replaced,
+      ]);
+    }
     if (rows.length > 0) await em.query(INSERT_FACTS, [JSON.stringify(rows)]);
   },
   async clear(em: EntityManager): Promise<void> {

@@ -282,8 +282,8 @@ export function foldStatistics(
   ctx: FoldContext,
 ): CaseStatState {
   if (!state.opened && event.type !== 'CaseOpened') return state;
-  const instantYear = yearOf(calendarDateIn(new Date(event.data.occurredAt), ctx.timeZone));
   const eventDate = calendarDateIn(new Date(event.data.occurredAt), ctx.timeZone);
+  const instantYear = yearOf(eventDate);
   const years = { ...state.years };
   const yearFacts = (year: number): YearFacts => {
     const current = years[year] ?? emptyYear();

@@ -6,12 +6,16 @@ import {
   formatRebuildProgress,
   projectionEntities,
   projectionStatus,
-  rebuildProjection,
+  rebuildProjections,
 } from '@remedy/projections';
 import { CliCommand, CliContext, CliUsageError, commandGroup } from '../cli-context';
 
-const withProjectionEntities = <T>(cli: CliContext, work: (ds: DataSource) => Promise<T>) =>
-  cli.withDataSource(projectionEntities(cli.projections) as EntitySchema[], work);
+// A rebuild holds one connection per projection (its lock and batches) and uses one more to compact.
+const withProjectionEntities = <T>(
+  cli: CliContext,
+  work: (ds: DataSource) => Promise<T>,
+  connections?: number,
+) => cli.withDataSource(projectionEntities(cli.projections) as EntitySchema[], work, connections);
 
 @SubCommand({
   name: 'list',
@@ -41,12 +45,12 @@ export class ProjectionListCommand extends CliCommand {
   name: 'rebuild',
   arguments: '[name]',
   description:
-    'Clear a projection and replay every event into it (its runner steps aside meanwhile); --all: every projection, one after the other',
+    'Clear a projection and replay every event into it (its runner steps aside meanwhile); --all: every projection at once, with one read of the store',
 })
 export class ProjectionRebuildCommand extends CliCommand {
   @Option({
     flags: '--batch-size <n>',
-    description: 'events per read and per transaction (default 1000)',
+    description: 'events per read and per transaction (default 2000)',
   })
   parseBatchSize(value: string): number {
     const n = Number(value);
@@ -77,20 +81,22 @@ export class ProjectionRebuildCommand extends CliCommand {
     await this.cli.databaseUrl(); // settings() carries it from here (the embedded one when unset)
     const eventStore = createEventStore(this.cli.settings());
     try {
-      await withProjectionEntities(this.cli, async (dataSource) => {
-        for (const projection of projections) {
-          const report = await rebuildProjection({
+      await withProjectionEntities(
+        this.cli,
+        async (dataSource) => {
+          const reports = await rebuildProjections({
             dataSource,
             eventStore,
-            projection,
+            projections,
             ...(options.batchSize ? { batchSize: options.batchSize } : {}),
             onProgress: (p) => {
               if (!p.done) this.cli.info(formatRebuildProgress(p));
             },
           });
-          this.cli.out(formatRebuildProgress(report));
-        }
-      });
+          for (const report of reports) this.cli.out(formatRebuildProgress(report));
+        },
+        projections.length + 1,
+      );
     } finally {
       await eventStore.close();
     }
