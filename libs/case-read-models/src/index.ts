@@ -8,8 +8,6 @@ export {
   foldReferrals,
   type CaseFacts,
 } from './cases.projection';
-/** @deprecated moved to @remedy/projections (import it from there); kept for code written against it. */
-export { bulkUpsertSql } from '@remedy/projections';
 export { TIMELINE_PROJECTION, timelineProjection, timelineRow } from './timeline.projection';
 export * from './queries';
 export * from './views';

@@ -2,8 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { CASE_EVENT_TYPES } from '@remedy/case-domain';
 import { caseEventOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import { defineProjection } from '@remedy/projections';
-import { bulkUpsertSql } from '../cases.projection';
+import { bulkUpsertSql, defineProjection } from '@remedy/projections';
 import { DashboardCaseFactEntity, DashboardReferralEntity } from './entities';
 import {
   foldDashboardCase,
