@@ -7,10 +7,18 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
-import { configureHttpApp, fastifyOptions } from '@remedy/http';
+import { parsePosition } from '@remedy/event-store';
+import {
+  configureHttpApp,
+  fastifyOptions,
+  PROJECTION_WAITER,
+  type ProjectionWaiter,
+} from '@remedy/http';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
 import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
 import { serveConsole } from '../../apps/api/src/console/serve-console';
-import { projectAllUntil, setEnvironment } from '../faults/support/real-api';
+import type { INestApplicationContext } from '@nestjs/common';
+import { projectAllUntil, setEnvironment, startRealWorker } from '../faults/support/real-api';
 import { createTestDatabase, type TestDatabase } from './database';
 import { builtConsole } from './web-console';
 
@@ -27,7 +35,10 @@ export interface ConsoleUser {
  * accounts) serving the built console at `/`, listening on a free port of localhost as
  * `npm start` does, on a fresh test database and data directory; local-issuer tokens enabled
  * (AUTH_LOCAL_TOKENS) so tests can also act through the API directly. The API runs no projection
- * (the worker does): `project(position)` brings the read models up to a command's answer.
+ * (the worker does): `project(position)` brings the read models up to a command's answer. With
+ * `{ worker: true }` the real worker (apps/worker WorkerModule: the projection runners and queue
+ * processors) runs beside it on the same database, as `npm start` runs the two on a fresh
+ * zero-setup data folder (PostgreSQL only), and `project(position)` waits for the worker instead.
  */
 export interface RealConsole {
   readonly origin: string;
@@ -44,6 +55,12 @@ export interface RealConsole {
     body?: object,
   ): Promise<T>;
   project(position: string): Promise<void>;
+  /** An organisation of the directory (registered by a platform administrator), its staff. */
+  organisation(
+    name: string,
+    code: string,
+    services?: readonly string[],
+  ): Promise<{ organisationId: string; caseworker: ConsoleUser; supervisor: ConsoleUser }>;
   close(): Promise<void>;
 }
 
@@ -61,13 +78,14 @@ export async function freePort(): Promise<number> {
 export async function startRealConsole(
   name: string,
   env: Record<string, string | undefined> = {},
+  options: { worker?: boolean } = {},
 ): Promise<RealConsole> {
   const directory = await builtConsole();
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), `remedy-${name}-`));
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  setEnvironment({
+  const environment = {
     DATABASE_URL: db.url,
     REMEDY_DATA_DIR: dataDir,
     PUBLIC_URL: origin,
@@ -76,7 +94,12 @@ export async function startRealConsole(
     EVENTSTORE_CONNECTION_STRING: undefined,
     OIDC_ISSUER: undefined,
     ...env,
-  });
+  };
+  // The worker first, as `npm start` starts it (the API's reads then find the read models made).
+  const worker: INestApplicationContext | undefined = options.worker
+    ? await startRealWorker(environment)
+    : undefined;
+  setEnvironment(environment);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ApiModule } = require('../../apps/api/src/api.module') as {
     ApiModule: typeof ApiModuleClass;
@@ -98,7 +121,7 @@ export async function startRealConsole(
         ...(options.headers ?? {}),
       },
     }) as Promise<LightMyRequestResponse>;
-  return {
+  const real: RealConsole = {
     origin,
     app,
     db,
@@ -118,11 +141,36 @@ export async function startRealConsole(
       if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
       return res.json();
     },
-    project: (position) => projectAllUntil(db, position),
+    async project(position) {
+      if (!worker) return projectAllUntil(db, position);
+      // The worker's read side, as read your writes waits for it (bounded waits, repeated).
+      const waiter = app.get<ProjectionWaiter>(PROJECTION_WAITER, { strict: false });
+      const names = ALL_PROJECTIONS.map((p) => p.name);
+      for (let i = 0; i < 30; i++)
+        if (await waiter.waitFor(names, parsePosition(position)!, 2_000)) return;
+      throw new Error(`the worker did not project up to ${position}`);
+    },
+    async organisation(name, code, services = ['Accommodation', 'Psychological']) {
+      const registered = await real.send<{ organisationId: string; position: string }>(
+        await real.user(['admin']),
+        'POST',
+        '/organisations',
+        { name, type: 'NGO', services, country: 'AT', code },
+      );
+      await real.project(registered.position);
+      const { organisationId } = registered;
+      return {
+        organisationId,
+        caseworker: await real.user(['caseworker'], organisationId),
+        supervisor: await real.user(['supervisor'], organisationId),
+      };
+    },
     async close() {
       await app.close();
+      await worker?.close();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return real;
 }
