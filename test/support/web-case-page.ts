@@ -84,7 +84,12 @@ export class CasePage {
     for (let attempt = 0; attempt < 2; attempt++) {
       const answer = await this.click(form, button);
       if (answer.status() === 409 || answer.status() === 412) {
-        await form.getByTestId('command-changed').waitFor();
+        // The page reads the fresh case, then shows what changed: submitted again after that.
+        const changed = form.getByTestId('command-changed');
+        await changed.waitFor();
+        await changed
+          .getByLabel(this.msg('commands.changed.loading'))
+          .waitFor({ state: 'detached' });
         continue;
       }
       const recorded = leaves

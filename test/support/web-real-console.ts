@@ -100,18 +100,27 @@ export async function startRealConsole(
     ? await startRealWorker(environment)
     : undefined;
   setEnvironment(environment);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ApiModule } = require('../../apps/api/src/api.module') as {
-    ApiModule: typeof ApiModuleClass;
-  };
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    new FastifyAdapter(fastifyOptions()),
-    { logger: false },
-  );
-  configureHttpApp(app);
-  await serveConsole(app, { directory, issuer: `${origin}/oidc`, publicUrl: origin });
-  await app.listen({ port, host: '127.0.0.1' });
+  let app: NestFastifyApplication;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ApiModule } = require('../../apps/api/src/api.module') as {
+      ApiModule: typeof ApiModuleClass;
+    };
+    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter(fastifyOptions()),
+      { logger: false },
+    );
+    configureHttpApp(app);
+    await serveConsole(app, { directory, issuer: `${origin}/oidc`, publicUrl: origin });
+    await app.listen({ port, host: '127.0.0.1' });
+  } catch (error) {
+    // A start that failed (a loaded machine's PostgreSQL out of connections) leaves nothing running.
+    await worker?.close().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const issuer = await LocalTokenIssuer.load({ dataDir });
   const request = (user: ConsoleUser | undefined, options: InjectOptions) =>
     app.inject({
