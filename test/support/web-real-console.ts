@@ -7,17 +7,22 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
-import { configureHttpApp, fastifyOptions } from '@remedy/http';
+import { parsePosition } from '@remedy/event-store';
+import {
+  configureHttpApp,
+  fastifyOptions,
+  PROJECTION_WAITER,
+  type ProjectionWaiter,
+} from '@remedy/http';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
 import type { ApiModule as ApiModuleClass } from '../../apps/api/src/api.module';
 import { serveConsole } from '../../apps/api/src/console/serve-console';
-import { projectAllUntil, setEnvironment } from '../faults/support/real-api';
-import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { openReadSide, projectionRunner } from '../cases/read/support/case-writer';
+import type { INestApplicationContext } from '@nestjs/common';
+import { projectAllUntil, setEnvironment, startRealWorker } from '../faults/support/real-api';
 import { createTestDatabase, type TestDatabase } from './database';
 import type { Browser } from 'playwright-core';
-import { watchCspViolations } from './web-browser';
-import { builtConsole, consoleCatalogue } from './web-console';
-import { StandInProvider } from './web-login';
+import { builtConsole } from './web-console';
+import { logIn, type Language } from './web-session';
 
 /** A user of a local-issuer token: who the stand-in provider logs in. */
 export interface ConsoleUser {
@@ -32,7 +37,10 @@ export interface ConsoleUser {
  * accounts) serving the built console at `/`, listening on a free port of localhost as
  * `npm start` does, on a fresh test database and data directory; local-issuer tokens enabled
  * (AUTH_LOCAL_TOKENS) so tests can also act through the API directly. The API runs no projection
- * (the worker does): `project(position)` brings the read models up to a command's answer.
+ * (the worker does): `project(position)` brings the read models up to a command's answer. With
+ * `{ worker: true }` the real worker (apps/worker WorkerModule: the projection runners and queue
+ * processors) runs beside it on the same database, as `npm start` runs the two on a fresh
+ * zero-setup data folder (PostgreSQL only), and `project(position)` waits for the worker instead.
  */
 export interface RealConsole {
   readonly origin: string;
@@ -49,6 +57,12 @@ export interface RealConsole {
     body?: object,
   ): Promise<T>;
   project(position: string): Promise<void>;
+  /** An organisation of the directory (registered by a platform administrator), its staff. */
+  organisation(
+    name: string,
+    code: string,
+    services?: readonly string[],
+  ): Promise<{ organisationId: string; caseworker: ConsoleUser; supervisor: ConsoleUser }>;
   close(): Promise<void>;
 }
 
@@ -66,20 +80,14 @@ export async function freePort(): Promise<number> {
 export async function startRealConsole(
   name: string,
   env: Record<string, string | undefined> = {},
-  options: {
-    /**
-     * Run every projection continuously, as the worker does (screens that send commands read
-     * their own writes through X-Min-Position, which waits for the projections).
-     */
-    readonly projections?: boolean;
-  } = {},
+  options: { worker?: boolean } = {},
 ): Promise<RealConsole> {
   const directory = await builtConsole();
   const db = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), `remedy-${name}-`));
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  setEnvironment({
+  const environment = {
     DATABASE_URL: db.url,
     REMEDY_DATA_DIR: dataDir,
     PUBLIC_URL: origin,
@@ -88,23 +96,34 @@ export async function startRealConsole(
     EVENTSTORE_CONNECTION_STRING: undefined,
     OIDC_ISSUER: undefined,
     ...env,
-  });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ApiModule } = require('../../apps/api/src/api.module') as {
-    ApiModule: typeof ApiModuleClass;
   };
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(
-    new FastifyAdapter(fastifyOptions()),
-    { logger: false },
-  );
-  configureHttpApp(app);
-  await serveConsole(app, { directory, issuer: `${origin}/oidc`, publicUrl: origin });
-  await app.listen({ port, host: '127.0.0.1' });
+  // The worker first, as `npm start` starts it (the API's reads then find the read models made).
+  const worker: INestApplicationContext | undefined = options.worker
+    ? await startRealWorker(environment)
+    : undefined;
+  setEnvironment(environment);
+  let app: NestFastifyApplication;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ApiModule } = require('../../apps/api/src/api.module') as {
+      ApiModule: typeof ApiModuleClass;
+    };
+    const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(
+      new FastifyAdapter(fastifyOptions()),
+      { logger: false },
+    );
+    configureHttpApp(app);
+    await serveConsole(app, { directory, issuer: `${origin}/oidc`, publicUrl: origin });
+    await app.listen({ port, host: '127.0.0.1' });
+  } catch (error) {
+    // A start that failed (a loaded machine's PostgreSQL out of connections) leaves nothing running.
+    await worker?.close().catch(() => undefined);
+    await db.drop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const issuer = await LocalTokenIssuer.load({ dataDir });
-  const readSide = options.projections ? await openReadSide(db.url, ALL_PROJECTIONS) : undefined;
-  const runners = readSide ? ALL_PROJECTIONS.map((p) => projectionRunner(readSide, p)) : [];
-  for (const runner of runners) runner.start();
   const request = (user: ConsoleUser | undefined, options: InjectOptions) =>
     app.inject({
       ...options,
@@ -113,7 +132,7 @@ export async function startRealConsole(
         ...(options.headers ?? {}),
       },
     }) as Promise<LightMyRequestResponse>;
-  return {
+  const real: RealConsole = {
     origin,
     app,
     db,
@@ -133,21 +152,42 @@ export async function startRealConsole(
       if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
       return res.json();
     },
-    project: (position) => projectAllUntil(db, position),
+    async project(position) {
+      if (!worker) return projectAllUntil(db, position);
+      // The worker's read side, as read your writes waits for it (bounded waits, repeated).
+      const waiter = app.get<ProjectionWaiter>(PROJECTION_WAITER, { strict: false });
+      const names = ALL_PROJECTIONS.map((p) => p.name);
+      for (let i = 0; i < 30; i++)
+        if (await waiter.waitFor(names, parsePosition(position)!, 2_000)) return;
+      throw new Error(`the worker did not project up to ${position}`);
+    },
+    async organisation(name, code, services = ['Accommodation', 'Psychological']) {
+      const registered = await real.send<{ organisationId: string; position: string }>(
+        await real.user(['admin']),
+        'POST',
+        '/organisations',
+        { name, type: 'NGO', services, country: 'AT', code },
+      );
+      await real.project(registered.position);
+      const { organisationId } = registered;
+      return {
+        organisationId,
+        caseworker: await real.user(['caseworker'], organisationId),
+        supervisor: await real.user(['supervisor'], organisationId),
+      };
+    },
     async close() {
-      await Promise.all(runners.map((runner) => runner.stop()));
-      await readSide?.close();
       await app.close();
+      await worker?.close();
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return real;
 }
 
 /**
- * A browser context logged in as `user` (the stand-in provider hands out the user's local-issuer
- * token) on `path`, in `locale` (its language is the console's first): the page once the
- * navigation shows. Content-Security-Policy violations are collected in `csp`.
+ * A browser context logged in as `user` on `path`, in `locale`'s language (web-session `logIn`).
  */
 export async function loggedInAs(
   browser: Browser,
@@ -156,13 +196,5 @@ export async function loggedInAs(
   locale: string,
   path: string,
 ) {
-  const context = await browser.newContext({ locale });
-  await new StandInProvider(api.origin, user, async () => user.token).install(context);
-  const page = await context.newPage();
-  const csp = watchCspViolations(page);
-  await page.goto(`${api.origin}${path}`);
-  const messages = consoleCatalogue(locale.split('-')[0]!);
-  await page.getByRole('button', { name: messages['login.button'] }).click();
-  await page.getByRole('navigation', { name: messages['nav.label'] }).waitFor();
-  return { context, page, csp };
+  return logIn(browser, api.origin, user, locale.split('-')[0] as Language, path);
 }

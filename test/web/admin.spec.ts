@@ -27,6 +27,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T): Promise<void>
   expect(last).toBe(expected);
 }
 const PERSON = 'Nadia Adminwalk';
+const KEYBOARD_PERSON = 'Karim Keyboardwalk';
 
 describe('supervision and administration in the console', () => {
   let api: RealConsole;
@@ -39,7 +40,7 @@ describe('supervision and administration in the console', () => {
   let reference: string;
 
   beforeAll(async () => {
-    api = await startRealConsole('web-admin');
+    api = await startRealConsole('web-admin', {}, { worker: true });
     platformAdmin = await api.user(['admin']);
     ({ organisationId } = await api.send<{ organisationId: string }>(
       platformAdmin,
@@ -327,7 +328,7 @@ describe('supervision and administration in the console', () => {
       ),
       dialog.getByRole('button', { name: en['admin.orgs.registerSubmit'] }).click(),
     ]);
-    // The worker's part (this API runs no projection): the directory up to the registration.
+    // The worker's directory up to the registration.
     await api.project(((await registered.json()) as { position: string }).position);
     // The directory is a projection: here it was brought up to the registration after the
     // console's read (X-Min-Position) may have given up; a new visit reads it afresh.
@@ -370,7 +371,7 @@ describe('supervision and administration in the console', () => {
     throw new Error(`no focusable element named ${name} within 80 Tab presses`);
   }
 
-  it('the keyboard alone (Tab, Enter, Space): log in, the case list, a case, supervision and its retention schedule', async () => {
+  it('the keyboard alone (Tab, arrows, Enter, Space): log in, open a case, record a note on it, the case list, a case, supervision and its retention schedule', async () => {
     const en = t('en');
     const context = await browser.newContext({ locale: 'en-GB' });
     await new StandInProvider(api.origin, supervisor, async () => supervisor.token).install(
@@ -381,6 +382,45 @@ describe('supervision and administration in the console', () => {
     await tabTo(page, en['login.button']!);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: en['home.title'] }).waitFor();
+
+    // Open a case: searchable selects by typing, Arrow Down and Enter; Enter sends the form.
+    await tabTo(page, en['casepage.openCase']!);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: en['casepage.openCase'] }).waitFor();
+    for (const [field, typed] of [
+      ['commands.field.referralSource', 'Hotline'],
+      ['commands.field.profile.sexGender', 'Female'],
+      ['commands.field.profile.citizenships', 'Syria'],
+    ] as const) {
+      await tabTo(page, en[field]!);
+      await page.keyboard.type(typed);
+      await page.getByRole('listbox', { name: en[field] }).waitFor();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press('Escape'); // the multi-select's list
+    await tabTo(page, en['commands.field.personal.fullName']!);
+    await page.keyboard.type(KEYBOARD_PERSON);
+    await tabTo(page, en['casepage.submit.openCase']!);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/cases\/[0-9a-f-]{36}$/);
+    await page.getByText(KEYBOARD_PERSON).waitFor();
+
+    // Record a command on it: the tabs by arrow keys, the accordion entry by Enter.
+    await tabTo(page, en['casepage.group.identification']!);
+    for (let i = 0; i < 10; i++) {
+      const focused = await page.evaluate(() => document.activeElement?.textContent);
+      if (focused === en['casepage.group.record']) break;
+      await page.keyboard.press('ArrowRight');
+    }
+    await tabTo(page, en['casepage.cmd.note']!);
+    await page.keyboard.press('Enter');
+    await tabTo(page, en['commands.field.personal.text']!);
+    await page.keyboard.type('Recorded by keyboard');
+    await tabTo(page, en['casepage.submit']!);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('form-note').getByText(en['commands.done']!).waitFor();
+
     await tabTo(page, en['nav.cases']!);
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: reference }).waitFor();
@@ -413,7 +453,7 @@ describe('supervision and administration in the console', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 2, name: en['supervisor.history.title'] }).waitFor();
     await context.close();
-  }, 180_000);
+  }, 300_000);
 
   it('a caseworker has no administration or supervision entry, and the API refuses the screens (shown as such)', async () => {
     const en = t('en');

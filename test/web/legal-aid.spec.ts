@@ -50,7 +50,7 @@ describe('legal aid in the console (issue 17)', () => {
     api = await startRealConsole(
       'web-legal-aid',
       { REMEDY_JURISDICTION_TIMEZONE: TZ },
-      { projections: true },
+      { worker: true },
     );
     const admin = await api.user(['admin']);
     const organisation = async (body: object) =>

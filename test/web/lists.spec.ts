@@ -2,19 +2,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { ConsoleConfigController } from '../../apps/api/src/console/console-config.controller';
 import { serveConsole } from '../../apps/api/src/console/serve-console';
 import { SessionController } from '../../apps/api/src/session/session.controller';
-import { LocalTokenIssuer } from '@remedy/auth';
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
 import { CaseRemindersModule } from '@remedy/case-reminders';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { createApiApp, type ApiApp, type TestUser } from '../support/api-app';
 import { builtConsole, consoleCatalogue } from '../support/web-console';
-import { axeViolations, launchBrowser, watchCspViolations } from '../support/web-browser';
-import { freePort, StandInProvider } from '../support/web-login';
+import { axeViolations, launchBrowser } from '../support/web-browser';
+import { freePort } from '../support/web-login';
+import { logIn, type Language } from '../support/web-session';
 import {
   openCase,
   openCaseBody,
@@ -32,7 +32,6 @@ import { CURRENT_SCHEMA_VERSIONS } from '@remedy/case-domain';
  * timeline and the case as of a date; axe on each screen in English and Arabic.
  */
 
-type Language = 'en' | 'ar';
 const en = consoleCatalogue('en');
 const ar = consoleCatalogue('ar');
 const catalogueOf = (language: Language) => (language === 'en' ? en : ar);
@@ -51,7 +50,6 @@ describe('the console lists (issue 16: LISTS)', () => {
   let api: ApiApp;
   let browser: Browser;
   let origin: string;
-  let issuer: LocalTokenIssuer;
   let holder: OrganisationWithStaff; // organisation A
   let receiver: OrganisationWithStaff; // organisation B
   let adult: { caseId: string; caseReference: string; position: string };
@@ -116,7 +114,6 @@ describe('the console lists (issue 16: LISTS)', () => {
         serveConsole(app, { directory: consoleDir, issuer: `${origin}/oidc`, publicUrl: origin }),
     });
     await api.app.listen({ port, host: '127.0.0.1' });
-    issuer = await LocalTokenIssuer.load({ dataDir: api.dataDir });
     const admin = await api.user(['admin']);
     holder = await organisationWithStaff(api, admin, { name: 'Safe Harbour A' });
     receiver = await organisationWithStaff(api, admin, { name: 'Shelter Network B' });
@@ -170,29 +167,8 @@ describe('the console lists (issue 16: LISTS)', () => {
   });
 
   /** A browser context logged in as `user`, in `language`, on `path`. */
-  async function login(
-    user: TestUser,
-    language: Language,
-    path: string,
-  ): Promise<{ context: BrowserContext; page: Page; csp: string[] }> {
-    const context = await browser.newContext({ locale: language === 'ar' ? 'ar-EG' : 'en-GB' });
-    const provider = new StandInProvider(origin, user, () =>
-      issuer.mintToken({
-        userId: user.userId,
-        organisationId: user.organisationId,
-        roles: user.roles,
-      }),
-    );
-    await provider.install(context);
-    const page = await context.newPage();
-    const csp = watchCspViolations(page);
-    await page.goto(`${origin}${path}`);
-    await page.getByRole('button', { name: msg(language, 'login.button') }).click();
-    await page
-      .getByRole('navigation', { name: msg(language, 'nav.label') })
-      .waitFor({ timeout: 90_000 }); // a loaded machine: the login's round trips take time
-    return { context, page, csp };
-  }
+  const login = (user: TestUser, language: Language, path: string) =>
+    logIn(browser, origin, user, language, path);
 
   const nav = (page: Page, language: Language, key: string) =>
     page

@@ -7,7 +7,8 @@ import type { CommandState } from './use-command';
 /**
  * What became of a command, in the person's language: sending, retrying (503: the form is kept),
  * the case changed (409/412: what changed since the revision shown, the fresh case loaded, the
- * input kept), a rule's refusal (422: its title as the API said it in this language), the fields
+ * input kept), a rule's refusal (422: its title as the API said it in this language, and what to
+ * do next where the catalogue has a hint for the rule), the fields
  * to correct (400), or done.
  */
 export function CommandNotice({
@@ -66,7 +67,13 @@ export function CommandNotice({
     case 'refused':
       return (
         <Alert color="red" role="alert" title={t('commands.refused')} data-testid="command-refused">
-          {state.title}
+          <Text size="sm">{state.title}</Text>
+          {/* What to do next, where the console knows (a child's decision: its assessment first). */}
+          {state.rule && i18n.exists(`commands.refused.hint.${state.rule}`) && (
+            <Text size="sm" mt="xs" data-testid="command-refused-hint">
+              {t(`commands.refused.hint.${state.rule}`)}
+            </Text>
+          )}
         </Alert>
       );
     case 'invalid':
