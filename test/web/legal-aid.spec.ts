@@ -41,8 +41,8 @@ describe('legal aid in the console (issue 17)', () => {
     const format = new Intl.NumberFormat('en', { style: 'currency', currency });
     return format.format(minor / 10 ** format.resolvedOptions().maximumFractionDigits!);
   };
-  const day = (date: string) =>
-    new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' }).format(
+  const day = (date: string, dateStyle: 'medium' | 'long' = 'medium') =>
+    new Intl.DateTimeFormat('en', { dateStyle, timeZone: 'UTC' }).format(
       new Date(`${date}T00:00:00Z`),
     );
 
@@ -286,14 +286,14 @@ describe('legal aid in the console (issue 17)', () => {
       }
       await calendar
         .getByRole('button', {
-          name: L('legalaid.deadlines.dayWith', { date: day(date), count: 1 }),
+          name: L('legalaid.deadlines.dayWith', { date: day(date, 'long'), count: 1 }),
         })
         .waitFor();
     }
     // Choosing a day lists only its deadlines.
     await calendar
       .getByRole('button', {
-        name: L('legalaid.deadlines.dayWith', { date: day(deadlines[2][0]), count: 1 }),
+        name: L('legalaid.deadlines.dayWith', { date: day(deadlines[2][0], 'long'), count: 1 }),
       })
       .click();
     await page.getByText(L('legalaid.deadlines.onDay', { date: day(deadlines[2][0]) })).waitFor();

@@ -7,9 +7,13 @@ export function formatDateTime(language: string, iso: string | null | undefined)
 }
 
 /** A calendar date (`YYYY-MM-DD`, no time zone): shown as that day wherever the browser is. */
-export function formatDate(language: string, date: string | null | undefined): string {
+export function formatDate(
+  language: string,
+  date: string | null | undefined,
+  dateStyle: 'medium' | 'long' = 'medium',
+): string {
   if (!date) return '';
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+  return new Intl.DateTimeFormat(language, { dateStyle, timeZone: 'UTC' }).format(
     new Date(`${date.slice(0, 10)}T00:00:00Z`),
   );
 }

@@ -212,16 +212,15 @@ function DeadlinesSection() {
                       }}
                       getDayProps={(date) => {
                         const count = byDay.get(date) ?? 0;
+                        // The long date names the day by the number shown (axe: label in name).
+                        const name = formatDate(language, date, 'long');
                         return {
                           selected: date === day,
                           onClick: () => count > 0 && setDay(date === day ? null : date),
                           'aria-label':
                             count > 0
-                              ? t('legalaid.deadlines.dayWith', {
-                                  date: formatDate(language, date),
-                                  count,
-                                })
-                              : formatDate(language, date),
+                              ? t('legalaid.deadlines.dayWith', { date: name, count })
+                              : name,
                           ...(count > 0 ? { 'data-deadlines': count } : {}),
                         };
                       }}
