@@ -1,9 +1,9 @@
 import '@mantine/charts/styles.css';
+import './charts.css';
 import { BarChart, LineChart } from '@mantine/charts';
 import {
   Button,
   Group,
-  SimpleGrid,
   Stack,
   Table,
   Text,
@@ -192,7 +192,7 @@ export function ChartFigure({
           {description}
         </Text>
       )}
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
+      <div className="chart-figure-grid">
         <Stack gap="xs">
           <div ref={chartBox}>
             {kind === 'line' ? (
@@ -249,7 +249,7 @@ export function ChartFigure({
           )}
         </Stack>
         <ChartTable id={ids.table} title={title} data={data} format={format} />
-      </SimpleGrid>
+      </div>
     </section>
   );
 }
@@ -268,9 +268,16 @@ export function ChartTable({
 }) {
   const { t } = useTranslation();
   return (
-    <Table.ScrollContainer minWidth="16rem">
+    // A region of its own that scrolls sideways when the table is wider than its column: it
+    // takes keyboard focus (so that it can be scrolled without a mouse) and is named by the caption.
+    <div
+      className="chart-table-scroll"
+      tabIndex={0}
+      role="region"
+      aria-labelledby={`${id}-caption`}
+    >
       <Table id={id} striped withTableBorder captionSide="top" data-chart-table>
-        <Table.Caption>{t('charts.tableCaption', { title })}</Table.Caption>
+        <Table.Caption id={`${id}-caption`}>{t('charts.tableCaption', { title })}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">{data.categoryLabel}</Table.Th>
@@ -305,6 +312,6 @@ export function ChartTable({
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </div>
   );
 }
