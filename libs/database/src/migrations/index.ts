@@ -16,6 +16,7 @@ import { CreateIdentityAccounts1796000000000 } from './1796000000000-CreateIdent
 import { CreateOidcProviderStore1796000000100 } from './1796000000100-CreateOidcProviderStore';
 import { CreateStreamSnapshots1796000000200 } from './1796000000200-CreateStreamSnapshots';
 import { PasskeyCredentialIdCheck1796000000300 } from './1796000000300-PasskeyCredentialIdCheck';
+import { CreateStatisticsReleaseReports1796000000700 } from './1796000000700-CreateStatisticsReleaseReports';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -41,4 +42,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateOidcProviderStore1796000000100,
   CreateStreamSnapshots1796000000200,
   PasskeyCredentialIdCheck1796000000300,
+  CreateStatisticsReleaseReports1796000000700,
 ];
