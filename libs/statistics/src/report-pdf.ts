@@ -3,6 +3,7 @@ import { join, normalize, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '@remedy/chromium';
+import { labelOf, type CodeListName } from '@remedy/code-lists';
 import type { ReleaseDocument } from './release';
 
 /** The languages a report is printed in: the console's six (apps/web/src/i18n.ts LANGUAGES). */
@@ -29,6 +30,45 @@ export interface ReportInput {
   readonly signature: string;
   /** SHA-256 (hex, in groups of four) of the public key's SPKI DER (GET /statistics/public-key). */
   readonly publicKeyFingerprint: string;
+  /** Labels of the tables' values in the report's language, by dimension then code. */
+  readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+/** The code list that labels each dimension of the catalogue (others are the report's own words). */
+const DIMENSION_LISTS: Readonly<Record<string, CodeListName>> = {
+  status: 'victim-statuses',
+  sex: 'sex-gender',
+  deciding_body: 'deciding-bodies',
+  form: 'forms-of-exploitation',
+  sector: 'sectors',
+  citizenship: 'countries',
+  assistance_type: 'assistance-types',
+  cooperation: 'law-enforcement-cooperation',
+  remedy_type: 'remedy-types',
+  avenue: 'remedy-avenues',
+  outcome: 'claim-decision-outcomes',
+};
+
+/** The labels of a release's values in a language, from the code lists (the API's own labels). */
+export function valueLabels(
+  release: ReleaseDocument,
+  language: ReportLanguage,
+): Record<string, Record<string, string>> {
+  const labels: Record<string, Record<string, string>> = {};
+  const dimensions = [
+    ...release.tables.flatMap((t) => t.dimensions),
+    ...(release.compensationSums?.tables.flatMap((t) => t.dimensions) ?? []),
+  ];
+  for (const d of dimensions) {
+    const list = DIMENSION_LISTS[d.name];
+    if (!list) continue;
+    const named = (labels[d.name] ??= {});
+    for (const code of d.values) {
+      const label = labelOf(list, code, language);
+      if (label) named[code] = label;
+    }
+  }
+  return labels;
 }
 
 export interface RenderedReport {
@@ -67,7 +107,13 @@ export async function openReport(
   const root = normalize(consoleDir);
   if (!existsSync(join(root, REPORT_PAGE)))
     throw new Error(`the console is not built (${join(root, REPORT_PAGE)} missing)`);
-  const context = await browser.newContext({ locale: input.language, javaScriptEnabled: true });
+  // The viewport is the printable width of an A4 page (210 mm less 2 × 15 mm margins at 96 dpi),
+  // so the charts are laid out once, at the width they are printed.
+  const context = await browser.newContext({
+    locale: input.language,
+    viewport: { width: 680, height: 960 },
+    deviceScaleFactor: 2,
+  });
   await context.route('**/*', async (route) => {
     const url = new URL(route.request().url());
     const file = normalize(join(root, decodeURIComponent(url.pathname)));

@@ -1,7 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { ReportInput, ReportLanguage, RenderedReport } from './report-pdf';
-import { publicKeyFingerprint } from './report-pdf';
+import { publicKeyFingerprint, valueLabels } from './report-pdf';
 import { parseRelease } from './releases';
 import type { ReleaseSigner } from './signing';
 
@@ -117,9 +117,11 @@ export class StatisticsReports {
         ORDER BY built_at DESC, release_id LIMIT 1`,
       [String(Number(row.period) - 1)],
     )) as { body: string }[];
+    const release = parseRelease(row.body);
     return {
       language,
-      release: parseRelease(row.body),
+      release,
+      labels: valueLabels(release, language),
       previous: previous[0] ? parseRelease(previous[0].body) : null,
       builtAt: new Date(row.built_at).toISOString(),
       digest: row.digest,
