@@ -59,6 +59,16 @@ describe('the console catalogues', () => {
         ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
         // administration and supervision (apps/web/src/admin, supervisor)
         ...{ name: 'x', expires: 'x' },
+        // the national report (apps/web/src/report)
+        ...{
+          year: '2026',
+          previous: '2025',
+          mode: 'x',
+          dimension: 'x',
+          k: '10',
+          base: '5',
+          epsilon: '1',
+        },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {

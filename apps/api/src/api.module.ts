@@ -89,7 +89,9 @@ import { SessionController } from './session/session.controller';
     }),
     // The code lists with their labels in the six UN languages.
     CodeListsModule,
-    QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE, REPORTS_QUEUE, RETENTION_QUEUE] }),
+    QueueDashboardModule.forRoot({
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, REPORTS_QUEUE, RETENTION_QUEUE],
+    }),
   ],
   controllers: [HealthController, SessionController, ConsoleConfigController],
   providers: [

@@ -11,7 +11,6 @@ import { ConsoleContext } from './context';
 import { directionOf, type Language } from './i18n';
 import { RouterProvider } from './router';
 
-
 /**
  * The providers: Mantine (accessible components; right to left by its DirectionProvider), its
  * theme variables from CSS files only (no <style> element: the CSP has no 'unsafe-inline'),

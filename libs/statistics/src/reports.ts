@@ -87,7 +87,12 @@ export class StatisticsReports {
       `SELECT status, pages, rendered_at, ${withPdf ? 'pdf' : 'NULL::bytea AS pdf'}
          FROM statistics_release_reports WHERE release_id = $1 AND language = $2`,
       [releaseId, language],
-    )) as { status: ReportStatus; pages: number | null; rendered_at: Date | null; pdf: Buffer | null }[];
+    )) as {
+      status: ReportStatus;
+      pages: number | null;
+      rendered_at: Date | null;
+      pdf: Buffer | null;
+    }[];
     const row = rows[0];
     if (!row) return undefined;
     return {

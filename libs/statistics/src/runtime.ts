@@ -65,7 +65,8 @@ export class ReleaseWorkerRuntime extends JobRuntime {
     this.releases = new StatisticsReleases(options.dataSource, this.queue, options.eventStore);
     this.reportQueue = options.kit.queue<ReportJobData>(REPORTS_QUEUE);
     this.reports = new StatisticsReports(options.dataSource, this.reportQueue);
-    this.printer = options.printer ?? new ReportPrinter(options.consoleDir ?? join(repoRoot(), 'dist', 'web'));
+    this.printer =
+      options.printer ?? new ReportPrinter(options.consoleDir ?? join(repoRoot(), 'dist', 'web'));
   }
 
   @JobHandler({ queue: RELEASES_QUEUE, name: 'build', worker: { concurrency: 1 } })

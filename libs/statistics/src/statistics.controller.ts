@@ -44,12 +44,7 @@ import { parseRelease, StatisticsRefusal, StatisticsReleases } from './releases'
 import { isReportLanguage } from './report-pdf';
 import type { StatisticsReports } from './reports';
 import type { ReleaseSigner } from './signing';
-import {
-  HTCDS_CIPHER,
-  RELEASE_SIGNER,
-  STATISTICS_RELEASES,
-  STATISTICS_REPORTS,
-} from './tokens';
+import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES, STATISTICS_REPORTS } from './tokens';
 import {
   ReleaseAccepted,
   ReleaseDocumentView,
@@ -262,7 +257,10 @@ export class StatisticsController {
       "The release's national report (PDF, A4) in a language, once the worker has printed it (404 before); header X-Report-Pages",
   })
   @ApiParam({ name: 'release', schema: { type: 'string', format: 'uuid' } })
-  @ApiParam({ name: 'language', schema: { type: 'string', enum: ['ar', 'en', 'es', 'fr', 'ru', 'zh'] } })
+  @ApiParam({
+    name: 'language',
+    schema: { type: 'string', enum: ['ar', 'en', 'es', 'fr', 'ru', 'zh'] },
+  })
   @ApiProduces('application/pdf')
   @ApiOkResponse({
     description: 'The PDF (attachment)',

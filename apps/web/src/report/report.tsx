@@ -184,7 +184,10 @@ function TableSection({ table, format }: { table: ReleaseTable; format: Format }
           />
           <figcaption>
             <Text size="xs">
-              {t('report.chartCaption', { dimension: dimensionName(first.name), count: bars.length })}
+              {t('report.chartCaption', {
+                dimension: dimensionName(first.name),
+                count: bars.length,
+              })}
             </Text>
           </figcaption>
         </figure>
@@ -258,7 +261,9 @@ function SumsSection({
             <Table.Tbody>
               {sums.cells.map((c) => (
                 <Table.Tr key={c.at[0] ?? 'total'}>
-                  <Table.Td>{c.at[0] === null ? t('report.totalRow') : label('avenue', c.at[0]!)}</Table.Td>
+                  <Table.Td>
+                    {c.at[0] === null ? t('report.totalRow') : label('avenue', c.at[0]!)}
+                  </Table.Td>
                   <Table.Td className="report-number">
                     {c.claims === null ? t('report.suppressed') : numbers.format(c.claims)}
                   </Table.Td>
@@ -302,7 +307,9 @@ function Method({ release, format }: { release: ReleaseDocument; format: Format 
           </Table.Tr>
           <Table.Tr>
             <Table.Th scope="row">{t('report.epsilon')}</Table.Th>
-            <Table.Td>{epsilon === null ? t('report.notApplied') : numbers.format(epsilon)}</Table.Td>
+            <Table.Td>
+              {epsilon === null ? t('report.notApplied') : numbers.format(epsilon)}
+            </Table.Td>
           </Table.Tr>
         </Table.Tbody>
       </Table>
