@@ -236,6 +236,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /statistics/tables': { org: ALL_ROLES },
   'GET /statistics/public-key': { org: ALL_ROLES },
   'POST /statistics/releases': { org: ['rapporteur'] },
+  'GET /statistics/releases': { org: ['rapporteur'] },
   'GET /statistics/releases/:release': { org: ['rapporteur'] },
   // The national report of a release as PDF (issue 17 item 4).
   'POST /statistics/releases/:release/reports': { org: ['rapporteur'] },

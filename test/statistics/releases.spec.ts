@@ -239,6 +239,20 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
     );
     first = { releaseId, json: json.body };
 
+    // The rapporteur's list: status, request and digest, never the bodies; rapporteurs only.
+    const listed = await api.get(rapporteur, '/statistics/releases');
+    expect(listed.statusCode).toBe(200);
+    const items = (
+      listed.json() as { items: { releaseId: string; status: string; digest: string }[] }
+    ).items;
+    expect(items.map((i) => [i.releaseId, i.status, i.digest])).toContainEqual([
+      releaseId,
+      'built',
+      json.headers['x-content-sha256'],
+    ]);
+    expect(listed.body).not.toContain('"body"');
+    expect((await api.get(org.supervisor, '/statistics/releases')).statusCode).toBe(403);
+
     const stored = await api.pool.query(`SELECT count(*)::int AS n FROM statistics_releases`);
     expect(stored.rows[0].n).toBe(1);
     expect(built.seen.every((p, i) => i === 0 || p >= built.seen[i - 1]!)).toBe(true);

@@ -59,16 +59,21 @@ describe('the console catalogues', () => {
         ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
         // administration and supervision (apps/web/src/admin, supervisor)
         ...{ name: 'x', expires: 'x' },
-        // the national report (apps/web/src/report)
+        // the national report (apps/web/src/report; year, k, base, ε, dimension as below)
+        ...{ previous: '2025', mode: 'x' },
+        // charts (apps/web/src/charts) and the rapporteur's statistics (apps/web/src/statistics)
         ...{
-          year: '2026',
-          previous: '2025',
-          mode: 'x',
-          dimension: 'x',
-          k: '10',
-          base: '5',
-          epsilon: '1',
+          kind: 'bar',
+          title: 'x',
+          rows: 3,
+          series: 2,
+          max: '7',
+          suppressed: 1,
+          cells: 'x',
+          format: 'CSV',
         },
+        ...{ year: 2026, tables: 12, progress: '5', rule: 'x', epsilon: '1', share: '0.1' },
+        ...{ scale: '2', k: 10, base: 5, dimension: 'x', currency: 'EUR' },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {

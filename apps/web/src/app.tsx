@@ -25,6 +25,7 @@ const CASE_ROLES = new Set(['caseworker', 'supervisor', 'legal_aid']);
 const SEARCH_ROLES = new Set(['caseworker', 'supervisor']);
 const AdminArea = lazy(() => import('./admin'));
 const SupervisionArea = lazy(() => import('./supervisor'));
+const StatisticsArea = lazy(() => import('./statistics'));
 /** Roles of the supervision and administration areas (their own modules stay lazy). */
 const SUPERVISION_ROLES = new Set(['supervisor']);
 const ADMIN_ROLES = new Set(['org_admin', 'admin']);
@@ -115,6 +116,12 @@ function Screen({ route }: { route: Route }) {
           <SupervisionArea rest={route.rest} />
         </Suspense>
       );
+    case 'statistics':
+      return (
+        <Suspense fallback={fallback}>
+          <StatisticsArea rest={route.rest} />
+        </Suspense>
+      );
     case 'home':
       return <Home />;
     default:
@@ -180,6 +187,7 @@ function Home() {
   const roles = useRoles();
   const cases = useLinkProps(paths.cases());
   const admin = useLinkProps(paths.admin());
+  const statistics = useLinkProps(paths.statistics());
   useDocumentTitle(`${t('home.title')} · ${t('app.name')}`);
   const mayCases = roles?.some((r) => CASE_ROLES.has(r));
   const mayAdmin = roles?.some((r) => ADMIN_ROLES.has(r));
@@ -190,6 +198,8 @@ function Home() {
         <Anchor {...cases}>{t('home.open')}</Anchor>
       ) : mayAdmin ? (
         <Anchor {...admin}>{t('admin.navEntry')}</Anchor>
+      ) : roles.includes('rapporteur') ? (
+        <Anchor {...statistics}>{t('statistics.navEntry')}</Anchor>
       ) : (
         <Text>{t('home.noScreens')}</Text>
       )}
@@ -269,6 +279,7 @@ function Navigation() {
   const referrals = useLinkProps(paths.referrals());
   const supervision = useLinkProps(paths.supervision());
   const admin = useLinkProps(paths.admin());
+  const statistics = useLinkProps(paths.statistics());
   if (!roles) return null;
   const items: ReactNode[] = [];
   const entry = (name: Route['name'], link: typeof cases, label: string) => (
@@ -315,6 +326,8 @@ function Navigation() {
         </Anchor>
       </li>,
     );
+  if (roles.includes('rapporteur'))
+    items.push(entry('statistics', statistics, t('statistics.navEntry')));
   if (roles.some((r) => ADMIN_ROLES.has(r)))
     items.push(
       <li key="admin">

@@ -16,6 +16,7 @@ export type Route =
   | { readonly name: 'referrals' }
   | { readonly name: 'admin'; readonly rest: string }
   | { readonly name: 'supervision'; readonly rest: string }
+  | { readonly name: 'statistics'; readonly rest: string }
   | { readonly name: 'not-found' };
 
 export const paths = {
@@ -30,6 +31,8 @@ export const paths = {
   admin: (rest = '') => `/console/admin${rest}`,
   /** Supervision (apps/web/src/supervisor): its own sub-paths after /console/supervision. */
   supervision: (rest = '') => `/console/supervision${rest}`,
+  /** The rapporteur's statistics (apps/web/src/statistics): its own sub-paths. */
+  statistics: (rest = '') => `/console/statistics${rest}`,
 };
 
 export function routeOf(pathname: string): Route {
@@ -43,8 +46,10 @@ export function routeOf(pathname: string): Route {
   if (pathname === '/console/referrals') return { name: 'referrals' };
   const match = /^\/console\/cases\/([A-Za-z0-9-]{1,128})$/.exec(pathname);
   if (match) return { name: 'case', caseId: match[1]! };
-  const area = /^\/console\/(admin|supervision)((?:\/[A-Za-z0-9-]{1,128})*)\/?$/.exec(pathname);
-  if (area) return { name: area[1] as 'admin' | 'supervision', rest: area[2]! };
+  const area = /^\/console\/(admin|supervision|statistics)((?:\/[A-Za-z0-9-]{1,128})*)\/?$/.exec(
+    pathname,
+  );
+  if (area) return { name: area[1] as 'admin' | 'supervision' | 'statistics', rest: area[2]! };
   return { name: 'not-found' };
 }
 

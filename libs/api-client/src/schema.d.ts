@@ -1347,7 +1347,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * The releases requested so far (rapporteurs), newest first: status, request, digest (no bodies)
+     * @description The releases requested so far (rapporteurs), newest first: status, request, digest (no bodies). Who may call it: rapporteur.
+     */
+    get: operations['StatisticsController_list'];
     put?: never;
     /**
      * Request a release (rapporteurs): 202 with its id; the same request (period, tables, mode, parameters) is the same release, built once
@@ -1954,6 +1958,8 @@ export interface components {
       unit: string;
       population: string;
       dimensions: components['schemas']['CatalogueDimension'][];
+      /** @description Differential privacy: the most cells one case adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε. */
+      maxCellsPerCase?: number;
     };
     ClaimAmounts: {
       /** @description Integer minor units per head of damage */
@@ -6271,6 +6277,25 @@ export interface components {
       /** @example /statistics/releases/<id>.csv */
       csv: string;
     };
+    ReleaseList: {
+      /** @description Newest first (the latest 500) */
+      items: components['schemas']['ReleaseListItem'][];
+    };
+    ReleaseListItem: {
+      /** Format: uuid */
+      releaseId: string;
+      /** @enum {string} */
+      status: 'queued' | 'building' | 'built' | 'failed';
+      request: components['schemas']['ReleaseRequestView'];
+      /** Format: date-time */
+      requestedAt: string;
+      /** Format: date-time */
+      builtAt: string | null;
+      /** @description Why the build failed */
+      error: string | null;
+      /** @description SHA-256 of the JSON document (hex), once built */
+      digest: string | null;
+    };
     ReleasePeriod: {
       /** @example 2026 */
       year: number;
@@ -6291,8 +6316,6 @@ export interface components {
       releaseId: string;
       /** @enum {string} */
       status: 'queued' | 'building' | 'built' | 'failed';
-      /** @description Percent built */
-      progress: number;
       request: components['schemas']['ReleaseRequestView'];
       /** Format: date-time */
       requestedAt: string;
@@ -6302,6 +6325,8 @@ export interface components {
       error: string | null;
       /** @description SHA-256 of the JSON document (hex), once built */
       digest: string | null;
+      /** @description Percent built */
+      progress: number;
       /** @description Once built */
       downloads: components['schemas']['ReleaseDownloads'] | (never | null);
     };
@@ -15521,6 +15546,66 @@ export interface operations {
       };
       /** @description No valid bearer token */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  StatisticsController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReleaseList'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -32,6 +32,8 @@ const FACTS_OF_YEAR = `SELECT year, identification_year, sex_gender, age_group, 
     identified_in_year, forms, sectors, referral_source, assistance_types, assisted, assisted_while_not_cooperating,
     cooperation, reflection_granted, child_decisions, child_decisions_assessed, remedies, claims, objects
   FROM statistics_case_facts WHERE year = $1 AND NOT objects`;
+/** Releases GET /statistics/releases lists (the newest). */
+export const RELEASES_LISTED = 500;
 /** Fact rows fetched per round trip while a release counts them. */
 const FACTS_BATCH = 5_000;
 
@@ -244,6 +246,26 @@ export class StatisticsReleases {
       [releaseId],
     )) as ReleaseDbRow[];
     return rows[0] ? toStored(rows[0]) : undefined;
+  }
+
+  /**
+   * The releases requested so far, newest first (at most `limit`): their status and request,
+   * without their bodies (GET /statistics/releases, the rapporteur's list).
+   */
+  async list(limit = RELEASES_LISTED): Promise<Omit<StoredRelease, 'body' | 'signature'>[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT release_id, status, request, digest, error, requested_at, built_at
+         FROM statistics_releases ORDER BY requested_at DESC, release_id LIMIT $1`,
+      [limit],
+    )) as Omit<ReleaseDbRow, 'body' | 'signature'>[];
+    return rows.map((r) => {
+      const {
+        body: _b,
+        signature: _s,
+        ...stored
+      } = toStored({ ...r, body: null, signature: null });
+      return stored;
+    });
   }
 
   /** Progress of the build job (0-100), when the queue still holds it. */

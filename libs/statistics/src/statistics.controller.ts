@@ -48,6 +48,7 @@ import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES, STATISTICS_REPORTS }
 import {
   ReleaseAccepted,
   ReleaseDocumentView,
+  ReleaseList,
   ReleaseStatusView,
   ReportAccepted,
   StatisticsCatalogue,
@@ -97,7 +98,7 @@ export class StatisticsController {
       note: COUNTING_NOTE,
       attribution: HTCDS_ATTRIBUTION,
       tables: [
-        ...CATALOGUE.map(describeTable),
+        ...CATALOGUE.map((t) => ({ ...describeTable(t), maxCellsPerCase: t.maxCellsPerCase })),
         {
           ...COMPENSATION_SUMS,
           dimensions: COMPENSATION_SUMS.dimensions.map((d) => ({ ...d, values: [...d.values] })),
@@ -134,6 +135,18 @@ export class StatisticsController {
     const result = await this.releases.request(checked.value);
     void reply.header('location', `/statistics/releases/${result.releaseId}`);
     return { releaseId: result.releaseId, status: result.status, replayed: !result.created };
+  }
+
+  @Get('releases')
+  @Policy('read', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
+  @ApiOperation({
+    summary:
+      'The releases requested so far (rapporteurs), newest first: status, request, digest (no bodies)',
+  })
+  @ApiOkResponse({ type: ReleaseList })
+  async list(@CurrentActor() actor: Actor): Promise<ReleaseList> {
+    requireRapporteur(actor);
+    return { items: await this.releases.list() };
   }
 
   @Get('releases/:release')

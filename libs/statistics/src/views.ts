@@ -53,6 +53,14 @@ export class CatalogueTableView {
 
   @ApiProperty(listOf(CatalogueDimension))
   readonly dimensions!: CatalogueDimension[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description:
+      'Differential privacy: the most cells one case adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε.',
+  })
+  readonly maxCellsPerCase?: number;
 }
 
 export class StatisticsCatalogue {
@@ -115,17 +123,13 @@ export class ReleaseDownloads {
   readonly csv!: string;
 }
 
-/** A release's status and progress (GET /statistics/releases/:id without a format). */
-@ApiExtraModels(ReleaseDownloads)
-export class ReleaseStatusView {
+/** A release in the list (GET /statistics/releases): what was asked, where it stands. */
+export class ReleaseListItem {
   @ApiProperty(RELEASE_ID)
   readonly releaseId!: string;
 
   @ApiProperty({ enum: RELEASE_STATUSES })
   readonly status!: ReleaseStatus;
-
-  @ApiProperty({ type: Number, minimum: 0, maximum: 100, description: 'Percent built' })
-  readonly progress!: number;
 
   @ApiProperty({ type: ReleaseRequestView })
   readonly request!: ReleaseRequestView;
@@ -145,6 +149,18 @@ export class ReleaseStatusView {
     description: 'SHA-256 of the JSON document (hex), once built',
   })
   readonly digest!: string | null;
+}
+
+export class ReleaseList {
+  @ApiProperty({ ...listOf(ReleaseListItem), description: 'Newest first (the latest 500)' })
+  readonly items!: ReleaseListItem[];
+}
+
+/** A release's status and progress (GET /statistics/releases/:id without a format). */
+@ApiExtraModels(ReleaseDownloads)
+export class ReleaseStatusView extends ReleaseListItem {
+  @ApiProperty({ type: Number, minimum: 0, maximum: 100, description: 'Percent built' })
+  readonly progress!: number;
 
   // OpenAPI 3.0 has no nullable `$ref`: one of the downloads or null.
   @ApiProperty({
