@@ -21,7 +21,7 @@ const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() 
 /** Every chart has drawn its SVG (recharts measures its container first, a frame or two later). */
 async function chartsDrawn(): Promise<void> {
   for (let frame = 0; frame < 600; frame++) {
-    const charts = [...document.querySelectorAll('[data-report-chart]')];
+    const charts = [...document.querySelectorAll('[data-chart]')];
     if (charts.every((chart) => chart.querySelector('svg.recharts-surface'))) return;
     await nextFrame();
   }

@@ -1,10 +1,12 @@
-import { BarChart } from '@mantine/charts';
 import { DirectionProvider, MantineProvider, Table, Text, Title } from '@mantine/core';
 import type { i18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { directionOf } from '../i18n';
+import { ChartFigure } from '../charts';
 import { memoryColorScheme } from '../color-scheme';
-import type { ReleaseCell, ReleaseDocument, ReleaseTable, ReportInput, SumsTable } from './types';
+import type { ReleaseCell, ReleaseDocument, ReleaseTable } from '../statistics/release';
+import { tableViews, type Labels } from '../statistics/views';
+import type { ReportInput, SumsTable } from './types';
 
 /** The providers, as the console's (root.tsx): Mantine right to left in Arabic, i18next. */
 export function ReportRoot({ i18n, input }: { i18n: i18n; input: ReportInput }) {
@@ -23,9 +25,6 @@ export function ReportRoot({ i18n, input }: { i18n: i18n; input: ReportInput }) 
     </MantineProvider>
   );
 }
-
-/** Bars drawn at most per chart (the table beside it lists every value). */
-const CHART_BARS = 12;
 
 const totalOf = (table: ReleaseTable): ReleaseCell | undefined =>
   table.cells.find((c) => c.at.every((v) => v === null));
@@ -48,14 +47,17 @@ function useFormat(input: ReportInput) {
   });
   const cell = (c: ReleaseCell | undefined) =>
     withheld(c) ? t('report.suppressed') : numbers.format(c!.value!);
+  // The statistics screens' words (statistics.json), the code lists' labels the worker hands in.
   const label = (dimension: string, code: string) =>
-    input.labels[dimension]?.[code] ??
-    (i.exists(`report.value.${code}`) ? t(`report.value.${code}`) : code);
+    i.exists(`statistics.value.${code}`)
+      ? t(`statistics.value.${code}`)
+      : (input.labels[dimension]?.[code] ?? code);
   const tableTitle = (table: { id: string; title: string }) =>
-    i.exists(`report.table.${table.id}`) ? t(`report.table.${table.id}`) : table.title;
+    i.exists(`statistics.table.${table.id}`) ? t(`statistics.table.${table.id}`) : table.title;
   const dimensionName = (name: string) =>
-    i.exists(`report.dimension.${name}`) ? t(`report.dimension.${name}`) : name;
-  return { t, numbers, change, percent, cell, label, tableTitle, dimensionName };
+    i.exists(`statistics.dim.${name}`) ? t(`statistics.dim.${name}`) : name;
+  const labels: Labels = { dimension: dimensionName, value: label, count: t('statistics.count') };
+  return { t, numbers, change, percent, cell, label, tableTitle, dimensionName, labels };
 }
 
 type Format = ReturnType<typeof useFormat>;
@@ -80,7 +82,7 @@ function NationalReport({ input }: { input: ReportInput }) {
       </header>
       <Headlines input={input} format={format} />
       {release.tables.map((table) => (
-        <TableSection key={table.id} table={table} format={format} />
+        <TableSection key={table.id} table={table} year={year} format={format} />
       ))}
       {release.compensationSums && release.compensationSums.tables.length > 0 && (
         <SumsSection tables={release.compensationSums.tables} input={input} format={format} />
@@ -146,18 +148,17 @@ function Headlines({ input, format }: { input: ReportInput; format: Format }) {
   );
 }
 
-/** One table: a chart of its first dimension, then each dimension's values with the total. */
-function TableSection({ table, format }: { table: ReleaseTable; format: Format }) {
-  const { t, cell, label, tableTitle, dimensionName } = format;
-  const first = table.dimensions[0];
-  const bars = first
-    ? marginOf(table, 0)
-        .filter((c) => !withheld(c) && c.value! > 0)
-        .sort((a, b) => b.value! - a.value!)
-        .slice(0, CHART_BARS)
-        .map((c) => ({ label: label(first.name, c.at[0]!), value: c.value! }))
-    : [];
-  const rtl = document.documentElement.dir === 'rtl';
+/** One table: its views as the console's charts, each with its data table (no downloads). */
+function TableSection({
+  table,
+  year,
+  format,
+}: {
+  table: ReleaseTable;
+  year: number;
+  format: Format;
+}) {
+  const { t, cell, tableTitle, dimensionName, labels } = format;
   const headingId = `report-table-${table.id}`;
   return (
     <section className="report-section report-page" aria-labelledby={headingId}>
@@ -167,57 +168,18 @@ function TableSection({ table, format }: { table: ReleaseTable; format: Format }
       <Text size="sm">
         {t('report.total')}: <strong>{cell(totalOf(table))}</strong>
       </Text>
-      {first && bars.length > 0 && (
-        <figure data-report-chart className="report-chart">
-          <BarChart
-            h={bars.length * 26 + 48}
-            data={bars}
-            dataKey="label"
-            orientation="vertical"
-            series={[{ name: 'value', label: dimensionName(first.name), color: 'blue.8' }]}
-            withTooltip={false}
-            withBarValueLabel
-            gridAxis="x"
-            yAxisProps={{ width: 170, orientation: rtl ? 'right' : 'left', tickMargin: 8 }}
-            xAxisProps={{ reversed: rtl }}
-            valueFormatter={(v) => format.numbers.format(v)}
-          />
-          <figcaption>
-            <Text size="xs">
-              {t('report.chartCaption', {
-                dimension: dimensionName(first.name),
-                count: bars.length,
-              })}
-            </Text>
-          </figcaption>
-        </figure>
-      )}
-      {table.dimensions.map((dimension, index) => {
-        const rows = marginOf(table, index).filter((c) => withheld(c) || c.value !== 0);
-        return (
-          <Table key={dimension.name} withTableBorder striped className="report-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{dimensionName(dimension.name)}</Table.Th>
-                <Table.Th className="report-number">{t('report.value')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((c) => (
-                <Table.Tr key={c.at[index]}>
-                  <Table.Td>{label(dimension.name, c.at[index]!)}</Table.Td>
-                  <Table.Td className="report-number">{cell(c)}</Table.Td>
-                </Table.Tr>
-              ))}
-              {rows.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={2}>{t('report.noCases')}</Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        );
-      })}
+      {tableViews(year, table, labels).map((view) => (
+        <ChartFigure
+          key={view.id}
+          id={view.id}
+          title={table.dimensions.length > 2 ? dimensionName(view.rowDimension) : tableTitle(table)}
+          kind="bar"
+          orientation="vertical"
+          data={view.data}
+          formatValue={(v) => format.numbers.format(v)}
+          downloads={false}
+        />
+      ))}
       <Text size="xs">{t('report.zerosOmitted')}</Text>
     </section>
   );
@@ -237,7 +199,7 @@ function SumsSection({
   return (
     <section className="report-section report-page" aria-labelledby="report-sums">
       <Title order={2} id="report-sums">
-        {t('report.table.compensation-sums')}
+        {t('statistics.table.compensation-sums')}
       </Title>
       {tables.map((sums) => {
         const money = new Intl.NumberFormat(input.language, {
