@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { launchChromium } from '@remedy/chromium';
 import {
   openReport,
@@ -224,11 +224,6 @@ describe('national report of a release (PDF printed by the worker)', () => {
         await page.screenshot({ path });
         expect(await page.title()).not.toMatch(/ZZMARK/);
         await page.context().close();
-        if (process.env.REMEDY_DOCS_SCREENSHOTS)
-          copyFileSync(
-            path,
-            join(__dirname, '../../docs/screenshots', `national-report-${language}.png`),
-          );
       }
     } finally {
       await browser.close();
