@@ -4,8 +4,8 @@ import { I18nextProvider, useTranslation } from 'react-i18next';
 import { directionOf } from '../i18n';
 import { ChartFigure } from '../charts';
 import { memoryColorScheme } from '../color-scheme';
-import type { ReleaseCell, ReleaseDocument, ReleaseTable } from '../statistics/release';
-import { tableViews, type Labels } from '../statistics/views';
+import type { ReleaseDocument, ReleaseTable } from '../statistics/release';
+import { grandTotal, tableViews, type Labels } from '../statistics/views';
 import type { ReportInput, SumsTable } from './types';
 
 /** The providers, as the console's (root.tsx): Mantine right to left in Arabic, i18next. */
@@ -26,16 +26,6 @@ export function ReportRoot({ i18n, input }: { i18n: i18n; input: ReportInput }) 
   );
 }
 
-const totalOf = (table: ReleaseTable): ReleaseCell | undefined =>
-  table.cells.find((c) => c.at.every((v) => v === null));
-
-/** The cells of one dimension's values, every other dimension at its total. */
-const marginOf = (table: ReleaseTable, dimension: number): ReleaseCell[] =>
-  table.cells.filter((c) => c.at.every((v, i) => (i === dimension ? v !== null : v === null)));
-
-const withheld = (cell: ReleaseCell | undefined): boolean =>
-  !cell || cell.suppressed !== undefined || cell.value === null;
-
 function useFormat(input: ReportInput) {
   const { t, i18n: i } = useTranslation();
   const numbers = new Intl.NumberFormat(input.language);
@@ -45,8 +35,9 @@ function useFormat(input: ReportInput) {
     maximumFractionDigits: 1,
     signDisplay: 'exceptZero',
   });
-  const cell = (c: ReleaseCell | undefined) =>
-    withheld(c) ? t('report.suppressed') : numbers.format(c!.value!);
+  /** A published figure; null (or no cell): suppressed, never 0. */
+  const cell = (value: number | null | undefined) =>
+    value === null || value === undefined ? t('report.suppressed') : numbers.format(value);
   // The statistics screens' words (statistics.json), the code lists' labels the worker hands in.
   const label = (dimension: string, code: string) =>
     i.exists(`statistics.value.${code}`)
@@ -119,16 +110,16 @@ function Headlines({ input, format }: { input: ReportInput; format: Format }) {
         </Table.Thead>
         <Table.Tbody>
           {input.release.tables.map((table) => {
-            const now = totalOf(table);
+            const now = grandTotal(table);
             const previous = previousOf(table.id);
-            const before = previous ? totalOf(previous) : undefined;
+            const before = grandTotal(previous);
             let difference = t('report.notAvailable');
-            if (!withheld(now) && !withheld(before)) {
-              const d = now!.value! - before!.value!;
+            if (typeof now === 'number' && typeof before === 'number') {
+              const d = now - before;
               difference =
-                before!.value! === 0
+                before === 0
                   ? change.format(d)
-                  : `${change.format(d)} (${percent.format(d / before!.value!)})`;
+                  : `${change.format(d)} (${percent.format(d / before)})`;
             }
             return (
               <Table.Tr key={table.id}>
@@ -166,7 +157,7 @@ function TableSection({
         {tableTitle(table)}
       </Title>
       <Text size="sm">
-        {t('report.total')}: <strong>{cell(totalOf(table))}</strong>
+        {t('report.total')}: <strong>{cell(grandTotal(table))}</strong>
       </Text>
       {tableViews(year, table, labels).map((view) => (
         <ChartFigure
