@@ -15,20 +15,24 @@ const dir = resolve(process.argv[2] ?? 'dist/web');
 const manifest = JSON.parse(readFileSync(join(dir, '.vite', 'manifest.json'), 'utf8'));
 const gzipped = (file) => gzipSync(readFileSync(join(dir, file)), { level: 9 }).length;
 
-const entry = Object.values(manifest).find((chunk) => chunk.isEntry);
-if (!entry) throw new Error(`${dir}: no entry chunk in the manifest`);
+// The console's entry (index.html); the report page (report.html) is a second entry, printed by
+// the worker, never loaded by the console.
+const entry = manifest['index.html'];
+if (!entry?.isEntry) throw new Error(`${dir}: no index.html entry chunk in the manifest`);
 const initial = new Set();
+const initialCss = new Set();
 const visit = (key) => {
   const chunk = manifest[key];
   if (!chunk || initial.has(chunk.file)) return;
   initial.add(chunk.file);
+  for (const file of chunk.css ?? []) initialCss.add(file);
   for (const imported of chunk.imports ?? []) visit(imported);
 };
-visit(Object.keys(manifest).find((key) => manifest[key] === entry));
+visit('index.html');
 
 let total = 0;
 for (const file of initial) total += gzipped(file);
-const css = (entry.css ?? []).reduce((sum, file) => sum + gzipped(file), 0);
+const css = [...initialCss].reduce((sum, file) => sum + gzipped(file), 0);
 
 // Pre-compressed copies of the text assets (hashed names: written once per build).
 for (const name of readdirSync(join(dir, 'assets'))) {

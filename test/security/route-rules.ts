@@ -246,6 +246,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /statistics/releases': { org: ['rapporteur'] },
   'GET /statistics/releases': { org: ['rapporteur'] },
   'GET /statistics/releases/:release': { org: ['rapporteur'] },
+  // The national report of a release as PDF (issue 17 item 4).
+  'POST /statistics/releases/:release/reports': { org: ['rapporteur'] },
+  'GET /statistics/releases/:release/reports/:language': { org: ['rapporteur'] },
   // The HTCDS export of the organisation's own cases, personal data included.
   'GET /exports/htcds.csv': { org: ['supervisor'] },
 

@@ -1,6 +1,10 @@
 import { CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { legalAidProjection } from '@remedy/legal-aid';
-import { StatisticsModule, statisticsFactsProjection } from '@remedy/statistics';
+import {
+  StatisticsModule,
+  statisticsFactsProjection,
+  type StatisticsWorkerOptions,
+} from '@remedy/statistics';
 import type { ApiApp, TestUser } from '../support/api-app';
 import { caseReadSide, createCommandsApp } from '../cases/commands/support';
 
@@ -8,13 +12,14 @@ export type { ApiApp, TestUser };
 
 /**
  * The command side, the case read side and the statistics (API and release worker in one
- * process) on a fresh database; queues on BullMQ's PostgreSQL backend (no REDIS_URL).
+ * process) on a fresh database; queues on BullMQ's PostgreSQL backend (no REDIS_URL). `worker`:
+ * the release worker's options (e.g. the built console that prints the national reports).
  */
-export const createStatisticsApp = () =>
+export const createStatisticsApp = (worker: StatisticsWorkerOptions = {}) =>
   createCommandsApp(caseReadSide(), {
     modules: [
       StatisticsModule.forApi({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
-      StatisticsModule.forWorker(),
+      StatisticsModule.forWorker(worker),
     ],
     projections: [
       statisticsFactsProjection,

@@ -59,6 +59,8 @@ describe('the console catalogues', () => {
         ...{ page: 2, date: 'x', what: 'x', organisation: 'x', status: 'x', service: 'x' },
         // administration and supervision (apps/web/src/admin, supervisor)
         ...{ name: 'x', expires: 'x' },
+        // the national report (apps/web/src/report; year, k, base, ε, dimension as below)
+        ...{ previous: '2025', mode: 'x' },
         // charts (apps/web/src/charts) and the rapporteur's statistics (apps/web/src/statistics)
         ...{
           kind: 'bar',

@@ -22,7 +22,7 @@ import { LegalAidModule } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { InternalListenerModule, PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
+import { RELEASES_QUEUE, REPORTS_QUEUE, StatisticsModule } from '@remedy/statistics';
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { ConsoleConfigController } from './console/console-config.controller';
 import { HealthController } from './health/health.controller';
@@ -35,7 +35,7 @@ import { SessionController } from './session/session.controller';
     PlatformModule.forRoot({
       projections: ALL_PROJECTIONS,
       runProjections: false,
-      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE],
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, REPORTS_QUEUE, RETENTION_QUEUE],
     }),
     ObservabilityLoggerModule.forRootAsync({
       inject: [REMEDY_CONFIG],
@@ -89,7 +89,9 @@ import { SessionController } from './session/session.controller';
     }),
     // The code lists with their labels in the six UN languages.
     CodeListsModule,
-    QueueDashboardModule.forRoot({ queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE] }),
+    QueueDashboardModule.forRoot({
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, REPORTS_QUEUE, RETENTION_QUEUE],
+    }),
   ],
   controllers: [HealthController, SessionController, ConsoleConfigController],
   providers: [

@@ -1,4 +1,4 @@
-import { DirectionProvider, MantineProvider, type MantineColorSchemeManager } from '@mantine/core';
+import { DirectionProvider, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { i18n } from 'i18next';
 import { useMemo } from 'react';
@@ -6,18 +6,10 @@ import { I18nextProvider } from 'react-i18next';
 import { createApi } from './api';
 import { App } from './app';
 import type { ConsoleAuth } from './auth/session';
+import { memoryColorScheme } from './color-scheme';
 import { ConsoleContext } from './context';
 import { directionOf, type Language } from './i18n';
 import { RouterProvider } from './router';
-
-/** Mantine keeps the colour scheme in localStorage by default: here it is in memory, light. */
-const memoryColorScheme: MantineColorSchemeManager = {
-  get: () => 'light',
-  set: () => undefined,
-  subscribe: () => undefined,
-  unsubscribe: () => undefined,
-  clear: () => undefined,
-};
 
 /**
  * The providers: Mantine (accessible components; right to left by its DirectionProvider), its

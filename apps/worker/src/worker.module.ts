@@ -8,7 +8,7 @@ import { claimDeadlineReminders } from '@remedy/legal-aid';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { InternalListenerModule, PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
-import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
+import { RELEASES_QUEUE, REPORTS_QUEUE, StatisticsModule } from '@remedy/statistics';
 
 /** The background process: projection runners and queue processors; no public HTTP, only its internal listener. */
 @Module({
@@ -16,7 +16,7 @@ import { RELEASES_QUEUE, StatisticsModule } from '@remedy/statistics';
     PlatformModule.forRoot({
       projections: ALL_PROJECTIONS,
       runProjections: true,
-      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, RETENTION_QUEUE],
+      queues: [REMINDERS_QUEUE, RELEASES_QUEUE, REPORTS_QUEUE, RETENTION_QUEUE],
     }),
     ObservabilityLoggerModule.forRootAsync({
       inject: [REMEDY_CONFIG],

@@ -1444,6 +1444,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/statistics/releases/{release}/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Request the release's national report as PDF in a language (rapporteurs): 202; the worker prints it once per language (409 while the release is not built)
+     * @description Request the release's national report as PDF in a language (rapporteurs): 202; the worker prints it once per language (409 while the release is not built). Who may call it: rapporteur.
+     */
+    post: operations['StatisticsController_requestReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/statistics/releases/{release}/reports/{language}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The release's national report (PDF, A4) in a language, once the worker has printed it (404 before); header X-Report-Pages
+     * @description The release's national report (PDF, A4) in a language, once the worker has printed it (404 before); header X-Report-Pages. Who may call it: rapporteur.
+     */
+    get: operations['StatisticsController_report'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/statistics/tables': {
     parameters: {
       query?: never;
@@ -6471,6 +6511,18 @@ export interface components {
       /** Format: date-time */
       soughtAt: string;
     };
+    ReportAccepted: {
+      /** Format: uuid */
+      releaseId: string;
+      /** @enum {string} */
+      language: 'ar' | 'en' | 'es' | 'fr' | 'ru' | 'zh';
+      /** @enum {string} */
+      status: 'queued' | 'rendering' | 'rendered' | 'failed';
+      /** @description The report was requested before: the same PDF, rendered once */
+      replayed: boolean;
+      /** @description Where the PDF is downloaded once rendered (404 until then) */
+      download: string;
+    };
     RequestClosureDto: {
       /**
        * @description When it happened (ISO 8601 instant); defaults to now
@@ -6521,6 +6573,13 @@ export interface components {
       roundingBase?: number;
       /** @description Privacy loss of the release (mode dp) */
       epsilon?: number;
+    };
+    RequestReportBody: {
+      /**
+       * @description The report's language (the rapporteur's): one of the console's six
+       * @enum {string}
+       */
+      language: 'ar' | 'en' | 'es' | 'fr' | 'ru' | 'zh';
     };
     RequiredTextDto: {
       /** @description Free text (personal data: encrypted, erasable) */
@@ -16173,6 +16232,200 @@ export interface operations {
       };
       /** @description Changed concurrently, or the same Idempotency-Key is in flight */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  StatisticsController_requestReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        release: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequestReportBody'];
+      };
+    };
+    responses: {
+      /** @description Queued or rendered; header Location */
+      202: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReportAccepted'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than the API takes */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not of a media type the API takes (application/json) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  StatisticsController_report: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        release: string;
+        language: 'ar' | 'en' | 'es' | 'fr' | 'ru' | 'zh';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The PDF (attachment) */
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/pdf': string;
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

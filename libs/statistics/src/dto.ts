@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { TABLE_IDS } from './catalogue';
 import { RELEASE_MODES, type ReleaseMode } from './release';
+import { REPORT_LANGUAGES, type ReportLanguage } from './report-pdf';
 
 export class RequestReleaseBody {
   @ApiProperty({
@@ -80,4 +81,13 @@ export class ReleaseFormatQuery {
   @IsOptional()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
+}
+
+export class RequestReportBody {
+  @ApiProperty({
+    enum: REPORT_LANGUAGES,
+    description: "The report's language (the rapporteur's): one of the console's six",
+  })
+  @IsIn(REPORT_LANGUAGES)
+  language!: ReportLanguage;
 }

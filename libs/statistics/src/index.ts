@@ -9,13 +9,20 @@ export {
 export * from './catalogue';
 export * from './release';
 export * from './releases';
+export * from './reports';
+export * from './report-pdf';
 export * from './signing';
 export * from './htcds';
 export * from './rapporteur.guard';
 export * from './runtime';
 export * from './tokens';
 export { StatisticsController, HtcdsExportController } from './statistics.controller';
-export { StatisticsModule, RELEASE_WORKER, type StatisticsApiOptions } from './statistics.module';
+export {
+  StatisticsModule,
+  RELEASE_WORKER,
+  type StatisticsApiOptions,
+  type StatisticsWorkerOptions,
+} from './statistics.module';
 
 import { statisticsFactsProjection } from './facts.projection';
 

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { Job, Queue } from 'bullmq';
+import { repoRoot } from '@remedy/config';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@remedy/event-store';
 import {
@@ -14,39 +16,77 @@ import {
   type ReleaseJobData,
   type ReleaseStatus,
 } from './releases';
+import { ReportPrinter } from './report-pdf';
+import {
+  REPORTS_QUEUE,
+  StatisticsReports,
+  type ReportJobData,
+  type ReportPrinterPort,
+  type ReportStatus,
+} from './reports';
 import type { ReleaseSigner } from './signing';
 
 export type ReleaseWorkerLogger = JobLogger;
 
 /** The job types a release worker handles (checked at start-up by JobsModule). */
-export const RELEASE_JOBS = jobTypes(RELEASES_QUEUE, ['build']);
+export const RELEASE_JOBS = [
+  ...jobTypes(RELEASES_QUEUE, ['build']),
+  ...jobTypes(REPORTS_QUEUE, ['render']),
+];
 
 /**
  * The release builder in a worker process: the handler of `build` jobs on `statistics-releases`
  * (jobs carry the opaque release id only). A build waits for the fact projection, counts,
  * protects, signs and stores the release once; a crash mid-build is retried by BullMQ (the stored
- * row is only written when complete, and a built row is never written again).
+ * row is only written when complete, and a built row is never written again). The national
+ * reports likewise (`render` jobs on `statistics-reports`: the release's PDF in one language,
+ * printed by headless Chromium from the console's report page, stored once).
  */
 export class ReleaseWorkerRuntime extends JobRuntime {
   readonly queue: Queue<ReleaseJobData>;
   readonly releases: StatisticsReleases;
+  readonly reportQueue: Queue<ReportJobData>;
+  readonly reports: StatisticsReports;
+  private readonly printer: ReportPrinterPort;
 
   constructor(
     private readonly options: JobRuntimeOptions & {
       readonly dataSource: DataSource;
       readonly eventStore: EventStore;
       readonly signer: ReleaseSigner;
+      /** The built console (its report.html prints the reports). Default `<repo>/dist/web`. */
+      readonly consoleDir?: string;
+      /** What prints the reports (default: ReportPrinter over `consoleDir`). */
+      readonly printer?: ReportPrinterPort;
     },
   ) {
     super(options);
     this.queue = options.kit.queue<ReleaseJobData>(RELEASES_QUEUE);
     this.releases = new StatisticsReleases(options.dataSource, this.queue, options.eventStore);
+    this.reportQueue = options.kit.queue<ReportJobData>(REPORTS_QUEUE);
+    this.reports = new StatisticsReports(options.dataSource, this.reportQueue);
+    this.printer =
+      options.printer ?? new ReportPrinter(options.consoleDir ?? join(repoRoot(), 'dist', 'web'));
   }
 
   @JobHandler({ queue: RELEASES_QUEUE, name: 'build', worker: { concurrency: 1 } })
   async build(job: Job<ReleaseJobData>): Promise<ReleaseStatus> {
     const status = await this.releases.build(job, this.options.signer);
     this.logger.info('statistics release processed', { releaseId: job.data.releaseId, status });
+    return status;
+  }
+
+  // One report at a time: a Chromium per render (a few hundred MB while it prints).
+  @JobHandler({ queue: REPORTS_QUEUE, name: 'render', worker: { concurrency: 1 } })
+  async render(job: Job<ReportJobData>): Promise<ReportStatus> {
+    const started = performance.now();
+    const status = await this.reports.render(job, this.printer, this.options.signer);
+    this.logger.info('statistics report processed', {
+      releaseId: job.data.releaseId,
+      language: job.data.language,
+      status,
+      ms: Math.round(performance.now() - started),
+    });
     return status;
   }
 
@@ -57,5 +97,6 @@ export class ReleaseWorkerRuntime extends JobRuntime {
   async stop(): Promise<void> {
     await this.stopWorkers();
     await this.queue.close();
+    await this.reportQueue.close();
   }
 }

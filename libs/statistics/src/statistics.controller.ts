@@ -31,7 +31,7 @@ import { DataSource } from 'typeorm';
 import { assertCan, Policy } from '@remedy/access-policy';
 import { CurrentActor, type Actor } from '@remedy/auth';
 import { CATALOGUE, COMPENSATION_SUMS, describeTable } from './catalogue';
-import { RequestReleaseBody, ReleaseFormatQuery } from './dto';
+import { RequestReleaseBody, RequestReportBody, ReleaseFormatQuery } from './dto';
 import {
   HTCDS_EXPORT_AUDIT,
   htcdsExport,
@@ -41,19 +41,24 @@ import {
 import { RapporteurRoute } from './rapporteur.guard';
 import { checkRequest, COUNTING_NOTE, HTCDS_ATTRIBUTION, releaseCsv } from './release';
 import { parseRelease, StatisticsRefusal, StatisticsReleases } from './releases';
+import { isReportLanguage } from './report-pdf';
+import type { StatisticsReports } from './reports';
 import type { ReleaseSigner } from './signing';
-import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
+import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES, STATISTICS_REPORTS } from './tokens';
 import {
   ReleaseAccepted,
   ReleaseDocumentView,
   ReleaseList,
   ReleaseStatusView,
+  ReportAccepted,
   StatisticsCatalogue,
 } from './views';
 import { Contract, invalidInput, problem } from '@remedy/http';
 
 const RELEASE_PATH =
   /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\.(json|csv))?$/i;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const notFound = (): never => {
   throw new NotFoundException(problem(404, 'No such release'));
@@ -78,6 +83,7 @@ export class StatisticsController {
   constructor(
     @Inject(STATISTICS_RELEASES) private readonly releases: StatisticsReleases,
     @Inject(RELEASE_SIGNER) private readonly signer: ReleaseSigner,
+    @Inject(STATISTICS_REPORTS) private readonly reports: StatisticsReports,
   ) {}
 
   @Get('tables')
@@ -225,6 +231,84 @@ export class StatisticsController {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="statistics-${release.request.period}-${release.releaseId}.csv"`,
     });
+  }
+
+  @Post('releases/:release/reports')
+  @Contract({ answers: [409] })
+  @Policy('request', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      "Request the release's national report as PDF in a language (rapporteurs): 202; the worker prints it once per language (409 while the release is not built)",
+  })
+  @ApiParam({ name: 'release', schema: { type: 'string', format: 'uuid' } })
+  @ApiAcceptedResponse({ type: ReportAccepted, description: 'Queued or rendered; header Location' })
+  async requestReport(
+    @CurrentActor() actor: Actor,
+    @Param('release') param: string,
+    @Body() body: RequestReportBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ReportAccepted> {
+    requireRapporteur(actor);
+    const release = await this.builtRelease(param);
+    const result = await this.reports.request(release.releaseId, body.language);
+    const download = `/statistics/releases/${release.releaseId}/reports/${body.language}`;
+    void reply.header('location', download);
+    return {
+      releaseId: release.releaseId,
+      language: body.language,
+      status: result.status,
+      replayed: !result.created,
+      download,
+    };
+  }
+
+  @Get('releases/:release/reports/:language')
+  @Policy('read', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
+  @ApiOperation({
+    summary:
+      "The release's national report (PDF, A4) in a language, once the worker has printed it (404 before); header X-Report-Pages",
+  })
+  @ApiParam({ name: 'release', schema: { type: 'string', format: 'uuid' } })
+  @ApiParam({
+    name: 'language',
+    schema: { type: 'string', enum: ['ar', 'en', 'es', 'fr', 'ru', 'zh'] },
+  })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({
+    description: 'The PDF (attachment)',
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  async report(
+    @CurrentActor() actor: Actor,
+    @Param('release') param: string,
+    @Param('language') language: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    requireRapporteur(actor);
+    const id = UUID.exec(param)?.[0]?.toLowerCase();
+    if (!id || !isReportLanguage(language)) return notFound();
+    const report = await this.reports.get(id, language);
+    if (!report?.pdf)
+      throw new NotFoundException(
+        problem(404, `No report in this language yet${report ? ` (status ${report.status})` : ''}`),
+      );
+    void reply.header('x-report-pages', String(report.pages));
+    void reply.header('cache-control', 'private, max-age=31536000, immutable');
+    return new StreamableFile(report.pdf, {
+      type: 'application/pdf',
+      disposition: `attachment; filename="statistics-report-${id}-${language}.pdf"`,
+    });
+  }
+
+  /** A built release by its id (404 unknown, 409 not built yet). */
+  private async builtRelease(param: string) {
+    const id = UUID.exec(param)?.[0]?.toLowerCase();
+    const release = id ? await this.releases.get(id) : undefined;
+    if (!release) return notFound();
+    if (release.status !== 'built')
+      throw new ConflictException(problem(409, `Release not built yet (status ${release.status})`));
+    return release;
   }
 
   @Get('public-key')

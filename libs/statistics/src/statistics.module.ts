@@ -13,10 +13,11 @@ import { expectJobs, JobsModule, nestJobLogger, QUEUE_KIT, type QueueKit } from 
 import { HTCDS_EXPORT_AUDIT, noHtcdsExportAudit } from './htcds';
 import { RAPPORTEUR_ALSO_MAY, RapporteurScopeGuard } from './rapporteur.guard';
 import { RELEASES_QUEUE, StatisticsReleases, type ReleaseJobData } from './releases';
+import { REPORTS_QUEUE, StatisticsReports, type ReportJobData } from './reports';
 import { RELEASE_JOBS, ReleaseWorkerRuntime } from './runtime';
 import { ReleaseSigner } from './signing';
 import { HtcdsExportController, StatisticsController } from './statistics.controller';
-import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES } from './tokens';
+import { HTCDS_CIPHER, RELEASE_SIGNER, STATISTICS_RELEASES, STATISTICS_REPORTS } from './tokens';
 
 export interface StatisticsApiOptions {
   /** The injection token of the app's CaseCipher (default: the `CaseCipher` class), for the HTCDS export. */
@@ -29,14 +30,21 @@ export interface StatisticsApiOptions {
   readonly epsilonBudgetPerYear?: string;
 }
 
+export interface StatisticsWorkerOptions {
+  /** The built console whose report.html prints the national reports. Default `<repo>/dist/web` (`npm run build`). */
+  readonly consoleDir?: string;
+}
+
 export const RELEASE_WORKER = Symbol('RELEASE_WORKER');
 
 /**
  * Statistics for national rapporteurs and the HTCDS export.
  * `forApi(options)`: GET /statistics/tables, POST /statistics/releases, GET /statistics/releases/:id(.json|.csv),
+ * POST /statistics/releases/:id/reports, GET /statistics/releases/:id/reports/:language (the PDF),
  * GET /statistics/public-key, GET /exports/htcds.csv, and the global RapporteurScopeGuard. Needs the
  * DataSource, EVENT_STORE, QUEUE_KIT and REMEDY_CONFIG (global from PlatformModule) and a CaseCipher.
- * `forWorker()`: the release builder (its `@JobHandler` on `statistics-releases`, run by JobsModule).
+ * `forWorker()`: the release builder (its `@JobHandler` on `statistics-releases`, run by JobsModule)
+ * and the national reports' printer (`statistics-reports`).
  * The fact projection (`statisticsFactsProjection`) runs in the worker through ALL_PROJECTIONS.
  */
 @Module({})
@@ -57,6 +65,12 @@ export class StatisticsModule {
             }),
         },
         {
+          provide: STATISTICS_REPORTS,
+          inject: [DataSource, QUEUE_KIT],
+          useFactory: (ds: DataSource, kit: QueueKit) =>
+            new StatisticsReports(ds, kit.queue<ReportJobData>(REPORTS_QUEUE)),
+        },
+        {
           provide: RELEASE_SIGNER,
           inject: [REMEDY_CONFIG],
           useFactory: (config: RemedyConfig) => ReleaseSigner.load(config.dataDir),
@@ -66,11 +80,11 @@ export class StatisticsModule {
         { provide: RAPPORTEUR_ALSO_MAY, useValue: options.rapporteurAlsoMay ?? ['GET /session'] },
         { provide: APP_GUARD, useClass: RapporteurScopeGuard },
       ],
-      exports: [STATISTICS_RELEASES, RELEASE_SIGNER],
+      exports: [STATISTICS_RELEASES, STATISTICS_REPORTS, RELEASE_SIGNER],
     };
   }
 
-  static forWorker(): DynamicModule {
+  static forWorker(options: StatisticsWorkerOptions = {}): DynamicModule {
     return {
       module: StatisticsModule,
       imports: [JobsModule],
@@ -89,6 +103,7 @@ export class StatisticsModule {
               kit,
               eventStore,
               signer: await ReleaseSigner.load(config.dataDir),
+              consoleDir: options.consoleDir,
               discovered: true,
               logger: nestJobLogger('StatisticsReleases'),
             }),

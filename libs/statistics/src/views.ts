@@ -14,6 +14,8 @@ import {
   type ReleaseRequest,
 } from './release';
 import type { ReleaseStatus } from './releases';
+import { REPORT_LANGUAGES, type ReportLanguage } from './report-pdf';
+import type { ReportStatus } from './reports';
 
 /**
  * What the statistics API answers in JSON, as classes the controller returns and the OpenAPI
@@ -209,3 +211,21 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] ex
   : false;
 export type ReleaseDocumentViewIsComplete = Assert<SameKeys<ReleaseDocumentView, ReleaseDocument>>;
 type Assert<T extends true> = T;
+
+/** The answer to a report request (202, with Location: the PDF's address). */
+export class ReportAccepted {
+  @ApiProperty(RELEASE_ID)
+  readonly releaseId!: string;
+
+  @ApiProperty({ enum: REPORT_LANGUAGES })
+  readonly language!: ReportLanguage;
+
+  @ApiProperty({ enum: ['queued', 'rendering', 'rendered', 'failed'] })
+  readonly status!: ReportStatus;
+
+  @ApiProperty({ description: 'The report was requested before: the same PDF, rendered once' })
+  readonly replayed!: boolean;
+
+  @ApiProperty({ description: 'Where the PDF is downloaded once rendered (404 until then)' })
+  readonly download!: string;
+}

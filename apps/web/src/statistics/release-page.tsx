@@ -7,6 +7,7 @@ import { dataOf } from '../api';
 import { ChartFigure, type ChartData } from '../charts';
 import { useConsole } from '../context';
 import { paths, useLinkProps } from '../router';
+import { NationalReportButton } from '../report/report-button';
 import { ErrorNotice } from '../screens/error-notice';
 import { MethodText, releaseQuery } from './home';
 import { useStatisticsLabels } from './labels';
@@ -98,6 +99,7 @@ function VerifiedReleaseView({ release }: { release: VerifiedRelease }) {
   return (
     <Stack gap="xl">
       <Signature release={release} />
+      {ok && <NationalReportButton releaseId={release.document.releaseId} />}
       {ok && <ReleaseFigures document={release.document} />}
     </Stack>
   );

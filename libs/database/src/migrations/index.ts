@@ -17,6 +17,7 @@ import { CreateOidcProviderStore1796000000100 } from './1796000000100-CreateOidc
 import { CreateStreamSnapshots1796000000200 } from './1796000000200-CreateStreamSnapshots';
 import { PasskeyCredentialIdCheck1796000000300 } from './1796000000300-PasskeyCredentialIdCheck';
 import { CreateSupervisorDashboard1796000000600 } from './1796000000600-CreateSupervisorDashboard';
+import { CreateStatisticsReleaseReports1796000000700 } from './1796000000700-CreateStatisticsReleaseReports';
 import { IdempotencyKeyReleased1796000000900 } from './1796000000900-IdempotencyKeyReleased';
 
 type MigrationClass = new () => MigrationInterface;
@@ -44,5 +45,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateStreamSnapshots1796000000200,
   PasskeyCredentialIdCheck1796000000300,
   CreateSupervisorDashboard1796000000600,
+  CreateStatisticsReleaseReports1796000000700,
   IdempotencyKeyReleased1796000000900,
 ];
