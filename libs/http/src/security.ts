@@ -14,7 +14,7 @@ import {
   type ThrottlerLimitDetail,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import { Redis } from 'ioredis';
 import { problem, sendProblem } from './problem';

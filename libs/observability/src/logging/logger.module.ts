@@ -16,6 +16,7 @@ import { LoggerModule, PinoLogger, type Params } from 'nestjs-pino';
 import type { Observable } from 'rxjs';
 import {
   actorOf,
+  bufferedStdout,
   httpLoggerOptions,
   requestLogFields,
   requestLogLine,
@@ -36,8 +37,11 @@ const LOGGING_OPTIONS = Symbol('ObservabilityLoggerOptions');
  */
 export function loggerModuleParams(options: ObservabilityLoggerOptions = {}): Params {
   const http = httpLoggerOptions(options) as NonNullable<Params['pinoHttp']>;
+  // stdout in chunks (see bufferedStdout), unless lines go elsewhere or through pino-pretty.
+  const destination =
+    options.destination ?? ('transport' in http && http.transport ? undefined : bufferedStdout());
   return {
-    pinoHttp: options.destination ? ([http, options.destination] as Params['pinoHttp']) : http,
+    pinoHttp: destination ? ([http, destination] as Params['pinoHttp']) : http,
     forRoutes: [],
   };
 }
