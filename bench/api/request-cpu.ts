@@ -38,6 +38,7 @@ export async function measureSessionCpu(options: {
   process.env.REMEDY_DATA_DIR = dataDir;
   process.env.REMEDY_EMBEDDED_DATABASE = 'false';
   process.env.RATE_LIMIT_PER_MINUTE = '1000000';
+  process.env.METRICS_PORT = '0'; // no internal listener: another API on this machine may hold its port
   const issuer = await LocalTokenIssuer.load({ dataDir });
   const token = await issuer.mintToken({
     userId: randomUUID(),
@@ -105,6 +106,7 @@ export async function measureCommandCost(options: {
   process.env.REMEDY_DATA_DIR = dataDir;
   process.env.REMEDY_EMBEDDED_DATABASE = 'false';
   process.env.RATE_LIMIT_PER_MINUTE = '1000000';
+  process.env.METRICS_PORT = '0';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Client } = require('pg') as typeof import('pg');
   const original = Client.prototype.query;

@@ -14,7 +14,7 @@ import {
   type ThrottlerLimitDetail,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import { Redis } from 'ioredis';
 import { problem, sendProblem } from './problem';
@@ -134,16 +134,14 @@ export function applySecurityHeaders(
   });
   const isUi = underAny(options.uiPaths ?? DEFAULT_UI_PATHS);
   const isDocs = underAny(['/docs']);
-  fastify.addHook(
-    'onSend',
-    async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-      const path = pathOf(request.url);
-      if (isUi(path)) void reply.header('content-security-policy', UI_CSP);
-      // The API documentation is the same for everyone; everything else may carry case data.
-      if (!isDocs(path)) void reply.header('cache-control', 'no-store');
-      return payload;
-    },
-  );
+  // A callback hook, not an async one: no promise per answer.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const path = pathOf(request.url);
+    if (isUi(path)) void reply.header('content-security-policy', UI_CSP);
+    // The API documentation is the same for everyone; everything else may carry case data.
+    if (!isDocs(path)) void reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
     app.enableCors({
@@ -399,24 +397,30 @@ function limitRefusedTokens(
   const exempt = new Set(options.exemptPaths ?? DEFAULT_EXEMPT_PATHS);
   const blockedUntil = new Map<string, number>();
   const addressOf = (request: FastifyRequest) => normalizeIp(request.ip ?? 'unknown');
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (blockedUntil.size === 0 || exempt.has(pathOf(request.url))) return;
-    const address = addressOf(request);
-    const until = blockedUntil.get(address);
-    if (until === undefined) return;
+  // Callback hooks, not async ones: an authenticated request passes both without a promise.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const until =
+      blockedUntil.size === 0 || exempt.has(pathOf(request.url))
+        ? undefined
+        : blockedUntil.get(addressOf(request));
+    if (until === undefined) return done();
     const left = until - Date.now();
     if (left <= 0) {
-      blockedUntil.delete(address);
-      return;
+      blockedUntil.delete(addressOf(request));
+      return done();
     }
     const seconds = Math.ceil(left / 1000);
-    return sendProblem(
+    // Answered here: the request goes no further (done is not called).
+    sendProblem(
       reply,
       problem(429, `Too many requests; retry after ${seconds} s`, { retryAfter: seconds }),
     );
   });
-  fastify.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (reply.statusCode !== 401) return;
+  fastify.addHook('onResponse', (request, reply, done) => {
+    done();
+    if (reply.statusCode === 401) void countRefused(request);
+  });
+  const countRefused = async (request: FastifyRequest) => {
     const address = addressOf(request);
     const key = rateKey('remedy:rate:unauthenticated', address);
     const record = await storage.increment(
@@ -433,7 +437,7 @@ function limitRefusedTokens(
       if (blockedUntil.size >= 10_000) blockedUntil.clear();
     }
     blockedUntil.set(address, Date.now() + record.timeToBlockExpire * 1000);
-  });
+  };
 }
 
 /** Resolves once the client is ready, or after `ms` (then counting fails open until it is). */

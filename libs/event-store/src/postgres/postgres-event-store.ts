@@ -360,7 +360,9 @@ export class PostgresEventStore implements EventStore {
   get subscriptionSettings() {
     return {
       batchSize: this.options.subscriptionBatchSize ?? 500,
-      // Safety re-read of an idle subscription, in case a wake-up was missed.
+      // Safety re-read of an idle subscription, in case a wake-up was missed. ('poll': 5 s here
+      // failed the SIGTERM fault test, a registration's read-your-writes wait answering 503:
+      // a wake-up is missed somewhere and this re-read is what catches it; kept at 1 s.)
       idleRereadMs:
         this.liveDelivery === 'notify' ? (this.options.notifyFallbackPollMs ?? 250) : 1_000,
       retryMs: this.options.subscriptionRetryMs ?? 60_000,

@@ -16,7 +16,9 @@ import { LoggerModule, PinoLogger, type Params } from 'nestjs-pino';
 import type { Observable } from 'rxjs';
 import {
   actorOf,
+  bufferedStdout,
   httpLoggerOptions,
+  requestLogFields,
   requestLogLine,
   type HttpLoggingConfig,
   type LoggedRequest,
@@ -35,8 +37,11 @@ const LOGGING_OPTIONS = Symbol('ObservabilityLoggerOptions');
  */
 export function loggerModuleParams(options: ObservabilityLoggerOptions = {}): Params {
   const http = httpLoggerOptions(options) as NonNullable<Params['pinoHttp']>;
+  // stdout in chunks (see bufferedStdout), unless lines go elsewhere or through pino-pretty.
+  const destination =
+    options.destination ?? ('transport' in http && http.transport ? undefined : bufferedStdout());
   return {
-    pinoHttp: options.destination ? ([http, options.destination] as Params['pinoHttp']) : http,
+    pinoHttp: destination ? ([http, destination] as Params['pinoHttp']) : http,
     forRoutes: [],
   };
 }
@@ -46,18 +51,17 @@ const installed = new WeakSet<object>();
 /**
  * Request logging from two Fastify hooks. `onRequest`: the request id from {@link requestIdFor}
  * (a safe incoming `x-request-id`, else a uuid), echoed in the `x-request-id` response header
- * (errors and 404s included); the rest of the request runs in a nestjs-pino logging context
- * bound to `requestId` (so `PinoLogger`, Nest's `Logger` and `assign` work as under its
- * middleware). `onResponse`: the one line per request of {@link requestLogLine}, written by the
- * root logger.
+ * (errors and 404s included); the rest of the request runs with {@link requestLogFields} holding
+ * `requestId` (the actor is added by {@link ActorLogInterceptor}), which the root logger's mixin
+ * adds to every line logged meanwhile (`PinoLogger`, Nest's `Logger`). `onResponse`: the one
+ * line per request of {@link requestLogLine}, written by the root logger.
  *
- * Cost (bench/api/request-cpu.ts): one child logger per request (the context) and one line.
+ * Cost (bench/api/request-cpu.ts, section "hooks"): one AsyncLocalStorage context and one line.
  * Replaces nestjs-pino's pino-http middleware, which ran through @fastify/middie (Express-style
- * middleware emulation) and added a response listener and a child of its own per request.
+ * middleware emulation) and added a response listener and a child logger of its own per request.
  */
 export function installRequestLogging(
   fastify: FastifyInstance,
-  logger: PinoLogger,
   options: Pick<ObservabilityLoggerOptions, 'ignorePaths'> = {},
 ): void {
   if (installed.has(fastify)) return;
@@ -66,7 +70,7 @@ export function installRequestLogging(
   fastify.setGenReqId((req) => requestIdFor(req.headers));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    logger.runInContext(done, { bindings: { requestId: request.id } });
+    requestLogFields.run({ requestId: request.id }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const line = requestLogLine(
@@ -84,36 +88,31 @@ export function installRequestLogging(
 class RequestLoggingInstaller implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly logger: PinoLogger,
     @Inject(LOGGING_OPTIONS) private readonly options: ObservabilityLoggerOptions,
   ) {}
 
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() === 'fastify')
-      installRequestLogging(adapter.getInstance<FastifyInstance>(), this.logger, this.options);
+      installRequestLogging(adapter.getInstance<FastifyInstance>(), this.options);
   }
 }
 
 /**
  * Adds the actor's `userId` and `organisationId` to the logs made while handling a request, once
- * the auth guard (which runs before interceptors) has set `request.actor`. Cost: a second child
- * logger per authenticated request (pino binds fields to a child); the request line reads the
- * actor from the request itself.
+ * the auth guard (which runs before interceptors) has set `request.actor`: two fields set on the
+ * request's {@link requestLogFields} (outside one, e.g. a request of another adapter: nothing).
+ * The request line reads the actor from the request itself.
  */
 @Injectable()
 export class ActorLogInterceptor implements NestInterceptor {
-  constructor(private readonly logger: PinoLogger) {}
-
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
-      const actor = actorOf(context.switchToHttp().getRequest<{ actor?: unknown }>());
-      if (actor) {
-        try {
-          this.logger.assign(actor);
-        } catch {
-          // outside a logging context (e.g. a request of another adapter)
-        }
+      const fields = requestLogFields.getStore();
+      const actor = fields && actorOf(context.switchToHttp().getRequest<{ actor?: unknown }>());
+      if (fields && actor) {
+        fields.userId = actor.userId;
+        fields.organisationId = actor.organisationId;
       }
     }
     return next.handle();
