@@ -268,10 +268,7 @@ export const COMMANDS: Readonly<Record<CommandId, CaseCommandSpec>> = {
   assignCaseworker: {
     id: 'assignCaseworker',
     path: '/cases/{caseId}/caseworker',
-    fields: [
-      { name: 'caseworkerId', kind: 'caseworker', required: true },
-      occurredAt,
-    ],
+    fields: [{ name: 'caseworkerId', kind: 'caseworker', required: true }, occurredAt],
   },
   note: {
     id: 'note',
