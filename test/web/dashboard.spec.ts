@@ -100,8 +100,8 @@ describe('the supervisor dashboard in the console (issue 17 item 2)', () => {
       .waitFor();
 
     // Open cases by status and caseworker: the chart's data table.
-    const headers = await cellTexts(page, '[data-testid="dashboard-open-table"] thead th');
-    const rows = await page.$$eval('[data-testid="dashboard-open-table"] tbody tr', (trs) =>
+    const headers = await cellTexts(page, '#dashboard-open-table thead th');
+    const rows = await page.$$eval('#dashboard-open-table tbody tr', (trs) =>
       trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent?.trim() ?? '')),
     );
     const shown: Record<string, number> = {};
@@ -123,7 +123,7 @@ describe('the supervisor dashboard in the console (issue 17 item 2)', () => {
       ['sent', e.referralsSent],
       ['received', e.referralsReceived],
     ] as const) {
-      const cells = await cellTexts(page, `[data-testid="dashboard-referrals-${key}"] td`);
+      const cells = await cellTexts(page, `#dashboard-referrals-table tr[data-row="${key}"] td`);
       expect(cells.slice(0, 3).map(Number)).toEqual([
         expected.count,
         expected.answered,
@@ -155,7 +155,7 @@ describe('the supervisor dashboard in the console (issue 17 item 2)', () => {
     }
     // A cell of the table: the named caseworker's open cases not identified yet.
     await page
-      .getByTestId('dashboard-open-table')
+      .locator('#dashboard-open-table')
       .getByRole('row')
       .filter({ hasText: NAMED_CASEWORKER })
       .getByRole('link')
@@ -173,6 +173,20 @@ describe('the supervisor dashboard in the console (issue 17 item 2)', () => {
     await page.waitForFunction(() => document.documentElement.lang === 'ar');
     await page.getByRole('heading', { level: 1, name: ar['dashboard.title'] }).waitFor();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    // Both charts mirrored (the value axis on the right), drawing their bars, inside the page.
+    for (const chart of ['dashboard-open', 'dashboard-referrals'])
+      expect(
+        await page.locator(`section[data-chart="${chart}"]`).evaluate((s) => {
+          const box = s.getBoundingClientRect();
+          const svg = s.querySelector('svg.recharts-surface')!.getBoundingClientRect();
+          const axis = s.querySelector('.recharts-yAxis')!.getBoundingClientRect();
+          return {
+            axis: axis.left > svg.left + svg.width / 2 ? 'right' : 'left',
+            bars: s.querySelectorAll('.recharts-bar-rectangle path').length > 0,
+            inside: svg.left >= box.left - 1 && svg.right <= box.right + 1,
+          };
+        }),
+      ).toEqual({ axis: 'right', bars: true, inside: true });
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'dashboard-supervisor-ar');
     expect(csp).toEqual([]);

@@ -2,6 +2,7 @@ import '@mantine/charts/styles.css';
 import './charts.css';
 import { BarChart, LineChart } from '@mantine/charts';
 import {
+  Anchor,
   Button,
   Group,
   Stack,
@@ -12,11 +13,12 @@ import {
   useDirection,
   useMantineTheme,
 } from '@mantine/core';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLinkProps } from '../router';
 import { saveFile } from '../supervisor/download';
 import { chartCsv, pngOfSvg, standaloneSvg } from './export';
-import type { ChartData, ChartKind } from './types';
+import type { ChartColumn, ChartData, ChartKind, ChartRow } from './types';
 
 /** Colours of the series in order (contrast ≥ 3:1 on white, told apart by hue and lightness). */
 export const CHART_PALETTE = [
@@ -50,12 +52,14 @@ export interface ChartFigureProps {
   readonly formatValue?: (value: number) => string;
   /** CSV/SVG/PNG buttons (default true; a printed report leaves them out). */
   readonly downloads?: boolean;
+  /** Where a figure of the table leads (the cases behind it), or undefined: no link. */
+  readonly cellLink?: (row: ChartRow, seriesKey: string) => string | undefined;
 }
 
 const ROW_HEIGHT = 28;
 
 /**
- * A chart with its data table beside it and its downloads (CSV, SVG, PNG), from one ChartData.
+ * A chart with its data table under it and its downloads (CSV, SVG, PNG), from one ChartData.
  * The chart is @mantine/charts (recharts 3, SVG): keyboard focus and arrow keys through
  * recharts' accessibility layer, a <title> and <desc> on the SVG and aria-describedby to the
  * generated summary and the data table (screen readers read the table, which holds every
@@ -74,6 +78,7 @@ export function ChartFigure({
   orientation = 'horizontal',
   formatValue,
   downloads = true,
+  cellLink,
 }: ChartFigureProps) {
   const { t, i18n } = useTranslation();
   const theme = useMantineTheme();
@@ -121,10 +126,13 @@ export function ChartFigure({
   const vertical = orientation === 'vertical';
   const height = vertical ? Math.max(200, data.rows.length * ROW_HEIGHT + 80) : 300;
   const tick = { fontSize: 12, fill: 'currentColor' };
+  // Counts: whole-number ticks on the value axis (a category axis ignores it).
+  const allowDecimals = !shown.every(Number.isInteger);
   // RTL: the x axis runs from the right (categories, or values when the bars lie down); the y
   // axis stands on the right.
-  const xAxisProps = { reversed: rtl, tick: { ...tick } };
+  const xAxisProps = { reversed: rtl, allowDecimals, tick: { ...tick } };
   const yAxisProps = {
+    allowDecimals,
     orientation: rtl ? ('right' as const) : ('left' as const),
     ...(vertical ? { width: 140 } : {}),
     tick: { ...tick, transform: `translate(${rtl ? 10 : -10}, 0)` },
@@ -139,7 +147,10 @@ export function ChartFigure({
     data: chartRows,
     dataKey: 'category',
     series,
-    dir,
+    // The chart's box stays left to right: recharts' ResponsiveContainer holds the chart in a
+    // zero-width box that overflows to the right, which right to left pushes the whole chart out
+    // of view. The mirroring is the axes' (above), not the box's.
+    dir: 'ltr' as const,
     withLegend: data.series.length > 1,
     valueFormatter: format,
     tooltipAnimationDuration: 0,
@@ -194,7 +205,9 @@ export function ChartFigure({
       )}
       <div className="chart-figure-grid">
         <Stack gap="xs">
-          <div ref={chartBox}>
+          {/* Drawn anew when the direction changes: recharts 3 left a mounted chart blank when its
+              axes turned round (reversed, the y axis to the other side). */}
+          <div ref={chartBox} key={dir}>
             {kind === 'line' ? (
               <LineChart
                 {...common}
@@ -248,7 +261,13 @@ export function ChartFigure({
             </Text>
           )}
         </Stack>
-        <ChartTable id={ids.table} title={title} data={data} format={format} />
+        <ChartTable
+          id={ids.table}
+          title={title}
+          data={data}
+          format={format}
+          {...(cellLink ? { cellLink } : {})}
+        />
       </div>
     </section>
   );
@@ -260,11 +279,13 @@ export function ChartTable({
   title,
   data,
   format,
+  cellLink,
 }: {
   id: string;
   title: string;
   data: ChartData;
   format: (value: number) => string;
+  cellLink?: ChartFigureProps['cellLink'];
 }) {
   const { t } = useTranslation();
   return (
@@ -286,6 +307,11 @@ export function ChartTable({
                 {s.label}
               </Table.Th>
             ))}
+            {data.columns?.map((c) => (
+              <Table.Th scope="col" key={c.key} ta="end">
+                {c.label}
+              </Table.Th>
+            ))}
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -296,6 +322,7 @@ export function ChartTable({
               </Table.Th>
               {data.series.map((s) => {
                 const v = row.values[s.key] ?? null;
+                const href = v === null ? undefined : cellLink?.(row, s.key);
                 return (
                   <Table.Td
                     key={s.key}
@@ -304,14 +331,30 @@ export function ChartTable({
                     data-value={v ?? undefined}
                     data-suppressed={v === null ? 'true' : undefined}
                   >
-                    {v === null ? <em>{t('charts.suppressed')}</em> : format(v)}
+                    {v === null ? (
+                      <em>{t('charts.suppressed')}</em>
+                    ) : href ? (
+                      <FigureLink href={href}>{format(v)}</FigureLink>
+                    ) : (
+                      format(v)
+                    )}
                   </Table.Td>
                 );
               })}
+              {data.columns?.map((c: ChartColumn) => (
+                <Table.Td key={c.key} ta="end" data-column={c.key}>
+                  {c.values[row.key]}
+                </Table.Td>
+              ))}
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
     </div>
   );
+}
+
+/** A figure of the table as a link (in the console's router) to what lies behind it. */
+function FigureLink({ href, children }: { href: string; children: ReactNode }) {
+  return <Anchor {...useLinkProps(href)}>{children}</Anchor>;
 }

@@ -6,12 +6,15 @@ const csvField = (value: string): string =>
 
 /**
  * The chart's data as CSV (RFC 4180, CRLF, UTF-8 with a byte-order mark so spreadsheets read
- * Arabic and Chinese labels): a header (category, then each series), one line per row. Figures
+ * Arabic and Chinese labels): a header (category, then each series, then the columns not drawn), one line per row. Figures
  * are plain integers (machine-readable, not locale-formatted); a withheld figure is the word
  * `suppressedWord` (never 0, never empty: empty reads as "no data" or 0 in spreadsheets).
  */
 export function chartCsv(data: ChartData, suppressedWord: string): string {
-  const lines = [[data.categoryLabel, ...data.series.map((s) => s.label)]];
+  const columns = data.columns ?? [];
+  const lines = [
+    [data.categoryLabel, ...data.series.map((s) => s.label), ...columns.map((c) => c.label)],
+  ];
   for (const row of data.rows)
     lines.push([
       row.label,
@@ -19,6 +22,7 @@ export function chartCsv(data: ChartData, suppressedWord: string): string {
         const v = row.values[s.key];
         return v === null || v === undefined ? suppressedWord : String(v);
       }),
+      ...columns.map((c) => c.values[row.key] ?? ''),
     ]);
   return `\uFEFF${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

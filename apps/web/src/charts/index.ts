@@ -14,4 +14,4 @@
  */
 export { ChartFigure, ChartTable, CHART_PALETTE, type ChartFigureProps } from './chart-figure';
 export { chartCsv, pngOfSvg, standaloneSvg } from './export';
-export type { ChartData, ChartKind, ChartRow, ChartSeries } from './types';
+export type { ChartColumn, ChartData, ChartKind, ChartRow, ChartSeries } from './types';

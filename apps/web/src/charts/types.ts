@@ -27,6 +27,18 @@ export interface ChartData {
   readonly categoryLabel: string;
   readonly series: readonly ChartSeries[];
   readonly rows: readonly ChartRow[];
+  /**
+   * Columns of the table and the CSV the chart does not draw (another unit than the bars': a
+   * rate, a duration), after the series; each holds its text per row key.
+   */
+  readonly columns?: readonly ChartColumn[];
+}
+
+export interface ChartColumn {
+  readonly key: string;
+  readonly label: string;
+  /** The written figure per row key. */
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export type ChartKind = 'bar' | 'line';

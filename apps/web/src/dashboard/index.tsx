@@ -1,4 +1,3 @@
-import '@mantine/charts/styles.css';
 import './dashboard.css';
 import type { operations } from '@remedy/api-client';
 import { Title } from '@mantine/core';

@@ -1,10 +1,10 @@
 import type { operations } from '@remedy/api-client';
-import { BarChart } from '@mantine/charts';
-import { Anchor, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { dataOf } from '../api';
+import { ChartFigure, type ChartData } from '../charts';
 import { useConsole } from '../context';
 import { formatDate, formatNumber } from '../format';
 import { paths, useLinkProps } from '../router';
@@ -24,11 +24,8 @@ const STATUS_COLOURS: Record<string, string> = {
 };
 const STATUSES = Object.keys(STATUS_COLOURS);
 
-/**
- * Axes for counts (whole numbers). The charts stay left to right in Arabic (@mantine/charts sets
- * `dir="ltr"` on them: recharts has no right-to-left layout); their data tables follow the page.
- */
-const AXES = { yAxisProps: { allowDecimals: false } } as const;
+/** Referrals: sent/received by count, answered, accepted. */
+const REFERRAL_COLOURS = ['blue.8', 'teal.8', 'grape.7'] as const;
 
 /**
  * The supervisor's dashboard (GET /dashboard/supervisor): headline figures, open cases by status
@@ -134,98 +131,63 @@ function useWho() {
     cell.caseworkerName ?? t('dashboard.caseworker.none');
 }
 
+/** The row key of the cases nobody is assigned to (a caseworker's row is their opaque id). */
+const UNASSIGNED = 'unassigned';
+
 function OpenCases({ cells }: { cells: Cell[] }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const who = useWho();
-  const rows = [...new Map(cells.map((c) => [c.caseworkerId ?? '', c])).values()];
-  const statuses = STATUSES.filter((s) => cells.some((c) => c.identificationStatus === s));
-  const countOf = (caseworkerId: string | null, status: string) =>
-    cells.find((c) => c.caseworkerId === caseworkerId && c.identificationStatus === status)
-      ?.count ?? 0;
-  const chart = rows.map((r) => ({
-    caseworker: who(r),
-    ...Object.fromEntries(statuses.map((s) => [s, countOf(r.caseworkerId, s)])),
-  }));
-  return (
-    <section aria-labelledby="dashboard-open">
-      <Title order={2} id="dashboard-open" mb="sm">
-        {t('dashboard.open.title')}
-      </Title>
-      {rows.length === 0 ? (
+  const title = t('dashboard.open.title');
+  if (cells.length === 0)
+    return (
+      <section aria-labelledby="dashboard-open-title">
+        <Title order={2} id="dashboard-open-title" mb="sm">
+          {title}
+        </Title>
         <Text>{t('dashboard.open.empty')}</Text>
-      ) : (
-        <>
-          <figure aria-label={t('dashboard.open.chart')} className="dashboard-chart">
-            <BarChart
-              h={260}
-              data={chart}
-              dataKey="caseworker"
-              type="stacked"
-              withLegend
-              series={statuses.map((s) => ({
-                name: s,
-                label: t(`identification.${s}`),
-                color: STATUS_COLOURS[s]!,
-              }))}
-              valueFormatter={(v) => formatNumber(i18n.language, v)}
-              {...AXES}
-            />
-          </figure>
-          <Table.ScrollContainer minWidth="30rem">
-            <Table striped data-testid="dashboard-open-table">
-              <Table.Caption>{t('dashboard.open.table')}</Table.Caption>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">{t('dashboard.caseworker')}</Table.Th>
-                  {statuses.map((s) => (
-                    <Table.Th scope="col" key={s}>
-                      {t(`identification.${s}`)}
-                    </Table.Th>
-                  ))}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((r) => (
-                  <Table.Tr key={r.caseworkerId ?? ''}>
-                    <Table.Th scope="row">{who(r)}</Table.Th>
-                    {statuses.map((s) => (
-                      <Table.Td key={s}>
-                        <CellLink
-                          count={countOf(r.caseworkerId, s)}
-                          caseworkerId={r.caseworkerId}
-                          status={s}
-                        />
-                      </Table.Td>
-                    ))}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </>
-      )}
-    </section>
+      </section>
+    );
+  const caseworkers = [...new Map(cells.map((c) => [c.caseworkerId ?? UNASSIGNED, c])).entries()];
+  const statuses = STATUSES.filter((s) => cells.some((c) => c.identificationStatus === s));
+  const data: ChartData = {
+    categoryLabel: t('dashboard.caseworker'),
+    series: statuses.map((s) => ({
+      key: s,
+      label: t(`identification.${s}`),
+      color: STATUS_COLOURS[s]!,
+    })),
+    rows: caseworkers.map(([key, cell]) => ({
+      key,
+      label: who(cell),
+      values: Object.fromEntries(
+        statuses.map((s) => [
+          s,
+          cells.find((c) => c.caseworkerId === cell.caseworkerId && c.identificationStatus === s)
+            ?.count ?? 0,
+        ]),
+      ),
+    })),
+  };
+  return (
+    <ChartFigure
+      id="dashboard-open"
+      order={2}
+      title={title}
+      kind="bar"
+      stacked
+      data={data}
+      cellLink={(row, status) =>
+        row.values[status] === 0
+          ? undefined
+          : row.key === UNASSIGNED
+            ? figurePath('unassigned', { identificationStatus: status })
+            : figurePath('open', { caseworkerId: row.key, identificationStatus: status })
+      }
+    />
   );
 }
 
-function CellLink({
-  count,
-  caseworkerId,
-  status,
-}: {
-  count: number;
-  caseworkerId: string | null;
-  status: string;
-}) {
-  const { i18n } = useTranslation();
-  const link = useLinkProps(
-    caseworkerId
-      ? figurePath('open', { caseworkerId, identificationStatus: status })
-      : figurePath('unassigned', { identificationStatus: status }),
-  );
-  if (count === 0) return <>{formatNumber(i18n.language, 0)}</>;
-  return <Anchor {...link}>{formatNumber(i18n.language, count)}</Anchor>;
-}
+const MEASURES = ['count', 'answered', 'accepted'] as const;
 
 function ReferralSection({
   sent,
@@ -237,77 +199,56 @@ function ReferralSection({
   days: (value: number | null) => string;
 }) {
   const { t, i18n } = useTranslation();
-  const sentLink = useLinkProps(figurePath('referred_out'));
-  const receivedLink = useLinkProps(paths.referrals());
   const percent = (rate: number | null) =>
     rate === null
       ? t('dashboard.none')
       : new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 1 }).format(
           rate,
         );
-  const measures = ['count', 'answered', 'accepted'] as const;
-  const chart = measures.map((m) => ({
-    measure: t(`dashboard.referrals.${m}`),
-    sent: sent[m],
-    received: received[m],
-  }));
-  const rows = [
-    { key: 'sent', figures: sent, link: sentLink },
-    { key: 'received', figures: received, link: receivedLink },
-  ] as const;
+  const directions = { sent, received };
+  const data: ChartData = {
+    categoryLabel: t('dashboard.referrals.direction'),
+    series: MEASURES.map((m, i) => ({
+      key: m,
+      label: t(`dashboard.referrals.${m}`),
+      color: REFERRAL_COLOURS[i]!,
+    })),
+    rows: (['sent', 'received'] as const).map((key) => ({
+      key,
+      label: t(`dashboard.referrals.${key}`),
+      values: Object.fromEntries(MEASURES.map((m) => [m, directions[key][m]])),
+    })),
+    columns: [
+      {
+        key: 'rate',
+        label: t('dashboard.referrals.rate'),
+        values: { sent: percent(sent.acceptanceRate), received: percent(received.acceptanceRate) },
+      },
+      {
+        key: 'timeToAnswer',
+        label: t('dashboard.referrals.timeToAnswer'),
+        values: {
+          sent: days(sent.medianDaysToAnswer),
+          received: days(received.medianDaysToAnswer),
+        },
+      },
+    ],
+  };
   return (
-    <section aria-labelledby="dashboard-referrals">
-      <Title order={2} id="dashboard-referrals" mb="sm">
-        {t('dashboard.referrals.title')}
-      </Title>
-      <figure aria-label={t('dashboard.referrals.chart')} className="dashboard-chart">
-        <BarChart
-          h={220}
-          data={chart}
-          dataKey="measure"
-          withLegend
-          series={[
-            { name: 'sent', label: t('dashboard.referrals.sent'), color: 'blue.8' },
-            { name: 'received', label: t('dashboard.referrals.received'), color: 'teal.8' },
-          ]}
-          valueFormatter={(v) => formatNumber(i18n.language, v)}
-          {...AXES}
-        />
-      </figure>
-      <Table.ScrollContainer minWidth="30rem">
-        <Table striped data-testid="dashboard-referrals-table">
-          <Table.Caption>{t('dashboard.referrals.table')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('dashboard.referrals.direction')}</Table.Th>
-              {measures.map((m) => (
-                <Table.Th scope="col" key={m}>
-                  {t(`dashboard.referrals.${m}`)}
-                </Table.Th>
-              ))}
-              <Table.Th scope="col">{t('dashboard.referrals.rate')}</Table.Th>
-              <Table.Th scope="col">{t('dashboard.referrals.timeToAnswer')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map(({ key, figures, link }) => (
-              <Table.Tr key={key} data-testid={`dashboard-referrals-${key}`}>
-                <Table.Th scope="row">{t(`dashboard.referrals.${key}`)}</Table.Th>
-                <Table.Td>
-                  <Anchor {...link}>{formatNumber(i18n.language, figures.count)}</Anchor>
-                </Table.Td>
-                <Table.Td>{formatNumber(i18n.language, figures.answered)}</Table.Td>
-                <Table.Td>{formatNumber(i18n.language, figures.accepted)}</Table.Td>
-                <Table.Td>{percent(figures.acceptanceRate)}</Table.Td>
-                <Table.Td>{days(figures.medianDaysToAnswer)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <Text size="sm" c="dimmed">
-        {t('dashboard.referrals.note')}
-      </Text>
-    </section>
+    <ChartFigure
+      id="dashboard-referrals"
+      order={2}
+      title={t('dashboard.referrals.title')}
+      description={t('dashboard.referrals.note')}
+      kind="bar"
+      data={data}
+      cellLink={(row, measure) =>
+        measure !== 'count'
+          ? undefined
+          : row.key === 'sent'
+            ? figurePath('referred_out')
+            : paths.referrals()
+      }
+    />
   );
 }
