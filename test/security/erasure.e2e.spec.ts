@@ -11,7 +11,7 @@ import { REMINDERS_QUEUE, type ReminderJobData } from '@remedy/case-reminders';
 import { addDays, calendarDateIn } from '@remedy/case-domain';
 import { CaseCipher, LocalKeyManagementService, PersonalDataErasedError } from '@remedy/crypto';
 import { PostgresEventStore } from '@remedy/event-store';
-import { projectionEntities, rebuildAllProjections } from '@remedy/projections';
+import { projectionEntities, rebuildAllProjections, rebuildConnections } from '@remedy/projections';
 import { createQueueKit, type QueueKit } from '@remedy/queue';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -692,7 +692,7 @@ describeWithRedis(
         entities: projectionEntities(ALL_PROJECTIONS) as EntitySchema[],
         synchronize: false,
         logging: false,
-        extra: { max: 2 },
+        extra: { max: rebuildConnections(ALL_PROJECTIONS.length) },
       });
       await ds.initialize();
       const store = new PostgresEventStore({ connectionString: db.url, poolSize: 2 });

@@ -19,6 +19,7 @@ export {
   clearProjection,
   formatRebuildProgress,
   rebuildAllProjections,
+  rebuildConnections,
   rebuildProjection,
   rebuildProjections,
 } from './rebuild';

@@ -242,6 +242,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
   if (projections.length === 0) return [];
   const names = new Set(projections.map((p) => p.name));
   if (names.size !== projections.length) throw new Error('Rebuild: a projection is named twice');
+  assertPoolFits(dataSource, rebuildConnections(projections.length));
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
   const types = [...new Set(projections.flatMap((p) => p.eventTypes))];
@@ -324,6 +325,22 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       return outcomes.map((o) => (o as PromiseFulfilledResult<RebuildReport>).value);
     },
   );
+}
+
+/**
+ * The connections a rebuild of `projections` projections holds at once: one each (its lock and its
+ * batches, for the whole rebuild) and one for compaction. The data source's pool must have them.
+ */
+export const rebuildConnections = (projections: number): number => projections + 1;
+
+/** A pool too small would leave the rebuild waiting for a connection forever: refuse at once. */
+function assertPoolFits(dataSource: DataSource, needed: number): void {
+  const options = dataSource.options as { poolSize?: number; extra?: { max?: number } };
+  const size = options.extra?.max ?? options.poolSize ?? 10; // pg's default pool size
+  if (size < needed)
+    throw new Error(
+      `Rebuild: ${needed} connections are held at once (one per projection and one for compaction), but the data source's pool has ${size}; give it at least ${needed} (extra.max)`,
+    );
 }
 
 /** `rebuildProjections` of one projection. */

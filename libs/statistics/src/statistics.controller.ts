@@ -6,12 +6,16 @@ import {
   Get,
   HttpCode,
   Inject,
+  Injectable,
   NotFoundException,
   Param,
   Post,
   Query,
   Res,
   StreamableFile,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -63,6 +67,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = (): never => {
   throw new NotFoundException(problem(404, 'No such release'));
 };
+
+/**
+ * A release id that is no id answers 404 before the body is validated (guards run before pipes),
+ * as a case route's unknown id does: 404 before 400.
+ */
+@Injectable()
+class ReleaseIdShape implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const { params } = context.switchToHttp().getRequest<{ params?: Record<string, unknown> }>();
+    if (typeof params?.release !== 'string' || !UUID.test(params.release)) notFound();
+    return true;
+  }
+}
 
 const RELEASES_FOR_RAPPORTEURS = 'Releases are requested and read by national rapporteurs';
 const HTCDS_FOR_SUPERVISORS = 'The HTCDS export is for supervisors of the organisation';
@@ -234,6 +251,7 @@ export class StatisticsController {
   }
 
   @Post('releases/:release/reports')
+  @UseGuards(ReleaseIdShape)
   @Contract({ answers: [409] })
   @Policy('request', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @HttpCode(202)
