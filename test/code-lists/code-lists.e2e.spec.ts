@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CURRENCY_CODES, minorUnitExponent } from '@remedy/case-domain';
 import { CODE_LIST_NAMES, CODE_LISTS, labelOf, type CodeListName } from '@remedy/code-lists';
 import { realApiPerSuite } from '../faults/support/real-api';
 
@@ -51,6 +52,17 @@ describe('code lists over HTTP, in six languages', () => {
     const countries = body.lists.find((l) => l.name === 'countries')!;
     expect(countries.source).toBe('icu');
     expect(countries.codes.find((c) => c.code === 'NG')!.label).toBe('نيجيريا');
+  });
+
+  it('GET /code-lists/currencies gives every currency its ISO 4217 minor-unit digits (IQD 3, XAU 0)', async () => {
+    const res = await get('/code-lists/currencies?lang=fr');
+    expect(res.statusCode).toBe(200);
+    const { codes } = res.json<{ codes: { code: string; digits?: number }[] }>();
+    expect(codes.map((c) => [c.code, c.digits])).toEqual(
+      CURRENCY_CODES.map((code) => [code, minorUnitExponent(code)]),
+    );
+    const digits = Object.fromEntries(codes.map((c) => [c.code, c.digits]));
+    expect([digits.EUR, digits.JPY, digits.IQD, digits.XAU]).toEqual([2, 0, 3, 0]);
   });
 
   it('negotiates Accept-Language (ar;q=0.9, fr → fr); ?lang= takes precedence', async () => {

@@ -3417,6 +3417,11 @@ export interface components {
        * @example العمل القسري
        */
       label: string;
+      /**
+       * @description Currencies only: the ISO 4217 minor-unit digits (EUR 2, JPY 0, IQD 3; none counts as 0), the ones the API reads amounts (integer minor units) with; enter and show money with these, not with Intl's (which differ for some currencies)
+       * @example 2
+       */
+      digits?: number;
     };
     LegalAidAccessDto: {
       /**

@@ -104,6 +104,25 @@ describe('code lists: labels in the six UN languages', () => {
     expect(labelledCodeList('sectors', 'ar').source).toBe('catalogue');
   });
 
+  it("carries every currency's ISO 4217 minor-unit digits from the domain's table, and only there", () => {
+    const currencies = labelledCodeList('currencies', 'ar').codes;
+    expect(currencies.map((c) => c.code)).toEqual([...domain.CURRENCY_CODES]);
+    for (const { code, digits } of currencies)
+      expect([code, digits]).toEqual([code, domain.minorUnitExponent(code as domain.CurrencyCode)]);
+    const digitsOf = Object.fromEntries(currencies.map((c) => [c.code, c.digits]));
+    // Where Intl (ICU/CLDR) says otherwise (IQD 0, RSD 0 in Chromium, XAU 2): ISO 4217 wins.
+    expect([
+      digitsOf.EUR,
+      digitsOf.JPY,
+      digitsOf.IQD,
+      digitsOf.RSD,
+      digitsOf.XAU,
+      digitsOf.CLF,
+    ]).toEqual([2, 0, 3, 2, 0, 4]);
+    for (const name of CODE_LIST_NAMES.filter((n) => n !== 'currencies'))
+      expect(labelledCodeList(name, 'en').codes.filter((c) => c.digits !== undefined)).toEqual([]);
+  });
+
   it("names each rule in the caller's language", () => {
     expect(ruleMessage('CLOSURE_FOUR_EYES', 'en')).toBe(
       'Closure must be approved by someone other than the person who requested it.',

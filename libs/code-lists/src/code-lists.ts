@@ -24,6 +24,7 @@ import {
   LANGUAGE_CODES,
   LAW_ENFORCEMENT_COOPERATION,
   MEANS_OF_CONTROL,
+  minorUnitExponent,
   NON_PUNISHMENT_RESOLUTIONS,
   ORGANISATION_TYPES,
   REFERRAL_SOURCES,
@@ -50,6 +51,11 @@ interface CodeListDefinition {
   readonly codes: readonly string[];
   /** Names from ICU (`Intl.DisplayNames`); the catalogue fills only the codes ICU does not name. */
   readonly icu?: 'region' | 'language' | 'currency';
+  /**
+   * Currencies: each code's ISO 4217 minor-unit digits, from the domain's table (the one the API
+   * checks money against), for clients to enter and show amounts with (Intl's differ for some).
+   */
+  readonly digits?: (code: never) => number;
 }
 
 /**
@@ -60,7 +66,7 @@ interface CodeListDefinition {
 export const CODE_LISTS = {
   countries: { codes: COUNTRY_CODES, icu: 'region' },
   languages: { codes: LANGUAGE_CODES, icu: 'language' },
-  currencies: { codes: CURRENCY_CODES, icu: 'currency' },
+  currencies: { codes: CURRENCY_CODES, icu: 'currency', digits: minorUnitExponent },
   'forms-of-exploitation': { codes: FORMS_OF_EXPLOITATION },
   sectors: { codes: SECTORS },
   'means-of-control': { codes: MEANS_OF_CONTROL },
@@ -108,6 +114,8 @@ export const isCodeListName = (name: string): name is CodeListName =>
 export interface LabelledCode {
   readonly code: string;
   readonly label: string;
+  /** Currencies only: the ISO 4217 minor-unit digits (EUR 2, JPY 0, IQD 3). */
+  readonly digits?: number;
 }
 
 export interface LabelledCodeList {
@@ -162,6 +170,7 @@ export function labelledCodeList(name: CodeListName, language: LabelLanguage): L
       codes: definition.codes.map((code) => ({
         code,
         label: labelOf(name, code, language) ?? labelOf(name, code, FALLBACK_LANGUAGE) ?? code,
+        ...(definition.digits && { digits: definition.digits(code as never) }),
       })),
     };
     labelled.set(key, list);

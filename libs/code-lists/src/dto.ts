@@ -24,6 +24,15 @@ export class LabelledCodeDto {
 
   @ApiProperty({ description: 'Its label in the answered language', example: 'العمل القسري' })
   label!: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Currencies only: the ISO 4217 minor-unit digits (EUR 2, JPY 0, IQD 3; none counts as 0), the ones the API reads amounts (integer minor units) with; enter and show money with these, not with Intl's (which differ for some currencies)",
+    example: 2,
+    minimum: 0,
+    maximum: 4,
+  })
+  digits?: number;
 }
 
 export class CodeListDto {

@@ -3,7 +3,7 @@ import { join, normalize, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '@remedy/chromium';
-import { labelOf, type CodeListName } from '@remedy/code-lists';
+import { labelledCodeList, labelOf, type CodeListName } from '@remedy/code-lists';
 import type { ReleaseDocument } from './release';
 
 /** The languages a report is printed in: the console's six (apps/web/src/i18n.ts LANGUAGES). */
@@ -32,6 +32,8 @@ export interface ReportInput {
   readonly publicKeyFingerprint: string;
   /** Labels of the tables' values in the report's language, by dimension then code. */
   readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The ISO 4217 minor-unit digits of the compensation sums' currencies (the currencies code list's). */
+  readonly currencyDigits: Readonly<Record<string, number>>;
 }
 
 /** The code list that labels each dimension of the catalogue (others are the report's own words). */
@@ -69,6 +71,17 @@ export function valueLabels(
     }
   }
   return labels;
+}
+
+/** The minor-unit digits of a release's sum currencies, from the currencies code list (ISO 4217). */
+export function currencyDigits(release: ReleaseDocument): Record<string, number> {
+  const digits = new Map(labelledCodeList('currencies', 'en').codes.map((c) => [c.code, c.digits]));
+  return Object.fromEntries(
+    (release.compensationSums?.tables ?? []).flatMap(({ currency }) => {
+      const d = digits.get(currency);
+      return d === undefined ? [] : [[currency, d]];
+    }),
+  );
 }
 
 export interface RenderedReport {

@@ -1,7 +1,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { ReportInput, ReportLanguage, RenderedReport } from './report-pdf';
-import { publicKeyFingerprint, valueLabels } from './report-pdf';
+import { currencyDigits, publicKeyFingerprint, valueLabels } from './report-pdf';
 import { parseRelease } from './releases';
 import type { ReleaseSigner } from './signing';
 
@@ -127,6 +127,7 @@ export class StatisticsReports {
       language,
       release,
       labels: valueLabels(release, language),
+      currencyDigits: currencyDigits(release),
       previous: previous[0] ? parseRelease(previous[0].body) : null,
       builtAt: new Date(row.built_at).toISOString(),
       digest: row.digest,

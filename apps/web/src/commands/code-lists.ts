@@ -34,8 +34,20 @@ export function useCodeLists() {
       list.codes.map((c): CodeOption => ({ value: c.code, label: c.label })),
     ]),
   );
+  const digits = new Map(
+    (query.data?.lists.find((list) => list.name === 'currencies')?.codes ?? []).map((c) => [
+      c.code,
+      c.digits,
+    ]),
+  );
   return {
     ready: query.isSuccess,
+    /**
+     * A currency's ISO 4217 minor-unit digits as the API counts them (EUR 2, JPY 0, IQD 3; the
+     * currencies list carries them): the digits to enter and show its money with, never Intl's.
+     * Undefined while loading.
+     */
+    digits: (currency: string): number | undefined => digits.get(currency),
     /** The options of a list (empty while loading). */
     options: (name: CodeListName): readonly CodeOption[] => lists.get(name) ?? [],
     /** A code's label in the person's language (the code itself when the list lacks it). */

@@ -24,7 +24,7 @@ import { useForm, type UseFormReturnType } from '@mantine/form';
 import { useDisclosure } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { currencyDigits, formatDate } from '../format';
+import { formatDate } from '../format';
 import { useCaseworkers, useCodeLists, useOrganisations, type CodeLists } from './code-lists';
 import { CommandNotice } from './command-notice';
 import {
@@ -90,7 +90,7 @@ export function CommandForm<P extends CommandPath>(props: CommandFormProps<P>) {
         // A row begun is a row to finish: its required sub-fields.
         if (field.kind === 'records')
           ((value as FormValues[] | undefined) ?? []).forEach((row, i) => {
-            if (Object.values(bodyOf(field.fields, row)).length === 0) return;
+            if (Object.values(bodyOf(field.fields, row, codeLists.digits)).length === 0) return;
             for (const sub of field.fields)
               if (sub.required && isEmpty(getPath(row, sub.name)))
                 errors[`${field.name}.${i}.${sub.name}`] = t('commands.required');
@@ -101,7 +101,7 @@ export function CommandForm<P extends CommandPath>(props: CommandFormProps<P>) {
   });
 
   const send = async (values: FormValues) => {
-    const raw = bodyOf(fields, values);
+    const raw = bodyOf(fields, values, codeLists.digits);
     const body = (props.toBody ? props.toBody(raw, values) : raw) as CommandBody<P>;
     setUnplaced([]);
     const outcome = await command.submit(body);
@@ -282,7 +282,7 @@ function FieldInput({
           {...common}
           min={0}
           allowNegative={false}
-          decimalScale={currency ? currencyDigits(currency) : undefined}
+          decimalScale={currency ? codeLists.digits(currency) : undefined}
           rightSection={currency}
           rightSectionWidth="3.5rem"
         />

@@ -1,4 +1,4 @@
-import { minorUnitsOf } from '../format';
+import { minorUnitsOf, type CurrencyDigits } from '../format';
 import type { CodeListName } from './code-lists';
 
 /**
@@ -127,9 +127,14 @@ const instantOf = (value: string): string => new Date(value.replace(' ', 'T')).t
 
 /**
  * The JSON body of the shown fields: empty optional inputs are left out (the API's defaults
- * apply), lists and booleans are always sent, integers as numbers, instants as ISO 8601.
+ * apply), lists and booleans are always sent, integers as numbers, instants as ISO 8601, money as
+ * integer minor units with its currency's ISO 4217 `digits` (the currencies code list's).
  */
-export function bodyOf(fields: readonly FieldSpec[], values: FormValues): FormValues {
+export function bodyOf(
+  fields: readonly FieldSpec[],
+  values: FormValues,
+  digits: CurrencyDigits,
+): FormValues {
   const body: FormValues = {};
   for (const field of fields) {
     if (field.when && !field.when(values)) continue;
@@ -141,7 +146,7 @@ export function bodyOf(fields: readonly FieldSpec[], values: FormValues): FormVa
     }
     if (field.kind === 'records') {
       const rows = ((value as FormValues[] | undefined) ?? [])
-        .map((row) => bodyOf(field.fields, row))
+        .map((row) => bodyOf(field.fields, row, digits))
         .filter((row) => Object.keys(row).length > 0);
       if (rows.length > 0) setPath(body, field.name, rows);
       continue;
@@ -155,7 +160,8 @@ export function bodyOf(fields: readonly FieldSpec[], values: FormValues): FormVa
     else if (field.kind === 'money') {
       const currency = moneyCurrency(field, values);
       // Without a currency, the API names the missing currency; a decimal it cannot hold, the field.
-      if (currency) setPath(body, field.name, minorUnitsOf(value as string | number, currency));
+      if (currency)
+        setPath(body, field.name, minorUnitsOf(value as string | number, digits(currency)));
     } else if (field.kind === 'datetime') setPath(body, field.name, instantOf(String(value)));
     else if (field.kind === 'date') setPath(body, field.name, String(value).slice(0, 10));
     else setPath(body, field.name, value);

@@ -185,7 +185,7 @@ function CaseBody({
                   {t('legalaid.claim.steps')}
                 </Title>
                 <Accordion variant="contained" multiple>
-                  {claimSteps(me, claim).map((step) => (
+                  {claimSteps(me, claim, codes.digits).map((step) => (
                     <Accordion.Item key={step.id} value={step.id}>
                       <Accordion.Control>{t(`legalaid.step.${step.id}`)}</Accordion.Control>
                       <Accordion.Panel>

@@ -1,5 +1,5 @@
 import type { CommandPath, FieldSpec, FormValues } from '../commands';
-import { convertedMinorUnits } from '../format';
+import { convertedMinorUnits, type CurrencyDigits } from '../format';
 
 /** The heads of damage a claim's amounts are given by (the `damage-heads` code list). */
 export const DAMAGE_HEADS = [
@@ -91,8 +91,15 @@ export function fileClaimStep(me: string): ClaimStep {
   };
 }
 
-/** The steps of a filed claim, in the order a claim goes through them. */
-export function claimSteps(me: string, claim: { currency: string }): ClaimStep[] {
+/**
+ * The steps of a filed claim, in the order a claim goes through them (`digits`: the currencies'
+ * ISO 4217 minor-unit digits, for a payment in another currency converted to the claim's).
+ */
+export function claimSteps(
+  me: string,
+  claim: { currency: string },
+  digits: CurrencyDigits,
+): ClaimStep[] {
   const claimPath = (step: string) => `/cases/{caseId}/claims/{claimId}/${step}` as CommandPath;
   const decided = (v: FormValues) => v.outcome !== null && v.outcome !== 'rejected';
   return [
@@ -190,8 +197,8 @@ export function claimSteps(me: string, claim: { currency: string }): ClaimStep[]
               ...body,
               convertedAmount: convertedMinorUnits(
                 body.amount,
-                String(body.currency),
-                claim.currency,
+                digits(String(body.currency)),
+                digits(claim.currency),
                 body.exchangeRate,
               ),
             },

@@ -2,6 +2,7 @@ import type { components } from '@remedy/api-client';
 import { Anchor, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useCodeLists } from '../commands/code-lists';
 import { formatMoney } from '../format';
 import { paths, useLinkProps } from '../router';
 
@@ -13,10 +14,12 @@ export const legalAidPaths = {
   case: (caseId: string) => paths.legalAid(`/cases/${caseId}`),
 };
 
-/** Money of one currency in the person's locale. */
+/** Money of one currency in the person's locale, with its ISO 4217 digits (the code list's). */
 export function useMoney() {
   const { i18n } = useTranslation();
-  return (minor: number, currency: string) => formatMoney(i18n.language, minor, currency);
+  const codes = useCodeLists();
+  return (minor: number, currency: string) =>
+    formatMoney(i18n.language, minor, currency, codes.digits(currency));
 }
 
 /** A section with its heading (the heading names the section for screen readers). */

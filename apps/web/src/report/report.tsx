@@ -1,6 +1,7 @@
 import { DirectionProvider, MantineProvider, Table, Text, Title } from '@mantine/core';
 import type { i18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
+import { formatMoney } from '../format';
 import { directionOf } from '../i18n';
 import { ChartFigure } from '../charts';
 import { memoryColorScheme } from '../color-scheme';
@@ -193,13 +194,15 @@ function SumsSection({
         {t('statistics.table.compensation-sums')}
       </Title>
       {tables.map((sums) => {
-        const money = new Intl.NumberFormat(input.language, {
-          style: 'currency',
-          currency: sums.currency,
-        });
-        const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
         const amount = (minor: number | null) =>
-          minor === null ? t('report.suppressed') : money.format(minor / 10 ** digits);
+          minor === null
+            ? t('report.suppressed')
+            : formatMoney(
+                input.language,
+                minor,
+                sums.currency,
+                input.currencyDigits[sums.currency],
+              );
         return (
           <Table key={sums.currency} withTableBorder striped className="report-table">
             <Table.Caption>{sums.currency}</Table.Caption>

@@ -19,4 +19,6 @@ export interface ReportInput {
   readonly signature: string;
   readonly publicKeyFingerprint: string;
   readonly labels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The sums' currencies' ISO 4217 minor-unit digits (the API's currencies code list). */
+  readonly currencyDigits: Readonly<Record<string, number>>;
 }

@@ -4,8 +4,10 @@ import type { components } from '@remedy/api-client';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { dataOf } from '../api';
+import { useCodeLists } from '../commands/code-lists';
 import { ChartFigure, type ChartData } from '../charts';
 import { useConsole } from '../context';
+import { formatMoney } from '../format';
 import { paths, useLinkProps } from '../router';
 import { NationalReportButton } from '../report/report-button';
 import { ErrorNotice } from '../screens/error-notice';
@@ -190,14 +192,11 @@ function ReleaseFigures({ document: doc }: { document: ReleaseDocument }) {
 function CompensationSums({ document: doc }: { document: ReleaseDocument }) {
   const { t, i18n } = useTranslation();
   const labels = useStatisticsLabels();
+  const codeLists = useCodeLists();
   return (
     <>
       {(doc.compensationSums?.tables ?? []).map((sums) => {
-        const money = new Intl.NumberFormat(i18n.language, {
-          style: 'currency',
-          currency: sums.currency,
-        });
-        const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
+        const digits = codeLists.digits(sums.currency);
         const avenues = sums.dimensions[0]!;
         const cellOf = (avenue: string) => sums.cells.find((c) => c.at[0] === avenue);
         const rows = (
@@ -245,7 +244,7 @@ function CompensationSums({ document: doc }: { document: ReleaseDocument }) {
               }
               kind="bar"
               data={amounts}
-              formatValue={(minor) => money.format(minor / 10 ** digits)}
+              formatValue={(minor) => formatMoney(i18n.language, minor, sums.currency, digits)}
             />
           </Stack>
         );
