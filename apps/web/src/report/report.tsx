@@ -176,7 +176,10 @@ function TableSection({
   );
 }
 
-/** Compensation awarded and paid, one table per currency (never added across currencies). */
+/**
+ * Compensation claimed, awarded and paid, one table per currency (never added across currencies;
+ * claimed only where the release has it: releases built before it lack the column).
+ */
 function SumsSection({
   tables,
   input,
@@ -200,6 +203,7 @@ function SumsSection({
         const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
         const amount = (minor: number | null) =>
           minor === null ? t('report.suppressed') : money.format(minor / 10 ** digits);
+        const withClaimed = sums.cells.some((c) => c.claimed !== undefined);
         return (
           <Table key={sums.currency} withTableBorder striped className="report-table">
             <Table.Caption>{sums.currency}</Table.Caption>
@@ -207,6 +211,9 @@ function SumsSection({
               <Table.Tr>
                 <Table.Th>{format.dimensionName('avenue')}</Table.Th>
                 <Table.Th className="report-number">{t('report.claims')}</Table.Th>
+                {withClaimed && (
+                  <Table.Th className="report-number">{t('report.claimed')}</Table.Th>
+                )}
                 <Table.Th className="report-number">{t('report.awarded')}</Table.Th>
                 <Table.Th className="report-number">{t('report.paid')}</Table.Th>
               </Table.Tr>
@@ -220,6 +227,9 @@ function SumsSection({
                   <Table.Td className="report-number">
                     {c.claims === null ? t('report.suppressed') : numbers.format(c.claims)}
                   </Table.Td>
+                  {withClaimed && (
+                    <Table.Td className="report-number">{amount(c.claimed ?? null)}</Table.Td>
+                  )}
                   <Table.Td className="report-number">{amount(c.awarded)}</Table.Td>
                   <Table.Td className="report-number">{amount(c.paid)}</Table.Td>
                 </Table.Tr>
