@@ -292,6 +292,7 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
     expect(total).toEqual({
       at: [null],
       claims: 20,
+      claimed: 20 * 100_000,
       awarded: 20 * 50_000 + 190 * 100,
       paid: 10 * 50_000 + 45 * 100,
     });

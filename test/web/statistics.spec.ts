@@ -57,7 +57,7 @@ function releaseFigure(doc: ReleaseDocument, cell: ShownCell): number | null {
   if (sums) {
     const table = doc.compensationSums!.tables.find((s) => s.currency === sums[1])!;
     const c = table.cells.find((x) => x.at[0] === cell.row)!;
-    return c[cell.series as 'claims' | 'awarded' | 'paid'];
+    return c[cell.series as 'claims' | 'claimed' | 'awarded' | 'paid'] ?? null;
   }
   const table = doc.tables.find(
     (x) => name === x.id || x.dimensions.some((d) => name === `${x.id}-${d.name}`),
@@ -208,11 +208,13 @@ describe("the rapporteur's statistics in the console", () => {
       .locator('section[data-chart="2026-victims-by-status-sex-age-sex"]')
       .getByTestId('suppressed-note')
       .waitFor();
-    // The compensation sums: exact minor units where published.
-    const awarded = shown.find(
-      (c) => c.chart === '2026-compensation-sums-EUR' && c.series === 'awarded' && c.value !== null,
-    );
-    expect(awarded).toBeDefined();
+    // The compensation sums: exact minor units where published, claimed beside awarded and paid.
+    for (const series of ['claimed', 'awarded', 'paid']) {
+      const sum = shown.find(
+        (c) => c.chart === '2026-compensation-sums-EUR' && c.series === series && c.value !== null,
+      );
+      expect([series, sum]).toEqual([series, expect.anything()]);
+    }
 
     // Keyboard: the chart takes focus and describes itself by its summary and table.
     const svg = page.locator(

@@ -117,6 +117,7 @@ describe('the catalogue: declared populations and shared margins', () => {
       Array.from({ length: 10 }, () => ({
         avenue: 'CivilClaim',
         currency: 'EUR',
+        claimed: 5,
         awarded: 5,
         paid: 0,
       })),

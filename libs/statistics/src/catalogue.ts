@@ -239,13 +239,13 @@ export const CATALOGUE: readonly CatalogueTable[] = [
   },
 ];
 
-/** Sums of money (not a count table): awarded and paid, by avenue, one table per currency. */
+/** Sums of money (not a count table): claimed, awarded and paid, by avenue, one table per currency. */
 export const COMPENSATION_SUMS_ID = 'compensation-sums';
 export const COMPENSATION_SUMS = {
   id: COMPENSATION_SUMS_ID,
-  title: 'Compensation awarded and paid, by avenue (one table per currency)',
+  title: 'Compensation claimed, awarded and paid, by avenue (one table per currency)',
   description:
-    'Claims filed in the year with an award, and the sums awarded (standing award) and actually paid on them, by avenue, in integer minor units of one ISO 4217 currency per table (currencies are never mixed). Computed when the release is built from the legal-aid claim read model (amounts per claim and currency; cases whose person objects to statistical use left out): the anonymous fact rows hold amounts in bands only. The claim counts are protected like every count table (threshold k, secondary suppression, LP audit); a sum is published only where its claim count is and no claim dominates it (p% rule, p = 15), and the total is withheld when it would give a withheld sum away. The sums of a currency of a year are published once (later releases of the year name that release). A currency with fewer than k such claims in the year is not listed at all. Only in suppression releases (not rounding, not differential privacy).',
+    'Claims filed in the year with an award, and the sums claimed (as filed), awarded (standing award) and actually paid on them, by avenue, in integer minor units of one ISO 4217 currency per table (currencies are never mixed). Computed when the release is built from the legal-aid claim read model (amounts per claim and currency; cases whose person objects to statistical use left out): the anonymous fact rows hold amounts in bands only. The claim counts are protected like every count table (threshold k, secondary suppression, LP audit); a sum is published only where its claim count is and no claim dominates it (p% rule, p = 15), and the total is withheld when it would give a withheld sum away. The sums of a currency of a year are published once (later releases of the year name that release). A currency with fewer than k such claims in the year is not listed at all. Only in suppression releases (not rounding, not differential privacy).',
   unit: 'claims with an award; sums in minor units of the currency',
   /**
    * One population per currency (`claims-with-award-EUR`, …): its counts are claims with an
@@ -318,6 +318,7 @@ export function countTable(
 export interface CurrencyAmounts {
   readonly currency: string;
   readonly claims: AmountTable;
+  readonly claimed: AmountTable;
   readonly awarded: AmountTable;
   readonly paid: AmountTable;
 }
@@ -326,7 +327,8 @@ export interface CurrencyAmounts {
 export interface ClaimAmount {
   readonly avenue: string;
   readonly currency: string;
-  /** The standing award and the payments to date, integer minor units of `currency`. */
+  /** The sum claimed as filed, the standing award and the payments to date, integer minor units of `currency`. */
+  readonly claimed: number;
   readonly awarded: number;
   readonly paid: number;
 }
@@ -338,13 +340,14 @@ export interface ClaimAmount {
 export function compensationAmounts(claims: readonly ClaimAmount[], k: number): CurrencyAmounts[] {
   const byCurrency = new Map<
     string,
-    Map<string, { claims: number; awarded: number; paid: number }>
+    Map<string, { claims: number; claimed: number; awarded: number; paid: number }>
   >();
   for (const c of claims) {
     if (c.awarded <= 0 || !(REMEDY_AVENUES as readonly string[]).includes(c.avenue)) continue;
     const avenues = byCurrency.get(c.currency) ?? new Map();
-    const cell = avenues.get(c.avenue) ?? { claims: 0, awarded: 0, paid: 0 };
+    const cell = avenues.get(c.avenue) ?? { claims: 0, claimed: 0, awarded: 0, paid: 0 };
     cell.claims += 1;
+    cell.claimed += c.claimed;
     cell.awarded += c.awarded;
     cell.paid += c.paid;
     avenues.set(c.avenue, cell);
@@ -360,11 +363,17 @@ export function compensationAmounts(claims: readonly ClaimAmount[], k: number): 
         dimensions: COMPENSATION_SUMS.dimensions,
       };
       const cells = [...avenues.entries()].map(([avenue, c]) => ({ at: [avenue], ...c }));
-      const table = (pick: 'awarded' | 'paid'): AmountTable => ({
+      const table = (pick: 'claimed' | 'awarded' | 'paid'): AmountTable => ({
         spec,
         currency,
         cells: cells.map((c) => ({ at: c.at, claims: c.claims, amountMinor: c[pick] })),
       });
-      return { currency, claims: table('awarded'), awarded: table('awarded'), paid: table('paid') };
+      return {
+        currency,
+        claims: table('awarded'),
+        claimed: table('claimed'),
+        awarded: table('awarded'),
+        paid: table('paid'),
+      };
     });
 }

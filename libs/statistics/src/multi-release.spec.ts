@@ -94,6 +94,7 @@ describe('several releases of one period (multi-release audit)', () => {
       Array.from({ length: n }, () => ({
         avenue: 'CivilClaim',
         currency: 'EUR',
+        claimed: 300_000,
         awarded: 200_000,
         paid: 0,
       }));
@@ -102,10 +103,10 @@ describe('several releases of one period (multi-release audit)', () => {
     const first = build('r1', sums, rows, [], claims(25));
     if (!first.ok) throw new Error(first.error.rule);
     const total1 = first.document.compensationSums!.tables[0]!.cells.find((c) => c.at[0] === null)!;
-    expect(total1).toMatchObject({ claims: 25, awarded: 5_000_000 });
+    expect(total1).toMatchObject({ claims: 25, claimed: 7_500_000, awarded: 5_000_000 });
     const more = [
       ...claims(25),
-      { avenue: 'CivilClaim', currency: 'EUR', awarded: 123_457, paid: 0 },
+      { avenue: 'CivilClaim', currency: 'EUR', claimed: 654_321, awarded: 123_457, paid: 0 },
     ];
     const second = build('r2', { ...sums, k: 11 }, rows, [first.document], more);
     const published: ReleaseDocument[] = [first.document];
@@ -117,6 +118,14 @@ describe('several releases of one period (multi-release audit)', () => {
       ),
     );
     for (const a of awarded) for (const b of awarded) expect(Math.abs(a - b)).not.toBe(123_457);
+    // Nor of the claimed sums: no difference is the sum claimed.
+    const claimed = published.flatMap((d) =>
+      d.compensationSums!.tables.flatMap((t) =>
+        t.cells.flatMap((c) => (c.claimed == null ? [] : [c.claimed])),
+      ),
+    );
+    expect(claimed).toContain(7_500_000);
+    for (const a of claimed) for (const b of claimed) expect(Math.abs(a - b)).not.toBe(654_321);
     if (second.ok) expect(second.document.compensationSums!.tables[0]!.sumsPublishedIn).toBe('r1');
   });
 
@@ -125,12 +134,14 @@ describe('several releases of one period (multi-release audit)', () => {
       ...Array.from({ length: 12 }, () => ({
         avenue: 'CivilClaim',
         currency: 'EUR',
+        claimed: 2_000,
         awarded: 1_000,
         paid: 0,
       })),
       ...Array.from({ length: 11 }, (_, i) => ({
         avenue: 'StateCompensationFund',
         currency: 'EUR',
+        claimed: 100,
         awarded: i === 0 ? 5_000_000 : 100,
         paid: 0,
       })),
@@ -140,20 +151,66 @@ describe('several releases of one period (multi-release audit)', () => {
     const cells = built.document.compensationSums!.tables[0]!.cells;
     expect(cells.find((c) => c.at[0] === 'CivilClaim')).toMatchObject({
       claims: 12,
+      claimed: 24_000,
       awarded: 12_000,
     });
     expect(cells.find((c) => c.at[0] === 'StateCompensationFund')).toMatchObject({
       claims: 11,
+      claimed: null,
       awarded: null,
       suppressed: true,
     });
-    expect(cells.find((c) => c.at[0] === null)).toMatchObject({ claims: 23, awarded: null });
+    expect(cells.find((c) => c.at[0] === null)).toMatchObject({
+      claims: 23,
+      claimed: null,
+      awarded: null,
+    });
+  });
+
+  it('withholds the sums of an avenue where one claimed sum dominates, though the awards do not', () => {
+    const claims: ClaimAmount[] = [
+      ...Array.from({ length: 12 }, () => ({
+        avenue: 'CivilClaim',
+        currency: 'EUR',
+        claimed: 2_000,
+        awarded: 1_000,
+        paid: 500,
+      })),
+      ...Array.from({ length: 11 }, (_, i) => ({
+        avenue: 'StateCompensationFund',
+        currency: 'EUR',
+        claimed: i === 0 ? 9_000_000 : 300,
+        awarded: 100,
+        paid: 100,
+      })),
+    ];
+    const built = build('r1', request({ tables: ['compensation-sums'] }), [], [], claims);
+    if (!built.ok) throw new Error(built.error.rule);
+    const cells = built.document.compensationSums!.tables[0]!.cells;
+    expect(cells.find((c) => c.at[0] === 'CivilClaim')).toEqual({
+      at: ['CivilClaim'],
+      claims: 12,
+      claimed: 24_000,
+      awarded: 12_000,
+      paid: 6_000,
+    });
+    expect(cells.find((c) => c.at[0] === 'StateCompensationFund')).toEqual({
+      at: ['StateCompensationFund'],
+      claims: 11,
+      claimed: null,
+      awarded: null,
+      paid: null,
+      suppressed: true,
+    });
+    // The total less CivilClaim would give the dominated avenue away: withheld too.
+    expect(cells.find((c) => c.at[0] === null)).toMatchObject({ claims: 23, claimed: null });
   });
 
   it('publishes no money sums in a rounding release (no rounded counts beside exact sums)', () => {
     const claims = Array.from({ length: 20 }, () => ({
       avenue: 'CivilClaim',
       currency: 'EUR',
+      claimed: 1_000,
       awarded: 1_000,
       paid: 0,
     }));

@@ -180,6 +180,8 @@ export interface ReleaseDocument {
       readonly cells: readonly {
         readonly at: readonly (string | null)[];
         readonly claims: number | null;
+        /** Claimed as filed (absent from releases built before it was published). */
+        readonly claimed?: number | null;
         readonly awarded: number | null;
         readonly paid: number | null;
         /** Some figure of the cell is withheld (count suppressed, or the sums by the p% rule). */
@@ -358,8 +360,10 @@ export function buildRelease(
   const sums = [];
   for (const m of money) {
     const claims = published.get(m.claims.spec.id)!;
+    const claimed = publishAmounts(m.claimed, claims);
     const awarded = publishAmounts(m.awarded, claims);
     const paid = publishAmounts(m.paid, claims);
+    if (!claimed.ok) return claimed;
     if (!awarded.ok) return awarded;
     if (!paid.ok) return paid;
     const firstPublication = earlier.find((d) =>
@@ -380,11 +384,19 @@ export function buildRelease(
       })),
       cells: claims.cells.map((c, i) =>
         c.suppressed
-          ? { at: [...c.at], claims: null, awarded: null, paid: null, suppressed: true as const }
+          ? {
+              at: [...c.at],
+              claims: null,
+              claimed: null,
+              awarded: null,
+              paid: null,
+              suppressed: true as const,
+            }
           : firstPublication || withheld.has(c.at[0] ?? null)
             ? {
                 at: [...c.at],
                 claims: c.value,
+                claimed: null,
                 awarded: null,
                 paid: null,
                 suppressed: true as const,
@@ -392,6 +404,7 @@ export function buildRelease(
             : {
                 at: [...c.at],
                 claims: c.value,
+                claimed: claimed.value.cells[i]!.amountMinor,
                 awarded: awarded.value.cells[i]!.amountMinor,
                 paid: paid.value.cells[i]!.amountMinor,
               },
@@ -436,14 +449,16 @@ export function buildRelease(
 
 /**
  * The avenues (null: the total) whose sums are withheld by the p% dominance rule: a cell whose
- * awarded or paid sum is dominated; then, when the sums withheld among the avenues (with those
+ * claimed, awarded or paid sum is dominated; then, when the sums withheld among the avenues (with those
  * whose claim count is suppressed) are a single avenue or dominated together, the total as well,
  * so that the total minus the published avenues does not give them away.
  */
 function sumsWithheld(claims: readonly ClaimAmount[], counts: PublishedTable): Set<string | null> {
   const withheld = new Set<string | null>();
   const isDominated = (cs: readonly ClaimAmount[]) =>
-    dominated(cs.map((c) => c.awarded)) || dominated(cs.map((c) => c.paid));
+    dominated(cs.map((c) => c.claimed)) ||
+    dominated(cs.map((c) => c.awarded)) ||
+    dominated(cs.map((c) => c.paid));
   const hiddenAvenues: string[] = [];
   for (const cell of counts.cells) {
     const avenue = cell.at[0] ?? null;
@@ -487,6 +502,7 @@ export function releaseCsv(doc: ReleaseDocument): string {
       const sum = (unit: string, v: number | null) =>
         line(COMPENSATION_SUMS_ID, unit, cell, v, v === null ? 'suppressed' : '');
       sum('claims with an award', c.claims);
+      if (c.claimed !== undefined) sum(`claimed, ${t.currency} minor units`, c.claimed);
       sum(`awarded, ${t.currency} minor units`, c.awarded);
       sum(`paid, ${t.currency} minor units`, c.paid);
     }

@@ -321,15 +321,17 @@ export class StatisticsReleases {
     db: Pick<DataSource, 'query'> = this.dataSource,
   ): Promise<ClaimAmount[]> {
     const rows = (await db.query(
-      `SELECT cl.avenue, cl.currency, COALESCE(cl.awarded_total, 0)::text AS awarded, cl.paid_total::text AS paid
+      `SELECT cl.avenue, cl.currency, cl.claimed_total::text AS claimed,
+              COALESCE(cl.awarded_total, 0)::text AS awarded, cl.paid_total::text AS paid
          FROM legal_aid_claims cl LEFT JOIN legal_aid_cases c ON c.case_id = cl.case_id
         WHERE cl.filed_on >= make_date($1, 1, 1) AND cl.filed_on < make_date($1 + 1, 1, 1)
           AND c.objects_to_statistics IS NOT TRUE`,
       [year],
-    )) as { avenue: string; currency: string; awarded: string; paid: string }[];
+    )) as { avenue: string; currency: string; claimed: string; awarded: string; paid: string }[];
     return rows.map((r) => ({
       avenue: r.avenue,
       currency: r.currency.trim(),
+      claimed: Number(r.claimed),
       awarded: Number(r.awarded),
       paid: Number(r.paid),
     }));

@@ -202,6 +202,7 @@ describe('statistics (pure)', () => {
     const claim = (currency: string, awarded: number, paid: number) => ({
       avenue: 'CivilClaim',
       currency,
+      claimed: 2 * awarded,
       awarded,
       paid,
     });
@@ -236,6 +237,7 @@ describe('statistics (pure)', () => {
     expect(eur.cells.find((c) => c.at[0] === null)).toEqual({
       at: [null],
       claims: 12,
+      claimed: 24_000,
       awarded: 12_000,
       paid: 12_000,
     });
@@ -251,6 +253,9 @@ describe('statistics (pure)', () => {
     const csv = releaseCsv(built.document);
     expect(csv).toContain(
       'r1,2026,victims-by-status-sex-age,cases,status=PossibleVictimOfTrafficking;sex=Masculine;age_group=25-34,,suppressed',
+    );
+    expect(csv).toContain(
+      'compensation-sums,"claimed, EUR minor units",avenue=Total;currency=EUR,24000,',
     );
     expect(csv).toContain(
       'compensation-sums,"awarded, EUR minor units",avenue=Total;currency=EUR,12000,',

@@ -177,7 +177,10 @@ function TableSection({
   );
 }
 
-/** Compensation awarded and paid, one table per currency (never added across currencies). */
+/**
+ * Compensation claimed, awarded and paid, one table per currency (never added across currencies;
+ * claimed only where the release has it: releases built before it lack the column).
+ */
 function SumsSection({
   tables,
   input,
@@ -203,6 +206,7 @@ function SumsSection({
                 sums.currency,
                 input.currencyDigits[sums.currency],
               );
+        const withClaimed = sums.cells.some((c) => c.claimed !== undefined);
         return (
           <Table key={sums.currency} withTableBorder striped className="report-table">
             <Table.Caption>{sums.currency}</Table.Caption>
@@ -210,6 +214,9 @@ function SumsSection({
               <Table.Tr>
                 <Table.Th>{format.dimensionName('avenue')}</Table.Th>
                 <Table.Th className="report-number">{t('report.claims')}</Table.Th>
+                {withClaimed && (
+                  <Table.Th className="report-number">{t('report.claimed')}</Table.Th>
+                )}
                 <Table.Th className="report-number">{t('report.awarded')}</Table.Th>
                 <Table.Th className="report-number">{t('report.paid')}</Table.Th>
               </Table.Tr>
@@ -223,6 +230,9 @@ function SumsSection({
                   <Table.Td className="report-number">
                     {c.claims === null ? t('report.suppressed') : numbers.format(c.claims)}
                   </Table.Td>
+                  {withClaimed && (
+                    <Table.Td className="report-number">{amount(c.claimed ?? null)}</Table.Td>
+                  )}
                   <Table.Td className="report-number">{amount(c.awarded)}</Table.Td>
                   <Table.Td className="report-number">{amount(c.paid)}</Table.Td>
                 </Table.Tr>

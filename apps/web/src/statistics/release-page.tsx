@@ -215,13 +215,19 @@ function CompensationSums({ document: doc }: { document: ReleaseDocument }) {
           series: [{ key: 'claims', label: t('statistics.sums.claims') }],
           rows: rows((c) => ({ claims: c.claims })),
         };
+        const withClaimed = sums.cells.some((c) => c.claimed !== undefined);
         const amounts: ChartData = {
           categoryLabel: labels.dimension('avenue'),
           series: [
+            ...(withClaimed ? [{ key: 'claimed', label: t('statistics.sums.claimed') }] : []),
             { key: 'awarded', label: t('statistics.sums.awarded') },
             { key: 'paid', label: t('statistics.sums.paid') },
           ],
-          rows: rows((c) => ({ awarded: c.awarded, paid: c.paid })),
+          rows: rows((c) => ({
+            ...(withClaimed ? { claimed: c.claimed ?? null } : {}),
+            awarded: c.awarded,
+            paid: c.paid,
+          })),
         };
         const id = `${doc.period.year}-compensation-sums-${sums.currency}`;
         return (

@@ -25,6 +25,8 @@ export interface ReleaseTable {
 export interface SumsCell {
   readonly at: readonly (string | null)[];
   readonly claims: number | null;
+  /** Claimed as filed; absent from releases built before the claimed sums were published. */
+  readonly claimed?: number | null;
   readonly awarded: number | null;
   readonly paid: number | null;
   readonly suppressed?: true | string;
