@@ -14,7 +14,6 @@ import {
   releaseJobId,
   sha256Hex,
   StatisticsReleases,
-  STATISTICS_FACTS_PROJECTION,
   verifyRelease,
   type ReleaseJobData,
   type ReleaseRequest,
@@ -22,6 +21,7 @@ import {
 } from '@remedy/statistics';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually, spawnTs, type Child, queueBackendsUnderTest } from './support/processes';
+import { seedFacts } from './support/statistics-facts';
 
 /**
  * Fault test (issue 8), the release half: the statistics release builder (the real
@@ -57,47 +57,6 @@ const requests: ReleaseRequest[] = INPUTS.map((input) => {
   if (!checked.ok) throw new Error(`${checked.rule}: ${checked.message}`);
   return checked.value;
 });
-
-/** A small, varied population of one year's anonymous facts (what the projection writes). */
-async function seedFacts(ds: DataSource, store: PostgresEventStore): Promise<void> {
-  const pick = <T>(values: readonly T[], i: number, step = 1): T =>
-    values[(i * step) % values.length]!;
-  for (let i = 0; i < CASES; i++) {
-    const assisted = i % 5 !== 0;
-    await ds.query(
-      `INSERT INTO statistics_case_facts (row_key, year, identification_year, sex_gender, age_group,
-         citizenships, status, deciding_body, identified_in_year, forms, sectors, referral_source,
-         assistance_types, assisted, assisted_while_not_cooperating, cooperation, reflection_granted,
-         child_decisions, child_decisions_assessed, remedies, claims, objects)
-       VALUES ($1, $2, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $14, $15, 0, 0, '{}', '[]'::jsonb, $16)`,
-      [
-        `fault-${i}`,
-        YEAR,
-        pick(['Feminine', 'Masculine'], i),
-        pick(['18-24', '25-34', '35-44', '12-17'], i, 3),
-        [pick(['UA', 'UA', 'RO', 'NG', 'VN'], i, 7)],
-        pick(['ActualVictimOfTrafficking', 'PossibleVictimOfTrafficking'], i, 5),
-        pick(['NGO', 'Police'], i, 3),
-        ['ForcedLabour'],
-        ['F_Construction'],
-        pick(['Hotline', 'NGO'], i),
-        assisted ? ['Accommodation', ...(i % 3 ? ['Psychological'] : [])] : [],
-        assisted,
-        assisted && i % 4 !== 0,
-        pick(['not_recorded', 'declined', 'cooperating'], i, 11),
-        i % 2 === 0,
-        i % 17 === 0,
-      ],
-    );
-  }
-  // The projection has applied everything the store holds: builds need not wait for it.
-  const head = await store.headPosition();
-  await ds.query(
-    `INSERT INTO projection_checkpoints (projection, position_commit, position_prepare)
-     VALUES ($1, $2, $3)`,
-    [STATISTICS_FACTS_PROJECTION, head.commit.toString(), head.prepare.toString()],
-  );
-}
 
 const backends = queueBackendsUnderTest('SIGKILL of the release worker');
 
@@ -168,7 +127,7 @@ describe.each(backends)(
 
     it(`builds each of ${requests.length} requested releases exactly once across two kills`, async () => {
       const workers = [loadWorker(), loadWorker(), loadWorker()];
-      await seedFacts(ds, store);
+      await seedFacts(ds, store, YEAR, CASES);
       const requested = [];
       for (const r of requests) requested.push(await releases.request(r));
       expect(requested.every((r) => r.created && r.status === 'queued')).toBe(true);

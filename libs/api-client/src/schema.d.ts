@@ -1472,8 +1472,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The release's national report (PDF, A4) in a language, once the worker has printed it (404 before); header X-Report-Pages
-     * @description The release's national report (PDF, A4) in a language, once the worker has printed it (404 before); header X-Report-Pages. Who may call it: rapporteur.
+     * The release's national report (PDF, A4) in a language, once the worker has printed it (404 before; 409 when its rendering failed for good: request it again with POST); header X-Report-Pages
+     * @description The release's national report (PDF, A4) in a language, once the worker has printed it (404 before; 409 when its rendering failed for good: request it again with POST); header X-Report-Pages. Who may call it: rapporteur.
      */
     get: operations['StatisticsController_report'];
     put?: never;
@@ -16431,6 +16431,15 @@ export interface operations {
       };
       /** @description No such resource for the caller's organisation (another organisation's is not found either) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
+      409: {
         headers: {
           [name: string]: unknown;
         };

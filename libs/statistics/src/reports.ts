@@ -22,6 +22,8 @@ export interface StoredReport {
   readonly status: ReportStatus;
   readonly pages: number | null;
   readonly renderedAt: string | null;
+  /** Why a `failed` report failed: RENDER_FAILED (printing failed for good) or RELEASE_NOT_BUILT. */
+  readonly error: string | null;
   /** Only once rendered. */
   readonly pdf: Buffer | null;
 }
@@ -84,13 +86,14 @@ export class StatisticsReports {
     withPdf = true,
   ): Promise<StoredReport | undefined> {
     const rows = (await this.dataSource.query(
-      `SELECT status, pages, rendered_at, ${withPdf ? 'pdf' : 'NULL::bytea AS pdf'}
+      `SELECT status, pages, rendered_at, error, ${withPdf ? 'pdf' : 'NULL::bytea AS pdf'}
          FROM statistics_release_reports WHERE release_id = $1 AND language = $2`,
       [releaseId, language],
     )) as {
       status: ReportStatus;
       pages: number | null;
       rendered_at: Date | null;
+      error: string | null;
       pdf: Buffer | null;
     }[];
     const row = rows[0];
@@ -99,6 +102,7 @@ export class StatisticsReports {
       status: row.status,
       pages: row.pages,
       renderedAt: row.rendered_at ? new Date(row.rendered_at).toISOString() : null,
+      error: row.error,
       pdf: row.pdf,
     };
   }
@@ -136,9 +140,14 @@ export class StatisticsReports {
     };
   }
 
-  /** Renders a report (the worker's processor) and stores it once. */
+  /**
+   * Renders a report (the worker's processor) and stores it once. A print that throws on the
+   * job's last attempt (BullMQ gives up after it) records the report `failed` with the reason
+   * RENDER_FAILED (no message: it could carry anything), so that the download says so and a new
+   * request renders it again; earlier attempts leave it `rendering` for BullMQ's retry.
+   */
   async render(
-    job: Pick<Job<ReportJobData>, 'data' | 'updateProgress'>,
+    job: Pick<Job<ReportJobData>, 'data' | 'updateProgress' | 'attemptsMade' | 'opts'>,
     printer: ReportPrinterPort,
     signer: ReleaseSigner,
   ): Promise<ReportStatus> {
@@ -161,7 +170,19 @@ export class StatisticsReports {
       [releaseId, language],
     );
     await job.updateProgress(10);
-    const { pdf, pages } = await printer.print(input);
+    let printed: RenderedReport;
+    try {
+      printed = await printer.print(input);
+    } catch (e) {
+      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+        await this.dataSource.query(
+          `UPDATE statistics_release_reports SET status = 'failed', error = 'RENDER_FAILED'
+            WHERE release_id = $1 AND language = $2 AND status <> 'rendered'`,
+          [releaseId, language],
+        );
+      throw e;
+    }
+    const { pdf, pages } = printed;
     await job.updateProgress(90);
     await this.dataSource.query(
       `UPDATE statistics_release_reports SET status = 'rendered', pdf = $3, pages = $4, error = NULL,

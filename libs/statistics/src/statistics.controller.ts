@@ -282,10 +282,11 @@ export class StatisticsController {
   }
 
   @Get('releases/:release/reports/:language')
+  @Contract({ answers: [409] })
   @Policy('read', 'StatisticsRelease', { refusal: RELEASES_FOR_RAPPORTEURS })
   @ApiOperation({
     summary:
-      "The release's national report (PDF, A4) in a language, once the worker has printed it (404 before); header X-Report-Pages",
+      "The release's national report (PDF, A4) in a language, once the worker has printed it (404 before; 409 when its rendering failed for good: request it again with POST); header X-Report-Pages",
   })
   @ApiParam({ name: 'release', schema: { type: 'string', format: 'uuid' } })
   @ApiParam({
@@ -307,6 +308,14 @@ export class StatisticsController {
     const id = UUID.exec(param)?.[0]?.toLowerCase();
     if (!id || !isReportLanguage(language)) return notFound();
     const report = await this.reports.get(id, language);
+    if (report?.status === 'failed')
+      throw new ConflictException(
+        problem(
+          409,
+          `The report's rendering failed; it may be requested again (POST /statistics/releases/${id}/reports)`,
+          { title: 'Report rendering failed', reason: report.error ?? 'RENDER_FAILED' },
+        ),
+      );
     if (!report?.pdf)
       throw new NotFoundException(
         problem(404, `No report in this language yet${report ? ` (status ${report.status})` : ''}`),

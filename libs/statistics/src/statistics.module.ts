@@ -13,7 +13,12 @@ import { expectJobs, JobsModule, nestJobLogger, QUEUE_KIT, type QueueKit } from 
 import { HTCDS_EXPORT_AUDIT, noHtcdsExportAudit } from './htcds';
 import { RAPPORTEUR_ALSO_MAY, RapporteurScopeGuard } from './rapporteur.guard';
 import { RELEASES_QUEUE, StatisticsReleases, type ReleaseJobData } from './releases';
-import { REPORTS_QUEUE, StatisticsReports, type ReportJobData } from './reports';
+import {
+  REPORTS_QUEUE,
+  StatisticsReports,
+  type ReportJobData,
+  type ReportPrinterPort,
+} from './reports';
 import { RELEASE_JOBS, ReleaseWorkerRuntime } from './runtime';
 import { ReleaseSigner } from './signing';
 import { HtcdsExportController, StatisticsController } from './statistics.controller';
@@ -33,6 +38,8 @@ export interface StatisticsApiOptions {
 export interface StatisticsWorkerOptions {
   /** The built console whose report.html prints the national reports. Default `<repo>/dist/web` (`npm run build`). */
   readonly consoleDir?: string;
+  /** What prints the reports (default: ReportPrinter over `consoleDir`); tests inject failures. */
+  readonly printer?: ReportPrinterPort;
 }
 
 export const RELEASE_WORKER = Symbol('RELEASE_WORKER');
@@ -104,6 +111,7 @@ export class StatisticsModule {
               eventStore,
               signer: await ReleaseSigner.load(config.dataDir),
               consoleDir: options.consoleDir,
+              printer: options.printer,
               discovered: true,
               logger: nestJobLogger('StatisticsReleases'),
             }),

@@ -13,9 +13,21 @@
  * before the effect) and after `stored` (effect done, not yet acknowledged to BullMQ): the
  * windows in which the parent's SIGKILL lands. Logs errors as lines on stdout (`error {...}`,
  * `worker-error …`). SIGTERM stops it cleanly (exit 0).
+ *
+ * The same runtime prints the national reports (`render` jobs on `statistics-reports`) with the
+ * real ReportPrinter (headless Chromium) over the built console in REPORT_CONSOLE_DIR (when set):
+ * it prints `printing <release id> <language>` as Chromium is about to print (the window of a
+ * kill mid-render) and `report-stored <release id> <language>` when the render's UPDATE stored
+ * the PDF (affected a row), then holds the job as after `stored`.
  */
 import { PostgresEventStore } from '@remedy/event-store';
-import { ReleaseSigner, ReleaseWorkerRuntime, type ReleaseJobData } from '@remedy/statistics';
+import {
+  ReleaseSigner,
+  ReleaseWorkerRuntime,
+  ReportPrinter,
+  type ReleaseJobData,
+  type ReportJobData,
+} from '@remedy/statistics';
 import {
   childArguments,
   holdUpTo,
@@ -43,12 +55,21 @@ async function main(): Promise<void> {
       process.stdout.write(`stored ${String(parameters?.[0])}\n`);
       await hold();
     }
+    if (
+      sql.includes(`SET status = 'rendered'`) &&
+      Array.isArray(result) &&
+      typeof result[1] === 'number' &&
+      result[1] > 0
+    ) {
+      process.stdout.write(`report-stored ${String(parameters?.[0])} ${String(parameters?.[1])}\n`);
+      await hold();
+    }
   });
   const eventStore = new PostgresEventStore({ connectionString: url, poolSize: 2 });
   const signer = await ReleaseSigner.load(dataDir);
   const kit = observedKit(kind, queueUrl, prefix, (processor) => async (job, token, signal) => {
-    const { releaseId } = job.data as ReleaseJobData;
-    process.stdout.write(`active ${releaseId}\n`);
+    const { releaseId, language } = job.data as ReleaseJobData & Partial<ReportJobData>;
+    process.stdout.write(`active ${releaseId}${language ? ` ${language}` : ''}\n`);
     const update = job.updateProgress.bind(job);
     job.updateProgress = async (progress) => {
       await update(progress);
@@ -57,8 +78,16 @@ async function main(): Promise<void> {
     };
     return processor(job, token, signal);
   });
+  const consoleDir = process.env.REPORT_CONSOLE_DIR;
+  const printer = consoleDir ? new ReportPrinter(consoleDir) : undefined;
   const runtime = new ReleaseWorkerRuntime({
     dataSource: ds,
+    printer: printer && {
+      print: (input) => {
+        process.stdout.write(`printing ${input.release.releaseId} ${input.language}\n`);
+        return printer.print(input);
+      },
+    },
     kit,
     eventStore,
     signer,
