@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '@remedy/chromium';
+import { settled } from './web-browser';
 
 /** Real Chromium for tests (@remedy/chromium: extracted once per machine, one process at a time). */
 export { chromiumExecutable } from '@remedy/chromium';
@@ -16,8 +17,9 @@ export interface AxeViolation {
   readonly targets: readonly string[];
 }
 
-/** axe-core's WCAG 2.2 AA violations on the page as it is now (empty: none). */
+/** axe-core's WCAG 2.2 AA violations on the page once settled (web-browser `settled`; empty: none). */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await settled(page);
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   return results.violations.map((v) => ({
     id: v.id,

@@ -6,8 +6,29 @@ import { launchChromium } from '@remedy/chromium';
 export { chromiumExecutable } from '@remedy/chromium';
 export const launchBrowser = launchChromium;
 
-/** axe-core's WCAG 2.0-2.2 A/AA violations on the page as it is now, as readable lines. */
+/**
+ * Waits (up to 5 s) until the page's finite CSS transitions and animations have ended: a dialog's
+ * overlay fading in, a pressed button. axe judges colours as drawn, so mid-fade it measures
+ * contrast against a half-transparent overlay. Endless animations (a loader) are not waited for.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every(
+            (a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity,
+          ),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
+}
+
+/** axe-core's WCAG 2.0-2.2 A/AA violations on the page once settled, as readable lines. */
 export async function axeViolations(page: Page): Promise<string[]> {
+  await settled(page);
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
