@@ -177,7 +177,12 @@ describe('the whole system: API and worker compositions', () => {
     });
     expect(res.statusCode).toBe(200);
     const names = (res.json() as { queues: { name: string }[] }).queues.map((q) => q.name);
-    expect(names.sort()).toEqual(['case-reminders', 'retention', 'statistics-releases']);
+    expect(names.sort()).toEqual([
+      'case-reminders',
+      'retention',
+      'statistics-releases',
+      'statistics-reports',
+    ]);
   });
 
   it("given a referral with the person's consent, the receiving organisation reads the case on its next request, without X-Min-Position (the command waited for the access projections)", async () => {

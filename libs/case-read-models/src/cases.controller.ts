@@ -96,8 +96,8 @@ export class CasesController {
     summary: "The caller's organisation's cases: filters, sort, cursor pagination (limit ≤ 100)",
   })
   @ApiOkResponse({ type: CaseListPage })
-  // `figure` reads the dashboard's facts too.
-  @ReadsProjections(CASES_PROJECTION, DASHBOARD_PROJECTION)
+  // `figure` reads the dashboard's facts too (then X-Min-Position waits for that projection also).
+  @ReadsProjections(CASES_PROJECTION, { projection: DASHBOARD_PROJECTION, whenQuery: 'figure' })
   list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery): Promise<CaseListPage> {
     assertCan(actor, 'list', 'CaseList', NO_CASE_CONTENT);
     return mapCursorErrors(this.queries.listCases(actor.organisationId, query));

@@ -44,9 +44,26 @@ export const ACCESS_PROJECTIONS = Symbol('ACCESS_PROJECTIONS');
 export const READS_PROJECTIONS = 'remedy:reads-projections';
 export const GRANTS_ACCESS = 'remedy:grants-access';
 
+/** A projection a read is served from only when its query carries `whenQuery` (a filter it serves). */
+export interface ProjectionWhen {
+  readonly projection: string;
+  readonly whenQuery: string;
+}
+
 /** Marks a read endpoint as served from these projections, so `X-Min-Position` can be honoured. */
-export const ReadsProjections = (...projections: string[]) =>
+export const ReadsProjections = (...projections: (string | ProjectionWhen)[]) =>
   SetMetadata(READS_PROJECTIONS, projections);
+
+/** The projections a request reads (those of `ProjectionWhen` only when its query names them). */
+function projectionsRead(
+  projections: readonly (string | ProjectionWhen)[],
+  query: unknown,
+): string[] {
+  const given = (query ?? {}) as Record<string, unknown>;
+  return projections.flatMap((p) =>
+    typeof p === 'string' ? [p] : given[p.whenQuery] !== undefined ? [p.projection] : [],
+  );
+}
 
 /**
  * Marks a command endpoint that can grant another organisation access (a referral with the
@@ -82,12 +99,14 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (this.reflector.get<boolean | undefined>(GRANTS_ACCESS, context.getHandler()))
       return this.afterGrant(context, next);
-    const projections = this.reflector.getAllAndOverride<string[] | undefined>(READS_PROJECTIONS, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (!projections?.length) return next.handle();
-    const raw = context.switchToHttp().getRequest<FastifyRequest>().headers[MIN_POSITION_HEADER];
+    const declared = this.reflector.getAllAndOverride<(string | ProjectionWhen)[] | undefined>(
+      READS_PROJECTIONS,
+      [context.getHandler(), context.getClass()],
+    );
+    if (!declared?.length) return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const projections = projectionsRead(declared, request.query);
+    const raw = request.headers[MIN_POSITION_HEADER];
     if (raw === undefined) return next.handle();
     const position = typeof raw === 'string' ? parsePosition(raw) : undefined;
     if (!position) {

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dataOf } from '../api';
-import { useCodeLists } from '../commands';
+import { latestPositionHeader, useCodeLists } from '../commands';
 import { useConsole } from '../context';
 import { formatDate, formatShare } from '../format';
 import { ErrorNotice } from '../screens/error-notice';
@@ -60,9 +60,13 @@ function Cases() {
   const { api } = useConsole();
   const codes = useCodeLists();
   const cases = useQuery({
-    queryKey: ['legal-aid', 'cases'],
+    queryKey: ['legal-aid', 'cases', latestPositionHeader()],
     queryFn: async () =>
-      dataOf(await api.GET('/legal-aid/cases', { params: { query: { limit: 200 } } })),
+      dataOf(
+        await api.GET('/legal-aid/cases', {
+          params: { query: { limit: 200 }, header: latestPositionHeader() },
+        }),
+      ),
   });
   return (
     <Section id="legalaid-cases" title={t('legalaid.cases.title')}>
@@ -110,8 +114,9 @@ function PortfolioSection() {
   const codes = useCodeLists();
   const money = useMoney();
   const portfolio = useQuery({
-    queryKey: ['legal-aid', 'portfolio'],
-    queryFn: async () => dataOf(await api.GET('/legal-aid/portfolio')),
+    queryKey: ['legal-aid', 'portfolio', latestPositionHeader()],
+    queryFn: async () =>
+      dataOf(await api.GET('/legal-aid/portfolio', { params: { header: latestPositionHeader() } })),
   });
   return (
     <Section id="legalaid-portfolio" title={t('legalaid.portfolio.title')}>
@@ -166,9 +171,13 @@ function DeadlinesSection() {
   const [days, setDays] = useState<string>('90');
   const [day, setDay] = useState<string | null>(null);
   const deadlines = useQuery({
-    queryKey: ['legal-aid', 'deadlines', days],
+    queryKey: ['legal-aid', 'deadlines', days, latestPositionHeader()],
     queryFn: async () =>
-      dataOf(await api.GET('/legal-aid/deadlines', { params: { query: { days: Number(days) } } })),
+      dataOf(
+        await api.GET('/legal-aid/deadlines', {
+          params: { query: { days: Number(days) }, header: latestPositionHeader() },
+        }),
+      ),
   });
   const language = i18n.language;
   return (
@@ -291,8 +300,9 @@ function OutcomesSection() {
   const codes = useCodeLists();
   const money = useMoney();
   const outcomes = useQuery({
-    queryKey: ['legal-aid', 'outcomes'],
-    queryFn: async () => dataOf(await api.GET('/legal-aid/outcomes')),
+    queryKey: ['legal-aid', 'outcomes', latestPositionHeader()],
+    queryFn: async () =>
+      dataOf(await api.GET('/legal-aid/outcomes', { params: { header: latestPositionHeader() } })),
   });
   return (
     <Section id="legalaid-outcomes" title={t('legalaid.outcomes.title')}>
