@@ -195,7 +195,20 @@ export class CaseCommandPipeline {
       now,
     });
     const decision = decide(command, state, now, this.policy);
-    if (!decision.ok) throw new DomainError(decision.error.rule, decision.error.message);
+    if (!decision.ok) {
+      // A key's first use looked no earlier append up; a refusal may still be the retry of one
+      // whose key record is gone (an erasure deletes the case's records): look once, then refuse.
+      if (!this.looksUp(ctx, attempt) && ctx.idempotencyKey !== undefined) {
+        const again = await readCase(this.store, caseId, {
+          snapshot: true,
+          cipher: this.cipher,
+          findAppendOf: this.firstEventId(ctx),
+        });
+        const earlier = this.alreadyAppended(again, ctx, commandId);
+        if (earlier) return { ...earlier, history: [], events: [] };
+      }
+      throw new DomainError(decision.error.rule, decision.error.message);
+    }
 
     const sealed = await Promise.all(
       decision.events.map((e) => sealEvent(this.cipher, caseId, e)),
@@ -270,11 +283,7 @@ export class CaseCommandPipeline {
    * process appended to the stream since or the lookup is needed.
    */
   private async read(caseId: string, ctx: CommandContext, attempt: number): Promise<CaseStream> {
-    // On a retry after a conflict too: the event ids are the command's own (`scopedId`) and unique
-    // in the store, so an append that exists despite a first use (its key record deleted by hand)
-    // makes the first attempt conflict, and the retry answers from it.
-    const lookup =
-      ctx.idempotencyKey !== undefined && (ctx.idempotencyKeyFirstUse !== true || attempt > 1);
+    const lookup = this.looksUp(ctx, attempt);
     const held = attempt === 1 && !lookup ? heldCaseRead(ctx.scope, caseId) : undefined;
     if (held) {
       const stream = await held.catch(() => undefined);
@@ -287,13 +296,27 @@ export class CaseCommandPipeline {
     return readCase(this.store, caseId, {
       snapshot: true,
       cipher: this.cipher,
-      findAppendOf: !lookup
-        ? undefined
-        : scopedId(
-            { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
-            'event:0',
-          ),
+      findAppendOf: lookup ? this.firstEventId(ctx) : undefined,
     });
+  }
+
+  /**
+   * Whether an attempt's read looks the command's earlier append up: with an Idempotency-Key,
+   * unless it is the key's first use (no such append can exist). On a retry after a conflict too:
+   * the event ids are the command's own (`scopedId`) and unique in the store, so an append that
+   * exists despite a first use (its key record deleted) makes the first attempt conflict, and the
+   * retry answers from it. A refused first use looks once before refusing (`attempt`).
+   */
+  private looksUp(ctx: CommandContext, attempt: number): boolean {
+    return ctx.idempotencyKey !== undefined && (ctx.idempotencyKeyFirstUse !== true || attempt > 1);
+  }
+
+  /** The id of the first event the command appends (the lookup's key). */
+  private firstEventId(ctx: CommandContext): string {
+    return scopedId(
+      { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
+      'event:0',
+    );
   }
 
   private noteAppended(streamId: string, revision: bigint): void {
