@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { Locator, Page, Response } from 'playwright-core';
+import type { Locator, Page, Request, Response } from 'playwright-core';
 import { msg, type ConsoleSession, type Language } from './web-session';
 
 /** A command's answer (201/200): the position it produced, the ids it made. */
@@ -56,19 +56,54 @@ export class CasePage {
   }
 
   /** The API's answer to the next command the page sends (POST /cases…). */
-  answer(): Promise<Response> {
-    return this.page.waitForResponse(
-      (r) =>
-        r.request().method() === 'POST' &&
-        new URL(r.url()).pathname.startsWith('/cases') &&
-        r.status() < 500,
-    );
+  answer(timeout = 30_000): Promise<Response> {
+    return this.page.waitForResponse((r) => isCommand(r.request()) && r.status() < 500, {
+      timeout,
+    });
   }
 
+  /**
+   * Clicks `button` in `form` and answers the API's answer to the command it sends. A click the
+   * page turned into no request within 10 s (it landed while the form re-rendered) is clicked
+   * once more, as a person would; the Idempotency-Key makes a second send harmless. When no
+   * answer comes, the error says what the page sent, what it threw and what the form shows.
+   */
   private async click(form: Locator, button: string): Promise<Response> {
-    const answered = this.answer();
-    await form.getByRole('button', { name: this.msg(button) }).click();
-    return answered;
+    const sent: string[] = [];
+    const thrown: string[] = [];
+    const onRequest = (r: Request) => {
+      if (isCommand(r)) sent.push(new URL(r.url()).pathname);
+    };
+    const onError = (e: Error) => thrown.push(e.message);
+    this.page.on('request', onRequest);
+    this.page.on('pageerror', onError);
+    const target = form.getByRole('button', { name: this.msg(button) });
+    try {
+      const answered = this.answer(60_000);
+      answered.catch(() => undefined); // awaited below
+      await target.click({ timeout: 30_000 });
+      const quiet = await Promise.race([
+        answered.then(
+          () => false,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 10_000)),
+      ]);
+      if (quiet && sent.length === 0) {
+        console.warn(
+          `no command sent 10 s after clicking ${button}; page errors: ${thrown.join(' | ') || 'none'}; form: ${await form.textContent()}`,
+        );
+        await target.click({ timeout: 30_000 });
+      }
+      return await answered.catch(async (error: Error) => {
+        throw new Error(
+          `${error.message}; commands sent: ${sent.join(', ') || 'none'}; page errors: ${thrown.join(' | ') || 'none'}; form: ${await form.textContent().catch(() => '(gone)')}`,
+        );
+      });
+    } finally {
+      this.page.off('request', onRequest);
+      this.page.off('pageerror', onError);
+    }
   }
 
   /**
@@ -96,7 +131,9 @@ export class CasePage {
         ? form.waitFor({ state: 'detached' })
         : form.getByTestId('command-done').waitFor();
       await recorded.catch(async (error: Error) => {
-        throw new Error(`${error.message}: ${answer.status()} ${await form.textContent()}`);
+        throw new Error(
+          `${error.message}: ${answer.status()} ${await form.textContent().catch(() => '(the form is gone)')}`,
+        );
       });
       return (await answer.json()) as CommandAnswer;
     }
@@ -133,4 +170,9 @@ export class CasePage {
       .locator('xpath=..')
       .getByText(this.msg(`status.${key}`));
   }
+}
+
+/** A command the console sends: a POST under /cases. */
+function isCommand(request: Request): boolean {
+  return request.method() === 'POST' && new URL(request.url()).pathname.startsWith('/cases');
 }

@@ -57,7 +57,12 @@ export default function CasePage({ caseId }: { caseId: string }) {
 
   let body: ReactNode;
   if (detail.isPending) body = <Loader aria-label={t('app.loading')} />;
-  else if (detail.isError)
+  // A refresh that failed keeps the case on screen (and what is typed in its forms), with the
+  // notice above it; a case no longer readable (404) leaves.
+  else if (
+    detail.isError &&
+    (!detail.data || (detail.error instanceof ApiError && detail.error.status === 404))
+  )
     body =
       detail.error instanceof ApiError && detail.error.status === 404 ? (
         <>
@@ -81,6 +86,9 @@ export default function CasePage({ caseId }: { caseId: string }) {
     const roles = session.data?.roles ?? [];
     body = (
       <Stack gap="lg">
+        {detail.isError && (
+          <ErrorNotice error={detail.error} onRetry={() => void detail.refetch()} />
+        )}
         <Group gap="sm" align="center">
           <Title order={1}>{t('case.title', { reference: c.reference })}</Title>
           <Badge color={c.status === 'open' ? 'blue' : 'gray'} variant="light" size="lg">

@@ -62,7 +62,12 @@ export function LegalAidCasePage({ caseId }: { caseId: string }) {
   );
   let body: ReactNode;
   if (view.isPending) body = <Loader aria-label={t('app.loading')} />;
-  else if (view.isError)
+  // A refresh that failed keeps the case on screen (and what is typed in its forms), with the
+  // notice above it; a case no longer readable (404) leaves.
+  else if (
+    view.isError &&
+    (!view.data || (view.error instanceof ApiError && view.error.status === 404))
+  )
     body =
       view.error instanceof ApiError && view.error.status === 404 ? (
         <>
@@ -74,7 +79,13 @@ export function LegalAidCasePage({ caseId }: { caseId: string }) {
       ) : (
         <ErrorNotice error={view.error} onRetry={() => void view.refetch()} />
       );
-  else body = <CaseBody view={view.data} codes={codes} />;
+  else
+    body = (
+      <>
+        {view.isError && <ErrorNotice error={view.error} onRetry={() => void view.refetch()} />}
+        <CaseBody view={view.data} codes={codes} />
+      </>
+    );
   return (
     <Stack gap="md">
       <Anchor {...back}>{t('legalaid.back')}</Anchor>
