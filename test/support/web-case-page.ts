@@ -39,16 +39,28 @@ export class CasePage {
     return form;
   }
 
-  /** Picks `option` in the Mantine select labelled `field` (a code list's label, a name). */
+  /**
+   * Picks `option` in the Mantine select labelled `field` (a code list's label, a name). When the
+   * list closes before the click lands (the page moved under it: a refresh re-rendered the case),
+   * it is opened again, as a person would; at most three times.
+   */
   async pick(form: Locator, field: string, option: string): Promise<void> {
     const label = this.msg(`commands.field.${field}`);
     const input = form.getByLabel(label).first();
-    await input.click();
-    if ((await input.getAttribute('readonly')) === null) await input.fill(option);
-    await this.page
-      .getByRole('listbox', { name: label })
-      .getByRole('option', { name: option, exact: true })
-      .click();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await input.click();
+        if ((await input.getAttribute('readonly')) === null) await input.fill(option);
+        await this.page
+          .getByRole('listbox', { name: label })
+          .getByRole('option', { name: option, exact: true })
+          .click({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   async check(form: Locator, field: string): Promise<void> {
