@@ -201,7 +201,7 @@ async function main(): Promise<void> {
           rows.push(
             ...(await historyGrowthBench(system, caseworker, {
               databaseUrl,
-              samples: quick ? 10 : 40,
+              samples: quick ? 10 : 100,
               log,
             })),
           ),

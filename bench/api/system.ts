@@ -66,7 +66,8 @@ export async function startSystem(options: {
   const api = startNode('api', entry('api'), env, logFile);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(api, `${baseUrl}/health`);
+    // Up to 3 minutes: on the 2 shared cores under load (average 15-20) a start took over 60 s.
+    await waitForHttp(api, `${baseUrl}/health`, 180_000);
   } catch (e) {
     await api.stop();
     await worker.stop();

@@ -9,6 +9,7 @@ import { AuthError, createTokenVerifier, LocalTokenIssuer, type Role } from '@re
 import { loadConfig } from '@remedy/config';
 import { LocalKeyManagementService } from '@remedy/crypto';
 import {
+  AccountClaimsCache,
   AccountStore,
   AccountsModule,
   createAccountStore,
@@ -270,6 +271,65 @@ describe('accounts of the embedded provider (PostgreSQL)', () => {
         await new Promise((r) => setTimeout(r, 50));
       expect(other.isDeactivated(userId)).toBe(false);
     } finally {
+      await other.close();
+    }
+  });
+
+  it("an account's claims cached by GET /session: a change through one process is seen by another within the NOTIFY (< 5 s here, milliseconds in practice), by the changing process at once", async () => {
+    const { userId } = await account();
+    const stranger = randomUUID();
+    // This process: its own changes invalidate at once (after the commit).
+    const own = new AccountClaimsCache(pool, (id) => accounts.claimsOf(id));
+    accounts.onClaimsChange((id) => own.invalidate(id));
+    // Another API process: only the notification reaches it.
+    let loads = 0;
+    const other = new AccountClaimsCache(pool, (id) => {
+      loads++;
+      return accounts.claimsOf(id);
+    });
+    await own.start();
+    await other.start();
+    const seenByOther = async (
+      check: (c: Awaited<ReturnType<AccountClaimsCache['claimsOf']>>) => boolean,
+    ) => {
+      const started = Date.now();
+      while (!check(await other.claimsOf(userId))) {
+        if (Date.now() - started > 5_000)
+          throw new Error('the change did not reach the other process');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    try {
+      expect(await other.claimsOf(userId)).toMatchObject({ language: 'en', roles: ['caseworker'] });
+      expect(await own.claimsOf(userId)).toMatchObject({ language: 'en' });
+      // Cached: no more reads of the table.
+      const before = loads;
+      for (let i = 0; i < 10; i++) await other.claimsOf(userId);
+      expect(loads).toBe(before);
+      // No account: cached as none too.
+      expect(await other.claimsOf(stranger)).toBeUndefined();
+
+      await accounts.setLanguage(userId, 'fr');
+      expect(await own.claimsOf(userId)).toMatchObject({ language: 'fr' });
+      await seenByOther((c) => c?.language === 'fr');
+
+      await accounts.setRoles(userId, ['supervisor'], undefined, byCli());
+      expect(await own.claimsOf(userId)).toMatchObject({ roles: ['supervisor'] });
+      await seenByOther((c) => c?.roles.join() === 'supervisor');
+
+      // A change made outside the AccountStore (an administrator's SQL) is notified too.
+      await pool.query(`UPDATE identity_accounts SET display_name = 'Renamed' WHERE user_id = $1`, [
+        userId,
+      ]);
+      await seenByOther((c) => c?.displayName === 'Renamed');
+
+      await accounts.deactivate(userId, undefined, byCli());
+      expect(await own.claimsOf(userId)).toBeUndefined();
+      await seenByOther((c) => c === undefined);
+      await accounts.reactivate(userId, undefined, byCli());
+      await seenByOther((c) => c?.displayName === 'Renamed');
+    } finally {
+      await own.close();
       await other.close();
     }
   });

@@ -20,6 +20,7 @@ export {
   evolve,
   evolveAll,
   initialState,
+  PERSONAL_FOLDED_EVENTS,
   type CaseState,
   type ClaimState,
   type InformationOnly,

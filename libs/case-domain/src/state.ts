@@ -102,6 +102,18 @@ export const initialState: CaseState = Object.freeze({
 export const consentKey = (purpose: ConsentPurpose, receivingOrganisationId?: string): string =>
   `${purpose}:${receivingOrganisationId ?? ''}`;
 
+/**
+ * The events whose personal part `evolve` reads (the birth date, the only personal datum of the
+ * state): a fold for a decision opens these and may leave every other personal part sealed (a
+ * note's text, an assistance's details), which `evolve` never reads. Add a type here when `evolve`
+ * starts reading its personal part.
+ */
+export const PERSONAL_FOLDED_EVENTS: ReadonlySet<CaseEvent['type']> = new Set([
+  'CaseOpened',
+  'AgeVerified',
+  'FactCorrected',
+]);
+
 const birthDateIn = (personal: Personal<{ readonly birthDate?: string }>): string | undefined =>
   isErased(personal) ? undefined : personal.birthDate;
 

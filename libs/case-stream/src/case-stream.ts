@@ -1,6 +1,7 @@
 import {
   evolveAll,
   initialState,
+  PERSONAL_FOLDED_EVENTS,
   readableState,
   upcast,
   type CaseEvent,
@@ -113,8 +114,10 @@ export class CaseStream {
   }
 
   /**
-   * The events read with personal parts opened (`ERASED` once shredded) and the decision state:
-   * the snapshot's sealed decision state (one decryption) evolved by them.
+   * The events read and the decision state: the snapshot's sealed decision state (one decryption)
+   * evolved by them. Only the personal parts the fold reads are opened (`ERASED` once shredded):
+   * those of PERSONAL_FOLDED_EVENTS (the opening, an age verification, a birth-date correction);
+   * the others stay sealed (a short stream of notes decrypts its opening only).
    */
   opened(
     cipher: PersonalDecrypter,
@@ -130,7 +133,11 @@ export class CaseStream {
   ): Promise<{ history: readonly CaseEvent[]; state: CaseState }> {
     const [from, history] = await Promise.all([
       this.base ? this.baseDecision(cipher, this.base) : initialState,
-      Promise.all(this.events.map((e) => openEvent(cipher, this.caseId, e))),
+      Promise.all(
+        this.events.map((e) =>
+          PERSONAL_FOLDED_EVENTS.has(e.type) ? openEvent(cipher, this.caseId, e) : e,
+        ),
+      ),
     ]);
     return { history, state: evolveAll(history, from) };
   }

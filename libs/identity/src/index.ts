@@ -16,6 +16,11 @@ export {
   type OneTimeLink,
 } from './accounts/account-store';
 export { DeactivatedSet, DEACTIVATION_CHANNEL } from './accounts/deactivated-set';
+export {
+  AccountClaimsCache,
+  CLAIMS_CHANNEL,
+  type AccountClaimsCacheOptions,
+} from './accounts/claims-cache';
 export { SecretBox } from './accounts/secret-box';
 export { ExternalStaffNames } from './accounts/staff-names';
 export {

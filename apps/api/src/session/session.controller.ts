@@ -13,7 +13,7 @@ import { Policy } from '@remedy/access-policy';
 import { NotAudited } from '@remedy/audit';
 import { Actor, CurrentActor, ROLES, type Role } from '@remedy/auth';
 import { Contract, problem } from '@remedy/http';
-import { AccountStore, LANGUAGES, type Language } from '@remedy/identity';
+import { AccountClaimsCache, AccountStore, LANGUAGES, type Language } from '@remedy/identity';
 import { IsIn } from 'class-validator';
 
 /** The acting user as the token names it (the `Actor`), and its account's name and language. */
@@ -62,7 +62,11 @@ export const NO_EMBEDDED_ACCOUNT = 'SESSION_WITHOUT_EMBEDDED_ACCOUNT';
 @ApiBearerAuth()
 @Controller('session')
 export class SessionController {
-  constructor(@Optional() @Inject(AccountStore) private readonly accounts?: AccountStore) {}
+  constructor(
+    @Optional() @Inject(AccountStore) private readonly accounts?: AccountStore,
+    /** The claims cached in memory, kept current by NOTIFY: no SQL on this route. */
+    @Optional() @Inject(AccountClaimsCache) private readonly claims?: AccountClaimsCache,
+  ) {}
 
   /** Who the token says you are: opaque ids and roles; with the embedded provider, name and language. */
   @Get()
@@ -70,7 +74,7 @@ export class SessionController {
   @NotAudited('answers only the caller their own token and account: no case data, no command')
   @ApiOkResponse({ type: SessionDto, description: 'The acting user, organisation and roles' })
   async whoAmI(@CurrentActor() actor: Actor): Promise<SessionDto> {
-    const claims = await this.accounts?.claimsOf(actor.userId);
+    const claims = await (this.claims ?? this.accounts)?.claimsOf(actor.userId);
     return {
       userId: actor.userId,
       organisationId: actor.organisationId,

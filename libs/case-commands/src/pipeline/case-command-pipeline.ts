@@ -73,8 +73,9 @@ export interface PipelineOutcome {
   /** The new events, personal data in clear (for the use case's follow-up, e.g. the blind index). */
   readonly events: readonly CaseEvent[];
   /**
-   * The events the decision read, personal data in clear: those after the stream's latest
-   * snapshot (the whole history only for a short stream). See `caseOpening` for the first event.
+   * The events the decision read: those after the stream's latest snapshot (the whole history
+   * only for a short stream), personal data in clear for PERSONAL_FOLDED_EVENTS (the opening
+   * among them), sealed for the others. See `caseOpening` for the first event.
    */
   readonly history: readonly CaseEvent[];
   /** False when a retry found the command already appended (nothing new was written). */

@@ -205,6 +205,8 @@ export class AccountStore implements IdentityAccounts {
   private dummyHash: Promise<string> | undefined;
   /** Changes of deactivation made by this process (the NOTIFY reaches the others). */
   private readonly deactivationListeners: ((userId: string, deactivated: boolean) => void)[] = [];
+  /** Changes of an account's claims made by this process, once committed (the NOTIFY reaches the others). */
+  private readonly claimsListeners: ((userId: string) => void)[] = [];
 
   constructor(private readonly options: AccountStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -215,6 +217,15 @@ export class AccountStore implements IdentityAccounts {
 
   onDeactivationChange(listener: (userId: string, deactivated: boolean) => void): void {
     this.deactivationListeners.push(listener);
+  }
+
+  /** Called after this process commits a change that may change an account's claims. */
+  onClaimsChange(listener: (userId: string) => void): void {
+    this.claimsListeners.push(listener);
+  }
+
+  private claimsChanged(userId: string): void {
+    for (const listener of this.claimsListeners) listener(userId);
   }
 
   // ---- reads -------------------------------------------------------------------------------
@@ -367,6 +378,7 @@ export class AccountStore implements IdentityAccounts {
       }
       return this.issueLink(client, userId, 'setup');
     });
+    this.claimsChanged(userId);
     await this.auditRow(context.requestId, 'USER_CREATED', { userId, organisationId, roles });
     return { userId, link };
   }
@@ -474,6 +486,7 @@ export class AccountStore implements IdentityAccounts {
         WHERE user_id = $1 AND deactivated_at IS NULL`,
       [userId.toLowerCase(), language, this.now()],
     );
+    this.claimsChanged(userId);
     return (rowCount ?? 0) > 0;
   }
 
@@ -1004,6 +1017,7 @@ export class AccountStore implements IdentityAccounts {
       );
       return { ...account(row), roles: rows[0]!.roles };
     });
+    this.claimsChanged(id);
     // Audited once committed (a separate connection: never one pool slot waiting on another).
     await this.auditRow(context.requestId, rule, who);
     return (await this.get(id))!;

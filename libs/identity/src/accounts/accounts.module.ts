@@ -16,6 +16,7 @@ import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
 import { LocalKeyManagementService } from '@remedy/crypto';
 import { AccountStore } from './account-store';
 import { OrganisationUsersController, UsersController } from './accounts.controller';
+import { AccountClaimsCache } from './claims-cache';
 import { DeactivatedSet } from './deactivated-set';
 import { IDENTITY_ACCOUNTS, SESSION_REVOKER, type SessionRevoker } from './ports';
 import { SecretBox } from './secret-box';
@@ -27,13 +28,17 @@ export const ACCOUNTS_POOL = Symbol('remedy:identity:AccountsPool');
 export const CREATE_ADMIN_COMMAND =
   'npm run cli -- users create-admin --login-name <login name> --display-name <display name> --country <ISO 3166-1 code>';
 
-/** Starts the deactivated set before the app serves; ends it and the pool at shutdown. */
+/**
+ * Starts the deactivated set and the claims cache before the app serves; ends them and the pool
+ * at shutdown.
+ */
 @Injectable()
 class AccountsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Accounts');
 
   constructor(
     @Inject(DeactivatedSet) private readonly deactivated: DeactivatedSet,
+    @Inject(AccountClaimsCache) private readonly claims: AccountClaimsCache,
     @Inject(AccountStore) private readonly accounts: AccountStore,
     @Inject(ACCOUNTS_POOL) private readonly pool: Pool,
     @Inject(REMEDY_CONFIG) private readonly config: RemedyConfig,
@@ -41,7 +46,9 @@ class AccountsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   async onModuleInit(): Promise<void> {
     this.accounts.onDeactivationChange((userId, off) => this.deactivated.set(userId, off));
+    this.accounts.onClaimsChange((userId) => this.claims.invalidate(userId));
     await this.deactivated.start();
+    await this.claims.start();
   }
 
   /**
@@ -58,6 +65,7 @@ class AccountsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
 
   async onApplicationShutdown(): Promise<void> {
     await this.deactivated.close();
+    await this.claims.close();
     await this.pool.end();
   }
 }
@@ -67,7 +75,8 @@ class AccountsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppli
  * for the provider and its pages), the user administration routes, the access policy's
  * ACCOUNT_LOOKUP, and the deactivated accounts AuthGuard refuses (DEACTIVATED_ACCOUNTS, kept
  * current by LISTEN/NOTIFY), and with an external provider the `name` claim of its tokens
- * (STAFF_NAMES, for the dashboards' caseworker names). A SESSION_REVOKER provided elsewhere in the app (the provider's) is
+ * (STAFF_NAMES, for the dashboards' caseworker names), and the claims `GET /session` answers
+ * (AccountClaimsCache, in memory, kept current by LISTEN/NOTIFY). A SESSION_REVOKER provided elsewhere in the app (the provider's) is
  * called on deactivation and second-factor reset. Global; import it once, in the root module.
  * Needs PlatformModule (REMEDY_CONFIG) and the migrations.
  */
@@ -124,6 +133,12 @@ export class AccountsModule {
           useFactory: (pool: Pool, accounts: AccountStore) =>
             new DeactivatedSet(pool, () => accounts.deactivatedUserIds()),
         },
+        {
+          provide: AccountClaimsCache,
+          inject: [ACCOUNTS_POOL, AccountStore],
+          useFactory: (pool: Pool, accounts: AccountStore) =>
+            new AccountClaimsCache(pool, (userId) => accounts.claimsOf(userId)),
+        },
         { provide: IDENTITY_ACCOUNTS, useExisting: AccountStore },
         { provide: ACCOUNT_LOOKUP, useExisting: AccountStore },
         { provide: DEACTIVATED_ACCOUNTS, useExisting: DeactivatedSet },
@@ -137,7 +152,14 @@ export class AccountsModule {
         },
         AccountsLifecycle,
       ],
-      exports: [AccountStore, IDENTITY_ACCOUNTS, ACCOUNT_LOOKUP, DEACTIVATED_ACCOUNTS, STAFF_NAMES],
+      exports: [
+        AccountStore,
+        AccountClaimsCache,
+        IDENTITY_ACCOUNTS,
+        ACCOUNT_LOOKUP,
+        DEACTIVATED_ACCOUNTS,
+        STAFF_NAMES,
+      ],
     };
   }
 }
