@@ -97,6 +97,17 @@ describe('possible duplicates within an organisation (HTTP, PostgreSQL)', () => 
     expect(shared).toEqual([]);
   });
 
+  it('suggests the same person written in Cyrillic and in Latin letters', async () => {
+    const cyrillic = await openCase(
+      api,
+      org.caseworker,
+      person('Александр Коваленко', '1984-12-01'),
+    );
+    const latin = await openCase(api, org.caseworker, person('Aleksandr Kovalenko', '1984-12-01'));
+    expect(await suggestedIds(org.caseworker, cyrillic.caseId)).toContain(latin.caseId);
+    expect(await suggestedIds(org.caseworker, latin.caseId)).toContain(cyrillic.caseId);
+  });
+
   it('answers 404 for a case of another organisation, 403 for a role without case content, 400 for an id that is no uuid', async () => {
     const mine = await openCase(api, org.caseworker, person('Petra Horvat', '1988-01-01'));
     expect((await suggestions(other.caseworker, mine.caseId)).statusCode).toBe(404);
