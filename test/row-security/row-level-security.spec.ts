@@ -23,6 +23,8 @@ const RLS_TABLES = [
   'legal_aid_cases',
   'legal_aid_claims',
   'person_blind_index',
+  'person_match_tokens',
+  'person_duplicate_decisions',
 ] as const;
 
 const projections = [casesProjection, timelineProjection, legalAidProjection];
@@ -97,6 +99,17 @@ describe('row-level security on the read models (PostgreSQL)', () => {
         `INSERT INTO person_blind_index (organisation_id, blind_index, case_id, case_reference) VALUES ($1, $2, $3, 'X-1')`,
         [org, randomUUID(), caseId],
       );
+      // Issue 19: the person's matching tokens and a decided pair, per organisation.
+      await h.ds.query(
+        `INSERT INTO person_match_tokens (case_id, organisation_id, case_reference, opened_on, version, tokens, blocking)
+         VALUES ($1, $2, 'X-1', '2026-11-01', 'v', ARRAY['n.x'], ARRAY['n.x'])`,
+        [caseId, org],
+      );
+      await h.ds.query(
+        `INSERT INTO person_duplicate_decisions (case_id, other_case_id, organisation_id, decision, decision_id)
+         VALUES ($1, $2, $3, 'not_same_person', $2)`,
+        [caseId, randomUUID(), org],
+      );
     }
     await h.ds.query(
       `INSERT INTO legal_aid_claims (claim_id, case_id, avenue, respondent_kind, currency, status, claimed, claimed_total,
@@ -139,6 +152,9 @@ describe('row-level security on the read models (PostgreSQL)', () => {
     expect(await caseIdsIn(a.organisationId, 'case_referrals')).toEqual([caseOfB]);
     expect(await caseIdsIn(a.organisationId, 'due_reminders')).toEqual([caseOfA]);
     expect(await caseIdsIn(a.organisationId, 'person_blind_index')).toEqual([caseOfA]);
+    expect(await caseIdsIn(a.organisationId, 'person_match_tokens')).toEqual([caseOfA]);
+    expect(await caseIdsIn(a.organisationId, 'person_duplicate_decisions')).toEqual([caseOfA]);
+    expect(await caseIdsIn(b.organisationId, 'person_match_tokens')).toEqual([caseOfB]);
     expect(await caseIdsIn(a.organisationId, 'legal_aid_cases')).toEqual([caseOfA]);
     expect(await caseIdsIn(a.organisationId, 'legal_aid_claims')).toEqual([caseOfA]);
     // B holds its own case only (A's case is not referred to B).

@@ -188,12 +188,13 @@ describe('erasure steps', () => {
       expect(steps.map((s) => s.name)).toEqual([
         'data-key',
         'person-index',
+        'person-match-tokens',
         'adult-date',
         'idempotency-keys',
         'reminders',
       ]);
       // On the command side's pool and the app's queue backend (PostgreSQL here).
-      expect(await steps[4]!.erase(randomUUID())).toEqual({
+      expect(await steps[5]!.erase(randomUUID())).toEqual({
         jobsRemoved: 0,
         jobsActive: 0,
         dueRemindersDeleted: 0,

@@ -180,6 +180,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /cases/:caseId/access-history': caseRead(['supervisor']),
   // The person's access request (everything held on them): the holder's supervisors.
   'GET /cases/:caseId/access-request-export': caseRead(['supervisor']),
+  // Possible duplicates within the organisation (issue 19): the holder's caseworkers and supervisors.
+  'GET /cases/:caseId/possible-duplicates': caseRead(['caseworker', 'supervisor']),
 
   // One case: commands.
   'POST /cases/:caseId/victim-status': COMMAND,
@@ -214,6 +216,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /cases/:caseId/notes': COMMAND,
   'POST /cases/:caseId/corrections': COMMAND,
   'POST /cases/:caseId/erasure': COMMAND,
+  'POST /cases/:caseId/duplicate-decisions': COMMAND,
   'POST /cases/:caseId/claims': COMMAND,
   'POST /cases/:caseId/claims/:claimId/legal-representative': COMMAND,
   'POST /cases/:caseId/claims/:claimId/hearings': COMMAND,

@@ -649,6 +649,78 @@ describe('admin CLI', () => {
     });
   });
 
+  describe('cases backfill-match-tokens', () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(async () => db.drop());
+
+    it('computes the matching tokens of cases opened before them, resumably (checkpoint), none for erased cases; counts only', async () => {
+      const env = { DATABASE_URL: db.url, REMEDY_DATA_DIR: dataDir };
+      const h = await openReadSide(db.url, []);
+      const pool = new Pool({ connectionString: db.url, max: 2 });
+      // Written without the command pipeline, hence without tokens: cases from before issue 19.
+      const cipher = new CaseCipher({
+        pool,
+        kms: await LocalKeyManagementService.load({ dataDir }),
+      });
+      const writer = new CaseWriter(h.store, cipher);
+      try {
+        const org = actorsOf();
+        const opened = [];
+        for (const sequence of [1, 2, 3])
+          opened.push(
+            await writer.open(org.caseworker, {
+              sequence,
+              fullName: 'Olena Shevchenko',
+              birthDate: '1990-05-05',
+            }),
+          );
+        await writer.run(opened[2]!, {
+          type: 'ErasePersonalData',
+          actor: org.supervisor,
+          erasureRequestId: randomUUID(),
+        });
+        const rows = async () =>
+          (await pool.query('SELECT case_id, tokens FROM person_match_tokens ORDER BY case_id'))
+            .rows as { case_id: string; tokens: string[] }[];
+        expect(await rows()).toEqual([]);
+
+        const first = await runCli(
+          ['cases', 'backfill-match-tokens', '--limit', '1', '--batch-size', '1'],
+          env,
+        );
+        expect(first.errors).toEqual([]);
+        expect(first.out).toEqual([
+          'match tokens: 1 cases, 1 written, 0 erased, 0 without identifiers, 0 failed; stopped (run again to resume)',
+        ]);
+        // Resumed after the first case, not from the start.
+        const rest = await runCli(['cases', 'backfill-match-tokens'], env);
+        expect(rest.out).toEqual([
+          'match tokens: 2 cases, 1 written, 1 erased, 0 without identifiers, 0 failed; complete',
+        ]);
+        const written = await rows();
+        expect(written.map((r) => r.case_id).sort()).toEqual([opened[0], opened[1]].sort());
+        expect(written[0]!.tokens.length).toBeGreaterThan(0);
+        expect(JSON.stringify(written)).not.toMatch(/olena|shevchenko|1990/i);
+        expect((await runCli(['cases', 'backfill-match-tokens'], env)).out).toEqual([
+          'match tokens: 0 cases, 0 written, 0 erased, 0 without identifiers, 0 failed; complete',
+        ]);
+        const again = await runCli(['cases', 'backfill-match-tokens', '--from-start'], env);
+        expect(again.out).toEqual([
+          'match tokens: 3 cases, 2 written, 1 erased, 0 without identifiers, 0 failed; complete',
+        ]);
+        for (const line of [...first.out, ...first.info, ...rest.out, ...rest.info])
+          expect(line).not.toMatch(/[0-9a-f]{8}-|\d{4}-\d{2}-\d{2}/);
+      } finally {
+        await cipher.close();
+        await pool.end();
+        await h.close();
+      }
+    });
+  });
+
   describe('cases reconcile-adult-dates', () => {
     let db: TestDatabase;
     beforeAll(async () => {

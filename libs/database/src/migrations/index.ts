@@ -1,7 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateProjectionCheckpoints1795359884328 } from './1795359884328-CreateProjectionCheckpoints';
-import { CreateCaseDataKeys1795359982728 } from './1795359982728-CreateCaseDataKeys';
 import { CreateEventStore1795359976475 } from './1795359976475-CreateEventStore';
+import { CreateCaseDataKeys1795359982728 } from './1795359982728-CreateCaseDataKeys';
 import { CreateCaseReadModels1795400000000 } from './1795400000000-CreateCaseReadModels';
 import { CreateCaseCommandTables1795400000001 } from './1795400000001-CreateCaseCommandTables';
 import { CreateLegalAidReadModels1795500000000 } from './1795500000000-CreateLegalAidReadModels';
@@ -19,6 +19,7 @@ import { PasskeyCredentialIdCheck1796000000300 } from './1796000000300-PasskeyCr
 import { CreateSupervisorDashboard1796000000600 } from './1796000000600-CreateSupervisorDashboard';
 import { CreateStatisticsReleaseReports1796000000700 } from './1796000000700-CreateStatisticsReleaseReports';
 import { IdempotencyKeyReleased1796000000900 } from './1796000000900-IdempotencyKeyReleased';
+import { CreatePersonMatchTokens1796000001100 } from './1796000001100-CreatePersonMatchTokens';
 import { IdentityAccountClaimsNotify1796000001300 } from './1796000001300-IdentityAccountClaimsNotify';
 
 type MigrationClass = new () => MigrationInterface;
@@ -48,5 +49,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateSupervisorDashboard1796000000600,
   CreateStatisticsReleaseReports1796000000700,
   IdempotencyKeyReleased1796000000900,
+  CreatePersonMatchTokens1796000001100,
   IdentityAccountClaimsNotify1796000001300,
 ];
