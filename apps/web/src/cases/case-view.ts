@@ -19,6 +19,8 @@ export interface CaseStateFacts {
   readonly objectsToStatisticalUse?: boolean;
   readonly information?: { lawEnforcementCooperation?: string };
   readonly age?: { presumedMinor?: boolean };
+  /** Cases decided to be the same person as this one (issue 19). */
+  readonly linkedCases?: readonly string[];
 }
 
 export interface CaseFactsView {
