@@ -97,7 +97,10 @@ export default function CasePage({ caseId }: { caseId: string }) {
         )}
         <Profile view={view} codes={codes} assigns={roles.some((r) => COMMAND_ROLES.includes(r))} />
         <OpenDecisions view={view} codes={codes} />
-        <LinkedCases linked={view.state.linkedCases ?? []} />
+        <LinkedCases
+          sameAs={view.state.sameAsCases ?? []}
+          notSameAs={view.state.notSameAsCases ?? []}
+        />
         {roles.some((r) => COMMAND_ROLES.includes(r)) && !c.erased && (
           <PossibleDuplicates view={view} />
         )}

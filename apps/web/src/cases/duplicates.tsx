@@ -49,8 +49,9 @@ export type Decision = 'same_person' | 'not_same_person';
 /**
  * The score (0..1) shown as a band, not as a number: a caseworker reads "high" and "medium" the
  * same way in six languages, while 0.83 invites a precision the matcher does not have. Only
- * suggested cases come back (at or above the matcher's threshold), so the lowest band is
- * "medium"; "high" is where every identifier agrees or nearly (0.9 and above).
+ * suggested cases come back (at or above the matcher's threshold, @remedy/person-matching
+ * SUGGEST_THRESHOLD), so the lowest band is "medium"; "high" (0.9 and above) takes names that
+ * agree and the same birth date: names alone with citizenship and sex stay "medium".
  */
 export type LikelihoodBand = 'high' | 'medium';
 export const HIGH_LIKELIHOOD = 0.9;
@@ -270,27 +271,54 @@ function DecisionDialog({
 
 /**
  * The cases decided to be the same person as this one (each a link), and how one of them is then
- * closed: the ordinary closure request, reason "duplicate", under every closure rule.
+ * closed: the ordinary closure request, reason "duplicate", under every closure rule; and the
+ * cases decided not to be (never suggested again).
  */
-export function LinkedCases({ linked }: { linked: readonly string[] }) {
+export function LinkedCases({
+  sameAs,
+  notSameAs,
+}: {
+  sameAs: readonly string[];
+  notSameAs: readonly string[];
+}) {
   const { t } = useTranslation();
   const codes = useCodeLists();
-  if (linked.length === 0) return null;
+  if (sameAs.length === 0 && notSameAs.length === 0) return null;
   return (
     <section aria-labelledby="case-linked" data-testid="case-linked">
       <Title order={2} id="case-linked" mb="xs">
         {t('duplicates.linked.title')}
       </Title>
-      <List>
-        {linked.map((id) => (
-          <List.Item key={id}>
-            <LinkedCase caseId={id} />
-          </List.Item>
-        ))}
-      </List>
-      <Alert color="blue" role="note" mt="xs" data-testid="case-linked-hint">
-        {t('duplicates.linked.hint', { reason: codes.label('closure-reasons', 'duplicate') })}
-      </Alert>
+      {sameAs.length === 0 ? (
+        <Text>{t('duplicates.linked.none')}</Text>
+      ) : (
+        <>
+          <List data-testid="linked-same">
+            {sameAs.map((id) => (
+              <List.Item key={id}>
+                <LinkedCase caseId={id} />
+              </List.Item>
+            ))}
+          </List>
+          <Alert color="blue" role="note" mt="xs" data-testid="case-linked-hint">
+            {t('duplicates.linked.hint', { reason: codes.label('closure-reasons', 'duplicate') })}
+          </Alert>
+        </>
+      )}
+      {notSameAs.length > 0 && (
+        <>
+          <Title order={3} size="h5" mt="sm" mb={4} id="case-not-same">
+            {t('duplicates.notSame.title')}
+          </Title>
+          <List aria-labelledby="case-not-same" data-testid="linked-not-same">
+            {notSameAs.map((id) => (
+              <List.Item key={id}>
+                <LinkedCase caseId={id} />
+              </List.Item>
+            ))}
+          </List>
+        </>
+      )}
     </section>
   );
 }
