@@ -92,7 +92,12 @@ describe('possible duplicates in the console, on the real API and worker (issue 
   async function openCase(user: ConsoleUser, person: Person) {
     const opened = await api.send<{ caseId: string; position: string }>(user, 'POST', '/cases', {
       referralSource: 'Hotline',
-      profile: { sexGender: person.sexGender, citizenships: [person.citizenship] },
+      profile: {
+        sexGender: person.sexGender,
+        ageUncertain: false,
+        citizenships: [person.citizenship],
+        languages: [],
+      },
       personal: { fullName: person.fullName, birthDate: person.birthDate },
     });
     await api.project(opened.position);
@@ -109,15 +114,13 @@ describe('possible duplicates in the console, on the real API and worker (issue 
     };
   }
 
-  /** Reloads `page` until `ready` (a mirror the worker appends shortly after). */
-  async function reloadUntil(page: Page, ready: () => Promise<boolean>, what: string) {
-    for (let i = 0; i < 30; i++) {
+  /** Waits until `ready` (a decision the worker's process manager mirrors shortly after). */
+  async function until(ready: () => Promise<boolean>, what: string) {
+    for (let i = 0; i < 60; i++) {
       if (await ready()) return;
-      await page.waitForTimeout(500);
-      await page.reload();
-      await page.getByRole('heading', { level: 1 }).waitFor();
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw new Error(`not shown: ${what}`);
+    throw new Error(`not recorded: ${what}`);
   }
 
   it.each(['en', 'ar'] as const)(
@@ -133,17 +136,58 @@ describe('possible duplicates in the console, on the real API and worker (issue 
         await openCase(org.caseworker, NAMESAKES[1]),
       ];
 
-      // The same person opened again, in the console: the new page suggests the earlier case.
       const session = await logIn(
         browser,
         api.origin,
         org.caseworker,
         language,
-        '/console/cases/new',
+        `/console/cases/${d.caseId}`,
       );
       const { page } = session;
       const caseworker = new CasePage(session);
+      const duplicates = page.getByTestId('case-duplicates');
+      const suggestion = (reference: string) =>
+        duplicates.getByTestId('duplicate-suggestion').filter({
+          has: page.getByRole('link', { name: reference, exact: true }),
+        });
+
+      // Namesakes: on D's page, "Not the same person" on C; the suggestion goes, on both cases.
+      await suggestion(c.reference).waitFor();
+      await suggestion(c.reference)
+        .getByRole('button', {
+          name: t('duplicates.notSamePerson.with', { reference: c.reference }),
+        })
+        .click();
+      const notSame = page.getByRole('dialog', { name: t('duplicates.notSamePerson.title') });
+      await notSame.getByText(t('duplicates.notSamePerson.confirm')).waitFor();
+      await noViolations(page, 'the "not the same person" dialog');
+      const decided = caseworker.answer();
+      await notSame.getByRole('button', { name: t('duplicates.notSamePerson.confirm') }).click();
+      expect((await decided).status()).toBe(200);
+      await notSame.waitFor({ state: 'detached' });
+      await suggestion(c.reference).waitFor({ state: 'detached' });
+      const notSameList = page.getByTestId('linked-not-same');
+      await notSameList.getByRole('link', { name: c.reference, exact: true }).waitFor();
+      await page.getByTestId('duplicates-check').click();
+      await duplicates.getByTestId('duplicates-none').waitFor();
+      await noViolations(page, 'a pair decided not the same person');
+      // The other case: the process manager records the decision there too; D is not suggested.
+      await until(
+        async () =>
+          (await stateOf(org.caseworker, c.caseId)).notSameAsCases?.includes(d.caseId) ?? false,
+        'the mirrored "not the same person"',
+      );
+      await notSameList.getByRole('link', { name: c.reference, exact: true }).click();
+      await page.waitForURL(new RegExp(`/console/cases/${c.caseId}$`));
+      await notSameList.getByRole('link', { name: d.reference, exact: true }).waitFor();
+      await duplicates.getByTestId('duplicates-none').waitFor();
+
+      // The same person opened again, in the console: the new page suggests the earlier case.
       const typed = SAME[language].typed;
+      await page
+        .getByRole('navigation', { name: t('nav.label') })
+        .getByRole('link', { name: t('casepage.openCase') })
+        .click();
       await page.getByRole('heading', { level: 1, name: t('casepage.openCase') }).waitFor();
       const opening = page.getByTestId('form-openCase');
       await caseworker.pick(opening, 'referralSource', L('referral-sources', 'Hotline'));
@@ -154,14 +198,11 @@ describe('possible duplicates in the console, on the real API and worker (issue 
         .getByRole('textbox', { name: t('commands.field.personal.fullName') })
         .fill(typed.fullName);
       await opening.getByLabel(t('commands.field.personal.birthDate')).fill(typed.birthDate);
-      await caseworker.submit(opening, { button: 'casepage.submit.openCase', leaves: true });
-      await page.waitForURL(/\/console\/cases\/[0-9a-f-]{36}$/);
-      const newCaseId = new URL(page.url()).pathname.split('/').at(-1)!;
-      const duplicates = page.getByTestId('case-duplicates');
-      const suggestion = (reference: string) =>
-        duplicates.getByTestId('duplicate-suggestion').filter({
-          has: page.getByRole('link', { name: reference, exact: true }),
-        });
+      const opened = await caseworker.submit(opening, {
+        button: 'casepage.submit.openCase',
+        leaves: true,
+      });
+      await page.waitForURL(new RegExp(`/console/cases/${opened.caseId}$`));
       await suggestion(earlier.reference).waitFor();
       const row = suggestion(earlier.reference);
       expect(await row.getByRole('cell').nth(1).textContent()).toBe(t('status.open'));
@@ -170,63 +211,25 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       await row.locator('[data-band]').waitFor();
       expect(await row.textContent()).not.toMatch(/0\.\d/); // a band, never a raw score
       const newReference = (
-        await api.request(org.caseworker, { method: 'GET', url: `/cases/${newCaseId}` })
+        await api.request(org.caseworker, { method: 'GET', url: `/cases/${opened.caseId}` })
       ).json().reference as string;
       await noViolations(page, 'a new case and its possible duplicate');
 
-      // Namesakes: on D's page, "Not the same person" on C; the suggestion goes, on both cases.
-      await page.goto(`${api.origin}/console/cases/${d.caseId}`);
-      await suggestion(c.reference).waitFor();
-      await suggestion(c.reference)
-        .getByRole('button', {
-          name: t('duplicates.notSamePerson.with', { reference: c.reference }),
-        })
-        .click();
-      const notSame = page.getByRole('dialog', { name: t('duplicates.notSamePerson.title') });
-      await notSame.getByText(c.reference, { exact: false }).first().waitFor();
-      await noViolations(page, 'the "not the same person" dialog');
-      const decided = caseworker.answer();
-      await notSame.getByRole('button', { name: t('duplicates.notSamePerson.confirm') }).click();
-      expect((await decided).status()).toBe(200);
-      await notSame.waitFor({ state: 'detached' });
-      await suggestion(c.reference).waitFor({ state: 'detached' });
-      await page
-        .getByTestId('linked-not-same')
-        .getByRole('link', { name: c.reference, exact: true })
-        .waitFor();
-      await page.getByTestId('duplicates-check').click();
-      await duplicates.getByTestId('duplicates-none').waitFor();
-      expect(await suggestion(c.reference).count()).toBe(0);
-      await noViolations(page, 'a pair decided not the same person');
-      // The other case: the process manager records the decision there too; D is not suggested.
-      await page.goto(`${api.origin}/console/cases/${c.caseId}`);
-      await reloadUntil(
-        page,
-        async () =>
-          (await stateOf(org.caseworker, c.caseId)).notSameAsCases?.includes(d.caseId) ?? false,
-        'the mirrored decision',
-      );
-      await page.reload();
-      await duplicates.getByTestId('duplicates-none').waitFor();
-
       // The same person: linked, on both pages, with the way to close one of them.
-      await page.goto(`${api.origin}/console/cases/${newCaseId}`);
-      await suggestion(earlier.reference)
+      await row
         .getByRole('button', {
           name: t('duplicates.samePerson.with', { reference: earlier.reference }),
         })
         .click();
       const same = page.getByRole('dialog', { name: t('duplicates.samePerson.title') });
-      await same.waitFor();
+      await same.getByText(t('duplicates.samePerson.confirm')).waitFor();
       await noViolations(page, 'the "same person" dialog');
       const linked = caseworker.answer();
       await same.getByRole('button', { name: t('duplicates.samePerson.confirm') }).click();
       expect((await linked).status()).toBe(200);
       await same.waitFor({ state: 'detached' });
-      await page
-        .getByTestId('linked-same')
-        .getByRole('link', { name: earlier.reference, exact: true })
-        .waitFor();
+      const sameList = page.getByTestId('linked-same');
+      await sameList.getByRole('link', { name: earlier.reference, exact: true }).waitFor();
       await page
         .getByTestId('case-linked-hint')
         .getByText(L('closure-reasons', 'duplicate'), { exact: false })
@@ -234,15 +237,15 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       await suggestion(earlier.reference).waitFor({ state: 'detached' });
       await noViolations(page, 'linked cases');
       // The earlier case's page, once the process manager recorded the link there.
-      await page
-        .getByTestId('linked-same')
-        .getByRole('link', { name: earlier.reference, exact: true })
-        .click();
+      await until(
+        async () =>
+          (await stateOf(org.caseworker, earlier.caseId)).sameAsCases?.includes(opened.caseId) ??
+          false,
+        'the mirrored "same person"',
+      );
+      await sameList.getByRole('link', { name: earlier.reference, exact: true }).click();
       await page.waitForURL(new RegExp(`/console/cases/${earlier.caseId}$`));
-      const back = page
-        .getByTestId('linked-same')
-        .getByRole('link', { name: newReference, exact: true });
-      await reloadUntil(page, async () => (await back.count()) > 0, 'the link on the earlier case');
+      await sameList.getByRole('link', { name: newReference, exact: true }).waitFor();
       await noViolations(page, 'the earlier case, linked');
       await session.context.close();
     },

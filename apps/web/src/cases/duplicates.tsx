@@ -323,17 +323,26 @@ export function LinkedCases({
   );
 }
 
-/** A linked case by its reference (read as any case is: 404 when it is not this person's). */
+/**
+ * A linked case by its reference (read as any case is: 404 when it is not this person's). Kept
+ * apart from the case's own query: its page, opened next, reads the case afresh (the process
+ * manager records the decision there shortly after this one).
+ */
 function LinkedCase({ caseId }: { caseId: string }) {
   const { t } = useTranslation();
   const { api } = useConsole();
-  const other = useQuery(caseQuery(api, caseId));
+  const { queryFn } = caseQuery(api, caseId);
+  const reference = useQuery({
+    queryKey: ['case-reference', caseId],
+    queryFn: async () => (await queryFn()).reference,
+    staleTime: Infinity,
+  });
   const link = useLinkProps(paths.case(caseId));
-  if (other.isPending) return <Loader size="xs" aria-label={t('duplicates.loading')} />;
-  if (other.isError) return <Text>{t('duplicates.linked.unavailable')}</Text>;
+  if (reference.isPending) return <Loader size="xs" aria-label={t('duplicates.loading')} />;
+  if (reference.isError) return <Text>{t('duplicates.linked.unavailable')}</Text>;
   return (
     <Anchor {...link} data-testid="linked-case">
-      {other.data.reference}
+      {reference.data}
     </Anchor>
   );
 }
