@@ -156,6 +156,7 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       await suggestion(c.reference)
         .getByRole('button', {
           name: t('duplicates.notSamePerson.with', { reference: c.reference }),
+          exact: true,
         })
         .click();
       const notSame = page.getByRole('dialog', { name: t('duplicates.notSamePerson.title') });
@@ -219,6 +220,7 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       await row
         .getByRole('button', {
           name: t('duplicates.samePerson.with', { reference: earlier.reference }),
+          exact: true,
         })
         .click();
       const same = page.getByRole('dialog', { name: t('duplicates.samePerson.title') });

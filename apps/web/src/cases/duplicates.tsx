@@ -176,7 +176,7 @@ function SuggestionRow({
       <Table.Td>{t(`status.${other.status}`, { defaultValue: other.status })}</Table.Td>
       <Table.Td>{view.formatDate(other.openedOn)}</Table.Td>
       <Table.Td>
-        <Badge color={band === 'high' ? 'red' : 'orange'} variant="light" data-band={band}>
+        <Badge color={band === 'high' ? 'red.9' : 'indigo.9'} variant="light" data-band={band}>
           {t(`duplicates.band.${band}`)}
         </Badge>
       </Table.Td>
@@ -243,7 +243,13 @@ function DecisionDialog({
   const busy = command.state.kind === 'sending' || command.state.kind === 'retrying';
   const prefix = decision === 'same_person' ? 'duplicates.samePerson' : 'duplicates.notSamePerson';
   return (
-    <Modal opened onClose={onClose} title={t(`${prefix}.title`)} centered>
+    <Modal
+      opened
+      onClose={onClose}
+      title={t(`${prefix}.title`)}
+      centered
+      closeButtonProps={{ 'aria-label': t('duplicates.close') }}
+    >
       <Stack gap="md" data-testid="duplicate-decision">
         <Text>
           {t(`${prefix}.message`, {
