@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CliContext } from './cli-context';
-import { CasesCommand, CasesReconcileAdultDatesCommand } from './commands/cases.command';
+import {
+  CasesBackfillMatchTokensCommand,
+  CasesCommand,
+  CasesReconcileAdultDatesCommand,
+} from './commands/cases.command';
 import { DemoCommand } from './commands/demo.command';
 import { ErasureCommand, ErasureReapplyCommand } from './commands/erasure.command';
 import {
@@ -54,6 +58,7 @@ import { UsersCommand, UsersCreateAdminCommand, UsersTokenCommand } from './comm
     ErasureReapplyCommand,
     CasesCommand,
     CasesReconcileAdultDatesCommand,
+    CasesBackfillMatchTokensCommand,
   ],
 })
 export class CliModule {}

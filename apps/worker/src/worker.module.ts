@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { CaseCommandsModule } from '@remedy/case-commands';
+import { CaseCommandsModule, DuplicateDecisionsProcessModule } from '@remedy/case-commands';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
@@ -30,6 +30,8 @@ import { RELEASES_QUEUE, REPORTS_QUEUE, StatisticsModule } from '@remedy/statist
     // The retention schedule: its sweep and erase jobs erase through the case erase command.
     CqrsModule.forRoot(),
     DataRightsModule.forWorker({ imports: [CaseCommandsModule] }),
+    // Issue 19: each duplicate decision mirrored on the other case's stream (process manager).
+    DuplicateDecisionsProcessModule,
   ],
 })
 export class WorkerModule {}

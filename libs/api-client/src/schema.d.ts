@@ -464,6 +464,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/cases/{caseId}/duplicate-decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Decide whether another case of the organisation holds the same person (recorded on both cases)
+     * @description Decide whether another case of the organisation holds the same person (recorded on both cases). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
+    post: operations['DuplicateDecisionsController_decide'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/cases/{caseId}/erasure': {
     parameters: {
       query?: never;
@@ -614,6 +634,26 @@ export interface paths {
     put?: never;
     /** @description POST /cases/{caseId}/notes. Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise). */
     post: operations['LifecycleController_addNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/cases/{caseId}/possible-duplicates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organisation's other cases that may hold the same person (keyed blind tokens; decided pairs left out)
+     * @description The organisation's other cases that may hold the same person (keyed blind tokens; decided pairs left out). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
+    get: operations['PossibleDuplicatesController_list'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1899,6 +1939,11 @@ export interface components {
        * @description POST /cases/:caseId/erasure
        */
       erasureRequestId?: string;
+      /**
+       * Format: uuid
+       * @description POST /cases/:caseId/duplicate-decisions
+       */
+      decisionId?: string;
     };
     CaseDetail: {
       /** Format: uuid */
@@ -2363,6 +2408,7 @@ export interface components {
         | 'best-interests-outcomes'
         | 'guardian-kinds'
         | 'closure-reasons'
+        | 'duplicate-decisions'
         | 'actor-roles'
         | 'consent-purposes'
         | 'sharing-purposes'
@@ -2414,6 +2460,7 @@ export interface components {
         | 'best-interests-outcomes'
         | 'guardian-kinds'
         | 'closure-reasons'
+        | 'duplicate-decisions'
         | 'actor-roles'
         | 'consent-purposes'
         | 'sharing-purposes'
@@ -2818,6 +2865,25 @@ export interface components {
       decidedOn?: string;
       /** @description When the award is due (only with an award) */
       paymentDueOn?: string;
+    };
+    DecisionIdCreatedResponseDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description Revision of the last event of the case stream (also the ETag, quoted)
+       * @example 3
+       */
+      revision: number;
+      /**
+       * @description Global position of the write (also X-Position); send as X-Min-Position to read your write
+       * @example 812.4051
+       */
+      position: string;
+      /**
+       * Format: uuid
+       * @description Created by POST /cases/:caseId/duplicate-decisions
+       */
+      decisionId: string;
     };
     DueReminder: {
       /** @description Opaque id (not a uuid) */
@@ -4393,6 +4459,36 @@ export interface components {
       /** @enum {string} */
       status: 'filed' | 'decided' | 'appealed' | 'final' | 'closed';
     };
+    PossibleDuplicateDto: {
+      /** Format: uuid */
+      caseId: string;
+      /**
+       * @description The case's reference in the organisation
+       * @example ORG-2026-00042
+       */
+      reference: string;
+      /**
+       * @description The life of the case (as the case list)
+       * @enum {string}
+       */
+      status: 'open' | 'closure_requested' | 'closed';
+      /**
+       * Format: date
+       * @description When the case was opened (calendar date, jurisdiction time zone)
+       * @example 2026-06-15
+       */
+      openedOn: string;
+      /**
+       * @description Similarity of the two persons (keyed blind tokens), 0..1; only suggested ones are listed
+       * @example 0.92
+       */
+      score: number;
+      /** @description Which identifying facts agree (no value is ever returned) */
+      evidence: ('name' | 'birth' | 'citizenship' | 'sex')[];
+    };
+    PossibleDuplicatesDto: {
+      items: components['schemas']['PossibleDuplicateDto'][];
+    };
     /** @description An RFC 9457 problem document. `type` is https://remedy.example/problems/<kind> (invalid-input, unauthenticated, forbidden, not-found, conflict, precondition-failed, payload-too-large, unsupported-media-type, rule-refused, rate-limited, unavailable), https://remedy.example/problems/rules/<RULE> for a refusal by a rule (422; its title in the caller's language: ?lang= or Accept-Language, English by default), or about:blank. Never quotes a submitted value. */
     Problem: {
       /** Format: uri */
@@ -4914,6 +5010,23 @@ export interface components {
       /** @enum {string} */
       outcome: 'proceed' | 'do_not_proceed';
       guardianPresent: boolean;
+    };
+    RecordDuplicateDecisionDto: {
+      /**
+       * @description When it happened (ISO 8601 instant); defaults to now
+       * @example 2026-06-15T10:00:00Z
+       */
+      occurredAt?: string;
+      /**
+       * Format: uuid
+       * @description Another case of the caller's organisation
+       */
+      otherCaseId: string;
+      /**
+       * @description `same_person` links the two cases (one may then be closed with reason `duplicate`); `not_same_person`: never suggested again
+       * @enum {string}
+       */
+      decision: 'same_person' | 'not_same_person';
     };
     RecordLawEnforcementCooperationDto: {
       /**
@@ -6543,6 +6656,7 @@ export interface components {
         | 'transferred_elsewhere'
         | 'not_a_victim'
         | 'deceased'
+        | 'duplicate'
         | 'other';
     };
     RequestReleaseBody: {
@@ -9965,6 +10079,143 @@ export interface operations {
       };
     };
   };
+  DuplicateDecisionsController_decide: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The ETag (`"<revision>"`) the change is based on; 412 when it is not current */
+        'If-Match'?: string;
+        /** @description Makes a retry safe: the same key and body within 24 h gets the first answer and runs nothing; another body: 422 IDEMPOTENCY_KEY_REUSED */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordDuplicateDecisionDto'];
+      };
+    };
+    responses: {
+      /** @description Recorded; headers ETag and X-Position */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Position': components['headers']['X-Position'];
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DecisionIdCreatedResponseDto'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Changed concurrently, or the same Idempotency-Key is in flight */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description If-Match does not match the current revision */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than the API takes */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not of a media type the API takes (application/json) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   LifecycleController_erase: {
     parameters: {
       query?: never;
@@ -11171,6 +11422,86 @@ export interface operations {
       };
       /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  PossibleDuplicatesController_list: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PossibleDuplicatesDto'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

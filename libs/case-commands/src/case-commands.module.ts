@@ -17,10 +17,11 @@ import {
   type OrganisationLookup,
 } from '@remedy/access-policy';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
-import { createJurisdictionPolicy } from '@remedy/case-domain';
+import { createJurisdictionPolicy, type JurisdictionPolicy } from '@remedy/case-domain';
 import {
   cryptoEnvironment,
   openPersonalDataCrypto,
+  type BlindIndexer,
   type CaseCipher,
   type PersonalDataCrypto,
 } from '@remedy/crypto';
@@ -62,6 +63,11 @@ import { CaseCommandPipeline } from './pipeline/case-command-pipeline';
 import { CaseReferenceAllocator } from './references/case-reference-allocator';
 import { PersonIndex } from './search/person-index';
 import {
+  DuplicateDecisionsController,
+  PossibleDuplicatesController,
+} from './duplicates/duplicates.controller';
+import { PersonMatchTokens } from './duplicates/person-match-tokens';
+import {
   ADULT_DATES_RECONCILER,
   BLIND_INDEXER,
   CASE_CIPHER,
@@ -69,6 +75,7 @@ import {
   COMMANDS_POOL,
   ERASER,
   JURISDICTION_POLICY,
+  PERSON_MATCH_TOKENS,
 } from './tokens';
 
 const PERSONAL_DATA_CRYPTO = Symbol('PERSONAL_DATA_CRYPTO');
@@ -118,6 +125,19 @@ const providers: Provider[] = [
       }),
   },
   { provide: CLOCK, useValue: () => new Date() },
+  {
+    // Issue 19: the person's keyed blind tokens (organisation-scoped key derived from the
+    // blind-index key) and the possible duplicates found with them.
+    provide: PERSON_MATCH_TOKENS,
+    inject: [COMMANDS_POOL, BLIND_INDEXER, EVENT_STORE, CASE_CIPHER, JURISDICTION_POLICY],
+    useFactory: (
+      pool: Pool,
+      indexer: BlindIndexer,
+      store: EventStore,
+      cipher: CaseCipher,
+      policy: JurisdictionPolicy,
+    ) => new PersonMatchTokens({ pool, indexer, store, cipher, policy }),
+  },
   {
     // The erasure steps (the list: erasure/erasure.ts); the contributed ones are added by
     // ContributedErasureSteps, and other modules may register more.
@@ -234,6 +254,9 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     LifecycleController,
     ClaimsController,
     OrganisationsController,
+    // Issue 19: possible duplicates within an organisation.
+    PossibleDuplicatesController,
+    DuplicateDecisionsController,
   ],
   providers: [
     ...providers,
@@ -270,6 +293,7 @@ class CommandsPoolCloser implements OnApplicationShutdown {
     OrganisationDirectory,
     ORGANISATION_LOOKUP,
     PersonIndex,
+    PERSON_MATCH_TOKENS,
     CASE_CIPHER,
     BLIND_INDEXER,
     JURISDICTION_POLICY,

@@ -73,3 +73,29 @@ export {
 } from './adult-dates/adult-dates';
 export { AdultDatesAtStartUp } from './adult-dates/at-start-up';
 export { openStandaloneAdultDates } from './adult-dates/standalone';
+export {
+  PersonMatchTokens,
+  matchKeyPurpose,
+  type DuplicateCandidate,
+  type PersonMatchTokensDeps,
+  type TokenRefresh,
+} from './duplicates/person-match-tokens';
+export { personToMatch } from './duplicates/person-identifiers';
+export {
+  duplicateDecisionsProcess,
+  DUPLICATE_DECISIONS_PROCESS,
+  MIRROR_ROUTE,
+  type DuplicateDecisionsProcessDeps,
+  type MirrorOutcome,
+} from './duplicates/duplicate-decisions.process';
+export {
+  DuplicateDecisionsProcessModule,
+  DuplicateDecisionsProcessRunner,
+} from './duplicates/duplicate-decisions.module';
+export {
+  backfillMatchTokens,
+  BACKFILL_NAME,
+  type BackfillOptions,
+  type BackfillReport,
+} from './duplicates/backfill';
+export { runStandaloneMatchTokenBackfill } from './duplicates/standalone';

@@ -1,6 +1,11 @@
 import { Pool } from 'pg';
 import type { RemedyConfig } from '@remedy/config';
-import { cryptoEnvironment, openPersonalDataCrypto, type CaseCipher } from '@remedy/crypto';
+import {
+  cryptoEnvironment,
+  openPersonalDataCrypto,
+  type BlindIndexer,
+  type CaseCipher,
+} from '@remedy/crypto';
 import type { EventStore } from '@remedy/event-store';
 import { createEventStore } from '@remedy/platform';
 
@@ -9,6 +14,7 @@ export interface StandaloneCommandSide {
   readonly pool: Pool;
   readonly store: EventStore;
   readonly cipher: CaseCipher;
+  readonly blindIndexer: BlindIndexer;
   close(): Promise<void>;
 }
 
@@ -33,6 +39,7 @@ export async function openStandaloneCommandSide(
     pool,
     store,
     cipher: crypto.cipher,
+    blindIndexer: crypto.blindIndexer,
     close: async () => {
       await store.close();
       await crypto.close().catch(() => undefined);

@@ -11,3 +11,5 @@ export type Clock = () => Date;
 export const ERASER = Symbol('ERASER');
 /** The `AdultDatesReconciler` (adult-dates/adult-dates.ts): `case_adult_dates` from the streams. */
 export const ADULT_DATES_RECONCILER = Symbol('ADULT_DATES_RECONCILER');
+/** The `PersonMatchTokens` (duplicates/person-match-tokens.ts): keyed blind tokens, possible duplicates. */
+export const PERSON_MATCH_TOKENS = Symbol('PERSON_MATCH_TOKENS');

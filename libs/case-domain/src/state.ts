@@ -76,6 +76,12 @@ export interface CaseState {
   readonly nonPunishmentFlags: Readonly<Record<string, 'raised' | 'resolved'>>;
   readonly claims: Readonly<Record<string, ClaimState>>;
   readonly objectsToStatisticalUse: boolean;
+  /** Other cases of the organisation decided to hold the same person (issue 19; linked cases). */
+  readonly sameAsCases: readonly string[];
+  /** Other cases decided NOT to hold the same person (never suggested again). */
+  readonly notSameAsCases: readonly string[];
+  /** The duplicate decisions recorded on this stream (either side), for idempotent mirroring. */
+  readonly duplicateDecisionIds: readonly string[];
   readonly information: InformationOnly;
 }
 
@@ -96,6 +102,9 @@ export const initialState: CaseState = Object.freeze({
   nonPunishmentFlags: {},
   claims: {},
   objectsToStatisticalUse: false,
+  sameAsCases: [],
+  notSameAsCases: [],
+  duplicateDecisionIds: [],
   information: {},
 });
 
@@ -338,6 +347,16 @@ export const evolve = (state: CaseState, event: CaseEvent): CaseState => {
         };
       }
       return state;
+    }
+    case 'DuplicateDecisionRecorded': {
+      const { decision, otherCaseId, decisionId } = event.data;
+      return {
+        ...state,
+        duplicateDecisionIds: [...state.duplicateDecisionIds, decisionId],
+        ...(decision === 'same_person'
+          ? { sameAsCases: [...state.sameAsCases, otherCaseId] }
+          : { notSameAsCases: [...state.notSameAsCases, otherCaseId] }),
+      };
     }
     case 'PersonalDataErased':
       return { ...state, erased: true, age: { ...state.age, birthDate: undefined } };

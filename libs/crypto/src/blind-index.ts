@@ -107,6 +107,18 @@ export class BlindIndexer {
     return `${BLIND_INDEX_VERSION}.${mac}`;
   }
 
+  /**
+   * A key of the blind-index key family for another keyed-token purpose (HMAC-SHA256 of the
+   * purpose under the blind-index key, 32 bytes), e.g. `person-match/v1/<organisationId>` for the
+   * organisation-scoped person-matching tokens (issue 19). The blind-index key itself never
+   * leaves this class; a derived key opens nothing else and differs per purpose.
+   */
+  derivedKey(purpose: string): Buffer {
+    if (typeof purpose !== 'string' || purpose.length === 0)
+      throw new TypeError('purpose must be a non-empty string');
+    return createHmac('sha256', this.key).update(purpose, 'utf8').digest();
+  }
+
   /** Constant-time comparison of an input against a stored index. */
   matches(input: BlindIndexInput, stored: string): boolean {
     const a = Buffer.from(this.index(input));

@@ -1,7 +1,8 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   calendarDateIn,
+  evolveAll,
   yearOf,
   type CaseCommand,
   type CaseOpened,
@@ -16,7 +17,11 @@ import { scopedId } from '../pipeline/ids';
 import { CaseReferenceAllocator } from '../references/case-reference-allocator';
 import { PersonIndex } from '../search/person-index';
 import { Eraser } from '../erasure/erasure';
-import { CLOCK, ERASER, JURISDICTION_POLICY, type Clock } from '../tokens';
+import { readCase } from '@remedy/case-stream';
+import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import { personToMatch } from '../duplicates/person-identifiers';
+import type { PersonMatchTokens } from '../duplicates/person-match-tokens';
+import { CLOCK, ERASER, JURISDICTION_POLICY, PERSON_MATCH_TOKENS, type Clock } from '../tokens';
 import {
   ErasePersonalDataCommand,
   ExecuteCaseCommand,
@@ -36,6 +41,31 @@ const sharingTarget = (input: ExecuteCaseCommand['input']): string | undefined =
   }
 };
 
+/** Commands that change what identifies the person: their matching tokens are recomputed. */
+const changesIdentifiers = (input: ExecuteCaseCommand['input']): boolean =>
+  input.type === 'VerifyAge' ||
+  (input.type === 'CorrectFact' &&
+    ['sexGender', 'citizenships', 'birthDate', 'estimatedAge'].includes(input.correction.fact));
+
+const tokenLogger = new Logger('PersonMatchTokens');
+
+/**
+ * A follow-up write of the tokens after an append: a failure is logged (opaque ids only) and does
+ * not fail the command, whose event is stored; the tokens are recomputed on the next suggestion
+ * list of the case (on demand) or by `npm run cli -- cases backfill-match-tokens --from-start`.
+ */
+export const keepTokens = async (caseId: string, work: () => Promise<unknown>): Promise<void> => {
+  try {
+    await work();
+  } catch (error) {
+    tokenLogger.warn({
+      msg: 'person match tokens not written',
+      caseId,
+      error: (error as Error).name,
+    });
+  }
+};
+
 @CommandHandler(ExecuteCaseCommand)
 export class ExecuteCaseCommandHandler implements ICommandHandler<
   ExecuteCaseCommand,
@@ -44,20 +74,58 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<
   constructor(
     private readonly pipeline: CaseCommandPipeline,
     private readonly directory: OrganisationDirectory,
+    @Inject(PERSON_MATCH_TOKENS) private readonly tokens: PersonMatchTokens,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   async execute({ caseId, input, ctx, created }: ExecuteCaseCommand): Promise<CaseCommandResult> {
     const target = sharingTarget(input);
-    const { result } = await this.pipeline.execute(
+    const outcome = await this.pipeline.execute(
       caseId,
       async ({ actor }) => {
         if (target !== undefined) await this.directory.require(target, 'REFERRAL_TARGET_UNKNOWN');
+        if (input.type === 'RecordDuplicateDecision')
+          await this.requireOtherCase(input.otherCaseId, actor.organisationId);
         return { ...input, actor } as CaseCommand;
       },
       ctx,
       { answer: created },
     );
-    return { ...result, ...created };
+    if (input.type === 'RecordDuplicateDecision') {
+      // Never suggested again from now on, whichever stream holds the decision yet (the mirror on
+      // the other case follows: the duplicate-decisions process manager of the worker).
+      await keepTokens(caseId, () =>
+        this.tokens.recordDecision(
+          ctx.actor.organisationId,
+          caseId,
+          input.otherCaseId,
+          input.decision,
+          input.decisionId,
+        ),
+      );
+    } else if (outcome.appended && changesIdentifiers(input)) {
+      await keepTokens(caseId, () => this.tokens.refresh(caseId));
+    }
+    return { ...outcome.result, ...created };
+  }
+
+  /**
+   * The other case of a duplicate decision is a case the caller's organisation holds, not erased:
+   * else 422 DUPLICATE_OTHER_CASE_UNKNOWN, the same for a case of another organisation as for none
+   * (its existence is not revealed).
+   */
+  private async requireOtherCase(otherCaseId: string, organisationId: string): Promise<void> {
+    const other = await readCase(this.store, otherCaseId.toLowerCase(), { snapshot: true });
+    const state = other.readableState();
+    if (
+      !other.exists ||
+      state.erased ||
+      state.holdingOrganisationId.toLowerCase() !== organisationId.toLowerCase()
+    )
+      throw new DomainError(
+        'DUPLICATE_OTHER_CASE_UNKNOWN',
+        "the other case is not a case of the caller's organisation",
+      );
   }
 }
 
@@ -72,7 +140,8 @@ abstract class CaseReferenceHandler {
     protected readonly directory: OrganisationDirectory,
     private readonly references: CaseReferenceAllocator,
     protected readonly personIndex: PersonIndex,
-    @Inject(JURISDICTION_POLICY) private readonly policy: JurisdictionPolicy,
+    @Inject(JURISDICTION_POLICY) protected readonly policy: JurisdictionPolicy,
+    @Inject(PERSON_MATCH_TOKENS) protected readonly tokens: PersonMatchTokens,
   ) {}
 
   /** The organisation's next case reference in the year of `now`. */
@@ -110,13 +179,26 @@ export class OpenCaseHandler
       { creates: true },
     );
     const opened = outcome.events.find((e): e is CaseOpened => e.type === 'CaseOpened');
-    if (opened)
+    if (opened) {
       await this.personIndex.indexCase(
         caseId,
         ctx.actor.organisationId,
         caseReference,
         opened.data.personal,
       );
+      // The person's matching tokens (issue 19), from the clear values at hand.
+      await keepTokens(caseId, async () => {
+        const person = personToMatch([opened], evolveAll([opened]));
+        if (person)
+          await this.tokens.write(
+            caseId,
+            ctx.actor.organisationId,
+            caseReference,
+            calendarDateIn(new Date(opened.data.occurredAt), this.policy.timeZone),
+            person,
+          );
+      });
+    }
     return { ...outcome.result, caseReference: caseReference || (await this.referenceOf(caseId)) };
   }
 
@@ -161,6 +243,8 @@ export class TransferCaseHandler
         caseReference,
         opened.data.personal,
       );
+      // The receiver's own key: its tokens replace the sender's.
+      await keepTokens(caseId, () => this.tokens.refresh(caseId));
     }
     return { ...outcome.result, ...(caseReference ? { caseReference } : {}) };
   }

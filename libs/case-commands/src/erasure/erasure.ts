@@ -55,6 +55,8 @@ export interface CoreErasureDeps {
  * - `case_data_keys`: the data key is destroyed (crypto-shredding; a tombstone stays), so every
  *   ciphertext of the case (events, read models, backups) is unreadable for good;  [step data-key]
  * - `person_blind_index`: the find-a-person lookup rows (keyed HMAC of name and birth date);  [person-index]
+ * - `person_match_tokens`: the person's keyed matching tokens (issue 19), and the case's rows of
+ *   `person_duplicate_decisions` (opaque ids; kept no longer than the case's person);  [person-match-tokens]
  * - `case_adult_dates`: the 18th birthday by the exact birth date (the read side's "child now");  [adult-date]
  * - `idempotency_keys`: the stored answers and request-body hashes of the case's commands
  *   (a hash of a body is derived from personal data);  [idempotency-keys]
@@ -78,6 +80,23 @@ export function coreErasureSteps(deps: CoreErasureDeps): ErasureStep[] {
           await deps.pool.query('DELETE FROM person_blind_index WHERE case_id = $1', [caseId]),
         ),
       }),
+    },
+    {
+      // Issue 19: the keyed matching tokens (derived from the person's names and birth date).
+      name: 'person-match-tokens',
+      erase: async (caseId) => {
+        const id = caseId.toLowerCase();
+        const tokens = rows(
+          await deps.pool.query('DELETE FROM person_match_tokens WHERE case_id = $1', [id]),
+        );
+        const decisions = rows(
+          await deps.pool.query(
+            'DELETE FROM person_duplicate_decisions WHERE case_id = $1 OR other_case_id = $1',
+            [id],
+          ),
+        );
+        return { rows: tokens + decisions };
+      },
     },
     {
       // The day the person turns 18 by the exact birth date (reveals it): "child now" then

@@ -6,6 +6,8 @@ import type { RuleId } from '@remedy/case-domain';
  */
 export const APPLICATION_RULE_IDS = [
   'REFERRAL_TARGET_UNKNOWN',
+  /** Issue 19: the other case of a duplicate decision is not a case of the caller's organisation. */
+  'DUPLICATE_OTHER_CASE_UNKNOWN',
   'ORGANISATION_NOT_IN_DIRECTORY',
   'ORGANISATION_CODE_TAKEN',
   'IDEMPOTENCY_KEY_REUSED',

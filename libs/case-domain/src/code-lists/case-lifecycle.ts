@@ -6,6 +6,8 @@ export const CLOSURE_REASONS = [
   'transferred_elsewhere',
   'not_a_victim',
   'deceased',
+  /** The person's other case of the organisation continues (a recorded same-person link, issue 19). */
+  'duplicate',
   'other',
 ] as const;
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];

@@ -134,6 +134,17 @@ export type CorrectFact = CommandOf<
 >;
 export type ErasePersonalData = CommandOf<'ErasePersonalData', FactsOf<'PersonalDataErased'>>;
 
+/** A caseworker decides whether another case of the organisation holds the same person (issue 19). */
+export type RecordDuplicateDecision = CommandOf<
+  'RecordDuplicateDecision',
+  Omit<FactsOf<'DuplicateDecisionRecorded'>, 'initiatedHere'>
+>;
+/** The process manager records, on the other case, a decision taken on the case `otherCaseId`. */
+export type MirrorDuplicateDecision = CommandOf<
+  'MirrorDuplicateDecision',
+  Omit<FactsOf<'DuplicateDecisionRecorded'>, 'initiatedHere'>
+>;
+
 export type CaseCommand =
   | OpenCase
   | RecordVictimStatus
@@ -168,6 +179,8 @@ export type CaseCommand =
   | AssignCaseworker
   | AddNote
   | CorrectFact
-  | ErasePersonalData;
+  | ErasePersonalData
+  | RecordDuplicateDecision
+  | MirrorDuplicateDecision;
 
 export type CaseCommandType = CaseCommand['type'];

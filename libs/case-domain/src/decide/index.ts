@@ -27,6 +27,7 @@ import {
   withdrawStatisticalUseObjection,
 } from './consent';
 import { checkId, type Context, type DecisionState } from './context';
+import { mirrorDuplicateDecision, recordDuplicateDecision } from './duplicates';
 import {
   raiseNonPunishmentFlag,
   recordLawEnforcementCooperation,
@@ -102,6 +103,8 @@ const handlers: Handlers = {
   AddNote: addNote,
   CorrectFact: correctFact,
   ErasePersonalData: erasePersonalData,
+  RecordDuplicateDecision: recordDuplicateDecision,
+  MirrorDuplicateDecision: mirrorDuplicateDecision,
 };
 
 /** Rule 1, by construction: the information-only part of the state never reaches a rule. */

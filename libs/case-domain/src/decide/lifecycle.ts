@@ -39,6 +39,12 @@ export const requestClosure = (ctx: Context<RequestClosure>): Decision =>
     'closure is already requested',
   ) ??
   checkCode(CLOSURE_REASONS, ctx.command.reason, 'reason') ??
+  // Issue 19: a case is closed as a duplicate only once it is linked to the person's other case.
+  check(
+    ctx.command.reason !== 'duplicate' || ctx.state.sameAsCases.length > 0,
+    'CLOSURE_DUPLICATE_NEEDS_SAME_PERSON_LINK',
+    'closing as a duplicate needs a recorded same-person decision with another case',
+  ) ??
   emit(ctx, 'ClosureRequested', { reason: ctx.command.reason, personal: ctx.command.personal });
 
 /**

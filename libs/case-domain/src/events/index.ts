@@ -32,6 +32,7 @@ import type {
   NoteAdded,
   PersonalDataErased,
 } from './lifecycle';
+import type { DuplicateDecisionRecorded } from './duplicates';
 import type { CaseOpened } from './opening';
 import type {
   CaseReferred,
@@ -49,6 +50,7 @@ import type { AssistanceProvided, NeedsAssessed, SupportPlanRecorded } from './s
 export * from './children';
 export * from './claims';
 export * from './consent';
+export * from './duplicates';
 export * from './identification';
 export * from './legal';
 export * from './lifecycle';
@@ -93,6 +95,7 @@ export type CaseEvent =
   | CaseworkerReassigned
   | NoteAdded
   | FactCorrected
+  | DuplicateDecisionRecorded
   | PersonalDataErased;
 
 export type CaseEventType = CaseEvent['type'];
@@ -142,6 +145,7 @@ export const CURRENT_SCHEMA_VERSIONS = {
   CaseworkerReassigned: 1,
   NoteAdded: 1,
   FactCorrected: 1,
+  DuplicateDecisionRecorded: 1,
   PersonalDataErased: 1,
 } as const satisfies {
   readonly [T in CaseEventType]: Extract<CaseEvent, { type: T }>['schemaVersion'];

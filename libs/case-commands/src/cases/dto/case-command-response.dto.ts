@@ -41,6 +41,7 @@ export const CREATED_IDS = {
   hearingId: 'POST /cases/:caseId/claims/:claimId/hearings',
   paymentId: 'POST /cases/:caseId/claims/:claimId/payments',
   erasureRequestId: 'POST /cases/:caseId/erasure',
+  decisionId: 'POST /cases/:caseId/duplicate-decisions',
 } as const;
 export type CreatedId = keyof typeof CREATED_IDS;
 
@@ -87,6 +88,9 @@ export class CaseCommandResponseDto extends CaseCommandOutcomeDto {
 
   @ApiPropertyOptional({ format: 'uuid', description: CREATED_IDS.erasureRequestId })
   erasureRequestId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: CREATED_IDS.decisionId })
+  decisionId?: string;
 }
 
 /** POST /cases: the new case's id and reference. */
