@@ -12,39 +12,24 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import type { components } from '@remedy/api-client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dataOf } from '../api';
-import {
-  caseKey,
-  caseQuery,
-  CommandNotice,
-  minPositionHeader,
-  useCodeLists,
-  useCommand,
-  type CommandPath,
-} from '../commands';
+import { caseKey, caseQuery, CommandNotice, useCodeLists, useCommand } from '../commands';
 import { useConsole } from '../context';
 import { paths, useLinkProps } from '../router';
 import { ErrorNotice } from '../screens/error-notice';
 import type { CaseView } from './case-view';
 
+/** One suggestion of GET /cases/{caseId}/possible-duplicates. */
+export type PossibleDuplicate = components['schemas']['PossibleDuplicateDto'];
 /** Why a case was suggested: the identifiers whose blind tokens agree (never the values). */
-export type MatchEvidence = 'name' | 'birth' | 'citizenship' | 'sex';
+export type MatchEvidence = PossibleDuplicate['evidence'][number];
 const EVIDENCE_ORDER: readonly MatchEvidence[] = ['name', 'birth', 'citizenship', 'sex'];
 
-/** One suggestion of GET /cases/{caseId}/possible-duplicates. */
-export interface PossibleDuplicate {
-  readonly caseId: string;
-  readonly reference: string;
-  readonly status: string;
-  readonly openedOn: string;
-  readonly score: number;
-  readonly evidence: readonly MatchEvidence[];
-}
-
-export type Decision = 'same_person' | 'not_same_person';
+export type Decision = components['schemas']['RecordDuplicateDecisionDto']['decision'];
 
 /**
  * The score (0..1) shown as a band, not as a number: a caseworker reads "high" and "medium" the
@@ -62,8 +47,6 @@ export const bandOf = (score: number): LikelihoodBand =>
 export const duplicatesKey = (caseId: string) =>
   [...caseKey(caseId), 'possible-duplicates'] as const;
 
-const DECISION_PATH = '/cases/{caseId}/duplicate-decisions' as string as CommandPath;
-
 /**
  * The organisation's other cases that may be the same person (issue 19), compared on keyed blind
  * tokens by the API: their reference (a link), status, opening date, how likely (a band) and why
@@ -76,18 +59,10 @@ export function PossibleDuplicates({ view }: { view: CaseView }) {
   const caseId = view.detail.caseId;
   const suggestions = useQuery({
     queryKey: duplicatesKey(caseId),
-    queryFn: async () => {
-      // The route of the matching API (typed once the client has it).
-      const get = api.GET as unknown as (
-        path: string,
-        init: unknown,
-      ) => Promise<{ data?: { items: PossibleDuplicate[] }; error?: unknown; response: Response }>;
-      return dataOf(
-        await get('/cases/{caseId}/possible-duplicates', {
-          params: { path: { caseId }, header: minPositionHeader(caseId) },
-        }),
-      );
-    },
+    queryFn: async () =>
+      dataOf(
+        await api.GET('/cases/{caseId}/possible-duplicates', { params: { path: { caseId } } }),
+      ),
   });
   const [deciding, setDeciding] = useState<{ other: PossibleDuplicate; decision: Decision }>();
 
@@ -234,8 +209,8 @@ function DecisionDialog({
   const codes = useCodeLists();
   const caseId = view.detail.caseId;
   const command = useCommand({
-    path: DECISION_PATH,
-    params: { caseId } as never,
+    path: '/cases/{caseId}/duplicate-decisions',
+    params: { caseId },
     caseId,
     revision: view.detail.revision,
     onDone: onClose,
@@ -265,7 +240,7 @@ function DecisionDialog({
           </Button>
           <Button
             loading={busy}
-            onClick={() => void command.submit({ otherCaseId: other.caseId, decision } as never)}
+            onClick={() => void command.submit({ otherCaseId: other.caseId, decision })}
           >
             {t(`${prefix}.confirm`)}
           </Button>
