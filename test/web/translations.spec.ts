@@ -76,6 +76,8 @@ describe('the console catalogues', () => {
         ...{ scale: '2', k: 10, base: 5, dimension: 'x', currency: 'EUR' },
         // legal aid (apps/web/src/legal-aid)
         ...{ currency: 'EUR', number: 1, avenue: 'x' },
+        // possible duplicates (apps/web/src/cases/duplicates.tsx)
+        ...{ otherReference: 'ORG-2', reason: 'x' },
       };
       const failures: string[] = [];
       for (const [key, message] of Object.entries(messages)) {

@@ -30,6 +30,7 @@ import { paths, useLinkProps } from '../router';
 import { ErrorNotice } from '../screens/error-notice';
 import { CaseHistory } from '../lists/timeline';
 import { CaseCommands } from './case-commands';
+import { LinkedCases, PossibleDuplicates } from './duplicates';
 import type { CaseFactsView, CaseView } from './case-view';
 
 /** Roles that record case commands (the API's COMMAND routes; legal aid reads). */
@@ -104,6 +105,13 @@ export default function CasePage({ caseId }: { caseId: string }) {
         )}
         <Profile view={view} codes={codes} assigns={roles.some((r) => COMMAND_ROLES.includes(r))} />
         <OpenDecisions view={view} codes={codes} />
+        <LinkedCases
+          sameAs={view.state.sameAsCases ?? []}
+          notSameAs={view.state.notSameAsCases ?? []}
+        />
+        {roles.some((r) => COMMAND_ROLES.includes(r)) && !c.erased && (
+          <PossibleDuplicates view={view} />
+        )}
         <PersonalDetails view={view} />
         {roles.some((r) => COMMAND_ROLES.includes(r)) && !c.erased && (
           <CaseCommands view={view} roles={roles} />

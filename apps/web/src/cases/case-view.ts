@@ -19,6 +19,10 @@ export interface CaseStateFacts {
   readonly objectsToStatisticalUse?: boolean;
   readonly information?: { lawEnforcementCooperation?: string };
   readonly age?: { presumedMinor?: boolean };
+  /** Cases of the organisation decided to hold the same person as this one (issue 19). */
+  readonly sameAsCases?: readonly string[];
+  /** Cases decided not to (never suggested again). */
+  readonly notSameAsCases?: readonly string[];
 }
 
 export interface CaseFactsView {

@@ -48,6 +48,7 @@ export const EVENT_TYPES = [
   'NoteAdded',
   'FactCorrected',
   'PersonalDataErased',
+  'DuplicateDecisionRecorded',
 ] as const;
 
 const KNOWN: ReadonlySet<string> = new Set(EVENT_TYPES);
