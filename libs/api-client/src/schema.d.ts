@@ -2027,7 +2027,7 @@ export interface components {
       unit: string;
       population: string;
       dimensions: components['schemas']['CatalogueDimension'][];
-      /** @description Differential privacy: the most cells one case adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε. */
+      /** @description Differential privacy: the most cells one case (one person, in a persons table) adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε. */
       maxCellsPerCase?: number;
     };
     ClaimAmounts: {
@@ -6558,6 +6558,9 @@ export interface components {
         | 'victims-by-form-of-exploitation'
         | 'victims-by-sector'
         | 'victims-by-citizenship'
+        | 'persons-by-status-sex-age'
+        | 'persons-by-form-of-exploitation'
+        | 'persons-by-citizenship'
         | 'assistance-by-type'
         | 'unconditional-assistance'
         | 'children-assessed-before-decisions'
@@ -6712,7 +6715,7 @@ export interface components {
       startedOn?: string;
     };
     StatisticsCatalogue: {
-      /** @description How counts are made (cases, not persons) */
+      /** @description How counts are made (cases; persons in the persons-* tables) */
       note: string;
       attribution: string;
       tables: components['schemas']['CatalogueTableView'][];
