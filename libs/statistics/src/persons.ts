@@ -82,12 +82,17 @@ export async function refreshPersonKeys(
       for (const r of rows)
         linked.set(pz.caseKey(r.case_id), pz.clusterPersonKey(r.cluster_id.toLowerCase()));
     }
-    const current = (await em.query(
-      `SELECT DISTINCT row_key, person_key FROM statistics_case_facts`,
-    )) as { row_key: string; person_key: string | null }[];
+    // Every row (a case has one per reporting year, mostly one): no sort, deduplicated here.
+    const current = (await em.query(`SELECT row_key, person_key FROM statistics_case_facts`)) as {
+      row_key: string;
+      person_key: string | null;
+    }[];
+    const wanted = new Map<string, string>();
     const changes = new Map<string, string>();
     for (const r of current) {
-      const want = linked.get(r.row_key) ?? pz.ownPersonKey(r.row_key);
+      let want = wanted.get(r.row_key);
+      if (want === undefined)
+        wanted.set(r.row_key, (want = linked.get(r.row_key) ?? pz.ownPersonKey(r.row_key)));
       if (r.person_key !== want) changes.set(r.row_key, want);
     }
     const all = [...changes].map(([row_key, person_key]) => ({ row_key, person_key }));
