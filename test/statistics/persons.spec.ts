@@ -28,16 +28,7 @@ import { caseScript } from './support';
  * without a cluster is a person of its own, a re-clustering reaches the facts through the refresh
  * (and every release build), a rebuild stamps the current clustering, suppression applies to the
  * persons tables, and the person column holds no case, record or cluster id.
- *
- * FIXTURE: the linkage tables as agreed with the linkage unit (created here only if its migration
- * has not created them).
  */
-const LINKAGE_FIXTURE = [
-  `CREATE SCHEMA IF NOT EXISTS linkage`,
-  `CREATE TABLE IF NOT EXISTS public.linkage_records (case_id uuid PRIMARY KEY, organisation_id uuid,
-     record_id uuid UNIQUE, secret_version int)`,
-  `CREATE TABLE IF NOT EXISTS linkage.record_clusters (record_id uuid PRIMARY KEY, cluster_id uuid NOT NULL)`,
-];
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 describe('statistics of persons (linkage clusters in the facts)', () => {
@@ -107,7 +98,6 @@ describe('statistics of persons (linkage clusters in the facts)', () => {
     process.env.REMEDY_DATA_DIR = dataDir;
     db = await createTestDatabase();
     h = await openReadSide(db.url, [statisticsFactsProjection]);
-    for (const sql of LINKAGE_FIXTURE) await h.pool.query(sql);
     await open(orgA.caseworker, cases.a, 'ORGA-2026-00001');
     await open(orgB.caseworker, cases.b, 'ORGB-2026-00001');
     await open(orgA.caseworker, cases.alone, 'ORGA-2026-00002');

@@ -6,6 +6,7 @@ import { ErasureCommand, ErasureReapplyCommand } from './commands/erasure.comman
 import {
   KeysCommand,
   KeysRetireMasterCommand,
+  KeysRotateLinkageSecretCommand,
   KeysRotateMasterCommand,
   KeysRotateOidcCommand,
   KeysStatusCommand,
@@ -37,6 +38,7 @@ import { UsersCommand, UsersCreateAdminCommand, UsersTokenCommand } from './comm
     KeysRetireMasterCommand,
     KeysStatusCommand,
     KeysRotateOidcCommand,
+    KeysRotateLinkageSecretCommand,
     ProjectionCommand,
     ProjectionListCommand,
     ProjectionRebuildCommand,

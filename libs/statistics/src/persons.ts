@@ -20,24 +20,16 @@ import { pseudonymKey, pseudonymizer, type Pseudonymizer } from './pseudonym';
  * that read the clustering before a change cannot commit its rows after the refresh that should
  * have rewritten them.
  *
- * The linkage tables (agreed with the linkage unit): `public.linkage_records(case_id,
- * organisation_id, record_id, secret_version)` on the organisations' side and
- * `linkage.record_clusters(record_id, cluster_id)` written by the unit. Until they exist every case
- * is a person of its own. Cases whose person objects to statistical use are never encoded, hence
- * never linked (they are left out of releases anyway).
+ * The linkage tables (CreateRecordLinkage1796000001000): `public.linkage_records(case_id,
+ * organisation_id, record_id, secret_version)` on the organisations' side (a row only while the
+ * case is encoded: deleted on objection and on erasure) and `linkage.record_clusters(record_id,
+ * cluster_id)` written by the linkage unit; the projector role may read both. A case without a
+ * cluster is a person of its own: never encoded (objection to statistical use, which also leaves
+ * it out of releases; too little to encode), erased, or matched with no other record.
  */
 export const PERSONS_LOCK = 'remedy.statistics.persons';
 
 type Db = Pick<EntityManager, 'query'>;
-
-/** Both linkage tables exist (they are created by the linkage unit's migration). */
-export async function linkageAvailable(db: Db): Promise<boolean> {
-  const rows = (await db.query(
-    `SELECT to_regclass('public.linkage_records') IS NOT NULL
-        AND to_regclass('linkage.record_clusters') IS NOT NULL AS ok`,
-  )) as { ok: boolean }[];
-  return rows[0]?.ok === true;
-}
 
 const CLUSTERS = `SELECT lr.case_id::text AS case_id, rc.cluster_id::text AS cluster_id
   FROM public.linkage_records lr JOIN linkage.record_clusters rc ON rc.record_id = lr.record_id`;
@@ -45,7 +37,7 @@ const CLUSTERS = `SELECT lr.case_id::text AS case_id, rc.cluster_id::text AS clu
 /** The cluster of each of `caseIds` that has one (case id → cluster id, in memory only). */
 export async function clustersOf(db: Db, caseIds: readonly string[]): Promise<Map<string, string>> {
   const clusters = new Map<string, string>();
-  if (caseIds.length === 0 || !(await linkageAvailable(db))) return clusters;
+  if (caseIds.length === 0) return clusters;
   const rows = (await db.query(`${CLUSTERS} WHERE lr.case_id = ANY($1::uuid[])`, [caseIds])) as {
     case_id: string;
     cluster_id: string;
@@ -77,11 +69,9 @@ export async function refreshPersonKeys(
   return dataSource.transaction(async (em) => {
     await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [PERSONS_LOCK]);
     const linked = new Map<string, string>();
-    if (await linkageAvailable(em)) {
-      const rows = (await em.query(CLUSTERS)) as { case_id: string; cluster_id: string }[];
-      for (const r of rows)
-        linked.set(pz.caseKey(r.case_id), pz.clusterPersonKey(r.cluster_id.toLowerCase()));
-    }
+    const rows = (await em.query(CLUSTERS)) as { case_id: string; cluster_id: string }[];
+    for (const r of rows)
+      linked.set(pz.caseKey(r.case_id), pz.clusterPersonKey(r.cluster_id.toLowerCase()));
     // Every row (a case has one per reporting year, mostly one): no sort, deduplicated here.
     const current = (await em.query(`SELECT row_key, person_key FROM statistics_case_facts`)) as {
       row_key: string;

@@ -1,4 +1,9 @@
-import { CONSENT_PURPOSES, LANGUAGE_CODES, type ConsentPurpose } from '../code-lists';
+import {
+  CONSENT_PURPOSES,
+  LANGUAGE_CODES,
+  UNADDRESSED_PURPOSES,
+  type ConsentPurpose,
+} from '../code-lists';
 import type {
   GiveConsent,
   RecordStatisticalUseObjection,
@@ -31,11 +36,11 @@ const checkScope = (
   receivingOrganisationId: string | undefined,
 ): Decision | undefined =>
   checkCode(CONSENT_PURPOSES, purpose, 'purpose') ??
-  (purpose === 'assistance'
+  ((UNADDRESSED_PURPOSES as readonly string[]).includes(purpose)
     ? check(
         receivingOrganisationId === undefined,
         'RULE_2_ASSISTANCE_CONSENT_NAMES_NO_ORGANISATION',
-        'consent to assistance names no receiving organisation',
+        'consent to assistance or to cross-organisation matching names no receiving organisation',
       )
     : check(
         typeof receivingOrganisationId === 'string' && receivingOrganisationId.length > 0,

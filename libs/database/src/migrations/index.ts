@@ -19,6 +19,7 @@ import { PasskeyCredentialIdCheck1796000000300 } from './1796000000300-PasskeyCr
 import { CreateSupervisorDashboard1796000000600 } from './1796000000600-CreateSupervisorDashboard';
 import { CreateStatisticsReleaseReports1796000000700 } from './1796000000700-CreateStatisticsReleaseReports';
 import { IdempotencyKeyReleased1796000000900 } from './1796000000900-IdempotencyKeyReleased';
+import { CreateRecordLinkage1796000001000 } from './1796000001000-CreateRecordLinkage';
 import { StatisticsFactPersons1796000001200 } from './1796000001200-StatisticsFactPersons';
 
 type MigrationClass = new () => MigrationInterface;
@@ -48,5 +49,6 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateSupervisorDashboard1796000000600,
   CreateStatisticsReleaseReports1796000000700,
   IdempotencyKeyReleased1796000000900,
+  CreateRecordLinkage1796000001000,
   StatisticsFactPersons1796000001200,
 ];

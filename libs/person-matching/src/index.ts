@@ -1,0 +1,4 @@
+export * from './person';
+export * from './normalise';
+export * from './tokens';
+export * from './clk';

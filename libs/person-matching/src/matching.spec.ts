@@ -1,0 +1,96 @@
+import {
+  blockingTokens,
+  CLK_BITS,
+  CLK_VERSION,
+  clkBlocks,
+  compareTokens,
+  dice,
+  encodeClk,
+  LINK_THRESHOLD,
+  MATCH_TOKENS_VERSION,
+  matchTokens,
+  type PersonIdentifiers,
+} from './index';
+
+const orgKey = Buffer.alloc(32, 1);
+const otherOrgKey = Buffer.alloc(32, 2);
+const secret = Buffer.alloc(32, 3);
+
+const compare = (a: PersonIdentifiers, b: PersonIdentifiers) =>
+  compareTokens(matchTokens(a, orgKey), matchTokens(b, orgKey));
+
+const base: PersonIdentifiers = {
+  fullName: 'Mohammed Ali',
+  birthDate: '1990-04-02',
+  citizenships: ['SY'],
+  sex: 'm',
+};
+
+describe('within an organisation: possible duplicates from blind tokens', () => {
+  it('given the same person written the same way, when compared, then suggested with every field as evidence', () => {
+    const score = compare(base, { ...base });
+    expect(score.suggested).toBe(true);
+    expect(score.score).toBe(1);
+    expect(score.evidence).toEqual(['name', 'birth', 'citizenship', 'sex']);
+  });
+
+  it.each([
+    ['a typo', 'Mohamned Ali'],
+    ['the parts in another order', 'Ali Mohammed'],
+    ['another transliteration', 'Muhammad Aly'],
+    ['Arabic script', 'محمد علي'],
+    ['Cyrillic script', 'Мухаммед Али'],
+    ['diacritics and capitals', 'MOHAMMÉD ALÍ'],
+  ])('given %s of the name, when compared, then suggested', (_what, fullName) => {
+    expect(compare(base, { ...base, fullName }).suggested).toBe(true);
+  });
+
+  it('given a namesake born another day, when compared, then not suggested', () => {
+    expect(compare(base, { ...base, birthDate: '1991-09-17' }).suggested).toBe(false);
+  });
+
+  it('given an estimated age off by up to 3 years, when compared, then suggested; off by 5, not', () => {
+    const { birthDate: _d, ...noDate } = base;
+    expect(compare(base, { ...noDate, estimatedBirthYear: 1993 }).suggested).toBe(true);
+    expect(compare(base, { ...noDate, estimatedBirthYear: 1995 }).suggested).toBe(false);
+  });
+
+  it('given a different person, when compared, then not suggested', () => {
+    expect(
+      compare(base, { fullName: 'Olena Kovalenko', birthDate: '1990-04-02', sex: 'f' }).suggested,
+    ).toBe(false);
+  });
+
+  it('tokens are deterministic, kind-prefixed, hold no plaintext, and differ between keys', () => {
+    const a = matchTokens(base, orgKey);
+    expect(a.version).toBe(MATCH_TOKENS_VERSION);
+    expect(matchTokens(base, orgKey)).toEqual(a);
+    for (const t of a.tokens) {
+      expect(t).toMatch(/^[a-z]\.[A-Za-z0-9_-]+$/);
+      expect(t.toLowerCase()).not.toContain('mohammed');
+      expect(t).not.toContain('1990');
+    }
+    const b = matchTokens(base, otherOrgKey);
+    expect(a.tokens.filter((t) => b.tokens.includes(t))).toEqual([]);
+    expect(compareTokens(a, b).suggested).toBe(false);
+    expect(blockingTokens(a).length).toBeGreaterThan(0);
+    expect(blockingTokens(a).every((t) => a.tokens.includes(t))).toBe(true);
+  });
+});
+
+describe('across organisations: CLKs', () => {
+  it('given the same person encoded by two organisations, then Dice at or above the threshold and a shared block', () => {
+    const a = encodeClk(base, secret);
+    const b = encodeClk({ ...base, fullName: 'Muhammad Ali' }, secret);
+    expect(a.length).toBe(CLK_BITS / 8);
+    expect(CLK_VERSION).toBe('clk1');
+    expect(dice(a, b)).toBeGreaterThanOrEqual(LINK_THRESHOLD);
+    expect(clkBlocks(a).some((k) => clkBlocks(b).includes(k))).toBe(true);
+  });
+
+  it('given a different person, then Dice below the threshold', () => {
+    const a = encodeClk(base, secret);
+    const b = encodeClk({ fullName: 'Olena Kovalenko', birthDate: '1985-11-30', sex: 'f' }, secret);
+    expect(dice(a, b)).toBeLessThan(LINK_THRESHOLD);
+  });
+});
