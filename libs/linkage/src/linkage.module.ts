@@ -112,7 +112,7 @@ export class LinkageModule {
           provide: ENCODER_POOL,
           inject: [REMEDY_CONFIG],
           useFactory: (config: RemedyConfig) => {
-            const pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
+            const pool = new Pool({ connectionString: config.databaseUrl, max: 1 });
             pool.on('error', () => undefined);
             return pool;
           },

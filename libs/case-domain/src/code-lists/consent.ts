@@ -14,8 +14,5 @@ export const CONSENT_PURPOSES = [
 ] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
-/** Purposes whose consent names no receiving organisation. */
-export const UNADDRESSED_PURPOSES = ['assistance', 'cross_organisation_matching'] as const;
-
 export const SHARING_PURPOSES = ['referral', 'transfer', 'legal_aid_access'] as const;
 export type SharingPurpose = (typeof SHARING_PURPOSES)[number];

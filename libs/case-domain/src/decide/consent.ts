@@ -1,9 +1,4 @@
-import {
-  CONSENT_PURPOSES,
-  LANGUAGE_CODES,
-  UNADDRESSED_PURPOSES,
-  type ConsentPurpose,
-} from '../code-lists';
+import { CONSENT_PURPOSES, LANGUAGE_CODES, type ConsentPurpose } from '../code-lists';
 import type {
   GiveConsent,
   RecordStatisticalUseObjection,
@@ -31,12 +26,18 @@ export const hasLiveConsent = (
   receivingOrganisationId?: string,
 ): boolean => state.liveConsents.includes(consentKey(purpose, receivingOrganisationId));
 
+/** Purposes whose consent names no receiving organisation. */
+const UNADDRESSED_PURPOSES: readonly ConsentPurpose[] = [
+  'assistance',
+  'cross_organisation_matching',
+];
+
 const checkScope = (
   purpose: ConsentPurpose,
   receivingOrganisationId: string | undefined,
 ): Decision | undefined =>
   checkCode(CONSENT_PURPOSES, purpose, 'purpose') ??
-  ((UNADDRESSED_PURPOSES as readonly string[]).includes(purpose)
+  (UNADDRESSED_PURPOSES.includes(purpose)
     ? check(
         receivingOrganisationId === undefined,
         'RULE_2_ASSISTANCE_CONSENT_NAMES_NO_ORGANISATION',
