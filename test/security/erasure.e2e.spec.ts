@@ -210,7 +210,8 @@ describeWithRedis(
       for (const col of cols) {
         const expr =
           col.type === 'bytea'
-            ? `convert_from(${'"' + col.c + '"'}, 'SQL_ASCII')`
+            ? // escape: printable ASCII as is, other bytes as \ooo (a CLK's bit vector holds NUL bytes)
+              `encode(${'"' + col.c + '"'}, 'escape')`
             : `${'"' + col.c + '"'}::text`;
         const { rows } = await p.query<{ v: string | null }>(
           `SELECT ${expr} AS v FROM "${col.s}"."${col.t}"`,

@@ -126,15 +126,17 @@ describe('statistics releases (HTTP, worker, PostgreSQL queue backend)', () => {
       note: string;
       tables: { id: string; unit: string; dimensions: { name: string; values: string[] }[] }[];
     };
-    expect(body.note).toMatch(/CASES, not persons/);
+    expect(body.note).toMatch(/CASES unless a table counts persons/);
     expect(body.tables.map((t) => t.id)).toEqual(
       expect.arrayContaining([
         'victims-by-status-sex-age',
         'unconditional-assistance',
         'children-assessed-before-decisions',
         'compensation-sums',
+        'persons-by-status-sex-age',
       ]),
     );
+    expect(body.tables.find((t) => t.id === 'persons-by-status-sex-age')!.unit).toBe('persons');
     const ua = body.tables.find((t) => t.id === 'unconditional-assistance')!;
     expect(ua.unit).toBe('cases');
     expect(ua.dimensions.map((d) => d.name)).toEqual([

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
+import { CATALOGUE, TABLE_IDS } from '@remedy/statistics';
 
 /**
  * The console's message catalogues (apps/web/src/locales/<language>/<area>.json): the six
@@ -40,6 +41,15 @@ describe('the console catalogues', () => {
       expect(twice).toEqual([]);
     },
   );
+
+  it("labels every table of the statistics catalogue, its unit and its dimensions (the rapporteur's screens are driven by the catalogue)", () => {
+    const missing = [
+      ...TABLE_IDS.flatMap((id) => [`statistics.table.${id}`, `statistics.unit.${id}`]),
+      ...CATALOGUE.flatMap((t) => t.dimensions.map((d) => `statistics.dim.${d.name}`)),
+    ].filter((key) => !(key in english));
+    // Every language has every English key (below): a table missing in one fails there.
+    expect(missing).toEqual([]);
+  });
 
   it.each(LANGUAGES)('%s has every key of English and no other, none empty', (language) => {
     const messages = load(language);

@@ -6,6 +6,7 @@ import { AuditModule } from '@remedy/audit';
 import { AuthModule, CachingTokenVerifier, createTokenVerifier } from '@remedy/auth';
 import { AdultDatesAtStartUp, CASE_CIPHER, CaseCommandsModule } from '@remedy/case-commands';
 import { CaseReadModelsModule } from '@remedy/case-read-models';
+import { LinkageModule } from '@remedy/linkage';
 import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { CODE_LIST_ROUTES, CodeListsModule } from '@remedy/code-lists';
 import { DataSource } from 'typeorm';
@@ -77,6 +78,8 @@ import { SessionController } from './session/session.controller';
     AuditModule.forRoot(),
     CaseCommandsModule,
     CaseReadModelsModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
+    // GET /cases/{caseId}/linkage: a probable match elsewhere, with the person's consent only.
+    LinkageModule.forApi(),
     CaseRemindersModule.forApi(),
     LegalAidModule.forRoot({ imports: [CaseCommandsModule], cipherToken: CASE_CIPHER }),
     // The access request export and the retention schedule setting.

@@ -10,6 +10,7 @@ import { ErasureCommand, ErasureReapplyCommand } from './commands/erasure.comman
 import {
   KeysCommand,
   KeysRetireMasterCommand,
+  KeysRotateLinkageSecretCommand,
   KeysRotateMasterCommand,
   KeysRotateOidcCommand,
   KeysStatusCommand,
@@ -41,6 +42,7 @@ import { UsersCommand, UsersCreateAdminCommand, UsersTokenCommand } from './comm
     KeysRetireMasterCommand,
     KeysStatusCommand,
     KeysRotateOidcCommand,
+    KeysRotateLinkageSecretCommand,
     ProjectionCommand,
     ProjectionListCommand,
     ProjectionRebuildCommand,

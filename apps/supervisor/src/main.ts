@@ -1,12 +1,14 @@
 /**
  * `npm start`: one command for the whole system.
  *
- * DATABASE_URL set   → migrate once, then run the API and the worker as child processes.
+ * DATABASE_URL set   → migrate once, then run the API and the worker as child processes (and the
+ *                      linkage unit when LINKAGE_DATABASE_URL is set).
  * DATABASE_URL unset → zero-setup: own an embedded PostgreSQL in REMEDY_DATA_DIR/postgres,
  *                      create the `remedy` database, migrate, record where it listens
  *                      (`postgres.json`, for the CLI), then run the API and the worker. While a
  *                      CLI command holds the data folder (it started the database for itself),
- *                      wait up to 60 s for it, then refuse.
+ *                      wait up to 60 s for it, then refuse. The linkage unit runs as a third
+ *                      child, logged in as `remedy_linkage` (password in keys/linkage-db-password).
  *
  * If a child dies, the supervisor says so and stops everything with a non-zero exit (no restart
  * loop). SIGINT/SIGTERM (Ctrl-C) are forwarded to the children; PostgreSQL stops last.
@@ -25,6 +27,7 @@ import {
   startEmbeddedDatabase,
   type EmbeddedDatabase,
 } from '@remedy/embedded-database';
+import { linkageEnv, provisionLinkageLogin } from './linkage-login';
 
 const log = (line: string) => process.stdout.write(`[supervisor] ${line}\n`);
 const CHILD_STOP_TIMEOUT_MS = 20_000;
@@ -41,6 +44,7 @@ function entryPoints() {
     // Overridable for the supervisor's own tests (test/zero-setup), which run stand-ins.
     api: process.env.REMEDY_API_ENTRY || fromHere('../../api/src/main.js'),
     worker: process.env.REMEDY_WORKER_ENTRY || fromHere('../../worker/src/main.js'),
+    linkage: process.env.REMEDY_LINKAGE_ENTRY || fromHere('../../linkage/src/main.js'),
     guard: fromHere('./child-guard.js'),
   };
 }
@@ -187,8 +191,22 @@ async function main(): Promise<number> {
     };
     delete env.REMEDY_API_ENTRY;
     delete env.REMEDY_WORKER_ENTRY;
+    delete env.REMEDY_LINKAGE_ENTRY;
     children.push(startChild('api', entries.api, entries.guard, env));
     children.push(startChild('worker', entries.worker, entries.guard, env));
+    // The linkage unit: its own database role and nothing of the organisation side's secrets.
+    const linkageUrl = db
+      ? await provisionLinkageLogin(databaseUrl, config.dataDir)
+      : config.linkage.databaseUrl;
+    if (!linkageUrl) {
+      log('linkage unit not started: LINKAGE_DATABASE_URL is unset (README, "Record linkage")');
+    } else if (!existsSync(entries.linkage)) {
+      log(`linkage unit not started: ${entries.linkage} not found (run \`npm run build\`)`);
+    } else {
+      children.push(
+        startChild('linkage', entries.linkage, entries.guard, linkageEnv(process.env, linkageUrl)),
+      );
+    }
 
     const firstExit = Promise.race(
       children.map((c) => c.exited.then((how) => ({ child: c, how }))),

@@ -5,6 +5,7 @@ import { CaseRemindersModule, REMINDERS_QUEUE } from '@remedy/case-reminders';
 import { REMEDY_CONFIG, RemedyConfig } from '@remedy/config';
 import { DataRightsModule, RETENTION_QUEUE } from '@remedy/data-rights';
 import { claimDeadlineReminders } from '@remedy/legal-aid';
+import { LinkageModule } from '@remedy/linkage';
 import { MetricsModule, ObservabilityLoggerModule } from '@remedy/observability';
 import { InternalListenerModule, PlatformModule } from '@remedy/platform';
 import { ALL_PROJECTIONS } from '@remedy/read-models';
@@ -32,6 +33,8 @@ import { RELEASES_QUEUE, REPORTS_QUEUE, StatisticsModule } from '@remedy/statist
     DataRightsModule.forWorker({ imports: [CaseCommandsModule] }),
     // Issue 19: each duplicate decision mirrored on the other case's stream (process manager).
     DuplicateDecisionsProcessModule,
+    // Record linkage, organisation side: encodes the cases' identifiers under the shared secret.
+    LinkageModule.forWorker({ imports: [CaseCommandsModule] }),
   ],
 })
 export class WorkerModule {}

@@ -572,6 +572,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/cases/{caseId}/linkage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Whether the case probably matches a case of another organisation: told only to the holder, with the person's consent for `cross_organisation_matching` (otherwise `{ matchingConsent: false }`)
+     * @description Whether the case probably matches a case of another organisation: told only to the holder, with the person's consent for `cross_organisation_matching` (otherwise `{ matchingConsent: false }`). Who may call it: caseworker, supervisor, legal_aid, on a case the caller's organisation reaches through this route (404 otherwise).
+     */
+    get: operations['LinkageController_linkage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/cases/{caseId}/needs-assessments': {
     parameters: {
       query?: never;
@@ -1996,6 +2016,12 @@ export interface components {
         [key: string]: components['schemas']['PersonalViewDto'];
       };
     };
+    CaseLinkageView: {
+      /** @description Whether the person's consent for `cross_organisation_matching` is live (and the caller's organisation holds the case). Without it the answer says nothing more. */
+      matchingConsent: boolean;
+      /** @description Present only with `matchingConsent`: the case probably matches a case of another organisation (record linkage). Nothing about the other case is ever told. */
+      probableMatchElsewhere?: boolean;
+    };
     CaseListItem: {
       /** Format: uuid */
       caseId: string;
@@ -2072,7 +2098,7 @@ export interface components {
       unit: string;
       population: string;
       dimensions: components['schemas']['CatalogueDimension'][];
-      /** @description Differential privacy: the most cells one case adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε. */
+      /** @description Differential privacy: the most cells one case (one person, in a persons table) adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε. */
       maxCellsPerCase?: number;
     };
     ClaimAmounts: {
@@ -3234,7 +3260,8 @@ export interface components {
        */
       occurredAt?: string;
       /** @enum {string} */
-      purpose: 'assistance' | 'referral' | 'transfer' | 'legal_aid_access';
+      purpose:
+        'assistance' | 'referral' | 'transfer' | 'legal_aid_access' | 'cross_organisation_matching';
       /**
        * Format: uuid
        * @description Required for referral, transfer and legal aid access
@@ -6672,6 +6699,9 @@ export interface components {
         | 'victims-by-form-of-exploitation'
         | 'victims-by-sector'
         | 'victims-by-citizenship'
+        | 'persons-by-status-sex-age'
+        | 'persons-by-form-of-exploitation'
+        | 'persons-by-citizenship'
         | 'assistance-by-type'
         | 'unconditional-assistance'
         | 'children-assessed-before-decisions'
@@ -6826,7 +6856,7 @@ export interface components {
       startedOn?: string;
     };
     StatisticsCatalogue: {
-      /** @description How counts are made (cases, not persons) */
+      /** @description How counts are made (cases; persons in the persons-* tables) */
       note: string;
       attribution: string;
       tables: components['schemas']['CatalogueTableView'][];
@@ -6978,7 +7008,8 @@ export interface components {
        */
       occurredAt?: string;
       /** @enum {string} */
-      purpose: 'assistance' | 'referral' | 'transfer' | 'legal_aid_access';
+      purpose:
+        'assistance' | 'referral' | 'transfer' | 'legal_aid_access' | 'cross_organisation_matching';
       /**
        * Format: uuid
        * @description Required for referral, transfer and legal aid access
@@ -10873,6 +10904,86 @@ export interface operations {
       };
       /** @description Refused by a rule: `rule` names it, `title` says it in the caller’s language */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests: `retryAfter` and Retry-After say when to retry */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency (database, identity provider, read model) is unavailable: retry after `retryAfter` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  LinkageController_linkage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          'X-RateLimit-Limit': components['headers']['X-RateLimit-Limit'];
+          'X-RateLimit-Remaining': components['headers']['X-RateLimit-Remaining'];
+          'X-RateLimit-Reset': components['headers']['X-RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseLinkageView'];
+        };
+      };
+      /** @description Invalid input: `fields` names each input and the reason (never the value) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource for the caller's organisation (another organisation's is not found either) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

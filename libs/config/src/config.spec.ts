@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       projectionReadyMaxLagSeconds: 30,
       readYourWritesTimeoutMs: 2000,
       jurisdictionTimeZone: 'UTC',
+      linkage: { databaseUrl: undefined, intervalSeconds: 30, secret: undefined },
       minReflectionDays: 30,
       referenceRates: DEFAULT_REFERENCE_RATES,
       oidc: undefined,

@@ -40,6 +40,17 @@ export interface RemedyConfig {
   /** Browser origins allowed by CORS; empty: CORS closed. */
   readonly corsOrigins: readonly string[];
   readonly deployment: Deployment;
+  /** Record linkage across organisations (LINKAGE_*). */
+  readonly linkage: LinkageConfig;
+}
+
+/** LINKAGE_* settings. */
+export interface LinkageConfig {
+  /** LINKAGE_SECRET as given (validated format); undefined: key files in the data folder. */
+  readonly secret: string | undefined;
+  /** The linkage unit's connection (role `remedy_linkage`). */
+  readonly databaseUrl: string | undefined;
+  readonly intervalSeconds: number;
 }
 
 /** METRICS_* settings: where the API and the worker serve `/metrics` and detailed `/health`. */
@@ -268,6 +279,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
     corsOrigins: Object.freeze([...(s.CORS_ORIGINS ?? [])]),
     deployment: Object.freeze(deploymentOf(s)),
+    linkage: Object.freeze({
+      secret: s.LINKAGE_SECRET,
+      databaseUrl: s.LINKAGE_DATABASE_URL,
+      intervalSeconds: s.LINKAGE_INTERVAL_SECONDS,
+    }),
   });
 }
 

@@ -344,6 +344,29 @@ export const SETTINGS = {
     describe: 'a comma-separated list of origins such as https://app.example.org',
     doc: 'Browser origins allowed to call the API (CORS). Unset: none (no Access-Control-Allow-Origin).',
   },
+  LINKAGE_SECRET: {
+    schema: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^(\d{1,6}:)?[A-Za-z0-9+/_-]{43}=?(\s*,\s*\d{1,6}:[A-Za-z0-9+/_-]{43}=?)*$/),
+    ),
+    describe:
+      'a 32-byte key in base64, or a key ring `1:<base64>,2:<base64>` (the highest version encodes)',
+    secret: true,
+    doc: 'The secret the organisations share to encode persons for record linkage across organisations (Bloom-filter CLKs); the linkage unit never holds it. Unset: key files `<REMEDY_DATA_DIR>/keys/linkage-secret.<version>.key` (the first created at start-up; `npm run cli -- keys rotate-linkage-secret` adds the next version; the worker re-reads the key files every minute). A new version re-encodes every case.',
+  },
+  LINKAGE_DATABASE_URL: {
+    schema: optional(urlWithProtocols('postgres:', 'postgresql:')),
+    describe: 'a postgres:// URL',
+    secret: true,
+    doc: "The linkage unit's connection, as the PostgreSQL role `remedy_linkage` (privileges on schema `linkage` only). Required by `apps/linkage`; with the embedded PostgreSQL the supervisor gives the role a password (`keys/linkage-db-password`) and sets it. Never the migrating login.",
+  },
+  LINKAGE_INTERVAL_SECONDS: {
+    schema: withDefault(integer(1, 86400), '30'),
+    describe: 'an integer 1-86400',
+    doc: 'How often the linkage unit looks for changed encodings (a run compares only when they changed). Default 30.',
+  },
 } satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

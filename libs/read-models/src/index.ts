@@ -2,6 +2,7 @@ import type { ProjectionDefinition } from '@remedy/projections';
 import { CASE_READ_PROJECTIONS } from '@remedy/case-read-models';
 import { organisationDirectoryProjection } from '@remedy/case-commands';
 import { LEGAL_AID_PROJECTIONS } from '@remedy/legal-aid';
+import { linkageCasesProjection } from '@remedy/linkage';
 import { STATISTICS_PROJECTIONS } from '@remedy/statistics';
 
 /**
@@ -14,4 +15,6 @@ export const ALL_PROJECTIONS: readonly ProjectionDefinition[] = [
   organisationDirectoryProjection,
   ...LEGAL_AID_PROJECTIONS,
   ...STATISTICS_PROJECTIONS,
+  // Which cases are encoded for record linkage (the worker's LinkageEncoder encodes them).
+  linkageCasesProjection,
 ];

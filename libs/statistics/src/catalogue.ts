@@ -21,6 +21,8 @@ import type {
 import {
   AGE_GROUPS,
   AMOUNT_BANDS,
+  CHILD_AGE_GROUPS,
+  type AgeGroupValue,
   CLAIM_PAYMENT_VALUES,
   NOT_RECORDED,
   paymentOf,
@@ -30,9 +32,10 @@ import {
 export { CLAIM_PAYMENT_VALUES, paymentOf };
 
 /**
- * The fixed catalogue of statistical tables (never free-form queries). Every table counts CASES
- * (one case per reporting year), not persons: a person assisted by two organisations, or opened as
- * two cases, counts twice until privacy-preserving record linkage exists. Tables over a
+ * The fixed catalogue of statistical tables (never free-form queries). Most tables count CASES
+ * (one case per reporting year): a person assisted by two organisations, or opened as two cases,
+ * counts twice in them. The `persons-*` tables count PERSONS (`counts: 'persons'`): the cases of
+ * one linkage cluster are one person (see persons.ts and README "Persons, not only cases"). Tables over a
  * multi-valued fact (forms of exploitation, sectors, citizenships, assistance types, remedies)
  * count case-value pairs: a case counts once under each value it has, so their totals are
  * pairs, not cases. Compensation tables count claims (a case may bring several).
@@ -57,6 +60,13 @@ export interface CatalogueTable {
    * release (contribution bounding), so that the noise stays proportionate.
    */
   readonly maxCellsPerCase: number;
+  /**
+   * `persons`: the table counts distinct persons, not cases. Its `cellsOf` is applied once per
+   * person to the person's merged row (`personRow` of the person's fact rows of the year), and
+   * `maxCellsPerCase` bounds the cells of one person. The rows must reach the counter ordered by
+   * `person_key` (the release reads them so; `countTable` sorts them).
+   */
+  readonly counts?: 'persons';
 }
 
 const IDENTIFIED_STATUSES = [...VICTIM_STATUSES];
@@ -146,6 +156,46 @@ export const CATALOGUE: readonly CatalogueTable[] = [
     dimensions: [dim('citizenship', COUNTRY_CODES)],
     cellsOf: (r) => (identified(r) ? r.citizenships.map((c) => [c]) : []),
     maxCellsPerCase: 2,
+  },
+  {
+    id: 'persons-by-status-sex-age',
+    title: 'Persons identified, by status, sex/gender and age group (persons, not cases)',
+    description:
+      'Distinct persons with a status decision in the year in at least one of their cases: the cases of one person (one linkage cluster, across organisations) count once. Status: identified if any of their cases is, else presumed, else not a victim. Sex/gender and age group: the value their cases agree on (sex/gender NonSpecifiedUnknown and age group unknown when they disagree; child_age_unknown or adult_age_unknown when the brackets differ on one side of 18). Linkage errors bias these counts (README "Persons, not only cases"): a false match merges two persons, a missed match counts one person twice.',
+    unit: 'persons',
+    population: 'persons-identified-in-year',
+    dimensions: [
+      dim('status', IDENTIFIED_STATUSES),
+      dim('sex', SEX_GENDER),
+      dim('age_group', AGE_GROUPS),
+    ],
+    cellsOf: (p) => [[p.status, p.sex_gender, p.age_group]],
+    maxCellsPerCase: 1,
+    counts: 'persons',
+  },
+  {
+    id: 'persons-by-form-of-exploitation',
+    title: 'Persons identified, by status and form of exploitation (persons, not cases)',
+    description:
+      'Distinct persons with a status decision in the year, by their status (as in persons-by-status-sex-age) and every form of exploitation recorded in any of their cases; a person counts once under each form (the total counts person-form pairs).',
+    unit: 'person-form pairs',
+    population: 'person-forms',
+    dimensions: [dim('status', IDENTIFIED_STATUSES), dim('form', FORMS_OF_EXPLOITATION)],
+    cellsOf: (p) => p.forms.map((f) => [p.status, f]),
+    maxCellsPerCase: 3,
+    counts: 'persons',
+  },
+  {
+    id: 'persons-by-citizenship',
+    title: 'Persons identified, by citizenship (persons, not cases)',
+    description:
+      'Distinct persons with a status decision in the year, by every citizenship recorded in any of their cases (UNKNOWN only when none is known); a person counts once under each (the total counts person-citizenship pairs).',
+    unit: 'person-citizenship pairs',
+    population: 'person-citizenships',
+    dimensions: [dim('citizenship', COUNTRY_CODES)],
+    cellsOf: (p) => p.citizenships.map((c) => [c]),
+    maxCellsPerCase: 2,
+    counts: 'persons',
   },
   {
     id: 'assistance-by-type',
@@ -279,27 +329,122 @@ export interface TableCounter {
   result(): CountTable;
 }
 
+const STATUS_PRECEDENCE: readonly string[] = [
+  'ActualVictimOfTrafficking',
+  'PossibleVictimOfTrafficking',
+  'NotAVictimOfTrafficking',
+];
+const CHILD_GROUPS: readonly string[] = CHILD_AGE_GROUPS;
+
+/** The one value the cases agree on, ignoring `unknown`; `unknown` when none or several. */
+function agreed(values: readonly string[], unknown: string): string {
+  const known = [...new Set(values.filter((v) => v !== unknown))];
+  return known.length === 1 ? known[0]! : unknown;
+}
+
+function agreedAgeGroup(values: readonly string[]): AgeGroupValue {
+  const known = [...new Set(values.filter((v) => v !== 'unknown'))];
+  if (known.length === 1) return known[0] as AgeGroupValue;
+  if (known.length === 0) return 'unknown';
+  if (known.every((v) => CHILD_GROUPS.includes(v))) return 'child_age_unknown';
+  if (known.every((v) => !CHILD_GROUPS.includes(v))) return 'adult_age_unknown';
+  return 'unknown';
+}
+
+const union = (lists: readonly (readonly string[])[]): string[] =>
+  [...new Set(lists.flat())].sort();
+
 /**
- * A counter of the true counts of a table (interior cells only). With `bounded`, each case adds
- * to at most `maxCellsPerCase` cells (differential privacy).
+ * One person's row of the year, merged from the fact rows of their cases with a status decision
+ * in the year (values within the code lists, as the case tables count them); undefined when none
+ * has. Independent of the order of the rows (deterministic). Status: the strongest any case has
+ * (identified, then presumed, then not a victim); sex/gender and age group: what the cases agree
+ * on; citizenships and forms: every one recorded.
+ */
+export function personRow(rows: readonly FactRow[]): FactRow | undefined {
+  const cases = rows.filter(identifiedCase);
+  if (cases.length === 0) return undefined;
+  const statuses = cases.map((r) => r.status);
+  const status = STATUS_PRECEDENCE.find((s) => statuses.includes(s)) ?? [...statuses].sort()[0]!;
+  const citizenships = union(cases.map((r) => r.citizenships));
+  const known = citizenships.filter((c) => c !== 'UNKNOWN');
+  return {
+    ...cases[0]!,
+    status,
+    deciding_body: NOT_RECORDED,
+    sex_gender: agreed(
+      cases.map((r) => r.sex_gender),
+      'NonSpecifiedUnknown',
+    ),
+    age_group: agreedAgeGroup(cases.map((r) => r.age_group)),
+    citizenships: known.length > 0 ? known : ['UNKNOWN'],
+    forms: union(cases.map((r) => r.forms)),
+    sectors: union(cases.map((r) => r.sectors)),
+    claims: [],
+  };
+}
+
+/** Fact rows ordered by person (rows without a person key last), as a persons table counts them. */
+export const byPerson = (rows: Iterable<FactRow>): FactRow[] =>
+  [...rows].sort((a, b) => {
+    const x = a.person_key ?? null;
+    const y = b.person_key ?? null;
+    if (x === y) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return x < y ? -1 : 1;
+  });
+
+/**
+ * A counter of the true counts of a table (interior cells only). With `bounded`, each case (each
+ * person, in a persons table) adds to at most `maxCellsPerCase` cells (differential privacy).
+ * A persons table needs the rows ordered by `person_key` (rows without one last, each a person of
+ * its own); a row out of order is a programming error (thrown), never a silent double count.
  */
 export function tableCounter(table: CatalogueTable, bounded = false): TableCounter {
   const counts = new Map<string, { at: readonly string[]; count: number }>();
   const valid = table.dimensions.map((d) => new Set(d.values));
+  const count = (row: FactRow) => {
+    const cells = table.cellsOf(row);
+    for (const at of bounded ? cells.slice(0, table.maxCellsPerCase) : cells) {
+      if (!at.every((v, i) => valid[i]!.has(v))) continue; // a value outside the code list is not counted
+      const key = at.join('\u0000');
+      const cell = counts.get(key);
+      if (cell) cell.count += 1;
+      else counts.set(key, { at, count: 1 });
+    }
+  };
+  const result = (): CountTable => {
+    const cells: CountCell[] = [...counts.values()];
+    return { spec: specOf(table), cells };
+  };
+  if (table.counts !== 'persons') return { add: count, result };
+  let person: string | null = null;
+  let pending: FactRow[] = [];
+  let ownOnly = false; // rows without a person key have begun: keyed rows may not follow
+  const flush = () => {
+    const merged = pending.length > 0 ? personRow(pending) : undefined;
+    if (merged) count(merged);
+    pending = [];
+  };
   return {
     add(row) {
-      const cells = table.cellsOf(row);
-      for (const at of bounded ? cells.slice(0, table.maxCellsPerCase) : cells) {
-        if (!at.every((v, i) => valid[i]!.has(v))) continue; // a value outside the code list is not counted
-        const key = at.join('\u0000');
-        const cell = counts.get(key);
-        if (cell) cell.count += 1;
-        else counts.set(key, { at, count: 1 });
+      const key = row.person_key ?? null;
+      if (key !== null && key === person) {
+        pending.push(row);
+        return;
       }
+      if ((key !== null && person !== null && key < person) || (key !== null && ownOnly))
+        throw new Error(`table ${table.id}: fact rows must come ordered by person_key`);
+      flush();
+      if (key === null) ownOnly = true;
+      person = key;
+      pending = [row];
+      if (key === null) flush();
     },
     result() {
-      const cells: CountCell[] = [...counts.values()];
-      return { spec: specOf(table), cells };
+      flush();
+      return result();
     },
   };
 }
@@ -311,7 +456,7 @@ export function countTable(
   bounded = false,
 ): CountTable {
   const counter = tableCounter(table, bounded);
-  for (const row of rows) counter.add(row);
+  for (const row of table.counts === 'persons' ? byPerson(rows) : rows) counter.add(row);
   return counter.result();
 }
 

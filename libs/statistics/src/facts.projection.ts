@@ -12,6 +12,7 @@ import {
   type CaseStatState,
   type FactRow,
 } from './facts';
+import { clustersOf, lockPersonsShared, personKeyOf } from './persons';
 import { pseudonymKey, pseudonymizer } from './pseudonym';
 
 export const STATISTICS_FACTS_PROJECTION = 'statistics.facts';
@@ -43,6 +44,7 @@ const FACT_COLUMNS: readonly (readonly [keyof FactRow | 'row_key', string])[] = 
   ['remedies', 'text[]'],
   ['claims', 'jsonb'],
   ['objects', 'boolean'],
+  ['person_key', 'text'],
 ];
 
 const names = FACT_COLUMNS.map(([n]) => n).join(', ');
@@ -58,7 +60,10 @@ const UPSERT_STATES = `INSERT INTO statistics_case_state AS t (row_key, state, l
  * (by pseudonym), the events folded in memory (skipping those at or below the stored revision:
  * idempotent), then one upsert of the states and a replacement of the changed cases' fact rows
  * (every year row of a case is recomputed, since a correction changes the case's facts in every
- * year). The case id is used in memory only, to compute the pseudonym.
+ * year). The case id is used in memory only, to compute the pseudonym and to look up the case's
+ * linkage cluster, whose pseudonym is the rows' person key (see persons.ts: the batch holds the
+ * persons lock shared, a clustering change reaches rows the projection does not rewrite through
+ * the persons refresh).
  */
 export const statisticsFactsProjection = defineProjection({
   name: STATISTICS_FACTS_PROJECTION,
@@ -71,11 +76,15 @@ export const statisticsFactsProjection = defineProjection({
     // LEGAL_AID_REFERENCE_RATES as @remedy/config validates it (claim amounts become bands).
     const rates = referenceRatesFromEnvironment();
     const keyOf = new Map<string, string>(); // one HMAC per case of the batch, not per event
+    const caseOf = new Map<string, string>(); // and back, in memory only (the cluster look-up)
     const decoded = events.map((recorded) => {
       const event = caseEventOf(recorded);
       const caseId = event.data.caseId;
       let key = keyOf.get(caseId);
-      if (key === undefined) keyOf.set(caseId, (key = p.caseKey(caseId)));
+      if (key === undefined) {
+        keyOf.set(caseId, (key = p.caseKey(caseId)));
+        caseOf.set(key, caseId);
+      }
       return { recorded, event, key };
     });
     const keys = [...new Set(decoded.map((d) => d.key))];
@@ -119,6 +128,18 @@ export const statisticsFactsProjection = defineProjection({
         replaced.push(k);
       }
       for (const row of after) rows.push({ row_key: k, ...row });
+    }
+    if (rows.length > 0) {
+      await lockPersonsShared(em);
+      const written = [...new Set(rows.map((r) => r.row_key as string))];
+      const clusters = await clustersOf(
+        em,
+        written.map((k) => caseOf.get(k)!),
+      );
+      for (const row of rows) {
+        const k = row.row_key as string;
+        row.person_key = personKeyOf(p, k, clusters.get(caseOf.get(k)!.toLowerCase()));
+      }
     }
     if (replaced.length > 0) {
       await em.query(`DELETE FROM statistics_case_facts WHERE row_key = ANY($1::text[])`, [

@@ -202,6 +202,12 @@ export interface FactRow {
   readonly remedies: string[];
   readonly claims: ClaimFactRow[];
   readonly objects: boolean;
+  /**
+   * The person the case belongs to (persons.ts): a keyed pseudonym of its linkage cluster, or of
+   * the case itself when unlinked; never a case id. Set by the projection when it stores the row
+   * (not by the fold); absent or null: the row counts as a person of its own.
+   */
+  readonly person_key?: string | null;
 }
 
 export interface FoldContext {

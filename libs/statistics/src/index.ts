@@ -1,5 +1,6 @@
 export * from './facts';
 export * from './pseudonym';
+export * from './persons';
 export * from './entities';
 export {
   STATISTICS_FACTS_PROJECTION,

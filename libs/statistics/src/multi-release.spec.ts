@@ -89,6 +89,42 @@ describe('several releases of one period (multi-release audit)', () => {
     expect(second.ok ? 'built' : second.error.rule).toBe('REVISION_WOULD_DISCLOSE');
   });
 
+  it('catches a differencing attack through a re-link: persons counts change between releases without any new case', () => {
+    // 10 Moldovan and 30 Ukrainian cases, each its own person at the first release.
+    const person = (key: string, citizenship: string): FactRow => ({
+      ...victim('F_Construction'),
+      citizenships: [citizenship],
+      person_key: key,
+    });
+    const rows = [
+      ...Array.from({ length: 10 }, (_, i) => person(`md${i}`, 'MD')),
+      ...Array.from({ length: 30 }, (_, i) => person(`ua${i}`, 'UA')),
+    ];
+    const persons = request({ tables: ['persons-by-citizenship'] });
+    const first = build('r1', persons, rows);
+    if (!first.ok) throw new Error(first.error.rule);
+    const md = (doc: ReleaseDocument) => doc.tables[0]!.cells.find((c) => c.at[0] === 'MD')!.value;
+    const totalOf = (doc: ReleaseDocument) =>
+      doc.tables[0]!.cells.find((c) => c.at[0] === null)!.value;
+    expect([md(first.document), totalOf(first.document)]).toEqual([10, 40]);
+    // The linkage unit re-clusters: two Moldovan cases are one person. Same cases, 9 MD persons.
+    const relinked = rows.map((r) => (r.person_key === 'md1' ? { ...r, person_key: 'md0' } : r));
+    // Without the audit the next release withholds MD (9 < k) but its total (39) gives it away:
+    // 10 published before, one person fewer now, and only MD changed.
+    const alone = build('r2', persons, relinked);
+    if (!alone.ok) throw new Error(alone.error.rule);
+    expect([md(alone.document), totalOf(alone.document)]).toEqual([null, 39]);
+    // With the earlier release the audit knows MD was published: the revision is refused.
+    const second = build('r2', persons, relinked, [first.document]);
+    expect(second.ok ? 'built' : second.error.rule).toBe('REVISION_WOULD_DISCLOSE');
+    // A release of another table of the period is audited against it too (the persons table is
+    // counted as context): still refused, the case table alone shows nothing of the re-link.
+    const other = build('r3', request({ tables: ['victims-by-citizenship'] }), relinked, [
+      first.document,
+    ]);
+    expect(other.ok ? 'built' : other.error.rule).toBe('REVISION_WOULD_DISCLOSE');
+  });
+
   it('does not disclose one award by differencing the sums of two releases (25 claims, then one more with k: 11)', () => {
     const claims = (n: number): ClaimAmount[] =>
       Array.from({ length: n }, () => ({

@@ -39,6 +39,16 @@ export function pseudonymKey(dataDir: string = statisticsDataDir()): Promise<Buf
 export interface Pseudonymizer {
   readonly caseKey: (caseId: string) => string;
   readonly claimKey: (claimId: string) => string;
+  /**
+   * The person of a linked case: HMAC of its linkage cluster id ("cluster:" + id), so that every
+   * case of one cluster carries the same person key and the cluster id itself is not stored.
+   */
+  readonly clusterPersonKey: (clusterId: string) => string;
+  /**
+   * The person of a case without a cluster: derived from the case's own row key (its pseudonym),
+   * never equal to it ("person-of:" + row key), so that it counts as a person of its own.
+   */
+  readonly ownPersonKey: (rowKey: string) => string;
 }
 
 export function pseudonymizer(key: Buffer): Pseudonymizer {
@@ -47,5 +57,7 @@ export function pseudonymizer(key: Buffer): Pseudonymizer {
   return {
     caseKey: (caseId) => mac('case', caseId),
     claimKey: (claimId) => mac('claim', claimId).slice(0, 24),
+    clusterPersonKey: (clusterId) => mac('cluster', clusterId),
+    ownPersonKey: (rowKey) => mac('person-of', rowKey),
   };
 }

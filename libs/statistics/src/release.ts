@@ -19,6 +19,7 @@ import {
   COMPENSATION_SUMS,
   COMPENSATION_SUMS_ID,
   TABLE_IDS,
+  byPerson,
   compensationAmounts,
   describeTable,
   tableCounter,
@@ -35,7 +36,7 @@ export const DEFAULT_ROUNDING_BASE = 5;
 export const RELEASE_FORMAT = 'remedy.statistics.release/1';
 export const HTCDS_ATTRIBUTION = 'Human Trafficking Case Data Standard (HTCDS) by IOM, CC BY 4.0';
 export const COUNTING_NOTE =
-  'Counts are of CASES, not persons: a person opened as two cases (e.g. by two organisations) counts twice. Tables over several values per case count case-value pairs. Compensation tables count claims.';
+  'Counts are of CASES unless a table counts persons: in a case table a person opened as two cases (e.g. by two organisations) counts twice; the persons-* tables count the cases of one person (found by privacy-preserving record linkage) once, with the bias linkage errors bring (a false match counts two persons as one, a missed match one person as two). Tables over several values per case (or person) count value pairs. Compensation tables count claims.';
 
 /** A release request after validation: the canonical form stored and used as its unique key. */
 export interface ReleaseRequest {
@@ -234,8 +235,8 @@ export function releaseCounter(
 
 export interface ReleaseInput {
   /**
-   * The period's fact rows (objecting cases left out), or their counts already made by
-   * `releaseCounter` for the same request.
+   * The period's fact rows (objecting cases left out), in any order, or their counts already made
+   * by `releaseCounter` for the same request (fed rows ordered by `person_key`).
    */
   readonly facts: readonly FactRow[] | { readonly counts: readonly CountTable[] };
   /** The period's claims with their exact amounts (compensation sums only; objecting cases left out). */
@@ -306,7 +307,7 @@ export function buildRelease(
   if ('counts' in input.facts) allCounts = input.facts.counts;
   else {
     const counter = releaseCounter(request, earlierTableIds(earlier));
-    counter.add(input.facts);
+    counter.add(byPerson(input.facts));
     allCounts = counter.counts();
   }
   const countsOf = (id: string): CountTable => {
@@ -476,7 +477,7 @@ function sumsWithheld(claims: readonly ClaimAmount[], counts: PublishedTable): S
 }
 
 export const DP_NOTE =
-  "Differential privacy: every interior cell carries discrete Laplace noise (ε of the release shared equally between its tables; a case adds to at most the table's bound of cells), negative counts are published as 0 and totals are sums of the published cells. No threshold suppression; no money sums.";
+  "Differential privacy: every interior cell carries discrete Laplace noise (ε of the release shared equally between its tables; a case, or in a persons table a person, adds to at most the table's bound of cells), negative counts are published as 0 and totals are sums of the published cells. No threshold suppression; no money sums.";
 
 const csvField = (v: string | number | null): string => {
   const s = v === null ? '' : String(v);

@@ -14,6 +14,7 @@ import type { ClaimAmount } from './catalogue';
 import { COMPENSATION_SUMS_ID } from './catalogue';
 import type { FactRow } from './facts';
 import { STATISTICS_FACTS_PROJECTION } from './facts.projection';
+import { refreshPersonKeys } from './persons';
 import {
   buildRelease,
   earlierHaveSums,
@@ -28,10 +29,11 @@ import { sha256Hex, type ReleaseSigner } from './signing';
 
 export const RELEASES_QUEUE = 'statistics-releases';
 
+/** Ordered by person (byte order, as the persons tables' counter compares), rows without one last. */
 const FACTS_OF_YEAR = `SELECT year, identification_year, sex_gender, age_group, citizenships, status, deciding_body,
     identified_in_year, forms, sectors, referral_source, assistance_types, assisted, assisted_while_not_cooperating,
-    cooperation, reflection_granted, child_decisions, child_decisions_assessed, remedies, claims, objects
-  FROM statistics_case_facts WHERE year = $1 AND NOT objects`;
+    cooperation, reflection_granted, child_decisions, child_decisions_assessed, remedies, claims, objects, person_key
+  FROM statistics_case_facts WHERE year = $1 AND NOT objects ORDER BY person_key COLLATE "C" NULLS LAST`;
 /** Releases GET /statistics/releases lists (the newest). */
 export const RELEASES_LISTED = 500;
 /** Fact rows fetched per round trip while a release counts them. */
@@ -386,6 +388,8 @@ export class StatisticsReleases {
         await this.caughtUp(releaseId, STATISTICS_FACTS_PROJECTION, position);
         if (withSums) await this.caughtUp(releaseId, LEGAL_AID_PROJECTION, position);
       }
+      // The persons tables count the clustering as of the build (persons.ts).
+      await refreshPersonKeys(this.dataSource);
       await job.updateProgress(15);
       const counter = releaseCounter(request, earlierTableIds(earlier));
       const claimAmounts = await this.readYear(Number(request.period), counter, withSums);

@@ -4,6 +4,7 @@ import { repoRoot } from '@remedy/config';
 import type { DataSource } from 'typeorm';
 import type { EventStore } from '@remedy/event-store';
 import {
+  errorName,
   JobHandler,
   JobRuntime,
   jobTypes,
@@ -16,6 +17,7 @@ import {
   type ReleaseJobData,
   type ReleaseStatus,
 } from './releases';
+import { refreshPersonKeys } from './persons';
 import { ReportPrinter } from './report-pdf';
 import {
   REPORTS_QUEUE,
@@ -30,9 +32,13 @@ export type ReleaseWorkerLogger = JobLogger;
 
 /** The job types a release worker handles (checked at start-up by JobsModule). */
 export const RELEASE_JOBS = [
-  ...jobTypes(RELEASES_QUEUE, ['build']),
+  ...jobTypes(RELEASES_QUEUE, ['build', 'refresh-persons']),
   ...jobTypes(REPORTS_QUEUE, ['render']),
 ];
+
+/** The persons refresh's scheduler id (one per deployment) and how often it runs. */
+export const PERSONS_REFRESH_SCHEDULER = 'statistics-persons-refresh';
+export const PERSONS_REFRESH_EVERY_MS = 10 * 60_000;
 
 /**
  * The release builder in a worker process: the handler of `build` jobs on `statistics-releases`
@@ -40,7 +46,9 @@ export const RELEASE_JOBS = [
  * protects, signs and stores the release once; a crash mid-build is retried by BullMQ (the stored
  * row is only written when complete, and a built row is never written again). The national
  * reports likewise (`render` jobs on `statistics-reports`: the release's PDF in one language,
- * printed by headless Chromium from the console's report page, stored once).
+ * printed by headless Chromium from the console's report page, stored once). And the persons
+ * refresh (`refresh-persons` on `statistics-releases`, every 10 minutes: persons.ts), which
+ * rewrites the fact rows' person keys after the linkage unit re-clusters; every build refreshes too.
  */
 export class ReleaseWorkerRuntime extends JobRuntime {
   readonly queue: Queue<ReleaseJobData>;
@@ -76,6 +84,13 @@ export class ReleaseWorkerRuntime extends JobRuntime {
     return status;
   }
 
+  @JobHandler({ queue: RELEASES_QUEUE, name: 'refresh-persons' })
+  async refreshPersons(): Promise<number> {
+    const changed = await refreshPersonKeys(this.options.dataSource);
+    this.logger.info('statistics persons refreshed', { changed });
+    return changed;
+  }
+
   // One report at a time: a Chromium per render (a few hundred MB while it prints).
   @JobHandler({ queue: REPORTS_QUEUE, name: 'render', worker: { concurrency: 1 } })
   async render(job: Job<ReportJobData>): Promise<ReportStatus> {
@@ -90,8 +105,20 @@ export class ReleaseWorkerRuntime extends JobRuntime {
     return status;
   }
 
-  start(): void {
+  async start(): Promise<void> {
     this.startWorkers();
+    try {
+      await this.queue.upsertJobScheduler(
+        PERSONS_REFRESH_SCHEDULER,
+        { every: PERSONS_REFRESH_EVERY_MS },
+        { name: 'refresh-persons', data: { releaseId: '' } },
+      );
+    } catch (e) {
+      // The queue is down: the next start declares it again; every release build refreshes anyway.
+      this.logger.error('persons refresh could not be scheduled', {
+        error: errorName(e),
+      });
+    }
   }
 
   async stop(): Promise<void> {

@@ -58,13 +58,13 @@ export class CatalogueTableView {
     type: 'integer',
     minimum: 1,
     description:
-      'Differential privacy: the most cells one case adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε.',
+      'Differential privacy: the most cells one case (one person, in a persons table) adds to (the sensitivity; count tables only). A DP release gives each of its n tables ε/n, so the noise scale of a table is maxCellsPerCase × n / ε.',
   })
   readonly maxCellsPerCase?: number;
 }
 
 export class StatisticsCatalogue {
-  @ApiProperty({ description: 'How counts are made (cases, not persons)' })
+  @ApiProperty({ description: 'How counts are made (cases; persons in the persons-* tables)' })
   readonly note!: string;
 
   @ApiProperty()

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { Option, SubCommand } from 'nest-commander';
 import { CaseCipher, KeyMaterialError, LocalKeyManagementService } from '@remedy/crypto';
 import { keyDbOfPool, keyRetentionSeconds, OidcKeyStore } from '@remedy/identity';
+import { rotateLinkageSecret } from '@remedy/linkage';
 import { CliCommand, CliContext, CliUsageError, commandGroup } from '../cli-context';
 
 async function withCipher<T>(
@@ -146,6 +147,25 @@ export class KeysRotateOidcCommand extends CliCommand {
   }
 }
 
+@SubCommand({
+  name: 'rotate-linkage-secret',
+  description:
+    'Create the next version of the secret the organisations share for record linkage (key files ' +
+    '`keys/linkage-secret.<n>.key`). The worker picks it up within a minute and re-encodes every ' +
+    'case; the linkage unit then links the new encodings. With LINKAGE_SECRET, append `<n>:<base64>` instead.',
+})
+export class KeysRotateLinkageSecretCommand extends CliCommand {
+  async run(): Promise<void> {
+    if (this.cli.env.LINKAGE_SECRET) {
+      throw new CliUsageError(
+        'LINKAGE_SECRET is set: append the next version (`<n>:<base64>`) to it and restart the worker',
+      );
+    }
+    const secret = await rotateLinkageSecret(this.cli.settings().dataDir);
+    this.cli.out(`linkage secret v${secret.version} created; every case will be re-encoded`);
+  }
+}
+
 export const KeysCommand = commandGroup({
   name: 'keys',
   description: "Personal-data encryption keys, and the embedded OpenID provider's signing key",
@@ -154,5 +174,6 @@ export const KeysCommand = commandGroup({
     KeysRetireMasterCommand,
     KeysStatusCommand,
     KeysRotateOidcCommand,
+    KeysRotateLinkageSecretCommand,
   ],
 });

@@ -60,6 +60,10 @@ export interface CoreErasureDeps {
  * - `case_adult_dates`: the 18th birthday by the exact birth date (the read side's "child now");  [adult-date]
  * - `idempotency_keys`: the stored answers and request-body hashes of the case's commands
  *   (a hash of a body is derived from personal data);  [idempotency-keys]
+ * - `linkage.encodings` (and the linkage unit's `linkage.pairs`, `linkage.record_clusters` rows of
+ *   the record): the case's CLK submitted for record linkage across organisations;  [linkage-encoding]
+ * - `linkage_records`: the case's opaque linkage record id (and `linkage_cases` is marked erased,
+ *   so the worker's encoder never encodes the case again);  [linkage-record]
  * - reminders: every BullMQ job of the case in any state, and its `due_reminders` rows: contributed
  *   by @remedy/case-reminders (`ErasureStepContribution`), run after the core steps;  [reminders]
  * - further steps registered with `ErasureSteps.register` (e.g. stored exports of a person).
@@ -109,6 +113,45 @@ export function coreErasureSteps(deps: CoreErasureDeps): ErasureStep[] {
           ]),
         ),
       }),
+    },
+    {
+      // The case's CLK at the linkage unit, and what the unit derived from that record (its
+      // pairs and cluster row); found through the organisation side's mapping, so before it.
+      name: 'linkage-encoding',
+      erase: async (caseId) => {
+        const counts: Record<string, number> = {};
+        for (const [what, table, where] of [
+          ['pairs', 'linkage.pairs p', 'p.record_a = r.record_id OR p.record_b = r.record_id'],
+          ['clusters', 'linkage.record_clusters c', 'c.record_id = r.record_id'],
+          ['encodings', 'linkage.encodings e', 'e.record_id = r.record_id'],
+        ] as const) {
+          counts[what] = rows(
+            await deps.pool.query(
+              `DELETE FROM ${table} USING linkage_records r
+                WHERE lower(r.case_id::text) = lower($1) AND (${where})`,
+              [caseId],
+            ),
+          );
+        }
+        return counts;
+      },
+    },
+    {
+      name: 'linkage-record',
+      erase: async (caseId) => {
+        await deps.pool.query(
+          `UPDATE linkage_cases SET erased = true, dirty = false WHERE lower(case_id::text) = lower($1)`,
+          [caseId],
+        );
+        return {
+          rows: rows(
+            await deps.pool.query(
+              'DELETE FROM linkage_records WHERE lower(case_id::text) = lower($1)',
+              [caseId],
+            ),
+          ),
+        };
+      },
     },
     {
       // Routes carry the case id (`POST /cases/<id>/notes`); the answer of `POST /cases` names it.

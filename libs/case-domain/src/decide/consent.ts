@@ -26,16 +26,22 @@ export const hasLiveConsent = (
   receivingOrganisationId?: string,
 ): boolean => state.liveConsents.includes(consentKey(purpose, receivingOrganisationId));
 
+/** Purposes whose consent names no receiving organisation. */
+const UNADDRESSED_PURPOSES: readonly ConsentPurpose[] = [
+  'assistance',
+  'cross_organisation_matching',
+];
+
 const checkScope = (
   purpose: ConsentPurpose,
   receivingOrganisationId: string | undefined,
 ): Decision | undefined =>
   checkCode(CONSENT_PURPOSES, purpose, 'purpose') ??
-  (purpose === 'assistance'
+  (UNADDRESSED_PURPOSES.includes(purpose)
     ? check(
         receivingOrganisationId === undefined,
         'RULE_2_ASSISTANCE_CONSENT_NAMES_NO_ORGANISATION',
-        'consent to assistance names no receiving organisation',
+        'consent to assistance or to cross-organisation matching names no receiving organisation',
       )
     : check(
         typeof receivingOrganisationId === 'string' && receivingOrganisationId.length > 0,

@@ -47,6 +47,14 @@ describe('Rule 2: informed consent — consent given / withdrawn', () => {
       .thenRejects('RULE_2_ASSISTANCE_CONSENT_NAMES_NO_ORGANISATION');
   });
 
+  it('consent to cross-organisation matching (being told of a probable match elsewhere) names no organisation', () => {
+    spec.given(opened()).when(consent('cross_organisation_matching')).thenAccepted();
+    spec
+      .given(opened())
+      .when(consent('cross_organisation_matching', OTHER_ORG))
+      .thenRejects('RULE_2_ASSISTANCE_CONSENT_NAMES_NO_ORGANISATION');
+  });
+
   it.each(['referral', 'transfer', 'legal_aid_access'] as const)(
     'consent for %s must name the receiving organisation',
     (purpose) => {

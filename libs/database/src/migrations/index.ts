@@ -19,7 +19,9 @@ import { PasskeyCredentialIdCheck1796000000300 } from './1796000000300-PasskeyCr
 import { CreateSupervisorDashboard1796000000600 } from './1796000000600-CreateSupervisorDashboard';
 import { CreateStatisticsReleaseReports1796000000700 } from './1796000000700-CreateStatisticsReleaseReports';
 import { IdempotencyKeyReleased1796000000900 } from './1796000000900-IdempotencyKeyReleased';
+import { CreateRecordLinkage1796000001000 } from './1796000001000-CreateRecordLinkage';
 import { CreatePersonMatchTokens1796000001100 } from './1796000001100-CreatePersonMatchTokens';
+import { StatisticsFactPersons1796000001200 } from './1796000001200-StatisticsFactPersons';
 import { IdentityAccountClaimsNotify1796000001300 } from './1796000001300-IdentityAccountClaimsNotify';
 
 type MigrationClass = new () => MigrationInterface;
@@ -49,6 +51,8 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreateSupervisorDashboard1796000000600,
   CreateStatisticsReleaseReports1796000000700,
   IdempotencyKeyReleased1796000000900,
+  CreateRecordLinkage1796000001000,
   CreatePersonMatchTokens1796000001100,
+  StatisticsFactPersons1796000001200,
   IdentityAccountClaimsNotify1796000001300,
 ];

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { readCase, type PersonalDecrypter } from '@remedy/case-stream';
+import type { EventStore } from '@remedy/event-store';
+import { clkBlocks, encodeClk } from '@remedy/person-matching';
+import { personOf } from './identifiers';
+import type { LinkageSecret } from './secret';
+
+export interface EncodeReport {
+  /** Cases (re-)encoded and submitted. */
+  readonly encoded: number;
+  /** Cases with nothing to encode (erased, or no identifying field): their record removed. */
+  readonly skipped: number;
+  /** Case ids whose encoding failed (tried again on the next pass). Opaque ids only. */
+  readonly failed: readonly string[];
+}
+
+const FORGET = [
+  `DELETE FROM linkage.pairs p USING linkage_records r
+    WHERE r.case_id = $1 AND (p.record_a = r.record_id OR p.record_b = r.record_id)`,
+  `DELETE FROM linkage.record_clusters c USING linkage_records r
+    WHERE r.case_id = $1 AND c.record_id = r.record_id`,
+  `DELETE FROM linkage.encodings e USING linkage_records r
+    WHERE r.case_id = $1 AND e.record_id = r.record_id`,
+  `DELETE FROM linkage_records WHERE case_id = $1`,
+];
+
+/**
+ * The organisation side of record linkage, part 2: encodes the identifying fields of every case
+ * `linkage_cases` marks as due (new, changed, objection withdrawn) or whose record was encoded
+ * with an older version of the shared secret, and submits the CLK to `linkage.encodings` under
+ * the case's opaque record id (random, kept in `linkage_records`, which the unit cannot read).
+ * The clear identifiers exist only in this process's memory during one encoding.
+ */
+export class LinkageEncoder {
+  constructor(
+    private readonly deps: {
+      readonly pool: Pick<Pool, 'query' | 'connect'>;
+      readonly store: Pick<EventStore, 'readStream'>;
+      readonly cipher: PersonalDecrypter;
+      readonly secret: LinkageSecret;
+    },
+  ) {
+    this.secret = deps.secret;
+  }
+
+  private secret: LinkageSecret;
+
+  get secretVersion(): number {
+    return this.secret.version;
+  }
+
+  /** Encodes with this secret from now on (a rotation): every record is re-encoded. */
+  useSecret(secret: LinkageSecret): void {
+    this.secret = secret;
+  }
+
+  /** Encodes up to `limit` due cases per call; loop until `encoded + skipped` is 0. */
+  async encodeDue(limit = 200): Promise<EncodeReport> {
+    const { rows } = await this.deps.pool.query<{ case_id: string; organisation_id: string }>(
+      `SELECT c.case_id, c.organisation_id FROM linkage_cases c
+         LEFT JOIN linkage_records r USING (case_id)
+        WHERE NOT c.objects AND NOT c.erased
+          AND (c.dirty OR r.case_id IS NULL OR r.secret_version <> $1)
+        ORDER BY c.case_id LIMIT $2`,
+      [this.secret.version, limit],
+    );
+    let encoded = 0;
+    let skipped = 0;
+    const failed: string[] = [];
+    for (const row of rows) {
+      try {
+        if (await this.encodeCase(row.case_id, row.organisation_id)) encoded += 1;
+        else skipped += 1;
+      } catch {
+        failed.push(row.case_id);
+      }
+    }
+    return { encoded, skipped, failed };
+  }
+
+  /** Encodes every due case (in passes of `limit`); stops when a pass makes no progress. */
+  async encodeAllDue(limit = 200): Promise<EncodeReport> {
+    let encoded = 0;
+    let skipped = 0;
+    const failed = new Set<string>();
+    for (;;) {
+      const r = await this.encodeDue(limit);
+      encoded += r.encoded;
+      skipped += r.skipped;
+      for (const id of r.failed) failed.add(id);
+      if (r.encoded + r.skipped === 0) return { encoded, skipped, failed: [...failed] };
+    }
+  }
+
+  private async encodeCase(caseId: string, organisationId: string): Promise<boolean> {
+    const stream = await readCase(this.deps.store, caseId);
+    const state = stream.readableState();
+    const person =
+      stream.exists && !state.erased && !state.objectsToStatisticalUse
+        ? personOf((await stream.opened(this.deps.cipher)).history)
+        : undefined;
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // The row's state as of now (an objection or erasure may have been projected meanwhile).
+      const due = await client.query<{ objects: boolean; erased: boolean }>(
+        `SELECT objects, erased FROM linkage_cases WHERE case_id = $1 FOR UPDATE`,
+        [caseId],
+      );
+      const current = due.rows[0];
+      if (!current || current.objects || current.erased || !person || !hasIdentity(person)) {
+        for (const sql of FORGET) await client.query(sql, [caseId]);
+        await client.query(`UPDATE linkage_cases SET dirty = false WHERE case_id = $1`, [caseId]);
+        await client.query('COMMIT');
+        return false;
+      }
+      const clk = encodeClk(person, this.secret.key);
+      const blocks = [...clkBlocks(clk)];
+      const existing = await client.query<{ record_id: string }>(
+        `SELECT record_id FROM linkage_records WHERE case_id = $1`,
+        [caseId],
+      );
+      const recordId = existing.rows[0]?.record_id ?? randomUUID();
+      await client.query(
+        `INSERT INTO linkage_records (case_id, organisation_id, record_id, secret_version, encoded_at)
+         VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (case_id) DO UPDATE SET organisation_id = EXCLUDED.organisation_id,
+           secret_version = EXCLUDED.secret_version, encoded_at = now()`,
+        [caseId, organisationId, recordId, this.secret.version],
+      );
+      await client.query(
+        `INSERT INTO linkage.encodings (record_id, clk, blocks, secret_version, submitted_at)
+         VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (record_id) DO UPDATE SET clk = EXCLUDED.clk, blocks = EXCLUDED.blocks,
+           secret_version = EXCLUDED.secret_version, submitted_at = now()`,
+        [recordId, clk, blocks, this.secret.version],
+      );
+      await client.query(`UPDATE linkage_cases SET dirty = false WHERE case_id = $1`, [caseId]);
+      await client.query('COMMIT');
+      return true;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+const hasIdentity = (p: { fullName?: string; aliases?: readonly string[] }) =>
+  Boolean(p.fullName?.trim()) || (p.aliases ?? []).some((a) => a.trim() !== '');
