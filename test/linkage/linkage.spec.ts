@@ -232,6 +232,8 @@ describe('record linkage across organisations (PostgreSQL, the remedy_linkage ro
     await denied(`INSERT INTO linkage.encodings (record_id, clk, blocks, secret_version)
                   VALUES (gen_random_uuid(), '\\x00', '{}', 1)`);
     await denied(`DELETE FROM linkage.encodings`);
+    // Nor the API's question about a case (it names case ids).
+    await denied(`SELECT linkage_probable_match_elsewhere(gen_random_uuid())`);
     const me = (
       await unit.query(
         `SELECT current_user AS u, rolsuper, rolbypassrls, rolinherit FROM pg_roles WHERE rolname = current_user`,

@@ -59,8 +59,9 @@ async function main(): Promise<number> {
     stopping = true;
     wake();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // A second signal (a terminal's Ctrl-C and the supervisor's forwarding) finds the loop stopping.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   while (!stopping) {
     try {
       const report = await runLinkage(pool);

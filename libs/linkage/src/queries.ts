@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { withOrganisationScope } from '@remedy/database';
 import { consentKey } from '@remedy/case-domain';
 import { readCase } from '@remedy/case-stream';
 import type { EventStore } from '@remedy/event-store';
@@ -19,7 +20,7 @@ export interface LinkageAnswer {
  */
 export class LinkageQueries {
   constructor(
-    private readonly ds: Pick<DataSource, 'query'>,
+    private readonly ds: DataSource,
     private readonly store: Pick<EventStore, 'readStream'>,
   ) {}
 
@@ -29,17 +30,13 @@ export class LinkageQueries {
     const holder = state.holdingOrganisationId.toLowerCase() === organisationId.toLowerCase();
     const consented = holder && !state.erased && state.liveConsents.includes(MATCHING_CONSENT);
     if (!consented) return { matchingConsent: false };
-    const rows = (await this.ds.query(
-      `SELECT EXISTS (
-         SELECT 1 FROM linkage_records mine
-           JOIN linkage.record_clusters c ON c.record_id = mine.record_id
-           JOIN linkage.record_clusters other ON other.cluster_id = c.cluster_id
-                                             AND other.record_id <> c.record_id
-           JOIN linkage_records theirs ON theirs.record_id = other.record_id
-          WHERE mine.case_id = $1 AND theirs.organisation_id <> mine.organisation_id
-       ) AS found`,
-      [caseId],
-    )) as { found: boolean }[];
+    // As the application role with the organisation set: it reads no linkage table, it may only
+    // ask this one question (a SECURITY DEFINER function of the migration 1796000001000).
+    const rows = await withOrganisationScope(this.ds, organisationId, (db) =>
+      db.query<{ found: boolean }>(`SELECT linkage_probable_match_elsewhere($1::uuid) AS found`, [
+        caseId,
+      ]),
+    );
     return { matchingConsent: true, probableMatchElsewhere: rows[0]?.found === true };
   }
 }

@@ -19,6 +19,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   id of a cluster is kept across runs while any of its records stays in it).
  * - `linkage.runs`: when the unit ran and over what (counts only).
  *
+ * The API (role `remedy_app`) reads none of these tables: it may only call
+ * `linkage_probable_match_elsewhere(case_id)` (SECURITY DEFINER, owned by `remedy_owner`): true
+ * when the case, held by the transaction's organisation (`remedy_organisation()`), is in a
+ * cluster with a record of another organisation. One boolean, nothing about the other case.
+ *
  * Role `remedy_linkage` (NOLOGIN here; the supervisor of a zero-setup start, or the operator,
  * gives it LOGIN and a password): USAGE on schema `linkage` only; SELECT on encodings; SELECT,
  * INSERT, UPDATE, DELETE on pairs, record_clusters and runs. No privilege on any other table,
@@ -114,6 +119,24 @@ export class CreateRecordLinkage1796000001000 implements MigrationInterface {
       `GRANT SELECT, INSERT, UPDATE, DELETE ON linkage.encodings, linkage.pairs, linkage.record_clusters TO remedy_projector`,
     );
 
+    // The API's one question (the consent is checked on the stream before it is asked).
+    await q.query(`
+      CREATE FUNCTION linkage_probable_match_elsewhere(p_case_id uuid) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+        SELECT EXISTS (
+          SELECT 1 FROM public.linkage_records mine
+            JOIN linkage.record_clusters c ON c.record_id = mine.record_id
+            JOIN linkage.record_clusters other ON other.cluster_id = c.cluster_id
+                                              AND other.record_id <> c.record_id
+            JOIN public.linkage_records theirs ON theirs.record_id = other.record_id
+           WHERE mine.case_id = p_case_id
+             AND mine.organisation_id::text = public.remedy_organisation()
+             AND theirs.organisation_id <> mine.organisation_id)
+      $$`);
+    await q.query(`ALTER FUNCTION linkage_probable_match_elsewhere(uuid) OWNER TO remedy_owner`);
+    await q.query(`REVOKE ALL ON FUNCTION linkage_probable_match_elsewhere(uuid) FROM PUBLIC`);
+    await q.query(`GRANT EXECUTE ON FUNCTION linkage_probable_match_elsewhere(uuid) TO remedy_app`);
+
     // The linkage unit: its own schema only.
     await q.query(`REVOKE ALL ON SCHEMA linkage FROM PUBLIC`);
     await q.query(`GRANT USAGE ON SCHEMA linkage TO remedy_linkage`);
@@ -125,6 +148,7 @@ export class CreateRecordLinkage1796000001000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION linkage_probable_match_elsewhere(uuid)`);
     await q.query(`DROP SCHEMA linkage CASCADE`);
     await q.query(`DROP TABLE linkage_records`);
     await q.query(`DROP TABLE linkage_cases`);
