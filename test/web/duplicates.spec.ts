@@ -173,7 +173,7 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       await notSameList.getByRole('link', { name: c.reference, exact: true }).waitFor();
       // Checked again: still none.
       await page.getByTestId('duplicates-check').click();
-      await page.locator('[data-testid="duplicates-check"]:not([data-loading])').waitFor();
+      await page.getByTestId('duplicates-fetching').waitFor({ state: 'detached' });
       await duplicates.getByTestId('duplicates-none').waitFor();
       // The other case: the process manager records the decision there too; D is not suggested.
       await until(
