@@ -88,21 +88,24 @@ describe('possible duplicates in the console, on the real API and worker (issue 
   const noViolations = async (page: Page, where: string) =>
     expect([where, await axeViolations(page)]).toEqual([where, []]);
 
-  /** Opens a case through the API, projected; its id and reference. */
+  /** Opens a case through the API: its id, reference and the write's position. */
   async function openCase(user: ConsoleUser, person: Person) {
-    const opened = await api.send<{ caseId: string; position: string }>(user, 'POST', '/cases', {
-      referralSource: 'Hotline',
-      profile: {
-        sexGender: person.sexGender,
-        ageUncertain: false,
-        citizenships: [person.citizenship],
-        languages: [],
+    const opened = await api.send<{ caseId: string; caseReference: string; position: string }>(
+      user,
+      'POST',
+      '/cases',
+      {
+        referralSource: 'Hotline',
+        profile: {
+          sexGender: person.sexGender,
+          ageUncertain: false,
+          citizenships: [person.citizenship],
+          languages: [],
+        },
+        personal: { fullName: person.fullName, birthDate: person.birthDate },
       },
-      personal: { fullName: person.fullName, birthDate: person.birthDate },
-    });
-    await api.project(opened.position);
-    const detail = await api.request(user, { method: 'GET', url: `/cases/${opened.caseId}` });
-    return { caseId: opened.caseId, reference: detail.json().reference as string };
+    );
+    return { caseId: opened.caseId, reference: opened.caseReference, position: opened.position };
   }
 
   /** The case's state as the API folds it (the process manager's mirror shows there). */
@@ -131,10 +134,9 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       const L = (list: string, code: string) => labels[language].get(`${list}/${code}`)!;
       const org = await api.organisation(`Duplicates ${language}`, `DUP${language.toUpperCase()}`);
       const earlier = await openCase(org.caseworker, SAME[language].earlier);
-      const [c, d] = [
-        await openCase(org.caseworker, NAMESAKES[0]),
-        await openCase(org.caseworker, NAMESAKES[1]),
-      ];
+      const c = await openCase(org.caseworker, NAMESAKES[0]);
+      const d = await openCase(org.caseworker, NAMESAKES[1]);
+      await api.project(d.position); // the three cases' pages read the worker's projections
 
       const session = await logIn(
         browser,
@@ -171,7 +173,7 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       await notSameList.getByRole('link', { name: c.reference, exact: true }).waitFor();
       // Checked again: still none.
       await page.getByTestId('duplicates-check').click();
-      await page.locator('[data-testid="duplicates-check"]:not([data-loading])').waitFor();
+      await page.getByTestId('duplicates-fetching').waitFor({ state: 'detached' });
       await duplicates.getByTestId('duplicates-none').waitFor();
       // The other case: the process manager records the decision there too; D is not suggested.
       await until(

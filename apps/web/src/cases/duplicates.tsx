@@ -104,14 +104,23 @@ export function PossibleDuplicates({ view }: { view: CaseView }) {
         <Title order={2} id="case-duplicates">
           {t('duplicates.title')}
         </Title>
-        <Button
-          variant="light"
-          onClick={() => void suggestions.refetch()}
-          loading={suggestions.isFetching}
-          data-testid="duplicates-check"
-        >
-          {t('duplicates.checkAgain')}
-        </Button>
+        <Group gap="xs">
+          {/* Not the button's own loading state: its dimmed label fails contrast while it lasts. */}
+          {suggestions.isFetching && !suggestions.isPending && (
+            <Loader
+              size="xs"
+              aria-label={t('duplicates.loading')}
+              data-testid="duplicates-fetching"
+            />
+          )}
+          <Button
+            variant="light"
+            onClick={() => void suggestions.refetch()}
+            data-testid="duplicates-check"
+          >
+            {t('duplicates.checkAgain')}
+          </Button>
+        </Group>
       </Group>
       <Text size="sm" mb="xs">
         {t('duplicates.intro')}
