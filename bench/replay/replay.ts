@@ -165,7 +165,7 @@ export async function replayBench(options: ReplayOptions): Promise<BenchRow[]> {
         measure: 'rebuild every read model: peak RSS of the rebuilding process',
         value: peakRss / 2 ** 20,
         unit: 'MiB',
-        note: `readAhead 2 pages of 2,000 events`,
+        note: `readAhead 2 pages of 10,000 events`,
       },
       // Each projection's own figure: store events per second of its rebuild alone.
       ...solo.map((r): BenchRow => {

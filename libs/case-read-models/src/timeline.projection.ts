@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { CASE_EVENT_TYPES } from '@remedy/case-domain';
 import { caseEventOf, sealedCiphertextOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import { defineProjection } from '@remedy/projections';
+import { copyRows, defineProjection, stagingTableSql } from '@remedy/projections';
 import { CaseTimelineEntity, type CaseTimelineRow } from './entities';
 
 export const TIMELINE_PROJECTION = 'case-read.timeline';
@@ -35,6 +35,20 @@ export function timelineRow(e: RecordedEvent): CaseTimelineRow {
   };
 }
 
+const COLUMNS: readonly (keyof CaseTimelineRow)[] = [
+  'case_id',
+  'revision',
+  'event_type',
+  'occurred_at',
+  'recorded_at',
+  'actor_id',
+  'organisation_id',
+  'facts',
+  'has_personal',
+  'sealed_personal',
+];
+const STAGING = stagingTableSql('case_timeline_staging', 'case_timeline');
+
 /**
  * The case timeline (table case_timeline): append-only, keyed by (case id, stream revision), so a
  * replayed event is ignored (ON CONFLICT DO NOTHING). `PersonalDataErased` also drops the
@@ -48,13 +62,19 @@ export const timelineProjection = defineProjection({
   async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(timelineRow);
+    // COPY into a staging table, then one INSERT ... SELECT (COPY FROM is refused under row-level
+    // security and cannot skip the rows already there).
+    await em.query(STAGING);
+    await copyRows(
+      em,
+      'case_timeline_staging',
+      COLUMNS,
+      rows.map((r) => COLUMNS.map((c) => r[c])),
+    );
     await em.query(
-      `INSERT INTO case_timeline (case_id, revision, event_type, occurred_at, recorded_at, actor_id, organisation_id, facts, has_personal, sealed_personal)
-       SELECT case_id, revision, event_type, occurred_at, recorded_at, actor_id, organisation_id, facts, has_personal, sealed_personal
-         FROM jsonb_to_recordset($1::jsonb) AS x(case_id text, revision bigint, event_type text, occurred_at timestamptz,
-              recorded_at timestamptz, actor_id text, organisation_id text, facts jsonb, has_personal boolean, sealed_personal text)
+      `INSERT INTO case_timeline (${COLUMNS.join(', ')})
+       SELECT ${COLUMNS.join(', ')} FROM case_timeline_staging
        ON CONFLICT (case_id, revision) DO NOTHING`,
-      [JSON.stringify(rows)],
     );
     const erased = [
       ...new Set(rows.filter((r) => r.event_type === 'PersonalDataErased').map((r) => r.case_id)),

@@ -66,20 +66,35 @@ export class TableCompactor {
     return this.running;
   }
 
-  /** End of a rebuild: VACUUM (ANALYZE) every table. */
+  /**
+   * End of a rebuild: fresh planner statistics for every table, `VACUUM (ANALYZE)` of those that
+   * hold dead rows worth reclaiming (more than 1,000 and 1 in 10 of their live rows), a plain
+   * `ANALYZE` of the others (an append-only table such as the timeline has nothing to reclaim:
+   * scanning it whole again would cost as much as a tenth of its rebuild; autovacuum sets its
+   * visibility map later).
+   */
   async finish(): Promise<void> {
     await this.idle();
-    for (const table of this.tables)
-      await this.dataSource.query(`VACUUM (ANALYZE) ${quoted(table)}`).catch(() => undefined);
+    const stats = await this.statistics().catch(() => undefined);
+    for (const table of this.tables) {
+      const s = stats?.find((r) => r.name === table || r.name === quoted(table));
+      const bloated = !s || (s.dead > 1000 && s.dead > s.live / 10);
+      await this.dataSource
+        .query(`${bloated ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${quoted(table)}`)
+        .catch(() => undefined);
+    }
   }
 
-  private async vacuumBloated(): Promise<void> {
-    const rows = (await this.dataSource.query(
+  private async statistics(): Promise<{ name: string; live: number; dead: number }[]> {
+    return (await this.dataSource.query(
       `SELECT relid::regclass::text AS name, n_live_tup::float8 AS live, n_dead_tup::float8 AS dead
          FROM pg_stat_user_tables WHERE relid = ANY($1::regclass[])`,
       [this.tables],
     )) as { name: string; live: number; dead: number }[];
-    for (const r of rows) {
+  }
+
+  private async vacuumBloated(): Promise<void> {
+    for (const r of await this.statistics()) {
       if (r.dead > 1000 && r.dead > r.live / 2) await this.dataSource.query(`VACUUM ${r.name}`); // regclass text: already quoted
     }
   }

@@ -1,5 +1,7 @@
 export { defineProjection, projectionEntities } from './projection';
 export { bulkUpsertSql } from './set-based';
+export { copyRows, pgTextArray, stagingTableSql } from './copy';
+export type { CopyValue } from './copy';
 export type { ProjectionDefinition } from './projection';
 export {
   CHECKPOINT_CHANNEL,

@@ -41,7 +41,11 @@ export interface RebuildOptions {
   readonly dataSource: DataSource;
   readonly eventStore: EventStore;
   readonly projection: ProjectionDefinition;
-  /** Events per read (a page of the store, of every rebuilt projection's types) and per transaction; default 2000. */
+  /**
+   * Events per read (a page of the store, of every rebuilt projection's types) and per transaction;
+   * default 10,000 (a rebuild has no reader waiting on each batch: larger transactions rewrite a
+   * case's rows fewer times and pay the per-transaction statements and commit less often).
+   */
   readonly batchSize?: number;
   /**
    * How long to wait for the projection's lock; default 60 s. A running runner is asked to step
@@ -63,7 +67,7 @@ export interface RebuildManyOptions extends Omit<RebuildOptions, 'projection'> {
   readonly readAhead?: number;
 }
 
-const DEFAULT_BATCH_SIZE = 2000;
+const DEFAULT_BATCH_SIZE = 10_000;
 
 /** One line for an operator's terminal, e.g. `cases: 120000 events, 15234 events/s, at 812.4051`. */
 export function formatRebuildProgress(p: RebuildProgress): string {

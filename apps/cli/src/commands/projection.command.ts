@@ -50,7 +50,7 @@ export class ProjectionListCommand extends CliCommand {
 export class ProjectionRebuildCommand extends CliCommand {
   @Option({
     flags: '--batch-size <n>',
-    description: 'events per read and per transaction (default 2000)',
+    description: 'events per read and per transaction (default 10000)',
   })
   parseBatchSize(value: string): number {
     const n = Number(value);

@@ -63,4 +63,57 @@ describe('calendar dates', () => {
     expect(isInstant('x2026-06-15T10:00:00Z')).toBe(false);
     expect(isInstant(1)).toBe(false);
   });
+
+  it('gives the date of every instant in its zone, across midnights and daylight-saving changes, however the days are remembered', () => {
+    const references = new Map<string, Intl.DateTimeFormat>();
+    const reference = (instant: Date, timeZone: string) => {
+      let f = references.get(timeZone);
+      if (!f) {
+        f = new Intl.DateTimeFormat('en-CA', {
+          timeZone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+        });
+        references.set(timeZone, f);
+      }
+      return f.format(instant);
+    };
+    const zones = [
+      'UTC',
+      'Europe/Vienna',
+      'America/New_York',
+      'Asia/Kolkata', // +05:30
+      'Asia/Kathmandu', // +05:45
+      'Australia/Lord_Howe', // a 30-minute daylight-saving shift
+      'America/Santiago', // daylight saving changes at local midnight
+      'Pacific/Chatham', // +12:45 / +13:45
+    ];
+    // Every 47 minutes 13 seconds across a year, plus every 5 minutes around the daylight-saving
+    // changes of Vienna and Santiago.
+    const instants: Date[] = [];
+    for (
+      let t = Date.parse('2026-01-01T00:00:00Z');
+      t < Date.parse('2027-01-01T00:00:00Z');
+      t += 2_833_000
+    )
+      instants.push(new Date(t));
+    for (const day of ['2026-03-29', '2026-10-25', '2026-04-05', '2026-09-06']) {
+      const from = Date.parse(`${day}T00:00:00Z`) - 12 * 3_600_000;
+      for (let t = from; t < from + 36 * 3_600_000; t += 300_000) instants.push(new Date(t));
+    }
+    for (const zone of zones) {
+      const wrong = instants.filter((i) => calendarDateIn(i, zone) !== reference(i, zone));
+      expect({ zone, wrong: wrong.slice(0, 3).map((i) => i.toISOString()) }).toEqual({
+        zone,
+        wrong: [],
+      });
+      // Backwards too (days remembered from later instants).
+      const back = [...instants]
+        .reverse()
+        .filter((i) => calendarDateIn(i, zone) !== reference(i, zone));
+      expect(back.length).toBe(0);
+    }
+    expect(() => calendarDateIn(new Date(Number.NaN), 'UTC')).toThrow(RangeError);
+  });
 });

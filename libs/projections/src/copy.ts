@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { EntityManager } from 'typeorm';
+
+/**
+ * One value of a row sent with `copyRows`: `null`/`undefined` → NULL, booleans, numbers, bigints,
+ * Dates (ISO 8601), strings as they are, any other object or array as JSON (for json/jsonb
+ * columns; a `text[]` column takes `pgTextArray(values)`).
+ */
+export type CopyValue = string | number | bigint | boolean | Date | object | null | undefined;
+
+const COPY_SPECIAL = /[\\\n\r\t]/;
+const COPY_SPECIAL_ALL = /[\\\n\r\t]/g;
+const COPY_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** A field of COPY's text format (tab-separated, `\N` for NULL, backslash escapes). */
+function copyField(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
+  let text: string;
+  switch (typeof value) {
+    case 'string':
+      text = value;
+      break;
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'number':
+    case 'bigint':
+      return String(value);
+    default:
+      text = value instanceof Date ? value.toISOString() : JSON.stringify(value);
+  }
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
+}
+
+/** A `text[]` literal (`{"a","b"}`) for `copyRows`. */
+export function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** The pg connection of `em`'s transaction (COPY needs the very connection of the batch). */
+function transactionClient(em: EntityManager): PoolClient {
+  const qr = em.queryRunner as { databaseConnection?: PoolClient; isTransactionActive?: boolean };
+  if (!qr?.isTransactionActive || !qr.databaseConnection) {
+    throw new Error(
+      'copyRows runs inside the batch transaction (an EntityManager of a QueryRunner)',
+    );
+  }
+  return qr.databaseConnection;
+}
+
+/**
+ * `COPY table (columns) FROM STDIN` of `rows` on the connection of `em`'s transaction: PostgreSQL
+ * parses COPY's text format at a fraction of the cost of `jsonb_to_recordset` (issue 18: ~20 µs
+ * per timeline row through jsonb). COPY cannot skip conflicting rows, and PostgreSQL refuses
+ * `COPY FROM` into a table under row-level security: copy into a staging table
+ * (`stagingTableSql`) and `INSERT ... SELECT ... ON CONFLICT` from it.
+ */
+export async function copyRows(
+  em: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly CopyValue[])[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const client = transactionClient(em);
+  const lines: string[] = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) lines[i] = rows[i]!.map(copyField).join('\t');
+  const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from([`${lines.join('\n')}\n`]), stream);
+}
+
+/**
+ * Creates, when this session has none yet, the staging table `staging` for `copyRows`: a temporary
+ * copy of `table`'s columns (no constraints, no row-level security, no WAL), emptied at each
+ * commit, usable by whichever role the session takes later (the projector role, or the session's
+ * own in tests). Run it in the batch's transaction: a rolled-back batch that created it leaves
+ * nothing behind. `staging` and `table` are identifiers of the code, never input.
+ */
+export const stagingTableSql = (staging: string, table: string): string =>
+  `DO $staging$ BEGIN
+     IF to_regclass('pg_temp.${staging}') IS NULL THEN
+       CREATE TEMPORARY TABLE ${staging} (LIKE ${table}) ON COMMIT DELETE ROWS;
+       GRANT ALL ON TABLE pg_temp.${staging} TO PUBLIC;
+     END IF;
+   END $staging$`;
