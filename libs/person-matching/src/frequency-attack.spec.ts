@@ -31,7 +31,7 @@ function zipfPopulation(seed: number): {
   const names: string[] = [];
   for (let i = 0; names.length < NAMES; i++) {
     const g = given[i % given.length]!;
-    const f = family[Math.floor(i / given.length + i) % family.length]!;
+    const f = family[Math.floor(i / given.length) % family.length]!;
     const name = `${g.spellings.latin[0]} ${f.spellings.latin[0]}`;
     if (!names.includes(name)) names.push(name);
   }
