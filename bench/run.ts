@@ -21,6 +21,10 @@
  *   9 dashboard      rebuild of the supervisor dashboard's projection alone from
  *                    BENCH_DASHBOARD_EVENTS seeded events vs a bare ordered SELECT, and the
  *                    dashboard's read over it (bench/dashboard/rebuild.ts; a database of its own)
+ *  10 person matching synthetic persons with stated corruptions: precision and recall of the
+ *                    within-organisation suggestions and of the CLK linkage per corruption type,
+ *                    the linkage time for 10,000 x 10,000 (bench/person-matching/matching.ts; pure
+ *                    computation, no database)
  *
  * Database: BENCH_DATABASE_URL / DATABASE_URL, else the local PostgreSQL, else an embedded one
  * (bench/lib/database.ts); a fresh database per section, dropped at the end. Queues: BullMQ on
@@ -52,6 +56,7 @@ import { benchContext, writeResults, type BenchRow } from './lib/results';
 import { dashboardBench } from './dashboard/rebuild';
 import { replayBench } from './replay/replay';
 import { statisticsBench } from './statistics/catalogue';
+import { personMatchingBench } from './person-matching/matching';
 
 const quick = process.env.BENCH_QUICK === '1';
 const seconds = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 5));
@@ -289,6 +294,12 @@ async function main(): Promise<void> {
       log(`9 dashboard: ${SIZES.dashboardEvents.toLocaleString('en')} events`);
       await section('9 dashboard', async () =>
         rows.push(...(await dashboardBench({ events: SIZES.dashboardEvents, log }))),
+      );
+    }
+    if (runs(10)) {
+      log('10 person matching: synthetic persons, suggestions and CLK linkage');
+      await section('10 person matching', async () =>
+        rows.push(...(await personMatchingBench({ quick, log }))),
       );
     }
     if (peaks23) rows.push(...memoryRows('2-3 (commands, lag)', peaks23, ''));

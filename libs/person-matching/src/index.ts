@@ -2,3 +2,4 @@ export * from './person';
 export * from './normalise';
 export * from './tokens';
 export * from './clk';
+export * from './synthetic';

@@ -139,16 +139,19 @@ function stripArticle(text: string, arabic: boolean): string {
 /**
  * A vowel-insensitive consonant skeleton, so that spellings of one name in different
  * transliteration conventions meet (Arabic script writes no short vowels: محمد is "mhmd"):
- * digraphs to one letter (shch/sch/sh → s, zh/dzh/dj → j, kh → h, ph → f, th → t, dh → d,
- * gh → g, ch/tch/cz → c), c/q/ck → k, x → ks, voiced d → t and z → s (final devoicing:
- * Mehmed/Mehmet), semi-vowels w and y dropped (Arabic و/ي are mostly long vowels), j after a
- * consonant dropped (Natalja), a final h dropped (Fatimah, Abdullah and عبد الله), vowels dropped,
- * doubled letters collapsed. Muhammad, Mohamed, Mohammed, Mehmet, Мухаммед and محمد all give
- * "mhmt".
+ * digraphs to one letter (tsch/tsh/ch/tch/cz → c, shch/sch/sh/sz → s, zh/dzh/dj → j, kh → h,
+ * ph → f, th → t, dh → d, gh → g, ts/tz → s), c/q/ck → k, x → ks, a final h dropped (Fatimah,
+ * Abdullah and عبد الله), j between a consonant and a vowel dropped (Natalja), w → v (Iwanow) or
+ * dropped (`w: 'drop'`: Arabic و is mostly a long vowel), y dropped, then the letters Arabic
+ * script cannot tell apart or that final devoicing confuses merged: v → f, p → b, d → t, z → s;
+ * vowels dropped, doubled letters collapsed. Muhammad, Mohamed, Mohammed, Mehmet, Мухаммед and
+ * محمد all give "mhmt"; Ivanov, Iwanow, Ivanoff and إيفانوف give "fnf".
  */
-export function consonantSkeleton(part: string): string {
+export function consonantSkeleton(part: string, w: 'v' | 'drop' = 'v'): string {
   return part
-    .replace(/shch|sch|sh/g, 's')
+    .replace(/tsch|tsh/g, 'C')
+    .replace(/szcz/g, 'sC')
+    .replace(/shch|sch|sh|sz/g, 's')
     .replace(/dzh|dj|zh/g, 'j')
     .replace(/tch|ch|cz/g, 'C')
     .replace(/kh/g, 'h')
@@ -156,11 +159,15 @@ export function consonantSkeleton(part: string): string {
     .replace(/th/g, 't')
     .replace(/dh/g, 'd')
     .replace(/gh/g, 'g')
+    .replace(/ts|tz/g, 's')
     .replace(/ck|c|q/g, 'k')
     .replace(/x/g, 'ks')
     .replace(/h$/g, '')
     .replace(/([^aeiouy])j(?=[aeiou])/g, '$1')
-    .replace(/[wy]/g, '')
+    .replace(/w/g, w === 'v' ? 'v' : '')
+    .replace(/y/g, '')
+    .replace(/v/g, 'f')
+    .replace(/p/g, 'b')
     .replace(/d/g, 't')
     .replace(/z/g, 's')
     .replace(/[aeiou]/g, '')
@@ -185,7 +192,18 @@ export function nameParts(name: string | undefined): NamePart[] {
     seen.add(part.text);
     const stripped = stripArticle(part.text, part.arabic);
     const forms = [...new Set([part.text, stripped, ...(part.alternatives ?? [])])];
-    const skeletons = [...new Set(forms.map(consonantSkeleton).filter((s) => s.length > 0))];
+    // Arabic و is mostly a vowel: dropped; a Latin w may be a v (Iwanow) or an Arabic و (Walid).
+    const skeletons = [
+      ...new Set(
+        forms
+          .flatMap((f) =>
+            part.arabic
+              ? [consonantSkeleton(f, 'drop')]
+              : [consonantSkeleton(f, 'v'), consonantSkeleton(f, 'drop')],
+          )
+          .filter((s) => s.length > 0),
+      ),
+    ];
     const phonetic = [...new Set(forms.flatMap(phoneticKeys))];
     out.push({ text: part.text, forms, skeletons, phonetic });
   }

@@ -23,8 +23,8 @@ import type { PersonIdentifiers } from './person';
  *
  * A `q.` token carries one name part's keys, each a 48-bit truncated HMAC, in fixed slots
  * (padded with keys that match nothing, so its length does not tell the part's length): the
- * name it belongs to (full name 0, aliases 1...), the part itself, 2 skeletons, 4 phonetic keys
- * and 12 one-letter deletions of the part. It lets `compareTokens` match parts one to one (exact,
+ * name it belongs to (full name 0, aliases 1...), the part itself, 4 skeletons, 4 phonetic keys,
+ * 12 one-letter deletions of the part and 12 of its skeletons (with the skeletons themselves). It lets `compareTokens` match parts one to one (exact,
  * same skeleton or sound, one edit apart) instead of counting loose tokens.
  */
 export const MATCH_TOKENS_VERSION = 'mt1';
@@ -63,10 +63,10 @@ export const SCORE_WEIGHTS = {
 } as const;
 
 /** Per-part match levels. */
-const PART_LEVEL = { exact: 1, sound: 0.9, edit: 0.85 } as const;
+const PART_LEVEL = { exact: 1, sound: 0.9, edit: 0.85, soundEdit: 0.8 } as const;
 
 const SLOT = 6;
-const SLOTS = { skeleton: 2, phonetic: 4, deletion: 12 } as const;
+const SLOTS = { skeleton: 4, phonetic: 4, deletion: 12, skeletonEdit: 12 } as const;
 
 function mac(key: Buffer, value: string, bytes: number): Buffer {
   return createHmac('sha256', key).update(value, 'utf8').digest().subarray(0, bytes);
@@ -95,6 +95,14 @@ function slots(
   return out;
 }
 
+/** Skeletons of 3 letters or more and their one-letter deletions (skeletons one edit apart). */
+function skeletonEdits(part: NamePart): string[] {
+  const out = new Set<string>();
+  for (const s of part.skeletons)
+    if (s.length >= 3) for (const d of deletionVariants(s)) out.add(d);
+  return [...out];
+}
+
 function partToken(key: Buffer, nameIndex: number, part: NamePart): string {
   const deletions = deletionVariants(part.text).filter((d) => d !== part.text);
   const bytes = Buffer.concat([
@@ -103,6 +111,7 @@ function partToken(key: Buffer, nameIndex: number, part: NamePart): string {
     ...slots(key, 'k', part.skeletons, SLOTS.skeleton, part.text),
     ...slots(key, 'p', part.phonetic, SLOTS.phonetic, part.text),
     ...slots(key, 'e', deletions, SLOTS.deletion, part.text),
+    ...slots(key, 's', skeletonEdits(part), SLOTS.skeletonEdit, part.text),
   ]);
   return `q.${bytes.toString('base64url')}`;
 }
@@ -142,6 +151,7 @@ interface ParsedPart {
   readonly exact: string;
   readonly sound: readonly string[];
   readonly edits: readonly string[];
+  readonly soundEdits: readonly string[];
 }
 
 interface Parsed {
@@ -149,7 +159,18 @@ interface Parsed {
   readonly byKind: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
+/** Parsed tokens, weakly held per MatchTokens object (a candidate is compared many times). */
+const PARSED = new WeakMap<MatchTokens, Parsed>();
+
 function parse(tokens: MatchTokens): Parsed {
+  const cached = PARSED.get(tokens);
+  if (cached) return cached;
+  const parsed = parseTokens(tokens);
+  PARSED.set(tokens, parsed);
+  return parsed;
+}
+
+function parseTokens(tokens: MatchTokens): Parsed {
   const byKind = new Map<string, Set<string>>();
   const parts: ParsedPart[] = [];
   for (const t of tokens.tokens) {
@@ -166,7 +187,10 @@ function parse(tokens: MatchTokens): Parsed {
         i++
       )
         edits.push(at(i));
-      parts.push({ name: b[0] ?? 0, exact: at(0), sound, edits });
+      const first = 1 + SLOTS.skeleton + SLOTS.phonetic + SLOTS.deletion;
+      const soundEdits: string[] = [];
+      for (let i = first; i < first + SLOTS.skeletonEdit; i++) soundEdits.push(at(i));
+      parts.push({ name: b[0] ?? 0, exact: at(0), sound, edits, soundEdits });
       continue;
     }
     let set = byKind.get(kind);
@@ -185,6 +209,7 @@ function partLevel(a: ParsedPart, b: ParsedPart): number {
     a.edits.some((e) => b.edits.includes(e))
   )
     return PART_LEVEL.edit;
+  if (a.soundEdits.some((e) => b.soundEdits.includes(e))) return PART_LEVEL.soundEdit;
   return 0;
 }
 

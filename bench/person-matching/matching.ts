@@ -1,0 +1,323 @@
+/**
+ * Section 10 of `npm run bench`: quality and speed of @remedy/person-matching on synthetic
+ * persons (libs/person-matching/src/synthetic.ts; no real data).
+ *
+ * Per corruption type, a scenario: organisation A holds `base` persons; organisation B holds a
+ * duplicate of `duplicates` of them under that corruption, as many unrelated persons, and as many
+ * namesakes of A's persons (same name, same sex and citizenship, born within 2 years). Within
+ * an organisation, B's records are the new cases and A's the existing ones: candidates found by
+ * blockingTokens, suggested by compareTokens. Across organisations: candidates sharing a
+ * clkBlocks key, linked at dice >= LINK_THRESHOLD. Precision = true pairs among the suggested /
+ * linked; recall = duplicates suggested / linked. Then the mixed scenario at 10,000 x 10,000 for
+ * the linkage time.
+ */
+import { createHmac } from 'node:crypto';
+import {
+  blockingTokens,
+  clkBlocks,
+  compareTokens,
+  CORRUPTION_DESCRIPTIONS,
+  CORRUPTIONS,
+  corrupt,
+  dice,
+  encodeClk,
+  LINK_THRESHOLD,
+  matchTokens,
+  namesake,
+  seededBytes,
+  seededRandom,
+  syntheticPerson,
+  type Corruption,
+  type MatchTokens,
+  type PersonIdentifiers,
+  type SyntheticPerson,
+} from '@remedy/person-matching';
+import type { BenchRow } from '../lib/results';
+
+const SECTION = '10 person matching';
+
+type Kind = Corruption | 'namesake' | 'unrelated';
+
+interface Scenario {
+  readonly a: readonly PersonIdentifiers[];
+  /** B's records: the index of the A record they duplicate, or -1. */
+  readonly b: readonly { person: PersonIdentifiers; truth: number; kind: Kind }[];
+}
+
+/** Mixed scenario rates: of B's records, duplicates by corruption, and the rest. */
+export const MIXED_RATES: Readonly<Record<Kind, number>> = {
+  none: 0.05,
+  typo: 0.1,
+  swapped: 0.05,
+  script: 0.1,
+  missingBirth: 0.05,
+  ageEstimate: 0.1,
+  combined: 0.05,
+  namesake: 0.05,
+  unrelated: 0.45,
+};
+
+export function buildScenario(
+  seed: number,
+  size: number,
+  kinds: Readonly<Partial<Record<Kind, number>>>,
+): Scenario {
+  const random = seededRandom(seed);
+  const persons: SyntheticPerson[] = [];
+  for (let i = 0; i < size; i++) persons.push(syntheticPerson(random, i));
+  const b: { person: PersonIdentifiers; truth: number; kind: Kind }[] = [];
+  let next = size;
+  let used = 0;
+  for (const [kind, rate] of Object.entries(kinds) as [Kind, number][]) {
+    const n = Math.round(rate * size);
+    for (let i = 0; i < n; i++) {
+      if (kind === 'unrelated') {
+        b.push({ person: syntheticPerson(random, next++).person, truth: -1, kind });
+        continue;
+      }
+      const source = persons[used++ % size]!;
+      if (kind === 'namesake')
+        b.push({ person: namesake(random, source, next++).person, truth: -1, kind });
+      else b.push({ person: corrupt(random, source, kind), truth: source.id, kind });
+    }
+  }
+  return { a: persons.map((p) => p.person), b };
+}
+
+interface Outcome {
+  /** Per kind: records, true pairs found, false pairs (a B record of this kind wrongly paired). */
+  readonly byKind: Map<Kind, { records: number; found: number; falsePairs: number }>;
+  readonly candidates: number;
+  readonly truePairs: number;
+  readonly falsePairs: number;
+  readonly seconds: number;
+}
+
+function tally(
+  scenario: Scenario,
+  pairs: (bIndex: number) => { a: number; linked: boolean }[],
+): Outcome {
+  const byKind = new Map<Kind, { records: number; found: number; falsePairs: number }>();
+  let candidates = 0;
+  let truePairs = 0;
+  let falsePairs = 0;
+  const started = performance.now();
+  scenario.b.forEach((rec, i) => {
+    const k = byKind.get(rec.kind) ?? { records: 0, found: 0, falsePairs: 0 };
+    byKind.set(rec.kind, k);
+    k.records++;
+    for (const p of pairs(i)) {
+      candidates++;
+      if (!p.linked) continue;
+      if (p.a === rec.truth) {
+        k.found++;
+        truePairs++;
+      } else {
+        k.falsePairs++;
+        falsePairs++;
+      }
+    }
+  });
+  return {
+    byKind,
+    candidates,
+    truePairs,
+    falsePairs,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export function withinOrganisation(scenario: Scenario, key: Buffer): Outcome {
+  const tokensA = scenario.a.map((p) => matchTokens(p, key));
+  const tokensB: MatchTokens[] = scenario.b.map((r) => matchTokens(r.person, key));
+  const index = new Map<string, number[]>();
+  tokensA.forEach((t, i) => {
+    for (const k of blockingTokens(t)) {
+      const list = index.get(k);
+      if (list) list.push(i);
+      else index.set(k, [i]);
+    }
+  });
+  return tally(scenario, (i) => {
+    const candidates = new Set<number>();
+    for (const k of blockingTokens(tokensB[i]!))
+      for (const a of index.get(k) ?? []) candidates.add(a);
+    return [...candidates].map((a) => ({
+      a,
+      linked: compareTokens(tokensA[a]!, tokensB[i]!).suggested,
+    }));
+  });
+}
+
+export interface LinkageOutcome extends Outcome {
+  readonly encodeSeconds: number;
+  readonly diceValues: { dice: number; match: boolean }[];
+}
+
+export function acrossOrganisations(
+  scenario: Scenario,
+  secret: Buffer,
+  seed: number,
+  threshold = LINK_THRESHOLD,
+): LinkageOutcome {
+  const random = seededBytes(seededRandom(seed));
+  const encodeStarted = performance.now();
+  const clksA = scenario.a.map((p) => encodeClk(p, secret, { random }));
+  const clksB = scenario.b.map((r) => encodeClk(r.person, secret, { random }));
+  const encodeSeconds = (performance.now() - encodeStarted) / 1000;
+  const diceValues: { dice: number; match: boolean }[] = [];
+  const started = performance.now();
+  const index = new Map<string, number[]>();
+  clksA.forEach((c, i) => {
+    for (const k of clkBlocks(c)) {
+      const list = index.get(k);
+      if (list) list.push(i);
+      else index.set(k, [i]);
+    }
+  });
+  const outcome = tally(scenario, (i) => {
+    const candidates = new Set<number>();
+    for (const k of clkBlocks(clksB[i]!)) for (const a of index.get(k) ?? []) candidates.add(a);
+    return [...candidates].map((a) => {
+      const d = dice(clksA[a]!, clksB[i]!);
+      if (d >= 0.5) diceValues.push({ dice: d, match: a === scenario.b[i]!.truth });
+      return { a, linked: d >= threshold };
+    });
+  });
+  return {
+    ...outcome,
+    seconds: (performance.now() - started) / 1000,
+    encodeSeconds,
+    diceValues,
+  };
+}
+
+const pct = (n: number, d: number) => (d === 0 ? undefined : (100 * n) / d);
+
+function qualityRows(label: string, kind: Kind, outcome: Outcome, what: string): BenchRow[] {
+  const k = outcome.byKind.get(kind);
+  if (!k) return [];
+  if (kind === 'namesake' || kind === 'unrelated')
+    return [
+      {
+        section: SECTION,
+        measure: `${what}, ${label}: false ${what === 'suggestions' ? 'suggestions' : 'links'} per record`,
+        value: pct(k.falsePairs, k.records),
+        unit: '%',
+        goal: '≤ 1 %',
+        met: k.falsePairs <= k.records * 0.01,
+        note: `${k.falsePairs} of ${k.records} records`,
+      },
+    ];
+  const precision = pct(outcome.truePairs, outcome.truePairs + outcome.falsePairs);
+  const recall = pct(k.found, k.records);
+  return [
+    {
+      section: SECTION,
+      measure: `${what}, ${label}: recall`,
+      value: recall,
+      unit: '%',
+      goal: '≥ 95 %',
+      met: (recall ?? 0) >= 95,
+      note: `${k.found} of ${k.records} duplicates (${CORRUPTION_DESCRIPTIONS[kind as Corruption] ?? kind})`,
+    },
+    {
+      section: SECTION,
+      measure: `${what}, ${label}: precision`,
+      value: precision,
+      unit: '%',
+      goal: '≥ 99 %',
+      met: (precision ?? 0) >= 99,
+      note: `${outcome.truePairs} true, ${outcome.falsePairs} false pairs in the scenario (namesakes and unrelated persons included); ${outcome.candidates.toLocaleString('en')} candidate pairs compared`,
+    },
+  ];
+}
+
+export async function personMatchingBench(options: {
+  readonly quick: boolean;
+  readonly log: (line: string) => void;
+}): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const key = createHmac('sha256', 'bench').update('org key').digest();
+  const secret = createHmac('sha256', 'bench').update('shared secret').digest();
+  const base = options.quick ? 500 : 2000;
+  for (const [i, kind] of CORRUPTIONS.entries()) {
+    const scenario = buildScenario(100 + i, base, { [kind]: 0.25, namesake: 0.1, unrelated: 0.25 });
+    const within = withinOrganisation(scenario, key);
+    const across = acrossOrganisations(scenario, secret, 200 + i);
+    options.log(`${SECTION}: ${kind} done`);
+    rows.push(...qualityRows(kind, kind, within, 'suggestions'));
+    rows.push(...qualityRows(kind, kind, across, 'linkage'));
+  }
+  const namesakes = buildScenario(300, base, { namesake: 0.5 });
+  rows.push(
+    ...qualityRows('namesakes', 'namesake', withinOrganisation(namesakes, key), 'suggestions'),
+  );
+  rows.push(
+    ...qualityRows('namesakes', 'namesake', acrossOrganisations(namesakes, secret, 301), 'linkage'),
+  );
+
+  const size = options.quick ? 2000 : 10_000;
+  const mixed = buildScenario(400, size, MIXED_RATES);
+  options.log(
+    `${SECTION}: mixed ${size.toLocaleString('en')} x ${mixed.b.length.toLocaleString('en')}`,
+  );
+  const across = acrossOrganisations(mixed, secret, 401);
+  const duplicates = mixed.b.filter((r) => r.truth >= 0).length;
+  const precision = pct(across.truePairs, across.truePairs + across.falsePairs);
+  const recall = pct(across.truePairs, duplicates);
+  rows.push(
+    {
+      section: SECTION,
+      measure: `linkage, mixed ${size.toLocaleString('en')} x ${mixed.b.length.toLocaleString('en')}: recall`,
+      value: recall,
+      unit: '%',
+      goal: '≥ 95 %',
+      met: (recall ?? 0) >= 95,
+      note: `rates of B's records: ${Object.entries(MIXED_RATES)
+        .map(([k, v]) => `${k} ${Math.round(v * 100)} %`)
+        .join(', ')}`,
+    },
+    {
+      section: SECTION,
+      measure: `linkage, mixed ${size.toLocaleString('en')} x ${mixed.b.length.toLocaleString('en')}: precision`,
+      value: precision,
+      unit: '%',
+      goal: '≥ 99 %',
+      met: (precision ?? 0) >= 99,
+      note: `${across.truePairs} true, ${across.falsePairs} false links`,
+    },
+    {
+      section: SECTION,
+      measure: `linkage time, ${size.toLocaleString('en')} x ${mixed.b.length.toLocaleString('en')} CLKs (blocking + Dice)`,
+      value: across.seconds,
+      unit: 's',
+      reference: 'all pairs',
+      referenceValue: size * mixed.b.length,
+      note: `${across.candidates.toLocaleString('en')} candidate pairs compared (${((100 * across.candidates) / (size * mixed.b.length)).toFixed(3)} % of all pairs); encoding both sides took ${across.encodeSeconds.toFixed(1)} s`,
+    },
+  );
+  const withinMixed = withinOrganisation(mixed, key);
+  const wPrecision = pct(withinMixed.truePairs, withinMixed.truePairs + withinMixed.falsePairs);
+  const wRecall = pct(withinMixed.truePairs, duplicates);
+  rows.push(
+    {
+      section: SECTION,
+      measure: `suggestions, mixed ${size.toLocaleString('en')} x ${mixed.b.length.toLocaleString('en')}: recall`,
+      value: wRecall,
+      unit: '%',
+      goal: '≥ 95 %',
+      met: (wRecall ?? 0) >= 95,
+    },
+    {
+      section: SECTION,
+      measure: `suggestions, mixed ${size.toLocaleString('en')} x ${mixed.b.length.toLocaleString('en')}: precision`,
+      value: wPrecision,
+      unit: '%',
+      goal: '≥ 99 %',
+      met: (wPrecision ?? 0) >= 99,
+      note: `${withinMixed.truePairs} true, ${withinMixed.falsePairs} false suggestions; ${withinMixed.candidates.toLocaleString('en')} candidate pairs; ${withinMixed.seconds.toFixed(1)} s`,
+    },
+  );
+  return rows;
+}
