@@ -73,7 +73,8 @@ describe('zero-setup supervisor', () => {
     await db.end();
 
     const children = childPids(first.pid);
-    expect(children).toHaveLength(2);
+    // The API, the worker and the linkage unit (zero-setup starts all three).
+    expect(children).toHaveLength(3);
     const postmaster = postmasterPid(dir)!;
     first.process.kill('SIGKILL');
     await first.exited;
