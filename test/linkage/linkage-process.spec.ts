@@ -7,13 +7,17 @@ const REGISTER = join(ROOT, 'test', 'support', 'swc-register.js');
 const ENTRY = join(ROOT, 'apps', 'linkage', 'src', 'main.ts');
 
 /** apps/linkage as a process: its environment is its own connection and nothing else. */
-function runUnit(linkageUrl: string, stopAfter?: (out: string) => boolean) {
+function runUnit(
+  linkageUrl: string,
+  stopAfter?: (out: string) => boolean,
+  { delayMs = 0, intervalSeconds = 1 } = {},
+) {
   const child = spawn(process.execPath, ['--require', REGISTER, ENTRY], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       LINKAGE_DATABASE_URL: linkageUrl,
-      LINKAGE_INTERVAL_SECONDS: '1',
+      LINKAGE_INTERVAL_SECONDS: String(intervalSeconds),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -23,7 +27,7 @@ function runUnit(linkageUrl: string, stopAfter?: (out: string) => boolean) {
     out += d.toString();
     if (!stopped && stopAfter?.(out)) {
       stopped = true;
-      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGTERM'), delayMs);
     }
   };
   child.stdout.on('data', onData);
@@ -46,7 +50,7 @@ describe('the linkage unit process (apps/linkage)', () => {
     await db?.drop();
   });
 
-  it('runs as remedy_linkage: starts, runs, stops on SIGTERM with code 0', async () => {
+  it('runs as remedy_linkage: starts, runs, stays up once its idle connections closed (pg closes them after 10 s), stops on SIGTERM with code 0', async () => {
     const url = new URL(databaseUrl(db.name));
     url.username = 'remedy_linkage';
     const { Client } = await import('pg');
@@ -54,7 +58,12 @@ describe('the linkage unit process (apps/linkage)', () => {
     await admin.connect();
     await admin.query('ALTER ROLE remedy_linkage LOGIN');
     await admin.end();
-    const { code, out } = await runUnit(url.toString(), (o) => /"msg":"linkage run"/.test(o));
+    const { code, out } = await runUnit(
+      url.toString(),
+      (o) => /"msg":"linkage run"/.test(o),
+      // Waiting 30 s between runs, idle past pg's 10 s: nothing but the wait keeps it alive.
+      { delayMs: 12_000, intervalSeconds: 30 },
+    );
     expect(out).toMatch(/"msg":"linkage unit started"/);
     expect(out).toMatch(/"msg":"linkage run","skipped":false,"encodings":0/);
     expect(out).toMatch(/"msg":"linkage unit stopped"/);

@@ -69,9 +69,14 @@ async function main(): Promise<number> {
     } catch (e) {
       log({ msg: 'linkage run failed', error: e instanceof Error ? e.message : 'error' });
     }
+    // The wait keeps the process alive (an unref'd timer let it exit once the pool's idle
+    // connections closed); a signal ends it at once.
     await new Promise<void>((res) => {
-      wake = res;
-      setTimeout(res, config.linkage.intervalSeconds * 1000).unref();
+      const timer = setTimeout(res, config.linkage.intervalSeconds * 1000);
+      wake = () => {
+        clearTimeout(timer);
+        res();
+      };
     });
   }
   await pool.end();
