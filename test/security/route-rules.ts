@@ -182,6 +182,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /cases/:caseId/access-request-export': caseRead(['supervisor']),
   // Possible duplicates within the organisation (issue 19): the holder's caseworkers and supervisors.
   'GET /cases/:caseId/possible-duplicates': caseRead(['caseworker', 'supervisor']),
+  // Whether the case probably matches one elsewhere (issue 19): the case roles of the holder; what
+  // it says depends on the person's consent (test/linkage), not on the role.
+  'GET /cases/:caseId/linkage': caseRead(CASE_ROLES),
 
   // One case: commands.
   'POST /cases/:caseId/victim-status': COMMAND,
