@@ -190,11 +190,13 @@ describe('erasure steps', () => {
         'person-index',
         'person-match-tokens',
         'adult-date',
+        'linkage-encoding',
+        'linkage-record',
         'idempotency-keys',
         'reminders',
       ]);
       // On the command side's pool and the app's queue backend (PostgreSQL here).
-      expect(await steps[5]!.erase(randomUUID())).toEqual({
+      expect(await steps[7]!.erase(randomUUID())).toEqual({
         jobsRemoved: 0,
         jobsActive: 0,
         dueRemindersDeleted: 0,

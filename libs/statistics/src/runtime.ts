@@ -32,12 +32,11 @@ export type ReleaseWorkerLogger = JobLogger;
 
 /** The job types a release worker handles (checked at start-up by JobsModule). */
 export const RELEASE_JOBS = [
-  ...jobTypes(RELEASES_QUEUE, ['build', 'refresh-persons']),
+  ...jobTypes(RELEASES_QUEUE, ['build']),
   ...jobTypes(REPORTS_QUEUE, ['render']),
 ];
 
-/** The persons refresh's scheduler id (one per deployment) and how often it runs. */
-export const PERSONS_REFRESH_SCHEDULER = 'statistics-persons-refresh';
+/** How often each release worker refreshes the persons (persons.ts). */
 export const PERSONS_REFRESH_EVERY_MS = 10 * 60_000;
 
 /**
@@ -47,8 +46,10 @@ export const PERSONS_REFRESH_EVERY_MS = 10 * 60_000;
  * row is only written when complete, and a built row is never written again). The national
  * reports likewise (`render` jobs on `statistics-reports`: the release's PDF in one language,
  * printed by headless Chromium from the console's report page, stored once). And the persons
- * refresh (`refresh-persons` on `statistics-releases`, every 10 minutes: persons.ts), which
- * rewrites the fact rows' person keys after the linkage unit re-clusters; every build refreshes too.
+ * refresh (every 10 minutes: persons.ts), which rewrites the fact rows' person keys after the
+ * linkage unit re-clusters; every build refreshes too. The refresh is a timer in each release
+ * worker, not a job: it carries no data, its exclusive lock serialises the workers, and a
+ * scheduled job would share the release queue, whose jobs and counts are the releases'.
  */
 export class ReleaseWorkerRuntime extends JobRuntime {
   readonly queue: Queue<ReleaseJobData>;
@@ -84,13 +85,6 @@ export class ReleaseWorkerRuntime extends JobRuntime {
     return status;
   }
 
-  @JobHandler({ queue: RELEASES_QUEUE, name: 'refresh-persons' })
-  async refreshPersons(): Promise<number> {
-    const changed = await refreshPersonKeys(this.options.dataSource);
-    this.logger.info('statistics persons refreshed', { changed });
-    return changed;
-  }
-
   // One report at a time: a Chromium per render (a few hundred MB while it prints).
   @JobHandler({ queue: REPORTS_QUEUE, name: 'render', worker: { concurrency: 1 } })
   async render(job: Job<ReportJobData>): Promise<ReportStatus> {
@@ -105,23 +99,28 @@ export class ReleaseWorkerRuntime extends JobRuntime {
     return status;
   }
 
+  private personsTimer?: NodeJS.Timeout;
+
   async start(): Promise<void> {
     this.startWorkers();
+    this.personsTimer = setInterval(() => void this.refreshPersons(), PERSONS_REFRESH_EVERY_MS);
+    this.personsTimer.unref();
+  }
+
+  /** The persons refresh; a failure is logged (opaque: the error's name) and the next one retries. */
+  async refreshPersons(): Promise<number | undefined> {
     try {
-      await this.queue.upsertJobScheduler(
-        PERSONS_REFRESH_SCHEDULER,
-        { every: PERSONS_REFRESH_EVERY_MS },
-        { name: 'refresh-persons', data: { releaseId: '' } },
-      );
+      const changed = await refreshPersonKeys(this.options.dataSource);
+      this.logger.info('statistics persons refreshed', { changed });
+      return changed;
     } catch (e) {
-      // The queue is down: the next start declares it again; every release build refreshes anyway.
-      this.logger.error('persons refresh could not be scheduled', {
-        error: errorName(e),
-      });
+      this.logger.error('statistics persons refresh failed', { error: errorName(e) });
+      return undefined;
     }
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.personsTimer);
     await this.stopWorkers();
     await this.queue.close();
     await this.reportQueue.close();

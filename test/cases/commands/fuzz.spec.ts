@@ -59,6 +59,10 @@ const SAMPLE_BODIES: Record<string, object> = {
   caseworker: { caseworkerId: '6f1c3b1e-8a2d-4c7b-9e5f-0a1b2c3d4e5f' },
   notes: { personal: { text: 't' } },
   corrections: { correction: { fact: 'estimatedAge', value: 30, estimatedOn: '2026-01-01' } },
+  'duplicate-decisions': {
+    otherCaseId: '5d1c7a2e-8f3b-4c6d-9e0a-1b2c3d4e5f60',
+    decision: 'not_same_person',
+  },
   erasure: {},
   claims: {
     avenue: 'LabourOrEmploymentTribunal',
