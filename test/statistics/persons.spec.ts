@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   CATALOGUE,
   countTable,
+  PeriodicPersonsRefresh,
   refreshPersonKeys,
   ReleaseSigner,
   statisticsFactsProjection,
@@ -164,6 +165,28 @@ describe('statistics of persons (linkage clusters in the facts)', () => {
     await h.ds.transaction((em) => statisticsFactsProjection.clear!(em));
     await project();
     expect(await facts()).toEqual(refreshed);
+  });
+
+  it("skips a worker's periodic refresh while the linkage is unchanged, and runs it on any change", async () => {
+    const periodic = new PeriodicPersonsRefresh(h.ds);
+    expect(await periodic.run()).toBe(0); // its first look refreshes (nothing left to change)
+    expect(await periodic.run()).toBe('unchanged');
+
+    await cluster(records.b, clusters.two); // the unit re-clusters (b alone, a with the third)
+    expect(await periodic.run()).toBe(1);
+    expect(await totals()).toEqual({ cases: 3, persons: 2 });
+    expect(await periodic.run()).toBe('unchanged');
+
+    // A record deleted (objection or erasure): its case becomes a person of its own.
+    await h.pool.query(`DELETE FROM linkage_records WHERE record_id = $1`, [records.alone]);
+    expect(await periodic.run()).toBe(1);
+    expect(await totals()).toEqual({ cases: 3, persons: 3 });
+    await h.pool.query(
+      `INSERT INTO linkage_records (case_id, organisation_id, record_id, secret_version) VALUES ($1, $2, $3, 1)`,
+      [cases.alone, orgA.caseworker.organisationId, records.alone],
+    ); // encoded again
+    expect(await periodic.run()).toBe(1);
+    expect(await periodic.run()).toBe('unchanged');
   });
 
   it('refreshes before a release counts, and suppresses the persons cells below k like every table', async () => {

@@ -17,7 +17,7 @@ import {
   type ReleaseJobData,
   type ReleaseStatus,
 } from './releases';
-import { refreshPersonKeys } from './persons';
+import { PeriodicPersonsRefresh } from './persons';
 import { ReportPrinter } from './report-pdf';
 import {
   REPORTS_QUEUE,
@@ -48,7 +48,8 @@ export const PERSONS_REFRESH_EVERY_MS = 10 * 60_000;
  * printed by headless Chromium from the console's report page, stored once). And the persons
  * refresh (every 10 minutes: persons.ts), which rewrites the fact rows' person keys after the
  * linkage unit re-clusters; every build refreshes too. The refresh is a timer in each release
- * worker, not a job: it carries no data, its exclusive lock serialises the workers, and a
+ * worker, not a job: it carries no data, its exclusive lock serialises the workers, a worker
+ * skips it while the linkage has not changed since its last one (PeriodicPersonsRefresh), and a
  * scheduled job would share the release queue, whose jobs and counts are the releases'.
  */
 export class ReleaseWorkerRuntime extends JobRuntime {
@@ -74,6 +75,7 @@ export class ReleaseWorkerRuntime extends JobRuntime {
     this.releases = new StatisticsReleases(options.dataSource, this.queue, options.eventStore);
     this.reportQueue = options.kit.queue<ReportJobData>(REPORTS_QUEUE);
     this.reports = new StatisticsReports(options.dataSource, this.reportQueue);
+    this.persons = new PeriodicPersonsRefresh(options.dataSource);
     this.printer =
       options.printer ?? new ReportPrinter(options.consoleDir ?? join(repoRoot(), 'dist', 'web'));
   }
@@ -100,6 +102,7 @@ export class ReleaseWorkerRuntime extends JobRuntime {
   }
 
   private personsTimer?: NodeJS.Timeout;
+  private readonly persons: PeriodicPersonsRefresh;
 
   async start(): Promise<void> {
     this.startWorkers();
@@ -108,10 +111,10 @@ export class ReleaseWorkerRuntime extends JobRuntime {
   }
 
   /** The persons refresh; a failure is logged (opaque: the error's name) and the next one retries. */
-  async refreshPersons(): Promise<number | undefined> {
+  async refreshPersons(): Promise<number | 'unchanged' | undefined> {
     try {
-      const changed = await refreshPersonKeys(this.options.dataSource);
-      this.logger.info('statistics persons refreshed', { changed });
+      const changed = await this.persons.run();
+      if (changed !== 'unchanged') this.logger.info('statistics persons refreshed', { changed });
       return changed;
     } catch (e) {
       this.logger.error('statistics persons refresh failed', { error: errorName(e) });
