@@ -2,6 +2,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, launchBrowser } from '../support/web-browser';
 import { CasePage } from '../support/web-case-page';
+import { screenshot } from '../support/web-screenshots';
 import { startRealConsole, type ConsoleUser, type RealConsole } from '../support/web-real-console';
 import { logIn, msg, type Language } from '../support/web-session';
 
@@ -218,6 +219,7 @@ describe('possible duplicates in the console, on the real API and worker (issue 
         await api.request(org.caseworker, { method: 'GET', url: `/cases/${opened.caseId}` })
       ).json().reference as string;
       await noViolations(page, 'a new case and its possible duplicate');
+      await screenshot(page, `duplicates-suggested-${language}`);
 
       // The same person: linked, on both pages, with the way to close one of them.
       await row
@@ -250,6 +252,7 @@ describe('possible duplicates in the console, on the real API and worker (issue 
       await page.waitForURL(new RegExp(`/console/cases/${earlier.caseId}$`));
       await sameList.getByRole('link', { name: newReference, exact: true }).waitFor();
       await noViolations(page, 'the earlier case, linked');
+      await screenshot(page, `duplicates-linked-${language}`);
       await session.context.close();
     },
     180_000,
