@@ -166,6 +166,39 @@ describe('possible duplicates within an organisation (HTTP, PostgreSQL)', () => 
     expect(again.json().rule).toBe('DUPLICATE_ALREADY_DECIDED');
   });
 
+  it('two opposite decisions on one pair at once, one from each case: one is recorded, the other refused, and both streams agree', async () => {
+    for (let round = 0; round < 3; round++) {
+      const a = await openCase(
+        api,
+        org.caseworker,
+        person('Olena Marchenko', '1990-01-0' + (round + 1)),
+      );
+      const b = await openCase(
+        api,
+        org.caseworker,
+        person('Olena Marchenko', '1990-01-0' + (round + 1)),
+      );
+      const answers = await Promise.all([
+        decide(org.caseworker, a.caseId, b.caseId, 'same_person'),
+        decide(org.caseworker, b.caseId, a.caseId, 'not_same_person'),
+      ]);
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 422]);
+      const refused = answers.find((r) => r.statusCode === 422)!;
+      expect(refused.json().rule).toBe('DUPLICATE_ALREADY_DECIDED');
+      const { decisionId } = answers.find((r) => r.statusCode === 200)!.json();
+      // The one decision on both streams (the mirror by the process manager), none other.
+      for (const caseId of [a.caseId, b.caseId]) {
+        const decisions = await eventually('the decision on both cases', async () => {
+          const events = await decisionsOn(api, caseId);
+          return events.length > 0 ? events : undefined;
+        });
+        expect(decisions.map((e) => (e.data as { decisionId: string }).decisionId)).toEqual([
+          decisionId,
+        ]);
+      }
+    }
+  });
+
   it('"same person" appears on both cases; then one is closed as a duplicate through request and approval', async () => {
     const a = await openCase(api, org.caseworker, person('Amina Haddad', '2001-11-09'));
     const b = await openCase(api, org.caseworker, person('Amina Hadad', '2001-11-09'));

@@ -80,17 +80,22 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<
 
   async execute({ caseId, input, ctx, created }: ExecuteCaseCommand): Promise<CaseCommandResult> {
     const target = sharingTarget(input);
-    const outcome = await this.pipeline.execute(
-      caseId,
-      async ({ actor }) => {
-        if (target !== undefined) await this.directory.require(target, 'REFERRAL_TARGET_UNKNOWN');
-        if (input.type === 'RecordDuplicateDecision')
-          await this.requireOtherCase(input.otherCaseId, actor.organisationId);
-        return { ...input, actor } as CaseCommand;
-      },
-      ctx,
-      { answer: created },
-    );
+    const run = () =>
+      this.pipeline.execute(
+        caseId,
+        async ({ actor }) => {
+          if (target !== undefined) await this.directory.require(target, 'REFERRAL_TARGET_UNKNOWN');
+          if (input.type === 'RecordDuplicateDecision')
+            await this.requireOtherCase(caseId, input.otherCaseId, actor.organisationId);
+          return { ...input, actor } as CaseCommand;
+        },
+        ctx,
+        { answer: created },
+      );
+    const outcome =
+      input.type === 'RecordDuplicateDecision'
+        ? await this.tokens.withPairLock(caseId, input.otherCaseId, run)
+        : await run();
     if (input.type === 'RecordDuplicateDecision') {
       // Never suggested again from now on, whichever stream holds the decision yet (the mirror on
       // the other case follows: the duplicate-decisions process manager of the worker).
@@ -112,9 +117,15 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<
   /**
    * The other case of a duplicate decision is a case the caller's organisation holds, not erased:
    * else 422 DUPLICATE_OTHER_CASE_UNKNOWN, the same for a case of another organisation as for none
-   * (its existence is not revealed).
+   * (its existence is not revealed). And the pair is not decided on the other case's stream
+   * either (a decision made there whose mirror has not reached this case yet): else 422
+   * DUPLICATE_ALREADY_DECIDED, as on this case's own stream. Called under the pair's lock.
    */
-  private async requireOtherCase(otherCaseId: string, organisationId: string): Promise<void> {
+  private async requireOtherCase(
+    caseId: string,
+    otherCaseId: string,
+    organisationId: string,
+  ): Promise<void> {
     const other = await readCase(this.store, otherCaseId.toLowerCase(), { snapshot: true });
     const state = other.readableState();
     if (
@@ -125,6 +136,12 @@ export class ExecuteCaseCommandHandler implements ICommandHandler<
       throw new DomainError(
         'DUPLICATE_OTHER_CASE_UNKNOWN',
         "the other case is not a case of the caller's organisation",
+      );
+    const self = caseId.toLowerCase();
+    if ([...state.sameAsCases, ...state.notSameAsCases].some((c) => c.toLowerCase() === self))
+      throw new DomainError(
+        'DUPLICATE_ALREADY_DECIDED',
+        'this pair of cases has already been decided',
       );
   }
 }

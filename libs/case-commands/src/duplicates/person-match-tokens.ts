@@ -169,6 +169,29 @@ export class PersonMatchTokens {
     );
   }
 
+  /**
+   * Runs `decide` holding a PostgreSQL session advisory lock on the unordered pair of cases, in
+   * every API process alike: two caseworkers deciding the same pair at once (from either case,
+   * either way) are decided one after the other, so the second sees the first on the other
+   * case's stream and is refused (DUPLICATE_ALREADY_DECIDED) rather than both being appended and
+   * each mirror refused, leaving the two streams disagreeing.
+   */
+  async withPairLock<T>(caseId: string, otherCaseId: string, decide: () => Promise<T>): Promise<T> {
+    const [a, b] = [caseId.toLowerCase(), otherCaseId.toLowerCase()].sort();
+    const key = `remedy.duplicates.pair:${a}:${b}`;
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+      try {
+        return await decide();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
   async forgetDecisions(caseId: string): Promise<number> {
     const r = await this.deps.pool.query(
       'DELETE FROM person_duplicate_decisions WHERE case_id = $1 OR other_case_id = $1',
