@@ -118,7 +118,7 @@ const REQUEST_HOOKS = new Set([
   'onResponse',
 ]);
 
-/** The first function of the app's own code (libs/, apps/) that called `addHook`. */
+/** The first function of the app's own code (libs/, apps/) that called `addHook` (none: a framework plugin, e.g. middie). */
 function registrant(): string {
   const frames = (new Error().stack ?? '').split('\n').slice(3);
   for (const frame of frames) {
@@ -126,7 +126,7 @@ function registrant(): string {
     const m = /at (?:async )?([\w.$<>]+) \(/.exec(frame);
     return m ? m[1]!.replace(/^Object\./, '') : 'anonymous';
   }
-  return 'unknown';
+  return 'a framework plugin';
 }
 
 /**
