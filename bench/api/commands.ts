@@ -520,14 +520,13 @@ export async function hookCostRows(
     ];
   }
   const costs = JSON.parse(line) as HookCosts;
-  const note = `in process, ${costs.requests} requests injected one at a time; wall time per piece (slowest 1 % left out)`;
   const rows: BenchRow[] = [
     {
       section: S,
       measure: 'GET /session in process: API CPU per request (process.cpuUsage)',
       value: costs.cpuMicros,
       unit: 'µs',
-      note: 'Fastify inject, no sockets: the pieces below are part of it',
+      note: `Fastify inject, no sockets, ${costs.requests} requests one at a time; each piece below: its wall time per request (slowest 1 % left out), part of this CPU`,
     },
   ];
   const pieces = [...costs.hooks].sort((a, b) => b.micros - a.micros);
@@ -540,7 +539,6 @@ export async function hookCostRows(
       reference: 'in-process CPU per request',
       referenceValue: costs.cpuMicros,
       ratio: ratioOf(piece.micros, costs.cpuMicros),
-      note,
     });
   const sum = pieces.reduce((a, p) => a + p.micros, 0);
   rows.push({
