@@ -41,7 +41,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendBench } from './event-store/append';
-import { commandsBench, projectionLagBench } from './api/commands';
+import { commandsBench, hookCostRows, projectionLagBench } from './api/commands';
 import { historyGrowthBench } from './api/history-growth';
 import { consoleBench } from './console/throttled';
 import { registerOrganisation, startSystem, type SystemUnderTest } from './api/system';
@@ -179,6 +179,8 @@ async function main(): Promise<void> {
             )
           : undefined;
       if (commands) rows.push(...commands.rows);
+      // What each hook of the request path costs (in process, its own child), beside the figures.
+      if (commands) rows.push(...(await hookCostRows(databaseUrl, log)));
 
       if (caseworker && runs(3)) {
         const lagRate = Math.min(

@@ -11,6 +11,7 @@
  *    transaction as its rows, and NOTIFYed) reaches the command's position. Checked afterwards:
  *    every case is in `case_list`.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client, type Notification } from 'pg';
@@ -20,6 +21,7 @@ import { CHECKPOINT_CHANNEL } from '@remedy/projections';
 import { load, type LoadOptions, type LoadResult } from '../lib/load';
 import { DIST, freePort, startNode, waitForHttp } from '../lib/processes';
 import { percentile, ratioOf, type BenchRow } from '../lib/results';
+import type { HookCosts } from './request-cpu';
 import type { Caller, SystemUnderTest } from './system';
 
 export const OPEN_BODY = {
@@ -474,4 +476,83 @@ export async function projectionLagBench(
       },
     ],
   };
+}
+
+/**
+ * What each hook, guard and interceptor of the request path costs per `GET /session`: the
+ * in-process measurement of bench/api/request-cpu.ts (`measureHookCosts`) in a child process
+ * (it loads the API module and sets its environment), on the section's database. One row per
+ * piece, beside the in-process CPU per request; the rest is Fastify's and Nest's own work, the
+ * handler and the injection.
+ */
+export async function hookCostRows(
+  databaseUrl: string,
+  log: (line: string) => void,
+  requests = 10_000,
+): Promise<BenchRow[]> {
+  const S = '2 commands (HTTP)';
+  const child = spawn(process.execPath, [resolve(DIST, 'bench', 'api', 'request-cpu.js')], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: databaseUrl,
+      BENCH_HOOKS: '1',
+      BENCH_REQUESTS: String(requests),
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((res) => child.once('exit', res));
+  const line = stderr
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
+  if (code !== 0 || !line) {
+    log(`hook costs not measured (exit ${code}): ${stderr.slice(-500)}`);
+    return [
+      {
+        section: S,
+        measure: 'GET /session in process: cost of each hook',
+        unit: 'µs',
+        note: `not measured: request-cpu exited ${code}`,
+      },
+    ];
+  }
+  const costs = JSON.parse(line) as HookCosts;
+  const rows: BenchRow[] = [
+    {
+      section: S,
+      measure: 'GET /session in process: API CPU per request (process.cpuUsage)',
+      value: costs.cpuMicros,
+      unit: 'µs',
+      note: `Fastify inject, no sockets, ${costs.requests} requests one at a time; each piece below: its wall time per request (slowest 1 % left out), part of this CPU`,
+    },
+  ];
+  const pieces = [...costs.hooks].sort((a, b) => b.micros - a.micros);
+  for (const piece of pieces)
+    rows.push({
+      section: S,
+      measure: `GET /session in process: ${piece.label}`,
+      value: piece.micros,
+      unit: 'µs',
+      reference: 'in-process CPU per request',
+      referenceValue: costs.cpuMicros,
+      ratio: ratioOf(piece.micros, costs.cpuMicros),
+    });
+  const sum = pieces.reduce((a, p) => a + p.micros, 0);
+  rows.push({
+    section: S,
+    measure:
+      'GET /session in process: the rest (Fastify, Nest routing, the handler, the injection)',
+    value: Math.max(0, costs.cpuMicros - sum),
+    unit: 'µs',
+    reference: 'in-process CPU per request',
+    referenceValue: costs.cpuMicros,
+    ratio: ratioOf(Math.max(0, costs.cpuMicros - sum), costs.cpuMicros),
+  });
+  log(
+    `hook costs: ${pieces.map((p) => `${p.label} ${p.micros.toFixed(1)} µs`).join(', ')}; in-process CPU ${costs.cpuMicros.toFixed(0)} µs`,
+  );
+  return rows;
 }

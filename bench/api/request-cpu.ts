@@ -7,6 +7,10 @@
  *   BENCH_COMMANDS=1 DATABASE_URL=postgres://… node dist/bench/api/request-cpu.js > /dev/null
  *     (round trips and API CPU per command instead: `measureCommandCost`)
  *
+ *   BENCH_HOOKS=1 DATABASE_URL=postgres://… node dist/bench/api/request-cpu.js > /dev/null
+ *     (what each hook, guard and interceptor of the request path costs: `measureHookCosts`; one
+ *     JSON line on stderr, read by section 2 of `npm run bench`)
+ *
  * The request log lines go to stdout (as in production); the figures go to stderr. Environment:
  * BENCH_REQUESTS (default 10,000 per round), BENCH_ROUNDS (default 5; the median is reported).
  */
@@ -15,9 +19,25 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { LocalTokenIssuer } from '@remedy/auth';
-import { createHttpApp } from '@remedy/http';
+import { PolicyGuard } from '@remedy/access-policy';
+import { AuditInterceptor } from '@remedy/audit';
+import { AuthGuard, LocalTokenIssuer } from '@remedy/auth';
+import { loadConfig } from '@remedy/config';
+import {
+  configureHttpApp,
+  createHttpApp,
+  fastifyOptions,
+  RateLimitGuard,
+  ReadYourWritesInterceptor,
+  securityFromConfig,
+} from '@remedy/http';
+import { ActorLogInterceptor } from '@remedy/observability';
+import { RapporteurScopeGuard } from '@remedy/statistics';
 import { ApiModule } from '../../apps/api/src/api.module';
 
 export interface RequestCpu {
@@ -67,6 +87,189 @@ export async function measureSessionCpu(options: {
     const sorted = [...rounds].sort((a, b) => a - b);
     return { cpuMicros: sorted[Math.floor(sorted.length / 2)]!, rounds };
   } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export interface HookCost {
+  /** e.g. "onResponse hook (installRequestLogging)", "guard RateLimitGuard". */
+  readonly label: string;
+  /** Microseconds per request: mean of the calls, the slowest 1 % left out (preemptions). */
+  readonly micros: number;
+  readonly calls: number;
+}
+
+export interface HookCosts {
+  readonly hooks: readonly HookCost[];
+  /** API CPU per request of the same in-process run (process.cpuUsage), µs. */
+  readonly cpuMicros: number;
+  readonly requests: number;
+}
+
+/** Fastify hooks that run per request (callback style: the time up to their `done`). */
+const REQUEST_HOOKS = new Set([
+  'onRequest',
+  'preParsing',
+  'preValidation',
+  'preHandler',
+  'preSerialization',
+  'onSend',
+  'onResponse',
+]);
+
+/** The first function of the app's own code (libs/, apps/) that called `addHook` (none: a framework plugin, e.g. middie). */
+function registrant(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(3);
+  for (const frame of frames) {
+    if (!/[/\\](libs|apps)[/\\]/.test(frame)) continue;
+    const m = /at (?:async )?([\w.$<>]+) \(/.exec(frame);
+    return m ? m[1]!.replace(/^Object\./, '') : 'anonymous';
+  }
+  return 'a framework plugin';
+}
+
+/**
+ * What each piece of the request path costs per `GET /session`, in process (requests injected
+ * through Fastify, one at a time): every Fastify request hook the app registers (its time from
+ * entry to its `done`), and each global guard and interceptor (a guard until its answer settles;
+ * an interceptor's own part, before the handler). Times are wall clock (performance.now, mean
+ * without the slowest 1 %: one request at a time, nothing else runs meanwhile but what the
+ * machine's other processes take); the rest of the CPU per request is Fastify's and Nest's own
+ * routing, the handler and the injection.
+ */
+export async function measureHookCosts(options: {
+  readonly databaseUrl: string;
+  readonly requests?: number;
+}): Promise<HookCosts> {
+  const requests = options.requests ?? 10_000;
+  const dataDir = mkdtempSync(join(tmpdir(), 'remedy-bench-hooks-'));
+  process.env.DATABASE_URL = options.databaseUrl;
+  process.env.REMEDY_DATA_DIR = dataDir;
+  process.env.REMEDY_EMBEDDED_DATABASE = 'false';
+  process.env.RATE_LIMIT_PER_MINUTE = '1000000';
+  process.env.METRICS_PORT = '0';
+  const samples = new Map<string, number[]>();
+  let measuring = false;
+  const record = (label: string, micros: number) => {
+    if (!measuring) return;
+    let list = samples.get(label);
+    if (!list) samples.set(label, (list = []));
+    list.push(micros);
+  };
+  const restore: Array<() => void> = [];
+  const timeMethod = (type: Type<unknown>, method: 'canActivate' | 'intercept', label: string) => {
+    const proto = type.prototype as Record<string, (...args: unknown[]) => unknown>;
+    const original = proto[method]!;
+    restore.push(() => (proto[method] = original));
+    proto[method] = function (this: unknown, ...args: unknown[]) {
+      const start = performance.now();
+      const result = original.apply(this, args);
+      if (result instanceof Promise)
+        return result.finally(() => record(label, (performance.now() - start) * 1000));
+      record(label, (performance.now() - start) * 1000);
+      return result;
+    };
+  };
+  for (const guard of [AuthGuard, PolicyGuard, RapporteurScopeGuard, RateLimitGuard])
+    timeMethod(guard, 'canActivate', `guard ${guard.name}`);
+  for (const interceptor of [ActorLogInterceptor, AuditInterceptor, ReadYourWritesInterceptor])
+    timeMethod(interceptor, 'intercept', `interceptor ${interceptor.name}`);
+
+  const issuer = await LocalTokenIssuer.load({ dataDir });
+  const token = await issuer.mintToken({
+    userId: randomUUID(),
+    organisationId: randomUUID(),
+    roles: ['caseworker'],
+  });
+  // createHttpApp's steps, with every request hook the app adds timed.
+  const adapter = new FastifyAdapter(fastifyOptions());
+  const fastify = adapter.getInstance() as unknown as FastifyInstance;
+  // Encapsulated plugins inherit `addHook` from this instance: called on them, it registers there.
+  type AddHook = (this: unknown, name: string, fn: unknown) => unknown;
+  const original = fastify.addHook as unknown as AddHook;
+  const addHookOn = (scope: unknown, name: string, fn: unknown) => original.call(scope, name, fn);
+  (fastify as unknown as { addHook: AddHook }).addHook = function (name, fn) {
+    const addHook = (n: string, f: unknown) => addHookOn(this, n, f);
+    const hook = fn as (...args: unknown[]) => unknown;
+    if (!REQUEST_HOOKS.has(name)) return addHook(name, fn);
+    const label = `${name} hook (${registrant()})`;
+    // (request, reply, [payload,] done): a callback hook has the `done` parameter, else it is async.
+    const done = name === 'onSend' || name === 'preSerialization' ? 3 : 2;
+    if (hook.length <= done) {
+      const timed = async function (this: unknown, ...args: unknown[]) {
+        const start = performance.now();
+        try {
+          return await hook.apply(this, args);
+        } finally {
+          record(label, (performance.now() - start) * 1000);
+        }
+      };
+      return addHook(
+        name,
+        done === 3
+          ? function (this: unknown, a: unknown, b: unknown, c: unknown) {
+              return timed.call(this, a, b, c);
+            }
+          : function (this: unknown, a: unknown, b: unknown) {
+              return timed.call(this, a, b);
+            },
+      );
+    }
+    const callback = function (this: unknown, ...args: unknown[]) {
+      const start = performance.now();
+      const next = args[done] as (...a: unknown[]) => void;
+      args[done] = (...a: unknown[]) => {
+        record(label, (performance.now() - start) * 1000);
+        next(...a);
+      };
+      return hook.apply(this, args);
+    };
+    return addHook(
+      name,
+      done === 3
+        ? function (this: unknown, a: unknown, b: unknown, c: unknown, d: unknown) {
+            return callback.call(this, a, b, c, d);
+          }
+        : function (this: unknown, a: unknown, b: unknown, c: unknown) {
+            return callback.call(this, a, b, c);
+          },
+    );
+  };
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
+    bufferLogs: true,
+  });
+  configureHttpApp(app, {
+    security: securityFromConfig(loadConfig(process.env, { requireDatabase: false })),
+  });
+  app.useLogger(app.get(Logger));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const headers = { authorization: `Bearer ${token}` };
+  const once = async () => {
+    const response = await app.inject({ method: 'GET', url: '/session', headers });
+    if (response.statusCode !== 200)
+      throw new Error(`GET /session answered ${response.statusCode}`);
+  };
+  try {
+    for (let i = 0; i < 2_000; i++) await once(); // warm-up
+    measuring = true;
+    const start = process.cpuUsage();
+    for (let i = 0; i < requests; i++) await once();
+    const used = process.cpuUsage(start);
+    measuring = false;
+    const hooks = [...samples].map(([label, list]) => {
+      const sorted = [...list].sort((a, b) => a - b);
+      const kept = sorted.slice(0, Math.max(1, Math.floor(sorted.length * 0.99)));
+      return {
+        label,
+        micros: (kept.reduce((a, b) => a + b, 0) / kept.length) * (list.length / requests),
+        calls: list.length,
+      };
+    });
+    return { hooks, cpuMicros: (used.user + used.system) / requests, requests };
+  } finally {
+    for (const undo of restore) undo();
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -205,6 +408,18 @@ if (require.main === module && process.env.BENCH_COMMANDS === '1') {
         process.stderr.write(
           `${r.label}: ${r.roundTrips} round trips, ${r.cpuMicros.toFixed(0)} µs API CPU per command (${r.commands} commands)\n`,
         );
+      process.exit(0);
+    })
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    });
+} else if (require.main === module && process.env.BENCH_HOOKS === '1') {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+  measureHookCosts({ databaseUrl, requests: Number(process.env.BENCH_REQUESTS ?? 10_000) })
+    .then((r) => {
+      process.stderr.write(`${JSON.stringify(r)}\n`);
       process.exit(0);
     })
     .catch((e: unknown) => {
