@@ -8,6 +8,7 @@ import {
   blockingTokens,
   compareTokens,
   matchTokens,
+  selectSuggestions,
   type MatchEvidence,
   type MatchTokens,
   type PersonIdentifiers as MatchIdentifiers,
@@ -179,7 +180,8 @@ export class PersonMatchTokens {
 
   /**
    * The organisation's cases that may hold the same person as `caseId`, best first: candidates by
-   * blocking-token overlap (GIN), scored with `compareTokens`, the suggested ones only, less the
+   * blocking-token overlap (GIN), scored with `compareTokens`, the suggested ones only
+   * (`selectSuggestions`: strong on their own, or the best of the candidates), less the
    * pairs already decided (either way) and the cases in `decided`. Read as the application role
    * with the organisation set: row-level security shows its own rows only.
    */
@@ -218,9 +220,12 @@ export class PersonMatchTokens {
         [org, id, me.blocking, exclude],
       );
       const mine: MatchTokens = { version: me.version, tokens: me.tokens };
-      return rows
-        .map((r) => ({ r, score: compareTokens(mine, { version: r.version, tokens: r.tokens }) }))
-        .filter(({ score }) => score.suggested)
+      return selectSuggestions(
+        rows.map((r) => ({
+          r,
+          score: compareTokens(mine, { version: r.version, tokens: r.tokens }),
+        })),
+      )
         .map(({ r, score }) => ({
           caseId: r.case_id,
           reference: r.case_reference,
