@@ -21,6 +21,9 @@ import { transliterate } from 'transliteration';
  * 6. A part that begins with the article (al-/el-, or ال in Arabic script, which transliterates
  *    as a bare "l") also yields the form without it: "Alhassan", "al Hassan", الحسن and "Hassan"
  *    meet, and so do "Aleksandr" and الكسندر, whose ال is not an article.
+ * 7. Each form has a consonant skeleton (`consonantSkeleton`) and Double Metaphone keys.
+ * 8. A Latin part also has the skeletons of its spelling in other conventions (LATIN_CONVENTIONS:
+ *    ch and x as kh, th as s, j as y).
  */
 export interface NamePart {
   /** The normalised Latin part. */
@@ -67,6 +70,8 @@ const PARTICLES = new Set([
 const ABD = /^(?:a{1,2}|e)?bd(?:ul|el|al|ur|ar|er|oul)?$/;
 /** Abd written together with the next part: Abdulrahman, Abdelkader, Abdullah, Abdurrahman. */
 const ABD_PREFIX = /^(?:a{1,2}|e)?bd[aeiou]+(.{3,})$/;
+/** عبد written together with the next word in Arabic script (عبدالرحمن, "aabdlrhmn"): no vowels. */
+const ABD_ARABIC_PREFIX = /^a{0,2}bd(.{3,})$/;
 /** Arabic "abu" (أبو, father of). */
 const ABU = /^(?:a{1,2})?b(?:u|ou|o|oo|w)$/;
 
@@ -104,9 +109,11 @@ function joinCompounds(parts: RawPart[]): RawPart[] {
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (PARTICLES.has(part.text) && parts.length > 1) continue;
-    const prefix = ABD.test(part.text) ? null : ABD_PREFIX.exec(part.text);
+    const prefix = ABD.test(part.text)
+      ? null
+      : (part.arabic ? ABD_ARABIC_PREFIX : ABD_PREFIX).exec(part.text);
     if (prefix) {
-      out.push({ ...abdCompound(prefix[1]!, false), arabic: part.arabic });
+      out.push({ ...abdCompound(prefix[1]!, part.arabic), arabic: part.arabic });
       continue;
     }
     const isAbd = ABD.test(part.text);
@@ -140,7 +147,9 @@ function stripArticle(text: string, arabic: boolean): string {
  * A vowel-insensitive consonant skeleton, so that spellings of one name in different
  * transliteration conventions meet (Arabic script writes no short vowels: محمد is "mhmd"):
  * digraphs to one letter (tsch/tsh/ch/tch/cz → c, shch/sch/sh/sz → s, zh/dzh/dj → j, kh → h,
- * ph → f, th → t, dh → d, gh → g, ts/tz → s), c/q/ck → k, x → ks, a final h dropped (Fatimah,
+ * ph → f, th → t, dh → d, gh → g, ts/tz → s), g → h (Russian writes the h of other languages as
+ * г, Ukrainian г is an h: Гасан and Hassan, Сергей and Serhii), c/q/ck → k, x → ks, a final h
+ * dropped (Fatimah,
  * Abdullah and عبد الله), j between a consonant and a vowel dropped (Natalja), w → v (Iwanow) or
  * dropped (`w: 'drop'`: Arabic و is mostly a long vowel), y dropped, then the letters Arabic
  * script cannot tell apart or that final devoicing confuses merged: v → f, p → b, d → t, z → s;
@@ -159,6 +168,7 @@ export function consonantSkeleton(part: string, w: 'v' | 'drop' = 'v'): string {
     .replace(/th/g, 't')
     .replace(/dh/g, 'd')
     .replace(/gh/g, 'g')
+    .replace(/g/g, 'h')
     .replace(/ts|tz/g, 's')
     .replace(/ck|c|q/g, 'k')
     .replace(/x/g, 'ks')
@@ -180,6 +190,19 @@ export function phoneticKeys(part: string): string[] {
   const [primary, alternate] = doubleMetaphone(part);
   return [...new Set([primary, alternate].filter((k) => k.length > 0))];
 }
+
+/**
+ * Letters that Latin spelling conventions use for different sounds (rule 8): each gives the part a
+ * further skeleton. German and Dutch "ch" is the Arabic and Russian kh (Achmed, Chaled); the Uzbek
+ * Latin "x" is kh too (Baxtiyor); Arabic ث is written "th" or "s" (Uthman, Usman); the Slavic and
+ * German "j" is a y (Julija, Sergej). Only th → s applies to Arabic script (ث, transliterated th).
+ */
+const LATIN_CONVENTIONS: readonly (readonly [RegExp, string, 'arabic too' | 'latin'])[] = [
+  [/ch/g, 'kh', 'latin'],
+  [/x/g, 'kh', 'latin'],
+  [/th/g, 's', 'arabic too'],
+  [/j/g, 'y', 'latin'],
+];
 
 /** The parts of a name with their forms, skeletons and phonetic keys (empty for no name). */
 export function nameParts(name: string | undefined): NamePart[] {
@@ -204,6 +227,15 @@ export function nameParts(name: string | undefined): NamePart[] {
           .filter((s) => s.length > 0),
       ),
     ];
+    // Spellings of other conventions (rule 8), after the part's own skeletons: the token keeps 4.
+    for (const form of forms)
+      for (const [pattern, replacement, scripts] of LATIN_CONVENTIONS) {
+        if (part.arabic && scripts === 'latin') continue;
+        const spelled = form.replace(pattern, replacement);
+        const other =
+          spelled === form ? '' : consonantSkeleton(spelled, part.arabic ? 'drop' : 'v');
+        if (other.length > 0 && !skeletons.includes(other)) skeletons.push(other);
+      }
     const phonetic = [...new Set(forms.flatMap(phoneticKeys))];
     out.push({ text: part.text, forms, skeletons, phonetic });
   }
