@@ -27,7 +27,12 @@ import type { PersonIdentifiers } from './person';
  * 12 one-letter deletions of the part and 12 of its skeletons (with the skeletons themselves). It lets `compareTokens` match parts one to one (exact,
  * same skeleton or sound, one edit apart) instead of counting loose tokens.
  */
-export const MATCH_TOKENS_VERSION = 'mt1';
+/**
+ * mt2: the normalisation of 2026-12-07 (g as h in skeletons, other spelling conventions): the
+ * same name gives other tokens than under mt1, so mt1 rows compare as unrelated and the backfill
+ * (`cases backfill-match-tokens`, checkpointed per version) rewrites them.
+ */
+export const MATCH_TOKENS_VERSION = 'mt2';
 
 export interface MatchTokens {
   readonly version: string;

@@ -7,6 +7,7 @@ import type { EventStore } from '@remedy/event-store';
 import {
   blockingTokens,
   compareTokens,
+  MATCH_TOKENS_VERSION,
   matchTokens,
   selectSuggestions,
   type MatchEvidence,
@@ -143,9 +144,10 @@ export class PersonMatchTokens {
 
   /** Whether the case has its tokens (else they are computed on demand). */
   async has(caseId: string): Promise<boolean> {
-    const r = await this.deps.pool.query('SELECT 1 FROM person_match_tokens WHERE case_id = $1', [
-      caseId.toLowerCase(),
-    ]);
+    const r = await this.deps.pool.query(
+      'SELECT 1 FROM person_match_tokens WHERE case_id = $1 AND version = $2',
+      [caseId.toLowerCase(), MATCH_TOKENS_VERSION],
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
