@@ -23,7 +23,7 @@ import { transliterate } from 'transliteration';
  *    meet, and so do "Aleksandr" and الكسندر, whose ال is not an article.
  * 7. Each form has a consonant skeleton (`consonantSkeleton`) and Double Metaphone keys.
  * 8. A Latin part also has the skeletons of its spelling in other conventions (LATIN_CONVENTIONS:
- *    ch and x as kh, th as s, j as y).
+ *    ch and x as kh, th as s, j as y, g as h), for the organisation's tokens.
  */
 export interface NamePart {
   /** The normalised Latin part. */
@@ -32,6 +32,8 @@ export interface NamePart {
   readonly forms: readonly string[];
   /** Consonant skeletons of the forms (see `consonantSkeleton`). */
   readonly skeletons: readonly string[];
+  /** Skeletons of the forms spelled in other conventions (rule 8; the tokens use them, CLKs not). */
+  readonly conventionSkeletons: readonly string[];
   /** Double Metaphone keys (primary and alternate) of the forms. */
   readonly phonetic: readonly string[];
 }
@@ -147,9 +149,7 @@ function stripArticle(text: string, arabic: boolean): string {
  * A vowel-insensitive consonant skeleton, so that spellings of one name in different
  * transliteration conventions meet (Arabic script writes no short vowels: محمد is "mhmd"):
  * digraphs to one letter (tsch/tsh/ch/tch/cz → c, shch/sch/sh/sz → s, zh/dzh/dj → j, kh → h,
- * ph → f, th → t, dh → d, gh → g, ts/tz → s), g → h (Russian writes the h of other languages as
- * г, Ukrainian г is an h: Гасан and Hassan, Сергей and Serhii), c/q/ck → k, x → ks, a final h
- * dropped (Fatimah,
+ * ph → f, th → t, dh → d, gh → g, ts/tz → s), c/q/ck → k, x → ks, a final h dropped (Fatimah,
  * Abdullah and عبد الله), j between a consonant and a vowel dropped (Natalja), w → v (Iwanow) or
  * dropped (`w: 'drop'`: Arabic و is mostly a long vowel), y dropped, then the letters Arabic
  * script cannot tell apart or that final devoicing confuses merged: v → f, p → b, d → t, z → s;
@@ -168,7 +168,6 @@ export function consonantSkeleton(part: string, w: 'v' | 'drop' = 'v'): string {
     .replace(/th/g, 't')
     .replace(/dh/g, 'd')
     .replace(/gh/g, 'g')
-    .replace(/g/g, 'h')
     .replace(/ts|tz/g, 's')
     .replace(/ck|c|q/g, 'k')
     .replace(/x/g, 'ks')
@@ -195,13 +194,18 @@ export function phoneticKeys(part: string): string[] {
  * Letters that Latin spelling conventions use for different sounds (rule 8): each gives the part a
  * further skeleton. German and Dutch "ch" is the Arabic and Russian kh (Achmed, Chaled); the Uzbek
  * Latin "x" is kh too (Baxtiyor); Arabic ث is written "th" or "s" (Uthman, Usman); the Slavic and
- * German "j" is a y (Julija, Sergej). Only th → s applies to Arabic script (ث, transliterated th).
+ * German "j" is a y (Julija, Sergej); Russian writes the h of other languages as г, and Ukrainian
+ * г is an h (Гасан / Hassan, Магомед / Mohamed, Сергей / Serhii). Only th → s applies to Arabic
+ * script (ث, transliterated th). These are for the organisation's tokens only (`NamePart.
+ * conventionSkeletons`): the CLKs keep the part's own skeletons (more skeleton bits made more
+ * namesakes link across organisations).
  */
 const LATIN_CONVENTIONS: readonly (readonly [RegExp, string, 'arabic too' | 'latin'])[] = [
   [/ch/g, 'kh', 'latin'],
   [/x/g, 'kh', 'latin'],
   [/th/g, 's', 'arabic too'],
   [/j/g, 'y', 'latin'],
+  [/g/g, 'h', 'latin'],
 ];
 
 /** The parts of a name with their forms, skeletons and phonetic keys (empty for no name). */
@@ -227,17 +231,19 @@ export function nameParts(name: string | undefined): NamePart[] {
           .filter((s) => s.length > 0),
       ),
     ];
-    // Spellings of other conventions (rule 8), after the part's own skeletons: the token keeps 4.
+    // Spellings of other conventions (rule 8).
+    const conventionSkeletons: string[] = [];
     for (const form of forms)
       for (const [pattern, replacement, scripts] of LATIN_CONVENTIONS) {
         if (part.arabic && scripts === 'latin') continue;
         const spelled = form.replace(pattern, replacement);
         const other =
           spelled === form ? '' : consonantSkeleton(spelled, part.arabic ? 'drop' : 'v');
-        if (other.length > 0 && !skeletons.includes(other)) skeletons.push(other);
+        if (other.length > 0 && !skeletons.includes(other) && !conventionSkeletons.includes(other))
+          conventionSkeletons.push(other);
       }
     const phonetic = [...new Set(forms.flatMap(phoneticKeys))];
-    out.push({ text: part.text, forms, skeletons, phonetic });
+    out.push({ text: part.text, forms, skeletons, conventionSkeletons, phonetic });
   }
   return out;
 }

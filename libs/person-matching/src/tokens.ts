@@ -137,6 +137,11 @@ function slots(
   return out;
 }
 
+/** The part's own skeletons, then those of other spelling conventions (4 fit in a `q.` token). */
+function skeletonsOf(part: NamePart): string[] {
+  return [...part.skeletons, ...part.conventionSkeletons];
+}
+
 /** Skeletons of 3 letters or more and their one-letter deletions (skeletons one edit apart). */
 function skeletonEdits(part: NamePart): string[] {
   const out = new Set<string>();
@@ -150,7 +155,7 @@ function partToken(key: Buffer, nameIndex: number, part: NamePart): string {
   const bytes = Buffer.concat([
     Buffer.from([Math.min(nameIndex, 255)]),
     ...slots(key, 'e', [part.text], 1, part.text),
-    ...slots(key, 'k', part.skeletons, SLOTS.skeleton, part.text),
+    ...slots(key, 'k', skeletonsOf(part), SLOTS.skeleton, part.text),
     ...slots(key, 'p', part.phonetic, SLOTS.phonetic, part.text),
     ...slots(key, 'e', deletions, SLOTS.deletion, part.text),
     ...slots(key, 's', skeletonEdits(part), SLOTS.skeletonEdit, part.text),
@@ -169,7 +174,7 @@ export function matchTokens(person: PersonIdentifiers, key: Buffer): MatchTokens
   names.forEach((name, index) => {
     for (const part of nameParts(name)) {
       tokens.add(token(key, 'n', part.text));
-      for (const s of part.skeletons) if (s.length >= 2) tokens.add(token(key, 'k', s));
+      for (const s of skeletonsOf(part)) if (s.length >= 2) tokens.add(token(key, 'k', s));
       for (const p of part.phonetic) if (p.length >= 2) tokens.add(token(key, 'p', p));
       tokens.add(partToken(key, index, part));
     }
