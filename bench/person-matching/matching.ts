@@ -6,7 +6,8 @@
  * duplicate of `duplicates` of them under that corruption, as many unrelated persons, and as many
  * namesakes of A's persons (same name, same sex and citizenship, born within 2 years). Within
  * an organisation, B's records are the new cases and A's the existing ones: candidates found by
- * blockingTokens, suggested by compareTokens. Across organisations: candidates sharing a
+ * blockingTokens, scored by compareTokens and suggested by selectSuggestions (as GET
+ * /cases/{id}/possible-duplicates does). Across organisations: candidates sharing a
  * clkBlocks key, linked at dice >= LINK_THRESHOLD. Precision = true pairs among the suggested /
  * linked; recall = duplicates suggested / linked. Then the mixed scenario at 10,000 x 10,000 for
  * the linkage time.
@@ -26,6 +27,7 @@ import {
   namesake,
   seededBytes,
   seededRandom,
+  selectSuggestions,
   syntheticPerson,
   type Corruption,
   type MatchTokens,
@@ -142,10 +144,12 @@ export function withinOrganisation(scenario: Scenario, key: Buffer): Outcome {
     const candidates = new Set<number>();
     for (const k of blockingTokens(tokensB[i]!))
       for (const a of index.get(k) ?? []) candidates.add(a);
-    return [...candidates].map((a) => ({
+    const scored = [...candidates].map((a) => ({
       a,
-      linked: compareTokens(tokensA[a]!, tokensB[i]!).suggested,
+      score: compareTokens(tokensA[a]!, tokensB[i]!),
     }));
+    const suggested = new Set(selectSuggestions(scored).map((s) => s.a));
+    return scored.map(({ a }) => ({ a, linked: suggested.has(a) }));
   });
 }
 

@@ -686,6 +686,12 @@ describe('admin CLI', () => {
           (await pool.query('SELECT case_id, tokens FROM person_match_tokens ORDER BY case_id'))
             .rows as { case_id: string; tokens: string[] }[];
         expect(await rows()).toEqual([]);
+        // The checkpoint of a finished run under the previous token version (mt1, checkpoint
+        // named without a version) does not stop this version's run: mt2 starts from the start.
+        await pool.query(
+          `INSERT INTO person_match_backfill (name, position_commit, position_prepare, cases_done, updated_at)
+           VALUES ('person-match-tokens', 9223372036854775807, 9223372036854775807, 3, now())`,
+        );
 
         const first = await runCli(
           ['cases', 'backfill-match-tokens', '--limit', '1', '--batch-size', '1'],
@@ -757,6 +763,12 @@ describe('admin CLI', () => {
             )
           ).rows;
         expect(await rows()).toEqual([]);
+        // The checkpoint of a finished run under the previous token version (mt1, checkpoint
+        // named without a version) does not stop this version's run: mt2 starts from the start.
+        await pool.query(
+          `INSERT INTO person_match_backfill (name, position_commit, position_prepare, cases_done, updated_at)
+           VALUES ('person-match-tokens', 9223372036854775807, 9223372036854775807, 3, now())`,
+        );
 
         const first = await runCli(['cases', 'reconcile-adult-dates'], env);
         expect(first.errors).toEqual([]);

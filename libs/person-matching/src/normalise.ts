@@ -21,6 +21,9 @@ import { transliterate } from 'transliteration';
  * 6. A part that begins with the article (al-/el-, or ال in Arabic script, which transliterates
  *    as a bare "l") also yields the form without it: "Alhassan", "al Hassan", الحسن and "Hassan"
  *    meet, and so do "Aleksandr" and الكسندر, whose ال is not an article.
+ * 7. Each form has a consonant skeleton (`consonantSkeleton`) and Double Metaphone keys.
+ * 8. A Latin part also has the skeletons of its spelling in other conventions (LATIN_CONVENTIONS:
+ *    ch and x as kh, th as s, j as y, g as h), for the organisation's tokens.
  */
 export interface NamePart {
   /** The normalised Latin part. */
@@ -29,6 +32,8 @@ export interface NamePart {
   readonly forms: readonly string[];
   /** Consonant skeletons of the forms (see `consonantSkeleton`). */
   readonly skeletons: readonly string[];
+  /** Skeletons of the forms spelled in other conventions (rule 8; the tokens use them, CLKs not). */
+  readonly conventionSkeletons: readonly string[];
   /** Double Metaphone keys (primary and alternate) of the forms. */
   readonly phonetic: readonly string[];
 }
@@ -67,6 +72,8 @@ const PARTICLES = new Set([
 const ABD = /^(?:a{1,2}|e)?bd(?:ul|el|al|ur|ar|er|oul)?$/;
 /** Abd written together with the next part: Abdulrahman, Abdelkader, Abdullah, Abdurrahman. */
 const ABD_PREFIX = /^(?:a{1,2}|e)?bd[aeiou]+(.{3,})$/;
+/** عبد written together with the next word in Arabic script (عبدالرحمن, "aabdlrhmn"): no vowels. */
+const ABD_ARABIC_PREFIX = /^a{0,2}bd(.{3,})$/;
 /** Arabic "abu" (أبو, father of). */
 const ABU = /^(?:a{1,2})?b(?:u|ou|o|oo|w)$/;
 
@@ -104,9 +111,11 @@ function joinCompounds(parts: RawPart[]): RawPart[] {
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (PARTICLES.has(part.text) && parts.length > 1) continue;
-    const prefix = ABD.test(part.text) ? null : ABD_PREFIX.exec(part.text);
+    const prefix = ABD.test(part.text)
+      ? null
+      : (part.arabic ? ABD_ARABIC_PREFIX : ABD_PREFIX).exec(part.text);
     if (prefix) {
-      out.push({ ...abdCompound(prefix[1]!, false), arabic: part.arabic });
+      out.push({ ...abdCompound(prefix[1]!, part.arabic), arabic: part.arabic });
       continue;
     }
     const isAbd = ABD.test(part.text);
@@ -181,6 +190,24 @@ export function phoneticKeys(part: string): string[] {
   return [...new Set([primary, alternate].filter((k) => k.length > 0))];
 }
 
+/**
+ * Letters that Latin spelling conventions use for different sounds (rule 8): each gives the part a
+ * further skeleton. German and Dutch "ch" is the Arabic and Russian kh (Achmed, Chaled); the Uzbek
+ * Latin "x" is kh too (Baxtiyor); Arabic ث is written "th" or "s" (Uthman, Usman); the Slavic and
+ * German "j" is a y (Julija, Sergej); Russian writes the h of other languages as г, and Ukrainian
+ * г is an h (Гасан / Hassan, Магомед / Mohamed, Сергей / Serhii). Only th → s applies to Arabic
+ * script (ث, transliterated th). These are for the organisation's tokens only (`NamePart.
+ * conventionSkeletons`): the CLKs keep the part's own skeletons (more skeleton bits made more
+ * namesakes link across organisations).
+ */
+const LATIN_CONVENTIONS: readonly (readonly [RegExp, string, 'arabic too' | 'latin'])[] = [
+  [/ch/g, 'kh', 'latin'],
+  [/x/g, 'kh', 'latin'],
+  [/th/g, 's', 'arabic too'],
+  [/j/g, 'y', 'latin'],
+  [/g/g, 'h', 'latin'],
+];
+
 /** The parts of a name with their forms, skeletons and phonetic keys (empty for no name). */
 export function nameParts(name: string | undefined): NamePart[] {
   if (!name) return [];
@@ -204,8 +231,19 @@ export function nameParts(name: string | undefined): NamePart[] {
           .filter((s) => s.length > 0),
       ),
     ];
+    // Spellings of other conventions (rule 8).
+    const conventionSkeletons: string[] = [];
+    for (const form of forms)
+      for (const [pattern, replacement, scripts] of LATIN_CONVENTIONS) {
+        if (part.arabic && scripts === 'latin') continue;
+        const spelled = form.replace(pattern, replacement);
+        const other =
+          spelled === form ? '' : consonantSkeleton(spelled, part.arabic ? 'drop' : 'v');
+        if (other.length > 0 && !skeletons.includes(other) && !conventionSkeletons.includes(other))
+          conventionSkeletons.push(other);
+      }
     const phonetic = [...new Set(forms.flatMap(phoneticKeys))];
-    out.push({ text: part.text, forms, skeletons, phonetic });
+    out.push({ text: part.text, forms, skeletons, conventionSkeletons, phonetic });
   }
   return out;
 }

@@ -27,7 +27,12 @@ import type { PersonIdentifiers } from './person';
  * 12 one-letter deletions of the part and 12 of its skeletons (with the skeletons themselves). It lets `compareTokens` match parts one to one (exact,
  * same skeleton or sound, one edit apart) instead of counting loose tokens.
  */
-export const MATCH_TOKENS_VERSION = 'mt1';
+/**
+ * mt2: the normalisation of 2026-12-07 (g as h in skeletons, other spelling conventions): the
+ * same name gives other tokens than under mt1, so mt1 rows compare as unrelated and the backfill
+ * (`cases backfill-match-tokens`, checkpointed per version) rewrites them.
+ */
+export const MATCH_TOKENS_VERSION = 'mt2';
 
 export interface MatchTokens {
   readonly version: string;
@@ -37,30 +42,67 @@ export interface MatchTokens {
 export type MatchEvidence = 'name' | 'birth' | 'citizenship' | 'sex';
 
 export interface MatchScore {
-  /** 0..1. */
+  /** 0..1: the weight on a logistic scale, 0.9 at SUGGEST_WEIGHT (see `scoreOf`). */
   readonly score: number;
-  /** score >= SUGGEST_THRESHOLD and the names agree at least in part. */
+  /** Sum of the log-likelihood-ratio weights of MATCH_WEIGHTS (natural log). */
+  readonly weight: number;
+  /** Suggested on its own: weight >= SUGGEST_WEIGHT and at least one name part agrees. */
   readonly suggested: boolean;
+  /**
+   * Suggested when it is among the best of a case's candidates (`selectSuggestions`):
+   * weight >= CANDIDATE_WEIGHT and at least one name part agrees.
+   */
+  readonly candidate: boolean;
   readonly evidence: readonly MatchEvidence[];
 }
 
-/** Score at or above which a pair is suggested (chosen on the benchmark, see README). */
-export const SUGGEST_THRESHOLD = 0.6;
-/** Name similarity below which a pair is never suggested, whatever else agrees. */
+/**
+ * Fellegi-Sunter weights, natural-log likelihood ratios ln(m/u) of each comparison outcome, summed
+ * with `base` (the log prior odds of a candidate pair). Fitted by logistic regression on the
+ * features `compareFeatures` returns, over synthetic training scenarios (the benchmark's
+ * generator with other seeds than the benchmark's), then set by hand where the training data
+ * cannot speak: a one-edit part weighs what a same-sound part does (never more than an exact
+ * one); two estimates that overlap weigh what a date and an estimate do, however many years
+ * they share; dates that differ stay strongly against (a namesake born another day is the
+ * benchmark's hard negative, and a wrongly typed date is corrected on the case, not guessed).
+ */
+export const MATCH_WEIGHTS = {
+  base: -7.7,
+  part: { exact: 2.1, sound: 1.2, edit: 1.2, soundEdit: -1.1 },
+  /** Per part of either name left unmatched. */
+  unmatchedPart: -2.4,
+  birth: {
+    sameDate: 8.4,
+    sameYear: -8.7,
+    datesApart: -9.9,
+    windowsOverlap: 1.5,
+    windowsApart: -4.1,
+    unknown: 0,
+  },
+  citizenship: { shared: 3.9, disjoint: -3.9, unknown: 0 },
+  sex: { equal: 2.3, differ: -2.3, unknown: 0 },
+} as const;
+
+/** Weight at or above which a pair is suggested on its own (odds e^3.5 ≈ 33:1). */
+export const SUGGEST_WEIGHT = 3.5;
+/** Weight at or above which the best of a case's candidates is suggested (odds 1:1). */
+export const CANDIDATE_WEIGHT = 0;
+/**
+ * A candidate within this margin of the best is as good as the best (less than the 0.9 between
+ * an exact part and a same-sound one: two cases written the same way both come up, a
+ * variant spelling below an exact one does not).
+ */
+export const RANK_MARGIN = 0.5;
+/** `scoreOf(SUGGEST_WEIGHT)`: the score at or above which a pair is suggested on its own. */
+export const SUGGEST_THRESHOLD = 0.9;
+/** Name similarity at or above which the name counts as evidence shown to the caseworker. */
 export const MIN_NAME_SIMILARITY = 0.5;
 
-/** Weights of the score: name similarity 0..1 times NAME_WEIGHT plus the other fields' terms. */
-export const SCORE_WEIGHTS = {
-  name: 0.6,
-  birthDateEqual: 0.35,
-  birthYearsOverlap: 0.15,
-  birthDateDifferSameYear: -0.2,
-  birthApart: -0.4,
-  citizenshipShared: 0.05,
-  citizenshipDisjoint: -0.1,
-  sexEqual: 0.05,
-  sexDiffer: -0.15,
-} as const;
+/** The weight on a 0..1 scale: logistic, shifted so that SUGGEST_WEIGHT gives SUGGEST_THRESHOLD. */
+export function scoreOf(weight: number): number {
+  const shift = Math.log(SUGGEST_THRESHOLD / (1 - SUGGEST_THRESHOLD)) - SUGGEST_WEIGHT;
+  return Math.round(1000 / (1 + Math.exp(-(weight + shift)))) / 1000;
+}
 
 /** Per-part match levels. */
 const PART_LEVEL = { exact: 1, sound: 0.9, edit: 0.85, soundEdit: 0.8 } as const;
@@ -95,6 +137,11 @@ function slots(
   return out;
 }
 
+/** The part's own skeletons, then those of other spelling conventions (4 fit in a `q.` token). */
+function skeletonsOf(part: NamePart): string[] {
+  return [...part.skeletons, ...part.conventionSkeletons];
+}
+
 /** Skeletons of 3 letters or more and their one-letter deletions (skeletons one edit apart). */
 function skeletonEdits(part: NamePart): string[] {
   const out = new Set<string>();
@@ -108,7 +155,7 @@ function partToken(key: Buffer, nameIndex: number, part: NamePart): string {
   const bytes = Buffer.concat([
     Buffer.from([Math.min(nameIndex, 255)]),
     ...slots(key, 'e', [part.text], 1, part.text),
-    ...slots(key, 'k', part.skeletons, SLOTS.skeleton, part.text),
+    ...slots(key, 'k', skeletonsOf(part), SLOTS.skeleton, part.text),
     ...slots(key, 'p', part.phonetic, SLOTS.phonetic, part.text),
     ...slots(key, 'e', deletions, SLOTS.deletion, part.text),
     ...slots(key, 's', skeletonEdits(part), SLOTS.skeletonEdit, part.text),
@@ -127,7 +174,7 @@ export function matchTokens(person: PersonIdentifiers, key: Buffer): MatchTokens
   names.forEach((name, index) => {
     for (const part of nameParts(name)) {
       tokens.add(token(key, 'n', part.text));
-      for (const s of part.skeletons) if (s.length >= 2) tokens.add(token(key, 'k', s));
+      for (const s of skeletonsOf(part)) if (s.length >= 2) tokens.add(token(key, 'k', s));
       for (const p of part.phonetic) if (p.length >= 2) tokens.add(token(key, 'p', p));
       tokens.add(partToken(key, index, part));
     }
@@ -213,9 +260,29 @@ function partLevel(a: ParsedPart, b: ParsedPart): number {
   return 0;
 }
 
-/** Dice over parts, matched one to one (greedy, best level first), of two names. */
-function nameSimilarity(a: readonly ParsedPart[], b: readonly ParsedPart[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
+/** How the parts of two names matched (one to one, greedy, best level first). */
+export interface NameAgreement {
+  /** Dice over the parts, each matched part counting its level: 0..1. */
+  readonly similarity: number;
+  readonly exact: number;
+  readonly sound: number;
+  readonly edit: number;
+  readonly soundEdit: number;
+  /** Parts of either name left unmatched. */
+  readonly unmatched: number;
+}
+
+const NO_NAME: NameAgreement = {
+  similarity: 0,
+  exact: 0,
+  sound: 0,
+  edit: 0,
+  soundEdit: 0,
+  unmatched: 0,
+};
+
+function nameAgreement(a: readonly ParsedPart[], b: readonly ParsedPart[]): NameAgreement {
+  if (a.length === 0 || b.length === 0) return NO_NAME;
   const pairs: { i: number; j: number; level: number }[] = [];
   a.forEach((pa, i) =>
     b.forEach((pb, j) => {
@@ -226,14 +293,23 @@ function nameSimilarity(a: readonly ParsedPart[], b: readonly ParsedPart[]): num
   pairs.sort((x, y) => y.level - x.level);
   const usedA = new Set<number>();
   const usedB = new Set<number>();
+  const count = { exact: 0, sound: 0, edit: 0, soundEdit: 0 };
   let total = 0;
   for (const p of pairs) {
     if (usedA.has(p.i) || usedB.has(p.j)) continue;
     usedA.add(p.i);
     usedB.add(p.j);
     total += p.level;
+    if (p.level === PART_LEVEL.exact) count.exact++;
+    else if (p.level === PART_LEVEL.sound) count.sound++;
+    else if (p.level === PART_LEVEL.edit) count.edit++;
+    else count.soundEdit++;
   }
-  return (2 * total) / (a.length + b.length);
+  return {
+    similarity: (2 * total) / (a.length + b.length),
+    ...count,
+    unmatched: a.length + b.length - 2 * usedA.size,
+  };
 }
 
 function groupByName(parts: readonly ParsedPart[]): ParsedPart[][] {
@@ -257,63 +333,138 @@ function overlaps(
 
 /** The best name similarity over the two persons' names (full name and aliases), 0..1. */
 export function nameSimilarityOf(a: MatchTokens, b: MatchTokens): number {
-  return bestNameSimilarity(parse(a), parse(b));
+  return bestNameAgreement(parse(a), parse(b)).similarity;
 }
 
-function bestNameSimilarity(pa: Parsed, pb: Parsed): number {
-  let best = 0;
+function bestNameAgreement(pa: Parsed, pb: Parsed): NameAgreement {
+  let best = NO_NAME;
   for (const na of groupByName(pa.parts))
-    for (const nb of groupByName(pb.parts)) best = Math.max(best, nameSimilarity(na, nb));
+    for (const nb of groupByName(pb.parts)) {
+      const agreement = nameAgreement(na, nb);
+      if (agreement.similarity > best.similarity) best = agreement;
+    }
   return best;
 }
 
+/** How two births compare, as far as the tokens tell. */
+export type BirthAgreement =
+  /** Both dates known and equal. */
+  | 'sameDate'
+  /** Both dates known, different days of the same year. */
+  | 'sameYear'
+  /** Both dates known, different years. */
+  | 'datesApart'
+  /** An estimate on at least one side; the windows share `yearsShared` years. */
+  | 'windowsOverlap'
+  /** An estimate on at least one side; the windows share no year. */
+  | 'windowsApart'
+  /** No birth on at least one side. */
+  | 'unknown';
+
+/** What the tokens of two persons reveal about their agreement (equality of keyed tokens only). */
+export interface PairFeatures {
+  readonly name: NameAgreement;
+  readonly birth: BirthAgreement;
+  /** Years the two birth windows share (a date's window is its year; an estimate's ±3 years). */
+  readonly yearsShared: number;
+  readonly citizenship: 'shared' | 'disjoint' | 'unknown';
+  readonly sex: 'equal' | 'differ' | 'unknown';
+}
+
+function sharedCount(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined) {
+  let n = 0;
+  if (a && b) for (const x of a) if (b.has(x)) n++;
+  return n;
+}
+
+function featuresOf(pa: Parsed, pb: Parsed): PairFeatures {
+  const name = bestNameAgreement(pa, pb);
+  const yearsA = pa.byKind.get('y');
+  const yearsB = pb.byKind.get('y');
+  const yearsShared = sharedCount(yearsA, yearsB);
+  const sameDate = overlaps(pa.byKind.get('d'), pb.byKind.get('d'));
+  let birth: BirthAgreement;
+  if (!yearsA?.size || !yearsB?.size) birth = 'unknown';
+  else if (sameDate === true) birth = 'sameDate';
+  else if (sameDate === false) birth = yearsShared > 0 ? 'sameYear' : 'datesApart';
+  else birth = yearsShared > 0 ? 'windowsOverlap' : 'windowsApart';
+  const citizenship = overlaps(pa.byKind.get('c'), pb.byKind.get('c'));
+  const sex = overlaps(pa.byKind.get('s'), pb.byKind.get('s'));
+  return {
+    name,
+    birth,
+    yearsShared,
+    citizenship: citizenship === undefined ? 'unknown' : citizenship ? 'shared' : 'disjoint',
+    sex: sex === undefined ? 'unknown' : sex ? 'equal' : 'differ',
+  };
+}
+
+/** The features of a pair (tokens of another version: undefined, they compare as unrelated). */
+export function compareFeatures(a: MatchTokens, b: MatchTokens): PairFeatures | undefined {
+  if (a.version !== b.version) return undefined;
+  return featuresOf(parse(a), parse(b));
+}
+
+/** The weight of a pair's features (MATCH_WEIGHTS). */
+export function weightOf(f: PairFeatures): number {
+  const w = MATCH_WEIGHTS;
+  return (
+    w.base +
+    w.part.exact * f.name.exact +
+    w.part.sound * f.name.sound +
+    w.part.edit * f.name.edit +
+    w.part.soundEdit * f.name.soundEdit +
+    w.unmatchedPart * f.name.unmatched +
+    w.birth[f.birth] +
+    w.citizenship[f.citizenship] +
+    w.sex[f.sex]
+  );
+}
+
+const UNRELATED: MatchScore = {
+  score: 0,
+  weight: -Infinity,
+  suggested: false,
+  candidate: false,
+  evidence: [],
+};
+
 /**
- * Weighted evidence (Fellegi-Sunter in spirit, weights in SCORE_WEIGHTS): name similarity,
- * birth (same date; a date against an estimate, or two estimates, within the tolerance; dates
- * that differ count against), citizenship, sex. Tokens of another version compare as unrelated.
+ * Fellegi-Sunter comparison of two persons' tokens: the weights (MATCH_WEIGHTS) of how their
+ * names, births, citizenships and sex agree, summed. Tokens of another version compare as
+ * unrelated.
  */
 export function compareTokens(a: MatchTokens, b: MatchTokens): MatchScore {
-  if (a.version !== b.version) return { score: 0, suggested: false, evidence: [] };
-  const pa = parse(a);
-  const pb = parse(b);
+  const f = compareFeatures(a, b);
+  if (!f) return UNRELATED;
   const evidence: MatchEvidence[] = [];
-  const name = bestNameSimilarity(pa, pb);
-  let score = SCORE_WEIGHTS.name * name;
-  if (name >= MIN_NAME_SIMILARITY) evidence.push('name');
-
-  const dateA = pa.byKind.get('d');
-  const dateB = pb.byKind.get('d');
-  const sameDate = overlaps(dateA, dateB);
-  const yearsOverlap = overlaps(pa.byKind.get('y'), pb.byKind.get('y'));
-  if (sameDate === true) {
-    score += SCORE_WEIGHTS.birthDateEqual;
-    evidence.push('birth');
-  } else if (sameDate === false) {
-    score += yearsOverlap ? SCORE_WEIGHTS.birthDateDifferSameYear : SCORE_WEIGHTS.birthApart;
-  } else if (yearsOverlap === true) {
-    score += SCORE_WEIGHTS.birthYearsOverlap;
-    evidence.push('birth');
-  } else if (yearsOverlap === false) {
-    score += SCORE_WEIGHTS.birthApart;
-  }
-
-  const citizenship = overlaps(pa.byKind.get('c'), pb.byKind.get('c'));
-  if (citizenship === true) {
-    score += SCORE_WEIGHTS.citizenshipShared;
-    evidence.push('citizenship');
-  } else if (citizenship === false) score += SCORE_WEIGHTS.citizenshipDisjoint;
-
-  const sex = overlaps(pa.byKind.get('s'), pb.byKind.get('s'));
-  if (sex === true) {
-    score += SCORE_WEIGHTS.sexEqual;
-    evidence.push('sex');
-  } else if (sex === false) score += SCORE_WEIGHTS.sexDiffer;
-
-  const clamped = Math.min(1, Math.max(0, score));
-  const rounded = Math.round(clamped * 1000) / 1000;
+  if (f.name.similarity >= MIN_NAME_SIMILARITY) evidence.push('name');
+  if (f.birth === 'sameDate' || f.birth === 'windowsOverlap') evidence.push('birth');
+  if (f.citizenship === 'shared') evidence.push('citizenship');
+  if (f.sex === 'equal') evidence.push('sex');
+  const weight = Math.round(weightOf(f) * 1000) / 1000;
+  const named = f.name.exact + f.name.sound + f.name.edit + f.name.soundEdit > 0;
   return {
-    score: rounded,
-    suggested: rounded >= SUGGEST_THRESHOLD && name >= MIN_NAME_SIMILARITY,
+    score: scoreOf(weight),
+    weight,
+    suggested: named && weight >= SUGGEST_WEIGHT,
+    candidate: named && weight >= CANDIDATE_WEIGHT,
     evidence,
   };
+}
+
+/**
+ * The suggestions among one case's scored candidates: those suggested on their own, and the
+ * candidates within RANK_MARGIN of the best one. A name variant that is only the second best
+ * (another case written exactly the same way is there too) is not suggested unless it is strong
+ * on its own; two cases that look the same both are.
+ */
+export function selectSuggestions<T extends { readonly score: MatchScore }>(
+  scored: readonly T[],
+): T[] {
+  let best = -Infinity;
+  for (const s of scored) if (s.score.candidate) best = Math.max(best, s.score.weight);
+  return scored.filter(
+    (s) => s.score.suggested || (s.score.candidate && s.score.weight >= best - RANK_MARGIN),
+  );
 }

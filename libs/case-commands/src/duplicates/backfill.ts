@@ -1,10 +1,15 @@
 import type { Pool } from 'pg';
 import { comparePositions, START, type EventStore, type GlobalPosition } from '@remedy/event-store';
 import { caseIdOfStream } from '@remedy/case-stream';
+import { MATCH_TOKENS_VERSION } from '@remedy/person-matching';
 import type { PersonMatchTokens } from './person-match-tokens';
 
-/** The backfill's checkpoint row in `person_match_backfill`. */
-export const BACKFILL_NAME = 'person-match-tokens';
+/**
+ * The backfill's checkpoint row in `person_match_backfill`, one per token version: when
+ * MATCH_TOKENS_VERSION changes, the next run starts from the beginning of the log and rewrites
+ * every case's tokens (rows of another version compare as unrelated until then).
+ */
+export const BACKFILL_NAME = `person-match-tokens/${MATCH_TOKENS_VERSION}`;
 
 export interface BackfillOptions {
   /** Cases per batch (default 100); the checkpoint is stored after each batch. */

@@ -7,7 +7,9 @@ import type { EventStore } from '@remedy/event-store';
 import {
   blockingTokens,
   compareTokens,
+  MATCH_TOKENS_VERSION,
   matchTokens,
+  selectSuggestions,
   type MatchEvidence,
   type MatchTokens,
   type PersonIdentifiers as MatchIdentifiers,
@@ -142,9 +144,10 @@ export class PersonMatchTokens {
 
   /** Whether the case has its tokens (else they are computed on demand). */
   async has(caseId: string): Promise<boolean> {
-    const r = await this.deps.pool.query('SELECT 1 FROM person_match_tokens WHERE case_id = $1', [
-      caseId.toLowerCase(),
-    ]);
+    const r = await this.deps.pool.query(
+      'SELECT 1 FROM person_match_tokens WHERE case_id = $1 AND version = $2',
+      [caseId.toLowerCase(), MATCH_TOKENS_VERSION],
+    );
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -202,7 +205,8 @@ export class PersonMatchTokens {
 
   /**
    * The organisation's cases that may hold the same person as `caseId`, best first: candidates by
-   * blocking-token overlap (GIN), scored with `compareTokens`, the suggested ones only, less the
+   * blocking-token overlap (GIN), scored with `compareTokens`, the suggested ones only
+   * (`selectSuggestions`: strong on their own, or the best of the candidates), less the
    * pairs already decided (either way) and the cases in `decided`. Read as the application role
    * with the organisation set: row-level security shows its own rows only.
    */
@@ -241,9 +245,12 @@ export class PersonMatchTokens {
         [org, id, me.blocking, exclude],
       );
       const mine: MatchTokens = { version: me.version, tokens: me.tokens };
-      return rows
-        .map((r) => ({ r, score: compareTokens(mine, { version: r.version, tokens: r.tokens }) }))
-        .filter(({ score }) => score.suggested)
+      return selectSuggestions(
+        rows.map((r) => ({
+          r,
+          score: compareTokens(mine, { version: r.version, tokens: r.tokens }),
+        })),
+      )
         .map(({ r, score }) => ({
           caseId: r.case_id,
           reference: r.case_reference,
