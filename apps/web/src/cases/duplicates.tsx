@@ -33,10 +33,10 @@ export type Decision = components['schemas']['RecordDuplicateDecisionDto']['deci
 
 /**
  * The score (0..1) shown as a band, not as a number: a caseworker reads "high" and "medium" the
- * same way in six languages, while 0.83 invites a precision the matcher does not have. Only
- * suggested cases come back (at or above the matcher's threshold, @remedy/person-matching
- * SUGGEST_THRESHOLD), so the lowest band is "medium"; "high" (0.9 and above) takes names that
- * agree and the same birth date: names alone with citizenship and sex stay "medium".
+ * same way in six languages, while 0.83 invites a precision the matcher does not have. "High"
+ * (0.9 and above, @remedy/person-matching SUGGEST_THRESHOLD) is a pair strong enough to be
+ * suggested on its own; "medium" is a weaker candidate suggested because it is among the best of
+ * the case's candidates (`selectSuggestions`).
  */
 export type LikelihoodBand = 'high' | 'medium';
 export const HIGH_LIKELIHOOD = 0.9;
