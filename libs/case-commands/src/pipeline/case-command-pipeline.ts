@@ -65,7 +65,14 @@ export interface PipelineOptions {
    * append: the request's audit row and Idempotency-Key record (`CommandContext.withCommand`) are
    * then committed with the append, in its one statement (PostgreSQL store; issue 18 item 3).
    */
-  readonly answer?: Readonly<Record<string, string>>;
+  readonly answer?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
+  /**
+   * The use case's own writes for the decided events (e.g. the person's blind index and matching
+   * tokens of an opening), committed in the append's one statement on the PostgreSQL store
+   * (`PipelineOutcome.writtenWithAppend`); when the store could not, the use case writes them
+   * itself after the append.
+   */
+  readonly withAppend?: (events: readonly CaseEvent[]) => readonly AlongsideWrite[];
 }
 
 export interface PipelineOutcome {
@@ -80,6 +87,8 @@ export interface PipelineOutcome {
   readonly history: readonly CaseEvent[];
   /** False when a retry found the command already appended (nothing new was written). */
   readonly appended: boolean;
+  /** True when `PipelineOptions.withAppend`'s writes were committed with the append. */
+  readonly writtenWithAppend?: boolean;
 }
 
 /**
@@ -239,9 +248,14 @@ export class CaseCommandPipeline {
     const after = decision.events.reduce(evolve, state);
     const adultDate = this.pool && after.caseId ? adultDateWithAppend(after) : undefined;
     const offered = options.answer !== undefined ? (ctx.withCommand ?? []) : [];
-    const answer = { caseId, ...options.answer };
+    const answer = {
+      caseId,
+      ...(typeof options.answer === 'function' ? options.answer() : options.answer),
+    };
+    const own = options.withAppend?.(decision.events) ?? [];
     const alongside: AlongsideWrite[] = [
       ...(adultDate ? [adultDate] : []),
+      ...own,
       ...offered.map((w) => w.statement({ caseId, body: answer })),
     ];
     forgetCaseRead(ctx.scope, caseId);
@@ -260,6 +274,7 @@ export class CaseCommandPipeline {
       events: decision.events,
       history,
       appended: true,
+      writtenWithAppend: own.length > 0 && appended.alongsideWritten === true,
     };
   }
 
