@@ -175,6 +175,7 @@ async function main(): Promise<void> {
                 assistCases: SIZES.assistCases,
                 log,
                 logDir,
+                databaseUrl,
               }),
             )
           : undefined;
@@ -340,7 +341,8 @@ Every ratio compares two figures measured in this run on this machine. The load 
 (autocannon, the pg clients) runs on the same cores as the API, the worker and PostgreSQL: the
 absolute figures are lower than on a dedicated server, the ratios are what to compare.
 Latencies at saturation are queueing time (closed loop, ${SIZES.connections} connections); the
-goal is the p99 at half of the saturation rate (open loop, corrected for coordinated omission).
+goal is the p99 at half of the saturation rate (an open loop, latency from each request's due time,
+started once every projection caught up with the store's head after the saturation slices).
 Section 4 seeds ${SIZES.replayEvents.toLocaleString('en')} case events (bench/seed/cases.ts) into the
 database of sections 2-3. Section 5 seeds fact rows directly (bench/seed/statistics-facts.ts) in a
 database of its own and builds a release of every catalogue table through the release worker's

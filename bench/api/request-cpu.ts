@@ -314,8 +314,15 @@ export async function measureCommandCost(options: {
   const { Client } = require('pg') as typeof import('pg');
   const original = Client.prototype.query;
   let queries = 0;
+  // BENCH_COMMANDS_SQL=1: each query's first words on stderr (what a command sends, in order).
+  const trace = process.env.BENCH_COMMANDS_SQL === '1';
   Client.prototype.query = function (this: unknown, ...args: unknown[]) {
     queries += 1;
+    if (trace) {
+      const q = args[0] as string | { text?: string; name?: string };
+      const text = typeof q === 'string' ? q : (q?.text ?? q?.name ?? '?');
+      process.stderr.write(`  sql: ${text.replace(/\s+/g, ' ').slice(0, 90)}\n`);
+    }
     return (original as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   const issuer = await LocalTokenIssuer.load({ dataDir });
@@ -352,10 +359,32 @@ export async function measureCommandCost(options: {
       roles: ['caseworker'],
     });
     const caseIds: string[] = [];
-    for (let i = 0; i < cases; i++) {
+    const open = async () => {
       const opened = await post(token, '/cases', OPEN_BODY);
       if (opened.status !== 201) throw new Error(`open a case: ${opened.status}`);
       caseIds.push(opened.body.caseId!);
+    };
+    for (let i = 0; i < cases; i++) await open(); // warm-up, and the cases of the notes
+    const results: CommandCost[] = [];
+    {
+      const perCommand: number[] = [];
+      let cpu = 0;
+      for (let i = 0; i < cases; i++) {
+        const before = queries;
+        const start = process.cpuUsage();
+        if (trace) process.stderr.write('POST /cases\n');
+        await open();
+        const used = process.cpuUsage(start);
+        cpu += used.user + used.system;
+        perCommand.push(queries - before);
+      }
+      perCommand.sort((a, b) => a - b);
+      results.push({
+        label: 'POST /cases',
+        roundTrips: perCommand[Math.floor(perCommand.length / 2)]!,
+        cpuMicros: cpu / cases,
+        commands: cases,
+      });
     }
     const note = async (caseId: string, keyed: boolean) => {
       const res = await post(
@@ -367,7 +396,6 @@ export async function measureCommandCost(options: {
       if (res.status !== 200) throw new Error(`note: ${res.status}`);
     };
     for (const caseId of caseIds) await note(caseId, false); // warm-up: keys cached, plans prepared
-    const results: CommandCost[] = [];
     for (const keyed of [false, true]) {
       const perCommand: number[] = [];
       let cpu = 0;
@@ -376,6 +404,7 @@ export async function measureCommandCost(options: {
         for (const caseId of caseIds) {
           const before = queries;
           const start = process.cpuUsage();
+          if (trace) process.stderr.write(`note ${keyed ? 'with' : 'without'} a key\n`);
           await note(caseId, keyed);
           const used = process.cpuUsage(start);
           cpu += used.user + used.system;

@@ -9,7 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Client, Pool } from 'pg';
 import { LocalTokenIssuer, type Role } from '@remedy/auth';
+import { comparePositions, createPostgresEventStore } from '@remedy/event-store';
+import { CHECKPOINT_CHANNEL, readCheckpoints } from '@remedy/projections';
+import { ALL_PROJECTIONS } from '@remedy/read-models';
 import { DIST, freePort, startNode, waitForHttp, type NodeChild } from '../lib/processes';
 
 export interface Caller {
@@ -57,13 +61,22 @@ export async function startSystem(options: {
     RATE_LIMIT_PER_MINUTE: process.env.RATE_LIMIT_PER_MINUTE ?? '1000000',
   };
   if (!process.env.REDIS_URL) delete env.REDIS_URL;
-  for (const k of ['BENCH_DATABASE_URL', 'REMEDY_API_ENTRY', 'REMEDY_WORKER_ENTRY', 'NODE_OPTIONS'])
+  for (const k of [
+    'BENCH_DATABASE_URL',
+    'BENCH_API_NODE_ARGS',
+    'REMEDY_API_ENTRY',
+    'REMEDY_WORKER_ENTRY',
+    'NODE_OPTIONS',
+  ])
     delete env[k];
   const logFile = join(options.logDir, 'system.log');
   const entry = (app: string) => resolve(DIST, 'apps', app, 'src', 'main.js');
   const startWorker = async () => startNode('worker', entry('worker'), env, logFile);
   const worker = await startWorker();
-  const api = startNode('api', entry('api'), env, logFile);
+  // BENCH_API_NODE_ARGS: node flags for the API only, space-separated (e.g. `--cpu-prof
+  // --cpu-prof-dir=/tmp/prof` or `--trace-gc`), for profiling a run.
+  const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const api = startNode('api', entry('api'), env, logFile, [], apiNodeArgs);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     // Up to 3 minutes: on the 2 shared cores under load (average 15-20) a start took over 60 s.
@@ -148,4 +161,45 @@ export async function registerOrganisation(
       throw new Error(`organisation not in the directory after ${i} tries (${res.status})`);
   }
   return { organisationId: body.organisationId };
+}
+
+/**
+ * Waits until the worker has caught up: every projection of `ALL_PROJECTIONS` has its checkpoint
+ * at or past the store's head, re-checked on each checkpoint NOTIFY (the channel section 3 and the
+ * API's read-your-writes wait listen to) and every 250 ms. A run at a steady rate started right
+ * after a saturation run would otherwise share the cores with the worker working off the backlog
+ * the saturation left. Returns the milliseconds waited; throws after `timeoutMs`.
+ */
+export async function waitUntilCaughtUp(databaseUrl: string, timeoutMs = 120_000): Promise<number> {
+  const started = performance.now();
+  const names = ALL_PROJECTIONS.map((p) => p.name);
+  const store = createPostgresEventStore({ connectionString: databaseUrl, poolSize: 1 });
+  const listener = new Client({ connectionString: databaseUrl });
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    await listener.connect();
+    let wake: () => void = () => undefined;
+    listener.on('notification', () => wake());
+    await listener.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+    const head = await store.headPosition();
+    for (;;) {
+      const checkpoints = await readCheckpoints(pool, names);
+      const behind = names.filter((n) => {
+        const at = checkpoints.get(n);
+        return !at || comparePositions(at, head) < 0;
+      });
+      if (behind.length === 0) return performance.now() - started;
+      if (performance.now() - started > timeoutMs)
+        throw new Error(`projections not caught up in ${timeoutMs} ms: ${behind.join(', ')}`);
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, 250);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+    }
+  } finally {
+    await Promise.allSettled([listener.end(), pool.end(), store.close()]);
+  }
 }

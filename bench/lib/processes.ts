@@ -30,13 +30,15 @@ export function startNode(
   env: NodeJS.ProcessEnv,
   logFile: string,
   args: readonly string[] = [],
+  /** Flags for node itself, before the entry (e.g. --cpu-prof). */
+  nodeArgs: readonly string[] = [],
 ): NodeChild {
   if (!existsSync(entry)) throw new Error(`${name}: ${entry} not found (run npm run build)`);
   const out = openSync(logFile, 'a');
   const guard = resolve(DIST, 'apps', 'supervisor', 'src', 'child-guard.js');
   const child = spawn(
     process.execPath,
-    ['--enable-source-maps', '--require', guard, entry, ...args],
+    ['--enable-source-maps', ...nodeArgs, '--require', guard, entry, ...args],
     {
       env,
       stdio: ['ignore', out, out],

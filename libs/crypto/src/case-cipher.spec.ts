@@ -62,6 +62,31 @@ describe('CaseCipher (per-case data keys in PostgreSQL, wrapped by the master ke
     });
   });
 
+  it('given an opening, when its key is created without a lookup, then it is one insert; a retry, another process or an erased case still get their own row', async () => {
+    const caseId = randomUUID();
+    const sent: string[] = [];
+    const counting = {
+      query: (text: string, values?: unknown[]) => {
+        sent.push(text.trim().split(/\s+/)[0]!);
+        return pool.query(text, values);
+      },
+    } as unknown as Pool;
+    const opening = new CaseCipher({ pool: counting, kms });
+    await opening.createCaseKey(caseId);
+    expect(sent).toEqual(['INSERT']);
+    const ct = await opening.encryptForCase(caseId, 'Ana');
+    expect(sent).toEqual(['INSERT']); // cached
+    // Another process creating it again (a retried opening): the first key is kept and used.
+    const other = new CaseCipher({ pool, kms });
+    await other.createCaseKey(caseId);
+    expect(await other.decryptForCase(caseId, ct)).toBe('Ana');
+    // An erased case: no new key, the erasure is reported.
+    await other.destroyCaseKey(caseId);
+    const late = new CaseCipher({ pool, kms });
+    await expect(late.createCaseKey(caseId)).rejects.toBeInstanceOf(PersonalDataErasedError);
+    expect((await rawRow(caseId))!.wrapped_key).toBeNull();
+  });
+
   it('given a ciphertext moved to another case, when decrypted there, then it fails', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
     const ct = await cipher.encryptForCase(a, 'note about the person');

@@ -67,6 +67,16 @@ export class CaseCipher {
     return encryptWithDataKey(key, id, plaintext, dataKeyVersion);
   }
 
+  /**
+   * Creates the data key of a case whose stream does not exist yet (its opening), inserting it
+   * without looking for one first (one round trip instead of two); when the case has a row already
+   * (a retry of the opening, another process first, or the tombstone of an erased case), that row
+   * is used as `encryptForCase` would (PersonalDataErasedError for a tombstone).
+   */
+  async createCaseKey(caseId: string): Promise<void> {
+    await this.keyFor(canonicalCaseId(caseId), 'create');
+  }
+
   /** Decrypts to a UTF-8 string. */
   async decryptForCase(caseId: string, ciphertext: string): Promise<string> {
     return (await this.decryptBytesForCase(caseId, ciphertext)).toString('utf8');
@@ -195,7 +205,7 @@ export class CaseCipher {
     }
   }
 
-  private keyFor(caseId: string, purpose: 'encrypt' | 'decrypt'): Promise<CachedKey> {
+  private keyFor(caseId: string, purpose: 'create' | 'encrypt' | 'decrypt'): Promise<CachedKey> {
     const cached = this.cache.get(caseId);
     if (cached) return Promise.resolve(cached);
     const inFlight = this.pending.get(`${purpose}:${caseId}`);
@@ -207,11 +217,14 @@ export class CaseCipher {
     return loading;
   }
 
-  private async loadKey(caseId: string, purpose: 'encrypt' | 'decrypt'): Promise<CachedKey> {
+  private async loadKey(
+    caseId: string,
+    purpose: 'create' | 'encrypt' | 'decrypt',
+  ): Promise<CachedKey> {
     const { kms } = this.options;
     const epoch = this.destroyEpoch;
-    let stored = await this.repository.find(caseId);
-    if (!stored && purpose === 'encrypt') {
+    let stored = purpose === 'create' ? undefined : await this.repository.find(caseId);
+    if (!stored && purpose !== 'decrypt') {
       const key = generateDataKey();
       const wrapped = await kms.wrapKey(key, { caseId });
       if (await this.repository.insertIfAbsent(caseId, DATA_KEY_VERSION, wrapped)) {

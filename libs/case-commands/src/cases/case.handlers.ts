@@ -5,6 +5,7 @@ import {
   evolveAll,
   yearOf,
   type CaseCommand,
+  type CaseEvent,
   type CaseOpened,
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
@@ -18,7 +19,7 @@ import { CaseReferenceAllocator } from '../references/case-reference-allocator';
 import { PersonIndex } from '../search/person-index';
 import { Eraser } from '../erasure/erasure';
 import { readCase } from '@remedy/case-stream';
-import { EVENT_STORE, type EventStore } from '@remedy/event-store';
+import { EVENT_STORE, type AlongsideWrite, type EventStore } from '@remedy/event-store';
 import { personToMatch } from '../duplicates/person-identifiers';
 import type { PersonMatchTokens } from '../duplicates/person-match-tokens';
 import { CLOCK, ERASER, JURISDICTION_POLICY, PERSON_MATCH_TOKENS, type Clock } from '../tokens';
@@ -48,6 +49,9 @@ const changesIdentifiers = (input: ExecuteCaseCommand['input']): boolean =>
     ['sexGender', 'citizenships', 'birthDate', 'estimatedAge'].includes(input.correction.fact));
 
 const tokenLogger = new Logger('PersonMatchTokens');
+
+const openingIn = (events: readonly CaseEvent[]): CaseOpened | undefined =>
+  events.find((e): e is CaseOpened => e.type === 'CaseOpened');
 
 /**
  * A follow-up write of the tokens after an append: a failure is logged (opaque ids only) and does
@@ -193,10 +197,48 @@ export class OpenCaseHandler
         return { type: 'OpenCase', actor, caseId, caseReference, ...input };
       },
       ctx,
-      { creates: true },
+      {
+        creates: true,
+        // The person's blind index and matching tokens, the audit row and the Idempotency-Key
+        // record commit with the opening (one statement on the PostgreSQL store).
+        answer: () => ({ caseReference }),
+        withAppend: (events) => {
+          const opened = openingIn(events);
+          if (!opened) return [];
+          const organisationId = ctx.actor.organisationId;
+          const { personal } = opened.data;
+          const index = this.personIndex.indexWithAppend(
+            caseId,
+            organisationId,
+            caseReference,
+            personal,
+          );
+          let tokens: AlongsideWrite | undefined;
+          try {
+            const person = personToMatch([opened], evolveAll([opened]));
+            if (person)
+              tokens = this.tokens.writeWithAppend(
+                caseId,
+                organisationId,
+                caseReference,
+                this.openedOn(opened),
+                person,
+              );
+          } catch (error) {
+            // As `keepTokens`: the opening does not fail for its tokens (computed on demand).
+            tokenLogger.warn({
+              msg: 'person match tokens not written',
+              caseId,
+              error: (error as Error).name,
+            });
+          }
+          return [...(index ? [index] : []), ...(tokens ? [tokens] : [])];
+        },
+      },
     );
-    const opened = outcome.events.find((e): e is CaseOpened => e.type === 'CaseOpened');
-    if (opened) {
+    const opened = openingIn(outcome.events);
+    if (opened && !outcome.writtenWithAppend) {
+      // A store that could not commit them with the append (EventStoreDB): written after it.
       await this.personIndex.indexCase(
         caseId,
         ctx.actor.organisationId,
@@ -211,12 +253,16 @@ export class OpenCaseHandler
             caseId,
             ctx.actor.organisationId,
             caseReference,
-            calendarDateIn(new Date(opened.data.occurredAt), this.policy.timeZone),
+            this.openedOn(opened),
             person,
           );
       });
     }
     return { ...outcome.result, caseReference: caseReference || (await this.referenceOf(caseId)) };
+  }
+
+  private openedOn(opened: CaseOpened): string {
+    return calendarDateIn(new Date(opened.data.occurredAt), this.policy.timeZone);
   }
 
   private async referenceOf(caseId: string): Promise<string> {

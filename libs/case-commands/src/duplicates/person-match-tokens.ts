@@ -88,16 +88,49 @@ export class PersonMatchTokens {
     openedOn: string,
     person: MatchIdentifiers,
   ): Promise<void> {
+    const write = this.writeStatement(caseId, organisationId, caseReference, openedOn, person, '');
+    await this.deps.pool.query(write.text, write.values);
+  }
+
+  /**
+   * The same row as `write`, as a write committed with the case's append (@remedy/event-store
+   * `AlongsideWrite`: nothing is written unless the append wrote its events).
+   */
+  writeWithAppend(
+    caseId: string,
+    organisationId: string,
+    caseReference: string,
+    openedOn: string,
+    person: MatchIdentifiers,
+  ): { text: string; values: unknown[] } {
+    return this.writeStatement(
+      caseId,
+      organisationId,
+      caseReference,
+      openedOn,
+      person,
+      'WHERE EXISTS (SELECT 1 FROM appended)',
+    );
+  }
+
+  private writeStatement(
+    caseId: string,
+    organisationId: string,
+    caseReference: string,
+    openedOn: string,
+    person: MatchIdentifiers,
+    where: string,
+  ): { text: string; values: unknown[] } {
     const tokens = this.tokensFor(organisationId, person);
-    await this.deps.pool.query(
-      `INSERT INTO person_match_tokens
+    return {
+      text: `INSERT INTO person_match_tokens
               (case_id, organisation_id, case_reference, opened_on, version, tokens, blocking, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+       SELECT $1::text, $2::text, $3::text, $4::date, $5::text, $6::text[], $7::text[], now() ${where}
        ON CONFLICT (case_id) DO UPDATE SET organisation_id = EXCLUDED.organisation_id,
          case_reference = EXCLUDED.case_reference, opened_on = EXCLUDED.opened_on,
          version = EXCLUDED.version, tokens = EXCLUDED.tokens, blocking = EXCLUDED.blocking,
          updated_at = now()`,
-      [
+      values: [
         caseId.toLowerCase(),
         organisationId.toLowerCase(),
         caseReference,
@@ -106,7 +139,7 @@ export class PersonMatchTokens {
         [...tokens.tokens],
         [...blockingTokens(tokens)],
       ],
-    );
+    };
   }
 
   async forget(caseId: string): Promise<number> {

@@ -24,7 +24,7 @@ import {
   openEvent,
   readCase,
   sealEvent,
-  type CaseStream,
+  CaseStream,
 } from '@remedy/case-stream';
 import { PersonalDataErasedError, type CaseCipher } from '@remedy/crypto';
 import {
@@ -65,7 +65,14 @@ export interface PipelineOptions {
    * append: the request's audit row and Idempotency-Key record (`CommandContext.withCommand`) are
    * then committed with the append, in its one statement (PostgreSQL store; issue 18 item 3).
    */
-  readonly answer?: Readonly<Record<string, string>>;
+  readonly answer?: Readonly<Record<string, string>> | (() => Readonly<Record<string, string>>);
+  /**
+   * The use case's own writes for the decided events (e.g. the person's blind index and matching
+   * tokens of an opening), committed in the append's one statement on the PostgreSQL store
+   * (`PipelineOutcome.writtenWithAppend`); when the store could not, the use case writes them
+   * itself after the append.
+   */
+  readonly withAppend?: (events: readonly CaseEvent[]) => readonly AlongsideWrite[];
 }
 
 export interface PipelineOutcome {
@@ -80,6 +87,8 @@ export interface PipelineOutcome {
   readonly history: readonly CaseEvent[];
   /** False when a retry found the command already appended (nothing new was written). */
   readonly appended: boolean;
+  /** True when `PipelineOptions.withAppend`'s writes were committed with the append. */
+  readonly writtenWithAppend?: boolean;
 }
 
 /**
@@ -162,7 +171,7 @@ export class CaseCommandPipeline {
       { userId: ctx.actor.userId, route: ctx.route, idempotencyKey: ctx.idempotencyKey },
       'command',
     );
-    const stream = await this.read(caseId, ctx, attempt);
+    const stream = await this.read(caseId, ctx, attempt, options);
     const { revision } = stream;
 
     // Access first, on the readable facts only: nothing is decrypted for a caller without access.
@@ -211,9 +220,12 @@ export class CaseCommandPipeline {
       throw new DomainError(decision.error.rule, decision.error.message);
     }
 
-    const sealed = await Promise.all(
-      decision.events.map((e) => sealEvent(this.cipher, caseId, e)),
-    ).catch((error: unknown) => {
+    const sealing = async () => {
+      // A new case's data key is created without looking for one first.
+      if (!stream.exists) await this.cipher.createCaseKey(caseId);
+      return Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
+    };
+    const sealed = await sealing().catch((error: unknown) => {
       // The key was destroyed after this attempt read the stream: an erasure was appended
       // meanwhile. Read again (422 for the erased case, or 412 for a stale If-Match).
       throw error instanceof PersonalDataErasedError ? new ErasedMeanwhile() : error;
@@ -239,9 +251,14 @@ export class CaseCommandPipeline {
     const after = decision.events.reduce(evolve, state);
     const adultDate = this.pool && after.caseId ? adultDateWithAppend(after) : undefined;
     const offered = options.answer !== undefined ? (ctx.withCommand ?? []) : [];
-    const answer = { caseId, ...options.answer };
+    const answer = {
+      caseId,
+      ...(typeof options.answer === 'function' ? options.answer() : options.answer),
+    };
+    const own = options.withAppend?.(decision.events) ?? [];
     const alongside: AlongsideWrite[] = [
       ...(adultDate ? [adultDate] : []),
+      ...own,
       ...offered.map((w) => w.statement({ caseId, body: answer })),
     ];
     forgetCaseRead(ctx.scope, caseId);
@@ -260,6 +277,7 @@ export class CaseCommandPipeline {
       events: decision.events,
       history,
       appended: true,
+      writtenWithAppend: own.length > 0 && appended.alongsideWritten === true,
     };
   }
 
@@ -283,7 +301,17 @@ export class CaseCommandPipeline {
    * first attempt reuses the read the access policy's guard made for the request, unless this
    * process appended to the stream since or the lookup is needed.
    */
-  private async read(caseId: string, ctx: CommandContext, attempt: number): Promise<CaseStream> {
+  private async read(
+    caseId: string,
+    ctx: CommandContext,
+    attempt: number,
+    options: PipelineOptions,
+  ): Promise<CaseStream> {
+    // A new case's first attempt without an Idempotency-Key: its id is random (`scopedId`), so its
+    // stream cannot exist; were it there, the append at 'no_stream' would conflict and the retry
+    // read it.
+    if (options.creates && attempt === 1 && ctx.idempotencyKey === undefined)
+      return new CaseStream(caseId, []);
     const lookup = this.looksUp(ctx, attempt);
     const held = attempt === 1 && !lookup ? heldCaseRead(ctx.scope, caseId) : undefined;
     if (held) {

@@ -50,13 +50,44 @@ export class PersonIndex {
     caseReference: string,
     personal: Personal<PersonIdentifiers>,
   ): Promise<void> {
-    const indices = this.indicesFor(organisationId, personal);
-    if (indices.length === 0) return;
-    await this.pool.query(
-      `INSERT INTO person_blind_index (organisation_id, blind_index, case_id, case_reference)
-       SELECT $1, unnest($2::text[]), $3, $4 ON CONFLICT DO NOTHING`,
-      [organisationId, indices, caseId, caseReference],
+    const write = this.indexStatement(caseId, organisationId, caseReference, personal, '');
+    if (write) await this.pool.query(write.text, write.values);
+  }
+
+  /**
+   * The same rows as `indexCase`, as a write committed with the case's append (@remedy/event-store
+   * `AlongsideWrite`: nothing is written unless the append wrote its events); undefined when the
+   * person has nothing to index.
+   */
+  indexWithAppend(
+    caseId: string,
+    organisationId: string,
+    caseReference: string,
+    personal: Personal<PersonIdentifiers>,
+  ): { text: string; values: unknown[] } | undefined {
+    return this.indexStatement(
+      caseId,
+      organisationId,
+      caseReference,
+      personal,
+      'WHERE EXISTS (SELECT 1 FROM appended)',
     );
+  }
+
+  private indexStatement(
+    caseId: string,
+    organisationId: string,
+    caseReference: string,
+    personal: Personal<PersonIdentifiers>,
+    where: string,
+  ): { text: string; values: unknown[] } | undefined {
+    const indices = this.indicesFor(organisationId, personal);
+    if (indices.length === 0) return undefined;
+    return {
+      text: `INSERT INTO person_blind_index (organisation_id, blind_index, case_id, case_reference)
+       SELECT $1::uuid, unnest($2::text[]), $3::uuid, $4::text ${where} ON CONFLICT DO NOTHING`,
+      values: [organisationId, indices, caseId, caseReference],
+    };
   }
 
   /** After a transfer: the receiving organisation's own indices replace the sender's. */
