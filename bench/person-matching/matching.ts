@@ -15,11 +15,11 @@ import { createHmac } from 'node:crypto';
 import {
   blockingTokens,
   clkBlocks,
+  compareClks,
   compareTokens,
   CORRUPTION_DESCRIPTIONS,
   CORRUPTIONS,
   corrupt,
-  dice,
   encodeClk,
   LINK_THRESHOLD,
   matchTokens,
@@ -179,7 +179,7 @@ export function acrossOrganisations(
     const candidates = new Set<number>();
     for (const k of clkBlocks(clksB[i]!)) for (const a of index.get(k) ?? []) candidates.add(a);
     return [...candidates].map((a) => {
-      const d = dice(clksA[a]!, clksB[i]!);
+      const d = compareClks(clksA[a]!, clksB[i]!);
       if (d >= 0.5) diceValues.push({ dice: d, match: a === scenario.b[i]!.truth });
       return { a, linked: d >= threshold };
     });

@@ -116,25 +116,8 @@ describe('frequency attack on CLKs', () => {
   const hardened = persons.map((p) => encodeClk(p, secret));
   const unhardened = persons.map((p) => encodeClk(p, secret, { flipProbability: 0 }));
 
-  it.each([['identical encodings', (clks: Buffer[]) => clks.map((c) => c.toString('hex'))]])(
-    'given 10,000 hardened CLKs and the true name frequencies, when names are assigned by the rank of %s, then no more hits than chance',
-    (_what, signature) => {
-      const attack = rankAttack(signature(hardened), truth);
-      const bound = chernoffBound(N, attack.p0, 1e-6);
-      const control = rankAttack(signature(unhardened), truth);
-      const controlBound = chernoffBound(N, control.p0, 1e-6);
-      console.log(
-        `${_what}: hardened ${attack.hits} hits in ${attack.groups} groups (chance ${(N * attack.p0).toFixed(1)}, bound at 1e-6 ${bound}); ` +
-          `unhardened control ${control.hits} hits in ${control.groups} groups (chance ${(N * control.p0).toFixed(1)}, bound ${controlBound})`,
-      );
-      expect(attack.hits).toBeLessThanOrEqual(bound);
-    },
-  );
-
-  // KNOWN WEAKNESS, measured 2026-12-07: 1,170 hits against a bound of 990 (chance 840). The
-  // flips (f = 0.01) break identical encodings but not the patterns on the most frequent
-  // positions; `it.failing` keeps this visible until a stronger hardening makes it pass.
-  it.failing.each([
+  it.each([
+    ['identical encodings', (clks: Buffer[]) => clks.map((c) => c.toString('hex'))],
     [
       'patterns on the 32 most frequent bit positions',
       (clks: Buffer[]) => topPositionPatterns(clks, 32),
