@@ -7,9 +7,10 @@
  * namesakes of A's persons (same name, same sex and citizenship, born within 2 years). Within
  * an organisation, B's records are the new cases and A's the existing ones: candidates found by
  * blockingTokens, suggested by compareTokens. Across organisations: candidates sharing a
- * clkBlocks key, linked at dice >= LINK_THRESHOLD. Precision = true pairs among the suggested /
+ * clkBlocks key, linked at compareClks >= LINK_THRESHOLD. Precision = true pairs among the suggested /
  * linked; recall = duplicates suggested / linked. Then the mixed scenario at 10,000 x 10,000 for
- * the linkage time.
+ * the linkage time. BENCH_PERSON_MATCHING=linkage: the linkage only (no suggestions), for quicker
+ * iterations on the CLKs.
  */
 import { createHmac } from 'node:crypto';
 import {
@@ -241,18 +242,20 @@ export async function personMatchingBench(options: {
   const key = createHmac('sha256', 'bench').update('org key').digest();
   const secret = createHmac('sha256', 'bench').update('shared secret').digest();
   const base = options.quick ? 500 : 2000;
+  const linkageOnly = process.env.BENCH_PERSON_MATCHING === 'linkage';
   for (const [i, kind] of CORRUPTIONS.entries()) {
     const scenario = buildScenario(100 + i, base, { [kind]: 0.25, namesake: 0.1, unrelated: 0.25 });
-    const within = withinOrganisation(scenario, key);
     const across = acrossOrganisations(scenario, secret, 200 + i);
     options.log(`${SECTION}: ${kind} done`);
-    rows.push(...qualityRows(kind, kind, within, 'suggestions'));
+    if (!linkageOnly)
+      rows.push(...qualityRows(kind, kind, withinOrganisation(scenario, key), 'suggestions'));
     rows.push(...qualityRows(kind, kind, across, 'linkage'));
   }
   const namesakes = buildScenario(300, base, { namesake: 0.5 });
-  rows.push(
-    ...qualityRows('namesakes', 'namesake', withinOrganisation(namesakes, key), 'suggestions'),
-  );
+  if (!linkageOnly)
+    rows.push(
+      ...qualityRows('namesakes', 'namesake', withinOrganisation(namesakes, key), 'suggestions'),
+    );
   rows.push(
     ...qualityRows('namesakes', 'namesake', acrossOrganisations(namesakes, secret, 301), 'linkage'),
   );
@@ -297,6 +300,7 @@ export async function personMatchingBench(options: {
       note: `${across.candidates.toLocaleString('en')} candidate pairs compared (${((100 * across.candidates) / (size * mixed.b.length)).toFixed(3)} % of all pairs); encoding both sides took ${across.encodeSeconds.toFixed(1)} s`,
     },
   );
+  if (linkageOnly) return rows;
   const withinMixed = withinOrganisation(mixed, key);
   const wPrecision = pct(withinMixed.truePairs, withinMixed.truePairs + withinMixed.falsePairs);
   const wRecall = pct(withinMixed.truePairs, duplicates);

@@ -34,12 +34,14 @@ export const CLK_SEGMENTS = {
   name: 1024,
   birthDate: 256,
   birthYear: 512,
-  sex: 64,
+  sex: 128,
   citizenship: 128,
 } as const;
 type Field = keyof typeof CLK_SEGMENTS;
 const FIELDS = Object.keys(CLK_SEGMENTS) as Field[];
-const OFFSET = {} as Record<Field, number>;
+/** Where each field's segment starts, in bits (public: the layout of the version). */
+export const CLK_OFFSETS = {} as Record<Field, number>;
+const OFFSET = CLK_OFFSETS;
 {
   let at = 0;
   for (const f of FIELDS) {
@@ -50,7 +52,7 @@ const OFFSET = {} as Record<Field, number>;
 export const CLK_BITS = FIELDS.reduce((n, f) => n + CLK_SEGMENTS[f], 0);
 const CLK_BYTES = CLK_BITS / 8;
 /** Probability that a bit is flipped (randomised response). */
-export const FLIP_PROBABILITY = 0.08;
+export const FLIP_PROBABILITY = 0.1;
 /** Score at or above which two CLKs link (chosen on the benchmark, see README). */
 export const LINK_THRESHOLD = 0.9;
 
@@ -220,8 +222,11 @@ function correctedDice(c: Counts, f: number): number {
 }
 
 /**
- * Whether two segments share at least one token of `k` bits: the intersection (corrected for the
- * flips) exceeds what two unrelated sets of that many bits share by chance (ta · tb / m) by k / 2.
+ * Whether two segments share a token of `k` bits: the intersection (corrected for the flips)
+ * exceeds what two unrelated sets of these sizes share by chance (ta · tb / m) by at least half
+ * of what one shared token adds (its d distinct bits, less the share chance would have given
+ * them). Robust where Dice is not: a small segment (sex) is dense, and there two different
+ * values already have a Dice of about its density.
  */
 function sharesAValue(c: Counts, f: number, k: number): boolean {
   const g1 = f === 0 ? 1 : (1 - f) / (1 - 2 * f);
@@ -232,7 +237,8 @@ function sharesAValue(c: Counts, f: number, k: number): boolean {
   const both = c.both * g1 * g1 + (n10 + n01) * g1 * g0 + n00 * g0 * g0;
   const ta = c.a * g1 + (c.bits - c.a) * g0;
   const tb = c.b * g1 + (c.bits - c.b) * g0;
-  return both - (ta * tb) / c.bits >= k / 2;
+  const d = c.bits * (1 - (1 - 1 / c.bits) ** k);
+  return both - (ta * tb) / c.bits >= 0.5 * d * (1 - Math.max(ta, tb) / c.bits);
 }
 
 /** Whether a segment holds a value (more set bits than the flips alone would set). */
@@ -243,7 +249,7 @@ function present(setBits: number, bits: number, f: number): boolean {
 /** Weights of the fields in `compareClks` (Fellegi–Sunter style: agreement +, disagreement −). */
 export const CLK_WEIGHTS = {
   name: 1,
-  birthDateAgrees: 0.35,
+  birthDateAgrees: 0.45,
   birthDateDiffers: -0.5,
   birthYearAgrees: 0.05,
   birthYearDiffers: -0.5,
@@ -283,7 +289,7 @@ export function compareClkDetail(
   const date = segmentCounts(a, b, 'birthDate');
   const year = segmentCounts(a, b, 'birthYear');
   if (present(date.a, date.bits, f) && present(date.b, date.bits, f)) {
-    birth = correctedDice(date, f) >= 0.5 ? 'date' : 'differs';
+    birth = sharesAValue(date, f, CLK_FIELD_BITS.birthDate) ? 'date' : 'differs';
     score += birth === 'date' ? w.birthDateAgrees : w.birthDateDiffers;
   } else if (present(year.a, year.bits, f) && present(year.b, year.bits, f)) {
     birth = sharesAValue(year, f, CLK_FIELD_BITS.birthYear) ? 'year' : 'differs';
@@ -291,10 +297,12 @@ export function compareClkDetail(
   }
   const sex = segmentCounts(a, b, 'sex');
   if (present(sex.a, sex.bits, f) && present(sex.b, sex.bits, f))
-    score += correctedDice(sex, f) >= 0.5 ? w.sexAgrees : w.sexDiffers;
+    score += sharesAValue(sex, f, CLK_FIELD_BITS.sex) ? w.sexAgrees : w.sexDiffers;
   const cit = segmentCounts(a, b, 'citizenship');
   if (present(cit.a, cit.bits, f) && present(cit.b, cit.bits, f))
-    score += correctedDice(cit, f) >= 0.3 ? w.citizenshipAgrees : w.citizenshipDiffers;
+    score += sharesAValue(cit, f, CLK_FIELD_BITS.citizenship)
+      ? w.citizenshipAgrees
+      : w.citizenshipDiffers;
   return { score: Math.min(1, Math.max(0, score)), name, ...(birth ? { birth } : {}) };
 }
 
@@ -312,7 +320,7 @@ export function compareClks(a: Buffer, b: Buffer): number {
  * unrelated CLKs agree on most sampled bits because both are 0 there, and it compared about half
  * of all pairs; MinHash looks at set bits only.
  */
-export const LSH_BANDS = 80;
+export const LSH_BANDS = 160;
 export const LSH_ROWS = 4;
 
 function mulberry32(seed: number): () => number {
