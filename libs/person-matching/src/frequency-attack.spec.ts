@@ -6,8 +6,9 @@ import { NAME_VARIANTS, seededRandom } from './synthetic';
  * Frequency attack on the CLKs (issue 19): the attacker (e.g. the linkage unit) holds the
  * encodings of 10,000 synthetic persons and the true name frequency table, not the secret. It
  * ranks encodings by frequency and gives the i-th most frequent name to the i-th most frequent
- * group. Two groupings: identical encodings; identical patterns on the 32 bit positions set most
- * often (a simple pattern-mining attack). It must re-identify no more persons than chance.
+ * group. Three groupings: identical encodings; identical patterns on the 32 bit positions set
+ * most often (a simple pattern-mining attack); the same within the name segment only (the
+ * layout is public). It must re-identify no more persons than chance.
  *
  * Chance: under the hypothesis that the groups carry no information about names, each record's
  * assigned name equals its true name with probability p0 = Σ_n a_n · f_n (a_n: share of records
