@@ -7,7 +7,7 @@
  * namesakes of A's persons (same name, same sex and citizenship, born within 2 years). Within
  * an organisation, B's records are the new cases and A's the existing ones: candidates found by
  * blockingTokens, suggested by compareTokens. Across organisations: candidates sharing a
- * clkBlocks key, linked at compareClks >= LINK_THRESHOLD. Precision = true pairs among the suggested /
+ * clkBlocks key, linked when linkScore reaches LINK_THRESHOLD. Precision = true pairs among the suggested /
  * linked; recall = duplicates suggested / linked. Then the mixed scenario at 10,000 x 10,000 for
  * the linkage time. BENCH_PERSON_MATCHING=linkage: the linkage only (no suggestions), for quicker
  * iterations on the CLKs.
@@ -16,13 +16,13 @@ import { createHmac } from 'node:crypto';
 import {
   blockingTokens,
   clkBlocks,
-  compareClks,
   compareTokens,
   CORRUPTION_DESCRIPTIONS,
   CORRUPTIONS,
   corrupt,
   encodeClk,
   LINK_THRESHOLD,
+  linkScore,
   matchTokens,
   namesake,
   seededBytes,
@@ -180,9 +180,9 @@ export function acrossOrganisations(
     const candidates = new Set<number>();
     for (const k of clkBlocks(clksB[i]!)) for (const a of index.get(k) ?? []) candidates.add(a);
     return [...candidates].map((a) => {
-      const d = compareClks(clksA[a]!, clksB[i]!);
-      if (d >= 0.5) diceValues.push({ dice: d, match: a === scenario.b[i]!.truth });
-      return { a, linked: d >= threshold };
+      const d = linkScore(clksA[a]!, clksB[i]!, threshold);
+      if (d !== undefined) diceValues.push({ dice: d, match: a === scenario.b[i]!.truth });
+      return { a, linked: d !== undefined };
     });
   });
   return {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { CLK_VERSION, compareClks, LINK_THRESHOLD } from '@remedy/person-matching';
+import { CLK_VERSION, LINK_THRESHOLD, linkScore } from '@remedy/person-matching';
 
 /**
  * THE LINKAGE UNIT. It runs as the PostgreSQL role `remedy_linkage`, which may read
@@ -12,7 +12,7 @@ import { CLK_VERSION, compareClks, LINK_THRESHOLD } from '@remedy/person-matchin
  * A run: every encoding is compared with those sharing a blocking key (`clkBlocks`, computed by
  * the organisation side and stored beside the CLK), the same secret version (encodings under
  * different secrets are incomparable) and the current CLK layout (`CLK_VERSION`; an encoding of
- * an older layout waits, unpaired, for its re-encoding); a pair whose score (`compareClks`: the
+ * an older layout waits, unpaired, for its re-encoding); a pair whose score (`linkScore`: the
  * fields' segments compared one by one, a weighted sum of their agreement) is at least
  * `LINK_THRESHOLD` is kept; clusters are the connected components of the kept pairs (a record without a pair is a
  * cluster of its own, so every encoded record has a cluster id: persons = distinct cluster ids).
@@ -83,8 +83,8 @@ export function comparePairs(
           if (j <= i || seen.has(j)) continue;
           seen.add(j);
           comparisons += 1;
-          const score = compareClks(group[i]!.clk, group[j]!.clk);
-          if (score >= threshold) {
+          const score = linkScore(group[i]!.clk, group[j]!.clk, threshold);
+          if (score !== undefined) {
             const [a, b] = [group[i]!.recordId, group[j]!.recordId].sort();
             pairs.push({ a: a!, b: b!, score });
           }

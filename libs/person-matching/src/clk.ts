@@ -311,6 +311,30 @@ export function compareClks(a: Buffer, b: Buffer): number {
   return compareClkDetail(a, b).score;
 }
 
+/** The most the fields other than the name can add to a score. */
+const MOST_BESIDES_NAME =
+  Math.max(0, CLK_WEIGHTS.birthDateAgrees, CLK_WEIGHTS.birthYearAgrees) +
+  Math.max(0, CLK_WEIGHTS.sexAgrees) +
+  Math.max(0, CLK_WEIGHTS.citizenshipAgrees);
+
+/**
+ * The score of `compareClks` when it is at least `threshold`, else undefined: the linkage
+ * unit's comparison of a candidate pair. The name's segment is compared first; when even the
+ * best agreement of the other fields could not lift it to the threshold, they are not compared.
+ */
+export function linkScore(
+  a: Buffer,
+  b: Buffer,
+  threshold: number = LINK_THRESHOLD,
+): number | undefined {
+  if (a.length !== CLK_BYTES || b.length !== CLK_BYTES)
+    throw new TypeError(`a CLK has ${CLK_BYTES} bytes`);
+  const name = correctedDice(segmentCounts(a, b, 'name'), FLIP_PROBABILITY);
+  if (CLK_WEIGHTS.name * name + MOST_BESIDES_NAME < threshold) return undefined;
+  const { score } = compareClkDetail(a, b);
+  return score >= threshold ? score : undefined;
+}
+
 /**
  * Blocking by MinHash LSH over the set bits (Broder 1997; bands as in Leskovec et al., Mining of
  * Massive Datasets ch. 3): LSH_BANDS bands of LSH_ROWS min-hashes each, the hash functions drawn

@@ -5,6 +5,7 @@ import {
   clkBlocks,
   compareTokens,
   compareClks,
+  linkScore,
   encodeClk,
   LINK_THRESHOLD,
   MATCH_TOKENS_VERSION,
@@ -92,5 +93,16 @@ describe('across organisations: CLKs', () => {
     const a = encodeClk(base, secret);
     const b = encodeClk({ fullName: 'Olena Kovalenko', birthDate: '1985-11-30', sex: 'f' }, secret);
     expect(compareClks(a, b)).toBeLessThan(LINK_THRESHOLD);
+  });
+
+  it('linkScore is the score of a pair that links, and undefined for one that does not', () => {
+    const a = encodeClk(base, secret);
+    const same = encodeClk({ ...base, fullName: 'Muhammad Ali' }, secret);
+    const other = encodeClk(
+      { fullName: 'Olena Kovalenko', birthDate: '1985-11-30', sex: 'f' },
+      secret,
+    );
+    expect(linkScore(a, same)).toBe(compareClks(a, same));
+    expect(linkScore(a, other)).toBeUndefined();
   });
 });
