@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { readCase, type PersonalDecrypter } from '@remedy/case-stream';
 import type { EventStore } from '@remedy/event-store';
-import { clkBlocks, encodeClk } from '@remedy/person-matching';
+import { CLK_VERSION, clkBlocks, encodeClk } from '@remedy/person-matching';
 import { personOf } from './identifiers';
 import type { LinkageSecret } from './secret';
 
@@ -28,7 +28,7 @@ const FORGET = [
 /**
  * The organisation side of record linkage, part 2: encodes the identifying fields of every case
  * `linkage_cases` marks as due (new, changed, objection withdrawn) or whose record was encoded
- * with an older version of the shared secret, and submits the CLK to `linkage.encodings` under
+ * with an older version of the shared secret or of the CLK layout (`CLK_VERSION`), and submits the CLK to `linkage.encodings` under
  * the case's opaque record id (random, kept in `linkage_records`, which the unit cannot read).
  * The clear identifiers exist only in this process's memory during one encoding.
  */
@@ -61,9 +61,9 @@ export class LinkageEncoder {
       `SELECT c.case_id, c.organisation_id FROM linkage_cases c
          LEFT JOIN linkage_records r USING (case_id)
         WHERE NOT c.objects AND NOT c.erased
-          AND (c.dirty OR r.case_id IS NULL OR r.secret_version <> $1)
+          AND (c.dirty OR r.case_id IS NULL OR r.secret_version <> $1 OR r.clk_version <> $3)
         ORDER BY c.case_id LIMIT $2`,
-      [this.secret.version, limit],
+      [this.secret.version, limit, CLK_VERSION],
     );
     let encoded = 0;
     let skipped = 0;
@@ -123,18 +123,18 @@ export class LinkageEncoder {
       );
       const recordId = existing.rows[0]?.record_id ?? randomUUID();
       await client.query(
-        `INSERT INTO linkage_records (case_id, organisation_id, record_id, secret_version, encoded_at)
-         VALUES ($1, $2, $3, $4, now())
+        `INSERT INTO linkage_records (case_id, organisation_id, record_id, secret_version, clk_version, encoded_at)
+         VALUES ($1, $2, $3, $4, $5, now())
          ON CONFLICT (case_id) DO UPDATE SET organisation_id = EXCLUDED.organisation_id,
-           secret_version = EXCLUDED.secret_version, encoded_at = now()`,
-        [caseId, organisationId, recordId, this.secret.version],
+           secret_version = EXCLUDED.secret_version, clk_version = EXCLUDED.clk_version, encoded_at = now()`,
+        [caseId, organisationId, recordId, this.secret.version, CLK_VERSION],
       );
       await client.query(
-        `INSERT INTO linkage.encodings (record_id, clk, blocks, secret_version, submitted_at)
-         VALUES ($1, $2, $3, $4, now())
+        `INSERT INTO linkage.encodings (record_id, clk, blocks, secret_version, clk_version, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, now())
          ON CONFLICT (record_id) DO UPDATE SET clk = EXCLUDED.clk, blocks = EXCLUDED.blocks,
-           secret_version = EXCLUDED.secret_version, submitted_at = now()`,
-        [recordId, clk, blocks, this.secret.version],
+           secret_version = EXCLUDED.secret_version, clk_version = EXCLUDED.clk_version, submitted_at = now()`,
+        [recordId, clk, blocks, this.secret.version, CLK_VERSION],
       );
       await client.query(`UPDATE linkage_cases SET dirty = false WHERE case_id = $1`, [caseId]);
       await client.query('COMMIT');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { dice, LINK_THRESHOLD } from '@remedy/person-matching';
+import { CLK_VERSION, LINK_THRESHOLD, linkScore } from '@remedy/person-matching';
 
 /**
  * THE LINKAGE UNIT. It runs as the PostgreSQL role `remedy_linkage`, which may read
@@ -10,9 +10,11 @@ import { dice, LINK_THRESHOLD } from '@remedy/person-matching';
  * `linkage_records`. So what it learns is opaque record ids, bit vectors and scores.
  *
  * A run: every encoding is compared with those sharing a blocking key (`clkBlocks`, computed by
- * the organisation side and stored beside the CLK) and the same secret version (encodings under
- * different secrets are incomparable); a pair whose Dice coefficient is at least `LINK_THRESHOLD`
- * is kept; clusters are the connected components of the kept pairs (a record without a pair is a
+ * the organisation side and stored beside the CLK), the same secret version (encodings under
+ * different secrets are incomparable) and the current CLK layout (`CLK_VERSION`; an encoding of
+ * an older layout waits, unpaired, for its re-encoding); a pair whose score (`linkScore`: the
+ * fields' segments compared one by one, a weighted sum of their agreement) is at least
+ * `LINK_THRESHOLD` is kept; clusters are the connected components of the kept pairs (a record without a pair is a
  * cluster of its own, so every encoded record has a cluster id: persons = distinct cluster ids).
  * A cluster keeps the id most of its records had in the previous run (so a person keeps their id
  * while records join and leave); a new cluster gets a random id.
@@ -34,12 +36,14 @@ interface Encoding {
   readonly clk: Buffer;
   readonly blocks: readonly string[];
   readonly version: number;
+  /** The CLK layout (`CLK_VERSION`); default the current one. */
+  readonly clkVersion?: string;
 }
 
 export interface LinkageRunOptions {
   /** Run even when the encodings did not change (default false). */
   readonly force?: boolean;
-  /** The Dice threshold (default `LINK_THRESHOLD` of @remedy/person-matching). */
+  /** The score threshold (default `LINK_THRESHOLD` of @remedy/person-matching). */
   readonly threshold?: number;
 }
 
@@ -56,6 +60,7 @@ export function comparePairs(
 ): { pairs: Pair[]; comparisons: number } {
   const byVersion = new Map<number, Encoding[]>();
   for (const e of encodings) {
+    if ((e.clkVersion ?? CLK_VERSION) !== CLK_VERSION) continue;
     const list = byVersion.get(e.version) ?? [];
     list.push(e);
     byVersion.set(e.version, list);
@@ -78,8 +83,8 @@ export function comparePairs(
           if (j <= i || seen.has(j)) continue;
           seen.add(j);
           comparisons += 1;
-          const score = dice(group[i]!.clk, group[j]!.clk);
-          if (score >= threshold) {
+          const score = linkScore(group[i]!.clk, group[j]!.clk, threshold);
+          if (score !== undefined) {
             const [a, b] = [group[i]!.recordId, group[j]!.recordId].sort();
             pairs.push({ a: a!, b: b!, score });
           }
@@ -169,7 +174,7 @@ export async function runLinkage(
     // One run at a time (a second unit waits, then finds nothing changed).
     await db.query(`SELECT pg_advisory_xact_lock(hashtext('remedy.linkage.run'))`);
     const fp = await db.query<{ fingerprint: string; n: number }>(
-      `SELECT count(*)::int AS n, coalesce(md5(string_agg(record_id::text || ':' || secret_version || ':' || md5(clk), ',' ORDER BY record_id)), '') AS fingerprint
+      `SELECT count(*)::int AS n, coalesce(md5(string_agg(record_id::text || ':' || secret_version || ':' || clk_version || ':' || md5(clk), ',' ORDER BY record_id)), '') AS fingerprint
          FROM linkage.encodings`,
     );
     const { fingerprint, n } = fp.rows[0]!;
@@ -191,12 +196,14 @@ export async function runLinkage(
       clk: Buffer;
       blocks: string[];
       secret_version: number;
-    }>(`SELECT record_id::text, clk, blocks, secret_version FROM linkage.encodings`);
+      clk_version: string;
+    }>(`SELECT record_id::text, clk, blocks, secret_version, clk_version FROM linkage.encodings`);
     const encodings: Encoding[] = rows.rows.map((r) => ({
       recordId: r.record_id.toLowerCase(),
       clk: r.clk,
       blocks: r.blocks,
       version: r.secret_version,
+      clkVersion: r.clk_version,
     }));
     const { pairs, comparisons } = comparePairs(encodings, threshold);
     const previous = new Map(

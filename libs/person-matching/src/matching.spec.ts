@@ -4,7 +4,8 @@ import {
   CLK_VERSION,
   clkBlocks,
   compareTokens,
-  dice,
+  compareClks,
+  linkScore,
   encodeClk,
   LINK_THRESHOLD,
   MATCH_TOKENS_VERSION,
@@ -83,14 +84,25 @@ describe('across organisations: CLKs', () => {
     const a = encodeClk(base, secret);
     const b = encodeClk({ ...base, fullName: 'Muhammad Ali' }, secret);
     expect(a.length).toBe(CLK_BITS / 8);
-    expect(CLK_VERSION).toBe('clk1');
-    expect(dice(a, b)).toBeGreaterThanOrEqual(LINK_THRESHOLD);
+    expect(CLK_VERSION).toBe('clk2');
+    expect(compareClks(a, b)).toBeGreaterThanOrEqual(LINK_THRESHOLD);
     expect(clkBlocks(a).some((k) => clkBlocks(b).includes(k))).toBe(true);
   });
 
   it('given a different person, then Dice below the threshold', () => {
     const a = encodeClk(base, secret);
     const b = encodeClk({ fullName: 'Olena Kovalenko', birthDate: '1985-11-30', sex: 'f' }, secret);
-    expect(dice(a, b)).toBeLessThan(LINK_THRESHOLD);
+    expect(compareClks(a, b)).toBeLessThan(LINK_THRESHOLD);
+  });
+
+  it('linkScore is the score of a pair that links, and undefined for one that does not', () => {
+    const a = encodeClk(base, secret);
+    const same = encodeClk({ ...base, fullName: 'Muhammad Ali' }, secret);
+    const other = encodeClk(
+      { fullName: 'Olena Kovalenko', birthDate: '1985-11-30', sex: 'f' },
+      secret,
+    );
+    expect(linkScore(a, same)).toBe(compareClks(a, same));
+    expect(linkScore(a, other)).toBeUndefined();
   });
 });

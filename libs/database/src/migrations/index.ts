@@ -23,6 +23,7 @@ import { CreateRecordLinkage1796000001000 } from './1796000001000-CreateRecordLi
 import { CreatePersonMatchTokens1796000001100 } from './1796000001100-CreatePersonMatchTokens';
 import { StatisticsFactPersons1796000001200 } from './1796000001200-StatisticsFactPersons';
 import { IdentityAccountClaimsNotify1796000001300 } from './1796000001300-IdentityAccountClaimsNotify';
+import { LinkageClkVersion1796000001500 } from './1796000001500-LinkageClkVersion';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -55,4 +56,5 @@ export const ALL_MIGRATIONS: MigrationClass[] = [
   CreatePersonMatchTokens1796000001100,
   StatisticsFactPersons1796000001200,
   IdentityAccountClaimsNotify1796000001300,
+  LinkageClkVersion1796000001500,
 ];
