@@ -83,7 +83,12 @@ async function main(): Promise<void> {
       const before = serverCpu(await pidsOf());
       const cpu = process.cpuUsage();
       const t = performance.now();
-      const reports = await rebuildProjections({ dataSource: ds, eventStore: store, projections });
+      const reports = await rebuildProjections({
+        dataSource: ds,
+        eventStore: store,
+        projections,
+        ...(process.env.REPLAY_BATCH ? { batchSize: Number(process.env.REPLAY_BATCH) } : {}),
+      });
       const seconds = (performance.now() - t) / 1000;
       const used = process.cpuUsage(cpu);
       let pg = 0;
