@@ -9,7 +9,7 @@ import {
 } from '@remedy/case-domain';
 import { caseEventOf, sealedCiphertextOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import { bulkUpsertSql, defineProjection } from '@remedy/projections';
+import { copyUpsert, defineProjection } from '@remedy/projections';
 import { adultFrom } from './age';
 import {
   CaseListEntity,
@@ -278,8 +278,6 @@ const REFERRAL_COLUMNS: readonly [keyof CaseReferralRow, string][] = [
   ['last_revision', 'bigint'],
 ];
 
-const UPSERT_CASES = bulkUpsertSql('case_list', 'case_id', CASE_COLUMNS);
-const UPSERT_REFERRALS = bulkUpsertSql('case_referrals', 'referral_id', REFERRAL_COLUMNS);
 const REFERRAL_EVENTS = new Set([
   'CaseReferred',
   'ReferralAccepted',
@@ -293,7 +291,7 @@ const REFERRAL_EVENTS = new Set([
 /**
  * The case list, detail and referral read models (tables case_list, case_referrals). Per batch:
  * one SELECT of the rows of the batch's cases, the events folded in memory (skipping any whose
- * revision is not above the stored one), then one bulk upsert per table.
+ * revision is not above the stored one), then one upsert per table (COPY into a staging table).
  */
 export const casesProjection = defineProjection({
   name: CASES_PROJECTION,
@@ -337,12 +335,16 @@ export const casesProjection = defineProjection({
       rows.set(caseId, after);
       changedCases.add(caseId);
     }
-    if (changedCases.size > 0) {
-      await em.query(UPSERT_CASES, [JSON.stringify([...changedCases].map((id) => rows.get(id)))]);
-    }
-    if (changedReferrals.size > 0) {
-      await em.query(UPSERT_REFERRALS, [JSON.stringify([...changedReferrals.values()])]);
-    }
+    await copyUpsert(
+      em,
+      'case_list',
+      'case_id',
+      CASE_COLUMNS,
+      [...changedCases].map((id) => rows.get(id)!),
+    );
+    await copyUpsert(em, 'case_referrals', 'referral_id', REFERRAL_COLUMNS, [
+      ...changedReferrals.values(),
+    ]);
   },
   async clear(em: EntityManager): Promise<void> {
     await em.query('DELETE FROM case_referrals');

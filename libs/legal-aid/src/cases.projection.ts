@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent } from '@remedy/case-domain';
-import { bulkUpsertSql } from '@remedy/projections';
 import { sealedCiphertextOf } from '@remedy/case-stream';
 import { LegalAidCaseEntity, type LegalAidCaseRow } from './entities';
 
@@ -157,7 +156,8 @@ export function foldLegalAidCase(
   return next;
 }
 
-const CASE_COLUMNS: readonly (readonly [keyof LegalAidCaseRow, string])[] = [
+/** The columns the projection writes (`copyUpsert`). */
+export const LEGAL_AID_CASE_COLUMNS: readonly (readonly [keyof LegalAidCaseRow, string])[] = [
   ['case_id', 'text'],
   ['holding_organisation_id', 'text'],
   ['reference', 'text'],
@@ -177,8 +177,6 @@ const CASE_COLUMNS: readonly (readonly [keyof LegalAidCaseRow, string])[] = [
   ['last_revision', 'bigint'],
   ['updated_at', 'timestamptz'],
 ];
-
-export const UPSERT_LEGAL_AID_CASES = bulkUpsertSql('legal_aid_cases', 'case_id', CASE_COLUMNS);
 
 /** Reads the stored rows of these cases (for folding a batch). */
 export async function loadLegalAidCases(

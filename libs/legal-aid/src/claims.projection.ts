@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { CaseEvent } from '@remedy/case-domain';
-import { bulkUpsertSql } from '@remedy/projections';
 import { sealedCiphertextOf } from '@remedy/case-stream';
 import type { ClaimDeadline, LegalAidClaimRow } from './entities';
 
@@ -211,7 +210,8 @@ export function foldClaim(
   return { ...next, ...stamp, deadlines: claimDeadlines(next) };
 }
 
-const CLAIM_COLUMNS: readonly (readonly [keyof LegalAidClaimRow, string])[] = [
+/** The columns the projection writes (`copyUpsert`). */
+export const LEGAL_AID_CLAIM_COLUMNS: readonly (readonly [keyof LegalAidClaimRow, string])[] = [
   ['claim_id', 'text'],
   ['case_id', 'text'],
   ['remedy_id', 'text'],
@@ -243,8 +243,6 @@ const CLAIM_COLUMNS: readonly (readonly [keyof LegalAidClaimRow, string])[] = [
   ['last_revision', 'bigint'],
   ['updated_at', 'timestamptz'],
 ];
-
-export const UPSERT_LEGAL_AID_CLAIMS = bulkUpsertSql('legal_aid_claims', 'claim_id', CLAIM_COLUMNS);
 
 const SELECTED: readonly (readonly [string, string?])[] = [
   ['claim_id'],

@@ -1,19 +1,19 @@
 import type { EntityManager } from 'typeorm';
 import { caseEventOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import { defineProjection } from '@remedy/projections';
+import { copyUpsert, defineProjection } from '@remedy/projections';
 import {
   foldLegalAidCase,
   LEGAL_AID_CASE_EVENT_TYPES,
   loadLegalAidCases,
-  UPSERT_LEGAL_AID_CASES,
+  LEGAL_AID_CASE_COLUMNS,
 } from './cases.projection';
 import {
   CLAIM_EVENT_TYPES,
   foldClaim,
   isClaimEvent,
   loadClaimsOfCases,
-  UPSERT_LEGAL_AID_CLAIMS,
+  LEGAL_AID_CLAIM_COLUMNS,
 } from './claims.projection';
 import {
   LegalAidCaseEntity,
@@ -79,10 +79,12 @@ export const legalAidProjection = defineProjection({
           applyToClaim(c.claim_id, d);
       }
     }
-    if (changedCases.size > 0)
-      await em.query(UPSERT_LEGAL_AID_CASES, [JSON.stringify([...changedCases.values()])]);
-    if (changedClaims.size > 0)
-      await em.query(UPSERT_LEGAL_AID_CLAIMS, [JSON.stringify([...changedClaims.values()])]);
+    await copyUpsert(em, 'legal_aid_cases', 'case_id', LEGAL_AID_CASE_COLUMNS, [
+      ...changedCases.values(),
+    ]);
+    await copyUpsert(em, 'legal_aid_claims', 'claim_id', LEGAL_AID_CLAIM_COLUMNS, [
+      ...changedClaims.values(),
+    ]);
   },
   async clear(em: EntityManager): Promise<void> {
     await em.query('DELETE FROM legal_aid_claims');

@@ -84,39 +84,50 @@ export const linkageCasesProjection = defineProjection({
       }
       changes.set(caseId, c);
     }
-    for (const [caseId, c] of changes) {
+    // Set-based (issue 18): one statement for every case of the batch (each case once, its changes
+    // merged above), one for the records of transferred cases; row by row, a rebuild paid two
+    // round trips per case. The update of existing rows and the insert of new ones are separate
+    // parts of the statement: an update keeps a stored value where the batch says nothing (null),
+    // which ON CONFLICT's EXCLUDED row, defaults applied, cannot tell apart.
+    const rows = [...changes];
+    if (rows.length > 0)
       await em.query(
-        `INSERT INTO linkage_cases (case_id, organisation_id, objects, erased, dirty, last_revision)
-         VALUES ($1, COALESCE($2::uuid,
-                   (SELECT organisation_id FROM linkage_cases WHERE case_id = $1::uuid), $11::uuid),
-                 $3, $4, $5, $6)
-         ON CONFLICT (case_id) DO UPDATE SET
-           organisation_id = COALESCE($7, linkage_cases.organisation_id),
-           objects = COALESCE($8, linkage_cases.objects),
-           erased = linkage_cases.erased OR COALESCE($9, false),
-           dirty = linkage_cases.dirty OR COALESCE($10, false),
-           last_revision = EXCLUDED.last_revision
-         WHERE linkage_cases.last_revision < EXCLUDED.last_revision`,
+        `WITH x AS (
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::boolean[], $5::boolean[],
+                                $6::boolean[], $7::bigint[])
+             AS x(case_id, organisation_id, acting, objects, erased, dirty, last_revision)
+         ), updated AS (
+           UPDATE linkage_cases t SET
+             organisation_id = COALESCE(x.organisation_id, t.organisation_id),
+             objects = COALESCE(x.objects, t.objects),
+             erased = t.erased OR COALESCE(x.erased, false),
+             dirty = t.dirty OR COALESCE(x.dirty, false),
+             last_revision = x.last_revision
+           FROM x WHERE t.case_id = x.case_id AND t.last_revision < x.last_revision
+         )
+         INSERT INTO linkage_cases (case_id, organisation_id, objects, erased, dirty, last_revision)
+         SELECT case_id, COALESCE(organisation_id, acting), COALESCE(objects, false),
+                COALESCE(erased, false), COALESCE(dirty, true), last_revision
+           FROM x WHERE NOT EXISTS (SELECT 1 FROM linkage_cases l WHERE l.case_id = x.case_id)
+         ON CONFLICT (case_id) DO NOTHING`,
         [
-          caseId,
-          c.organisationId ?? null,
-          c.objects ?? false,
-          c.erased ?? false,
-          c.dirty ?? true,
-          c.revision.toString(),
-          c.organisationId ?? null,
-          c.objects ?? null,
-          c.erased ?? null,
-          c.dirty ?? null,
-          c.actingOrganisationId ?? null,
+          rows.map(([id]) => id),
+          rows.map(([, c]) => c.organisationId ?? null),
+          rows.map(([, c]) => c.actingOrganisationId ?? null),
+          rows.map(([, c]) => c.objects ?? null),
+          rows.map(([, c]) => c.erased ?? null),
+          rows.map(([, c]) => c.dirty ?? null),
+          rows.map(([, c]) => c.revision.toString()),
         ],
       );
-      if (c.organisationId)
-        await em.query(`UPDATE linkage_records SET organisation_id = $2 WHERE case_id = $1`, [
-          caseId,
-          c.organisationId,
-        ]);
-    }
+    const moved = rows.filter(([, c]) => c.organisationId);
+    if (moved.length > 0)
+      await em.query(
+        `UPDATE linkage_records r SET organisation_id = x.organisation_id
+           FROM unnest($1::uuid[], $2::uuid[]) AS x(case_id, organisation_id)
+          WHERE r.case_id = x.case_id`,
+        [moved.map(([id]) => id), moved.map(([, c]) => c.organisationId)],
+      );
     const gone = [...changes].filter(([, c]) => c.objects === true || c.erased).map(([id]) => id);
     if (gone.length > 0) for (const sql of FORGET_RECORD_SQL) await em.query(sql, [gone]);
   },

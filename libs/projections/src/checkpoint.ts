@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { PROJECTOR_ROLE } from '@remedy/database';
 import {
@@ -126,25 +127,37 @@ export async function ensureCheckpoint(qr: QueryRunner, name: string): Promise<G
   return positionFromRow(rows[0].position_commit, rows[0].position_prepare);
 }
 
+const STORE_CHECKPOINT_SQL = `INSERT INTO ${CHECKPOINT_TABLE} (projection, position_commit, position_prepare, updated_at)
+     VALUES ($1, $2, $3, now())
+     ON CONFLICT (projection) DO UPDATE
+       SET position_commit = EXCLUDED.position_commit, position_prepare = EXCLUDED.position_prepare,
+           updated_at = EXCLUDED.updated_at`;
+
+/**
+ * Stores the checkpoint and sends its NOTIFY, in one statement (one round trip: a batch's fixed
+ * statements are paid per batch by every projection).
+ */
 async function storeCheckpoint(
   qr: QueryRunner,
   name: string,
   position: GlobalPosition,
 ): Promise<void> {
+  // The NOTIFY is delivered on commit only, in commit order: waiters never see a checkpoint that
+  // rolled back.
   await qr.query(
-    `INSERT INTO ${CHECKPOINT_TABLE} (projection, position_commit, position_prepare, updated_at)
-     VALUES ($1, $2, $3, now())
-     ON CONFLICT (projection) DO UPDATE
-       SET position_commit = EXCLUDED.position_commit, position_prepare = EXCLUDED.position_prepare,
-           updated_at = EXCLUDED.updated_at`,
-    [name, position.commit.toString(), position.prepare.toString()],
+    `WITH stored AS (${STORE_CHECKPOINT_SQL} RETURNING 1) SELECT pg_notify($4, $5) FROM stored`,
+    [
+      name,
+      position.commit.toString(),
+      position.prepare.toString(),
+      CHECKPOINT_CHANNEL,
+      `${name} ${formatPosition(position)}`,
+    ],
   );
-  // Delivered on commit only, in commit order: waiters never see a checkpoint that rolled back.
-  await qr.query('SELECT pg_notify($1, $2)', [
-    CHECKPOINT_CHANNEL,
-    `${name} ${formatPosition(position)}`,
-  ]);
 }
+
+/** A string literal of SQL (standard_conforming_strings, PostgreSQL's default since 9.1). */
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Events of the batch this projection must apply: its types, strictly after the checkpoint. */
 export function eventsFor(
@@ -163,26 +176,36 @@ export function eventsFor(
  * connection that holds the projection's advisory lock, so no one can write without it).
  * The stored checkpoint must still be `checkpoint` (compare-and-set). Returns the new
  * checkpoint; on failure rolls everything back and throws.
+ *
+ * `asyncCommit` (rebuilds): the commit does not wait for the server's WAL flush
+ * (`synchronous_commit = off`). Atomicity is unchanged (the batch and its checkpoint are one
+ * transaction, both kept or both lost); a crash of the PostgreSQL server itself may lose the last
+ * committed batches of a rebuild, with their checkpoint, and they are replayed from the events.
  */
 export async function applyBatchAtomically(
   qr: QueryRunner,
   projection: ProjectionDefinition,
   checkpoint: GlobalPosition,
   batch: ReadAllBatch,
+  options: { readonly asyncCommit?: boolean } = {},
 ): Promise<{ checkpoint: GlobalPosition; applied: number }> {
   const events = eventsFor(projection, batch, checkpoint);
   const next = comparePositions(batch.next, checkpoint) > 0 ? batch.next : checkpoint;
   if (events.length === 0 && next === checkpoint) return { checkpoint, applied: 0 };
-  await qr.startTransaction('READ COMMITTED');
+  await qr.startTransaction();
   try {
-    // Row-level security: the read models are written as the projector role (sees every row).
-    await qr.query(`SET LOCAL ROLE ${PROJECTOR_ROLE}`);
-    const rows = await qr.query(
-      `SELECT position_commit, position_prepare FROM ${CHECKPOINT_TABLE} WHERE projection = $1 FOR UPDATE`,
-      [projection.name],
-    );
+    // One round trip: the isolation level, the role (row-level security: the read models are
+    // written as the projector role, which sees every row) and the checkpoint row, locked.
+    const results = (await connectionOf(qr).query(
+      `SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+       SET LOCAL ROLE ${PROJECTOR_ROLE};
+       ${options.asyncCommit ? 'SET LOCAL synchronous_commit = off;' : ''}
+       SELECT position_commit, position_prepare FROM ${CHECKPOINT_TABLE}
+        WHERE projection = ${literal(projection.name)} FOR UPDATE`,
+    )) as unknown as { rows: { position_commit: string; position_prepare: string }[] }[];
+    const rows = results[results.length - 1]!.rows;
     const stored = rows.length
-      ? positionFromRow(rows[0].position_commit, rows[0].position_prepare)
+      ? positionFromRow(rows[0]!.position_commit, rows[0]!.position_prepare)
       : undefined;
     if (!stored || comparePositions(stored, checkpoint) !== 0) {
       throw new CheckpointMovedError(projection.name, checkpoint, stored);
@@ -201,6 +224,13 @@ export async function applyBatchAtomically(
     if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
     throw err;
   }
+}
+
+/** The pg connection of a connected query runner (a multi-statement query answers every result). */
+function connectionOf(qr: QueryRunner): PoolClient {
+  const connection = (qr as { databaseConnection?: PoolClient }).databaseConnection;
+  if (!connection) throw new Error('The projection query runner is not connected');
+  return connection;
 }
 
 /** Clears the projection's rows and resets its checkpoint to START, in one transaction. */

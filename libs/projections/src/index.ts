@@ -1,6 +1,6 @@
 export { defineProjection, projectionEntities } from './projection';
 export { bulkUpsertSql } from './set-based';
-export { copyRows, pgTextArray, stagingTableSql } from './copy';
+export { copyObjects, copyRows, copyUpsert, pgTextArray, stagingTableSql } from './copy';
 export type { CopyValue } from './copy';
 export type { ProjectionDefinition } from './projection';
 export {

@@ -296,7 +296,11 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
           for (let index = 0; !failed; index++) {
             const page = await reader.page(consumer, index);
             const t = performance.now();
-            const result = await applyBatchAtomically(qr, projection, checkpoint, page);
+            // Without waiting for the WAL flush at each commit (see applyBatchAtomically): a rebuild
+            // is re-derived from the events if the server crashes.
+            const result = await applyBatchAtomically(qr, projection, checkpoint, page, {
+              asyncCommit: true,
+            });
             busyMs += performance.now() - t;
             checkpoint = result.checkpoint;
             events += result.applied;

@@ -3,7 +3,7 @@ import { CASE_EVENT_TYPES } from '@remedy/case-domain';
 import { caseEventOf } from '@remedy/case-stream';
 import { referenceRatesFromEnvironment } from '@remedy/config';
 import type { RecordedEvent } from '@remedy/event-store';
-import { defineProjection } from '@remedy/projections';
+import { copyObjects, copyUpsert, defineProjection } from '@remedy/projections';
 import { CaseFactEntity, CaseStateEntity } from './entities';
 import {
   factRows,
@@ -47,13 +47,11 @@ const FACT_COLUMNS: readonly (readonly [keyof FactRow | 'row_key', string])[] = 
   ['person_key', 'text'],
 ];
 
-const names = FACT_COLUMNS.map(([n]) => n).join(', ');
-const INSERT_FACTS = `INSERT INTO statistics_case_facts (${names})
-  SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${FACT_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`;
-const UPSERT_STATES = `INSERT INTO statistics_case_state AS t (row_key, state, last_revision)
-  SELECT row_key, state, last_revision FROM jsonb_to_recordset($1::jsonb) AS x(row_key text, state jsonb, last_revision bigint)
-  ON CONFLICT (row_key) DO UPDATE SET state = EXCLUDED.state, last_revision = EXCLUDED.last_revision
-  WHERE t.last_revision < EXCLUDED.last_revision`;
+const STATE_COLUMNS = [
+  ['row_key', 'text'],
+  ['state', 'jsonb'],
+  ['last_revision', 'bigint'],
+] as const;
 
 /**
  * The anonymous fact projection: per batch, one SELECT of the fold states of the batch's cases
@@ -107,15 +105,17 @@ export const statisticsFactsProjection = defineProjection({
     }
     if (changed.size === 0) return;
     const changedKeys = [...changed];
-    await em.query(UPSERT_STATES, [
-      JSON.stringify(
-        changedKeys.map((k) => ({
-          row_key: k,
-          state: states.get(k)!.state,
-          last_revision: states.get(k)!.revision.toString(),
-        })),
-      ),
-    ]);
+    await copyUpsert(
+      em,
+      'statistics_case_state',
+      'row_key',
+      STATE_COLUMNS,
+      changedKeys.map((k) => ({
+        row_key: k,
+        state: states.get(k)!.state,
+        last_revision: states.get(k)!.revision.toString(),
+      })),
+    );
     // Only the cases whose fact rows changed are rewritten (most events, a note, a deadline,
     // change no fact): fewer dead rows, and the DELETE touches only what it replaces.
     const replaced: string[] = [];
@@ -146,7 +146,8 @@ export const statisticsFactsProjection = defineProjection({
         replaced,
       ]);
     }
-    if (rows.length > 0) await em.query(INSERT_FACTS, [JSON.stringify(rows)]);
+    // COPY straight in: the table has no row-level security, and the rows replaced are deleted.
+    if (rows.length > 0) await copyObjects(em, 'statistics_case_facts', FACT_COLUMNS, rows);
   },
   async clear(em: EntityManager): Promise<void> {
     await em.query('DELETE FROM statistics_case_facts');

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { CASE_EVENT_TYPES } from '@remedy/case-domain';
 import { caseEventOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import { bulkUpsertSql, defineProjection } from '@remedy/projections';
+import { copyUpsert, defineProjection } from '@remedy/projections';
 import { DashboardCaseFactEntity, DashboardReferralEntity } from './entities';
 import {
   foldDashboardCase,
@@ -48,8 +48,6 @@ const REFERRAL_COLUMNS: readonly (readonly [keyof DashboardReferralRow, string])
 const selectList = (columns: readonly (readonly [string, string])[]) =>
   columns.map(([n, t]) => (t === 'date' || t === 'bigint' ? `${n}::text AS ${n}` : n)).join(', ');
 
-const UPSERT_CASES = bulkUpsertSql('dashboard_case_facts', 'case_id', CASE_COLUMNS);
-const UPSERT_REFERRALS = bulkUpsertSql('dashboard_referrals', 'referral_id', REFERRAL_COLUMNS);
 const SELECT_CASES = `SELECT ${selectList(CASE_COLUMNS)} FROM dashboard_case_facts WHERE case_id = ANY($1::text[])`;
 const SELECT_REFERRALS = `SELECT ${selectList(REFERRAL_COLUMNS)} FROM dashboard_referrals WHERE case_id = ANY($1::text[])`;
 const REFERRAL_EVENTS = new Set([
@@ -64,7 +62,7 @@ const REFERRAL_EVENTS = new Set([
  * The supervisor dashboard's read model (tables dashboard_case_facts, dashboard_referrals): one
  * row of dated facts per case and per referral, checkpointed like every projection. Per batch: one
  * SELECT of the rows of the batch's cases, the events folded in memory (skipping those at or below
- * a row's stored revision: idempotent), one bulk upsert per table.
+ * a row's stored revision: idempotent), one upsert per table (COPY into a staging table).
  */
 export const dashboardProjection = defineProjection({
   name: DASHBOARD_PROJECTION,
@@ -99,12 +97,20 @@ export const dashboardProjection = defineProjection({
         changedReferrals.add(r.referral_id);
       }
     }
-    if (changedCases.size > 0)
-      await em.query(UPSERT_CASES, [JSON.stringify([...changedCases].map((id) => rows.get(id)))]);
-    if (changedReferrals.size > 0)
-      await em.query(UPSERT_REFERRALS, [
-        JSON.stringify([...changedReferrals].map((id) => referrals.get(id))),
-      ]);
+    await copyUpsert(
+      em,
+      'dashboard_case_facts',
+      'case_id',
+      CASE_COLUMNS,
+      [...changedCases].map((id) => rows.get(id)!),
+    );
+    await copyUpsert(
+      em,
+      'dashboard_referrals',
+      'referral_id',
+      REFERRAL_COLUMNS,
+      [...changedReferrals].map((id) => referrals.get(id)!),
+    );
   },
   async clear(em: EntityManager): Promise<void> {
     await em.query('DELETE FROM dashboard_referrals');
