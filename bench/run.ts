@@ -34,7 +34,7 @@
  * 500,000: with 1,000,000 the whole run took more than 15 minutes on 2 shared cores);
  * BENCH_WORKER_REPLAY_SECONDS (longest worker replay, default 60); BENCH_SECONDS (seconds per
  * measured slice, default 5); BENCH_STATISTICS_CASES (case counts of section 5, comma-separated,
- * default 100000,1000000); BENCH_DASHBOARD_EVENTS (section 9, default 200,000); BENCH_ONLY (sections to run, comma-separated, e.g. BENCH_ONLY=5:
+ * default 100000,1000000); BENCH_DASHBOARD_EVENTS (section 9, default 200,000); BENCH_LAG_RATE (section 3's rate of POST /cases when section 2 does not run, default 200/s); BENCH_ONLY (sections to run, comma-separated, e.g. BENCH_ONLY=5:
  * results go to section-5.json/md instead of latest.*; 6 needs 2-4).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -69,7 +69,7 @@ const SIZES = {
   consoleRounds: Number(process.env.BENCH_CONSOLE_ROUNDS ?? (quick ? 1 : 3)),
   assistCases: quick ? 40 : 200,
   lagSeconds: quick ? 3 : 20,
-  lagRate: 200,
+  lagRate: Number(process.env.BENCH_LAG_RATE ?? 200),
   // 1,000,000 took the whole bench to 15 min 50 s on the 2 shared cores (load average ~12), the
   // rebuild alone 527 s: the default is half, BENCH_REPLAY_EVENTS=1000000 for the full size.
   replayEvents: Number(process.env.BENCH_REPLAY_EVENTS ?? (quick ? 20_000 : 500_000)),
