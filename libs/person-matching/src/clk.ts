@@ -208,17 +208,28 @@ function segmentCounts(a: Buffer, b: Buffer, field: Field): Counts {
  * E[observed counts] is a known linear map of the true counts, which is inverted here.
  */
 function correctedDice(c: Counts, f: number): number {
-  if (f === 0) return c.a + c.b === 0 ? 0 : (2 * c.both) / (c.a + c.b);
+  const { both, ta, tb } = trueCounts(c, f);
+  if (ta + tb <= 0) return 0;
+  return Math.min(1, Math.max(0, (2 * both) / (ta + tb)));
+}
+
+/**
+ * The counts before the flips, estimated from the flipped ones: each observed bit is the true one
+ * flipped with probability f independently, so the expected observed counts are a known linear
+ * map of the true ones, inverted here (f = 0: the counts as they are).
+ */
+function trueCounts(c: Counts, f: number): { both: number; ta: number; tb: number } {
+  if (f === 0) return { both: c.both, ta: c.a, tb: c.b };
   const g1 = (1 - f) / (1 - 2 * f);
   const g0 = -f / (1 - 2 * f);
   const n10 = c.a - c.both;
   const n01 = c.b - c.both;
   const n00 = c.bits - c.a - c.b + c.both;
-  const both = c.both * g1 * g1 + (n10 + n01) * g1 * g0 + n00 * g0 * g0;
-  const ta = c.a * g1 + (c.bits - c.a) * g0;
-  const tb = c.b * g1 + (c.bits - c.b) * g0;
-  if (ta + tb <= 0) return 0;
-  return Math.min(1, Math.max(0, (2 * both) / (ta + tb)));
+  return {
+    both: c.both * g1 * g1 + (n10 + n01) * g1 * g0 + n00 * g0 * g0,
+    ta: c.a * g1 + (c.bits - c.a) * g0,
+    tb: c.b * g1 + (c.bits - c.b) * g0,
+  };
 }
 
 /**
@@ -229,14 +240,7 @@ function correctedDice(c: Counts, f: number): number {
  * values already have a Dice of about its density.
  */
 function sharesAValue(c: Counts, f: number, k: number): boolean {
-  const g1 = f === 0 ? 1 : (1 - f) / (1 - 2 * f);
-  const g0 = f === 0 ? 0 : -f / (1 - 2 * f);
-  const n10 = c.a - c.both;
-  const n01 = c.b - c.both;
-  const n00 = c.bits - c.a - c.b + c.both;
-  const both = c.both * g1 * g1 + (n10 + n01) * g1 * g0 + n00 * g0 * g0;
-  const ta = c.a * g1 + (c.bits - c.a) * g0;
-  const tb = c.b * g1 + (c.bits - c.b) * g0;
+  const { both, ta, tb } = trueCounts(c, f);
   const d = c.bits * (1 - (1 - 1 / c.bits) ** k);
   return both - (ta * tb) / c.bits >= 0.5 * d * (1 - Math.max(ta, tb) / c.bits);
 }
