@@ -2,15 +2,22 @@ import {
   type CallHandler,
   type ExecutionContext,
   Injectable,
-  type NestInterceptor,
   ServiceUnavailableException,
+  type Type,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, mergeMap, type Observable } from 'rxjs';
 import type { PolicyRefusalRecorder } from '@remedy/access-policy';
 import type { Actor } from '@remedy/auth';
-import { toProblem, problem, writeWithCommand, type WriteWithCommand } from '@remedy/http';
+import {
+  toProblem,
+  problem,
+  writeWithCommand,
+  type RouteHandler,
+  type RouteScopedInterceptor,
+  type WriteWithCommand,
+} from '@remedy/http';
 import { caseIdsIn, isUuid, outcomeOf, ruleOf, type AuditEntry } from './audit-entry';
 import { AuditTrail, auditRowWithAppend } from './audit-trail';
 import { NOT_AUDITED_KEY } from './decorators';
@@ -44,11 +51,21 @@ export class AuditUnavailableException extends ServiceUnavailableException {
  * user and are not audited; neither are routes outside Nest (the queue dashboard).
  */
 @Injectable()
-export class AuditInterceptor implements NestInterceptor, PolicyRefusalRecorder {
+export class AuditInterceptor implements RouteScopedInterceptor, PolicyRefusalRecorder {
   constructor(
     private readonly reflector: Reflector,
     private readonly trail: AuditTrail,
   ) {}
+
+  /** Every route but the `@NotAudited` ones (the handler's mark or its controller's). */
+  appliesTo(handler: RouteHandler, controller: Type<unknown>): boolean {
+    return (
+      this.reflector.getAllAndOverride<string | undefined>(NOT_AUDITED_KEY, [
+        handler,
+        controller,
+      ]) === undefined
+    );
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const base = this.baseOf(context);

@@ -9,6 +9,7 @@ import { frameworkErrorProblem, ProblemExceptionFilter } from './exception-filte
 import { jsonTooDeep, MAX_JSON_DEPTH, tooDeep } from './input';
 import { createOpenApiDocument, optionalProvider } from './openapi';
 import { RULE_TITLES, sendProblem, type RuleTitles } from './problem';
+import { scopeGlobalInterceptorsToRoutes } from './route-interceptors';
 import { applyRateLimit, applySecurityHeaders, type HttpSecurityOptions } from './security';
 import { createValidationPipe } from './validation';
 
@@ -92,6 +93,8 @@ export async function createHttpApp(
 
 /** Everything of {@link createHttpApp} but the adapter; call before `app.init()`. */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions = {}): void {
+  // Global interceptors that do nothing on a route are left out of it (e.g. GET /session: none).
+  scopeGlobalInterceptorsToRoutes();
   installContractCheck(app.getHttpAdapter().getInstance() as FastifyInstance);
   applySecurityHeaders(app, options.security ?? {});
   if (options.security?.rateLimit) applyRateLimit(app, options.security.rateLimit);

@@ -3,6 +3,8 @@ export * from './query';
 export * from './validation';
 export * from './exception-filter';
 export * from './read-your-writes';
+export * from './route-interceptors';
+export * from './route-metadata';
 export * from './security';
 export * from './http-app';
 export * from './contract-check';

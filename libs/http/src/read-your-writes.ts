@@ -4,16 +4,17 @@ import {
   ExecutionContext,
   Inject,
   Injectable,
-  NestInterceptor,
   Optional,
   ServiceUnavailableException,
   SetMetadata,
+  type Type,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, mergeMap, Observable, switchMap } from 'rxjs';
 import { GlobalPosition, parsePosition } from '@remedy/event-store';
 import { problem } from './problem';
+import type { RouteHandler, RouteScopedInterceptor } from './route-interceptors';
 
 export const MIN_POSITION_HEADER = 'x-min-position';
 export const POSITION_HEADER = 'x-position';
@@ -84,7 +85,7 @@ export const GrantsAccess = () => SetMetadata(GRANTS_ACCESS, true);
  * projections that carry access (see `GrantsAccess`).
  */
 @Injectable()
-export class ReadYourWritesInterceptor implements NestInterceptor {
+export class ReadYourWritesInterceptor implements RouteScopedInterceptor {
   private readonly accessProjections: readonly string[];
 
   constructor(
@@ -94,6 +95,16 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     @Optional() @Inject(ACCESS_PROJECTIONS) accessProjections?: readonly string[],
   ) {
     this.accessProjections = accessProjections ?? [];
+  }
+
+  /** Only on routes marked `@GrantsAccess()` or `@ReadsProjections(...)`. */
+  appliesTo(handler: RouteHandler, controller: Type<unknown>): boolean {
+    if (this.reflector.get<boolean | undefined>(GRANTS_ACCESS, handler)) return true;
+    const declared = this.reflector.getAllAndOverride<(string | ProjectionWhen)[] | undefined>(
+      READS_PROJECTIONS,
+      [handler, controller],
+    );
+    return !!declared?.length;
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { reachesOnlyStatistics } from '@remedy/access-policy';
-import { createValidationPipe, problem } from '@remedy/http';
+import { createValidationPipe, problem, RouteMetadata } from '@remedy/http';
 import {
   IS_PUBLIC_KEY,
   TOKEN_VERIFIER,
@@ -76,14 +76,17 @@ export class RapporteurScopeGuard implements CanActivate {
     @Optional()
     @Inject(RAPPORTEUR_ALSO_MAY)
     private readonly alsoAllowed: readonly string[] = ['GET /session'],
-  ) {}
+  ) {
+    this.isPublic = new RouteMetadata(reflector, IS_PUBLIC_KEY);
+    this.isRapporteurRoute = new RouteMetadata(reflector, RAPPORTEUR_ROUTE);
+  }
+
+  private readonly isPublic: RouteMetadata<boolean>;
+  private readonly isRapporteurRoute: RouteMetadata<boolean>;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) return true;
-    if (this.reflector.getAllAndOverride<boolean | undefined>(RAPPORTEUR_ROUTE, targets))
-      return true;
+    if (this.isPublic.of(context) || this.isRapporteurRoute.of(context)) return true;
     const request = context.switchToHttp().getRequest<RequestLike>();
     let actor = request.actor;
     if (!actor && this.verifier) {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, type Actor } from '@remedy/auth';
+import { RouteMetadata } from '@remedy/http';
 import {
   decideAccess,
   decideAccount,
@@ -78,21 +79,25 @@ export const NO_POLICY =
 @Injectable()
 export class PolicyGuard implements CanActivate {
   private readonly logger = new Logger(PolicyGuard.name);
+  private readonly isPublic: RouteMetadata<boolean>;
+  private readonly policyOf: RouteMetadata<RoutePolicy>;
 
   constructor(
     private readonly reflector: Reflector,
     private readonly moduleRef: ModuleRef,
-  ) {}
+  ) {
+    this.isPublic = new RouteMetadata(reflector, IS_PUBLIC_KEY);
+    this.policyOf = new RouteMetadata(reflector, POLICY_KEY);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return false; // no other transport is served: deny
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets)) return true;
+    if (this.isPublic.of(context)) return true;
     const request = context.switchToHttp().getRequest<RequestLike>();
     const actor = request.actor;
     // AuthGuard runs first and answers 401; without an actor nothing can be allowed.
     if (!actor) return false;
-    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(POLICY_KEY, targets);
+    const policy = this.policyOf.of(context);
     try {
       await this.decide(actor, policy, request.params ?? {}, request);
       if (policy) checkIds(policy, request.params ?? {});

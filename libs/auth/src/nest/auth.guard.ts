@@ -13,7 +13,7 @@ import type { TokenVerifier } from '../verifier';
 import { DEACTIVATED_ACCOUNTS, type DeactivatedAccounts } from './deactivated';
 import { IS_PUBLIC_KEY, type RequestWithActor } from './decorators';
 import { STAFF_NAMES, type StaffNameRecorder } from './staff-names';
-import { problem } from '@remedy/http';
+import { problem, RouteMetadata } from '@remedy/http';
 
 export const TOKEN_VERIFIER = Symbol('remedy:TokenVerifier');
 
@@ -40,7 +40,11 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
     @Optional() private readonly moduleRef?: ModuleRef,
-  ) {}
+  ) {
+    this.isPublic = new RouteMetadata(reflector, IS_PUBLIC_KEY);
+  }
+
+  private readonly isPublic: RouteMetadata<boolean>;
 
   private readonly optional = new Map<symbol, unknown>();
 
@@ -64,11 +68,7 @@ export class AuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    if (this.isPublic.of(context)) return true;
     if (context.getType() !== 'http') return false; // no other transport is authenticated yet: deny
 
     const http = context.switchToHttp();
