@@ -1,25 +1,20 @@
 import {
-  CallHandler,
   DynamicModule,
-  ExecutionContext,
   Inject,
   Injectable,
   Module,
-  NestInterceptor,
   OnModuleInit,
   type ModuleMetadata,
   type Provider,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { LoggerModule, PinoLogger, type Params } from 'nestjs-pino';
-import type { Observable } from 'rxjs';
 import {
-  actorOf,
   bufferedStdout,
   httpLoggerOptions,
+  requestLineWriter,
   requestLogFields,
-  requestLogLine,
   type HttpLoggingConfig,
   type LoggedRequest,
 } from './logger';
@@ -52,9 +47,10 @@ const installed = new WeakSet<object>();
  * Request logging from two Fastify hooks. `onRequest`: the request id from {@link requestIdFor}
  * (a safe incoming `x-request-id`, else a uuid), echoed in the `x-request-id` response header
  * (errors and 404s included); the rest of the request runs with {@link requestLogFields} holding
- * `requestId` (the actor is added by {@link ActorLogInterceptor}), which the root logger's mixin
- * adds to every line logged meanwhile (`PinoLogger`, Nest's `Logger`). `onResponse`: the one
- * line per request of {@link requestLogLine}, written by the root logger.
+ * the request (its id, and its actor once the auth guard has set one), which the root logger's
+ * mixin adds to every line logged meanwhile (`PinoLogger`, Nest's `Logger`). `onResponse`: the
+ * one line per request of {@link requestLogLine}, written to the root logger's destination by
+ * {@link requestLineWriter} (the line pino would write, without its per-line machinery).
  *
  * Cost (bench/api/request-cpu.ts, section "hooks"): one AsyncLocalStorage context and one line.
  * Replaces nestjs-pino's pino-http middleware, which ran through @fastify/middie (Express-style
@@ -70,16 +66,12 @@ export function installRequestLogging(
   fastify.setGenReqId((req) => requestIdFor(req.headers));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-    requestLogFields.run({ requestId: request.id }, done);
+    requestLogFields.run({ requestId: request.id, request }, done);
   });
+  let write: ReturnType<typeof requestLineWriter> | undefined;
   fastify.addHook('onResponse', (request, reply, done) => {
-    const line = requestLogLine(
-      ignored,
-      request as unknown as LoggedRequest,
-      reply.statusCode,
-      Math.round(reply.elapsedTime),
-    );
-    if (line) PinoLogger.root[line[0]](line[1], line[2]);
+    write ??= requestLineWriter(PinoLogger.root, ignored);
+    write(request as unknown as LoggedRequest, reply.statusCode, Math.round(reply.elapsedTime));
     done();
   });
 }
@@ -95,27 +87,6 @@ class RequestLoggingInstaller implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter?.getType() === 'fastify')
       installRequestLogging(adapter.getInstance<FastifyInstance>(), this.options);
-  }
-}
-
-/**
- * Adds the actor's `userId` and `organisationId` to the logs made while handling a request, once
- * the auth guard (which runs before interceptors) has set `request.actor`: two fields set on the
- * request's {@link requestLogFields} (outside one, e.g. a request of another adapter: nothing).
- * The request line reads the actor from the request itself.
- */
-@Injectable()
-export class ActorLogInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() === 'http') {
-      const fields = requestLogFields.getStore();
-      const actor = fields && actorOf(context.switchToHttp().getRequest<{ actor?: unknown }>());
-      if (fields && actor) {
-        fields.userId = actor.userId;
-        fields.organisationId = actor.organisationId;
-      }
-    }
-    return next.handle();
   }
 }
 
@@ -171,11 +142,7 @@ export class ObservabilityLoggerModule {
       module: ObservabilityLoggerModule,
       global: true,
       imports: [...imports, loggerModule],
-      providers: [
-        optionsProvider,
-        RequestLoggingInstaller,
-        { provide: APP_INTERCEPTOR, useClass: ActorLogInterceptor },
-      ],
+      providers: [optionsProvider, RequestLoggingInstaller],
       exports: [loggerModule],
     };
   }

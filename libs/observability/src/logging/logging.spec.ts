@@ -17,7 +17,16 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { ProblemExceptionFilter } from '@remedy/http';
-import { createLogger } from './logger';
+import { pinoHttp } from 'pino-http';
+import {
+  assertNothingToRedact,
+  createLogger,
+  httpLoggerOptions,
+  requestLineWriter,
+  requestLogFields,
+  requestLogLine,
+  type LoggedRequest,
+} from './logger';
 import { ObservabilityLoggerModule } from './logger.module';
 import { PERSONAL_FIELDS } from './redaction';
 import { isSafeRequestId, requestIdFor } from './request-id';
@@ -298,5 +307,81 @@ describe('request ids', () => {
     expect(isSafeRequestId('with space')).toBe(false);
     expect(isSafeRequestId('')).toBe(false);
     expect(isSafeRequestId('root:span.1_2-3')).toBe(true);
+  });
+});
+
+describe('the request line (requestLineWriter)', () => {
+  const requests: Array<[LoggedRequest, number]> = [
+    [
+      {
+        id: 'trace-1',
+        method: 'GET',
+        url: '/session?x=MARKER_QUERY',
+        routeOptions: { url: '/session' },
+        actor: { userId: USER_ID, organisationId: ORG_ID, roles: ['caseworker'] },
+      },
+      200,
+    ],
+    [
+      {
+        id: 'trace-2',
+        method: 'POST',
+        url: '/cases/"quoted"/\u00e9\u2028notes',
+        routeOptions: { url: '/cases/:caseId/notes' },
+        actor: { userId: USER_ID, organisationId: 'bad id with spaces' },
+      },
+      422,
+    ],
+    [{ id: 'trace-3', method: 'GET', url: '/nowhere' }, 404],
+    [{ id: 'trace-4', method: 'GET', url: '/health' }, 200],
+  ];
+  const time = (line: string) => line.replace(/,"time":"[^"]*"/, '');
+
+  it('is byte for byte the line pino writes for the same request, but the time', () => {
+    const viaPino = captureStream();
+    const fast = captureStream();
+    // The root logger as nestjs-pino builds it: pino-http's, with its serializers.
+    const options = httpLoggerOptions({ app: 'test', level: 'info' });
+    const pinoLogger = pinoHttp(options, viaPino.stream).logger;
+    const write = requestLineWriter(pinoHttp(options, fast.stream).logger, new Set(['/health']));
+    for (const [request, status] of requests)
+      requestLogFields.run({ requestId: request.id, request }, () => {
+        const line = requestLogLine(new Set(['/health']), request, status, 7);
+        if (line) pinoLogger[line[0]](line[1], line[2]);
+        write(request, status, 7);
+      });
+    expect(fast.text().split('\n').map(time)).toEqual(viaPino.text().split('\n').map(time));
+    expect(fast.lines()).toHaveLength(3);
+    expect(fast.lines()[0]).toMatchObject({
+      level: 30,
+      app: 'test',
+      userId: USER_ID,
+      req: { method: 'GET', url: '/session' },
+    });
+    expect(fast.lines()[1]).toMatchObject({ level: 40, organisationId: 'unknown' });
+    expect(fast.text()).not.toContain('MARKER');
+    expect(typeof fast.lines()[0]!.time).toBe('string');
+  });
+
+  it('honours the level, and writes a 5xx through pino (with its error)', () => {
+    const out = captureStream();
+    const logger = pinoHttp(httpLoggerOptions({ level: 'warn' }), out.stream).logger;
+    const write = requestLineWriter(logger, new Set());
+    write(requests[0]![0], 200, 1);
+    write(requests[0]![0], 403, 1);
+    write(requests[0]![0], 503, 1);
+    expect(out.lines().map((l) => [l.level, l.msg])).toEqual([
+      [40, 'request completed'],
+      [50, 'request errored'],
+    ]);
+    expect(out.lines()[1]).toHaveProperty('err');
+  });
+
+  it('refuses to bypass pino when one of its fields would be redacted', () => {
+    expect(() => assertNothingToRedact()).not.toThrow();
+    expect(() => assertNothingToRedact(['req.url'])).toThrow(/req\.url/);
+    expect(() => assertNothingToRedact(['*.statusCode'])).toThrow(/res\.statusCode/);
+    expect(() => assertNothingToRedact(['res["statusCode"]'])).toThrow(/res\.statusCode/);
+    expect(() => assertNothingToRedact(['route'])).toThrow(/route/);
   });
 });
