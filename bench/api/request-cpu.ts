@@ -5,7 +5,9 @@
  *
  *   DATABASE_URL=postgres://… node dist/bench/api/request-cpu.js > /dev/null
  *   BENCH_COMMANDS=1 DATABASE_URL=postgres://… node dist/bench/api/request-cpu.js > /dev/null
- *     (round trips and API CPU per command instead: `measureCommandCost`)
+ *     (round trips and API CPU per command instead: `measureCommandCost`; BENCH_COMMANDS_OTHERS=1
+ *     adds the assistance, a closure request and a consent; BENCH_COMMANDS_SQL=1 lists each query;
+ *     BENCH_COMMANDS_OPENINGS=1 measures the openings only; BENCH_COMMANDS_CASES, default 50)
  *
  *   BENCH_HOOKS=1 DATABASE_URL=postgres://… node dist/bench/api/request-cpu.js > /dev/null
  *     (what each hook, guard and interceptor of the request path costs: `measureHookCosts`; one
@@ -29,6 +31,8 @@ import { AuditInterceptor } from '@remedy/audit';
 import { AuthGuard, LocalTokenIssuer } from '@remedy/auth';
 import { loadConfig } from '@remedy/config';
 import {
+  PROJECTION_WAITER,
+  type ProjectionWaiter,
   configureHttpApp,
   createHttpApp,
   fastifyOptions,
@@ -291,16 +295,21 @@ const OPEN_BODY = {
 };
 
 /**
- * A note (`POST /cases/:id/notes`, the generic case command) on short streams (each of `cases`
- * cases gets one note per round: at most `rounds` + 1 events), without and with an
- * Idempotency-Key, in process: the queries the pg driver sends per command (Client.prototype.query
- * counted, every pool: event store, TypeORM, the commands pool, the key cache), and the API CPU
- * per command. The read-your-writes wait of granting commands is not in a note.
+ * An opening (`POST /cases`) and a note (`POST /cases/:id/notes`, the generic case command) on
+ * short streams (each of `cases` cases gets one note per round: at most `rounds` + 1 events),
+ * without and with an Idempotency-Key, in process: the queries the pg driver sends per command
+ * (Client.prototype.query counted, every pool: event store, TypeORM, the commands pool, the key
+ * cache), and the API CPU per command. With `others`, the assistance, a closure request and a
+ * consent too (each on cases of its own: the last two once per case), the consent's
+ * read-your-writes wait excluded (the projection waiter answers at once: no worker runs here).
  */
 export async function measureCommandCost(options: {
   readonly databaseUrl: string;
   readonly cases?: number;
   readonly rounds?: number;
+  readonly others?: boolean;
+  /** Only the openings (e.g. to profile them alone). */
+  readonly openingsOnly?: boolean;
 }): Promise<CommandCost[]> {
   const cases = options.cases ?? 50;
   const rounds = options.rounds ?? 8;
@@ -329,6 +338,9 @@ export async function measureCommandCost(options: {
   const app = await createHttpApp(ApiModule);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
+  // The read-your-writes wait of granting commands (consent) is excluded: answered at once.
+  const waiter = app.get<ProjectionWaiter>(PROJECTION_WAITER, { strict: false });
+  waiter.waitFor = () => Promise.resolve(true);
   const post = async (token: string, url: string, body: object, headers = {}) => {
     const res = await app.inject({
       method: 'POST',
@@ -359,33 +371,42 @@ export async function measureCommandCost(options: {
       roles: ['caseworker'],
     });
     const caseIds: string[] = [];
-    const open = async () => {
-      const opened = await post(token, '/cases', OPEN_BODY);
+    const open = async (keyed = false) => {
+      const opened = await post(
+        token,
+        '/cases',
+        OPEN_BODY,
+        keyed ? { 'idempotency-key': randomUUID() } : {},
+      );
       if (opened.status !== 201) throw new Error(`open a case: ${opened.status}`);
       caseIds.push(opened.body.caseId!);
     };
     for (let i = 0; i < cases; i++) await open(); // warm-up, and the cases of the notes
     const results: CommandCost[] = [];
-    {
+    /** `send` run `times` times: the median of its round trips, its mean CPU. */
+    const measure = async (label: string, times: number, send: (i: number) => Promise<void>) => {
       const perCommand: number[] = [];
       let cpu = 0;
-      for (let i = 0; i < cases; i++) {
+      for (let i = 0; i < times; i++) {
         const before = queries;
         const start = process.cpuUsage();
-        if (trace) process.stderr.write('POST /cases\n');
-        await open();
+        if (trace) process.stderr.write(`${label}\n`);
+        await send(i);
         const used = process.cpuUsage(start);
         cpu += used.user + used.system;
         perCommand.push(queries - before);
       }
       perCommand.sort((a, b) => a - b);
       results.push({
-        label: 'POST /cases',
+        label,
         roundTrips: perCommand[Math.floor(perCommand.length / 2)]!,
-        cpuMicros: cpu / cases,
-        commands: cases,
+        cpuMicros: cpu / times,
+        commands: times,
       });
-    }
+    };
+    await measure('POST /cases', cases, () => open());
+    await measure('POST /cases with an Idempotency-Key', cases, () => open(true));
+    caseIds.length = cases; // the notes go to the first cases
     const note = async (caseId: string, keyed: boolean) => {
       const res = await post(
         token,
@@ -395,6 +416,7 @@ export async function measureCommandCost(options: {
       );
       if (res.status !== 200) throw new Error(`note: ${res.status}`);
     };
+    if (options.openingsOnly) return results;
     for (const caseId of caseIds) await note(caseId, false); // warm-up: keys cached, plans prepared
     for (const keyed of [false, true]) {
       const perCommand: number[] = [];
@@ -420,6 +442,52 @@ export async function measureCommandCost(options: {
         commands: n,
       });
     }
+    if (options.others) {
+      const fresh: string[] = [];
+      for (let i = 0; i < 2 * cases; i++) {
+        const opened = await post(token, '/cases', OPEN_BODY);
+        if (opened.status !== 201) throw new Error(`open a case: ${opened.status}`);
+        fresh.push(opened.body.caseId!);
+      }
+      const consented = fresh.slice(0, cases);
+      // The consent first (the assistance needs it), each case once; a closure request once each.
+      const others: Array<{ path: string; body: object; on: (keyed: boolean) => string[] }> = [
+        {
+          path: 'consents',
+          body: { purpose: 'assistance', obtainedInLanguage: 'en', interpreterUsed: false },
+          on: (keyed) => (keyed ? consented.slice(cases / 2) : consented.slice(0, cases / 2)),
+        },
+        {
+          path: 'assistance',
+          body: { assistanceType: 'Accommodation', from: '2026-01-01' },
+          on: () => consented,
+        },
+        {
+          path: 'closure/request',
+          body: { reason: 'assistance_completed' },
+          on: (keyed) =>
+            fresh.slice(keyed ? (3 * cases) / 2 : cases, keyed ? 2 * cases : (3 * cases) / 2),
+        },
+      ];
+      for (const { path, body, on } of others) {
+        for (const keyed of [false, true]) {
+          const targets = on(keyed);
+          await measure(
+            `POST /cases/:id/${path} ${keyed ? 'with' : 'without'} an Idempotency-Key`,
+            targets.length,
+            async (i) => {
+              const res = await post(
+                token,
+                `/cases/${targets[i]}/${path}`,
+                body,
+                keyed ? { 'idempotency-key': randomUUID() } : {},
+              );
+              if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+            },
+          );
+        }
+      }
+    }
     return results;
   } finally {
     Client.prototype.query = original;
@@ -431,7 +499,12 @@ export async function measureCommandCost(options: {
 if (require.main === module && process.env.BENCH_COMMANDS === '1') {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is not set');
-  measureCommandCost({ databaseUrl })
+  measureCommandCost({
+    databaseUrl,
+    others: process.env.BENCH_COMMANDS_OTHERS === '1',
+    openingsOnly: process.env.BENCH_COMMANDS_OPENINGS === '1',
+    cases: Number(process.env.BENCH_COMMANDS_CASES ?? 50),
+  })
     .then((results) => {
       for (const r of results)
         process.stderr.write(

@@ -37,6 +37,27 @@ interface CachedKey {
 
 const DATA_KEY_VERSION = 1;
 
+/** The primary key of `case_data_keys` (one row per case: a key or a tombstone). */
+const CASE_DATA_KEYS_PKEY = 'case_data_keys_pkey';
+
+/**
+ * A new case's data key whose row is inserted by the statement that appends the case's first
+ * events (`CaseCipher.newCaseKey`): the key seals those events meanwhile, and becomes the case's
+ * key only once that statement committed the row.
+ */
+export interface NewCaseKey {
+  /**
+   * The row's INSERT, as a write committed with the append (@remedy/event-store `AlongsideWrite`:
+   * it inserts nothing when the append wrote no event; a row already there, key or tombstone,
+   * fails the whole statement, see `CaseCipher.isCaseKeyConflict`).
+   */
+  readonly insert: { readonly text: string; readonly values: readonly unknown[] };
+  /** The append committed the row: the key is the case's (cached like any loaded key). */
+  committed(): void;
+  /** The append did not commit the row: the key is forgotten (it sealed nothing stored). */
+  discard(): void;
+}
+
 /**
  * Envelope encryption of a case's personal data: one data key per case, created lazily on
  * first encryption, stored wrapped by the KMS master key in `case_data_keys`, unwrapped keys
@@ -47,6 +68,8 @@ export class CaseCipher {
   private readonly repository: CaseDataKeyRepository;
   private readonly cache: TtlLruCache<string, CachedKey>;
   private readonly pending = new Map<string, Promise<CachedKey>>();
+  /** Keys of `newCaseKey` not committed yet: they encrypt for their case, nothing else. */
+  private readonly provisional = new Map<string, CachedKey>();
   private listener: { client: PoolClient; release: (err?: Error) => void } | undefined;
   /** Bumped on every destroy seen, so a key loaded while a destroy ran is not cached. */
   private destroyEpoch = 0;
@@ -75,6 +98,53 @@ export class CaseCipher {
    */
   async createCaseKey(caseId: string): Promise<void> {
     await this.keyFor(canonicalCaseId(caseId), 'create');
+  }
+
+  /**
+   * A new data key for a case whose stream does not exist yet (its opening), for a store that
+   * commits other writes with an append (PostgreSQL): no round trip of its own, the row rides in
+   * the append's statement (`NewCaseKey.insert`), so the key exists exactly when the events it
+   * sealed do, and a failed append leaves no orphan key. Until `committed()`, the key encrypts for
+   * the case in this process (the sealing of the opening's events) and is not cached.
+   */
+  async newCaseKey(caseId: string): Promise<NewCaseKey> {
+    const id = canonicalCaseId(caseId);
+    const epoch = this.destroyEpoch;
+    const key = generateDataKey();
+    const wrapped = await this.options.kms.wrapKey(key, { caseId: id });
+    const entry: CachedKey = { key, dataKeyVersion: DATA_KEY_VERSION };
+    this.provisional.set(id, entry);
+    let settled = false;
+    return {
+      insert: {
+        text: `INSERT INTO case_data_keys (case_id, data_key_version, wrapped_key, master_key_id, master_key_version)
+         SELECT $1::uuid, $2::int, $3::bytea, $4::text, $5::int WHERE EXISTS (SELECT 1 FROM appended)`,
+        values: [id, DATA_KEY_VERSION, wrapped.wrapped, wrapped.keyId, wrapped.keyVersion],
+      },
+      committed: () => {
+        if (settled) return;
+        settled = true;
+        if (this.provisional.get(id) === entry) this.provisional.delete(id);
+        this.remember(id, entry, epoch);
+      },
+      discard: () => {
+        if (settled) return;
+        settled = true;
+        if (this.provisional.get(id) === entry) this.provisional.delete(id);
+      },
+    };
+  }
+
+  /**
+   * Whether an append failed because the case already had a `case_data_keys` row (an orphan key
+   * of an opening whose append failed before this path, or a tombstone) while its stream did not
+   * exist: `NewCaseKey.insert` refuses to shadow it; the opening then uses `createCaseKey`.
+   */
+  isCaseKeyConflict(error: unknown): boolean {
+    const e = error as { code?: unknown; constraint?: unknown; cause?: unknown } | null;
+    if (!e || typeof e !== 'object') return false;
+    if (e.code === '23505' && e.constraint === CASE_DATA_KEYS_PKEY) return true;
+    return e.cause !== undefined && e.cause !== error && this.isCaseKeyConflict(e.cause);
   }
 
   /** Decrypts to a UTF-8 string. */
@@ -197,6 +267,7 @@ export class CaseCipher {
   /** Stops listening and forgets every cached key. */
   async close(): Promise<void> {
     this.cache.clear();
+    this.provisional.clear();
     const listener = this.listener;
     this.listener = undefined;
     if (listener) {
@@ -206,6 +277,10 @@ export class CaseCipher {
   }
 
   private keyFor(caseId: string, purpose: 'create' | 'encrypt' | 'decrypt'): Promise<CachedKey> {
+    if (purpose === 'encrypt') {
+      const provisional = this.provisional.get(caseId);
+      if (provisional) return Promise.resolve(provisional);
+    }
     const cached = this.cache.get(caseId);
     if (cached) return Promise.resolve(cached);
     const inFlight = this.pending.get(`${purpose}:${caseId}`);
@@ -246,5 +321,6 @@ export class CaseCipher {
   private forget(caseId: string): void {
     this.destroyEpoch++;
     this.cache.delete(caseId);
+    this.provisional.delete(caseId);
   }
 }

@@ -190,6 +190,12 @@ export interface EventStore {
   close(): Promise<void>;
   /** Snapshots of stream prefixes, when the store keeps them (PostgreSQL); see StreamSnapshotStore. */
   readonly snapshots?: StreamSnapshotStore;
+  /**
+   * True when `append` runs `AppendOptions.alongside` in the append's own transaction (PostgreSQL):
+   * a caller may then rely on a write committing with the events, or not at all (e.g. a new case's
+   * data key). Absent: the store ignores them (EventStoreDB); the caller writes them itself.
+   */
+  readonly writesAlongside?: boolean;
 }
 
 export class WrongExpectedVersionError extends Error {

@@ -3,9 +3,13 @@ import {
   eventCount,
   openCaseBody,
   organisationPerSuite,
+  storedEvents,
   type TestUser,
 } from './support';
-import { caseStreamId } from '@remedy/case-stream';
+import { CASE_CIPHER, scopedId } from '@remedy/case-commands';
+import type { CaseEvent } from '@remedy/case-domain';
+import { caseStreamId, openEvent } from '@remedy/case-stream';
+import type { CaseCipher } from '@remedy/crypto';
 
 /**
  * Idempotency-Key: a retry with the same key and body gets the first answer and appends nothing;
@@ -127,6 +131,67 @@ describe('Idempotency-Key on case commands (HTTP, PostgreSQL)', () => {
       position: first.json().position,
     });
     expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
+  });
+
+  it('answers a retried opening whose key record was lost from the first opening: nothing appended, its key kept', async () => {
+    const headers = { 'idempotency-key': 'lost-opening' };
+    const first = await api.post(caseworker, '/cases', openCaseBody(), headers);
+    expect(first.statusCode).toBe(201);
+    const { caseId } = first.json() as { caseId: string };
+    const keyRow = () =>
+      api.pool
+        .query('SELECT wrapped_key FROM case_data_keys WHERE case_id = $1', [caseId])
+        .then((r) => r.rows);
+    const key = await keyRow();
+    expect(key).toHaveLength(1);
+    await api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'later' } });
+    // The key's next use is its "first" again: the opening reads no stream before its append, which
+    // finds the events in place and writes nothing (no blind index, no key, no audit row of a
+    // success); the retry reads the stream and answers from the first opening.
+    await api.pool.query('DELETE FROM idempotency_keys');
+    const retry = await api.post(caseworker, '/cases', openCaseBody(), headers);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json()).toEqual(first.json());
+    expect(await eventCount(api, caseStreamId(caseId))).toBe(2);
+    expect(await keyRow()).toEqual(key);
+  });
+
+  it('opens a case with the data key row it finds left by an earlier failed opening', async () => {
+    const headers = { 'idempotency-key': 'orphan-key' };
+    // The case id a keyed opening gets (`scopedId`), and its key row left without a stream (an
+    // opening whose key was created before an append that failed), forgotten by this process.
+    const caseId = scopedId(
+      { userId: caseworker.userId, route: 'POST /cases', idempotencyKey: 'orphan-key' },
+      'case',
+    );
+    const cipher = api.app.get<CaseCipher>(CASE_CIPHER);
+    await cipher.createCaseKey(caseId);
+    cipher.forgetCaseKey(caseId);
+    const { rows: before } = await api.pool.query(
+      'SELECT wrapped_key FROM case_data_keys WHERE case_id = $1',
+      [caseId],
+    );
+    const opened = await api.post(caseworker, '/cases', openCaseBody(), headers);
+    expect(opened.statusCode).toBe(201);
+    expect(opened.json().caseId).toBe(caseId);
+    const { rows: after } = await api.pool.query(
+      'SELECT wrapped_key FROM case_data_keys WHERE case_id = $1',
+      [caseId],
+    );
+    expect(after).toEqual(before);
+    // Sealed with that key: it opens with the stored row (the cached key forgotten again).
+    cipher.forgetCaseKey(caseId);
+    const [stored] = await storedEvents(api, caseId);
+    const opening = await openEvent(cipher, caseId, {
+      type: stored!.event_type,
+      schemaVersion: 1,
+      data: stored!.data,
+    } as unknown as CaseEvent);
+    expect((opening.data as { personal: unknown }).personal).toMatchObject({
+      fullName: 'Test Person',
+    });
+    const note = await api.post(caseworker, `/cases/${caseId}/notes`, { personal: { text: 'x' } });
+    expect(note.statusCode).toBe(200);
   });
 
   it('keeps a released reservation: the next use of the key is not its first, and may carry another body', async () => {

@@ -10,7 +10,7 @@ import {
   type JurisdictionPolicy,
 } from '@remedy/case-domain';
 import { OrganisationDirectory } from '../organisations/organisation-directory.service';
-import type { Organisation } from '../organisations/organisation.events';
+import type { RegisteredOrganisation } from '../organisations/organisation-directory.service';
 import { CaseCommandPipeline } from '../pipeline/case-command-pipeline';
 import type { CaseCommandResult } from '../pipeline/context';
 import { DomainError } from '../pipeline/errors';
@@ -166,7 +166,7 @@ abstract class CaseReferenceHandler {
   ) {}
 
   /** The organisation's next case reference in the year of `now`. */
-  protected referenceFor(organisation: Organisation, now: Date): Promise<string> {
+  protected referenceFor(organisation: RegisteredOrganisation, now: Date): Promise<string> {
     return this.references.allocate(
       organisation.organisationId,
       organisation.code,
@@ -258,7 +258,13 @@ export class OpenCaseHandler
           );
       });
     }
-    return { ...outcome.result, caseReference: caseReference || (await this.referenceOf(caseId)) };
+    // A reference allocated by an attempt that found the case opened already (a retry) is not
+    // the case's (references may have gaps): the answer gives the one recorded.
+    return {
+      ...outcome.result,
+      caseReference:
+        outcome.appended && caseReference ? caseReference : await this.referenceOf(caseId),
+    };
   }
 
   private openedOn(opened: CaseOpened): string {
@@ -279,7 +285,7 @@ export class TransferCaseHandler
   async execute({ caseId, input, ctx }: TransferCaseCommand): Promise<CaseCommandResult> {
     // The receiver is looked up once the caller's access to the case is decided (the pipeline's
     // 404 / 403 come first: an outsider naming an unknown receiver learns nothing else).
-    let receiver: Organisation | undefined;
+    let receiver: RegisteredOrganisation | undefined;
     let caseReference = '';
     const outcome = await this.pipeline.execute(
       caseId,

@@ -45,6 +45,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** An Idempotency-Key record as `reserve` reads it. */
+interface RecordRow {
+  request_hash: string;
+  status: number | null;
+  response: unknown;
+  stale: boolean;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -61,35 +69,50 @@ export class IdempotencyStore {
     return sha256(['idempotency-key', scope.userId, scope.route, scope.key].join('\n'));
   }
 
+  /**
+   * Takes the key (its first use, or a released reservation taken again), or else reads its
+   * record: one statement either way, so a replay of a stored answer costs one round trip. A
+   * request still in flight with the key is waited for (polling), up to `waitMs`.
+   */
   async reserve(scope: IdempotencyScope, body: unknown): Promise<Reservation> {
     const keyHash = this.keyHash(scope);
     const requestHash = sha256(canonicalJson(body ?? null));
-    // Inserted (`xmax = 0`: the key's first use), or a released reservation taken again.
-    const taken = await this.pool.query<{ first_use: boolean }>(
-      `INSERT INTO idempotency_keys (key_hash, user_id, route, request_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (key_hash) DO UPDATE
-         SET request_hash = EXCLUDED.request_hash, created_at = now(), released = false
-         WHERE idempotency_keys.released
-       RETURNING xmax = 0 AS first_use`,
-      [keyHash, scope.userId, scope.route, requestHash],
+    // Inserted (`xmax = 0`: the key's first use), or a released reservation taken again; else the
+    // record as it was before this statement (its snapshot; none when another request inserted it
+    // meanwhile: then read below).
+    const { rows: first } = await this.pool.query<
+      RecordRow & { taken: boolean; first_use: boolean }
+    >(
+      `WITH taken AS (
+         INSERT INTO idempotency_keys (key_hash, user_id, route, request_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key_hash) DO UPDATE
+           SET request_hash = EXCLUDED.request_hash, created_at = now(), released = false
+           WHERE idempotency_keys.released
+         RETURNING xmax = 0 AS first_use)
+       SELECT true AS taken, first_use, NULL::text AS request_hash, NULL::int AS status,
+              NULL::jsonb AS response, false AS stale
+         FROM taken
+       UNION ALL
+       SELECT false, false, request_hash, status, response,
+              created_at < now() - make_interval(secs => $5::double precision / 1000)
+         FROM idempotency_keys
+        WHERE key_hash = $1 AND NOT released AND NOT EXISTS (SELECT 1 FROM taken)`,
+      [keyHash, scope.userId, scope.route, requestHash, this.settings.staleAfterMs],
     );
-    if (taken.rows[0]) return { kind: 'reserved', keyHash, firstUse: taken.rows[0].first_use };
+    if (first[0]?.taken) return { kind: 'reserved', keyHash, firstUse: first[0].first_use };
     const deadline = Date.now() + this.settings.waitMs;
+    let row: RecordRow | undefined = first[0];
     for (;;) {
-      const { rows } = await this.pool.query<{
-        request_hash: string;
-        status: number | null;
-        response: unknown;
-        stale: boolean;
-      }>(
-        `SELECT request_hash, status, response, created_at < now() - make_interval(secs => $2::double precision / 1000) AS stale
-           FROM idempotency_keys WHERE key_hash = $1 AND NOT released`,
-        [keyHash, this.settings.staleAfterMs],
-      );
-      const row = rows[0];
       if (row === undefined) {
-        // Released by a failed attempt meanwhile: try to take the key.
-        return this.reserve(scope, body);
+        // Released by a failed attempt meanwhile (or inserted by one not yet visible above):
+        // try to take the key.
+        const { rows } = await this.pool.query<RecordRow>(
+          `SELECT request_hash, status, response, created_at < now() - make_interval(secs => $2::double precision / 1000) AS stale
+             FROM idempotency_keys WHERE key_hash = $1 AND NOT released`,
+          [keyHash, this.settings.staleAfterMs],
+        );
+        row = rows[0];
+        if (row === undefined) return this.reserve(scope, body);
       }
       if (row.request_hash !== requestHash) return { kind: 'mismatch' };
       if (row.status !== null) return { kind: 'replay', status: row.status, body: row.response };
@@ -104,6 +127,7 @@ export class IdempotencyStore {
       }
       if (Date.now() >= deadline) return { kind: 'in_flight' };
       await sleep(50);
+      row = undefined;
     }
   }
 

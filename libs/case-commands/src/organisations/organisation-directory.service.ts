@@ -26,6 +26,9 @@ export interface OrganisationCommandResult {
   readonly position: string;
 }
 
+/** What stays true of a registered organisation: its id and its code. */
+export type RegisteredOrganisation = Pick<Organisation, 'organisationId' | 'code'>;
+
 export interface DirectoryEntry extends OrganisationProfile {
   readonly organisationId: string;
   readonly code: string;
@@ -44,19 +47,38 @@ export class OrganisationDirectory {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /**
+   * Organisations found registered, with their code: both are for good (an organisation is never
+   * removed from the directory, its code never changes), so commands that only need them (a case's
+   * reference, a referral's target) read no stream once one was found. Bounded; only positive
+   * answers are kept (an organisation registered later is found on its first lookup).
+   */
+  private readonly registered = new Map<string, RegisteredOrganisation>();
+
   async find(organisationId: string): Promise<Organisation | undefined> {
     const events = await this.store.readStream(organisationStreamId(organisationId));
     return foldOrganisation(events);
   }
 
-  /** The organisation, or a 422 naming `rule` when the directory does not hold it. */
+  /**
+   * The organisation's id and code, or a 422 naming `rule` when the directory does not hold it;
+   * read from its stream the first time only (`registered`).
+   */
   async require(
     organisationId: string,
     rule: 'REFERRAL_TARGET_UNKNOWN' | 'ORGANISATION_NOT_IN_DIRECTORY',
-  ): Promise<Organisation> {
+  ): Promise<RegisteredOrganisation> {
+    const known = this.registered.get(organisationId.toLowerCase());
+    if (known) return known;
     const org = await this.find(organisationId);
     if (!org) throw new DomainError(rule, 'the organisation is not in the organisation directory');
-    return org;
+    const entry = { organisationId: org.organisationId, code: org.code };
+    if (this.registered.size >= 10_000) {
+      const oldest = this.registered.keys().next().value;
+      if (oldest !== undefined) this.registered.delete(oldest);
+    }
+    this.registered.set(organisationId.toLowerCase(), entry);
+    return entry;
   }
 
   async register(

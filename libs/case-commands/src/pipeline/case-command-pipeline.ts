@@ -26,7 +26,7 @@ import {
   sealEvent,
   CaseStream,
 } from '@remedy/case-stream';
-import { PersonalDataErasedError, type CaseCipher } from '@remedy/crypto';
+import { PersonalDataErasedError, type CaseCipher, type NewCaseKey } from '@remedy/crypto';
 import {
   EVENT_STORE,
   formatPosition,
@@ -111,6 +111,22 @@ class ErasedMeanwhile extends Error {
 }
 
 /**
+ * A new stream's append that did not write (its events were already in place: an earlier append
+ * of the same command, with the same Idempotency-Key), or found a data key row of the case
+ * without its stream: the attempt reads the stream again and answers from it, or opens the case
+ * with the key that is there (`Attempts.keyRowFound`).
+ */
+class ReadAgain extends Error {
+  override readonly name = 'ReadAgain';
+}
+
+/** What one command's attempts learn from each other. */
+interface Attempts {
+  /** The case has a `case_data_keys` row already (its stream did not exist): it is used. */
+  keyRowFound?: boolean;
+}
+
+/**
  * The one place every case command goes through, one command per case at a time in this process
  * (StreamQueue): load stream → upcast → access (404 across organisations, 403 for roles) →
  * If-Match (412) → decrypt personal data → evolve → decide(command, state, now, policy) →
@@ -145,12 +161,14 @@ export class CaseCommandPipeline {
   ): Promise<PipelineOutcome> {
     return this.queue.run(caseStreamId(caseId), async () => {
       let attempts = 0;
+      const learnt: Attempts = {};
       const outcome = await retryWithBackoff(
-        () => this.attempt(caseId, build, ctx, options, ++attempts),
+        () => this.attempt(caseId, build, ctx, options, ++attempts, learnt),
         {
           ...CONFLICT_RETRY,
           retryOn: (error) =>
             error instanceof ErasedMeanwhile ||
+            error instanceof ReadAgain ||
             (error instanceof WrongExpectedVersionError && ctx.ifMatch === undefined),
         },
       );
@@ -165,6 +183,7 @@ export class CaseCommandPipeline {
     ctx: CommandContext,
     options: PipelineOptions,
     attempt: number,
+    learnt: Attempts,
   ): Promise<PipelineOutcome> {
     const streamId = caseStreamId(caseId);
     const commandId = scopedId(
@@ -220,12 +239,20 @@ export class CaseCommandPipeline {
       throw new DomainError(decision.error.rule, decision.error.message);
     }
 
+    // A new case's data key: on a store that commits other writes with the append (PostgreSQL),
+    // its row is inserted by the append's own statement (no round trip of its own; the key exists
+    // exactly when the events it sealed do); else created first, without looking for one.
+    let newKey: NewCaseKey | undefined;
     const sealing = async () => {
-      // A new case's data key is created without looking for one first.
-      if (!stream.exists) await this.cipher.createCaseKey(caseId);
+      if (!stream.exists) {
+        if (this.store.writesAlongside === true && !learnt.keyRowFound)
+          newKey = await this.cipher.newCaseKey(caseId);
+        else await this.cipher.createCaseKey(caseId);
+      }
       return Promise.all(decision.events.map((e) => sealEvent(this.cipher, caseId, e)));
     };
     const sealed = await sealing().catch((error: unknown) => {
+      newKey?.discard();
       // The key was destroyed after this attempt read the stream: an erasure was appended
       // meanwhile. Read again (422 for the erased case, or 412 for a stale If-Match).
       throw error instanceof PersonalDataErasedError ? new ErasedMeanwhile() : error;
@@ -257,14 +284,34 @@ export class CaseCommandPipeline {
     };
     const own = options.withAppend?.(decision.events) ?? [];
     const alongside: AlongsideWrite[] = [
+      ...(newKey ? [newKey.insert] : []),
       ...(adultDate ? [adultDate] : []),
       ...own,
       ...offered.map((w) => w.statement({ caseId, body: answer })),
     ];
     forgetCaseRead(ctx.scope, caseId);
-    const appended = await this.store.append(streamId, newEvents, revision ?? 'no_stream', {
-      alongside,
-    });
+    const appended = await this.store
+      .append(streamId, newEvents, revision ?? 'no_stream', { alongside })
+      .catch((error: unknown) => {
+        newKey?.discard();
+        if (newKey && this.cipher.isCaseKeyConflict(error)) {
+          // A key row of the case without its stream (an orphan of an earlier failed opening, or
+          // a tombstone): nothing was written; the next attempt reads and uses that row.
+          learnt.keyRowFound = true;
+          throw new ReadAgain();
+        }
+        throw error;
+      });
+    if (newKey) {
+      if (appended.alongsideWritten !== true) {
+        // The events were in place already (the same command appended them before: a retry whose
+        // Idempotency-Key record is gone) and nothing of this attempt was written, its key
+        // neither: read the stream and answer from that append.
+        newKey.discard();
+        throw new ReadAgain();
+      }
+      newKey.committed();
+    }
     this.noteAppended(streamId, appended.nextRevision);
     if (appended.alongsideWritten) for (const w of offered) w.committed = true;
     else await this.keepAdultDate(after, appended.nextRevision);
@@ -309,8 +356,16 @@ export class CaseCommandPipeline {
   ): Promise<CaseStream> {
     // A new case's first attempt without an Idempotency-Key: its id is random (`scopedId`), so its
     // stream cannot exist; were it there, the append at 'no_stream' would conflict and the retry
-    // read it.
-    if (options.creates && attempt === 1 && ctx.idempotencyKey === undefined)
+    // read it. With a key used for the first time, on a store that commits the new data key with
+    // the append (PostgreSQL), the same: a stream already there (the key's record deleted since
+    // the case was opened with it, e.g. by an erasure) makes the append write nothing, none of its
+    // alongside writes either, and the retry reads it (`ReadAgain`) and answers from it.
+    if (
+      options.creates &&
+      attempt === 1 &&
+      (ctx.idempotencyKey === undefined ||
+        (!this.looksUp(ctx, attempt) && this.store.writesAlongside === true))
+    )
       return new CaseStream(caseId, []);
     const lookup = this.looksUp(ctx, attempt);
     const held = attempt === 1 && !lookup ? heldCaseRead(ctx.scope, caseId) : undefined;

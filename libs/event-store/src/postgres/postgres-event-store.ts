@@ -133,6 +133,8 @@ export function eventStorePoolConfig(
 
 /** PostgreSQL adapter of the EventStore port (libs/event-store/src/port.ts). */
 export class PostgresEventStore implements EventStore {
+  /** `AppendOptions.alongside` commits with the append (data-modifying CTEs of its statement). */
+  readonly writesAlongside = true;
   /** The pool used by the store (exposed for health checks and tests). */
   readonly pool: Pool;
   readonly liveDelivery: LiveDelivery;

@@ -40,5 +40,6 @@ export function withAppendMetrics(
     headPosition: () => store.headPosition(),
     close: () => store.close(),
     ...(store.snapshots ? { snapshots: store.snapshots } : {}),
+    ...(store.writesAlongside ? { writesAlongside: true } : {}),
   };
 }
