@@ -8,6 +8,7 @@ import {
   RebuildProgress,
   readCheckpoints,
   rebuildProjection,
+  startCatchUp,
   rebuildProjections,
   waitForProjection,
 } from '@remedy/projections';
@@ -245,6 +246,71 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     await waitCaughtUp(ds, store, 'test.counters');
     expect(r.status().state).toBe('running');
     expect(await readCounters(ds.manager)).toEqual(await expectedCounters(ds.manager));
+  });
+
+  it('catches up in bulk the projections far behind, from their own checkpoints, with one read of the store, and hands them over', async () => {
+    await appendMany(store, 200, 13);
+    await ds.query('DROP TABLE IF EXISTS test_counters_b');
+    await createCounterTable(ds, 'test_counters_b');
+    const a = counterProjection({ batchSize: 7 });
+    const b = counterProjection({ name: 'test.counters-b', table: 'test_counters_b' });
+    // test.counters is at the head but for 24 events of its types: left to its runner.
+    const first = runner(a);
+    first.start();
+    await waitCaughtUp(ds, store, 'test.counters');
+    await first.stop();
+    const before = (await readCheckpoints(ds, ['test.counters'])).get('test.counters')!;
+    await waitReadable(store, (await appendMany(store, 30, 5, 'late'))!);
+    const released: string[] = [];
+    const catchUp = startCatchUp({
+      dataSource: ds,
+      eventStore: store,
+      projections: [a, b],
+      minLag: 50,
+      batchSize: 17,
+      onReleased: (name) => released.push(name),
+    });
+    expect([...(await catchUp.started)]).toEqual(['test.counters-b']);
+    const [report] = await catchUp.done;
+    expect([report!.projection, report!.events, report!.done]).toEqual([
+      'test.counters-b',
+      184,
+      true,
+    ]);
+    expect(released).toEqual(['test.counters-b']);
+    const expected = await expectedCounters(ds.manager);
+    expect(
+      await ds.query(
+        'SELECT stream_id, events, total::text, last_revision::text FROM test_counters_b ORDER BY stream_id',
+      ),
+    ).toEqual(expected);
+    const checkpoints = await readCheckpoints(ds, ['test.counters', 'test.counters-b']);
+    expect(formatPosition(checkpoints.get('test.counters')!)).toBe(formatPosition(before));
+    expect(formatPosition(checkpoints.get('test.counters-b')!)).toBe(
+      formatPosition(report!.position),
+    );
+    const locks = await ds.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(locks[0].n).toBe(0);
+
+    // Far behind again: only the new events are applied (from the checkpoint, nothing cleared).
+    await waitReadable(store, (await appendMany(store, 100, 10, 'more'))!);
+    const again = startCatchUp({
+      dataSource: ds,
+      eventStore: store,
+      projections: [b],
+      minLag: 50,
+      batchSize: 33,
+    });
+    expect([...(await again.started)]).toEqual(['test.counters-b']);
+    expect((await again.done).map((r) => r.events)).toEqual([80]);
+    expect(
+      await ds.query(
+        'SELECT stream_id, events, total::text, last_revision::text FROM test_counters_b ORDER BY stream_id',
+      ),
+    ).toEqual(await expectedCounters(ds.manager));
   });
 
   it('rebuilds several projections with ONE read of the store, each to the read model it builds alone, and vacuums their tables', async () => {

@@ -11,6 +11,8 @@ export {
   ProjectionHandlerError,
 } from './checkpoint';
 export { ProjectionRunner } from './runner';
+export { DEFAULT_CATCH_UP_MIN_LAG, startCatchUp } from './catch-up';
+export type { CatchUp, CatchUpOptions } from './catch-up';
 export type {
   ProjectionLogger,
   ProjectionRunnerOptions,

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EVENT_STORE, EventStore } from '@remedy/event-store';
+import { CatchUp, DEFAULT_CATCH_UP_MIN_LAG, startCatchUp } from './catch-up';
 import type { ProjectionDefinition } from './projection';
 import {
   ProjectionLogger,
@@ -21,7 +22,17 @@ import { CheckpointWaiter } from './wait';
 export const PROJECTIONS = Symbol('PROJECTIONS');
 const RUNNER_SETTINGS = Symbol('PROJECTION_RUNNER_SETTINGS');
 
-export type RunnerSettings = Pick<ProjectionRunnerOptions, 'batchSize' | 'lockRetryMs' | 'retry'>;
+export type RunnerSettings = Pick<
+  ProjectionRunnerOptions,
+  'batchSize' | 'lockRetryMs' | 'retry'
+> & {
+  /**
+   * On start, projections at least this many events behind (of their types) are caught up in bulk
+   * first, with one read of the store for all of them (`startCatchUp`), then handed to their
+   * runners; default DEFAULT_CATCH_UP_MIN_LAG; 0 turns the catch-up off.
+   */
+  readonly catchUpMinLag?: number;
+};
 
 export interface ProjectionsModuleOptions {
   readonly projections: readonly ProjectionDefinition[];
@@ -41,14 +52,17 @@ function nestLogger(logger: Logger): ProjectionLogger {
 @Injectable()
 export class ProjectionRunners implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly runners: ProjectionRunner[];
+  private readonly logger: ProjectionLogger;
+  private catchUp?: CatchUp;
+  private stopping = false;
 
   constructor(
-    dataSource: DataSource,
-    @Inject(EVENT_STORE) eventStore: EventStore,
-    @Inject(PROJECTIONS) projections: readonly ProjectionDefinition[],
-    @Inject(RUNNER_SETTINGS) settings: RunnerSettings & { run: boolean },
+    private readonly dataSource: DataSource,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(PROJECTIONS) private readonly projections: readonly ProjectionDefinition[],
+    @Inject(RUNNER_SETTINGS) private readonly settings: RunnerSettings & { run: boolean },
   ) {
-    const logger = nestLogger(new Logger('Projections'));
+    const logger = (this.logger = nestLogger(new Logger('Projections')));
     this.runners = settings.run
       ? projections.map(
           (projection) =>
@@ -57,11 +71,38 @@ export class ProjectionRunners implements OnApplicationBootstrap, BeforeApplicat
       : [];
   }
 
-  onApplicationBootstrap(): void {
-    for (const r of this.runners) r.start();
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.runners.length === 0) return;
+    const minLag = this.settings.catchUpMinLag ?? DEFAULT_CATCH_UP_MIN_LAG;
+    let caughtUpHere: ReadonlySet<string> = new Set();
+    if (minLag > 0) {
+      // The projections far behind are caught up in bulk first; their runners start once released.
+      const byName = new Map(this.runners.map((r) => [r.name, r]));
+      const catchUp = startCatchUp({
+        dataSource: this.dataSource,
+        eventStore: this.eventStore,
+        projections: this.projections,
+        minLag,
+        logger: this.logger,
+        onReleased: (name) => {
+          if (!this.stopping) byName.get(name)?.start();
+        },
+      });
+      this.catchUp = catchUp;
+      catchUp.done.catch((err: unknown) =>
+        this.logger.error('projection catch-up failed; the runners take over', {
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        }),
+      );
+      caughtUpHere = await catchUp.started;
+    }
+    for (const r of this.runners) if (!caughtUpHere.has(r.name)) r.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.catchUp?.stop();
+    await this.catchUp?.done.catch(() => undefined);
     await Promise.all(this.runners.map((r) => r.stop()));
   }
 

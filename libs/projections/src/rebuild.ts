@@ -76,7 +76,7 @@ export function formatRebuildProgress(p: RebuildProgress): string {
   }`;
 }
 
-interface Held {
+export interface Held {
   readonly projection: ProjectionDefinition;
   readonly qr: QueryRunner;
   locked: boolean;
@@ -87,7 +87,7 @@ interface Held {
  * any process, to finish its batch and step aside; PostgreSQL hands the lock over as soon as it
  * is released), runs `work`, then releases every lock and connection.
  */
-async function withProjectionLocks<T>(
+export async function withProjectionLocks<T>(
   dataSource: DataSource,
   projections: readonly ProjectionDefinition[],
   lockTimeoutMs: number,
@@ -173,6 +173,7 @@ class SharedReader {
     private readonly batchSize: number,
     private readonly readAhead: number,
     consumers: number,
+    private readonly from: GlobalPosition = START,
   ) {
     this.wants = new Array<number>(consumers).fill(0);
     this.done = this.run().catch((error: unknown) => {
@@ -186,7 +187,7 @@ class SharedReader {
   }
 
   private async run(): Promise<void> {
-    let from = START;
+    let from = this.from;
     for (let index = 0; ; index++) {
       while (index > this.slowest() + this.readAhead) await this.consumed.next();
       if (this.slowest() === Number.POSITIVE_INFINITY) return; // every consumer stopped
@@ -264,73 +265,18 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
           await compactors[i].compact(); // the cleared rows: gone before the replay writes
         }),
       );
-      const reader = new SharedReader(
+      const checkpoints = held.map(() => START);
+      return replayShared({
         eventStore,
+        held,
+        checkpoints,
+        compactors,
         types,
         batchSize,
-        Math.max(1, options.readAhead ?? 2),
-        held.length,
-      );
-      const started = performance.now();
-      let failed = false;
-      const replay = async ({ projection, qr }: Held, consumer: number) => {
-        let lastReport = started;
-        let checkpoint = START;
-        let events = 0;
-        let batches = 0;
-        let busyMs = 0;
-        const progress = (done: boolean): RebuildProgress => {
-          const elapsedMs = performance.now() - started;
-          return {
-            projection: projection.name,
-            events,
-            batches,
-            position: checkpoint,
-            elapsedMs,
-            eventsPerSecond: elapsedMs > 0 ? (events * 1000) / elapsedMs : 0,
-            busyMs,
-            done,
-          };
-        };
-        try {
-          for (let index = 0; !failed; index++) {
-            const page = await reader.page(consumer, index);
-            const t = performance.now();
-            // Without waiting for the WAL flush at each commit (see applyBatchAtomically): a rebuild
-            // is re-derived from the events if the server crashes.
-            const result = await applyBatchAtomically(qr, projection, checkpoint, page, {
-              asyncCommit: true,
-            });
-            busyMs += performance.now() - t;
-            checkpoint = result.checkpoint;
-            events += result.applied;
-            if (result.applied > 0) batches += 1;
-            compactors[consumer].whenDue();
-            if (page.isEnd) break;
-            if (onProgress && performance.now() - lastReport >= progressIntervalMs) {
-              lastReport = performance.now();
-              onProgress(progress(false));
-            }
-          }
-        } catch (err) {
-          failed = true;
-          throw err;
-        } finally {
-          reader.stop(consumer);
-        }
-        const t = performance.now();
-        await compactors[consumer].finish();
-        busyMs += performance.now() - t;
-        const report = progress(true);
-        onProgress?.(report);
-        return report;
-      };
-      const outcomes = await Promise.allSettled(held.map((h, i) => replay(h, i)));
-      await reader.done;
-      await Promise.all(compactors.map((c) => c.idle()));
-      const failure = outcomes.find((o) => o.status === 'rejected');
-      if (failure) throw (failure as PromiseRejectedResult).reason;
-      return outcomes.map((o) => (o as PromiseFulfilledResult<RebuildReport>).value);
+        readAhead: options.readAhead,
+        onProgress,
+        progressIntervalMs,
+      });
     },
   );
 }
@@ -364,3 +310,101 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
  * from the events alone.
  */
 export const rebuildAllProjections = rebuildProjections;
+
+/**
+ * The replay of a rebuild or a catch-up: one reader reads the store from the lowest of
+ * `checkpoints` (the union of the projections' types), and each projection applies the events of
+ * each page after its own checkpoint with its checkpoint, in one transaction on its own connection
+ * (`held[i].qr`, holding its lock), without waiting for the WAL flush; its tables are compacted
+ * meanwhile. `stopped(i)`, asked before each page, lets a projection stop early (it keeps what it
+ * committed). The first failure stops every projection and is thrown.
+ */
+export async function replayShared(args: {
+  readonly eventStore: EventStore;
+  readonly held: readonly Held[];
+  readonly checkpoints: readonly GlobalPosition[];
+  readonly compactors: readonly TableCompactor[];
+  readonly types: readonly string[];
+  readonly batchSize: number;
+  readonly readAhead?: number;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  readonly progressIntervalMs: number;
+  readonly stopped?: (consumer: number) => boolean;
+  /** Called once a projection is done (finished, stopped or failed), before the others end. */
+  readonly onFinished?: (consumer: number) => Promise<void> | void;
+}): Promise<RebuildReport[]> {
+  const { eventStore, held, compactors, onProgress, progressIntervalMs } = args;
+  const from = args.checkpoints.reduce((a, b) => (comparePositions(a, b) <= 0 ? a : b));
+  const reader = new SharedReader(
+    eventStore,
+    args.types,
+    args.batchSize,
+    Math.max(1, args.readAhead ?? 2),
+    held.length,
+    from,
+  );
+  const started = performance.now();
+  let failed = false;
+  const replay = async ({ projection, qr }: Held, consumer: number) => {
+    let lastReport = started;
+    let checkpoint = args.checkpoints[consumer]!;
+    let events = 0;
+    let batches = 0;
+    let busyMs = 0;
+    const progress = (done: boolean): RebuildProgress => {
+      const elapsedMs = performance.now() - started;
+      return {
+        projection: projection.name,
+        events,
+        batches,
+        position: checkpoint,
+        elapsedMs,
+        eventsPerSecond: elapsedMs > 0 ? (events * 1000) / elapsedMs : 0,
+        busyMs,
+        done,
+      };
+    };
+    try {
+      try {
+        for (let index = 0; !failed && !args.stopped?.(consumer); index++) {
+          const page = await reader.page(consumer, index);
+          const t = performance.now();
+          // Without waiting for the WAL flush at each commit (see applyBatchAtomically): a rebuild
+          // or catch-up is re-derived from the events if the server crashes.
+          const result = await applyBatchAtomically(qr, projection, checkpoint, page, {
+            asyncCommit: true,
+          });
+          busyMs += performance.now() - t;
+          checkpoint = result.checkpoint;
+          events += result.applied;
+          if (result.applied > 0) batches += 1;
+          compactors[consumer]!.whenDue();
+          if (page.isEnd) break;
+          if (onProgress && performance.now() - lastReport >= progressIntervalMs) {
+            lastReport = performance.now();
+            onProgress(progress(false));
+          }
+        }
+      } catch (err) {
+        failed = true;
+        throw err;
+      } finally {
+        reader.stop(consumer);
+      }
+      const t = performance.now();
+      await compactors[consumer]!.finish();
+      busyMs += performance.now() - t;
+    } finally {
+      await args.onFinished?.(consumer);
+    }
+    const report = progress(true);
+    onProgress?.(report);
+    return report;
+  };
+  const outcomes = await Promise.allSettled(held.map((h, i) => replay(h, i)));
+  await reader.done;
+  await Promise.all(compactors.map((c) => c.idle()));
+  const failure = outcomes.find((o) => o.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<RebuildReport>).value);
+}

@@ -4,9 +4,11 @@
  *   node --require ./test/support/swc-register.js test/projections/support/crash-child.ts <database url>
  * Prints `started` once the runner is started, and `uncommitted` each time a batch's rows are
  * written but its transaction (with the checkpoint) has not committed yet: the parent kills it
- * there on purpose. SIGTERM stops it cleanly (exit 0).
+ * there on purpose. SIGTERM stops it cleanly (exit 0). With CRASH_CATCH_UP=1 it first catches up
+ * in bulk (`startCatchUp`, as the worker does on start, here from one event behind and in pages of
+ * a random size) and starts the runner once the catch-up releases the projection.
  */
-import { ProjectionRunner } from '@remedy/projections';
+import { ProjectionRunner, startCatchUp } from '@remedy/projections';
 import { counterProjection } from './counter-projection';
 import { openDataSource, openStore, sleep } from './harness';
 
@@ -36,8 +38,20 @@ async function main(): Promise<void> {
         process.stderr.write(`${JSON.stringify({ message, ...fields })}\n`),
     },
   });
+  const catchUp = process.env.CRASH_CATCH_UP
+    ? startCatchUp({
+        dataSource: ds,
+        eventStore: store,
+        projections: [projection],
+        minLag: 1,
+        batchSize: 1 + Math.floor(Math.random() * 40),
+        onReleased: () => runner.start(),
+      })
+    : undefined;
   process.once('SIGTERM', () => {
     void (async () => {
+      catchUp?.stop();
+      await catchUp?.done.catch(() => undefined);
       await runner.stop();
       await store.close();
       await ds.destroy();
@@ -45,7 +59,7 @@ async function main(): Promise<void> {
       process.exit(0);
     })();
   });
-  runner.start();
+  if (!(await catchUp?.started)?.has(projection.name)) runner.start();
   process.stdout.write('started\n');
 }
 
