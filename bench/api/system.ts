@@ -64,6 +64,7 @@ export async function startSystem(options: {
   for (const k of [
     'BENCH_DATABASE_URL',
     'BENCH_API_NODE_ARGS',
+    'BENCH_WORKER_NODE_ARGS',
     'REMEDY_API_ENTRY',
     'REMEDY_WORKER_ENTRY',
     'NODE_OPTIONS',
@@ -71,7 +72,10 @@ export async function startSystem(options: {
     delete env[k];
   const logFile = join(options.logDir, 'system.log');
   const entry = (app: string) => resolve(DIST, 'apps', app, 'src', 'main.js');
-  const startWorker = async () => startNode('worker', entry('worker'), env, logFile);
+  // BENCH_WORKER_NODE_ARGS: the same for the worker (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const startWorker = async () =>
+    startNode('worker', entry('worker'), env, logFile, [], workerNodeArgs);
   const worker = await startWorker();
   // BENCH_API_NODE_ARGS: node flags for the API only, space-separated (e.g. `--cpu-prof
   // --cpu-prof-dir=/tmp/prof` or `--trace-gc`), for profiling a run.

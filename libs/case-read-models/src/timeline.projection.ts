@@ -2,7 +2,13 @@ import type { EntityManager } from 'typeorm';
 import { CASE_EVENT_TYPES } from '@remedy/case-domain';
 import { caseEventOf, sealedCiphertextOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import { copyRows, defineProjection, stagingTableSql } from '@remedy/projections';
+import {
+  copyRows,
+  defineProjection,
+  populateRowsJson,
+  SMALL_BATCH_ROWS,
+  stagingTableSql,
+} from '@remedy/projections';
 import { CaseTimelineEntity, type CaseTimelineRow } from './entities';
 
 export const TIMELINE_PROJECTION = 'case-read.timeline';
@@ -48,6 +54,28 @@ const COLUMNS: readonly (keyof CaseTimelineRow)[] = [
   'sealed_personal',
 ];
 const STAGING = stagingTableSql('case_timeline_staging', 'case_timeline');
+const SMALL_BATCH_INSERT = `INSERT INTO case_timeline (${COLUMNS.join(', ')})
+  SELECT ${COLUMNS.join(', ')} FROM jsonb_populate_recordset(NULL::case_timeline, $1::jsonb)
+  ON CONFLICT (case_id, revision) DO NOTHING`;
+
+/**
+ * COPY into a staging table, then one INSERT ... SELECT (COPY FROM is refused under row-level
+ * security and cannot skip the rows already there).
+ */
+async function copyAndInsert(em: EntityManager, rows: readonly CaseTimelineRow[]): Promise<void> {
+  await em.query(STAGING);
+  await copyRows(
+    em,
+    'case_timeline_staging',
+    COLUMNS,
+    rows.map((r) => COLUMNS.map((c) => r[c])),
+  );
+  await em.query(
+    `INSERT INTO case_timeline (${COLUMNS.join(', ')})
+     SELECT ${COLUMNS.join(', ')} FROM case_timeline_staging
+     ON CONFLICT (case_id, revision) DO NOTHING`,
+  );
+}
 
 /**
  * The case timeline (table case_timeline): append-only, keyed by (case id, stream revision), so a
@@ -62,20 +90,12 @@ export const timelineProjection = defineProjection({
   async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(timelineRow);
-    // COPY into a staging table, then one INSERT ... SELECT (COPY FROM is refused under row-level
-    // security and cannot skip the rows already there).
-    await em.query(STAGING);
-    await copyRows(
-      em,
-      'case_timeline_staging',
-      COLUMNS,
-      rows.map((r) => COLUMNS.map((c) => r[c])),
-    );
-    await em.query(
-      `INSERT INTO case_timeline (${COLUMNS.join(', ')})
-       SELECT ${COLUMNS.join(', ')} FROM case_timeline_staging
-       ON CONFLICT (case_id, revision) DO NOTHING`,
-    );
+    if (rows.length <= SMALL_BATCH_ROWS) {
+      // A live batch: one statement (the staging table's three round trips cost more here).
+      await em.query(SMALL_BATCH_INSERT, [populateRowsJson(COLUMNS, rows)]);
+    } else {
+      await copyAndInsert(em, rows);
+    }
     const erased = [
       ...new Set(rows.filter((r) => r.event_type === 'PersonalDataErased').map((r) => r.case_id)),
     ];

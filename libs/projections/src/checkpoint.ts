@@ -192,12 +192,13 @@ export async function applyBatchAtomically(
   const events = eventsFor(projection, batch, checkpoint);
   const next = comparePositions(batch.next, checkpoint) > 0 ? batch.next : checkpoint;
   if (events.length === 0 && next === checkpoint) return { checkpoint, applied: 0 };
-  await qr.startTransaction();
+  beginTracked(qr);
   try {
-    // One round trip: the isolation level, the role (row-level security: the read models are
-    // written as the projector role, which sees every row) and the checkpoint row, locked.
+    // One round trip: the transaction, its isolation level, the role (row-level security: the
+    // read models are written as the projector role, which sees every row) and the checkpoint
+    // row, locked.
     const results = (await connectionOf(qr).query(
-      `SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+      `START TRANSACTION ISOLATION LEVEL READ COMMITTED;
        SET LOCAL ROLE ${PROJECTOR_ROLE};
        ${options.asyncCommit ? 'SET LOCAL synchronous_commit = off;' : ''}
        SELECT position_commit, position_prepare FROM ${CHECKPOINT_TABLE}
@@ -217,13 +218,52 @@ export async function applyBatchAtomically(
         throw new ProjectionHandlerError(projection.name, checkpoint, err);
       }
     }
-    await storeCheckpoint(qr, projection.name, next);
-    await qr.commitTransaction();
+    // One round trip: the checkpoint, its NOTIFY and the COMMIT.
+    await connectionOf(qr).query(`${storeCheckpointSql(projection.name, next)}; COMMIT`);
+    endTracked(qr);
     return { checkpoint: next, applied: events.length };
   } catch (err) {
     if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * `storeCheckpoint` as one statement of literals (the simple-query protocol, so that it can share
+ * a round trip with the COMMIT): the name is the code's (checked by defineProjection), the
+ * positions are numbers.
+ */
+function storeCheckpointSql(name: string, position: GlobalPosition): string {
+  const commit = position.commit.toString();
+  const prepare = position.prepare.toString();
+  return `WITH stored AS (INSERT INTO ${CHECKPOINT_TABLE} (projection, position_commit, position_prepare, updated_at)
+     VALUES (${literal(name)}, ${commit}, ${prepare}, now())
+     ON CONFLICT (projection) DO UPDATE
+       SET position_commit = EXCLUDED.position_commit, position_prepare = EXCLUDED.position_prepare,
+           updated_at = EXCLUDED.updated_at
+     RETURNING 1)
+    SELECT pg_notify(${literal(CHECKPOINT_CHANNEL)}, ${literal(`${name} ${formatPosition(position)}`)}) FROM stored`;
+}
+
+/**
+ * A live batch pays its fixed statements once per projection (issue 18: the worker's CPU per
+ * event is mostly round trips), so the batch transaction is begun and committed by statements of
+ * its own first and last round trips (START TRANSACTION with the checkpoint's lock; the checkpoint
+ * with COMMIT) rather than by TypeORM's startTransaction/commitTransaction (a round trip each, two
+ * for the start). TypeORM's transaction state is kept in step by hand: `em` of the batch sees an
+ * active transaction (copyRows checks it) and `rollbackTransaction` sends the ROLLBACK of a failure.
+ */
+function beginTracked(qr: QueryRunner): void {
+  if (qr.isTransactionActive) throw new Error('The projection query runner is in a transaction');
+  const tracked = qr as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  tracked.isTransactionActive = true;
+  tracked.transactionDepth = 1;
+}
+
+function endTracked(qr: QueryRunner): void {
+  const tracked = qr as unknown as { isTransactionActive: boolean; transactionDepth: number };
+  tracked.isTransactionActive = false;
+  tracked.transactionDepth = 0;
 }
 
 /** The pg connection of a connected query runner (a multi-statement query answers every result). */

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { SMALL_BATCH_ROWS, smallBatchUpsert } from './set-based';
 
 /**
  * One value of a row sent with `copyRows`: `null`/`undefined` → NULL, booleans, numbers, bigints,
@@ -152,6 +153,7 @@ export async function copyUpsert(
   rows: readonly object[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  if (rows.length <= SMALL_BATCH_ROWS) return smallBatchUpsert(em, table, key, columns, rows);
   const sql = stagedUpsert(
     table,
     key,

@@ -17,3 +17,56 @@ export function bulkUpsertSql(
     ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
     WHERE t.last_revision < EXCLUDED.last_revision`;
 }
+
+/**
+ * Batches of at most this many rows are upserted by `copyUpsert` in one statement
+ * (`smallBatchUpsert`) rather than through its staging table (3 round trips: the table's
+ * creation check, the COPY and the INSERT ... SELECT). A live batch holds a few events: its
+ * round trips, not PostgreSQL's parsing, are the worker's cost per event (issue 18).
+ */
+export const SMALL_BATCH_ROWS = 32;
+
+/**
+ * `rows` as the parameter of `FROM jsonb_populate_recordset(NULL::table, $n::jsonb)`: the
+ * columns take the table's own types (as copyUpsert's staging table does); json/jsonb values as
+ * they are, bigints as text, Dates as ISO 8601, missing columns NULL.
+ */
+export function populateRowsJson(names: readonly string[], rows: readonly object[]): string {
+  const values = rows.map((row) => {
+    const r = row as Record<string, unknown>;
+    const o: Record<string, unknown> = {};
+    for (const n of names) o[n] = r[n] ?? null;
+    return o;
+  });
+  return JSON.stringify(values, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+}
+
+const smallUpserts = new Map<string, string>();
+
+/**
+ * `copyUpsert`'s upsert of `rows` (objects with these columns) in one parameterised statement,
+ * for batches of up to `SMALL_BATCH_ROWS` rows: an existing row is updated only when the incoming
+ * `last_revision` is greater. Table and column names are the code's, never input.
+ */
+export async function smallBatchUpsert(
+  em: { query(sql: string, parameters?: unknown[]): Promise<unknown> },
+  table: string,
+  key: string,
+  columns: readonly (readonly [string, string])[],
+  rows: readonly object[],
+): Promise<void> {
+  const names = columns.map(([n]) => n);
+  const id = `${table}|${key}|${names.join(',')}`;
+  let sql = smallUpserts.get(id);
+  if (!sql) {
+    const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
+    sql = `INSERT INTO ${table} AS t (${names.join(', ')})
+      SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
+      ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
+      WHERE t.last_revision < EXCLUDED.last_revision`;
+    smallUpserts.set(id, sql);
+  }
+  await em.query(sql, [populateRowsJson(names, rows)]);
+}

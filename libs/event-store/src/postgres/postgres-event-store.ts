@@ -353,6 +353,50 @@ export class PostgresEventStore implements EventStore {
 
   // ---- internals shared with subscriptions ----
 
+  /** Reads of woken subscriptions gathered in this turn of the event loop (see readTail). */
+  private tailReads: TailRequest[] | undefined;
+
+  /**
+   * @internal The read of a subscription woken at the tail (issue 18: a worker runs a subscription
+   * per projection, and each woke to its own read of the same few new events, a round trip each).
+   * The reads asked in one turn of the event loop are answered by ONE unfiltered read from the
+   * lowest of their positions: each gets the events of its types after its own position, as its
+   * own read at that moment would have (up to its batch size; to the readable horizon when the
+   * shared read reached the end). A read the shared one does not cover is made on its own.
+   */
+  readTail(options: ReadAllOptions): Promise<ReadAllBatch> {
+    return new Promise<ReadAllBatch>((resolve, reject) => {
+      if (!this.tailReads) {
+        this.tailReads = [];
+        setImmediate(() => void this.flushTailReads());
+      }
+      this.tailReads.push({ options, resolve, reject });
+    });
+  }
+
+  private async flushTailReads(): Promise<void> {
+    const requests = this.tailReads ?? [];
+    this.tailReads = undefined;
+    if (requests.length === 1) {
+      const [r] = requests;
+      return this.readAll(r!.options).then(r!.resolve, r!.reject);
+    }
+    let from = requests[0]!.options.from;
+    for (const r of requests) if (comparePositions(r.options.from, from) < 0) from = r.options.from;
+    let shared: ReadAllBatch;
+    try {
+      shared = await this.readAll({ from, batchSize: TAIL_READ_EVENTS });
+    } catch (err) {
+      for (const r of requests) r.reject(err);
+      return;
+    }
+    for (const r of requests) {
+      const answer = tailAnswer(shared, r.options);
+      if (answer) r.resolve(answer);
+      else this.readAll(r.options).then(r.resolve, r.reject);
+    }
+  }
+
   /** @internal */
   get isClosed(): boolean {
     return this.closed;
@@ -787,6 +831,41 @@ class Notifier implements Waker {
   }
 }
 
+/** Events of the shared read of woken subscriptions (PostgresEventStore.readTail). */
+const TAIL_READ_EVENTS = 1000;
+
+interface TailRequest {
+  readonly options: ReadAllOptions;
+  resolve(batch: ReadAllBatch): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * What `readAll(options)` answers, taken from `shared` (an unfiltered read from a position at or
+ * before `options.from`); undefined when `shared` does not reach past `options.from`.
+ */
+export function tailAnswer(
+  shared: ReadAllBatch,
+  options: ReadAllOptions,
+): ReadAllBatch | undefined {
+  const { from } = options;
+  if (!shared.isEnd && comparePositions(shared.next, from) <= 0) return undefined;
+  const types = options.types ? new Set(options.types) : undefined;
+  const batchSize = Math.floor(options.batchSize);
+  const events: RecordedEvent[] = [];
+  for (const e of shared.events) {
+    if (comparePositions(e.position, from) <= 0 || (types && !types.has(e.type))) continue;
+    events.push(e);
+    if (events.length === batchSize) return { events, next: e.position, isEnd: false };
+  }
+  if (!shared.isEnd) return { events, next: shared.next, isEnd: false };
+  return {
+    events,
+    next: comparePositions(shared.next, from) > 0 ? shared.next : from,
+    isEnd: true,
+  };
+}
+
 class PgSubscription implements Subscription {
   readonly done: Promise<void>;
   private stopped = false;
@@ -835,13 +914,16 @@ class PgSubscription implements Subscription {
     const batchSize = this.options.batchSize ?? settings.batchSize;
     let from = this.options.from;
     let deliveredEnd = false;
+    // Woken at the tail: the next read is shared with the other subscriptions woken with it.
+    let woken = false;
     while (!this.stopped) {
       const waker = this.store.getWaker();
       const generation = waker.generation;
       let batch: ReadAllBatch | undefined;
+      const options = { from, batchSize, types: this.options.types };
       try {
         batch = await retryWithBackoff(
-          () => this.store.readAll({ from, batchSize, types: this.options.types }),
+          () => (woken ? this.store.readTail(options) : this.store.readAll(options)),
           {
             initialDelayMs: 50,
             maxDelayMs: 2_000,
@@ -855,6 +937,7 @@ class PgSubscription implements Subscription {
         throw err;
       }
       if (this.stopped || batch === undefined) return;
+      woken = false;
       if (batch.events.length > 0 || (batch.isEnd && !deliveredEnd)) {
         await this.handler(batch);
         deliveredEnd = batch.isEnd;
@@ -866,6 +949,7 @@ class PgSubscription implements Subscription {
       this.wakeUp = () => signal.cancel?.();
       await waker.wait(settings.idleRereadMs, signal);
       this.wakeUp = undefined;
+      woken = true;
     }
   }
 }
