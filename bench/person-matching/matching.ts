@@ -8,7 +8,8 @@
  * an organisation, B's records are the new cases and A's the existing ones: candidates found by
  * blockingTokens, scored by compareTokens and suggested by selectSuggestions (as GET
  * /cases/{id}/possible-duplicates does). Across organisations: candidates sharing a
- * clkBlocks key, linked when linkScore reaches LINK_THRESHOLD. Precision = true pairs among the suggested /
+ * clkBlocks key, scored by linkScore, linked as selectLinks decides (as the linkage unit does).
+ * Precision = true pairs among the suggested /
  * linked; recall = duplicates suggested / linked. Then the mixed scenario at 10,000 x 10,000 for
  * the linkage time. BENCH_PERSON_MATCHING=linkage: the linkage only (no suggestions), for quicker
  * iterations on the CLKs.
@@ -22,17 +23,19 @@ import {
   CORRUPTIONS,
   corrupt,
   encodeClk,
-  LINK_THRESHOLD,
+  LINK_RIVAL_SCORE,
   linkScore,
   matchTokens,
   namesake,
   seededBytes,
   seededRandom,
+  selectLinks,
   selectSuggestions,
   syntheticPerson,
   type Corruption,
   type MatchTokens,
   type PersonIdentifiers,
+  type ScoredPair,
   type SyntheticPerson,
 } from '@remedy/person-matching';
 import type { BenchRow } from '../lib/results';
@@ -163,7 +166,7 @@ export function acrossOrganisations(
   scenario: Scenario,
   secret: Buffer,
   seed: number,
-  threshold = LINK_THRESHOLD,
+  threshold = LINK_RIVAL_SCORE,
 ): LinkageOutcome {
   const random = seededBytes(seededRandom(seed));
   const encodeStarted = performance.now();
@@ -180,15 +183,28 @@ export function acrossOrganisations(
       else index.set(k, [i]);
     }
   });
-  const outcome = tally(scenario, (i) => {
-    const candidates = new Set<number>();
-    for (const k of clkBlocks(clksB[i]!)) for (const a of index.get(k) ?? []) candidates.add(a);
-    return [...candidates].map((a) => {
-      const d = linkScore(clksA[a]!, clksB[i]!, threshold);
-      if (d !== undefined) diceValues.push({ dice: d, match: a === scenario.b[i]!.truth });
-      return { a, linked: d !== undefined };
-    });
+  // As the linkage unit does: every candidate pair scored (linkScore), then selectLinks over all
+  // of them (a weaker pair links only as the best candidate of both its records).
+  const candidates: number[][] = [];
+  const scored: ScoredPair<string>[] = [];
+  clksB.forEach((clk, i) => {
+    const set = new Set<number>();
+    for (const k of clkBlocks(clk)) for (const a of index.get(k) ?? []) set.add(a);
+    candidates.push([...set]);
+    for (const a of set) {
+      const score = linkScore(clksA[a]!, clk, threshold);
+      if (score !== undefined) scored.push({ a: `a${a}`, b: `b${i}`, score });
+    }
   });
+  const linked = new Set<string>();
+  for (const p of selectLinks(scored)) {
+    linked.add(`${p.a}|${p.b}`);
+    const a = Number(p.a.slice(1));
+    diceValues.push({ dice: p.score, match: a === scenario.b[Number(p.b.slice(1))]!.truth });
+  }
+  const outcome = tally(scenario, (i) =>
+    candidates[i]!.map((a) => ({ a, linked: linked.has(`a${a}|b${i}`) })),
+  );
   return {
     ...outcome,
     seconds: (performance.now() - started) / 1000,

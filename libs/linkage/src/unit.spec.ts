@@ -16,7 +16,7 @@ describe('the linkage unit’s comparison (pure)', () => {
       enc('00000000-0000-4000-8000-000000000003', 'Maria Kowalska', '1984-11-02'),
       enc('00000000-0000-4000-8000-000000000004', 'Oleksandr Petrenko', '1991-03-14', 2),
     ];
-    const { pairs, comparisons } = comparePairs(encodings, LINK_THRESHOLD);
+    const { pairs, comparisons } = comparePairs(encodings);
     expect(pairs.map((p) => [p.a, p.b])).toEqual([
       ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'],
     ]);

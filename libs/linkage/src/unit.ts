@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { CLK_VERSION, LINK_THRESHOLD, linkScore } from '@remedy/person-matching';
+import { CLK_VERSION, LINK_RIVAL_SCORE, linkScore, selectLinks } from '@remedy/person-matching';
 
 /**
  * THE LINKAGE UNIT. It runs as the PostgreSQL role `remedy_linkage`, which may read
@@ -12,9 +12,11 @@ import { CLK_VERSION, LINK_THRESHOLD, linkScore } from '@remedy/person-matching'
  * A run: every encoding is compared with those sharing a blocking key (`clkBlocks`, computed by
  * the organisation side and stored beside the CLK), the same secret version (encodings under
  * different secrets are incomparable) and the current CLK layout (`CLK_VERSION`; an encoding of
- * an older layout waits, unpaired, for its re-encoding); a pair whose score (`linkScore`: the
- * fields' segments compared one by one, a weighted sum of their agreement) is at least
- * `LINK_THRESHOLD` is kept; clusters are the connected components of the kept pairs (a record without a pair is a
+ * an older layout waits, unpaired, for its re-encoding); each pair is scored (`linkScore`: the
+ * fields' segments compared one by one, their Fellegi–Sunter weights added) and the links are
+ * chosen among the scored pairs by `selectLinks` (a pair at `LINK_THRESHOLD` links on its own; a
+ * weaker one only as the clear best candidate of both its records); clusters are the connected
+ * components of the links (a record without a link is a
  * cluster of its own, so every encoded record has a cluster id: persons = distinct cluster ids).
  * A cluster keeps the id most of its records had in the previous run (so a person keeps their id
  * while records join and leave); a new cluster gets a random id.
@@ -43,7 +45,10 @@ interface Encoding {
 export interface LinkageRunOptions {
   /** Run even when the encodings did not change (default false). */
   readonly force?: boolean;
-  /** The score threshold (default `LINK_THRESHOLD` of @remedy/person-matching). */
+  /**
+   * The lowest score of a pair handed to `selectLinks` (default `LINK_RIVAL_SCORE` of
+   * @remedy/person-matching).
+   */
   readonly threshold?: number;
 }
 
@@ -53,10 +58,13 @@ export interface Pair {
   readonly score: number;
 }
 
-/** Compares encodings within their blocks: the pairs at or above the threshold. Pure. */
+/**
+ * Compares encodings within their blocks: the links (`selectLinks`) among the pairs scoring at
+ * least the threshold. Pure.
+ */
 export function comparePairs(
   encodings: readonly Encoding[],
-  threshold: number,
+  threshold: number = LINK_RIVAL_SCORE,
 ): { pairs: Pair[]; comparisons: number } {
   const byVersion = new Map<number, Encoding[]>();
   for (const e of encodings) {
@@ -92,7 +100,7 @@ export function comparePairs(
       }
     }
   }
-  return { pairs, comparisons };
+  return { pairs: selectLinks(pairs), comparisons };
 }
 
 /**
@@ -169,7 +177,7 @@ export async function runLinkage(
   options: LinkageRunOptions = {},
 ): Promise<LinkageRunReport> {
   const started = new Date();
-  const threshold = options.threshold ?? LINK_THRESHOLD;
+  const threshold = options.threshold ?? LINK_RIVAL_SCORE;
   return inTransaction(pool, async (db) => {
     // One run at a time (a second unit waits, then finds nothing changed).
     await db.query(`SELECT pg_advisory_xact_lock(hashtext('remedy.linkage.run'))`);

@@ -7,8 +7,14 @@ import {
   compareClks,
   linkScore,
   encodeClk,
+  LINK_CANDIDATE_WEIGHT,
+  LINK_MARGIN,
   LINK_THRESHOLD,
+  LINK_WEIGHT,
+  compareClkDetail,
   MATCH_TOKENS_VERSION,
+  linkScoreOfWeight,
+  selectLinks,
   matchTokens,
   type PersonIdentifiers,
 } from './index';
@@ -104,5 +110,52 @@ describe('across organisations: CLKs', () => {
     );
     expect(linkScore(a, same)).toBe(compareClks(a, same));
     expect(linkScore(a, other)).toBeUndefined();
+  });
+
+  it('scores each field on its own: a missing birth weighs nothing, a differing date weighs against', () => {
+    const a = encodeClk(base, secret);
+    const noBirth = compareClkDetail(a, encodeClk({ ...base, birthDate: undefined }, secret));
+    expect(noBirth.birth).toBeUndefined();
+    const otherDay = compareClkDetail(a, encodeClk({ ...base, birthDate: '1991-09-17' }, secret));
+    expect(otherDay.birth).toBe('dateDiffers');
+    expect(otherDay.weight).toBeLessThan(noBirth.weight);
+    const sameDay = compareClkDetail(a, encodeClk(base, secret));
+    expect(sameDay.birth).toBe('date');
+    expect(sameDay.score).toBeGreaterThanOrEqual(LINK_THRESHOLD);
+  });
+});
+
+describe('across organisations: selectLinks', () => {
+  const pair = (a: string, b: string, weight: number) => ({
+    a,
+    b,
+    score: linkScoreOfWeight(weight),
+  });
+
+  it('links a strong pair on its own, and a weaker one only as the clear best of both records', () => {
+    const weak = LINK_CANDIDATE_WEIGHT + 1;
+    const links = selectLinks([
+      pair('a1', 'b1', LINK_WEIGHT + 1),
+      pair('a2', 'b1', LINK_WEIGHT - 1), // strong b1 has a better candidate: still a weak pair
+      // b2 (no birth): the exact name a3 beats a variant a4 by more than the margin
+      pair('a3', 'b2', weak + LINK_MARGIN + 0.5),
+      pair('a4', 'b2', weak),
+      // b3: two candidates alike (namesakes written the same way): neither links
+      pair('a5', 'b3', weak + 0.2),
+      pair('a6', 'b3', weak),
+      // below the candidate weight: never a link, even alone
+      pair('a7', 'b4', LINK_CANDIDATE_WEIGHT - 0.5),
+    ]);
+    expect(links.map((l) => `${l.a}-${l.b}`).sort()).toEqual(['a1-b1', 'a3-b2']);
+  });
+
+  it('a third record of a person linked on its own by two others links to them', () => {
+    const weak = LINK_CANDIDATE_WEIGHT + 2;
+    const links = selectLinks([
+      pair('x', 'y', LINK_WEIGHT + 3),
+      pair('x', 'z', weak),
+      pair('y', 'z', weak + 0.1),
+    ]);
+    expect(links.map((l) => `${l.a}-${l.b}`).sort()).toEqual(['x-y', 'x-z', 'y-z']);
   });
 });
