@@ -24,7 +24,13 @@ import type { PersonIdentifiers } from './person';
  *   with ε = ln((1 - f/2) / (f/2)). Dice between two encodings of one person drops by about
  *   the flipped fraction, which LINK_THRESHOLD accounts for (benchmark in the README).
  */
-export const CLK_VERSION = 'clk2';
+/**
+ * 'clk3' since the birth-date blocking keys: the bits are laid out as in 'clk2', but the blocks
+ * the encoder stores with each encoding (`clkBlocks`) gained the date bands, and only a
+ * re-encoding adds them to an encoding made before; the new version makes every organisation
+ * re-encode. The bits are clk2's: the per-field hash keys keep clk2's label (FIELD_KEY_LABEL).
+ */
+export const CLK_VERSION = 'clk3';
 
 /**
  * The encoding's layout: one Bloom filter per field (attribute-level, Schnell 2015), laid end to
@@ -84,8 +90,14 @@ export interface ClkOptions {
   readonly flipProbability?: number;
 }
 
+/**
+ * The label of the per-field hash keys: the version whose bit layout the CLK has (clk3 changed the
+ * stored blocks only, so the same person under the same secret sets the same bits as in clk2).
+ */
+const FIELD_KEY_LABEL = 'clk2';
+
 function fieldKey(secret: Buffer, field: string): Buffer {
-  return createHmac('sha256', secret).update(`${CLK_VERSION}|field|${field}`).digest();
+  return createHmac('sha256', secret).update(`${FIELD_KEY_LABEL}|field|${field}`).digest();
 }
 
 /** Per secret Buffer (weakly held: dropped with the secret). */
