@@ -138,46 +138,26 @@ export class LinkageEncoder {
       ]);
       if (rows[0]?.written === 1) return true;
     }
-    // Nothing to encode, or no longer due (an objection or erasure projected meanwhile).
+    // Nothing to encode, or no longer due (an objection or erasure projected meanwhile): the
+    // case's record is forgotten, under the row's lock.
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
-      // The row's state as of now (an objection or erasure may have been projected meanwhile).
       const due = await client.query<{ objects: boolean; erased: boolean }>(
         `SELECT objects, erased FROM linkage_cases WHERE case_id = $1 FOR UPDATE`,
         [caseId],
       );
       const current = due.rows[0];
-      if (!current || current.objects || current.erased || !person || !hasIdentity(person)) {
-        for (const sql of FORGET) await client.query(sql, [caseId]);
-        await client.query(`UPDATE linkage_cases SET dirty = false WHERE case_id = $1`, [caseId]);
+      if (current && !current.objects && !current.erased && person && hasIdentity(person)) {
+        // Due again since ENCODE looked (an objection withdrawn meanwhile): still dirty, the
+        // next pass encodes it.
         await client.query('COMMIT');
         return false;
       }
-      const clk = encodeClk(person, this.secret.key);
-      const blocks = [...clkBlocks(clk)];
-      const existing = await client.query<{ record_id: string }>(
-        `SELECT record_id FROM linkage_records WHERE case_id = $1`,
-        [caseId],
-      );
-      const recordId = existing.rows[0]?.record_id ?? randomUUID();
-      await client.query(
-        `INSERT INTO linkage_records (case_id, organisation_id, record_id, secret_version, clk_version, encoded_at)
-         VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (case_id) DO UPDATE SET organisation_id = EXCLUDED.organisation_id,
-           secret_version = EXCLUDED.secret_version, clk_version = EXCLUDED.clk_version, encoded_at = now()`,
-        [caseId, organisationId, recordId, this.secret.version, CLK_VERSION],
-      );
-      await client.query(
-        `INSERT INTO linkage.encodings (record_id, clk, blocks, secret_version, clk_version, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, now())
-         ON CONFLICT (record_id) DO UPDATE SET clk = EXCLUDED.clk, blocks = EXCLUDED.blocks,
-           secret_version = EXCLUDED.secret_version, clk_version = EXCLUDED.clk_version, submitted_at = now()`,
-        [recordId, clk, blocks, this.secret.version, CLK_VERSION],
-      );
+      for (const sql of FORGET) await client.query(sql, [caseId]);
       await client.query(`UPDATE linkage_cases SET dirty = false WHERE case_id = $1`, [caseId]);
       await client.query('COMMIT');
-      return true;
+      return false;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
