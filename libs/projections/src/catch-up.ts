@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { EventStore, formatPosition, GlobalPosition } from '@remedy/event-store';
 import {
+  connectionOf,
   CONTROL_CHANNEL,
   ensureCheckpoint,
   tryLockProjection,
@@ -172,15 +173,4 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
       stopping = true;
     },
   };
-}
-
-/** The pg connection of a connected query runner (to receive the control channel's NOTIFY). */
-function connectionOf(qr: QueryRunner): {
-  on(e: string, f: (m: any) => void): void;
-  off(e: string, f: (m: any) => void): void;
-} {
-  const connection = (qr as { databaseConnection?: ReturnType<typeof connectionOf> })
-    .databaseConnection;
-  if (!connection) throw new Error('The catch-up query runner is not connected');
-  return connection;
 }

@@ -266,8 +266,11 @@ function endTracked(qr: QueryRunner): void {
   tracked.transactionDepth = 0;
 }
 
-/** The pg connection of a connected query runner (a multi-statement query answers every result). */
-function connectionOf(qr: QueryRunner): PoolClient {
+/**
+ * The pg connection of a connected query runner (a multi-statement query answers every result;
+ * the catch-up listens on it for NOTIFY).
+ */
+export function connectionOf(qr: QueryRunner): PoolClient {
   const connection = (qr as { databaseConnection?: PoolClient }).databaseConnection;
   if (!connection) throw new Error('The projection query runner is not connected');
   return connection;
