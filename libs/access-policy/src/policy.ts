@@ -136,19 +136,24 @@ const KNOWN_THROUGH: Record<CaseSubjectType, Partial<Record<Action, readonly Cas
  * The ability of the actor's roles, built once per set of roles (issue 18: the guard and the
  * handlers ask on every request, and building one costs more than the check). Keyed by the known
  * roles the actor holds, so the map holds at most one ability per subset of ROLES; an ability is
- * never changed after it is built.
+ * never changed after it is built. Also remembered by the roles array itself (`readonly`): a
+ * token's actor comes from the verifier's cache, the same array on each of its requests.
  */
 export function defineAbilityFor(actor: Pick<Actor, 'roles'>): AppAbility {
+  let ability = abilityOfRoles.get(actor.roles);
+  if (ability) return ability;
   const roles = ROLES.filter((role) => actor.roles.includes(role));
   const key = roles.join(',');
-  let ability = abilities.get(key);
+  ability = abilities.get(key);
   if (!ability) {
     ability = buildAbility(roles);
     abilities.set(key, ability);
   }
+  abilityOfRoles.set(actor.roles, ability);
   return ability;
 }
 const abilities = new Map<string, AppAbility>();
+const abilityOfRoles = new WeakMap<readonly Role[], AppAbility>();
 
 function buildAbility(roles: readonly Role[]): AppAbility {
   const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
@@ -326,8 +331,14 @@ export function pickPermitted<T extends object>(
  */
 export function reachesOnlyStatistics(actor: Pick<Actor, 'roles'>): boolean {
   const ability = defineAbilityFor(actor);
-  return ability.can('request', 'StatisticsRelease') && !ability.can('list', 'Organisation');
+  let only = onlyStatistics.get(ability);
+  if (only === undefined) {
+    only = ability.can('request', 'StatisticsRelease') && !ability.can('list', 'Organisation');
+    onlyStatistics.set(ability, only); // asked on every request (RapporteurScopeGuard)
+  }
+  return only;
 }
+const onlyStatistics = new WeakMap<AppAbility, boolean>();
 
 /**
  * The case domain's actor role for a token's roles, highest first: supervisor > caseworker >
