@@ -2,13 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { CASE_EVENT_TYPES } from '@remedy/case-domain';
 import { caseEventOf, sealedCiphertextOf } from '@remedy/case-stream';
 import type { RecordedEvent } from '@remedy/event-store';
-import {
-  copyRows,
-  defineProjection,
-  populateRowsJson,
-  SMALL_BATCH_ROWS,
-  stagingTableSql,
-} from '@remedy/projections';
+import { copyInsert, defineProjection } from '@remedy/projections';
 import { CaseTimelineEntity, type CaseTimelineRow } from './entities';
 
 export const TIMELINE_PROJECTION = 'case-read.timeline';
@@ -26,7 +20,8 @@ const META = new Set([
 export function timelineRow(e: RecordedEvent): CaseTimelineRow {
   const event = caseEventOf(e);
   const data = event.data as unknown as Record<string, unknown>;
-  const facts = Object.fromEntries(Object.entries(data).filter(([k]) => !META.has(k)));
+  const facts: Record<string, unknown> = {};
+  for (const k of Object.keys(data)) if (!META.has(k)) facts[k] = data[k];
   return {
     case_id: event.data.caseId,
     revision: e.revision.toString(),
@@ -41,41 +36,19 @@ export function timelineRow(e: RecordedEvent): CaseTimelineRow {
   };
 }
 
-const COLUMNS: readonly (keyof CaseTimelineRow)[] = [
-  'case_id',
-  'revision',
-  'event_type',
-  'occurred_at',
-  'recorded_at',
-  'actor_id',
-  'organisation_id',
-  'facts',
-  'has_personal',
-  'sealed_personal',
+/** The columns the projection writes (`copyInsert`). */
+const COLUMNS: readonly (readonly [keyof CaseTimelineRow, string])[] = [
+  ['case_id', 'text'],
+  ['revision', 'bigint'],
+  ['event_type', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['recorded_at', 'timestamptz'],
+  ['actor_id', 'text'],
+  ['organisation_id', 'text'],
+  ['facts', 'jsonb'],
+  ['has_personal', 'boolean'],
+  ['sealed_personal', 'text'],
 ];
-const STAGING = stagingTableSql('case_timeline_staging', 'case_timeline');
-const SMALL_BATCH_INSERT = `INSERT INTO case_timeline (${COLUMNS.join(', ')})
-  SELECT ${COLUMNS.join(', ')} FROM jsonb_populate_recordset(NULL::case_timeline, $1::jsonb)
-  ON CONFLICT (case_id, revision) DO NOTHING`;
-
-/**
- * COPY into a staging table, then one INSERT ... SELECT (COPY FROM is refused under row-level
- * security and cannot skip the rows already there).
- */
-async function copyAndInsert(em: EntityManager, rows: readonly CaseTimelineRow[]): Promise<void> {
-  await em.query(STAGING);
-  await copyRows(
-    em,
-    'case_timeline_staging',
-    COLUMNS,
-    rows.map((r) => COLUMNS.map((c) => r[c])),
-  );
-  await em.query(
-    `INSERT INTO case_timeline (${COLUMNS.join(', ')})
-     SELECT ${COLUMNS.join(', ')} FROM case_timeline_staging
-     ON CONFLICT (case_id, revision) DO NOTHING`,
-  );
-}
 
 /**
  * The case timeline (table case_timeline): append-only, keyed by (case id, stream revision), so a
@@ -90,12 +63,7 @@ export const timelineProjection = defineProjection({
   async apply(events: readonly RecordedEvent[], em: EntityManager): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(timelineRow);
-    if (rows.length <= SMALL_BATCH_ROWS) {
-      // A live batch: one statement (the staging table's three round trips cost more here).
-      await em.query(SMALL_BATCH_INSERT, [populateRowsJson(COLUMNS, rows)]);
-    } else {
-      await copyAndInsert(em, rows);
-    }
+    await copyInsert(em, 'case_timeline', 'case_id, revision', COLUMNS, rows);
     const erased = [
       ...new Set(rows.filter((r) => r.event_type === 'PersonalDataErased').map((r) => r.case_id)),
     ];

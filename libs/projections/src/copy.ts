@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { SMALL_BATCH_ROWS, smallBatchUpsert } from './set-based';
+import { populateRowsJson, SMALL_BATCH_ROWS, smallBatchUpsert } from './set-based';
 
 /**
  * One value of a row sent with `copyRows`: `null`/`undefined` → NULL, booleans, numbers, bigints,
@@ -61,7 +61,7 @@ function transactionClient(em: EntityManager): PoolClient {
  * parses COPY's text format at a fraction of the cost of `jsonb_to_recordset` (issue 18: ~20 µs
  * per timeline row through jsonb). COPY cannot skip conflicting rows, and PostgreSQL refuses
  * `COPY FROM` into a table under row-level security: copy into a staging table
- * (`stagingTableSql`) and `INSERT ... SELECT ... ON CONFLICT` from it.
+ * (`stagingTableSql`) and `INSERT ... SELECT ... ON CONFLICT` from it (`copyUpsert`, `copyInsert`).
  */
 export async function copyRows(
   em: EntityManager,
@@ -69,12 +69,43 @@ export async function copyRows(
   columns: readonly string[],
   rows: readonly (readonly CopyValue[])[],
 ): Promise<void> {
-  if (rows.length === 0) return;
+  await copyText(em, table, columns, rows.length, (row, column) => rows[row]![column]);
+}
+
+/** Characters of COPY text per chunk sent: PostgreSQL parses one while Node encodes the next. */
+const COPY_CHUNK = 1 << 16;
+
+/**
+ * Sends `count` rows of `columns.length` fields (`field(row, column)`) as COPY's text format,
+ * encoded chunk by chunk as the connection takes them (no array per row, no whole-batch string:
+ * a rebuild's batch is megabytes, and its garbage was a large part of Node's CPU per event).
+ */
+async function copyText(
+  em: EntityManager,
+  table: string,
+  columns: readonly string[],
+  count: number,
+  field: (row: number, column: number) => CopyValue,
+): Promise<void> {
+  if (count === 0) return;
   const client = transactionClient(em);
-  const lines: string[] = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) lines[i] = rows[i]!.map(copyField).join('\t');
+  const width = columns.length;
+  function* chunks(): Generator<string> {
+    let text = '';
+    for (let row = 0; row < count; row++) {
+      for (let column = 0; column < width; column++) {
+        text += copyField(field(row, column));
+        text += column === width - 1 ? '\n' : '\t';
+      }
+      if (text.length >= COPY_CHUNK) {
+        yield text;
+        text = '';
+      }
+    }
+    if (text.length > 0) yield text;
+  }
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from([`${lines.join('\n')}\n`]), stream);
+  await pipeline(Readable.from(chunks(), { objectMode: false }), stream);
 }
 
 /**
@@ -100,21 +131,30 @@ function fieldOf(type: string, value: unknown): CopyValue {
   return value as CopyValue;
 }
 
-interface StagedUpsert {
+interface Staged {
   readonly staging: string;
   /** Creates the staging table when this session has none yet. */
   readonly create: string;
-  readonly upsert: string;
+  /** INSERT ... SELECT from the staging table, ON CONFLICT as asked. */
+  readonly insert: string;
 }
 
-const stagedUpserts = new Map<string, StagedUpsert>();
+const staged = new Map<string, Staged>();
 
-function stagedUpsert(table: string, key: string, names: readonly string[]): StagedUpsert {
-  const id = `${table}|${key}|${names.join(',')}`;
-  let sql = stagedUpserts.get(id);
+/**
+ * The staging table of `table` for these columns and its INSERT ... SELECT: `key` is the conflict
+ * target (`case_id` or `case_id, revision`), `onConflict` what a conflicting row does.
+ */
+function stagedInsert(
+  table: string,
+  key: string,
+  names: readonly string[],
+  onConflict: string,
+): Staged {
+  const id = `${table}|${key}|${names.join(',')}|${onConflict}`;
+  let sql = staged.get(id);
   if (!sql) {
     const staging = `${table.replace(/\W/g, '_')}_upsert_staging`;
-    const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
     sql = {
       staging,
       // Only these columns, no constraints (the target's NOT NULL columns with defaults are not
@@ -126,15 +166,21 @@ function stagedUpsert(table: string, key: string, names: readonly string[]): Sta
            GRANT ALL ON TABLE pg_temp.${staging} TO PUBLIC;
          END IF;
        END $staging$`,
-      upsert: `INSERT INTO ${table} AS t (${names.join(', ')})
+      insert: `INSERT INTO ${table} AS t (${names.join(', ')})
          SELECT ${names.join(', ')} FROM ${staging}
-         ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
-         WHERE t.last_revision < EXCLUDED.last_revision`,
+         ON CONFLICT (${key}) ${onConflict}`,
     };
-    stagedUpserts.set(id, sql);
+    staged.set(id, sql);
   }
   return sql;
 }
+
+/** `ON CONFLICT` of copyUpsert: a row is replaced only by a later stream revision. */
+const updateIfLater = (key: string, names: readonly string[]): string =>
+  `DO UPDATE SET ${names
+    .filter((n) => n !== key)
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .join(', ')} WHERE t.last_revision < EXCLUDED.last_revision`;
 
 /**
  * The upsert of `bulkUpsertSql` through COPY (issue 18: PostgreSQL parses COPY's text format at a
@@ -154,14 +200,50 @@ export async function copyUpsert(
 ): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length <= SMALL_BATCH_ROWS) return smallBatchUpsert(em, table, key, columns, rows);
-  const sql = stagedUpsert(
-    table,
-    key,
-    columns.map(([n]) => n),
-  );
+  const names = columns.map(([n]) => n);
+  await copyStaged(em, stagedInsert(table, key, names, updateIfLater(key, names)), columns, rows);
+}
+
+async function copyStaged(
+  em: EntityManager,
+  sql: Staged,
+  columns: readonly (readonly [string, string])[],
+  rows: readonly object[],
+): Promise<void> {
   await em.query(sql.create);
   await copyObjects(em, sql.staging, columns, rows);
-  await em.query(sql.upsert);
+  await em.query(sql.insert);
+}
+
+const smallInserts = new Map<string, string>();
+
+/**
+ * The insert-only counterpart of `copyUpsert`, for an append-only table (e.g. one row per event,
+ * keyed by stream and revision): a row whose `key` is already there is skipped (`ON CONFLICT
+ * (key) DO NOTHING`: a replayed event changes nothing). Batches of up to `SMALL_BATCH_ROWS` rows
+ * in one parameterised statement, larger ones through the staging table, as `copyUpsert`.
+ */
+export async function copyInsert(
+  em: EntityManager,
+  table: string,
+  key: string,
+  columns: readonly (readonly [string, string])[],
+  rows: readonly object[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columns.map(([n]) => n);
+  if (rows.length > SMALL_BATCH_ROWS) {
+    return copyStaged(em, stagedInsert(table, key, names, 'DO NOTHING'), columns, rows);
+  }
+  const id = `${table}|${key}|${names.join(',')}`;
+  let sql = smallInserts.get(id);
+  if (!sql) {
+    sql = `INSERT INTO ${table} (${names.join(', ')})
+      SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
+      ON CONFLICT (${key}) DO NOTHING`;
+    smallInserts.set(id, sql);
+  }
+  await em.query(sql, [populateRowsJson(names, rows)]);
 }
 
 /**
@@ -176,13 +258,14 @@ export async function copyObjects(
   columns: readonly (readonly [string, string])[],
   rows: readonly object[],
 ): Promise<void> {
-  await copyRows(
+  await copyText(
     em,
     table,
     columns.map(([n]) => n),
-    rows.map((row) => {
-      const r = row as Record<string, unknown>;
-      return columns.map(([n, type]) => fieldOf(type, r[n]));
-    }),
+    rows.length,
+    (row, column) => {
+      const [name, type] = columns[column]!;
+      return fieldOf(type, (rows[row] as Record<string, unknown>)[name]);
+    },
   );
 }
