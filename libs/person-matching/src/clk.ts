@@ -332,14 +332,10 @@ export const CLK_WEIGHTS = {
     [0.95, 1.0],
     [1, 2.2],
   ] as readonly (readonly [number, number])[],
-  birthDateAgrees: 7.0,
-  birthDateDiffers: -9.9,
-  birthYearAgrees: 1.2,
-  birthYearDiffers: -3.2,
-  sexAgrees: 0.2,
-  sexDiffers: -3.3,
-  citizenshipAgrees: 1.6,
-  citizenshipDiffers: -5.9,
+  /** Per outcome of `ClkFeatures` (the same names); a field unknown on either side adds 0. */
+  birth: { date: 7.0, dateDiffers: -9.9, year: 1.2, yearDiffers: -3.2 },
+  sex: { agrees: 0.2, differs: -3.3 },
+  citizenship: { agrees: 1.6, differs: -5.9 },
 } as const;
 
 /**
@@ -387,25 +383,13 @@ function nameWeight(d: number): number {
 /** The Fellegi–Sunter weight of a pair's features (CLK_WEIGHTS). */
 export function linkWeight(features: ClkFeatures): number {
   const w = CLK_WEIGHTS;
-  let weight = nameWeight(features.name);
-  switch (features.birth) {
-    case 'date':
-      weight += w.birthDateAgrees;
-      break;
-    case 'dateDiffers':
-      weight += w.birthDateDiffers;
-      break;
-    case 'year':
-      weight += w.birthYearAgrees;
-      break;
-    case 'yearDiffers':
-      weight += w.birthYearDiffers;
-      break;
-  }
-  if (features.sex) weight += features.sex === 'agrees' ? w.sexAgrees : w.sexDiffers;
-  if (features.citizenship)
-    weight += features.citizenship === 'agrees' ? w.citizenshipAgrees : w.citizenshipDiffers;
-  return weight;
+  const { birth, sex, citizenship } = features;
+  return (
+    nameWeight(features.name) +
+    (birth ? w.birth[birth] : 0) +
+    (sex ? w.sex[sex] : 0) +
+    (citizenship ? w.citizenship[citizenship] : 0)
+  );
 }
 
 export interface ClkComparison extends ClkFeatures {
@@ -435,10 +419,11 @@ export function compareClks(a: Buffer, b: Buffer): number {
   return compareClkDetail(a, b).score;
 }
 
+/** The most each field after the name can add (an unknown field adds 0). */
 const MOST = {
-  birth: Math.max(0, CLK_WEIGHTS.birthDateAgrees, CLK_WEIGHTS.birthYearAgrees),
-  sex: Math.max(0, CLK_WEIGHTS.sexAgrees),
-  citizenship: Math.max(0, CLK_WEIGHTS.citizenshipAgrees),
+  birth: Math.max(0, ...Object.values(CLK_WEIGHTS.birth)),
+  sex: Math.max(0, ...Object.values(CLK_WEIGHTS.sex)),
+  citizenship: Math.max(0, ...Object.values(CLK_WEIGHTS.citizenship)),
 };
 
 /**
@@ -462,26 +447,21 @@ export function linkScore(
   if (weight + MOST.birth + MOST.sex + MOST.citizenship < least) return undefined;
   const date = segmentCounts(a, b, 'birthDate');
   if (present(date.a, date.bits, f) && present(date.b, date.bits, f))
-    weight += sharesAValue(date, f, CLK_FIELD_BITS.birthDate)
-      ? w.birthDateAgrees
-      : w.birthDateDiffers;
+    weight += w.birth[sharesAValue(date, f, CLK_FIELD_BITS.birthDate) ? 'date' : 'dateDiffers'];
   else {
     const year = segmentCounts(a, b, 'birthYear');
     if (present(year.a, year.bits, f) && present(year.b, year.bits, f))
-      weight += sharesAValue(year, f, CLK_FIELD_BITS.birthYear)
-        ? w.birthYearAgrees
-        : w.birthYearDiffers;
+      weight += w.birth[sharesAValue(year, f, CLK_FIELD_BITS.birthYear) ? 'year' : 'yearDiffers'];
   }
   if (weight + MOST.sex + MOST.citizenship < least) return undefined;
   const sex = segmentCounts(a, b, 'sex');
   if (present(sex.a, sex.bits, f) && present(sex.b, sex.bits, f))
-    weight += sharesAValue(sex, f, CLK_FIELD_BITS.sex) ? w.sexAgrees : w.sexDiffers;
+    weight += w.sex[sharesAValue(sex, f, CLK_FIELD_BITS.sex) ? 'agrees' : 'differs'];
   if (weight + MOST.citizenship < least) return undefined;
   const cit = segmentCounts(a, b, 'citizenship');
   if (present(cit.a, cit.bits, f) && present(cit.b, cit.bits, f))
-    weight += sharesAValue(cit, f, CLK_FIELD_BITS.citizenship)
-      ? w.citizenshipAgrees
-      : w.citizenshipDiffers;
+    weight +=
+      w.citizenship[sharesAValue(cit, f, CLK_FIELD_BITS.citizenship) ? 'agrees' : 'differs'];
   const score = linkScoreOfWeight(weight);
   return score >= threshold ? score : undefined;
 }
