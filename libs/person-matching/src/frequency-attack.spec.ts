@@ -6,9 +6,10 @@ import { NAME_VARIANTS, seededBytes, seededRandom } from './synthetic';
  * Frequency attack on the CLKs (issue 19): the attacker (e.g. the linkage unit) holds the
  * encodings of 10,000 synthetic persons and the true name frequency table, not the secret. It
  * ranks encodings by frequency and gives the i-th most frequent name to the i-th most frequent
- * group. Three groupings: identical encodings; identical patterns on the 32 bit positions set
- * most often (a simple pattern-mining attack); the same within the name segment only (the
- * layout is public). It must re-identify no more persons than chance.
+ * group. Four groupings: identical encodings; identical patterns on the 32 bit positions set
+ * most often (a simple pattern-mining attack); the same within the name (spelling) segment only
+ * (the layout is public), and within the name sound segment (clk4: the coarsest of the name). It
+ * must re-identify no more persons than chance.
  *
  * Chance: under the hypothesis that the groups carry no information about names, each record's
  * assigned name equals its true name with probability p0 = Σ_n a_n · f_n (a_n: share of records
@@ -132,6 +133,16 @@ describe('frequency attack on CLKs', () => {
       'patterns on the 32 most frequent bit positions of the name segment',
       (clks: Buffer[]) =>
         topPositionPatterns(clks, 32, CLK_OFFSETS.name, CLK_OFFSETS.name + CLK_SEGMENTS.name),
+    ],
+    [
+      'patterns on the 32 most frequent bit positions of the name sound segment',
+      (clks: Buffer[]) =>
+        topPositionPatterns(
+          clks,
+          32,
+          CLK_OFFSETS.nameSound,
+          CLK_OFFSETS.nameSound + CLK_SEGMENTS.nameSound,
+        ),
     ],
   ])(
     'given 10,000 hardened CLKs and the true name frequencies, when names are assigned by the rank of %s, then no more hits than chance',

@@ -90,7 +90,7 @@ describe('across organisations: CLKs', () => {
     const a = encodeClk(base, secret);
     const b = encodeClk({ ...base, fullName: 'Muhammad Ali' }, secret);
     expect(a.length).toBe(CLK_BITS / 8);
-    expect(CLK_VERSION).toBe('clk3');
+    expect(CLK_VERSION).toBe('clk4');
     expect(compareClks(a, b)).toBeGreaterThanOrEqual(LINK_THRESHOLD);
     expect(clkBlocks(a).some((k) => clkBlocks(b).includes(k))).toBe(true);
   });
