@@ -1,5 +1,11 @@
 export { defineProjection, projectionEntities } from './projection';
-export { bulkUpsertSql, populateRowsJson, SMALL_BATCH_ROWS, smallBatchUpsert } from './set-based';
+export {
+  bulkUpsertSql,
+  populateRowsJson,
+  SMALL_BATCH_ROWS,
+  smallBatchInsert,
+  smallBatchUpsert,
+} from './set-based';
 export { copyObjects, copyRows, copyUpsert, pgTextArray, stagingTableSql } from './copy';
 export type { CopyValue } from './copy';
 export type { ProjectionDefinition } from './projection';
