@@ -278,7 +278,11 @@ export class ProjectionRunner {
       const apply = (batch: ReadAllBatch) =>
         serially(async () => {
           try {
-            const result = await applyBatchAtomically(qr, this.projection, checkpoint, batch);
+            // Without waiting for the WAL flush (issue 18: a worker commits a batch per
+            // projection per tail read; see applyBatchAtomically).
+            const result = await applyBatchAtomically(qr, this.projection, checkpoint, batch, {
+              asyncCommit: true,
+            });
             checkpoint = result.checkpoint;
             this.checkpoint = checkpoint;
             if (result.applied > 0) {
