@@ -25,6 +25,13 @@ const FORGET = [
   `DELETE FROM linkage_records WHERE case_id = $1`,
 ];
 
+/** The cases due for an encoding ($1 the secret's version, $2 the limit, $3 CLK_VERSION). */
+const DUE = `SELECT c.case_id, c.organisation_id FROM linkage_cases c
+    LEFT JOIN linkage_records r USING (case_id)
+   WHERE NOT c.objects AND NOT c.erased
+     AND (c.dirty OR r.case_id IS NULL OR r.secret_version <> $1 OR r.clk_version <> $3)
+   ORDER BY c.case_id LIMIT $2`;
+
 /**
  * One case's encoding, while its `linkage_cases` row is still due (locked, not objecting, not
  * erased): its record (a new random record id, or the one it has), the encoding, the row no longer
@@ -80,14 +87,11 @@ export class LinkageEncoder {
 
   /** Encodes up to `limit` due cases per call; loop until `encoded + skipped` is 0. */
   async encodeDue(limit = 200): Promise<EncodeReport> {
-    const { rows } = await this.deps.pool.query<{ case_id: string; organisation_id: string }>(
-      `SELECT c.case_id, c.organisation_id FROM linkage_cases c
-         LEFT JOIN linkage_records r USING (case_id)
-        WHERE NOT c.objects AND NOT c.erased
-          AND (c.dirty OR r.case_id IS NULL OR r.secret_version <> $1 OR r.clk_version <> $3)
-        ORDER BY c.case_id LIMIT $2`,
-      [this.secret.version, limit, CLK_VERSION],
-    );
+    const { rows } = await this.deps.pool.query<{ case_id: string; organisation_id: string }>({
+      name: 'remedy_linkage_due',
+      text: DUE,
+      values: [this.secret.version, limit, CLK_VERSION],
+    });
     let encoded = 0;
     let skipped = 0;
     const failed: string[] = [];
@@ -125,17 +129,22 @@ export class LinkageEncoder {
         : undefined;
     if (person && hasIdentity(person)) {
       // The usual case in one statement (issue 18: the worker's cost per opening is mostly round
-      // trips): written only while the case is still due, under its row lock.
+      // trips; named, so parsed and planned once per pooled connection): written only while the
+      // case is still due, under its row lock.
       const clk = encodeClk(person, this.secret.key);
-      const { rows } = await this.deps.pool.query<{ written: number }>(ENCODE, [
-        caseId,
-        organisationId,
-        randomUUID(),
-        this.secret.version,
-        CLK_VERSION,
-        clk,
-        [...clkBlocks(clk)],
-      ]);
+      const { rows } = await this.deps.pool.query<{ written: number }>({
+        name: 'remedy_linkage_encode',
+        text: ENCODE,
+        values: [
+          caseId,
+          organisationId,
+          randomUUID(),
+          this.secret.version,
+          CLK_VERSION,
+          clk,
+          [...clkBlocks(clk)],
+        ],
+      });
       if (rows[0]?.written === 1) return true;
     }
     // Nothing to encode, or no longer due (an objection or erasure projected meanwhile): the

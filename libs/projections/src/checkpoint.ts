@@ -177,10 +177,11 @@ export function eventsFor(
  * The stored checkpoint must still be `checkpoint` (compare-and-set). Returns the new
  * checkpoint; on failure rolls everything back and throws.
  *
- * `asyncCommit` (rebuilds): the commit does not wait for the server's WAL flush
- * (`synchronous_commit = off`). Atomicity is unchanged (the batch and its checkpoint are one
+ * `asyncCommit` (rebuilds; the live runner sets it once for its session): the commit does not
+ * wait for the server's WAL flush (`synchronous_commit = off`). Atomicity is unchanged (the batch and its checkpoint are one
  * transaction, both kept or both lost); a crash of the PostgreSQL server itself may lose the last
- * committed batches of a rebuild, with their checkpoint, and they are replayed from the events.
+ * committed batches, with their checkpoint, and they are replayed from the events (which are
+ * committed synchronously, and read by the projections only once durable).
  */
 export async function applyBatchAtomically(
   qr: QueryRunner,

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { populateRowsJson, SMALL_BATCH_ROWS, smallBatchUpsert } from './set-based';
+import { SMALL_BATCH_ROWS, smallBatchInsert, smallBatchUpsert } from './set-based';
 
 /**
  * One value of a row sent with `copyRows`: `null`/`undefined` → NULL, booleans, numbers, bigints,
@@ -215,8 +215,6 @@ async function copyStaged(
   await em.query(sql.insert);
 }
 
-const smallInserts = new Map<string, string>();
-
 /**
  * The insert-only counterpart of `copyUpsert`, for an append-only table (e.g. one row per event,
  * keyed by stream and revision): a row whose `key` is already there is skipped (`ON CONFLICT
@@ -235,15 +233,7 @@ export async function copyInsert(
   if (rows.length > SMALL_BATCH_ROWS) {
     return copyStaged(em, stagedInsert(table, key, names, 'DO NOTHING'), columns, rows);
   }
-  const id = `${table}|${key}|${names.join(',')}`;
-  let sql = smallInserts.get(id);
-  if (!sql) {
-    sql = `INSERT INTO ${table} (${names.join(', ')})
-      SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
-      ON CONFLICT (${key}) DO NOTHING`;
-    smallInserts.set(id, sql);
-  }
-  await em.query(sql, [populateRowsJson(names, rows)]);
+  await smallBatchInsert(em, table, columns, rows, key);
 }
 
 /**

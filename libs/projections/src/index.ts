@@ -1,5 +1,11 @@
 export { defineProjection, projectionEntities } from './projection';
-export { bulkUpsertSql, populateRowsJson, SMALL_BATCH_ROWS, smallBatchUpsert } from './set-based';
+export {
+  bulkUpsertSql,
+  populateRowsJson,
+  SMALL_BATCH_ROWS,
+  smallBatchInsert,
+  smallBatchUpsert,
+} from './set-based';
 export {
   copyInsert,
   copyObjects,

@@ -253,7 +253,12 @@ export class ProjectionRunner {
       client!.on('notification', onNotification);
       await qr.query(`LISTEN ${CONTROL_CHANNEL}`);
       const idleInTx = Math.max(0, Math.floor(this.options.idleInTransactionTimeoutMs ?? 30_000));
-      await qr.query(`SET idle_in_transaction_session_timeout = ${idleInTx}`);
+      // Batches commit without waiting for the WAL flush, set once for the session (issue 18: a
+      // worker commits a batch per projection per tail read; see applyBatchAtomically's
+      // asyncCommit for why that keeps every guarantee).
+      await qr.query(
+        `SET idle_in_transaction_session_timeout = ${idleInTx}; SET synchronous_commit = off`,
+      );
       let checkpoint = await ensureCheckpoint(qr, name);
       this.checkpoint = checkpoint;
       this.state = 'running';
@@ -411,7 +416,9 @@ export class ProjectionRunner {
         // Connection-level state must not leak into the pool. If the connection is gone, so is
         // the session and with it the lock.
         await qr.query(`UNLISTEN ${CONTROL_CHANNEL}`).catch(() => undefined);
-        await qr.query('RESET idle_in_transaction_session_timeout').catch(() => undefined);
+        await qr
+          .query('RESET idle_in_transaction_session_timeout; RESET synchronous_commit')
+          .catch(() => undefined);
         await qr.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
       }
       await qr.release().catch(() => undefined);
