@@ -252,7 +252,7 @@ function storeCheckpointSql(name: string, position: GlobalPosition): string {
  * its own first and last round trips (START TRANSACTION with the checkpoint's lock; the checkpoint
  * with COMMIT) rather than by TypeORM's startTransaction/commitTransaction (a round trip each, two
  * for the start). TypeORM's transaction state is kept in step by hand: `em` of the batch sees an
- * active transaction (copyRows checks it) and `rollbackTransaction` sends the ROLLBACK of a failure.
+ * active transaction (COPY checks it) and `rollbackTransaction` sends the ROLLBACK of a failure.
  */
 function beginTracked(qr: QueryRunner): void {
   if (qr.isTransactionActive) throw new Error('The projection query runner is in a transaction');

@@ -3,10 +3,10 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { SMALL_BATCH_ROWS, smallBatchInsert, smallBatchUpsert } from './set-based';
+import { SMALL_BATCH_ROWS, smallBatchInsert, updateIfLater } from './set-based';
 
 /**
- * One value of a row sent with `copyRows`: `null`/`undefined` → NULL, booleans, numbers, bigints,
+ * One value of a row sent by COPY: `null`/`undefined` → NULL, booleans, numbers, bigints,
  * Dates (ISO 8601), strings as they are, any other object or array as JSON (for json/jsonb
  * columns; a `text[]` column takes `pgTextArray(values)`).
  */
@@ -40,7 +40,7 @@ function copyField(value: CopyValue): string {
   return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
 }
 
-/** A `text[]` literal (`{"a","b"}`) for `copyRows`. */
+/** A `text[]` literal (`{"a","b"}`) for COPY's text format. */
 export function pgTextArray(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
@@ -49,36 +49,22 @@ export function pgTextArray(values: readonly string[]): string {
 function transactionClient(em: EntityManager): PoolClient {
   const qr = em.queryRunner as { databaseConnection?: PoolClient; isTransactionActive?: boolean };
   if (!qr?.isTransactionActive || !qr.databaseConnection) {
-    throw new Error(
-      'copyRows runs inside the batch transaction (an EntityManager of a QueryRunner)',
-    );
+    throw new Error('COPY runs inside the batch transaction (an EntityManager of a QueryRunner)');
   }
   return qr.databaseConnection;
-}
-
-/**
- * `COPY table (columns) FROM STDIN` of `rows` on the connection of `em`'s transaction: PostgreSQL
- * parses COPY's text format at a fraction of the cost of `jsonb_to_recordset` (issue 18: ~20 µs
- * per timeline row through jsonb). COPY cannot skip conflicting rows, and PostgreSQL refuses
- * `COPY FROM` into a table under row-level security: copy into a staging table
- * (`stagingTableSql`) and `INSERT ... SELECT ... ON CONFLICT` from it (`copyUpsert`, `copyInsert`).
- */
-export async function copyRows(
-  em: EntityManager,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly CopyValue[])[],
-): Promise<void> {
-  await copyText(em, table, columns, rows.length, (row, column) => rows[row]![column]);
 }
 
 /** Characters of COPY text per chunk sent: PostgreSQL parses one while Node encodes the next. */
 const COPY_CHUNK = 1 << 16;
 
 /**
- * Sends `count` rows of `columns.length` fields (`field(row, column)`) as COPY's text format,
- * encoded chunk by chunk as the connection takes them (no array per row, no whole-batch string:
- * a rebuild's batch is megabytes, and its garbage was a large part of Node's CPU per event).
+ * `COPY table (columns) FROM STDIN` of `count` rows of `columns.length` fields (`field(row,
+ * column)`) on the connection of `em`'s transaction: PostgreSQL parses COPY's text format at a
+ * fraction of the cost of `jsonb_to_recordset` (issue 18: ~20 µs per timeline row through jsonb).
+ * Encoded chunk by chunk as the connection takes them (no array per row, no whole-batch string: a
+ * rebuild's batch is megabytes, and its garbage was a large part of Node's CPU per event). COPY
+ * cannot skip conflicting rows, and PostgreSQL refuses `COPY FROM` into a table under row-level
+ * security: `copyUpsert` and `copyInsert` copy into a staging table and INSERT ... SELECT from it.
  */
 async function copyText(
   em: EntityManager,
@@ -107,21 +93,6 @@ async function copyText(
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(chunks(), { objectMode: false }), stream);
 }
-
-/**
- * Creates, when this session has none yet, the staging table `staging` for `copyRows`: a temporary
- * copy of `table`'s columns (no constraints, no row-level security, no WAL), emptied at each
- * commit, usable by whichever role the session takes later (the projector role, or the session's
- * own in tests). Run it in the batch's transaction: a rolled-back batch that created it leaves
- * nothing behind. `staging` and `table` are identifiers of the code, never input.
- */
-export const stagingTableSql = (staging: string, table: string): string =>
-  `DO $staging$ BEGIN
-     IF to_regclass('pg_temp.${staging}') IS NULL THEN
-       CREATE TEMPORARY TABLE ${staging} (LIKE ${table}) ON COMMIT DELETE ROWS;
-       GRANT ALL ON TABLE pg_temp.${staging} TO PUBLIC;
-     END IF;
-   END $staging$`;
 
 /** A field of `copyUpsert`'s rows by its SQL type: `text[]` as an array literal, json as JSON. */
 function fieldOf(type: string, value: unknown): CopyValue {
@@ -157,8 +128,11 @@ function stagedInsert(
     const staging = `${table.replace(/\W/g, '_')}_upsert_staging`;
     sql = {
       staging,
-      // Only these columns, no constraints (the target's NOT NULL columns with defaults are not
-      // copied), the target's types; see stagingTableSql for the rest.
+      // A temporary table of only these columns with the target's types: no constraints (the
+      // target's NOT NULL columns with defaults are not copied), no row-level security, no WAL;
+      // emptied at each commit, usable by whichever role the session takes later (the projector
+      // role, or the session's own in tests). Created in the batch's transaction: a rolled-back
+      // batch that created it leaves nothing behind.
       create: `DO $staging$ BEGIN
          IF to_regclass('pg_temp.${staging}') IS NULL THEN
            CREATE TEMPORARY TABLE ${staging} ON COMMIT DELETE ROWS
@@ -174,13 +148,6 @@ function stagedInsert(
   }
   return sql;
 }
-
-/** `ON CONFLICT` of copyUpsert: a row is replaced only by a later stream revision. */
-const updateIfLater = (key: string, names: readonly string[]): string =>
-  `DO UPDATE SET ${names
-    .filter((n) => n !== key)
-    .map((n) => `${n} = EXCLUDED.${n}`)
-    .join(', ')} WHERE t.last_revision < EXCLUDED.last_revision`;
 
 /**
  * The upsert of `bulkUpsertSql` through COPY (issue 18: PostgreSQL parses COPY's text format at a
@@ -198,21 +165,17 @@ export async function copyUpsert(
   columns: readonly (readonly [string, string])[],
   rows: readonly object[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  if (rows.length <= SMALL_BATCH_ROWS) return smallBatchUpsert(em, table, key, columns, rows);
-  const names = columns.map(([n]) => n);
-  await copyStaged(em, stagedInsert(table, key, names, updateIfLater(key, names)), columns, rows);
-}
-
-async function copyStaged(
-  em: EntityManager,
-  sql: Staged,
-  columns: readonly (readonly [string, string])[],
-  rows: readonly object[],
-): Promise<void> {
-  await em.query(sql.create);
-  await copyObjects(em, sql.staging, columns, rows);
-  await em.query(sql.insert);
+  await insertRows(
+    em,
+    table,
+    key,
+    columns,
+    rows,
+    updateIfLater(
+      key,
+      columns.map(([n]) => n),
+    ),
+  );
 }
 
 /**
@@ -228,21 +191,54 @@ export async function copyInsert(
   columns: readonly (readonly [string, string])[],
   rows: readonly object[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const names = columns.map(([n]) => n);
-  if (rows.length > SMALL_BATCH_ROWS) {
-    return copyStaged(em, stagedInsert(table, key, names, 'DO NOTHING'), columns, rows);
-  }
-  await smallBatchInsert(em, table, columns, rows, key);
+  await insertRows(em, table, key, columns, rows, 'DO NOTHING');
 }
 
 /**
- * `copyRows` of objects: each row's value of every column, formatted by the column's SQL type
- * (`[name, type]` as for `bulkUpsertSql`: `text[]` from an array, json/jsonb from any value).
- * Straight into `table`: a table without row-level security whose rows cannot conflict (else
- * `copyUpsert`).
+ * `rows` into `table`, `ON CONFLICT (key) onConflict`: a small batch in one prepared statement,
+ * a larger one by COPY into the staging table, then one INSERT ... SELECT.
+ */
+async function insertRows(
+  em: EntityManager,
+  table: string,
+  key: string,
+  columns: readonly (readonly [string, string])[],
+  rows: readonly object[],
+  onConflict: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (rows.length <= SMALL_BATCH_ROWS) {
+    return smallBatchInsert(em, table, columns, rows, `ON CONFLICT (${key}) ${onConflict}`);
+  }
+  const sql = stagedInsert(
+    table,
+    key,
+    columns.map(([n]) => n),
+    onConflict,
+  );
+  await em.query(sql.create);
+  await copyObjectsText(em, sql.staging, columns, rows);
+  await em.query(sql.insert);
+}
+
+/**
+ * Objects straight into `table` (a table whose rows cannot conflict, else `copyUpsert` or
+ * `copyInsert`): a small batch in one prepared INSERT, a larger one by COPY (each row's
+ * value of every column formatted by the column's SQL type, `[name, type]` as for `bulkUpsertSql`:
+ * `text[]` from an array, json/jsonb from any value). COPY FROM needs a table without row-level
+ * security.
  */
 export async function copyObjects(
+  em: EntityManager,
+  table: string,
+  columns: readonly (readonly [string, string])[],
+  rows: readonly object[],
+): Promise<void> {
+  if (rows.length <= SMALL_BATCH_ROWS) return smallBatchInsert(em, table, columns, rows);
+  await copyObjectsText(em, table, columns, rows);
+}
+
+async function copyObjectsText(
   em: EntityManager,
   table: string,
   columns: readonly (readonly [string, string])[],

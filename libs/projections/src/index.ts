@@ -1,19 +1,6 @@
 export { defineProjection, projectionEntities } from './projection';
-export {
-  bulkUpsertSql,
-  populateRowsJson,
-  SMALL_BATCH_ROWS,
-  smallBatchInsert,
-  smallBatchUpsert,
-} from './set-based';
-export {
-  copyInsert,
-  copyObjects,
-  copyRows,
-  copyUpsert,
-  pgTextArray,
-  stagingTableSql,
-} from './copy';
+export { bulkUpsertSql, populateRowsJson, SMALL_BATCH_ROWS } from './set-based';
+export { copyInsert, copyObjects, copyUpsert, pgTextArray } from './copy';
 export type { CopyValue } from './copy';
 export type { ProjectionDefinition } from './projection';
 export {

@@ -11,18 +11,27 @@ export function bulkUpsertSql(
   columns: readonly (readonly [string, string])[],
 ): string {
   const names = columns.map(([n]) => n);
-  const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
   return `INSERT INTO ${table} AS t (${names.join(', ')})
     SELECT ${names.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${columns.map(([n, type]) => `${n} ${type}`).join(', ')})
-    ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
-    WHERE t.last_revision < EXCLUDED.last_revision`;
+    ON CONFLICT (${key}) ${updateIfLater(key, names)}`;
 }
 
 /**
- * Batches of at most this many rows are upserted by `copyUpsert` in one statement
- * (`smallBatchUpsert`) rather than through its staging table (3 round trips: the table's
- * creation check, the COPY and the INSERT ... SELECT). A live batch holds a few events: its
- * round trips, not PostgreSQL's parsing, are the worker's cost per event (issue 18).
+ * The `ON CONFLICT (key)` action of every upsert of a read model (the INSERT's target aliased
+ * `t`): an existing row is replaced only by a later stream revision (idempotent by revision).
+ */
+export const updateIfLater = (key: string, names: readonly string[]): string =>
+  `DO UPDATE SET ${names
+    .filter((n) => n !== key)
+    .map((n) => `${n} = EXCLUDED.${n}`)
+    .join(', ')} WHERE t.last_revision < EXCLUDED.last_revision`;
+
+/**
+ * Batches of at most this many rows are written by `copyUpsert`, `copyInsert` and `copyObjects`
+ * in one prepared statement (`smallBatchInsert`) rather than by COPY (through a staging table: 3
+ * round trips, the table's creation check, the COPY and the INSERT ... SELECT; and a COPY of a few
+ * rows costs PostgreSQL far more than an INSERT of them). A live batch holds a few events: its
+ * statements, not PostgreSQL's parsing of rows, are the worker's cost per event (issue 18).
  */
 export const SMALL_BATCH_ROWS = 32;
 
@@ -70,60 +79,28 @@ async function preparedQuery(em: Queryable, text: string, values: unknown[]): Pr
   await connection.query({ name, text, values });
 }
 
-const smallUpserts = new Map<string, string>();
-
-/**
- * `copyUpsert`'s upsert of `rows` (objects with these columns) in one parameterised statement,
- * prepared once per connection, for batches of up to `SMALL_BATCH_ROWS` rows: an existing row is
- * updated only when the incoming `last_revision` is greater. Table and column names are the
- * code's, never input.
- */
-export async function smallBatchUpsert(
-  em: Queryable,
-  table: string,
-  key: string,
-  columns: readonly (readonly [string, string])[],
-  rows: readonly object[],
-): Promise<void> {
-  const names = columns.map(([n]) => n);
-  const id = `${table}|${key}|${names.join(',')}`;
-  let sql = smallUpserts.get(id);
-  if (!sql) {
-    const updates = names.filter((n) => n !== key).map((n) => `${n} = EXCLUDED.${n}`);
-    sql = `INSERT INTO ${table} AS t (${names.join(', ')})
-      SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)
-      ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}
-      WHERE t.last_revision < EXCLUDED.last_revision`;
-    smallUpserts.set(id, sql);
-  }
-  await preparedQuery(em, sql, [populateRowsJson(names, rows)]);
-}
-
 const smallInserts = new Map<string, string>();
 
 /**
  * An INSERT of `rows` (objects with these columns) in one parameterised statement, prepared once
- * per connection: what a live batch of a few rows sends instead of a COPY (a COPY costs PostgreSQL
- * far more per statement than an INSERT of a few rows; issue 18). With `skipExisting` (the key
- * columns), a row whose key is already there is skipped (`ON CONFLICT (key) DO NOTHING`). Table and
- * column names are the code's, never input.
+ * per connection, for batches of up to `SMALL_BATCH_ROWS` rows. `onConflict`: the statement's
+ * `ON CONFLICT (key) ...` clause, if any (the target is aliased `t`, as `updateIfLater` expects).
+ * Table and column names are the code's, never input.
  */
 export async function smallBatchInsert(
   em: Queryable,
   table: string,
   columns: readonly (readonly [string, string])[],
   rows: readonly object[],
-  skipExisting?: string,
+  onConflict = '',
 ): Promise<void> {
   if (rows.length === 0) return;
   const names = columns.map(([n]) => n);
-  const id = `${table}|${skipExisting ?? ''}|${names.join(',')}`;
+  const id = `${table}|${names.join(',')}|${onConflict}`;
   let sql = smallInserts.get(id);
   if (!sql) {
-    sql = `INSERT INTO ${table} (${names.join(', ')})
-      SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)${
-        skipExisting === undefined ? '' : `\n      ON CONFLICT (${skipExisting}) DO NOTHING`
-      }`;
+    sql = `INSERT INTO ${table} AS t (${names.join(', ')})
+      SELECT ${names.join(', ')} FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) ${onConflict}`;
     smallInserts.set(id, sql);
   }
   await preparedQuery(em, sql, [populateRowsJson(names, rows)]);

@@ -3,13 +3,7 @@ import { CASE_EVENT_TYPES } from '@remedy/case-domain';
 import { caseEventOf } from '@remedy/case-stream';
 import { referenceRatesFromEnvironment } from '@remedy/config';
 import type { RecordedEvent } from '@remedy/event-store';
-import {
-  copyObjects,
-  copyUpsert,
-  defineProjection,
-  SMALL_BATCH_ROWS,
-  smallBatchInsert,
-} from '@remedy/projections';
+import { copyObjects, copyUpsert, defineProjection } from '@remedy/projections';
 import { CaseFactEntity, CaseStateEntity } from './entities';
 import {
   factRows,
@@ -153,13 +147,8 @@ export const statisticsFactsProjection = defineProjection({
       ]);
     }
     // Straight in (the table has no row-level security, and the rows replaced are deleted): a live
-    // batch's few rows by one prepared INSERT, a rebuild's by COPY (issue 18: a COPY of a live
-    // batch's 3 or 4 rows cost PostgreSQL ~2 ms, the slowest statement of an opening).
-    if (rows.length > SMALL_BATCH_ROWS) {
-      await copyObjects(em, 'statistics_case_facts', FACT_COLUMNS, rows);
-    } else {
-      await smallBatchInsert(em, 'statistics_case_facts', FACT_COLUMNS, rows);
-    }
+    // batch's few rows by one prepared INSERT, a rebuild's by COPY (copyObjects).
+    await copyObjects(em, 'statistics_case_facts', FACT_COLUMNS, rows);
   },
   async clear(em: EntityManager): Promise<void> {
     await em.query('DELETE FROM statistics_case_facts');
