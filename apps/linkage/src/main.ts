@@ -9,7 +9,8 @@
  * its schema (a superuser, or one that can read `linkage_records` or `events`): the separation is
  * the point of the unit.
  */
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { resilientPool } from '@remedy/database';
 import { ConfigError, loadConfig } from '@remedy/config';
 import { runLinkage } from '@remedy/linkage';
 
@@ -48,8 +49,7 @@ async function main(): Promise<number> {
       },
     ]);
   }
-  const pool = new Pool({ connectionString: config.linkage.databaseUrl, max: 2 });
-  pool.on('error', () => undefined);
+  const pool = resilientPool({ connectionString: config.linkage.databaseUrl, max: 2 });
   await checkRole(pool);
   log({ msg: 'linkage unit started', intervalSeconds: config.linkage.intervalSeconds });
 

@@ -10,7 +10,8 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { resilientPool } from '@remedy/database';
 import {
   IDEMPOTENT_REPLAY,
   ORGANISATION_LOOKUP,
@@ -85,15 +86,11 @@ const providers: Provider[] = [
     provide: COMMANDS_POOL,
     inject: [REMEDY_CONFIG],
     useFactory: (config: RemedyConfig) => {
-      const pool = new Pool({
+      return resilientPool({
         connectionString: config.databaseUrl,
         max: 10,
         connectionTimeoutMillis: 5_000,
       });
-      // An idle connection ended by the server (restart, failover) must not crash the process;
-      // the next query reconnects or fails with a 503.
-      pool.on('error', () => undefined);
-      return pool;
     },
   },
   {

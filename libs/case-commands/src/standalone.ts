@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { resilientPool } from '@remedy/database';
 import type { RemedyConfig } from '@remedy/config';
 import {
   cryptoEnvironment,
@@ -27,8 +28,7 @@ export async function openStandaloneCommandSide(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<StandaloneCommandSide> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 2 });
-  pool.on('error', () => undefined);
+  const pool = resilientPool({ connectionString: config.databaseUrl, max: 2 });
   const crypto = await openPersonalDataCrypto({
     ...cryptoEnvironment(config.dataDir, env),
     pool,

@@ -8,7 +8,8 @@ import {
   type ModuleMetadata,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { resilientPool } from '@remedy/database';
 import { DataSource } from 'typeorm';
 import { CASE_CIPHER, BLIND_INDEXER } from '@remedy/case-commands';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
@@ -112,8 +113,7 @@ export class LinkageModule {
           provide: ENCODER_POOL,
           inject: [REMEDY_CONFIG],
           useFactory: (config: RemedyConfig) => {
-            const pool = new Pool({ connectionString: config.databaseUrl, max: 1 });
-            pool.on('error', () => undefined);
+            const pool = resilientPool({ connectionString: config.databaseUrl, max: 1 });
             return pool;
           },
         },

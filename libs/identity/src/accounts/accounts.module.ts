@@ -8,7 +8,8 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { resilientPool } from '@remedy/database';
 import { ACCOUNT_LOOKUP } from '@remedy/access-policy';
 import { AuditTrail } from '@remedy/audit';
 import { DEACTIVATED_ACCOUNTS, STAFF_NAMES } from '@remedy/auth';
@@ -92,11 +93,7 @@ export class AccountsModule {
           provide: ACCOUNTS_POOL,
           inject: [REMEDY_CONFIG],
           useFactory: (config: RemedyConfig) => {
-            const pool = new Pool({ connectionString: config.databaseUrl, max: 5 });
-            // An idle connection lost (PostgreSQL restarting) is dropped by the pool; the next
-            // query reconnects or fails with 503. Without a listener it would crash the process.
-            pool.on('error', () => undefined);
-            return pool;
+            return resilientPool({ connectionString: config.databaseUrl, max: 5 });
           },
         },
         {
