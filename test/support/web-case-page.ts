@@ -45,7 +45,11 @@ export class CasePage {
    * it is opened again, as a person would; at most three times.
    */
   async pick(form: Locator, field: string, option: string): Promise<void> {
-    const label = this.msg(`commands.field.${field}`);
+    await this.pickLabelled(form, this.msg(`commands.field.${field}`), option);
+  }
+
+  /** {@link pick} in the select whose label is `label` (its text, or a pattern of it). */
+  async pickLabelled(form: Locator, label: string | RegExp, option: string): Promise<void> {
     const input = form.getByLabel(label).first();
     for (let attempt = 1; ; attempt++) {
       try {

@@ -12,6 +12,7 @@ import {
   type RealConsole,
 } from '../support/web-real-console';
 import { screenshot } from '../support/web-screenshots';
+import { CasePage } from '../support/web-case-page';
 
 /**
  * Issue 17 item 1: legal aid in the console (apps/web/src/legal-aid) in Chromium against the real
@@ -112,33 +113,15 @@ describe('legal aid in the console (issue 17)', () => {
   const labelled = (field: string) =>
     new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`);
 
-  /** Picks `option` in the Mantine select labelled `field`. */
-  async function pick(page: Page, form: Locator, field: string, option: string) {
-    const input = form.getByLabel(labelled(field)).first();
-    await input.click();
-    await input.fill(option);
-    await page
-      .getByRole('listbox', { name: labelled(field) })
-      .getByRole('option', { name: option, exact: true })
-      .click();
-  }
+  /** Picks `option` in the Mantine select labelled `field` (again if the list closed under it). */
+  const pick = (page: CasePage, form: Locator, field: string, option: string) =>
+    page.pickLabelled(form, labelled(field), option);
 
   /** Types into the input labelled `field` (dates as YYYY-MM-DD) and leaves it. */
   async function type(form: Locator, field: string, value: string) {
     const input = form.getByLabel(labelled(field)).first();
     await input.fill(value);
     await input.press('Tab');
-  }
-
-  /** Submits `form` and waits until the command is recorded. */
-  async function submit(form: Locator, button: string) {
-    await form.getByRole('button', { name: button }).click();
-    await form
-      .getByTestId('command-done')
-      .waitFor()
-      .catch(async (error: Error) => {
-        throw new Error(`${error.message}: ${await form.textContent()}`);
-      });
   }
 
   /** Opens the accordion item `name` (once) and answers the form `testId` in it. */
@@ -153,7 +136,9 @@ describe('legal aid in the console (issue 17)', () => {
   it('files a claim, records an award and payments in two currencies (totals never mixed) and sees the deadlines in the list and the calendar; axe in English and Arabic', async () => {
     const L = (key: string, values?: Record<string, unknown>) => msg('en', key, values);
     const F = (name: string) => L(`legalaid.field.${name}`);
-    const { context, page, csp } = await loggedInAs(browser, api, lawyer, 'en-GB', '/');
+    const session = await loggedInAs(browser, api, lawyer, 'en-GB', '/');
+    const { context, page, csp } = session;
+    const casePage = new CasePage(session);
     await page
       .getByRole('navigation', { name: L('nav.label') })
       .getByRole('link', { name: L('legalaid.navEntry') })
@@ -168,15 +153,15 @@ describe('legal aid in the console (issue 17)', () => {
 
     // File a claim in EUR (amounts typed as decimals) with a filing deadline.
     let form = await step(page, page, L('legalaid.step.fileClaim'), 'fileClaim');
-    await pick(page, form, F('avenue'), label('remedy-avenues', 'LabourOrEmploymentTribunal'));
-    await pick(page, form, F('respondentKind'), label('claim-respondent-kinds', 'Employer'));
-    await pick(page, form, F('currency'), label('currencies', 'EUR'));
+    await pick(casePage, form, F('avenue'), label('remedy-avenues', 'LabourOrEmploymentTribunal'));
+    await pick(casePage, form, F('respondentKind'), label('claim-respondent-kinds', 'Employer'));
+    await pick(casePage, form, F('currency'), label('currencies', 'EUR'));
     await type(form, label('damage-heads', 'UnpaidWages'), '1200.5');
     await type(form, label('damage-heads', 'MoralDamage'), '300');
     await type(form, F('filingDeadline'), addDays(today, 20));
     await form.getByRole('checkbox', { name: F('representMe') }).check();
     expect(await axeViolations(page)).toEqual([]);
-    await submit(form, L('legalaid.submit.fileClaim'));
+    await casePage.submit(form, { button: 'legalaid.submit.fileClaim' });
     const claimHeading = (n: number, avenue: string, status: string) =>
       L('legalaid.claim.heading', {
         number: n,
@@ -201,39 +186,39 @@ describe('legal aid in the console (issue 17)', () => {
     // A hearing, then the award with its payment due date.
     form = await step(page, claim, L('legalaid.step.hearing'), `hearing-${claimId}`);
     await type(form, F('hearingOn'), addDays(today, 3));
-    await submit(form, L('legalaid.submit.hearing'));
+    await casePage.submit(form, { button: 'legalaid.submit.hearing' });
     form = await step(page, claim, L('legalaid.step.decision'), `decision-${claimId}`);
     await pick(
-      page,
+      casePage,
       form,
       F('decisionOutcome'),
       label('claim-decision-outcomes', 'partly_awarded'),
     );
     await type(form, label('damage-heads', 'UnpaidWages'), '1000');
     await type(form, F('paymentDueOn'), addDays(today, 10));
-    await submit(form, L('legalaid.submit.decision'));
+    await casePage.submit(form, { button: 'legalaid.submit.decision' });
 
     // Two payments: 400.00 EUR, and 200.00 USD at 0.9 (180.00 EUR in the claim's currency).
     form = await step(page, claim, L('legalaid.step.payment'), `payment-${claimId}`);
-    await pick(page, form, F('paymentCurrency'), label('currencies', 'EUR'));
+    await pick(casePage, form, F('paymentCurrency'), label('currencies', 'EUR'));
     await type(form, F('amount'), '400');
-    await submit(form, L('legalaid.submit.payment'));
-    await pick(page, form, F('paymentCurrency'), label('currencies', 'USD'));
+    await casePage.submit(form, { button: 'legalaid.submit.payment' });
+    await pick(casePage, form, F('paymentCurrency'), label('currencies', 'USD'));
     await type(form, F('amount'), '200');
     await type(form, F('exchangeRate'), '0.9');
-    await submit(form, L('legalaid.submit.payment'));
+    await casePage.submit(form, { button: 'legalaid.submit.payment' });
     const payments = page.getByTestId('claim-payments');
     await payments.getByRole('cell', { name: money(20_000, 'USD') }).waitFor();
     await payments.getByRole('cell', { name: money(18_000, 'EUR') }).waitFor();
 
     // A second claim in JPY (no minor digits): its own row of the totals.
     form = await step(page, page, L('legalaid.step.fileClaim'), 'fileClaim');
-    await pick(page, form, F('avenue'), label('remedy-avenues', 'StateCompensationFund'));
-    await pick(page, form, F('respondentKind'), label('claim-respondent-kinds', 'StateFund'));
-    await pick(page, form, F('currency'), label('currencies', 'JPY'));
+    await pick(casePage, form, F('avenue'), label('remedy-avenues', 'StateCompensationFund'));
+    await pick(casePage, form, F('respondentKind'), label('claim-respondent-kinds', 'StateFund'));
+    await pick(casePage, form, F('currency'), label('currencies', 'JPY'));
     await type(form, label('damage-heads', 'MaterialDamage'), '250000');
     await type(form, F('filingDeadline'), addDays(today, 40));
-    await submit(form, L('legalaid.submit.fileClaim'));
+    await casePage.submit(form, { button: 'legalaid.submit.fileClaim' });
 
     const totals = page.getByTestId('case-totals');
     const row = (currency: string) => totals.locator(`tr[data-currency="${currency}"]`);
