@@ -14,6 +14,12 @@ import { AuthError } from './errors';
 /** Verifies a bearer token and yields the acting user, or throws AuthError. */
 export interface TokenVerifier {
   verify(token: string): Promise<Actor>;
+  /**
+   * The actor of a token this verifier has verified before and that is still valid, answered
+   * without a promise; undefined otherwise (then `verify`). Optional: a verifier without a
+   * cache has none.
+   */
+  verified?(token: string): Actor | undefined;
 }
 
 /** A verifier for the tokens of one issuer (the local one now; OIDC providers later). */
@@ -189,12 +195,17 @@ export class CachingTokenVerifier implements TokenVerifier {
     this.cache = new TtlLruCache(options.maxEntries ?? 10_000, options.ttlMs ?? 60_000, this.now);
   }
 
-  async verify(token: string): Promise<Actor> {
+  verified(token: string): Actor | undefined {
     const hit = typeof token === 'string' ? this.cache.get(token) : undefined;
-    if (hit) {
-      if (hit.expiresAtMs > this.now()) return hit.actor;
-      this.cache.delete(token);
-    }
+    if (!hit) return undefined;
+    if (hit.expiresAtMs > this.now()) return hit.actor;
+    this.cache.delete(token);
+    return undefined;
+  }
+
+  async verify(token: string): Promise<Actor> {
+    const known = this.verified(token);
+    if (known) return known;
     const actor = await this.inner.verify(token);
     const exp = decodeJwt(token).exp;
     if (typeof exp === 'number') this.cache.set(token, { actor, expiresAtMs: exp * 1000 });

@@ -14,6 +14,8 @@ import helmet, { type HelmetOptions } from 'helmet';
 import { Redis } from 'ioredis';
 import { problem, sendProblem } from './problem';
 
+type HttpArgumentsHost = ReturnType<ExecutionContext['switchToHttp']>;
+
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 export interface RateLimitOptions {
@@ -187,6 +189,11 @@ export class MemoryRateLimitStorage implements ThrottlerStorage {
     limit: number,
     blockDuration: number,
   ): Promise<ThrottlerStorageRecord> {
+    return this.count(key, ttl, limit, blockDuration);
+  }
+
+  /** {@link increment} without a promise (the guard's path when the counts are in process). */
+  count(key: string, ttl: number, limit: number, blockDuration: number): ThrottlerStorageRecord {
     const now = this.now();
     let entry = this.entries.get(key);
     if (!entry) {
@@ -307,20 +314,24 @@ export class RateLimitGuard implements CanActivate {
     this.limit = limit.perMinute;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<TrackedRequest>();
     if (this.exempt.has(pathOf(request.url))) return true;
     const key = rateKey(`remedy:rate:${THROTTLER_NAME}`, trackerOf(request));
     // The block lasts a window, as @nestjs/throttler's default (blockDuration = ttl).
-    const record = await this.storage.increment(
-      key,
-      this.ttl,
-      this.limit,
-      this.ttl,
-      THROTTLER_NAME,
-    );
+    // Counted in process: answered without a promise (Nest awaits a guard's promise, not a
+    // boolean), one of the trivial route's few remaining per-request costs (issue 18).
+    if (this.storage instanceof MemoryRateLimitStorage)
+      return this.answer(http, this.storage.count(key, this.ttl, this.limit, this.ttl));
+    return this.storage
+      .increment(key, this.ttl, this.limit, this.ttl, THROTTLER_NAME)
+      .then((record) => this.answer(http, record));
+  }
+
+  /** 429 for a blocked tracker, else the request goes on with the `X-RateLimit-*` headers. */
+  private answer(http: HttpArgumentsHost, record: ThrottlerStorageRecord): true {
     const reply = http.getResponse<{ header(name: string, value: unknown): unknown }>();
     if (record.isBlocked) {
       reply.header('Retry-After', record.timeToBlockExpire);
@@ -378,7 +389,11 @@ export function applyRateLimit(app: INestApplication, options: RateLimitOptions)
     closers.push(() => memory.close());
   }
   const counted = new FailOpenStorage(storage);
-  const guard = new RateLimitGuard(counted, options);
+  // The in-process counts cannot fail: the guard counts in them directly (without a promise).
+  const guard = new RateLimitGuard(
+    storage instanceof MemoryRateLimitStorage ? storage : counted,
+    options,
+  );
   app.useGlobalGuards(guard);
   if (app.getHttpAdapter().getType() === 'fastify') {
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;

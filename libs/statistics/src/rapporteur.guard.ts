@@ -84,19 +84,33 @@ export class RapporteurScopeGuard implements CanActivate {
   private readonly isPublic: RouteMetadata<boolean>;
   private readonly isRapporteurRoute: RouteMetadata<boolean>;
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     if (this.isPublic.of(context) || this.isRapporteurRoute.of(context)) return true;
     const request = context.switchToHttp().getRequest<RequestLike>();
-    let actor = request.actor;
-    if (!actor && this.verifier) {
-      try {
-        actor = await this.verifier.verify(bearerToken(request.headers.authorization));
-      } catch {
-        return true; // AuthGuard answers (401 / 503)
-      }
+    // With the actor AuthGuard set, decided without a promise unless a read is refused (Nest
+    // awaits a guard's promise, not a boolean; issue 18's per-request CPU).
+    if (request.actor) return this.scope(context, request, request.actor);
+    return this.verifyThenScope(context, request);
+  }
+
+  private async verifyThenScope(context: ExecutionContext, request: RequestLike): Promise<boolean> {
+    if (!this.verifier) return true;
+    let actor: Actor;
+    try {
+      actor = await this.verifier.verify(bearerToken(request.headers.authorization));
+    } catch {
+      return true; // AuthGuard answers (401 / 503)
     }
-    if (!actor || !isRapporteurOnly(actor)) return true;
+    return this.scope(context, request, actor);
+  }
+
+  private scope(
+    context: ExecutionContext,
+    request: RequestLike,
+    actor: Actor,
+  ): boolean | Promise<boolean> {
+    if (!isRapporteurOnly(actor)) return true;
     // Reads are refused here. Commands (POST/PUT/PATCH/DELETE) are left to their handlers, which
     // validate first (400 naming the field, headers included) and then refuse every role that may
     // not act (the case-commands pipeline, organisations, legal aid: 403/404 to a rapporteur);
@@ -104,6 +118,10 @@ export class RapporteurScopeGuard implements CanActivate {
     if (request.method !== 'GET' && request.method !== 'HEAD') return true;
     const route = `${request.method ?? ''} ${request.routeOptions?.url ?? ''}`;
     if (this.alsoAllowed.includes(route)) return true;
+    return this.refuseRead(context, request);
+  }
+
+  private async refuseRead(context: ExecutionContext, request: RequestLike): Promise<never> {
     // Invalid input is still answered 400 naming the field, as the route would (the fault test's
     // contract for every token): the route's body, query and path parameters go through the
     // app's validation pipe and their own pipes first; the handler itself never runs.

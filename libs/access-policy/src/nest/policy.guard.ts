@@ -90,7 +90,7 @@ export class PolicyGuard implements CanActivate {
     this.policyOf = new RouteMetadata(reflector, POLICY_KEY);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return false; // no other transport is served: deny
     if (this.isPublic.of(context)) return true;
     const request = context.switchToHttp().getRequest<RequestLike>();
@@ -98,15 +98,38 @@ export class PolicyGuard implements CanActivate {
     // AuthGuard runs first and answers 401; without an actor nothing can be allowed.
     if (!actor) return false;
     const policy = this.policyOf.of(context);
+    const params = request.params ?? {};
+    // A rule decided from the actor alone (organisation-wide) admits without a promise (Nest
+    // awaits a guard's promise, not a boolean; issue 18's per-request CPU); a refusal, and a
+    // rule that reads something, go through the promise.
+    let decided: void | Promise<void>;
     try {
-      await this.decide(actor, policy, request.params ?? {}, request);
-      if (policy) checkIds(policy, request.params ?? {});
-      return true;
+      decided = this.decide(actor, policy, params, request);
+      if (decided === undefined) {
+        if (policy) checkIds(policy, params);
+        return true;
+      }
     } catch (error) {
-      if (await this.admitsReplay(context, request, actor, error)) return true;
-      await this.recorder()?.recordRefusal(context, error);
-      throw error;
+      return this.refused(context, request, actor, error);
     }
+    return decided
+      .then(() => {
+        if (policy) checkIds(policy, params);
+        return true;
+      })
+      .catch((error: unknown) => this.refused(context, request, actor, error));
+  }
+
+  /** Admits a replayed command, else records the refusal and answers it. */
+  private async refused(
+    context: ExecutionContext,
+    request: RequestLike,
+    actor: Actor,
+    error: unknown,
+  ): Promise<boolean> {
+    if (await this.admitsReplay(context, request, actor, error)) return true;
+    await this.recorder()?.recordRefusal(context, error);
+    throw error;
   }
 
   /**
@@ -137,12 +160,13 @@ export class PolicyGuard implements CanActivate {
     }
   }
 
-  private async decide(
+  /** Throws the refusal; an organisation-wide rule is decided at once, the others in a promise. */
+  private decide(
     actor: Actor,
     policy: RoutePolicy | undefined,
     params: Record<string, unknown>,
     request: object,
-  ): Promise<void> {
+  ): void | Promise<void> {
     if (!policy) {
       this.logger.error(NO_POLICY);
       forbidden(NO_POLICY);
@@ -151,6 +175,19 @@ export class PolicyGuard implements CanActivate {
     switch (policy.kind) {
       case 'organisation-wide':
         return enforce(decideAccess(actor, policy.action, policy.subject), refusal);
+      default:
+        return this.decideByLookup(actor, policy, params, request, refusal);
+    }
+  }
+
+  private async decideByLookup(
+    actor: Actor,
+    policy: Exclude<RoutePolicy, { kind: 'organisation-wide' }>,
+    params: Record<string, unknown>,
+    request: object,
+    refusal: string,
+  ): Promise<void> {
+    switch (policy.kind) {
       case 'own-organisation': {
         const id = params[policy.param];
         // An organisation no directory holds is unknown to everyone (404 before 403).

@@ -9,11 +9,14 @@ import {
 } from '@nestjs/common';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { AuthError, IdentityProviderUnavailableError } from '../errors';
+import type { Actor } from '../actor';
 import type { TokenVerifier } from '../verifier';
 import { DEACTIVATED_ACCOUNTS, type DeactivatedAccounts } from './deactivated';
 import { IS_PUBLIC_KEY, type RequestWithActor } from './decorators';
 import { STAFF_NAMES, type StaffNameRecorder } from './staff-names';
 import { problem, RouteMetadata } from '@remedy/http';
+
+type HttpArgumentsHost = ReturnType<ExecutionContext['switchToHttp']>;
 
 export const TOKEN_VERIFIER = Symbol('remedy:TokenVerifier');
 
@@ -67,20 +70,31 @@ export class AuthGuard implements CanActivate {
     return this.lookUp<DeactivatedAccounts>(DEACTIVATED_ACCOUNTS);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.isPublic.of(context)) return true;
     if (context.getType() !== 'http') return false; // no other transport is authenticated yet: deny
 
     const http = context.switchToHttp();
     const request = http.getRequest<HttpRequestLike>();
+    // A token the verifier has verified before (its cache): admitted without a promise (Nest
+    // awaits a guard's promise, not a boolean; issue 18's per-request CPU). Anything else, a
+    // refusal included, goes the whole way below.
+    const token = knownBearerToken(request.headers.authorization);
+    const known = token === undefined ? undefined : this.verifier.verified?.(token);
+    if (known && !this.deactivated()?.isDeactivated(known.userId)) {
+      this.admit(request, known, token!);
+      return true;
+    }
+    return this.verifyAndAdmit(http, request);
+  }
+
+  private async verifyAndAdmit(http: HttpArgumentsHost, request: HttpRequestLike): Promise<true> {
     try {
       const token = bearerToken(request.headers.authorization);
       const actor = await this.verifier.verify(token);
       // Outside the verification cache: a deactivation counts from the next request on.
       if (this.deactivated()?.isDeactivated(actor.userId)) throw new AuthError('deactivated');
-      request.actor = actor;
-      // An external provider's `name` claim (returns at once; see StaffNameRecorder).
-      this.lookUp<StaffNameRecorder>(STAFF_NAMES)?.seen(actor, token);
+      this.admit(request, actor, token);
       return true;
     } catch (error) {
       const reply = http.getResponse<ReplyLike>();
@@ -99,6 +113,21 @@ export class AuthGuard implements CanActivate {
       setHeader(reply, 'WWW-Authenticate', challenge);
       throw new UnauthorizedException(problem(401, error.message, { reason: error.kind }));
     }
+  }
+
+  private admit(request: HttpRequestLike, actor: Actor, token: string): void {
+    request.actor = actor;
+    // An external provider's `name` claim (returns at once; see StaffNameRecorder).
+    this.lookUp<StaffNameRecorder>(STAFF_NAMES)?.seen(actor, token);
+  }
+}
+
+/** The bearer token of a well-formed `Authorization` header, else undefined. */
+function knownBearerToken(header: string | string[] | undefined): string | undefined {
+  try {
+    return bearerToken(header);
+  } catch {
+    return undefined;
   }
 }
 
