@@ -264,10 +264,13 @@ describe('CachingTokenVerifier', () => {
     const counting = { verify: (t: string) => ((calls += 1), issuer.verify(t)) };
     const cached = new CachingTokenVerifier(counting, { now: () => now, ttlMs: 3_600_000 });
     const token = await issuer.mintToken({ ...actor, expiresIn: 60 });
+    expect(cached.verified(token)).toBeUndefined(); // not verified yet
     await expect(cached.verify(token)).resolves.toEqual(actor);
+    expect(cached.verified(token)).toEqual(actor); // without a promise (AuthGuard's path)
     await expect(cached.verify(token)).resolves.toEqual(actor);
     expect(calls).toBe(1);
     now += 61_000; // past exp: the cached result is not used, the token is verified again
+    expect(cached.verified(token)).toBeUndefined();
     await cached.verify(token).catch(() => undefined);
     expect(calls).toBe(2);
   });
