@@ -143,9 +143,9 @@ export async function registerLoginRoutes(
   // then left Fastify as plain JSON instead of problem documents. Loaded with the rest at ready.
   void fastify.register(async (scope) => {
     // Every answer of these routes (pages, their assets, JSON of the passkey options, 404s)
-    // carries the pages' CSP, in place of the API's (set on the raw response before this hook).
+    // carries the pages' CSP, in place of the API's (set on the reply before this hook).
     scope.addHook('onRequest', async (_request, reply) => {
-      reply.raw.setHeader('content-security-policy', PAGES_CSP);
+      void reply.header('content-security-policy', PAGES_CSP);
     });
     // Form posts parsed here by @fastify/formbody (an app's own urlencoded parser, e.g. Nest's,
     // is replaced in this scope only).

@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { DataSource } from 'typeorm';
 import { API_AUDIENCE, type OidcVerifierOptions } from '@remedy/auth';
 import { REMEDY_CONFIG, type RemedyConfig } from '@remedy/config';
+import { setSecurityHeadersOnRaw } from '@remedy/http';
 import {
   IDENTITY_ACCOUNTS,
   type IdentityAccounts,
@@ -74,8 +75,9 @@ export function embeddedVerifierOptions(
  * Mounts the provider at its path in the app's Fastify, in an encapsulated plugin: the reply is
  * hijacked and the raw request and response handed to oidc-provider (the project's JSON parser
  * and its other body parsers do not run here: form posts reach oidc-provider unread); the
- * security headers of every answer are already on the raw response (set in onRequest), with the
- * CSP replaced by {@link PROVIDER_CSP}. More specific routes under the same path (the login
+ * security headers of every answer are set on the raw response (setSecurityHeadersOnRaw: the
+ * reply's own headers are not written for a hijacked reply), with the CSP replaced by
+ * {@link PROVIDER_CSP}. More specific routes under the same path (the login
  * pages' `/oidc/interaction/:uid`, `/oidc/setup`, `/oidc/assets/*`) win over this catch-all.
  */
 export function mountEmbeddedProvider(
@@ -91,6 +93,7 @@ export function mountEmbeddedProvider(
       url: `${embedded.mountPath}/*`,
       handler: async (request, reply) => {
         reply.hijack();
+        setSecurityHeadersOnRaw(reply.raw);
         reply.raw.setHeader('content-security-policy', PROVIDER_CSP);
         try {
           await embedded.handle(request.raw, reply.raw, request.ip);
