@@ -90,7 +90,7 @@ describe('possible duplicates in the console, on the real API and worker (issue 
     expect([where, await axeViolations(page)]).toEqual([where, []]);
 
   /** Opens a case through the API: its id, reference and the write's position. */
-  async function openCase(user: ConsoleUser, person: Person) {
+  async function openCase(user: ConsoleUser, person: Omit<Person, 'birthDate'> & Partial<Person>) {
     const opened = await api.send<{ caseId: string; caseReference: string; position: string }>(
       user,
       'POST',
@@ -103,7 +103,10 @@ describe('possible duplicates in the console, on the real API and worker (issue 
           citizenships: [person.citizenship],
           languages: [],
         },
-        personal: { fullName: person.fullName, birthDate: person.birthDate },
+        personal: {
+          fullName: person.fullName,
+          ...(person.birthDate ? { birthDate: person.birthDate } : {}),
+        },
       },
     );
     return { caseId: opened.caseId, reference: opened.caseReference, position: opened.position };
@@ -257,4 +260,33 @@ describe('possible duplicates in the console, on the real API and worker (issue 
     },
     180_000,
   );
+
+  it('a tie: a case with no birth date, exactly as close to two namesakes born on different days, shows them as one suggestion, "one of these"', async () => {
+    const org = await api.organisation('Duplicates tie', 'DUPTIE');
+    const namesake = { fullName: 'Chiamaka Okafor', sexGender: 'Feminine', citizenship: 'NG' };
+    const first = await openCase(org.caseworker, { ...namesake, birthDate: '1990-01-05' });
+    const second = await openCase(org.caseworker, { ...namesake, birthDate: '1993-07-20' });
+    const undated = await openCase(org.caseworker, namesake);
+    await api.project(undated.position);
+    const session = await logIn(
+      browser,
+      api.origin,
+      org.caseworker,
+      'en',
+      `/console/cases/${undated.caseId}`,
+    );
+    const { page } = session;
+    const duplicates = page.getByTestId('case-duplicates');
+    const tie = duplicates.getByTestId('duplicate-tie');
+    await tie.getByText(msg('en', 'duplicates.tie', { number: 2 })).waitFor();
+    const rows = duplicates.getByTestId('duplicate-suggestion');
+    expect(await rows.count()).toBe(2);
+    for (const other of [first, second])
+      await rows
+        .filter({ has: page.getByRole('link', { name: other.reference, exact: true }) })
+        .and(page.locator('[data-tied]'))
+        .waitFor();
+    await noViolations(page, 'a tie');
+    await session.context.close();
+  }, 120_000);
 });

@@ -4512,6 +4512,8 @@ export interface components {
       score: number;
       /** @description Which identifying facts agree (no value is ever returned) */
       evidence: ('name' | 'birth' | 'citizenship' | 'sex')[];
+      /** @description The other suggested cases tied with this one: exactly as close to this case on every identifier both hold (typically this case has no birth date, and they are persons of the same name born on different days). Shown as one suggestion, "one of these"; empty when none */
+      tiedWith: string[];
     };
     PossibleDuplicatesDto: {
       items: components['schemas']['PossibleDuplicateDto'][];

@@ -15,6 +15,8 @@ import {
   MATCH_TOKENS_VERSION,
   linkScoreOfWeight,
   selectLinks,
+  selectSuggestions,
+  tiesOf,
   matchTokens,
   type PersonIdentifiers,
 } from './index';
@@ -34,6 +36,20 @@ const base: PersonIdentifiers = {
 };
 
 describe('within an organisation: possible duplicates from blind tokens', () => {
+  it('given a case with no birth date and two namesakes born on different days, when suggested, then both, as one tie', () => {
+    const undated = { fullName: 'Priya Tran', citizenships: ['VN'], sex: 'f' };
+    const namesakes = ['1990-01-05', '1993-07-20'].map((birthDate, i) => ({
+      id: i,
+      score: compare({ ...undated, birthDate }, undated),
+    }));
+    const other = { id: 2, score: compare({ ...base }, undated) };
+    const suggested = selectSuggestions([...namesakes, other]);
+    expect(suggested.map((s) => s.id)).toEqual([0, 1]);
+    expect(tiesOf(suggested).map((t) => t.map((s) => s.id))).toEqual([[0, 1]]);
+    // A suggestion alone is no tie.
+    expect(tiesOf(suggested.slice(0, 1))).toEqual([]);
+  });
+
   it('given the same person written the same way, when compared, then suggested with every field as evidence', () => {
     const score = compare(base, { ...base });
     expect(score.suggested).toBe(true);

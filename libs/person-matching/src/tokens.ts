@@ -468,3 +468,20 @@ export function selectSuggestions<T extends { readonly score: MatchScore }>(
     (s) => s.score.suggested || (s.score.candidate && s.score.weight >= best - RANK_MARGIN),
   );
 }
+
+/**
+ * The ties among a case's suggestions (those `selectSuggestions` returned): groups of two or more
+ * with exactly the same weight, in the order given. The tokens hold nothing that tells the
+ * members of a tie apart as matches of the case (typically: a case with no birth date, and two
+ * persons of the same name, citizenship and sex born on different days), so the product shows a
+ * tie as one suggestion, "one of these" (README, "Ties, decided").
+ */
+export function tiesOf<T extends { readonly score: MatchScore }>(suggested: readonly T[]): T[][] {
+  const byWeight = new Map<number, T[]>();
+  for (const s of suggested) {
+    const group = byWeight.get(s.score.weight);
+    if (group) group.push(s);
+    else byWeight.set(s.score.weight, [s]);
+  }
+  return [...byWeight.values()].filter((g) => g.length > 1);
+}

@@ -108,6 +108,32 @@ describe('possible duplicates within an organisation (HTTP, PostgreSQL)', () => 
     expect(await suggestedIds(org.caseworker, latin.caseId)).toContain(cyrillic.caseId);
   });
 
+  it('a case with no birth date, exactly as close to two namesakes born on different days: one suggestion, "one of these" (tiedWith)', async () => {
+    const first = await openCase(api, org.caseworker, person('Chiamaka Okafor', '1990-01-05'));
+    const second = await openCase(api, org.caseworker, person('Chiamaka Okafor', '1993-07-20'));
+    const undated = await openCase(
+      api,
+      org.caseworker,
+      openCaseBody({ personal: { fullName: 'Chiamaka Okafor' } }),
+    );
+    const res = await suggestions(org.caseworker, undated.caseId);
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { caseId: string; score: number; tiedWith: string[] }[];
+    expect(items.map((i) => i.caseId).sort()).toEqual([first.caseId, second.caseId].sort());
+    expect(items[0]!.score).toBe(items[1]!.score);
+    expect(items.find((i) => i.caseId === first.caseId)!.tiedWith).toEqual([second.caseId]);
+    expect(items.find((i) => i.caseId === second.caseId)!.tiedWith).toEqual([first.caseId]);
+    // The two namesakes are no tie for each other: different birth dates, not suggested.
+    expect(await suggestedIds(org.caseworker, first.caseId)).not.toContain(second.caseId);
+    // A suggestion with no tie says so.
+    const dated = (await suggestions(org.caseworker, first.caseId)).json().items as {
+      caseId: string;
+      tiedWith: string[];
+    }[];
+    for (const item of dated.filter((i) => i.caseId === undated.caseId))
+      expect(item.tiedWith).toEqual([]);
+  });
+
   it('answers 404 for a case of another organisation, 403 for a role without case content, 400 for an id that is no uuid', async () => {
     const mine = await openCase(api, org.caseworker, person('Petra Horvat', '1988-01-01'));
     expect((await suggestions(other.caseworker, mine.caseId)).statusCode).toBe(404);

@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import type { components } from '@remedy/api-client';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { dataOf } from '../api';
 import { caseKey, caseQuery, CommandNotice, useCodeLists, useCommand } from '../commands';
@@ -42,6 +42,14 @@ export type LikelihoodBand = 'high' | 'medium';
 export const HIGH_LIKELIHOOD = 0.9;
 export const bandOf = (score: number): LikelihoodBand =>
   score >= HIGH_LIKELIHOOD ? 'high' : 'medium';
+
+/**
+ * A tie (`tiedWith`, @remedy/person-matching `tiesOf`): suggestions exactly as close to this case
+ * on everything both record, shown as one suggestion, "one of these", under one heading row; the
+ * API lists the members of a tie next to each other.
+ */
+const startsTie = (other: PossibleDuplicate, previous: PossibleDuplicate | undefined) =>
+  other.tiedWith.length > 0 && !(previous && other.tiedWith.includes(previous.caseId));
 
 /** The query key of a case's suggestions: under the case's key, so a command on it refreshes them. */
 export const duplicatesKey = (caseId: string) =>
@@ -86,13 +94,23 @@ export function PossibleDuplicates({ view }: { view: CaseView }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {suggestions.data.items.map((other) => (
-            <SuggestionRow
-              key={other.caseId}
-              other={other}
-              view={view}
-              onDecide={(decision) => setDeciding({ other, decision })}
-            />
+          {suggestions.data.items.map((other, i, items) => (
+            <Fragment key={other.caseId}>
+              {startsTie(other, items[i - 1]) && (
+                <Table.Tr data-testid="duplicate-tie">
+                  <Table.Td colSpan={6}>
+                    <Text size="sm" fw={500}>
+                      {t('duplicates.tie', { number: other.tiedWith.length + 1 })}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+              <SuggestionRow
+                other={other}
+                view={view}
+                onDecide={(decision) => setDeciding({ other, decision })}
+              />
+            </Fragment>
           ))}
         </Table.Tbody>
       </Table>
@@ -153,7 +171,11 @@ function SuggestionRow({
   const band = bandOf(other.score);
   const evidence = EVIDENCE_ORDER.filter((e) => other.evidence.includes(e));
   return (
-    <Table.Tr data-testid="duplicate-suggestion" data-case-id={other.caseId}>
+    <Table.Tr
+      data-testid="duplicate-suggestion"
+      data-case-id={other.caseId}
+      data-tied={other.tiedWith.length > 0 || undefined}
+    >
       <Table.Td>
         <Anchor {...link}>{other.reference}</Anchor>
       </Table.Td>

@@ -59,7 +59,9 @@ export class PossibleDuplicatesController {
     // backfilled yet, or a write after its append that did not happen).
     if (!(await this.tokens.has(id))) await this.tokens.refresh(id);
     const items = await this.tokens.possibleDuplicates(actor.organisationId, id, known.decided);
-    return { items: items.map((i) => ({ ...i, evidence: [...i.evidence] })) };
+    return {
+      items: items.map((i) => ({ ...i, evidence: [...i.evidence], tiedWith: [...i.tiedWith] })),
+    };
   }
 }
 

@@ -48,6 +48,14 @@ export class PossibleDuplicateDto {
     description: 'Which identifying facts agree (no value is ever returned)',
   })
   evidence!: (typeof MATCH_EVIDENCE)[number][];
+
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description:
+      'The other suggested cases tied with this one: exactly as close to this case on every identifier both hold (typically this case has no birth date, and they are persons of the same name born on different days). Shown as one suggestion, "one of these"; empty when none',
+  })
+  tiedWith!: string[];
 }
 
 /** GET /cases/{caseId}/possible-duplicates: best first; none: an empty list. */

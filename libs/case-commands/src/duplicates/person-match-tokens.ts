@@ -10,6 +10,7 @@ import {
   MATCH_TOKENS_VERSION,
   matchTokens,
   selectSuggestions,
+  tiesOf,
   type MatchEvidence,
   type MatchTokens,
   type PersonIdentifiers as MatchIdentifiers,
@@ -31,6 +32,11 @@ export interface DuplicateCandidate {
   readonly openedOn: string;
   readonly score: number;
   readonly evidence: readonly MatchEvidence[];
+  /**
+   * The other suggestions tied with this one (`tiesOf`: exactly the same weight, nothing the
+   * tokens hold tells them apart), shown with it as one suggestion, "one of these"; empty if none.
+   */
+  readonly tiedWith: readonly string[];
 }
 
 export type TokenRefresh = 'written' | 'erased' | 'none';
@@ -278,12 +284,24 @@ export class PersonMatchTokens {
         [org, id, me.blocking, exclude],
       );
       const mine: MatchTokens = { version: me.version, tokens: me.tokens };
-      return selectSuggestions(
+      const suggested = selectSuggestions(
         rows.map((r) => ({
           r,
           score: compareTokens(mine, { version: r.version, tokens: r.tokens }),
         })),
-      )
+      );
+      const tiedWith = new Map<string, string[]>();
+      for (const tie of tiesOf(suggested))
+        for (const { r } of tie)
+          tiedWith.set(
+            r.case_id,
+            tie.map((t) => t.r.case_id).filter((other) => other !== r.case_id),
+          );
+      // Best first; the members of a tie next to each other (the same score), by reference.
+      const tieKey = (c: DuplicateCandidate) =>
+        [c.reference, ...c.tiedWith.map((o) => referenceOf.get(o)!)].sort()[0]!;
+      const referenceOf = new Map(rows.map((r) => [r.case_id, r.case_reference]));
+      return suggested
         .map(({ r, score }) => ({
           caseId: r.case_id,
           reference: r.case_reference,
@@ -291,8 +309,14 @@ export class PersonMatchTokens {
           openedOn: r.opened_on,
           score: Math.round(score.score * 1000) / 1000,
           evidence: [...score.evidence],
+          tiedWith: tiedWith.get(r.case_id) ?? [],
         }))
-        .sort((a, b) => b.score - a.score || a.reference.localeCompare(b.reference));
+        .sort(
+          (a, b) =>
+            b.score - a.score ||
+            tieKey(a).localeCompare(tieKey(b)) ||
+            a.reference.localeCompare(b.reference),
+        );
     });
   }
 }
