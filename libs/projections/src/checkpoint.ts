@@ -10,6 +10,7 @@ import {
   RecordedEvent,
   START,
 } from '@remedy/event-store';
+import { withFreshLoad } from './copy';
 import type { ProjectionDefinition } from './projection';
 
 /** Table created by the CreateProjectionCheckpoints migration. */
@@ -188,7 +189,11 @@ export async function applyBatchAtomically(
   projection: ProjectionDefinition,
   checkpoint: GlobalPosition,
   batch: ReadAllBatch,
-  options: { readonly asyncCommit?: boolean } = {},
+  options: {
+    readonly asyncCommit?: boolean;
+    /** The batch is one of a fresh load (a rebuild from cleared tables): see `withFreshLoad`. */
+    readonly freshLoad?: boolean;
+  } = {},
 ): Promise<{ checkpoint: GlobalPosition; applied: number }> {
   const events = eventsFor(projection, batch, checkpoint);
   const next = comparePositions(batch.next, checkpoint) > 0 ? batch.next : checkpoint;
@@ -214,7 +219,10 @@ export async function applyBatchAtomically(
     }
     if (events.length > 0) {
       try {
-        await projection.apply(events, qr.manager);
+        const em = qr.manager;
+        await (options.freshLoad
+          ? withFreshLoad(em, () => projection.apply(events, em))
+          : projection.apply(events, em));
       } catch (err) {
         throw new ProjectionHandlerError(projection.name, checkpoint, err);
       }

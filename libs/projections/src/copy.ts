@@ -113,16 +113,11 @@ interface Staged {
 const staged = new Map<string, Staged>();
 
 /**
- * The staging table of `table` for these columns and its INSERT ... SELECT: `key` is the conflict
- * target (`case_id` or `case_id, revision`), `onConflict` what a conflicting row does.
+ * The staging table of `table` for these columns and its INSERT ... SELECT, ending with
+ * `conflict` (`ON CONFLICT (key) ...`, or nothing).
  */
-function stagedInsert(
-  table: string,
-  key: string,
-  names: readonly string[],
-  onConflict: string,
-): Staged {
-  const id = `${table}|${key}|${names.join(',')}|${onConflict}`;
+function stagedInsert(table: string, names: readonly string[], conflict: string): Staged {
+  const id = `${table}|${names.join(',')}|${conflict}`;
   let sql = staged.get(id);
   if (!sql) {
     const staging = `${table.replace(/\W/g, '_')}_upsert_staging`;
@@ -132,17 +127,19 @@ function stagedInsert(
       // target's NOT NULL columns with defaults are not copied), no row-level security, no WAL;
       // emptied at each commit, usable by whichever role the session takes later (the projector
       // role, or the session's own in tests). Created in the batch's transaction: a rolled-back
-      // batch that created it leaves nothing behind.
+      // batch that created it leaves nothing behind. Rows up to a page stay uncompressed in it
+      // (toast_tuple_target at its maximum; the default compresses a row past ~2 kB): its rows
+      // live until the commit, and a case row of ~2.2 kB was compressed with pglz on its way
+      // through (issue 18: half the CPU of the COPY into the staging table).
       create: `DO $staging$ BEGIN
          IF to_regclass('pg_temp.${staging}') IS NULL THEN
-           CREATE TEMPORARY TABLE ${staging} ON COMMIT DELETE ROWS
+           CREATE TEMPORARY TABLE ${staging} WITH (toast_tuple_target = 8160) ON COMMIT DELETE ROWS
              AS SELECT ${names.join(', ')} FROM ${table} WITH NO DATA;
            GRANT ALL ON TABLE pg_temp.${staging} TO PUBLIC;
          END IF;
        END $staging$`,
       insert: `INSERT INTO ${table} AS t (${names.join(', ')})
-         SELECT ${names.join(', ')} FROM ${staging}
-         ON CONFLICT (${key}) ${onConflict}`,
+         SELECT ${names.join(', ')} FROM ${staging} ${conflict}`,
     };
     staged.set(id, sql);
   }
@@ -168,13 +165,12 @@ export async function copyUpsert(
   await insertRows(
     em,
     table,
-    key,
     columns,
     rows,
-    updateIfLater(
+    `ON CONFLICT (${key}) ${updateIfLater(
       key,
       columns.map(([n]) => n),
-    ),
+    )}`,
   );
 }
 
@@ -183,6 +179,7 @@ export async function copyUpsert(
  * keyed by stream and revision): a row whose `key` is already there is skipped (`ON CONFLICT
  * (key) DO NOTHING`: a replayed event changes nothing). Batches of up to `SMALL_BATCH_ROWS` rows
  * in one parameterised statement, larger ones through the staging table, as `copyUpsert`.
+ * In a fresh load (`isFreshLoad`) the rows are inserted without the conflict check.
  */
 export async function copyInsert(
   em: EntityManager,
@@ -191,30 +188,65 @@ export async function copyInsert(
   columns: readonly (readonly [string, string])[],
   rows: readonly object[],
 ): Promise<void> {
-  await insertRows(em, table, key, columns, rows, 'DO NOTHING');
+  await insertRows(
+    em,
+    table,
+    columns,
+    rows,
+    isFreshLoad(em) ? '' : `ON CONFLICT (${key}) DO NOTHING`,
+  );
 }
 
 /**
- * `rows` into `table`, `ON CONFLICT (key) onConflict`: a small batch in one prepared statement,
- * a larger one by COPY into the staging table, then one INSERT ... SELECT.
+ * Marks `em`'s query runner, for the duration of `work`, as applying a batch of a fresh load: a
+ * rebuild that cleared the projection's tables in a committed transaction under its lock and
+ * applies every event once (batch and checkpoint in one transaction), so a row `copyInsert` writes
+ * cannot already be there. It inserts without `ON CONFLICT` then (issue 18: the speculative
+ * insertion's check is ~3 µs of PostgreSQL per row, the timeline's 500,000 rows of a rebuild); were
+ * a key ever there, the batch fails with a unique violation (and rolls back) rather than skip it.
+ */
+export async function withFreshLoad<T>(em: EntityManager, work: () => Promise<T>): Promise<T> {
+  const data = freshLoadData(em);
+  data[FRESH_LOAD] = true;
+  try {
+    return await work();
+  } finally {
+    delete data[FRESH_LOAD];
+  }
+}
+
+const FRESH_LOAD = 'remedy.projections.freshLoad';
+
+/** TypeORM's `QueryRunner.data`, its place for a caller's data about the connection's work. */
+function freshLoadData(em: EntityManager): Record<string, unknown> {
+  const qr = em.queryRunner as { data?: Record<string, unknown> } | undefined;
+  if (!qr) throw new Error('A fresh load runs on a query runner (the batch transaction)');
+  return (qr.data ??= {});
+}
+
+const isFreshLoad = (em: EntityManager): boolean =>
+  (em.queryRunner as { data?: Record<string, unknown> } | undefined)?.data?.[FRESH_LOAD] === true;
+
+/**
+ * `rows` into `table`, ending with `conflict` (`ON CONFLICT (key) ...` or nothing): a small batch
+ * in one prepared statement, a larger one by COPY into the staging table, then one INSERT ...
+ * SELECT.
  */
 async function insertRows(
   em: EntityManager,
   table: string,
-  key: string,
   columns: readonly (readonly [string, string])[],
   rows: readonly object[],
-  onConflict: string,
+  conflict: string,
 ): Promise<void> {
   if (rows.length === 0) return;
   if (rows.length <= SMALL_BATCH_ROWS) {
-    return smallBatchInsert(em, table, columns, rows, `ON CONFLICT (${key}) ${onConflict}`);
+    return smallBatchInsert(em, table, columns, rows, conflict);
   }
   const sql = stagedInsert(
     table,
-    key,
     columns.map(([n]) => n),
-    onConflict,
+    conflict,
   );
   await em.query(sql.create);
   await copyObjectsText(em, sql.staging, columns, rows);

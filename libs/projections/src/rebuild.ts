@@ -267,6 +267,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       );
       const checkpoints = held.map(() => START);
       return replayShared({
+        freshLoad: true,
         eventStore,
         held,
         checkpoints,
@@ -330,6 +331,11 @@ export async function replayShared(args: {
   readonly onProgress?: (progress: RebuildProgress) => void;
   readonly progressIntervalMs: number;
   readonly stopped?: (consumer: number) => boolean;
+  /**
+   * Every projection's tables were cleared by this replay's caller, which replays from the start
+   * (a rebuild): its batches are a fresh load (`withFreshLoad`).
+   */
+  readonly freshLoad?: boolean;
   /** Called once a projection is done (finished, stopped or failed), before the others end. */
   readonly onFinished?: (consumer: number) => Promise<void> | void;
 }): Promise<RebuildReport[]> {
@@ -373,6 +379,7 @@ export async function replayShared(args: {
           // or catch-up is re-derived from the events if the server crashes.
           const result = await applyBatchAtomically(qr, projection, checkpoint, page, {
             asyncCommit: true,
+            freshLoad: args.freshLoad,
           });
           busyMs += performance.now() - t;
           checkpoint = result.checkpoint;

@@ -316,7 +316,9 @@ export class PostgresEventStore implements EventStore {
       text: readAllSql(filtered),
       values,
     });
-    const events = rows.filter((r) => r.global_position !== null).map(toRecordedEvent);
+    const events = inPositionOrder(
+      rows.filter((r) => r.global_position !== null).map(toRecordedEvent),
+    );
     if (events.length === batchSize) {
       return { events, next: events[events.length - 1].position, isEnd: false };
     }
@@ -633,6 +635,19 @@ function inRevisionOrder(events: RecordedEvent[]): RecordedEvent[] {
       return events.sort((a, b) =>
         a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0,
       );
+  }
+  return events;
+}
+
+/**
+ * `events` in global order: readAllSql's rows come in its lateral read's order without a sort of
+ * the outer query (see there); should a plan ever return them otherwise, they are sorted here.
+ */
+function inPositionOrder(events: RecordedEvent[]): RecordedEvent[] {
+  for (let i = 1; i < events.length; i++) {
+    if (comparePositions(events[i - 1]!.position, events[i]!.position) > 0) {
+      return events.sort((a, b) => comparePositions(a.position, b.position));
+    }
   }
   return events;
 }

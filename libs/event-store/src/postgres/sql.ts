@@ -100,6 +100,12 @@ SELECT ${EVENT_COLUMNS} FROM ${EVENTS_TABLE}
 /**
  * $1 after commit (xid8), $2 after prepare, $3 limit, [$4 types]. Always returns at least one
  * row (the snapshot's xmin), with null event columns when nothing is readable.
+ *
+ * The rows come in the lateral read's order (one outer row: the nested loop emits the inner rows
+ * as the ordered index scan yields them) without an ORDER BY of the outer query: the planner
+ * cannot tell that the join keeps the inner order, and sorted the whole page again (issue 18: a
+ * page of 10,000 events, ~10 MB, sorted on disk past work_mem, ~60 % of the read's PostgreSQL
+ * time). `readAll` checks the order all the same (`inPositionOrder`).
  */
 export function readAllSql(filtered: boolean): string {
   return `
@@ -112,8 +118,7 @@ SELECT s.xmin::text AS xmin, e.*
        ${filtered ? 'AND event_type = ANY($4::text[])' : ''}
      ORDER BY transaction_id, global_position
      LIMIT $3::int
-  ) e ON true
- ORDER BY e.transaction_id, e.global_position`;
+  ) e ON true`;
 }
 
 export const HEAD_POSITION_SQL = `
