@@ -182,7 +182,9 @@ function SuggestionRow({
       <Table.Td>{t(`status.${other.status}`, { defaultValue: other.status })}</Table.Td>
       <Table.Td>{view.formatDate(other.openedOn)}</Table.Td>
       <Table.Td>
-        <Badge color={band === 'high' ? 'red.9' : 'indigo.9'} variant="light" data-band={band}>
+        {/* Filled: white on the 9th shade meets contrast; Mantine's light variant with a shade drew
+            the text in the badge's own colour (an empty red pill in the screenshots). */}
+        <Badge color={band === 'high' ? 'red.9' : 'indigo.9'} variant="filled" data-band={band}>
           {t(`duplicates.band.${band}`)}
         </Badge>
       </Table.Td>
