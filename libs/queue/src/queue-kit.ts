@@ -212,6 +212,7 @@ export function createQueueKit(backend: QueueBackend, options: { prefix?: string
         ...opts,
         connection,
       } as never);
+      quietConnectionErrors(q as AnyQueue);
       queues.push(q as AnyQueue);
       return q as never;
     },
